@@ -1,0 +1,177 @@
+"""Exceptions raised by iopcore.
+
+Every exception derives from :class:`IopcoreError`; each concrete error also
+subclasses the builtin a caller would naturally catch (``ValueError``,
+``TypeError``, ``LookupError``), so code that does not know iopcore still
+handles it sensibly.
+
+Messages say *where* (a JSON-path-like field path starting at ``$``), *which
+rule* was broken and *what type* was given. They never contain the offending
+value itself: a value may be a patient identifier, and identifiers must not
+leak into logs through exception text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import final
+
+import attrs
+
+__all__ = [
+    "ErrorItem",
+    "InvalidDataError",
+    "IopcoreError",
+    "UnknownCodeError",
+    "type_name",
+]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class IopcoreError(Exception):
+    """Base class of every exception raised by iopcore."""
+
+
+def _string(_inst: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidDataError(
+            (
+                ErrorItem(
+                    path=child_path(attribute.alias), message=f"expected a string, got {type_name(value)}", rule="type"
+                ),
+            ),
+            type_name="ErrorItem",
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ErrorItem:
+    """One problem found in input data.
+
+    ``str(item)`` reads like ``"$.rules.hours_min: expected a number >= 0, got str"``.
+    """
+
+    path: str = attrs.field(validator=_string)
+    """Where the problem is: ``$`` is the object being built, ``$.a.b[2]`` a nested field."""
+    message: str = attrs.field(validator=_string)
+    """What was expected and what type was given (never the value itself)."""
+    rule: str = attrs.field(validator=_string)
+    """A short machine-readable rule id, e.g. ``"type"``, ``"range"``, ``"missing"``."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def under(self, prefix: str) -> ErrorItem:
+        """Return this item with its path re-rooted under *prefix* (itself a path)."""
+        return attrs.evolve(self, path=prefix + self.path[1:])
+
+
+def type_name(value: object) -> str:
+    """Name of *value*'s type for an error message (``None`` for ``None``)."""
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+def child_path(key: object) -> str:
+    """The path of a mapping key or sequence index relative to ``$``."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"$[{key}]"
+    if isinstance(key, str) and _IDENTIFIER.match(key):
+        return f"$.{key}"
+    if isinstance(key, str):
+        escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+        return f"$['{escaped}']"
+    return f"$[<{type_name(key)}>]"
+
+
+class InvalidDataError(IopcoreError, ValueError, TypeError):
+    """Input that does not describe a valid iopcore value.
+
+    ``errors`` lists every problem found, each with its path. The exception is
+    both a ``ValueError`` and a ``TypeError`` because attrs-style construction
+    reports wrong types as ``TypeError`` and wrong values as ``ValueError``;
+    callers may catch either, or this class.
+    """
+
+    errors: tuple[ErrorItem, ...]
+    type_name: str | None
+
+    def __init__(self, errors: Iterable[ErrorItem], *, type_name: str | None = None) -> None:
+        items = tuple(dict.fromkeys(errors))  # keep order, drop exact repeats
+        if not items:
+            raise ValueError("InvalidDataError needs at least one ErrorItem")
+        self.errors = items
+        self.type_name = type_name
+        super().__init__(self._render())
+
+    @classmethod
+    def single(cls, path: str, message: str, rule: str, *, type_name: str | None = None) -> InvalidDataError:
+        """Build an error with exactly one item."""
+        return cls((ErrorItem(path=path, message=message, rule=rule),), type_name=type_name)
+
+    def under(self, prefix: str) -> InvalidDataError:
+        """Return a copy whose items are re-rooted under *prefix*."""
+        return InvalidDataError((e.under(prefix) for e in self.errors), type_name=self.type_name)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The paths of all items, in order."""
+        return tuple(e.path for e in self.errors)
+
+    def _render(self) -> str:
+        what = f"invalid {self.type_name}" if self.type_name else "invalid data"
+        if len(self.errors) == 1:
+            return f"{what}: {self.errors[0]}"
+        lines = "\n".join(f"  {e}" for e in self.errors)
+        return f"{what}, {len(self.errors)} problems:\n{lines}"
+
+    def __str__(self) -> str:
+        return self._render()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_invalid, (self.errors, self.type_name))
+
+
+def _rebuild_invalid(errors: tuple[ErrorItem, ...], name: str | None) -> InvalidDataError:
+    return InvalidDataError(errors, type_name=name)
+
+
+class UnknownCodeError(InvalidDataError, KeyError):
+    """A code or id that a catalog does not contain.
+
+    ``known`` lists the codes that the catalog does contain (catalog codes are
+    vocabulary, not patient data, so they may be shown).
+    """
+
+    catalog: str
+    known: tuple[str, ...]
+    what: str
+
+    def __init__(self, *, what: str, catalog: str, known: Iterable[str], path: str = "$") -> None:
+        self.what = what
+        self.catalog = catalog
+        self.known = tuple(known)
+        shown = ", ".join(self.known) if self.known else "(none)"
+        super().__init__(
+            (
+                ErrorItem(
+                    path=path,
+                    message=f"no {what} with this code in {catalog}; known codes: {shown}",
+                    rule="unknown_code",
+                ),
+            )
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_unknown, (self.what, self.catalog, self.known, self.errors[0].path))
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self._render()
+
+
+def _rebuild_unknown(what: str, catalog: str, known: tuple[str, ...], path: str) -> UnknownCodeError:
+    return UnknownCodeError(what=what, catalog=catalog, known=known, path=path)

@@ -1,0 +1,391 @@
+"""Level-of-care values and catalogs (the data lives in ``_catalogs``)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from typing import final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.errors import InvalidDataError, UnknownCodeError, type_name
+from iopcore.sources import Source
+from iopcore.times import Minutes
+
+__all__ = [
+    "DaysBand",
+    "Framework",
+    "HoursBand",
+    "LevelCatalog",
+    "LevelCategory",
+    "LevelOfCare",
+    "Management",
+    "Population",
+    "Setting",
+    "Transition",
+    "TransitionKind",
+]
+
+
+class Framework(enum.StrEnum):
+    """The classification a level belongs to."""
+
+    ASAM3 = "asam3"
+    """The ASAM Criteria, 3rd edition (2013)."""
+    ASAM4 = "asam4"
+    """The ASAM Criteria, 4th edition (2023)."""
+    MEDICARE = "medicare"
+    """Medicare IOP and PHP benefit categories (from CY 2024)."""
+    GENERIC = "generic"
+    """A general, framework-free definition (e.g. the article iopcore grew from)."""
+    CUSTOM = "custom"
+    """A catalog a program defines itself."""
+
+
+class Population(enum.StrEnum):
+    """The population a threshold applies to."""
+
+    ADULT = "adult"
+    ADOLESCENT = "adolescent"
+
+
+class Setting(enum.StrEnum):
+    """Where care is delivered."""
+
+    OUTPATIENT = "outpatient"
+    RESIDENTIAL = "residential"
+    INPATIENT = "inpatient"
+
+
+class Management(enum.StrEnum):
+    """Who directs care: non-physician clinicians, or staff under a physician."""
+
+    CLINICALLY_MANAGED = "clinically_managed"
+    MEDICALLY_MONITORED = "medically_monitored"
+    MEDICALLY_MANAGED = "medically_managed"
+
+
+class LevelCategory(enum.StrEnum):
+    """The broad kind of a level, used by the continuum's transition rules."""
+
+    EARLY_INTERVENTION = "early_intervention"
+    OUTPATIENT = "outpatient"
+    INTENSIVE_OUTPATIENT = "intensive_outpatient"
+    PARTIAL_HOSPITALIZATION = "partial_hospitalization"
+    RESIDENTIAL = "residential"
+    INPATIENT = "inpatient"
+    WITHDRAWAL_MANAGEMENT = "withdrawal_management"
+    OPIOID_TREATMENT = "opioid_treatment"
+
+
+class TransitionKind(enum.StrEnum):
+    """Direction of a move between two levels, by intensity."""
+
+    STEP_DOWN = "step_down"
+    STEP_UP = "step_up"
+    LATERAL = "lateral"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class HoursBand:
+    """Hours of service per week, half-open ``[min_hours, max_hours)``.
+
+    ``max_hours=None`` means no upper bound. The sources' "9–19 hours" is
+    ``HoursBand(min_hours=9, max_hours=20)``: 19.5 hours is inside, 20 is not.
+    """
+
+    min_hours: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
+    max_hours: float | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_float), validator=f.optional(f.number(min_value=0))
+    )
+    source: Source | None = attrs.field(default=None, validator=f.optional(f.instance(Source, "a Source")))
+    """Where this band comes from, when it differs from the level's own source."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_hours is not None and self.max_hours <= self.min_hours:
+            raise f.fail(
+                "$.max_hours",
+                "expected max_hours > min_hours (the band is [min, max)), got a smaller number",
+                "order",
+                self,
+            )
+
+    def contains(self, hours: float) -> bool:
+        """Whether *hours* per week lies in ``[min_hours, max_hours)``."""
+        _require_hours(hours)
+        return self.min_hours <= hours and (self.max_hours is None or hours < self.max_hours)
+
+    def __contains__(self, hours: object) -> bool:
+        return isinstance(hours, int | float) and not isinstance(hours, bool) and self.contains(hours)
+
+    @property
+    def min_minutes(self) -> Minutes:
+        """The lower bound as a weekly duration (rounded up to a whole minute)."""
+        return Minutes(-int(-self.min_hours * 60 // 1))
+
+    @property
+    def max_minutes(self) -> Minutes | None:
+        """The largest whole number of weekly minutes inside the band, or ``None`` if unbounded."""
+        if self.max_hours is None:
+            return None
+        limit = self.max_hours * 60
+        whole = int(limit)
+        return Minutes(whole - 1 if whole == limit else whole)
+
+    def __str__(self) -> str:
+        upper = "∞" if self.max_hours is None else f"{_num(self.max_hours)}"
+        return f"[{_num(self.min_hours)}, {upper}) h/week"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if x.is_integer() else str(x)
+
+
+def _require_hours(hours: object) -> None:
+    if not isinstance(hours, int | float) or isinstance(hours, bool) or hours != hours or hours < 0:
+        raise InvalidDataError.single("$.hours_per_week", f"expected a number >= 0, got {type_name(hours)}", "range")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DaysBand:
+    """Treatment days per week, closed ``[min_days, max_days]`` (1–7)."""
+
+    min_days: int = attrs.field(validator=f.integer(min_value=1, max_value=7))
+    max_days: int = attrs.field(validator=f.integer(min_value=1, max_value=7))
+    source: Source | None = attrs.field(default=None, validator=f.optional(f.instance(Source, "a Source")))
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_days < self.min_days:
+            raise f.fail("$.max_days", "expected max_days >= min_days, got a smaller int", "order", self)
+
+    def contains(self, days: int) -> bool:
+        """Whether *days* per week lies in ``[min_days, max_days]``."""
+        return self.min_days <= days <= self.max_days
+
+    def __contains__(self, days: object) -> bool:
+        return isinstance(days, int) and not isinstance(days, bool) and self.contains(days)
+
+    def __str__(self) -> str:
+        return f"{self.min_days}–{self.max_days} days/week"
+
+
+def _code_validator() -> f.Validator:
+    return f.text(max_length=32)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LevelOfCare:
+    """One level of care in a framework, with its intensity and sources.
+
+    ``intensity`` orders levels within one catalog (for ASAM it is the decimal
+    level number, which the ASAM Criteria use to express intensity).
+    ``hours_per_week`` holds a band per population where a source gives one;
+    a population without a band has no hours threshold in that framework.
+    """
+
+    code: str = attrs.field(validator=_code_validator())
+    name: str = attrs.field(validator=f.text())
+    framework: Framework = attrs.field(validator=f.enum_member(Framework))
+    category: LevelCategory = attrs.field(validator=f.enum_member(LevelCategory))
+    setting: Setting = attrs.field(validator=f.enum_member(Setting))
+    management: Management | None = attrs.field(default=None, validator=f.optional(f.enum_member(Management)))
+    """``None`` where the framework does not classify the level as clinically or medically managed."""
+    withdrawal_management: bool = attrs.field(default=False, validator=f.boolean())
+    """Whether the level can provide withdrawal management."""
+    intensity: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
+    hours_per_week: Mapping[Population, HoursBand] = attrs.field(
+        factory=dict,
+        converter=f.to_mapping,
+        validator=f.mapping_of(Population, HoursBand, description="Population to HoursBand"),
+        hash=False,
+    )
+    days_per_week: DaysBand | None = attrs.field(default=None, validator=f.optional(f.instance(DaysBand, "a DaysBand")))
+    """A days-per-week band where the definition itself gives one (e.g. the general IOP definition's 3–5)."""
+    source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+    notes: str = attrs.field(default="", validator=f.instance(str, "a string"))
+
+    def hours_band(self, population: Population) -> HoursBand | None:
+        """The weekly-hours band for *population*, or ``None`` if the sources give none."""
+        return self.hours_per_week.get(population)
+
+    @property
+    def is_medically_managed(self) -> bool:
+        """Medically monitored or medically managed (physician-directed)."""
+        return self.management in (Management.MEDICALLY_MONITORED, Management.MEDICALLY_MANAGED)
+
+    def __str__(self) -> str:
+        return f"{self.framework.value.upper()} {self.code} {self.name}"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Transition:
+    """An allowed move between two levels of one catalog (``from_code`` → ``to_code``)."""
+
+    from_code: str = attrs.field(validator=_code_validator())
+    to_code: str = attrs.field(validator=_code_validator())
+    source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.from_code == self.to_code:
+            raise f.fail("$.to_code", "expected a different level from from_code, got the same code", "distinct", self)
+
+
+LevelRef = str | LevelOfCare
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LevelCatalog:
+    """A framework's levels of care and the transitions between them, as data.
+
+    Build your own with the constructor, or derive one from a built-in catalog
+    with ``attrs.evolve(ASAM3, transitions=...)``.
+    """
+
+    name: str = attrs.field(validator=f.text())
+    framework: Framework = attrs.field(validator=f.enum_member(Framework))
+    levels: tuple[LevelOfCare, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(LevelOfCare, min_length=1))
+    transitions: tuple[Transition, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(Transition)
+    )
+    source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+
+    def __attrs_post_init__(self) -> None:
+        f.unique_by(self.levels, lambda lv: lv.code, path="$.levels", what="level code")
+        f.unique_by(self.transitions, lambda t: (t.from_code, t.to_code), path="$.transitions", what="transition")
+        problems = [
+            f.fail(f"$.levels[{i}].framework", "expected the catalog's framework, got another Framework", "framework")
+            for i, lv in enumerate(self.levels)
+            if lv.framework != self.framework
+        ]
+        codes = {lv.code for lv in self.levels}
+        for i, t in enumerate(self.transitions):
+            for end in ("from_code", "to_code"):
+                if getattr(t, end) not in codes:
+                    problems.append(
+                        f.fail(
+                            f"$.transitions[{i}].{end}",
+                            "expected a code of a level in this catalog, got an unknown code",
+                            "unknown_code",
+                        )
+                    )
+        if problems:
+            raise InvalidDataError((e for p in problems for e in p.errors), type_name="LevelCatalog")
+
+    # ---------------------------------------------------------------- lookup
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every level code, in catalog order."""
+        return tuple(lv.code for lv in self.levels)
+
+    def level(self, code: str) -> LevelOfCare:
+        """The level with *code*; an unknown code raises :class:`~iopcore.errors.UnknownCodeError`."""
+        for lv in self.levels:
+            if lv.code == code:
+                return lv
+        raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path="$.code")
+
+    def __iter__(self) -> Iterator[LevelOfCare]:
+        return iter(self.levels)
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, LevelOfCare):
+            return item in self.levels
+        return isinstance(item, str) and item in self.codes
+
+    def _resolve(self, ref: LevelRef, path: str) -> LevelOfCare:
+        if isinstance(ref, LevelOfCare):
+            if ref not in self.levels:
+                raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path=path)
+            return ref
+        if not isinstance(ref, str):
+            raise InvalidDataError.single(path, f"expected a level code or LevelOfCare, got {type_name(ref)}", "type")
+        for lv in self.levels:
+            if lv.code == ref:
+                return lv
+        raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path=path)
+
+    # ---------------------------------------------------------------- continuum
+
+    def by_intensity(self) -> tuple[LevelOfCare, ...]:
+        """Levels from least to most intensive (ties keep catalog order)."""
+        return tuple(sorted(self.levels, key=lambda lv: lv.intensity))
+
+    def classify(self, hours_per_week: float, population: Population) -> LevelOfCare | None:
+        """The clinically managed outpatient level whose hours band holds *hours_per_week*.
+
+        Medically managed levels and withdrawal-management or opioid-treatment
+        tracks that share a band are told apart by other criteria, never by
+        hours, so they are not candidates. Returns ``None`` when no band holds
+        the hours (e.g. 5 h/week in the Medicare catalog, or a population the
+        catalog gives no bands for).
+        """
+        _require_hours(hours_per_week)
+        if not isinstance(population, Population):
+            raise InvalidDataError.single("$.population", f"expected a Population, got {type_name(population)}", "enum")
+        for lv in self.by_intensity():
+            if (
+                lv.setting is Setting.OUTPATIENT
+                and not lv.is_medically_managed
+                and lv.category not in (LevelCategory.WITHDRAWAL_MANAGEMENT, LevelCategory.OPIOID_TREATMENT)
+            ):
+                band = lv.hours_band(population)
+                if band is not None and band.contains(hours_per_week):
+                    return lv
+        return None
+
+    def kind(self, from_level: LevelRef, to_level: LevelRef) -> TransitionKind:
+        """Whether moving *from_level* → *to_level* steps down, up, or sideways in intensity."""
+        a = self._resolve(from_level, "$.from_level")
+        b = self._resolve(to_level, "$.to_level")
+        if b.intensity < a.intensity:
+            return TransitionKind.STEP_DOWN
+        if b.intensity > a.intensity:
+            return TransitionKind.STEP_UP
+        return TransitionKind.LATERAL
+
+    def is_step_down(self, from_level: LevelRef, to_level: LevelRef) -> bool:
+        """Whether *to_level* is less intensive than *from_level*."""
+        return self.kind(from_level, to_level) is TransitionKind.STEP_DOWN
+
+    def is_step_up(self, from_level: LevelRef, to_level: LevelRef) -> bool:
+        """Whether *to_level* is more intensive than *from_level*."""
+        return self.kind(from_level, to_level) is TransitionKind.STEP_UP
+
+    def transition(self, from_level: LevelRef, to_level: LevelRef) -> Transition | None:
+        """The catalog's transition rule for this move, or ``None`` if the move is not listed."""
+        a = self._resolve(from_level, "$.from_level").code
+        b = self._resolve(to_level, "$.to_level").code
+        for t in self.transitions:
+            if t.from_code == a and t.to_code == b:
+                return t
+        return None
+
+    def allows(self, from_level: LevelRef, to_level: LevelRef) -> bool:
+        """Whether the catalog lists the move as a usual transition."""
+        return self.transition(from_level, to_level) is not None
+
+    def next_levels(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
+        """Levels a patient may move to from *from_level*, least intensive first."""
+        a = self._resolve(from_level, "$.from_level").code
+        targets = {t.to_code for t in self.transitions if t.from_code == a}
+        return tuple(lv for lv in self.by_intensity() if lv.code in targets)
+
+    def step_down_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
+        """Allowed moves to less intensive levels, least intensive first."""
+        a = self._resolve(from_level, "$.from_level")
+        return tuple(lv for lv in self.next_levels(a) if lv.intensity < a.intensity)
+
+    def step_up_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
+        """Allowed moves to more intensive levels, least intensive first."""
+        a = self._resolve(from_level, "$.from_level")
+        return tuple(lv for lv in self.next_levels(a) if lv.intensity > a.intensity)

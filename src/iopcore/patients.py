@@ -1,0 +1,50 @@
+"""The patient as the rest of iopcore sees them: an opaque key, a population and
+optional identifiers.
+
+Identifier fields (the key, record number, names, date of birth) are declared
+with :func:`~iopcore._fields.phi_field`: they are redacted from ``repr`` and
+never appear in error messages. Other iopcore values refer to a patient by
+``Patient.id`` alone; choose an opaque key, not a record number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from iopcore import _fields as f
+from iopcore.errors import InvalidDataError, type_name
+from iopcore.levels import Population
+
+__all__ = ["Patient"]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Patient:
+    """A patient: an opaque key, the population their thresholds follow, and optional identifiers."""
+
+    id: str = f.phi_field(validator=f.text(max_length=128))
+    """An opaque key chosen by the application (treated as an identifier: redacted in reprs)."""
+    population: Population = attrs.field(validator=f.enum_member(Population))
+    medical_record_number: str | None = f.phi_field(default=None, validator=f.optional(f.text(max_length=128)))
+    given_name: str | None = f.phi_field(default=None, validator=f.optional(f.text(max_length=200)))
+    family_name: str | None = f.phi_field(default=None, validator=f.optional(f.text(max_length=200)))
+    date_of_birth: date | None = f.phi_field(default=None, validator=f.optional(f.calendar_date()))
+
+    def age_on(self, day: date) -> int:
+        """Age in whole years on *day* (needs ``date_of_birth``)."""
+        if self.date_of_birth is None:
+            raise InvalidDataError.single(
+                "$.date_of_birth", "expected a date of birth to compute an age, got None", "missing"
+            )
+        if not isinstance(day, date):
+            raise InvalidDataError.single("$.day", f"expected a date, got {type_name(day)}", "type")
+        if day < self.date_of_birth:
+            raise InvalidDataError.single(
+                "$.day", "expected a day on or after the date of birth, got an earlier date", "order"
+            )
+        return relativedelta(day, self.date_of_birth).years

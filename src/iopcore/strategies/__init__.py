@@ -1,0 +1,91 @@
+"""Hypothesis strategies for every public iopcore type (the ``hypothesis`` extra).
+
+Install ``iopcore[hypothesis]``. Strategies are registered with Hypothesis
+through its ``hypothesis`` entry point, so once iopcore is installed
+``hypothesis.strategies.from_type(Program)`` works in any test suite after a
+plain ``import hypothesis``. ``import iopcore`` never imports Hypothesis.
+
+Every strategy generates valid values only, covering the whole valid space:
+every enum member, both populations, empty and non-empty collections and
+values at their bounds.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis.strategies import SearchStrategy
+
+from iopcore.strategies._core import (
+    REGISTRY,
+    catalog_levels,
+    clock_times,
+    code_mappings,
+    component_catalogs,
+    components,
+    curricula,
+    date_ranges,
+    days_bands,
+    error_items,
+    hours_bands,
+    identifiers,
+    intensity_rules,
+    level_catalogs,
+    levels_of_care,
+    minutes,
+    patients,
+    programs,
+    sources,
+    texts,
+    topics,
+    tracks,
+    transitions,
+    weekly_availabilities,
+    weekly_intervals,
+)
+
+__all__ = [
+    "catalog_levels",
+    "clock_times",
+    "code_mappings",
+    "component_catalogs",
+    "components",
+    "curricula",
+    "date_ranges",
+    "days_bands",
+    "error_items",
+    "hours_bands",
+    "identifiers",
+    "intensity_rules",
+    "level_catalogs",
+    "levels_of_care",
+    "minutes",
+    "patients",
+    "programs",
+    "register_strategies",
+    "sources",
+    "texts",
+    "topics",
+    "tracks",
+    "transitions",
+    "weekly_availabilities",
+    "weekly_intervals",
+]
+
+
+def register_strategies() -> None:
+    """Register a strategy for every public iopcore attrs class with ``st.register_type_strategy``.
+
+    Called automatically through the ``hypothesis`` entry point; calling it
+    again is harmless.
+    """
+    from hypothesis import strategies as st
+
+    for cls, make in REGISTRY.items():
+        st.register_type_strategy(cls, st.deferred(_deferred(make)))
+
+
+def _deferred(make: Callable[[], SearchStrategy[Any]]) -> Callable[[], SearchStrategy[Any]]:
+    def definition() -> SearchStrategy[Any]:
+        return make()
+
+    return definition

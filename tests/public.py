@@ -1,0 +1,34 @@
+"""The inventory of iopcore's public API, used by the cross-cutting tests."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+import attrs
+
+import iopcore
+
+PRIVATE_OR_OPTIONAL = ("iopcore.strategies", "iopcore._hypothesis_plugin", "iopcore.__main__")
+
+
+def public_modules() -> list[ModuleType]:
+    """Every public module of iopcore (no leading underscore anywhere in its dotted name)."""
+    found = [iopcore]
+    for info in pkgutil.walk_packages(iopcore.__path__, prefix="iopcore."):
+        if any(part.startswith("_") for part in info.name.split(".")) or info.name.startswith(PRIVATE_OR_OPTIONAL):
+            continue
+        found.append(importlib.import_module(info.name))
+    return found
+
+
+def public_attrs_classes() -> list[type]:
+    """Every attrs class exported by a public module's ``__all__``, once, sorted by name."""
+    seen: dict[str, type] = {}
+    for module in public_modules():
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if isinstance(obj, type) and attrs.has(obj):
+                seen[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return [seen[k] for k in sorted(seen)]

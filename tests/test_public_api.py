@@ -1,0 +1,57 @@
+"""The public API: sorted exports, frozen final value classes, one name one meaning."""
+
+from __future__ import annotations
+
+import typing
+
+import attrs
+import pytest
+
+import iopcore
+from tests.public import public_attrs_classes, public_modules
+
+
+def isort_key(name: str) -> tuple[int, str]:
+    """Ruff's RUF022 order: CONSTANTS, then Classes, then everything else."""
+    if name.isupper() or (name[0].isupper() and name.replace("_", "").isupper()):
+        return (0, name)
+    return (1 if name[0].isupper() else 2, name)
+
+
+def test_top_level_all_is_sorted_and_resolvable() -> None:
+    """`iopcore.__all__` is sorted and every name in it exists."""
+    assert list(iopcore.__all__) == sorted(iopcore.__all__, key=isort_key)
+    for name in iopcore.__all__:
+        assert hasattr(iopcore, name)
+
+
+def test_every_public_module_all_is_sorted() -> None:
+    """Each public module lists its exports in sorted order."""
+    for module in public_modules():
+        exported = list(getattr(module, "__all__", []))
+        assert exported == sorted(exported, key=isort_key), module.__name__
+
+
+def test_no_name_means_two_things_across_modules_reexported_at_top_level() -> None:
+    """A name exported by the top-level package is the same object wherever else it is exported."""
+    for module in public_modules():
+        for name in getattr(module, "__all__", ()):
+            if name in iopcore.__all__ and name != "__version__":
+                assert getattr(module, name) is getattr(iopcore, name), f"{module.__name__}.{name}"
+
+
+@pytest.mark.parametrize("cls", public_attrs_classes(), ids=lambda c: c.__qualname__)
+def test_public_classes_are_frozen_slotted_and_final(cls: type) -> None:
+    """Every public attrs class is frozen, slotted and marked @final."""
+    assert attrs.has(cls)
+    assert cls.__setattr__.__name__ == "_frozen_setattrs"
+    assert "__slots__" in cls.__dict__
+    assert getattr(cls, "__final__", False) is True
+
+
+@pytest.mark.parametrize("cls", public_attrs_classes(), ids=lambda c: c.__qualname__)
+def test_field_types_resolve_at_runtime(cls: type) -> None:
+    """Annotations of public classes resolve with typing.get_type_hints (needed by serialization)."""
+    hints = typing.get_type_hints(cls)
+    for field in attrs.fields(cls):
+        assert field.name in hints
