@@ -231,3 +231,27 @@ def test_catalogs_round_trip() -> None:
 def test_module_exports() -> None:
     """The serialization module exports exactly its four functions."""
     assert sorted(serialization.__all__) == ["configure_converter", "from_dict", "make_converter", "to_dict"]
+
+
+@attrs.frozen(kw_only=True)
+class _Cat:
+    kind: str = attrs.field(default="cat")
+    lives: int = 9
+
+
+@attrs.frozen(kw_only=True)
+class _Dog:
+    kind: str = attrs.field(default="dog")
+    lives: int = 1
+
+
+def test_tagged_unions_dispatch_on_kind() -> None:
+    """Unions of attrs classes with a `kind` field pick the member named by `kind`, with paths on errors."""
+    assert from_dict(_Cat | _Dog, {"kind": "dog", "lives": 1}) == _Dog()
+    assert from_dict(_Cat | _Dog | None, None) is None
+    with pytest.raises(InvalidDataError) as info:
+        from_dict(_Cat | _Dog, {"kind": "cow"})
+    assert info.value.paths == ("$.kind",)
+    with pytest.raises(InvalidDataError) as info:
+        from_dict(_Cat | _Dog, {"kind": "dog", "lives": "x"})
+    assert info.value.paths == ("$.lives",)

@@ -14,15 +14,27 @@ from hypothesis.errors import InvalidArgument
 
 from iopcore import strategies as ist
 from iopcore._fields import check_fields
+from iopcore._hypothesis_plugin import STRATEGY_NAMES
 from iopcore.levels import Population
-from iopcore.strategies._core import REGISTRY
 from iopcore.times import ClockTime
 from tests.public import public_attrs_classes
 
 
 def test_every_public_attrs_class_has_a_registered_strategy() -> None:
-    """The registry covers every public attrs class of iopcore."""
-    assert set(public_attrs_classes()) <= set(REGISTRY)
+    """The plugin's registry names a strategy function for every public attrs class, and each exists."""
+    registered = set(STRATEGY_NAMES)
+    assert set(public_attrs_classes()) <= registered
+    for function_name in STRATEGY_NAMES.values():
+        assert callable(getattr(ist, function_name))
+        assert function_name in ist.__all__
+
+
+def test_importing_strategies_first_does_not_break_the_entry_point() -> None:
+    """Importing iopcore.strategies (or its private module) before Hypothesis works in a fresh interpreter."""
+    for first in ("iopcore.strategies", "iopcore.strategies._core"):
+        code = f"import {first}\nfrom hypothesis import strategies as st\nfrom iopcore import Program\nprint(st.from_type(Program))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
 
 
 def test_from_type_works_after_a_plain_import_hypothesis() -> None:

@@ -36,7 +36,11 @@ class Patient:
     date_of_birth: date | None = f.phi_field(default=None, validator=f.optional(f.calendar_date()))
 
     def age_on(self, day: date) -> int:
-        """Age in whole years on *day* (needs ``date_of_birth``)."""
+        """Age in whole years on *day* (needs ``date_of_birth``).
+
+        Computed with ``dateutil.relativedelta``: someone born on 29 February
+        turns a year older on 28 February in common years.
+        """
         if self.date_of_birth is None:
             raise InvalidDataError.single(
                 "$.date_of_birth", "expected a date of birth to compute an age, got None", "missing"

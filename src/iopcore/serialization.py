@@ -261,11 +261,26 @@ def _mapping_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
     return factory
 
 
+TAG = "kind"
+"""The discriminator field of tagged unions: each attrs member class has a ``kind`` field with a default."""
+
+
+def _union_tags(members: list[Any]) -> dict[str, Any]:
+    tags: dict[str, Any] = {}
+    for member in members:
+        if isinstance(member, type) and attrs.has(member):
+            for a in attrs.fields(member):
+                if a.name == TAG and isinstance(a.default, str):
+                    tags[a.default] = member
+    return tags
+
+
 def _union_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
     def factory(t: Any) -> StructureHook:
         members = [m for m in get_args(t) if m is not type(None)]
         optional = len(members) < len(get_args(t))
         names = " or ".join(getattr(m, "__name__", str(m)) for m in members)
+        tags = _union_tags(members)
 
         def structure_union(value: Any, _type: Any) -> Any:
             if value is None:
@@ -274,6 +289,11 @@ def _union_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
                 raise _err(f"expected {names}, got None", "type")
             if len(members) == 1:
                 return conv.get_structure_hook(members[0])(value, members[0])
+            if tags and isinstance(value, Mapping):
+                tag = value.get(TAG)
+                if tag in tags:
+                    return conv.get_structure_hook(tags[tag])(value, tags[tag])
+                raise _err(f"expected one of {_choices(sorted(tags))}, got {type_name(tag)}", "tag", f"$.{TAG}")
             first: InvalidDataError | None = None
             for member in members:
                 try:
@@ -367,7 +387,8 @@ def _leaf_errors(cls: Any, field: attrs.Attribute[Any], raw: Any, exc: InvalidDa
     """
     alias = field.alias or field.name
     here = child_path(alias)
-    if len(exc.errors) == 1 and exc.errors[0].path == "$" and field.validator is not None:
+    leaf = len(exc.errors) == 1 and exc.errors[0].path == "$" and exc.errors[0].rule == "type"
+    if leaf and field.validator is not None:
         better = _fields.check_fields(cls, {alias: raw})
         if len(better) == 1 and better[0].path == here:
             return better

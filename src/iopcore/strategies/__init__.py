@@ -10,13 +10,7 @@ every enum member, both populations, empty and non-empty collections and
 values at their bounds.
 """
 
-from collections.abc import Callable
-from typing import Any
-
-from hypothesis.strategies import SearchStrategy
-
 from iopcore.strategies._core import (
-    REGISTRY,
     catalog_levels,
     clock_times,
     code_mappings,
@@ -78,14 +72,6 @@ def register_strategies() -> None:
     Called automatically through the ``hypothesis`` entry point; calling it
     again is harmless.
     """
-    from hypothesis import strategies as st
+    from iopcore._hypothesis_plugin import _hypothesis_setup_hook
 
-    for cls, make in REGISTRY.items():
-        st.register_type_strategy(cls, st.deferred(_deferred(make)))
-
-
-def _deferred(make: Callable[[], SearchStrategy[Any]]) -> Callable[[], SearchStrategy[Any]]:
-    def definition() -> SearchStrategy[Any]:
-        return make()
-
-    return definition
+    _hypothesis_setup_hook()

@@ -6,7 +6,6 @@ import functools
 import math
 import string
 from datetime import date, timedelta
-from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -486,29 +485,3 @@ def patients() -> st.SearchStrategy[Patient]:
         family_name=st.one_of(st.none(), texts(max_size=30)),
         date_of_birth=st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))),
     )
-
-
-REGISTRY: dict[type, Any] = {
-    ClockTime: clock_times,
-    Minutes: minutes,
-    WeeklyInterval: weekly_intervals,
-    WeeklyAvailability: weekly_availabilities,
-    DateRange: date_ranges,
-    Source: sources,
-    ErrorItem: error_items,
-    HoursBand: hours_bands,
-    DaysBand: days_bands,
-    LevelOfCare: levels_of_care,
-    Transition: transitions,
-    LevelCatalog: level_catalogs,
-    CodeMapping: code_mappings,
-    Component: components,
-    ComponentCatalog: component_catalogs,
-    Topic: topics,
-    Curriculum: curricula,
-    Track: tracks,
-    IntensityRules: intensity_rules,
-    Program: programs,
-    Patient: patients,
-}
-"""Each public attrs class of the foundation and the function that makes its strategy."""

@@ -1,0 +1,150 @@
+"""The shared field validators and converters in iopcore._fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import pytest
+
+from iopcore import _fields as f
+from iopcore.errors import InvalidDataError
+from iopcore.levels import Population
+from iopcore.times import Weekday
+
+
+@attrs.frozen(kw_only=True)
+class Sample:
+    tags: frozenset[str] = attrs.field(
+        factory=frozenset, converter=f.to_frozenset, validator=f.frozenset_of(str, "strings")
+    )
+    ids: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.identifiers())
+    label: str = attrs.field(default="x", validator=f.text(max_length=5))
+    ratio: float = attrs.field(
+        default=0.5, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
+    )
+    limit: float | None = attrs.field(default=None, validator=f.optional(f.number(max_value=10)))
+    open_: float = attrs.field(default=1.0, alias="open", validator=f.number())
+    when: datetime | None = attrs.field(default=None, validator=f.optional(f.aware_datetime()))
+    days: Any = attrs.field(
+        default=MappingProxyType({}), converter=f.to_mapping, validator=f.mapping_of(Weekday, int, description="days")
+    )
+    flag: bool = attrs.field(default=False, validator=f.boolean())
+    plain: int = attrs.field(default=0, validator=attrs.validators.instance_of(int))
+
+
+def paths(**kwargs: Any) -> tuple[str, ...]:
+    with pytest.raises(InvalidDataError) as info:
+        Sample(**kwargs)
+    return info.value.paths
+
+
+def test_defaults_are_valid() -> None:
+    """The sample class builds with its defaults."""
+    assert Sample().ratio == 0.5
+
+
+def test_frozensets() -> None:
+    """Sets, lists and tuples become frozensets; other types and members are rejected."""
+    assert Sample(tags=["a", "a", "b"]).tags == frozenset({"a", "b"})
+    assert paths(tags="ab") == ("$.tags",)
+    assert paths(tags=[1]) == ("$.tags",)
+    assert paths(tags=[["unhashable"]]) == ("$.tags",)
+
+
+def test_identifier_tuples() -> None:
+    """Each id is checked and the bad index named."""
+    assert Sample(ids=["a_1", "b"]).ids == ("a_1", "b")
+    assert paths(ids=["ok", "Not OK"]) == ("$.ids[1]",)
+    assert paths(ids=[1]) == ("$.ids[0]",)
+
+
+def test_text_bounds() -> None:
+    """Blank and over-long strings are refused."""
+    assert paths(label="   ") == ("$.label",)
+    assert paths(label="toolong") == ("$.label",)
+    assert paths(label=3) == ("$.label",)
+
+
+def test_number_bounds_and_messages() -> None:
+    """Ranges, exclusivity and non-finite numbers; the message states the rule."""
+    with pytest.raises(InvalidDataError) as info:
+        Sample(ratio=1)
+    assert info.value.errors[0].message == "expected a number >= 0 and < 1, got a float out of range"
+    assert paths(ratio=float("inf")) == ("$.ratio",)
+    assert paths(limit=11) == ("$.limit",)
+    with pytest.raises(InvalidDataError) as info:
+        Sample(limit="x")
+    assert info.value.errors[0].message == "expected a number <= 10, got str"
+    assert Sample(open=-5).open_ == -5
+    with pytest.raises(InvalidDataError) as info:
+        Sample(open="x")
+    assert info.value.paths == ("$.open",)
+    assert info.value.errors[0].message == "expected a number, got str"
+
+
+def test_aware_datetimes() -> None:
+    """Naive datetimes and dates are refused."""
+    assert Sample(when=datetime(2026, 1, 1, tzinfo=UTC)).when is not None
+    assert paths(when=datetime(2026, 1, 1)) == ("$.when",)  # noqa: DTZ001
+    assert paths(when=date(2026, 1, 1)) == ("$.when",)
+
+
+def test_mappings() -> None:
+    """Dicts become read-only mappings; bad keys and values are named by key."""
+    s = Sample(days={Weekday.MONDAY: 1})
+    assert isinstance(s.days, MappingProxyType)
+    assert paths(days={"monday": 1}) == ("$.days.monday",)
+    assert paths(days={Weekday.MONDAY: "1"}) == ("$.days.monday",)
+    assert paths(days=[1]) == ("$.days",)
+
+
+def test_booleans() -> None:
+    """Only True and False are booleans."""
+    assert paths(flag=1) == ("$.flag",)
+
+
+def test_check_fields_reports_every_field_and_hides_plain_validator_messages() -> None:
+    """check_fields runs every validator; plain attrs validators are reported by type only."""
+    found = f.check_fields(Sample, {"label": "", "ratio": 2, "plain": "secret-value", "open": 1.0})
+    assert [e.path for e in found] == ["$.label", "$.ratio", "$.plain"]
+    assert "secret-value" not in str(found)
+
+
+def test_check_fields_reports_converter_failures() -> None:
+    """A converter that raises is reported as a type problem for its field."""
+
+    def explode(value: object) -> object:
+        raise ValueError("boom secret")
+
+    @attrs.frozen
+    class Exploding:
+        x: int = attrs.field(converter=explode, validator=f.integer())
+
+    found = f.check_fields(Exploding, {"x": 1})
+    assert [(e.path, e.rule) for e in found] == [("$.x", "type")]
+
+
+def test_enum_message_lists_values() -> None:
+    """Enum errors list the allowed values (weekdays by name)."""
+
+    @attrs.frozen
+    class E:
+        day: Weekday = attrs.field(validator=f.enum_member(Weekday))
+        population: Population = attrs.field(default=Population.ADULT, validator=f.enum_member(Population))
+
+    with pytest.raises(InvalidDataError) as info:
+        E(day=1)  # type: ignore[arg-type]
+    assert "'monday'" in info.value.errors[0].message
+    with pytest.raises(InvalidDataError) as info:
+        E(day=Weekday.MONDAY, population="kid")  # type: ignore[arg-type]
+    assert "'adult', 'adolescent'" in info.value.errors[0].message
+
+
+def test_unique_by_names_later_duplicates() -> None:
+    """unique_by reports each repeat at its index, not the key."""
+    with pytest.raises(InvalidDataError) as info:
+        f.unique_by(["a", "b", "a", "a"], lambda s: s, path="$.xs", what="id")
+    assert info.value.paths == ("$.xs[2]", "$.xs[3]")

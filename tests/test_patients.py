@@ -1,0 +1,105 @@
+"""Patients, and the rule that identifiers never appear in reprs or error messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopcore._fields import PHI, REDACTED, is_phi
+from iopcore.errors import InvalidDataError
+from iopcore.levels import Population
+from iopcore.patients import Patient
+from iopcore.serialization import from_dict, to_dict
+from tests.public import public_attrs_classes
+
+SECRET_NAME = "Zebulon-Quixotic"
+SECRET_MRN = "MRN-99887766"
+
+
+def test_identifier_fields_are_marked() -> None:
+    """The key, record number, names and date of birth are marked PHI; population is not."""
+    marked = {a.name for a in attrs.fields(Patient) if is_phi(a)}
+    assert marked == {"id", "medical_record_number", "given_name", "family_name", "date_of_birth"}
+    assert attrs.fields(Patient).population.metadata.get(PHI) is None
+
+
+def test_repr_redacts_identifiers() -> None:
+    """repr shows <redacted> instead of identifiers."""
+    p = Patient(
+        id=SECRET_MRN, population=Population.ADULT, medical_record_number=SECRET_MRN,
+        given_name=SECRET_NAME, family_name=SECRET_NAME, date_of_birth=date(1987, 6, 5),
+    )  # fmt: skip
+    text = repr(p)
+    assert SECRET_NAME not in text
+    assert SECRET_MRN not in text
+    assert "1987" not in text
+    assert REDACTED in text
+
+
+@given(st.from_type(Patient))
+def test_generated_patient_reprs_never_show_identifiers(p: Patient) -> None:
+    """For any patient, no identifier value appears in its repr."""
+    text = repr(p)
+    for a in attrs.fields(Patient):
+        value = getattr(p, a.name)
+        if is_phi(a) and value is not None:
+            assert f"{a.name}={value!r}" not in text
+            assert f"{a.name}={REDACTED}" in text
+
+
+@pytest.mark.parametrize("cls", public_attrs_classes(), ids=lambda c: c.__qualname__)
+def test_every_phi_field_of_every_public_class_is_redacted(cls: type) -> None:
+    """Any public class with PHI fields redacts them (checked on generated instances)."""
+    phi = [a for a in attrs.fields(cls) if is_phi(a)]
+    if not phi:
+        return
+
+    @given(st.from_type(cls))
+    def check(value: Any) -> None:
+        text = repr(value)
+        for a in phi:
+            assert f"{a.name}={REDACTED}" in text
+
+    check()
+
+
+def test_error_messages_never_echo_identifiers() -> None:
+    """Bad identifiers are reported by path and type only."""
+    with pytest.raises(InvalidDataError) as info:
+        Patient(id=SECRET_MRN, population="adult", given_name=SECRET_NAME)  # type: ignore[arg-type]
+    assert SECRET_MRN not in str(info.value)
+    assert SECRET_NAME not in str(info.value)
+    data = {"id": SECRET_MRN, "population": SECRET_NAME, "given_name": 5, "date_of_birth": "1987-13-45",
+            "medical_record_number": SECRET_MRN * 20}  # fmt: skip
+    with pytest.raises(InvalidDataError) as info:
+        from_dict(Patient, data)
+    text = str(info.value) + repr(info.value) + repr(info.value.errors)
+    for secret in (SECRET_MRN, SECRET_NAME, "1987-13-45"):
+        assert secret not in text
+    assert set(info.value.paths) == {"$.population", "$.given_name", "$.date_of_birth", "$.medical_record_number"}
+
+
+def test_round_trip_keeps_identifiers() -> None:
+    """Serialization keeps identifiers (redaction is for reprs and messages only)."""
+    p = Patient(id="k1", population=Population.ADOLESCENT, given_name=SECRET_NAME, date_of_birth=date(2010, 2, 28))
+    data = to_dict(p)
+    assert data["given_name"] == SECRET_NAME
+    assert from_dict(Patient, data) == p
+
+
+def test_age_on() -> None:
+    """Age in whole years (a 29 February birthday counts on 28 February); needs a date of birth."""
+    p = Patient(id="k", population=Population.ADULT, date_of_birth=date(2008, 2, 29))
+    assert p.age_on(date(2026, 2, 27)) == 17
+    assert p.age_on(date(2026, 2, 28)) == 18
+    with pytest.raises(InvalidDataError):
+        p.age_on(date(2000, 1, 1))
+    with pytest.raises(InvalidDataError):
+        p.age_on("2026-01-01")  # type: ignore[arg-type]
+    with pytest.raises(InvalidDataError):
+        Patient(id="k", population=Population.ADULT).age_on(date(2026, 1, 1))
