@@ -6,6 +6,8 @@ iopcore does I/O, reads a clock or the environment, or draws unseeded random
 numbers: the same input always gives the same output.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from iopcore.components import (
     COMPONENTS,
     Component,
@@ -35,11 +37,23 @@ from iopcore.levels import (
 )
 from iopcore.patients import Patient
 from iopcore.programs import IntensityRules, Program, Track
-from iopcore.serialization import from_dict, to_dict
 from iopcore.sources import Evidence, Source
 from iopcore.times import ClockTime, DateRange, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
 
+if TYPE_CHECKING:
+    from iopcore.serialization import from_dict, to_dict
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # Serialization needs cattrs, which is the largest import; load it on first use.
+    if name in ("from_dict", "to_dict"):
+        from iopcore import serialization
+
+        return getattr(serialization, name)
+    raise AttributeError(f"module 'iopcore' has no attribute {name!r}")
+
 
 __all__ = [
     "ASAM3",

@@ -1,0 +1,43 @@
+"""Run iopcore's benchmarks: every ``benchmarks/<group>_bench.py``, or the groups named.
+
+Usage:
+    .venv/bin/python benchmarks/run.py                # all groups
+    .venv/bin/python benchmarks/run.py foundation     # one group
+    .venv/bin/python benchmarks/run.py --list         # list the groups
+
+Each group runs in its own interpreter so that import costs and caches do not leak between them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def groups() -> dict[str, Path]:
+    return {p.name.removesuffix("_bench.py"): p for p in sorted(HERE.glob("*_bench.py"))}
+
+
+def main(argv: list[str]) -> int:
+    available = groups()
+    if "--list" in argv:
+        print("\n".join(available))
+        return 0
+    wanted = [a for a in argv if not a.startswith("-")] or list(available)
+    unknown = [g for g in wanted if g not in available]
+    if unknown:
+        print(f"unknown group(s): {', '.join(unknown)}; known: {', '.join(available)}", file=sys.stderr)
+        return 2
+    extra = [a for a in argv if a.startswith("-")]
+    status = 0
+    for name in wanted:
+        print(f"=== {name} ===", flush=True)
+        status |= subprocess.call([sys.executable, str(available[name]), *extra])
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
