@@ -346,3 +346,20 @@ class TestValidation:
         assert str(ASAM3.level("2.1")) == "ASAM3 2.1 Intensive Outpatient Services"
         assert len({lv for c in CATALOGS for lv in c.levels}) == sum(len(c) for c in CATALOGS)
         assert isinstance(ASAM3.level("2.1"), LevelOfCare)
+
+
+def test_catalog_repr_is_compact_and_html_lists_levels() -> None:
+    """A catalog's repr names its levels without dumping them; _repr_html_ is a table of levels."""
+    text = repr(ASAM3)
+    assert text.startswith("LevelCatalog(name='ASAM3'")
+    assert "2.1" in text
+    assert len(text) < 300
+    page = ASAM3._repr_html_()
+    assert page.count("<tr>") == len(ASAM3) + 1
+    assert "Intensive Outpatient Services" in page
+
+
+def test_infinite_hours_are_rejected() -> None:
+    """Infinity is not a number of hours."""
+    with pytest.raises(InvalidDataError):
+        ASAM3.classify(float("inf"), A)

@@ -111,3 +111,13 @@ def test_generated_programs_respect_their_level(p: Program) -> None:
     assert outer is not None
     assert inner.min_hours >= outer.min_hours
     assert outer.max_hours is None or (inner.max_hours is not None and inner.max_hours <= outer.max_hours)
+
+
+def test_repr_is_a_readable_summary() -> None:
+    """A program's repr summarizes it instead of dumping every nested source."""
+    p = Program.from_level(ASAM3.level("2.1"), A, id="adult_iop", name="Adult IOP", tracks=[Track(id="am", name="AM")])
+    text = repr(p)
+    assert text.startswith("Program(id='adult_iop'")
+    assert "'[9, 20) h/week'" in text
+    assert "['am']" in text
+    assert repr(p.level) == "LevelOfCare(framework='asam3', code='2.1', name='Intensive Outpatient Services')"

@@ -189,6 +189,15 @@ class Program:
             curricula=tuple(curricula),
         )
 
+    def __repr__(self) -> str:
+        rules = self.intensity
+        return (
+            f"Program(id={self.id!r}, name={self.name!r}, level={str(self.level)!r}, "
+            f"population={self.population.value!r}, hours={str(rules.hours_per_week)!r}, "
+            f"days={str(rules.days_per_week)!r}, tracks={[t.id for t in self.tracks]!r}, "
+            f"components={list(self.component_ids)!r})"
+        )
+
     @property
     def component_ids(self) -> tuple[str, ...]:
         """Ids of the components offered, in order."""

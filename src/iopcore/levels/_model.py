@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import html
+import math
 from collections.abc import Iterator, Mapping
 from typing import final
 
@@ -123,7 +125,7 @@ class HoursBand:
     @property
     def min_minutes(self) -> Minutes:
         """The lower bound as a weekly duration (rounded up to a whole minute)."""
-        return Minutes(-int(-self.min_hours * 60 // 1))
+        return Minutes(math.ceil(self.min_hours * 60))
 
     @property
     def max_minutes(self) -> Minutes | None:
@@ -144,7 +146,7 @@ def _num(x: float) -> str:
 
 
 def _require_hours(hours: object) -> None:
-    if not isinstance(hours, int | float) or isinstance(hours, bool) or hours != hours or hours < 0:
+    if not isinstance(hours, int | float) or isinstance(hours, bool) or not math.isfinite(hours) or hours < 0:
         raise InvalidDataError.single("$.hours_per_week", f"expected a number >= 0, got {type_name(hours)}", "range")
 
 
@@ -220,6 +222,9 @@ class LevelOfCare:
     def __str__(self) -> str:
         return f"{self.framework.value.upper()} {self.code} {self.name}"
 
+    def __repr__(self) -> str:
+        return f"LevelOfCare(framework={self.framework.value!r}, code={self.code!r}, name={self.name!r})"
+
 
 @final
 @attrs.frozen(kw_only=True)
@@ -276,6 +281,42 @@ class LevelCatalog:
                     )
         if problems:
             raise InvalidDataError((e for p in problems for e in p.errors), type_name="LevelCatalog")
+
+    def __repr__(self) -> str:
+        return (
+            f"LevelCatalog(name={self.name!r}, framework={self.framework.value!r}, "
+            f"levels=<{len(self.levels)}: {', '.join(self.codes)}>, transitions=<{len(self.transitions)}>)"
+        )
+
+    def _repr_html_(self) -> str:
+        """A table of the levels for notebooks."""
+        rows = []
+        for lv in self.levels:
+            bands = "; ".join(f"{p.value} {b}" for p, b in lv.hours_per_week.items()) or "–"
+            rows.append(
+                "<tr>"
+                + "".join(
+                    f"<td>{html.escape(str(cell))}</td>"
+                    for cell in (
+                        lv.code,
+                        lv.name,
+                        lv.category.value,
+                        lv.setting.value,
+                        lv.management.value if lv.management else "–",
+                        bands,
+                        lv.source.evidence.value,
+                    )
+                )
+                + "</tr>"
+            )
+        head = "".join(
+            f"<th>{h}</th>" for h in ("Code", "Name", "Category", "Setting", "Management", "Hours/week", "Evidence")
+        )
+        return (
+            f"<table><caption>{html.escape(self.name)} ({len(self.levels)} levels, "
+            f"{len(self.transitions)} transitions)</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
 
     # ---------------------------------------------------------------- lookup
 
