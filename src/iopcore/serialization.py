@@ -35,7 +35,7 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -492,7 +492,11 @@ def to_dict(obj: object, *, converter: cattrs.Converter | None = None) -> Any:
     return (converter or _CONVERTER).unstructure(obj)
 
 
-def from_dict(cls: type[T] | Any, data: object, *, converter: cattrs.Converter | None = None) -> T:
+@overload
+def from_dict(cls: type[T], data: object, *, converter: cattrs.Converter | None = None) -> T: ...
+@overload
+def from_dict(cls: Any, data: object, *, converter: cattrs.Converter | None = None) -> Any: ...
+def from_dict(cls: Any, data: object, *, converter: cattrs.Converter | None = None) -> Any:
     """Structure *data* (as made by :func:`to_dict` or parsed from JSON) into a *cls*.
 
     Raises :class:`~iopcore.errors.InvalidDataError` listing every problem with its path.
@@ -505,7 +509,7 @@ def from_dict(cls: type[T] | Any, data: object, *, converter: cattrs.Converter |
             "$", f"iopcore cannot structure the type {getattr(cls, '__name__', cls)!s}", "unsupported_type"
         ) from None
     try:
-        return hook(data, cls)  # type: ignore[no-any-return]
+        return hook(data, cls)
     except InvalidDataError:
         raise
     except Exception:  # noqa: BLE001 - never let a raw KeyError, TypeError or cattrs error escape

@@ -1,0 +1,49 @@
+"""Static checks of the public API's types (run by `mypy --strict typing_tests` in .ci/run, never executed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import assert_type
+
+from iopcore import (
+    ASAM3,
+    COMPONENTS,
+    ClockTime,
+    Component,
+    DateRange,
+    HoursBand,
+    LevelOfCare,
+    Minutes,
+    Population,
+    Program,
+    TransitionKind,
+    WeeklyAvailability,
+    WeeklyInterval,
+    from_dict,
+    to_dict,
+)
+
+
+def levels() -> None:
+    assert_type(ASAM3.level("2.1"), LevelOfCare)
+    assert_type(ASAM3.classify(12, Population.ADULT), LevelOfCare | None)
+    assert_type(ASAM3.kind("2.1", "1"), TransitionKind)
+    assert_type(ASAM3.level("2.1").hours_band(Population.ADULT), HoursBand | None)
+    assert_type(ASAM3.step_down_options("2.1"), tuple[LevelOfCare, ...])
+
+
+def programs() -> None:
+    p = Program.from_level(ASAM3.level("2.1"), Population.ADULT, id="p", name="P")
+    assert_type(p, Program)
+    assert_type(p.component("drug_testing"), Component)
+    assert_type(COMPONENTS.get("drug_testing"), Component)
+    assert_type(from_dict(Program, to_dict(p)), Program)
+
+
+def times() -> None:
+    assert_type(ClockTime.parse("08:30").plus(Minutes(30)), ClockTime)
+    assert_type(Minutes(30) + Minutes(15), Minutes)
+    assert_type(WeeklyInterval.of("mon", "09:00", "12:00").duration, Minutes)
+    assert_type(WeeklyAvailability.whole_week().total, Minutes)
+    assert_type(DateRange(first=date(2026, 1, 1), last=date(2026, 1, 2)).intersection(
+        DateRange(first=date(2026, 1, 1), last=date(2026, 1, 2))), DateRange | None)  # fmt: skip
