@@ -55,3 +55,13 @@ def test_examples_run(script: Path, capsys: pytest.CaptureFixture[str], monkeypa
     monkeypatch.setattr(sys, "argv", [str(script)])
     runpy.run_path(str(script), run_name="__main__")
     assert capsys.readouterr().out.strip() != ""
+
+
+def test_benchmark_runner_lists_its_groups() -> None:
+    """The documented benchmark command knows the foundation group."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--list"], capture_output=True, text=True, check=True
+    )
+    assert "foundation" in out.stdout.split()

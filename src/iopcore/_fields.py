@@ -252,11 +252,8 @@ def enum_member(kind: type[E]) -> Validator:
 
 
 def _enum_text(member: enum.Enum) -> object:
-    from iopcore.times import Weekday  # local: times imports this module
-
-    if isinstance(member, Weekday):
-        return member.name.lower()
-    return member.value
+    """How a member is written in data: its string value, else its ``str()`` (``Weekday`` → ``"monday"``)."""
+    return member.value if isinstance(member.value, str) else str(member)
 
 
 def calendar_date() -> Validator:
