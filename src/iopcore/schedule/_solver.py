@@ -1,0 +1,360 @@
+"""The exact weekly solver: per-day patterns, dominance, then a dynamic programme across days.
+
+Internals are shaped for reuse (e.g. cohort scheduling): :func:`candidates` precomputes
+a problem's usable offerings once, :func:`limits` turns rules (optionally with groups
+relaxed) into integer limits, and :func:`search` finds the *k* best schedules for any
+additive objective (per-candidate costs and a per-day cost, negative values allowed),
+optionally excluding candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import final
+
+import attrs
+
+from iopcore.schedule._model import Offering, WeekProblem, WeekSchedule
+from iopcore.times import WeeklyAvailability
+
+__all__ = [
+    "GROUP_AVAILABILITY",
+    "Candidates",
+    "Limits",
+    "active_groups",
+    "alternatives",
+    "candidates",
+    "limits",
+    "search",
+    "solve",
+]
+
+GROUP_AVAILABILITY = "availability"
+
+# A solution inside the search: (cost, tie-break key, chosen candidate indices).
+Key = tuple[tuple[tuple[int, int, str], ...], ...]
+Solution = tuple[int, Key, tuple[int, ...]]
+
+
+@final
+@attrs.frozen
+class Candidates:
+    """The offerings a problem may use, precomputed as integer arrays (internal)."""
+
+    offerings: tuple[Offering, ...]
+    """Usable offerings (a seat left; inside availability unless relaxed), in input order."""
+    start: tuple[int, ...]
+    end: tuple[int, ...]
+    by_day: tuple[tuple[int, ...], ...]
+    """Per weekday (index 0 = Monday) the candidate indices sorted by (start, end, id)."""
+    component: tuple[int, ...]
+    """Index of each candidate's component in ``bounded`` or -1."""
+    bounded: tuple[str, ...]
+    """Component ids with bounds, sorted."""
+    cost: tuple[int, ...]
+    """Each candidate's cost in the problem."""
+
+
+def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Candidates:
+    """Precompute the usable offerings of *problem*."""
+    window = WeeklyAvailability.whole_week() if relax_availability else problem.availability
+    usable = tuple(o for o in problem.offerings if o.seats > 0 and window.contains(o.interval))
+    bounded = tuple(sorted(problem.rules.components))
+    position = {c: i for i, c in enumerate(bounded)}
+    by_day: list[list[int]] = [[] for _ in range(7)]
+    for i, o in enumerate(usable):
+        by_day[o.weekday.value - 1].append(i)
+    for day in by_day:
+        day.sort(key=lambda i: (usable[i].start, usable[i].end, usable[i].id))
+    return Candidates(
+        offerings=usable,
+        start=tuple(o.start.minute_of_day for o in usable),
+        end=tuple(o.end.minute_of_day for o in usable),
+        by_day=tuple(tuple(d) for d in by_day),
+        component=tuple(position.get(o.component, -1) for o in usable),
+        bounded=bounded,
+        cost=tuple(problem.cost_of(o) for o in usable),
+    )
+
+
+@final
+@attrs.frozen
+class Limits:
+    """The rules as integer limits in minutes (internal); ``None`` means unbounded."""
+
+    minutes_min: int
+    minutes_max: int | None
+    days_min: int
+    days_max: int
+    day_min: int | None
+    day_max: int | None
+    gap: int
+    comp_min: tuple[int, ...]
+    comp_max: tuple[int | None, ...]
+
+
+def limits(problem: WeekProblem, relaxed: Collection[str] = ()) -> Limits:
+    """The problem's rules with the constraint groups in *relaxed* removed."""
+    r = problem.rules
+    bounded = sorted(r.components)
+    return Limits(
+        minutes_min=0 if "hours_min" in relaxed else r.minutes_min,
+        minutes_max=None if "hours_max" in relaxed else r.minutes_max,
+        days_min=0 if "days_min" in relaxed else r.days_min,
+        days_max=7 if "days_max" in relaxed else r.days_max,
+        day_min=None if "min_hours_per_day" in relaxed else r.day_minutes_min,
+        day_max=None if "max_hours_per_day" in relaxed else r.day_minutes_max,
+        gap=0 if "min_gap" in relaxed else r.min_gap_minutes,
+        comp_min=tuple(0 if f"component:{c}:min" in relaxed else r.components[c].min for c in bounded),
+        comp_max=tuple(None if f"component:{c}:max" in relaxed else r.components[c].max for c in bounded),
+    )
+
+
+def active_groups(problem: WeekProblem) -> tuple[str, ...]:
+    """The constraint groups that actually restrict *problem*, in vocabulary order."""
+    r = problem.rules
+    groups: list[str] = []
+    if r.minutes_min > 0:
+        groups.append("hours_min")
+    if r.minutes_max is not None:
+        groups.append("hours_max")
+    if r.days_min > 0:
+        groups.append("days_min")
+    if r.days_max < 7:
+        groups.append("days_max")
+    if r.day_minutes_max is not None:
+        groups.append("max_hours_per_day")
+    if r.day_minutes_min:
+        groups.append("min_hours_per_day")
+    if r.min_gap_minutes > 0:
+        groups.append("min_gap")
+    for c in sorted(r.components):
+        if r.components[c].min > 0:
+            groups.append(f"component:{c}:min")
+        if r.components[c].max is not None:
+            groups.append(f"component:{c}:max")
+    if any(o.seats > 0 and not problem.availability.contains(o.interval) for o in problem.offerings):
+        groups.append(GROUP_AVAILABILITY)
+    return tuple(groups)
+
+
+# A day pattern: (minutes, component counts, cost, day key, chosen indices).
+Pattern = tuple[int, tuple[int, ...], int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
+
+
+def _day_patterns(
+    cands: Candidates,
+    day: Sequence[int],
+    lim: Limits,
+    cost: Sequence[int],
+    k: int,
+    caps: tuple[int, ...],
+    excluded: Collection[int],
+) -> list[Pattern]:
+    """Non-empty feasible subsets of one day's candidates, k best per signature."""
+    start, end, comp = cands.start, cands.end, cands.component
+    items = [i for i in day if i not in excluded]
+    n = len(items)
+    day_max = lim.day_max
+    day_min = lim.day_min or 0
+    gap = lim.gap
+    comp_max = lim.comp_max
+    nb = len(caps)
+    best: dict[tuple[int, tuple[int, ...]], list[Pattern]] = {}
+    offerings = cands.offerings
+
+    def emit(chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
+        if minutes < day_min:
+            return
+        capped = tuple(min(counts[c], caps[c]) for c in range(nb))
+        sig = (minutes, capped)
+        key = tuple((start[i], end[i], offerings[i].id) for i in chosen)
+        entry: Pattern = (minutes, capped, total, key, tuple(chosen))
+        bucket = best.get(sig)
+        if bucket is None:
+            best[sig] = [entry]
+        else:
+            bucket.append(entry)
+            bucket.sort(key=lambda p: (p[2], p[3]))
+            del bucket[k:]
+
+    def extend(pos: int, last_end: int, chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
+        for j in range(pos, n):
+            i = items[j]
+            if chosen and start[i] < last_end + gap:
+                continue
+            m = minutes + end[i] - start[i]
+            if day_max is not None and m > day_max:
+                continue
+            c = comp[i]
+            if c >= 0:
+                limit = comp_max[c]
+                if limit is not None and counts[c] + 1 > limit:
+                    continue
+                counts[c] += 1
+            chosen.append(i)
+            emit(chosen, m, counts, total + cost[i])
+            extend(j + 1, end[i], chosen, m, counts, total + cost[i])
+            chosen.pop()
+            if c >= 0:
+                counts[c] -= 1
+
+    extend(0, 0, [], 0, [0] * nb, 0)
+    out: list[Pattern] = []
+    for sig in sorted(best):
+        out.extend(best[sig])
+    return out
+
+
+def search(
+    cands: Candidates,
+    lim: Limits,
+    *,
+    cost: Sequence[int] | None = None,
+    day_cost: int = 0,
+    k: int = 1,
+    excluded: Collection[int] = (),
+) -> list[Solution]:
+    """The *k* best feasible choices by (cost, tie-break key), best first.
+
+    *cost* gives each candidate's cost (default: the problem's costs); *excluded*
+    candidates are never chosen. The tie-break key compares the days Monday first,
+    each day as its sorted list of (start, end, id) of chosen sessions.
+    """
+    costs = cands.cost if cost is None else cost
+    nb = len(cands.bounded)
+    if lim.minutes_max is not None and lim.minutes_max < lim.minutes_min:
+        return []
+    if lim.days_max < lim.days_min:
+        return []
+    # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
+    caps = tuple(lim.comp_min[c] if lim.comp_max[c] is None else lim.comp_max[c] for c in range(nb))  # type: ignore[misc]
+    minute_cap = lim.minutes_max if lim.minutes_max is not None else lim.minutes_min
+    days_cap = lim.days_max if lim.days_max < 7 else lim.days_min
+    days = [_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) for d in range(7)]
+    # Suffix upper bounds for admissible pruning.
+    suf_minutes = [0] * 8
+    suf_days = [0] * 8
+    suf_counts = [[0] * nb for _ in range(8)]
+    for d in range(6, -1, -1):
+        pats = days[d]
+        suf_minutes[d] = suf_minutes[d + 1] + max((p[0] for p in pats), default=0)
+        suf_days[d] = suf_days[d + 1] + (1 if pats else 0)
+        for c in range(nb):
+            suf_counts[d][c] = suf_counts[d + 1][c] + max((p[1][c] for p in pats), default=0)
+    comp_min = lim.comp_min
+    comp_max = lim.comp_max
+    minutes_max = lim.minutes_max
+    minutes_min = lim.minutes_min
+    days_min = lim.days_min
+    states: dict[tuple[int, int, tuple[int, ...]], list[Solution]] = {(0, 0, (0,) * nb): [(0, (), ())]}
+    for d in range(7):
+        pats = days[d]
+        nxt: dict[tuple[int, int, tuple[int, ...]], list[Solution]] = {}
+        rest_minutes = suf_minutes[d + 1]
+        rest_days = suf_days[d + 1]
+        rest_counts = suf_counts[d + 1]
+
+        def push(state: tuple[int, int, tuple[int, ...]], sols: list[Solution]) -> None:
+            bucket = nxt.get(state)
+            if bucket is None:
+                nxt[state] = sols[:k] if len(sols) > k else sols
+            else:
+                merged = sorted(bucket + sols, key=lambda s: (s[0], s[1]))
+                del merged[k:]
+                nxt[state] = merged
+
+        for (nd, mins, counts), sols in states.items():
+            # Skip the day.
+            if nd + rest_days >= days_min and mins + rest_minutes >= minutes_min:
+                push((nd, mins, counts), [(c, key + ((),), ch) for c, key, ch in sols])
+            if nd + 1 > lim.days_max:
+                continue
+            new_nd = min(nd + 1, days_cap) if lim.days_max == 7 else nd + 1
+            if new_nd + rest_days < days_min:
+                continue
+            for p_min, p_counts, p_cost, p_key, p_chosen in pats:
+                m = mins + p_min
+                if minutes_max is not None and m > minutes_max:
+                    continue
+                if m + rest_minutes < minutes_min:
+                    continue
+                m = min(m, minute_cap)
+                ok = True
+                new_counts = list(counts)
+                for c in range(nb):
+                    v = counts[c] + p_counts[c]
+                    top = comp_max[c]
+                    if top is not None and v > top:
+                        ok = False
+                        break
+                    if v + rest_counts[c] < comp_min[c]:
+                        ok = False
+                        break
+                    new_counts[c] = min(v, caps[c])
+                if not ok:
+                    continue
+                add = p_cost + day_cost
+                push(
+                    (new_nd, m, tuple(new_counts)),
+                    [(c + add, key + (p_key,), ch + p_chosen) for c, key, ch in sols],
+                )
+        states = nxt
+    finals: list[Solution] = []
+    for (nd, mins, counts), sols in states.items():
+        if nd < days_min or mins < minutes_min:
+            continue
+        if any(counts[c] < comp_min[c] for c in range(nb)):
+            continue
+        finals.extend(sols)
+    finals.sort(key=lambda s: (s[0], s[1]))
+    return finals[:k]
+
+
+def feasible(problem: WeekProblem, relaxed: Collection[str] = ()) -> bool:
+    """Whether *problem* has a schedule once the groups in *relaxed* are removed."""
+    cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in relaxed)
+    return bool(search(cands, limits(problem, relaxed), cost=[0] * len(cands.offerings)))
+
+
+def _schedule(cands: Candidates, sol: Solution) -> WeekSchedule:
+    return WeekSchedule(sessions=tuple(cands.offerings[i] for i in sol[2]), cost=sol[0])
+
+
+def solve(problem: WeekProblem) -> WeekSchedule:
+    """A feasible schedule of minimum cost, proven optimal.
+
+    Ties between schedules of equal cost are broken deterministically: compare
+    the days Monday first; on each day compare the chosen sessions as a list of
+    ``(start, end, id)`` sorted ascending (a day without sessions comes first,
+    and a list that is a prefix of another comes first). The smallest wins.
+
+    Raises :class:`~iopcore.errors.InfeasibleScheduleError` when no feasible set exists.
+    """
+    if not isinstance(problem, WeekProblem):
+        from iopcore import _fields as f
+
+        raise f.fail("$.problem", "expected a WeekProblem", "type")
+    cands = candidates(problem)
+    found = search(cands, limits(problem), day_cost=problem.day_cost)
+    if not found:
+        from iopcore.schedule._explain import infeasible_error
+
+        raise infeasible_error(problem)
+    return _schedule(cands, found[0])
+
+
+def alternatives(problem: WeekProblem, k: int) -> tuple[WeekSchedule, ...]:
+    """The *k* cheapest distinct feasible schedules, cheapest first (fewer when fewer exist).
+
+    Order is (cost, the tie-break key of :func:`solve`); the first one is
+    :func:`solve`'s answer. An infeasible problem gives an empty tuple.
+    """
+    from iopcore import _fields as f
+
+    if not isinstance(problem, WeekProblem):
+        raise f.fail("$.problem", "expected a WeekProblem", "type")
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise f.fail("$.k", "expected an integer >= 1", "range")
+    cands = candidates(problem)
+    return tuple(_schedule(cands, s) for s in search(cands, limits(problem), day_cost=problem.day_cost, k=k))
