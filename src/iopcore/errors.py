@@ -203,5 +203,7 @@ class InfeasibleScheduleError(IopcoreError, ValueError):
         return (_rebuild_infeasible, (self.conflict, self.reasons, self.explanation))
 
 
-def _rebuild_infeasible(conflict: tuple[str, ...], reasons: tuple[Any, ...], explanation: str) -> InfeasibleScheduleError:
+def _rebuild_infeasible(
+    conflict: tuple[str, ...], reasons: tuple[Any, ...], explanation: str
+) -> InfeasibleScheduleError:
     return InfeasibleScheduleError(conflict=conflict, reasons=reasons, explanation=explanation)

@@ -11,6 +11,7 @@
 """
 
 from iopcore.errors import InfeasibleScheduleError
+from iopcore.schedule._calendar import CalendarSchedule, Occurrence, ShortWeek, expand
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._explain import GROUPS, Reason, conflict
 from iopcore.schedule._model import (
@@ -36,11 +37,14 @@ __all__ = [
     "OFF_TRACK_COST",
     "OTHER_DAY_COST",
     "OTHER_TIME_COST",
+    "CalendarSchedule",
     "ComponentBound",
     "InfeasibleScheduleError",
+    "Occurrence",
     "Offering",
     "Preferences",
     "Reason",
+    "ShortWeek",
     "TimeOfDay",
     "Violation",
     "WeekProblem",
@@ -49,5 +53,6 @@ __all__ = [
     "alternatives",
     "check",
     "conflict",
+    "expand",
     "solve",
 ]

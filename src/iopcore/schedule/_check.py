@@ -114,7 +114,9 @@ def check(problem: WeekProblem, offering_ids: Iterable[str]) -> tuple[Violation,
             )
         if rules.min_hours_per_day is not None and minutes < math.ceil(round(rules.min_hours_per_day * 60, 9)):
             out.append(
-                Violation(group="min_hours_per_day", message=f"only {_h(minutes)} hours on one day", offering_ids=on_day)
+                Violation(
+                    group="min_hours_per_day", message=f"only {_h(minutes)} hours on one day", offering_ids=on_day
+                )
             )
     for cid, bound in sorted(rules.components.items()):
         count = sum(1 for o in chosen if o.component == cid)

@@ -107,7 +107,9 @@ def _reason(problem: WeekProblem, group: str, relaxed: list[str]) -> tuple[Reaso
         sign = -1 if group == "days_min" else 1
         got = _extreme(problem, relaxed, "days", sign)
         if group == "days_min":
-            text = f"the sessions that can be chosen fall on at most {_num(got)} days; at least {r.days_min} are required"
+            text = (
+                f"the sessions that can be chosen fall on at most {_num(got)} days; at least {r.days_min} are required"
+            )
             return Reason(group=group, required=r.days_min, achievable=got, unit="days"), text
         text = f"a week needs at least {_num(got)} days; at most {r.days_max} are allowed"
         return Reason(group=group, required=r.days_max, achievable=got, unit="days"), text

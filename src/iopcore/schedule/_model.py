@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import html
 import math
@@ -68,10 +69,8 @@ def _to_bounds(value: Any) -> Any:
         out: dict[Any, Any] = {}
         for k, v in value.items():
             if isinstance(v, tuple | list) and len(v) == 2:
-                try:
+                with contextlib.suppress(InvalidDataError):  # else reported by the validator as a wrong type
                     v = ComponentBound(min=v[0], max=v[1])
-                except InvalidDataError:
-                    pass  # reported by the validator as a wrong type
             out[k] = v
         return MappingProxyType(out)
     return value
@@ -126,7 +125,9 @@ class WeekRules:
         problems: list[ErrorItem] = []
         if self.hours_max is not None and self.hours_max < self.hours_min:
             problems.append(
-                ErrorItem(path="$.hours_max", message="expected hours_max >= hours_min, got a smaller float", rule="order")
+                ErrorItem(
+                    path="$.hours_max", message="expected hours_max >= hours_min, got a smaller float", rule="order"
+                )
             )
         if self.days_max < self.days_min:
             problems.append(
@@ -490,7 +491,9 @@ class WeekSchedule:
             f"{o.weekday.short:<4} {f'{o.start}–{o.end}':<12} {o.component:<24} {o.track or '':<10} {o.id}"
             for o in self.sessions
         )
-        lines.append(f"{len(self.sessions)} sessions, {_hours_text(self.minutes.value)} h on {len(self.days)} days, cost {self.cost}")
+        lines.append(
+            f"{len(self.sessions)} sessions, {_hours_text(self.minutes.value)} h on {len(self.days)} days, cost {self.cost}"
+        )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -34,6 +34,7 @@ GROUP_AVAILABILITY = "availability"
 # A solution inside the search: (cost, tie-break key, chosen candidate indices).
 Key = tuple[tuple[tuple[int, int, str], ...], ...]
 Solution = tuple[int, Key, tuple[int, ...]]
+State = tuple[int, int, tuple[int, ...]]
 
 
 @final
@@ -228,7 +229,7 @@ def search(
     if lim.days_max < lim.days_min:
         return []
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
-    caps = tuple(lim.comp_min[c] if lim.comp_max[c] is None else lim.comp_max[c] for c in range(nb))  # type: ignore[misc]
+    caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
     minute_cap = lim.minutes_max if lim.minutes_max is not None else lim.minutes_min
     days_cap = lim.days_max if lim.days_max < 7 else lim.days_min
     days = [_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) for d in range(7)]
@@ -247,27 +248,18 @@ def search(
     minutes_max = lim.minutes_max
     minutes_min = lim.minutes_min
     days_min = lim.days_min
-    states: dict[tuple[int, int, tuple[int, ...]], list[Solution]] = {(0, 0, (0,) * nb): [(0, (), ())]}
+    states: dict[State, list[Solution]] = {(0, 0, (0,) * nb): [(0, (), ())]}
     for d in range(7):
         pats = days[d]
-        nxt: dict[tuple[int, int, tuple[int, ...]], list[Solution]] = {}
+        nxt: dict[State, list[Solution]] = {}
         rest_minutes = suf_minutes[d + 1]
         rest_days = suf_days[d + 1]
         rest_counts = suf_counts[d + 1]
 
-        def push(state: tuple[int, int, tuple[int, ...]], sols: list[Solution]) -> None:
-            bucket = nxt.get(state)
-            if bucket is None:
-                nxt[state] = sols[:k] if len(sols) > k else sols
-            else:
-                merged = sorted(bucket + sols, key=lambda s: (s[0], s[1]))
-                del merged[k:]
-                nxt[state] = merged
-
         for (nd, mins, counts), sols in states.items():
             # Skip the day.
             if nd + rest_days >= days_min and mins + rest_minutes >= minutes_min:
-                push((nd, mins, counts), [(c, key + ((),), ch) for c, key, ch in sols])
+                _push(nxt, (nd, mins, counts), [(c, (*key, ()), ch) for c, key, ch in sols], k)
             if nd + 1 > lim.days_max:
                 continue
             new_nd = min(nd + 1, days_cap) if lim.days_max == 7 else nd + 1
@@ -291,13 +283,15 @@ def search(
                     if v + rest_counts[c] < comp_min[c]:
                         ok = False
                         break
-                    new_counts[c] = min(v, caps[c])
+                    new_counts[c] = v if v < caps[c] else caps[c]
                 if not ok:
                     continue
                 add = p_cost + day_cost
-                push(
+                _push(
+                    nxt,
                     (new_nd, m, tuple(new_counts)),
-                    [(c + add, key + (p_key,), ch + p_chosen) for c, key, ch in sols],
+                    [(c + add, (*key, p_key), ch + p_chosen) for c, key, ch in sols],
+                    k,
                 )
         states = nxt
     finals: list[Solution] = []
@@ -309,6 +303,20 @@ def search(
         finals.extend(sols)
     finals.sort(key=lambda s: (s[0], s[1]))
     return finals[:k]
+
+
+def _cap(low: int, high: int | None) -> int:
+    return low if high is None else high
+
+
+def _push(nxt: dict[State, list[Solution]], state: State, sols: list[Solution], k: int) -> None:
+    bucket = nxt.get(state)
+    if bucket is None:
+        nxt[state] = sols[:k] if len(sols) > k else sols
+    else:
+        merged = sorted(bucket + sols, key=lambda s: (s[0], s[1]))
+        del merged[k:]
+        nxt[state] = merged
 
 
 def feasible(problem: WeekProblem, relaxed: Collection[str] = ()) -> bool:
