@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -152,61 +153,50 @@ def week_problems(
                 st.just(WeeklyAvailability.daily("17:00", "22:00")),
             )
         )
-        if not feasible:
-            rules = draw(week_rules(max_hours=20))
-            rules = WeekRules(
-                hours_min=rules.hours_min,
-                hours_max=rules.hours_max,
-                days_min=rules.days_min,
-                days_max=rules.days_max,
-                min_hours_per_day=rules.min_hours_per_day,
-                max_hours_per_day=rules.max_hours_per_day,
-                min_gap_minutes=rules.min_gap_minutes,
-                components={c: b for c, b in rules.components.items() if c in _SMALL_COMPONENTS}
-                | draw(st.dictionaries(st.sampled_from(_SMALL_COMPONENTS), component_bounds(max_value=3), max_size=2)),
-            )
-        else:
-            # A chosen set: non-overlapping, seated, inside availability (which is widened to contain it).
-            picked: list[Offering] = []
-            for i, o in enumerate(offs):
-                if draw(st.booleans()) and all(not p.interval.overlaps(o.interval) for p in picked):
-                    if o.seats == 0:
-                        o = Offering(id=o.id, component=o.component, weekday=o.weekday, start=o.start, end=o.end)
-                        offs[i] = o
-                    picked.append(o)
+        # A chosen set: non-overlapping, seated, inside availability (which is widened to contain it).
+        picked: list[Offering] = []
+        for i, o in enumerate(offs):
+            if draw(st.booleans()) and all(not p.interval.overlaps(o.interval) for p in picked):
+                if o.seats == 0:
+                    o = Offering(id=o.id, component=o.component, weekday=o.weekday, start=o.start, end=o.end)
+                    offs[i] = o
+                picked.append(o)
+        if feasible or draw(st.booleans()):
             availability = availability.union(WeeklyAvailability(windows=tuple(p.interval for p in picked)))
-            total = sum(p.duration.value for p in picked)
-            per_day: dict[Weekday, int] = {}
-            gaps = [1440]
-            for p in picked:
-                per_day[p.weekday] = per_day.get(p.weekday, 0) + p.duration.value
-                gaps.extend(
-                    q.start.minute_of_day - p.end.minute_of_day
-                    for q in picked
-                    if q.weekday == p.weekday and q.start >= p.end
-                )
-            counts = {c: sum(1 for p in picked if p.component == c) for c in _SMALL_COMPONENTS}
-            lo = draw(st.integers(0, total)) / 60
-            hi = draw(st.one_of(st.none(), st.integers(total, total + 600).map(lambda m: m / 60)))
-            nd = len(per_day)
-            day_lo = draw(st.one_of(st.none(), st.integers(0, min(per_day.values(), default=0))))
-            day_hi = draw(st.one_of(st.none(), st.integers(max(per_day.values(), default=0), 1440)))
-            bounds = {
-                c: ComponentBound(
-                    min=draw(st.integers(0, counts[c])), max=draw(st.one_of(st.none(), st.integers(counts[c], 6)))
-                )
-                for c in draw(st.lists(st.sampled_from(_SMALL_COMPONENTS), unique=True, max_size=3))
-            }
-            rules = WeekRules(
-                hours_min=lo,
-                hours_max=hi,
-                days_min=draw(st.integers(0, nd)),
-                days_max=draw(st.integers(nd, 7)),
-                min_hours_per_day=None if day_lo is None else day_lo / 60,
-                max_hours_per_day=None if day_hi is None else day_hi / 60,
-                min_gap_minutes=draw(st.sampled_from(sorted({0, min(gaps), min(min(gaps), 15)}))),
-                components=bounds,
+        total = sum(p.duration.value for p in picked)
+        per_day: dict[Weekday, int] = {}
+        gaps = [1440]
+        for p in picked:
+            per_day[p.weekday] = per_day.get(p.weekday, 0) + p.duration.value
+            gaps.extend(
+                q.start.minute_of_day - p.end.minute_of_day
+                for q in picked
+                if q.weekday == p.weekday and q.start >= p.end
             )
+        counts = {c: sum(1 for p in picked if p.component == c) for c in _SMALL_COMPONENTS}
+        lo = draw(st.integers(0, total)) / 60
+        hi = draw(st.one_of(st.none(), st.integers(total, total + 600).map(lambda m: m / 60)))
+        nd = len(per_day)
+        day_lo = draw(st.one_of(st.none(), st.integers(0, min(per_day.values(), default=0))))
+        day_hi = draw(st.one_of(st.none(), st.integers(max(per_day.values(), default=0), 1440)))
+        bounds = {
+            c: ComponentBound(
+                min=draw(st.integers(0, counts[c])), max=draw(st.one_of(st.none(), st.integers(counts[c], 6)))
+            )
+            for c in draw(st.lists(st.sampled_from(_SMALL_COMPONENTS), unique=True, max_size=3))
+        }
+        rules = WeekRules(
+            hours_min=lo,
+            hours_max=hi,
+            days_min=draw(st.integers(0, nd)),
+            days_max=draw(st.integers(nd, 7)),
+            min_hours_per_day=None if day_lo is None else day_lo / 60,
+            max_hours_per_day=None if day_hi is None else day_hi / 60,
+            min_gap_minutes=draw(st.sampled_from(sorted({0, min(gaps), min(min(gaps), 15)}))),
+            components=bounds,
+        )
+        if not feasible:
+            rules = draw(_tightened(rules))
         ids = tuple(o.id for o in offs)
         costs = draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 30), max_size=4)) if ids else {}
         return WeekProblem(
@@ -219,6 +209,37 @@ def week_problems(
         )
 
     return build()
+
+
+@st.composite
+def _tightened(draw: st.DrawFn, rules: WeekRules) -> WeekRules:
+    """Rules tightened in 0-2 random ways, so that some problems become infeasible."""
+    for _ in range(draw(st.integers(0, 2))):
+        how = draw(st.sampled_from(("hours_min", "hours_max", "days_min", "days_max", "day", "gap", "cmin", "cmax")))
+        if how == "hours_min":
+            lo = rules.hours_min + draw(st.integers(1, 12)) / 2
+            rules = attrs.evolve(
+                rules, hours_min=lo, hours_max=None if rules.hours_max is None else max(lo, rules.hours_max)
+            )
+        elif how == "hours_max":
+            rules = attrs.evolve(rules, hours_min=0, hours_max=draw(st.integers(0, 20)) / 2)
+        elif how == "days_min":
+            rules = attrs.evolve(rules, days_min=draw(st.integers(rules.days_min, rules.days_max)))
+        elif how == "days_max":
+            rules = attrs.evolve(rules, days_max=draw(st.integers(rules.days_min, rules.days_max)))
+        elif how == "day":
+            rules = attrs.evolve(
+                rules,
+                min_hours_per_day=draw(st.sampled_from((None, 1.0, 2.0, 3.0))),
+                max_hours_per_day=draw(st.sampled_from((None, 3.0, 4.0))),
+            )
+        elif how == "gap":
+            rules = attrs.evolve(rules, min_gap_minutes=draw(st.sampled_from((0, 10, 30, 60))))
+        else:
+            cid = draw(st.sampled_from(_SMALL_COMPONENTS))
+            bound = draw(component_bounds(max_value=3))
+            rules = attrs.evolve(rules, components={**rules.components, cid: bound})
+    return rules
 
 
 @functools.lru_cache(maxsize=None, typed=True)
