@@ -272,3 +272,35 @@ def test_offering_helpers() -> None:
     assert str(o) == "a (group_therapy, Mon 18:00–21:00)"
     assert str(ComponentBound(min=1)) == "[1, ∞]" and str(ComponentBound(min=1, max=2)) == "[1, 2]"
     assert ComponentBound(min=1, max=2).contains(2) and not ComponentBound(min=1).contains(0)
+
+
+def test_components_must_be_a_mapping() -> None:
+    """A list where a mapping of bounds is expected is rejected at `$.components`."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(components=["group_therapy"])  # type: ignore[arg-type]
+    assert paths(info) == ("$.components",)
+
+
+def test_strategy_arguments_are_validated() -> None:
+    """Impossible strategy arguments raise InvalidArgument."""
+    from hypothesis.errors import InvalidArgument
+
+    from iopcore.strategies import component_bounds, week_rules
+
+    with pytest.raises(InvalidArgument):
+        week_rules(max_hours=-1)
+    with pytest.raises(InvalidArgument):
+        component_bounds(max_value=-1)
+    with pytest.raises(InvalidArgument):
+        week_problems(min_offerings=5, max_offerings=2)
+
+
+def test_schedule_sessions_must_be_offerings() -> None:
+    """A schedule of non-offerings is rejected at `$.sessions[i]`; offerings are sorted by day and time."""
+    from iopcore.schedule import WeekSchedule
+
+    with pytest.raises(InvalidDataError) as info:
+        WeekSchedule(sessions=("a",))  # type: ignore[arg-type]
+    assert paths(info) == ("$.sessions[0]",)
+    later, earlier = offer("b", day=TUE), offer("a")
+    assert WeekSchedule(sessions=[later, earlier]).offering_ids == ("a", "b")

@@ -291,3 +291,16 @@ def test_solve_is_optimal_on_larger_instances(problem: WeekProblem) -> None:
     schedule = solve(problem)
     assert check(problem, schedule.offering_ids) == ()
     assert (schedule.cost, tie_key(problem, schedule.offering_ids)) == best[0][:2]
+
+
+def test_hours_that_round_to_an_empty_minute_range_are_infeasible() -> None:
+    """hours_min 1.001 needs 61 minutes, hours_max 1.01 allows 60: no week, and the conflict names both."""
+    problem = WeekProblem(
+        rules=WeekRules(hours_min=1.001, hours_max=1.01),
+        offerings=(
+            Offering(id="a", component="life_skills", weekday=Weekday.MONDAY, start=ClockTime(9), end=ClockTime(10, 1)),
+        ),
+    )
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(problem)
+    assert info.value.conflict == ("hours_min", "hours_max")

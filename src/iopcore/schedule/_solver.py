@@ -226,8 +226,6 @@ def search(
     nb = len(cands.bounded)
     if lim.minutes_max is not None and lim.minutes_max < lim.minutes_min:
         return []
-    if lim.days_max < lim.days_min:
-        return []
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
     caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
     minute_cap = lim.minutes_max if lim.minutes_max is not None else lim.minutes_min
@@ -258,7 +256,11 @@ def search(
 
         for (nd, mins, counts), sols in states.items():
             # Skip the day.
-            if nd + rest_days >= days_min and mins + rest_minutes >= minutes_min:
+            if (
+                nd + rest_days >= days_min
+                and mins + rest_minutes >= minutes_min
+                and all(counts[c] + rest_counts[c] >= comp_min[c] for c in range(nb))
+            ):
                 _push(nxt, (nd, mins, counts), [(c, (*key, ()), ch) for c, key, ch in sols], k)
             if nd + 1 > lim.days_max:
                 continue
@@ -294,13 +296,8 @@ def search(
                     k,
                 )
         states = nxt
-    finals: list[Solution] = []
-    for (nd, mins, counts), sols in states.items():
-        if nd < days_min or mins < minutes_min:
-            continue
-        if any(counts[c] < comp_min[c] for c in range(nb)):
-            continue
-        finals.extend(sols)
+    # After the last day the pruning above has left only states meeting every minimum.
+    finals = [sol for sols in states.values() for sol in sols]
     finals.sort(key=lambda s: (s[0], s[1]))
     return finals[:k]
 
