@@ -28,16 +28,16 @@ from iopcore.schedule._solver import active_groups
 from iopcore.strategies import week_problems
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
-Key = tuple[tuple[tuple[int, int, str], ...], ...]
+Key = tuple[int, int, tuple[tuple[tuple[int, int, str], ...], ...]]
 
 
 def tie_key(problem: WeekProblem, ids: Iterable[str]) -> Key:
-    """The documented tie-break key: per weekday from Monday, sorted (start, end, id)."""
+    """The documented tie-break key: sessions, minutes, then per weekday from Monday, sorted (start, end, id)."""
     chosen = [problem.offering(i) for i in ids]
-    return tuple(
+    return len(chosen), sum(o.duration.value for o in chosen), tuple(
         tuple(sorted((o.start.minute_of_day, o.end.minute_of_day, o.id) for o in chosen if o.weekday == d))
         for d in Weekday
-    )
+    )  # fmt: skip
 
 
 def exhaustive(problem: WeekProblem) -> list[tuple[int, Key, tuple[str, ...]]]:

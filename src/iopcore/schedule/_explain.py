@@ -89,7 +89,7 @@ def _extreme(problem: WeekProblem, relaxed: list[str], what: str, sign: int, com
     else:
         cost = [sign if o.component == component else 0 for o in cands.offerings]
     best = search(cands, lim, cost=cost, day_cost=day_cost)
-    return float(sign * best[0][0])
+    return float(sign * best[0][0][0])
 
 
 def _reason(problem: WeekProblem, group: str, relaxed: list[str]) -> tuple[Reason, str]:

@@ -31,9 +31,10 @@ __all__ = [
 
 GROUP_AVAILABILITY = "availability"
 
-# A solution inside the search: (cost, tie-break key, chosen candidate indices).
+# A solution inside the search: ((cost, sessions, minutes), tie-break key, chosen candidate indices).
 Key = tuple[tuple[tuple[int, int, str], ...], ...]
-Solution = tuple[int, Key, tuple[int, ...]]
+Rank = tuple[int, int, int]
+Solution = tuple[Rank, Key, tuple[int, ...]]
 State = tuple[int, int, tuple[int, ...]]
 
 
@@ -176,7 +177,7 @@ def _day_patterns(
             best[sig] = [entry]
         else:
             bucket.append(entry)
-            bucket.sort(key=lambda p: (p[2], p[3]))
+            bucket.sort(key=lambda p: (p[2], len(p[4]), p[3]))
             del bucket[k:]
 
     def extend(pos: int, last_end: int, chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
@@ -216,7 +217,7 @@ def search(
     k: int = 1,
     excluded: Collection[int] = (),
 ) -> list[Solution]:
-    """The *k* best feasible choices by (cost, tie-break key), best first.
+    """The *k* best feasible choices by (cost, sessions, minutes, tie-break key), best first.
 
     *cost* gives each candidate's cost (default: the problem's costs); *excluded*
     candidates are never chosen. The tie-break key compares the days Monday first,
@@ -246,7 +247,7 @@ def search(
     minutes_max = lim.minutes_max
     minutes_min = lim.minutes_min
     days_min = lim.days_min
-    states: dict[State, list[Solution]] = {(0, 0, (0,) * nb): [(0, (), ())]}
+    states: dict[State, list[Solution]] = {(0, 0, (0,) * nb): [((0, 0, 0), (), ())]}
     for d in range(7):
         pats = days[d]
         nxt: dict[State, list[Solution]] = {}
@@ -288,11 +289,14 @@ def search(
                     new_counts[c] = v if v < caps[c] else caps[c]
                 if not ok:
                     continue
-                add = p_cost + day_cost
+                add_cost, add_n = p_cost + day_cost, len(p_chosen)
                 _push(
                     nxt,
                     (new_nd, m, tuple(new_counts)),
-                    [(c + add, (*key, p_key), ch + p_chosen) for c, key, ch in sols],
+                    [
+                        ((c + add_cost, n + add_n, t + p_min), (*key, p_key), ch + p_chosen)
+                        for (c, n, t), key, ch in sols
+                    ],
                     k,
                 )
         states = nxt
@@ -323,16 +327,18 @@ def feasible(problem: WeekProblem, relaxed: Collection[str] = ()) -> bool:
 
 
 def _schedule(cands: Candidates, sol: Solution) -> WeekSchedule:
-    return WeekSchedule(sessions=tuple(cands.offerings[i] for i in sol[2]), cost=sol[0])
+    return WeekSchedule(sessions=tuple(cands.offerings[i] for i in sol[2]), cost=sol[0][0])
 
 
 def solve(problem: WeekProblem) -> WeekSchedule:
     """A feasible schedule of minimum cost, proven optimal.
 
-    Ties between schedules of equal cost are broken deterministically: compare
-    the days Monday first; on each day compare the chosen sessions as a list of
-    ``(start, end, id)`` sorted ascending (a day without sessions comes first,
-    and a list that is a prefix of another comes first). The smallest wins.
+    Ties between schedules of equal cost are broken deterministically, in order:
+    fewer sessions; fewer minutes in total; then compare the days Monday first,
+    each day as the list of its chosen sessions' ``(start, end, id)`` sorted
+    ascending (a day without sessions comes first, and a list that is a prefix of
+    another comes first). The smallest wins. The answer does not depend on the
+    order of the offerings.
 
     Raises :class:`~iopcore.errors.InfeasibleScheduleError` when no feasible set exists.
     """
