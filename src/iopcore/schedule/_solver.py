@@ -9,6 +9,7 @@ optionally excluding candidates.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Sequence
 from typing import final
 
@@ -155,7 +156,18 @@ def _day_patterns(
 ) -> list[Pattern]:
     """Non-empty feasible subsets of one day's candidates, k best per signature."""
     start, end, comp = cands.start, cands.end, cands.component
-    items = [i for i in day if i not in excluded]
+    offerings = cands.offerings
+    # Sessions at the same time with the same bounded component (or none) are interchangeable
+    # and overlap, so at most one is chosen: only the k best by (cost, id) can be in an answer.
+    alike: dict[tuple[int, int, int], list[int]] = {}
+    for i in day:
+        if i not in excluded:
+            alike.setdefault((start[i], end[i], comp[i]), []).append(i)
+    kept = set()
+    for group in alike.values():
+        group.sort(key=lambda i: (cost[i], offerings[i].id))
+        kept.update(group[:k])
+    items = [i for i in day if i in kept]
     n = len(items)
     day_max = lim.day_max
     day_min = lim.day_min or 0
@@ -163,7 +175,6 @@ def _day_patterns(
     comp_max = lim.comp_max
     nb = len(caps)
     best: dict[tuple[int, tuple[int, ...]], list[Pattern]] = {}
-    offerings = cands.offerings
 
     def emit(chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
         if minutes < day_min:
@@ -224,13 +235,37 @@ def search(
     each day as its sorted list of (start, end, id) of chosen sessions.
     """
     costs = cands.cost if cost is None else cost
-    nb = len(cands.bounded)
-    if lim.minutes_max is not None and lim.minutes_max < lim.minutes_min:
+    top = lim.minutes_max
+    if top is not None and top < lim.minutes_min:
         return []
+    if top is not None:
+        # Solve without the weekly maximum first (far fewer states): if its answers respect
+        # the maximum they are the answers, since the feasible sets only shrink with it.
+        loose = _search(cands, attrs.evolve(lim, minutes_max=None), costs, day_cost, k, excluded)
+        if all(sol[0][2] <= top for sol in loose):
+            return loose
+    return _search(cands, lim, costs, day_cost, k, excluded)
+
+
+@final
+@attrs.frozen
+class _Prepared:
+    """Day patterns and admissible suffix bounds for one search (internal)."""
+
+    lim: Limits
+    days: list[list[Pattern]]
+    suf_minutes: list[int]
+    suf_days: list[int]
+    suf_counts: list[list[int]]
+    caps: tuple[int, ...]
+    minute_cap: int
+    days_cap: int
+
+
+def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, excluded: Collection[int]) -> _Prepared:
+    nb = len(cands.bounded)
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
     caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
-    minute_cap = lim.minutes_max if lim.minutes_max is not None else lim.minutes_min
-    days_cap = lim.days_max if lim.days_max < 7 else lim.days_min
     days = [_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) for d in range(7)]
     # Suffix upper bounds for admissible pruning.
     suf_minutes = [0] * 8
@@ -242,68 +277,129 @@ def search(
         suf_days[d] = suf_days[d + 1] + (1 if pats else 0)
         for c in range(nb):
             suf_counts[d][c] = suf_counts[d + 1][c] + max((p[1][c] for p in pats), default=0)
-    comp_min = lim.comp_min
-    comp_max = lim.comp_max
-    minutes_max = lim.minutes_max
-    minutes_min = lim.minutes_min
-    days_min = lim.days_min
-    states: dict[State, list[Solution]] = {(0, 0, (0,) * nb): [((0, 0, 0), (), ())]}
-    for d in range(7):
-        pats = days[d]
-        nxt: dict[State, list[Solution]] = {}
-        rest_minutes = suf_minutes[d + 1]
-        rest_days = suf_days[d + 1]
-        rest_counts = suf_counts[d + 1]
+    return _Prepared(
+        lim=lim,
+        days=days,
+        suf_minutes=suf_minutes,
+        suf_days=suf_days,
+        suf_counts=suf_counts,
+        caps=caps,
+        minute_cap=lim.minutes_max if lim.minutes_max is not None else lim.minutes_min,
+        days_cap=lim.days_max if lim.days_max < 7 else lim.days_min,
+    )
 
-        for (nd, mins, counts), sols in states.items():
-            # Skip the day.
-            if (
-                nd + rest_days >= days_min
-                and mins + rest_minutes >= minutes_min
-                and all(counts[c] + rest_counts[c] >= comp_min[c] for c in range(nb))
-            ):
-                _push(nxt, (nd, mins, counts), [(c, (*key, ()), ch) for c, key, ch in sols], k)
-            if nd + 1 > lim.days_max:
-                continue
-            new_nd = min(nd + 1, days_cap) if lim.days_max == 7 else nd + 1
-            if new_nd + rest_days < days_min:
-                continue
-            for p_min, p_counts, p_cost, p_key, p_chosen in pats:
-                m = mins + p_min
-                if minutes_max is not None and m > minutes_max:
-                    continue
-                if m + rest_minutes < minutes_min:
-                    continue
-                m = min(m, minute_cap)
-                ok = True
-                new_counts = list(counts)
-                for c in range(nb):
-                    v = counts[c] + p_counts[c]
-                    top = comp_max[c]
-                    if top is not None and v > top:
-                        ok = False
-                        break
-                    if v + rest_counts[c] < comp_min[c]:
-                        ok = False
-                        break
-                    new_counts[c] = v if v < caps[c] else caps[c]
-                if not ok:
-                    continue
-                add_cost, add_n = p_cost + day_cost, len(p_chosen)
-                _push(
-                    nxt,
-                    (new_nd, m, tuple(new_counts)),
-                    [
-                        ((c + add_cost, n + add_n, t + p_min), (*key, p_key), ch + p_chosen)
-                        for (c, n, t), key, ch in sols
-                    ],
-                    k,
-                )
+
+def _moves(prep: _Prepared, d: int, state: State) -> list[tuple[State, Pattern | None]]:
+    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed."""
+    lim = prep.lim
+    nd, mins, counts = state
+    nb = len(counts)
+    rest_minutes = prep.suf_minutes[d + 1]
+    rest_days = prep.suf_days[d + 1]
+    rest_counts = prep.suf_counts[d + 1]
+    comp_min, comp_max, caps = lim.comp_min, lim.comp_max, prep.caps
+    minutes_min, minutes_max, days_min = lim.minutes_min, lim.minutes_max, lim.days_min
+    out: list[tuple[State, Pattern | None]] = []
+    if (
+        nd + rest_days >= days_min
+        and mins + rest_minutes >= minutes_min
+        and all(counts[c] + rest_counts[c] >= comp_min[c] for c in range(nb))
+    ):
+        out.append((state, None))
+    if nd + 1 > lim.days_max:
+        return out
+    new_nd = min(nd + 1, prep.days_cap) if lim.days_max == 7 else nd + 1
+    if new_nd + rest_days < days_min:
+        return out
+    minute_cap = prep.minute_cap
+    for pat in prep.days[d]:
+        m = mins + pat[0]
+        if minutes_max is not None and m > minutes_max:
+            continue
+        if m + rest_minutes < minutes_min:
+            continue
+        m = min(m, minute_cap)
+        ok = True
+        new_counts = list(counts)
+        p_counts = pat[1]
+        for c in range(nb):
+            v = counts[c] + p_counts[c]
+            top = comp_max[c]
+            if top is not None and v > top:
+                ok = False
+                break
+            if v + rest_counts[c] < comp_min[c]:
+                ok = False
+                break
+            new_counts[c] = v if v < caps[c] else caps[c]
+        if ok:
+            out.append(((new_nd, m, tuple(new_counts)), pat))
+    return out
+
+
+def _search(
+    cands: Candidates, lim: Limits, costs: Sequence[int], day_cost: int, k: int, excluded: Collection[int]
+) -> list[Solution]:
+    prep = _prepare(cands, lim, costs, k, excluded)
+    start: State = (0, 0, (0,) * len(cands.bounded))
+    if k == 1 and day_cost >= 0 and all(c >= 0 for c in costs):
+        return _best_first(prep, start, day_cost)
+    states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
+    for d in range(7):
+        nxt: dict[State, list[Solution]] = {}
+        for state, sols in states.items():
+            for new_state, pat in _moves(prep, d, state):
+                if pat is None:
+                    _push(nxt, new_state, [(r, (*key, ()), ch) for r, key, ch in sols], k)
+                else:
+                    add_cost, add_n, add_m = pat[2] + day_cost, len(pat[4]), pat[0]
+                    _push(
+                        nxt,
+                        new_state,
+                        [
+                            ((c + add_cost, n + add_n, t + add_m), (*key, pat[3]), ch + pat[4])
+                            for (c, n, t), key, ch in sols
+                        ],
+                        k,
+                    )
         states = nxt
     # After the last day the pruning above has left only states meeting every minimum.
     finals = [sol for sols in states.values() for sol in sols]
     finals.sort(key=lambda s: (s[0], s[1]))
     return finals[:k]
+
+
+def _best_first(prep: _Prepared, start: State, day_cost: int) -> list[Solution]:
+    """Label-setting search in (cost + days lower bound, sessions, minutes, key) order.
+
+    Valid when costs are non-negative: priorities never decrease along a path, and the
+    lower bound ``day_cost × (days still required)`` is consistent. The first complete
+    week taken from the heap is the best one.
+    """
+    days_min = prep.lim.days_min
+    heap: list[tuple[int, int, int, Key, int, State, tuple[int, ...], int]] = [
+        (day_cost * days_min, 0, 0, (), 0, start, (), 0)
+    ]
+    done: set[tuple[int, State]] = set()
+    while heap:
+        prio, n, t, key, d, state, chosen, cost = heapq.heappop(heap)
+        if (d, state) in done:
+            continue
+        done.add((d, state))
+        if d == 7:
+            return [((cost, n, t), key, chosen)]
+        for new_state, pat in _moves(prep, d, state):
+            if (d + 1, new_state) in done:
+                continue
+            if pat is None:
+                heapq.heappush(heap, (prio, n, t, (*key, ()), d + 1, new_state, chosen, cost))
+            else:
+                c = cost + pat[2] + day_cost
+                h = day_cost * max(0, days_min - new_state[0])
+                heapq.heappush(
+                    heap, (c + h, n + len(pat[4]), t + pat[0], (*key, pat[3]), d + 1, new_state, chosen + pat[4], c)
+                )
+    return []
 
 
 def _cap(low: int, high: int | None) -> int:
