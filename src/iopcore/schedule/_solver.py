@@ -10,7 +10,7 @@ optionally excluding candidates.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import final
 
 import attrs
@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 GROUP_AVAILABILITY = "availability"
+_NEVER = 1 << 62  # a bound meaning "this state cannot reach a feasible week"
 
 # A solution inside the search: ((cost, sessions, minutes), tie-break key, chosen candidate indices).
 Key = tuple[tuple[tuple[int, int, str], ...], ...]
@@ -369,20 +370,71 @@ def _search(
     return finals[:k]
 
 
-def _best_first(prep: _Prepared, start: State, day_cost: int) -> list[Solution]:
-    """Label-setting search in (cost + days lower bound, sessions, minutes, key) order.
+def _bounds(prep: _Prepared, day_cost: int) -> Callable[[int, State], int]:
+    """A consistent lower bound on the cost still to pay from day *d* in a state.
 
-    Valid when costs are non-negative: priorities never decrease along a path, and the
-    lower bound ``day_cost × (days still required)`` is consistent. The first complete
-    week taken from the heap is the best one.
+    The days still needed are at least the most of: days still required, the fewest
+    remaining days whose largest patterns reach the minutes still required, and the
+    same for each component minimum. Each of those days costs at least the day cost
+    plus its cheapest pattern, so the bound is the sum of that many cheapest remaining days.
     """
-    days_min = prep.lim.days_min
-    heap: list[tuple[int, int, int, Key, int, State, tuple[int, ...], int]] = [
-        (day_cost * days_min, 0, 0, (), 0, start, (), 0)
-    ]
+    lim = prep.lim
+    nb = len(prep.caps)
+    top_minutes: list[list[int]] = []
+    top_counts: list[list[list[int]]] = []
+    cheapest: list[list[int]] = []
+    for d in range(8):
+        used = [e for e in range(d, 7) if prep.days[e]]
+        prefix = [0]
+        for value in sorted((max(p[0] for p in prep.days[e]) for e in used), reverse=True):
+            prefix.append(prefix[-1] + value)
+        top_minutes.append(prefix)
+        per_comp = []
+        for c in range(nb):
+            prefix = [0]
+            for value in sorted((max(p[1][c] for p in prep.days[e]) for e in used), reverse=True):
+                prefix.append(prefix[-1] + value)
+            per_comp.append(prefix)
+        top_counts.append(per_comp)
+        prefix = [0]
+        for value in sorted(day_cost + min(p[2] for p in prep.days[e]) for e in used):
+            prefix.append(prefix[-1] + value)
+        cheapest.append(prefix)
+
+    def fewest(prefix: list[int], need: int) -> int:
+        for j, total in enumerate(prefix):
+            if total >= need:
+                return j
+        return _NEVER
+
+    def bound(d: int, state: State) -> int:
+        nd, mins, counts = state
+        need = max(0, lim.days_min - nd)
+        if mins < lim.minutes_min:
+            need = max(need, fewest(top_minutes[d], lim.minutes_min - mins))
+        for c in range(nb):
+            if counts[c] < lim.comp_min[c]:
+                need = max(need, fewest(top_counts[d][c], lim.comp_min[c] - counts[c]))
+        return cheapest[d][need] if need < len(cheapest[d]) else _NEVER
+
+    return bound
+
+
+def _best_first(prep: _Prepared, start: State, day_cost: int) -> list[Solution]:
+    """Label-setting search in (cost + lower bound, sessions, minutes, key) order.
+
+    Valid when costs are non-negative: the lower bound of :func:`_bounds` is consistent,
+    so priorities never decrease along a path, and the first complete week taken from
+    the heap is the best one.
+    """
+    bound = _bounds(prep, day_cost)
+    first = bound(0, start)
+    if first >= _NEVER:
+        return []
+    heap: list[tuple[int, int, int, Key, int, State, tuple[int, ...], int]] = [(first, 0, 0, (), 0, start, (), 0)]
     done: set[tuple[int, State]] = set()
     while heap:
-        prio, n, t, key, d, state, chosen, cost = heapq.heappop(heap)
+        _prio, n, t, key, d, state, chosen, cost = heapq.heappop(heap)
         if (d, state) in done:
             continue
         done.add((d, state))
@@ -392,10 +444,15 @@ def _best_first(prep: _Prepared, start: State, day_cost: int) -> list[Solution]:
             if (d + 1, new_state) in done:
                 continue
             if pat is None:
-                heapq.heappush(heap, (prio, n, t, (*key, ()), d + 1, new_state, chosen, cost))
+                h = bound(d + 1, new_state)
+                if h >= _NEVER:
+                    continue
+                heapq.heappush(heap, (cost + h, n, t, (*key, ()), d + 1, new_state, chosen, cost))
             else:
                 c = cost + pat[2] + day_cost
-                h = day_cost * max(0, days_min - new_state[0])
+                h = bound(d + 1, new_state)
+                if h >= _NEVER:
+                    continue
                 heapq.heappush(
                     heap, (c + h, n + len(pat[4]), t + pat[0], (*key, pat[3]), d + 1, new_state, chosen + pat[4], c)
                 )
