@@ -344,7 +344,8 @@ def _search(
     prep = _prepare(cands, lim, costs, k, excluded)
     start: State = (0, 0, (0,) * len(cands.bounded))
     if k == 1 and day_cost >= 0 and all(c >= 0 for c in costs):
-        return _best_first(prep, start, day_cost)
+        longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
+        return _best_first(prep, start, day_cost, longest)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
         nxt: dict[State, list[Solution]] = {}
@@ -420,41 +421,70 @@ def _bounds(prep: _Prepared, day_cost: int) -> Callable[[int, State], int]:
     return bound
 
 
-def _best_first(prep: _Prepared, start: State, day_cost: int) -> list[Solution]:
-    """Label-setting search in (cost + lower bound, sessions, minutes, key) order.
+def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> list[Solution]:
+    """Label-setting search; the first complete week taken from the heap is the best one.
 
-    Valid when costs are non-negative: the lower bound of :func:`_bounds` is consistent,
-    so priorities never decrease along a path, and the first complete week taken from
-    the heap is the best one.
+    Valid when costs are non-negative. The priority is (cost + cost bound, sessions +
+    sessions bound, minutes + minutes still required, minutes, key): each part is a
+    consistent lower bound of the final value, so priorities never decrease along a
+    path, and they equal the final (cost, sessions, minutes, key) at a complete week.
+    Two paths to one state compare exactly as their completed weeks would.
     """
     bound = _bounds(prep, day_cost)
+    lim = prep.lim
+    minutes_min, days_min, comp_min = lim.minutes_min, lim.days_min, lim.comp_min
+    nb = len(comp_min)
+
+    def sessions_needed(state: State) -> int:
+        nd, mins, counts = state
+        rest = max(0, minutes_min - mins)
+        by_components = sum(max(0, comp_min[c] - counts[c]) for c in range(nb))
+        return max(by_components, -(-rest // longest), days_min - nd)
+
     first = bound(0, start)
     if first >= _NEVER:
         return []
-    heap: list[tuple[int, int, int, Key, int, State, tuple[int, ...], int]] = [(first, 0, 0, (), 0, start, (), 0)]
+    Entry = tuple[int, int, int, int, Key, int, State, tuple[int, ...], int]
+    heap: list[Entry] = [(first, sessions_needed(start), minutes_min, 0, (), 0, start, (), 0)]
     done: set[tuple[int, State]] = set()
     while heap:
-        _prio, n, t, key, d, state, chosen, cost = heapq.heappop(heap)
+        entry = heapq.heappop(heap)
+        n_prio, t, key, d, state, chosen, cost = entry[1], entry[3], entry[4], entry[5], entry[6], entry[7], entry[8]
         if (d, state) in done:
             continue
         done.add((d, state))
         if d == 7:
-            return [((cost, n, t), key, chosen)]
+            return [((cost, n_prio, t), key, chosen)]
+        n = n_prio - sessions_needed(state)
         for new_state, pat in _moves(prep, d, state):
             if (d + 1, new_state) in done:
                 continue
+            h = bound(d + 1, new_state)
+            if h >= _NEVER:
+                continue
+            rest = max(0, minutes_min - new_state[1])
             if pat is None:
-                h = bound(d + 1, new_state)
-                if h >= _NEVER:
-                    continue
-                heapq.heappush(heap, (cost + h, n, t, (*key, ()), d + 1, new_state, chosen, cost))
+                heapq.heappush(
+                    heap,
+                    (cost + h, n + sessions_needed(new_state), t + rest, t, (*key, ()), d + 1, new_state, chosen, cost),
+                )
             else:
                 c = cost + pat[2] + day_cost
-                h = bound(d + 1, new_state)
-                if h >= _NEVER:
-                    continue
+                t2 = t + pat[0]
+                n2 = n + len(pat[4])
                 heapq.heappush(
-                    heap, (c + h, n + len(pat[4]), t + pat[0], (*key, pat[3]), d + 1, new_state, chosen + pat[4], c)
+                    heap,
+                    (
+                        c + h,
+                        n2 + sessions_needed(new_state),
+                        t2 + rest,
+                        t2,
+                        (*key, pat[3]),
+                        d + 1,
+                        new_state,
+                        chosen + pat[4],
+                        c,
+                    ),
                 )
     return []
 
