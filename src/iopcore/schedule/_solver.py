@@ -175,13 +175,15 @@ def _day_patterns(
     gap = lim.gap
     comp_max = lim.comp_max
     nb = len(caps)
+    # Without a weekly maximum, minutes beyond the weekly minimum tell nothing apart.
+    minute_cap = lim.minutes_min if lim.minutes_max is None else 1 << 30
     best: dict[tuple[int, tuple[int, ...]], list[Pattern]] = {}
 
     def emit(chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
         if minutes < day_min:
             return
         capped = tuple(min(counts[c], caps[c]) for c in range(nb))
-        sig = (minutes, capped)
+        sig = (min(minutes, minute_cap), capped)
         key = tuple((start[i], end[i], offerings[i].id) for i in chosen)
         entry: Pattern = (minutes, capped, total, key, tuple(chosen))
         bucket = best.get(sig)
@@ -189,7 +191,7 @@ def _day_patterns(
             best[sig] = [entry]
         else:
             bucket.append(entry)
-            bucket.sort(key=lambda p: (p[2], len(p[4]), p[3]))
+            bucket.sort(key=lambda p: (p[2], len(p[4]), p[0], p[3]))
             del bucket[k:]
 
     def extend(pos: int, last_end: int, chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
@@ -217,7 +219,38 @@ def _day_patterns(
     out: list[Pattern] = []
     for sig in sorted(best):
         out.extend(best[sig])
+    if k == 1 and lim.minutes_max is None:
+        out = _undominated(out, comp_max, minute_cap)
     return out
+
+
+def _undominated(patterns: list[Pattern], comp_max: tuple[int | None, ...], minute_cap: int) -> list[Pattern]:
+    """Drop patterns another one beats on every count (without a weekly hours maximum).
+
+    Pattern A beats B when A is strictly better by (cost, sessions) while giving at least
+    as many (capped) minutes and at least as many sessions of every component without a
+    maximum, and exactly as many of every component with one. Swapping B for A in any
+    week keeps it feasible and makes it better, so B is in no best week.
+    """
+    order = sorted(patterns, key=lambda p: (p[2], len(p[4]), p[3]))
+    bounded = [c for c, top in enumerate(comp_max) if top is not None]
+    free = [c for c, top in enumerate(comp_max) if top is None]
+    kept: list[Pattern] = []
+    for b in order:
+        rank_b = (b[2], len(b[4]))
+        beaten = False
+        for a in kept:
+            if (
+                (a[2], len(a[4])) < rank_b
+                and min(a[0], minute_cap) >= min(b[0], minute_cap)
+                and all(a[1][c] == b[1][c] for c in bounded)
+                and all(a[1][c] >= b[1][c] for c in free)
+            ):
+                beaten = True
+                break
+        if not beaten:
+            kept.append(b)
+    return kept
 
 
 def search(
