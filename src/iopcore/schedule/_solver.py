@@ -474,50 +474,46 @@ def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> l
         by_components = sum(max(0, comp_min[c] - counts[c]) for c in range(nb))
         return max(by_components, -(-rest // longest), days_min - nd)
 
-    first = bound(0, start)
+    memo: dict[tuple[int, State], tuple[int, int, int]] = {}
+
+    def estimate(d: int, state: State) -> tuple[int, int, int]:
+        """(cost bound, sessions still needed, minutes still needed), memoised."""
+        got = memo.get((d, state))
+        if got is None:
+            got = (bound(d, state), sessions_needed(state), max(0, minutes_min - state[1]))
+            memo[(d, state)] = got
+        return got
+
+    first, first_n, _ = estimate(0, start)
     if first >= _NEVER:
         return []
     Entry = tuple[int, int, int, int, Key, int, State, tuple[int, ...], int]
-    heap: list[Entry] = [(first, sessions_needed(start), minutes_min, 0, (), 0, start, (), 0)]
+    heap: list[Entry] = [(first, first_n, minutes_min, 0, (), 0, start, (), 0)]
     done: set[tuple[int, State]] = set()
+    push, pop = heapq.heappush, heapq.heappop
     while heap:
-        entry = heapq.heappop(heap)
-        n_prio, t, key, d, state, chosen, cost = entry[1], entry[3], entry[4], entry[5], entry[6], entry[7], entry[8]
+        _, n_prio, _, t, key, d, state, chosen, cost = pop(heap)
         if (d, state) in done:
             continue
         done.add((d, state))
         if d == 7:
             return [((cost, n_prio, t), key, chosen)]
-        n = n_prio - sessions_needed(state)
+        n = n_prio - estimate(d, state)[1]
+        nd1 = d + 1
         for new_state, pat in _moves(prep, d, state):
-            if (d + 1, new_state) in done:
+            if (nd1, new_state) in done:
                 continue
-            h = bound(d + 1, new_state)
+            h, need, rest = estimate(nd1, new_state)
             if h >= _NEVER:
                 continue
-            rest = max(0, minutes_min - new_state[1])
             if pat is None:
-                heapq.heappush(
-                    heap,
-                    (cost + h, n + sessions_needed(new_state), t + rest, t, (*key, ()), d + 1, new_state, chosen, cost),
-                )
+                push(heap, (cost + h, n + need, t + rest, t, (*key, ()), nd1, new_state, chosen, cost))
             else:
                 c = cost + pat[2] + day_cost
                 t2 = t + pat[0]
-                n2 = n + len(pat[4])
-                heapq.heappush(
+                push(
                     heap,
-                    (
-                        c + h,
-                        n2 + sessions_needed(new_state),
-                        t2 + rest,
-                        t2,
-                        (*key, pat[3]),
-                        d + 1,
-                        new_state,
-                        chosen + pat[4],
-                        c,
-                    ),
+                    (c + h, n + len(pat[4]) + need, t2 + rest, t2, (*key, pat[3]), nd1, new_state, chosen + pat[4], c),
                 )
     return []
 
