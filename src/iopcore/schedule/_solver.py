@@ -16,7 +16,6 @@ from typing import final
 import attrs
 
 from iopcore.schedule._model import Offering, WeekProblem, WeekSchedule
-from iopcore.times import WeeklyAvailability
 
 __all__ = [
     "GROUP_AVAILABILITY",
@@ -61,15 +60,22 @@ class Candidates:
 
 def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Candidates:
     """Precompute the usable offerings of *problem*."""
-    window = WeeklyAvailability.whole_week() if relax_availability else problem.availability
-    usable = tuple(o for o in problem.offerings if o.seats > 0 and window.contains(o.interval))
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for w in problem.availability.windows:
+        windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
+
+    def inside(o: Offering) -> bool:
+        s, e = o.start.minute_of_day, o.end.minute_of_day
+        return any(a <= s and e <= b for a, b in windows.get(o.weekday.value, ()))
+
+    usable = tuple(o for o in problem.offerings if o.seats > 0 and (relax_availability or inside(o)))
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
     by_day: list[list[int]] = [[] for _ in range(7)]
     for i, o in enumerate(usable):
         by_day[o.weekday.value - 1].append(i)
     for day in by_day:
-        day.sort(key=lambda i: (usable[i].start, usable[i].end, usable[i].id))
+        day.sort(key=lambda i: (usable[i].start.minute_of_day, usable[i].end.minute_of_day, usable[i].id))
     return Candidates(
         offerings=usable,
         start=tuple(o.start.minute_of_day for o in usable),
@@ -215,13 +221,74 @@ def _day_patterns(
             if c >= 0:
                 counts[c] -= 1
 
-    extend(0, 0, [], 0, [0] * nb, 0)
+    if k == 1:
+        _best_subsets(cands, items, lim, cost, caps, minute_cap, best)
+    else:
+        extend(0, 0, [], 0, [0] * nb, 0)
     out: list[Pattern] = []
     for sig in sorted(best):
         out.extend(best[sig])
     if k == 1 and lim.minutes_max is None:
         out = _undominated(out, comp_max, minute_cap)
     return out
+
+
+def _best_subsets(
+    cands: Candidates,
+    items: list[int],
+    lim: Limits,
+    cost: Sequence[int],
+    caps: tuple[int, ...],
+    minute_cap: int,
+    best: dict[tuple[int, tuple[int, ...]], list[Pattern]],
+) -> None:
+    """The best pattern per signature by a dynamic programme over the day's sessions in start order.
+
+    A partial pattern's future depends only on (last end, minutes, capped counts), so
+    partials sharing those keep only the best by (cost, sessions, minutes, key); a
+    common extension preserves that order.
+    """
+    start, end, comp, offerings = cands.start, cands.end, cands.component, cands.offerings
+    day_max, gap, comp_max = lim.day_max, lim.gap, lim.comp_max
+    day_min = lim.day_min or 0
+    state_cap = max(minute_cap, day_min) if day_max is None else 1 << 30
+    PartialKey = tuple[int, int, tuple[int, ...]]
+    Partial = tuple[int, int, int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
+    partial: dict[PartialKey, Partial] = {}
+    empty: tuple[PartialKey, Partial] = ((-(1 << 30), 0, (0,) * len(caps)), (0, 0, 0, (), ()))
+    for i in items:
+        s_i, e_i, c_i = start[i], end[i], comp[i]
+        ident = (s_i, e_i, offerings[i].id)
+        additions: list[tuple[PartialKey, Partial]] = []
+        for (last_end, _, counts), (pc, pn, pm, pkey, pch) in [empty, *partial.items()]:
+            if pn and s_i < last_end + gap:
+                continue
+            m = pm + e_i - s_i
+            if day_max is not None and m > day_max:
+                continue
+            new_counts = counts
+            if c_i >= 0:
+                top = comp_max[c_i]
+                if top is not None and counts[c_i] + 1 > top:
+                    continue
+                listed = list(counts)
+                listed[c_i] = min(counts[c_i] + 1, caps[c_i])
+                new_counts = tuple(listed)
+            additions.append(
+                ((e_i, min(m, state_cap), new_counts), (pc + cost[i], pn + 1, m, (*pkey, ident), (*pch, i)))
+            )
+        for where, value in additions:
+            old = partial.get(where)
+            if old is None or value[:4] < old[:4]:
+                partial[where] = value
+    for (_, _, counts), (pc, pn, pm, pkey, pch) in partial.items():
+        if pm < day_min:
+            continue
+        sig = (min(pm, minute_cap), counts)
+        entry: Pattern = (pm, counts, pc, pkey, pch)
+        bucket = best.get(sig)
+        if bucket is None or (pc, pn, pm, pkey) < (bucket[0][2], len(bucket[0][4]), bucket[0][0], bucket[0][3]):
+            best[sig] = [entry]
 
 
 def _undominated(patterns: list[Pattern], comp_max: tuple[int | None, ...], minute_cap: int) -> list[Pattern]:
@@ -232,24 +299,24 @@ def _undominated(patterns: list[Pattern], comp_max: tuple[int | None, ...], minu
     maximum, and exactly as many of every component with one. Swapping B for A in any
     week keeps it feasible and makes it better, so B is in no best week.
     """
-    order = sorted(patterns, key=lambda p: (p[2], len(p[4]), p[3]))
     bounded = [c for c, top in enumerate(comp_max) if top is not None]
     free = [c for c, top in enumerate(comp_max) if top is None]
+    # Only patterns with equal counts of the bounded components can beat each other.
+    groups: dict[tuple[int, ...], list[tuple[tuple[int, int], int, tuple[int, ...]]]] = {}
     kept: list[Pattern] = []
-    for b in order:
+    for b in sorted(patterns, key=lambda p: (p[2], len(p[4]), p[0], p[3])):
         rank_b = (b[2], len(b[4]))
+        minutes_b = min(b[0], minute_cap)
+        free_b = tuple(b[1][c] for c in free)
+        rivals = groups.setdefault(tuple(b[1][c] for c in bounded), [])
         beaten = False
-        for a in kept:
-            if (
-                (a[2], len(a[4])) < rank_b
-                and min(a[0], minute_cap) >= min(b[0], minute_cap)
-                and all(a[1][c] == b[1][c] for c in bounded)
-                and all(a[1][c] >= b[1][c] for c in free)
-            ):
+        for rank_a, minutes_a, free_a in rivals:
+            if rank_a < rank_b and minutes_a >= minutes_b and all(x >= y for x, y in zip(free_a, free_b, strict=True)):
                 beaten = True
                 break
         if not beaten:
             kept.append(b)
+            rivals.append((rank_b, minutes_b, free_b))
     return kept
 
 
@@ -449,7 +516,9 @@ def _bounds(prep: _Prepared, day_cost: int) -> Callable[[int, State], int]:
         for c in range(nb):
             if counts[c] < lim.comp_min[c]:
                 need = max(need, fewest(top_counts[d][c], lim.comp_min[c] - counts[c]))
-        return cheapest[d][need] if need < len(cheapest[d]) else _NEVER
+        if need > lim.days_max - nd or need >= len(cheapest[d]):
+            return _NEVER
+        return cheapest[d][need]
 
     return bound
 
