@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from iopcore.errors import InfeasibleScheduleError, IopcoreError
@@ -304,3 +304,60 @@ def test_hours_that_round_to_an_empty_minute_range_are_infeasible() -> None:
     with pytest.raises(InfeasibleScheduleError) as info:
         solve(problem)
     assert info.value.conflict == ("hours_min", "hours_max")
+
+
+def _measure(problem: WeekProblem, ids: tuple[str, ...], group: str) -> float:
+    chosen = [problem.offering(i) for i in ids]
+    if group.startswith("hours"):
+        return sum(o.duration.value for o in chosen) / 60
+    if group.startswith("days"):
+        return float(len({o.weekday for o in chosen}))
+    cid = group.split(":")[1]
+    return float(sum(1 for o in chosen if o.component == cid))
+
+
+@settings(max_examples=60)
+@given(week_problems(max_offerings=9))
+def test_reason_numbers_are_the_exhaustive_extremes(problem: WeekProblem) -> None:
+    """Each reason's achievable value is the best value over weeks feasible with that group alone relaxed."""
+    if exhaustive(problem):
+        return
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(problem)
+    found = info.value.conflict
+    others = [g for g in all_groups(problem) if g not in found]
+    for reason in info.value.reasons:
+        if reason.group in ("max_hours_per_day", "min_hours_per_day", "min_gap", "availability"):
+            continue
+        weeks = exhaustive(relax(problem, [*others, reason.group]))
+        values = [_measure(problem, ids, reason.group) for _, _, ids in weeks]
+        maximise = reason.group in ("hours_min", "days_min") or reason.group.endswith(":min")
+        assert reason.achievable == pytest.approx(max(values) if maximise else min(values))
+
+
+@settings(max_examples=40)
+@given(week_problems(max_offerings=9), st.data())
+def test_search_with_exclusions_equals_solving_without_those_offerings(
+    problem: WeekProblem, data: st.DataObject
+) -> None:
+    """Excluding candidates in the internal search is the same as removing those offerings (for cohort reuse)."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    cands = candidates(problem)
+    if not cands.offerings:
+        return
+    dropped = data.draw(st.sets(st.integers(0, len(cands.offerings) - 1)))
+    found = search(cands, limits(problem), day_cost=problem.day_cost, excluded=dropped)
+    removed = {cands.offerings[i].id for i in dropped}
+    assume(not problem.preferences.keep & removed)  # removing a kept session would change other costs
+    smaller = attrs.evolve(
+        problem,
+        offerings=tuple(o for o in problem.offerings if o.id not in removed),
+        offering_costs={k: v for k, v in problem.offering_costs.items() if k not in removed},
+        preferences=attrs.evolve(problem.preferences, keep=problem.preferences.keep - removed),
+    )
+    expected = exhaustive(smaller)
+    if not expected:
+        assert found == []
+    else:
+        assert found[0][0][0] == expected[0][0]
