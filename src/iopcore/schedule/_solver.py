@@ -527,10 +527,11 @@ def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> l
     """Label-setting search; the first complete week taken from the heap is the best one.
 
     Valid when costs are non-negative. The priority is (cost + cost bound, sessions +
-    sessions bound, minutes + minutes still required, minutes, key): each part is a
-    consistent lower bound of the final value, so priorities never decrease along a
-    path, and they equal the final (cost, sessions, minutes, key) at a complete week.
-    Two paths to one state compare exactly as their completed weeks would.
+    sessions bound, minutes + minutes still required, key): each part is a consistent
+    lower bound of the final value, so priorities never decrease along a path, and they
+    equal the final (cost, sessions, minutes, key) at a complete week. Two paths to one
+    state have the same minutes below the weekly minimum (the state holds them exactly
+    there), so they compare exactly as their completed weeks would.
     """
     bound = _bounds(prep, day_cost)
     lim = prep.lim
@@ -556,12 +557,12 @@ def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> l
     first, first_n, _ = estimate(0, start)
     if first >= _NEVER:
         return []
-    Entry = tuple[int, int, int, int, Key, int, State, tuple[int, ...], int]
-    heap: list[Entry] = [(first, first_n, minutes_min, 0, (), 0, start, (), 0)]
+    Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
+    heap: list[Entry] = [(first, first_n, minutes_min, (), 0, start, (), 0, 0)]
     done: set[tuple[int, State]] = set()
     push, pop = heapq.heappush, heapq.heappop
     while heap:
-        _, n_prio, _, t, key, d, state, chosen, cost = pop(heap)
+        _, n_prio, _, key, d, state, chosen, cost, t = pop(heap)
         if (d, state) in done:
             continue
         done.add((d, state))
@@ -576,13 +577,13 @@ def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> l
             if h >= _NEVER:
                 continue
             if pat is None:
-                push(heap, (cost + h, n + need, t + rest, t, (*key, ()), nd1, new_state, chosen, cost))
+                push(heap, (cost + h, n + need, t + rest, (*key, ()), nd1, new_state, chosen, cost, t))
             else:
                 c = cost + pat[2] + day_cost
                 t2 = t + pat[0]
                 push(
                     heap,
-                    (c + h, n + len(pat[4]) + need, t2 + rest, t2, (*key, pat[3]), nd1, new_state, chosen + pat[4], c),
+                    (c + h, n + len(pat[4]) + need, t2 + rest, (*key, pat[3]), nd1, new_state, chosen + pat[4], c, t2),
                 )
     return []
 
