@@ -445,7 +445,18 @@ def _search(
     start: State = (0, 0, (0,) * len(cands.bounded))
     if k == 1 and day_cost >= 0 and all(c >= 0 for c in costs):
         longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
-        return _best_first(prep, start, day_cost, longest)
+        nb = len(cands.bounded)
+        session_costs: list[list[list[int]]] = []
+        for d in range(8):
+            per_comp: list[list[int]] = []
+            for c in range(nb):
+                prefix = [0]
+                picked = (costs[i] for e in range(d, 7) for i in cands.by_day[e] if cands.component[i] == c)
+                for value in sorted(i for i in picked):
+                    prefix.append(prefix[-1] + value)
+                per_comp.append(prefix)
+            session_costs.append(per_comp)
+        return _best_first(prep, start, day_cost, longest, session_costs)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
         nxt: dict[State, list[Solution]] = {}
@@ -471,13 +482,16 @@ def _search(
     return finals[:k]
 
 
-def _bounds(prep: _Prepared, day_cost: int) -> Callable[[int, State], int]:
+def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]) -> Callable[[int, State], int]:
     """A consistent lower bound on the cost still to pay from day *d* in a state.
 
     The days still needed are at least the most of: days still required, the fewest
     remaining days whose largest patterns reach the minutes still required, and the
     same for each component minimum. Each of those days costs at least the day cost
-    plus its cheapest pattern, so the bound is the sum of that many cheapest remaining days.
+    plus its cheapest pattern, which gives one bound. Another is the day cost of those
+    days plus, for each component minimum, the cheapest sessions still needed
+    (``session_costs[d][c]``: prefix sums of component *c*'s session costs from day *d*).
+    Both are exact costs of relaxations, hence consistent, and so is their maximum.
     """
     lim = prep.lim
     nb = len(prep.caps)
@@ -518,12 +532,22 @@ def _bounds(prep: _Prepared, day_cost: int) -> Callable[[int, State], int]:
                 need = max(need, fewest(top_counts[d][c], lim.comp_min[c] - counts[c]))
         if need > lim.days_max - nd or need >= len(cheapest[d]):
             return _NEVER
-        return cheapest[d][need]
+        sessions = 0
+        for c in range(nb):
+            short = lim.comp_min[c] - counts[c]
+            if short > 0:
+                prefix = session_costs[d][c]
+                if short >= len(prefix):
+                    return _NEVER
+                sessions += prefix[short]
+        return max(cheapest[d][need], day_cost * need + sessions)
 
     return bound
 
 
-def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> list[Solution]:
+def _best_first(
+    prep: _Prepared, start: State, day_cost: int, longest: int, session_costs: list[list[list[int]]]
+) -> list[Solution]:
     """Label-setting search; the first complete week taken from the heap is the best one.
 
     Valid when costs are non-negative. The priority is (cost + cost bound, sessions +
@@ -533,7 +557,7 @@ def _best_first(prep: _Prepared, start: State, day_cost: int, longest: int) -> l
     state have the same minutes below the weekly minimum (the state holds them exactly
     there), so they compare exactly as their completed weeks would.
     """
-    bound = _bounds(prep, day_cost)
+    bound = _bounds(prep, day_cost, session_costs)
     lim = prep.lim
     minutes_min, days_min, comp_min = lim.minutes_min, lim.days_min, lim.comp_min
     nb = len(comp_min)
