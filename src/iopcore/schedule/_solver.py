@@ -582,33 +582,52 @@ def _best_first(
     if first >= _NEVER:
         return []
     Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
-    heap: list[Entry] = [(first, first_n, minutes_min, (), 0, start, (), 0, 0)]
-    done: set[tuple[int, State]] = set()
-    push, pop = heapq.heappush, heapq.heappop
-    while heap:
-        _, n_prio, _, key, d, state, chosen, cost, t = pop(heap)
-        if (d, state) in done:
-            continue
-        done.add((d, state))
-        if d == 7:
-            return [((cost, n_prio, t), key, chosen)]
+
+    def children(entry: Entry) -> list[Entry]:
+        _, n_prio, _, key, d, state, chosen, cost, t = entry
         n = n_prio - estimate(d, state)[1]
         nd1 = d + 1
+        out: list[Entry] = []
         for new_state, pat in _moves(prep, d, state):
-            if (nd1, new_state) in done:
-                continue
             h, need, rest = estimate(nd1, new_state)
             if h >= _NEVER:
                 continue
             if pat is None:
-                push(heap, (cost + h, n + need, t + rest, (*key, ()), nd1, new_state, chosen, cost, t))
+                out.append((cost + h, n + need, t + rest, (*key, ()), nd1, new_state, chosen, cost, t))
             else:
                 c = cost + pat[2] + day_cost
                 t2 = t + pat[0]
-                push(
-                    heap,
-                    (c + h, n + len(pat[4]) + need, t2 + rest, (*key, pat[3]), nd1, new_state, chosen + pat[4], c, t2),
+                out.append(
+                    (c + h, n + len(pat[4]) + need, t2 + rest, (*key, pat[3]), nd1, new_state, chosen + pat[4], c, t2)
                 )
+        return out
+
+    root: Entry = (first, first_n, minutes_min, (), 0, start, (), 0, 0)
+    # A greedy dive gives an incumbent: nothing ranked above it is ever pushed.
+    incumbent: tuple[int, int, int, Key] | None = None
+    probe = root
+    while probe[4] < 7:
+        kids = children(probe)
+        if not kids:
+            break
+        probe = min(kids)
+    else:
+        incumbent = probe[:4]
+    heap: list[Entry] = [root]
+    done: set[tuple[int, State]] = set()
+    push, pop = heapq.heappush, heapq.heappop
+    while heap:
+        entry = pop(heap)
+        d, state = entry[4], entry[5]
+        if (d, state) in done:
+            continue
+        done.add((d, state))
+        if d == 7:
+            return [((entry[7], entry[1], entry[8]), entry[3], entry[6])]
+        for child in children(entry):
+            if (child[4], child[5]) in done or (incumbent is not None and child[:4] > incumbent):
+                continue
+            push(heap, child)
     return []
 
 
