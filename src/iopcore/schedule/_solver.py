@@ -367,7 +367,10 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
     nb = len(cands.bounded)
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
     caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
-    days = [_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) for d in range(7)]
+    days = [
+        sorted(_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded), key=lambda p: p[2])
+        for d in range(7)
+    ]
     # Suffix upper bounds for admissible pruning.
     suf_minutes = [0] * 8
     suf_days = [0] * 8
@@ -390,8 +393,11 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
     )
 
 
-def _moves(prep: _Prepared, d: int, state: State) -> list[tuple[State, Pattern | None]]:
-    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed."""
+def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> list[tuple[State, Pattern | None]]:
+    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed.
+
+    Patterns are in cost order; with a *budget*, patterns costing more are not tried.
+    """
     lim = prep.lim
     nd, mins, counts = state
     nb = len(counts)
@@ -414,6 +420,8 @@ def _moves(prep: _Prepared, d: int, state: State) -> list[tuple[State, Pattern |
         return out
     minute_cap = prep.minute_cap
     for pat in prep.days[d]:
+        if budget is not None and pat[2] > budget:
+            break
         m = mins + pat[0]
         if minutes_max is not None and m > minutes_max:
             continue
@@ -582,13 +590,15 @@ def _best_first(
     if first >= _NEVER:
         return []
     Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
+    incumbent: tuple[int, int, int, Key] | None = None
 
     def children(entry: Entry) -> list[Entry]:
         _, n_prio, _, key, d, state, chosen, cost, t = entry
         n = n_prio - estimate(d, state)[1]
         nd1 = d + 1
         out: list[Entry] = []
-        for new_state, pat in _moves(prep, d, state):
+        budget = None if incumbent is None else incumbent[0] - cost - day_cost
+        for new_state, pat in _moves(prep, d, state, budget):
             h, need, rest = estimate(nd1, new_state)
             if h >= _NEVER:
                 continue
@@ -604,7 +614,6 @@ def _best_first(
 
     root: Entry = (first, first_n, minutes_min, (), 0, start, (), 0, 0)
     # A greedy dive gives an incumbent: nothing ranked above it is ever pushed.
-    incumbent: tuple[int, int, int, Key] | None = None
     probe = root
     while probe[4] < 7:
         kids = children(probe)
