@@ -415,9 +415,8 @@ def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> 
         out.append((state, None))
     if nd + 1 > lim.days_max:
         return out
+    # A state that passed the pruning can always reach days_min by using this day.
     new_nd = min(nd + 1, prep.days_cap) if lim.days_max == 7 else nd + 1
-    if new_nd + rest_days < days_min:
-        return out
     minute_cap = prep.minute_cap
     for pat in prep.days[d]:
         if budget is not None and pat[2] > budget:
@@ -451,7 +450,7 @@ def _search(
 ) -> list[Solution]:
     prep = _prepare(cands, lim, costs, k, excluded)
     start: State = (0, 0, (0,) * len(cands.bounded))
-    if k == 1 and day_cost >= 0 and all(c >= 0 for c in costs):
+    if day_cost >= 0 and all(c >= 0 for c in costs):
         longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
         nb = len(cands.bounded)
         session_costs: list[list[list[int]]] = []
@@ -464,7 +463,7 @@ def _search(
                     prefix.append(prefix[-1] + value)
                 per_comp.append(prefix)
             session_costs.append(per_comp)
-        return _best_first(prep, start, day_cost, longest, session_costs)
+        return _best_first(prep, start, day_cost, longest, session_costs, k)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
         nxt: dict[State, list[Solution]] = {}
@@ -544,19 +543,19 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
         for c in range(nb):
             short = lim.comp_min[c] - counts[c]
             if short > 0:
-                prefix = session_costs[d][c]
-                if short >= len(prefix):
-                    return _NEVER
-                sessions += prefix[short]
+                prefix = session_costs[d][c]  # long enough: the count bound above returned otherwise
+                sessions += prefix[min(short, len(prefix) - 1)]
         return max(cheapest[d][need], day_cost * need + sessions)
 
     return bound
 
 
 def _best_first(
-    prep: _Prepared, start: State, day_cost: int, longest: int, session_costs: list[list[list[int]]]
+    prep: _Prepared, start: State, day_cost: int, longest: int, session_costs: list[list[list[int]]], k: int
 ) -> list[Solution]:
-    """Label-setting search; the first complete week taken from the heap is the best one.
+    """Label-setting search; the first *k* complete weeks taken from the heap are the *k* best.
+
+    Each state is expanded at most *k* times (its *k* best partial weeks).
 
     Valid when costs are non-negative. The priority is (cost + cost bound, sessions +
     sessions bound, minutes + minutes still required, key): each part is a consistent
@@ -613,31 +612,36 @@ def _best_first(
         return out
 
     root: Entry = (first, first_n, minutes_min, (), 0, start, (), 0, 0)
-    # A greedy dive gives an incumbent: nothing ranked above it is ever pushed.
+    # For the best week alone, a greedy dive gives an incumbent: nothing ranked above it is pushed.
     probe = root
-    while probe[4] < 7:
+    while k == 1 and probe[4] < 7:
         kids = children(probe)
         if not kids:
             break
         probe = min(kids)
-    else:
+    if probe[4] == 7:
         incumbent = probe[:4]
     heap: list[Entry] = [root]
-    done: set[tuple[int, State]] = set()
+    pops: dict[tuple[int, State], int] = {}
+    found: list[Solution] = []
     push, pop = heapq.heappush, heapq.heappop
     while heap:
         entry = pop(heap)
-        d, state = entry[4], entry[5]
-        if (d, state) in done:
+        where = (entry[4], entry[5])
+        seen = pops.get(where, 0)
+        if seen >= k:
             continue
-        done.add((d, state))
-        if d == 7:
-            return [((entry[7], entry[1], entry[8]), entry[3], entry[6])]
+        pops[where] = seen + 1
+        if entry[4] == 7:
+            found.append(((entry[7], entry[1], entry[8]), entry[3], entry[6]))
+            if len(found) == k:
+                break
+            continue
         for child in children(entry):
-            if (child[4], child[5]) in done or (incumbent is not None and child[:4] > incumbent):
+            if pops.get((child[4], child[5]), 0) >= k or (incumbent is not None and child[:4] > incumbent):
                 continue
             push(heap, child)
-    return []
+    return found
 
 
 def _cap(low: int, high: int | None) -> int:
