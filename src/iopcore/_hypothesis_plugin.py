@@ -16,10 +16,34 @@ from iopcore.errors import ErrorItem
 from iopcore.levels import CodeMapping, DaysBand, HoursBand, LevelCatalog, LevelOfCare, Transition
 from iopcore.patients import Patient
 from iopcore.programs import IntensityRules, Program, Track
+from iopcore.schedule import (
+    CalendarSchedule,
+    ComponentBound,
+    Occurrence,
+    Offering,
+    Preferences,
+    Reason,
+    ShortWeek,
+    Violation,
+    WeekProblem,
+    WeekRules,
+    WeekSchedule,
+)
 from iopcore.sources import Source
 from iopcore.times import ClockTime, DateRange, Minutes, WeeklyAvailability, WeeklyInterval
 
 STRATEGY_NAMES: dict[type, str] = {
+    CalendarSchedule: "calendar_schedules",
+    ComponentBound: "component_bounds",
+    Occurrence: "occurrences",
+    Offering: "offerings",
+    Preferences: "preferences",
+    Reason: "reasons",
+    ShortWeek: "short_weeks",
+    Violation: "violations",
+    WeekProblem: "week_problems",
+    WeekRules: "week_rules",
+    WeekSchedule: "week_schedules",
     ClockTime: "clock_times",
     CodeMapping: "code_mappings",
     Component: "components",

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import final
+from typing import Any, final
 
 import attrs
 
 __all__ = [
     "ErrorItem",
+    "InfeasibleScheduleError",
     "InvalidDataError",
     "IopcoreError",
     "UnknownCodeError",
@@ -175,3 +176,34 @@ class UnknownCodeError(InvalidDataError, KeyError):
 
 def _rebuild_unknown(what: str, catalog: str, known: tuple[str, ...], path: str) -> UnknownCodeError:
     return UnknownCodeError(what=what, catalog=catalog, known=known, path=path)
+
+
+class InfeasibleScheduleError(IopcoreError, ValueError):
+    """No schedule satisfies a week problem's rules (raised by :func:`iopcore.schedule.solve`).
+
+    * ``conflict``: an irreducible infeasible subset of constraint groups (see
+      :mod:`iopcore.schedule` for the vocabulary): with every other group relaxed
+      these admit no schedule, and relaxing any one of them makes the rest feasible.
+    * ``reasons``: one :class:`iopcore.schedule.Reason` per group of the conflict,
+      with the required and achievable numbers, for apps to word themselves.
+    * ``explanation``: the same in plain English.
+    """
+
+    conflict: tuple[str, ...]
+    reasons: tuple[Any, ...]
+    explanation: str
+
+    def __init__(self, *, conflict: Iterable[str], reasons: Iterable[Any], explanation: str) -> None:
+        self.conflict = tuple(conflict)
+        self.reasons = tuple(reasons)
+        self.explanation = explanation
+        super().__init__(explanation)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_infeasible, (self.conflict, self.reasons, self.explanation))
+
+
+def _rebuild_infeasible(
+    conflict: tuple[str, ...], reasons: tuple[Any, ...], explanation: str
+) -> InfeasibleScheduleError:
+    return InfeasibleScheduleError(conflict=conflict, reasons=reasons, explanation=explanation)

@@ -1,0 +1,517 @@
+"""The weekly schedule problem: rules, offerings, preferences, problems and schedules."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import html
+import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.components import COMPONENTS, ComponentCatalog
+from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.programs import Program
+from iopcore.times import ClockTime, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
+
+__all__ = [
+    "AVOIDED_DAY_COST",
+    "NOT_KEPT_COST",
+    "OFF_TRACK_COST",
+    "OTHER_DAY_COST",
+    "OTHER_TIME_COST",
+    "ComponentBound",
+    "Offering",
+    "Preferences",
+    "TimeOfDay",
+    "WeekProblem",
+    "WeekRules",
+    "WeekSchedule",
+]
+
+
+def _ceil_minutes(hours: float) -> int:
+    return math.ceil(round(hours * 60, 9))
+
+
+def _floor_minutes(hours: float) -> int:
+    return math.floor(round(hours * 60, 9))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ComponentBound:
+    """Sessions of one component per week, closed ``[min, max]`` (``max=None``: no upper bound)."""
+
+    min: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=10_000))
+    max: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0, max_value=10_000)))
+
+    def __attrs_post_init__(self) -> None:
+        if self.max is not None and self.max < self.min:
+            raise f.fail("$.max", "expected max >= min, got a smaller int", "order", self)
+
+    def contains(self, count: int) -> bool:
+        """Whether *count* sessions a week lie inside the bound."""
+        return self.min <= count and (self.max is None or count <= self.max)
+
+    def __str__(self) -> str:
+        upper = "∞" if self.max is None else str(self.max)
+        return f"[{self.min}, {upper}]"
+
+
+def _to_bounds(value: Any) -> Any:
+    """Accept ``{id: (min, max)}`` pairs as well as ``{id: ComponentBound}``; leave bad input to the validator."""
+    if isinstance(value, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            if isinstance(v, tuple | list) and len(v) == 2:
+                with contextlib.suppress(InvalidDataError):  # else reported by the validator as a wrong type
+                    v = ComponentBound(min=v[0], max=v[1])
+            out[k] = v
+        return MappingProxyType(out)
+    return value
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WeekRules:
+    """What a week of treatment must hold.
+
+    * ``hours_min``/``hours_max``: hours a week, a **closed** interval
+      ``[hours_min, hours_max]`` (``None``: no maximum). The solver works in whole
+      minutes: ``hours_min`` is rounded up, ``hours_max`` down.
+    * ``days_min``/``days_max``: distinct days attended a week, closed.
+    * ``min_hours_per_day``/``max_hours_per_day``: bounds on each day attended.
+    * ``min_gap_minutes``: least time between two sessions on the same day
+      (0: back to back allowed; overlap is never allowed).
+    * ``components``: sessions a week per component id (ids not named are unbounded).
+      Ids must be in ``catalog`` (the foundation's :data:`~iopcore.components.COMPONENTS`
+      by default).
+    """
+
+    hours_min: float = attrs.field(default=0.0, converter=f.to_float, validator=f.number(min_value=0, max_value=168))
+    hours_max: float | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_float), validator=f.optional(f.number(min_value=0))
+    )
+    days_min: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=7))
+    days_max: int = attrs.field(default=7, validator=f.integer(min_value=0, max_value=7))
+    min_hours_per_day: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(f.to_float),
+        validator=f.optional(f.number(min_value=0, max_value=24)),
+    )
+    max_hours_per_day: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(f.to_float),
+        validator=f.optional(f.number(min_value=0, max_value=24)),
+    )
+    min_gap_minutes: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=1440))
+    components: Mapping[str, ComponentBound] = attrs.field(
+        factory=dict,
+        converter=_to_bounds,
+        validator=f.mapping_of(str, ComponentBound, description="component id to ComponentBound"),
+        hash=False,
+    )
+    catalog: ComponentCatalog = attrs.field(
+        default=COMPONENTS, validator=f.instance(ComponentCatalog, "a ComponentCatalog"), repr=False
+    )
+    """The components that ids refer to."""
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[ErrorItem] = []
+        if self.hours_max is not None and self.hours_max < self.hours_min:
+            problems.append(
+                ErrorItem(
+                    path="$.hours_max", message="expected hours_max >= hours_min, got a smaller float", rule="order"
+                )
+            )
+        if self.days_max < self.days_min:
+            problems.append(
+                ErrorItem(path="$.days_max", message="expected days_max >= days_min, got a smaller int", rule="order")
+            )
+        lo, hi = self.min_hours_per_day, self.max_hours_per_day
+        if lo is not None and hi is not None and hi < lo:
+            problems.append(
+                ErrorItem(
+                    path="$.max_hours_per_day",
+                    message="expected max_hours_per_day >= min_hours_per_day, got a smaller float",
+                    rule="order",
+                )
+            )
+        known = set(self.catalog.ids)
+        problems.extend(
+            ErrorItem(
+                path="$.components" + _key_path(key),
+                message="expected a component id from the catalog, got an unknown str",
+                rule="unknown_code",
+            )
+            for key in self.components
+            if key not in known
+        )
+        if problems:
+            raise InvalidDataError(problems, type_name="WeekRules")
+
+    @classmethod
+    def from_program(
+        cls,
+        program: Program,
+        *,
+        components: Mapping[str, ComponentBound | tuple[int, int | None]] | None = None,
+        min_gap_minutes: int = 0,
+    ) -> WeekRules:
+        """Rules from a program's intensity: its hours band, days band and per-day bounds.
+
+        The program's hours band is half-open ``[min, max)``; the rules are closed,
+        so ``hours_max`` becomes the largest whole number of minutes inside the band
+        (:attr:`~iopcore.levels.HoursBand.max_minutes`): "9–19 hours" stored as
+        ``[9, 20)`` gives ``hours_max = 19 h 59 min``. The catalog is the program's
+        components.
+        """
+        if not isinstance(program, Program):
+            raise f.fail("$.program", "expected a Program", "type")
+        rules = program.intensity
+        band = rules.hours_per_week
+        top = band.max_minutes
+        return cls(
+            hours_min=band.min_hours,
+            hours_max=None if top is None else top.value / 60,
+            days_min=rules.days_per_week.min_days,
+            days_max=rules.days_per_week.max_days,
+            min_hours_per_day=rules.min_hours_per_day,
+            max_hours_per_day=rules.max_hours_per_day,
+            min_gap_minutes=min_gap_minutes,
+            components=dict(components or {}),
+            catalog=ComponentCatalog(components=program.components),
+        )
+
+    @property
+    def minutes_min(self) -> int:
+        """``hours_min`` in whole minutes, rounded up."""
+        return _ceil_minutes(self.hours_min)
+
+    @property
+    def minutes_max(self) -> int | None:
+        """``hours_max`` in whole minutes, rounded down (``None``: no maximum)."""
+        return None if self.hours_max is None else _floor_minutes(self.hours_max)
+
+    @property
+    def day_minutes_min(self) -> int | None:
+        """``min_hours_per_day`` in whole minutes, rounded up."""
+        return None if self.min_hours_per_day is None else _ceil_minutes(self.min_hours_per_day)
+
+    @property
+    def day_minutes_max(self) -> int | None:
+        """``max_hours_per_day`` in whole minutes, rounded down."""
+        return None if self.max_hours_per_day is None else _floor_minutes(self.max_hours_per_day)
+
+
+def _key_path(key: object) -> str:
+    from iopcore.errors import child_path
+
+    return child_path(key)[1:]
+
+
+class TimeOfDay(enum.StrEnum):
+    """Part of the day a session starts in: morning before 12:00, afternoon 12:00–16:59, evening from 17:00."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+    @classmethod
+    def of(cls, start: ClockTime) -> TimeOfDay:
+        """The part of the day a session starting at *start* belongs to."""
+        if start.minute_of_day < 12 * 60:
+            return cls.MORNING
+        if start.minute_of_day < 17 * 60:
+            return cls.AFTERNOON
+        return cls.EVENING
+
+
+def _opt_text() -> f.Validator:
+    return f.optional(f.text(max_length=200))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Offering:
+    """One weekly session a facility offers, ``[start, end)`` on *weekday*.
+
+    ``seats`` is the number of places still available (0: full).
+    """
+
+    id: str = attrs.field(validator=f.text(max_length=100))
+    component: str = attrs.field(validator=f.identifier())
+    """The id of the component the session delivers."""
+    weekday: Weekday = attrs.field(validator=f.enum_member(Weekday))
+    start: ClockTime = attrs.field(validator=f.instance(ClockTime, "a ClockTime"))
+    end: ClockTime = attrs.field(validator=f.instance(ClockTime, "a ClockTime"))
+    seats: int = attrs.field(default=1, validator=f.integer(min_value=0))
+    track: str | None = attrs.field(default=None, validator=_opt_text())
+    facilitator: str | None = attrs.field(default=None, validator=_opt_text())
+    topic: str | None = attrs.field(default=None, validator=_opt_text())
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise f.fail("$.end", "expected an end after the start, got an end at or before the start", "order", self)
+
+    @property
+    def interval(self) -> WeeklyInterval:
+        """When the session takes place."""
+        return WeeklyInterval(weekday=self.weekday, start=self.start, end=self.end)
+
+    @property
+    def duration(self) -> Minutes:
+        """Length of the session."""
+        return Minutes(self.end.minute_of_day - self.start.minute_of_day)
+
+    @property
+    def time_of_day(self) -> TimeOfDay:
+        """The part of the day the session starts in."""
+        return TimeOfDay.of(self.start)
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.component}, {self.weekday.short} {self.start}–{self.end})"
+
+
+AVOIDED_DAY_COST = 20
+"""Cost added to an offering on a day the patient wants to avoid."""
+OTHER_DAY_COST = 10
+"""Cost added to an offering on a day that is not among the preferred days (when some are given)."""
+OTHER_TIME_COST = 5
+"""Cost added to an offering outside the preferred time of day (when one is given)."""
+OFF_TRACK_COST = 5
+"""Cost added to an offering of another track than the preferred one (offerings without a track add nothing)."""
+NOT_KEPT_COST = 10
+"""Cost added to an offering the patient does not already attend, when some sessions are to be kept."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Preferences:
+    """What the patient prefers; turned into offering costs by :meth:`cost_of`.
+
+    The table (each row adds to an offering's cost; kept offerings cost 0 whatever the other rows say):
+
+    ======================================================  =========================
+    Condition                                               Cost added
+    ======================================================  =========================
+    offering's weekday in ``avoided_days``                  :data:`AVOIDED_DAY_COST` (20)
+    ``preferred_days`` non-empty and weekday not in it      :data:`OTHER_DAY_COST` (10)
+    ``time_of_day`` set and the offering starts in another  :data:`OTHER_TIME_COST` (5)
+    ``track`` set and the offering has another track        :data:`OFF_TRACK_COST` (5)
+    ``keep`` non-empty and the offering is not in it        :data:`NOT_KEPT_COST` (10)
+    ======================================================  =========================
+    """
+
+    preferred_days: frozenset[Weekday] = attrs.field(
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Weekday, "weekdays")
+    )
+    avoided_days: frozenset[Weekday] = attrs.field(
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Weekday, "weekdays")
+    )
+    time_of_day: TimeOfDay | None = attrs.field(default=None, validator=f.optional(f.enum_member(TimeOfDay)))
+    track: str | None = attrs.field(default=None, validator=_opt_text())
+    keep: frozenset[str] = attrs.field(
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids")
+    )
+    """Ids of offerings the patient already attends and should keep."""
+
+    def cost_of(self, offering: Offering) -> int:
+        """The preference cost of *offering* by the table above."""
+        if offering.id in self.keep:
+            return 0
+        cost = 0
+        if offering.weekday in self.avoided_days:
+            cost += AVOIDED_DAY_COST
+        if self.preferred_days and offering.weekday not in self.preferred_days:
+            cost += OTHER_DAY_COST
+        if self.time_of_day is not None and offering.time_of_day is not self.time_of_day:
+            cost += OTHER_TIME_COST
+        if self.track is not None and offering.track is not None and offering.track != self.track:
+            cost += OFF_TRACK_COST
+        if self.keep:
+            cost += NOT_KEPT_COST
+        return cost
+
+
+def _to_costs(value: Any) -> Any:
+    return MappingProxyType(dict(value)) if isinstance(value, dict) else value
+
+
+def _costs_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.mapping_of(str, int, description="offering id to cost")(inst, attribute, value)
+    bad = [
+        ErrorItem(
+            path="$.offering_costs" + _key_path(k),
+            message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type(v).__name__}",
+            rule="range",
+        )
+        for k, v in value.items()
+        if isinstance(v, bool) or v < 0
+    ]
+    if bad:
+        raise InvalidDataError(bad, type_name="WeekProblem")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WeekProblem:
+    """One patient's week to schedule.
+
+    Cost of a schedule = ``day_cost`` × days attended + Σ (offering cost), where an
+    offering's cost is its :class:`Preferences` cost plus its explicit
+    ``offering_costs`` entry (0 if absent).
+    """
+
+    rules: WeekRules = attrs.field(validator=f.instance(WeekRules, "a WeekRules"))
+    offerings: tuple[Offering, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Offering))
+    availability: WeeklyAvailability = attrs.field(
+        factory=WeeklyAvailability.whole_week, validator=f.instance(WeeklyAvailability, "a WeeklyAvailability")
+    )
+    day_cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+    offering_costs: Mapping[str, int] = attrs.field(
+        factory=dict, converter=_to_costs, validator=_costs_validator, hash=False
+    )
+    preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[ErrorItem] = []
+        seen: set[str] = set()
+        known = set(self.rules.catalog.ids)
+        for i, o in enumerate(self.offerings):
+            if o.id in seen:
+                problems.append(ErrorItem(path=f"$.offerings[{i}].id", message="duplicate offering id", rule="unique"))
+            seen.add(o.id)
+            if o.component not in known:
+                problems.append(
+                    ErrorItem(
+                        path=f"$.offerings[{i}].component",
+                        message="expected a component id from the rules' catalog, got an unknown str",
+                        rule="unknown_code",
+                    )
+                )
+        problems.extend(
+            ErrorItem(
+                path="$.offering_costs" + _key_path(k),
+                message="expected the id of an offering, got an unknown str",
+                rule="unknown_code",
+            )
+            for k in self.offering_costs
+            if k not in seen
+        )
+        if any(k not in seen for k in self.preferences.keep):
+            problems.append(
+                ErrorItem(
+                    path="$.preferences.keep",
+                    message="expected ids of offerings, got a str that is not one",
+                    rule="unknown_code",
+                )
+            )
+        if problems:
+            raise InvalidDataError(problems, type_name="WeekProblem")
+
+    def offering(self, offering_id: str) -> Offering:
+        """The offering with *offering_id* (``KeyError`` if absent)."""
+        for o in self.offerings:
+            if o.id == offering_id:
+                return o
+        raise KeyError(offering_id)
+
+    def cost_of(self, offering: Offering) -> int:
+        """The cost of choosing *offering*: preference cost plus explicit cost."""
+        return self.preferences.cost_of(offering) + self.offering_costs.get(offering.id, 0)
+
+    def schedule_cost(self, offering_ids: tuple[str, ...] | list[str] | frozenset[str]) -> int:
+        """Cost of choosing the offerings *offering_ids* (which must exist)."""
+        chosen = [self.offering(i) for i in set(offering_ids)]
+        days = {o.weekday for o in chosen}
+        return self.day_cost * len(days) + sum(self.cost_of(o) for o in chosen)
+
+
+def _sort_key(o: Offering) -> tuple[int, int, int, str]:
+    return (o.weekday.value, o.start.minute_of_day, o.end.minute_of_day, o.id)
+
+
+def _sorted_sessions(value: Any) -> Any:
+    items = f.to_tuple(value)
+    if isinstance(items, tuple) and all(isinstance(o, Offering) for o in items):
+        return tuple(sorted(items, key=_sort_key))
+    return items
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WeekSchedule:
+    """A chosen week: its sessions (sorted by weekday, start, end, id) and its cost."""
+
+    sessions: tuple[Offering, ...] = attrs.field(converter=_sorted_sessions, validator=f.tuple_of(Offering))
+    cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+
+    @property
+    def offering_ids(self) -> tuple[str, ...]:
+        """Ids of the chosen sessions, in schedule order."""
+        return tuple(o.id for o in self.sessions)
+
+    @property
+    def minutes(self) -> Minutes:
+        """Total time a week."""
+        return Minutes(sum(o.duration.value for o in self.sessions))
+
+    @property
+    def hours(self) -> float:
+        """Total hours a week."""
+        return self.minutes.hours
+
+    @property
+    def days(self) -> tuple[Weekday, ...]:
+        """The days attended, Monday first."""
+        return tuple(sorted({o.weekday for o in self.sessions}))
+
+    @property
+    def component_counts(self) -> Mapping[str, int]:
+        """Sessions per component id."""
+        counts: dict[str, int] = {}
+        for o in self.sessions:
+            counts[o.component] = counts.get(o.component, 0) + 1
+        return MappingProxyType(dict(sorted(counts.items())))
+
+    def on(self, weekday: Weekday) -> tuple[Offering, ...]:
+        """The sessions on *weekday*."""
+        return tuple(o for o in self.sessions if o.weekday == weekday)
+
+    def __str__(self) -> str:
+        head = f"{'Day':<4} {'Time':<12} {'Component':<24} {'Track':<10} Id"
+        lines = [head, "-" * len(head)]
+        lines.extend(
+            f"{o.weekday.short:<4} {f'{o.start}–{o.end}':<12} {o.component:<24} {o.track or '':<10} {o.id}"
+            for o in self.sessions
+        )
+        lines.append(
+            f"{len(self.sessions)} sessions, {_hours_text(self.minutes.value)} h on {len(self.days)} days, cost {self.cost}"
+        )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        cells = []
+        for day in Weekday:
+            items = "".join(
+                f"<div>{html.escape(f'{o.start}–{o.end}')}<br><b>{html.escape(o.component)}</b>"
+                f"{'<br>' + html.escape(o.track) if o.track else ''}</div>"
+                for o in self.on(day)
+            )
+            cells.append(f"<td style='vertical-align:top'>{items}</td>")
+        header = "".join(f"<th>{d.short}</th>" for d in Weekday)
+        caption = html.escape(
+            f"{len(self.sessions)} sessions, {_hours_text(self.minutes.value)} h on {len(self.days)} days, cost {self.cost}"
+        )
+        return f"<table><caption>{caption}</caption><tr>{header}</tr><tr>{''.join(cells)}</tr></table>"
+
+
+def _hours_text(minutes: int) -> str:
+    hours = minutes / 60
+    return str(int(hours)) if hours.is_integer() else f"{hours:.2f}".rstrip("0")

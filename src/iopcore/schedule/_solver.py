@@ -1,0 +1,709 @@
+"""The exact weekly solver: per-day patterns, dominance, then a dynamic programme across days.
+
+Internals are shaped for reuse (e.g. cohort scheduling): :func:`candidates` precomputes
+a problem's usable offerings once, :func:`limits` turns rules (optionally with groups
+relaxed) into integer limits, and :func:`search` finds the *k* best schedules for any
+additive objective (per-candidate costs and a per-day cost, negative values allowed),
+optionally excluding candidates.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Collection, Sequence
+from typing import final
+
+import attrs
+
+from iopcore.schedule._model import Offering, WeekProblem, WeekSchedule
+
+__all__ = [
+    "GROUP_AVAILABILITY",
+    "Candidates",
+    "Limits",
+    "active_groups",
+    "alternatives",
+    "candidates",
+    "limits",
+    "search",
+    "solve",
+]
+
+GROUP_AVAILABILITY = "availability"
+_NEVER = 1 << 62  # a bound meaning "this state cannot reach a feasible week"
+
+# A solution inside the search: ((cost, sessions, minutes), tie-break key, chosen candidate indices).
+Key = tuple[tuple[tuple[int, int, str], ...], ...]
+Rank = tuple[int, int, int]
+Solution = tuple[Rank, Key, tuple[int, ...]]
+State = tuple[int, int, tuple[int, ...]]
+
+
+@final
+@attrs.frozen
+class Candidates:
+    """The offerings a problem may use, precomputed as integer arrays (internal)."""
+
+    offerings: tuple[Offering, ...]
+    """Usable offerings (a seat left; inside availability unless relaxed), in input order."""
+    start: tuple[int, ...]
+    end: tuple[int, ...]
+    by_day: tuple[tuple[int, ...], ...]
+    """Per weekday (index 0 = Monday) the candidate indices sorted by (start, end, id)."""
+    component: tuple[int, ...]
+    """Index of each candidate's component in ``bounded`` or -1."""
+    bounded: tuple[str, ...]
+    """Component ids with bounds, sorted."""
+    cost: tuple[int, ...]
+    """Each candidate's cost in the problem."""
+
+
+def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Candidates:
+    """Precompute the usable offerings of *problem*."""
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for w in problem.availability.windows:
+        windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
+
+    def inside(o: Offering) -> bool:
+        s, e = o.start.minute_of_day, o.end.minute_of_day
+        return any(a <= s and e <= b for a, b in windows.get(o.weekday.value, ()))
+
+    usable = tuple(o for o in problem.offerings if o.seats > 0 and (relax_availability or inside(o)))
+    bounded = tuple(sorted(problem.rules.components))
+    position = {c: i for i, c in enumerate(bounded)}
+    by_day: list[list[int]] = [[] for _ in range(7)]
+    for i, o in enumerate(usable):
+        by_day[o.weekday.value - 1].append(i)
+    for day in by_day:
+        day.sort(key=lambda i: (usable[i].start.minute_of_day, usable[i].end.minute_of_day, usable[i].id))
+    return Candidates(
+        offerings=usable,
+        start=tuple(o.start.minute_of_day for o in usable),
+        end=tuple(o.end.minute_of_day for o in usable),
+        by_day=tuple(tuple(d) for d in by_day),
+        component=tuple(position.get(o.component, -1) for o in usable),
+        bounded=bounded,
+        cost=tuple(problem.cost_of(o) for o in usable),
+    )
+
+
+@final
+@attrs.frozen
+class Limits:
+    """The rules as integer limits in minutes (internal); ``None`` means unbounded."""
+
+    minutes_min: int
+    minutes_max: int | None
+    days_min: int
+    days_max: int
+    day_min: int | None
+    day_max: int | None
+    gap: int
+    comp_min: tuple[int, ...]
+    comp_max: tuple[int | None, ...]
+
+
+def limits(problem: WeekProblem, relaxed: Collection[str] = ()) -> Limits:
+    """The problem's rules with the constraint groups in *relaxed* removed."""
+    r = problem.rules
+    bounded = sorted(r.components)
+    return Limits(
+        minutes_min=0 if "hours_min" in relaxed else r.minutes_min,
+        minutes_max=None if "hours_max" in relaxed else r.minutes_max,
+        days_min=0 if "days_min" in relaxed else r.days_min,
+        days_max=7 if "days_max" in relaxed else r.days_max,
+        day_min=None if "min_hours_per_day" in relaxed else r.day_minutes_min,
+        day_max=None if "max_hours_per_day" in relaxed else r.day_minutes_max,
+        gap=0 if "min_gap" in relaxed else r.min_gap_minutes,
+        comp_min=tuple(0 if f"component:{c}:min" in relaxed else r.components[c].min for c in bounded),
+        comp_max=tuple(None if f"component:{c}:max" in relaxed else r.components[c].max for c in bounded),
+    )
+
+
+def active_groups(problem: WeekProblem) -> tuple[str, ...]:
+    """The constraint groups that actually restrict *problem*, in vocabulary order."""
+    r = problem.rules
+    groups: list[str] = []
+    if r.minutes_min > 0:
+        groups.append("hours_min")
+    if r.minutes_max is not None:
+        groups.append("hours_max")
+    if r.days_min > 0:
+        groups.append("days_min")
+    if r.days_max < 7:
+        groups.append("days_max")
+    if r.day_minutes_max is not None:
+        groups.append("max_hours_per_day")
+    if r.day_minutes_min:
+        groups.append("min_hours_per_day")
+    if r.min_gap_minutes > 0:
+        groups.append("min_gap")
+    for c in sorted(r.components):
+        if r.components[c].min > 0:
+            groups.append(f"component:{c}:min")
+        if r.components[c].max is not None:
+            groups.append(f"component:{c}:max")
+    if any(o.seats > 0 and not problem.availability.contains(o.interval) for o in problem.offerings):
+        groups.append(GROUP_AVAILABILITY)
+    return tuple(groups)
+
+
+# A day pattern: (minutes, component counts, cost, day key, chosen indices).
+Pattern = tuple[int, tuple[int, ...], int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
+
+
+def _day_patterns(
+    cands: Candidates,
+    day: Sequence[int],
+    lim: Limits,
+    cost: Sequence[int],
+    k: int,
+    caps: tuple[int, ...],
+    excluded: Collection[int],
+) -> list[Pattern]:
+    """Non-empty feasible subsets of one day's candidates, k best per signature."""
+    start, end, comp = cands.start, cands.end, cands.component
+    offerings = cands.offerings
+    # Sessions at the same time with the same bounded component (or none) are interchangeable
+    # and overlap, so at most one is chosen: only the k best by (cost, id) can be in an answer.
+    alike: dict[tuple[int, int, int], list[int]] = {}
+    for i in day:
+        if i not in excluded:
+            alike.setdefault((start[i], end[i], comp[i]), []).append(i)
+    kept = set()
+    for group in alike.values():
+        group.sort(key=lambda i: (cost[i], offerings[i].id))
+        kept.update(group[:k])
+    items = [i for i in day if i in kept]
+    n = len(items)
+    day_max = lim.day_max
+    day_min = lim.day_min or 0
+    gap = lim.gap
+    comp_max = lim.comp_max
+    nb = len(caps)
+    # Without a weekly maximum, minutes beyond the weekly minimum tell nothing apart.
+    minute_cap = lim.minutes_min if lim.minutes_max is None else 1 << 30
+    best: dict[tuple[int, tuple[int, ...]], list[Pattern]] = {}
+
+    def emit(chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
+        if minutes < day_min:
+            return
+        capped = tuple(min(counts[c], caps[c]) for c in range(nb))
+        sig = (min(minutes, minute_cap), capped)
+        key = tuple((start[i], end[i], offerings[i].id) for i in chosen)
+        entry: Pattern = (minutes, capped, total, key, tuple(chosen))
+        bucket = best.get(sig)
+        if bucket is None:
+            best[sig] = [entry]
+        else:
+            bucket.append(entry)
+            bucket.sort(key=lambda p: (p[2], len(p[4]), p[0], p[3]))
+            del bucket[k:]
+
+    def extend(pos: int, last_end: int, chosen: list[int], minutes: int, counts: list[int], total: int) -> None:
+        for j in range(pos, n):
+            i = items[j]
+            if chosen and start[i] < last_end + gap:
+                continue
+            m = minutes + end[i] - start[i]
+            if day_max is not None and m > day_max:
+                continue
+            c = comp[i]
+            if c >= 0:
+                limit = comp_max[c]
+                if limit is not None and counts[c] + 1 > limit:
+                    continue
+                counts[c] += 1
+            chosen.append(i)
+            emit(chosen, m, counts, total + cost[i])
+            extend(j + 1, end[i], chosen, m, counts, total + cost[i])
+            chosen.pop()
+            if c >= 0:
+                counts[c] -= 1
+
+    if k == 1:
+        _best_subsets(cands, items, lim, cost, caps, minute_cap, best)
+    else:
+        extend(0, 0, [], 0, [0] * nb, 0)
+    out: list[Pattern] = []
+    for sig in sorted(best):
+        out.extend(best[sig])
+    if k == 1 and lim.minutes_max is None:
+        out = _undominated(out, comp_max, minute_cap)
+    return out
+
+
+def _best_subsets(
+    cands: Candidates,
+    items: list[int],
+    lim: Limits,
+    cost: Sequence[int],
+    caps: tuple[int, ...],
+    minute_cap: int,
+    best: dict[tuple[int, tuple[int, ...]], list[Pattern]],
+) -> None:
+    """The best pattern per signature by a dynamic programme over the day's sessions in start order.
+
+    A partial pattern's future depends only on (last end, minutes, capped counts), so
+    partials sharing those keep only the best by (cost, sessions, minutes, key); a
+    common extension preserves that order.
+    """
+    start, end, comp, offerings = cands.start, cands.end, cands.component, cands.offerings
+    day_max, gap, comp_max = lim.day_max, lim.gap, lim.comp_max
+    day_min = lim.day_min or 0
+    state_cap = max(minute_cap, day_min) if day_max is None else 1 << 30
+    PartialKey = tuple[int, int, tuple[int, ...]]
+    Partial = tuple[int, int, int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
+    partial: dict[PartialKey, Partial] = {}
+    empty: tuple[PartialKey, Partial] = ((-(1 << 30), 0, (0,) * len(caps)), (0, 0, 0, (), ()))
+    for i in items:
+        s_i, e_i, c_i = start[i], end[i], comp[i]
+        ident = (s_i, e_i, offerings[i].id)
+        additions: list[tuple[PartialKey, Partial]] = []
+        for (last_end, _, counts), (pc, pn, pm, pkey, pch) in [empty, *partial.items()]:
+            if pn and s_i < last_end + gap:
+                continue
+            m = pm + e_i - s_i
+            if day_max is not None and m > day_max:
+                continue
+            new_counts = counts
+            if c_i >= 0:
+                top = comp_max[c_i]
+                if top is not None and counts[c_i] + 1 > top:
+                    continue
+                listed = list(counts)
+                listed[c_i] = min(counts[c_i] + 1, caps[c_i])
+                new_counts = tuple(listed)
+            additions.append(
+                ((e_i, min(m, state_cap), new_counts), (pc + cost[i], pn + 1, m, (*pkey, ident), (*pch, i)))
+            )
+        for where, value in additions:
+            old = partial.get(where)
+            if old is None or value[:4] < old[:4]:
+                partial[where] = value
+    for (_, _, counts), (pc, pn, pm, pkey, pch) in partial.items():
+        if pm < day_min:
+            continue
+        sig = (min(pm, minute_cap), counts)
+        entry: Pattern = (pm, counts, pc, pkey, pch)
+        bucket = best.get(sig)
+        if bucket is None or (pc, pn, pm, pkey) < (bucket[0][2], len(bucket[0][4]), bucket[0][0], bucket[0][3]):
+            best[sig] = [entry]
+
+
+def _undominated(patterns: list[Pattern], comp_max: tuple[int | None, ...], minute_cap: int) -> list[Pattern]:
+    """Drop patterns another one beats on every count (without a weekly hours maximum).
+
+    Pattern A beats B when A is strictly better by (cost, sessions) while giving at least
+    as many (capped) minutes and at least as many sessions of every component without a
+    maximum, and exactly as many of every component with one. Swapping B for A in any
+    week keeps it feasible and makes it better, so B is in no best week.
+    """
+    bounded = [c for c, top in enumerate(comp_max) if top is not None]
+    free = [c for c, top in enumerate(comp_max) if top is None]
+    # Only patterns with equal counts of the bounded components can beat each other.
+    groups: dict[tuple[int, ...], list[tuple[tuple[int, int], int, tuple[int, ...]]]] = {}
+    kept: list[Pattern] = []
+    for b in sorted(patterns, key=lambda p: (p[2], len(p[4]), p[0], p[3])):
+        rank_b = (b[2], len(b[4]))
+        minutes_b = min(b[0], minute_cap)
+        free_b = tuple(b[1][c] for c in free)
+        rivals = groups.setdefault(tuple(b[1][c] for c in bounded), [])
+        beaten = False
+        for rank_a, minutes_a, free_a in rivals:
+            if rank_a < rank_b and minutes_a >= minutes_b and all(x >= y for x, y in zip(free_a, free_b, strict=True)):
+                beaten = True
+                break
+        if not beaten:
+            kept.append(b)
+            rivals.append((rank_b, minutes_b, free_b))
+    return kept
+
+
+def search(
+    cands: Candidates,
+    lim: Limits,
+    *,
+    cost: Sequence[int] | None = None,
+    day_cost: int = 0,
+    k: int = 1,
+    excluded: Collection[int] = (),
+) -> list[Solution]:
+    """The *k* best feasible choices by (cost, sessions, minutes, tie-break key), best first.
+
+    *cost* gives each candidate's cost (default: the problem's costs); *excluded*
+    candidates are never chosen. The tie-break key compares the days Monday first,
+    each day as its sorted list of (start, end, id) of chosen sessions.
+    """
+    costs = cands.cost if cost is None else cost
+    top = lim.minutes_max
+    if top is not None and top < lim.minutes_min:
+        return []
+    if top is not None:
+        # Solve without the weekly maximum first (far fewer states): if its answers respect
+        # the maximum they are the answers, since the feasible sets only shrink with it.
+        loose = _search(cands, attrs.evolve(lim, minutes_max=None), costs, day_cost, k, excluded)
+        if all(sol[0][2] <= top for sol in loose):
+            return loose
+    return _search(cands, lim, costs, day_cost, k, excluded)
+
+
+@final
+@attrs.frozen
+class _Prepared:
+    """Day patterns and admissible suffix bounds for one search (internal)."""
+
+    lim: Limits
+    days: list[list[Pattern]]
+    suf_minutes: list[int]
+    suf_days: list[int]
+    suf_counts: list[list[int]]
+    caps: tuple[int, ...]
+    minute_cap: int
+    days_cap: int
+
+
+def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, excluded: Collection[int]) -> _Prepared:
+    nb = len(cands.bounded)
+    # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
+    caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
+    days = [
+        sorted(_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded), key=lambda p: p[2])
+        for d in range(7)
+    ]
+    # Suffix upper bounds for admissible pruning.
+    suf_minutes = [0] * 8
+    suf_days = [0] * 8
+    suf_counts = [[0] * nb for _ in range(8)]
+    for d in range(6, -1, -1):
+        pats = days[d]
+        suf_minutes[d] = suf_minutes[d + 1] + max((p[0] for p in pats), default=0)
+        suf_days[d] = suf_days[d + 1] + (1 if pats else 0)
+        for c in range(nb):
+            suf_counts[d][c] = suf_counts[d + 1][c] + max((p[1][c] for p in pats), default=0)
+    return _Prepared(
+        lim=lim,
+        days=days,
+        suf_minutes=suf_minutes,
+        suf_days=suf_days,
+        suf_counts=suf_counts,
+        caps=caps,
+        minute_cap=lim.minutes_max if lim.minutes_max is not None else lim.minutes_min,
+        days_cap=lim.days_max if lim.days_max < 7 else lim.days_min,
+    )
+
+
+def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> list[tuple[State, Pattern | None]]:
+    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed.
+
+    Patterns are in cost order; with a *budget*, patterns costing more are not tried.
+    """
+    lim = prep.lim
+    nd, mins, counts = state
+    nb = len(counts)
+    rest_minutes = prep.suf_minutes[d + 1]
+    rest_days = prep.suf_days[d + 1]
+    rest_counts = prep.suf_counts[d + 1]
+    comp_min, comp_max, caps = lim.comp_min, lim.comp_max, prep.caps
+    minutes_min, minutes_max, days_min = lim.minutes_min, lim.minutes_max, lim.days_min
+    out: list[tuple[State, Pattern | None]] = []
+    if (
+        nd + rest_days >= days_min
+        and mins + rest_minutes >= minutes_min
+        and all(counts[c] + rest_counts[c] >= comp_min[c] for c in range(nb))
+    ):
+        out.append((state, None))
+    if nd + 1 > lim.days_max:
+        return out
+    # A state that passed the pruning can always reach days_min by using this day.
+    new_nd = min(nd + 1, prep.days_cap) if lim.days_max == 7 else nd + 1
+    minute_cap = prep.minute_cap
+    for pat in prep.days[d]:
+        if budget is not None and pat[2] > budget:
+            break
+        m = mins + pat[0]
+        if minutes_max is not None and m > minutes_max:
+            continue
+        if m + rest_minutes < minutes_min:
+            continue
+        m = min(m, minute_cap)
+        ok = True
+        new_counts = list(counts)
+        p_counts = pat[1]
+        for c in range(nb):
+            v = counts[c] + p_counts[c]
+            top = comp_max[c]
+            if top is not None and v > top:
+                ok = False
+                break
+            if v + rest_counts[c] < comp_min[c]:
+                ok = False
+                break
+            new_counts[c] = v if v < caps[c] else caps[c]
+        if ok:
+            out.append(((new_nd, m, tuple(new_counts)), pat))
+    return out
+
+
+def _search(
+    cands: Candidates, lim: Limits, costs: Sequence[int], day_cost: int, k: int, excluded: Collection[int]
+) -> list[Solution]:
+    prep = _prepare(cands, lim, costs, k, excluded)
+    start: State = (0, 0, (0,) * len(cands.bounded))
+    if day_cost >= 0 and all(c >= 0 for c in costs):
+        longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
+        nb = len(cands.bounded)
+        session_costs: list[list[list[int]]] = []
+        for d in range(8):
+            per_comp: list[list[int]] = []
+            for c in range(nb):
+                prefix = [0]
+                picked = (costs[i] for e in range(d, 7) for i in cands.by_day[e] if cands.component[i] == c)
+                for value in sorted(i for i in picked):
+                    prefix.append(prefix[-1] + value)
+                per_comp.append(prefix)
+            session_costs.append(per_comp)
+        return _best_first(prep, start, day_cost, longest, session_costs, k)
+    states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
+    for d in range(7):
+        nxt: dict[State, list[Solution]] = {}
+        for state, sols in states.items():
+            for new_state, pat in _moves(prep, d, state):
+                if pat is None:
+                    _push(nxt, new_state, [(r, (*key, ()), ch) for r, key, ch in sols], k)
+                else:
+                    add_cost, add_n, add_m = pat[2] + day_cost, len(pat[4]), pat[0]
+                    _push(
+                        nxt,
+                        new_state,
+                        [
+                            ((c + add_cost, n + add_n, t + add_m), (*key, pat[3]), ch + pat[4])
+                            for (c, n, t), key, ch in sols
+                        ],
+                        k,
+                    )
+        states = nxt
+    # After the last day the pruning above has left only states meeting every minimum.
+    finals = [sol for sols in states.values() for sol in sols]
+    finals.sort(key=lambda s: (s[0], s[1]))
+    return finals[:k]
+
+
+def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]) -> Callable[[int, State], int]:
+    """A consistent lower bound on the cost still to pay from day *d* in a state.
+
+    The days still needed are at least the most of: days still required, the fewest
+    remaining days whose largest patterns reach the minutes still required, and the
+    same for each component minimum. Each of those days costs at least the day cost
+    plus its cheapest pattern, which gives one bound. Another is the day cost of those
+    days plus, for each component minimum, the cheapest sessions still needed
+    (``session_costs[d][c]``: prefix sums of component *c*'s session costs from day *d*).
+    Both are exact costs of relaxations, hence consistent, and so is their maximum.
+    """
+    lim = prep.lim
+    nb = len(prep.caps)
+    top_minutes: list[list[int]] = []
+    top_counts: list[list[list[int]]] = []
+    cheapest: list[list[int]] = []
+    for d in range(8):
+        used = [e for e in range(d, 7) if prep.days[e]]
+        prefix = [0]
+        for value in sorted((max(p[0] for p in prep.days[e]) for e in used), reverse=True):
+            prefix.append(prefix[-1] + value)
+        top_minutes.append(prefix)
+        per_comp = []
+        for c in range(nb):
+            prefix = [0]
+            for value in sorted((max(p[1][c] for p in prep.days[e]) for e in used), reverse=True):
+                prefix.append(prefix[-1] + value)
+            per_comp.append(prefix)
+        top_counts.append(per_comp)
+        prefix = [0]
+        for value in sorted(day_cost + min(p[2] for p in prep.days[e]) for e in used):
+            prefix.append(prefix[-1] + value)
+        cheapest.append(prefix)
+
+    def fewest(prefix: list[int], need: int) -> int:
+        for j, total in enumerate(prefix):
+            if total >= need:
+                return j
+        return _NEVER
+
+    def bound(d: int, state: State) -> int:
+        nd, mins, counts = state
+        need = max(0, lim.days_min - nd)
+        if mins < lim.minutes_min:
+            need = max(need, fewest(top_minutes[d], lim.minutes_min - mins))
+        for c in range(nb):
+            if counts[c] < lim.comp_min[c]:
+                need = max(need, fewest(top_counts[d][c], lim.comp_min[c] - counts[c]))
+        if need > lim.days_max - nd or need >= len(cheapest[d]):
+            return _NEVER
+        sessions = 0
+        for c in range(nb):
+            short = lim.comp_min[c] - counts[c]
+            if short > 0:
+                prefix = session_costs[d][c]  # long enough: the count bound above returned otherwise
+                sessions += prefix[min(short, len(prefix) - 1)]
+        return max(cheapest[d][need], day_cost * need + sessions)
+
+    return bound
+
+
+def _best_first(
+    prep: _Prepared, start: State, day_cost: int, longest: int, session_costs: list[list[list[int]]], k: int
+) -> list[Solution]:
+    """Label-setting search; the first *k* complete weeks taken from the heap are the *k* best.
+
+    Each state is expanded at most *k* times (its *k* best partial weeks).
+
+    Valid when costs are non-negative. The priority is (cost + cost bound, sessions +
+    sessions bound, minutes + minutes still required, key): each part is a consistent
+    lower bound of the final value, so priorities never decrease along a path, and they
+    equal the final (cost, sessions, minutes, key) at a complete week. Two paths to one
+    state have the same minutes below the weekly minimum (the state holds them exactly
+    there), so they compare exactly as their completed weeks would.
+    """
+    bound = _bounds(prep, day_cost, session_costs)
+    lim = prep.lim
+    minutes_min, days_min, comp_min = lim.minutes_min, lim.days_min, lim.comp_min
+    nb = len(comp_min)
+
+    def sessions_needed(state: State) -> int:
+        nd, mins, counts = state
+        rest = max(0, minutes_min - mins)
+        by_components = sum(max(0, comp_min[c] - counts[c]) for c in range(nb))
+        return max(by_components, -(-rest // longest), days_min - nd)
+
+    memo: dict[tuple[int, State], tuple[int, int, int]] = {}
+
+    def estimate(d: int, state: State) -> tuple[int, int, int]:
+        """(cost bound, sessions still needed, minutes still needed), memoised."""
+        got = memo.get((d, state))
+        if got is None:
+            got = (bound(d, state), sessions_needed(state), max(0, minutes_min - state[1]))
+            memo[(d, state)] = got
+        return got
+
+    first, first_n, _ = estimate(0, start)
+    if first >= _NEVER:
+        return []
+    Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
+    incumbent: tuple[int, int, int, Key] | None = None
+
+    def children(entry: Entry) -> list[Entry]:
+        _, n_prio, _, key, d, state, chosen, cost, t = entry
+        n = n_prio - estimate(d, state)[1]
+        nd1 = d + 1
+        out: list[Entry] = []
+        budget = None if incumbent is None else incumbent[0] - cost - day_cost
+        for new_state, pat in _moves(prep, d, state, budget):
+            h, need, rest = estimate(nd1, new_state)
+            if h >= _NEVER:
+                continue
+            if pat is None:
+                out.append((cost + h, n + need, t + rest, (*key, ()), nd1, new_state, chosen, cost, t))
+            else:
+                c = cost + pat[2] + day_cost
+                t2 = t + pat[0]
+                out.append(
+                    (c + h, n + len(pat[4]) + need, t2 + rest, (*key, pat[3]), nd1, new_state, chosen + pat[4], c, t2)
+                )
+        return out
+
+    root: Entry = (first, first_n, minutes_min, (), 0, start, (), 0, 0)
+    # For the best week alone, a greedy dive gives an incumbent: nothing ranked above it is pushed.
+    probe = root
+    while k == 1 and probe[4] < 7:
+        kids = children(probe)
+        if not kids:
+            break
+        probe = min(kids)
+    if probe[4] == 7:
+        incumbent = probe[:4]
+    heap: list[Entry] = [root]
+    pops: dict[tuple[int, State], int] = {}
+    found: list[Solution] = []
+    push, pop = heapq.heappush, heapq.heappop
+    while heap:
+        entry = pop(heap)
+        where = (entry[4], entry[5])
+        seen = pops.get(where, 0)
+        if seen >= k:
+            continue
+        pops[where] = seen + 1
+        if entry[4] == 7:
+            found.append(((entry[7], entry[1], entry[8]), entry[3], entry[6]))
+            if len(found) == k:
+                break
+            continue
+        for child in children(entry):
+            if pops.get((child[4], child[5]), 0) >= k or (incumbent is not None and child[:4] > incumbent):
+                continue
+            push(heap, child)
+    return found
+
+
+def _cap(low: int, high: int | None) -> int:
+    return low if high is None else high
+
+
+def _push(nxt: dict[State, list[Solution]], state: State, sols: list[Solution], k: int) -> None:
+    bucket = nxt.get(state)
+    if bucket is None:
+        nxt[state] = sols[:k] if len(sols) > k else sols
+    else:
+        merged = sorted(bucket + sols, key=lambda s: (s[0], s[1]))
+        del merged[k:]
+        nxt[state] = merged
+
+
+def feasible(problem: WeekProblem, relaxed: Collection[str] = ()) -> bool:
+    """Whether *problem* has a schedule once the groups in *relaxed* are removed."""
+    cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in relaxed)
+    return bool(search(cands, limits(problem, relaxed), cost=[0] * len(cands.offerings)))
+
+
+def _schedule(cands: Candidates, sol: Solution) -> WeekSchedule:
+    return WeekSchedule(sessions=tuple(cands.offerings[i] for i in sol[2]), cost=sol[0][0])
+
+
+def solve(problem: WeekProblem) -> WeekSchedule:
+    """A feasible schedule of minimum cost, proven optimal.
+
+    Ties between schedules of equal cost are broken deterministically, in order:
+    fewer sessions; fewer minutes in total; then compare the days Monday first,
+    each day as the list of its chosen sessions' ``(start, end, id)`` sorted
+    ascending (a day without sessions comes first, and a list that is a prefix of
+    another comes first). The smallest wins. The answer does not depend on the
+    order of the offerings.
+
+    Raises :class:`~iopcore.errors.InfeasibleScheduleError` when no feasible set exists.
+    """
+    if not isinstance(problem, WeekProblem):
+        from iopcore import _fields as f
+
+        raise f.fail("$.problem", "expected a WeekProblem", "type")
+    cands = candidates(problem)
+    found = search(cands, limits(problem), day_cost=problem.day_cost)
+    if not found:
+        from iopcore.schedule._explain import infeasible_error
+
+        raise infeasible_error(problem)
+    return _schedule(cands, found[0])
+
+
+def alternatives(problem: WeekProblem, k: int) -> tuple[WeekSchedule, ...]:
+    """The *k* cheapest distinct feasible schedules, cheapest first (fewer when fewer exist).
+
+    Order is (cost, the tie-break key of :func:`solve`); the first one is
+    :func:`solve`'s answer. An infeasible problem gives an empty tuple.
+    """
+    from iopcore import _fields as f
+
+    if not isinstance(problem, WeekProblem):
+        raise f.fail("$.problem", "expected a WeekProblem", "type")
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise f.fail("$.k", "expected an integer >= 1", "range")
+    cands = candidates(problem)
+    return tuple(_schedule(cands, s) for s in search(cands, limits(problem), day_cost=problem.day_cost, k=k))

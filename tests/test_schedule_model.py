@@ -1,0 +1,306 @@
+"""The week problem's values: construction rules, bad input with paths, preference costs, the checker."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from iopcore.components import COMPONENTS, Component, ComponentCatalog, DeliveryMode, Role
+from iopcore.errors import InvalidDataError
+from iopcore.levels import ASAM3, DaysBand, Population
+from iopcore.programs import Program
+from iopcore.schedule import (
+    AVOIDED_DAY_COST,
+    NOT_KEPT_COST,
+    OFF_TRACK_COST,
+    OTHER_DAY_COST,
+    OTHER_TIME_COST,
+    ComponentBound,
+    Offering,
+    Preferences,
+    TimeOfDay,
+    WeekProblem,
+    WeekRules,
+    check,
+)
+from iopcore.serialization import from_dict, to_dict
+from iopcore.sources import Evidence, Source
+from iopcore.strategies import offerings, week_problems
+from iopcore.times import ClockTime, Weekday, WeeklyAvailability
+
+MON, TUE = Weekday.MONDAY, Weekday.TUESDAY
+
+
+def offer(oid: str, start: str = "09:00", end: str = "12:00", day: Weekday = MON, **kw: object) -> Offering:
+    return Offering(
+        id=oid,
+        component=str(kw.pop("component", "group_therapy")),
+        weekday=day,
+        start=ClockTime.parse(start),
+        end=ClockTime.parse(end),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def paths(exc: pytest.ExceptionInfo[InvalidDataError]) -> tuple[str, ...]:
+    return exc.value.paths
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_end_before_start_is_rejected_at_end() -> None:
+    """An offering ending at or before its start raises at `$.end`."""
+    with pytest.raises(InvalidDataError) as info:
+        offer("a", "12:00", "09:00")
+    assert paths(info) == ("$.end",)
+
+
+def test_unknown_component_in_rules_is_rejected_with_its_path() -> None:
+    """A bound on a component the catalog lacks raises at `$.components.<id>`."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(components={"yoga": (1, None)})
+    assert paths(info) == ("$.components.yoga",)
+
+
+def test_unknown_component_in_an_offering_is_rejected_by_the_problem() -> None:
+    """An offering whose component is not in the rules' catalog raises at `$.offerings[i].component`."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekProblem(rules=WeekRules(), offerings=(offer("a"), offer("b", component="yoga")))
+    assert paths(info) == ("$.offerings[1].component",)
+
+
+def test_a_custom_catalog_admits_its_own_components() -> None:
+    """Rules built with a custom catalog accept its ids."""
+    yoga = Component(
+        id="yoga",
+        name="Yoga",
+        delivery=DeliveryMode.GROUP,
+        lead_role=Role.EXERCISE_SPECIALIST,
+        source=Source(citation="house rule", evidence=Evidence.UNVERIFIED),
+    )
+    catalog = COMPONENTS.with_components(yoga)
+    rules = WeekRules(components={"yoga": ComponentBound(min=1)}, catalog=catalog)
+    problem = WeekProblem(rules=rules, offerings=(offer("a", component="yoga"),))
+    assert check(problem, ["a"]) == ()
+
+
+def test_hours_min_above_hours_max_is_rejected() -> None:
+    """hours_min > hours_max raises at `$.hours_max`; likewise days and per-day hours."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(hours_min=10, hours_max=9)
+    assert paths(info) == ("$.hours_max",)
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(days_min=4, days_max=3, min_hours_per_day=3, max_hours_per_day=2)
+    assert paths(info) == ("$.days_max", "$.max_hours_per_day")
+
+
+def test_negative_seats_are_rejected() -> None:
+    """Negative seats raise at `$.seats`."""
+    with pytest.raises(InvalidDataError) as info:
+        offer("a", seats=-1)
+    assert paths(info) == ("$.seats",)
+
+
+def test_duplicate_offering_ids_are_rejected() -> None:
+    """A second offering with the same id raises at its index."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekProblem(rules=WeekRules(), offerings=(offer("a"), offer("a", day=TUE)))
+    assert paths(info) == ("$.offerings[1].id",)
+
+
+def test_costs_and_kept_sessions_must_name_offerings() -> None:
+    """offering_costs keys and kept ids must be offering ids; costs must be non-negative integers."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekProblem(
+            rules=WeekRules(),
+            offerings=(offer("a"),),
+            offering_costs={"zzz": 1},
+            preferences=Preferences(keep=frozenset({"qqq"})),
+        )
+    assert paths(info) == ("$.offering_costs.zzz", "$.preferences.keep")
+    with pytest.raises(InvalidDataError) as info:
+        WeekProblem(rules=WeekRules(), offerings=(offer("a"),), offering_costs={"a": -1})
+    assert paths(info) == ("$.offering_costs.a",)
+
+
+def test_bound_max_below_min_is_rejected() -> None:
+    """A component bound with max < min raises at `$.max`; a malformed pair is reported as a wrong type."""
+    with pytest.raises(InvalidDataError) as info:
+        ComponentBound(min=2, max=1)
+    assert paths(info) == ("$.max",)
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(components={"life_skills": (2, 1)})
+    assert paths(info) == ("$.components.life_skills",)
+
+
+def test_bad_dict_input_is_reported_with_paths() -> None:
+    """from_dict on a malformed problem lists each problem at its path."""
+    data = to_dict(WeekProblem(rules=WeekRules(), offerings=(offer("a"),)))
+    data["offerings"][0]["end"] = "08:00"
+    with pytest.raises(InvalidDataError) as info:
+        from_dict(WeekProblem, data)
+    assert "$.offerings[0].end" in paths(info)
+
+
+# ----------------------------------------------------------------------------- from_program
+
+
+def test_from_program_closes_the_half_open_band() -> None:
+    """ASAM 2.1 adult [9, 20) h becomes hours_min 9 and hours_max 19 h 59 min; days from the program."""
+    program = Program.from_level(
+        ASAM3.level("2.1"), Population.ADULT, id="p", name="P", days_per_week=DaysBand(min_days=3, max_days=5)
+    )
+    rules = WeekRules.from_program(program, components={"drug_testing": (1, None)}, min_gap_minutes=10)
+    assert (rules.minutes_min, rules.minutes_max) == (540, 1199)
+    assert (rules.days_min, rules.days_max, rules.min_gap_minutes) == (3, 5, 10)
+    assert rules.components["drug_testing"] == ComponentBound(min=1)
+    assert rules.catalog == ComponentCatalog(components=program.components)
+    with pytest.raises(InvalidDataError):
+        WeekRules.from_program("not a program")  # type: ignore[arg-type]
+
+
+def test_minutes_round_inward() -> None:
+    """Hours that are not whole minutes round inward: min up, max down, per day too."""
+    rules = WeekRules(hours_min=1.001, hours_max=2.009, min_hours_per_day=0.501, max_hours_per_day=1.009)
+    assert (rules.minutes_min, rules.minutes_max, rules.day_minutes_min, rules.day_minutes_max) == (61, 120, 31, 60)
+    assert WeekRules().minutes_max is None and WeekRules().day_minutes_min is None
+
+
+# ----------------------------------------------------------------------------- preferences
+
+
+@given(offerings())
+def test_preference_table_rows(o: Offering) -> None:
+    """Each row of the documented table adds its cost; kept offerings cost 0."""
+    other_day = Weekday((o.weekday.value % 7) + 1)
+    other_time = next(t for t in TimeOfDay if t is not o.time_of_day)
+    assert Preferences().cost_of(o) == 0
+    assert Preferences(avoided_days=frozenset({o.weekday})).cost_of(o) == AVOIDED_DAY_COST
+    assert Preferences(preferred_days=frozenset({other_day})).cost_of(o) == OTHER_DAY_COST
+    assert Preferences(preferred_days=frozenset({o.weekday})).cost_of(o) == 0
+    assert Preferences(time_of_day=other_time).cost_of(o) == OTHER_TIME_COST
+    assert Preferences(time_of_day=o.time_of_day).cost_of(o) == 0
+    expected_track = 0 if o.track is None else OFF_TRACK_COST
+    assert Preferences(track="no_such_track").cost_of(o) == expected_track
+    assert Preferences(keep=frozenset({"other"})).cost_of(o) == (0 if o.id == "other" else NOT_KEPT_COST)
+    assert Preferences(keep=frozenset({o.id}), avoided_days=frozenset({o.weekday})).cost_of(o) == 0
+
+
+def test_table_values_are_as_documented() -> None:
+    """The table's numbers are fixed: changing them is a breaking change."""
+    assert (AVOIDED_DAY_COST, OTHER_DAY_COST, OTHER_TIME_COST, OFF_TRACK_COST, NOT_KEPT_COST) == (20, 10, 5, 5, 10)
+
+
+def test_time_of_day_boundaries() -> None:
+    """Morning before 12:00, afternoon to 16:59, evening from 17:00."""
+    assert TimeOfDay.of(ClockTime(11, 59)) is TimeOfDay.MORNING
+    assert TimeOfDay.of(ClockTime(12, 0)) is TimeOfDay.AFTERNOON
+    assert TimeOfDay.of(ClockTime(17, 0)) is TimeOfDay.EVENING
+
+
+def test_explicit_costs_add_to_preference_costs() -> None:
+    """An offering's cost is its preference cost plus its explicit cost; the day cost counts per day."""
+    problem = WeekProblem(
+        rules=WeekRules(),
+        offerings=(offer("a"), offer("b", "13:00", "14:00")),
+        offering_costs={"a": 3},
+        preferences=Preferences(avoided_days=frozenset({MON})),
+        day_cost=7,
+    )
+    assert problem.cost_of(problem.offering("a")) == AVOIDED_DAY_COST + 3
+    assert problem.schedule_cost(["a", "b"]) == 7 + 2 * AVOIDED_DAY_COST + 3
+    with pytest.raises(KeyError):
+        problem.offering("zzz")
+
+
+# ----------------------------------------------------------------------------- checker
+
+
+def test_checker_reports_each_fact_and_rule() -> None:
+    """Unknown, duplicate, full, unavailable, overlapping and too-close sessions and every bound are reported."""
+    rules = WeekRules(
+        hours_min=10,
+        days_min=3,
+        max_hours_per_day=1,
+        min_gap_minutes=30,
+        components={"group_therapy": (5, None), "life_skills": (0, 0)},
+    )
+    problem = WeekProblem(
+        rules=rules,
+        offerings=(
+            offer("a"),
+            offer("b", "11:00", "13:00", seats=0),
+            offer("c", "13:10", "14:00", component="life_skills"),
+        ),
+        availability=WeeklyAvailability.daily("08:00", "13:00"),
+    )
+    groups = [v.group for v in check(problem, ["a", "b", "c", "a", "zzz"])]
+    assert groups == [
+        "duplicate",
+        "unknown_offering",
+        "seats",
+        "availability",
+        "overlap",
+        "min_gap",
+        "hours_min",
+        "days_min",
+        "max_hours_per_day",
+        "component:group_therapy:min",
+        "component:life_skills:max",
+    ]
+    too_much = WeekProblem(rules=WeekRules(hours_max=1, days_max=0), offerings=(offer("a"),))
+    assert [v.group for v in check(too_much, ["a"])] == ["hours_max", "days_max"]
+    short = WeekProblem(rules=WeekRules(min_hours_per_day=5), offerings=(offer("a"),))
+    assert [str(v) for v in check(short, ["a"])] == ["min_hours_per_day: only 3 hours on one day"]
+    with pytest.raises(InvalidDataError):
+        check("nope", [])  # type: ignore[arg-type]
+
+
+@settings(max_examples=30)
+@given(week_problems(max_offerings=6))
+def test_week_problems_round_trip(problem: WeekProblem) -> None:
+    """A generated problem survives to_dict/from_dict."""
+    assert from_dict(WeekProblem, to_dict(problem)) == problem
+
+
+def test_offering_helpers() -> None:
+    """An offering exposes its interval, duration, part of day and a readable str."""
+    o = offer("a", "18:00", "21:00")
+    assert o.duration.value == 180 and o.time_of_day is TimeOfDay.EVENING
+    assert o.interval.weekday is MON
+    assert str(o) == "a (group_therapy, Mon 18:00–21:00)"
+    assert str(ComponentBound(min=1)) == "[1, ∞]" and str(ComponentBound(min=1, max=2)) == "[1, 2]"
+    assert ComponentBound(min=1, max=2).contains(2) and not ComponentBound(min=1).contains(0)
+
+
+def test_components_must_be_a_mapping() -> None:
+    """A list where a mapping of bounds is expected is rejected at `$.components`."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(components=["group_therapy"])  # type: ignore[arg-type]
+    assert paths(info) == ("$.components",)
+
+
+def test_strategy_arguments_are_validated() -> None:
+    """Impossible strategy arguments raise InvalidArgument."""
+    from hypothesis.errors import InvalidArgument
+
+    from iopcore.strategies import component_bounds, week_rules
+
+    with pytest.raises(InvalidArgument):
+        week_rules(max_hours=-1)
+    with pytest.raises(InvalidArgument):
+        component_bounds(max_value=-1)
+    with pytest.raises(InvalidArgument):
+        week_problems(min_offerings=5, max_offerings=2)
+
+
+def test_schedule_sessions_must_be_offerings() -> None:
+    """A schedule of non-offerings is rejected at `$.sessions[i]`; offerings are sorted by day and time."""
+    from iopcore.schedule import WeekSchedule
+
+    with pytest.raises(InvalidDataError) as info:
+        WeekSchedule(sessions=("a",))  # type: ignore[arg-type]
+    assert paths(info) == ("$.sessions[0]",)
+    later, earlier = offer("b", day=TUE), offer("a")
+    assert WeekSchedule(sessions=[later, earlier]).offering_ids == ("a", "b")
