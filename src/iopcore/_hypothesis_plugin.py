@@ -11,6 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from iopcore.assessment import (
+    Band,
+    BandScheme,
+    Cluster,
+    ClusterRule,
+    Cutoff,
+    Exclusion,
+    FlagRule,
+    Instrument,
+    InstrumentScore,
+    Item,
+    Proration,
+    SkipRule,
+)
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.errors import ErrorItem
 from iopcore.levels import CodeMapping, DaysBand, HoursBand, LevelCatalog, LevelOfCare, Transition
@@ -20,6 +34,18 @@ from iopcore.sources import Source
 from iopcore.times import ClockTime, DateRange, Minutes, WeeklyAvailability, WeeklyInterval
 
 STRATEGY_NAMES: dict[type, str] = {
+    Band: "bands",
+    BandScheme: "band_schemes",
+    Cluster: "clusters",
+    ClusterRule: "cluster_rules",
+    Cutoff: "cutoffs",
+    Exclusion: "exclusions",
+    FlagRule: "flag_rules",
+    Instrument: "instruments",
+    InstrumentScore: "instrument_scores",
+    Item: "instrument_items",
+    Proration: "prorations",
+    SkipRule: "skip_rules",
     ClockTime: "clock_times",
     CodeMapping: "code_mappings",
     Component: "components",

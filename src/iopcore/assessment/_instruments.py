@@ -103,7 +103,13 @@ PHQ9 = Instrument(
         BandScheme(
             id="kroenke_2001",
             name="PHQ-9 severity (Kroenke 2001)",
-            bands=_bands(("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("moderately_severe", 15, 19), ("severe", 20, 27)),
+            bands=_bands(
+                ("minimal", 0, 4),
+                ("mild", 5, 9),
+                ("moderate", 10, 14),
+                ("moderately_severe", 15, 19),
+                ("severe", 20, 27),
+            ),
             source=_PHQ9_SRC,
         ),
     ),
@@ -164,7 +170,9 @@ PHQ2 = Instrument(
     loinc_panel="55757-9",
     loinc_total="55758-7",
     licence="PHQ-2 copyright Pfizer Inc.; like the PHQ family, no permission required (secondary). Item text included.",
-    source=Source(citation="Kroenke, Spitzer & Williams 2003", urls=("https://pubmed.ncbi.nlm.nih.gov/14583691/",), evidence=V),
+    source=Source(
+        citation="Kroenke, Spitzer & Williams 2003", urls=("https://pubmed.ncbi.nlm.nih.gov/14583691/",), evidence=V
+    ),
     notes="Items 1-2 of the PHQ-9. Panel and total LOINC codes are secondary-source (several implementations agree).",
 )
 
@@ -172,7 +180,10 @@ PHQ2 = Instrument(
 
 _GAD7_SRC = Source(
     citation="Spitzer et al. 2006; CamCOPS gad7.py; HL7 personal-health-record-format-ig (item LOINC); CMS ACCESS IG (total)",
-    urls=("https://github.com/ucam-department-of-psychiatry/camcops", "https://github.com/HL7/personal-health-record-format-ig"),
+    urls=(
+        "https://github.com/ucam-department-of-psychiatry/camcops",
+        "https://github.com/HL7/personal-health-record-format-ig",
+    ),
     evidence=V,
     note="The zero anchor is 'Not at all' (not 'Not at all sure'; Zorowitz et al. 2021).",
 )
@@ -242,7 +253,9 @@ _WHO_ZONES = BandScheme(
     bands=_bands(("low_risk", 0, 7), ("hazardous", 8, 15), ("harmful", 16, 19), ("possible_dependence", 20, 40)),
     source=Source(
         citation="Babor et al. 2001 WHO manual, zones I-IV",
-        urls=("https://comorbidityguidelines.org.au/appendix-u-alcohol-use-disorders-identification-test-audit/audit-scoring-clinician-use-only",),
+        urls=(
+            "https://comorbidityguidelines.org.au/appendix-u-alcohol-use-disorders-identification-test-audit/audit-scoring-clinician-use-only",
+        ),
         evidence=V,
         note="Zones I-III verified; zone IV (20-40) is secondary. auditscreen.org's alternative (8-14 hazardous/harmful, >=15 likely dependence) disagrees at 15-19.",
     ),
@@ -252,7 +265,8 @@ AUDIT = Instrument(
     name="AUDIT",
     full_name="Alcohol Use Disorders Identification Test (WHO)",
     items=tuple(
-        Item(number=i + 1, id=spec[0], kind=P, values=_LIKERT5 if i < 8 else (0, 2, 4)) for i, spec in enumerate(_AUDIT_ITEMS)
+        Item(number=i + 1, id=spec[0], kind=P, values=_LIKERT5 if i < 8 else (0, 2, 4))
+        for i, spec in enumerate(_AUDIT_ITEMS)
     ),
     schemes=(_WHO_ZONES,),
     flag_rules=(
@@ -271,7 +285,9 @@ AUDIT = Instrument(
             flag="escalate",
             items=(9, 10),
             min_value=4,
-            source=Source(citation="WHO AUDIT manual: next highest level of intervention for 4 on questions 9 or 10", evidence=V),
+            source=Source(
+                citation="WHO AUDIT manual: next highest level of intervention for 4 on questions 9 or 10", evidence=V
+            ),
         ),
     ),
     skip_rules=(
@@ -283,7 +299,9 @@ AUDIT = Instrument(
         SkipRule(
             when_items=(2, 3),
             skipped=(4, 5, 6, 7, 8),
-            source=Source(citation="AUDIT interview version: if questions 2 + 3 = 0, skip to questions 9-10", evidence=V),
+            source=Source(
+                citation="AUDIT interview version: if questions 2 + 3 = 0, skip to questions 9-10", evidence=V
+            ),
         ),
     ),
     loinc_panel="72110-0",
@@ -299,8 +317,24 @@ AUDIT_C = Instrument(
     full_name="AUDIT-Consumption (AUDIT items 1-3)",
     items=tuple(Item(number=i + 1, id=_AUDIT_ITEMS[i][0], kind=P, values=_LIKERT5) for i in range(3)),
     cutoffs=(
-        Cutoff(threshold=4, sex=Sex.MALE, source=Source(citation="Bush 1998; Bradley 2003 (men >= 4)", urls=("https://primarycare.ementalhealth.ca/index.php?ID=58&hideFormatting=1&m=printSurveyScoring",), evidence=V)),
-        Cutoff(threshold=3, sex=Sex.FEMALE, source=Source(citation="Bush 1998; Bradley 2003 (women >= 3)", urls=("https://primarycare.ementalhealth.ca/index.php?ID=58&hideFormatting=1&m=printSurveyScoring",), evidence=V)),
+        Cutoff(
+            threshold=4,
+            sex=Sex.MALE,
+            source=Source(
+                citation="Bush 1998; Bradley 2003 (men >= 4)",
+                urls=("https://primarycare.ementalhealth.ca/index.php?ID=58&hideFormatting=1&m=printSurveyScoring",),
+                evidence=V,
+            ),
+        ),
+        Cutoff(
+            threshold=3,
+            sex=Sex.FEMALE,
+            source=Source(
+                citation="Bush 1998; Bradley 2003 (women >= 3)",
+                urls=("https://primarycare.ementalhealth.ca/index.php?ID=58&hideFormatting=1&m=printSurveyScoring",),
+                evidence=V,
+            ),
+        ),
     ),
     loinc_panel="72109-2",
     loinc_total="75626-2",
@@ -339,7 +373,10 @@ DAST10 = Instrument(
             bands=_bands(("none", 0, 0), ("low", 1, 2), ("moderate", 3, 5), ("substantial", 6, 8), ("severe", 9, 10)),
             source=Source(
                 citation="Comorbidity Guidelines (AU) DAST-10 scoring; nova.edu DAST-10",
-                urls=("https://comorbidityguidelines.org.au/appendix-w-drug-abuse-screening-test-dast10/dast10-scoring-and-interpretation", "http://www.nova.edu/gsc/assess/drug-risk.html"),
+                urls=(
+                    "https://comorbidityguidelines.org.au/appendix-w-drug-abuse-screening-test-dast10/dast10-scoring-and-interpretation",
+                    "http://www.nova.edu/gsc/assess/drug-risk.html",
+                ),
                 evidence=V,
                 note="nova.edu labels the same ranges No Problem / Low / Moderate / High / Very High.",
             ),
@@ -383,7 +420,11 @@ CIWA_AR = Instrument(
             id="camcops",
             name="CamCOPS (<8 / 8-14 / >=15)",
             bands=_bands(("minimal", 0, 7), ("moderate", 8, 14), ("severe", 15, 67)),
-            source=Source(citation="CamCOPS ciwa.py", urls=("https://github.com/ucam-department-of-psychiatry/camcops",), evidence=V),
+            source=Source(
+                citation="CamCOPS ciwa.py",
+                urls=("https://github.com/ucam-department-of-psychiatry/camcops",),
+                evidence=V,
+            ),
         ),
         BandScheme(
             id="asam_2020",
@@ -403,7 +444,11 @@ CIWA_AR = Instrument(
         ),
     ),
     licence="'This scale is not copyrighted and may be used freely' (Sullivan et al. 1989). Item names only: anchor wording not verified.",
-    source=Source(citation="Sullivan et al. 1989; CamCOPS ciwa.py", urls=("https://github.com/ucam-department-of-psychiatry/camcops",), evidence=V),
+    source=Source(
+        citation="Sullivan et al. 1989; CamCOPS ciwa.py",
+        urls=("https://github.com/ucam-department-of-psychiatry/camcops",),
+        evidence=V,
+    ),
     notes=(
         "Items 1-9 score 0-7, item 10 (orientation) 0-4; vitals are recorded but not scored. The VA PAWS scheme "
         "(<8-10 / 8-15 / >=15) is published with overlapping ranges and is not built in. No LOINC codes verified."
@@ -434,10 +479,15 @@ COWS = Instrument(
         BandScheme(
             id="wesson_ling_2003",
             name="Wesson & Ling 2003 (5-12 / 13-24 / 25-36 / >36)",
-            bands=_bands(("none", 0, 4), ("mild", 5, 12), ("moderate", 13, 24), ("moderately_severe", 25, 36), ("severe", 37, 48)),
+            bands=_bands(
+                ("none", 0, 4), ("mild", 5, 12), ("moderate", 13, 24), ("moderately_severe", 25, 36), ("severe", 37, 48)
+            ),
             source=Source(
                 citation="Wesson & Ling 2003; PCSS form; Valant help page",
-                urls=("https://pubmed.ncbi.nlm.nih.gov/12924748/", "https://help.valant.com/79967-measures/cows-clinical-opiate-withdrawal-scale"),
+                urls=(
+                    "https://pubmed.ncbi.nlm.nih.gov/12924748/",
+                    "https://help.valant.com/79967-measures/cows-clinical-opiate-withdrawal-scale",
+                ),
                 evidence=V,
                 note="0-4 has no label on the form; iopcore labels it 'none' (below mild), a project choice.",
             ),
@@ -446,7 +496,10 @@ COWS = Instrument(
     licence="The 2003 article appends a template 'that can be copied and used clinically'; no formal licence found. Item text omitted.",
     source=Source(
         citation="Wesson & Ling 2003; PCSS/ASAM form; VA VistA COWS spec (scores, not option indexes)",
-        urls=("https://pubmed.ncbi.nlm.nih.gov/12924748/", "https://vivian.worldvista.org/vivian-data/601_712/601.712-28.html"),
+        urls=(
+            "https://pubmed.ncbi.nlm.nih.gov/12924748/",
+            "https://vivian.worldvista.org/vivian-data/601_712/601.712-28.html",
+        ),
         evidence=V,
     ),
     notes="Answers are point values from each item's published set, not option indexes. Rate only what is attributable to opioid withdrawal.",
@@ -467,7 +520,12 @@ CAGE = Instrument(
     name="CAGE",
     full_name="CAGE questionnaire",
     items=tuple(Item(number=i + 1, id=_CAGE_IDS[i][0], kind=YN, text=_CAGE_TEXT[i]) for i in range(4)),
-    cutoffs=(Cutoff(threshold=2, source=Source(citation="CAGE: two or more affirmative answers are clinically significant", evidence=V)),),
+    cutoffs=(
+        Cutoff(
+            threshold=2,
+            source=Source(citation="CAGE: two or more affirmative answers are clinically significant", evidence=V),
+        ),
+    ),
     licence="'Neither of the questionnaires is copyrighted and both are widely available' (ASAM book excerpt); CamCOPS: believed public domain. Item text included.",
     source=_CAGE_SRC,
 )
@@ -507,7 +565,16 @@ CRAFFT = Instrument(
             for i, name in enumerate(("car", "relax", "alone", "forget", "friends_family", "trouble"))
         ),
     ),
-    cutoffs=(Cutoff(threshold=2, source=Source(citation="CRAFFT 2.1: a score of 2 or more is positive / high risk", urls=("https://onenorthfulton.org/another-quick-screening-crafft/",), evidence=V)),),
+    cutoffs=(
+        Cutoff(
+            threshold=2,
+            source=Source(
+                citation="CRAFFT 2.1: a score of 2 or more is positive / high risk",
+                urls=("https://onenorthfulton.org/another-quick-screening-crafft/",),
+                evidence=V,
+            ),
+        ),
+    ),
     skip_rules=(
         SkipRule(
             when_items=(1, 2, 3),
@@ -523,7 +590,11 @@ CRAFFT = Instrument(
         "Copyright John R. Knight / Boston Children's Hospital (crafft.org); free clinical use, registration "
         "courtesy-requested (secondary); terms for modification and commercial use unverified. Item text omitted."
     ),
-    source=Source(citation="CRAFFT 2.1 (crafft.org)", urls=("https://onenorthfulton.org/another-quick-screening-crafft/",), evidence=V),
+    source=Source(
+        citation="CRAFFT 2.1 (crafft.org)",
+        urls=("https://onenorthfulton.org/another-quick-screening-crafft/",),
+        evidence=V,
+    ),
     notes="Items 1-3 are Part A day counts (0-366, not scored); items 4-9 are Part B yes/no (CAR first). Only CAR asked → the screen cannot be positive.",
 )
 
@@ -540,7 +611,9 @@ PCL5 = Instrument(
             configurable=True,
             source=Source(
                 citation="VA National Center for PTSD: a cut-point of 31-33 indicates probable PTSD",
-                urls=("https://comorbidityguidelines.org.au/appendix-s-ptsd-checklist-for-dsm5-pcl5/pcl5-scoring-and-interpretation",),
+                urls=(
+                    "https://comorbidityguidelines.org.au/appendix-s-ptsd-checklist-for-dsm5-pcl5/pcl5-scoring-and-interpretation",
+                ),
                 evidence=U,
                 note="The range 31-33 is verified; 33 as the default is a project decision (common, not an official default). Pass cutoff=.",
             ),
@@ -564,7 +637,11 @@ PCL5 = Instrument(
         ),
     ),
     licence="Public domain, created by US VA staff (secondary, consistent). Item text omitted: not all items were verified verbatim.",
-    source=Source(citation="Weathers et al. 2013, VA National Center for PTSD", urls=("https://www.ptsd.va.gov/professional/assessment/adult-sr/ptsd-checklist.asp",), evidence=V),
+    source=Source(
+        citation="Weathers et al. 2013, VA National Center for PTSD",
+        urls=("https://www.ptsd.va.gov/professional/assessment/adult-sr/ptsd-checklist.asp",),
+        evidence=V,
+    ),
     notes="There are no empirically derived severity ranges, so no bands. No LOINC code verified.",
 )
 
@@ -597,7 +674,11 @@ DSM5_SUD = Instrument(
             id="dsm5",
             name="DSM-5 severity (2-3 mild, 4-5 moderate, >=6 severe)",
             bands=_bands(("none", 0, 1), ("mild", 2, 3), ("moderate", 4, 5), ("severe", 6, 11)),
-            source=Source(citation="DSM-5 (APA 2013) SUD criteria", urls=("https://pmc.ncbi.nlm.nih.gov/articles/PMC7993020/table/T14-0005",), evidence=V),
+            source=Source(
+                citation="DSM-5 (APA 2013) SUD criteria",
+                urls=("https://pmc.ncbi.nlm.nih.gov/articles/PMC7993020/table/T14-0005",),
+                evidence=V,
+            ),
         ),
     ),
     exclusions=(
@@ -617,10 +698,7 @@ DSM5_SUD = Instrument(
 )
 
 INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
-    {
-        i.id: i
-        for i in (PHQ9, PHQ2, GAD7, AUDIT, AUDIT_C, DAST10, CIWA_AR, COWS, CAGE, CAGE_AID, PCL5, CRAFFT, DSM5_SUD)
-    }
+    {i.id: i for i in (PHQ9, PHQ2, GAD7, AUDIT, AUDIT_C, DAST10, CIWA_AR, COWS, CAGE, CAGE_AID, PCL5, CRAFFT, DSM5_SUD)}
 )
 """Every built-in instrument by id."""
 
@@ -632,4 +710,6 @@ def instrument(instrument_id: str) -> Instrument:
     except (KeyError, TypeError):
         from iopcore.errors import UnknownCodeError
 
-        raise UnknownCodeError(what="instrument", catalog="iopcore instruments", known=list(INSTRUMENTS), path="$.instrument_id") from None
+        raise UnknownCodeError(
+            what="instrument", catalog="iopcore instruments", known=list(INSTRUMENTS), path="$.instrument_id"
+        ) from None

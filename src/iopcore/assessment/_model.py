@@ -81,7 +81,9 @@ class Item:
     def __attrs_post_init__(self) -> None:
         if self.kind is ResponseKind.POINTS:
             if not self.values or any(v < 0 for v in self.values) or list(self.values) != sorted(set(self.values)):
-                raise f.fail("$.values", "expected ascending, distinct point values >= 0, got another tuple", "values", self)
+                raise f.fail(
+                    "$.values", "expected ascending, distinct point values >= 0, got another tuple", "values", self
+                )
         elif self.values:
             raise f.fail("$.values", "expected no point values for a yes/no or count item, got some", "values", self)
         if (self.kind is ResponseKind.COUNT) != (self.max_count is not None):
@@ -131,7 +133,10 @@ class BandScheme:
         for i in range(1, len(self.bands)):
             if self.bands[i].min_total != self.bands[i - 1].max_total + 1:
                 raise f.fail(
-                    f"$.bands[{i}].min_total", "expected each band to start right after the previous one", "coverage", self
+                    f"$.bands[{i}].min_total",
+                    "expected each band to start right after the previous one",
+                    "coverage",
+                    self,
                 )
         f.unique_by(self.bands, lambda b: b.label, path="$.bands", what="band label")
 
@@ -230,7 +235,9 @@ class Proration:
 def _check_numbers(numbers: Iterable[int], count: int, path: str, errors: list[ErrorItem]) -> None:
     for j, n in enumerate(numbers):
         if not 1 <= n <= count:
-            errors.append(ErrorItem(path=f"{path}[{j}]", message="expected the number of an item of this instrument", rule="item"))
+            errors.append(
+                ErrorItem(path=f"{path}[{j}]", message="expected the number of an item of this instrument", rule="item")
+            )
 
 
 @final
@@ -264,7 +271,11 @@ class Instrument:
         count = len(self.items)
         for i, item in enumerate(self.items):
             if item.number != i + 1:
-                errors.append(ErrorItem(path=f"$.items[{i}].number", message="expected items numbered 1, 2, … in order", rule="order"))
+                errors.append(
+                    ErrorItem(
+                        path=f"$.items[{i}].number", message="expected items numbered 1, 2, … in order", rule="order"
+                    )
+                )
         for i, rule in enumerate(self.flag_rules):
             _check_numbers(rule.items, count, f"$.flag_rules[{i}].items", errors)
         for i, skip in enumerate(self.skip_rules):
@@ -280,12 +291,16 @@ class Instrument:
         top = self.max_total
         for i, scheme in enumerate(self.schemes):
             if scheme.max_total != top:
-                raise f.fail(f"$.schemes[{i}]", "expected the bands to end at the instrument's maximum total", "coverage", self)
+                raise f.fail(
+                    f"$.schemes[{i}]", "expected the bands to end at the instrument's maximum total", "coverage", self
+                )
         f.unique_by(self.schemes, lambda s: s.id, path="$.schemes", what="scheme id")
         f.unique_by(self.cutoffs, lambda c: c.sex, path="$.cutoffs", what="cut-off for the same sex")
         sexed = {c.sex is None for c in self.cutoffs}
         if len(sexed) > 1:
-            raise f.fail("$.cutoffs", "expected either one cut-off for everyone or one per sex, got both", "cutoffs", self)
+            raise f.fail(
+                "$.cutoffs", "expected either one cut-off for everyone or one per sex, got both", "cutoffs", self
+            )
         for i, c in enumerate(self.cutoffs):
             if c.threshold > top:
                 raise f.fail(f"$.cutoffs[{i}].threshold", "expected a threshold <= the maximum total", "range", self)
@@ -312,7 +327,9 @@ class Instrument:
                 return s
         from iopcore.errors import UnknownCodeError
 
-        raise UnknownCodeError(what="band scheme", catalog=self.name, known=[s.id for s in self.schemes], path="$.scheme")
+        raise UnknownCodeError(
+            what="band scheme", catalog=self.name, known=[s.id for s in self.schemes], path="$.scheme"
+        )
 
     def item(self, number: int) -> Item:
         """Item *number* (from 1)."""
@@ -344,10 +361,15 @@ class InstrumentScore:
     """The band scheme used (where an instrument has several, e.g. CIWA-Ar)."""
     cutoff: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
     """The cut-off applied to decide ``positive``."""
-    item_scores: tuple[int | None, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.instance(tuple, "a list"))
+    item_scores: tuple[int | None, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.instance(tuple, "a list")
+    )
     """Points counted per item (after reverse scoring, skips and exclusions); ``None`` for a prorated missing item."""
     subscores: Mapping[str, int] = attrs.field(
-        factory=dict, converter=f.to_mapping, validator=f.mapping_of(str, int, description="subscale id to int"), hash=False
+        factory=dict,
+        converter=f.to_mapping,
+        validator=f.mapping_of(str, int, description="subscale id to int"),
+        hash=False,
     )
     """Subscale sums (e.g. the PCL-5 cluster severities)."""
 

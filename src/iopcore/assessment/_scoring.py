@@ -82,7 +82,13 @@ def score(
     excluded: frozenset[int] = frozenset()
     if medically_supervised is not False:
         if medically_supervised is not True:
-            raise InvalidResponseError(iid, None, f"expected medically_supervised to be a boolean, got {type_name(medically_supervised)}", "type", path="$.medically_supervised")
+            raise InvalidResponseError(
+                iid,
+                None,
+                f"expected medically_supervised to be a boolean, got {type_name(medically_supervised)}",
+                "type",
+                path="$.medically_supervised",
+            )
         excluded = frozenset(k for e in inst.exclusions if e.context == "medically_supervised" for k in e.items)
 
     points: list[int | None] = []
@@ -99,28 +105,41 @@ def score(
                     scored_count += 1
                 continue
             if not item.scored:
-                raise InvalidResponseError(iid, number, "missing answer (this item has no skip rule that allows it)", "missing")
+                raise InvalidResponseError(
+                    iid, number, "missing answer (this item has no skip rule that allows it)", "missing"
+                )
             missing.append(number)
             points.append(None)
             scored_count += 1
             continue
         if kind is ResponseKind.POINTS:
             if type(value) is not int:
-                raise InvalidResponseError(iid, number, f"expected an integer point value, got {type_name(value)}", "type")
+                raise InvalidResponseError(
+                    iid, number, f"expected an integer point value, got {type_name(value)}", "type"
+                )
             if value not in item.values:
                 allowed = ", ".join(str(v) for v in item.values)
-                raise InvalidResponseError(iid, number, f"expected one of {allowed}, got an int that is not one of them", "value")
+                raise InvalidResponseError(
+                    iid, number, f"expected one of {allowed}, got an int that is not one of them", "value"
+                )
             p = value
         elif kind is ResponseKind.YES_NO:
             if type(value) is not bool:
-                raise InvalidResponseError(iid, number, f"expected True (yes) or False (no), got {type_name(value)}", "type")
+                raise InvalidResponseError(
+                    iid, number, f"expected True (yes) or False (no), got {type_name(value)}", "type"
+                )
             p = int(value is not item.reverse)
         else:
             if type(value) is not int:
                 raise InvalidResponseError(iid, number, f"expected a whole number, got {type_name(value)}", "type")
             assert item.max_count is not None
             if not 0 <= value <= item.max_count:
-                raise InvalidResponseError(iid, number, f"expected a whole number between 0 and {item.max_count}, got an int out of range", "range")
+                raise InvalidResponseError(
+                    iid,
+                    number,
+                    f"expected a whole number between 0 and {item.max_count}, got an int out of range",
+                    "range",
+                )
             points.append(None)
             continue
         if not item.scored:
@@ -175,20 +194,32 @@ def _interpret(
         if chosen.sex is not None:
             if sex is None:
                 raise InvalidResponseError(
-                    iid, None, f"expected sex='male' or sex='female': {inst.name} cut-offs differ by sex", "missing", path="$.sex"
+                    iid,
+                    None,
+                    f"expected sex='male' or sex='female': {inst.name} cut-offs differ by sex",
+                    "missing",
+                    path="$.sex",
                 )
             try:
                 wanted = Sex(sex)
             except ValueError:
-                raise InvalidResponseError(iid, None, f"expected sex='male' or sex='female', got {type_name(sex)}", "enum", path="$.sex") from None
+                raise InvalidResponseError(
+                    iid, None, f"expected sex='male' or sex='female', got {type_name(sex)}", "enum", path="$.sex"
+                ) from None
             chosen = next(c for c in inst.cutoffs if c.sex is wanted)
         cut = chosen.threshold
         if cutoff is not None:
             if not chosen.configurable:
-                raise InvalidResponseError(iid, None, f"{inst.name} has no configurable cut-off", "cutoff", path="$.cutoff")
+                raise InvalidResponseError(
+                    iid, None, f"{inst.name} has no configurable cut-off", "cutoff", path="$.cutoff"
+                )
             if type(cutoff) is not int or not 0 < cutoff <= inst.max_total:
                 raise InvalidResponseError(
-                    iid, None, f"expected an integer cut-off between 1 and {inst.max_total}, got {type_name(cutoff)}", "range", path="$.cutoff"
+                    iid,
+                    None,
+                    f"expected an integer cut-off between 1 and {inst.max_total}, got {type_name(cutoff)}",
+                    "range",
+                    path="$.cutoff",
                 )
             cut = cutoff
     elif cutoff is not None:
@@ -200,16 +231,22 @@ def _interpret(
         used = inst.default_scheme
     elif isinstance(scheme, BandScheme):
         if scheme.max_total != inst.max_total:
-            raise InvalidResponseError(iid, None, f"expected a scheme whose bands end at {inst.max_total}", "coverage", path="$.scheme")
+            raise InvalidResponseError(
+                iid, None, f"expected a scheme whose bands end at {inst.max_total}", "coverage", path="$.scheme"
+            )
         used = scheme
     elif isinstance(scheme, str) and inst.schemes:
         try:
             used = inst.scheme(scheme)
         except InvalidDataError:
             known = ", ".join(s.id for s in inst.schemes)
-            raise InvalidResponseError(iid, None, f"no band scheme with this id; known: {known}", "unknown_code", path="$.scheme") from None
+            raise InvalidResponseError(
+                iid, None, f"no band scheme with this id; known: {known}", "unknown_code", path="$.scheme"
+            ) from None
     else:
-        raise InvalidResponseError(iid, None, f"{inst.name} has no band schemes to choose from", "scheme", path="$.scheme")
+        raise InvalidResponseError(
+            iid, None, f"{inst.name} has no band schemes to choose from", "scheme", path="$.scheme"
+        )
     if used is not None:
         return used.band_for(total), cut, positive, used.id
     if positive is not None:
@@ -229,7 +266,8 @@ def _flags(inst: Instrument, points: list[int | None]) -> frozenset[str]:
                 break
     for crule in inst.cluster_rules:
         if all(
-            sum(1 for k in c.items if (points[k - 1] or 0) >= crule.endorse_at) >= c.min_endorsed for c in crule.clusters
+            sum(1 for k in c.items if (points[k - 1] or 0) >= crule.endorse_at) >= c.min_endorsed
+            for c in crule.clusters
         ):
             flags.add(crule.flag)
     return frozenset(flags)

@@ -10,6 +10,20 @@ every enum member, both populations, empty and non-empty collections and
 values at their bounds.
 """
 
+from iopcore.strategies._assessment import (
+    band_schemes,
+    bands,
+    cluster_rules,
+    clusters,
+    cutoffs,
+    exclusions,
+    flag_rules,
+    instrument_items,
+    instrument_scores,
+    instruments,
+    prorations,
+    skip_rules,
+)
 from iopcore.strategies._core import (
     catalog_levels,
     clock_times,
@@ -38,24 +52,36 @@ from iopcore.strategies._core import (
 )
 
 __all__ = [
+    "band_schemes",
+    "bands",
     "catalog_levels",
     "clock_times",
+    "cluster_rules",
+    "clusters",
     "code_mappings",
     "component_catalogs",
     "components",
     "curricula",
+    "cutoffs",
     "date_ranges",
     "days_bands",
     "error_items",
+    "exclusions",
+    "flag_rules",
     "hours_bands",
     "identifiers",
+    "instrument_items",
+    "instrument_scores",
+    "instruments",
     "intensity_rules",
     "level_catalogs",
     "levels_of_care",
     "minutes",
     "patients",
     "programs",
+    "prorations",
     "register_strategies",
+    "skip_rules",
     "sources",
     "texts",
     "topics",
