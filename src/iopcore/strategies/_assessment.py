@@ -3,30 +3,56 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from iopcore.assessment import (
+    DIMENSION_SETS,
+    ILLUSTRATIVE_POLICY,
     INSTRUMENTS,
+    AsamEdition,
     Band,
     BandScheme,
     Cluster,
     ClusterRule,
     Cutoff,
+    Dimension,
+    DimensionRating,
+    DimensionRatings,
+    DimensionSet,
+    Evaluation,
+    EvaluationDomain,
     Exclusion,
     FlagRule,
     Instrument,
     InstrumentScore,
+    IntakeAssessment,
     Item,
+    OverrideReason,
+    PlacementOverride,
+    PlacementReason,
+    PlacementRecommendation,
     Proration,
+    RatingAnchor,
+    RatingRule,
     ResponseKind,
+    Route,
+    RuleBasedPlacementPolicy,
+    RuledOutLevel,
+    ScoreRule,
     Sex,
     SkipRule,
+    Subdimension,
+    SubstanceUse,
+    UseFrequency,
     score,
 )
-from iopcore.strategies._core import identifiers, sources, texts
+from iopcore.levels import ASAM3, ASAM4, LevelCategory
+from iopcore.strategies._core import identifiers, levels_of_care, sources, texts
 
 __all__ = [
     "band_schemes",
@@ -34,13 +60,29 @@ __all__ = [
     "cluster_rules",
     "clusters",
     "cutoffs",
+    "dimension_rating_sets",
+    "dimension_ratings",
+    "dimension_sets",
+    "dimensions",
+    "evaluations",
     "exclusions",
     "flag_rules",
     "instrument_items",
     "instrument_scores",
     "instruments",
+    "intake_assessments",
+    "placement_overrides",
+    "placement_policies",
+    "placement_reasons",
+    "placement_recommendations",
     "prorations",
+    "rating_anchors",
+    "rating_rules",
+    "ruled_out_levels",
+    "score_rules",
     "skip_rules",
+    "subdimensions",
+    "substance_uses",
 ]
 
 
@@ -277,3 +319,257 @@ def instrument_scores(*, instrument_ids: tuple[str, ...] | None = None) -> st.Se
         return score(inst, responses, **context)
 
     return build()
+
+
+# ----------------------------------------------------------------------------- ASAM dimensions
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def subdimensions() -> st.SearchStrategy[Subdimension]:
+    """Named subdimensions."""
+    return st.builds(Subdimension, id=identifiers(max_size=20), name=texts())
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def rating_anchors() -> st.SearchStrategy[RatingAnchor]:
+    """Rating anchors with and without a 0-4 rating."""
+    return st.builds(
+        RatingAnchor,
+        code=texts(max_size=8),
+        label=texts(),
+        rating=st.one_of(st.none(), st.integers(0, 4)),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def dimensions() -> st.SearchStrategy[Dimension]:
+    """Dimensions, rated or not, with 0-3 subdimensions of unique ids."""
+    return st.builds(
+        Dimension,
+        number=st.integers(1, 12),
+        id=identifiers(max_size=30),
+        name=texts(),
+        subdimensions=st.lists(subdimensions(), max_size=3, unique_by=lambda s: s.id).map(tuple),
+        risk_rated=st.booleans(),
+        source=sources(),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def dimension_sets(*, include_builtin: bool = True) -> st.SearchStrategy[DimensionSet]:
+    """The built-in dimension sets and generated ones."""
+    generated = st.builds(
+        DimensionSet,
+        edition=st.sampled_from(AsamEdition),
+        dimensions=st.lists(dimensions(), min_size=1, max_size=6, unique_by=lambda d: d.id).map(tuple),
+        anchors=st.lists(rating_anchors(), max_size=5, unique_by=lambda a: a.code).map(tuple),
+        source=sources(),
+    )
+    return st.one_of(st.sampled_from(list(DIMENSION_SETS.values())), generated) if include_builtin else generated
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def dimension_ratings(*, dimension_ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[DimensionRating]:
+    """Single ratings 0-4 with a rationale (any dimension id unless *dimension_ids* is given)."""
+    return st.builds(
+        DimensionRating,
+        dimension=dimension_ids if dimension_ids is not None else identifiers(max_size=30),
+        rating=st.integers(0, 4),
+        rationale=texts(),
+        anchor=st.one_of(st.none(), texts(max_size=8)),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def dimension_rating_sets(*, edition: AsamEdition | None = None) -> st.SearchStrategy[DimensionRatings]:
+    """Complete ratings of an edition (both by default), in any order, with and without anchor codes."""
+    if edition is not None and not isinstance(edition, AsamEdition):
+        raise InvalidArgument(f"edition={edition!r} must be an AsamEdition or None")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> DimensionRatings:
+        ed = edition if edition is not None else draw(st.sampled_from(AsamEdition))
+        dims = DIMENSION_SETS[ed]
+        ratings = []
+        for dim_id in draw(st.permutations(dims.rated_ids)):
+            value = draw(st.integers(0, 4))
+            fitting = [a.code for a in dims.anchors if a.rating is None or a.rating == value]
+            anchor = draw(st.one_of(st.none(), st.sampled_from(fitting))) if fitting else None
+            ratings.append(DimensionRating(dimension=dim_id, rating=value, rationale=draw(texts()), anchor=anchor))
+        return DimensionRatings(edition=ed, ratings=tuple(ratings))
+
+    return build()
+
+
+# ----------------------------------------------------------------------------- intake
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def evaluations() -> st.SearchStrategy[Evaluation]:
+    """Evaluations of every domain, with 0-3 diagnoses."""
+    return st.builds(
+        Evaluation,
+        domain=st.sampled_from(EvaluationDomain),
+        findings=texts(max_size=200),
+        diagnoses=st.lists(texts(max_size=10), max_size=3).map(tuple),
+    )
+
+
+_DAY_MIN, _DAY_MAX = date(1950, 1, 1), date(2100, 12, 31)
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def substance_uses(*, max_last_use: date = _DAY_MAX) -> st.SearchStrategy[SubstanceUse]:
+    """Substance-use history entries with every route and frequency; last use on or before *max_last_use*."""
+    if not isinstance(max_last_use, date) or max_last_use < _DAY_MIN:
+        raise InvalidArgument(f"max_last_use must be a date on or after {_DAY_MIN}")
+    return st.builds(
+        SubstanceUse,
+        substance=texts(max_size=30),
+        route=st.sampled_from(Route),
+        frequency=st.sampled_from(UseFrequency),
+        last_use=st.one_of(st.none(), st.dates(min_value=_DAY_MIN, max_value=max_last_use)),
+        age_at_first_use=st.one_of(st.none(), st.integers(0, 130)),
+        primary=st.booleans(),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def intake_assessments(*, max_scores: int = 3) -> st.SearchStrategy[IntakeAssessment]:
+    """Intakes with 0-3 evaluations, 0-3 substances (at most one primary), up to *max_scores* scores, ratings or none."""
+    _check_int("max_scores", max_scores, 0, len(INSTRUMENTS))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> IntakeAssessment:
+        day = draw(st.dates(min_value=_DAY_MIN, max_value=_DAY_MAX))
+        uses = draw(st.lists(substance_uses(max_last_use=day), max_size=3))
+        if sum(u.primary for u in uses) > 1:
+            first = next(i for i, u in enumerate(uses) if u.primary)
+            uses = [u if i == first or not u.primary else attrs.evolve(u, primary=False) for i, u in enumerate(uses)]
+        return IntakeAssessment(
+            patient_id=draw(texts(max_size=64)),
+            assessed_on=day,
+            evaluations=tuple(draw(st.lists(evaluations(), max_size=3, unique_by=lambda e: e.domain))),
+            substance_use=tuple(uses),
+            scores=tuple(draw(st.lists(instrument_scores(), max_size=max_scores, unique_by=lambda s: s.instrument))),
+            ratings=draw(st.one_of(st.none(), dimension_rating_sets())),
+        )
+
+    return build()
+
+
+# ----------------------------------------------------------------------------- placement
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def rating_rules() -> st.SearchStrategy[RatingRule]:
+    """Rating rules for any dimension, edition, threshold and service requirement."""
+    return st.builds(
+        RatingRule,
+        id=identifiers(max_size=30),
+        edition=st.one_of(st.none(), st.sampled_from(AsamEdition)),
+        dimension=identifiers(max_size=30),
+        min_rating=st.integers(0, 4),
+        min_intensity=st.floats(0, 10, allow_nan=False),
+        withdrawal_management=st.booleans(),
+        medically_managed=st.booleans(),
+        source=sources(),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def score_rules() -> st.SearchStrategy[ScoreRule]:
+    """Score rules triggered by bands, a flag or both."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ScoreRule:
+        labels = draw(st.frozensets(identifiers(max_size=16), max_size=3))
+        flag = draw(st.one_of(st.none(), identifiers(max_size=16)) if labels else identifiers(max_size=16))
+        return ScoreRule(
+            id=draw(identifiers(max_size=30)),
+            edition=draw(st.one_of(st.none(), st.sampled_from(AsamEdition))),
+            dimension=draw(identifiers(max_size=30)),
+            instrument=draw(st.sampled_from(list(INSTRUMENTS))),
+            bands=labels,
+            flag=flag,
+            min_intensity=draw(st.floats(0, 10, allow_nan=False)),
+            withdrawal_management=draw(st.booleans()),
+            medically_managed=draw(st.booleans()),
+            source=draw(sources()),
+        )
+
+    return build()
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def placement_policies(*, include_builtin: bool = True) -> st.SearchStrategy[RuleBasedPlacementPolicy]:
+    """The illustrative policy and generated rule-based policies."""
+    generated = st.builds(
+        RuleBasedPlacementPolicy,
+        name=texts(),
+        rules=st.lists(st.one_of(rating_rules(), score_rules()), max_size=6, unique_by=lambda r: r.id).map(tuple),
+        excluded_categories=st.frozensets(st.sampled_from(LevelCategory)),
+        source=sources(),
+    )
+    return st.one_of(st.just(ILLUSTRATIVE_POLICY), generated) if include_builtin else generated
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def placement_reasons() -> st.SearchStrategy[PlacementReason]:
+    """Reasons a level was ruled out."""
+    return st.builds(
+        PlacementReason, rule=identifiers(max_size=30), dimension=identifiers(max_size=30), explanation=texts()
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def ruled_out_levels() -> st.SearchStrategy[RuledOutLevel]:
+    """Ruled-out levels with 1-3 reasons."""
+    return st.builds(
+        RuledOutLevel,
+        level=texts(max_size=32),
+        reasons=st.lists(placement_reasons(), min_size=1, max_size=3).map(tuple),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def placement_overrides() -> st.SearchStrategy[PlacementOverride]:
+    """Clinician overrides with every reason."""
+    return st.builds(
+        PlacementOverride,
+        level=st.one_of(st.sampled_from([*ASAM3.levels, *ASAM4.levels]), levels_of_care()),
+        reason=st.sampled_from(OverrideReason),
+        note=st.one_of(st.just(""), texts()),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def placement_recommendations() -> st.SearchStrategy[PlacementRecommendation]:
+    """Recommendations made by the illustrative policy (with and without overrides) and arbitrary valid ones."""
+
+    @st.composite
+    def from_policy(draw: st.DrawFn) -> PlacementRecommendation:
+        edition = draw(st.sampled_from(AsamEdition))
+        catalog = ASAM3 if edition is AsamEdition.THIRD else ASAM4
+        ratings = draw(dimension_rating_sets(edition=edition))
+        scores = draw(st.lists(instrument_scores(instrument_ids=("ciwa_ar", "cows", "phq9")), max_size=2))
+        rec = ILLUSTRATIVE_POLICY.recommend(ratings, catalog, scores=scores)
+        if draw(st.booleans()):
+            other = draw(st.sampled_from([lv for lv in catalog.levels if lv != rec.level]))
+            rec = rec.with_override(other, draw(st.sampled_from(OverrideReason)), draw(st.one_of(st.just(""), texts())))
+        return rec
+
+    @st.composite
+    def arbitrary(draw: st.DrawFn) -> PlacementRecommendation:
+        level = draw(levels_of_care())
+        override = draw(st.one_of(st.none(), placement_overrides().filter(lambda o: o.level != level)))
+        return PlacementRecommendation(
+            level=level,
+            driving_dimensions=tuple(draw(st.lists(identifiers(max_size=30), min_size=1, max_size=3))),
+            ruled_out=tuple(draw(st.lists(ruled_out_levels(), max_size=3))),
+            triggered_rules=tuple(draw(st.lists(identifiers(max_size=30), max_size=3))),
+            policy=draw(texts()),
+            override=override,
+        )
+
+    return st.one_of(from_policy(), arbitrary())
