@@ -191,7 +191,11 @@ class PlacementRecommendation:
         self, level: LevelOfCare, reason: OverrideReason | str, note: str = ""
     ) -> PlacementRecommendation:
         """Record a clinician's choice of *level* for *reason*; the recommendation itself is kept."""
-        return attrs.evolve(self, override=PlacementOverride(level=level, reason=OverrideReason(reason), note=note))
+        try:
+            reason = OverrideReason(reason)
+        except ValueError:
+            pass  # PlacementOverride's validator reports it with its path
+        return attrs.evolve(self, override=PlacementOverride(level=level, reason=reason, note=note))  # type: ignore[arg-type]
 
 
 @runtime_checkable
