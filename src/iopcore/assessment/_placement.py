@@ -8,6 +8,7 @@ in a licensed implementation of :class:`PlacementPolicy`.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Sequence
 from typing import Literal, Protocol, final, runtime_checkable
@@ -191,10 +192,8 @@ class PlacementRecommendation:
         self, level: LevelOfCare, reason: OverrideReason | str, note: str = ""
     ) -> PlacementRecommendation:
         """Record a clinician's choice of *level* for *reason*; the recommendation itself is kept."""
-        try:
+        with contextlib.suppress(ValueError):  # PlacementOverride's validator reports a bad reason with its path
             reason = OverrideReason(reason)
-        except ValueError:
-            pass  # PlacementOverride's validator reports it with its path
         return attrs.evolve(self, override=PlacementOverride(level=level, reason=reason, note=note))  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
-from iopcore.assessment._instruments import INSTRUMENTS, instrument
+from iopcore.assessment._instruments import instrument
 from iopcore.assessment._model import BandScheme, Instrument, InstrumentScore, ResponseKind, Sex
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 
@@ -279,7 +279,3 @@ def _subscores(inst: Instrument, points: list[int | None]) -> MappingProxyType[s
     return MappingProxyType(
         {c.id: sum(points[k - 1] or 0 for k in c.items) for crule in inst.cluster_rules for c in crule.clusters}
     )
-
-
-def _ids() -> tuple[str, ...]:
-    return tuple(INSTRUMENTS)
