@@ -26,6 +26,11 @@ from iopcore.assessment._asam import (
     Subdimension,
     dimension_set,
 )
+from iopcore.assessment._fhir import (
+    FREQUENCY_ANSWER_CODES,
+    responses_from_questionnaire_response,
+    score_questionnaire_response,
+)
 from iopcore.assessment._instruments import INSTRUMENTS, instrument
 from iopcore.assessment._intake import (
     Evaluation,
@@ -71,6 +76,7 @@ __all__ = [
     "ASAM3_DIMENSIONS",
     "ASAM4_DIMENSIONS",
     "DIMENSION_SETS",
+    "FREQUENCY_ANSWER_CODES",
     "ILLUSTRATIVE_POLICY",
     "INSTRUMENTS",
     "AsamEdition",
@@ -115,5 +121,7 @@ __all__ = [
     "dimension_set",
     "instrument",
     "recommend_placement",
+    "responses_from_questionnaire_response",
     "score",
+    "score_questionnaire_response",
 ]
