@@ -123,7 +123,9 @@ def test_mapping_then_scoring_equals_direct_scoring(answers: list[int]) -> None:
                 "item": [
                     {
                         "linkId": "/44250-9",
-                        "answer": [{"valueCoding": {"system": "http://loinc.org", "code": "LA6571-8"}}],
+                        "answer": [
+                            {"valueCoding": {"system": "http://loinc.org", "code": "LA6571-8", "extension": []}}
+                        ],
                     }
                 ]
             },
@@ -174,6 +176,7 @@ def test_unrelated_items_and_odd_extensions_are_ignored() -> None:
     doc = {
         "item": [
             {"linkId": "other", "answer": [1]},
+            {"answer": []},
             {"linkId": "x", "code": [{"system": "urn:other", "code": "44250-9"}, "junk"]},
             {
                 "linkId": "/44250-9",
