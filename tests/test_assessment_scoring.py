@@ -708,3 +708,21 @@ def test_instrument_score_rules() -> None:
         InstrumentScore(instrument="phq9", total=1, flags=frozenset({"Not Snake"}))
     with pytest.raises(InvalidDataError):
         InstrumentScore(instrument="phq9", total=1, subscores={"a": -1})
+
+
+@pytest.mark.parametrize("iid", ALL_IDS)
+def test_fast_path_equals_the_general_scorer(iid: str) -> None:
+    """Scoring by id (precompiled fast path where it applies) equals scoring the Instrument value (general path)."""
+    inst = instrument(iid)
+
+    @settings(max_examples=40)
+    @given(full_responses(inst), st.booleans())
+    def check(responses: list[Any], as_tuple: bool) -> None:
+        given_responses = tuple(responses) if as_tuple else responses
+        fast = score(iid, given_responses, **CONTEXT.get(iid, {}))
+        slow = score(inst, given_responses, **CONTEXT.get(iid, {}))
+        assert fast == slow
+        assert hash(fast) == hash(slow)
+        assert type(fast.total) is type(slow.total)
+
+    check()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
-from iopcore.assessment._instruments import instrument
+from iopcore.assessment._instruments import INSTRUMENTS, instrument
 from iopcore.assessment._model import BandScheme, Instrument, InstrumentScore, ResponseKind, Sex
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 
@@ -43,6 +43,71 @@ def _rebuild(instrument: str, item: int | None, error: ErrorItem) -> InvalidResp
 
 
 _EMPTY: MappingProxyType[str, int] = MappingProxyType({})
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+class _Plan:
+    """A built-in instrument precompiled for the common case: every item a point item, every answer given."""
+
+    __slots__ = ("allowed", "bands", "cut", "inst", "scheme")
+
+    def __init__(self, inst: Instrument) -> None:
+        self.inst = inst
+        sexed = any(c.sex is not None for c in inst.cutoffs)
+        self.allowed: tuple[frozenset[int], ...] | None = (
+            tuple(frozenset(i.values) for i in inst.items)
+            if not sexed and all(i.kind is ResponseKind.POINTS and i.scored for i in inst.items)
+            else None
+        )
+        scheme = inst.default_scheme
+        self.scheme = None if scheme is None else scheme.id
+        self.bands = None if scheme is None else tuple(scheme.band_for(t) for t in range(inst.max_total + 1))
+        self.cut = inst.cutoffs[0].threshold if inst.cutoffs else None
+
+
+_PLANS: dict[str, _Plan] = {iid: _Plan(inst) for iid, inst in INSTRUMENTS.items()}
+
+
+def _trusted(**fields: Any) -> InstrumentScore:
+    """Build a score from values this module has already checked, skipping the validators.
+
+    Only the fast path uses it; its inputs come from a built-in instrument and
+    answers validated against each item's value set, so every field rule holds.
+    """
+    result = object.__new__(InstrumentScore)
+    for name, value in fields.items():
+        object.__setattr__(result, name, value)
+    return result
+
+
+def _fast(plan: _Plan, responses: Sequence[Response]) -> InstrumentScore | None:
+    allowed = plan.allowed
+    if allowed is None or len(responses) != len(allowed):
+        return None
+    for value, values in zip(responses, allowed, strict=True):
+        if type(value) is not int or value not in values:
+            return None
+    points: list[int | None] = list(responses)
+    total: int = sum(responses)  # type: ignore[arg-type]
+    inst = plan.inst
+    cut = plan.cut
+    positive = None if cut is None else total >= cut
+    if plan.bands is not None:
+        band: str | None = plan.bands[total]
+    else:
+        band = None if positive is None else ("positive" if positive else "negative")
+    return _trusted(
+        instrument=inst.id,
+        total=total,
+        band=band,
+        positive=positive,
+        flags=_flags(inst, points),
+        prorated=False,
+        scheme=plan.scheme,
+        cutoff=cut,
+        item_scores=tuple(responses),
+        subscores=_subscores(inst, points),
+    )
 
 
 def score(
@@ -61,6 +126,19 @@ def score(
     scheme id of the instrument, or your own :class:`BandScheme`), ``medically_supervised`` (DSM-5 SUD:
     tolerance and withdrawal not counted). Raises :class:`InvalidResponseError` naming the item.
     """
+    if (
+        type(instrument_id) is str
+        and sex is None
+        and cutoff is None
+        and scheme is None
+        and medically_supervised is False
+        and type(responses) in (list, tuple)
+    ):
+        plan = _PLANS.get(instrument_id)
+        if plan is not None:
+            fast = _fast(plan, responses)
+            if fast is not None:
+                return fast
     inst = instrument_id if isinstance(instrument_id, Instrument) else instrument(instrument_id)
     iid = inst.id
     items = inst.items
@@ -256,7 +334,7 @@ def _interpret(
 
 def _flags(inst: Instrument, points: list[int | None]) -> frozenset[str]:
     if not inst.flag_rules and not inst.cluster_rules:
-        return frozenset()
+        return _NO_FLAGS
     flags: set[str] = set()
     for rule in inst.flag_rules:
         for k in rule.items:
