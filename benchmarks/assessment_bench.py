@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from iopcore.assessment import INSTRUMENTS, ILLUSTRATIVE_POLICY, AsamEdition, DimensionRatings, ResponseKind, score
+from iopcore.assessment import ILLUSTRATIVE_POLICY, INSTRUMENTS, AsamEdition, DimensionRatings, ResponseKind, score
 from iopcore.levels import ASAM3
 
 REPEATS = 5
@@ -39,8 +39,14 @@ def rate(instrument_id: str, n: int = 20_000) -> float:
 
 def placement_rate(n: int = 2_000) -> float:
     rng = random.Random(5)
-    dims = ["d1_intoxication_withdrawal", "d2_biomedical", "d3_emotional_behavioral_cognitive",
-            "d4_readiness_to_change", "d5_relapse_continued_use", "d6_recovery_environment"]
+    dims = [
+        "d1_intoxication_withdrawal",
+        "d2_biomedical",
+        "d3_emotional_behavioral_cognitive",
+        "d4_readiness_to_change",
+        "d5_relapse_continued_use",
+        "d6_recovery_environment",
+    ]
     sets = [DimensionRatings.of(AsamEdition.THIRD, {d: (rng.randint(0, 4), "r") for d in dims}) for _ in range(n)]
     start = time.perf_counter()
     for ratings in sets:
@@ -50,7 +56,9 @@ def placement_rate(n: int = 2_000) -> float:
 
 def main() -> None:
     phq9 = rate("phq9")
-    print(f"PHQ-9 scores/s (one core, best of {REPEATS}): {phq9:,.0f}  (target >= 100,000: {'met' if phq9 >= 100_000 else 'NOT met'})")
+    print(
+        f"PHQ-9 scores/s (one core, best of {REPEATS}): {phq9:,.0f}  (target >= 100,000: {'met' if phq9 >= 100_000 else 'NOT met'})"
+    )
     for instrument_id in INSTRUMENTS:
         if instrument_id != "phq9":
             print(f"{instrument_id:>9} scores/s: {rate(instrument_id, 5_000):,.0f}")

@@ -166,3 +166,12 @@ def test_assessment_strategies_reject_impossible_arguments(make: Any) -> None:
     """Bad strategy arguments raise InvalidArgument at once."""
     with pytest.raises(InvalidArgument):
         make().validate()
+
+
+def test_skipped_unscored_item_counts_nothing() -> None:
+    """A skip rule may skip an unscored item: it is recorded as None and adds nothing."""
+    mine = _instrument(
+        items=(Item(number=1, id="a", kind=P, values=(0, 1)), Item(number=2, id="b", kind=YN, scored=False)),
+        skip_rules=(SkipRule(when_items=(1,), skipped=(2,), source=SRC),),
+    )
+    assert score(mine, [0, None]).item_scores == (0, None)
