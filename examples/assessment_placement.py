@@ -45,7 +45,9 @@ def main() -> None:
     print(f"recommended: {rec.level} (driven by {', '.join(rec.driving_dimensions)}; illustrative policy)")
     for ruled_out in rec.ruled_out:
         print(f"  ruled out {ruled_out.level}: {ruled_out.reasons[0].explanation}")
-    placed = rec.with_override(ASAM3.level("2.1"), OverrideReason.CLINICAL_JUDGMENT, "withdrawal mild, supports at home")
+    placed = rec.with_override(
+        ASAM3.level("2.1"), OverrideReason.CLINICAL_JUDGMENT, "withdrawal mild, supports at home"
+    )
     print(f"actual: {placed.actual_level} ({placed.override.reason.value if placed.override else 'none'})")
 
 
