@@ -43,11 +43,11 @@ def main() -> None:
         print(f"{s.instrument}: total {s.total}, band {s.band}, flags {sorted(s.flags)}")
     rec = recommend_placement(intake, ASAM3)
     print(f"recommended: {rec.level} (driven by {', '.join(rec.driving_dimensions)}; illustrative policy)")
+    if rec.withdrawal_management_level is not None:
+        print(f"  with concurrent withdrawal management: {rec.withdrawal_management_level}")
     for ruled_out in rec.ruled_out:
         print(f"  ruled out {ruled_out.level}: {ruled_out.reasons[0].explanation}")
-    placed = rec.with_override(
-        ASAM3.level("2.1"), OverrideReason.CLINICAL_JUDGMENT, "withdrawal mild, supports at home"
-    )
+    placed = rec.with_override(ASAM3.level("2.5"), OverrideReason.CLINICAL_JUDGMENT, "daily contact needed for now")
     print(f"actual: {placed.actual_level} ({placed.override.reason.value if placed.override else 'none'})")
 
 

@@ -183,26 +183,64 @@ def test_all_zero_ratings_recommend_the_least_intensive_level() -> None:
     assert rec.level.code == "0.5" and rec.ruled_out == () and len(rec.driving_dimensions) == 6
 
 
-def test_withdrawal_rating_needs_withdrawal_management() -> None:
-    """D1 rated 2 recommends a withdrawal-management level and explains each ruled-out level."""
+def test_withdrawal_rating_adds_concurrent_withdrawal_management_in_asam3() -> None:
+    """ASAM3 D1 rated 2: level 2.1 with concurrent 2-WM (a separate track); each lower level is explained."""
     rec = ILLUSTRATIVE_POLICY.recommend(ratings_of(AsamEdition.THIRD, d1=2), ASAM3)
-    assert rec.level.code == "2-WM" and rec.level.withdrawal_management
+    assert rec.level.code == "2.1"
+    assert rec.withdrawal_management_level is not None and rec.withdrawal_management_level.code == "2-WM"
     assert rec.driving_dimensions == ("d1_intoxication_withdrawal",)
-    assert [r.level for r in rec.ruled_out] == ["0.5", "1", "1-WM"]
+    assert [r.level for r in rec.ruled_out] == ["0.5", "1"]
     assert all(reason.dimension == "d1_intoxication_withdrawal" for r in rec.ruled_out for reason in r.reasons)
-    assert "withdrawal management" in rec.ruled_out[1].reasons[-1].explanation
+
+
+def test_without_a_separate_track_the_level_itself_provides_withdrawal_management() -> None:
+    """ASAM4 integrates withdrawal management: D1 rated 2 recommends 1.7; turning concurrency off in ASAM3 picks 2-WM."""
+    rec = ILLUSTRATIVE_POLICY.recommend(ratings_of(AsamEdition.FOURTH, d1=2), ASAM4)
+    assert rec.level.code == "1.7" and rec.withdrawal_management_level is None
+    single = attrs.evolve(ILLUSTRATIVE_POLICY, concurrent_withdrawal_management=False)
+    rec3 = single.recommend(ratings_of(AsamEdition.THIRD, d1=2), ASAM3)
+    assert rec3.level.code == "2-WM" and rec3.withdrawal_management_level is None
+    assert [r.level for r in rec3.ruled_out] == ["0.5", "1", "1-WM"]
+    assert "withdrawal management" in rec3.ruled_out[2].reasons[-1].explanation
 
 
 def test_severe_ciwa_and_suicidal_ideation_drive_placement() -> None:
-    """A severe CIWA-Ar drives D1 to medically monitored WM; a PHQ-9 item-9 flag drives D3 to at least 2.5."""
+    """A severe CIWA-Ar needs medically monitored care with 3.7-WM; a PHQ-9 item-9 flag drives D3 to at least 2.5."""
     zero = ratings_of(AsamEdition.THIRD)
     severe = score("ciwa_ar", [3, 3, 3, 3, 3, 0, 0, 0, 0, 0])
     rec = ILLUSTRATIVE_POLICY.recommend(zero, ASAM3, scores=[severe])
-    assert rec.level.code == "3.7-WM" and rec.driving_dimensions == ("d1_intoxication_withdrawal",)
+    assert rec.level.code == "3.7" and rec.driving_dimensions == ("d1_intoxication_withdrawal",)
+    assert rec.withdrawal_management_level is not None and rec.withdrawal_management_level.code == "3.7-WM"
     flagged = score("phq9", [0] * 8 + [1])
     rec2 = ILLUSTRATIVE_POLICY.recommend(zero, ASAM3, scores=[flagged])
     assert rec2.level.code == "2.5" and rec2.driving_dimensions == ("d3_emotional_behavioral_cognitive",)
     assert rec2.triggered_rules == ("asam3_suicidal_ideation",)
+
+
+def test_no_withdrawal_track_level_meets_the_rules() -> None:
+    """A withdrawal rule that no track level can meet raises NoSafeLevelError naming it."""
+    src = Source(citation="x")
+    policy = RuleBasedPlacementPolicy(
+        name="p",
+        rules=(
+            RatingRule(
+                id="wm_mm",
+                dimension="d1_intoxication_withdrawal",
+                min_rating=1,
+                min_intensity=1,
+                withdrawal_management=True,
+                medically_managed=True,
+                source=src,
+            ),
+        ),
+        source=src,
+    )
+    low_track = attrs.evolve(
+        ASAM3, levels=tuple(lv for lv in ASAM3.levels if lv.code not in ("3.7-WM", "4-WM")), transitions=()
+    )
+    with pytest.raises(NoSafeLevelError) as info:
+        policy.recommend(ratings_of(AsamEdition.THIRD, d1=1), low_track)
+    assert info.value.unmet == ("wm_mm",)
 
 
 def test_override_records_recommended_and_actual_levels() -> None:
@@ -333,16 +371,26 @@ def test_every_recommendation_names_driving_dimensions_and_justifies_itself(
     catalog = CATALOG[edition]
     rec = ILLUSTRATIVE_POLICY.recommend(ratings, catalog, scores=scores)
     assert rec.driving_dimensions and set(rec.driving_dimensions) <= set(dimension_set(edition).rated_ids)
+    track = any(lv.category.value == "withdrawal_management" for lv in catalog)
     lower = {
-        lv.code for lv in catalog if lv.intensity < rec.level.intensity and lv.category.value != "opioid_treatment"
+        lv.code
+        for lv in catalog
+        if lv.intensity < rec.level.intensity
+        and lv.category.value != "opioid_treatment"
+        and not (track and lv.category.value == "withdrawal_management")
     }
     assert {r.level for r in rec.ruled_out} == lower
     assert all(r.reasons for r in rec.ruled_out)
-    # independent check: the recommended level meets every triggered rule
+    # independent check: the level (with its concurrent withdrawal-management level) meets every triggered rule
+    wm = rec.withdrawal_management_level
     for rule in ILLUSTRATIVE_POLICY.triggered(ratings, scores):
         assert rec.level.intensity >= rule.min_intensity
-        assert rec.level.withdrawal_management or not rule.withdrawal_management
         assert rec.level.is_medically_managed or not rule.medically_managed
+        if rule.withdrawal_management:
+            provider = wm if track else rec.level
+            assert provider is not None and provider.withdrawal_management
+            assert provider.intensity >= rule.min_intensity
+            assert provider.is_medically_managed or not rule.medically_managed
 
 
 @pytest.mark.parametrize("edition", list(AsamEdition))

@@ -173,6 +173,11 @@ class PlacementRecommendation:
     override: PlacementOverride | None = attrs.field(
         default=None, validator=f.optional(f.instance(PlacementOverride, "a PlacementOverride"))
     )
+    withdrawal_management_level: LevelOfCare | None = attrs.field(
+        default=None, validator=f.optional(f.instance(LevelOfCare, "a LevelOfCare"))
+    )
+    """A concurrent withdrawal-management level, for catalogs where withdrawal management is a separate
+    track (the ASAM 3rd edition's 1-WM … 4-WM); ``None`` when none is needed or the level itself provides it."""
 
     def __attrs_post_init__(self) -> None:
         if self.override is not None and self.override.level == self.level:
@@ -226,10 +231,10 @@ def _needs(rule: PlacementRule) -> str:
     return ", ".join(parts)
 
 
-def _fails(level: LevelOfCare, rule: PlacementRule) -> bool:
+def _fails(level: LevelOfCare, rule: PlacementRule, concurrent_wm: bool = False) -> bool:
     return (
         level.intensity < rule.min_intensity
-        or (rule.withdrawal_management and not level.withdrawal_management)
+        or (rule.withdrawal_management and not concurrent_wm and not level.withdrawal_management)
         or (rule.medically_managed and not level.is_medically_managed)
     )
 
@@ -243,6 +248,13 @@ class RuleBasedPlacementPolicy:
     fewer services, then catalog order). Levels in ``excluded_categories``
     (opioid treatment programs by default: a service added to a level, not a
     step on the ladder) are never recommended.
+
+    Where the catalog keeps withdrawal management as a separate track (levels of
+    category ``WITHDRAWAL_MANAGEMENT``, as in the ASAM 3rd edition) and
+    ``concurrent_withdrawal_management`` is true, the level is chosen from the
+    other levels by every requirement except withdrawal management, and the least
+    intensive track level meeting the withdrawal rules in full is recommended
+    alongside it (``withdrawal_management_level``).
     """
 
     name: str = attrs.field(validator=f.text())
@@ -255,6 +267,7 @@ class RuleBasedPlacementPolicy:
         converter=f.to_frozenset,
         validator=f.frozenset_of(LevelCategory, "LevelCategory values"),
     )
+    concurrent_withdrawal_management: bool = attrs.field(default=True, validator=f.boolean())
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
     def __attrs_post_init__(self) -> None:
@@ -284,22 +297,34 @@ class RuleBasedPlacementPolicy:
         values = ratings.as_dict()
         rules = self.triggered(ratings, scores)
         order = {lv.code: i for i, lv in enumerate(catalog.levels)}
-        candidates = [lv for lv in catalog.levels if lv.category not in self.excluded_categories]
-        safe = [lv for lv in candidates if not any(_fails(lv, r) for r in rules)]
+        allowed = [lv for lv in catalog.levels if lv.category not in self.excluded_categories]
+        track = [lv for lv in allowed if lv.category is LevelCategory.WITHDRAWAL_MANAGEMENT]
+        split = self.concurrent_withdrawal_management and bool(track)
+        candidates = [lv for lv in allowed if lv not in track] if split else allowed
+        safe = [lv for lv in candidates if not any(_fails(lv, r, split) for r in rules)]
         if not safe:
-            unmet = [r.id for r in rules if all(_fails(lv, r) for lv in candidates)] or [r.id for r in rules]
+            unmet = [r.id for r in rules if all(_fails(lv, r, split) for lv in candidates)] or [r.id for r in rules]
             raise NoSafeLevelError(catalog.name, unmet)
         best = min(
             safe, key=lambda lv: (lv.intensity, lv.withdrawal_management, lv.is_medically_managed, order[lv.code])
         )
+        wm_level = None
+        wm_rules = [r for r in rules if r.withdrawal_management]
+        if split and wm_rules:
+            wm_safe = [lv for lv in track if not any(_fails(lv, r) for r in wm_rules)]
+            if not wm_safe:
+                raise NoSafeLevelError(catalog.name, [r.id for r in wm_rules if all(_fails(lv, r) for lv in track)])
+            wm_level = min(wm_safe, key=lambda lv: (lv.intensity, lv.is_medically_managed, order[lv.code]))
         ruled_out: list[RuledOutLevel] = []
         drivers: set[str] = set()
         for lv in sorted(candidates, key=lambda lv: (lv.intensity, order[lv.code])):
             if lv.intensity >= best.intensity:
                 continue
-            reasons = tuple(_reason(lv, r, values) for r in rules if _fails(lv, r))
+            reasons = tuple(_reason(lv, r, values) for r in rules if _fails(lv, r, split))
             drivers.update(r.dimension for r in reasons)
             ruled_out.append(RuledOutLevel(level=lv.code, reasons=reasons))
+        if wm_level is not None:
+            drivers.update(r.dimension for r in wm_rules)
         dimension_order = list(DIMENSION_SETS[ratings.edition].ids)
         driving = tuple(d for d in dimension_order if d in drivers) or ratings.highest()
         return PlacementRecommendation(
@@ -308,6 +333,7 @@ class RuleBasedPlacementPolicy:
             ruled_out=tuple(ruled_out),
             triggered_rules=tuple(r.id for r in rules),
             policy=self.name,
+            withdrawal_management_level=wm_level,
         )
 
 

@@ -509,6 +509,7 @@ def placement_policies(*, include_builtin: bool = True) -> st.SearchStrategy[Rul
         name=texts(),
         rules=st.lists(st.one_of(rating_rules(), score_rules()), max_size=6, unique_by=lambda r: r.id).map(tuple),
         excluded_categories=st.frozensets(st.sampled_from(LevelCategory)),
+        concurrent_withdrawal_management=st.booleans(),
         source=sources(),
     )
     return st.one_of(st.just(ILLUSTRATIVE_POLICY), generated) if include_builtin else generated
@@ -570,6 +571,7 @@ def placement_recommendations() -> st.SearchStrategy[PlacementRecommendation]:
             triggered_rules=tuple(draw(st.lists(identifiers(max_size=30), max_size=3))),
             policy=draw(texts()),
             override=override,
+            withdrawal_management_level=draw(st.one_of(st.none(), levels_of_care())),
         )
 
     return st.one_of(from_policy(), arbitrary())
