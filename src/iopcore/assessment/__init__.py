@@ -1,0 +1,127 @@
+"""Assessments: standardized instruments scored exactly, the intake evaluation, ASAM dimensions, placement.
+
+* Instruments are data (:class:`Instrument`, :data:`INSTRUMENTS`) scored by :func:`score`
+  exactly as published, including the rules that trip implementations.
+* :class:`IntakeAssessment` holds the medical, physical and mental-health evaluation,
+  the substance-use history, instrument scores and :class:`DimensionRatings`.
+* :class:`PlacementPolicy` is a protocol; :data:`ILLUSTRATIVE_POLICY` is a transparent,
+  replaceable default whose thresholds are **illustrative** — not the licensed ASAM logic.
+
+>>> from iopcore.assessment import score
+>>> result = score("phq9", [1, 1, 2, 1, 0, 1, 1, 0, 1])
+>>> result.total, result.band, result.positive, sorted(result.flags)
+(8, 'mild', False, ['suicidal_ideation'])
+"""
+
+from iopcore.assessment._asam import (
+    ASAM3_DIMENSIONS,
+    ASAM4_DIMENSIONS,
+    DIMENSION_SETS,
+    AsamEdition,
+    Dimension,
+    DimensionRating,
+    DimensionRatings,
+    DimensionSet,
+    RatingAnchor,
+    Subdimension,
+    dimension_set,
+)
+from iopcore.assessment._fhir import (
+    FREQUENCY_ANSWER_CODES,
+    responses_from_questionnaire_response,
+    score_questionnaire_response,
+)
+from iopcore.assessment._instruments import INSTRUMENTS, instrument
+from iopcore.assessment._intake import (
+    Evaluation,
+    EvaluationDomain,
+    IntakeAssessment,
+    Route,
+    SubstanceUse,
+    UseFrequency,
+)
+from iopcore.assessment._model import (
+    Band,
+    BandScheme,
+    Cluster,
+    ClusterRule,
+    Cutoff,
+    Exclusion,
+    FlagRule,
+    Instrument,
+    InstrumentScore,
+    Item,
+    Proration,
+    ResponseKind,
+    Sex,
+    SkipRule,
+)
+from iopcore.assessment._placement import (
+    ILLUSTRATIVE_POLICY,
+    NoSafeLevelError,
+    OverrideReason,
+    PlacementOverride,
+    PlacementPolicy,
+    PlacementReason,
+    PlacementRecommendation,
+    RatingRule,
+    RuleBasedPlacementPolicy,
+    RuledOutLevel,
+    ScoreRule,
+    recommend_placement,
+)
+from iopcore.assessment._scoring import InvalidResponseError, Response, score
+
+__all__ = [
+    "ASAM3_DIMENSIONS",
+    "ASAM4_DIMENSIONS",
+    "DIMENSION_SETS",
+    "FREQUENCY_ANSWER_CODES",
+    "ILLUSTRATIVE_POLICY",
+    "INSTRUMENTS",
+    "AsamEdition",
+    "Band",
+    "BandScheme",
+    "Cluster",
+    "ClusterRule",
+    "Cutoff",
+    "Dimension",
+    "DimensionRating",
+    "DimensionRatings",
+    "DimensionSet",
+    "Evaluation",
+    "EvaluationDomain",
+    "Exclusion",
+    "FlagRule",
+    "Instrument",
+    "InstrumentScore",
+    "IntakeAssessment",
+    "InvalidResponseError",
+    "Item",
+    "NoSafeLevelError",
+    "OverrideReason",
+    "PlacementOverride",
+    "PlacementPolicy",
+    "PlacementReason",
+    "PlacementRecommendation",
+    "Proration",
+    "RatingAnchor",
+    "RatingRule",
+    "Response",
+    "ResponseKind",
+    "Route",
+    "RuleBasedPlacementPolicy",
+    "RuledOutLevel",
+    "ScoreRule",
+    "Sex",
+    "SkipRule",
+    "Subdimension",
+    "SubstanceUse",
+    "UseFrequency",
+    "dimension_set",
+    "instrument",
+    "recommend_placement",
+    "responses_from_questionnaire_response",
+    "score",
+    "score_questionnaire_response",
+]

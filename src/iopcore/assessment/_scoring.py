@@ -1,0 +1,359 @@
+"""Exact scoring of an instrument's responses: ``score(instrument_id, responses, **context)``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import MappingProxyType
+from typing import Any
+
+from iopcore.assessment._instruments import INSTRUMENTS, instrument
+from iopcore.assessment._model import BandScheme, Instrument, InstrumentScore, ResponseKind, Sex
+from iopcore.errors import ErrorItem, InvalidDataError, type_name
+
+__all__ = ["InvalidResponseError", "Response", "score"]
+
+Response = int | bool | None
+"""One answer: a point value or count (``int``), ``True``/``False`` for yes/no items, or ``None`` (missing or skipped)."""
+
+
+class InvalidResponseError(InvalidDataError):
+    """Responses that cannot be scored: wrong length, type or value, too many missing items, bad context.
+
+    ``item`` is the number (from 1) of the offending item, or ``None`` when the
+    problem is not one item's (length, context). Messages never contain the answer.
+    """
+
+    instrument: str
+    item: int | None
+
+    def __init__(self, instrument: str, item: int | None, message: str, rule: str, *, path: str | None = None) -> None:
+        self.instrument = instrument
+        self.item = item
+        where = path or ("$.responses" if item is None else f"$.responses[{item - 1}]")
+        text = message if item is None else f"item {item}: {message}"
+        super().__init__((ErrorItem(path=where, message=text, rule=rule),), type_name=f"{instrument} responses")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (self.instrument, self.item, self.errors[0]))
+
+
+def _rebuild(instrument: str, item: int | None, error: ErrorItem) -> InvalidResponseError:
+    message = error.message.split(": ", 1)[1] if item is not None else error.message
+    return InvalidResponseError(instrument, item, message, error.rule, path=error.path)
+
+
+_EMPTY: MappingProxyType[str, int] = MappingProxyType({})
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+class _Plan:
+    """A built-in instrument precompiled for the common case: every item a point item, every answer given."""
+
+    __slots__ = ("allowed", "bands", "cut", "inst", "scheme")
+
+    def __init__(self, inst: Instrument) -> None:
+        self.inst = inst
+        sexed = any(c.sex is not None for c in inst.cutoffs)
+        self.allowed: tuple[frozenset[int], ...] | None = (
+            tuple(frozenset(i.values) for i in inst.items)
+            if not sexed and all(i.kind is ResponseKind.POINTS and i.scored for i in inst.items)
+            else None
+        )
+        scheme = inst.default_scheme
+        self.scheme = None if scheme is None else scheme.id
+        self.bands = None if scheme is None else tuple(scheme.band_for(t) for t in range(inst.max_total + 1))
+        self.cut = inst.cutoffs[0].threshold if inst.cutoffs else None
+
+
+_PLANS: dict[str, _Plan] = {iid: _Plan(inst) for iid, inst in INSTRUMENTS.items()}
+
+
+def _trusted(**fields: Any) -> InstrumentScore:
+    """Build a score from values this module has already checked, skipping the validators.
+
+    Only the fast path uses it; its inputs come from a built-in instrument and
+    answers validated against each item's value set, so every field rule holds.
+    """
+    result = object.__new__(InstrumentScore)
+    for name, value in fields.items():
+        object.__setattr__(result, name, value)
+    return result
+
+
+def _fast(plan: _Plan, responses: Sequence[Response]) -> InstrumentScore | None:
+    allowed = plan.allowed
+    if allowed is None or len(responses) != len(allowed):
+        return None
+    for value, values in zip(responses, allowed, strict=True):
+        if type(value) is not int or value not in values:
+            return None
+    points: list[int | None] = list(responses)
+    total: int = sum(responses)  # type: ignore[arg-type]
+    inst = plan.inst
+    cut = plan.cut
+    positive = None if cut is None else total >= cut
+    if plan.bands is not None:
+        band: str | None = plan.bands[total]
+    else:
+        band = None if positive is None else ("positive" if positive else "negative")
+    return _trusted(
+        instrument=inst.id,
+        total=total,
+        band=band,
+        positive=positive,
+        flags=_flags(inst, points),
+        prorated=False,
+        scheme=plan.scheme,
+        cutoff=cut,
+        item_scores=tuple(responses),
+        subscores=_subscores(inst, points),
+    )
+
+
+def score(
+    instrument_id: str | Instrument,
+    responses: Sequence[Response],
+    *,
+    sex: Sex | str | None = None,
+    cutoff: int | None = None,
+    scheme: str | BandScheme | None = None,
+    medically_supervised: bool = False,
+) -> InstrumentScore:
+    """Score *responses* (one per item, in item order) for an instrument, exactly as published.
+
+    Context keywords: ``sex`` (``"male"``/``"female"``; required where cut-offs differ by sex, ignored
+    elsewhere), ``cutoff`` (replaces a configurable cut-off: PHQ-2, CAGE-AID, PCL-5), ``scheme`` (a band
+    scheme id of the instrument, or your own :class:`BandScheme`), ``medically_supervised`` (DSM-5 SUD:
+    tolerance and withdrawal not counted). Raises :class:`InvalidResponseError` naming the item.
+    """
+    if (
+        type(instrument_id) is str
+        and sex is None
+        and cutoff is None
+        and scheme is None
+        and medically_supervised is False
+        and type(responses) in (list, tuple)
+    ):
+        plan = _PLANS.get(instrument_id)
+        if plan is not None:
+            fast = _fast(plan, responses)
+            if fast is not None:
+                return fast
+    inst = instrument_id if isinstance(instrument_id, Instrument) else instrument(instrument_id)
+    iid = inst.id
+    items = inst.items
+    n = len(items)
+    if not isinstance(responses, list | tuple):
+        raise InvalidResponseError(iid, None, f"expected a list of {n} answers, got {type_name(responses)}", "type")
+    if len(responses) != n:
+        raise InvalidResponseError(iid, None, f"expected {n} answers (items 1-{n}), got {len(responses)}", "length")
+
+    skipped: set[int] = set()
+    for rule in inst.skip_rules:
+        values = [responses[k - 1] for k in rule.when_items]
+        if all(
+            (v is None and k in skipped) or (type(v) is int and v == 0) or v is False
+            for k, v in zip(rule.when_items, values, strict=True)
+        ):
+            skipped.update(rule.skipped)
+
+    excluded: frozenset[int] = frozenset()
+    if medically_supervised is not False:
+        if medically_supervised is not True:
+            raise InvalidResponseError(
+                iid,
+                None,
+                f"expected medically_supervised to be a boolean, got {type_name(medically_supervised)}",
+                "type",
+                path="$.medically_supervised",
+            )
+        excluded = frozenset(k for e in inst.exclusions if e.context == "medically_supervised" for k in e.items)
+
+    points: list[int | None] = []
+    missing: list[int] = []
+    total = 0
+    scored_count = 0
+    for item, value in zip(items, responses, strict=True):
+        number = item.number
+        kind = item.kind
+        if value is None:
+            if number in skipped:
+                points.append(0 if item.scored else None)
+                if item.scored:
+                    scored_count += 1
+                continue
+            if not item.scored:
+                raise InvalidResponseError(
+                    iid, number, "missing answer (this item has no skip rule that allows it)", "missing"
+                )
+            missing.append(number)
+            points.append(None)
+            scored_count += 1
+            continue
+        if kind is ResponseKind.POINTS:
+            if type(value) is not int:
+                raise InvalidResponseError(
+                    iid, number, f"expected an integer point value, got {type_name(value)}", "type"
+                )
+            if value not in item.values:
+                allowed = ", ".join(str(v) for v in item.values)
+                raise InvalidResponseError(
+                    iid, number, f"expected one of {allowed}, got an int that is not one of them", "value"
+                )
+            p = value
+        elif kind is ResponseKind.YES_NO:
+            if type(value) is not bool:
+                raise InvalidResponseError(
+                    iid, number, f"expected True (yes) or False (no), got {type_name(value)}", "type"
+                )
+            p = int(value is not item.reverse)
+        else:
+            if type(value) is not int:
+                raise InvalidResponseError(iid, number, f"expected a whole number, got {type_name(value)}", "type")
+            assert item.max_count is not None
+            if not 0 <= value <= item.max_count:
+                raise InvalidResponseError(
+                    iid,
+                    number,
+                    f"expected a whole number between 0 and {item.max_count}, got an int out of range",
+                    "range",
+                )
+            points.append(None)
+            continue
+        if not item.scored:
+            points.append(None)
+            continue
+        if number in excluded:
+            p = 0
+        points.append(p)
+        total += p
+        scored_count += 1
+
+    prorated = False
+    final_total: int | float = total
+    if missing:
+        allowed_missing = inst.proration.max_missing if inst.proration is not None else 0
+        if len(missing) > allowed_missing:
+            first = missing[allowed_missing]
+            why = (
+                f"missing answer ({inst.name} allows at most {allowed_missing} missing items, got {len(missing)})"
+                if allowed_missing
+                else f"missing answer ({inst.name} does not allow missing items)"
+            )
+            raise InvalidResponseError(iid, first, why, "missing")
+        answered = scored_count - len(missing)
+        final_total = total * scored_count / answered
+        prorated = True
+
+    band, cut, positive, used_scheme = _interpret(inst, final_total, sex, cutoff, scheme)
+    flags = _flags(inst, points)
+    subscores = _subscores(inst, points)
+    return InstrumentScore(
+        instrument=iid,
+        total=final_total,
+        band=band,
+        positive=positive,
+        flags=flags,
+        prorated=prorated,
+        scheme=used_scheme,
+        cutoff=cut,
+        item_scores=tuple(points),
+        subscores=subscores,
+    )
+
+
+def _interpret(
+    inst: Instrument, total: float, sex: Any, cutoff: Any, scheme: Any
+) -> tuple[str | None, int | None, bool | None, str | None]:
+    iid = inst.id
+    cut: int | None = None
+    if inst.cutoffs:
+        chosen = inst.cutoffs[0]
+        if chosen.sex is not None:
+            if sex is None:
+                raise InvalidResponseError(
+                    iid,
+                    None,
+                    f"expected sex='male' or sex='female': {inst.name} cut-offs differ by sex",
+                    "missing",
+                    path="$.sex",
+                )
+            try:
+                wanted = Sex(sex)
+            except ValueError:
+                raise InvalidResponseError(
+                    iid, None, f"expected sex='male' or sex='female', got {type_name(sex)}", "enum", path="$.sex"
+                ) from None
+            chosen = next(c for c in inst.cutoffs if c.sex is wanted)
+        cut = chosen.threshold
+        if cutoff is not None:
+            if not chosen.configurable:
+                raise InvalidResponseError(
+                    iid, None, f"{inst.name} has no configurable cut-off", "cutoff", path="$.cutoff"
+                )
+            if type(cutoff) is not int or not 0 < cutoff <= inst.max_total:
+                raise InvalidResponseError(
+                    iid,
+                    None,
+                    f"expected an integer cut-off between 1 and {inst.max_total}, got {type_name(cutoff)}",
+                    "range",
+                    path="$.cutoff",
+                )
+            cut = cutoff
+    elif cutoff is not None:
+        raise InvalidResponseError(iid, None, f"{inst.name} has no screening cut-off", "cutoff", path="$.cutoff")
+    positive = None if cut is None else total >= cut
+
+    used: BandScheme | None
+    if scheme is None:
+        used = inst.default_scheme
+    elif isinstance(scheme, BandScheme):
+        if scheme.max_total != inst.max_total:
+            raise InvalidResponseError(
+                iid, None, f"expected a scheme whose bands end at {inst.max_total}", "coverage", path="$.scheme"
+            )
+        used = scheme
+    elif isinstance(scheme, str) and inst.schemes:
+        try:
+            used = inst.scheme(scheme)
+        except InvalidDataError:
+            known = ", ".join(s.id for s in inst.schemes)
+            raise InvalidResponseError(
+                iid, None, f"no band scheme with this id; known: {known}", "unknown_code", path="$.scheme"
+            ) from None
+    else:
+        raise InvalidResponseError(
+            iid, None, f"{inst.name} has no band schemes to choose from", "scheme", path="$.scheme"
+        )
+    if used is not None:
+        return used.band_for(total), cut, positive, used.id
+    if positive is not None:
+        return ("positive" if positive else "negative"), cut, positive, None
+    return None, cut, positive, None
+
+
+def _flags(inst: Instrument, points: list[int | None]) -> frozenset[str]:
+    if not inst.flag_rules and not inst.cluster_rules:
+        return _NO_FLAGS
+    flags: set[str] = set()
+    for rule in inst.flag_rules:
+        for k in rule.items:
+            p = points[k - 1]
+            if p is not None and p >= rule.min_value:
+                flags.add(rule.flag)
+                break
+    for crule in inst.cluster_rules:
+        if all(
+            sum(1 for k in c.items if (points[k - 1] or 0) >= crule.endorse_at) >= c.min_endorsed
+            for c in crule.clusters
+        ):
+            flags.add(crule.flag)
+    return frozenset(flags)
+
+
+def _subscores(inst: Instrument, points: list[int | None]) -> MappingProxyType[str, int]:
+    if not inst.cluster_rules:
+        return _EMPTY
+    return MappingProxyType(
+        {c.id: sum(points[k - 1] or 0 for k in c.items) for crule in inst.cluster_rules for c in crule.clusters}
+    )
