@@ -220,3 +220,11 @@ def test_findings_sort_by_time_then_severity() -> None:
         findings=tuple(sorted([info, bad], key=compliance.finding_sort_key)),
     )
     assert [f.severity for f in report.findings] == [Severity.VIOLATION, Severity.INFO]
+
+
+def test_an_explicit_period_limits_the_report() -> None:
+    """With a period of one week, later weeks are neither summarised nor judged."""
+    records = ComplianceRecords.of([admission(), session("a", MONDAY, 600), drug_test("t", MONDAY)])
+    report = evaluate(ASAM_2_1_ADULT, records, _days(27), period=DateRange.of_days(MONDAY, 7))
+    assert [w.week.first for w in report.weeks] == [MONDAY]
+    assert all(f.period.first == MONDAY for f in report.findings)

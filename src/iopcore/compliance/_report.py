@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import final
 
 import attrs
@@ -102,11 +102,6 @@ class ComplianceReport:
 
 def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date) -> list[WeekSummary]:
     out: list[WeekSummary] = []
-    by_week: dict[date, list[object]] = defaultdict(list)
-    for r in (*records.attendance, *records.drug_tests):
-        moment: datetime = getattr(r, "start", None) or r.collected_at  # type: ignore[attr-defined]
-        day = moment.date()
-        by_week[day - timedelta(days=day.weekday())].append(r)
     for week in _weeks(records, period, as_of):
         inside = set(week.assessed)
         att = [r for r in records.attendance if r.start.date() in inside]

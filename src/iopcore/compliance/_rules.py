@@ -252,10 +252,6 @@ def _admission_ids(records: ComplianceRecords, week: DateRange) -> tuple[str, ..
     )
 
 
-def _patient(records: ComplianceRecords) -> str:
-    return records.patient_ids[0]
-
-
 def _finish(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=finding_sort_key))
 

@@ -128,10 +128,12 @@ def _offsets() -> st.SearchStrategy[timezone]:
 @functools.lru_cache(maxsize=None, typed=True)
 def aware_datetimes(*, min_value: datetime = _MIN_DT, max_value: datetime = _MAX_DT) -> st.SearchStrategy[datetime]:
     """Aware datetimes with fixed UTC offsets (from −14:00 to +14:00), naive bounds in local time."""
-    if not isinstance(min_value, datetime) or not isinstance(max_value, datetime) or max_value < min_value:
-        raise InvalidArgument("need naive datetimes with min_value <= max_value")
+    if not isinstance(min_value, datetime) or not isinstance(max_value, datetime):
+        raise InvalidArgument("need naive datetimes for min_value and max_value")
     if min_value.tzinfo is not None or max_value.tzinfo is not None:
         raise InvalidArgument("min_value and max_value must be naive (local wall-clock bounds)")
+    if max_value < min_value:
+        raise InvalidArgument("need min_value <= max_value")
     return st.datetimes(min_value=min_value, max_value=max_value, timezones=_offsets())
 
 
