@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 import pytest
 
 from iopcore.compliance import (
@@ -265,6 +266,7 @@ def test_overall_results(validity: SpecimenValidity, results: tuple[object, ...]
     """Specimen failures win over analytes; dilute qualifies negative and positive."""
     reading = interpret(drug_test("t", MONDAY, results=results, validity=validity), HHS_2025)  # type: ignore[arg-type]
     assert reading.result is expected
+    assert attrs.evolve(reading, analytes=tuple(attrs.evolve(a) for a in reading.analytes)) == reading
     if expected in (TestResult.ADULTERATED, TestResult.SUBSTITUTED, TestResult.INVALID):
         assert reading.validity_reasons
 

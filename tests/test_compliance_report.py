@@ -82,6 +82,9 @@ def test_every_finding_cites_existing_records(data: tuple[ComplianceRecords, dat
     for finding in report.findings:
         assert finding.evidence
         assert set(finding.evidence) <= ids
+        assert attrs.evolve(finding) == finding  # re-validated: evaluation builds findings without checks
+    for week in report.weeks:
+        assert attrs.evolve(week) == week
     keys = [(f.period.first, -f.severity.rank) for f in report.findings]
     assert keys == sorted(keys)
 

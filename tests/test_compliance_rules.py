@@ -342,7 +342,8 @@ def test_services_per_treatment_day() -> None:
         session("x", _days(2), status=AttendanceStatus.ABSENT),
     )
     (finding,) = rule.evaluate(records, WEEK, _days(6))
-    assert (finding.evidence, finding.period.first) == (("a", "b"), MONDAY)
+    assert (finding.evidence, finding.period) == (("a", "b"), WEEK)
+    assert "2026-01-05 (2)" in finding.message
 
 
 @pytest.mark.parametrize(

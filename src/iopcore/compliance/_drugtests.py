@@ -18,7 +18,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._records import Analyte, DrugTest, DrugTestStatus, SpecimenValidity, TestMethod
+from iopcore.compliance._records import Analyte, DrugTest, DrugTestStatus, SpecimenValidity, TestMethod, trusted
 from iopcore.errors import InvalidDataError, UnknownCodeError
 from iopcore.sources import Evidence, Source
 
@@ -547,7 +547,8 @@ def interpret(
             outcome = AnalyteOutcome.POSITIVE
         else:
             outcome = AnalyteOutcome.PRESUMPTIVE_POSITIVE
-        reading = AnalyteInterpretation(
+        reading = trusted(
+            AnalyteInterpretation,
             analyte=result.analyte,
             outcome=outcome,
             method=result.method,
@@ -570,13 +571,17 @@ def interpret(
         overall = TestResult.POSITIVE_DILUTE if category is SpecimenCategory.DILUTE else TestResult.POSITIVE
     else:
         overall = TestResult.NEGATIVE_DILUTE if category is SpecimenCategory.DILUTE else TestResult.NEGATIVE
-    interpretation = Interpretation(
+    reasons = tuple(f"{c.describe()} ({c.source.citation})" for c in met)
+    positives = frozenset(
+        r.analyte for r in readings if r.outcome in (AnalyteOutcome.POSITIVE, AnalyteOutcome.PRESUMPTIVE_POSITIVE)
+    )
+    return trusted(
+        Interpretation,
         test_id=test.id,
         panel_id=panel.id,
         result=overall,
         specimen=category,
-        validity_reasons=tuple(f"{c.describe()} ({c.source.citation})" for c in met),
+        validity_reasons=reasons,
         analytes=readings,
+        missing_expected=expected_set - positives,
     )
-    missing = expected_set - interpretation.positives
-    return attrs.evolve(interpretation, missing_expected=missing) if missing else interpretation

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, final
+from typing import Any, TypeVar, final
 
 import attrs
 
@@ -478,6 +478,23 @@ class ComplianceRecords:
             for record in getattr(self, kind):
                 groups[record.patient_id][kind].append(record)
         return {pid: _unchecked(self.closures, g) for pid, g in groups.items()}
+
+
+T = TypeVar("T")
+
+
+def trusted(cls: type[T], **values: Any) -> T:
+    """Build a value of the attrs class *cls* from values iopcore computed itself, skipping validation.
+
+    Only for results derived from already validated inputs (findings, readings,
+    summaries), where re-validating every field would dominate evaluation time;
+    every field must be given, with its exact type. The tests re-validate such
+    results.
+    """
+    obj = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def _unchecked(closures: tuple[DateRange, ...], groups: dict[str, list[Any]]) -> ComplianceRecords:

@@ -11,7 +11,7 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._records import ComplianceRecords, DrugTestStatus
+from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import Finding, Rule, Severity, _weeks, finding_sort_key
 from iopcore.compliance._rulesets import RuleSet
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
@@ -109,7 +109,8 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
             t for t in records.drug_tests if t.status is DrugTestStatus.COLLECTED and t.collected_at.date() in inside
         ]
         out.append(
-            WeekSummary(
+            trusted(
+                WeekSummary,
                 patient_id=pid,
                 week=week.period,
                 assessed_days=len(week.assessed),

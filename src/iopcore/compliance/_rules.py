@@ -45,6 +45,7 @@ from iopcore.compliance._records import (
     ComplianceRecords,
     DrugTestStatus,
     PlanEventKind,
+    trusted,
 )
 from iopcore.levels import HoursBand
 from iopcore.sources import Source
@@ -116,6 +117,14 @@ class Finding:
     )
     """Ids of the records the finding rests on (at least one)."""
     citation: Source = attrs.field(validator=f.instance(Source, "a Source"))
+
+
+def _found(**values: Any) -> Finding:
+    return trusted(Finding, **values)
+
+
+def _span(*, first: date, last: date) -> DateRange:
+    return trusted(DateRange, first=first, last=last)
 
 
 def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
@@ -235,7 +244,7 @@ def _weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> Iterat
         week = tuple(monday + timedelta(days=i) for i in range(7))
         assessed = tuple(d for d in week if d in days)
         yield _Week(
-            period=DateRange(first=monday, last=week[-1]),
+            period=_span(first=monday, last=week[-1]),
             assessed=assessed,
             closed=tuple(d for d in assessed if d in closed_days),
         )
@@ -276,7 +285,7 @@ class _WeeklyRule(Protocol):
 
 
 def _not_assessed(rule: _WeeklyRule, pid: str, week: _Week, reason: str, evidence: tuple[str, ...]) -> Finding:
-    return Finding(
+    return _found(
         rule_id=rule.id,
         code="week_not_assessed",
         severity=Severity.INFO,
@@ -339,7 +348,7 @@ class WeeklyHoursRule:
             minutes = sum(r.attended_minutes.value for r in rows)
             if self.max_minutes is not None and minutes > self.max_minutes.value:
                 out.append(
-                    Finding(
+                    _found(
                         rule_id=self.id,
                         code="hours_above_maximum",
                         severity=self.severity,
@@ -358,7 +367,7 @@ class WeeklyHoursRule:
                 out.append(_not_assessed(self, pid, week, reason, evidence))
             elif minutes < self.min_minutes.value:
                 out.append(
-                    Finding(
+                    _found(
                         rule_id=self.id,
                         code="hours_below_minimum",
                         severity=self.severity,
@@ -417,7 +426,7 @@ class DaysPerWeekRule:
         return _finish(out)
 
     def _finding(self, pid: str, week: _Week, code: str, message: str, evidence: tuple[str, ...]) -> Finding:
-        return Finding(
+        return _found(
             rule_id=self.id,
             code=code,
             severity=self.severity,
@@ -468,7 +477,7 @@ class DrugTestFrequencyRule:
                     out.append(_not_assessed(self, pid, week, reason, evidence))
                 elif len(tests) < self.min_tests_per_week:
                     out.append(
-                        Finding(
+                        _found(
                             rule_id=self.id,
                             code="tests_below_weekly_minimum",
                             severity=self.severity,
@@ -502,12 +511,12 @@ class DrugTestFrequencyRule:
                 gap = (b_day - a_day).days
                 if gap > self.max_interval_days:
                     evidence = tuple(x for x in (a_id, b_id) if x)
-                    yield Finding(
+                    yield _found(
                         rule_id=self.id,
                         code="test_interval_exceeded",
                         severity=self.severity,
                         patient_id=pid,
-                        period=DateRange(first=a_day, last=b_day - timedelta(days=1)),
+                        period=_span(first=a_day, last=b_day - timedelta(days=1)),
                         message=f"{gap} days without a drug test in the first {self.early_window_days} days of "
                         f"treatment, more than the interval of {self.max_interval_days} days.",
                         evidence=evidence,
@@ -540,7 +549,7 @@ class AttendanceRateRule:
         first = max(period.first, last - timedelta(days=self.window_days - 1))
         if first > last:
             return ()
-        window = DateRange(first=first, last=last)
+        window = _span(first=first, last=last)
         out: list[Finding] = []
         for pid, recs in records.by_patient().items():
             rows = [r for r in recs.attendance if r.start.date() in window and r.status is not AttendanceStatus.EXCUSED]
@@ -549,7 +558,7 @@ class AttendanceRateRule:
             present = sum(1 for r in rows if r.present)
             if present < self.min_rate * len(rows):
                 out.append(
-                    Finding(
+                    _found(
                         rule_id=self.id,
                         code="attendance_rate_below",
                         severity=self.severity,
@@ -594,7 +603,7 @@ class ConsecutiveAbsencesRule:
                     continue
                 if len(run) >= self.limit:
                     out.append(
-                        Finding(
+                        _found(
                             rule_id=self.id,
                             code="consecutive_absences",
                             severity=self.severity,
@@ -634,12 +643,12 @@ class MissedTestRule:
             if t.status is DrugTestStatus.COLLECTED or not _in_scope(day, period, as_of):
                 continue
             out.append(
-                Finding(
+                _found(
                     rule_id=self.id,
                     code=f"{t.status.value}_test",
                     severity=self.severity,
                     patient_id=t.patient_id,
-                    period=DateRange(first=day, last=day),
+                    period=_span(first=day, last=day),
                     message=f"Drug test due {day.isoformat()} was {t.status.value}{policy}.",
                     evidence=(t.id,),
                     citation=self.source,
@@ -701,7 +710,7 @@ class DrugTestResultRule:
                     meds = [m for m in recs.medications if since <= m.administered_at <= t.collected_at]
                 expected = frozenset(a for m in meds for a in m.expected_analytes)
                 reading = interpret(t, self.panel, validity=self.validity, expected=expected)
-                when = DateRange(first=day, last=day)
+                when = _span(first=day, last=day)
                 severity = self.severities.get(reading.result)
                 if severity is not None:
                     detail = ", ".join(
@@ -712,7 +721,7 @@ class DrugTestResultRule:
                     why = "; ".join(reading.validity_reasons)
                     extra = "; ".join(x for x in (detail, why) if x)
                     out.append(
-                        Finding(
+                        _found(
                             rule_id=self.id,
                             code=f"test_{reading.result.value}",
                             severity=severity,
@@ -727,7 +736,7 @@ class DrugTestResultRule:
                 if reading.missing_expected and reading.result not in _SPECIMEN_FAILURES:
                     missing = ", ".join(sorted(a.value for a in reading.missing_expected))
                     out.append(
-                        Finding(
+                        _found(
                             rule_id=self.id,
                             code="expected_positive_missing",
                             severity=self.missing_expected_severity,
@@ -806,12 +815,12 @@ class PlanWrittenRule:
                     )
                     until = first.occurred_at.date()
                 out.append(
-                    Finding(
+                    _found(
                         rule_id=self.id,
                         code=code,
                         severity=self.severity,
                         patient_id=pid,
-                        period=DateRange(first=start, last=until),
+                        period=_span(first=start, last=until),
                         message=f"Admitted {start.isoformat()}: {text}; required within {self.within_days} days.",
                         evidence=evidence,
                         citation=self.source,
@@ -858,12 +867,12 @@ class PlanReviewRule:
                     if until < period.first or due > period.last:
                         continue
                     out.append(
-                        Finding(
+                        _found(
                             rule_id=self.id,
                             code="review_overdue",
                             severity=self.severity,
                             patient_id=pid,
-                            period=DateRange(first=due, last=max(due, until)),
+                            period=_span(first=due, last=max(due, until)),
                             message=f"{days} days without a plan review after "
                             f"{(due - timedelta(days=self.interval_days + 1)).isoformat()}; "
                             f"required every {self.interval_days} days.",
@@ -908,7 +917,7 @@ class CertificationRule:
                             self._finding(
                                 pid,
                                 "certification_missing",
-                                DateRange(first=start, last=max(start, as_of)),
+                                _span(first=start, last=max(start, as_of)),
                                 f"No certification for the episode admitted {start.isoformat()} by {as_of.isoformat()}.",
                                 (admission.id,),
                             )
@@ -922,7 +931,7 @@ class CertificationRule:
                         self._finding(
                             pid,
                             "recertification_overdue",
-                            DateRange(first=due, last=max(due, until)),
+                            _span(first=due, last=max(due, until)),
                             f"{days} days since the last certification; recertification required every "
                             f"{self.recertify_every_days} days.",
                             (rid,),
@@ -931,7 +940,7 @@ class CertificationRule:
         return _finish(out)
 
     def _finding(self, pid: str, code: str, when: DateRange, message: str, evidence: tuple[str, ...]) -> Finding:
-        return Finding(
+        return _found(
             rule_id=self.id,
             code=code,
             severity=self.severity,
@@ -982,12 +991,12 @@ class AuthorizationRule:
                         f"Service on {day.isoformat()} is not covered by any payer authorization.",
                     )
                 out.append(
-                    Finding(
+                    _found(
                         rule_id=self.id,
                         code=code,
                         severity=self.severity,
                         patient_id=pid,
-                        period=DateRange(first=day, last=day),
+                        period=_span(first=day, last=day),
                         message=text,
                         evidence=(r.id, *(a.id for a in covering)),
                         citation=self.source,
@@ -1028,12 +1037,12 @@ class LengthOfStayRule:
                 else:
                     continue
                 out.append(
-                    Finding(
+                    _found(
                         rule_id=self.id,
                         code=code,
                         severity=self.severity,
                         patient_id=pid,
-                        period=DateRange(first=start, last=end),
+                        period=_span(first=start, last=end),
                         message=f"Episode admitted {start.isoformat()} {state} {days} days, {text} days.",
                         evidence=(a.id,),
                         citation=self.source,
@@ -1054,27 +1063,33 @@ class ServicesPerDayRule:
     source: Source = _source()
 
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
-        """Finding ``services_below_minimum`` for each treatment day with fewer services."""
+        """Finding ``services_below_minimum`` per ISO week that has treatment days with fewer services."""
         out: list[Finding] = []
         for pid, recs in records.by_patient().items():
             by_day: dict[date, list[str]] = defaultdict(list)
             for r in recs.attendance:
                 if r.present and _in_scope(r.start.date(), period, as_of):
                     by_day[r.start.date()].append(r.id)
+            by_week: dict[date, list[date]] = defaultdict(list)
             for day, ids in by_day.items():
                 if len(ids) < self.min_services:
-                    out.append(
-                        Finding(
-                            rule_id=self.id,
-                            code="services_below_minimum",
-                            severity=self.severity,
-                            patient_id=pid,
-                            period=DateRange(first=day, last=day),
-                            message=f"{len(ids)} service(s) on {day.isoformat()}, fewer than {self.min_services}.",
-                            evidence=tuple(sorted(ids)),
-                            citation=self.source,
-                        )
+                    by_week[day - timedelta(days=day.weekday())].append(day)
+            for monday, days in by_week.items():
+                days.sort()
+                listed = ", ".join(f"{d.isoformat()} ({len(by_day[d])})" for d in days)
+                out.append(
+                    _found(
+                        rule_id=self.id,
+                        code="services_below_minimum",
+                        severity=self.severity,
+                        patient_id=pid,
+                        period=_span(first=monday, last=monday + timedelta(days=6)),
+                        message=f"{len(days)} treatment day(s) in the week of {monday.isoformat()} with fewer than "
+                        f"{self.min_services} services: {listed}.",
+                        evidence=tuple(sorted(i for d in days for i in by_day[d])),
+                        citation=self.source,
                     )
+                )
         return _finish(out)
 
 
