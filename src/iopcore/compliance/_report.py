@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import html
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
-from iopcore.compliance._rules import Finding, Rule, Severity, _weeks, finding_sort_key
+from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, finding_sort_key
 from iopcore.compliance._rulesets import RuleSet
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.sources import Evidence, Source
@@ -101,13 +101,14 @@ class ComplianceReport:
 
 
 def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date) -> list[WeekSummary]:
+    tests_by_week: dict[date, list[date]] = defaultdict(list)
+    for t in records.drug_tests:
+        if t.status is DrugTestStatus.COLLECTED:
+            day = t.collected_at.date()
+            tests_by_week[day - timedelta(days=day.weekday())].append(day)
     out: list[WeekSummary] = []
-    for week in _weeks(records, period, as_of):
+    for week, att, _evidence in _patient_weeks(records, period, as_of):
         inside = set(week.assessed)
-        att = [r for r in records.attendance if r.start.date() in inside]
-        tests = [
-            t for t in records.drug_tests if t.status is DrugTestStatus.COLLECTED and t.collected_at.date() in inside
-        ]
         out.append(
             trusted(
                 WeekSummary,
@@ -119,7 +120,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
                 days_attended=len({r.start.date() for r in att if r.attended_minutes.value > 0}),
                 sessions_attended=sum(1 for r in att if r.present),
                 sessions_missed=sum(1 for r in att if not r.present),
-                tests_collected=len(tests),
+                tests_collected=sum(1 for d in tests_by_week.get(week.period.first, ()) if d in inside),
             )
         )
     return out

@@ -21,10 +21,10 @@ from __future__ import annotations
 import enum
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Any, Protocol, final, runtime_checkable
+from typing import Any, Protocol, TypeVar, final, runtime_checkable
 
 import attrs
 
@@ -89,6 +89,7 @@ class Severity(enum.StrEnum):
 
 
 _RANKS = {s: i for i, s in enumerate(Severity)}
+T = TypeVar("T")
 
 
 class WeekPolicy(enum.StrEnum):
@@ -236,18 +237,48 @@ class _Week:
         return len(self.assessed) == 7
 
 
-def _weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> Iterator[_Week]:
+_MEMO: dict[str, tuple[ComplianceRecords, DateRange, date, Any]] = {}
+
+
+def _memo(name: str, records: ComplianceRecords, period: DateRange, as_of: date, compute: Callable[[], T]) -> T:
+    """The last result of *compute* for these very records (the rules of a set share per-patient weeks).
+
+    A cache of one entry per helper, keyed on the identity of the (immutable)
+    records: it changes speed only, never results.
+    """
+    hit = _MEMO.get(name)
+    if hit is not None and hit[0] is records and hit[1] == period and hit[2] == as_of:
+        return hit[3]  # type: ignore[no-any-return]
+    value = compute()
+    _MEMO[name] = (records, period, as_of, value)
+    return value
+
+
+def _weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[_Week, ...]:
+    return _memo("weeks", records, period, as_of, lambda: _compute_weeks(records, period, as_of))
+
+
+def _compute_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[_Week, ...]:
     days = _assessed_days(records, period, as_of)
+    if not days:
+        return ()
     closed_days = records.closed_days()
-    mondays = sorted({d - timedelta(days=d.weekday()) for d in days})
-    for monday in mondays:
-        week = tuple(monday + timedelta(days=i) for i in range(7))
+    out: list[_Week] = []
+    first, last = min(days), max(days)
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        week = [monday + timedelta(days=i) for i in range(7)]
         assessed = tuple(d for d in week if d in days)
-        yield _Week(
-            period=_span(first=monday, last=week[-1]),
-            assessed=assessed,
-            closed=tuple(d for d in assessed if d in closed_days),
-        )
+        if assessed:
+            out.append(
+                _Week(
+                    period=_span(first=monday, last=week[-1]),
+                    assessed=assessed,
+                    closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
+                )
+            )
+        monday += timedelta(days=7)
+    return tuple(out)
 
 
 def _admission_ids(records: ComplianceRecords, week: DateRange) -> tuple[str, ...]:
@@ -297,21 +328,34 @@ def _not_assessed(rule: _WeeklyRule, pid: str, week: _Week, reason: str, evidenc
     )
 
 
+_WeekRows = tuple[_Week, list[Any], tuple[str, ...]]
+
+
 def _weekly_attendance(
     records: ComplianceRecords, period: DateRange, as_of: date
 ) -> Iterator[tuple[str, _Week, list[Any], tuple[str, ...]]]:
     for pid, recs in records.by_patient().items():
-        by_week: dict[date, list[Any]] = defaultdict(list)
-        for r in recs.attendance:
-            day = r.start.date()
-            by_week[day - timedelta(days=day.weekday())].append(r)
-        for week in _weeks(recs, period, as_of):
-            inside = set(week.assessed)
-            rows = sorted(
-                (r for r in by_week.get(week.period.first, ()) if r.start.date() in inside), key=lambda r: r.id
-            )
-            evidence = tuple(r.id for r in rows if r.present) or _admission_ids(recs, week.period)
+        for week, rows, evidence in _patient_weeks(recs, period, as_of):
             yield pid, week, rows, evidence
+
+
+def _patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[_WeekRows]:
+    """Each assessed week of one patient with its attendance rows (sorted by id) and evidence."""
+    return _memo("patient_weeks", records, period, as_of, lambda: _compute_patient_weeks(records, period, as_of))
+
+
+def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[_WeekRows]:
+    by_week: dict[date, list[Any]] = defaultdict(list)
+    for r in records.attendance:
+        day = r.start.date()
+        by_week[day - timedelta(days=day.weekday())].append(r)
+    out: list[_WeekRows] = []
+    for week in _weeks(records, period, as_of):
+        inside = set(week.assessed)
+        rows = sorted((r for r in by_week.get(week.period.first, ()) if r.start.date() in inside), key=lambda r: r.id)
+        evidence = tuple(r.id for r in rows if r.present) or _admission_ids(records, week.period)
+        out.append((week, rows, evidence))
+    return out
 
 
 # ----------------------------------------------------------------------------- weekly rules
