@@ -344,6 +344,16 @@ def test_services_per_treatment_day() -> None:
     (finding,) = rule.evaluate(records, WEEK, _days(6))
     assert (finding.evidence, finding.period) == (("a", "b"), WEEK)
     assert "2026-01-05 (2)" in finding.message
+    tiered = ServicesPerDayRule(id="spd", min_services=3, upper_tier_at=4, source=TEST_SOURCE)
+    more = _bundle(*records.attendance, session("u", _days(1), hour=20))
+    tiers = [f for f in tiered.evaluate(more, WEEK, _days(6)) if f.code == "service_day_tiers"]
+    assert [(f.severity, f.message) for f in tiers] == [
+        (Severity.INFO, "Week of 2026-01-05: 0 day(s) with 3 services, 1 day(s) with 4 or more.")
+    ]
+    wide = ServicesPerDayRule(id="spd", min_services=2, upper_tier_at=4, source=TEST_SOURCE)
+    assert "1 day(s) with 2–3 services" in wide.evaluate(records, WEEK, _days(6))[0].message
+    with pytest.raises(InvalidDataError):
+        ServicesPerDayRule(id="spd", min_services=3, upper_tier_at=3, source=TEST_SOURCE)
 
 
 @pytest.mark.parametrize(

@@ -1098,13 +1098,23 @@ class LengthOfStayRule:
 @final
 @attrs.frozen(kw_only=True)
 class ServicesPerDayRule:
-    """Each treatment day has at least ``min_services`` services (Medicare pays IOP days with 3 and with 4+ services)."""
+    """Each treatment day has at least ``min_services`` services (Medicare pays IOP days with 3 and with 4+ services).
+
+    With ``upper_tier_at`` set (Medicare: 4), an ``info`` finding
+    ``service_day_tiers`` per week counts the days in the lower tier
+    (``min_services`` up to ``upper_tier_at - 1`` services) and in the upper tier.
+    """
 
     kind: str = _kind("services_per_day")
     id: str = _id()
     min_services: int = attrs.field(validator=f.integer(min_value=1))
+    upper_tier_at: int | None = _opt_int(1)
     severity: Severity = _severity(Severity.WARNING)
     source: Source = _source()
+
+    def __attrs_post_init__(self) -> None:
+        if self.upper_tier_at is not None and self.upper_tier_at <= self.min_services:
+            raise f.fail("$.upper_tier_at", "expected upper_tier_at > min_services, got a smaller int", "order", self)
 
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``services_below_minimum`` per ISO week that has treatment days with fewer services."""
@@ -1115,9 +1125,12 @@ class ServicesPerDayRule:
                 if r.present and _in_scope(r.start.date(), period, as_of):
                     by_day[r.start.date()].append(r.id)
             by_week: dict[date, list[date]] = defaultdict(list)
+            tiers: dict[date, list[date]] = defaultdict(list)
             for day, ids in by_day.items():
-                if len(ids) < self.min_services:
-                    by_week[day - timedelta(days=day.weekday())].append(day)
+                monday = day - timedelta(days=day.weekday())
+                (by_week if len(ids) < self.min_services else tiers)[monday].append(day)
+            if self.upper_tier_at is not None:
+                out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))
             for monday, days in by_week.items():
                 days.sort()
                 listed = ", ".join(f"{d.isoformat()} ({len(by_day[d])})" for d in days)
@@ -1135,6 +1148,24 @@ class ServicesPerDayRule:
                     )
                 )
         return _finish(out)
+
+    def _tiers(
+        self, pid: str, tiers: dict[date, list[date]], by_day: dict[date, list[str]], upper: int
+    ) -> Iterator[Finding]:
+        for monday, days in tiers.items():
+            high = sum(1 for d in days if len(by_day[d]) >= upper)
+            low = str(self.min_services) if upper - 1 == self.min_services else f"{self.min_services}–{upper - 1}"
+            yield _found(
+                rule_id=self.id,
+                code="service_day_tiers",
+                severity=Severity.INFO,
+                patient_id=pid,
+                period=_span(first=monday, last=monday + timedelta(days=6)),
+                message=f"Week of {monday.isoformat()}: {len(days) - high} day(s) with {low} services, "
+                f"{high} day(s) with {upper} or more.",
+                evidence=tuple(sorted(i for d in days for i in by_day[d])),
+                citation=self.source,
+            )
 
 
 BuiltinRule = (

@@ -269,7 +269,7 @@ MEDICARE_IOP = RuleSet(
     rules=(
         WeeklyHoursRule.from_band(_band_of(_MED_IOP, Population.ADULT), id="weekly_hours", source=_MEDICARE_HOURS),
         CertificationRule(id="certification", recertify_every_days=60, source=_MEDICARE_CERT),
-        ServicesPerDayRule(id="services_per_day", min_services=3, source=_MEDICARE_SERVICES),
+        ServicesPerDayRule(id="services_per_day", min_services=3, upper_tier_at=4, source=_MEDICARE_SERVICES),
     ),
 )
 """Medicare IOP: 9–19 h/week, certification with recertification every 60 days, ≥ 3 services per treatment day."""

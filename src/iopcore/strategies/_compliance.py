@@ -624,7 +624,16 @@ def length_of_stay_rules() -> st.SearchStrategy[LengthOfStayRule]:
 @functools.lru_cache(maxsize=None, typed=True)
 def services_per_day_rules() -> st.SearchStrategy[ServicesPerDayRule]:
     """Services-per-day rules with minimums of 1 to 10."""
-    return st.builds(ServicesPerDayRule, min_services=st.integers(1, 10), **_rule_common())
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ServicesPerDayRule:
+        low = draw(st.integers(1, 10))
+        upper = draw(_opt(st.integers(low + 1, 12)))
+        return ServicesPerDayRule(
+            min_services=low, upper_tier_at=upper, **{k: draw(v) for k, v in _rule_common().items()}
+        )
+
+    return build()
 
 
 _RULE_STRATEGIES = {
