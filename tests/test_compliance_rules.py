@@ -351,7 +351,7 @@ def test_services_per_treatment_day() -> None:
         (Severity.INFO, "Week of 2026-01-05: 0 day(s) with 3 services, 1 day(s) with 4 or more.")
     ]
     wide = ServicesPerDayRule(id="spd", min_services=2, upper_tier_at=4, source=TEST_SOURCE)
-    assert "1 day(s) with 2–3 services" in wide.evaluate(records, WEEK, _days(6))[0].message
+    assert "2 day(s) with 2–3 services" in wide.evaluate(records, WEEK, _days(6))[0].message
     with pytest.raises(InvalidDataError):
         ServicesPerDayRule(id="spd", min_services=3, upper_tier_at=3, source=TEST_SOURCE)
 
