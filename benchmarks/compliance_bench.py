@@ -115,7 +115,7 @@ def build(patients: int, seed: int = 6) -> ComplianceRecords:
         for week in range(12):
             for weekday in rnd.sample(range(7), 4):
                 day = first + timedelta(days=7 * week + weekday)
-                for slot in range(rnd.choice((1, 1, 1, 2))):
+                for slot in range(2 if rnd.random() < 0.05 else 1):
                     status = rnd.choice(statuses)
                     minutes = 180 if slot == 0 else 60
                     present = status in (AttendanceStatus.ATTENDED, AttendanceStatus.LATE)
