@@ -11,6 +11,7 @@ metabolites) ship **without** cut-offs: a program builds a
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, final
@@ -171,7 +172,7 @@ class ValidityCriterion:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class SpecimenValidityRules:
     """Specimen-validity criteria; adulterated, then substituted, then invalid, then dilute win."""
 
@@ -180,11 +181,20 @@ class SpecimenValidityRules:
 
     def classify(self, validity: SpecimenValidity) -> tuple[SpecimenCategory, tuple[ValidityCriterion, ...]]:
         """The category and the criteria that put the specimen there."""
-        for category in (*_CATEGORY_ORDER, SpecimenCategory.DILUTE):
-            met = tuple(c for c in self.criteria if c.category is category and c.matches(validity))
+        for category, criteria in _by_category(self):
+            met = tuple(c for c in criteria if c.matches(validity))
             if met:
                 return category, met
         return SpecimenCategory.VALID, ()
+
+
+@functools.lru_cache(maxsize=64)
+def _by_category(
+    rules: SpecimenValidityRules,
+) -> tuple[tuple[SpecimenCategory, tuple[ValidityCriterion, ...]], ...]:
+    """The criteria grouped by category in checking order (cached per rules value: speed only)."""
+    order = (*_CATEGORY_ORDER, SpecimenCategory.DILUTE)
+    return tuple((cat, tuple(c for c in rules.criteria if c.category is cat)) for cat in order)
 
 
 def _below(x: float) -> NumericRange:
@@ -351,7 +361,7 @@ class Cutoff:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class CutoffPanel:
     """A named set of cut-offs with its source; one cut-off per analyte."""
 
@@ -368,10 +378,7 @@ class CutoffPanel:
 
     def cutoff(self, analyte: Analyte) -> Cutoff | None:
         """The cut-off for *analyte*, or ``None``."""
-        for c in self.cutoffs:
-            if c.analyte is analyte:
-                return c
-        return None
+        return _index(self).get(analyte)
 
     @property
     def analytes(self) -> frozenset[Analyte]:
@@ -388,6 +395,12 @@ class CutoffPanel:
         return CutoffPanel(
             id=id, name=name, cutoffs=(*self.cutoffs, *(c for c in extra if c.analyte not in mine)), source=self.source
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _index(panel: CutoffPanel) -> dict[Analyte, Cutoff]:
+    """The panel's cut-offs by analyte (cached per panel value: speed only)."""
+    return {c.analyte: c for c in panel.cutoffs}
 
 
 def _pairs(source: Source, rows: Iterable[tuple[Analyte, float | None, float | None]]) -> tuple[Cutoff, ...]:
