@@ -549,7 +549,10 @@ def interpret(
     expected_set = frozenset(expected)
     category, met = validity.classify(test.validity)
     by_analyte: dict[Analyte, AnalyteInterpretation] = {}
-    for result in sorted(test.results, key=lambda r: (r.analyte.value, r.method is TestMethod.CONFIRMATION)):
+    results = test.results
+    if len(results) > 1:
+        results = tuple(sorted(results, key=lambda r: (r.analyte.value, r.method is TestMethod.CONFIRMATION)))
+    for result in results:
         cut = panel.cutoff(result.analyte)
         limit = None if cut is None else cut.for_method(result.method)
         if limit is None:
@@ -572,7 +575,7 @@ def interpret(
         # a confirmation result (sorted last) overrides the screen unless it could not be evaluated
         if previous is None or outcome is not AnalyteOutcome.NOT_EVALUATED:
             by_analyte[result.analyte] = reading
-    readings = tuple(by_analyte[a] for a in sorted(by_analyte, key=lambda a: a.value))
+    readings = tuple(by_analyte.values())  # results were sorted by analyte
     positive = any(r.outcome in (AnalyteOutcome.POSITIVE, AnalyteOutcome.PRESUMPTIVE_POSITIVE) for r in readings)
     if category is SpecimenCategory.ADULTERATED:
         overall = TestResult.ADULTERATED

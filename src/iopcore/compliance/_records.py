@@ -464,15 +464,27 @@ class ComplianceRecords:
         """Every patient id that appears in a record, sorted."""
         return tuple(sorted({r.patient_id for kind in _KINDS for r in getattr(self, kind)}))
 
+    def _single_patient(self) -> str | None:
+        """The one patient id of the bundle, ``""`` if it is empty, ``None`` if there are several."""
+        first: str | None = None
+        for kind in _KINDS:
+            for record in getattr(self, kind):
+                if first is None:
+                    first = record.patient_id
+                elif record.patient_id != first:
+                    return None
+        return "" if first is None else first
+
     def closed_days(self) -> frozenset[date]:
         """Every date in :attr:`closures`."""
         return frozenset(d for r in self.closures for d in r.dates())
 
     def by_patient(self) -> dict[str, ComplianceRecords]:
         """Split into one bundle per patient (closures go to every bundle), keyed by patient id."""
+        only = self._single_patient()
+        if only is not None:
+            return {only: self} if only else {}
         pids = self.patient_ids
-        if len(pids) <= 1:
-            return dict.fromkeys(pids, self)
         groups: dict[str, dict[str, list[Any]]] = {pid: {k: [] for k in _KINDS} for pid in pids}
         for kind in _KINDS:
             for record in getattr(self, kind):
@@ -492,9 +504,15 @@ def trusted(cls: type[T], **values: Any) -> T:
     results.
     """
     obj = object.__new__(cls)
+    setters = _SETTERS.get(cls)
+    if setters is None:
+        setters = _SETTERS[cls] = {a.name: getattr(cls, a.name).__set__ for a in attrs.fields(cls)}  # type: ignore[arg-type]
     for name, value in values.items():
-        object.__setattr__(obj, name, value)
+        setters[name](obj, value)
     return obj
+
+
+_SETTERS: dict[type, dict[str, Callable[[object, object], None]]] = {}
 
 
 def _unchecked(closures: tuple[DateRange, ...], groups: dict[str, list[Any]]) -> ComplianceRecords:
