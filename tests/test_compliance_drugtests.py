@@ -332,3 +332,7 @@ def test_ranges_and_criteria_describe_themselves() -> None:
         source=Source(citation="x"),
     )
     assert criterion.describe() == "ph ≤ 3 and adulterant detected"
+    assert criterion.matches(SpecimenValidity(ph=2.5, adulterant_detected=True))
+    assert not criterion.matches(SpecimenValidity(ph=2.5))
+    assert not criterion.matches(SpecimenValidity(ph=3.5, adulterant_detected=True))
+    assert not criterion.matches(SpecimenValidity(adulterant_detected=True))

@@ -152,16 +152,8 @@ class ValidityCriterion:
 
     def matches(self, validity: SpecimenValidity) -> bool:
         """Whether the measurements meet this criterion."""
-        if self.adulterant_detected and not validity.adulterant_detected:
-            return False
-        for measure in _MEASURES:
-            wanted: NumericRange | None = getattr(self, measure)
-            if wanted is None:
-                continue
-            value: float | None = getattr(validity, measure)
-            if value is None or not wanted.contains(value):
-                return False
-        return True
+        checks = tuple((m, r) for m in _MEASURES if (r := getattr(self, m)) is not None)
+        return _meets(validity, self.adulterant_detected, checks)
 
     def describe(self) -> str:
         """A short text such as ``"creatinine_mg_dl < 2 and specific_gravity ≤ 1.001"``."""
@@ -181,20 +173,43 @@ class SpecimenValidityRules:
 
     def classify(self, validity: SpecimenValidity) -> tuple[SpecimenCategory, tuple[ValidityCriterion, ...]]:
         """The category and the criteria that put the specimen there."""
-        for category, criteria in _by_category(self):
-            met = tuple(c for c in criteria if c.matches(validity))
+        for category, entries in _compiled(self):
+            met = [criterion for criterion, flag, checks in entries if _meets(validity, flag, checks)]
             if met:
-                return category, met
+                return category, tuple(met)
         return SpecimenCategory.VALID, ()
 
 
+_Checks = tuple[tuple[str, NumericRange], ...]
+
+
+def _meets(validity: SpecimenValidity, flag: bool, checks: _Checks) -> bool:
+    if flag and not validity.adulterant_detected:
+        return False
+    for measure, wanted in checks:
+        value: float | None = getattr(validity, measure)
+        if value is None or not wanted.contains(value):
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=64)
-def _by_category(
+def _compiled(
     rules: SpecimenValidityRules,
-) -> tuple[tuple[SpecimenCategory, tuple[ValidityCriterion, ...]], ...]:
-    """The criteria grouped by category in checking order (cached per rules value: speed only)."""
+) -> tuple[tuple[SpecimenCategory, tuple[tuple[ValidityCriterion, bool, _Checks], ...]], ...]:
+    """The criteria grouped by category in checking order, each with its ranges (cached per rules value: speed only)."""
     order = (*_CATEGORY_ORDER, SpecimenCategory.DILUTE)
-    return tuple((cat, tuple(c for c in rules.criteria if c.category is cat)) for cat in order)
+    return tuple(
+        (
+            cat,
+            tuple(
+                (c, c.adulterant_detected, tuple((m, getattr(c, m)) for m in _MEASURES if getattr(c, m) is not None))
+                for c in rules.criteria
+                if c.category is cat
+            ),
+        )
+        for cat in order
+    )
 
 
 def _below(x: float) -> NumericRange:
