@@ -385,3 +385,15 @@ def test_impossible_rules_and_findings_are_rejected(make: object) -> None:
 def test_severity_ranks() -> None:
     """Severities rank info < warning < violation < critical."""
     assert [s.rank for s in Severity] == [0, 1, 2, 3]
+
+
+def test_a_readmission_week_counts_only_episode_days() -> None:
+    """Discharged Tuesday and readmitted Thursday: Wednesday is outside both episodes, so the week is partial."""
+    records = _bundle(
+        admission("a1", day=_days(-7), discharged=_days(1)),
+        admission("a2", day=_days(3)),
+        session("s", _days(2), 600),
+    )
+    (finding,) = HOURS.evaluate(records, WEEK, _days(6))
+    assert finding.code == "week_not_assessed" and "6 of 7 days" in finding.message
+    assert finding.evidence == ("a1", "a2")

@@ -211,21 +211,6 @@ def _days(range_: DateRange) -> str:
     return f"{range_.first.isoformat()}..{range_.last.isoformat()}"
 
 
-def _assessed_days(records: ComplianceRecords, period: DateRange, as_of: date) -> set[date]:
-    last = min(period.last, as_of)
-    days: set[date] = set()
-    for admission in records.admissions:
-        span = admission.days(last)
-        if span is None:
-            continue
-        first = max(span.first, period.first)
-        day = first
-        while day <= span.last:
-            days.add(day)
-            day += timedelta(days=1)
-    return days
-
-
 @attrs.frozen
 class _Week:
     period: DateRange
@@ -258,21 +243,39 @@ def _weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[
     return _memo("weeks", records, period, as_of, lambda: _compute_weeks(records, period, as_of))
 
 
+def _spans(records: ComplianceRecords, period: DateRange, as_of: date) -> list[tuple[date, date]]:
+    """Each admission's assessed dates as an inclusive (first, last) pair, clipped to the period and as_of."""
+    last = min(period.last, as_of)
+    spans: list[tuple[date, date]] = []
+    for a in records.admissions:
+        end = last if a.discharged_at is None else min(last, a.discharged_at.date())
+        first = max(a.admitted_at.date(), period.first)
+        if first <= end:
+            spans.append((first, end))
+    return spans
+
+
 def _compute_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[_Week, ...]:
-    days = _assessed_days(records, period, as_of)
-    if not days:
+    spans = _spans(records, period, as_of)
+    if not spans:
         return ()
     closed_days = records.closed_days()
+    lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
     out: list[_Week] = []
-    first, last = min(days), max(days)
-    monday = first - timedelta(days=first.weekday())
-    while monday <= last:
-        week = [monday + timedelta(days=i) for i in range(7)]
-        assessed = tuple(d for d in week if d in days)
+    monday = lo - timedelta(days=lo.weekday())
+    one_day = timedelta(days=1)
+    while monday <= hi:
+        sunday = monday + timedelta(days=6)
+        if len(spans) == 1:
+            first, last = max(monday, lo), min(sunday, hi)
+            assessed = tuple(first + one_day * i for i in range((last - first).days + 1))
+        else:
+            week = (monday + one_day * i for i in range(7))
+            assessed = tuple(d for d in week if any(f <= d <= e for f, e in spans))
         if assessed:
             out.append(
                 _Week(
-                    period=_span(first=monday, last=week[-1]),
+                    period=_span(first=monday, last=sunday),
                     assessed=assessed,
                     closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
                 )
