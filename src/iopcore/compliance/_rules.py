@@ -38,6 +38,7 @@ from iopcore.compliance._drugtests import (
     interpret,
 )
 from iopcore.compliance._records import (
+    PRESENT_STATUSES,
     Admission,
     AttendanceStatus,
     Certification,
@@ -746,10 +747,11 @@ class DrugTestResultRule:
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``test_<result>`` per reported result and ``expected_positive_missing``."""
         out: list[Finding] = []
+        first, last = period.first, min(period.last, as_of)
         for pid, recs in records.by_patient().items():
             for t in recs.drug_tests:
                 day = t.collected_at.date()
-                if t.status is not DrugTestStatus.COLLECTED or not _in_scope(day, period, as_of):
+                if t.status is not DrugTestStatus.COLLECTED or not first <= day <= last:
                     continue
                 meds: list[Any] = []
                 if self.expected_window_hours is not None:
@@ -757,8 +759,10 @@ class DrugTestResultRule:
                     meds = [m for m in recs.medications if since <= m.administered_at <= t.collected_at]
                 expected = frozenset(a for m in meds for a in m.expected_analytes)
                 reading = interpret(t, self.panel, validity=self.validity, expected=expected)
-                when = _span(first=day, last=day)
                 severity = self.severities.get(reading.result)
+                if severity is None and not reading.missing_expected:
+                    continue
+                when = _span(first=day, last=day)
                 if severity is not None:
                     detail = ", ".join(
                         f"{a.analyte.value} {a.concentration_ng_ml:g} ng/mL ≥ {a.cutoff_ng_ml:g} ({a.method.value})"
@@ -1124,9 +1128,12 @@ class ServicesPerDayRule:
         out: list[Finding] = []
         for pid, recs in records.by_patient().items():
             by_day: dict[date, list[str]] = defaultdict(list)
+            first, last = period.first, min(period.last, as_of)
             for r in recs.attendance:
-                if r.present and _in_scope(r.start.date(), period, as_of):
-                    by_day[r.start.date()].append(r.id)
+                if r.status in PRESENT_STATUSES:
+                    day = r.start.date()
+                    if first <= day <= last:
+                        by_day[day].append(r.id)
             by_week: dict[date, list[date]] = defaultdict(list)
             tiers: dict[date, list[date]] = defaultdict(list)
             for day, ids in by_day.items():
