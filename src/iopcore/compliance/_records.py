@@ -1,0 +1,536 @@
+"""Compliance records: what happened to a patient, as values (no I/O).
+
+Every datetime is time-zone aware; a record's *date* is the calendar date of
+its datetime in its own UTC offset. Patient identifiers are PHI fields
+(redacted in ``repr``). Record ids are opaque keys chosen by the application;
+they must be unique across one :class:`ComplianceRecords` bundle because
+findings cite them as evidence.
+
+Plan events and admissions are deliberately small here: the treatment-plan and
+episode module (issue 5) will provide converters from its plan histories and
+episodes of care into :class:`PlanEvent` and :class:`Admission` records.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar, final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.times import DateRange, Minutes
+
+__all__ = [
+    "Admission",
+    "Analyte",
+    "AnalyteResult",
+    "AttendanceRecord",
+    "AttendanceStatus",
+    "Certification",
+    "CertificationKind",
+    "ComplianceRecords",
+    "DrugTest",
+    "DrugTestStatus",
+    "GroupAttendance",
+    "MedicationAdministration",
+    "PayerAuthorization",
+    "PlanEvent",
+    "PlanEventKind",
+    "RosterEntry",
+    "SpecimenValidity",
+    "TestMethod",
+]
+
+
+class AttendanceStatus(enum.StrEnum):
+    """What happened to one patient at one session occurrence."""
+
+    ATTENDED = "attended"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT = "absent"
+    """Absent without an excuse."""
+    EXCUSED = "excused"
+    """Absent with an excuse the program accepts."""
+
+
+PRESENT_STATUSES = frozenset({AttendanceStatus.ATTENDED, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
+
+
+class Analyte(enum.StrEnum):
+    """The analytes iopcore knows: the federal panels' analytes and common clinical ones.
+
+    Clinical analytes (buprenorphine, methadone, benzodiazepines, alcohol
+    metabolites) have no built-in cut-off: a program supplies its lab's values.
+    """
+
+    THCA = "thca"
+    """Marijuana metabolite (delta-9-THC-9-carboxylic acid)."""
+    BENZOYLECGONINE = "benzoylecgonine"
+    """Cocaine metabolite."""
+    CODEINE = "codeine"
+    MORPHINE = "morphine"
+    HYDROCODONE = "hydrocodone"
+    HYDROMORPHONE = "hydromorphone"
+    OXYCODONE = "oxycodone"
+    OXYMORPHONE = "oxymorphone"
+    SIX_ACETYLMORPHINE = "six_acetylmorphine"
+    """6-acetylmorphine (heroin metabolite)."""
+    PHENCYCLIDINE = "phencyclidine"
+    AMPHETAMINE = "amphetamine"
+    METHAMPHETAMINE = "methamphetamine"
+    MDMA = "mdma"
+    MDA = "mda"
+    FENTANYL = "fentanyl"
+    NORFENTANYL = "norfentanyl"
+    BUPRENORPHINE = "buprenorphine"
+    NORBUPRENORPHINE = "norbuprenorphine"
+    METHADONE = "methadone"
+    EDDP = "eddp"
+    """Methadone metabolite."""
+    BENZODIAZEPINES = "benzodiazepines"
+    ETHYL_GLUCURONIDE = "ethyl_glucuronide"
+    ETHYL_SULFATE = "ethyl_sulfate"
+
+
+class TestMethod(enum.StrEnum):
+    """How an analyte was measured."""
+
+    __test__ = False  # not a pytest test class
+
+    SCREEN = "screen"
+    """Initial test (e.g. immunoassay)."""
+    CONFIRMATION = "confirmation"
+    """Confirmatory test (e.g. GC-MS or LC-MS/MS)."""
+
+
+class DrugTestStatus(enum.StrEnum):
+    """Whether a scheduled test was collected."""
+
+    COLLECTED = "collected"
+    MISSED = "missed"
+    REFUSED = "refused"
+
+
+class PlanEventKind(enum.StrEnum):
+    """A step in a treatment plan's life."""
+
+    CREATED = "created"
+    SIGNED = "signed"
+    REVIEWED = "reviewed"
+
+
+class CertificationKind(enum.StrEnum):
+    """A physician's certification or recertification of need (e.g. Medicare IOP)."""
+
+    CERTIFICATION = "certification"
+    RECERTIFICATION = "recertification"
+
+
+def _record_id() -> Any:
+    return attrs.field(validator=f.text(max_length=128))
+
+
+def _patient_id() -> Any:
+    return f.phi_field(validator=f.text(max_length=128))
+
+
+def _to_minutes(value: Any) -> Any:
+    """Turn a non-negative ``int`` into :class:`Minutes`; leave anything else to the validator."""
+    if type(value) is int and value >= 0:
+        return Minutes(value)
+    return value
+
+
+def _minutes_field() -> Any:
+    return attrs.field(converter=_to_minutes, validator=f.instance(Minutes, "a non-negative Minutes (or int)"))
+
+
+def _after(owner: object, start: datetime, end: datetime, path: str) -> None:
+    if end <= start:
+        raise f.fail(path, "expected an end after the start, got an end at or before the start", "order", owner)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Admission:
+    """An episode of care at the program: admitted, and discharged once it ends."""
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    admitted_at: datetime = attrs.field(validator=f.aware_datetime())
+    discharged_at: datetime | None = attrs.field(default=None, validator=f.optional(f.aware_datetime()))
+
+    def __attrs_post_init__(self) -> None:
+        if self.discharged_at is not None:
+            _after(self, self.admitted_at, self.discharged_at, "$.discharged_at")
+
+    def days(self, as_of: date) -> DateRange | None:
+        """The episode's dates up to discharge or *as_of* (``None`` if admitted after *as_of*)."""
+        first = self.admitted_at.date()
+        last = as_of if self.discharged_at is None else min(as_of, self.discharged_at.date())
+        return DateRange(first=first, last=last) if last >= first else None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AttendanceRecord:
+    """One patient at one session occurrence.
+
+    ``attended_minutes`` counts towards weekly hours; absences (excused or not)
+    have zero attended minutes.
+    """
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    occurrence_id: str = attrs.field(validator=f.text(max_length=128))
+    """The session occurrence (one meeting of a group or one individual session)."""
+    component_id: str = attrs.field(validator=f.identifier())
+    """The program component, e.g. ``"group_therapy"``."""
+    start: datetime = attrs.field(validator=f.aware_datetime())
+    end: datetime = attrs.field(validator=f.aware_datetime())
+    scheduled_minutes: Minutes = _minutes_field()
+    attended_minutes: Minutes = _minutes_field()
+    status: AttendanceStatus = attrs.field(validator=f.enum_member(AttendanceStatus))
+
+    def __attrs_post_init__(self) -> None:
+        _after(self, self.start, self.end, "$.end")
+        if self.status not in PRESENT_STATUSES and self.attended_minutes.value != 0:
+            raise f.fail(
+                "$.attended_minutes",
+                "expected 0 attended minutes for an absent or excused status, got a positive Minutes",
+                "absent_minutes",
+                self,
+            )
+
+    @property
+    def day(self) -> date:
+        """The calendar date of the session (in the start's own offset)."""
+        return self.start.date()
+
+    @property
+    def present(self) -> bool:
+        """Whether the patient was there (attended, late or left early)."""
+        return self.status in PRESENT_STATUSES
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RosterEntry:
+    """One patient on a group session's roster."""
+
+    record_id: str = _record_id()
+    """The id the fanned-out :class:`AttendanceRecord` will carry."""
+    patient_id: str = _patient_id()
+    status: AttendanceStatus = attrs.field(validator=f.enum_member(AttendanceStatus))
+    attended_minutes: Minutes = _minutes_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class GroupAttendance:
+    """A group session recorded once, with its roster; :meth:`fan_out` gives per-patient records."""
+
+    occurrence_id: str = attrs.field(validator=f.text(max_length=128))
+    component_id: str = attrs.field(validator=f.identifier())
+    start: datetime = attrs.field(validator=f.aware_datetime())
+    end: datetime = attrs.field(validator=f.aware_datetime())
+    scheduled_minutes: Minutes = _minutes_field()
+    roster: tuple[RosterEntry, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(RosterEntry))
+
+    def __attrs_post_init__(self) -> None:
+        _after(self, self.start, self.end, "$.end")
+        try:
+            f.unique_by(self.roster, lambda e: e.patient_id, path="$.roster", what="patient on the roster")
+            f.unique_by(self.roster, lambda e: e.record_id, path="$.roster", what="record id")
+        except InvalidDataError as exc:
+            raise InvalidDataError(exc.errors, type_name="GroupAttendance") from None
+        self.fan_out()  # every entry must make a valid record (e.g. absent with 0 minutes)
+
+    def fan_out(self) -> tuple[AttendanceRecord, ...]:
+        """One :class:`AttendanceRecord` per roster entry, in roster order."""
+        out: list[AttendanceRecord] = []
+        for i, entry in enumerate(self.roster):
+            try:
+                out.append(
+                    AttendanceRecord(
+                        id=entry.record_id,
+                        patient_id=entry.patient_id,
+                        occurrence_id=self.occurrence_id,
+                        component_id=self.component_id,
+                        start=self.start,
+                        end=self.end,
+                        scheduled_minutes=self.scheduled_minutes,
+                        attended_minutes=entry.attended_minutes,
+                        status=entry.status,
+                    )
+                )
+            except InvalidDataError as exc:
+                raise exc.under(f"$.roster[{i}]") from None
+        return tuple(out)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AnalyteResult:
+    """One analyte's measured concentration (ng/mL) by one method."""
+
+    analyte: Analyte = attrs.field(validator=f.enum_member(Analyte))
+    concentration_ng_ml: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
+    method: TestMethod = attrs.field(validator=f.enum_member(TestMethod))
+
+
+def _measure(*, max_value: float | None = None) -> Any:
+    return attrs.field(
+        default=None,
+        converter=attrs.converters.optional(f.to_float),
+        validator=f.optional(f.number(min_value=0, max_value=max_value)),
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SpecimenValidity:
+    """Specimen validity measurements; ``None`` means not measured."""
+
+    creatinine_mg_dl: float | None = _measure()
+    specific_gravity: float | None = _measure()
+    ph: float | None = _measure(max_value=14)
+    nitrite_mcg_ml: float | None = _measure()
+    temperature_c: float | None = _measure(max_value=100)
+    adulterant_detected: bool = attrs.field(default=False, validator=f.boolean())
+    """The lab found an exogenous adulterant (e.g. an oxidant)."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DrugTest:
+    """A urine drug test: when collected, whether observed, validity and per-analyte results.
+
+    A ``missed`` or ``refused`` test has no results.
+    """
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    collected_at: datetime = attrs.field(validator=f.aware_datetime())
+    """When the specimen was collected (or the test was due, for a missed or refused test)."""
+    status: DrugTestStatus = attrs.field(default=DrugTestStatus.COLLECTED, validator=f.enum_member(DrugTestStatus))
+    observed: bool = attrs.field(default=False, validator=f.boolean())
+    validity: SpecimenValidity = attrs.field(
+        factory=SpecimenValidity, validator=f.instance(SpecimenValidity, "a SpecimenValidity")
+    )
+    results: tuple[AnalyteResult, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(AnalyteResult)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.status is not DrugTestStatus.COLLECTED and self.results:
+            raise f.fail(
+                "$.results", "expected no results for a missed or refused test, got results", "no_results", self
+            )
+        try:
+            f.unique_by(self.results, lambda r: (r.analyte, r.method), path="$.results", what="analyte and method")
+        except InvalidDataError as exc:
+            raise InvalidDataError(exc.errors, type_name="DrugTest") from None
+
+    @property
+    def day(self) -> date:
+        """The calendar date of collection."""
+        return self.collected_at.date()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MedicationAdministration:
+    """A dose given or dispensed; ``expected_analytes`` are what a urine test should then show."""
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    medication: str = attrs.field(validator=f.text(max_length=200))
+    administered_at: datetime = attrs.field(validator=f.aware_datetime())
+    expected_analytes: frozenset[Analyte] = attrs.field(
+        factory=frozenset, converter=f.to_frozenset, validator=f.frozenset_of(Analyte, "Analyte members")
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PlanEvent:
+    """A treatment-plan event: created, signed or reviewed (issue 5's plan histories convert to these)."""
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    plan_id: str = attrs.field(validator=f.text(max_length=128))
+    kind: PlanEventKind = attrs.field(validator=f.enum_member(PlanEventKind))
+    occurred_at: datetime = attrs.field(validator=f.aware_datetime())
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PayerAuthorization:
+    """A payer's authorization of services over a date range, optionally capped in number."""
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    payer: str = attrs.field(validator=f.text(max_length=200))
+    dates: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
+    authorized_services: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    """How many services (attended sessions) are authorized; ``None`` for no cap."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Certification:
+    """A physician's certification or recertification that the patient needs the service."""
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    kind: CertificationKind = attrs.field(validator=f.enum_member(CertificationKind))
+    signed_on: date = attrs.field(validator=f.calendar_date())
+
+
+def _records_field(member: type) -> Any:
+    return attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(member))
+
+
+_KINDS = (
+    "admissions",
+    "attendance",
+    "drug_tests",
+    "medications",
+    "plan_events",
+    "authorizations",
+    "certifications",
+)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ComplianceRecords:
+    """Every record a compliance evaluation looks at, for one or many patients.
+
+    Record ids are unique across the whole bundle (findings cite them).
+    ``closures`` are dates the program was closed (holidays, weather); they
+    apply to every patient.
+    """
+
+    admissions: tuple[Admission, ...] = _records_field(Admission)
+    attendance: tuple[AttendanceRecord, ...] = _records_field(AttendanceRecord)
+    drug_tests: tuple[DrugTest, ...] = _records_field(DrugTest)
+    medications: tuple[MedicationAdministration, ...] = _records_field(MedicationAdministration)
+    plan_events: tuple[PlanEvent, ...] = _records_field(PlanEvent)
+    authorizations: tuple[PayerAuthorization, ...] = _records_field(PayerAuthorization)
+    certifications: tuple[Certification, ...] = _records_field(Certification)
+    closures: tuple[DateRange, ...] = _records_field(DateRange)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        errors: list[ErrorItem] = []
+        for kind in _KINDS:
+            for i, record in enumerate(getattr(self, kind)):
+                if record.id in seen:
+                    errors.append(ErrorItem(path=f"$.{kind}[{i}].id", message="duplicate record id", rule="unique"))
+                seen.add(record.id)
+        if errors:
+            raise InvalidDataError(errors, type_name="ComplianceRecords")
+
+    @classmethod
+    def of(cls, records: Iterable[object], *, closures: Iterable[DateRange] = ()) -> ComplianceRecords:
+        """Sort a mixed iterable of records (and :class:`GroupAttendance`, fanned out) into a bundle."""
+        buckets: dict[str, list[object]] = {k: [] for k in _KINDS}
+        for i, record in enumerate(records):
+            if isinstance(record, GroupAttendance):
+                buckets["attendance"].extend(record.fan_out())
+                continue
+            kind = _KIND_OF.get(type(record))
+            if kind is None:
+                raise InvalidDataError.single(
+                    f"$[{i}]", f"expected a compliance record, got {type(record).__name__}", "type"
+                )
+            buckets[kind].append(record)
+        return cls(closures=tuple(closures), **{k: tuple(v) for k, v in buckets.items()})  # type: ignore[arg-type]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every record id in the bundle."""
+        return frozenset(r.id for kind in _KINDS for r in getattr(self, kind))
+
+    @property
+    def patient_ids(self) -> tuple[str, ...]:
+        """Every patient id that appears in a record, sorted."""
+        return tuple(sorted({r.patient_id for kind in _KINDS for r in getattr(self, kind)}))
+
+    def _single_patient(self) -> str | None:
+        """The one patient id of the bundle, ``""`` if it is empty, ``None`` if there are several."""
+        first: str | None = None
+        for kind in _KINDS:
+            for record in getattr(self, kind):
+                if first is None:
+                    first = record.patient_id
+                elif record.patient_id != first:
+                    return None
+        return "" if first is None else first
+
+    def closed_days(self) -> frozenset[date]:
+        """Every date in :attr:`closures`."""
+        return frozenset(d for r in self.closures for d in r.dates())
+
+    def by_patient(self) -> dict[str, ComplianceRecords]:
+        """Split into one bundle per patient (closures go to every bundle), keyed by patient id."""
+        only = self._single_patient()
+        if only is not None:
+            return {only: self} if only else {}
+        pids = self.patient_ids
+        groups: dict[str, dict[str, list[Any]]] = {pid: {k: [] for k in _KINDS} for pid in pids}
+        for kind in _KINDS:
+            for record in getattr(self, kind):
+                groups[record.patient_id][kind].append(record)
+        return {pid: _unchecked(self.closures, g) for pid, g in groups.items()}
+
+
+T = TypeVar("T")
+
+
+def trusted(cls: type[T], **values: Any) -> T:
+    """Build a value of the attrs class *cls* from values iopcore computed itself, skipping validation.
+
+    Only for results derived from already validated inputs (findings, readings,
+    summaries), where re-validating every field would dominate evaluation time;
+    every field must be given, with its exact type. The tests re-validate such
+    results.
+    """
+    obj = object.__new__(cls)
+    setters = _SETTERS.get(cls)
+    if setters is None:
+        setters = _SETTERS[cls] = {a.name: getattr(cls, a.name).__set__ for a in attrs.fields(cls)}  # type: ignore[arg-type]
+    for name, value in values.items():
+        setters[name](obj, value)
+    return obj
+
+
+_SETTERS: dict[type, dict[str, Callable[[object, object], None]]] = {}
+
+
+def _unchecked(closures: tuple[DateRange, ...], groups: dict[str, list[Any]]) -> ComplianceRecords:
+    """A sub-bundle of an already validated bundle (ids are unique already: skip the checks)."""
+    bundle = object.__new__(ComplianceRecords)
+    setter: Callable[[object, str, object], None] = object.__setattr__
+    for kind, items in groups.items():
+        setter(bundle, kind, tuple(items))
+    setter(bundle, "closures", closures)
+    return bundle
+
+
+_KIND_OF: dict[type, str] = {
+    Admission: "admissions",
+    AttendanceRecord: "attendance",
+    DrugTest: "drug_tests",
+    MedicationAdministration: "medications",
+    PlanEvent: "plan_events",
+    PayerAuthorization: "authorizations",
+    Certification: "certifications",
+}
