@@ -200,6 +200,12 @@ def revise(history: PlanHistory, new_plan: TreatmentPlan, *, on: date, policy: P
     latest = history.latest
     if latest.status is PlanStatus.CLOSED:
         raise InvalidDataError.single("$.history", "expected an open plan, got a closed one", "closed")
+    if new_plan.written_on < latest.written_on:
+        raise InvalidDataError.single(
+            "$.new_plan.written_on",
+            "expected the new version to be written on or after the current version, got an earlier date",
+            "order",
+        )
     start = latest.effective_on or latest.written_on
     if on < start or on < new_plan.written_on:
         raise InvalidDataError.single(

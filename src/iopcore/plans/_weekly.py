@@ -33,7 +33,7 @@ class BandFit(enum.StrEnum):
     """How a plan's weekly minutes relate to an hours band."""
 
     FITS = "fits"
-    """Some week the plan allows lies inside the band."""
+    """The range of planned weekly minutes overlaps the band (not ruled out; the schedule decides exactly)."""
     BELOW_MINIMUM = "below_minimum"
     """Even the fullest week the plan allows is below the band's minimum."""
     ABOVE_MAXIMUM = "above_maximum"
@@ -116,7 +116,12 @@ class WeeklyRequirements:
 
     @property
     def fit(self) -> BandFit:
-        """Whether some week the plan allows lies in the half-open hours band."""
+        """How ``[min_minutes, max_minutes]`` relates to the half-open hours band.
+
+        ``BELOW_MINIMUM`` and ``ABOVE_MAXIMUM`` are certain: no week the plan
+        allows can meet the band. ``FITS`` means the range overlaps the band;
+        whether a week of actual sessions lands inside is for the schedule to decide.
+        """
         band = self.hours_per_week
         if band is None:
             return BandFit.UNCHECKED
