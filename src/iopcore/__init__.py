@@ -15,6 +15,7 @@ from iopcore.components import (
     Role,
     Topic,
 )
+from iopcore.episodes import Episode
 from iopcore.errors import ErrorItem, InvalidDataError, IopcoreError, UnknownCodeError
 from iopcore.levels import (
     ASAM3,
@@ -34,6 +35,7 @@ from iopcore.levels import (
     TransitionKind,
 )
 from iopcore.patients import Patient
+from iopcore.plans import PlanHistory, PlanPolicy, TreatmentPlan
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.serialization import from_dict, to_dict
 from iopcore.sources import Evidence, Source
@@ -54,6 +56,7 @@ __all__ = [
     "DateRange",
     "DaysBand",
     "DeliveryMode",
+    "Episode",
     "ErrorItem",
     "Evidence",
     "Framework",
@@ -67,6 +70,8 @@ __all__ = [
     "Management",
     "Minutes",
     "Patient",
+    "PlanHistory",
+    "PlanPolicy",
     "Population",
     "Program",
     "Role",
@@ -76,6 +81,7 @@ __all__ = [
     "Track",
     "Transition",
     "TransitionKind",
+    "TreatmentPlan",
     "UnknownCodeError",
     "Weekday",
     "WeeklyAvailability",
