@@ -321,3 +321,14 @@ def test_enter_phase_needs_an_open_episode_and_a_date() -> None:
     with pytest.raises(InvalidDataError) as info:
         enter_phase(new_episode(), IopPhase.ENGAGEMENT, on=None)  # type: ignore[arg-type]
     assert info.value.paths == ("$.on",)
+
+
+def test_discharge_keeps_periods_that_already_ended() -> None:
+    """A level period or phase that ended before discharge keeps its own end date."""
+    ep = _episode(
+        levels=(LevelPeriod(level_code="2.1", start=D0, end=LATER),),
+        phases=(PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0, end=LATER),),
+    )
+    out = discharge(ep, on=LATER + timedelta(days=5), reason=DischargeReason.ADMINISTRATIVE)
+    assert out.levels[0].end == LATER and out.phases[0].end == LATER
+    assert out.level_on(LATER + timedelta(days=1)) is None

@@ -29,7 +29,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError, type_name
 from iopcore.levels import LevelCatalog
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
@@ -581,7 +581,9 @@ def validate_episode(episode: Episode, catalog: LevelCatalog) -> Episode:
     for i, p in enumerate(episode.levels):
         for code in (p.level_code, p.recommended_code, p.authorized_code):
             if code is not None and code not in catalog.codes:
-                catalog._resolve(code, f"$.levels[{i}].level_code")
+                raise UnknownCodeError(
+                    what="level", catalog=catalog.name, known=catalog.codes, path=f"$.levels[{i}].level_code"
+                )
         if i > 0:
             _check_transition(catalog, episode.levels[i - 1].level_code, p.level_code, f"$.levels[{i}].level_code")
     return episode

@@ -240,7 +240,6 @@ def _draw_plan(
     )
 
 
-@functools.lru_cache(maxsize=None, typed=True)
 def treatment_plans(
     *,
     statuses: tuple[PlanStatus, ...] = tuple(PlanStatus),
@@ -255,11 +254,23 @@ def treatment_plans(
     components (e.g. ``st.sampled_from(program.component_ids)``); *max_items*
     bounds each section's length.
     """
-    if not statuses or not all(isinstance(s, PlanStatus) for s in statuses):
+    # Checked before the cache: ("active",) hashes and compares equal to (PlanStatus.ACTIVE,).
+    if not isinstance(statuses, tuple) or not statuses or not all(isinstance(s, PlanStatus) for s in statuses):
         raise InvalidArgument("statuses must be a non-empty tuple of PlanStatus")
     _check_int("max_items", max_items, 0, 20)
     _check_int("max_sessions", max_sessions, 1, 100)
     _check_int("max_minutes", max_minutes, 1, 1440)
+    return _treatment_plans(statuses, component_ids, max_items, max_sessions, max_minutes)
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def _treatment_plans(
+    statuses: tuple[PlanStatus, ...],
+    component_ids: st.SearchStrategy[str] | None,
+    max_items: int,
+    max_sessions: int,
+    max_minutes: int,
+) -> st.SearchStrategy[TreatmentPlan]:
 
     @st.composite
     def build(draw: st.DrawFn) -> TreatmentPlan:
