@@ -332,3 +332,13 @@ def test_discharge_keeps_periods_that_already_ended() -> None:
     out = discharge(ep, on=LATER + timedelta(days=5), reason=DischargeReason.ADMINISTRATIVE)
     assert out.levels[0].end == LATER and out.phases[0].end == LATER
     assert out.level_on(LATER + timedelta(days=1)) is None
+
+
+def test_mismatches_and_authorizations_on_a_day() -> None:
+    """Periods delivered at another level than recommended or authorized are listed; authorizations by date."""
+    ep = change_level(new_episode(recommended="3.7"), ASAM3, to="2.1", on=LATER, reason="step-down", authorized="2.1")
+    assert ep.level_mismatches == (ep.levels[0],)
+    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=10, dates=DateRange.of_days(LATER, 14))
+    ep = authorize(ep, auth)
+    assert ep.authorizations_on(LATER) == (auth,)
+    assert ep.authorizations_on(LATER + timedelta(days=14)) == ()

@@ -324,6 +324,15 @@ class Episode:
         found: PhasePeriod | None = _holding(self.phases, day)
         return found
 
+    def authorizations_on(self, day: date) -> tuple[Authorization, ...]:
+        """The authorizations whose date range holds *day*."""
+        return tuple(a for a in self.authorizations if day in a.dates)
+
+    @property
+    def level_mismatches(self) -> tuple[LevelPeriod, ...]:
+        """Periods whose delivered level differs from the recommended or the authorized one."""
+        return tuple(p for p in self.levels if not (p.matches_recommendation and p.matches_authorization))
+
     def length_of_stay(self, as_of: date | None = None) -> relativedelta:
         """Admission to discharge (or to *as_of* while open), as a ``relativedelta``."""
         return relativedelta(_until(self.last_day, as_of, "$.as_of"), self.admission.on)

@@ -301,7 +301,8 @@ def diff(old: TreatmentPlan, new: TreatmentPlan) -> tuple[PlanChange, ...]:
     """What changed from *old* to *new*: plan fields first, then each section in order.
 
     Items are matched by id (signatures by signer). Removed items come before
-    added and modified ones within a section. Equal plans give ``()``.
+    added and modified ones within a section. The plan id and patient are not
+    compared: plans that differ only there give ``()``, as equal plans do.
     """
     for name, value in (("$.old", old), ("$.new", new)):
         if not isinstance(value, TreatmentPlan):
