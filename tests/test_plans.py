@@ -46,10 +46,12 @@ from iopcore.plans import (
     Span,
     SpanUnit,
     TreatmentPlan,
+    close,
     diff,
     initial_plan_due,
     is_overdue,
     next_review_due,
+    record_review,
     revise,
     validate_plan,
     weekly_requirements,
@@ -643,3 +645,29 @@ def test_component_requirement_order_rules() -> None:
     with pytest.raises(InvalidDataError) as info:
         ComponentRequirement(**{**base, "max_minutes": Minutes(4)})
     assert info.value.paths == ("$.max_minutes",)
+
+
+def test_record_review_restarts_the_review_clock_and_close_ends_the_plan() -> None:
+    """A review without change moves the next due date; closing makes the plan unrevisable and never overdue."""
+    h = PlanHistory.start(active(signed(plan())))
+    reviewed = record_review(h, on=D0 + timedelta(days=28))
+    assert next_review_due(reviewed.latest, PENNSYLVANIA_709_123) == D0 + timedelta(days=58)
+    assert h.latest.last_reviewed_on is None  # the original history is untouched
+    closed = close(reviewed, on=D0 + timedelta(days=40))
+    assert closed.latest.status is PlanStatus.CLOSED and closed.latest.ended_on == D0 + timedelta(days=40)
+    assert not is_overdue(closed.latest, PENNSYLVANIA_709_123, date(2030, 1, 1))
+    with pytest.raises(InvalidDataError) as info:
+        close(closed, on=D0 + timedelta(days=41))
+    assert info.value.paths == ("$.history",)
+    with pytest.raises(InvalidDataError) as info:
+        record_review(reviewed, on=D0 + timedelta(days=27))
+    assert info.value.paths == ("$.on",)
+    with pytest.raises(InvalidDataError) as info:
+        record_review(h, on=D0 - timedelta(days=1))
+    assert info.value.paths == ("$.on",)
+    with pytest.raises(InvalidDataError) as info:
+        record_review("h", on=D0)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.history",)
+    with pytest.raises(InvalidDataError) as info:
+        close(h, on="2026-03-02")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.on",)

@@ -28,7 +28,17 @@ from iopcore.plans._model import (
     Signer,
     TreatmentPlan,
 )
-from iopcore.plans._ops import ChangeKind, PlanChange, PlanHistory, PlanSection, diff, revise, validate_plan
+from iopcore.plans._ops import (
+    ChangeKind,
+    PlanChange,
+    PlanHistory,
+    PlanSection,
+    close,
+    diff,
+    record_review,
+    revise,
+    validate_plan,
+)
 from iopcore.plans._policies import (
     DC_IOP,
     ILLINOIS_LEVEL_II_2060_423,
@@ -84,10 +94,12 @@ __all__ = [
     "SpanUnit",
     "TreatmentPlan",
     "WeeklyRequirements",
+    "close",
     "diff",
     "initial_plan_due",
     "is_overdue",
     "next_review_due",
+    "record_review",
     "revise",
     "validate_plan",
     "weekly_requirements",

@@ -20,7 +20,9 @@ __all__ = [
     "PlanChange",
     "PlanHistory",
     "PlanSection",
+    "close",
     "diff",
+    "record_review",
     "revise",
     "validate_plan",
 ]
@@ -224,6 +226,34 @@ def revise(history: PlanHistory, new_plan: TreatmentPlan, *, on: date, policy: P
         validate_plan(successor, policy=policy)
     previous = attrs.evolve(latest, status=PlanStatus.SUPERSEDED, ended_on=on)
     return PlanHistory(versions=(*history.versions[:-1], previous, successor))
+
+
+def _open_latest(history: object, on: object) -> TreatmentPlan:
+    if not isinstance(history, PlanHistory):
+        raise InvalidDataError.single("$.history", f"expected a PlanHistory, got {type_name(history)}", "type")
+    if not isinstance(on, date):
+        raise InvalidDataError.single("$.on", f"expected a date, got {type_name(on)}", "type")
+    latest = history.latest
+    if latest.status is not PlanStatus.ACTIVE:
+        raise InvalidDataError.single("$.history", "expected an active latest version, got another status", "status")
+    assert latest.effective_on is not None  # active plans have one
+    if on < latest.effective_on or (latest.last_reviewed_on is not None and on < latest.last_reviewed_on):
+        raise InvalidDataError.single(
+            "$.on", "expected a date on or after the plan took effect and its last review", "order"
+        )
+    return latest
+
+
+def record_review(history: PlanHistory, *, on: date) -> PlanHistory:
+    """A new history whose active version was reviewed on *on* without change (the review clock restarts)."""
+    latest = _open_latest(history, on)
+    return PlanHistory(versions=(*history.versions[:-1], attrs.evolve(latest, last_reviewed_on=on)))
+
+
+def close(history: PlanHistory, *, on: date) -> PlanHistory:
+    """A new history whose active version is closed on *on* (e.g. at discharge); it can no longer be revised."""
+    latest = _open_latest(history, on)
+    return PlanHistory(versions=(*history.versions[:-1], attrs.evolve(latest, status=PlanStatus.CLOSED, ended_on=on)))
 
 
 # ----------------------------------------------------------------------------- diff
