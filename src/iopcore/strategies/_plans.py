@@ -210,13 +210,13 @@ def _draw_plan(
         attrs.evolve(draw(signatures()), signer=signer, signed_on=draw(_after(written_on)))
         for signer in draw(st.lists(st.sampled_from(Signer), unique=True, max_size=len(Signer)))
     ]
-    effective = ended = None
-    if status is not PlanStatus.DRAFT:
-        effective = draw(st.one_of(st.none(), _after(written_on))) if status is not PlanStatus.ACTIVE else None
-        if status is PlanStatus.ACTIVE:
-            effective = draw(_after(written_on))
-        else:
-            ended = draw(_after(effective or written_on))
+    effective: date | None = None
+    ended: date | None = None
+    if status is PlanStatus.ACTIVE:
+        effective = draw(_after(written_on))
+    elif status is not PlanStatus.DRAFT:  # superseded or closed: ended, possibly never effective
+        effective = draw(st.one_of(st.none(), _after(written_on)))
+        ended = draw(_after(effective or written_on))
     reviewed = draw(st.one_of(st.none(), _after(written_on)))
     strings = st.lists(texts(), max_size=draw(n)).map(tuple)
     return TreatmentPlan(
