@@ -342,3 +342,12 @@ def test_mismatches_and_authorizations_on_a_day() -> None:
     ep = authorize(ep, auth)
     assert ep.authorizations_on(LATER) == (auth,)
     assert ep.authorizations_on(LATER + timedelta(days=14)) == ()
+
+
+def test_step_down_entry_is_checked_against_the_continuum() -> None:
+    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
+    ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
+    assert ep.admission.from_level_code == "3.5"
+    with pytest.raises(TransitionNotAllowedError) as info:
+        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
+    assert info.value.paths == ("$.level",)

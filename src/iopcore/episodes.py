@@ -129,6 +129,8 @@ class Admission:
     entry_route: EntryRoute = attrs.field(validator=f.enum_member(EntryRoute))
     referral_source: str = attrs.field(validator=f.text(max_length=200))
     """Who referred the patient, e.g. ``"self"``, ``"court"``, ``"residential program"`` (never a person's name)."""
+    from_level_code: str | None = attrs.field(default=None, validator=f.optional(_code()))
+    """The level the patient came from on a step-down or step-up entry (same catalog), if known."""
 
 
 @final
@@ -467,16 +469,30 @@ def admit(
     referral_source: str,
     recommended: str | None = None,
     authorized: str | None = None,
+    from_level: str | None = None,
 ) -> Episode:
-    """A new episode admitting the patient on *on* at *level* (a code of *catalog*)."""
+    """A new episode admitting the patient on *on* at *level* (a code of *catalog*).
+
+    With *from_level* (the level of the previous care, e.g. residential 3.5 on a
+    step-down), the entry is a move that the catalog must list, else
+    :class:`TransitionNotAllowedError` at ``$.level``.
+    """
     _require_catalog(catalog)
     for code in (level, recommended, authorized):
         if code is not None:
             catalog.level(code)
+    if from_level is not None:
+        _check_transition(catalog, from_level, level, "$.level")
     return Episode(
         id=id,
         patient_id=patient_id,
-        admission=Admission(on=on, level_code=level, entry_route=entry_route, referral_source=referral_source),
+        admission=Admission(
+            on=on,
+            level_code=level,
+            entry_route=entry_route,
+            referral_source=referral_source,
+            from_level_code=from_level,
+        ),
         levels=(
             LevelPeriod(
                 level_code=level, start=on, recommended_code=recommended, authorized_code=authorized, reason="admission"

@@ -53,6 +53,7 @@ def admissions() -> st.SearchStrategy[Admission]:
         level_code=_codes(),
         entry_route=st.sampled_from(EntryRoute),
         referral_source=texts(max_size=60),
+        from_level_code=_maybe_code(),
     )
 
 
@@ -221,6 +222,7 @@ def episodes(
                 level_code=codes[0],
                 entry_route=draw(st.sampled_from(EntryRoute)),
                 referral_source=draw(texts(max_size=60)),
+                from_level_code=draw(st.one_of(st.none(), _pick(catalog))),
             ),
             levels=tuple(levels),
             phases=tuple(phases),
