@@ -17,6 +17,7 @@ from iopcore.components import (
     Role,
     Topic,
 )
+from iopcore.episodes import Episode
 from iopcore.errors import ErrorItem, InvalidDataError, IopcoreError, UnknownCodeError
 from iopcore.levels import (
     ASAM3,
@@ -36,6 +37,7 @@ from iopcore.levels import (
     TransitionKind,
 )
 from iopcore.patients import Patient
+from iopcore.plans import PlanHistory, PlanPolicy, TreatmentPlan
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.sources import Evidence, Source
 from iopcore.times import ClockTime, DateRange, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
@@ -68,6 +70,7 @@ __all__ = [
     "DateRange",
     "DaysBand",
     "DeliveryMode",
+    "Episode",
     "ErrorItem",
     "Evidence",
     "Framework",
@@ -81,6 +84,8 @@ __all__ = [
     "Management",
     "Minutes",
     "Patient",
+    "PlanHistory",
+    "PlanPolicy",
     "Population",
     "Program",
     "Role",
@@ -90,6 +95,7 @@ __all__ = [
     "Track",
     "Transition",
     "TransitionKind",
+    "TreatmentPlan",
     "UnknownCodeError",
     "Weekday",
     "WeeklyAvailability",

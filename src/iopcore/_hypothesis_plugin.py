@@ -42,7 +42,9 @@ from iopcore.assessment import (
     SubstanceUse,
 )
 from iopcore.compliance import (
-    Admission,
+    Admission as AdmissionRecord,
+)
+from iopcore.compliance import (
     AnalyteInterpretation,
     AnalyteResult,
     AttendanceRateRule,
@@ -82,9 +84,27 @@ from iopcore.compliance import (
     Cutoff as AnalyteCutoff,
 )
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
+from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod
 from iopcore.errors import ErrorItem
 from iopcore.levels import CodeMapping, DaysBand, HoursBand, LevelCatalog, LevelOfCare, Transition
 from iopcore.patients import Patient
+from iopcore.plans import (
+    ComponentRequirement,
+    FamilyInvolvement,
+    Frequency,
+    Goal,
+    Intervention,
+    Objective,
+    PlanChange,
+    PlanHistory,
+    PlanPolicy,
+    Problem,
+    ProblemSource,
+    Signature,
+    Span,
+    TreatmentPlan,
+    WeeklyRequirements,
+)
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.schedule import (
     CalendarSchedule,
@@ -142,7 +162,7 @@ STRATEGY_NAMES: dict[type, str] = {
     ScoreRule: "score_rules",
     Subdimension: "subdimensions",
     SubstanceUse: "substance_uses",
-    Admission: "admissions",
+    AdmissionRecord: "admission_records",
     AnalyteInterpretation: "analyte_interpretations",
     AnalyteResult: "analyte_results",
     AttendanceRateRule: "attendance_rate_rules",
@@ -199,6 +219,29 @@ STRATEGY_NAMES: dict[type, str] = {
     Transition: "transitions",
     WeeklyAvailability: "weekly_availabilities",
     WeeklyInterval: "weekly_intervals",
+    # plans (issue 5)
+    ComponentRequirement: "component_requirements",
+    FamilyInvolvement: "family_involvements",
+    Frequency: "frequencies",
+    Goal: "goals",
+    Intervention: "interventions",
+    Objective: "objectives",
+    PlanChange: "plan_changes",
+    PlanHistory: "plan_histories",
+    PlanPolicy: "plan_policies",
+    Problem: "problems",
+    ProblemSource: "problem_sources",
+    Signature: "signatures",
+    Span: "spans",
+    TreatmentPlan: "treatment_plans",
+    WeeklyRequirements: "weekly_requirements",
+    # episodes (issue 5)
+    Admission: "admissions",
+    Authorization: "authorizations",
+    Discharge: "discharges",
+    Episode: "episodes",
+    LevelPeriod: "level_periods",
+    PhasePeriod: "phase_periods",
 }
 """Every public attrs class → the name of its strategy function in :mod:`iopcore.strategies`."""
 

@@ -69,7 +69,7 @@ from iopcore.strategies._core import date_ranges, identifiers, sources, texts
 from iopcore.times import Minutes
 
 __all__ = [
-    "admissions",
+    "admission_records",
     "analyte_cutoffs",
     "analyte_interpretations",
     "analyte_results",
@@ -157,7 +157,7 @@ def _opt(s: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 @functools.lru_cache(maxsize=None, typed=True)
-def admissions() -> st.SearchStrategy[Admission]:
+def admission_records() -> st.SearchStrategy[Admission]:
     """Admissions, open or discharged (discharge after admission)."""
 
     @st.composite
@@ -349,7 +349,7 @@ def compliance_records(*, max_size: int = 4) -> st.SearchStrategy[ComplianceReco
     @st.composite
     def build(draw: st.DrawFn) -> ComplianceRecords:
         parts: dict[str, Any] = {
-            "admissions": draw(st.lists(admissions(), max_size=max_size)),
+            "admissions": draw(st.lists(admission_records(), max_size=max_size)),
             "attendance": draw(st.lists(attendance_records(), max_size=max_size)),
             "drug_tests": draw(st.lists(drug_tests(), max_size=max_size)),
             "medications": draw(st.lists(medication_administrations(), max_size=max_size)),

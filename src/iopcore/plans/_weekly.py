@@ -1,0 +1,187 @@
+"""What a plan asks of a week: per-component session bounds and planned minutes, checked against an hours band.
+
+This is the plan side of the plan-to-schedule link. The schedule module's
+``WeekProblem`` (issue 3) will be built from a :class:`WeeklyRequirements`, a
+catalog of offerings and the patient's availability; until it lands the value
+stands on its own.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.levels import HoursBand
+from iopcore.plans._model import Per, TreatmentPlan
+from iopcore.programs import Program
+from iopcore.times import Minutes
+
+__all__ = [
+    "BandFit",
+    "ComponentRequirement",
+    "PlanDoesNotFitError",
+    "WeeklyRequirements",
+    "weekly_requirements",
+]
+
+
+class BandFit(enum.StrEnum):
+    """How a plan's weekly minutes relate to an hours band."""
+
+    FITS = "fits"
+    """The range of planned weekly minutes overlaps the band (not ruled out; the schedule decides exactly)."""
+    BELOW_MINIMUM = "below_minimum"
+    """Even the fullest week the plan allows is below the band's minimum."""
+    ABOVE_MAXIMUM = "above_maximum"
+    """Even the lightest week the plan allows reaches the band's (exclusive) maximum."""
+    UNCHECKED = "unchecked"
+    """No band was given."""
+
+
+class PlanDoesNotFitError(InvalidDataError):
+    """A plan whose interventions cannot fit the program's weekly hours band. ``fit`` says which way."""
+
+    fit: BandFit
+
+    def __init__(self, fit: BandFit) -> None:
+        self.fit = fit
+        super().__init__(
+            (
+                ErrorItem(
+                    path="$.interventions",
+                    message=f"expected interventions whose weekly minutes fit the hours band, got {fit.value}",
+                    rule=fit.value,
+                ),
+            ),
+            type_name="TreatmentPlan",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (PlanDoesNotFitError, (self.fit,))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ComponentRequirement:
+    """How many sessions of one component a week must hold, and how many minutes they take.
+
+    Weekly interventions fix the count; an intervention of *n* sessions a month
+    allows 0 to *n* of them in any one week (iopcore does not guess how a month
+    spreads over weeks).
+    """
+
+    component: str = attrs.field(validator=f.identifier())
+    min_sessions: int = attrs.field(validator=f.integer(min_value=0))
+    max_sessions: int = attrs.field(validator=f.integer(min_value=0))
+    min_minutes: Minutes = attrs.field(validator=f.instance(Minutes, "a Minutes duration"))
+    max_minutes: Minutes = attrs.field(validator=f.instance(Minutes, "a Minutes duration"))
+    interventions: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.identifiers())
+    """Ids of the plan interventions this requirement comes from."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_sessions < self.min_sessions:
+            raise f.fail("$.max_sessions", "expected max_sessions >= min_sessions, got a smaller int", "order", self)
+        if self.max_minutes < self.min_minutes:
+            raise f.fail("$.max_minutes", "expected max_minutes >= min_minutes, got a smaller Minutes", "order", self)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WeeklyRequirements:
+    """A plan's weekly component bounds and, if known, the hours band they must fit."""
+
+    components: tuple[ComponentRequirement, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(ComponentRequirement)
+    )
+    hours_per_week: HoursBand | None = attrs.field(
+        default=None, validator=f.optional(f.instance(HoursBand, "an HoursBand"))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        f.unique_by(self.components, lambda c: c.component, path="$.components", what="component")
+
+    @property
+    def min_minutes(self) -> Minutes:
+        """Planned minutes in the lightest week the plan allows."""
+        return sum((c.min_minutes for c in self.components), Minutes(0))
+
+    @property
+    def max_minutes(self) -> Minutes:
+        """Planned minutes in the fullest week the plan allows."""
+        return sum((c.max_minutes for c in self.components), Minutes(0))
+
+    @property
+    def fit(self) -> BandFit:
+        """How ``[min_minutes, max_minutes]`` relates to the half-open hours band.
+
+        ``BELOW_MINIMUM`` and ``ABOVE_MAXIMUM`` are certain: no week the plan
+        allows can meet the band. ``FITS`` means the range overlaps the band;
+        whether a week of actual sessions lands inside is for the schedule to decide.
+        """
+        band = self.hours_per_week
+        if band is None:
+            return BandFit.UNCHECKED
+        if band.max_hours is not None and self.min_minutes.value >= band.max_hours * 60:
+            return BandFit.ABOVE_MAXIMUM
+        if self.max_minutes.value < band.min_hours * 60:
+            return BandFit.BELOW_MINIMUM
+        return BandFit.FITS
+
+    @property
+    def fits(self) -> bool:
+        """``True`` unless the plan is known not to fit (an unchecked plan counts as fitting)."""
+        return self.fit in (BandFit.FITS, BandFit.UNCHECKED)
+
+    def require_fit(self) -> WeeklyRequirements:
+        """Return ``self`` if it fits, else raise :class:`PlanDoesNotFitError`."""
+        if not self.fits:
+            raise PlanDoesNotFitError(self.fit)
+        return self
+
+    def requirement(self, component: str) -> ComponentRequirement | None:
+        """The requirement for *component*, or ``None`` if the plan does not use it."""
+        for c in self.components:
+            if c.component == component:
+                return c
+        return None
+
+
+def weekly_requirements(plan: TreatmentPlan, program: Program | None = None) -> WeeklyRequirements:
+    """The per-component weekly bounds of *plan*, checked against *program*'s hours band if given.
+
+    A plan that cannot fit is *reported* through :attr:`WeeklyRequirements.fit`
+    (and :meth:`~WeeklyRequirements.require_fit` raises); nothing is truncated.
+    The schedule module will build its ``WeekProblem`` from this value.
+    """
+    if not isinstance(plan, TreatmentPlan):
+        raise InvalidDataError.single("$.plan", f"expected a TreatmentPlan, got {type_name(plan)}", "type")
+    if program is not None and not isinstance(program, Program):
+        raise InvalidDataError.single("$.program", f"expected a Program, got {type_name(program)}", "type")
+    totals: dict[str, list[int]] = {}
+    sources: dict[str, list[str]] = {}
+    for iv in plan.interventions:
+        n, minutes = iv.frequency.sessions, iv.minutes.value
+        lo = n if iv.frequency.per is Per.WEEK else 0
+        acc = totals.setdefault(iv.component, [0, 0, 0, 0])
+        acc[0] += lo
+        acc[1] += n
+        acc[2] += lo * minutes
+        acc[3] += n * minutes
+        sources.setdefault(iv.component, []).append(iv.id)
+    components = tuple(
+        ComponentRequirement(
+            component=c,
+            min_sessions=t[0],
+            max_sessions=t[1],
+            min_minutes=Minutes(t[2]),
+            max_minutes=Minutes(t[3]),
+            interventions=tuple(sources[c]),
+        )
+        for c, t in totals.items()
+    )
+    band = None if program is None else program.intensity.hours_per_week
+    return WeeklyRequirements(components=components, hours_per_week=band)

@@ -1,0 +1,353 @@
+"""Episodes of care: admission, level history checked against the continuum, phases, authorizations, discharge."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iopcore import strategies as ist
+from iopcore.episodes import (
+    PHASES_SOURCE,
+    Admission,
+    Authorization,
+    AuthorizationUnit,
+    Discharge,
+    DischargeReason,
+    EntryRoute,
+    Episode,
+    IopPhase,
+    LevelPeriod,
+    PhasePeriod,
+    TransitionNotAllowedError,
+    admit,
+    authorize,
+    change_level,
+    discharge,
+    enter_phase,
+    validate_episode,
+)
+from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.levels import ASAM3, ASAM4, CATALOGS, GENERIC_IOP, LevelCatalog
+from iopcore.sources import Evidence
+from iopcore.times import DateRange
+
+D0 = date(2026, 1, 31)
+
+
+def new_episode(level: str = "3.5", catalog: LevelCatalog = ASAM3, **kw: Any) -> Episode:
+    values: dict[str, Any] = {
+        "id": "ep1",
+        "patient_id": "p-1",
+        "on": D0,
+        "level": level,
+        "catalog": catalog,
+        "entry_route": EntryRoute.PRIMARY,
+        "referral_source": "self",
+    }
+    values.update(kw)
+    return admit(**values)
+
+
+def test_admission_opens_one_ongoing_period_at_the_admission_level() -> None:
+    """admit records the admission and an ongoing period with the recommended and authorized levels."""
+    ep = new_episode(recommended="3.7", authorized="3.5")
+    assert ep.admission == Admission(on=D0, level_code="3.5", entry_route=EntryRoute.PRIMARY, referral_source="self")
+    assert ep.levels == (
+        LevelPeriod(level_code="3.5", start=D0, recommended_code="3.7", authorized_code="3.5", reason="admission"),
+    )
+    assert not ep.current.matches_recommendation and ep.current.matches_authorization
+    assert not ep.is_discharged and ep.last_day is None
+    assert "p-1" not in repr(ep)
+
+
+def test_admission_to_an_unknown_level_is_rejected() -> None:
+    """An admission level (or recommended level) the catalog lacks raises UnknownCodeError listing known codes."""
+    with pytest.raises(UnknownCodeError):
+        new_episode(level="9.9")
+    with pytest.raises(UnknownCodeError):
+        new_episode(recommended="9.9")
+    with pytest.raises(InvalidDataError) as info:
+        new_episode(catalog="ASAM3")
+    assert info.value.paths == ("$.catalog",)
+
+
+def test_step_down_from_residential_to_iop_to_outpatient() -> None:
+    """3.5 → 2.1 → 1 are usual step-downs: each closes the previous period the day before."""
+    ep = new_episode()
+    ep = change_level(ep, ASAM3, to="2.1", on=date(2026, 2, 14), reason="step-down", authorized="2.1")
+    ep = change_level(ep, ASAM3, to="1", on=date(2026, 4, 1), reason="met IOP goals")
+    assert [(p.level_code, p.start, p.end) for p in ep.levels] == [
+        ("3.5", D0, date(2026, 2, 13)),
+        ("2.1", date(2026, 2, 14), date(2026, 3, 31)),
+        ("1", date(2026, 4, 1), None),
+    ]
+    assert ep.level_on(date(2026, 3, 1)) == ep.levels[1]
+    assert ep.level_on(D0 - timedelta(days=1)) is None
+    assert validate_episode(ep, ASAM3) is ep
+
+
+def test_transition_the_catalog_does_not_list_is_rejected_with_the_allowed_moves() -> None:
+    """2.1 → 3.5 is not a usual move in ASAM3: TransitionNotAllowedError names both codes and the allowed ones."""
+    ep = new_episode(level="2.1")
+    with pytest.raises(TransitionNotAllowedError) as info:
+        change_level(ep, ASAM3, to="3.5", on=D0 + timedelta(days=3), reason="relapse")
+    err = info.value
+    assert (err.from_code, err.to_code, err.allowed) == ("2.1", "3.5", ("1", "2.5"))
+    assert err.paths == ("$.to",)
+    assert "from level 2.1 to level 3.5" in str(err) and "1, 2.5" in str(err)
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.from_code, again.to_code, again.allowed, again.errors) == (
+        err.from_code, err.to_code, err.allowed, err.errors,
+    )  # fmt: skip
+    with pytest.raises(UnknownCodeError):
+        change_level(ep, ASAM3, to="9.9", on=D0 + timedelta(days=3), reason="x")
+
+
+def test_level_change_dates_and_state_are_checked() -> None:
+    """A change on or before the current start, on a discharged episode, or with bad arguments is rejected."""
+    ep = new_episode()
+    with pytest.raises(InvalidDataError) as info:
+        change_level(ep, ASAM3, to="2.1", on=D0, reason="same day")
+    assert info.value.paths == ("$.on",)
+    with pytest.raises(InvalidDataError) as info:
+        change_level(ep, ASAM3, to="2.1", on="2026-02-01", reason="x")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.on",)
+    done = discharge(ep, on=D0 + timedelta(days=5), reason=DischargeReason.TRANSFERRED)
+    with pytest.raises(InvalidDataError) as info:
+        change_level(done, ASAM3, to="2.1", on=D0 + timedelta(days=6), reason="x")
+    assert info.value.paths == ("$.episode",)
+    with pytest.raises(InvalidDataError) as info:
+        change_level("ep", ASAM3, to="2.1", on=D0, reason="x")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.episode",)
+    with pytest.raises(UnknownCodeError):
+        change_level(ep, ASAM3, to="2.1", on=D0 + timedelta(days=1), reason="x", recommended="0.0")
+
+
+def test_staying_at_the_same_level_opens_a_new_period() -> None:
+    """A change to the current level (e.g. a new authorization) is not a move and is always allowed."""
+    ep = change_level(new_episode(level="2.1"), ASAM3, to="2.1", on=D0 + timedelta(days=30), reason="reauthorized")
+    assert [p.level_code for p in ep.levels] == ["2.1", "2.1"]
+    validate_episode(ep, ASAM3)
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(CATALOGS), st.data())
+def test_random_level_walks_accept_exactly_the_catalogs_transitions(catalog: LevelCatalog, data: st.DataObject) -> None:
+    """Each requested move succeeds iff the catalog allows it (or stays put); periods never overlap."""
+    start = data.draw(st.sampled_from(catalog.codes))
+    ep = new_episode(level=start, catalog=catalog)
+    day = D0
+    for _ in range(data.draw(st.integers(1, 6))):
+        target = data.draw(st.sampled_from(catalog.codes))
+        day += timedelta(days=data.draw(st.integers(1, 40)))
+        current = ep.current.level_code
+        if target == current or catalog.allows(current, target):
+            ep = change_level(ep, catalog, to=target, on=day, reason="move")
+            assert ep.current.level_code == target and ep.current.start == day
+        else:
+            with pytest.raises(TransitionNotAllowedError):
+                change_level(ep, catalog, to=target, on=day, reason="move")
+    assert_no_overlap(ep.levels)
+    validate_episode(ep, catalog)
+
+
+def assert_no_overlap(periods: tuple[Any, ...]) -> None:
+    for a, b in itertools.combinations(periods, 2):
+        a_end = a.end or date.max
+        b_end = b.end or date.max
+        assert a_end < b.start or b_end < a.start
+
+
+@settings(max_examples=50)
+@given(ist.episodes())
+def test_generated_episodes_never_overlap(ep: Episode) -> None:
+    """Level periods and phases of any valid episode are pairwise disjoint and start at or after admission."""
+    assert_no_overlap(ep.levels)
+    assert_no_overlap(ep.phases)
+    assert all(p.start >= ep.admission.on for p in (*ep.levels, *ep.phases))
+
+
+@settings(max_examples=50)
+@given(st.sampled_from((ASAM3, ASAM4, GENERIC_IOP)).flatmap(lambda c: st.tuples(st.just(c), ist.episodes(catalog=c))))
+def test_episodes_drawn_for_a_catalog_validate_against_it(pair: tuple[LevelCatalog, Episode]) -> None:
+    """An episode whose moves follow the catalog's transitions passes validate_episode."""
+    catalog, ep = pair
+    assert validate_episode(ep, catalog) is ep
+
+
+def test_hand_built_episode_with_a_disallowed_move_fails_validation() -> None:
+    """validate_episode reports the first move the catalog lacks at its level path."""
+    ep = Episode(
+        id="ep",
+        patient_id="p",
+        admission=Admission(on=D0, level_code="2.1", entry_route=EntryRoute.PRIMARY, referral_source="self"),
+        levels=(
+            LevelPeriod(level_code="2.1", start=D0, end=D0 + timedelta(days=9)),
+            LevelPeriod(level_code="3.5", start=D0 + timedelta(days=10)),
+        ),
+    )
+    with pytest.raises(TransitionNotAllowedError) as info:
+        validate_episode(ep, ASAM3)
+    assert info.value.paths == ("$.levels[1].level_code",)
+    unknown = attrs.evolve(ep, levels=(attrs.evolve(ep.levels[0], authorized_code="9.9"), ep.levels[1]))
+    with pytest.raises(UnknownCodeError) as info2:
+        validate_episode(unknown, ASAM3)
+    assert info2.value.paths == ("$.levels[0].level_code",)
+    with pytest.raises(InvalidDataError):
+        validate_episode("ep", ASAM3)  # type: ignore[arg-type]
+
+
+def _episode(**kw: Any) -> Episode:
+    values: dict[str, Any] = {
+        "id": "ep",
+        "patient_id": "p",
+        "admission": Admission(
+            on=D0, level_code="2.1", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, referral_source="outpatient clinic"
+        ),
+        "levels": (LevelPeriod(level_code="2.1", start=D0),),
+    }
+    values.update(kw)
+    return Episode(**values)
+
+
+P = LevelPeriod
+LATER = D0 + timedelta(days=10)
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"levels": (P(level_code="2.1", start=LATER),)}, "$.levels[0].start"),
+        ({"levels": (P(level_code="1", start=D0),)}, "$.levels[0].level_code"),
+        ({"levels": (P(level_code="2.1", start=D0), P(level_code="1", start=LATER))}, "$.levels[0].end"),
+        ({"levels": (P(level_code="2.1", start=D0, end=LATER), P(level_code="1", start=LATER))}, "$.levels[1].start"),
+        ({"phases": (PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0 - timedelta(days=1)),)}, "$.phases[0].start"),
+        (
+            {"levels": (P(level_code="2.1", start=D0),), "discharge": Discharge(on=LATER, reason=DischargeReason.COMPLETED)},
+            "$.levels[0].end",
+        ),
+        (
+            {"levels": (P(level_code="2.1", start=D0, end=LATER + timedelta(days=1)),),
+             "discharge": Discharge(on=LATER, reason=DischargeReason.COMPLETED)},
+            "$.levels[0].end",
+        ),
+    ],
+)  # fmt: skip
+def test_episode_timeline_rules_name_the_path(change: dict[str, Any], path: str) -> None:
+    """Wrong first period, ongoing middle periods, overlaps, early phases and periods outliving discharge are rejected."""
+    with pytest.raises(InvalidDataError) as info:
+        _episode(**change)
+    assert path in info.value.paths
+
+
+def test_period_end_before_start_is_rejected() -> None:
+    """Level and phase periods cannot end before they start."""
+    with pytest.raises(InvalidDataError) as info:
+        LevelPeriod(level_code="1", start=LATER, end=D0)
+    assert info.value.paths == ("$.end",)
+    with pytest.raises(InvalidDataError) as info:
+        PhasePeriod(phase=IopPhase.MAINTENANCE, start=LATER, end=D0)
+    assert info.value.paths == ("$.end",)
+
+
+def test_phases_step_intensity_down_and_close_at_discharge() -> None:
+    """Entering a phase ends the previous one the day before; discharge ends the open level and phase."""
+    ep = new_episode(level="2.1")
+    ep = enter_phase(ep, IopPhase.ENGAGEMENT, on=D0, days_per_week=5, hours_per_week=15)
+    ep = enter_phase(ep, IopPhase.EARLY_RECOVERY, on=D0 + timedelta(days=21), days_per_week=3, hours_per_week=9)
+    assert ep.phases[0].end == D0 + timedelta(days=20)
+    assert ep.phase_on(D0 + timedelta(days=21)) == ep.phases[1]
+    assert ep.phase_on(D0 - timedelta(days=1)) is None
+    with pytest.raises(InvalidDataError) as info:
+        enter_phase(ep, IopPhase.MAINTENANCE, on=D0 + timedelta(days=21))
+    assert info.value.paths == ("$.on",)
+    out = discharge(ep, on=date(2026, 3, 15), reason=DischargeReason.COMPLETED,
+                    continuing_care="Weekly outpatient counseling", referred_level="1", catalog=ASAM3)  # fmt: skip
+    assert out.phases[-1].end == out.levels[-1].end == date(2026, 3, 15)
+    assert out.discharge is not None and out.discharge.referred_level_code == "1"
+    assert out.covers(date(2026, 3, 15)) and not out.covers(date(2026, 3, 16))
+    with pytest.raises(InvalidDataError):
+        discharge(out, on=date(2026, 3, 20), reason=DischargeReason.ADMINISTRATIVE)
+    with pytest.raises(UnknownCodeError):
+        discharge(ep, on=date(2026, 3, 15), reason=DischargeReason.COMPLETED, referred_level="9", catalog=ASAM3)
+    assert "community support" in PHASES_SOURCE.citation and PHASES_SOURCE.evidence is Evidence.SECONDARY
+
+
+def test_length_of_stay_uses_calendar_arithmetic() -> None:
+    """31 January to 15 March is 1 month and 15 days (relativedelta), 44 calendar days counting both ends."""
+    ep = discharge(new_episode(), on=date(2026, 3, 15), reason=DischargeReason.AGAINST_ADVICE)
+    assert ep.length_of_stay() == relativedelta(months=1, days=15)
+    assert ep.days_of_stay() == 44
+    assert ep.levels[0].length() == relativedelta(months=1, days=15)
+    open_ep = new_episode()
+    assert open_ep.length_of_stay(as_of=date(2026, 2, 28)) == relativedelta(months=1)  # month-end clamping
+    assert open_ep.current.length(as_of=date(2026, 3, 31)) == relativedelta(months=2)
+    with pytest.raises(InvalidDataError) as info:
+        open_ep.length_of_stay()
+    assert info.value.paths == ("$.as_of",)
+
+
+def test_authorizations_track_units_dates_and_reviews() -> None:
+    """Authorizations are added by id; a review is due on its date; days cannot exceed the range."""
+    auth = Authorization(id="a1", payer="Acme Health", level_code="2.1", amount=20, unit=AuthorizationUnit.DAYS,
+                         dates=DateRange.of_days(D0, 30), next_review_on=D0 + timedelta(days=14))  # fmt: skip
+    ep = authorize(new_episode(level="2.1"), auth)
+    assert ep.authorizations == (auth,)
+    assert auth.review_due(D0 + timedelta(days=14)) and not auth.review_due(D0 + timedelta(days=13))
+    with pytest.raises(InvalidDataError) as info:
+        authorize(ep, auth)
+    assert info.value.paths == ("$.authorizations[1]",)
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(auth, amount=31)
+    assert info.value.paths == ("$.amount",)
+    assert attrs.evolve(auth, amount=31, unit=AuthorizationUnit.UNITS).amount == 31
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(auth, next_review_on=D0 - timedelta(days=1))
+    assert info.value.paths == ("$.next_review_on",)
+    with pytest.raises(InvalidDataError):
+        authorize("ep", auth)  # type: ignore[arg-type]
+
+
+def test_enter_phase_needs_an_open_episode_and_a_date() -> None:
+    """Bad arguments to enter_phase raise with their path."""
+    with pytest.raises(InvalidDataError) as info:
+        enter_phase(new_episode(), IopPhase.ENGAGEMENT, on=None)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.on",)
+
+
+def test_discharge_keeps_periods_that_already_ended() -> None:
+    """A level period or phase that ended before discharge keeps its own end date."""
+    ep = _episode(
+        levels=(LevelPeriod(level_code="2.1", start=D0, end=LATER),),
+        phases=(PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0, end=LATER),),
+    )
+    out = discharge(ep, on=LATER + timedelta(days=5), reason=DischargeReason.ADMINISTRATIVE)
+    assert out.levels[0].end == LATER and out.phases[0].end == LATER
+    assert out.level_on(LATER + timedelta(days=1)) is None
+
+
+def test_mismatches_and_authorizations_on_a_day() -> None:
+    """Periods delivered at another level than recommended or authorized are listed; authorizations by date."""
+    ep = change_level(new_episode(recommended="3.7"), ASAM3, to="2.1", on=LATER, reason="step-down", authorized="2.1")
+    assert ep.level_mismatches == (ep.levels[0],)
+    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=10, dates=DateRange.of_days(LATER, 14))
+    ep = authorize(ep, auth)
+    assert ep.authorizations_on(LATER) == (auth,)
+    assert ep.authorizations_on(LATER + timedelta(days=14)) == ()
+
+
+def test_step_down_entry_is_checked_against_the_continuum() -> None:
+    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
+    ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
+    assert ep.admission.from_level_code == "3.5"
+    with pytest.raises(TransitionNotAllowedError) as info:
+        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
+    assert info.value.paths == ("$.level",)
