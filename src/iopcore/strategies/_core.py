@@ -110,7 +110,9 @@ def clock_times(*, min_value: ClockTime = MIDNIGHT, max_value: ClockTime = END_O
     """Clock times between *min_value* and *max_value* inclusive (00:00–24:00 by default)."""
     if not isinstance(min_value, ClockTime) or not isinstance(max_value, ClockTime) or max_value < min_value:
         raise InvalidArgument(f"need ClockTime bounds with min_value <= max_value, got {min_value!r}, {max_value!r}")
-    return st.integers(min_value.minute_of_day, max_value.minute_of_day).map(ClockTime.from_minute_of_day)
+    ends = st.sampled_from(sorted({min_value, max_value}))
+    inside = st.integers(min_value.minute_of_day, max_value.minute_of_day).map(ClockTime.from_minute_of_day)
+    return st.one_of(ends, inside)
 
 
 @functools.lru_cache(maxsize=None, typed=True)
