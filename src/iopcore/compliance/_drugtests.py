@@ -20,7 +20,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._records import Analyte, DrugTest, DrugTestStatus, SpecimenValidity, TestMethod, trusted
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidDataError, UnknownCodeError, type_name
 from iopcore.sources import Evidence, Source
 
 __all__ = [
@@ -554,9 +554,9 @@ def interpret(
     are listed in ``missing_expected``.
     """
     if not isinstance(test, DrugTest):
-        raise InvalidDataError.single("$.test", f"expected a DrugTest, got {type(test).__name__}", "type")
+        raise InvalidDataError.single("$.test", f"expected a DrugTest, got {type_name(test)}", "type")
     if not isinstance(panel, CutoffPanel):
-        raise InvalidDataError.single("$.panel", f"expected a CutoffPanel, got {type(panel).__name__}", "type")
+        raise InvalidDataError.single("$.panel", f"expected a CutoffPanel, got {type_name(panel)}", "type")
     if test.status is not DrugTestStatus.COLLECTED:
         raise InvalidDataError.single(
             "$.test.status", "expected a collected test, got a missed or refused one", "status"

@@ -21,7 +21,7 @@ from typing import Any, TypeVar, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.times import DateRange, Minutes
 
 __all__ = [
@@ -449,7 +449,7 @@ class ComplianceRecords:
             kind = _KIND_OF.get(type(record))
             if kind is None:
                 raise InvalidDataError.single(
-                    f"$[{i}]", f"expected a compliance record, got {type(record).__name__}", "type"
+                    f"$[{i}]", f"expected a compliance record, got {type_name(record)}", "type"
                 )
             buckets[kind].append(record)
         return cls(closures=tuple(closures), **{k: tuple(v) for k, v in buckets.items()})  # type: ignore[arg-type]

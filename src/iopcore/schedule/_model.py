@@ -14,7 +14,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.components import COMPONENTS, ComponentCatalog
-from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.programs import Program
 from iopcore.times import ClockTime, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
 
@@ -339,16 +339,12 @@ class Preferences:
         return cost
 
 
-def _to_costs(value: Any) -> Any:
-    return MappingProxyType(dict(value)) if isinstance(value, dict) else value
-
-
 def _costs_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     f.mapping_of(str, int, description="offering id to cost")(inst, attribute, value)
     bad = [
         ErrorItem(
             path="$.offering_costs" + _key_path(k),
-            message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type(v).__name__}",
+            message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type_name(v)}",
             rule="range",
         )
         for k, v in value.items()
@@ -375,7 +371,7 @@ class WeekProblem:
     )
     day_cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
     offering_costs: Mapping[str, int] = attrs.field(
-        factory=dict, converter=_to_costs, validator=_costs_validator, hash=False
+        factory=dict, converter=f.to_mapping, validator=_costs_validator, hash=False
     )
     preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
 
