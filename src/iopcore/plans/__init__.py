@@ -7,12 +7,22 @@ needs, preferences, family involvement and signatures. Plans are immutable: a
 :class:`PlanHistory` holds the ordered versions and :func:`revise` returns a
 new history. Review timing comes from a :class:`PlanPolicy` (built-in ones cite
 their sources; users supply their own). :func:`weekly_requirements` turns a
-plan into per-component weekly bounds for the schedule.
-
-Not yet: ``draft_plan(assessment, program, ...)`` (needs the assessment
-module) and the one-call ``WeekProblem`` builder (needs the schedule module).
+plan into per-component weekly bounds and :func:`week_problem` into the schedule's
+``WeekProblem`` in one call. :func:`draft_plan` drafts a plan from an intake
+assessment with :class:`DraftRules` (a rating threshold and two replaceable tables);
+:func:`plan_events` turns a history into compliance records.
 """
 
+from iopcore.plans._draft import (
+    DEFAULT_INTERVENTIONS,
+    DRAFT_RULES,
+    FINDING_RULES,
+    DraftRules,
+    FindingMatch,
+    FindingRule,
+    InterventionDefault,
+    draft_plan,
+)
 from iopcore.plans._model import (
     FamilyInvolvement,
     FindingKind,
@@ -54,16 +64,21 @@ from iopcore.plans._policies import (
     is_overdue,
     next_review_due,
 )
+from iopcore.plans._records import plan_events
 from iopcore.plans._weekly import (
     BandFit,
     ComponentRequirement,
     PlanDoesNotFitError,
     WeeklyRequirements,
+    week_problem,
     weekly_requirements,
 )
 
 __all__ = [
     "DC_IOP",
+    "DEFAULT_INTERVENTIONS",
+    "DRAFT_RULES",
+    "FINDING_RULES",
     "ILLINOIS_LEVEL_II_2060_423",
     "KANSAS_IOP",
     "MONTANA_LEVEL_2_5",
@@ -73,11 +88,15 @@ __all__ = [
     "BandFit",
     "ChangeKind",
     "ComponentRequirement",
+    "DraftRules",
     "FamilyInvolvement",
     "FindingKind",
+    "FindingMatch",
+    "FindingRule",
     "Frequency",
     "Goal",
     "Intervention",
+    "InterventionDefault",
     "Objective",
     "Per",
     "PlanChange",
@@ -96,11 +115,14 @@ __all__ = [
     "WeeklyRequirements",
     "close",
     "diff",
+    "draft_plan",
     "initial_plan_due",
     "is_overdue",
     "next_review_due",
+    "plan_events",
     "record_review",
     "revise",
     "validate_plan",
+    "week_problem",
     "weekly_requirements",
 ]

@@ -1,14 +1,14 @@
 """What a plan asks of a week: per-component session bounds and planned minutes, checked against an hours band.
 
-This is the plan side of the plan-to-schedule link. The schedule module's
-``WeekProblem`` (issue 3) will be built from a :class:`WeeklyRequirements`, a
-catalog of offerings and the patient's availability; until it lands the value
-stands on its own.
+This is the plan side of the plan-to-schedule link: :func:`week_problem` builds the
+schedule module's :class:`~iopcore.schedule.WeekProblem` from a plan, the program,
+the facility's offerings and the patient's availability in one call.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from typing import final
 
 import attrs
@@ -17,14 +17,17 @@ from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.levels import HoursBand
 from iopcore.plans._model import Per, TreatmentPlan
+from iopcore.plans._ops import validate_plan
 from iopcore.programs import Program
-from iopcore.times import Minutes
+from iopcore.schedule import ComponentBound, Offering, Preferences, WeekProblem, WeekRules
+from iopcore.times import Minutes, WeeklyAvailability
 
 __all__ = [
     "BandFit",
     "ComponentRequirement",
     "PlanDoesNotFitError",
     "WeeklyRequirements",
+    "week_problem",
     "weekly_requirements",
 ]
 
@@ -155,7 +158,7 @@ def weekly_requirements(plan: TreatmentPlan, program: Program | None = None) -> 
 
     A plan that cannot fit is *reported* through :attr:`WeeklyRequirements.fit`
     (and :meth:`~WeeklyRequirements.require_fit` raises); nothing is truncated.
-    The schedule module will build its ``WeekProblem`` from this value.
+    :func:`week_problem` builds the schedule's ``WeekProblem`` from this value.
     """
     if not isinstance(plan, TreatmentPlan):
         raise InvalidDataError.single("$.plan", f"expected a TreatmentPlan, got {type_name(plan)}", "type")
@@ -185,3 +188,59 @@ def weekly_requirements(plan: TreatmentPlan, program: Program | None = None) -> 
     )
     band = None if program is None else program.intensity.hours_per_week
     return WeeklyRequirements(components=components, hours_per_week=band)
+
+
+def week_problem(
+    plan: TreatmentPlan,
+    program: Program,
+    offerings: Iterable[Offering],
+    availability: WeeklyAvailability,
+    *,
+    day_cost: int = 0,
+    preferences: Preferences | None = None,
+    offering_costs: Mapping[str, int] | None = None,
+    min_gap_minutes: int = 0,
+    unplanned_max: int | None = 0,
+) -> WeekProblem:
+    """The week to schedule for *plan* in *program*: one call from a plan to :func:`iopcore.schedule.solve`.
+
+    * The rules are :meth:`WeekRules.from_program <iopcore.schedule.WeekRules.from_program>`
+      (the program's hours and days bands and per-day bounds) with, for each planned
+      component, the session bounds of :func:`weekly_requirements`: exactly *n* for
+      *n* sessions a week, 0 to *n* for *n* sessions a month.
+    * Components the program offers but the plan does not name get at most
+      *unplanned_max* sessions a week: 0 by default (the week holds only planned
+      services); ``None`` leaves them unbounded.
+    * *offerings*, *availability*, *day_cost*, *preferences* and *offering_costs*
+      go to the :class:`~iopcore.schedule.WeekProblem` unchanged.
+
+    An intervention on a component the program does not offer is an
+    :class:`~iopcore.errors.InvalidDataError` at ``$.interventions[i].component``; a plan
+    whose interventions cannot fit the program's hours band raises
+    :class:`PlanDoesNotFitError` (with ``.fit``), never a truncated week. Session
+    lengths come from the offerings: the solver counts sessions, and the hours band
+    is checked on the offerings chosen.
+    """
+    validate_plan(plan, program=program)
+    if unplanned_max is not None and (
+        not isinstance(unplanned_max, int) or isinstance(unplanned_max, bool) or unplanned_max < 0
+    ):
+        raise InvalidDataError.single(
+            "$.unplanned_max", f"expected None or an integer >= 0, got {type_name(unplanned_max)}", "type"
+        )
+    needs = weekly_requirements(plan, program).require_fit()
+    bounds: dict[str, ComponentBound] = {}
+    if unplanned_max is not None:
+        bounds.update(
+            {c: ComponentBound(min=0, max=unplanned_max) for c in program.component_ids if needs.requirement(c) is None}
+        )
+    bounds.update({r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components})
+    rules = WeekRules.from_program(program, components=bounds, min_gap_minutes=min_gap_minutes)
+    return WeekProblem(
+        rules=rules,
+        offerings=tuple(offerings),
+        availability=availability,
+        day_cost=day_cost,
+        offering_costs={} if offering_costs is None else dict(offering_costs),
+        preferences=Preferences() if preferences is None else preferences,
+    )
