@@ -90,10 +90,13 @@ from iopcore.levels import CodeMapping, DaysBand, HoursBand, LevelCatalog, Level
 from iopcore.patients import Patient
 from iopcore.plans import (
     ComponentRequirement,
+    DraftRules,
     FamilyInvolvement,
+    FindingRule,
     Frequency,
     Goal,
     Intervention,
+    InterventionDefault,
     Objective,
     PlanChange,
     PlanHistory,
@@ -221,6 +224,9 @@ STRATEGY_NAMES: dict[type, str] = {
     WeeklyInterval: "weekly_intervals",
     # plans (issue 5)
     ComponentRequirement: "component_requirements",
+    DraftRules: "draft_rules",
+    FindingRule: "finding_rules",
+    InterventionDefault: "intervention_defaults",
     FamilyInvolvement: "family_involvements",
     Frequency: "frequencies",
     Goal: "goals",

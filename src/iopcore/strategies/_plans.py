@@ -13,11 +13,15 @@ from iopcore.components import Role
 from iopcore.plans import (
     ChangeKind,
     ComponentRequirement,
+    DraftRules,
     FamilyInvolvement,
     FindingKind,
+    FindingMatch,
+    FindingRule,
     Frequency,
     Goal,
     Intervention,
+    InterventionDefault,
     Objective,
     Per,
     PlanChange,
@@ -39,9 +43,12 @@ from iopcore.times import Minutes
 
 __all__ = [
     "component_requirements",
+    "draft_rules",
     "family_involvements",
+    "finding_rules",
     "frequencies",
     "goals",
+    "intervention_defaults",
     "interventions",
     "objectives",
     "plan_changes",
@@ -401,3 +408,62 @@ def weekly_requirements(*, max_components: int = 5) -> st.SearchStrategy[WeeklyR
         ),
         hours_per_week=st.one_of(st.none(), hours_bands()),
     )
+
+
+# ----------------------------------------------------------------------------- drafting
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def finding_rules(*, instruments: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[FindingRule]:
+    """Finding rules of every match kind on any (or the given) instrument ids; positive rules have no values."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> FindingRule:
+        match = draw(st.sampled_from(FindingMatch))
+        values: tuple[str, ...] = ()
+        if match is not FindingMatch.POSITIVE:
+            values = tuple(draw(st.lists(identifiers(max_size=16), min_size=1, max_size=3, unique=True)))
+        return FindingRule(
+            id=draw(identifiers().filter(lambda s: not s.startswith(("asam3_", "asam4_")))),
+            instrument=draw(instruments if instruments is not None else identifiers(max_size=12)),
+            match=match,
+            values=values,
+            description=draw(texts()),
+            source=draw(sources()),
+        )
+
+    return build()
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def intervention_defaults(
+    *, component_ids: st.SearchStrategy[str] | None = None, max_minutes: int = 1440
+) -> st.SearchStrategy[InterventionDefault]:
+    """Default frequencies for any (or the given) component ids, with and without minutes and a role."""
+    _check_int("max_minutes", max_minutes, 1, 1440)
+    return st.builds(
+        InterventionDefault,
+        component=component_ids if component_ids is not None else identifiers(),
+        frequency=frequencies(),
+        minutes=st.one_of(st.none(), minutes(min_value=1, max_value=max_minutes)),
+        responsible=st.one_of(st.none(), st.sampled_from(Role)),
+        source=sources(),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def draft_rules(*, max_rules: int = 4) -> st.SearchStrategy[DraftRules]:
+    """Drafting rules with any threshold (0-4) and up to *max_rules* finding rules and defaults (and the built-in ones)."""
+    _check_int("max_rules", max_rules, 0, 50)
+    from iopcore.plans import DRAFT_RULES
+
+    generated = st.builds(
+        DraftRules,
+        id=identifiers(),
+        name=texts(),
+        dimension_threshold=st.integers(0, 4),
+        findings=st.lists(finding_rules(), max_size=max_rules, unique_by=lambda r: r.id).map(tuple),
+        interventions=st.lists(intervention_defaults(), max_size=max_rules, unique_by=lambda d: d.component).map(tuple),
+        source=sources(),
+    )
+    return st.one_of(generated, st.just(DRAFT_RULES))
