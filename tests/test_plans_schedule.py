@@ -1,0 +1,237 @@
+"""From a plan to a weekly schedule: the one-call WeekProblem builder and the plan-to-schedule acceptance property."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from iopcore import strategies as ist
+from iopcore.assessment import IntakeAssessment
+from iopcore.components import COMPONENTS, Role
+from iopcore.errors import InvalidDataError
+from iopcore.levels import ASAM3, DaysBand, Population
+from iopcore.plans import (
+    BandFit,
+    Frequency,
+    Intervention,
+    Per,
+    PlanDoesNotFitError,
+    TreatmentPlan,
+    draft_plan,
+    week_problem,
+)
+from iopcore.programs import Program
+from iopcore.schedule import ComponentBound, Offering, Preferences, WeekProblem, check, solve
+from iopcore.times import ClockTime, Minutes, Weekday, WeeklyAvailability
+
+PROGRAM = Program.from_level(ASAM3.level("2.1"), Population.ADULT, id="adult_iop", name="Adult IOP")
+
+
+def iv(iv_id: str, component: str, sessions: int, minutes: int, per: Per = Per.WEEK) -> Intervention:
+    return Intervention(
+        id=iv_id,
+        component=component,
+        frequency=Frequency(sessions=sessions, per=per),
+        minutes=Minutes(minutes),
+        responsible=Role.ADDICTION_COUNSELOR,
+    )
+
+
+PLAN = TreatmentPlan(
+    id="plan_17",
+    patient_id="p-17",
+    written_on=date(2026, 3, 5),
+    interventions=(
+        iv("groups", "group_counseling", 3, 180),
+        iv("one_to_one", "individual_counseling", 1, 50),
+        iv("family", "family_counseling", 2, 60, Per.MONTH),
+    ),
+)
+
+
+def offering(oid: str, component: str, day: Weekday, start: str, end: str) -> Offering:
+    return Offering(id=oid, component=component, weekday=day, start=ClockTime.parse(start), end=ClockTime.parse(end))
+
+
+EVENING = (
+    *(offering(f"g_{d.short}", "group_counseling", d, "17:30", "20:30") for d in (Weekday(1), Weekday(3), Weekday(4))),
+    offering("g_extra", "group_counseling", Weekday(2), "17:30", "20:30"),
+    offering("ind_tue", "individual_counseling", Weekday(2), "16:30", "17:20"),
+    offering("fam_wed", "family_counseling", Weekday(3), "16:00", "17:00"),
+    offering("life_mon", "life_skills", Weekday(1), "16:00", "17:00"),
+)
+
+
+def test_the_builder_bounds_planned_components_and_excludes_the_rest() -> None:
+    """Weekly interventions fix their count, monthly ones allow 0 to n, unplanned components get 0."""
+    problem = week_problem(PLAN, PROGRAM, EVENING, WeeklyAvailability.whole_week())
+    bounds = problem.rules.components
+    assert bounds["group_counseling"] == ComponentBound(min=3, max=3)
+    assert bounds["individual_counseling"] == ComponentBound(min=1, max=1)
+    assert bounds["family_counseling"] == ComponentBound(min=0, max=2)
+    assert bounds["life_skills"] == ComponentBound(min=0, max=0)
+    assert set(bounds) == set(PROGRAM.component_ids)
+    assert (problem.rules.hours_min, problem.rules.minutes_max) == (9.0, 1199)
+
+
+def test_unplanned_components_can_be_allowed_or_left_unbounded() -> None:
+    """``unplanned_max=1`` allows one session of each unplanned component; ``None`` leaves them unbounded."""
+    some = week_problem(PLAN, PROGRAM, EVENING, WeeklyAvailability.whole_week(), unplanned_max=1)
+    assert some.rules.components["life_skills"] == ComponentBound(min=0, max=1)
+    free = week_problem(PLAN, PROGRAM, EVENING, WeeklyAvailability.whole_week(), unplanned_max=None)
+    assert set(free.rules.components) == {"group_counseling", "individual_counseling", "family_counseling"}
+
+
+def test_costs_and_preferences_reach_the_problem() -> None:
+    """day_cost, preferences, offering_costs and min_gap_minutes are passed through unchanged."""
+    prefs = Preferences(avoided_days=frozenset({Weekday(4)}))
+    problem = week_problem(
+        PLAN,
+        PROGRAM,
+        EVENING,
+        WeeklyAvailability.whole_week(),
+        day_cost=7,
+        preferences=prefs,
+        offering_costs={"g_extra": 3},
+        min_gap_minutes=10,
+    )
+    assert (problem.day_cost, problem.preferences, dict(problem.offering_costs)) == (7, prefs, {"g_extra": 3})
+    assert problem.rules.min_gap_minutes == 10
+
+
+def test_solving_the_built_problem_gives_the_planned_week() -> None:
+    """The evening catalog yields three groups, one individual session and, at most, one family session."""
+    schedule = solve(week_problem(PLAN, PROGRAM, EVENING, WeeklyAvailability.daily("16:00", "21:00")))
+    counts = schedule.component_counts
+    assert counts["group_counseling"] == 3 and counts["individual_counseling"] == 1
+    assert counts.get("family_counseling", 0) <= 2 and "life_skills" not in counts
+
+
+def test_a_plan_below_the_band_is_reported_not_padded() -> None:
+    """A draft with only the cited defaults (65 min a week at most) cannot reach 9 hours: PlanDoesNotFitError."""
+    draft = draft_plan(IntakeAssessment(patient_id="p", assessed_on=date(2026, 3, 2)), PROGRAM)
+    with pytest.raises(PlanDoesNotFitError) as info:
+        week_problem(draft, PROGRAM, EVENING, WeeklyAvailability.whole_week())
+    assert info.value.fit is BandFit.BELOW_MINIMUM and info.value.paths == ("$.interventions",)
+    assert isinstance(info.value, InvalidDataError)
+
+
+def test_a_plan_above_the_band_is_reported_not_truncated() -> None:
+    """Seven 3-hour groups a week (21 h) cannot fit below 20 hours: PlanDoesNotFitError, above the maximum."""
+    heavy = attrs.evolve(PLAN, interventions=(iv("groups", "group_counseling", 7, 180),))
+    with pytest.raises(PlanDoesNotFitError) as info:
+        week_problem(heavy, PROGRAM, EVENING, WeeklyAvailability.whole_week())
+    assert info.value.fit is BandFit.ABOVE_MAXIMUM
+
+
+def test_components_the_program_does_not_offer_are_rejected_with_their_path() -> None:
+    """An intervention on a component the program lacks is an InvalidDataError at its component path."""
+    program = attrs.evolve(PROGRAM, components=tuple(c for c in COMPONENTS if c.id != "family_counseling"))
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, program, EVENING[:5], WeeklyAvailability.whole_week())
+    assert info.value.paths == ("$.interventions[2].component",)
+
+
+@pytest.mark.parametrize("bad", [-1, True, 1.5, "0"])
+def test_unplanned_max_must_be_none_or_a_natural_number(bad: Any) -> None:
+    """A negative, boolean, float or string *unplanned_max* is rejected at its name."""
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, PROGRAM, EVENING, WeeklyAvailability.whole_week(), unplanned_max=bad)
+    assert info.value.paths == ("$.unplanned_max",)
+
+
+# ----------------------------------------------------------------------------- the acceptance property
+
+
+def _level_for(minutes: int) -> str:
+    """The ASAM 3rd-edition level whose adult hours band holds *minutes* a week."""
+    return "1" if minutes < 9 * 60 else "2.1" if minutes < 20 * 60 else "2.5"
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[TreatmentPlan, Program, tuple[Offering, ...], WeeklyAvailability]:
+    """A valid plan, a program whose band holds its weekly minutes, and a catalog offering enough sessions.
+
+    Every intervention's component is offered ``sessions + extra`` times at its
+    planned length, back to back from Monday inside the patient's availability;
+    unplanned components are offered too, and planned ones once more on Sunday,
+    outside the availability.
+    """
+    plan = draw(
+        ist.treatment_plans(component_ids=st.sampled_from(COMPONENTS.ids), max_items=3, max_sessions=3, max_minutes=180)
+    )
+    weekly = [i for i in plan.interventions if i.frequency.per is Per.WEEK]
+    assume(weekly)
+    planned_minutes = sum(i.frequency.sessions * i.minutes.value for i in weekly)
+    program = Program.from_level(
+        ASAM3.level(_level_for(planned_minutes)),
+        Population.ADULT,
+        id="prog",
+        name="Program",
+        days_per_week=DaysBand(min_days=1, max_days=7),
+    )
+    lengths = [(i.component, i.minutes.value) for i in plan.interventions for _ in range(i.frequency.sessions)]
+    lengths += [(i.component, i.minutes.value) for i in plan.interventions if draw(st.booleans())]
+    unplanned = [c for c in COMPONENTS.ids if c not in plan.component_ids]
+    lengths += [(c, 60) for c in draw(st.lists(st.sampled_from(unplanned), max_size=2))]
+    lengths = draw(st.permutations(lengths))
+    inside: list[Offering] = []
+    day, minute = 1, 0
+    for k, (component, length) in enumerate(lengths):
+        if minute + length > 24 * 60:
+            day, minute = day + 1, 0
+        inside.append(
+            Offering(
+                id=f"o{k}",
+                component=component,
+                weekday=Weekday(day),
+                start=ClockTime.from_minute_of_day(minute),
+                end=ClockTime.from_minute_of_day(minute + length),
+            )
+        )
+        minute += length
+    assert day < 7  # at most 12 sessions of 3 h and 2 of 1 h: Sunday stays free
+    availability = WeeklyAvailability(windows=tuple(o.interval for o in inside))
+    outside = tuple(
+        Offering(
+            id=f"sun{k}",
+            component=c,
+            weekday=Weekday(7),
+            start=ClockTime.from_minute_of_day(60 * k),
+            end=ClockTime.from_minute_of_day(60 * k + 30),
+        )
+        for k, c in enumerate(plan.component_ids)
+    )
+    return plan, program, (*inside, *outside), availability
+
+
+@settings(max_examples=30, deadline=None)
+@given(scenario=scenarios())
+def test_solving_meets_every_interventions_weekly_frequency(
+    scenario: tuple[TreatmentPlan, Program, tuple[Offering, ...], WeeklyAvailability],
+) -> None:
+    """For any valid plan and a catalog offering enough sessions inside the availability, the solved week meets
+    every weekly frequency exactly, keeps monthly ones within 0..n, holds nothing unplanned, and passes ``check``."""
+    plan, program, offerings, availability = scenario
+    problem = week_problem(plan, program, offerings, availability)
+    assert isinstance(problem, WeekProblem)
+    schedule = solve(problem)
+    assert check(problem, schedule.offering_ids) == ()
+    weekly: dict[str, int] = defaultdict(int)
+    monthly: dict[str, int] = defaultdict(int)
+    for i in plan.interventions:
+        (weekly if i.frequency.per is Per.WEEK else monthly)[i.component] += i.frequency.sessions
+    counts = schedule.component_counts
+    for component in plan.component_ids:
+        assert weekly[component] <= counts.get(component, 0) <= weekly[component] + monthly[component]
+    for i in plan.interventions:
+        if i.frequency.per is Per.WEEK:
+            assert counts.get(i.component, 0) >= i.frequency.sessions
+    assert set(counts) <= set(plan.component_ids)
+    assert all(o.weekday is not Weekday(7) for o in schedule.sessions)
