@@ -15,8 +15,8 @@ from iopcore.assessment import (
     DIMENSION_SETS,
     AsamEdition,
     DimensionRatings,
-    IntakeAssessment,
     InstrumentScore,
+    IntakeAssessment,
     score,
 )
 from iopcore.components import COMPONENTS, Role
