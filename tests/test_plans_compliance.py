@@ -54,7 +54,6 @@ from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
 
 SRC = Source(citation="test", evidence=Evidence.ILLUSTRATIVE)
-
 EASTERN = timezone(timedelta(hours=-5))
 
 
