@@ -47,3 +47,24 @@ def times() -> None:
     assert_type(WeeklyAvailability.whole_week().total, Minutes)
     assert_type(DateRange(first=date(2026, 1, 1), last=date(2026, 1, 2)).intersection(
         DateRange(first=date(2026, 1, 1), last=date(2026, 1, 2))), DateRange | None)  # fmt: skip
+
+
+def plans_to_schedule_and_records() -> None:
+    from datetime import UTC
+
+    from iopcore.assessment import IntakeAssessment
+    from iopcore.compliance import Admission, PayerAuthorization, PlanEvent
+    from iopcore.episodes import Episode, admission_record, authorization_records
+    from iopcore.plans import PlanHistory, TreatmentPlan, draft_plan, plan_events, week_problem
+    from iopcore.schedule import WeekProblem
+
+    intake = IntakeAssessment(patient_id="p", assessed_on=date(2026, 3, 2))
+    p = Program.from_level(ASAM3.level("2.1"), Population.ADULT, id="iop", name="IOP")
+    plan = draft_plan(intake, p)
+    assert_type(plan, TreatmentPlan)
+    assert_type(week_problem(plan, p, (), WeeklyAvailability.whole_week()), WeekProblem)
+    assert_type(plan_events(PlanHistory.start(plan), tz=UTC), tuple[PlanEvent, ...])
+
+    def records(episode: Episode) -> None:
+        assert_type(admission_record(episode, tz=UTC), Admission)
+        assert_type(authorization_records(episode), tuple[PayerAuthorization, ...])
