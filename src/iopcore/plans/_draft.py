@@ -219,7 +219,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
         "dsm5_sud",
         _BAND,
         ("mild", "moderate", "severe"),
-        "Substance use disorder: DSM-5 criteria met (at least 2 of 11 in 12 months)",
+        "Substance use disorder: DSM-5 criteria met (mild, moderate or severe)",
     ),
     _rule(
         "drug_use",
