@@ -12,7 +12,7 @@ from hypothesis.errors import InvalidArgument
 from iopcore import strategies as ist
 from iopcore.episodes import Episode, validate_episode
 from iopcore.levels import ASAM3
-from iopcore.plans import PlanHistory, PlanStatus, TreatmentPlan
+from iopcore.plans import DRAFT_RULES, DraftRules, FindingMatch, PlanHistory, PlanStatus, TreatmentPlan
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,8 @@ from iopcore.plans import PlanHistory, PlanStatus, TreatmentPlan
         lambda: ist.episodes(catalog="ASAM3"),  # type: ignore[arg-type]
         lambda: ist.episodes(max_periods=0),
         lambda: ist.episodes(discharged="yes"),  # type: ignore[arg-type]
+        lambda: ist.intervention_defaults(max_minutes=0),
+        lambda: ist.draft_rules(max_rules=-1),
     ],
 )
 def test_impossible_arguments_raise_invalid_argument(make: Any) -> None:
@@ -78,3 +80,19 @@ def test_discharged_episodes_for_a_catalog(ep: Episode) -> None:
 def test_open_episodes(ep: Episode) -> None:
     """discharged=False never yields a discharge; the last level period is ongoing."""
     assert ep.discharge is None and ep.current.end is None
+
+
+def test_draft_rules_cover_every_threshold_match_kind_and_the_defaults() -> None:
+    """Generated drafting rules reach thresholds 0 and 4, every match kind, defaults with minutes and the built-in rules."""
+    seen: set[Any] = set()
+
+    @settings(max_examples=150)
+    @given(ist.draft_rules())
+    def collect(rules: DraftRules) -> None:
+        seen.add(("threshold", rules.dimension_threshold))
+        seen.add(rules is DRAFT_RULES)
+        seen.update(r.match for r in rules.findings)
+        seen.update("minutes" for d in rules.interventions if d.minutes is not None)
+
+    collect()
+    assert {("threshold", 0), ("threshold", 4), True, False, "minutes", *FindingMatch} <= seen
