@@ -188,6 +188,7 @@ def test_drafting_is_deterministic_and_every_problem_traces_to_a_finding(
     """Same input, same plan; every problem's source names a rating at the threshold or a matching result."""
     plan = draft_plan(assessment, PROGRAM, rules=rules)
     assert plan == draft_plan(assessment, PROGRAM, rules=rules)
+    assert validate_plan(plan, program=PROGRAM) is plan
     assert plan.status is PlanStatus.DRAFT and plan.patient_id == assessment.patient_id
     for problem in plan.problems:
         where, _, what = problem.source.ref.partition(".")

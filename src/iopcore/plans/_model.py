@@ -35,9 +35,16 @@ class FindingKind(enum.StrEnum):
     """What kind of assessment finding raised a problem."""
 
     ASAM_DIMENSION = "asam_dimension"
-    """An ASAM dimension rated at elevated risk; ``ref`` names the dimension (e.g. ``"asam3.d5"``)."""
+    """An ASAM dimension rated at elevated risk.
+
+    ``ref`` is ``"<edition>.<dimension id>"``, e.g. ``"asam3.d5_relapse_continued_use"``.
+    """
     INSTRUMENT_FLAG = "instrument_flag"
-    """A flag raised by a screening instrument; ``ref`` names the flag (e.g. ``"audit.harmful"``)."""
+    """A result of a screening instrument: a flag, a band or a positive screen.
+
+    ``ref`` is ``"<instrument>.<flag, band or positive>"``, e.g. ``"phq9.suicidal_ideation"``
+    or ``"audit.harmful"``.
+    """
     CLINICAL_JUDGEMENT = "clinical_judgement"
     """Raised by the clinician or the patient outside any rated finding; ``ref`` is a short label."""
 
