@@ -6,14 +6,14 @@ import functools
 import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
-from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, finding_sort_key
+from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, finding_sort_key, monday_of
 from iopcore.compliance._rulesets import RuleSet
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.sources import Evidence, Source
@@ -112,7 +112,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
     for t in records.drug_tests:
         if t.status is DrugTestStatus.COLLECTED:
             day = t.collected_at.date()
-            tests_by_week[day - timedelta(days=day.weekday())].append(day)
+            tests_by_week[monday_of(day)].append(day)
     out: list[WeekSummary] = []
     for week, att, _evidence in _patient_weeks(records, period, as_of):
         minutes = attended = 0

@@ -251,6 +251,14 @@ def _hours(minutes: int) -> str:
     return f"{minutes / 60:g} h"
 
 
+_BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
+
+
+def monday_of(day: date) -> date:
+    """The Monday of *day*'s ISO week."""
+    return day - _BACK_TO_MONDAY[day.weekday()]
+
+
 def _days(range_: DateRange) -> str:
     return f"{range_.first.isoformat()}..{range_.last.isoformat()}"
 
@@ -395,7 +403,7 @@ def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of:
     by_week: dict[date, list[Any]] = defaultdict(list)
     for r in records.attendance:
         day = r.start.date()
-        by_week[day - timedelta(days=day.weekday())].append(r)
+        by_week[monday_of(day)].append(r)
     out: list[_WeekRows] = []
     for week in _weeks(records, period, as_of):
         inside = set(week.assessed)
@@ -1181,7 +1189,7 @@ class ServicesPerDayRule:
             by_week: dict[date, list[date]] = defaultdict(list)
             tiers: dict[date, list[date]] = defaultdict(list)
             for day, ids in by_day.items():
-                monday = day - timedelta(days=day.weekday())
+                monday = monday_of(day)
                 (by_week if len(ids) < self.min_services else tiers)[monday].append(day)
             if self.upper_tier_at is not None:
                 out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))
