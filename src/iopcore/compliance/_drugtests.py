@@ -152,7 +152,7 @@ class ValidityCriterion:
 
     def matches(self, validity: SpecimenValidity) -> bool:
         """Whether the measurements meet this criterion."""
-        checks = tuple((m, r) for m in _MEASURES if (r := getattr(self, m)) is not None)
+        checks = tuple(_check(m, r) for m in _MEASURES if (r := getattr(self, m)) is not None)
         return _meets(validity, self.adulterant_detected, checks)
 
     def describe(self) -> str:
@@ -180,17 +180,28 @@ class SpecimenValidityRules:
         return SpecimenCategory.VALID, ()
 
 
-_Checks = tuple[tuple[str, NumericRange], ...]
+# One measurement check: (measure, low, low inclusive, high, high inclusive).
+_Check = tuple[str, float | None, bool, float | None, bool]
+_Checks = tuple[_Check, ...]
 
 
 def _meets(validity: SpecimenValidity, flag: bool, checks: _Checks) -> bool:
+    """Whether *validity* meets a criterion (inlined :meth:`NumericRange.contains`: the hot path of ``interpret``)."""
     if flag and not validity.adulterant_detected:
         return False
-    for measure, wanted in checks:
+    for measure, low, low_inclusive, high, high_inclusive in checks:
         value: float | None = getattr(validity, measure)
-        if value is None or not wanted.contains(value):
+        if value is None:
+            return False
+        if low is not None and (value < low or (value == low and not low_inclusive)):
+            return False
+        if high is not None and (value > high or (value == high and not high_inclusive)):
             return False
     return True
+
+
+def _check(measure: str, wanted: NumericRange) -> _Check:
+    return (measure, wanted.low, wanted.low_inclusive, wanted.high, wanted.high_inclusive)
 
 
 @functools.lru_cache(maxsize=64)
@@ -203,7 +214,11 @@ def _compiled(
         (
             cat,
             tuple(
-                (c, c.adulterant_detected, tuple((m, getattr(c, m)) for m in _MEASURES if getattr(c, m) is not None))
+                (
+                    c,
+                    c.adulterant_detected,
+                    tuple(_check(m, getattr(c, m)) for m in _MEASURES if getattr(c, m) is not None),
+                )
                 for c in rules.criteria
                 if c.category is cat
             ),

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
-from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, finding_sort_key
+from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, finding_sort_key, monday_of
 from iopcore.compliance._rulesets import RuleSet
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.sources import Evidence, Source
@@ -100,15 +101,35 @@ class ComplianceReport:
         return head + table + summary
 
 
+@functools.lru_cache(maxsize=4096)
+def _minutes(value: int) -> Minutes:
+    """One shared value per weekly total (fewer surviving objects, as for findings' periods)."""
+    return trusted(Minutes, value=value)
+
+
 def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date) -> list[WeekSummary]:
     tests_by_week: dict[date, list[date]] = defaultdict(list)
     for t in records.drug_tests:
         if t.status is DrugTestStatus.COLLECTED:
             day = t.collected_at.date()
-            tests_by_week[day - timedelta(days=day.weekday())].append(day)
+            tests_by_week[monday_of(day)].append(day)
     out: list[WeekSummary] = []
     for week, att, _evidence in _patient_weeks(records, period, as_of):
-        inside = set(week.assessed)
+        minutes = attended = 0
+        days: set[date] = set()
+        for r in att:
+            value = r.attended_minutes.value
+            minutes += value
+            if value > 0:
+                days.add(r.start.date())
+            if r.present:
+                attended += 1
+        tests = tests_by_week.get(week.period.first)
+        if tests:
+            inside = set(week.assessed)
+            collected = sum(1 for d in tests if d in inside)
+        else:
+            collected = 0
         out.append(
             trusted(
                 WeekSummary,
@@ -116,11 +137,11 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
                 week=week.period,
                 assessed_days=len(week.assessed),
                 closure_days=len(week.closed),
-                attended_minutes=Minutes(sum(r.attended_minutes.value for r in att)),
-                days_attended=len({r.start.date() for r in att if r.attended_minutes.value > 0}),
-                sessions_attended=sum(1 for r in att if r.present),
-                sessions_missed=sum(1 for r in att if not r.present),
-                tests_collected=sum(1 for d in tests_by_week.get(week.period.first, ()) if d in inside),
+                attended_minutes=_minutes(minutes),
+                days_attended=len(days),
+                sessions_attended=attended,
+                sessions_missed=len(att) - attended,
+                tests_collected=collected,
             )
         )
     return out
@@ -165,7 +186,7 @@ def evaluate(
         period = DateRange(first=min(_first_day(records), as_of), last=as_of)
     findings: list[Finding] = []
     weeks: list[WeekSummary] = []
-    for pid, recs in records.by_patient().items():
+    for pid, recs in records._parts():
         for rule in rules:
             findings.extend(rule.evaluate(recs, period, as_of))
         weeks.extend(_summaries(recs, pid, period, as_of))

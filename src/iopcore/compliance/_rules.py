@@ -19,6 +19,7 @@ judges it like any other week. Maximums are judged in every week.
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -46,7 +47,6 @@ from iopcore.compliance._records import (
     ComplianceRecords,
     DrugTestStatus,
     PlanEventKind,
-    trusted,
 )
 from iopcore.levels import HoursBand
 from iopcore.sources import Source
@@ -121,12 +121,55 @@ class Finding:
     citation: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
 
-def _found(**values: Any) -> Finding:
-    return trusted(Finding, **values)
+# Findings and their periods are derived from validated records, so rules build
+# them without re-running validators (``trusted``). These two are the hottest
+# constructors of an evaluation and are spelled out field by field; a test checks
+# that they set exactly the classes' fields and build values equal to validated ones.
+_new = object.__new__
+_F_RULE, _F_CODE, _F_SEVERITY, _F_PATIENT, _F_PERIOD, _F_MESSAGE, _F_EVIDENCE, _F_CITATION = (
+    getattr(Finding, a.name).__set__ for a in attrs.fields(Finding)
+)
+_D_FIRST, _D_LAST = (getattr(DateRange, a.name).__set__ for a in attrs.fields(DateRange))
+
+
+def _found(
+    *,
+    rule_id: str,
+    code: str,
+    severity: Severity,
+    patient_id: str,
+    period: DateRange,
+    message: str,
+    evidence: tuple[str, ...],
+    citation: Source,
+) -> Finding:
+    obj: Finding = _new(Finding)
+    _F_RULE(obj, rule_id)
+    _F_CODE(obj, code)
+    _F_SEVERITY(obj, severity)
+    _F_PATIENT(obj, patient_id)
+    _F_PERIOD(obj, period)
+    _F_MESSAGE(obj, message)
+    _F_EVIDENCE(obj, evidence)
+    _F_CITATION(obj, citation)
+    return obj
 
 
 def _span(*, first: date, last: date) -> DateRange:
-    return trusted(DateRange, first=first, last=last)
+    return _shared_span(first, last)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_span(first: date, last: date) -> DateRange:
+    """One shared value per period: findings mostly repeat a few hundred days and weeks.
+
+    Sharing immutable periods keeps an evaluation's surviving objects few, which
+    spares the interpreter's full garbage collections over the caller's records.
+    """
+    obj: DateRange = _new(DateRange)
+    _D_FIRST(obj, first)
+    _D_LAST(obj, last)
+    return obj
 
 
 def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
@@ -206,6 +249,14 @@ def _check_order(owner: object, lo: float | None, hi: float | None, hi_name: str
 
 def _hours(minutes: int) -> str:
     return f"{minutes / 60:g} h"
+
+
+_BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
+
+
+def monday_of(day: date) -> date:
+    """The Monday of *day*'s ISO week."""
+    return day - _BACK_TO_MONDAY[day.weekday()]
 
 
 def _days(range_: DateRange) -> str:
@@ -352,7 +403,7 @@ def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of:
     by_week: dict[date, list[Any]] = defaultdict(list)
     for r in records.attendance:
         day = r.start.date()
-        by_week[day - timedelta(days=day.weekday())].append(r)
+        by_week[monday_of(day)].append(r)
     out: list[_WeekRows] = []
     for week in _weeks(records, period, as_of):
         inside = set(week.assessed)
@@ -764,10 +815,11 @@ class DrugTestResultRule:
                     continue
                 when = _span(first=day, last=day)
                 if severity is not None:
+                    positives = reading.positives
                     detail = ", ".join(
                         f"{a.analyte.value} {a.concentration_ng_ml:g} ng/mL ≥ {a.cutoff_ng_ml:g} ({a.method.value})"
                         for a in reading.analytes
-                        if a.analyte in reading.positives
+                        if a.analyte in positives
                     )
                     why = "; ".join(reading.validity_reasons)
                     extra = "; ".join(x for x in (detail, why) if x)
@@ -1137,7 +1189,7 @@ class ServicesPerDayRule:
             by_week: dict[date, list[date]] = defaultdict(list)
             tiers: dict[date, list[date]] = defaultdict(list)
             for day, ids in by_day.items():
-                monday = day - timedelta(days=day.weekday())
+                monday = monday_of(day)
                 (by_week if len(ids) < self.min_services else tiers)[monday].append(day)
             if self.upper_tier_at is not None:
                 out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))

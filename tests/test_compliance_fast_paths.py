@@ -1,0 +1,61 @@
+"""The unvalidated constructors and shared values that keep evaluation fast build exactly what validation would."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopcore import strategies as ist
+from iopcore.compliance import ComplianceRecords, Finding
+from iopcore.compliance._records import _LAST_PART
+from iopcore.compliance._report import _minutes
+from iopcore.compliance._rules import _found, _span
+from iopcore.times import DateRange, Minutes
+from tests.compliance_helpers import MONDAY, admission, session
+
+
+def test_found_takes_exactly_the_fields_of_finding() -> None:
+    """``_found`` has one keyword parameter per Finding field, so no field is ever left unset."""
+    assert list(inspect.signature(_found).parameters) == [a.name for a in attrs.fields(Finding)]
+
+
+@given(ist.findings())
+def test_found_builds_the_same_finding_as_the_validated_constructor(finding: Finding) -> None:
+    """A finding built without validation equals, field by field, one built with it."""
+    fast = _found(**{a.name: getattr(finding, a.name) for a in attrs.fields(Finding)})
+    assert fast == finding
+    attrs.validate(fast)
+
+
+@given(st.dates(), st.integers(0, 60))
+def test_span_is_a_valid_date_range_shared_per_period(first: date, days: int) -> None:
+    """``_span`` gives a DateRange equal to the validated one, and the same object for the same period."""
+    last = date.fromordinal(min(first.toordinal() + days, date.max.toordinal()))
+    span = _span(first=first, last=last)
+    assert span == DateRange(first=first, last=last)
+    assert _span(first=first, last=last) is span
+
+
+@given(st.integers(0, 10_000))
+def test_weekly_minutes_are_shared_valid_values(value: int) -> None:
+    """Weekly totals are shared Minutes values equal to validated ones."""
+    assert _minutes(value) == Minutes(value)
+    assert _minutes(value) is _minutes(value)
+
+
+def test_by_patient_is_correct_while_and_after_a_split_is_iterated() -> None:
+    """The remembered part never changes what ``by_patient`` returns, and is forgotten after the loop."""
+    records = ComplianceRecords.of(
+        [admission("a1", pid="p1"), admission("a2", pid="p2"), session("s1", MONDAY, pid="p1")]
+    )
+    seen = {}
+    for pid, part in records._parts():
+        assert part.by_patient() == {pid: part}
+        assert records.by_patient().keys() == {"p1", "p2"}
+        seen[pid] = part
+    assert seen == records.by_patient()
+    assert _LAST_PART[0] is None
