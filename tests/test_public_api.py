@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import typing
 
 import attrs
@@ -63,3 +65,18 @@ def test_field_types_resolve_at_runtime(cls: type) -> None:
     hints = typing.get_type_hints(cls)
     for field in attrs.fields(cls):
         assert field.name in hints
+
+
+def test_importing_iopcore_loads_only_the_foundation() -> None:
+    """``import iopcore`` leaves cattrs and the domain packages unloaded until a name from them is used."""
+    code = (
+        "import sys, iopcore\n"
+        "heavy = ['cattrs', 'iopcore.serialization', 'iopcore.assessment', 'iopcore.schedule',\n"
+        "         'iopcore.compliance', 'iopcore.plans', 'iopcore.episodes']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+        "iopcore.TreatmentPlan, iopcore.Episode, iopcore.to_dict\n"
+        "print(','.join(m for m in heavy if m not in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["", ""]
+    assert dir(iopcore) == sorted(iopcore.__all__)

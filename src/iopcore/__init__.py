@@ -17,7 +17,6 @@ from iopcore.components import (
     Role,
     Topic,
 )
-from iopcore.episodes import Episode
 from iopcore.errors import ErrorItem, InvalidDataError, IopcoreError, UnknownCodeError
 from iopcore.levels import (
     ASAM3,
@@ -37,24 +36,36 @@ from iopcore.levels import (
     TransitionKind,
 )
 from iopcore.patients import Patient
-from iopcore.plans import PlanHistory, PlanPolicy, TreatmentPlan
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.sources import Evidence, Source
 from iopcore.times import ClockTime, DateRange, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
 
 if TYPE_CHECKING:
+    from iopcore.episodes import Episode
+    from iopcore.plans import PlanHistory, PlanPolicy, TreatmentPlan
     from iopcore.serialization import from_dict, to_dict
 
 __version__ = "0.1.0"
 
 
+# Names loaded on first use, so that ``import iopcore`` stays light: serialization
+# needs cattrs (the largest import), and plans and episodes bring in the
+# assessment, schedule and compliance packages they connect.
 def __getattr__(name: str) -> Any:
-    # Serialization needs cattrs, which is the largest import; load it on first use.
+    module: Any
     if name in ("from_dict", "to_dict"):
-        from iopcore import serialization
+        from iopcore import serialization as module
+    elif name == "Episode":
+        from iopcore import episodes as module
+    elif name in ("PlanHistory", "PlanPolicy", "TreatmentPlan"):
+        from iopcore import plans as module
+    else:
+        raise AttributeError(f"module 'iopcore' has no attribute {name!r}")
+    return getattr(module, name)
 
-        return getattr(serialization, name)
-    raise AttributeError(f"module 'iopcore' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
