@@ -6,11 +6,23 @@ import inspect
 from datetime import date
 
 import attrs
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from iopcore import strategies as ist
-from iopcore.compliance import ComplianceRecords, Finding
+from iopcore.compliance import (
+    DOT_49_CFR_40_85,
+    HHS_2025,
+    Analyte,
+    AnalyteInterpretation,
+    ComplianceRecords,
+    CutoffPanel,
+    DrugTest,
+    DrugTestStatus,
+    Finding,
+    Interpretation,
+    interpret,
+)
 from iopcore.compliance._records import _LAST_PART
 from iopcore.compliance._report import _minutes
 from iopcore.compliance._rules import _found, _span
@@ -59,3 +71,26 @@ def test_by_patient_is_correct_while_and_after_a_split_is_iterated() -> None:
         seen[pid] = part
     assert seen == records.by_patient()
     assert _LAST_PART[0] is None
+
+
+@given(
+    ist.drug_tests(),
+    st.one_of(st.sampled_from([HHS_2025, DOT_49_CFR_40_85]), ist.cutoff_panels()),
+    st.frozensets(st.sampled_from(Analyte)),
+)
+def test_interpretations_built_without_validation_are_valid_and_equal_validated_ones(
+    test: DrugTest, panel: CutoffPanel, expected: frozenset[Analyte]
+) -> None:
+    """Every reading ``interpret`` builds passes its validators and equals the value built with them."""
+    assume(test.status is DrugTestStatus.COLLECTED)
+    reading = interpret(test, panel, expected=expected)
+    attrs.validate(reading)
+    rebuilt = Interpretation(
+        **{
+            a.name: getattr(reading, a.name)
+            if a.name != "analytes"
+            else tuple(AnalyteInterpretation(**attrs.asdict(x, recurse=False)) for x in reading.analytes)
+            for a in attrs.fields(Interpretation)
+        }
+    )
+    assert rebuilt == reading

@@ -19,7 +19,14 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._records import Analyte, DrugTest, DrugTestStatus, SpecimenValidity, TestMethod, trusted
+from iopcore.compliance._records import (
+    Analyte,
+    AnalyteResult,
+    DrugTest,
+    DrugTestStatus,
+    SpecimenValidity,
+    TestMethod,
+)
 from iopcore.errors import InvalidDataError, UnknownCodeError, type_name
 from iopcore.sources import Evidence, Source
 
@@ -576,58 +583,92 @@ def interpret(
         raise InvalidDataError.single(
             "$.test.status", "expected a collected test, got a missed or refused one", "status"
         )
-    expected_set = frozenset(expected)
+    return _read(test, panel, validity, frozenset(expected))
+
+
+_POSITIVE_OUTCOMES = (AnalyteOutcome.POSITIVE, AnalyteOutcome.PRESUMPTIVE_POSITIVE)
+_FAILED_SPECIMENS = {
+    SpecimenCategory.ADULTERATED: TestResult.ADULTERATED,
+    SpecimenCategory.SUBSTITUTED: TestResult.SUBSTITUTED,
+    SpecimenCategory.INVALID: TestResult.INVALID,
+}
+
+
+def _read(
+    test: DrugTest, panel: CutoffPanel, validity: SpecimenValidityRules, expected: frozenset[Analyte]
+) -> Interpretation:
+    """:func:`interpret` on already checked arguments (the compliance rules call this for every test)."""
     category, met = validity.classify(test.validity)
+    limits = _limits(panel)
     by_analyte: dict[Analyte, AnalyteInterpretation] = {}
     results = test.results
     if len(results) > 1:
-        results = tuple(sorted(results, key=lambda r: (r.analyte.value, r.method is TestMethod.CONFIRMATION)))
+        results = tuple(sorted(results, key=_result_order))
     for result in results:
-        cut = panel.cutoff(result.analyte)
-        limit = None if cut is None else cut.for_method(result.method)
+        analyte, method = result.analyte, result.method
+        limit = limits.get((analyte, method))
+        concentration = result.concentration_ng_ml
         if limit is None:
             outcome = AnalyteOutcome.NOT_EVALUATED
-        elif result.concentration_ng_ml < limit:
+        elif concentration < limit:
             outcome = AnalyteOutcome.NEGATIVE
-        elif result.method is TestMethod.CONFIRMATION:
+        elif method is TestMethod.CONFIRMATION:
             outcome = AnalyteOutcome.POSITIVE
         else:
             outcome = AnalyteOutcome.PRESUMPTIVE_POSITIVE
-        reading = trusted(
-            AnalyteInterpretation,
-            analyte=result.analyte,
-            outcome=outcome,
-            method=result.method,
-            concentration_ng_ml=result.concentration_ng_ml,
-            cutoff_ng_ml=limit,
-        )
-        previous = by_analyte.get(result.analyte)
         # a confirmation result (sorted last) overrides the screen unless it could not be evaluated
-        if previous is None or outcome is not AnalyteOutcome.NOT_EVALUATED:
-            by_analyte[result.analyte] = reading
+        if outcome is not AnalyteOutcome.NOT_EVALUATED or analyte not in by_analyte:
+            by_analyte[analyte] = _analyte_reading(analyte, outcome, method, concentration, limit)
     readings = tuple(by_analyte.values())  # results were sorted by analyte
-    positive = any(r.outcome in (AnalyteOutcome.POSITIVE, AnalyteOutcome.PRESUMPTIVE_POSITIVE) for r in readings)
-    if category is SpecimenCategory.ADULTERATED:
-        overall = TestResult.ADULTERATED
-    elif category is SpecimenCategory.SUBSTITUTED:
-        overall = TestResult.SUBSTITUTED
-    elif category is SpecimenCategory.INVALID:
-        overall = TestResult.INVALID
-    elif positive:
-        overall = TestResult.POSITIVE_DILUTE if category is SpecimenCategory.DILUTE else TestResult.POSITIVE
-    else:
-        overall = TestResult.NEGATIVE_DILUTE if category is SpecimenCategory.DILUTE else TestResult.NEGATIVE
-    reasons = tuple(f"{c.describe()} ({c.source.citation})" for c in met)
-    positives = frozenset(
-        r.analyte for r in readings if r.outcome in (AnalyteOutcome.POSITIVE, AnalyteOutcome.PRESUMPTIVE_POSITIVE)
-    )
-    return trusted(
-        Interpretation,
-        test_id=test.id,
-        panel_id=panel.id,
-        result=overall,
-        specimen=category,
-        validity_reasons=reasons,
-        analytes=readings,
-        missing_expected=expected_set - positives,
-    )
+    positives = frozenset(r.analyte for r in readings if r.outcome in _POSITIVE_OUTCOMES)
+    overall = _FAILED_SPECIMENS.get(category)
+    if overall is None:
+        dilute = category is SpecimenCategory.DILUTE
+        if positives:
+            overall = TestResult.POSITIVE_DILUTE if dilute else TestResult.POSITIVE
+        else:
+            overall = TestResult.NEGATIVE_DILUTE if dilute else TestResult.NEGATIVE
+    obj: Interpretation = _new(Interpretation)
+    _I_TEST(obj, test.id)
+    _I_PANEL(obj, panel.id)
+    _I_RESULT(obj, overall)
+    _I_SPECIMEN(obj, category)
+    _I_REASONS(obj, tuple(f"{c.describe()} ({c.source.citation})" for c in met) if met else ())
+    _I_ANALYTES(obj, readings)
+    _I_MISSING(obj, expected - positives if expected else _NOTHING)
+    return obj
+
+
+# Readings are derived from validated tests, so they are built without
+# re-running validators, field by field; a test checks these constructors set
+# exactly the classes' fields and build values equal to validated ones.
+_new = object.__new__
+_NOTHING: frozenset[Analyte] = frozenset()
+_A_ANALYTE, _A_OUTCOME, _A_METHOD, _A_CONCENTRATION, _A_CUTOFF = (
+    getattr(AnalyteInterpretation, a.name).__set__ for a in attrs.fields(AnalyteInterpretation)
+)
+_I_TEST, _I_PANEL, _I_RESULT, _I_SPECIMEN, _I_REASONS, _I_ANALYTES, _I_MISSING = (
+    getattr(Interpretation, a.name).__set__ for a in attrs.fields(Interpretation)
+)
+
+
+def _analyte_reading(
+    analyte: Analyte, outcome: AnalyteOutcome, method: TestMethod, concentration: float, cutoff: float | None
+) -> AnalyteInterpretation:
+    obj: AnalyteInterpretation = _new(AnalyteInterpretation)
+    _A_ANALYTE(obj, analyte)
+    _A_OUTCOME(obj, outcome)
+    _A_METHOD(obj, method)
+    _A_CONCENTRATION(obj, concentration)
+    _A_CUTOFF(obj, cutoff)
+    return obj
+
+
+def _result_order(result: AnalyteResult) -> tuple[str, bool]:
+    return (result.analyte.value, result.method is TestMethod.CONFIRMATION)
+
+
+@functools.lru_cache(maxsize=64)
+def _limits(panel: CutoffPanel) -> dict[tuple[Analyte, TestMethod], float | None]:
+    """The cut-off for each analyte and method in *panel* (cached per panel value: speed only)."""
+    return {(c.analyte, m): c.for_method(m) for c in panel.cutoffs for m in TestMethod}

@@ -36,7 +36,7 @@ from iopcore.compliance._drugtests import (
     CutoffPanel,
     SpecimenValidityRules,
     TestResult,
-    interpret,
+    _read,
 )
 from iopcore.compliance._records import (
     PRESENT_STATUSES,
@@ -565,9 +565,13 @@ class DrugTestFrequencyRule:
                 (t for t in recs.drug_tests if t.status is DrugTestStatus.COLLECTED),
                 key=lambda t: (t.collected_at, t.id),
             )
+            by_week: dict[date, list[Any]] = defaultdict(list)
+            for t in collected:
+                day = t.collected_at.date()
+                by_week[monday_of(day)].append((day, t))
             for week in _weeks(recs, period, as_of):
                 inside = set(week.assessed)
-                tests = [t for t in collected if t.collected_at.date() in inside]
+                tests = [t for day, t in by_week.get(week.period.first, ()) if day in inside]
                 evidence = tuple(sorted(t.id for t in tests)) or _admission_ids(recs, week.period)
                 if not evidence:
                     continue
@@ -809,7 +813,7 @@ class DrugTestResultRule:
                     since = t.collected_at - timedelta(hours=self.expected_window_hours)
                     meds = [m for m in recs.medications if since <= m.administered_at <= t.collected_at]
                 expected = frozenset(a for m in meds for a in m.expected_analytes)
-                reading = interpret(t, self.panel, validity=self.validity, expected=expected)
+                reading = _read(t, self.panel, self.validity, expected)
                 severity = self.severities.get(reading.result)
                 if severity is None and not reading.missing_expected:
                     continue
