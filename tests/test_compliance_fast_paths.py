@@ -21,11 +21,15 @@ from iopcore.compliance import (
     DrugTestStatus,
     Finding,
     Interpretation,
+    NumericRange,
+    SpecimenValidity,
     interpret,
 )
+from iopcore.compliance._drugtests import _MEASURES, _check, _meets
 from iopcore.compliance._records import _LAST_PART
 from iopcore.compliance._report import _minutes
 from iopcore.compliance._rules import _found, _span
+from iopcore.errors import InvalidDataError
 from iopcore.times import DateRange, Minutes
 from tests.compliance_helpers import MONDAY, admission, session
 
@@ -94,3 +98,20 @@ def test_interpretations_built_without_validation_are_valid_and_equal_validated_
         }
     )
     assert rebuilt == reading
+
+
+@given(ist.numeric_ranges(), ist.specimen_validities(), st.sampled_from(_MEASURES))
+def test_inlined_validity_check_agrees_with_numeric_range_contains(
+    wanted: NumericRange, validity: SpecimenValidity, measure: str
+) -> None:
+    """The inlined range check of specimen validity gives what ``NumericRange.contains`` gives."""
+    value = getattr(validity, measure)
+    expected = value is not None and wanted.contains(value)
+    assert _meets(validity, False, (_check(measure, wanted),)) is expected
+    for bound in (wanted.low, wanted.high):
+        if bound is not None:
+            try:
+                edge = attrs.evolve(validity, **{measure: bound})
+            except InvalidDataError:  # a bound outside what the measurement can be
+                continue
+            assert _meets(edge, False, (_check(measure, wanted),)) is wanted.contains(bound)
