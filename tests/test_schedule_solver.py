@@ -361,3 +361,20 @@ def test_search_with_exclusions_equals_solving_without_those_offerings(
         assert found == []
     else:
         assert found[0][0][0] == expected[0][0]
+
+
+@settings(max_examples=40)
+@given(week_problems(max_offerings=8))
+def test_lazy_error_explains_exactly_as_the_eager_one(problem: WeekProblem) -> None:
+    """solve's error computes conflict, reasons and explanation on first access, equal to the eager values."""
+    from iopcore.schedule._explain import infeasible_error
+
+    try:
+        solve(problem)
+    except InfeasibleScheduleError as exc:
+        eager = infeasible_error(problem, lazy=False)
+        assert type(eager) is InfeasibleScheduleError
+        assert (exc.conflict, exc.reasons, exc.explanation) == (eager.conflict, eager.reasons, eager.explanation)
+        assert exc.args == eager.args == (eager.explanation,)
+        assert str(exc) == str(eager)
+        assert repr(exc) == repr(eager)
