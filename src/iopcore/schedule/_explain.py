@@ -165,7 +165,7 @@ class _LazyInfeasibleScheduleError(InfeasibleScheduleError):
     values are the same, deterministically, as if computed eagerly.
     """
 
-    def __init__(self, problem: WeekProblem) -> None:  # noqa: D107 - documented on the class
+    def __init__(self, problem: WeekProblem) -> None:
         Exception.__init__(self)  # the message is computed lazily, see ``args`` and ``__str__``
         self._problem = problem
         self._explained: tuple[tuple[str, ...], tuple[Reason, ...], str] | None = None
