@@ -229,7 +229,7 @@ def _day_patterns(
     for sig in sorted(best):
         out.extend(best[sig])
     if k == 1 and lim.minutes_max is None:
-        out = _undominated(out, comp_max, minute_cap)
+        out = _undominated(out, lim.comp_min, comp_max, minute_cap)
     return out
 
 
@@ -291,32 +291,41 @@ def _best_subsets(
             best[sig] = [entry]
 
 
-def _undominated(patterns: list[Pattern], comp_max: tuple[int | None, ...], minute_cap: int) -> list[Pattern]:
-    """Drop patterns another one beats on every count (without a weekly hours maximum).
+def _undominated(
+    patterns: list[Pattern], comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
+) -> list[Pattern]:
+    """Drop patterns another one beats on every count (k = 1, without a weekly hours maximum).
 
-    Pattern A beats B when A is strictly better by (cost, sessions) while giving at least
-    as many (capped) minutes and at least as many sessions of every component without a
-    maximum, and exactly as many of every component with one. Swapping B for A in any
-    week keeps it feasible and makes it better, so B is in no best week.
+    Pattern A beats B when A ranks before B by (cost, sessions, minutes, key) while giving
+    at least as many (capped) minutes, at least as many (capped) sessions of every
+    component without a maximum, at most as many of every component with a maximum and
+    no minimum, and exactly as many of every other component with a maximum. Swapping B
+    for A in any week keeps it feasible and makes it rank strictly earlier (the days
+    before are equal and this day's part of the tie-break key is no larger), so B is in
+    no best week.
     """
-    bounded = [c for c, top in enumerate(comp_max) if top is not None]
+    exact = [c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0]
+    at_most = [c for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
     free = [c for c, top in enumerate(comp_max) if top is None]
-    # Only patterns with equal counts of the bounded components can beat each other.
-    groups: dict[tuple[int, ...], list[tuple[tuple[int, int], int, tuple[int, ...]]]] = {}
+    # Only patterns with equal counts of the exactly-bounded components can beat each other.
+    groups: dict[tuple[int, ...], list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {}
     kept: list[Pattern] = []
     for b in sorted(patterns, key=lambda p: (p[2], len(p[4]), p[0], p[3])):
-        rank_b = (b[2], len(b[4]))
         minutes_b = min(b[0], minute_cap)
-        free_b = tuple(b[1][c] for c in free)
-        rivals = groups.setdefault(tuple(b[1][c] for c in bounded), [])
-        beaten = False
-        for rank_a, minutes_a, free_a in rivals:
-            if rank_a < rank_b and minutes_a >= minutes_b and all(x >= y for x, y in zip(free_a, free_b, strict=True)):
-                beaten = True
+        counts = b[1]
+        free_b = tuple(counts[c] for c in free)
+        few_b = tuple(counts[c] for c in at_most)
+        rivals = groups.setdefault(tuple(counts[c] for c in exact), [])
+        for minutes_a, free_a, few_a in rivals:
+            if (
+                minutes_a >= minutes_b
+                and all(x >= y for x, y in zip(free_a, free_b, strict=True))
+                and all(x <= y for x, y in zip(few_a, few_b, strict=True))
+            ):
                 break
-        if not beaten:
+        else:
             kept.append(b)
-            rivals.append((rank_b, minutes_b, free_b))
+            rivals.append((minutes_b, free_b, few_b))
     return kept
 
 
@@ -361,6 +370,13 @@ class _Prepared:
     caps: tuple[int, ...]
     minute_cap: int
     days_cap: int
+    length: tuple[int, ...]
+    comp: tuple[int, ...]
+    usable: list[list[int]]
+    """Per day the candidates not excluded."""
+    top_minutes: list[int]
+    top_counts: list[list[int]]
+    cheapest: list[int]
 
 
 def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, excluded: Collection[int]) -> _Prepared:
@@ -371,16 +387,19 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
         sorted(_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded), key=lambda p: p[2])
         for d in range(7)
     ]
+    # Per day the largest minutes and counts of its patterns, and its cheapest pattern.
+    top_minutes = [max((p[0] for p in pats), default=0) for pats in days]
+    top_counts = [[max((p[1][c] for p in pats), default=0) for c in range(nb)] for pats in days]
+    cheapest = [pats[0][2] if pats else 0 for pats in days]
     # Suffix upper bounds for admissible pruning.
     suf_minutes = [0] * 8
     suf_days = [0] * 8
     suf_counts = [[0] * nb for _ in range(8)]
     for d in range(6, -1, -1):
-        pats = days[d]
-        suf_minutes[d] = suf_minutes[d + 1] + max((p[0] for p in pats), default=0)
-        suf_days[d] = suf_days[d + 1] + (1 if pats else 0)
+        suf_minutes[d] = suf_minutes[d + 1] + top_minutes[d]
+        suf_days[d] = suf_days[d + 1] + (1 if days[d] else 0)
         for c in range(nb):
-            suf_counts[d][c] = suf_counts[d + 1][c] + max((p[1][c] for p in pats), default=0)
+            suf_counts[d][c] = suf_counts[d + 1][c] + top_counts[d][c]
     return _Prepared(
         lim=lim,
         days=days,
@@ -390,6 +409,12 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
         caps=caps,
         minute_cap=lim.minutes_max if lim.minutes_max is not None else lim.minutes_min,
         days_cap=lim.days_max if lim.days_max < 7 else lim.days_min,
+        length=tuple(e - b for b, e in zip(cands.start, cands.end, strict=True)),
+        comp=cands.component,
+        usable=[[i for i in cands.by_day[d] if i not in excluded] for d in range(7)],
+        top_minutes=top_minutes,
+        top_counts=top_counts,
+        cheapest=cheapest,
     )
 
 
@@ -508,18 +533,18 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
     for d in range(8):
         used = [e for e in range(d, 7) if prep.days[e]]
         prefix = [0]
-        for value in sorted((max(p[0] for p in prep.days[e]) for e in used), reverse=True):
+        for value in sorted((prep.top_minutes[e] for e in used), reverse=True):
             prefix.append(prefix[-1] + value)
         top_minutes.append(prefix)
         per_comp = []
         for c in range(nb):
             prefix = [0]
-            for value in sorted((max(p[1][c] for p in prep.days[e]) for e in used), reverse=True):
+            for value in sorted((prep.top_counts[e][c] for e in used), reverse=True):
                 prefix.append(prefix[-1] + value)
             per_comp.append(prefix)
         top_counts.append(per_comp)
         prefix = [0]
-        for value in sorted(day_cost + min(p[2] for p in prep.days[e]) for e in used):
+        for value in sorted(day_cost + prep.cheapest[e] for e in used):
             prefix.append(prefix[-1] + value)
         cheapest.append(prefix)
 
@@ -550,6 +575,73 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
     return bound
 
 
+def _sessions_bound(
+    prep: _Prepared, minutes_min: int, comp_min: tuple[int, ...]
+) -> Callable[[int, tuple[int, ...], int, int], tuple[int, int]]:
+    """Lower bounds on the sessions, then the minutes, that days *d*.. must still add.
+
+    The relaxation: any number of sessions of the lengths offered on days *d*.. (of
+    component *c* for the component minimum still short), ignoring days, overlaps and
+    per-day rules. Its fewest sessions ``s`` (at least one per day still required) and,
+    among its choices of exactly ``s`` sessions, the fewest minutes reaching the minutes
+    still required, are computed exactly (the sums reachable are a bit set). Both are
+    exact optima of a relaxation that only shrinks along a path, so the pair ranked
+    lexicographically after the cost bound keeps the search's order consistent: a week
+    with the bound's cost and sessions has at least these minutes.
+    """
+    nb = len(comp_min)
+    lengths: list[tuple[int, ...]] = [()] * 8
+    comp_lengths: list[list[tuple[int, ...]]] = [[()] * nb for _ in range(8)]
+    seen: set[int] = set()
+    per_comp: list[set[int]] = [set() for _ in range(nb)]
+    length, comp = prep.length, prep.comp
+    for d in range(6, -1, -1):
+        for i in prep.usable[d]:
+            seen.add(length[i])
+            if comp[i] >= 0:
+                per_comp[comp[i]].add(length[i])
+        lengths[d] = tuple(sorted(seen))
+        comp_lengths[d] = [tuple(sorted(x)) for x in per_comp]
+    sums: dict[tuple[int, tuple[int, ...], int], int] = {}
+
+    def reachable(d: int, short: tuple[int, ...], extra: int) -> int:
+        """The bit set of minute totals of the relaxation's choices with *extra* free sessions."""
+        key = (d, short, extra)
+        got = sums.get(key)
+        if got is None:
+            if extra:
+                prev = reachable(d, short, extra - 1)
+                got = 0
+                for x in lengths[d]:
+                    got |= prev << x
+            elif any(short):
+                c = next(c for c in range(nb - 1, -1, -1) if short[c])
+                less = list(short)
+                less[c] -= 1
+                prev = reachable(d, tuple(less), 0)
+                got = 0
+                for x in comp_lengths[d][c]:
+                    got |= prev << x
+            else:
+                got = 1
+            sums[key] = got
+        return got
+
+    def sessions_bound(d: int, short: tuple[int, ...], rest: int, days_short: int) -> tuple[int, int]:
+        longest = lengths[d][-1] if lengths[d] else 0
+        mandatory = sum(short)
+        reach = sum(short[c] * comp_lengths[d][c][-1] for c in range(nb) if short[c])
+        extra = 0
+        if rest > reach:
+            extra = -(-(rest - reach) // longest)
+        if mandatory + extra < days_short:
+            extra = days_short - mandatory
+        bits = reachable(d, short, extra) >> rest
+        return mandatory + extra, rest + (bits & -bits).bit_length() - 1
+
+    return sessions_bound
+
+
 def _best_first(
     prep: _Prepared, start: State, day_cost: int, longest: int, session_costs: list[list[list[int]]], k: int
 ) -> list[Solution]:
@@ -566,26 +658,27 @@ def _best_first(
     """
     bound = _bounds(prep, day_cost, session_costs)
     lim = prep.lim
-    minutes_min, days_min, comp_min = lim.minutes_min, lim.days_min, lim.comp_min
+    minutes_min, comp_min = lim.minutes_min, lim.comp_min
     nb = len(comp_min)
-
-    def sessions_needed(state: State) -> int:
-        nd, mins, counts = state
-        rest = max(0, minutes_min - mins)
-        by_components = sum(max(0, comp_min[c] - counts[c]) for c in range(nb))
-        return max(by_components, -(-rest // longest), days_min - nd)
-
+    sessions_bound = _sessions_bound(prep, minutes_min, comp_min)
     memo: dict[tuple[int, State], tuple[int, int, int]] = {}
 
     def estimate(d: int, state: State) -> tuple[int, int, int]:
         """(cost bound, sessions still needed, minutes still needed), memoised."""
         got = memo.get((d, state))
         if got is None:
-            got = (bound(d, state), sessions_needed(state), max(0, minutes_min - state[1]))
+            h = bound(d, state)
+            if h >= _NEVER:
+                got = (h, 0, 0)
+            else:
+                counts = state[2]
+                short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
+                rest = minutes_min - state[1]
+                got = (h, *sessions_bound(d, short, rest if rest > 0 else 0, lim.days_min - state[0]))
             memo[(d, state)] = got
         return got
 
-    first, first_n, _ = estimate(0, start)
+    first, first_n, first_m = estimate(0, start)
     if first >= _NEVER:
         return []
     Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
@@ -611,7 +704,7 @@ def _best_first(
                 )
         return out
 
-    root: Entry = (first, first_n, minutes_min, (), 0, start, (), 0, 0)
+    root: Entry = (first, first_n, first_m, (), 0, start, (), 0, 0)
     # For the best week alone, a greedy dive gives an incumbent: nothing ranked above it is pushed.
     probe = root
     while k == 1 and probe[4] < 7:
