@@ -346,7 +346,7 @@ def search(
     """
     costs = cands.cost if cost is None else cost
     top = lim.minutes_max
-    if top is not None and top < lim.minutes_min:
+    if (top is not None and top < lim.minutes_min) or _hopeless(cands, lim, excluded):
         return []
     if top is not None:
         # Solve without the weekly maximum first (far fewer states): if its answers respect
@@ -355,6 +355,56 @@ def search(
         if all(sol[0][2] <= top for sol in loose):
             return loose
     return _search(cands, lim, costs, day_cost, k, excluded)
+
+
+def _hopeless(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
+    """Whether simple upper bounds already prove that no week exists (before any search).
+
+    Per day: the most minutes of sessions that fit together (no overlap, the gap kept,
+    each no longer than the day's maximum; capped at that maximum) and the most sessions
+    of each bounded component that fit together (capped at its maximum). A day whose most
+    minutes fall short of the per-day minimum cannot be used. No week exists when fewer
+    days can be used than required, or when the largest days that may be used
+    (``days_max`` of them) cannot reach the weekly minimum of minutes or of a component.
+    Every quantity is an upper bound, so ``True`` is a proof; ``False`` proves nothing.
+    """
+    start, end, comp = cands.start, cands.end, cands.component
+    gap, day_max, day_min = lim.gap, lim.day_max, lim.day_min or 0
+    nb = len(lim.comp_min)
+    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
+    day_minutes: list[int] = []
+    day_counts: list[list[int]] = [[] for _ in range(nb)]
+    for d in range(7):
+        items = [i for i in cands.by_day[d] if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
+        if not items:
+            continue
+        items.sort(key=lambda i: end[i])
+        # Weighted interval scheduling: best[j] = most minutes using items[:j].
+        best = [0] * (len(items) + 1)
+        for j, i in enumerate(items):
+            take = end[i] - start[i]
+            for q in range(j - 1, -1, -1):
+                if end[items[q]] + gap <= start[i]:
+                    take += best[q + 1]
+                    break
+            best[j + 1] = max(best[j], take)
+        most = best[-1] if day_max is None else min(best[-1], day_max)
+        if most < day_min:
+            continue
+        day_minutes.append(most)
+        for c in wanted:
+            count, last = 0, -(1 << 30)
+            for i in items:
+                if comp[i] == c and start[i] >= last + gap:
+                    count, last = count + 1, end[i]
+            top = lim.comp_max[c]
+            day_counts[c].append(count if top is None else min(count, top))
+    if len(day_minutes) < lim.days_min:
+        return True
+    usable = min(lim.days_max, len(day_minutes))
+    if sum(sorted(day_minutes, reverse=True)[:usable]) < lim.minutes_min:
+        return True
+    return any(sum(sorted(day_counts[c], reverse=True)[:usable]) < lim.comp_min[c] for c in wanted)
 
 
 @final
