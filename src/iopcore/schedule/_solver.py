@@ -10,6 +10,7 @@ optionally excluding candidates.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 from typing import final
 
@@ -598,29 +599,38 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
             prefix.append(prefix[-1] + value)
         cheapest.append(prefix)
 
-    def fewest(prefix: list[int], need: int) -> int:
-        for j, total in enumerate(prefix):
-            if total >= need:
-                return j
-        return _NEVER
+    days_min, days_max, minutes_min, comp_min = lim.days_min, lim.days_max, lim.minutes_min, lim.comp_min
+    wanted = [c for c in range(nb) if comp_min[c] > 0]
 
     def bound(d: int, state: State) -> int:
         nd, mins, counts = state
-        need = max(0, lim.days_min - nd)
-        if mins < lim.minutes_min:
-            need = max(need, fewest(top_minutes[d], lim.minutes_min - mins))
-        for c in range(nb):
-            if counts[c] < lim.comp_min[c]:
-                need = max(need, fewest(top_counts[d][c], lim.comp_min[c] - counts[c]))
-        if need > lim.days_max - nd or need >= len(cheapest[d]):
-            return _NEVER
+        need = days_min - nd
+        if mins < minutes_min:
+            prefix = top_minutes[d]
+            j = bisect_left(prefix, minutes_min - mins)
+            if j == len(prefix):
+                return _NEVER
+            if j > need:
+                need = j
         sessions = 0
-        for c in range(nb):
-            short = lim.comp_min[c] - counts[c]
+        for c in wanted:
+            short = comp_min[c] - counts[c]
             if short > 0:
+                prefix = top_counts[d][c]
+                j = bisect_left(prefix, short)
+                if j == len(prefix):
+                    return _NEVER
+                if j > need:
+                    need = j
                 prefix = session_costs[d][c]  # long enough: the count bound above returned otherwise
-                sessions += prefix[min(short, len(prefix) - 1)]
-        return max(cheapest[d][need], day_cost * need + sessions)
+                sessions += prefix[short] if short < len(prefix) else prefix[-1]
+        if need < 0:
+            need = 0
+        if need > days_max - nd or need >= len(cheapest[d]):
+            return _NEVER
+        low = cheapest[d][need]
+        other = day_cost * need + sessions
+        return low if low > other else other
 
     return bound
 
@@ -712,6 +722,7 @@ def _best_first(
     nb = len(comp_min)
     sessions_bound = _sessions_bound(prep, minutes_min, comp_min)
     memo: dict[tuple[int, State], tuple[int, int, int]] = {}
+    days_min = lim.days_min
 
     def estimate(d: int, state: State) -> tuple[int, int, int]:
         """(cost bound, sessions still needed, minutes still needed), memoised."""
@@ -721,10 +732,10 @@ def _best_first(
             if h >= _NEVER:
                 got = (h, 0, 0)
             else:
-                counts = state[2]
+                nd, mins, counts = state
                 short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
-                rest = minutes_min - state[1]
-                got = (h, *sessions_bound(d, short, rest if rest > 0 else 0, lim.days_min - state[0]))
+                rest = minutes_min - mins
+                got = (h, *sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd))
             memo[(d, state)] = got
         return got
 
