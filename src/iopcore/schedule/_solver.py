@@ -10,6 +10,7 @@ optionally excluding candidates.
 from __future__ import annotations
 
 import heapq
+import itertools
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 from typing import final
@@ -171,9 +172,12 @@ def _day_patterns(
     for i in day:
         if i not in excluded:
             alike.setdefault((start[i], end[i], comp[i]), []).append(i)
+    if not alike:
+        return []
     kept = set()
     for group in alike.values():
-        group.sort(key=lambda i: (cost[i], offerings[i].id))
+        if len(group) > 1:
+            group.sort(key=lambda i: (cost[i], offerings[i].id))
         kept.update(group[:k])
     items = [i for i in day if i in kept]
     n = len(items)
@@ -247,49 +251,52 @@ def _best_subsets(
 
     A partial pattern's future depends only on (last end, minutes, capped counts), so
     partials sharing those keep only the best by (cost, sessions, minutes, key); a
-    common extension preserves that order.
+    common extension preserves that order. A partial holds its sessions' positions in
+    *items*, which are sorted by (start, end, id), so comparing positions compares keys.
     """
     start, end, comp, offerings = cands.start, cands.end, cands.component, cands.offerings
     day_max, gap, comp_max = lim.day_max, lim.gap, lim.comp_max
     day_min = lim.day_min or 0
     state_cap = max(minute_cap, day_min) if day_max is None else 1 << 30
+    # Items are sorted by (start, end, id), so comparing positions compares keys.
     PartialKey = tuple[int, int, tuple[int, ...]]
-    Partial = tuple[int, int, int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
+    Partial = tuple[int, int, int, tuple[int, ...]]
     partial: dict[PartialKey, Partial] = {}
-    empty: tuple[PartialKey, Partial] = ((-(1 << 30), 0, (0,) * len(caps)), (0, 0, 0, (), ()))
-    for i in items:
-        s_i, e_i, c_i = start[i], end[i], comp[i]
-        ident = (s_i, e_i, offerings[i].id)
+    empty: tuple[PartialKey, Partial] = ((-(1 << 30), 0, (0,) * len(caps)), (0, 0, 0, ()))
+    for pos, i in enumerate(items):
+        s_i, e_i, c_i, cost_i = start[i], end[i], comp[i], cost[i]
+        free = s_i - gap
+        top = -1 if c_i < 0 else comp_max[c_i]
         additions: list[tuple[PartialKey, Partial]] = []
-        for (last_end, _, counts), (pc, pn, pm, pkey, pch) in [empty, *partial.items()]:
-            if pn and s_i < last_end + gap:
+        for (last_end, _, counts), (pc, pn, pm, where_from) in [empty, *partial.items()]:
+            if last_end > free and pn:
                 continue
             m = pm + e_i - s_i
             if day_max is not None and m > day_max:
                 continue
             new_counts = counts
             if c_i >= 0:
-                top = comp_max[c_i]
-                if top is not None and counts[c_i] + 1 > top:
+                if top is not None and counts[c_i] >= top:
                     continue
                 listed = list(counts)
                 listed[c_i] = min(counts[c_i] + 1, caps[c_i])
                 new_counts = tuple(listed)
-            additions.append(
-                ((e_i, min(m, state_cap), new_counts), (pc + cost[i], pn + 1, m, (*pkey, ident), (*pch, i)))
-            )
+            additions.append(((e_i, min(m, state_cap), new_counts), (pc + cost_i, pn + 1, m, (*where_from, pos))))
         for where, value in additions:
             old = partial.get(where)
-            if old is None or value[:4] < old[:4]:
+            if old is None or value < old:
                 partial[where] = value
-    for (_, _, counts), (pc, pn, pm, pkey, pch) in partial.items():
-        if pm < day_min:
+    winners: dict[tuple[int, tuple[int, ...]], tuple[Partial, tuple[int, ...]]] = {}
+    for (_, _, counts), value in partial.items():
+        if value[2] < day_min:
             continue
-        sig = (min(pm, minute_cap), counts)
-        entry: Pattern = (pm, counts, pc, pkey, pch)
-        bucket = best.get(sig)
-        if bucket is None or (pc, pn, pm, pkey) < (bucket[0][2], len(bucket[0][4]), bucket[0][0], bucket[0][3]):
-            best[sig] = [entry]
+        sig = (min(value[2], minute_cap), counts)
+        old_w = winners.get(sig)
+        if old_w is None or value < old_w[0]:
+            winners[sig] = (value, counts)
+    for sig, ((pc, _, pm, positions), counts) in winners.items():
+        picked = tuple(items[q] for q in positions)
+        best[sig] = [(pm, counts, pc, tuple((start[i], end[i], offerings[i].id) for i in picked), picked)]
 
 
 def _undominated(
@@ -304,29 +311,36 @@ def _undominated(
     for A in any week keeps it feasible and makes it rank strictly earlier (the days
     before are equal and this day's part of the tie-break key is no larger), so B is in
     no best week.
+
+    The "at least as many" tests run on packed integers: each quantity gets a field with
+    a guard bit, and A is at least B in every field exactly when ``((A | G) - B) & G == G``.
     """
     exact = [c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0]
-    at_most = [c for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
+    at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
     free = [c for c, top in enumerate(comp_max) if top is None]
+    width = max([minute_cap, *(p[1][c] for p in patterns for c in free), *(t for _, t in at_most)]).bit_length() + 1
+    fields = 1 + len(free) + len(at_most)
+    guards = sum(1 << (j * width + width - 1) for j in range(fields))
     # Only patterns with equal counts of the exactly-bounded components can beat each other.
-    groups: dict[tuple[int, ...], list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {}
+    groups: dict[tuple[int, ...], list[int]] = {}
     kept: list[Pattern] = []
     for b in sorted(patterns, key=lambda p: (p[2], len(p[4]), p[0], p[3])):
-        minutes_b = min(b[0], minute_cap)
         counts = b[1]
-        free_b = tuple(counts[c] for c in free)
-        few_b = tuple(counts[c] for c in at_most)
+        packed = min(b[0], minute_cap)
+        shift = width
+        for c in free:
+            packed |= counts[c] << shift
+            shift += width
+        for c, top in at_most:
+            packed |= (top - counts[c]) << shift
+            shift += width
         rivals = groups.setdefault(tuple(counts[c] for c in exact), [])
-        for minutes_a, free_a, few_a in rivals:
-            if (
-                minutes_a >= minutes_b
-                and all(x >= y for x, y in zip(free_a, free_b, strict=True))
-                and all(x <= y for x, y in zip(few_a, few_b, strict=True))
-            ):
+        for a in rivals:
+            if ((a | guards) - packed) & guards == guards:
                 break
         else:
             kept.append(b)
-            rivals.append((minutes_b, free_b, few_b))
+            rivals.append(packed)
     return kept
 
 
@@ -469,11 +483,8 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
     )
 
 
-def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> list[tuple[State, Pattern | None]]:
-    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed.
-
-    Patterns are in cost order; with a *budget*, patterns costing more are not tried.
-    """
+def _moves(prep: _Prepared, d: int, state: State) -> list[tuple[State, Pattern | None]]:
+    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed."""
     lim = prep.lim
     nd, mins, counts = state
     nb = len(counts)
@@ -495,8 +506,6 @@ def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> 
     new_nd = min(nd + 1, prep.days_cap) if lim.days_max == 7 else nd + 1
     minute_cap = prep.minute_cap
     for pat in prep.days[d]:
-        if budget is not None and pat[2] > budget:
-            break
         m = mins + pat[0]
         if minutes_max is not None and m > minutes_max:
             continue
@@ -529,16 +538,17 @@ def _search(
     if day_cost >= 0 and all(c >= 0 for c in costs):
         longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
         nb = len(cands.bounded)
-        session_costs: list[list[list[int]]] = []
-        for d in range(8):
-            per_comp: list[list[int]] = []
+        # Prefix sums of each component's session costs from day d on, cheapest first.
+        session_costs: list[list[list[int]]] = [[[0] for _ in range(nb)] for _ in range(8)]
+        pool: list[list[int]] = [[] for _ in range(nb)]
+        for d in range(6, -1, -1):
+            for i in prep.usable[d]:
+                c = cands.component[i]
+                if c >= 0:
+                    pool[c].append(costs[i])
             for c in range(nb):
-                prefix = [0]
-                picked = (costs[i] for e in range(d, 7) for i in cands.by_day[e] if cands.component[i] == c)
-                for value in sorted(i for i in picked):
-                    prefix.append(prefix[-1] + value)
-                per_comp.append(prefix)
-            session_costs.append(per_comp)
+                if pool[c]:
+                    session_costs[d][c] = [0, *itertools.accumulate(sorted(pool[c]))]
         return _best_first(prep, start, day_cost, longest, session_costs, k)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
@@ -743,15 +753,13 @@ def _best_first(
     if first >= _NEVER:
         return []
     Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
-    incumbent: tuple[int, int, int, Key] | None = None
 
     def children(entry: Entry) -> list[Entry]:
         _, n_prio, _, key, d, state, chosen, cost, t = entry
         n = n_prio - estimate(d, state)[1]
         nd1 = d + 1
         out: list[Entry] = []
-        budget = None if incumbent is None else incumbent[0] - cost - day_cost
-        for new_state, pat in _moves(prep, d, state, budget):
+        for new_state, pat in _moves(prep, d, state):
             h, need, rest = estimate(nd1, new_state)
             if h >= _NEVER:
                 continue
@@ -765,17 +773,7 @@ def _best_first(
                 )
         return out
 
-    root: Entry = (first, first_n, first_m, (), 0, start, (), 0, 0)
-    # For the best week alone, a greedy dive gives an incumbent: nothing ranked above it is pushed.
-    probe = root
-    while k == 1 and probe[4] < 7:
-        kids = children(probe)
-        if not kids:
-            break
-        probe = min(kids)
-    if probe[4] == 7:
-        incumbent = probe[:4]
-    heap: list[Entry] = [root]
+    heap: list[Entry] = [(first, first_n, first_m, (), 0, start, (), 0, 0)]
     pops: dict[tuple[int, State], int] = {}
     found: list[Solution] = []
     push, pop = heapq.heappush, heapq.heappop
@@ -792,7 +790,7 @@ def _best_first(
                 break
             continue
         for child in children(entry):
-            if pops.get((child[4], child[5]), 0) >= k or (incumbent is not None and child[:4] > incumbent):
+            if pops.get((child[4], child[5]), 0) >= k:
                 continue
             push(heap, child)
     return found
