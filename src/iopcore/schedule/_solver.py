@@ -66,22 +66,23 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
     for w in problem.availability.windows:
         windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
 
-    def inside(o: Offering) -> bool:
-        s, e = o.start.minute_of_day, o.end.minute_of_day
-        return any(a <= s and e <= b for a, b in windows.get(o.weekday.value, ()))
-
-    usable = tuple(o for o in problem.offerings if o.seats > 0 and (relax_availability or inside(o)))
+    rows = []
+    for o in problem.offerings:
+        if o.seats <= 0:
+            continue
+        s, e, day = o.start.minute_of_day, o.end.minute_of_day, o.weekday.value
+        if relax_availability or any(a <= s and e <= b for a, b in windows.get(day, ())):
+            rows.append((day, s, e, o.id, o))
+    usable = tuple(row[4] for row in rows)
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
     by_day: list[list[int]] = [[] for _ in range(7)]
-    for i, o in enumerate(usable):
-        by_day[o.weekday.value - 1].append(i)
-    for day in by_day:
-        day.sort(key=lambda i: (usable[i].start.minute_of_day, usable[i].end.minute_of_day, usable[i].id))
+    for i in sorted(range(len(rows)), key=lambda i: rows[i][:4]):
+        by_day[rows[i][0] - 1].append(i)
     return Candidates(
         offerings=usable,
-        start=tuple(o.start.minute_of_day for o in usable),
-        end=tuple(o.end.minute_of_day for o in usable),
+        start=tuple(row[1] for row in rows),
+        end=tuple(row[2] for row in rows),
         by_day=tuple(tuple(d) for d in by_day),
         component=tuple(position.get(o.component, -1) for o in usable),
         bounded=bounded,
@@ -591,26 +592,18 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
     top_minutes: list[list[int]] = []
     top_counts: list[list[list[int]]] = []
     cheapest: list[list[int]] = []
+    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
+    accumulate = itertools.accumulate
     for d in range(8):
         used = [e for e in range(d, 7) if prep.days[e]]
-        prefix = [0]
-        for value in sorted((prep.top_minutes[e] for e in used), reverse=True):
-            prefix.append(prefix[-1] + value)
-        top_minutes.append(prefix)
-        per_comp = []
-        for c in range(nb):
-            prefix = [0]
-            for value in sorted((prep.top_counts[e][c] for e in used), reverse=True):
-                prefix.append(prefix[-1] + value)
-            per_comp.append(prefix)
+        top_minutes.append([0, *accumulate(sorted([prep.top_minutes[e] for e in used], reverse=True))])
+        per_comp: list[list[int]] = [[0]] * nb  # only components with a minimum are looked at
+        for c in wanted:
+            per_comp[c] = [0, *accumulate(sorted([prep.top_counts[e][c] for e in used], reverse=True))]
         top_counts.append(per_comp)
-        prefix = [0]
-        for value in sorted(day_cost + prep.cheapest[e] for e in used):
-            prefix.append(prefix[-1] + value)
-        cheapest.append(prefix)
+        cheapest.append([0, *accumulate(sorted([day_cost + prep.cheapest[e] for e in used]))])
 
     days_min, days_max, minutes_min, comp_min = lim.days_min, lim.days_max, lim.minutes_min, lim.comp_min
-    wanted = [c for c in range(nb) if comp_min[c] > 0]
 
     def bound(d: int, state: State) -> int:
         nd, mins, counts = state
@@ -662,6 +655,7 @@ def _sessions_bound(
     nb = len(comp_min)
     lengths: list[tuple[int, ...]] = [()] * 8
     comp_lengths: list[list[tuple[int, ...]]] = [[()] * nb for _ in range(8)]
+    longest: list[list[int]] = [[0] * nb for _ in range(8)]
     seen: set[int] = set()
     per_comp: list[set[int]] = [set() for _ in range(nb)]
     length, comp = prep.length, prep.comp
@@ -670,8 +664,10 @@ def _sessions_bound(
             seen.add(length[i])
             if comp[i] >= 0:
                 per_comp[comp[i]].add(length[i])
-        lengths[d] = tuple(sorted(seen))
-        comp_lengths[d] = [tuple(sorted(x)) for x in per_comp]
+        lengths[d] = tuple(seen)
+        comp_lengths[d] = [tuple(x) for x in per_comp]
+        longest[d] = [max(x, default=0) for x in per_comp]
+    overall = [max(x, default=0) for x in lengths]
     sums: dict[tuple[int, tuple[int, ...], int], int] = {}
 
     def reachable(d: int, short: tuple[int, ...], extra: int) -> int:
@@ -698,12 +694,12 @@ def _sessions_bound(
         return got
 
     def sessions_bound(d: int, short: tuple[int, ...], rest: int, days_short: int) -> tuple[int, int]:
-        longest = lengths[d][-1] if lengths[d] else 0
         mandatory = sum(short)
-        reach = sum(short[c] * comp_lengths[d][c][-1] for c in range(nb) if short[c])
+        top = longest[d]
+        reach = sum(short[c] * top[c] for c in range(nb) if short[c])
         extra = 0
         if rest > reach:
-            extra = -(-(rest - reach) // longest)
+            extra = -(-(rest - reach) // overall[d])
         if mandatory + extra < days_short:
             extra = days_short - mandatory
         bits = reachable(d, short, extra) >> rest
@@ -728,71 +724,128 @@ def _best_first(
     """
     bound = _bounds(prep, day_cost, session_costs)
     lim = prep.lim
-    minutes_min, comp_min = lim.minutes_min, lim.comp_min
+    comp_min, comp_max, caps = lim.comp_min, lim.comp_max, prep.caps
+    minutes_min = lim.minutes_min
     nb = len(comp_min)
     sessions_bound = _sessions_bound(prep, minutes_min, comp_min)
-    memo: dict[tuple[int, State], tuple[int, int, int]] = {}
-    days_min = lim.days_min
+    days_min, days_max = lim.days_min, lim.days_max
+    top = lim.minutes_max if lim.minutes_max is not None else 1 << 62
+    minute_cap = prep.minute_cap
+    # Component counts are interned: a state is (days used, minutes, count-vector id).
+    vector_id: dict[tuple[int, ...], int] = {}
+    vectors: list[tuple[int, ...]] = []
 
-    def estimate(d: int, state: State) -> tuple[int, int, int]:
-        """(cost bound, sessions still needed, minutes still needed), memoised."""
-        got = memo.get((d, state))
+    def intern(counts: tuple[int, ...]) -> int:
+        got = vector_id.get(counts)
         if got is None:
-            h = bound(d, state)
+            got = vector_id[counts] = len(vectors)
+            vectors.append(counts)
+        return got
+
+    # Per day its patterns as (minutes, count-vector id, cost with the day's, sessions, key, chosen).
+    days = [[(p[0], intern(p[1]), p[2] + day_cost, len(p[4]), p[3], p[4]) for p in pats] for pats in prep.days]
+    added: dict[tuple[int, int], int] = {}
+
+    def add(v: int, w: int) -> int:
+        """The id of count vector *v* plus pattern counts *w* (capped), or -1 past a maximum."""
+        x, y = vectors[v], vectors[w]
+        out = []
+        for c in range(nb):
+            value = x[c] + y[c]
+            limit = comp_max[c]
+            if limit is not None and value > limit:
+                return -1
+            out.append(value if value < caps[c] else caps[c])
+        return intern(tuple(out))
+
+    reachable: dict[tuple[int, int], bool] = {}
+
+    def can_reach(d: int, v: int) -> bool:
+        """Whether the days after *d* can still lift count vector *v* to every component minimum."""
+        counts, rest = vectors[v], prep.suf_counts[d + 1]
+        return all(counts[c] + rest[c] >= comp_min[c] for c in range(nb))
+
+    memo: dict[tuple[int, int, int, int], tuple[int, int, int]] = {}
+
+    def estimate(d: int, nd: int, mins: int, v: int) -> tuple[int, int, int]:
+        """(cost bound, sessions still needed, minutes still needed), memoised."""
+        where = (d, nd, mins, v)
+        got = memo.get(where)
+        if got is None:
+            counts = vectors[v]
+            h = bound(d, (nd, mins, counts))
             if h >= _NEVER:
                 got = (h, 0, 0)
             else:
-                nd, mins, counts = state
                 short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
                 rest = minutes_min - mins
                 got = (h, *sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd))
-            memo[(d, state)] = got
+            memo[where] = got
         return got
 
-    first, first_n, first_m = estimate(0, start)
+    start_v = intern(start[2])
+    first, first_n, first_m = estimate(0, start[0], start[1], start_v)
     if first >= _NEVER:
         return []
-    Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
-
-    def children(entry: Entry) -> list[Entry]:
-        _, n_prio, _, key, d, state, chosen, cost, t = entry
-        n = n_prio - estimate(d, state)[1]
-        nd1 = d + 1
-        out: list[Entry] = []
-        for new_state, pat in _moves(prep, d, state):
-            h, need, rest = estimate(nd1, new_state)
-            if h >= _NEVER:
-                continue
-            if pat is None:
-                out.append((cost + h, n + need, t + rest, (*key, ()), nd1, new_state, chosen, cost, t))
-            else:
-                c = cost + pat[2] + day_cost
-                t2 = t + pat[0]
-                out.append(
-                    (c + h, n + len(pat[4]) + need, t2 + rest, (*key, pat[3]), nd1, new_state, chosen + pat[4], c, t2)
-                )
-        return out
-
-    heap: list[Entry] = [(first, first_n, first_m, (), 0, start, (), 0, 0)]
-    pops: dict[tuple[int, State], int] = {}
+    # Entry: (priority: cost, sessions, minutes, key; day, days used, minutes, vector; chosen, cost, sessions, minutes)
+    Entry = tuple[int, int, int, Key, int, int, int, int, tuple[int, ...], int, int, int]
+    heap: list[Entry] = [(first, first_n, first_m, (), 0, start[0], start[1], start_v, (), 0, 0, 0)]
+    pops: dict[tuple[int, int, int, int], int] = {}
     found: list[Solution] = []
     push, pop = heapq.heappush, heapq.heappop
     while heap:
         entry = pop(heap)
-        where = (entry[4], entry[5])
+        _, _, _, key, d, nd, mins, v, chosen, cost, n, t = entry
+        where = (d, nd, mins, v)
         seen = pops.get(where, 0)
         if seen >= k:
             continue
         pops[where] = seen + 1
-        if entry[4] == 7:
-            found.append(((entry[7], entry[1], entry[8]), entry[3], entry[6]))
+        if d == 7:
+            found.append(((cost, n, t), key, chosen))
             if len(found) == k:
                 break
             continue
-        for child in children(entry):
-            if pops.get((child[4], child[5]), 0) >= k:
+        d1 = d + 1
+        rest_minutes = prep.suf_minutes[d1]
+        lowest = minutes_min - rest_minutes  # the fewest minutes that can still reach the minimum
+        # Skip the day.
+        if nd + prep.suf_days[d1] >= days_min and mins >= lowest:
+            ok = reachable.get((d, v))
+            if ok is None:
+                ok = reachable[(d, v)] = can_reach(d, v)
+            if ok and pops.get((d1, nd, mins, v), 0) < k:
+                h, need, rest = estimate(d1, nd, mins, v)
+                if h < _NEVER:
+                    push(heap, (cost + h, n + need, t + rest, (*key, ()), d1, nd, mins, v, chosen, cost, n, t))
+        if nd + 1 > days_max:
+            continue
+        # A state that passed the pruning can always reach days_min by using this day.
+        nd1 = nd + 1 if days_max < 7 or nd + 1 < prep.days_cap else prep.days_cap
+        for p_minutes, w, p_cost, p_n, p_key, p_chosen in days[d]:
+            m = mins + p_minutes
+            if m > top or m < lowest:
                 continue
-            push(heap, child)
+            pair = (v, w)
+            v1 = added.get(pair)
+            if v1 is None:
+                v1 = added[pair] = add(v, w)
+            if v1 < 0:
+                continue
+            ok = reachable.get((d, v1))
+            if ok is None:
+                ok = reachable[(d, v1)] = can_reach(d, v1)
+            if not ok:
+                continue
+            if m > minute_cap:
+                m = minute_cap
+            if pops.get((d1, nd1, m, v1), 0) >= k:
+                continue
+            h, need, rest = estimate(d1, nd1, m, v1)
+            if h >= _NEVER:
+                continue
+            c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
+            push(heap, (c + h, n1 + need, t1 + rest, (*key, p_key), d1, nd1, m, v1, chosen + p_chosen, c, n1, t1))
     return found
 
 
