@@ -260,18 +260,29 @@ def _best_subsets(
     day_min = lim.day_min or 0
     state_cap = max(minute_cap, day_min) if day_max is None else 1 << 30
     # Items are sorted by (start, end, id), so comparing positions compares keys.
-    PartialKey = tuple[int, int, tuple[int, ...]]
+    # Partials sharing (minutes, counts) form a front by last end: later ends only with
+    # strictly better values (a partial ending no later with a value no worse beats it).
+    GroupKey = tuple[int, tuple[int, ...]]
     Partial = tuple[int, int, int, tuple[int, ...]]
-    partial: dict[PartialKey, Partial] = {}
-    empty: tuple[PartialKey, Partial] = ((-(1 << 30), 0, (0,) * len(caps)), (0, 0, 0, ()))
+    fronts: dict[GroupKey, list[tuple[int, Partial]]] = {}
+    nothing: Partial = (0, 0, 0, ())
+    zero = (0,) * len(caps)
     for pos, i in enumerate(items):
         s_i, e_i, c_i, cost_i = start[i], end[i], comp[i], cost[i]
         free = s_i - gap
         top = -1 if c_i < 0 else comp_max[c_i]
-        additions: list[tuple[PartialKey, Partial]] = []
-        for (last_end, _, counts), (pc, pn, pm, where_from) in [empty, *partial.items()]:
-            if last_end > free and pn:
+        additions: list[tuple[GroupKey, Partial]] = []
+        sources: list[tuple[int, tuple[int, ...], Partial]] = [(0, zero, nothing)]
+        for (mins, counts), front in fronts.items():
+            if front[0][0] > free:
                 continue
+            chosen = front[0][1]
+            for last_end, value in front:
+                if last_end > free:
+                    break
+                chosen = value
+            sources.append((mins, counts, chosen))
+        for _, counts, (pc, pn, pm, where_from) in sources:
             m = pm + e_i - s_i
             if day_max is not None and m > day_max:
                 continue
@@ -282,13 +293,21 @@ def _best_subsets(
                 listed = list(counts)
                 listed[c_i] = min(counts[c_i] + 1, caps[c_i])
                 new_counts = tuple(listed)
-            additions.append(((e_i, min(m, state_cap), new_counts), (pc + cost_i, pn + 1, m, (*where_from, pos))))
-        for where, value in additions:
-            old = partial.get(where)
-            if old is None or value < old:
-                partial[where] = value
+            additions.append(((min(m, state_cap), new_counts), (pc + cost_i, pn + 1, m, (*where_from, pos))))
+        for group, value in additions:
+            present = fronts.get(group)
+            if present is None:
+                fronts[group] = [(e_i, value)]
+                continue
+            if any(last_end <= e_i and old <= value for last_end, old in present):
+                continue
+            kept = [(last_end, old) for last_end, old in present if not (last_end >= e_i and old >= value)]
+            kept.append((e_i, value))
+            kept.sort()
+            fronts[group] = kept
     winners: dict[tuple[int, tuple[int, ...]], tuple[Partial, tuple[int, ...]]] = {}
-    for (_, _, counts), value in partial.items():
+    for (_, counts), front in fronts.items():
+        value = front[-1][1]  # the best value of the front
         if value[2] < day_min:
             continue
         sig = (min(value[2], minute_cap), counts)
@@ -765,41 +784,48 @@ def _best_first(
         counts, rest = vectors[v], prep.suf_counts[d + 1]
         return all(counts[c] + rest[c] >= comp_min[c] for c in range(nb))
 
-    memo: dict[tuple[int, int, int, int], tuple[int, int, int]] = {}
+    costs: dict[tuple[int, int, int, int], int] = {}
 
-    def estimate(d: int, nd: int, mins: int, v: int) -> tuple[int, int, int]:
-        """(cost bound, sessions still needed, minutes still needed), memoised."""
+    def cost_bound(d: int, nd: int, mins: int, v: int) -> int:
+        """The cost bound alone, memoised."""
         where = (d, nd, mins, v)
-        got = memo.get(where)
+        got = costs.get(where)
         if got is None:
-            counts = vectors[v]
-            h = bound(d, (nd, mins, counts))
-            if h >= _NEVER:
-                got = (h, 0, 0)
-            else:
-                short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
-                rest = minutes_min - mins
-                got = (h, *sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd))
-            memo[where] = got
+            got = costs[where] = bound(d, (nd, mins, vectors[v]))
         return got
 
+    def tie_bounds(d: int, nd: int, mins: int, v: int) -> tuple[int, int]:
+        """(sessions still needed, minutes still needed) by the relaxation."""
+        counts = vectors[v]
+        short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
+        rest = minutes_min - mins
+        return sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd)
+
     start_v = intern(start[2])
-    first, first_n, first_m = estimate(0, start[0], start[1], start_v)
+    first = cost_bound(0, start[0], start[1], start_v)
     if first >= _NEVER:
         return []
-    # Entry: (priority: cost, sessions, minutes, key; day, days used, minutes, vector; chosen, cost, sessions, minutes)
-    Entry = tuple[int, int, int, Key, int, int, int, int, tuple[int, ...], int, int, int]
-    heap: list[Entry] = [(first, first_n, first_m, (), 0, start[0], start[1], start_v, (), 0, 0, 0)]
+    # Entry: (priority: cost, sessions, minutes, key; day, days used, minutes, vector; chosen, cost, sessions,
+    # minutes; whether the sessions and minutes parts of the priority are the relaxation's).
+    # Children are pushed with plain lower bounds for those parts (days and minutes still
+    # required) and get the relaxation's only when taken from the heap: most never are.
+    Entry = tuple[int, int, int, Key, int, int, int, int, tuple[int, ...], int, int, int, bool]
+    heap: list[Entry] = [(first, 0, 0, (), 0, start[0], start[1], start_v, (), 0, 0, 0, False)]
     pops: dict[tuple[int, int, int, int], int] = {}
     found: list[Solution] = []
     push, pop = heapq.heappush, heapq.heappop
     while heap:
         entry = pop(heap)
-        _, _, _, key, d, nd, mins, v, chosen, cost, n, t = entry
+        f_cost, f_n, f_m, key, d, nd, mins, v, chosen, cost, n, t, exact = entry
         where = (d, nd, mins, v)
         seen = pops.get(where, 0)
         if seen >= k:
             continue
+        if not exact:
+            need, rest = tie_bounds(d, nd, mins, v)
+            if (n + need, t + rest) > (f_n, f_m):
+                push(heap, (f_cost, n + need, t + rest, key, d, nd, mins, v, chosen, cost, n, t, True))
+                continue
         pops[where] = seen + 1
         if d == 7:
             found.append(((cost, n, t), key, chosen))
@@ -815,13 +841,22 @@ def _best_first(
             if ok is None:
                 ok = reachable[(d, v)] = can_reach(d, v)
             if ok and pops.get((d1, nd, mins, v), 0) < k:
-                h, need, rest = estimate(d1, nd, mins, v)
+                h = cost_bound(d1, nd, mins, v)
                 if h < _NEVER:
-                    push(heap, (cost + h, n + need, t + rest, (*key, ()), d1, nd, mins, v, chosen, cost, n, t))
+                    short_days = days_min - nd if days_min > nd else 0
+                    short_minutes = minutes_min - mins if minutes_min > mins else 0
+                    push(
+                        heap,
+                        (
+                            *(cost + h, n + short_days, t + short_minutes, (*key, ())),
+                            *(d1, nd, mins, v, chosen, cost, n, t, False),
+                        ),
+                    )
         if nd + 1 > days_max:
             continue
         # A state that passed the pruning can always reach days_min by using this day.
         nd1 = nd + 1 if days_max < 7 or nd + 1 < prep.days_cap else prep.days_cap
+        short_days = days_min - nd1 if days_min > nd1 else 0
         for p_minutes, w, p_cost, p_n, p_key, p_chosen in days[d]:
             m = mins + p_minutes
             if m > top or m < lowest:
@@ -841,11 +876,18 @@ def _best_first(
                 m = minute_cap
             if pops.get((d1, nd1, m, v1), 0) >= k:
                 continue
-            h, need, rest = estimate(d1, nd1, m, v1)
+            h = cost_bound(d1, nd1, m, v1)
             if h >= _NEVER:
                 continue
             c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
-            push(heap, (c + h, n1 + need, t1 + rest, (*key, p_key), d1, nd1, m, v1, chosen + p_chosen, c, n1, t1))
+            short_minutes = minutes_min - m if minutes_min > m else 0
+            push(
+                heap,
+                (
+                    *(c + h, n1 + short_days, t1 + short_minutes, (*key, p_key)),
+                    *(d1, nd1, m, v1, chosen + p_chosen, c, n1, t1, False),
+                ),
+            )
     return found
 
 
