@@ -495,3 +495,18 @@ def test_search_with_rewards_respects_the_weekly_hours_maximum() -> None:
     cands = candidates(problem)
     found = search(cands, limits(problem), cost=[-5, -5])
     assert found[0][0][0] == -5 and len(found[0][2]) == 1
+
+
+def test_search_with_rewards_still_reaches_the_weekly_hours_minimum() -> None:
+    """A rewarded short session alone on Monday cannot reach 2 hours with Tuesday: both groups are taken."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("test", "drug_testing", Weekday.MONDAY, "08:00", "08:15"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+    )
+    problem = WeekProblem(rules=WeekRules(hours_min=2), offerings=offs)
+    cands = candidates(problem)
+    found = search(cands, limits(problem), cost=[-1 if o.id == "test" else 5 for o in cands.offerings])
+    assert {cands.offerings[i].id for i in found[0][2]} == {"mon", "test", "tue"} and found[0][0][0] == 9
