@@ -926,6 +926,8 @@ def solve(problem: WeekProblem) -> WeekSchedule:
     order of the offerings.
 
     Raises :class:`~iopcore.errors.InfeasibleScheduleError` when no feasible set exists.
+    Its ``conflict``, ``reasons`` and ``explanation`` are computed on first access (and
+    cached), so detecting infeasibility stays fast.
     """
     if not isinstance(problem, WeekProblem):
         from iopcore import _fields as f
