@@ -151,6 +151,8 @@ def active_groups(problem: WeekProblem) -> tuple[str, ...]:
     return tuple(groups)
 
 
+DayKey = tuple[tuple[int, int, str], ...]
+
 # A day pattern: (minutes, component counts, cost, day key, chosen indices).
 Pattern = tuple[int, tuple[int, ...], int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
 
@@ -231,12 +233,9 @@ def _day_patterns(
         _best_subsets(cands, items, lim, cost, caps, minute_cap, best)
     else:
         extend(0, 0, [], 0, [0] * nb, 0)
-    out: list[Pattern] = []
-    for sig in sorted(best):
-        out.extend(best[sig])
     if k == 1 and lim.minutes_max is None:
-        out = _undominated(out, lim.comp_min, comp_max, minute_cap)
-    return out
+        return _undominated([bucket[0] for bucket in best.values()], lim.comp_min, comp_max, minute_cap)
+    return [p for sig in sorted(best) for p in best[sig]]
 
 
 def _best_subsets(
@@ -469,13 +468,13 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
     caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
     days = [
-        sorted(_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded), key=lambda p: p[2])
+        _day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) if cands.by_day[d] else []
         for d in range(7)
     ]
     # Per day the largest minutes and counts of its patterns, and its cheapest pattern.
     top_minutes = [max((p[0] for p in pats), default=0) for pats in days]
     top_counts = [[max((p[1][c] for p in pats), default=0) for c in range(nb)] for pats in days]
-    cheapest = [pats[0][2] if pats else 0 for pats in days]
+    cheapest = [min((p[2] for p in pats), default=0) for pats in days]
     # Suffix upper bounds for admissible pruning.
     suf_minutes = [0] * 8
     suf_days = [0] * 8
@@ -761,8 +760,14 @@ def _best_first(
             vectors.append(counts)
         return got
 
-    # Per day its patterns as (minutes, count-vector id, cost with the day's, sessions, key, chosen).
-    days = [[(p[0], intern(p[1]), p[2] + day_cost, len(p[4]), p[3], p[4]) for p in pats] for pats in prep.days]
+    # Per day its patterns grouped by count vector: (vector id, [(minutes, cost with the day's,
+    # sessions, key, chosen)]), so that a vector's checks are made once per group.
+    days: list[list[tuple[int, list[tuple[int, int, int, DayKey, tuple[int, ...]]]]]] = []
+    for pats in prep.days:
+        grouped: dict[int, list[tuple[int, int, int, DayKey, tuple[int, ...]]]] = {}
+        for p in pats:
+            grouped.setdefault(intern(p[1]), []).append((p[0], p[2] + day_cost, len(p[4]), p[3], p[4]))
+        days.append(list(grouped.items()))
     added: dict[tuple[int, int], int] = {}
 
     def add(v: int, w: int) -> int:
@@ -857,10 +862,7 @@ def _best_first(
         # A state that passed the pruning can always reach days_min by using this day.
         nd1 = nd + 1 if days_max < 7 or nd + 1 < prep.days_cap else prep.days_cap
         short_days = days_min - nd1 if days_min > nd1 else 0
-        for p_minutes, w, p_cost, p_n, p_key, p_chosen in days[d]:
-            m = mins + p_minutes
-            if m > top or m < lowest:
-                continue
+        for w, group in days[d]:
             pair = (v, w)
             v1 = added.get(pair)
             if v1 is None:
@@ -872,22 +874,26 @@ def _best_first(
                 ok = reachable[(d, v1)] = can_reach(d, v1)
             if not ok:
                 continue
-            if m > minute_cap:
-                m = minute_cap
-            if pops.get((d1, nd1, m, v1), 0) >= k:
-                continue
-            h = cost_bound(d1, nd1, m, v1)
-            if h >= _NEVER:
-                continue
-            c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
-            short_minutes = minutes_min - m if minutes_min > m else 0
-            push(
-                heap,
-                (
-                    *(c + h, n1 + short_days, t1 + short_minutes, (*key, p_key)),
-                    *(d1, nd1, m, v1, chosen + p_chosen, c, n1, t1, False),
-                ),
-            )
+            for p_minutes, p_cost, p_n, p_key, p_chosen in group:
+                m = mins + p_minutes
+                if m > top or m < lowest:
+                    continue
+                if m > minute_cap:
+                    m = minute_cap
+                if pops.get((d1, nd1, m, v1), 0) >= k:
+                    continue
+                h = cost_bound(d1, nd1, m, v1)
+                if h >= _NEVER:
+                    continue
+                c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
+                short_minutes = minutes_min - m if minutes_min > m else 0
+                push(
+                    heap,
+                    (
+                        *(c + h, n1 + short_days, t1 + short_minutes, (*key, p_key)),
+                        *(d1, nd1, m, v1, chosen + p_chosen, c, n1, t1, False),
+                    ),
+                )
     return found
 
 
