@@ -266,13 +266,24 @@ def _best_subsets(
     fronts: dict[GroupKey, list[tuple[int, Partial]]] = {}
     nothing: Partial = (0, 0, 0, ())
     zero = (0,) * len(caps)
+    step: dict[tuple[tuple[int, ...], int], tuple[int, ...] | None] = {}
+
+    def bump(counts: tuple[int, ...], c: int) -> tuple[int, ...] | None:
+        """*counts* with one more session of component *c* (capped), or None past its maximum."""
+        top = comp_max[c]
+        if top is not None and counts[c] >= top:
+            return None
+        listed = list(counts)
+        listed[c] = min(counts[c] + 1, caps[c])
+        return tuple(listed)
+
     for pos, i in enumerate(items):
         s_i, e_i, c_i, cost_i = start[i], end[i], comp[i], cost[i]
         free = s_i - gap
-        top = -1 if c_i < 0 else comp_max[c_i]
+        length = e_i - s_i
+        room = (1 << 62 if day_max is None else day_max) - length
         additions: list[tuple[GroupKey, Partial]] = []
-        sources: list[tuple[int, tuple[int, ...], Partial]] = [(0, zero, nothing)]
-        for (mins, counts), front in fronts.items():
+        for (_, counts), front in [((0, zero), [(free, nothing)]), *fronts.items()]:
             if front[0][0] > free:
                 continue
             chosen = front[0][1]
@@ -280,19 +291,19 @@ def _best_subsets(
                 if last_end > free:
                     break
                 chosen = value
-            sources.append((mins, counts, chosen))
-        for _, counts, (pc, pn, pm, where_from) in sources:
-            m = pm + e_i - s_i
-            if day_max is not None and m > day_max:
+            pc, pn, pm, where_from = chosen
+            if pm > room:
                 continue
-            new_counts = counts
             if c_i >= 0:
-                if top is not None and counts[c_i] >= top:
+                where = (counts, c_i)
+                got = step[where] if where in step else step.setdefault(where, bump(counts, c_i))
+                if got is None:
                     continue
-                listed = list(counts)
-                listed[c_i] = min(counts[c_i] + 1, caps[c_i])
-                new_counts = tuple(listed)
-            additions.append(((min(m, state_cap), new_counts), (pc + cost_i, pn + 1, m, (*where_from, pos))))
+                counts = got
+            m = pm + length
+            additions.append(
+                ((m if m < state_cap else state_cap, counts), (pc + cost_i, pn + 1, m, (*where_from, pos)))
+            )
         for group, value in additions:
             present = fronts.get(group)
             if present is None:
