@@ -618,19 +618,22 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
     """
     lim = prep.lim
     nb = len(prep.caps)
-    top_minutes: list[list[int]] = []
-    top_counts: list[list[list[int]]] = []
-    cheapest: list[list[int]] = []
     wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
     accumulate = itertools.accumulate
-    for d in range(8):
+    top_minutes: list[list[int]] = [[0]] * 8
+    top_counts: list[list[list[int]]] = [[[0]] * nb] * 8
+    cheapest: list[list[int]] = [[0]] * 8
+    for d in range(6, -1, -1):
+        if not prep.days[d]:  # the same days are left as from the next day on
+            top_minutes[d], top_counts[d], cheapest[d] = top_minutes[d + 1], top_counts[d + 1], cheapest[d + 1]
+            continue
         used = [e for e in range(d, 7) if prep.days[e]]
-        top_minutes.append([0, *accumulate(sorted([prep.top_minutes[e] for e in used], reverse=True))])
+        top_minutes[d] = [0, *accumulate(sorted([prep.top_minutes[e] for e in used], reverse=True))]
         per_comp: list[list[int]] = [[0]] * nb  # only components with a minimum are looked at
         for c in wanted:
             per_comp[c] = [0, *accumulate(sorted([prep.top_counts[e][c] for e in used], reverse=True))]
-        top_counts.append(per_comp)
-        cheapest.append([0, *accumulate(sorted([day_cost + prep.cheapest[e] for e in used]))])
+        top_counts[d] = per_comp
+        cheapest[d] = [0, *accumulate(sorted([day_cost + prep.cheapest[e] for e in used]))]
 
     days_min, days_max, minutes_min, comp_min = lim.days_min, lim.days_max, lim.minutes_min, lim.comp_min
 
