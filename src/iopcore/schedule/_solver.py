@@ -230,11 +230,9 @@ def _day_patterns(
                 counts[c] -= 1
 
     if k == 1:
-        _best_subsets(cands, items, lim, cost, caps, minute_cap, best)
-    else:
-        extend(0, 0, [], 0, [0] * nb, 0)
-    if k == 1 and lim.minutes_max is None:
-        return _undominated([bucket[0] for bucket in best.values()], lim.comp_min, comp_max, minute_cap)
+        ranked = _best_subsets(cands, items, lim, cost, caps, minute_cap)
+        return ranked if lim.minutes_max is not None else _undominated(ranked, lim.comp_min, comp_max, minute_cap)
+    extend(0, 0, [], 0, [0] * nb, 0)
     return [p for sig in sorted(best) for p in best[sig]]
 
 
@@ -245,9 +243,10 @@ def _best_subsets(
     cost: Sequence[int],
     caps: tuple[int, ...],
     minute_cap: int,
-    best: dict[tuple[int, tuple[int, ...]], list[Pattern]],
-) -> None:
+) -> list[Pattern]:
     """The best pattern per signature by a dynamic programme over the day's sessions in start order.
+
+    The patterns come ranked by (cost, sessions, minutes, key).
 
     A partial pattern's future depends only on (last end, minutes, capped counts), so
     partials sharing those keep only the best by (cost, sessions, minutes, key); a
@@ -324,15 +323,19 @@ def _best_subsets(
         old_w = winners.get(sig)
         if old_w is None or value < old_w[0]:
             winners[sig] = (value, counts)
-    for sig, ((pc, _, pm, positions), counts) in winners.items():
-        picked = tuple(items[q] for q in positions)
-        best[sig] = [(pm, counts, pc, tuple((start[i], end[i], offerings[i].id) for i in picked), picked)]
+    ident = [(start[i], end[i], offerings[i].id) for i in items]
+    out: list[Pattern] = []
+    for (pc, _, pm, positions), counts in sorted(winners.values()):
+        out.append((pm, counts, pc, tuple([ident[q] for q in positions]), tuple([items[q] for q in positions])))
+    return out
 
 
 def _undominated(
     patterns: list[Pattern], comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
 ) -> list[Pattern]:
     """Drop patterns another one beats on every count (k = 1, without a weekly hours maximum).
+
+    *patterns* must be ranked by (cost, sessions, minutes, key).
 
     Pattern A beats B when A ranks before B by (cost, sessions, minutes, key) while giving
     at least as many (capped) minutes, at least as many (capped) sessions of every
@@ -354,7 +357,7 @@ def _undominated(
     # Only patterns with equal counts of the exactly-bounded components can beat each other.
     groups: dict[tuple[int, ...], list[int]] = {}
     kept: list[Pattern] = []
-    for b in sorted(patterns, key=lambda p: (p[2], len(p[4]), p[0], p[3])):
+    for b in patterns:
         counts = b[1]
         packed = min(b[0], minute_cap)
         shift = width
@@ -864,13 +867,23 @@ def _best_first(
                 if h < _NEVER:
                     short_days = days_min - nd if days_min > nd else 0
                     short_minutes = minutes_min - mins if minutes_min > mins else 0
-                    push(
-                        heap,
-                        (
-                            *(cost + h, n + short_days, t + short_minutes, (*key, ())),
-                            *(d1, nd, mins, v, chosen, cost, n, t, False),
-                        ),
+                    skipped = (*key, ())
+                    entry = (
+                        cost + h,
+                        n + short_days,
+                        t + short_minutes,
+                        skipped,
+                        d1,
+                        nd,
+                        mins,
+                        v,
+                        chosen,
+                        cost,
+                        n,
+                        t,
+                        False,
                     )
+                    push(heap, entry)
         if nd + 1 > days_max:
             continue
         # A state that passed the pruning can always reach days_min by using this day.
@@ -901,13 +914,9 @@ def _best_first(
                     continue
                 c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
                 short_minutes = minutes_min - m if minutes_min > m else 0
-                push(
-                    heap,
-                    (
-                        *(c + h, n1 + short_days, t1 + short_minutes, (*key, p_key)),
-                        *(d1, nd1, m, v1, chosen + p_chosen, c, n1, t1, False),
-                    ),
-                )
+                longer, both = (*key, p_key), chosen + p_chosen
+                entry = (c + h, n1 + short_days, t1 + short_minutes, longer, d1, nd1, m, v1, both, c, n1, t1, False)
+                push(heap, entry)
     return found
 
 
