@@ -77,7 +77,7 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
     by_day: list[list[int]] = [[] for _ in range(7)]
-    for i in sorted(range(len(rows)), key=lambda i: rows[i][:4]):
+    for i in sorted(range(len(rows)), key=rows.__getitem__):  # ids are unique: offerings are never compared
         by_day[rows[i][0] - 1].append(i)
     return Candidates(
         offerings=usable,
@@ -177,12 +177,15 @@ def _day_patterns(
             alike.setdefault((start[i], end[i], comp[i]), []).append(i)
     if not alike:
         return []
-    kept = set()
-    for group in alike.values():
-        if len(group) > 1:
-            group.sort(key=lambda i: (cost[i], offerings[i].id))
-        kept.update(group[:k])
-    items = [i for i in day if i in kept]
+    if len(alike) < len(day):
+        kept = set()
+        for group in alike.values():
+            if len(group) > 1:
+                group.sort(key=lambda i: (cost[i], offerings[i].id))
+            kept.update(group[:k])
+        items = [i for i in day if i in kept]
+    else:  # nothing alike, nothing excluded
+        items = list(day)
     n = len(items)
     day_max = lim.day_max
     day_min = lim.day_min or 0
@@ -351,7 +354,10 @@ def _undominated(
     exact = [c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0]
     at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
     free = [c for c, top in enumerate(comp_max) if top is None]
-    width = max([minute_cap, *(p[1][c] for p in patterns for c in free), *(t for _, t in at_most)]).bit_length() + 1
+    if len(patterns) < 2:
+        return patterns
+    # Counts of components without a maximum are capped at their minimum.
+    width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
     fields = 1 + len(free) + len(at_most)
     guards = sum(1 << (j * width + width - 1) for j in range(fields))
     # Only patterns with equal counts of the exactly-bounded components can beat each other.
