@@ -493,7 +493,9 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
     ]
     # Per day the largest minutes and counts of its patterns, and its cheapest pattern.
     top_minutes = [max((p[0] for p in pats), default=0) for pats in days]
-    top_counts = [[max((p[1][c] for p in pats), default=0) for c in range(nb)] for pats in days]
+    top_counts = [
+        [max(column) for column in zip(*[p[1] for p in pats], strict=True)] if pats else [0] * nb for pats in days
+    ]
     cheapest = [min((p[2] for p in pats), default=0) for pats in days]
     # Suffix upper bounds for admissible pruning.
     suf_minutes = [0] * 8
