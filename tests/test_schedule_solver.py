@@ -510,3 +510,35 @@ def test_search_with_rewards_still_reaches_the_weekly_hours_minimum() -> None:
     cands = candidates(problem)
     found = search(cands, limits(problem), cost=[-1 if o.id == "test" else 5 for o in cands.offerings])
     assert {cands.offerings[i].id for i in found[0][2]} == {"mon", "test", "tue"} and found[0][0][0] == 9
+
+
+@settings(max_examples=60)
+@given(week_problems(max_offerings=9), st.data())
+def test_feasible_with_groups_relaxed_agrees_with_exhaustive_search(problem: WeekProblem, data: st.DataObject) -> None:
+    """The internal feasibility test, with any groups relaxed, says yes exactly when some subset is feasible."""
+    from iopcore.schedule._solver import feasible
+
+    groups = data.draw(st.lists(st.sampled_from(all_groups(problem)), unique=True))
+    assert feasible(problem, groups) == bool(exhaustive(relax(problem, groups)))
+
+
+def test_one_group_a_week_cannot_make_two_hours() -> None:
+    """Three 1-hour groups exist but at most one is allowed: 2 hours conflict with that maximum."""
+    offs = tuple(_offer(d.short, "group_therapy", d, "09:00", "10:00") for d in list(Weekday)[:3])
+    problem = WeekProblem(rules=WeekRules(hours_min=2, components={"group_therapy": (0, 1)}), offerings=offs)
+    _agrees_with_exhaustive(problem)
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(problem)
+    assert info.value.conflict == ("hours_min", "component:group_therapy:max")
+
+
+def test_a_cheaper_monday_group_is_not_doubled_past_the_maximum() -> None:
+    """With at most one group and Tuesday's costing more, the week is Monday's group alone."""
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+    )
+    rules = WeekRules(days_min=1, components={"group_therapy": (1, 1)})
+    problem = WeekProblem(rules=rules, offerings=offs, offering_costs={"tue": 1})
+    _agrees_with_exhaustive(problem)
+    assert solve(problem).offering_ids == ("mon",)

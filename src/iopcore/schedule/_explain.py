@@ -9,7 +9,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.errors import InfeasibleScheduleError
 from iopcore.schedule._model import WeekProblem
-from iopcore.schedule._solver import GROUP_AVAILABILITY, active_groups, candidates, feasible, limits, search
+from iopcore.schedule._solver import GROUP_AVAILABILITY, Candidates, active_groups, candidates, exists, limits, search
 
 __all__ = ["GROUPS", "Reason", "conflict", "infeasible_error"]
 
@@ -63,12 +63,23 @@ def conflict(problem: WeekProblem) -> tuple[str, ...]:
     are relaxed, so what is left is minimal.
     """
     groups = list(active_groups(problem))
-    if feasible(problem, ()):
+    # The candidates depend only on whether availability is relaxed: build each once.
+    built: dict[bool, Candidates] = {}
+
+    def admits(relaxed: list[str]) -> bool:
+        """Whether a week exists with the groups in *relaxed* removed (as :func:`feasible`)."""
+        whole_week = GROUP_AVAILABILITY in relaxed
+        if whole_week not in built:
+            built[whole_week] = candidates(problem, relax_availability=whole_week)
+        cands = built[whole_week]
+        return exists(cands, limits(problem, relaxed))
+
+    if admits([]):
         return ()
     keep = list(groups)
     for g in groups:
         trial = [x for x in keep if x != g]
-        if not feasible(problem, [x for x in groups if x not in trial]):
+        if not admits([x for x in groups if x not in trial]):
             keep = trial
     return tuple(keep)
 

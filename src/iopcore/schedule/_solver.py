@@ -942,10 +942,36 @@ def _push(nxt: dict[State, list[Solution]], state: State, sols: list[Solution], 
         nxt[state] = merged
 
 
+def exists(cands: Candidates, lim: Limits) -> bool:
+    """Whether any choice of *cands* meets *lim* (no optimisation, no tie-break).
+
+    After the quick proof of infeasibility, a depth-first search over the day states
+    (the same patterns and pruning as :func:`search`) stops at the first complete week;
+    states from which no week can be completed are remembered, so each is explored once.
+    """
+    if (lim.minutes_max is not None and lim.minutes_max < lim.minutes_min) or _hopeless(cands, lim, ()):
+        return False
+    prep = _prepare(cands, lim, [0] * len(cands.offerings), 1, ())
+    dead: set[tuple[int, State]] = set()
+
+    def completes(d: int, state: State) -> bool:
+        if d == 7:
+            return True
+        if (d, state) in dead:
+            return False
+        for new_state, _ in _moves(prep, d, state):
+            if completes(d + 1, new_state):
+                return True
+        dead.add((d, state))
+        return False
+
+    return completes(0, (0, 0, (0,) * len(cands.bounded)))
+
+
 def feasible(problem: WeekProblem, relaxed: Collection[str] = ()) -> bool:
     """Whether *problem* has a schedule once the groups in *relaxed* are removed."""
     cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in relaxed)
-    return bool(search(cands, limits(problem, relaxed), cost=[0] * len(cands.offerings)))
+    return exists(cands, limits(problem, relaxed))
 
 
 def _schedule(cands: Candidates, sol: Solution) -> WeekSchedule:
