@@ -824,12 +824,18 @@ def _best_first(
             got = costs[where] = bound(d, (nd, mins, vectors[v]))
         return got
 
+    ties: dict[tuple[int, int, int, int], tuple[int, int]] = {}
+
     def tie_bounds(d: int, nd: int, mins: int, v: int) -> tuple[int, int]:
-        """(sessions still needed, minutes still needed) by the relaxation."""
-        counts = vectors[v]
-        short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
-        rest = minutes_min - mins
-        return sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd)
+        """(sessions still needed, minutes still needed) by the relaxation, memoised."""
+        where = (d, nd, mins, v)
+        got = ties.get(where)
+        if got is None:
+            counts = vectors[v]
+            short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
+            rest = minutes_min - mins
+            got = ties[where] = sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd)
+        return got
 
     start_v = intern(start[2])
     first = cost_bound(0, start[0], start[1], start_v)
