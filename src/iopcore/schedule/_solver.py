@@ -9,6 +9,7 @@ optionally excluding candidates.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from bisect import bisect_left
@@ -333,6 +334,23 @@ def _best_subsets(
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _dominance_fields(
+    comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
+) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...], int]:
+    """How :func:`_undominated` packs a pattern: the exactly-bounded components, then per
+    packed component (index, maximum or -1 when counted up, bit shift), and the guard bits."""
+    exact = tuple(c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0)
+    free = [c for c, top in enumerate(comp_max) if top is None]
+    at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
+    # Counts of components without a maximum are capped at their minimum.
+    width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
+    fields = [(c, -1) for c in free] + at_most
+    shifts = tuple((c, top, (j + 1) * width) for j, (c, top) in enumerate(fields))
+    guards = sum(1 << (j * width + width - 1) for j in range(1 + len(fields)))
+    return exact, shifts, guards
+
+
 def _undominated(
     patterns: list[Pattern], comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
 ) -> list[Pattern]:
@@ -351,28 +369,17 @@ def _undominated(
     The "at least as many" tests run on packed integers: each quantity gets a field with
     a guard bit, and A is at least B in every field exactly when ``((A | G) - B) & G == G``.
     """
-    exact = [c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0]
-    at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
-    free = [c for c, top in enumerate(comp_max) if top is None]
     if len(patterns) < 2:
         return patterns
-    # Counts of components without a maximum are capped at their minimum.
-    width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
-    fields = 1 + len(free) + len(at_most)
-    guards = sum(1 << (j * width + width - 1) for j in range(fields))
+    exact, shifts, guards = _dominance_fields(comp_min, comp_max, minute_cap)
     # Only patterns with equal counts of the exactly-bounded components can beat each other.
     groups: dict[tuple[int, ...], list[int]] = {}
     kept: list[Pattern] = []
     for b in patterns:
         counts = b[1]
         packed = min(b[0], minute_cap)
-        shift = width
-        for c in free:
-            packed |= counts[c] << shift
-            shift += width
-        for c, top in at_most:
-            packed |= (top - counts[c]) << shift
-            shift += width
+        for c, top, shift in shifts:
+            packed |= (counts[c] if top < 0 else top - counts[c]) << shift
         rivals = groups.setdefault(tuple(counts[c] for c in exact), [])
         for a in rivals:
             if ((a | guards) - packed) & guards == guards:
