@@ -361,3 +361,184 @@ def test_search_with_exclusions_equals_solving_without_those_offerings(
         assert found == []
     else:
         assert found[0][0][0] == expected[0][0]
+
+
+@settings(max_examples=40)
+@given(week_problems(max_offerings=8))
+def test_lazy_error_explains_exactly_as_the_eager_one(problem: WeekProblem) -> None:
+    """solve's error computes conflict, reasons and explanation on first access, equal to the eager values."""
+    from iopcore.schedule._explain import infeasible_error
+
+    assume(not exhaustive(problem))
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(problem)
+    eager = infeasible_error(problem, lazy=False)
+    assert type(eager) is InfeasibleScheduleError
+    got = info.value
+    assert (got.conflict, got.reasons, got.explanation) == (eager.conflict, eager.reasons, eager.explanation)
+    assert got.args == eager.args == (eager.explanation,)
+    assert str(got) == str(eager)
+    assert repr(got) == repr(eager)
+
+
+@settings(max_examples=60)
+@given(week_problems(max_offerings=9), st.data())
+def test_search_with_any_integer_costs_finds_the_exhaustive_minimum(problem: WeekProblem, data: st.DataObject) -> None:
+    """The internal search with arbitrary (also negative) candidate and day costs finds the exact minimum."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    cands = candidates(problem)
+    costs = data.draw(st.lists(st.integers(-9, 9), min_size=len(cands.offerings), max_size=len(cands.offerings)))
+    day_cost = data.draw(st.integers(-9, 9))
+    found = search(cands, limits(problem), cost=costs, day_cost=day_cost)
+    index = {o.id: i for i, o in enumerate(cands.offerings)}
+
+    def objective(ids: tuple[str, ...]) -> int:
+        days = {problem.offering(i).weekday for i in ids}
+        return day_cost * len(days) + sum(costs[index[i]] for i in ids)
+
+    feasible_sets = [ids for _, _, ids in exhaustive(problem)]
+    if not feasible_sets:
+        assert found == []
+        return
+    chosen = tuple(cands.offerings[i].id for i in found[0][2])
+    assert check(problem, chosen) == ()
+    assert found[0][0][0] == objective(chosen) == min(objective(ids) for ids in feasible_sets)
+
+
+def _agrees_with_exhaustive(problem: WeekProblem) -> None:
+    best = exhaustive(problem)
+    if not best:
+        with pytest.raises(InfeasibleScheduleError):
+            solve(problem)
+        return
+    schedule = solve(problem)
+    assert (schedule.cost, tie_key(problem, schedule.offering_ids)) == best[0][:2]
+
+
+def test_a_component_maximum_that_shortens_the_only_day_makes_the_week_infeasible() -> None:
+    """Two 1-hour groups fit on Monday, but at most one group is allowed: 2 hours cannot be reached."""
+    offs = (
+        _offer("a", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("b", "group_therapy", Weekday.MONDAY, "10:00", "11:00"),
+    )
+    problem = WeekProblem(rules=WeekRules(hours_min=2, components={"group_therapy": (0, 1)}), offerings=offs)
+    _agrees_with_exhaustive(problem)
+    with pytest.raises(InfeasibleScheduleError):
+        solve(problem)
+
+
+def test_a_day_cap_that_fits_one_session_makes_a_component_minimum_of_two_infeasible() -> None:
+    """Two 50-minute individual sessions fit on Monday, but the day is capped at one hour."""
+    offs = (
+        _offer("a", "individual_counseling", Weekday.MONDAY, "09:00", "09:50"),
+        _offer("b", "individual_counseling", Weekday.MONDAY, "10:00", "10:50"),
+    )
+    rules = WeekRules(max_hours_per_day=1, components={"individual_counseling": (2, None)})
+    problem = WeekProblem(rules=rules, offerings=offs)
+    _agrees_with_exhaustive(problem)
+    with pytest.raises(InfeasibleScheduleError):
+        solve(problem)
+
+
+def test_skipping_the_long_day_leaves_too_few_days_allowed() -> None:
+    """3 hours on at most 2 days need Monday's 2-hour session: the 1-hour days alone need 3 days."""
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "11:00"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+        _offer("wed", "group_therapy", Weekday.WEDNESDAY, "09:00", "10:00"),
+        _offer("thu", "group_therapy", Weekday.THURSDAY, "09:00", "10:00"),
+    )
+    problem = WeekProblem(rules=WeekRules(hours_min=3, days_max=2), offerings=offs, day_cost=1)
+    _agrees_with_exhaustive(problem)
+    assert "mon" in solve(problem).offering_ids
+
+
+def test_search_with_rewards_respects_a_component_maximum_across_days() -> None:
+    """Rewarding every session (negative costs) still picks at most the maximum of a component over the week."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+    )
+    problem = WeekProblem(rules=WeekRules(components={"group_therapy": (0, 1)}), offerings=offs)
+    cands = candidates(problem)
+    found = search(cands, limits(problem), cost=[-5, -5])
+    assert found[0][0][0] == -5 and len(found[0][2]) == 1
+
+
+def test_search_with_rewards_keeps_a_component_minimum_on_the_last_day_offering_it() -> None:
+    """With the only group on Monday and a group required, the drug test alone is no option for Monday."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    offs = (
+        _offer("group", "group_therapy", Weekday.MONDAY, "09:00", "12:00"),
+        _offer("test", "drug_testing", Weekday.MONDAY, "08:00", "08:15"),
+    )
+    problem = WeekProblem(rules=WeekRules(components={"group_therapy": (1, None)}), offerings=offs)
+    cands = candidates(problem)
+    rewards = [-1 if o.id == "test" else 5 for o in cands.offerings]
+    found = search(cands, limits(problem), cost=rewards)
+    assert {cands.offerings[i].id for i in found[0][2]} == {"group", "test"} and found[0][0][0] == 4
+
+
+def test_search_with_rewards_respects_the_weekly_hours_maximum() -> None:
+    """Rewarding every session still keeps the week within hours_max."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+    )
+    problem = WeekProblem(rules=WeekRules(hours_max=1.5), offerings=offs)
+    cands = candidates(problem)
+    found = search(cands, limits(problem), cost=[-5, -5])
+    assert found[0][0][0] == -5 and len(found[0][2]) == 1
+
+
+def test_search_with_rewards_still_reaches_the_weekly_hours_minimum() -> None:
+    """A rewarded short session alone on Monday cannot reach 2 hours with Tuesday: both groups are taken."""
+    from iopcore.schedule._solver import candidates, limits, search
+
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("test", "drug_testing", Weekday.MONDAY, "08:00", "08:15"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+    )
+    problem = WeekProblem(rules=WeekRules(hours_min=2), offerings=offs)
+    cands = candidates(problem)
+    found = search(cands, limits(problem), cost=[-1 if o.id == "test" else 5 for o in cands.offerings])
+    assert {cands.offerings[i].id for i in found[0][2]} == {"mon", "test", "tue"} and found[0][0][0] == 9
+
+
+@settings(max_examples=60)
+@given(week_problems(max_offerings=9), st.data())
+def test_feasible_with_groups_relaxed_agrees_with_exhaustive_search(problem: WeekProblem, data: st.DataObject) -> None:
+    """The internal feasibility test, with any groups relaxed, says yes exactly when some subset is feasible."""
+    from iopcore.schedule._solver import feasible
+
+    groups = data.draw(st.lists(st.sampled_from(all_groups(problem)), unique=True))
+    assert feasible(problem, groups) == bool(exhaustive(relax(problem, groups)))
+
+
+def test_one_group_a_week_cannot_make_two_hours() -> None:
+    """Three 1-hour groups exist but at most one is allowed: 2 hours conflict with that maximum."""
+    offs = tuple(_offer(d.short, "group_therapy", d, "09:00", "10:00") for d in list(Weekday)[:3])
+    problem = WeekProblem(rules=WeekRules(hours_min=2, components={"group_therapy": (0, 1)}), offerings=offs)
+    _agrees_with_exhaustive(problem)
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(problem)
+    assert info.value.conflict == ("hours_min", "component:group_therapy:max")
+
+
+def test_a_cheaper_monday_group_is_not_doubled_past_the_maximum() -> None:
+    """With at most one group and Tuesday's costing more, the week is Monday's group alone."""
+    offs = (
+        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
+        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
+    )
+    rules = WeekRules(days_min=1, components={"group_therapy": (1, 1)})
+    problem = WeekProblem(rules=rules, offerings=offs, offering_costs={"tue": 1})
+    _agrees_with_exhaustive(problem)
+    assert solve(problem).offering_ids == ("mon",)

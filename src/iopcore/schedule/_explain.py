@@ -9,7 +9,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.errors import InfeasibleScheduleError
 from iopcore.schedule._model import WeekProblem
-from iopcore.schedule._solver import GROUP_AVAILABILITY, active_groups, candidates, feasible, limits, search
+from iopcore.schedule._solver import GROUP_AVAILABILITY, Candidates, active_groups, candidates, exists, limits, search
 
 __all__ = ["GROUPS", "Reason", "conflict", "infeasible_error"]
 
@@ -63,12 +63,23 @@ def conflict(problem: WeekProblem) -> tuple[str, ...]:
     are relaxed, so what is left is minimal.
     """
     groups = list(active_groups(problem))
-    if feasible(problem, ()):
+    # The candidates depend only on whether availability is relaxed: build each once.
+    built: dict[bool, Candidates] = {}
+
+    def admits(relaxed: list[str]) -> bool:
+        """Whether a week exists with the groups in *relaxed* removed (as :func:`feasible`)."""
+        whole_week = GROUP_AVAILABILITY in relaxed
+        if whole_week not in built:
+            built[whole_week] = candidates(problem, relax_availability=whole_week)
+        cands = built[whole_week]
+        return exists(cands, limits(problem, relaxed))
+
+    if admits([]):
         return ()
     keep = list(groups)
     for g in groups:
         trial = [x for x in keep if x != g]
-        if not feasible(problem, [x for x in groups if x not in trial]):
+        if not admits([x for x in groups if x not in trial]):
             keep = trial
     return tuple(keep)
 
@@ -138,8 +149,8 @@ def _reason(problem: WeekProblem, group: str, relaxed: list[str]) -> tuple[Reaso
     return Reason(group=group, achievable=inside, unit="offerings"), text
 
 
-def infeasible_error(problem: WeekProblem) -> InfeasibleScheduleError:
-    """The error for an infeasible *problem*: its conflict, reasons and explanation."""
+def _explain(problem: WeekProblem) -> tuple[tuple[str, ...], tuple[Reason, ...], str]:
+    """The conflict, reasons and explanation of an infeasible *problem*."""
     found = conflict(problem)
     everything = active_groups(problem)
     reasons: list[Reason] = []
@@ -152,5 +163,62 @@ def infeasible_error(problem: WeekProblem) -> InfeasibleScheduleError:
             text = "within the patient's availability, " + text
         sentences.append(text[0].upper() + text[1:] + ".")
     lead = f"No week satisfies these {len(found)} rules together." if len(found) > 1 else "No week satisfies this rule."
-    explanation = " ".join([lead, *sentences])
+    return found, tuple(reasons), " ".join([lead, *sentences])
+
+
+class _LazyInfeasibleScheduleError(InfeasibleScheduleError):
+    """An :class:`~iopcore.errors.InfeasibleScheduleError` that explains itself on first use.
+
+    Detecting that no week exists is fast; the irreducible conflict and its reasons take
+    further searches. They are computed the first time ``conflict``, ``reasons``,
+    ``explanation``, ``args`` or ``str()`` is read, once, and are then cached, so an app
+    that only needs to know that no week exists does not pay for the explanation. The
+    values are the same, deterministically, as if computed eagerly.
+    """
+
+    def __init__(self, problem: WeekProblem) -> None:
+        Exception.__init__(self)  # the message is computed lazily, see ``args`` and ``__str__``
+        self._problem = problem
+        self._explained: tuple[tuple[str, ...], tuple[Reason, ...], str] | None = None
+
+    def _details(self) -> tuple[tuple[str, ...], tuple[Reason, ...], str]:
+        if self._explained is None:
+            self._explained = _explain(self._problem)
+        return self._explained
+
+    @property
+    def conflict(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The irreducible infeasible subset of constraint groups (computed on first access)."""
+        return self._details()[0]
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:  # type: ignore[override]
+        """One :class:`Reason` per group of the conflict (computed on first access)."""
+        return self._details()[1]
+
+    @property
+    def explanation(self) -> str:  # type: ignore[override]
+        """The conflict in plain English (computed on first access)."""
+        return self._details()[2]
+
+    @property
+    def args(self) -> tuple[str]:  # type: ignore[override]
+        """``(explanation,)``, as for an eagerly built error."""
+        return (self.explanation,)
+
+    def __str__(self) -> str:
+        return self.explanation
+
+    def __repr__(self) -> str:
+        return f"InfeasibleScheduleError({self.explanation!r})"
+
+
+def infeasible_error(problem: WeekProblem, *, lazy: bool = True) -> InfeasibleScheduleError:
+    """The error for an infeasible *problem*: its conflict, reasons and explanation.
+
+    With *lazy* (the default) they are computed on first access and cached; otherwise now.
+    """
+    if lazy:
+        return _LazyInfeasibleScheduleError(problem)
+    found, reasons, explanation = _explain(problem)
     return InfeasibleScheduleError(conflict=found, reasons=reasons, explanation=explanation)

@@ -9,7 +9,10 @@ optionally excluding candidates.
 
 from __future__ import annotations
 
+import functools
 import heapq
+import itertools
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 from typing import final
 
@@ -64,22 +67,23 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
     for w in problem.availability.windows:
         windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
 
-    def inside(o: Offering) -> bool:
-        s, e = o.start.minute_of_day, o.end.minute_of_day
-        return any(a <= s and e <= b for a, b in windows.get(o.weekday.value, ()))
-
-    usable = tuple(o for o in problem.offerings if o.seats > 0 and (relax_availability or inside(o)))
+    rows = []
+    for o in problem.offerings:
+        if o.seats <= 0:
+            continue
+        s, e, day = o.start.minute_of_day, o.end.minute_of_day, o.weekday.value
+        if relax_availability or any(a <= s and e <= b for a, b in windows.get(day, ())):
+            rows.append((day, s, e, o.id, o))
+    usable = tuple(row[4] for row in rows)
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
     by_day: list[list[int]] = [[] for _ in range(7)]
-    for i, o in enumerate(usable):
-        by_day[o.weekday.value - 1].append(i)
-    for day in by_day:
-        day.sort(key=lambda i: (usable[i].start.minute_of_day, usable[i].end.minute_of_day, usable[i].id))
+    for i in sorted(range(len(rows)), key=rows.__getitem__):  # ids are unique: offerings are never compared
+        by_day[rows[i][0] - 1].append(i)
     return Candidates(
         offerings=usable,
-        start=tuple(o.start.minute_of_day for o in usable),
-        end=tuple(o.end.minute_of_day for o in usable),
+        start=tuple(row[1] for row in rows),
+        end=tuple(row[2] for row in rows),
         by_day=tuple(tuple(d) for d in by_day),
         component=tuple(position.get(o.component, -1) for o in usable),
         bounded=bounded,
@@ -148,6 +152,8 @@ def active_groups(problem: WeekProblem) -> tuple[str, ...]:
     return tuple(groups)
 
 
+DayKey = tuple[tuple[int, int, str], ...]
+
 # A day pattern: (minutes, component counts, cost, day key, chosen indices).
 Pattern = tuple[int, tuple[int, ...], int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
 
@@ -170,11 +176,17 @@ def _day_patterns(
     for i in day:
         if i not in excluded:
             alike.setdefault((start[i], end[i], comp[i]), []).append(i)
-    kept = set()
-    for group in alike.values():
-        group.sort(key=lambda i: (cost[i], offerings[i].id))
-        kept.update(group[:k])
-    items = [i for i in day if i in kept]
+    if not alike:
+        return []
+    if len(alike) < len(day):
+        kept = set()
+        for group in alike.values():
+            if len(group) > 1:
+                group.sort(key=lambda i: (cost[i], offerings[i].id))
+            kept.update(group[:k])
+        items = [i for i in day if i in kept]
+    else:  # nothing alike, nothing excluded
+        items = list(day)
     n = len(items)
     day_max = lim.day_max
     day_min = lim.day_min or 0
@@ -222,15 +234,10 @@ def _day_patterns(
                 counts[c] -= 1
 
     if k == 1:
-        _best_subsets(cands, items, lim, cost, caps, minute_cap, best)
-    else:
-        extend(0, 0, [], 0, [0] * nb, 0)
-    out: list[Pattern] = []
-    for sig in sorted(best):
-        out.extend(best[sig])
-    if k == 1 and lim.minutes_max is None:
-        out = _undominated(out, comp_max, minute_cap)
-    return out
+        ranked = _best_subsets(cands, items, lim, cost, caps, minute_cap)
+        return ranked if lim.minutes_max is not None else _undominated(ranked, lim.comp_min, comp_max, minute_cap)
+    extend(0, 0, [], 0, [0] * nb, 0)
+    return [p for sig in sorted(best) for p in best[sig]]
 
 
 def _best_subsets(
@@ -240,83 +247,146 @@ def _best_subsets(
     cost: Sequence[int],
     caps: tuple[int, ...],
     minute_cap: int,
-    best: dict[tuple[int, tuple[int, ...]], list[Pattern]],
-) -> None:
+) -> list[Pattern]:
     """The best pattern per signature by a dynamic programme over the day's sessions in start order.
+
+    The patterns come ranked by (cost, sessions, minutes, key).
 
     A partial pattern's future depends only on (last end, minutes, capped counts), so
     partials sharing those keep only the best by (cost, sessions, minutes, key); a
-    common extension preserves that order.
+    common extension preserves that order. A partial holds its sessions' positions in
+    *items*, which are sorted by (start, end, id), so comparing positions compares keys.
     """
     start, end, comp, offerings = cands.start, cands.end, cands.component, cands.offerings
     day_max, gap, comp_max = lim.day_max, lim.gap, lim.comp_max
     day_min = lim.day_min or 0
     state_cap = max(minute_cap, day_min) if day_max is None else 1 << 30
-    PartialKey = tuple[int, int, tuple[int, ...]]
-    Partial = tuple[int, int, int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
-    partial: dict[PartialKey, Partial] = {}
-    empty: tuple[PartialKey, Partial] = ((-(1 << 30), 0, (0,) * len(caps)), (0, 0, 0, (), ()))
-    for i in items:
-        s_i, e_i, c_i = start[i], end[i], comp[i]
-        ident = (s_i, e_i, offerings[i].id)
-        additions: list[tuple[PartialKey, Partial]] = []
-        for (last_end, _, counts), (pc, pn, pm, pkey, pch) in [empty, *partial.items()]:
-            if pn and s_i < last_end + gap:
+    # Items are sorted by (start, end, id), so comparing positions compares keys.
+    # Partials sharing (minutes, counts) form a front by last end: later ends only with
+    # strictly better values (a partial ending no later with a value no worse beats it).
+    GroupKey = tuple[int, tuple[int, ...]]
+    Partial = tuple[int, int, int, tuple[int, ...]]
+    fronts: dict[GroupKey, list[tuple[int, Partial]]] = {}
+    nothing: Partial = (0, 0, 0, ())
+    zero = (0,) * len(caps)
+    step: dict[tuple[tuple[int, ...], int], tuple[int, ...] | None] = {}
+
+    def bump(counts: tuple[int, ...], c: int) -> tuple[int, ...] | None:
+        """*counts* with one more session of component *c* (capped), or None past its maximum."""
+        top = comp_max[c]
+        if top is not None and counts[c] >= top:
+            return None
+        listed = list(counts)
+        listed[c] = min(counts[c] + 1, caps[c])
+        return tuple(listed)
+
+    for pos, i in enumerate(items):
+        s_i, e_i, c_i, cost_i = start[i], end[i], comp[i], cost[i]
+        free = s_i - gap
+        length = e_i - s_i
+        room = (1 << 62 if day_max is None else day_max) - length
+        additions: list[tuple[GroupKey, Partial]] = []
+        for (_, counts), front in [((0, zero), [(free, nothing)]), *fronts.items()]:
+            if front[0][0] > free:
                 continue
-            m = pm + e_i - s_i
-            if day_max is not None and m > day_max:
+            chosen = front[0][1]
+            for last_end, value in front:
+                if last_end > free:
+                    break
+                chosen = value
+            pc, pn, pm, where_from = chosen
+            if pm > room:
                 continue
-            new_counts = counts
             if c_i >= 0:
-                top = comp_max[c_i]
-                if top is not None and counts[c_i] + 1 > top:
+                where = (counts, c_i)
+                got = step[where] if where in step else step.setdefault(where, bump(counts, c_i))
+                if got is None:
                     continue
-                listed = list(counts)
-                listed[c_i] = min(counts[c_i] + 1, caps[c_i])
-                new_counts = tuple(listed)
+                counts = got
+            m = pm + length
             additions.append(
-                ((e_i, min(m, state_cap), new_counts), (pc + cost[i], pn + 1, m, (*pkey, ident), (*pch, i)))
+                ((m if m < state_cap else state_cap, counts), (pc + cost_i, pn + 1, m, (*where_from, pos)))
             )
-        for where, value in additions:
-            old = partial.get(where)
-            if old is None or value[:4] < old[:4]:
-                partial[where] = value
-    for (_, _, counts), (pc, pn, pm, pkey, pch) in partial.items():
-        if pm < day_min:
+        for group, value in additions:
+            present = fronts.get(group)
+            if present is None:
+                fronts[group] = [(e_i, value)]
+                continue
+            if any(last_end <= e_i and old <= value for last_end, old in present):
+                continue
+            kept = [(last_end, old) for last_end, old in present if not (last_end >= e_i and old >= value)]
+            kept.append((e_i, value))
+            kept.sort()
+            fronts[group] = kept
+    winners: dict[tuple[int, tuple[int, ...]], tuple[Partial, tuple[int, ...]]] = {}
+    for (_, counts), front in fronts.items():
+        value = front[-1][1]  # the best value of the front
+        if value[2] < day_min:
             continue
-        sig = (min(pm, minute_cap), counts)
-        entry: Pattern = (pm, counts, pc, pkey, pch)
-        bucket = best.get(sig)
-        if bucket is None or (pc, pn, pm, pkey) < (bucket[0][2], len(bucket[0][4]), bucket[0][0], bucket[0][3]):
-            best[sig] = [entry]
+        sig = (min(value[2], minute_cap), counts)
+        old_w = winners.get(sig)
+        if old_w is None or value < old_w[0]:
+            winners[sig] = (value, counts)
+    ident = [(start[i], end[i], offerings[i].id) for i in items]
+    out: list[Pattern] = []
+    for (pc, _, pm, positions), counts in sorted(winners.values()):
+        out.append((pm, counts, pc, tuple([ident[q] for q in positions]), tuple([items[q] for q in positions])))
+    return out
 
 
-def _undominated(patterns: list[Pattern], comp_max: tuple[int | None, ...], minute_cap: int) -> list[Pattern]:
-    """Drop patterns another one beats on every count (without a weekly hours maximum).
-
-    Pattern A beats B when A is strictly better by (cost, sessions) while giving at least
-    as many (capped) minutes and at least as many sessions of every component without a
-    maximum, and exactly as many of every component with one. Swapping B for A in any
-    week keeps it feasible and makes it better, so B is in no best week.
-    """
-    bounded = [c for c, top in enumerate(comp_max) if top is not None]
+@functools.lru_cache(maxsize=64)
+def _dominance_fields(
+    comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
+) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...], int]:
+    """How :func:`_undominated` packs a pattern: the exactly-bounded components, then per
+    packed component (index, maximum or -1 when counted up, bit shift), and the guard bits."""
+    exact = tuple(c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0)
     free = [c for c, top in enumerate(comp_max) if top is None]
-    # Only patterns with equal counts of the bounded components can beat each other.
-    groups: dict[tuple[int, ...], list[tuple[tuple[int, int], int, tuple[int, ...]]]] = {}
+    at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
+    # Counts of components without a maximum are capped at their minimum.
+    width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
+    fields = [(c, -1) for c in free] + at_most
+    shifts = tuple((c, top, (j + 1) * width) for j, (c, top) in enumerate(fields))
+    guards = sum(1 << (j * width + width - 1) for j in range(1 + len(fields)))
+    return exact, shifts, guards
+
+
+def _undominated(
+    patterns: list[Pattern], comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
+) -> list[Pattern]:
+    """Drop patterns another one beats on every count (k = 1, without a weekly hours maximum).
+
+    *patterns* must be ranked by (cost, sessions, minutes, key).
+
+    Pattern A beats B when A ranks before B by (cost, sessions, minutes, key) while giving
+    at least as many (capped) minutes, at least as many (capped) sessions of every
+    component without a maximum, at most as many of every component with a maximum and
+    no minimum, and exactly as many of every other component with a maximum. Swapping B
+    for A in any week keeps it feasible and makes it rank strictly earlier (the days
+    before are equal and this day's part of the tie-break key is no larger), so B is in
+    no best week.
+
+    The "at least as many" tests run on packed integers: each quantity gets a field with
+    a guard bit, and A is at least B in every field exactly when ``((A | G) - B) & G == G``.
+    """
+    if len(patterns) < 2:
+        return patterns
+    exact, shifts, guards = _dominance_fields(comp_min, comp_max, minute_cap)
+    # Only patterns with equal counts of the exactly-bounded components can beat each other.
+    groups: dict[tuple[int, ...], list[int]] = {}
     kept: list[Pattern] = []
-    for b in sorted(patterns, key=lambda p: (p[2], len(p[4]), p[0], p[3])):
-        rank_b = (b[2], len(b[4]))
-        minutes_b = min(b[0], minute_cap)
-        free_b = tuple(b[1][c] for c in free)
-        rivals = groups.setdefault(tuple(b[1][c] for c in bounded), [])
-        beaten = False
-        for rank_a, minutes_a, free_a in rivals:
-            if rank_a < rank_b and minutes_a >= minutes_b and all(x >= y for x, y in zip(free_a, free_b, strict=True)):
-                beaten = True
+    for b in patterns:
+        counts = b[1]
+        packed = min(b[0], minute_cap)
+        for c, top, shift in shifts:
+            packed |= (counts[c] if top < 0 else top - counts[c]) << shift
+        rivals = groups.setdefault(tuple(counts[c] for c in exact), [])
+        for a in rivals:
+            if ((a | guards) - packed) & guards == guards:
                 break
-        if not beaten:
+        else:
             kept.append(b)
-            rivals.append((rank_b, minutes_b, free_b))
+            rivals.append(packed)
     return kept
 
 
@@ -337,7 +407,7 @@ def search(
     """
     costs = cands.cost if cost is None else cost
     top = lim.minutes_max
-    if top is not None and top < lim.minutes_min:
+    if (top is not None and top < lim.minutes_min) or _hopeless(cands, lim, excluded):
         return []
     if top is not None:
         # Solve without the weekly maximum first (far fewer states): if its answers respect
@@ -346,6 +416,56 @@ def search(
         if all(sol[0][2] <= top for sol in loose):
             return loose
     return _search(cands, lim, costs, day_cost, k, excluded)
+
+
+def _hopeless(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
+    """Whether simple upper bounds already prove that no week exists (before any search).
+
+    Per day: the most minutes of sessions that fit together (no overlap, the gap kept,
+    each no longer than the day's maximum; capped at that maximum) and the most sessions
+    of each bounded component that fit together (capped at its maximum). A day whose most
+    minutes fall short of the per-day minimum cannot be used. No week exists when fewer
+    days can be used than required, or when the largest days that may be used
+    (``days_max`` of them) cannot reach the weekly minimum of minutes or of a component.
+    Every quantity is an upper bound, so ``True`` is a proof; ``False`` proves nothing.
+    """
+    start, end, comp = cands.start, cands.end, cands.component
+    gap, day_max, day_min = lim.gap, lim.day_max, lim.day_min or 0
+    nb = len(lim.comp_min)
+    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
+    day_minutes: list[int] = []
+    day_counts: list[list[int]] = [[] for _ in range(nb)]
+    for d in range(7):
+        items = [i for i in cands.by_day[d] if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
+        if not items:
+            continue
+        items.sort(key=lambda i: end[i])
+        # Weighted interval scheduling: best[j] = most minutes using items[:j].
+        best = [0] * (len(items) + 1)
+        for j, i in enumerate(items):
+            take = end[i] - start[i]
+            for q in range(j - 1, -1, -1):
+                if end[items[q]] + gap <= start[i]:
+                    take += best[q + 1]
+                    break
+            best[j + 1] = max(best[j], take)
+        most = best[-1] if day_max is None else min(best[-1], day_max)
+        if most < day_min:
+            continue
+        day_minutes.append(most)
+        for c in wanted:
+            count, last = 0, -(1 << 30)
+            for i in items:
+                if comp[i] == c and start[i] >= last + gap:
+                    count, last = count + 1, end[i]
+            top = lim.comp_max[c]
+            day_counts[c].append(count if top is None else min(count, top))
+    if len(day_minutes) < lim.days_min:
+        return True
+    usable = min(lim.days_max, len(day_minutes))
+    if sum(sorted(day_minutes, reverse=True)[:usable]) < lim.minutes_min:
+        return True
+    return any(sum(sorted(day_counts[c], reverse=True)[:usable]) < lim.comp_min[c] for c in wanted)
 
 
 @final
@@ -361,6 +481,13 @@ class _Prepared:
     caps: tuple[int, ...]
     minute_cap: int
     days_cap: int
+    length: tuple[int, ...]
+    comp: tuple[int, ...]
+    usable: list[list[int]]
+    """Per day the candidates not excluded."""
+    top_minutes: list[int]
+    top_counts: list[list[int]]
+    cheapest: list[int]
 
 
 def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, excluded: Collection[int]) -> _Prepared:
@@ -368,19 +495,24 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
     caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
     days = [
-        sorted(_day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded), key=lambda p: p[2])
+        _day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) if cands.by_day[d] else []
         for d in range(7)
     ]
+    # Per day the largest minutes and counts of its patterns, and its cheapest pattern.
+    top_minutes = [max((p[0] for p in pats), default=0) for pats in days]
+    top_counts = [
+        [max(column) for column in zip(*[p[1] for p in pats], strict=True)] if pats else [0] * nb for pats in days
+    ]
+    cheapest = [min((p[2] for p in pats), default=0) for pats in days]
     # Suffix upper bounds for admissible pruning.
     suf_minutes = [0] * 8
     suf_days = [0] * 8
     suf_counts = [[0] * nb for _ in range(8)]
     for d in range(6, -1, -1):
-        pats = days[d]
-        suf_minutes[d] = suf_minutes[d + 1] + max((p[0] for p in pats), default=0)
-        suf_days[d] = suf_days[d + 1] + (1 if pats else 0)
+        suf_minutes[d] = suf_minutes[d + 1] + top_minutes[d]
+        suf_days[d] = suf_days[d + 1] + (1 if days[d] else 0)
         for c in range(nb):
-            suf_counts[d][c] = suf_counts[d + 1][c] + max((p[1][c] for p in pats), default=0)
+            suf_counts[d][c] = suf_counts[d + 1][c] + top_counts[d][c]
     return _Prepared(
         lim=lim,
         days=days,
@@ -390,14 +522,17 @@ def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, exclu
         caps=caps,
         minute_cap=lim.minutes_max if lim.minutes_max is not None else lim.minutes_min,
         days_cap=lim.days_max if lim.days_max < 7 else lim.days_min,
+        length=tuple(e - b for b, e in zip(cands.start, cands.end, strict=True)),
+        comp=cands.component,
+        usable=[[i for i in cands.by_day[d] if i not in excluded] for d in range(7)],
+        top_minutes=top_minutes,
+        top_counts=top_counts,
+        cheapest=cheapest,
     )
 
 
-def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> list[tuple[State, Pattern | None]]:
-    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed.
-
-    Patterns are in cost order; with a *budget*, patterns costing more are not tried.
-    """
+def _moves(prep: _Prepared, d: int, state: State) -> list[tuple[State, Pattern | None]]:
+    """The states reachable from *state* on day *d* (skipping it or using one pattern) that can still succeed."""
     lim = prep.lim
     nd, mins, counts = state
     nb = len(counts)
@@ -419,8 +554,6 @@ def _moves(prep: _Prepared, d: int, state: State, budget: int | None = None) -> 
     new_nd = min(nd + 1, prep.days_cap) if lim.days_max == 7 else nd + 1
     minute_cap = prep.minute_cap
     for pat in prep.days[d]:
-        if budget is not None and pat[2] > budget:
-            break
         m = mins + pat[0]
         if minutes_max is not None and m > minutes_max:
             continue
@@ -453,16 +586,17 @@ def _search(
     if day_cost >= 0 and all(c >= 0 for c in costs):
         longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
         nb = len(cands.bounded)
-        session_costs: list[list[list[int]]] = []
-        for d in range(8):
-            per_comp: list[list[int]] = []
+        # Prefix sums of each component's session costs from day d on, cheapest first.
+        session_costs: list[list[list[int]]] = [[[0] for _ in range(nb)] for _ in range(8)]
+        pool: list[list[int]] = [[] for _ in range(nb)]
+        for d in range(6, -1, -1):
+            for i in prep.usable[d]:
+                c = cands.component[i]
+                if c >= 0:
+                    pool[c].append(costs[i])
             for c in range(nb):
-                prefix = [0]
-                picked = (costs[i] for e in range(d, 7) for i in cands.by_day[e] if cands.component[i] == c)
-                for value in sorted(i for i in picked):
-                    prefix.append(prefix[-1] + value)
-                per_comp.append(prefix)
-            session_costs.append(per_comp)
+                if pool[c]:
+                    session_costs[d][c] = [0, *itertools.accumulate(sorted(pool[c]))]
         return _best_first(prep, start, day_cost, longest, session_costs, k)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
@@ -502,52 +636,126 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
     """
     lim = prep.lim
     nb = len(prep.caps)
-    top_minutes: list[list[int]] = []
-    top_counts: list[list[list[int]]] = []
-    cheapest: list[list[int]] = []
-    for d in range(8):
+    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
+    accumulate = itertools.accumulate
+    top_minutes: list[list[int]] = [[0]] * 8
+    top_counts: list[list[list[int]]] = [[[0]] * nb] * 8
+    cheapest: list[list[int]] = [[0]] * 8
+    for d in range(6, -1, -1):
+        if not prep.days[d]:  # the same days are left as from the next day on
+            top_minutes[d], top_counts[d], cheapest[d] = top_minutes[d + 1], top_counts[d + 1], cheapest[d + 1]
+            continue
         used = [e for e in range(d, 7) if prep.days[e]]
-        prefix = [0]
-        for value in sorted((max(p[0] for p in prep.days[e]) for e in used), reverse=True):
-            prefix.append(prefix[-1] + value)
-        top_minutes.append(prefix)
-        per_comp = []
-        for c in range(nb):
-            prefix = [0]
-            for value in sorted((max(p[1][c] for p in prep.days[e]) for e in used), reverse=True):
-                prefix.append(prefix[-1] + value)
-            per_comp.append(prefix)
-        top_counts.append(per_comp)
-        prefix = [0]
-        for value in sorted(day_cost + min(p[2] for p in prep.days[e]) for e in used):
-            prefix.append(prefix[-1] + value)
-        cheapest.append(prefix)
+        top_minutes[d] = [0, *accumulate(sorted([prep.top_minutes[e] for e in used], reverse=True))]
+        per_comp: list[list[int]] = [[0]] * nb  # only components with a minimum are looked at
+        for c in wanted:
+            per_comp[c] = [0, *accumulate(sorted([prep.top_counts[e][c] for e in used], reverse=True))]
+        top_counts[d] = per_comp
+        cheapest[d] = [0, *accumulate(sorted([day_cost + prep.cheapest[e] for e in used]))]
 
-    def fewest(prefix: list[int], need: int) -> int:
-        for j, total in enumerate(prefix):
-            if total >= need:
-                return j
-        return _NEVER
+    days_min, days_max, minutes_min, comp_min = lim.days_min, lim.days_max, lim.minutes_min, lim.comp_min
 
     def bound(d: int, state: State) -> int:
         nd, mins, counts = state
-        need = max(0, lim.days_min - nd)
-        if mins < lim.minutes_min:
-            need = max(need, fewest(top_minutes[d], lim.minutes_min - mins))
-        for c in range(nb):
-            if counts[c] < lim.comp_min[c]:
-                need = max(need, fewest(top_counts[d][c], lim.comp_min[c] - counts[c]))
-        if need > lim.days_max - nd or need >= len(cheapest[d]):
-            return _NEVER
+        need = days_min - nd
+        if mins < minutes_min:
+            prefix = top_minutes[d]
+            j = bisect_left(prefix, minutes_min - mins)
+            if j == len(prefix):
+                return _NEVER
+            if j > need:
+                need = j
         sessions = 0
-        for c in range(nb):
-            short = lim.comp_min[c] - counts[c]
+        for c in wanted:
+            short = comp_min[c] - counts[c]
             if short > 0:
+                prefix = top_counts[d][c]
+                j = bisect_left(prefix, short)
+                if j == len(prefix):
+                    return _NEVER
+                if j > need:
+                    need = j
                 prefix = session_costs[d][c]  # long enough: the count bound above returned otherwise
-                sessions += prefix[min(short, len(prefix) - 1)]
-        return max(cheapest[d][need], day_cost * need + sessions)
+                sessions += prefix[short] if short < len(prefix) else prefix[-1]
+        if need < 0:
+            need = 0
+        if need > days_max - nd or need >= len(cheapest[d]):
+            return _NEVER
+        low = cheapest[d][need]
+        other = day_cost * need + sessions
+        return low if low > other else other
 
     return bound
+
+
+def _sessions_bound(
+    prep: _Prepared, minutes_min: int, comp_min: tuple[int, ...]
+) -> Callable[[int, tuple[int, ...], int, int], tuple[int, int]]:
+    """Lower bounds on the sessions, then the minutes, that days *d*.. must still add.
+
+    The relaxation: any number of sessions of the lengths offered on days *d*.. (of
+    component *c* for the component minimum still short), ignoring days, overlaps and
+    per-day rules. Its fewest sessions ``s`` (at least one per day still required) and,
+    among its choices of exactly ``s`` sessions, the fewest minutes reaching the minutes
+    still required, are computed exactly (the sums reachable are a bit set). Both are
+    exact optima of a relaxation that only shrinks along a path, so the pair ranked
+    lexicographically after the cost bound keeps the search's order consistent: a week
+    with the bound's cost and sessions has at least these minutes.
+    """
+    nb = len(comp_min)
+    lengths: list[tuple[int, ...]] = [()] * 8
+    comp_lengths: list[list[tuple[int, ...]]] = [[()] * nb for _ in range(8)]
+    longest: list[list[int]] = [[0] * nb for _ in range(8)]
+    seen: set[int] = set()
+    per_comp: list[set[int]] = [set() for _ in range(nb)]
+    length, comp = prep.length, prep.comp
+    for d in range(6, -1, -1):
+        for i in prep.usable[d]:
+            seen.add(length[i])
+            if comp[i] >= 0:
+                per_comp[comp[i]].add(length[i])
+        lengths[d] = tuple(seen)
+        comp_lengths[d] = [tuple(x) for x in per_comp]
+        longest[d] = [max(x, default=0) for x in per_comp]
+    overall = [max(x, default=0) for x in lengths]
+    sums: dict[tuple[int, tuple[int, ...], int], int] = {}
+
+    def reachable(d: int, short: tuple[int, ...], extra: int) -> int:
+        """The bit set of minute totals of the relaxation's choices with *extra* free sessions."""
+        key = (d, short, extra)
+        got = sums.get(key)
+        if got is None:
+            if extra:
+                prev = reachable(d, short, extra - 1)
+                got = 0
+                for x in lengths[d]:
+                    got |= prev << x
+            elif any(short):
+                c = next(c for c in range(nb - 1, -1, -1) if short[c])
+                less = list(short)
+                less[c] -= 1
+                prev = reachable(d, tuple(less), 0)
+                got = 0
+                for x in comp_lengths[d][c]:
+                    got |= prev << x
+            else:
+                got = 1
+            sums[key] = got
+        return got
+
+    def sessions_bound(d: int, short: tuple[int, ...], rest: int, days_short: int) -> tuple[int, int]:
+        mandatory = sum(short)
+        top = longest[d]
+        reach = sum(short[c] * top[c] for c in range(nb) if short[c])
+        extra = 0
+        if rest > reach:
+            extra = -(-(rest - reach) // overall[d])
+        if mandatory + extra < days_short:
+            extra = days_short - mandatory
+        bits = reachable(d, short, extra) >> rest
+        return mandatory + extra, rest + (bits & -bits).bit_length() - 1
+
+    return sessions_bound
 
 
 def _best_first(
@@ -566,81 +774,170 @@ def _best_first(
     """
     bound = _bounds(prep, day_cost, session_costs)
     lim = prep.lim
-    minutes_min, days_min, comp_min = lim.minutes_min, lim.days_min, lim.comp_min
+    comp_min, comp_max, caps = lim.comp_min, lim.comp_max, prep.caps
+    minutes_min = lim.minutes_min
     nb = len(comp_min)
+    sessions_bound = _sessions_bound(prep, minutes_min, comp_min)
+    days_min, days_max = lim.days_min, lim.days_max
+    top = lim.minutes_max if lim.minutes_max is not None else 1 << 62
+    minute_cap = prep.minute_cap
+    # Component counts are interned: a state is (days used, minutes, count-vector id).
+    vector_id: dict[tuple[int, ...], int] = {}
+    vectors: list[tuple[int, ...]] = []
 
-    def sessions_needed(state: State) -> int:
-        nd, mins, counts = state
-        rest = max(0, minutes_min - mins)
-        by_components = sum(max(0, comp_min[c] - counts[c]) for c in range(nb))
-        return max(by_components, -(-rest // longest), days_min - nd)
-
-    memo: dict[tuple[int, State], tuple[int, int, int]] = {}
-
-    def estimate(d: int, state: State) -> tuple[int, int, int]:
-        """(cost bound, sessions still needed, minutes still needed), memoised."""
-        got = memo.get((d, state))
+    def intern(counts: tuple[int, ...]) -> int:
+        got = vector_id.get(counts)
         if got is None:
-            got = (bound(d, state), sessions_needed(state), max(0, minutes_min - state[1]))
-            memo[(d, state)] = got
+            got = vector_id[counts] = len(vectors)
+            vectors.append(counts)
         return got
 
-    first, first_n, _ = estimate(0, start)
+    # Per day its patterns grouped by count vector: (vector id, [(minutes, cost with the day's,
+    # sessions, key, chosen)]), so that a vector's checks are made once per group.
+    days: list[list[tuple[int, list[tuple[int, int, int, DayKey, tuple[int, ...]]]]]] = []
+    for pats in prep.days:
+        grouped: dict[int, list[tuple[int, int, int, DayKey, tuple[int, ...]]]] = {}
+        for p in pats:
+            grouped.setdefault(intern(p[1]), []).append((p[0], p[2] + day_cost, len(p[4]), p[3], p[4]))
+        days.append(list(grouped.items()))
+    added: dict[tuple[int, int], int] = {}
+
+    def add(v: int, w: int) -> int:
+        """The id of count vector *v* plus pattern counts *w* (capped), or -1 past a maximum."""
+        x, y = vectors[v], vectors[w]
+        out = []
+        for c in range(nb):
+            value = x[c] + y[c]
+            limit = comp_max[c]
+            if limit is not None and value > limit:
+                return -1
+            out.append(value if value < caps[c] else caps[c])
+        return intern(tuple(out))
+
+    reachable: dict[tuple[int, int], bool] = {}
+
+    def can_reach(d: int, v: int) -> bool:
+        """Whether the days after *d* can still lift count vector *v* to every component minimum."""
+        counts, rest = vectors[v], prep.suf_counts[d + 1]
+        return all(counts[c] + rest[c] >= comp_min[c] for c in range(nb))
+
+    costs: dict[tuple[int, int, int, int], int] = {}
+
+    def cost_bound(d: int, nd: int, mins: int, v: int) -> int:
+        """The cost bound alone, memoised."""
+        where = (d, nd, mins, v)
+        got = costs.get(where)
+        if got is None:
+            got = costs[where] = bound(d, (nd, mins, vectors[v]))
+        return got
+
+    ties: dict[tuple[int, int, int, int], tuple[int, int]] = {}
+
+    def tie_bounds(d: int, nd: int, mins: int, v: int) -> tuple[int, int]:
+        """(sessions still needed, minutes still needed) by the relaxation, memoised."""
+        where = (d, nd, mins, v)
+        got = ties.get(where)
+        if got is None:
+            counts = vectors[v]
+            short = tuple(comp_min[c] - counts[c] if counts[c] < comp_min[c] else 0 for c in range(nb))
+            rest = minutes_min - mins
+            got = ties[where] = sessions_bound(d, short, rest if rest > 0 else 0, days_min - nd)
+        return got
+
+    start_v = intern(start[2])
+    first = cost_bound(0, start[0], start[1], start_v)
     if first >= _NEVER:
         return []
-    Entry = tuple[int, int, int, Key, int, State, tuple[int, ...], int, int]
-    incumbent: tuple[int, int, int, Key] | None = None
-
-    def children(entry: Entry) -> list[Entry]:
-        _, n_prio, _, key, d, state, chosen, cost, t = entry
-        n = n_prio - estimate(d, state)[1]
-        nd1 = d + 1
-        out: list[Entry] = []
-        budget = None if incumbent is None else incumbent[0] - cost - day_cost
-        for new_state, pat in _moves(prep, d, state, budget):
-            h, need, rest = estimate(nd1, new_state)
-            if h >= _NEVER:
-                continue
-            if pat is None:
-                out.append((cost + h, n + need, t + rest, (*key, ()), nd1, new_state, chosen, cost, t))
-            else:
-                c = cost + pat[2] + day_cost
-                t2 = t + pat[0]
-                out.append(
-                    (c + h, n + len(pat[4]) + need, t2 + rest, (*key, pat[3]), nd1, new_state, chosen + pat[4], c, t2)
-                )
-        return out
-
-    root: Entry = (first, first_n, minutes_min, (), 0, start, (), 0, 0)
-    # For the best week alone, a greedy dive gives an incumbent: nothing ranked above it is pushed.
-    probe = root
-    while k == 1 and probe[4] < 7:
-        kids = children(probe)
-        if not kids:
-            break
-        probe = min(kids)
-    if probe[4] == 7:
-        incumbent = probe[:4]
-    heap: list[Entry] = [root]
-    pops: dict[tuple[int, State], int] = {}
+    # Entry: (priority: cost, sessions, minutes, key; day, days used, minutes, vector; chosen, cost, sessions,
+    # minutes; whether the sessions and minutes parts of the priority are the relaxation's).
+    # Children are pushed with plain lower bounds for those parts (days and minutes still
+    # required) and get the relaxation's only when taken from the heap: most never are.
+    Entry = tuple[int, int, int, Key, int, int, int, int, tuple[int, ...], int, int, int, bool]
+    heap: list[Entry] = [(first, 0, 0, (), 0, start[0], start[1], start_v, (), 0, 0, 0, False)]
+    pops: dict[tuple[int, int, int, int], int] = {}
     found: list[Solution] = []
     push, pop = heapq.heappush, heapq.heappop
     while heap:
         entry = pop(heap)
-        where = (entry[4], entry[5])
+        f_cost, f_n, f_m, key, d, nd, mins, v, chosen, cost, n, t, exact = entry
+        where = (d, nd, mins, v)
         seen = pops.get(where, 0)
         if seen >= k:
             continue
+        if not exact:
+            need, rest = tie_bounds(d, nd, mins, v)
+            if (n + need, t + rest) > (f_n, f_m):
+                push(heap, (f_cost, n + need, t + rest, key, d, nd, mins, v, chosen, cost, n, t, True))
+                continue
         pops[where] = seen + 1
-        if entry[4] == 7:
-            found.append(((entry[7], entry[1], entry[8]), entry[3], entry[6]))
+        if d == 7:
+            found.append(((cost, n, t), key, chosen))
             if len(found) == k:
                 break
             continue
-        for child in children(entry):
-            if pops.get((child[4], child[5]), 0) >= k or (incumbent is not None and child[:4] > incumbent):
+        d1 = d + 1
+        rest_minutes = prep.suf_minutes[d1]
+        lowest = minutes_min - rest_minutes  # the fewest minutes that can still reach the minimum
+        # Skip the day.
+        if nd + prep.suf_days[d1] >= days_min and mins >= lowest:
+            ok = reachable.get((d, v))
+            if ok is None:
+                ok = reachable[(d, v)] = can_reach(d, v)
+            if ok and pops.get((d1, nd, mins, v), 0) < k:
+                h = cost_bound(d1, nd, mins, v)
+                if h < _NEVER:
+                    short_days = days_min - nd if days_min > nd else 0
+                    short_minutes = minutes_min - mins if minutes_min > mins else 0
+                    skipped = (*key, ())
+                    entry = (
+                        cost + h,
+                        n + short_days,
+                        t + short_minutes,
+                        skipped,
+                        d1,
+                        nd,
+                        mins,
+                        v,
+                        chosen,
+                        cost,
+                        n,
+                        t,
+                        False,
+                    )
+                    push(heap, entry)
+        if nd + 1 > days_max:
+            continue
+        # A state that passed the pruning can always reach days_min by using this day.
+        nd1 = nd + 1 if days_max < 7 or nd + 1 < prep.days_cap else prep.days_cap
+        short_days = days_min - nd1 if days_min > nd1 else 0
+        for w, group in days[d]:
+            pair = (v, w)
+            v1 = added.get(pair)
+            if v1 is None:
+                v1 = added[pair] = add(v, w)
+            if v1 < 0:
                 continue
-            push(heap, child)
+            ok = reachable.get((d, v1))
+            if ok is None:
+                ok = reachable[(d, v1)] = can_reach(d, v1)
+            if not ok:
+                continue
+            for p_minutes, p_cost, p_n, p_key, p_chosen in group:
+                m = mins + p_minutes
+                if m > top or m < lowest:
+                    continue
+                if m > minute_cap:
+                    m = minute_cap
+                if pops.get((d1, nd1, m, v1), 0) >= k:
+                    continue
+                h = cost_bound(d1, nd1, m, v1)
+                if h >= _NEVER:
+                    continue
+                c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
+                short_minutes = minutes_min - m if minutes_min > m else 0
+                longer, both = (*key, p_key), chosen + p_chosen
+                entry = (c + h, n1 + short_days, t1 + short_minutes, longer, d1, nd1, m, v1, both, c, n1, t1, False)
+                push(heap, entry)
     return found
 
 
@@ -658,10 +955,36 @@ def _push(nxt: dict[State, list[Solution]], state: State, sols: list[Solution], 
         nxt[state] = merged
 
 
+def exists(cands: Candidates, lim: Limits) -> bool:
+    """Whether any choice of *cands* meets *lim* (no optimisation, no tie-break).
+
+    After the quick proof of infeasibility, a depth-first search over the day states
+    (the same patterns and pruning as :func:`search`) stops at the first complete week;
+    states from which no week can be completed are remembered, so each is explored once.
+    """
+    if (lim.minutes_max is not None and lim.minutes_max < lim.minutes_min) or _hopeless(cands, lim, ()):
+        return False
+    prep = _prepare(cands, lim, [0] * len(cands.offerings), 1, ())
+    dead: set[tuple[int, State]] = set()
+
+    def completes(d: int, state: State) -> bool:
+        if d == 7:
+            return True
+        if (d, state) in dead:
+            return False
+        for new_state, _ in _moves(prep, d, state):
+            if completes(d + 1, new_state):
+                return True
+        dead.add((d, state))
+        return False
+
+    return completes(0, (0, 0, (0,) * len(cands.bounded)))
+
+
 def feasible(problem: WeekProblem, relaxed: Collection[str] = ()) -> bool:
     """Whether *problem* has a schedule once the groups in *relaxed* are removed."""
     cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in relaxed)
-    return bool(search(cands, limits(problem, relaxed), cost=[0] * len(cands.offerings)))
+    return exists(cands, limits(problem, relaxed))
 
 
 def _schedule(cands: Candidates, sol: Solution) -> WeekSchedule:
@@ -679,6 +1002,8 @@ def solve(problem: WeekProblem) -> WeekSchedule:
     order of the offerings.
 
     Raises :class:`~iopcore.errors.InfeasibleScheduleError` when no feasible set exists.
+    Its ``conflict``, ``reasons`` and ``explanation`` are computed on first access (and
+    cached), so detecting infeasibility stays fast.
     """
     if not isinstance(problem, WeekProblem):
         from iopcore import _fields as f
