@@ -1,0 +1,766 @@
+"""The pure-Python cohort solver: Lagrangian bound on capacities, greedy repair and exact small cases.
+
+Every patient's week is found by the single-patient solver's :func:`search` with the
+patient's costs plus a price per seat (the Lagrange multipliers of the capacity
+constraints). See ``docs/explanation/cohort-scheduling.md`` for the algorithm and
+why its bound is valid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.errors import InvalidDataError
+from iopcore.schedule._cohort import (
+    BACKENDS,
+    Assignment,
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    Unscheduled,
+)
+from iopcore.schedule._explain import conflict
+from iopcore.schedule._model import WeekProblem
+from iopcore.schedule._solver import Candidates, Limits, candidates, limits, search
+
+__all__ = [
+    "DEFAULT_WORK_LIMIT",
+    "ClockRequiredError",
+    "admit",
+    "capacity_free_bound",
+    "explain_unscheduled",
+    "solve_cohort",
+]
+
+DEFAULT_WORK_LIMIT = 2_000
+"""Default effort of :func:`solve_cohort`'s improvement phase, in work units (one unit is
+one single-patient search). The first complete assignment is always built, whatever the limit."""
+
+_SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be whole numbers
+_ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
+_ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
+_EXACT_NODES = 200_000
+_INNER = 10  # pool-only subgradient steps between two exact pricings  # node budget of the exact small-cohort search
+
+
+class ClockRequiredError(InvalidDataError):
+    """``time_limit`` was given without a ``clock``: the core never reads the system clock."""
+
+
+class _Rng:
+    """splitmix64: a tiny seeded deterministic generator (the core may not use :mod:`random`)."""
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & 0xFFFFFFFFFFFFFFFF
+
+    def next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        return z ^ (z >> 31)
+
+
+class _Stop(Exception):
+    """The effort or time budget ran out (internal)."""
+
+
+@final
+@attrs.define
+class _Group:
+    """Patients with the same profile, unscheduled cost and pinned sessions (internal)."""
+
+    members: list[int]
+    problem: WeekProblem
+    cands: Candidates
+    lim: Limits
+    offering: tuple[int, ...]
+    """Per candidate, the index of its offering in the cohort problem."""
+    pinned: frozenset[int]
+    """Candidate indices the group's patients keep."""
+    unscheduled: int
+    day_cost: int
+    own: tuple[int, ...] | None = None
+    """The cheapest week alone (candidate indices) or ``None`` if infeasible alone."""
+    own_cost: int = 0
+    weeks: list[tuple[int, tuple[int, ...]]] | None = None
+    """Every feasible week with its cost, when few enough to enumerate (exact search)."""
+    memo: dict[object, tuple[tuple[int, ...], int] | None] = attrs.field(factory=dict)
+    pool: dict[tuple[int, ...], int] = attrs.field(factory=dict)
+    """Every week found so far, with its cost (the columns of the Lagrangian steps)."""
+
+
+@final
+@attrs.define
+class _Context:
+    problem: CohortProblem
+    groups: list[_Group]
+    of_patient: list[int]
+    """Per patient, its group index."""
+    residual: list[int]
+    """Per offering, capacity left after pinned enrollments."""
+    work_limit: int
+    deadline: float | None
+    clock: Callable[[], float] | None
+    work: int = 0
+    budgeted: bool = False
+
+    def spend(self) -> None:
+        self.work += 1
+        if not self.budgeted:
+            return
+        if self.work > self.work_limit:
+            raise _Stop
+        if self.deadline is not None and self.clock is not None and self.clock() >= self.deadline:
+            raise _Stop
+
+
+def _week_cost(group: _Group, chosen: Sequence[int]) -> int:
+    cost = group.cands.cost
+    days = {group.cands.offerings[i].weekday for i in chosen}
+    return group.day_cost * len(days) + sum(cost[i] for i in chosen)
+
+
+def _price(
+    ctx: _Context, group: _Group, prices: Sequence[int] | None, closed: frozenset[int]
+) -> tuple[tuple[int, ...], int] | None:
+    """The group's best week with seat *prices* (scaled, per offering) and *closed* offerings excluded.
+
+    Returns the chosen candidates and the scaled priced value (``None``: no week).
+    Pinned sessions are free of prices and never closed; a week must contain them.
+    """
+    key = (None if prices is None else tuple(prices[o] for o in group.offering), closed)
+    if key in group.memo:
+        return group.memo[key]
+    ctx.spend()
+    base = group.cands.cost
+    n = len(base)
+    costs = [
+        _SCALE * base[i] + (0 if prices is None or i in group.pinned else prices[group.offering[i]]) for i in range(n)
+    ]
+    excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
+    big = 0
+    if group.pinned:
+        big = 1 + _SCALE * 7 * group.day_cost + sum(costs)
+        for i in group.pinned:
+            costs[i] -= big
+    found = search(group.cands, group.lim, cost=costs, day_cost=_SCALE * group.day_cost, excluded=excluded)
+    out: tuple[tuple[int, ...], int] | None = None
+    if found and group.pinned.issubset(found[0][2]):
+        chosen = tuple(sorted(found[0][2]))
+        out = (chosen, found[0][0][0] + big * len(group.pinned))
+        group.pool.setdefault(chosen, _week_cost(group, chosen))
+    group.memo[key] = out
+    return out
+
+
+def _prepare(
+    problem: CohortProblem, work_limit: int, deadline: float | None, clock: Callable[[], float] | None
+) -> _Context:
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    residual = [o.seats for o in problem.offerings]
+    for e in problem.pinned:
+        for o in e.offerings:
+            residual[position[o]] -= 1
+    keyed: dict[object, int] = {}
+    groups: list[_Group] = []
+    of_patient: list[int] = []
+    for p_index, patient in enumerate(problem.patients):
+        pinned = problem.pinned_for(patient.id)
+        u = problem.unscheduled_cost_of(patient)
+        key = (patient.profile(), u, pinned)
+        g = keyed.get(key)
+        if g is None:
+            g = len(groups)
+            keyed[key] = g
+            wp = patient.week_problem(problem.offerings)
+            cands = candidates(wp)
+            offering = tuple(position[o.id] for o in cands.offerings)
+            local = {o.id: i for i, o in enumerate(cands.offerings)}
+            pin = frozenset(local[o] for o in pinned if o in local)
+            groups.append(
+                _Group(
+                    members=[],
+                    problem=wp,
+                    cands=cands,
+                    lim=limits(wp),
+                    offering=offering,
+                    pinned=pin,
+                    unscheduled=u,
+                    day_cost=patient.day_cost,
+                )
+            )
+            if len(pin) < len(pinned):  # a pinned session outside the patient's availability
+                groups[g].own = None
+                groups[g].memo[(None, frozenset())] = None
+        groups[g].members.append(p_index)
+        of_patient.append(g)
+    return _Context(
+        problem=problem,
+        groups=groups,
+        of_patient=of_patient,
+        residual=residual,
+        work_limit=work_limit,
+        deadline=deadline,
+        clock=clock,
+    )
+
+
+def _own(ctx: _Context) -> int:
+    """Each group's cheapest week alone; returns the capacity-free bound."""
+    total = 0
+    for group in ctx.groups:
+        found = _price(ctx, group, None, frozenset())
+        if found is not None:
+            group.own = found[0]
+            group.own_cost = _week_cost(group, found[0])
+            total += min(group.unscheduled, group.own_cost) * len(group.members)
+        else:
+            total += group.unscheduled * len(group.members)
+    return total
+
+
+Plan = list[tuple[int, ...] | None]  # per patient: candidate indices of its group, or None (unscheduled)
+
+
+def _plan_cost(ctx: _Context, plan: Plan) -> int:
+    total = 0
+    for p, chosen in enumerate(plan):
+        group = ctx.groups[ctx.of_patient[p]]
+        total += group.unscheduled if chosen is None else _week_cost(group, chosen)
+    return total
+
+
+def _pooled(group: _Group, prices: Sequence[int], closed: set[int]) -> tuple[int, ...] | None:
+    """The best week found so far that avoids *closed*, by price (``None``: none)."""
+    best: tuple[int, int, tuple[int, ...]] | None = None
+    for week, cost in group.pool.items():
+        total = _SCALE * cost
+        ok = True
+        for i in week:
+            if i in group.pinned:
+                continue
+            o = group.offering[i]
+            if o in closed:
+                ok = False
+                break
+            total += prices[o]
+        if ok and (best is None or (total, cost, week) < best):
+            best = (total, cost, week)
+    return None if best is None else best[2]
+
+
+def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, pooled: bool = False) -> Plan:
+    """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
+
+    Offerings only close during a pass, so a group's best week stays best while it
+    avoids every offering closed since: it is reused without a new search.
+    """
+    left = list(ctx.residual)
+    closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
+    plan: Plan = [None] * len(ctx.of_patient)
+    last: dict[int, tuple[int, ...] | None] = {}
+    for p in order:
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        if group.own is None:
+            continue
+        if g in last:
+            chosen = last[g]
+            if chosen is None:
+                continue  # no week with fewer offerings closed: none now either
+            if any(group.offering[i] in closed for i in chosen if i not in group.pinned):
+                chosen = None
+        else:
+            chosen = None
+        if chosen is None and pooled and prices is not None:
+            chosen = _pooled(group, prices, closed)
+        if chosen is None:
+            found = _price(ctx, group, prices, frozenset(closed.intersection(group.offering)))
+            last[g] = None if found is None else found[0]
+            if found is None:
+                continue
+            chosen = found[0]
+        if _week_cost(group, chosen) >= group.unscheduled:
+            continue
+        plan[p] = chosen
+        for i in chosen:
+            if i in group.pinned:
+                continue
+            o = group.offering[i]
+            left[o] -= 1
+            if left[o] <= 0:
+                closed.add(o)
+    return plan
+
+
+def _fill(ctx: _Context, plan: Plan) -> None:
+    """Give each patient left out the best week that fits the seats left, when it is worth it."""
+    left = list(ctx.residual)
+    for p, chosen in enumerate(plan):
+        if chosen is not None:
+            group = ctx.groups[ctx.of_patient[p]]
+            for i in chosen:
+                if i not in group.pinned:
+                    left[group.offering[i]] -= 1
+    for p, chosen in enumerate(plan):
+        group = ctx.groups[ctx.of_patient[p]]
+        if chosen is not None or group.own is None:
+            continue
+        closed = frozenset(o for o in group.offering if left[o] <= 0)
+        found = _price(ctx, group, None, closed)
+        if found is not None and _week_cost(group, found[0]) < group.unscheduled:
+            plan[p] = found[0]
+            for i in found[0]:
+                if i not in group.pinned:
+                    left[group.offering[i]] -= 1
+
+
+def _lagrangian(
+    ctx: _Context, prices: Sequence[int], previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]]
+) -> tuple[int, list[int]]:
+    """The scaled Lagrangian bound at *prices* and the subgradient (seat use minus capacity).
+
+    A group's best week at earlier prices stays best when no price of an offering
+    it uses changed and no other price fell: it is reused (*previous* keeps them).
+    """
+    use = [0] * len(ctx.residual)
+    value = -sum(p * r for p, r in zip(prices, ctx.residual, strict=True))
+    for g, group in enumerate(ctx.groups):
+        u = _SCALE * group.unscheduled
+        found = None
+        if group.own is not None:
+            before = previous.get(g)
+            if before is not None and before[1] is not None and _still_best(group, before, prices):
+                found = before[1]
+            else:
+                found = _price(ctx, group, prices, frozenset())
+                previous[g] = ([prices[o] for o in group.offering], found)
+        if found is None or found[1] >= u:
+            value += u * len(group.members)
+            continue
+        value += found[1] * len(group.members)
+        for i in found[0]:
+            if i not in group.pinned:
+                use[group.offering[i]] += len(group.members)
+    return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
+
+
+def _pool_lagrangian(ctx: _Context, prices: Sequence[int]) -> tuple[int, list[int]]:
+    """Like :func:`_lagrangian` over the weeks found so far only (no search; not a bound)."""
+    use = [0] * len(ctx.residual)
+    value = -sum(p * r for p, r in zip(prices, ctx.residual, strict=True))
+    for group in ctx.groups:
+        u = _SCALE * group.unscheduled
+        chosen = None if group.own is None else _pooled(group, prices, set())
+        priced = u
+        if chosen is not None:
+            priced = _SCALE * group.pool[chosen] + sum(
+                prices[group.offering[i]] for i in chosen if i not in group.pinned
+            )
+        if chosen is None or priced >= u:
+            value += u * len(group.members)
+            continue
+        value += priced * len(group.members)
+        for i in chosen:
+            if i not in group.pinned:
+                use[group.offering[i]] += len(group.members)
+    return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
+
+
+def _step(prices: list[int], grad: list[int], value: int, target: int, theta: float) -> list[int] | None:
+    """A subgradient step of Polyak length towards *target* (``None``: nothing to move)."""
+    # Seats that are free with no price tell nothing: drop them from the step.
+    step = [0 if (g < 0 and p == 0) else g for g, p in zip(grad, prices, strict=True)]
+    norm = sum(g * g for g in step)
+    if norm == 0:
+        return None
+    t = theta * max(target - value, _SCALE) / norm
+    return [max(0, p + math.floor(t * g + 0.5)) for p, g in zip(prices, step, strict=True)]
+
+
+def _still_best(
+    group: _Group, before: tuple[list[int], tuple[tuple[int, ...], int] | None], prices: Sequence[int]
+) -> bool:
+    old, found = before
+    assert found is not None
+    used = set(found[0])
+    for i, o in enumerate(group.offering):
+        if i in group.pinned:
+            continue
+        if i in used:
+            if prices[o] != old[i]:
+                return False
+        elif prices[o] < old[i]:
+            return False
+    return True
+
+
+def _exact(ctx: _Context) -> Plan | None:
+    """Exhaustive branch and bound over every patient's enumerated weeks (small cohorts only)."""
+    for group in ctx.groups:
+        if group.own is None:
+            group.weeks = []
+            continue
+        if len(group.cands.offerings) > _ENUMERATE_CANDIDATES:
+            return None
+        ctx.spend()
+        found = search(group.cands, group.lim, day_cost=group.day_cost, k=_ENUMERATE)
+        if len(found) >= _ENUMERATE:
+            return None
+        weeks = [(_week_cost(group, sol[2]), tuple(sorted(sol[2]))) for sol in found if group.pinned.issubset(sol[2])]
+        group.weeks = sorted(w for w in weeks if w[0] < group.unscheduled)
+    patients = list(range(len(ctx.of_patient)))
+    floor = [0] * (len(patients) + 1)
+    for p in reversed(patients):
+        group = ctx.groups[ctx.of_patient[p]]
+        cheapest = group.weeks[0][0] if group.weeks else group.unscheduled
+        floor[p] = floor[p + 1] + min(cheapest, group.unscheduled)
+    left = list(ctx.residual)
+    best_cost = _plan_cost(ctx, [None] * len(patients)) + 1
+    best: Plan = [None] * len(patients)
+    plan: Plan = [None] * len(patients)
+    nodes = 0
+
+    def dfs(p: int, cost: int) -> None:
+        nonlocal best_cost, best, nodes
+        nodes += 1
+        if nodes > _EXACT_NODES:
+            raise _Stop
+        if cost + floor[p] >= best_cost:
+            return
+        if p == len(patients):
+            best_cost, best = cost, list(plan)
+            return
+        group = ctx.groups[ctx.of_patient[p]]
+        for week_cost, chosen in group.weeks or ():
+            used = [group.offering[i] for i in chosen if i not in group.pinned]
+            if all(left[o] > 0 for o in used):
+                for o in used:
+                    left[o] -= 1
+                plan[p] = chosen
+                dfs(p + 1, cost + week_cost)
+                plan[p] = None
+                for o in used:
+                    left[o] += 1
+        dfs(p + 1, cost + group.unscheduled)
+
+    try:
+        dfs(0, 0)
+    except _Stop:
+        return None
+    return best
+
+
+def _order(ctx: _Context, rng: _Rng | None) -> list[int]:
+    """Patients by regret (unscheduled cost minus own cost, largest first), fewest options first."""
+
+    def key(p: int) -> tuple[int, int, int, int]:
+        group = ctx.groups[ctx.of_patient[p]]
+        regret = group.unscheduled - group.own_cost if group.own is not None else 0
+        noise = 0 if rng is None else rng.next() % 1024
+        return (-regret, len(group.cands.offerings), noise, p)
+
+    return sorted(range(len(ctx.of_patient)), key=key)
+
+
+def explain_unscheduled(problem: CohortProblem, assignments: Mapping[str, Sequence[str]]) -> tuple[Unscheduled, ...]:
+    """Reasons for every patient of *problem* not in *assignments* (patient id → offering ids).
+
+    Own conflict when infeasible alone; otherwise the fewest extra seats on full offerings
+    that would admit the patient (``capacity``), or ``cost`` when a week fits the seats
+    left but costs at least the patient's unscheduled cost.
+    """
+    ctx = _prepare(problem, 0, None, None)
+    _own(ctx)
+    left = list(ctx.residual)
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    for patient_id, sessions in assignments.items():
+        keep = problem.pinned_for(patient_id)
+        for s in sessions:
+            if s not in keep:
+                left[position[s]] -= 1
+    return _reasons(ctx, [p for p, patient in enumerate(problem.patients) if patient.id not in assignments], left)
+
+
+def _reasons(ctx: _Context, out: Sequence[int], left: Sequence[int]) -> tuple[Unscheduled, ...]:
+    problem = ctx.problem
+    reasons: list[Unscheduled] = []
+    cache: dict[int, Unscheduled] = {}
+    for p in out:
+        patient = problem.patients[p]
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        template = cache.get(g)
+        if template is None:
+            template = _reason(ctx, patient, group, left)
+            cache[g] = template
+        reasons.append(attrs.evolve(template, patient=patient.id))
+    return tuple(reasons)
+
+
+def _reason(ctx: _Context, patient: CohortPatient, group: _Group, left: Sequence[int]) -> Unscheduled:
+    problem = ctx.problem
+    if group.own is None:
+        found = conflict(group.problem)
+        if not found:
+            found = ("pinned",)
+        return Unscheduled(patient=patient.id, reason="conflict", conflict=found, cost=group.unscheduled)
+    closed = frozenset(o for o in group.offering if left[o] <= 0)
+    fits = _price(ctx, group, None, closed)
+    if fits is not None:
+        return Unscheduled(patient=patient.id, reason="cost", cost=group.unscheduled)
+    # The fewest seats to add: each full offering costs one, everything else nothing.
+    n = len(group.cands.offerings)
+    costs = [1 if group.offering[i] in closed and i not in group.pinned else 0 for i in range(n)]
+    big = 0
+    if group.pinned:
+        big = n + 1
+        for i in group.pinned:
+            costs[i] -= big
+    ctx.spend()
+    found_weeks = search(group.cands, group.lim, cost=costs)
+    chosen = found_weeks[0][2]  # feasible alone with its pins, so a week exists
+    blocking = sorted(
+        problem.offerings[group.offering[i]].id for i in chosen if group.offering[i] in closed and i not in group.pinned
+    )
+    return Unscheduled(
+        patient=patient.id,
+        reason="capacity",
+        blocking=tuple(blocking),
+        needed=dict.fromkeys(blocking, 1),
+        cost=group.unscheduled,
+    )
+
+
+def capacity_free_bound(problem: CohortProblem) -> int:
+    """Σ over patients of min(unscheduled cost, own optimum alone): a lower bound on any cohort's cost."""
+    return _own(_prepare(problem, 0, None, None))
+
+
+def _result(ctx: _Context, plan: Plan, bound: int, free: int, optimal: bool) -> CohortSchedule:
+    problem = ctx.problem
+    assignments: list[Assignment] = []
+    out: list[int] = []
+    left = list(ctx.residual)
+    for p, chosen in enumerate(plan):
+        group = ctx.groups[ctx.of_patient[p]]
+        if chosen is None:
+            out.append(p)
+            continue
+        for i in chosen:
+            if i not in group.pinned:
+                left[group.offering[i]] -= 1
+        assignments.append(
+            Assignment(
+                patient=problem.patients[p].id,
+                sessions=tuple(group.cands.offerings[i].id for i in chosen),
+                cost=_week_cost(group, chosen),
+            )
+        )
+    cost = _plan_cost(ctx, plan)
+    budgeted = ctx.budgeted
+    ctx.budgeted = False  # explanations are always completed
+    unscheduled = _reasons(ctx, out, left)
+    ctx.budgeted = budgeted
+    bound = min(max(bound, free), cost)
+    return CohortSchedule(
+        assignments=tuple(assignments),
+        unscheduled=unscheduled,
+        cost=cost,
+        lower_bound=bound,
+        capacity_free_bound=free,
+        optimal=optimal or bound == cost,
+        backend="iopcore",
+        work=ctx.work,
+    )
+
+
+def _check_args(
+    problem: object, time_limit: object, seed: object, work_limit: object, clock: object, backend: object
+) -> None:
+    if not isinstance(problem, CohortProblem):
+        raise f.fail("$.problem", "expected a CohortProblem", "type")
+    if time_limit is not None and (
+        not isinstance(time_limit, int | float) or isinstance(time_limit, bool) or not time_limit >= 0
+    ):
+        raise f.fail("$.time_limit", "expected a number of seconds >= 0 or None", "range")
+    if time_limit is not None and clock is None and backend == "iopcore":
+        raise ClockRequiredError.single(
+            "$.clock",
+            "expected a clock (e.g. time.perf_counter) with time_limit: the core never reads the system clock",
+            "missing",
+            type_name="solve_cohort",
+        )
+    if clock is not None and not callable(clock):
+        raise f.fail("$.clock", "expected a callable returning seconds", "type")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise f.fail("$.seed", "expected an int", "type")
+    if not isinstance(work_limit, int) or isinstance(work_limit, bool) or work_limit < 0:
+        raise f.fail("$.work_limit", "expected an integer >= 0", "range")
+    if backend not in BACKENDS:
+        raise f.fail("$.backend", "expected iopcore or ortools", "one_of")
+
+
+def solve_cohort(
+    problem: CohortProblem,
+    *,
+    time_limit: float | None = None,
+    seed: int = 0,
+    work_limit: int = DEFAULT_WORK_LIMIT,
+    clock: Callable[[], float] | None = None,
+    backend: str = "iopcore",
+) -> CohortSchedule:
+    """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
+
+    1. Each patient's cheapest week alone gives the capacity-free bound (patients with
+       identical profiles are solved once).
+    2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
+       by branch and bound over every patient's weeks.
+    3. Otherwise a first assignment is built greedily (patients by regret, each given
+       their cheapest week in the seats left), then improved: subgradient steps on the
+       seat prices (Lagrange multipliers of the capacities) raise the lower bound, and a
+       greedy repair under each set of prices gives new assignments; the cheapest is kept.
+       It stops when the cost meets the bound (``optimal``) or after *work_limit* work
+       units (single-patient searches); *time_limit* seconds, measured by *clock*, can
+       only stop it earlier. The same *seed* and *work_limit* always give the same answer.
+    4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`).
+
+    ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
+    (``pip install iopcore[ortools]``).
+    """
+    _check_args(problem, time_limit, seed, work_limit, clock, backend)
+    if backend == "ortools":
+        from iopcore.schedule._cohort_ortools import solve_cohort_ortools  # type: ignore[import-not-found,unused-ignore]
+
+        result: CohortSchedule = solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
+        return result
+    deadline = None if time_limit is None or clock is None else clock() + time_limit
+    ctx = _prepare(problem, work_limit, deadline, clock)
+    free = _own(ctx)
+    exact = _exact(ctx)
+    if exact is not None:
+        cost = _plan_cost(ctx, exact)
+        return _result(ctx, exact, cost, free, True)
+    best = _greedy(ctx, _order(ctx, None), None)
+    _fill(ctx, best)
+    best_cost = _plan_cost(ctx, best)
+    bound = free
+    if best_cost > bound:
+        best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
+    return _result(ctx, best, bound, free, best_cost <= bound)
+
+
+def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -> tuple[Plan, int, int]:
+    """Subgradient on seat prices for the bound, greedy repairs under the prices for the assignment.
+
+    Each round prices every group exactly (a valid bound, and new weeks for the pool),
+    repairs greedily under the prices, then takes cheap steps over the pool of weeks.
+    """
+    prices = [0] * len(ctx.residual)
+    theta = 1.0
+    stall = 0
+    best_scaled = _SCALE * bound
+    previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
+    ctx.budgeted = True
+    try:
+        while theta >= 1e-3:
+            value, grad = _lagrangian(ctx, prices, previous)
+            if value > best_scaled:
+                best_scaled, stall = value, 0
+                bound = max(bound, -(-value // _SCALE))
+            else:
+                stall += 1
+                if stall >= 2:
+                    theta, stall = theta / 2, 0
+            if best_cost <= bound:
+                break
+            plan = _greedy(ctx, _order(ctx, rng), prices, pooled=True)
+            _fill(ctx, plan)
+            cost = _plan_cost(ctx, plan)
+            if cost < best_cost:
+                best, best_cost = plan, cost
+                if best_cost <= bound:
+                    break
+            moved = _step(prices, grad, value, _SCALE * best_cost, theta)
+            if moved is None:
+                break
+            prices = moved
+            for _ in range(_INNER):
+                pool_value, pool_grad = _pool_lagrangian(ctx, prices)
+                moved = _step(prices, pool_grad, pool_value, _SCALE * best_cost, theta)
+                if moved is None:
+                    break
+                prices = moved
+    except _Stop:
+        pass
+    ctx.budgeted = False
+    return best, best_cost, bound
+
+
+def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
+    """Place *new_patient* into *schedule* without moving anyone (rolling admission).
+
+    The result is the schedule of *problem* with *new_patient* added: everyone keeps
+    their week, and the new patient gets their cheapest week in the seats left, or is
+    listed as unscheduled with a reason. The bounds grow by the new patient's own
+    bound (valid: any assignment of the larger cohort restricted to the old patients
+    is one of the old cohort).
+    """
+    if not isinstance(schedule, CohortSchedule):
+        raise f.fail("$.schedule", "expected a CohortSchedule", "type")
+    if not isinstance(problem, CohortProblem):
+        raise f.fail("$.problem", "expected a CohortProblem", "type")
+    if not isinstance(new_patient, CohortPatient):
+        raise f.fail("$.new_patient", "expected a CohortPatient", "type")
+    if any(p.id == new_patient.id for p in problem.patients):
+        raise f.fail("$.new_patient.id", "expected a patient not yet in the cohort, got a known id", "unique")
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    left = [o.seats for o in problem.offerings]
+    scheduled = {a.patient for a in schedule.assignments}
+    for a in schedule.assignments:
+        for s in a.sessions:
+            left[position[s]] -= 1
+    for e in problem.pinned:
+        if e.patient not in scheduled:
+            for s in e.offerings:
+                left[position[s]] -= 1
+    alone = CohortProblem(
+        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=problem.unscheduled_cost
+    )
+    ctx = _prepare(alone, 0, None, None)
+    own_bound = _own(ctx)  # the new patient's bound alone in the program
+    group = ctx.groups[0]
+    found = None
+    if group.own is not None:
+        found = _price(ctx, group, None, frozenset(o for o in group.offering if left[o] <= 0))
+    if found is not None and _week_cost(group, found[0]) < group.unscheduled:
+        placed = Assignment(
+            patient=new_patient.id,
+            sessions=tuple(group.cands.offerings[i].id for i in found[0]),
+            cost=_week_cost(group, found[0]),
+        )
+        assignments = (*schedule.assignments, placed)
+        unscheduled = schedule.unscheduled
+        added = placed.cost
+    else:
+        assignments = schedule.assignments
+        unscheduled = (*schedule.unscheduled, _reason(ctx, new_patient, group, left))
+        added = group.unscheduled
+    cost = schedule.cost + added
+    lower = schedule.lower_bound + own_bound
+    return CohortSchedule(
+        assignments=assignments,
+        unscheduled=unscheduled,
+        cost=cost,
+        lower_bound=lower,
+        capacity_free_bound=schedule.capacity_free_bound + own_bound,
+        optimal=lower == cost,
+        backend=schedule.backend,
+        work=schedule.work,
+    )
