@@ -8,6 +8,7 @@ why its bound is valid.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import final
@@ -45,7 +46,10 @@ _SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be w
 _ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
 _ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
 _EXACT_NODES = 200_000
-_INNER = 10  # pool-only subgradient steps between two exact pricings  # node budget of the exact small-cohort search
+_INNER = 0  # pool-only subgradient steps between two exact pricings  # node budget of the exact small-cohort search
+_THETA = 0.25  # initial Polyak step factor
+_POOLED = True
+_REPAIR_MARGIN = 50  # repair a greedy plan whose cost is within this much per patient of the best
 
 
 class ClockRequiredError(InvalidDataError):
@@ -458,15 +462,106 @@ def _exact(ctx: _Context) -> Plan | None:
 
 
 def _order(ctx: _Context, rng: _Rng | None) -> list[int]:
-    """Patients by regret (unscheduled cost minus own cost, largest first), fewest options first."""
+    """Patients with the fewest usable offerings first, then by regret (unscheduled cost minus own cost).
 
-    def key(p: int) -> tuple[int, int, int, int]:
+    With *rng*, the counts are jittered so that each round tries another order.
+    """
+
+    def key(p: int) -> tuple[int, int, int]:
         group = ctx.groups[ctx.of_patient[p]]
         regret = group.unscheduled - group.own_cost if group.own is not None else 0
-        noise = 0 if rng is None else rng.next() % 1024
-        return (-regret, len(group.cands.offerings), noise, p)
+        jitter = 0 if rng is None else rng.next() % 16
+        return (len(group.cands.offerings) + jitter, -regret, p)
 
     return sorted(range(len(ctx.of_patient)), key=key)
+
+
+def _usage(ctx: _Context, plan: Plan) -> list[int]:
+    """Seats left per offering under *plan*."""
+    left = list(ctx.residual)
+    for p, chosen in enumerate(plan):
+        if chosen is not None:
+            group = ctx.groups[ctx.of_patient[p]]
+            for i in chosen:
+                if i not in group.pinned:
+                    left[group.offering[i]] -= 1
+    return left
+
+
+def _take(ctx: _Context, p: int, chosen: tuple[int, ...], left: list[int], sign: int) -> None:
+    group = ctx.groups[ctx.of_patient[p]]
+    for i in chosen:
+        if i not in group.pinned:
+            left[group.offering[i]] -= sign
+
+
+def _fewest_full(ctx: _Context, group: _Group, closed: frozenset[int]) -> tuple[int, ...]:
+    """A week of a group feasible alone that uses the fewest *closed* offerings, then the cheapest."""
+    n = len(group.cands.offerings)
+    heavy = 1 + 7 * group.day_cost + sum(group.cands.cost)
+    costs = [
+        group.cands.cost[i] + (heavy if group.offering[i] in closed and i not in group.pinned else 0) for i in range(n)
+    ]
+    big = 0
+    if group.pinned:
+        big = 1 + 7 * group.day_cost + sum(costs)
+        for i in group.pinned:
+            costs[i] -= big
+    ctx.spend()
+    found = search(group.cands, group.lim, cost=costs, day_cost=group.day_cost)
+    return tuple(sorted(found[0][2]))  # feasible alone with its pins (checked by the caller)
+
+
+def _repair(ctx: _Context, plan: Plan) -> None:
+    """Ejection moves: admit a patient left out by moving holders of the seats they need elsewhere.
+
+    For each patient left out (feasible alone, largest unscheduled cost first), take a
+    week needing the fewest full offerings; for each of those, move one holder to
+    their best week without it in the seats left. Kept only when the total cost falls.
+    """
+    left = _usage(ctx, plan)
+    out = [p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None]
+    out.sort(key=lambda p: (-ctx.groups[ctx.of_patient[p]].unscheduled, p))
+    for q in out:
+        gq = ctx.groups[ctx.of_patient[q]]
+        closed = frozenset(o for o, r in enumerate(left) if r <= 0)
+        week = _fewest_full(ctx, gq, closed)
+        need = [gq.offering[i] for i in week if gq.offering[i] in closed and i not in gq.pinned]
+        if len(need) > 2:
+            continue
+        gain = gq.unscheduled - _week_cost(gq, week)
+        if gain <= 0:
+            continue
+        moves: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
+        for o in need:
+            moved = False
+            for p, chosen in enumerate(plan):
+                if chosen is None or p == q:
+                    continue
+                gp = ctx.groups[ctx.of_patient[p]]
+                if not any(gp.offering[i] == o and i not in gp.pinned for i in chosen):
+                    continue
+                _take(ctx, p, chosen, left, -1)
+                shut = frozenset({*need, *(x for x, r in enumerate(left) if r <= 0)}.intersection(gp.offering))
+                found = _price(ctx, gp, None, shut)
+                if found is not None and _week_cost(gp, found[0]) - _week_cost(gp, chosen) < gain:
+                    gain -= _week_cost(gp, found[0]) - _week_cost(gp, chosen)
+                    _take(ctx, p, found[0], left, 1)
+                    plan[p] = found[0]
+                    moves.append((p, chosen, found[0]))
+                    moved = True
+                    break
+                _take(ctx, p, chosen, left, 1)
+            if not moved:
+                break
+        if all(left[gq.offering[i]] > 0 for i in week if i not in gq.pinned):
+            plan[q] = week
+            _take(ctx, q, week, left, 1)
+        else:
+            for p, before, after in reversed(moves):
+                _take(ctx, p, after, left, -1)
+                _take(ctx, p, before, left, 1)
+                plan[p] = before
 
 
 def explain_unscheduled(problem: CohortProblem, assignments: Mapping[str, Sequence[str]]) -> tuple[Unscheduled, ...]:
@@ -650,6 +745,13 @@ def solve_cohort(
     best = _greedy(ctx, _order(ctx, None), None)
     _fill(ctx, best)
     best_cost = _plan_cost(ctx, best)
+    repaired = list(best)
+    ctx.budgeted = True
+    with contextlib.suppress(_Stop):
+        _repair(ctx, repaired)  # moves are applied one by one: a stop leaves a valid plan
+    ctx.budgeted = False
+    if _plan_cost(ctx, repaired) < best_cost:
+        best, best_cost = repaired, _plan_cost(ctx, repaired)
     bound = free
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
@@ -663,7 +765,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     repairs greedily under the prices, then takes cheap steps over the pool of weeks.
     """
     prices = [0] * len(ctx.residual)
-    theta = 1.0
+    theta = _THETA
     stall = 0
     best_scaled = _SCALE * bound
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
@@ -680,8 +782,10 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                     theta, stall = theta / 2, 0
             if best_cost <= bound:
                 break
-            plan = _greedy(ctx, _order(ctx, rng), prices, pooled=True)
+            plan = _greedy(ctx, _order(ctx, rng), prices, pooled=_POOLED)
             _fill(ctx, plan)
+            if _plan_cost(ctx, plan) < best_cost + _REPAIR_MARGIN * len(plan):
+                _repair(ctx, plan)
             cost = _plan_cost(ctx, plan)
             if cost < best_cost:
                 best, best_cost = plan, cost
