@@ -45,16 +45,17 @@ class OrtoolsNotInstalledError(IopcoreError, ImportError):
 
 @final
 @attrs.frozen
-class _Run:
-    """A CP-SAT run (internal; the benchmark reads it): the schedule and what CP-SAT reported."""
+class _Raw:
+    """What CP-SAT returned (internal; the benchmark reads it)."""
 
-    schedule: CohortSchedule
+    chosen: Mapping[str, tuple[str, ...]] | None
+    """Patient id to offering ids of the scheduled patients; ``None`` when CP-SAT found no assignment."""
     status: str
-    """CP-SAT's status name: ``OPTIMAL``, ``FEASIBLE`` or ``UNKNOWN`` (no assignment found)."""
-    found: bool
-    """Whether CP-SAT found an assignment (else the schedule leaves everyone out)."""
-    cpsat_bound: int
-    """CP-SAT's own proven bound (before taking the capacity-free bound into account)."""
+    """CP-SAT's status name: ``OPTIMAL``, ``FEASIBLE`` or ``UNKNOWN``."""
+    bound: int
+    """CP-SAT's proven lower bound on the cost (0 when it has none)."""
+    seconds: float
+    """CP-SAT's own wall time for the search, as it reports it (the model build is not included)."""
 
 
 def _cliques(starts: Sequence[int], ends: Sequence[int], gap: int) -> list[list[int]]:
@@ -75,8 +76,8 @@ def _cliques(starts: Sequence[int], ends: Sequence[int], gap: int) -> list[list[
     return out
 
 
-def _build(problem: CohortProblem, cp_model: Any) -> tuple[Any, list[tuple[Any, list[tuple[str, Any]]]], int]:
-    """The CP-SAT model, per patient ``(y, [(offering id, x), ...])``, and the objective's constant."""
+def _build(problem: CohortProblem, cp_model: Any) -> tuple[Any, list[tuple[Any, list[tuple[str, Any]]]]]:
+    """The CP-SAT model and, per patient, ``(y, [(offering id, x), ...])``."""
     model = cp_model.CpModel()
     pinned = {e.patient: e.offerings for e in problem.pinned}
     held: dict[str, int] = {}
@@ -146,50 +147,46 @@ def _build(problem: CohortProblem, cp_model: Any) -> tuple[Any, list[tuple[Any, 
         if len(takers) > room:
             model.Add(sum(takers) <= room)
     model.Minimize(sum(terms) + constant)
-    return model, patients, constant
+    return model, patients
 
 
-def _run(
+def _solve(
     problem: CohortProblem, *, time_limit: float | None = None, seed: int = 0, work_limit: float | None = None
-) -> _Run:
-    """Build and solve the model; the schedule plus CP-SAT's status."""
+) -> _Raw:
+    """Build and solve the model."""
     try:
         from ortools.sat.python import cp_model
     except ImportError as exc:
         raise OrtoolsNotInstalledError() from exc
-    model, patients, constant = _build(problem, cp_model)
+    model, patients = _build(problem, cp_model)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     # The LP relaxation with every constraint linearized (level 2): on this model it turns
-    # bounds of a few percent of the optimum into proofs (20 patients: from no proof in 5 s to 0.4 s).
+    # bounds far below the optimum into proofs (20 patients: from no proof in 5 s to 0.4 s).
     solver.parameters.linearization_level = 2
     if time_limit is not None:
         solver.parameters.max_time_in_seconds = float(time_limit)
     if work_limit is not None:
         solver.parameters.max_deterministic_time = float(work_limit)
     status = solver.Solve(model)
-    name = solver.StatusName(status)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    chosen: dict[str, tuple[str, ...]] = {}
-    if found:
+    chosen: dict[str, tuple[str, ...]] | None = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = {}
         for patient, (y, xs) in zip(problem.patients, patients, strict=True):
             if solver.BooleanValue(y):
                 chosen[patient.id] = tuple(oid for oid, x in xs if solver.BooleanValue(x))
-    return _schedule(problem, chosen, name, found, solver.BestObjectiveBound(), constant)
+    best = solver.BestObjectiveBound()
+    # The objective is integral, so CP-SAT's bound rounds up (with a guard against float noise).
+    bound = max(0, math.ceil(best - 1e-6)) if math.isfinite(best) else 0
+    return _Raw(chosen=chosen, status=solver.StatusName(status), bound=bound, seconds=solver.WallTime())
 
 
-def _schedule(
-    problem: CohortProblem,
-    chosen: Mapping[str, tuple[str, ...]],
-    status: str,
-    found: bool,
-    best_bound: float,
-    constant: int,
-) -> _Run:
-    """The cohort schedule of the assignment *chosen* (patient id to offering ids), with bounds and reasons."""
+def _schedule(problem: CohortProblem, raw: _Raw) -> CohortSchedule:
+    """The cohort schedule of CP-SAT's answer, with bounds and reasons (everyone left out if it found none)."""
     from iopcore.schedule._cohort_solver import capacity_free_bound, explain_unscheduled
 
+    chosen = raw.chosen or {}
     assignments = []
     for patient in problem.patients:
         if patient.id in chosen:
@@ -198,26 +195,16 @@ def _schedule(
             assignments.append(Assignment(patient=patient.id, sessions=ids, cost=cost))
     unscheduled = tuple(explain_unscheduled(problem, chosen))
     cost = sum(a.cost for a in assignments) + sum(u.cost for u in unscheduled)
-    free = int(capacity_free_bound(problem))
-    # The objective is integral, so CP-SAT's bound rounds up (with a guard against float noise).
-    cpsat_bound = math.ceil(best_bound - 1e-6) if math.isfinite(best_bound) else constant
-    cpsat_bound = max(0, cpsat_bound)
-    proven = status == "OPTIMAL"
-    lower = cost if proven else min(cost, max(free, cpsat_bound))
-    lower = max(lower, free)
-    return _Run(
-        schedule=CohortSchedule(
-            assignments=tuple(assignments),
-            unscheduled=unscheduled,
-            cost=cost,
-            lower_bound=lower,
-            capacity_free_bound=free,
-            optimal=lower == cost,
-            backend="ortools",
-        ),
-        status=status,
-        found=found,
-        cpsat_bound=cpsat_bound,
+    free = capacity_free_bound(problem)
+    lower = cost if raw.status == "OPTIMAL" else max(free, min(cost, raw.bound))
+    return CohortSchedule(
+        assignments=tuple(assignments),
+        unscheduled=unscheduled,
+        cost=cost,
+        lower_bound=lower,
+        capacity_free_bound=free,
+        optimal=lower == cost,
+        backend="ortools",
     )
 
 
@@ -234,4 +221,4 @@ def solve_cohort_ortools(
 
     Raises :class:`OrtoolsNotInstalledError` (an :class:`ImportError`) when OR-Tools is missing.
     """
-    return _run(problem, time_limit=time_limit, seed=seed, work_limit=work_limit).schedule
+    return _schedule(problem, _solve(problem, time_limit=time_limit, seed=seed, work_limit=work_limit))
