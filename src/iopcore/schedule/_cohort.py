@@ -144,9 +144,10 @@ class CohortProblem:
     * ``pinned``: :class:`Enrollment` s, at most one per patient; pinned seats are
       reserved first, so they may not exceed an offering's capacity.
     * ``unscheduled_cost``: the cost of leaving a patient out (a patient's own
-      ``unscheduled_cost`` wins). ``None`` (default): per patient, 1 + 7 × day cost +
-      the sum of the patient's costs of every offering, which is strictly larger than
-      the cost of any week the patient could have.
+      ``unscheduled_cost`` wins). ``None`` (default): 1 + the sum over patients of
+      :meth:`most_expensive_week`, which is strictly larger than the cost of every
+      patient's week put together: a schedule never leaves a patient out to make the
+      others' weeks cheaper, and more patients scheduled always costs less.
 
     Feasible: every scheduled patient's week is feasible for their own rules and keeps
     their pinned sessions; no offering holds more patients than its capacity. Cost = Σ
@@ -157,8 +158,14 @@ class CohortProblem:
     patients: tuple[CohortPatient, ...] = attrs.field(converter=f.to_tuple, validator=_check_patients)
     pinned: tuple[Enrollment, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Enrollment))
     unscheduled_cost: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    _default_unscheduled: int = attrs.field(init=False, default=1, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        self._validate()
+        default = 1 + sum(self.most_expensive_week(p) for p in self.patients)
+        object.__setattr__(self, "_default_unscheduled", default)
+
+    def _validate(self) -> None:
         problems: list[ErrorItem] = []
         known_offerings = {o.id for o in self.offerings}
         for i, p in enumerate(self.patients):
@@ -238,8 +245,12 @@ class CohortProblem:
             return patient.unscheduled_cost
         if self.unscheduled_cost is not None:
             return self.unscheduled_cost
+        return self._default_unscheduled
+
+    def most_expensive_week(self, patient: CohortPatient) -> int:
+        """An upper bound on the cost of any week of *patient*: 7 × day cost + every offering's cost."""
         prefs, extra = patient.preferences, patient.offering_costs
-        return 1 + 7 * patient.day_cost + sum(prefs.cost_of(o) + extra.get(o.id, 0) for o in self.offerings)
+        return 7 * patient.day_cost + sum(prefs.cost_of(o) + extra.get(o.id, 0) for o in self.offerings)
 
 
 def _sorted_ids(value: Any) -> Any:

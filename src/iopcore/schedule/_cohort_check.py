@@ -80,6 +80,9 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     scheduled: set[str] = set()
     for a in schedule.assignments:
         scheduled.add(a.patient)
+        for s in set(a.sessions):
+            if s in held:
+                held[s] += 1
         patient = patients.get(a.patient)
         if patient is None:
             continue
@@ -95,9 +98,6 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
                     group="pinned", message="pinned sessions are not kept", patient=a.patient, offering_ids=missing
                 )
             )
-        for s in set(a.sessions):
-            if s in held:
-                held[s] += 1
         known = [s for s in set(a.sessions) if s in held]
         cost = wp.schedule_cost(known)
         if cost != a.cost:

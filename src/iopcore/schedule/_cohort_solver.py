@@ -834,8 +834,9 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         if e.patient not in scheduled:
             for s in e.offerings:
                 left[position[s]] -= 1
+    bigger = attrs.evolve(problem, patients=(*problem.patients, new_patient))
     alone = CohortProblem(
-        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=problem.unscheduled_cost
+        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=bigger.unscheduled_cost_of(new_patient)
     )
     ctx = _prepare(alone, 0, None, None)
     own_bound = _own(ctx)  # the new patient's bound alone in the program
@@ -856,14 +857,25 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         assignments = schedule.assignments
         unscheduled = (*schedule.unscheduled, _reason(ctx, new_patient, group, left))
         added = group.unscheduled
-    cost = schedule.cost + added
-    lower = schedule.lower_bound + own_bound
+    # The default unscheduled cost grows with the cohort: patients left out at the default pay the rise,
+    # and those infeasible alone raise both bounds by it (they are left out in every schedule).
+    raised = 0
+    conflicts = 0
+    renewed = []
+    for u in unscheduled[: len(schedule.unscheduled)]:
+        now = bigger.unscheduled_cost_for(u.patient)
+        raised += now - u.cost
+        conflicts += (now - u.cost) if u.reason == "conflict" else 0
+        renewed.append(attrs.evolve(u, cost=now))
+    unscheduled = (*renewed, *unscheduled[len(schedule.unscheduled) :])
+    cost = schedule.cost + added + raised
+    lower = schedule.lower_bound + own_bound + conflicts
     return CohortSchedule(
         assignments=assignments,
         unscheduled=unscheduled,
         cost=cost,
         lower_bound=lower,
-        capacity_free_bound=schedule.capacity_free_bound + own_bound,
+        capacity_free_bound=schedule.capacity_free_bound + own_bound + conflicts,
         optimal=lower == cost,
         backend=schedule.backend,
         work=schedule.work,
