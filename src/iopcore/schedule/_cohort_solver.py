@@ -45,10 +45,12 @@ one single-patient search). The first complete assignment is always built, whate
 _SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be whole numbers
 _ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
 _ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
-_EXACT_NODES = 200_000
+_EXACT_NODES = 50_000
 _INNER = 0  # pool-only subgradient steps between two exact pricings  # node budget of the exact small-cohort search
 _THETA = 0.25  # initial Polyak step factor
 _POOLED = True
+_PATIENCE = 5  # exact rounds without a better bound before the step factor halves
+_DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
 _REPAIR_MARGIN = 50  # repair a greedy plan whose cost is within this much per patient of the best
 
 
@@ -377,7 +379,7 @@ def _pool_lagrangian(ctx: _Context, prices: Sequence[int]) -> tuple[int, list[in
     return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
 
 
-def _step(prices: list[int], grad: list[int], value: int, target: int, theta: float) -> list[int] | None:
+def _step(prices: list[int], grad: Sequence[float], value: int, target: int, theta: float) -> list[int] | None:
     """A subgradient step of Polyak length towards *target* (``None``: nothing to move)."""
     # Seats that are free with no price tell nothing: drop them from the step.
     step = [0 if (g < 0 and p == 0) else g for g, p in zip(grad, prices, strict=True)]
@@ -419,43 +421,53 @@ def _exact(ctx: _Context) -> Plan | None:
             return None
         weeks = [(_week_cost(group, sol[2]), tuple(sorted(sol[2]))) for sol in found if group.pinned.issubset(sol[2])]
         group.weeks = sorted(w for w in weeks if w[0] < group.unscheduled)
-    patients = list(range(len(ctx.of_patient)))
-    floor = [0] * (len(patients) + 1)
-    for p in reversed(patients):
-        group = ctx.groups[ctx.of_patient[p]]
+    # Members of a group are interchangeable: they take weeks in non-decreasing list order.
+    patients = sorted(range(len(ctx.of_patient)), key=lambda p: (ctx.of_patient[p], p))
+    n = len(patients)
+    floor = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        group = ctx.groups[ctx.of_patient[patients[k]]]
         cheapest = group.weeks[0][0] if group.weeks else group.unscheduled
-        floor[p] = floor[p + 1] + min(cheapest, group.unscheduled)
+        floor[k] = floor[k + 1] + min(cheapest, group.unscheduled)
+    used = {
+        g: [[group.offering[i] for i in week if i not in group.pinned] for _, week in group.weeks or ()]
+        for g, group in enumerate(ctx.groups)
+    }
     left = list(ctx.residual)
-    best_cost = _plan_cost(ctx, [None] * len(patients)) + 1
-    best: Plan = [None] * len(patients)
-    plan: Plan = [None] * len(patients)
+    best_cost = _plan_cost(ctx, [None] * n) + 1
+    best: Plan = [None] * n
+    plan: Plan = [None] * n
     nodes = 0
 
-    def dfs(p: int, cost: int) -> None:
+    def dfs(k: int, cost: int, first: int) -> None:
         nonlocal best_cost, best, nodes
         nodes += 1
         if nodes > _EXACT_NODES:
             raise _Stop
-        if cost + floor[p] >= best_cost:
+        if cost + floor[k] >= best_cost:
             return
-        if p == len(patients):
+        if k == n:
             best_cost, best = cost, list(plan)
             return
-        group = ctx.groups[ctx.of_patient[p]]
-        for week_cost, chosen in group.weeks or ():
-            used = [group.offering[i] for i in chosen if i not in group.pinned]
-            if all(left[o] > 0 for o in used):
-                for o in used:
+        p = patients[k]
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        same = k + 1 < n and ctx.of_patient[patients[k + 1]] == g
+        weeks = group.weeks or []
+        for j in range(first, len(weeks)):
+            offs = used[g][j]
+            if all(left[o] > 0 for o in offs):
+                for o in offs:
                     left[o] -= 1
-                plan[p] = chosen
-                dfs(p + 1, cost + week_cost)
+                plan[p] = weeks[j][1]
+                dfs(k + 1, cost + weeks[j][0], j if same else 0)
                 plan[p] = None
-                for o in used:
+                for o in offs:
                     left[o] += 1
-        dfs(p + 1, cost + group.unscheduled)
+        dfs(k + 1, cost + group.unscheduled, len(weeks) if same else 0)
 
     try:
-        dfs(0, 0)
+        dfs(0, 0, 0)
     except _Stop:
         return None
     return best
@@ -769,6 +781,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     stall = 0
     best_scaled = _SCALE * bound
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
+    direction = [0.0] * len(ctx.residual)
     ctx.budgeted = True
     try:
         while theta >= 1e-3:
@@ -778,7 +791,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                 bound = max(bound, -(-value // _SCALE))
             else:
                 stall += 1
-                if stall >= 2:
+                if stall >= _PATIENCE:
                     theta, stall = theta / 2, 0
             if best_cost <= bound:
                 break
@@ -791,7 +804,8 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                 best, best_cost = plan, cost
                 if best_cost <= bound:
                     break
-            moved = _step(prices, grad, value, _SCALE * best_cost, theta)
+            direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
+            moved = _step(prices, direction, value, _SCALE * best_cost, theta)
             if moved is None:
                 break
             prices = moved
