@@ -17,6 +17,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import InvalidDataError
+from iopcore.schedule._check import check
 from iopcore.schedule._cohort import (
     BACKENDS,
     Assignment,
@@ -46,7 +47,6 @@ _SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be w
 _ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
 _ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
 _EXACT_NODES = 50_000
-_INNER = 0  # pool-only subgradient steps between two exact pricings  # node budget of the exact small-cohort search
 _THETA = 0.25  # initial Polyak step factor
 _POOLED = True
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
@@ -89,6 +89,9 @@ class _Group:
     """Per candidate, the index of its offering in the cohort problem."""
     pinned: frozenset[int]
     """Candidate indices the group's patients keep."""
+    pinned_week: bool
+    """Whether the pinned sessions alone are a feasible week: then, costs being non-negative,
+    they are the group's best week at any prices (a superset only adds costs)."""
     unscheduled: int
     day_cost: int
     own: tuple[int, ...] | None = None
@@ -140,6 +143,9 @@ def _price(
     Returns the chosen candidates and the scaled priced value (``None``: no week).
     Pinned sessions are free of prices and never closed; a week must contain them.
     """
+    if group.pinned_week:
+        week = tuple(sorted(group.pinned))
+        return week, _SCALE * _week_cost(group, week)
     key = (None if prices is None else tuple(prices[o] for o in group.offering), closed)
     if key in group.memo:
         return group.memo[key]
@@ -197,6 +203,7 @@ def _prepare(
                     lim=limits(wp),
                     offering=offering,
                     pinned=pin,
+                    pinned_week=bool(pinned) and len(pin) == len(pinned) and not check(wp, sorted(pinned)),
                     unscheduled=u,
                     day_cost=patient.day_cost,
                 )
@@ -352,28 +359,6 @@ def _lagrangian(
             continue
         value += found[1] * len(group.members)
         for i in found[0]:
-            if i not in group.pinned:
-                use[group.offering[i]] += len(group.members)
-    return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
-
-
-def _pool_lagrangian(ctx: _Context, prices: Sequence[int]) -> tuple[int, list[int]]:
-    """Like :func:`_lagrangian` over the weeks found so far only (no search; not a bound)."""
-    use = [0] * len(ctx.residual)
-    value = -sum(p * r for p, r in zip(prices, ctx.residual, strict=True))
-    for group in ctx.groups:
-        u = _SCALE * group.unscheduled
-        chosen = None if group.own is None else _pooled(group, prices, set())
-        priced = u
-        if chosen is not None:
-            priced = _SCALE * group.pool[chosen] + sum(
-                prices[group.offering[i]] for i in chosen if i not in group.pinned
-            )
-        if chosen is None or priced >= u:
-            value += u * len(group.members)
-            continue
-        value += priced * len(group.members)
-        for i in chosen:
             if i not in group.pinned:
                 use[group.offering[i]] += len(group.members)
     return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
@@ -809,12 +794,6 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             if moved is None:
                 break
             prices = moved
-            for _ in range(_INNER):
-                pool_value, pool_grad = _pool_lagrangian(ctx, prices)
-                moved = _step(prices, pool_grad, pool_value, _SCALE * best_cost, theta)
-                if moved is None:
-                    break
-                prices = moved
     except _Stop:
         pass
     ctx.budgeted = False
