@@ -343,9 +343,20 @@ def main(argv: list[str]) -> int:
     for a in argv:
         if a.startswith("--seeds="):
             seeds = int(a.split("=", 1)[1])
-    plan: list[tuple[int, tuple[float, ...]]] = [(20, (0.1, 1, 10)), (100, (1, 10)), (300, (1, 2, 10)), (1000, (1,))]
+    # (patients, iopcore budgets, CP-SAT budgets), in seconds
+    plan: list[tuple[int, tuple[float, ...], tuple[float, ...]]] = [
+        (20, (0.1, 1, 10), (1, 10)),
+        (100, (1, 10), (1, 10)),
+        (300, (1, 2, 10), (1, 10)),
+        (1000, (1,), (1,)),
+    ]
     if long:
-        plan = [(20, (0.1, 1, 10)), (100, (1, 10, 60)), (300, (1, 2, 10, 60)), (1000, (1, 10, 60))]
+        plan = [
+            (20, (0.1, 1, 10), (1, 10)),
+            (100, (1, 10), (1, 10, 60)),
+            (300, (1, 2, 10), (1, 10, 60)),
+            (1000, (1, 10), (1, 10, 60)),
+        ]
     print(
         "| Patients | Offerings | Capacity | Seed | Budget | Solver | Scheduled | Cost | Bound | Gap | Gap to best bound | Wall | Verified |"
     )
@@ -354,14 +365,15 @@ def main(argv: list[str]) -> int:
     targets: dict[str, list[bool]] = {}
     summary: list[str] = []
     admit_samples: list[float] = []
-    for size, budgets in plan:
+    for size, budgets, cpsat_budgets in plan:
         for capacity in ("loose", "tight"):
             for seed in range(seeds):
                 problem = cohort(size, capacity, seed)
                 rows: list[Row] = [run_greedy(problem)]
-                for budget in budgets:
-                    rows.append(run_iopcore(problem, budget))
-                    if budget >= 1:
+                for budget in sorted({*budgets, *cpsat_budgets}):
+                    if budget in budgets:
+                        rows.append(run_iopcore(problem, budget))
+                    if budget in cpsat_budgets:
                         rows.append(run_cpsat(problem, budget))
                 if size == 20:
                     rows.append(run_iopcore(problem, None))  # until proof or the default work limit
