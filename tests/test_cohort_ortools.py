@@ -17,11 +17,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iopcore.errors import IopcoreError
-from iopcore.schedule import Offering, WeekRules, check
-from iopcore.schedule._cohort import CohortPatient, CohortProblem, CohortSchedule, Enrollment
-from iopcore.schedule._cohort_check import check_cohort
+from iopcore.schedule import (
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    Enrollment,
+    Offering,
+    WeekRules,
+    check,
+    check_cohort,
+    solve_cohort,
+)
 from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError, solve_cohort_ortools
-from iopcore.schedule._cohort_solver import solve_cohort
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
 needs_ortools = pytest.mark.skipif(
