@@ -344,6 +344,17 @@ def admit_times(problem: CohortProblem, schedule: CohortSchedule, count: int, se
     return times, placed
 
 
+def import_seconds(module: str, repeats: int = 5) -> float:
+    """Median seconds to import *module* in a fresh interpreter (interpreter start-up excluded)."""
+    import subprocess
+
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    return statistics.median(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(repeats)
+    )
+
+
 def main(argv: list[str]) -> int:
     try:
         import ortools.sat.python.cp_model  # noqa: F401 - import time excluded from the comparison
@@ -454,6 +465,10 @@ def main(argv: list[str]) -> int:
                     admit_samples.extend(samples)
                     summary.append(f"admit: {placed} of 100 new patients placed into the 300-patient loose cohort")
     print()
+    print(
+        f"import (fresh interpreter, median of 5): iopcore.schedule {import_seconds('iopcore.schedule') * 1e3:.0f} ms, "
+        f"ortools.sat.python.cp_model {import_seconds('ortools.sat.python.cp_model') * 1e3:.0f} ms"
+    )
     if admit_samples:
         median = statistics.median(admit_samples)
         print(
