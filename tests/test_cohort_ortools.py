@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import pickle
 import sys
 from collections.abc import Sequence
 
@@ -166,6 +167,14 @@ def test_missing_ortools_raises_a_clear_iopcore_error(monkeypatch: pytest.Monkey
         solve_cohort(problem, backend="ortools")
     assert isinstance(info.value, IopcoreError)
     assert isinstance(info.value, ImportError)
+
+
+def test_missing_ortools_error_survives_pickling() -> None:
+    """OrtoolsNotInstalledError pickles and unpickles with its message (e.g. across worker processes)."""
+    error = OrtoolsNotInstalledError("install iopcore[ortools]")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is OrtoolsNotInstalledError
+    assert str(again) == str(error)
 
 
 @needs_ortools

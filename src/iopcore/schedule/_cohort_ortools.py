@@ -13,9 +13,11 @@ The same model as the pure-Python solver, stated as a 0-1 programme:
   hold *o* pinned (pinned seats stay their holder's whatever happens);
 * objective: ``Σ_p unscheduled_p · (1 − y[p]) + Σ day_cost_p · d[p, day] + Σ cost_p(o) · x[p, o]``.
 
-CP-SAT runs with one worker, full linearization and *seed* as its random seed; ``time_limit`` is CP-SAT's own
-``max_time_in_seconds`` and ``work_limit`` its ``max_deterministic_time`` (iopcore itself
-never reads a clock). Leaving everyone out is always feasible, so an answer always exists:
+CP-SAT runs with one worker, full linearization (``linearization_level=2``) and *seed* as
+its random seed; ``time_limit`` is CP-SAT's own ``max_time_in_seconds`` and ``work_limit``
+its ``max_deterministic_time`` (iopcore itself never reads a clock; through
+:func:`~iopcore.schedule.solve_cohort` the default work limit of 2,000 is a cap that
+seldom binds). Leaving everyone out is always feasible, so an answer always exists:
 if CP-SAT stops before finding one, that trivial plan is returned with its bound.
 """
 
@@ -37,10 +39,8 @@ __all__ = ["OrtoolsNotInstalledError", "solve_cohort_ortools"]
 class OrtoolsNotInstalledError(IopcoreError, ImportError):
     """``backend="ortools"`` was asked for but OR-Tools is not installed (``pip install 'iopcore[ortools]'``)."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "the ortools backend needs Google OR-Tools: install the extra with pip install 'iopcore[ortools]'"
-        )
+
+_MISSING = "the ortools backend needs Google OR-Tools: install the extra with pip install 'iopcore[ortools]'"
 
 
 @final
@@ -157,7 +157,7 @@ def _solve(
     try:
         from ortools.sat.python import cp_model
     except ImportError as exc:
-        raise OrtoolsNotInstalledError() from exc
+        raise OrtoolsNotInstalledError(_MISSING) from exc
     model, patients = _build(problem, cp_model)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
