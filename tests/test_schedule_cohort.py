@@ -569,3 +569,73 @@ def test_patient_repr_redacts_the_id() -> None:
         CohortViolation(group="cost", message="m", patient="secret-id"),
     ):
         assert "secret-id" not in repr(value)
+
+
+def test_identical_patients_crowding_one_week_leave_the_rest_waiting_on_three_offerings() -> None:
+    """Four identical patients need all three single seats: one is placed, three wait on all three."""
+    offs = tuple(offering(f"g{d.value}", d, "09:00", "10:00") for d in (MON, TUE, WED))
+    rules = WeekRules(days_min=3, components={"group_therapy": ComponentBound(min=3, max=3)})
+    problem = CohortProblem(offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=rules) for i in range(4)))
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.scheduled == 1 and schedule.lower_bound > schedule.capacity_free_bound
+    assert {u.blocking for u in schedule.unscheduled} == {("g1", "g2", "g3")}
+
+
+def test_pinned_patient_short_of_a_week_waits_for_the_seat_another_pin_holds() -> None:
+    """Pinned on ``a`` but needing a second session, only on ``b``, which another patient keeps: capacity."""
+    offs = (offering("a", MON, "09:00", "10:00", seats=2), offering("b", TUE, "09:00", "10:00"))
+    two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(CohortPatient(id="p", rules=two), CohortPatient(id="q", rules=ONE_SESSION)),
+        pinned=(
+            Enrollment(patient="p", offerings=frozenset({"a"})),
+            Enrollment(patient="q", offerings=frozenset({"b"})),
+        ),
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    (out,) = schedule.unscheduled
+    assert (out.patient, out.reason, out.blocking) == ("p", "capacity", ("b",))
+
+
+def test_patients_cheaper_left_out_are_skipped_by_the_greedy_pass() -> None:
+    """With a zero unscheduled cost nobody is worth placing, on the heuristic path too."""
+    problem = attrs.evolve(contended(4), unscheduled_cost=0)
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert schedule.scheduled == 0 and schedule.cost == 0 and schedule.optimal
+
+
+def test_identical_patients_share_a_week_while_it_has_seats() -> None:
+    """Identical patients reuse one search while their week keeps seats; all fit."""
+    offs = tuple(offering(f"g{d.value}", d, "09:00", "10:00", seats=3) for d in (MON, TUE))
+    problem = CohortProblem(
+        offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=ONE_SESSION) for i in range(3))
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 1
+
+
+def test_an_exact_search_out_of_nodes_falls_back_to_the_heuristic() -> None:
+    """When the small-cohort search runs out of nodes the answer still comes, valid."""
+    problem = contended(4)
+    with mock.patch.object(solver, "_EXACT_NODES", 1):
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+
+
+@settings(max_examples=40)
+@given(cohort_problems(min_patients=2, max_patients=3, max_offerings=6, pinned=False), st.integers(0, 3))
+def test_heuristic_with_own_unscheduled_costs_never_leaves_out_a_patient_worth_a_fitting_week(
+    problem: CohortProblem, seed: int
+) -> None:
+    """A patient left out for capacity has no week in the seats left; for cost, every fitting week is dearer."""
+    with heuristic_only():
+        schedule = solve_cohort(problem, seed=seed, work_limit=40)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.lower_bound <= brute_force(problem) <= schedule.cost

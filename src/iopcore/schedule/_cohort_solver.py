@@ -51,7 +51,6 @@ _THETA = 0.25  # initial Polyak step factor
 _POOLED = True
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
-_REPAIR_MARGIN = 50  # repair a greedy plan whose cost is within this much per patient of the best
 
 
 class ClockRequiredError(InvalidDataError):
@@ -299,6 +298,10 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
             if found is None:
                 continue
             chosen = found[0]
+        if _week_cost(group, chosen) >= group.unscheduled and prices is not None:
+            # Dear at the prices: the cheapest week at true costs may still be worth it.
+            found = _price(ctx, group, None, frozenset(closed.intersection(group.offering)))
+            chosen = found[0] if found is not None else chosen
         if _week_cost(group, chosen) >= group.unscheduled:
             continue
         plan[p] = chosen
@@ -310,28 +313,6 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
             if left[o] <= 0:
                 closed.add(o)
     return plan
-
-
-def _fill(ctx: _Context, plan: Plan) -> None:
-    """Give each patient left out the best week that fits the seats left, when it is worth it."""
-    left = list(ctx.residual)
-    for p, chosen in enumerate(plan):
-        if chosen is not None:
-            group = ctx.groups[ctx.of_patient[p]]
-            for i in chosen:
-                if i not in group.pinned:
-                    left[group.offering[i]] -= 1
-    for p, chosen in enumerate(plan):
-        group = ctx.groups[ctx.of_patient[p]]
-        if chosen is not None or group.own is None:
-            continue
-        closed = frozenset(o for o in group.offering if left[o] <= 0)
-        found = _price(ctx, group, None, closed)
-        if found is not None and _week_cost(group, found[0]) < group.unscheduled:
-            plan[p] = found[0]
-            for i in found[0]:
-                if i not in group.pinned:
-                    left[group.offering[i]] -= 1
 
 
 def _lagrangian(
@@ -364,13 +345,11 @@ def _lagrangian(
     return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
 
 
-def _step(prices: list[int], grad: Sequence[float], value: int, target: int, theta: float) -> list[int] | None:
-    """A subgradient step of Polyak length towards *target* (``None``: nothing to move)."""
+def _step(prices: list[int], grad: Sequence[float], value: int, target: int, theta: float) -> list[int]:
+    """A subgradient step of Polyak length towards *target* (no move when the direction is zero)."""
     # Seats that are free with no price tell nothing: drop them from the step.
     step = [0 if (g < 0 and p == 0) else g for g, p in zip(grad, prices, strict=True)]
-    norm = sum(g * g for g in step)
-    if norm == 0:
-        return None
+    norm = sum(g * g for g in step) or 1.0
     t = theta * max(target - value, _SCALE) / norm
     return [max(0, p + math.floor(t * g + 0.5)) for p, g in zip(prices, step, strict=True)]
 
@@ -401,9 +380,7 @@ def _exact(ctx: _Context) -> Plan | None:
         if len(group.cands.offerings) > _ENUMERATE_CANDIDATES:
             return None
         ctx.spend()
-        found = search(group.cands, group.lim, day_cost=group.day_cost, k=_ENUMERATE)
-        if len(found) >= _ENUMERATE:
-            return None
+        found = search(group.cands, group.lim, day_cost=group.day_cost, k=_ENUMERATE)  # every week: k > 2**12
         weeks = [(_week_cost(group, sol[2]), tuple(sorted(sol[2]))) for sol in found if group.pinned.issubset(sol[2])]
         group.weeks = sorted(w for w in weeks if w[0] < group.unscheduled)
     # Members of a group are interchangeable: they take weeks in non-decreasing list order.
@@ -740,7 +717,6 @@ def solve_cohort(
         cost = _plan_cost(ctx, exact)
         return _result(ctx, exact, cost, free, True)
     best = _greedy(ctx, _order(ctx, None), None)
-    _fill(ctx, best)
     best_cost = _plan_cost(ctx, best)
     repaired = list(best)
     ctx.budgeted = True
@@ -781,19 +757,12 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             if best_cost <= bound:
                 break
             plan = _greedy(ctx, _order(ctx, rng), prices, pooled=_POOLED)
-            _fill(ctx, plan)
-            if _plan_cost(ctx, plan) < best_cost + _REPAIR_MARGIN * len(plan):
-                _repair(ctx, plan)
+            _repair(ctx, plan)
             cost = _plan_cost(ctx, plan)
             if cost < best_cost:
                 best, best_cost = plan, cost
-                if best_cost <= bound:
-                    break
             direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
-            moved = _step(prices, direction, value, _SCALE * best_cost, theta)
-            if moved is None:
-                break
-            prices = moved
+            prices = _step(prices, direction, value, _SCALE * best_cost, theta)
     except _Stop:
         pass
     ctx.budgeted = False
