@@ -5,6 +5,7 @@ Run after the test command (which installs the package into ``.venv``)::
     .venv/bin/python -m pip install -e '.[bench]'      # OR-Tools, for the reference
     .venv/bin/python benchmarks/run.py cohort           # a few minutes
     .venv/bin/python benchmarks/run.py cohort --long    # adds 1,000 patients at 10 s and the 60 s CP-SAT runs
+    .venv/bin/python benchmarks/run.py cohort --seeds=3 # 3 cohorts per size and capacity (default: 3 at 20, else 1)
 
 Instances (generated from fixed seeds, see :func:`cohort`): cohorts of 20, 100, 300 and 1,000
 patients over 60, 80, 100 and 120 offerings of a realistic week — morning (09:00–12:00) and
@@ -14,13 +15,15 @@ skills and family sessions, Monday to Saturday. Patients are day-time (08:00–2
 rules (9–19 h 59 min a week on 3–5 days, two sessions of one group type, one or two individual
 sessions, a drug test, at most one family session; some with at most 4.5 h a day or a 10-minute
 gap), a day cost, a preferred time of day, days to avoid and, for some, costs on offerings.
-The first 10 % of patients already attend a week (pinned). Capacity: a group offering holds
+The first 10 % of patients already attend a week (pinned: the week a first-come-first-served
+plan gives them). Leaving a patient out costs the problem's default (more than every
+patient's most expensive week together, so more patients scheduled always wins). Capacity: a group offering holds
 8–12 patients per room, an individual slot one patient per counselor on duty, and the
 number of rooms and counselors is set so that seats are about 1.5× (loose) or 0.9× (tight)
 what the cohort needs.
 
 For each instance and budget: iopcore's ``solve_cohort`` (``time_limit=budget`` with
-``clock=time.perf_counter``), CP-SAT on the same model (one worker, ``max_time_in_seconds =
+``clock=time.perf_counter``), CP-SAT on the same model (one worker, ``linearization_level=2``, ``max_time_in_seconds =
 budget`` for its search; building the model is extra and included in its wall time, so CP-SAT
 gets at least the budget) and the greedy baseline (patients in order, each given their
 cheapest week by :func:`iopcore.schedule.solve` in the seats left). Every answer is verified
@@ -362,7 +365,7 @@ def main(argv: list[str]) -> int:
         print("OR-Tools is not installed: pip install -e '.[bench]'", file=sys.stderr)
         return 1
     long = "--long" in argv
-    seeds = 1
+    seeds: int | None = None  # default: three 20-patient cohorts per capacity, one of every larger size
     for a in argv:
         if a.startswith("--seeds="):
             seeds = int(a.split("=", 1)[1])
@@ -390,7 +393,7 @@ def main(argv: list[str]) -> int:
     admit_samples: list[float] = []
     for size, budgets, cpsat_budgets in plan:
         for capacity in ("loose", "tight"):
-            for seed in range(seeds):
+            for seed in range(seeds or (3 if size == 20 else 1)):
                 problem = cohort(size, capacity, seed)
                 rows: list[Row] = [run_greedy(problem)]
                 for budget in sorted({*budgets, *cpsat_budgets}):
