@@ -639,3 +639,23 @@ def test_heuristic_with_own_unscheduled_costs_never_leaves_out_a_patient_worth_a
         schedule = solve_cohort(problem, seed=seed, work_limit=40)
     assert check_cohort(problem, schedule) == ()
     assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
+
+
+def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends() -> None:
+    """Three patients each need a different pair of three single seats: one fits; the bound cannot prove it."""
+    offs = tuple(offering(x, d, "09:00", "10:00") for x, d in (("a", MON), ("b", TUE), ("c", WED)))
+    two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    pairs = {"p": (MON, TUE), "q": (TUE, WED), "r": (MON, WED)}
+    problem = CohortProblem(
+        offerings=offs,
+        patients=tuple(
+            CohortPatient(id=k, rules=two, availability=WeeklyAvailability.daily("08:00", "12:00", days=days))
+            for k, days in pairs.items()
+        ),
+        unscheduled_cost=10,
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.scheduled == 1 and schedule.cost == brute_force(problem)
+    assert schedule.capacity_free_bound < schedule.lower_bound < schedule.cost and not schedule.optimal

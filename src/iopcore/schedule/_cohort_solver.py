@@ -39,7 +39,7 @@ __all__ = [
     "solve_cohort",
 ]
 
-DEFAULT_WORK_LIMIT = 2_000
+DEFAULT_WORK_LIMIT = 20_000
 """Default effort of :func:`solve_cohort`'s improvement phase, in work units (one unit is
 one single-patient search). The first complete assignment is always built, whatever the limit."""
 
@@ -47,8 +47,9 @@ _SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be w
 _ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
 _ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
 _EXACT_NODES = 50_000
-_THETA = 0.25  # initial Polyak step factor
+_THETA = 1.0  # initial Polyak step factor
 _POOLED = True
+_SWAPS = 8  # replacements tried per closed session before a new search
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
 
@@ -267,6 +268,38 @@ def _pooled(group: _Group, prices: Sequence[int], closed: set[int]) -> tuple[int
     return None if best is None else best[2]
 
 
+def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, ...] | None:
+    """*week* with each session on a closed offering replaced by the cheapest open one of the same
+    component that keeps the week feasible (checked by :func:`check`); ``None`` if one has none.
+
+    A cheap repair before a new search: feasible by construction, not necessarily the best week.
+    """
+    cands = group.cands
+    current = list(week)
+    for pos, i in enumerate(week):
+        if i in group.pinned or group.offering[i] not in closed:
+            continue
+        options = sorted(
+            (
+                j
+                for j in range(len(cands.offerings))
+                if cands.component[j] == cands.component[i]
+                and cands.offerings[j].component == cands.offerings[i].component
+                and group.offering[j] not in closed
+                and j not in current
+            ),
+            key=lambda j: (cands.cost[j], j),
+        )
+        for j in options[:_SWAPS]:
+            trial = [*current[:pos], j, *current[pos + 1 :]]
+            if not check(group.problem, [cands.offerings[x].id for x in trial]):
+                current = trial
+                break
+        else:
+            return None
+    return tuple(sorted(current))
+
+
 def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, pooled: bool = False) -> Plan:
     """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
 
@@ -282,14 +315,13 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
         group = ctx.groups[g]
         if group.own is None:
             continue
-        if g in last:
-            chosen = last[g]
-            if chosen is None:
-                continue  # no week with fewer offerings closed: none now either
-            if any(group.offering[i] in closed for i in chosen if i not in group.pinned):
-                chosen = None
-        else:
-            chosen = None
+        chosen = last.get(g, group.own if prices is None else None)
+        if g in last and chosen is None:
+            continue  # no week with fewer offerings closed: none now either
+        if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
+            chosen = _swap(group, chosen, closed) if prices is None else None
+            if chosen is not None:
+                last[g] = chosen
         if chosen is None and pooled and prices is not None:
             chosen = _pooled(group, prices, closed)
         if chosen is None:
@@ -433,6 +465,21 @@ def _exact(ctx: _Context) -> Plan | None:
     except _Stop:
         return None
     return best
+
+
+def _polish(ctx: _Context, plan: Plan) -> None:
+    """Best responses: each scheduled patient in turn takes their cheapest week in the seats left by the others."""
+    left = _usage(ctx, plan)
+    for p, chosen in enumerate(plan):
+        if chosen is None:
+            continue
+        group = ctx.groups[ctx.of_patient[p]]
+        _take(ctx, p, chosen, left, -1)
+        found = _price(ctx, group, None, frozenset(o for o in group.offering if left[o] <= 0))
+        if found is not None and _week_cost(group, found[0]) < _week_cost(group, chosen):
+            chosen = found[0]
+            plan[p] = chosen
+        _take(ctx, p, chosen, left, 1)
 
 
 def _order(ctx: _Context, rng: _Rng | None) -> list[int]:
@@ -722,6 +769,7 @@ def solve_cohort(
     ctx.budgeted = True
     with contextlib.suppress(_Stop):
         _repair(ctx, repaired)  # moves are applied one by one: a stop leaves a valid plan
+        _polish(ctx, repaired)
     ctx.budgeted = False
     if _plan_cost(ctx, repaired) < best_cost:
         best, best_cost = repaired, _plan_cost(ctx, repaired)
@@ -761,6 +809,9 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             cost = _plan_cost(ctx, plan)
             if cost < best_cost:
                 best, best_cost = plan, cost
+                polished = list(best)
+                _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
+                best, best_cost = polished, _plan_cost(ctx, polished)
             direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
             prices = _step(prices, direction, value, _SCALE * best_cost, theta)
     except _Stop:
