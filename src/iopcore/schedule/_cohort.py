@@ -247,6 +247,11 @@ class CohortProblem:
             return self.unscheduled_cost
         return self._default_unscheduled
 
+    @property
+    def default_unscheduled_cost(self) -> int:
+        """1 + Σ over patients of :meth:`most_expensive_week`: more than all weeks together."""
+        return self._default_unscheduled
+
     def most_expensive_week(self, patient: CohortPatient) -> int:
         """An upper bound on the cost of any week of *patient*: 7 × day cost + every offering's cost."""
         prefs, extra = patient.preferences, patient.offering_costs

@@ -847,16 +847,27 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         if e.patient not in scheduled:
             for s in e.offerings:
                 left[position[s]] -= 1
-    bigger = attrs.evolve(problem, patients=(*problem.patients, new_patient))
+    # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
+    default = problem.default_unscheduled_cost + problem.most_expensive_week(new_patient)
+
+    def unscheduled_cost(p: CohortPatient) -> int:
+        if p.unscheduled_cost is not None:
+            return p.unscheduled_cost
+        return problem.unscheduled_cost if problem.unscheduled_cost is not None else default
+
     alone = CohortProblem(
-        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=bigger.unscheduled_cost_of(new_patient)
+        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=unscheduled_cost(new_patient)
     )
     ctx = _prepare(alone, 0, None, None)
     own_bound = _own(ctx)  # the new patient's bound alone in the program
     group = ctx.groups[0]
     found = None
     if group.own is not None:
-        found = _price(ctx, group, None, frozenset(o for o in group.offering if left[o] <= 0))
+        closed = frozenset(o for o in group.offering if left[o] <= 0)
+        if any(group.offering[i] in closed for i in group.own):
+            found = _price(ctx, group, None, closed)
+        else:  # the best week alone fits the seats left: it is the best there too
+            found = (group.own, _SCALE * group.own_cost)
     if found is not None and _week_cost(group, found[0]) < group.unscheduled:
         placed = Assignment(
             patient=new_patient.id,
@@ -875,8 +886,9 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
     raised = 0
     conflicts = 0
     renewed = []
+    by_id = {p.id: p for p in problem.patients}
     for u in unscheduled[: len(schedule.unscheduled)]:
-        now = bigger.unscheduled_cost_for(u.patient)
+        now = unscheduled_cost(by_id[u.patient])
         raised += now - u.cost
         conflicts += (now - u.cost) if u.reason == "conflict" else 0
         renewed.append(attrs.evolve(u, cost=now))
