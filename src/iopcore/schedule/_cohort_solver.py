@@ -738,10 +738,12 @@ def solve_cohort(
        identical profiles are solved once).
     2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
        by branch and bound over every patient's weeks.
-    3. Otherwise a first assignment is built greedily (patients by regret, each given
-       their cheapest week in the seats left), then improved: subgradient steps on the
-       seat prices (Lagrange multipliers of the capacities) raise the lower bound, and a
-       greedy repair under each set of prices gives new assignments; the cheapest is kept.
+    3. Otherwise a first assignment is built greedily (fewest usable offerings first,
+       each patient given their cheapest week in the seats left), repaired by ejection
+       (moving holders of the seats a patient left out needs) and by best responses,
+       then improved: subgradient steps on the seat prices (Lagrange multipliers of the
+       capacities) raise the lower bound, and a greedy pass and repair under each set of
+       prices gives new assignments; the cheapest is kept.
        It stops when the cost meets the bound (``optimal``) or after *work_limit* work
        units (single-patient searches); *time_limit* seconds, measured by *clock*, can
        only stop it earlier. The same *seed* and *work_limit* always give the same answer.
