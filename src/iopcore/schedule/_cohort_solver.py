@@ -578,11 +578,29 @@ def _repair(ctx: _Context, plan: Plan) -> None:
         if all(left[gq.offering[i]] > 0 for i in week if i not in gq.pinned):
             plan[q] = week
             _take(ctx, q, week, left, 1)
-        else:
-            for p, before, after in reversed(moves):
-                _take(ctx, p, after, left, -1)
-                _take(ctx, p, before, left, 1)
-                plan[p] = before
+            continue
+        for p, before, after in reversed(moves):
+            _take(ctx, p, after, left, -1)
+            _take(ctx, p, before, left, 1)
+            plan[p] = before
+        _exchange(ctx, plan, left, q, week, need)
+
+
+def _exchange(ctx: _Context, plan: Plan, left: list[int], q: int, week: tuple[int, ...], need: list[int]) -> None:
+    """Leave out one patient holding every seat *q*'s *week* needs, when that lowers the total cost."""
+    gq = ctx.groups[ctx.of_patient[q]]
+    worth = gq.unscheduled - _week_cost(gq, week)  # saved by placing q
+    for p, chosen in enumerate(plan):
+        if chosen is None:
+            continue
+        gp = ctx.groups[ctx.of_patient[p]]
+        held = {gp.offering[i] for i in chosen if i not in gp.pinned}
+        if all(o in held for o in need) and gp.unscheduled - _week_cost(gp, chosen) < worth:
+            _take(ctx, p, chosen, left, -1)
+            plan[p] = None
+            plan[q] = week
+            _take(ctx, q, week, left, 1)
+            return
 
 
 def explain_unscheduled(problem: CohortProblem, assignments: Mapping[str, Sequence[str]]) -> tuple[Unscheduled, ...]:
@@ -785,7 +803,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     """Subgradient on seat prices for the bound, greedy repairs under the prices for the assignment.
 
     Each round prices every group exactly (a valid bound, and new weeks for the pool),
-    repairs greedily under the prices, then takes cheap steps over the pool of weeks.
+    then builds and repairs an assignment under the prices.
     """
     prices = [0] * len(ctx.residual)
     theta = _THETA
