@@ -16,8 +16,8 @@ The same model as the pure-Python solver, stated as a 0-1 programme:
 CP-SAT runs with one worker, full linearization (``linearization_level=2``) and *seed* as
 its random seed; ``time_limit`` is CP-SAT's own ``max_time_in_seconds`` and ``work_limit``
 its ``max_deterministic_time`` (iopcore itself never reads a clock; through
-:func:`~iopcore.schedule.solve_cohort` the default work limit of 2,000 is a cap that
-seldom binds). Leaving everyone out is always feasible, so an answer always exists:
+:func:`~iopcore.schedule.solve_cohort` the default work limit, counted in CP-SAT's
+deterministic seconds here, is a cap that seldom binds). Leaving everyone out is always feasible, so an answer always exists:
 if CP-SAT stops before finding one, that trivial plan is returned with its bound.
 """
 
