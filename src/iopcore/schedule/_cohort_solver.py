@@ -99,7 +99,8 @@ class _Group:
     own_cost: int = 0
     weeks: list[tuple[int, tuple[int, ...]]] | None = None
     """Every feasible week with its cost, when few enough to enumerate (exact search)."""
-    memo: dict[object, tuple[tuple[int, ...], int] | None] = attrs.field(factory=dict)
+    memo: dict[object, dict[frozenset[int], tuple[tuple[int, ...], int] | None]] = attrs.field(factory=dict)
+    """Per price vector, the best week found for each set of closed offerings."""
     pool: dict[tuple[int, ...], int] = attrs.field(factory=dict)
     """Every week found so far, with its cost (the columns of the Lagrangian steps)."""
 
@@ -146,9 +147,17 @@ def _price(
     if group.pinned_week:
         week = tuple(sorted(group.pinned))
         return week, _SCALE * _week_cost(group, week)
-    key = (None if prices is None else tuple(prices[o] for o in group.offering), closed)
-    if key in group.memo:
-        return group.memo[key]
+    seen = group.memo.setdefault(None if prices is None else tuple(prices[o] for o in group.offering), {})
+    if closed in seen:
+        return seen[closed]
+    # Closing more offerings only removes weeks: no week before means none now, and a best
+    # week that avoids the offerings closed since is still the best.
+    for before, known in seen.items():
+        if before <= closed and (
+            known is None or not any(group.offering[i] in closed for i in known[0] if i not in group.pinned)
+        ):
+            seen[closed] = known
+            return known
     ctx.spend()
     base = group.cands.cost
     n = len(base)
@@ -167,7 +176,7 @@ def _price(
         chosen = tuple(sorted(found[0][2]))
         out = (chosen, found[0][0][0] + big * len(group.pinned))
         group.pool.setdefault(chosen, _week_cost(group, chosen))
-    group.memo[key] = out
+    seen[closed] = out
     return out
 
 
@@ -210,7 +219,7 @@ def _prepare(
             )
             if len(pin) < len(pinned):  # a pinned session outside the patient's availability
                 groups[g].own = None
-                groups[g].memo[(None, frozenset())] = None
+                groups[g].memo[None] = {frozenset(): None}
         groups[g].members.append(p_index)
         of_patient.append(g)
     return _Context(
