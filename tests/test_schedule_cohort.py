@@ -659,3 +659,64 @@ def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends(
     assert check_cohort(problem, schedule) == ()
     assert schedule.scheduled == 1 and schedule.cost == brute_force(problem)
     assert schedule.capacity_free_bound < schedule.lower_bound < schedule.cost and not schedule.optimal
+
+
+def test_repair_moves_a_holder_to_admit_a_patient_left_out() -> None:
+    """Ann holds ``a`` but could use ``b``; Bob can only use ``a``: the repair moves Ann and admits Bob."""
+    problem = small_cohort()
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    ann = ctx.groups[ctx.of_patient[0]]
+    a = next(i for i, o in enumerate(ann.cands.offerings) if o.id == "a")
+    plan: list[tuple[int, ...] | None] = [(a,), None]
+    solver._repair(ctx, plan)
+    assert plan[1] is not None and plan[0] is not None and plan[0] != (a,)
+
+
+def test_repair_exchanges_a_cheap_to_leave_holder_for_a_dear_one() -> None:
+    """Both can only use ``a``; the holder is cheap to leave out, the other dear: they are exchanged."""
+    base = small_cohort()
+    only_a = WeeklyAvailability.daily("08:00", "12:00", days=[MON])
+    problem = attrs.evolve(
+        base,
+        patients=(
+            CohortPatient(id="ann", rules=ONE_SESSION, availability=only_a, unscheduled_cost=1),
+            CohortPatient(id="bob", rules=ONE_SESSION, availability=only_a, unscheduled_cost=50),
+        ),
+    )
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    plan: list[tuple[int, ...] | None] = [ctx.groups[ctx.of_patient[0]].own, None]
+    solver._repair(ctx, plan)
+    assert plan[0] is None and plan[1] is not None
+
+
+def test_repair_undoes_moves_when_a_second_holder_cannot_move() -> None:
+    """Cat needs ``a`` and ``b``; Ann could leave ``a`` but Bob cannot leave ``b``: nothing changes."""
+    offs = (
+        offering("a", MON, "09:00", "10:00"),
+        offering("b", TUE, "09:00", "10:00"),
+        offering("c", WED, "09:00", "10:00"),
+    )
+    two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(
+            CohortPatient(
+                id="ann", rules=ONE_SESSION, availability=WeeklyAvailability.daily("08:00", "12:00", days=[MON, WED])
+            ),
+            CohortPatient(
+                id="bob", rules=ONE_SESSION, availability=WeeklyAvailability.daily("08:00", "12:00", days=[TUE])
+            ),
+            CohortPatient(
+                id="cat", rules=two, availability=WeeklyAvailability.daily("08:00", "12:00", days=[MON, TUE])
+            ),
+        ),
+    )
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    index = {o.id: i for i, o in enumerate(ctx.groups[ctx.of_patient[0]].cands.offerings)}
+    plan: list[tuple[int, ...] | None] = [(index["a"],), ctx.groups[ctx.of_patient[1]].own, None]
+    before = list(plan)
+    solver._repair(ctx, plan)
+    assert plan == before

@@ -247,6 +247,59 @@ def _own(ctx: _Context) -> int:
     return total
 
 
+def _counting_bound(ctx: _Context, free: int) -> int:
+    """The capacity-free bound plus the cheapest way to leave out the patients that seats cannot hold.
+
+    A scheduled patient needs at least their component minimum of sessions of a component
+    (less the pinned ones), each on a distinct offering of that component they can use,
+    each taking a seat. For a set *T* of such offerings, the patients who can use only
+    offerings in *T* share the seats of *T*: if the smallest needs of *s* of them exceed
+    those seats, at least all but *s* − 1 are left out. Sets *T* with no offering in
+    common concern different patients, so their counts add up (a greedy packing of the
+    patients' own sets). The patients left out each pay at least their unscheduled cost
+    minus their own optimum on top of the capacity-free bound: the cheapest ones are taken.
+    """
+    residual = ctx.residual
+    extra: list[int] = []
+    # Per component: (usable offerings, need, patients) per group.
+    classes: dict[str, list[tuple[frozenset[int], int, int]]] = {}
+    for group in ctx.groups:
+        if group.own is None:
+            continue
+        extra.extend([max(0, group.unscheduled - group.own_cost)] * len(group.members))
+        for c, low in zip(group.cands.bounded, group.lim.comp_min, strict=True):
+            usable = frozenset(
+                group.offering[i]
+                for i, o in enumerate(group.cands.offerings)
+                if o.component == c and i not in group.pinned
+            )
+            need = low - sum(1 for i in group.pinned if group.cands.offerings[i].component == c)
+            if need > 0:
+                classes.setdefault(c, []).append((usable, need, len(group.members)))
+    out = 0
+    for groups in classes.values():
+        counts = []
+        for seats_of in {usable for usable, _, _ in groups}:
+            inside = sorted((need, n) for usable, need, n in groups if usable <= seats_of)
+            room = sum(max(residual[o], 0) for o in seats_of)
+            fit = 0
+            for need, n in inside:
+                take = min(n, room // need)
+                fit += take
+                room -= take * need
+                if take < n:
+                    break
+            counts.append((sum(n for _, n in inside) - fit, sorted(seats_of)))
+        used: set[int] = set()
+        total = 0
+        for count, seats_list in sorted(counts, key=lambda x: (-x[0], x[1])):
+            if count and used.isdisjoint(seats_list):
+                used.update(seats_list)
+                total += count
+        out = max(out, total)
+    return free + sum(sorted(extra)[:out])
+
+
 Plan = list[tuple[int, ...] | None]  # per patient: candidate indices of its group, or None (unscheduled)
 
 
@@ -762,7 +815,8 @@ def solve_cohort(
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
 
     1. Each patient's cheapest week alone gives the capacity-free bound (patients with
-       identical profiles are solved once).
+       identical profiles are solved once); counting the seats each component offers
+       against what patients need gives how many must be left out (the counting bound).
     2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
        by branch and bound over every patient's weeks.
     3. Otherwise a first assignment is built greedily (fewest usable offerings first,
@@ -802,7 +856,7 @@ def solve_cohort(
     ctx.budgeted = False
     if _plan_cost(ctx, repaired) < best_cost:
         best, best_cost = repaired, _plan_cost(ctx, repaired)
-    bound = free
+    bound = _counting_bound(ctx, free)
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
     return _result(ctx, best, bound, free, best_cost <= bound)
