@@ -720,3 +720,33 @@ def test_repair_undoes_moves_when_a_second_holder_cannot_move() -> None:
     before = list(plan)
     solver._repair(ctx, plan)
     assert plan == before
+
+
+@settings(max_examples=25)
+@given(cohort_problems(min_patients=2, max_patients=3, max_offerings=6))
+def test_swap_repairs_in_large_cohort_mode_stay_valid_and_bounded(problem: CohortProblem) -> None:
+    """With week repair by swaps (the large-cohort mode) answers stay valid and the bound proven."""
+    with heuristic_only(), mock.patch.object(solver, "_SWAP_FROM", 0):
+        schedule = solve_cohort(problem, work_limit=30)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
+
+
+def test_swap_replaces_a_full_session_by_an_open_one_of_the_same_component() -> None:
+    """In large-cohort mode a week on a full offering is repaired by swapping in an open twin."""
+    problem = contended(6)
+    with heuristic_only(), mock.patch.object(solver, "_SWAP_FROM", 0):
+        schedule = solve_cohort(problem, work_limit=0)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.scheduled >= 3
+
+
+def test_polish_moves_a_patient_to_a_cheaper_free_week() -> None:
+    """Ann on the dearer ``b`` while ``a`` is free: a best response moves her to ``a``."""
+    problem = attrs.evolve(small_cohort(), patients=(small_cohort().patients[0],))
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    index = {o.id: i for i, o in enumerate(ctx.groups[0].cands.offerings)}
+    plan: list[tuple[int, ...] | None] = [(index["b"],)]
+    solver._polish(ctx, plan)
+    assert plan == [(index["a"],)]

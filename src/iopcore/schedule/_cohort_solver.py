@@ -50,6 +50,7 @@ _EXACT_NODES = 50_000
 _THETA = 1.0  # initial Polyak step factor
 _POOLED = True
 _SWAPS = 8  # replacements tried per closed session before a new search
+_SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
 
@@ -372,6 +373,7 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
     closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
     plan: Plan = [None] * len(ctx.of_patient)
     last: dict[int, tuple[int, ...] | None] = {}
+    swaps = len(plan) >= _SWAP_FROM
     for p in order:
         g = ctx.of_patient[p]
         group = ctx.groups[g]
@@ -381,7 +383,7 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
         if g in last and chosen is None:
             continue  # no week with fewer offerings closed: none now either
         if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
-            chosen = _swap(group, chosen, closed) if prices is None else None
+            chosen = _swap(group, chosen, closed) if prices is None and swaps else None
             if chosen is not None:
                 last[g] = chosen
         if chosen is None and pooled and prices is not None:
