@@ -750,3 +750,18 @@ def test_polish_moves_a_patient_to_a_cheaper_free_week() -> None:
     plan: list[tuple[int, ...] | None] = [(index["b"],)]
     solver._polish(ctx, plan)
     assert plan == [(index["a"],)]
+
+
+def test_lns_refills_a_full_offering_in_an_order_that_admits_everyone() -> None:
+    """Refilling ``a`` in some random order places Bob on ``a`` and Ann on ``b``; worse orders are undone."""
+    problem = small_cohort()
+    kept = []
+    for seed in range(8):
+        ctx = solver._prepare(problem, 100, None, None)
+        solver._own(ctx)
+        ann = ctx.groups[ctx.of_patient[0]]
+        plan: list[tuple[int, ...] | None] = [ann.own, None]
+        solver._lns(ctx, plan, solver._Rng(seed))
+        assert plan[0] is not None
+        kept.append(plan[1] is not None)
+    assert any(kept)

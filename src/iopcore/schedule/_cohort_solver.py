@@ -50,6 +50,7 @@ _EXACT_NODES = 50_000
 _THETA = 1.0  # initial Polyak step factor
 _POOLED = True
 _SWAPS = 8  # replacements tried per closed session before a new search
+_LNS_MOVES = 4  # large neighbourhood moves per improvement round
 _SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
@@ -546,6 +547,49 @@ def _polish(ctx: _Context, plan: Plan) -> None:
         _take(ctx, p, chosen, left, 1)
 
 
+def _lns(ctx: _Context, plan: Plan, rng: _Rng) -> None:
+    """Large neighbourhood moves: free the seats of full offerings and refill them in a random order.
+
+    For each full offering, in an order drawn from *rng*: its holders are taken out and,
+    with every patient left out, placed again one by one (random order) in their
+    cheapest week in the seats left. Kept when the total cost falls, else undone.
+    """
+    left = _usage(ctx, plan)
+    full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
+    full.sort(key=lambda o: (rng.next() % 1024, o))
+    for o in full[:_LNS_MOVES]:
+        holders = [
+            p
+            for p, chosen in enumerate(plan)
+            if chosen is not None
+            and any(
+                ctx.groups[ctx.of_patient[p]].offering[i] == o and i not in ctx.groups[ctx.of_patient[p]].pinned
+                for i in chosen
+            )
+        ]
+        waiting = [
+            p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None
+        ]
+        before = list(plan)
+        cost = _plan_cost(ctx, plan)
+        for p in holders:
+            chosen = plan[p]
+            assert chosen is not None
+            _take(ctx, p, chosen, left, -1)
+            plan[p] = None
+        again = holders + waiting
+        again.sort(key=lambda p: (rng.next() % 1024, p))
+        for p in again:
+            group = ctx.groups[ctx.of_patient[p]]
+            found = _price(ctx, group, None, frozenset(x for x in group.offering if left[x] <= 0))
+            if found is not None and _week_cost(group, found[0]) < group.unscheduled:
+                plan[p] = found[0]
+                _take(ctx, p, found[0], left, 1)
+        if _plan_cost(ctx, plan) >= cost:
+            plan[:] = before
+            left = _usage(ctx, plan)
+
+
 def _order(ctx: _Context, rng: _Rng | None) -> list[int]:
     """Patients with the fewest usable offerings first, then by regret (unscheduled cost minus own cost).
 
@@ -826,7 +870,8 @@ def solve_cohort(
        (moving holders of the seats a patient left out needs) and by best responses,
        then improved: subgradient steps on the seat prices (Lagrange multipliers of the
        capacities) raise the lower bound, and a greedy pass and repair under each set of
-       prices gives new assignments; the cheapest is kept.
+       prices, then large neighbourhood moves (refilling a full offering in a random
+       order), give new assignments; the cheapest is kept.
        It stops when the cost meets the bound (``optimal``) or after *work_limit* work
        units (single-patient searches); *time_limit* seconds, measured by *clock*, can
        only stop it earlier. The same *seed* and *work_limit* always give the same answer.
@@ -892,8 +937,14 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             plan = _greedy(ctx, _order(ctx, rng), prices, pooled=_POOLED)
             _repair(ctx, plan)
             cost = _plan_cost(ctx, plan)
-            if cost < best_cost:
+            improved = cost < best_cost
+            if improved:
                 best, best_cost = plan, cost
+            candidate = list(best)
+            _lns(ctx, candidate, rng)  # a stop inside leaves *best* untouched
+            if _plan_cost(ctx, candidate) < best_cost:
+                best, best_cost, improved = candidate, _plan_cost(ctx, candidate), True
+            if improved:
                 polished = list(best)
                 _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
                 best, best_cost = polished, _plan_cost(ctx, polished)
