@@ -110,13 +110,22 @@ from iopcore.plans import (
 )
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.schedule import (
+    Assignment,
     CalendarSchedule,
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    CohortViolation,
     ComponentBound,
+    Enrollment,
+    Occupancy,
     Occurrence,
     Offering,
+    OfferingOccupancy,
     Preferences,
     Reason,
     ShortWeek,
+    Unscheduled,
     Violation,
     WeekProblem,
     WeekRules,
@@ -126,6 +135,15 @@ from iopcore.sources import Source
 from iopcore.times import ClockTime, DateRange, Minutes, WeeklyAvailability, WeeklyInterval
 
 STRATEGY_NAMES: dict[type, str] = {
+    Assignment: "assignments",
+    CohortPatient: "cohort_patients",
+    CohortProblem: "cohort_problems",
+    CohortSchedule: "cohort_schedules",
+    CohortViolation: "cohort_violations",
+    Enrollment: "enrollments",
+    Occupancy: "occupancies",
+    OfferingOccupancy: "offering_occupancies",
+    Unscheduled: "unscheduled_patients",
     CalendarSchedule: "calendar_schedules",
     ComponentBound: "component_bounds",
     Occurrence: "occurrences",

@@ -6,6 +6,9 @@
 * :func:`solve` returns a :class:`WeekSchedule` of minimum cost (exact), or raises
   :class:`~iopcore.errors.InfeasibleScheduleError` with an irreducible conflict of
   constraint groups (:data:`GROUPS`), :class:`Reason` s and a plain-language explanation.
+* Cohorts: :func:`solve_cohort` places a :class:`CohortProblem`'s patients into shared
+  offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
+  :func:`admit` adds one patient without moving anyone, :func:`check_cohort` validates.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
 """
@@ -13,6 +16,18 @@
 from iopcore.errors import InfeasibleScheduleError
 from iopcore.schedule._calendar import CalendarSchedule, Occurrence, ShortWeek, expand
 from iopcore.schedule._check import Violation, check
+from iopcore.schedule._cohort import (
+    Assignment,
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    Enrollment,
+    Occupancy,
+    OfferingOccupancy,
+    Unscheduled,
+)
+from iopcore.schedule._cohort_check import CohortViolation, check_cohort
+from iopcore.schedule._cohort_solver import DEFAULT_WORK_LIMIT, ClockRequiredError, admit, solve_cohort
 from iopcore.schedule._explain import GROUPS, Reason, conflict
 from iopcore.schedule._model import (
     AVOIDED_DAY_COST,
@@ -32,27 +47,41 @@ from iopcore.schedule._solver import alternatives, solve
 
 __all__ = [
     "AVOIDED_DAY_COST",
+    "DEFAULT_WORK_LIMIT",
     "GROUPS",
     "NOT_KEPT_COST",
     "OFF_TRACK_COST",
     "OTHER_DAY_COST",
     "OTHER_TIME_COST",
+    "Assignment",
     "CalendarSchedule",
+    "ClockRequiredError",
+    "CohortPatient",
+    "CohortProblem",
+    "CohortSchedule",
+    "CohortViolation",
     "ComponentBound",
+    "Enrollment",
     "InfeasibleScheduleError",
+    "Occupancy",
     "Occurrence",
     "Offering",
+    "OfferingOccupancy",
     "Preferences",
     "Reason",
     "ShortWeek",
     "TimeOfDay",
+    "Unscheduled",
     "Violation",
     "WeekProblem",
     "WeekRules",
     "WeekSchedule",
+    "admit",
     "alternatives",
     "check",
+    "check_cohort",
     "conflict",
     "expand",
     "solve",
+    "solve_cohort",
 ]

@@ -1,0 +1,496 @@
+"""Cohort scheduling: a whole program's patients placed into shared sessions with capacities.
+
+The model (:class:`CohortPatient`, :class:`Enrollment`, :class:`CohortProblem`) and the
+answer (:class:`Assignment`, :class:`Unscheduled`, :class:`CohortSchedule`, the
+occupancy view). The solver lives in :mod:`iopcore.schedule._cohort_solver`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any, final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.schedule._model import Offering, Preferences, WeekProblem, WeekRules
+from iopcore.times import WeeklyAvailability
+
+__all__ = [
+    "BACKENDS",
+    "REASONS",
+    "Assignment",
+    "CohortPatient",
+    "CohortProblem",
+    "CohortSchedule",
+    "Enrollment",
+    "Occupancy",
+    "OfferingOccupancy",
+    "Unscheduled",
+]
+
+BACKENDS = ("iopcore", "ortools")
+"""The solver backends: the pure-Python default and the optional OR-Tools CP-SAT one."""
+
+REASONS = ("conflict", "capacity", "cost")
+"""Why a patient is left out: ``conflict`` (no week exists for the patient even with every
+seat free: their own rules conflict), ``capacity`` (weeks exist, but none fits the seats the
+others leave), ``cost`` (a week fits, but leaving the patient out is cheaper by their
+``unscheduled_cost``)."""
+
+
+def _key_path(key: object) -> str:
+    from iopcore.errors import child_path
+
+    return child_path(key)[1:]
+
+
+def _nonnegative_costs(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.mapping_of(str, int, description="offering id to cost")(inst, attribute, value)
+    bad = [
+        ErrorItem(
+            path=f"$.{attribute.alias}" + _key_path(k),
+            message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type_name(v)}",
+            rule="range",
+        )
+        for k, v in value.items()
+        if isinstance(v, bool) or v < 0
+    ]
+    if bad:
+        raise InvalidDataError(bad, type_name=type(inst).__name__)
+
+
+def _patient_id() -> Any:
+    return f.phi_field(validator=f.text(max_length=128))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CohortPatient:
+    """One patient of a cohort: a :class:`~iopcore.schedule.WeekProblem` without the offerings.
+
+    ``id`` is the patient's identifier (redacted in ``repr``, never in error messages).
+    ``unscheduled_cost`` overrides the problem's cost of leaving this patient out.
+    """
+
+    id: str = _patient_id()
+    rules: WeekRules = attrs.field(validator=f.instance(WeekRules, "a WeekRules"))
+    availability: WeeklyAvailability = attrs.field(
+        factory=WeeklyAvailability.whole_week, validator=f.instance(WeeklyAvailability, "a WeeklyAvailability")
+    )
+    day_cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+    offering_costs: Mapping[str, int] = attrs.field(
+        factory=dict, converter=f.to_mapping, validator=_nonnegative_costs, hash=False
+    )
+    preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
+    unscheduled_cost: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+
+    def week_problem(self, offerings: tuple[Offering, ...]) -> WeekProblem:
+        """The patient's single-patient problem over *offerings* (their ``seats`` as given)."""
+        return WeekProblem(
+            rules=self.rules,
+            offerings=offerings,
+            availability=self.availability,
+            day_cost=self.day_cost,
+            offering_costs=self.offering_costs,
+            preferences=self.preferences,
+        )
+
+    def profile(self) -> tuple[object, ...]:
+        """What the patient's week depends on, without the id: equal profiles solve alike."""
+        return (
+            self.rules,
+            tuple(sorted(self.rules.components.items())),
+            self.availability,
+            self.day_cost,
+            tuple(sorted(self.offering_costs.items())),
+            self.preferences,
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Enrollment:
+    """Sessions a patient already attends and keeps (pinned).
+
+    Pinned seats stay the patient's whatever the solver does: they count against the
+    offerings' capacity, and the patient's week, when scheduled, contains them.
+    """
+
+    patient: str = _patient_id()
+    offerings: frozenset[str] = attrs.field(converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids"))
+
+
+def _check_offering_ids(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.tuple_of(Offering)(inst, attribute, value)
+    f.unique_by(value, lambda o: o.id, path="$.offerings", what="offering id")
+
+
+def _check_patients(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.tuple_of(CohortPatient)(inst, attribute, value)
+    f.unique_by(value, lambda p: p.id, path="$.patients", what="patient id")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CohortProblem:
+    """A program's week to plan for a whole cohort.
+
+    * ``offerings``: the shared sessions; each one's ``seats`` is its **capacity** (the
+      most patients it holds; 0: closed).
+    * ``patients``: the :class:`CohortPatient` s, ids unique.
+    * ``pinned``: :class:`Enrollment` s, at most one per patient; pinned seats are
+      reserved first, so they may not exceed an offering's capacity.
+    * ``unscheduled_cost``: the cost of leaving a patient out (a patient's own
+      ``unscheduled_cost`` wins). ``None`` (default): 1 + the sum over patients of
+      :meth:`most_expensive_week`, which is strictly larger than the cost of every
+      patient's week put together: a schedule never leaves a patient out to make the
+      others' weeks cheaper, and more patients scheduled always costs less.
+
+    Feasible: every scheduled patient's week is feasible for their own rules and keeps
+    their pinned sessions; no offering holds more patients than its capacity. Cost = Σ
+    unscheduled costs + Σ each scheduled patient's single-patient cost.
+    """
+
+    offerings: tuple[Offering, ...] = attrs.field(converter=f.to_tuple, validator=_check_offering_ids)
+    patients: tuple[CohortPatient, ...] = attrs.field(converter=f.to_tuple, validator=_check_patients)
+    pinned: tuple[Enrollment, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Enrollment))
+    unscheduled_cost: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    _default_unscheduled: int = attrs.field(init=False, default=1, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._validate()
+        default = 1 + sum(self.most_expensive_week(p) for p in self.patients)
+        object.__setattr__(self, "_default_unscheduled", default)
+
+    def _validate(self) -> None:
+        problems: list[ErrorItem] = []
+        known_offerings = {o.id for o in self.offerings}
+        for i, p in enumerate(self.patients):
+            try:
+                p.week_problem(self.offerings)
+            except InvalidDataError as exc:
+                for item in exc.errors:
+                    # An offering the patient's catalog lacks is reported at the offering.
+                    problems.append(item if item.path.startswith("$.offerings") else item.under(f"$.patients[{i}]"))
+        index = {p.id: i for i, p in enumerate(self.patients)}
+        seen: set[str] = set()
+        taken: dict[str, int] = {}
+        for j, e in enumerate(self.pinned):
+            if e.patient not in index:
+                problems.append(
+                    ErrorItem(
+                        path=f"$.pinned[{j}].patient",
+                        message="expected the id of a patient of the cohort, got an unknown str",
+                        rule="unknown_code",
+                    )
+                )
+            elif e.patient in seen:
+                problems.append(
+                    ErrorItem(path=f"$.pinned[{j}].patient", message="duplicate enrollment of a patient", rule="unique")
+                )
+            seen.add(e.patient)
+            if any(o not in known_offerings for o in e.offerings):
+                problems.append(
+                    ErrorItem(
+                        path=f"$.pinned[{j}].offerings",
+                        message="expected ids of offerings, got a str that is not one",
+                        rule="unknown_code",
+                    )
+                )
+            for o in e.offerings:
+                taken[o] = taken.get(o, 0) + 1
+        problems.extend(
+            ErrorItem(
+                path=f"$.offerings[{i}].seats",
+                message="expected a capacity at least the pinned enrollments, got a smaller int",
+                rule="capacity",
+            )
+            for i, o in enumerate(self.offerings)
+            if taken.get(o.id, 0) > o.seats
+        )
+        if problems:
+            raise InvalidDataError(problems, type_name="CohortProblem")
+
+    def patient(self, patient_id: str) -> CohortPatient:
+        """The patient with *patient_id* (``KeyError`` if absent)."""
+        for p in self.patients:
+            if p.id == patient_id:
+                return p
+        raise KeyError("no such patient")
+
+    def pinned_for(self, patient_id: str) -> frozenset[str]:
+        """The offering ids *patient_id* keeps (empty if none)."""
+        for e in self.pinned:
+            if e.patient == patient_id:
+                return e.offerings
+        return frozenset()
+
+    def offering(self, offering_id: str) -> Offering:
+        """The offering with *offering_id* (``KeyError`` if absent)."""
+        for o in self.offerings:
+            if o.id == offering_id:
+                return o
+        raise KeyError(offering_id)
+
+    def unscheduled_cost_for(self, patient_id: str) -> int:
+        """The cost of leaving *patient_id* out (see the class docstring)."""
+        return self.unscheduled_cost_of(self.patient(patient_id))
+
+    def unscheduled_cost_of(self, patient: CohortPatient) -> int:
+        """The cost of leaving *patient* out (the patient need not belong to the problem)."""
+        if patient.unscheduled_cost is not None:
+            return patient.unscheduled_cost
+        if self.unscheduled_cost is not None:
+            return self.unscheduled_cost
+        return self._default_unscheduled
+
+    @property
+    def default_unscheduled_cost(self) -> int:
+        """1 + Σ over patients of :meth:`most_expensive_week`: more than all weeks together."""
+        return self._default_unscheduled
+
+    def most_expensive_week(self, patient: CohortPatient) -> int:
+        """An upper bound on the cost of any week of *patient*: 7 × day cost + every offering's cost."""
+        prefs, extra = patient.preferences, patient.offering_costs
+        return 7 * patient.day_cost + sum(prefs.cost_of(o) + extra.get(o.id, 0) for o in self.offerings)
+
+
+def _sorted_ids(value: Any) -> Any:
+    items = f.to_tuple(value)
+    if isinstance(items, tuple) and all(isinstance(x, str) for x in items):
+        return tuple(sorted(items))
+    return items
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Assignment:
+    """A scheduled patient's week: offering ids (sorted) and its single-patient cost."""
+
+    patient: str = _patient_id()
+    sessions: tuple[str, ...] = attrs.field(
+        converter=_sorted_ids, validator=f.tuple_of(str, description="offering id strings")
+    )
+    cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+
+
+def _needed_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.mapping_of(str, int, description="offering id to extra seats")(inst, attribute, value)
+    bad = [
+        ErrorItem(path="$.needed" + _key_path(k), message="expected an integer >= 1, got a smaller int", rule="range")
+        for k, v in value.items()
+        if isinstance(v, bool) or v < 1
+    ]
+    if bad:
+        raise InvalidDataError(bad, type_name="Unscheduled")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Unscheduled:
+    """A patient left out, with why (one of :data:`REASONS`).
+
+    * ``conflict``: ``conflict`` holds the patient's own minimal conflict of constraint
+      groups (:data:`~iopcore.schedule.GROUPS`): no week exists even with every seat free.
+    * ``capacity``: ``blocking`` lists full offerings that block the patient and
+      ``needed`` how many extra seats on each would admit them (the fewest extra seats).
+    * ``cost``: a week fits, but leaving the patient out costs less.
+
+    ``cost`` is the patient's unscheduled cost.
+    """
+
+    patient: str = _patient_id()
+    reason: str = attrs.field(validator=f.text(max_length=20))
+    conflict: tuple[str, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="constraint group strings")
+    )
+    blocking: tuple[str, ...] = attrs.field(
+        default=(), converter=_sorted_ids, validator=f.tuple_of(str, description="offering id strings")
+    )
+    needed: Mapping[str, int] = attrs.field(
+        factory=dict, converter=f.to_mapping, validator=_needed_validator, hash=False
+    )
+    cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+
+    def __attrs_post_init__(self) -> None:
+        if self.reason not in REASONS:
+            raise f.fail("$.reason", "expected one of conflict, capacity, cost, got another str", "one_of", self)
+        if set(self.needed) - set(self.blocking):
+            raise f.fail(
+                "$.needed", "expected keys among the blocking offerings, got another str", "unknown_code", self
+            )
+
+    def __str__(self) -> str:
+        if self.reason == "conflict":
+            return "cannot be scheduled: own rules conflict (" + ", ".join(self.conflict) + ")"
+        if self.reason == "capacity":
+            extra = ", ".join(f"{k} +{v}" for k, v in sorted(self.needed.items()))
+            return f"waits for seats: {extra}" if extra else "waits for seats"
+        return "left out: cheaper than any week that fits"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OfferingOccupancy:
+    """One offering's seats in a cohort schedule: capacity, patients holding a seat, patients waiting."""
+
+    offering: str = attrs.field(validator=f.text(max_length=100))
+    capacity: int = attrs.field(validator=f.integer(min_value=0))
+    patients: tuple[str, ...] = f.phi_field(
+        converter=f.to_tuple, validator=f.tuple_of(str, description="patient id strings")
+    )
+    waiting: tuple[str, ...] = f.phi_field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="patient id strings")
+    )
+
+    @property
+    def taken(self) -> int:
+        """Seats held."""
+        return len(self.patients)
+
+    @property
+    def full(self) -> bool:
+        """Whether no seat is left."""
+        return self.taken >= self.capacity
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Occupancy:
+    """Per-offering occupancy and waitlist of a cohort schedule (a text table and ``_repr_html_``)."""
+
+    rows: tuple[OfferingOccupancy, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(OfferingOccupancy))
+
+    def __str__(self) -> str:
+        head = f"{'Offering':<20} {'Taken':>5} {'Cap':>4} {'Wait':>4}  Waiting"
+        lines = [head, "-" * len(head)]
+        lines.extend(
+            f"{r.offering:<20} {r.taken:>5} {r.capacity:>4} {len(r.waiting):>4}  {', '.join(r.waiting)}"
+            for r in self.rows
+        )
+        full = sum(1 for r in self.rows if r.full)
+        lines.append(f"{len(self.rows)} offerings, {full} full")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        body = []
+        for r in self.rows:
+            style = " style='background:#fde'" if r.full else ""
+            body.append(
+                f"<tr{style}><td>{html.escape(r.offering)}</td><td>{r.taken}</td><td>{r.capacity}</td>"
+                f"<td>{len(r.waiting)}</td><td>{html.escape(', '.join(r.waiting))}</td></tr>"
+            )
+        full = sum(1 for r in self.rows if r.full)
+        caption = html.escape(f"{len(self.rows)} offerings, {full} full")
+        header = "<tr><th>Offering</th><th>Taken</th><th>Capacity</th><th>Waiting</th><th>Who waits</th></tr>"
+        return f"<table><caption>{caption}</caption>{header}{''.join(body)}</table>"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CohortSchedule:
+    """A cohort's plan: assignments, patients left out with reasons, cost and a proven lower bound.
+
+    ``capacity_free_bound`` ≤ ``lower_bound`` ≤ ``cost``; ``optimal`` means the cost is
+    proven minimal (``lower_bound == cost``). ``backend`` names the solver used
+    (:data:`BACKENDS`); ``work`` the deterministic work units spent.
+    """
+
+    assignments: tuple[Assignment, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Assignment))
+    unscheduled: tuple[Unscheduled, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(Unscheduled)
+    )
+    cost: int = attrs.field(validator=f.integer(min_value=0))
+    lower_bound: int = attrs.field(validator=f.integer(min_value=0))
+    capacity_free_bound: int = attrs.field(validator=f.integer(min_value=0))
+    optimal: bool = attrs.field(default=False, validator=f.boolean())
+    backend: str = attrs.field(default="iopcore", validator=f.text(max_length=20))
+    work: int = attrs.field(default=0, validator=f.integer(min_value=0))
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[ErrorItem] = []
+        if self.capacity_free_bound > self.lower_bound:
+            problems.append(
+                ErrorItem(
+                    path="$.lower_bound",
+                    message="expected lower_bound >= capacity_free_bound, got a smaller int",
+                    rule="order",
+                )
+            )
+        if self.lower_bound > self.cost:
+            problems.append(
+                ErrorItem(path="$.cost", message="expected cost >= lower_bound, got a smaller int", rule="order")
+            )
+        if self.optimal and self.lower_bound != self.cost:
+            problems.append(
+                ErrorItem(path="$.optimal", message="expected lower_bound == cost when optimal", rule="order")
+            )
+        if self.backend not in BACKENDS:
+            problems.append(
+                ErrorItem(path="$.backend", message="expected iopcore or ortools, got another str", rule="one_of")
+            )
+        ids = [a.patient for a in self.assignments] + [u.patient for u in self.unscheduled]
+        if len(set(ids)) != len(ids):
+            problems.append(
+                ErrorItem(path="$.unscheduled", message="expected each patient at most once", rule="unique")
+            )
+        if problems:
+            raise InvalidDataError(problems, type_name="CohortSchedule")
+
+    @property
+    def gap(self) -> float:
+        """Relative optimality gap ``(cost - lower_bound) / max(cost, 1)``."""
+        return (self.cost - self.lower_bound) / max(self.cost, 1)
+
+    @property
+    def scheduled(self) -> int:
+        """How many patients are scheduled."""
+        return len(self.assignments)
+
+    def assignment(self, patient_id: str) -> Assignment | None:
+        """The assignment of *patient_id* (``None`` if not scheduled)."""
+        for a in self.assignments:
+            if a.patient == patient_id:
+                return a
+        return None
+
+    def occupancy(self, problem: CohortProblem) -> Occupancy:
+        """Per-offering seats held and who waits on it (patients blocked by capacity).
+
+        Seats held include pinned sessions of patients left out (pinned seats stay theirs).
+        """
+        holders: dict[str, list[str]] = {o.id: [] for o in problem.offerings}
+        scheduled = set()
+        for a in self.assignments:
+            scheduled.add(a.patient)
+            for s in a.sessions:
+                holders.setdefault(s, []).append(a.patient)
+        for e in problem.pinned:
+            if e.patient not in scheduled:
+                for s in sorted(e.offerings):
+                    holders.setdefault(s, []).append(e.patient)
+        waiting: dict[str, list[str]] = {}
+        for u in self.unscheduled:
+            for s in u.blocking:
+                waiting.setdefault(s, []).append(u.patient)
+        return Occupancy(
+            rows=tuple(
+                OfferingOccupancy(
+                    offering=o.id,
+                    capacity=o.seats,
+                    patients=tuple(holders.get(o.id, ())),
+                    waiting=tuple(waiting.get(o.id, ())),
+                )
+                for o in problem.offerings
+            )
+        )
+
+    def __str__(self) -> str:
+        status = "optimal" if self.optimal else f"gap {self.gap:.2%}"
+        return (
+            f"{len(self.assignments)} scheduled, {len(self.unscheduled)} unscheduled; "
+            f"cost {self.cost}, lower bound {self.lower_bound} ({status}, {self.backend})"
+        )

@@ -1,0 +1,1043 @@
+"""The pure-Python cohort solver: Lagrangian bound on capacities, greedy repair and exact small cases.
+
+Every patient's week is found by the single-patient solver's :func:`search` with the
+patient's costs plus a price per seat (the Lagrange multipliers of the capacity
+constraints). See ``docs/explanation/cohort-scheduling.md`` for the algorithm and
+why its bound is valid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.errors import InvalidDataError
+from iopcore.schedule._check import check
+from iopcore.schedule._cohort import (
+    BACKENDS,
+    Assignment,
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    Unscheduled,
+)
+from iopcore.schedule._explain import conflict
+from iopcore.schedule._model import WeekProblem
+from iopcore.schedule._solver import Candidates, Limits, candidates, limits, search
+
+__all__ = [
+    "DEFAULT_WORK_LIMIT",
+    "ClockRequiredError",
+    "admit",
+    "capacity_free_bound",
+    "explain_unscheduled",
+    "solve_cohort",
+]
+
+DEFAULT_WORK_LIMIT = 20_000
+"""Default effort of :func:`solve_cohort`'s improvement phase, in work units (one unit is
+one single-patient search). The first complete assignment is always built, whatever the limit."""
+
+_SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be whole numbers
+_ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
+_ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
+_EXACT_NODES = 50_000
+_THETA = 1.0  # initial Polyak step factor
+_POOLED = True
+_SWAPS = 8  # replacements tried per closed session before a new search
+_LNS_MOVES = 4  # large neighbourhood moves per improvement round
+_SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
+_PATIENCE = 5  # exact rounds without a better bound before the step factor halves
+_DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
+
+
+class ClockRequiredError(InvalidDataError):
+    """``time_limit`` was given without a ``clock``: the core never reads the system clock."""
+
+
+class _Rng:
+    """splitmix64: a tiny seeded deterministic generator (the core may not use :mod:`random`)."""
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & 0xFFFFFFFFFFFFFFFF
+
+    def next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        return z ^ (z >> 31)
+
+
+class _Stop(Exception):
+    """The effort or time budget ran out (internal)."""
+
+
+@final
+@attrs.define
+class _Group:
+    """Patients with the same profile, unscheduled cost and pinned sessions (internal)."""
+
+    members: list[int]
+    problem: WeekProblem
+    cands: Candidates
+    lim: Limits
+    offering: tuple[int, ...]
+    """Per candidate, the index of its offering in the cohort problem."""
+    pinned: frozenset[int]
+    """Candidate indices the group's patients keep."""
+    pinned_week: bool
+    """Whether the pinned sessions alone are a feasible week: then, costs being non-negative,
+    they are the group's best week at any prices (a superset only adds costs)."""
+    unscheduled: int
+    day_cost: int
+    own: tuple[int, ...] | None = None
+    """The cheapest week alone (candidate indices) or ``None`` if infeasible alone."""
+    own_cost: int = 0
+    weeks: list[tuple[int, tuple[int, ...]]] | None = None
+    """Every feasible week with its cost, when few enough to enumerate (exact search)."""
+    memo: dict[object, dict[frozenset[int], tuple[tuple[int, ...], int] | None]] = attrs.field(factory=dict)
+    """Per price vector, the best week found for each set of closed offerings."""
+    pool: dict[tuple[int, ...], int] = attrs.field(factory=dict)
+    """Every week found so far, with its cost (the columns of the Lagrangian steps)."""
+
+
+@final
+@attrs.define
+class _Context:
+    problem: CohortProblem
+    groups: list[_Group]
+    of_patient: list[int]
+    """Per patient, its group index."""
+    residual: list[int]
+    """Per offering, capacity left after pinned enrollments."""
+    work_limit: int
+    deadline: float | None
+    clock: Callable[[], float] | None
+    work: int = 0
+    budgeted: bool = False
+
+    def spend(self) -> None:
+        self.work += 1
+        if not self.budgeted:
+            return
+        if self.work > self.work_limit:
+            raise _Stop
+        if self.deadline is not None and self.clock is not None and self.clock() >= self.deadline:
+            raise _Stop
+
+
+def _week_cost(group: _Group, chosen: Sequence[int]) -> int:
+    cost = group.cands.cost
+    days = {group.cands.offerings[i].weekday for i in chosen}
+    return group.day_cost * len(days) + sum(cost[i] for i in chosen)
+
+
+def _price(
+    ctx: _Context, group: _Group, prices: Sequence[int] | None, closed: frozenset[int]
+) -> tuple[tuple[int, ...], int] | None:
+    """The group's best week with seat *prices* (scaled, per offering) and *closed* offerings excluded.
+
+    Returns the chosen candidates and the scaled priced value (``None``: no week).
+    Pinned sessions are free of prices and never closed; a week must contain them.
+    """
+    if group.pinned_week:
+        week = tuple(sorted(group.pinned))
+        return week, _SCALE * _week_cost(group, week)
+    seen = group.memo.setdefault(None if prices is None else tuple(prices[o] for o in group.offering), {})
+    if closed in seen:
+        return seen[closed]
+    # Closing more offerings only removes weeks: no week before means none now, and a best
+    # week that avoids the offerings closed since is still the best.
+    for before, known in seen.items():
+        if before <= closed and (
+            known is None or not any(group.offering[i] in closed for i in known[0] if i not in group.pinned)
+        ):
+            seen[closed] = known
+            return known
+    ctx.spend()
+    base = group.cands.cost
+    n = len(base)
+    costs = [
+        _SCALE * base[i] + (0 if prices is None or i in group.pinned else prices[group.offering[i]]) for i in range(n)
+    ]
+    excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
+    big = 0
+    if group.pinned:
+        big = 1 + _SCALE * 7 * group.day_cost + sum(costs)
+        for i in group.pinned:
+            costs[i] -= big
+    found = search(group.cands, group.lim, cost=costs, day_cost=_SCALE * group.day_cost, excluded=excluded)
+    out: tuple[tuple[int, ...], int] | None = None
+    if found and group.pinned.issubset(found[0][2]):
+        chosen = tuple(sorted(found[0][2]))
+        out = (chosen, found[0][0][0] + big * len(group.pinned))
+        group.pool.setdefault(chosen, _week_cost(group, chosen))
+    seen[closed] = out
+    return out
+
+
+def _prepare(
+    problem: CohortProblem, work_limit: int, deadline: float | None, clock: Callable[[], float] | None
+) -> _Context:
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    residual = [o.seats for o in problem.offerings]
+    for e in problem.pinned:
+        for o in e.offerings:
+            residual[position[o]] -= 1
+    keyed: dict[object, int] = {}
+    groups: list[_Group] = []
+    of_patient: list[int] = []
+    for p_index, patient in enumerate(problem.patients):
+        pinned = problem.pinned_for(patient.id)
+        u = problem.unscheduled_cost_of(patient)
+        key = (patient.profile(), u, pinned)
+        g = keyed.get(key)
+        if g is None:
+            g = len(groups)
+            keyed[key] = g
+            wp = patient.week_problem(problem.offerings)
+            cands = candidates(wp)
+            offering = tuple(position[o.id] for o in cands.offerings)
+            local = {o.id: i for i, o in enumerate(cands.offerings)}
+            pin = frozenset(local[o] for o in pinned if o in local)
+            groups.append(
+                _Group(
+                    members=[],
+                    problem=wp,
+                    cands=cands,
+                    lim=limits(wp),
+                    offering=offering,
+                    pinned=pin,
+                    pinned_week=bool(pinned) and len(pin) == len(pinned) and not check(wp, sorted(pinned)),
+                    unscheduled=u,
+                    day_cost=patient.day_cost,
+                )
+            )
+            if len(pin) < len(pinned):  # a pinned session outside the patient's availability
+                groups[g].own = None
+                groups[g].memo[None] = {frozenset(): None}
+        groups[g].members.append(p_index)
+        of_patient.append(g)
+    return _Context(
+        problem=problem,
+        groups=groups,
+        of_patient=of_patient,
+        residual=residual,
+        work_limit=work_limit,
+        deadline=deadline,
+        clock=clock,
+    )
+
+
+def _own(ctx: _Context) -> int:
+    """Each group's cheapest week alone; returns the capacity-free bound."""
+    total = 0
+    for group in ctx.groups:
+        found = _price(ctx, group, None, frozenset())
+        if found is not None:
+            group.own = found[0]
+            group.own_cost = _week_cost(group, found[0])
+            total += min(group.unscheduled, group.own_cost) * len(group.members)
+        else:
+            total += group.unscheduled * len(group.members)
+    return total
+
+
+def _counting_bound(ctx: _Context, free: int) -> int:
+    """The capacity-free bound plus the cheapest way to leave out the patients that seats cannot hold.
+
+    A scheduled patient needs at least their component minimum of sessions of a component
+    (less the pinned ones), each on a distinct offering of that component they can use,
+    each taking a seat. For a set *T* of such offerings, the patients who can use only
+    offerings in *T* share the seats of *T*: if the smallest needs of *s* of them exceed
+    those seats, at least all but *s* − 1 are left out. Sets *T* with no offering in
+    common concern different patients, so their counts add up (a greedy packing of the
+    patients' own sets). The patients left out each pay at least their unscheduled cost
+    minus their own optimum on top of the capacity-free bound: the cheapest ones are taken.
+    """
+    residual = ctx.residual
+    extra: list[int] = []
+    # Per component: (usable offerings, need, patients) per group.
+    classes: dict[str, list[tuple[frozenset[int], int, int]]] = {}
+    for group in ctx.groups:
+        if group.own is None:
+            continue
+        extra.extend([max(0, group.unscheduled - group.own_cost)] * len(group.members))
+        for c, low in zip(group.cands.bounded, group.lim.comp_min, strict=True):
+            usable = frozenset(
+                group.offering[i]
+                for i, o in enumerate(group.cands.offerings)
+                if o.component == c and i not in group.pinned
+            )
+            need = low - sum(1 for i in group.pinned if group.cands.offerings[i].component == c)
+            if need > 0:
+                classes.setdefault(c, []).append((usable, need, len(group.members)))
+    out = 0
+    for groups in classes.values():
+        counts = []
+        for seats_of in {usable for usable, _, _ in groups}:
+            inside = sorted((need, n) for usable, need, n in groups if usable <= seats_of)
+            room = sum(max(residual[o], 0) for o in seats_of)
+            fit = 0
+            for need, n in inside:
+                take = min(n, room // need)
+                fit += take
+                room -= take * need
+                if take < n:
+                    break
+            counts.append((sum(n for _, n in inside) - fit, sorted(seats_of)))
+        used: set[int] = set()
+        total = 0
+        for count, seats_list in sorted(counts, key=lambda x: (-x[0], x[1])):
+            if count and used.isdisjoint(seats_list):
+                used.update(seats_list)
+                total += count
+        out = max(out, total)
+    return free + sum(sorted(extra)[:out])
+
+
+Plan = list[tuple[int, ...] | None]  # per patient: candidate indices of its group, or None (unscheduled)
+
+
+def _plan_cost(ctx: _Context, plan: Plan) -> int:
+    total = 0
+    for p, chosen in enumerate(plan):
+        group = ctx.groups[ctx.of_patient[p]]
+        total += group.unscheduled if chosen is None else _week_cost(group, chosen)
+    return total
+
+
+def _pooled(group: _Group, prices: Sequence[int], closed: set[int]) -> tuple[int, ...] | None:
+    """The best week found so far that avoids *closed*, by price (``None``: none)."""
+    best: tuple[int, int, tuple[int, ...]] | None = None
+    for week, cost in group.pool.items():
+        total = _SCALE * cost
+        ok = True
+        for i in week:
+            if i in group.pinned:
+                continue
+            o = group.offering[i]
+            if o in closed:
+                ok = False
+                break
+            total += prices[o]
+        if ok and (best is None or (total, cost, week) < best):
+            best = (total, cost, week)
+    return None if best is None else best[2]
+
+
+def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, ...] | None:
+    """*week* with each session on a closed offering replaced by the cheapest open one of the same
+    component that keeps the week feasible (checked by :func:`check`); ``None`` if one has none.
+
+    A cheap repair before a new search: feasible by construction, not necessarily the best week.
+    """
+    cands = group.cands
+    current = list(week)
+    for pos, i in enumerate(week):
+        if i in group.pinned or group.offering[i] not in closed:
+            continue
+        options = sorted(
+            (
+                j
+                for j in range(len(cands.offerings))
+                if cands.component[j] == cands.component[i]
+                and cands.offerings[j].component == cands.offerings[i].component
+                and group.offering[j] not in closed
+                and j not in current
+            ),
+            key=lambda j: (cands.cost[j], j),
+        )
+        for j in options[:_SWAPS]:
+            trial = [*current[:pos], j, *current[pos + 1 :]]
+            if not check(group.problem, [cands.offerings[x].id for x in trial]):
+                current = trial
+                break
+        else:
+            return None
+    return tuple(sorted(current))
+
+
+def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, pooled: bool = False) -> Plan:
+    """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
+
+    Offerings only close during a pass, so a group's best week stays best while it
+    avoids every offering closed since: it is reused without a new search.
+    """
+    left = list(ctx.residual)
+    closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
+    plan: Plan = [None] * len(ctx.of_patient)
+    last: dict[int, tuple[int, ...] | None] = {}
+    swaps = len(plan) >= _SWAP_FROM
+    for p in order:
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        if group.own is None:
+            continue
+        chosen = last.get(g, group.own if prices is None else None)
+        if g in last and chosen is None:
+            continue  # no week with fewer offerings closed: none now either
+        if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
+            chosen = _swap(group, chosen, closed) if prices is None and swaps else None
+            if chosen is not None:
+                last[g] = chosen
+        if chosen is None and pooled and prices is not None:
+            chosen = _pooled(group, prices, closed)
+        if chosen is None:
+            found = _price(ctx, group, prices, frozenset(closed.intersection(group.offering)))
+            last[g] = None if found is None else found[0]
+            if found is None:
+                continue
+            chosen = found[0]
+        if _week_cost(group, chosen) >= group.unscheduled and prices is not None:
+            # Dear at the prices: the cheapest week at true costs may still be worth it.
+            found = _price(ctx, group, None, frozenset(closed.intersection(group.offering)))
+            chosen = found[0] if found is not None else chosen
+        if _week_cost(group, chosen) >= group.unscheduled:
+            continue
+        plan[p] = chosen
+        for i in chosen:
+            if i in group.pinned:
+                continue
+            o = group.offering[i]
+            left[o] -= 1
+            if left[o] <= 0:
+                closed.add(o)
+    return plan
+
+
+def _lagrangian(
+    ctx: _Context, prices: Sequence[int], previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]]
+) -> tuple[int, list[int]]:
+    """The scaled Lagrangian bound at *prices* and the subgradient (seat use minus capacity).
+
+    A group's best week at earlier prices stays best when no price of an offering
+    it uses changed and no other price fell: it is reused (*previous* keeps them).
+    """
+    use = [0] * len(ctx.residual)
+    value = -sum(p * r for p, r in zip(prices, ctx.residual, strict=True))
+    for g, group in enumerate(ctx.groups):
+        u = _SCALE * group.unscheduled
+        found = None
+        if group.own is not None:
+            before = previous.get(g)
+            if before is not None and before[1] is not None and _still_best(group, before, prices):
+                found = before[1]
+            else:
+                found = _price(ctx, group, prices, frozenset())
+                previous[g] = ([prices[o] for o in group.offering], found)
+        if found is None or found[1] >= u:
+            value += u * len(group.members)
+            continue
+        value += found[1] * len(group.members)
+        for i in found[0]:
+            if i not in group.pinned:
+                use[group.offering[i]] += len(group.members)
+    return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
+
+
+def _step(prices: list[int], grad: Sequence[float], value: int, target: int, theta: float) -> list[int]:
+    """A subgradient step of Polyak length towards *target* (no move when the direction is zero)."""
+    # Seats that are free with no price tell nothing: drop them from the step.
+    step = [0 if (g < 0 and p == 0) else g for g, p in zip(grad, prices, strict=True)]
+    norm = sum(g * g for g in step) or 1.0
+    t = theta * max(target - value, _SCALE) / norm
+    return [max(0, p + math.floor(t * g + 0.5)) for p, g in zip(prices, step, strict=True)]
+
+
+def _still_best(
+    group: _Group, before: tuple[list[int], tuple[tuple[int, ...], int] | None], prices: Sequence[int]
+) -> bool:
+    old, found = before
+    assert found is not None
+    used = set(found[0])
+    for i, o in enumerate(group.offering):
+        if i in group.pinned:
+            continue
+        if i in used:
+            if prices[o] != old[i]:
+                return False
+        elif prices[o] < old[i]:
+            return False
+    return True
+
+
+def _exact(ctx: _Context) -> Plan | None:
+    """Exhaustive branch and bound over every patient's enumerated weeks (small cohorts only)."""
+    for group in ctx.groups:
+        if group.own is None:
+            group.weeks = []
+            continue
+        if len(group.cands.offerings) > _ENUMERATE_CANDIDATES:
+            return None
+        ctx.spend()
+        found = search(group.cands, group.lim, day_cost=group.day_cost, k=_ENUMERATE)  # every week: k > 2**12
+        weeks = [(_week_cost(group, sol[2]), tuple(sorted(sol[2]))) for sol in found if group.pinned.issubset(sol[2])]
+        group.weeks = sorted(w for w in weeks if w[0] < group.unscheduled)
+    # Members of a group are interchangeable: they take weeks in non-decreasing list order.
+    patients = sorted(range(len(ctx.of_patient)), key=lambda p: (ctx.of_patient[p], p))
+    n = len(patients)
+    floor = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        group = ctx.groups[ctx.of_patient[patients[k]]]
+        cheapest = group.weeks[0][0] if group.weeks else group.unscheduled
+        floor[k] = floor[k + 1] + min(cheapest, group.unscheduled)
+    used = {
+        g: [[group.offering[i] for i in week if i not in group.pinned] for _, week in group.weeks or ()]
+        for g, group in enumerate(ctx.groups)
+    }
+    left = list(ctx.residual)
+    best_cost = _plan_cost(ctx, [None] * n) + 1
+    best: Plan = [None] * n
+    plan: Plan = [None] * n
+    nodes = 0
+
+    def dfs(k: int, cost: int, first: int) -> None:
+        nonlocal best_cost, best, nodes
+        nodes += 1
+        if nodes > _EXACT_NODES:
+            raise _Stop
+        if cost + floor[k] >= best_cost:
+            return
+        if k == n:
+            best_cost, best = cost, list(plan)
+            return
+        p = patients[k]
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        same = k + 1 < n and ctx.of_patient[patients[k + 1]] == g
+        weeks = group.weeks or []
+        for j in range(first, len(weeks)):
+            offs = used[g][j]
+            if all(left[o] > 0 for o in offs):
+                for o in offs:
+                    left[o] -= 1
+                plan[p] = weeks[j][1]
+                dfs(k + 1, cost + weeks[j][0], j if same else 0)
+                plan[p] = None
+                for o in offs:
+                    left[o] += 1
+        dfs(k + 1, cost + group.unscheduled, len(weeks) if same else 0)
+
+    try:
+        dfs(0, 0, 0)
+    except _Stop:
+        return None
+    return best
+
+
+def _polish(ctx: _Context, plan: Plan) -> None:
+    """Best responses: each scheduled patient in turn takes their cheapest week in the seats left by the others."""
+    left = _usage(ctx, plan)
+    for p, chosen in enumerate(plan):
+        if chosen is None:
+            continue
+        group = ctx.groups[ctx.of_patient[p]]
+        _take(ctx, p, chosen, left, -1)
+        found = _price(ctx, group, None, frozenset(o for o in group.offering if left[o] <= 0))
+        if found is not None and _week_cost(group, found[0]) < _week_cost(group, chosen):
+            chosen = found[0]
+            plan[p] = chosen
+        _take(ctx, p, chosen, left, 1)
+
+
+def _lns(ctx: _Context, plan: Plan, rng: _Rng) -> None:
+    """Large neighbourhood moves: free the seats of full offerings and refill them in a random order.
+
+    For each full offering, in an order drawn from *rng*: its holders are taken out and,
+    with every patient left out, placed again one by one (random order) in their
+    cheapest week in the seats left. Kept when the total cost falls, else undone.
+    """
+    left = _usage(ctx, plan)
+    full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
+    full.sort(key=lambda o: (rng.next() % 1024, o))
+    for o in full[:_LNS_MOVES]:
+        holders = [
+            p
+            for p, chosen in enumerate(plan)
+            if chosen is not None
+            and any(
+                ctx.groups[ctx.of_patient[p]].offering[i] == o and i not in ctx.groups[ctx.of_patient[p]].pinned
+                for i in chosen
+            )
+        ]
+        waiting = [
+            p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None
+        ]
+        before = list(plan)
+        cost = _plan_cost(ctx, plan)
+        for p in holders:
+            chosen = plan[p]
+            assert chosen is not None
+            _take(ctx, p, chosen, left, -1)
+            plan[p] = None
+        again = holders + waiting
+        again.sort(key=lambda p: (rng.next() % 1024, p))
+        for p in again:
+            group = ctx.groups[ctx.of_patient[p]]
+            found = _price(ctx, group, None, frozenset(x for x in group.offering if left[x] <= 0))
+            if found is not None and _week_cost(group, found[0]) < group.unscheduled:
+                plan[p] = found[0]
+                _take(ctx, p, found[0], left, 1)
+        if _plan_cost(ctx, plan) >= cost:
+            plan[:] = before
+            left = _usage(ctx, plan)
+
+
+def _order(ctx: _Context, rng: _Rng | None) -> list[int]:
+    """Patients with the fewest usable offerings first, then by regret (unscheduled cost minus own cost).
+
+    With *rng*, the counts are jittered so that each round tries another order.
+    """
+
+    def key(p: int) -> tuple[int, int, int]:
+        group = ctx.groups[ctx.of_patient[p]]
+        regret = group.unscheduled - group.own_cost if group.own is not None else 0
+        jitter = 0 if rng is None else rng.next() % 16
+        return (len(group.cands.offerings) + jitter, -regret, p)
+
+    return sorted(range(len(ctx.of_patient)), key=key)
+
+
+def _usage(ctx: _Context, plan: Plan) -> list[int]:
+    """Seats left per offering under *plan*."""
+    left = list(ctx.residual)
+    for p, chosen in enumerate(plan):
+        if chosen is not None:
+            group = ctx.groups[ctx.of_patient[p]]
+            for i in chosen:
+                if i not in group.pinned:
+                    left[group.offering[i]] -= 1
+    return left
+
+
+def _take(ctx: _Context, p: int, chosen: tuple[int, ...], left: list[int], sign: int) -> None:
+    group = ctx.groups[ctx.of_patient[p]]
+    for i in chosen:
+        if i not in group.pinned:
+            left[group.offering[i]] -= sign
+
+
+def _fewest_full(ctx: _Context, group: _Group, closed: frozenset[int]) -> tuple[int, ...]:
+    """A week of a group feasible alone that uses the fewest *closed* offerings, then the cheapest."""
+    n = len(group.cands.offerings)
+    heavy = 1 + 7 * group.day_cost + sum(group.cands.cost)
+    costs = [
+        group.cands.cost[i] + (heavy if group.offering[i] in closed and i not in group.pinned else 0) for i in range(n)
+    ]
+    big = 0
+    if group.pinned:
+        big = 1 + 7 * group.day_cost + sum(costs)
+        for i in group.pinned:
+            costs[i] -= big
+    ctx.spend()
+    found = search(group.cands, group.lim, cost=costs, day_cost=group.day_cost)
+    return tuple(sorted(found[0][2]))  # feasible alone with its pins (checked by the caller)
+
+
+def _repair(ctx: _Context, plan: Plan) -> None:
+    """Ejection moves: admit a patient left out by moving holders of the seats they need elsewhere.
+
+    For each patient left out (feasible alone, largest unscheduled cost first), take a
+    week needing the fewest full offerings; for each of those, move one holder to
+    their best week without it in the seats left. Kept only when the total cost falls.
+    """
+    left = _usage(ctx, plan)
+    out = [p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None]
+    out.sort(key=lambda p: (-ctx.groups[ctx.of_patient[p]].unscheduled, p))
+    for q in out:
+        gq = ctx.groups[ctx.of_patient[q]]
+        closed = frozenset(o for o, r in enumerate(left) if r <= 0)
+        week = _fewest_full(ctx, gq, closed)
+        need = [gq.offering[i] for i in week if gq.offering[i] in closed and i not in gq.pinned]
+        if len(need) > 2:
+            continue
+        gain = gq.unscheduled - _week_cost(gq, week)
+        if gain <= 0:
+            continue
+        moves: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
+        for o in need:
+            moved = False
+            for p, chosen in enumerate(plan):
+                if chosen is None or p == q:
+                    continue
+                gp = ctx.groups[ctx.of_patient[p]]
+                if not any(gp.offering[i] == o and i not in gp.pinned for i in chosen):
+                    continue
+                _take(ctx, p, chosen, left, -1)
+                shut = frozenset({*need, *(x for x, r in enumerate(left) if r <= 0)}.intersection(gp.offering))
+                found = _price(ctx, gp, None, shut)
+                if found is not None and _week_cost(gp, found[0]) - _week_cost(gp, chosen) < gain:
+                    gain -= _week_cost(gp, found[0]) - _week_cost(gp, chosen)
+                    _take(ctx, p, found[0], left, 1)
+                    plan[p] = found[0]
+                    moves.append((p, chosen, found[0]))
+                    moved = True
+                    break
+                _take(ctx, p, chosen, left, 1)
+            if not moved:
+                break
+        if all(left[gq.offering[i]] > 0 for i in week if i not in gq.pinned):
+            plan[q] = week
+            _take(ctx, q, week, left, 1)
+            continue
+        for p, before, after in reversed(moves):
+            _take(ctx, p, after, left, -1)
+            _take(ctx, p, before, left, 1)
+            plan[p] = before
+        _exchange(ctx, plan, left, q, week, need)
+
+
+def _exchange(ctx: _Context, plan: Plan, left: list[int], q: int, week: tuple[int, ...], need: list[int]) -> None:
+    """Leave out one patient holding every seat *q*'s *week* needs, when that lowers the total cost."""
+    gq = ctx.groups[ctx.of_patient[q]]
+    worth = gq.unscheduled - _week_cost(gq, week)  # saved by placing q
+    for p, chosen in enumerate(plan):
+        if chosen is None:
+            continue
+        gp = ctx.groups[ctx.of_patient[p]]
+        held = {gp.offering[i] for i in chosen if i not in gp.pinned}
+        if all(o in held for o in need) and gp.unscheduled - _week_cost(gp, chosen) < worth:
+            _take(ctx, p, chosen, left, -1)
+            plan[p] = None
+            plan[q] = week
+            _take(ctx, q, week, left, 1)
+            return
+
+
+def explain_unscheduled(problem: CohortProblem, assignments: Mapping[str, Sequence[str]]) -> tuple[Unscheduled, ...]:
+    """Reasons for every patient of *problem* not in *assignments* (patient id → offering ids).
+
+    Own conflict when infeasible alone; otherwise the fewest extra seats on full offerings
+    that would admit the patient (``capacity``), or ``cost`` when a week fits the seats
+    left but costs at least the patient's unscheduled cost.
+    """
+    ctx = _prepare(problem, 0, None, None)
+    _own(ctx)
+    left = list(ctx.residual)
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    for patient_id, sessions in assignments.items():
+        keep = problem.pinned_for(patient_id)
+        for s in sessions:
+            if s not in keep:
+                left[position[s]] -= 1
+    return _reasons(ctx, [p for p, patient in enumerate(problem.patients) if patient.id not in assignments], left)
+
+
+def _reasons(ctx: _Context, out: Sequence[int], left: Sequence[int]) -> tuple[Unscheduled, ...]:
+    problem = ctx.problem
+    reasons: list[Unscheduled] = []
+    cache: dict[int, Unscheduled] = {}
+    for p in out:
+        patient = problem.patients[p]
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        template = cache.get(g)
+        if template is None:
+            template = _reason(ctx, patient, group, left)
+            cache[g] = template
+        reasons.append(attrs.evolve(template, patient=patient.id))
+    return tuple(reasons)
+
+
+def _reason(ctx: _Context, patient: CohortPatient, group: _Group, left: Sequence[int]) -> Unscheduled:
+    problem = ctx.problem
+    if group.own is None:
+        found = conflict(group.problem)
+        if not found:
+            found = ("pinned",)
+        return Unscheduled(patient=patient.id, reason="conflict", conflict=found, cost=group.unscheduled)
+    closed = frozenset(o for o in group.offering if left[o] <= 0)
+    fits = _price(ctx, group, None, closed)
+    if fits is not None:
+        return Unscheduled(patient=patient.id, reason="cost", cost=group.unscheduled)
+    # The fewest seats to add: each full offering costs one, everything else nothing.
+    n = len(group.cands.offerings)
+    costs = [1 if group.offering[i] in closed and i not in group.pinned else 0 for i in range(n)]
+    big = 0
+    if group.pinned:
+        big = n + 1
+        for i in group.pinned:
+            costs[i] -= big
+    ctx.spend()
+    found_weeks = search(group.cands, group.lim, cost=costs)
+    chosen = found_weeks[0][2]  # feasible alone with its pins, so a week exists
+    blocking = sorted(
+        problem.offerings[group.offering[i]].id for i in chosen if group.offering[i] in closed and i not in group.pinned
+    )
+    return Unscheduled(
+        patient=patient.id,
+        reason="capacity",
+        blocking=tuple(blocking),
+        needed=dict.fromkeys(blocking, 1),
+        cost=group.unscheduled,
+    )
+
+
+def capacity_free_bound(problem: CohortProblem) -> int:
+    """Σ over patients of min(unscheduled cost, own optimum alone): a lower bound on any cohort's cost."""
+    return _own(_prepare(problem, 0, None, None))
+
+
+def _result(ctx: _Context, plan: Plan, bound: int, free: int, optimal: bool) -> CohortSchedule:
+    problem = ctx.problem
+    assignments: list[Assignment] = []
+    out: list[int] = []
+    left = list(ctx.residual)
+    for p, chosen in enumerate(plan):
+        group = ctx.groups[ctx.of_patient[p]]
+        if chosen is None:
+            out.append(p)
+            continue
+        for i in chosen:
+            if i not in group.pinned:
+                left[group.offering[i]] -= 1
+        assignments.append(
+            Assignment(
+                patient=problem.patients[p].id,
+                sessions=tuple(group.cands.offerings[i].id for i in chosen),
+                cost=_week_cost(group, chosen),
+            )
+        )
+    cost = _plan_cost(ctx, plan)
+    budgeted = ctx.budgeted
+    ctx.budgeted = False  # explanations are always completed
+    unscheduled = _reasons(ctx, out, left)
+    ctx.budgeted = budgeted
+    bound = min(max(bound, free), cost)
+    return CohortSchedule(
+        assignments=tuple(assignments),
+        unscheduled=unscheduled,
+        cost=cost,
+        lower_bound=bound,
+        capacity_free_bound=free,
+        optimal=optimal or bound == cost,
+        backend="iopcore",
+        work=ctx.work,
+    )
+
+
+def _check_args(
+    problem: object, time_limit: object, seed: object, work_limit: object, clock: object, backend: object
+) -> None:
+    if not isinstance(problem, CohortProblem):
+        raise f.fail("$.problem", "expected a CohortProblem", "type")
+    if time_limit is not None and (
+        not isinstance(time_limit, int | float) or isinstance(time_limit, bool) or not time_limit >= 0
+    ):
+        raise f.fail("$.time_limit", "expected a number of seconds >= 0 or None", "range")
+    if time_limit is not None and clock is None and backend == "iopcore":
+        raise ClockRequiredError.single(
+            "$.clock",
+            "expected a clock (e.g. time.perf_counter) with time_limit: the core never reads the system clock",
+            "missing",
+            type_name="solve_cohort",
+        )
+    if clock is not None and not callable(clock):
+        raise f.fail("$.clock", "expected a callable returning seconds", "type")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise f.fail("$.seed", "expected an int", "type")
+    if not isinstance(work_limit, int) or isinstance(work_limit, bool) or work_limit < 0:
+        raise f.fail("$.work_limit", "expected an integer >= 0", "range")
+    if backend not in BACKENDS:
+        raise f.fail("$.backend", "expected iopcore or ortools", "one_of")
+
+
+def solve_cohort(
+    problem: CohortProblem,
+    *,
+    time_limit: float | None = None,
+    seed: int = 0,
+    work_limit: int = DEFAULT_WORK_LIMIT,
+    clock: Callable[[], float] | None = None,
+    backend: str = "iopcore",
+) -> CohortSchedule:
+    """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
+
+    1. Each patient's cheapest week alone gives the capacity-free bound (patients with
+       identical profiles are solved once); counting the seats each component offers
+       against what patients need gives how many must be left out (the counting bound).
+    2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
+       by branch and bound over every patient's weeks.
+    3. Otherwise a first assignment is built greedily (fewest usable offerings first,
+       each patient given their cheapest week in the seats left), repaired by ejection
+       (moving holders of the seats a patient left out needs) and by best responses,
+       then improved: subgradient steps on the seat prices (Lagrange multipliers of the
+       capacities) raise the lower bound, and a greedy pass and repair under each set of
+       prices, then large neighbourhood moves (refilling a full offering in a random
+       order), give new assignments; the cheapest is kept.
+       It stops when the cost meets the bound (``optimal``) or after *work_limit* work
+       units (single-patient searches); *time_limit* seconds, measured by *clock*, can
+       only stop it earlier. The same *seed* and *work_limit* always give the same answer.
+    4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`).
+
+    ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
+    (``pip install iopcore[ortools]``).
+    """
+    _check_args(problem, time_limit, seed, work_limit, clock, backend)
+    if backend == "ortools":
+        from iopcore.schedule._cohort_ortools import solve_cohort_ortools  # type: ignore[import-not-found,unused-ignore]
+
+        result: CohortSchedule = solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
+        return result
+    deadline = None if time_limit is None or clock is None else clock() + time_limit
+    ctx = _prepare(problem, work_limit, deadline, clock)
+    free = _own(ctx)
+    exact = _exact(ctx)
+    if exact is not None:
+        cost = _plan_cost(ctx, exact)
+        return _result(ctx, exact, cost, free, True)
+    best = _greedy(ctx, _order(ctx, None), None)
+    best_cost = _plan_cost(ctx, best)
+    repaired = list(best)
+    ctx.budgeted = True
+    with contextlib.suppress(_Stop):
+        _repair(ctx, repaired)  # moves are applied one by one: a stop leaves a valid plan
+        _polish(ctx, repaired)
+    ctx.budgeted = False
+    if _plan_cost(ctx, repaired) < best_cost:
+        best, best_cost = repaired, _plan_cost(ctx, repaired)
+    bound = _counting_bound(ctx, free)
+    if best_cost > bound:
+        best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
+    return _result(ctx, best, bound, free, best_cost <= bound)
+
+
+def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -> tuple[Plan, int, int]:
+    """Subgradient on seat prices for the bound, greedy repairs under the prices for the assignment.
+
+    Each round prices every group exactly (a valid bound, and new weeks for the pool),
+    then builds and repairs an assignment under the prices.
+    """
+    prices = [0] * len(ctx.residual)
+    theta = _THETA
+    stall = 0
+    best_scaled = _SCALE * bound
+    previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
+    direction = [0.0] * len(ctx.residual)
+    ctx.budgeted = True
+    try:
+        while theta >= 1e-3:
+            value, grad = _lagrangian(ctx, prices, previous)
+            if value > best_scaled:
+                best_scaled, stall = value, 0
+                bound = max(bound, -(-value // _SCALE))
+            else:
+                stall += 1
+                if stall >= _PATIENCE:
+                    theta, stall = theta / 2, 0
+            if best_cost <= bound:
+                break
+            plan = _greedy(ctx, _order(ctx, rng), prices, pooled=_POOLED)
+            _repair(ctx, plan)
+            cost = _plan_cost(ctx, plan)
+            improved = cost < best_cost
+            if improved:
+                best, best_cost = plan, cost
+            candidate = list(best)
+            _lns(ctx, candidate, rng)  # a stop inside leaves *best* untouched
+            if _plan_cost(ctx, candidate) < best_cost:
+                best, best_cost, improved = candidate, _plan_cost(ctx, candidate), True
+            if improved:
+                polished = list(best)
+                _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
+                best, best_cost = polished, _plan_cost(ctx, polished)
+            direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
+            prices = _step(prices, direction, value, _SCALE * best_cost, theta)
+    except _Stop:
+        pass
+    ctx.budgeted = False
+    return best, best_cost, bound
+
+
+def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
+    """Place *new_patient* into *schedule* without moving anyone (rolling admission).
+
+    The result is the schedule of *problem* with *new_patient* added: everyone keeps
+    their week, and the new patient gets their cheapest week in the seats left, or is
+    listed as unscheduled with a reason. The bounds grow by the new patient's own
+    bound (valid: any assignment of the larger cohort restricted to the old patients
+    is one of the old cohort).
+    """
+    if not isinstance(schedule, CohortSchedule):
+        raise f.fail("$.schedule", "expected a CohortSchedule", "type")
+    if not isinstance(problem, CohortProblem):
+        raise f.fail("$.problem", "expected a CohortProblem", "type")
+    if not isinstance(new_patient, CohortPatient):
+        raise f.fail("$.new_patient", "expected a CohortPatient", "type")
+    if any(p.id == new_patient.id for p in problem.patients):
+        raise f.fail("$.new_patient.id", "expected a patient not yet in the cohort, got a known id", "unique")
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    left = [o.seats for o in problem.offerings]
+    scheduled = {a.patient for a in schedule.assignments}
+    for a in schedule.assignments:
+        for s in a.sessions:
+            left[position[s]] -= 1
+    for e in problem.pinned:
+        if e.patient not in scheduled:
+            for s in e.offerings:
+                left[position[s]] -= 1
+    # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
+    default = problem.default_unscheduled_cost + problem.most_expensive_week(new_patient)
+
+    def unscheduled_cost(p: CohortPatient) -> int:
+        if p.unscheduled_cost is not None:
+            return p.unscheduled_cost
+        return problem.unscheduled_cost if problem.unscheduled_cost is not None else default
+
+    alone = CohortProblem(
+        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=unscheduled_cost(new_patient)
+    )
+    ctx = _prepare(alone, 0, None, None)
+    own_bound = _own(ctx)  # the new patient's bound alone in the program
+    group = ctx.groups[0]
+    found = None
+    if group.own is not None:
+        closed = frozenset(o for o in group.offering if left[o] <= 0)
+        if any(group.offering[i] in closed for i in group.own):
+            found = _price(ctx, group, None, closed)
+        else:  # the best week alone fits the seats left: it is the best there too
+            found = (group.own, _SCALE * group.own_cost)
+    if found is not None and _week_cost(group, found[0]) < group.unscheduled:
+        placed = Assignment(
+            patient=new_patient.id,
+            sessions=tuple(group.cands.offerings[i].id for i in found[0]),
+            cost=_week_cost(group, found[0]),
+        )
+        assignments = (*schedule.assignments, placed)
+        unscheduled = schedule.unscheduled
+        added = placed.cost
+    else:
+        assignments = schedule.assignments
+        unscheduled = (*schedule.unscheduled, _reason(ctx, new_patient, group, left))
+        added = group.unscheduled
+    # The default unscheduled cost grows with the cohort: patients left out at the default pay the rise,
+    # and those infeasible alone raise both bounds by it (they are left out in every schedule).
+    raised = 0
+    conflicts = 0
+    renewed = []
+    by_id = {p.id: p for p in problem.patients}
+    for u in unscheduled[: len(schedule.unscheduled)]:
+        now = unscheduled_cost(by_id[u.patient])
+        raised += now - u.cost
+        conflicts += (now - u.cost) if u.reason == "conflict" else 0
+        renewed.append(attrs.evolve(u, cost=now))
+    unscheduled = (*renewed, *unscheduled[len(schedule.unscheduled) :])
+    cost = schedule.cost + added + raised
+    lower = schedule.lower_bound + own_bound + conflicts
+    return CohortSchedule(
+        assignments=assignments,
+        unscheduled=unscheduled,
+        cost=cost,
+        lower_bound=lower,
+        capacity_free_bound=schedule.capacity_free_bound + own_bound + conflicts,
+        optimal=lower == cost,
+        backend=schedule.backend,
+        work=schedule.work,
+    )

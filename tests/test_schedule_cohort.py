@@ -1,0 +1,767 @@
+"""Cohort scheduling against an exhaustive search: valid, optimal on small cohorts, bounds proven, admission stable."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import iopcore.schedule._cohort_solver as solver
+from iopcore.errors import InvalidDataError
+from iopcore.schedule import (
+    DEFAULT_WORK_LIMIT,
+    Assignment,
+    ClockRequiredError,
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    CohortViolation,
+    ComponentBound,
+    Enrollment,
+    Occupancy,
+    Offering,
+    OfferingOccupancy,
+    Unscheduled,
+    WeekRules,
+    admit,
+    check,
+    check_cohort,
+    solve_cohort,
+)
+from iopcore.schedule._cohort_solver import capacity_free_bound, explain_unscheduled
+from iopcore.strategies import cohort_patients, cohort_problems
+from iopcore.times import ClockTime, Weekday, WeeklyAvailability
+
+# ----------------------------------------------------------------------------- an independent oracle
+
+
+def weeks(problem: CohortProblem, patient: CohortPatient) -> list[tuple[int, frozenset[str]]]:
+    """Every feasible week of *patient* alone keeping their pinned sessions, by brute force over subsets."""
+    wp = patient.week_problem(problem.offerings)
+    keep = problem.pinned_for(patient.id)
+    ids = [o.id for o in problem.offerings if o.seats > 0]
+    out = []
+    for r in range(len(ids) + 1):
+        for subset in itertools.combinations(ids, r):
+            if keep <= set(subset) and not check(wp, subset):
+                out.append((wp.schedule_cost(subset), frozenset(subset)))
+    return sorted(out, key=lambda w: (w[0], sorted(w[1])))
+
+
+def brute_force(problem: CohortProblem) -> int:
+    """The least cohort cost by exhaustive search over every patient's weeks (or leaving them out)."""
+    options = []
+    for p in problem.patients:
+        u = problem.unscheduled_cost_for(p.id)
+        keep = problem.pinned_for(p.id)
+        options.append([(u, frozenset[str]())] + [(c, w - keep) for c, w in weeks(problem, p) if c < u])
+    free = {o.id: o.seats for o in problem.offerings}
+    for e in problem.pinned:
+        for o in e.offerings:
+            free[o] -= 1
+    best = sum(opts[0][0] for opts in options)
+    for combo in itertools.product(*options):
+        cost = sum(c for c, _ in combo)
+        if cost >= best:
+            continue
+        used: dict[str, int] = {}
+        for _, w in combo:
+            for o in w:
+                used[o] = used.get(o, 0) + 1
+        if all(used[o] <= free[o] for o in used):
+            best = cost
+    return best
+
+
+@contextmanager
+def heuristic_only() -> Iterator[None]:
+    """Disable the exact small-cohort search, so the greedy, repair and Lagrangian steps run."""
+    with mock.patch.object(solver, "_ENUMERATE_CANDIDATES", -1):
+        yield
+
+
+def hm(text: str) -> ClockTime:
+    h, m = text.split(":")
+    return ClockTime(int(h), int(m))
+
+
+def offering(
+    oid: str, day: Weekday, start: str, end: str, seats: int = 1, component: str = "group_therapy"
+) -> Offering:
+    return Offering(id=oid, component=component, weekday=day, start=hm(start), end=hm(end), seats=seats)
+
+
+MON, TUE, WED = Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY
+ONE_SESSION = WeekRules(hours_min=1, components={"group_therapy": ComponentBound(min=1, max=1)})
+
+
+def small_cohort() -> CohortProblem:
+    """Two patients who both want the single seat of ``a``; ``b`` is a dearer alternative for one of them."""
+    offs = (offering("a", MON, "09:00", "10:00"), offering("b", TUE, "09:00", "10:00"))
+    return CohortProblem(
+        offerings=offs,
+        patients=(
+            CohortPatient(id="ann", rules=ONE_SESSION, offering_costs={"b": 5}),
+            CohortPatient(
+                id="bob", rules=ONE_SESSION, availability=WeeklyAvailability.daily("08:00", "12:00", days=[MON])
+            ),
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=40)
+@given(cohort_problems(max_patients=3, max_offerings=6))
+def test_small_cohorts_are_solved_optimally_and_pass_the_checker(problem: CohortProblem) -> None:
+    """On small cohorts the cost equals exhaustive search, is proven optimal, and the schedule is valid."""
+    schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.cost == brute_force(problem)
+    assert schedule.optimal and schedule.lower_bound == schedule.cost
+
+
+@settings(max_examples=25)
+@given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30))
+def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProblem, work: int) -> None:
+    """Without the exact search: valid schedule, capacity-free bound <= lower bound <= optimum <= cost."""
+    with heuristic_only():
+        schedule = solve_cohort(problem, work_limit=work)
+    assert check_cohort(problem, schedule) == ()
+    best = brute_force(problem)
+    assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
+    assert schedule.optimal == (schedule.cost == schedule.lower_bound)
+
+
+@settings(max_examples=20)
+@given(cohort_problems(max_patients=3, max_offerings=6), st.integers(0, 5))
+def test_same_seed_same_answer(problem: CohortProblem, seed: int) -> None:
+    """The answer is a function of the problem, the seed and the work limit."""
+    with heuristic_only():
+        assert solve_cohort(problem, seed=seed, work_limit=20) == solve_cohort(problem, seed=seed, work_limit=20)
+
+
+@settings(max_examples=25)
+@given(cohort_problems(max_patients=3, max_offerings=6), st.data())
+def test_admit_never_moves_anyone_and_stays_valid(problem: CohortProblem, data: st.DataObject) -> None:
+    """Admitting a patient keeps every existing assignment and reason; the result passes the checker."""
+    ids = tuple(o.id for o in problem.offerings)
+    new = data.draw(cohort_patients(offering_ids=ids).filter(lambda p: p.id not in {q.id for q in problem.patients}))
+    schedule = solve_cohort(problem)
+    after = admit(schedule, problem, new)
+    bigger = attrs.evolve(problem, patients=(*problem.patients, new))
+    assert after.assignments[: len(schedule.assignments)] == schedule.assignments
+    # Reasons stay; only the default unscheduled cost may grow with the cohort.
+    assert [attrs.evolve(u, cost=0) for u in after.unscheduled[: len(schedule.unscheduled)]] == [
+        attrs.evolve(u, cost=0) for u in schedule.unscheduled
+    ]
+    assert check_cohort(bigger, after) == ()
+    if len(bigger.patients) <= 3:
+        assert after.lower_bound <= brute_force(bigger) <= after.cost
+
+
+@settings(max_examples=25)
+@given(cohort_problems(max_patients=2, max_offerings=5))
+def test_default_unscheduled_cost_exceeds_every_week(problem: CohortProblem) -> None:
+    """Without an explicit cost, leaving a patient out costs more than any week they could have."""
+    problem = attrs.evolve(problem, unscheduled_cost=None)
+    for p in problem.patients:
+        if p.unscheduled_cost is None:
+            assert all(c < problem.unscheduled_cost_for(p.id) for c, _ in weeks(problem, p))
+
+
+# ----------------------------------------------------------------------------- behaviour
+
+
+def test_capacity_blocked_patient_gets_blocking_offerings_and_seats_needed() -> None:
+    """Bob can only use ``a``; Ann moves to ``b``; with ``b`` closed one of them waits for a seat on ``a``."""
+    problem = small_cohort()
+    schedule = solve_cohort(problem)
+    assert {a.patient: a.sessions for a in schedule.assignments} == {"ann": ("b",), "bob": ("a",)}
+    assert schedule.optimal
+    closed = attrs.evolve(problem, offerings=(problem.offerings[0], attrs.evolve(problem.offerings[1], seats=0)))
+    blocked = solve_cohort(closed)
+    (out,) = blocked.unscheduled
+    assert (out.reason, out.blocking, dict(out.needed)) == ("capacity", ("a",), {"a": 1})
+    assert "a +1" in str(out)
+    view = blocked.occupancy(closed)
+    assert [(r.offering, r.taken, r.full, r.waiting) for r in view.rows] == [
+        ("a", 1, True, (out.patient,)),
+        ("b", 0, True, ()),
+    ]
+
+
+def test_infeasible_alone_patient_gets_their_own_conflict() -> None:
+    """A patient whose rules conflict is left out with their minimal conflict of groups."""
+    problem = attrs.evolve(
+        small_cohort(),
+        patients=(CohortPatient(id="cat", rules=WeekRules(hours_min=30)),),
+    )
+    (out,) = solve_cohort(problem).unscheduled
+    assert (out.reason, out.conflict) == ("conflict", ("hours_min",))
+    assert "hours_min" in str(out)
+
+
+def test_patient_cheaper_to_leave_out_is_left_out_for_cost() -> None:
+    """A patient whose unscheduled cost is below every week's cost is left out, reason ``cost``."""
+    problem = attrs.evolve(small_cohort(), unscheduled_cost=0)
+    schedule = solve_cohort(problem)
+    assert [u.reason for u in schedule.unscheduled] == ["cost", "cost"]
+    assert schedule.cost == 0 and "cheaper" in str(schedule.unscheduled[0])
+
+
+def test_pinned_sessions_are_kept_and_their_seats_held() -> None:
+    """Bob keeps ``a`` (pinned): Ann, who can only use ``a`` here, waits."""
+    base = small_cohort()
+    problem = CohortProblem(
+        offerings=base.offerings,
+        patients=(
+            attrs.evolve(base.patients[0], availability=WeeklyAvailability.daily("08:00", "12:00", days=[MON])),
+            base.patients[1],
+        ),
+        pinned=(Enrollment(patient="bob", offerings=frozenset({"a"})),),
+    )
+    schedule = solve_cohort(problem)
+    assert schedule.assignment("bob") == Assignment(patient="bob", sessions=("a",), cost=0)
+    assert schedule.assignment("ann") is None
+    assert check_cohort(problem, schedule) == ()
+
+
+def test_pinned_session_outside_availability_leaves_the_patient_out_with_seat_held() -> None:
+    """A pinned session the patient cannot attend makes them infeasible alone; the seat stays theirs."""
+    base = small_cohort()
+    problem = attrs.evolve(base, pinned=(Enrollment(patient="bob", offerings=frozenset({"b"})),))
+    schedule = solve_cohort(problem)
+    (out,) = schedule.unscheduled
+    assert (out.patient, out.reason, out.conflict) == ("bob", "conflict", ("pinned",))
+    assert check_cohort(problem, schedule, deep=False) == ()
+    assert schedule.occupancy(problem).rows[1].patients == ("bob",)
+
+
+def test_time_limit_needs_a_clock() -> None:
+    """The core never reads the clock: ``time_limit`` without ``clock`` is refused, saying why."""
+    with pytest.raises(ClockRequiredError, match="clock"):
+        solve_cohort(small_cohort(), time_limit=1.0)
+
+
+def test_an_expired_clock_stops_the_improvement_but_the_answer_is_complete() -> None:
+    """A clock past the deadline stops the search early; every patient is still placed or explained."""
+    ticks = iter(range(1000))
+    problem = contended(6)
+    with heuristic_only():
+        schedule = solve_cohort(problem, time_limit=0.5, clock=lambda: float(next(ticks)))
+    assert check_cohort(problem, schedule) == ()
+    assert len(schedule.assignments) + len(schedule.unscheduled) == 6
+
+
+def contended(n: int) -> CohortProblem:
+    """*n* patients, each wanting two group sessions out of offerings with one or two seats."""
+    offs = tuple(
+        offering(f"g{d.value}{s}", d, f"{9 + 2 * s}:00", f"{10 + 2 * s}:00", seats=1 + (s + d.value) % 2)
+        for d in (MON, TUE, WED)
+        for s in range(3)
+    )
+    rules = WeekRules(days_min=2, components={"group_therapy": ComponentBound(min=2, max=2)})
+    patients = tuple(
+        CohortPatient(id=f"p{i}", rules=rules, day_cost=i % 3, offering_costs={offs[i % 9].id: 7}) for i in range(n)
+    )
+    return CohortProblem(offerings=offs, patients=patients)
+
+
+def test_contended_cohort_is_valid_bounded_and_improves_with_work() -> None:
+    """More work never gives a worse answer or a weaker bound, and both are valid."""
+    problem = contended(8)
+    with heuristic_only():
+        quick = solve_cohort(problem, work_limit=0)
+        long = solve_cohort(problem, work_limit=400, seed=3)
+    for s in (quick, long):
+        assert check_cohort(problem, s) == ()
+    assert long.cost <= quick.cost and long.lower_bound >= quick.lower_bound
+    assert long.lower_bound >= long.capacity_free_bound
+
+
+def test_backend_ortools_dispatches_to_the_optional_module() -> None:
+    """``backend="ortools"`` calls the CP-SAT module's solver with the same arguments."""
+    import iopcore.schedule._cohort_ortools as ortools_backend
+
+    sentinel = solve_cohort(small_cohort())
+    with mock.patch.object(ortools_backend, "solve_cohort_ortools", return_value=sentinel) as called:
+        assert solve_cohort(small_cohort(), backend="ortools", time_limit=2.0, seed=4, work_limit=9) is sentinel
+    called.assert_called_once_with(small_cohort(), time_limit=2.0, seed=4, work_limit=9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"time_limit": -1.0, "clock": lambda: 0.0}, "$.time_limit"),
+        ({"time_limit": True, "clock": lambda: 0.0}, "$.time_limit"),
+        ({"clock": 3}, "$.clock"),
+        ({"seed": True}, "$.seed"),
+        ({"work_limit": -1}, "$.work_limit"),
+        ({"backend": "gurobi"}, "$.backend"),
+    ],
+)
+def test_bad_arguments_are_rejected_with_their_path(kwargs: dict[str, object], path: str) -> None:
+    """Each bad keyword argument raises InvalidDataError naming it."""
+    with pytest.raises(InvalidDataError) as info:
+        solve_cohort(small_cohort(), **kwargs)  # type: ignore[arg-type]
+    assert info.value.paths == (path,)
+
+
+def test_non_problem_is_rejected() -> None:
+    """Only a CohortProblem can be solved or checked."""
+    with pytest.raises(InvalidDataError):
+        solve_cohort("cohort")  # type: ignore[arg-type]
+    with pytest.raises(InvalidDataError):
+        check_cohort("cohort", solve_cohort(small_cohort()))  # type: ignore[arg-type]
+    with pytest.raises(InvalidDataError):
+        check_cohort(small_cohort(), "schedule")  # type: ignore[arg-type]
+
+
+def test_default_work_limit_is_documented() -> None:
+    """The default effort is a positive number of work units."""
+    assert DEFAULT_WORK_LIMIT > 0
+
+
+# ----------------------------------------------------------------------------- admission
+
+
+def test_admit_places_a_new_patient_in_the_seats_left() -> None:
+    """A new patient gets their cheapest week among the seats left; nobody moves."""
+    problem = attrs.evolve(small_cohort(), offerings=(*small_cohort().offerings, offering("c", WED, "09:00", "10:00")))
+    schedule = solve_cohort(problem)
+    dan = CohortPatient(id="dan", rules=ONE_SESSION)
+    after = admit(schedule, problem, dan)
+    placed = after.assignment("dan")
+    assert placed is not None and placed.cost == 0 and after.optimal
+    assert check_cohort(attrs.evolve(problem, patients=(*problem.patients, dan)), after) == ()
+
+
+def test_admit_explains_why_a_new_patient_does_not_fit() -> None:
+    """With every seat taken the new patient is listed with the seats that would admit them."""
+    problem = small_cohort()
+    schedule = solve_cohort(problem)
+    after = admit(schedule, problem, CohortPatient(id="dan", rules=ONE_SESSION))
+    (out,) = after.unscheduled
+    assert out.reason == "capacity" and out.blocking in (("a",), ("b",))
+    bigger = attrs.evolve(problem, patients=(*problem.patients, CohortPatient(id="dan", rules=ONE_SESSION)))
+    assert check_cohort(bigger, after) == ()
+
+
+def test_admit_rejects_bad_input() -> None:
+    """Wrong types and a patient already in the cohort are refused."""
+    problem = small_cohort()
+    schedule = solve_cohort(problem)
+    with pytest.raises(InvalidDataError):
+        admit("s", problem, problem.patients[0])  # type: ignore[arg-type]
+    with pytest.raises(InvalidDataError):
+        admit(schedule, "p", problem.patients[0])  # type: ignore[arg-type]
+    with pytest.raises(InvalidDataError):
+        admit(schedule, problem, "x")  # type: ignore[arg-type]
+    with pytest.raises(InvalidDataError) as info:
+        admit(schedule, problem, problem.patients[0])
+    assert info.value.paths == ("$.new_patient.id",)
+    assert "ann" not in str(info.value)
+
+
+# ----------------------------------------------------------------------------- helpers for other backends
+
+
+def test_capacity_free_bound_and_explanations_are_available_to_other_backends() -> None:
+    """The bound and the reasons can be computed for any assignment."""
+    problem = small_cohort()
+    assert capacity_free_bound(problem) == 0
+    (out,) = explain_unscheduled(problem, {"bob": ("a",)})
+    assert (out.patient, out.reason) == ("ann", "cost") or out.reason == "capacity"
+
+
+# ----------------------------------------------------------------------------- model validation
+
+
+def test_problem_validation_names_paths_and_never_the_ids() -> None:
+    """Duplicate ids, unknown pinned patients or offerings, duplicate enrollments and overfull pins are reported."""
+    base = small_cohort()
+    with pytest.raises(InvalidDataError) as info:
+        CohortProblem(
+            offerings=(*base.offerings, base.offerings[0]),
+            patients=(*base.patients, base.patients[0]),
+            pinned=(
+                Enrollment(patient="zed-secret", offerings=frozenset({"a"})),
+                Enrollment(patient="ann", offerings=frozenset({"a", "nope"})),
+                Enrollment(patient="ann", offerings=frozenset()),
+            ),
+        )
+    paths = set(info.value.paths)
+    assert {"$.offerings[2]", "$.patients[2]"} <= paths or "$.offerings[2]" in paths or "$.patients[2]" in paths
+    assert "zed-secret" not in str(info.value) and "ann" not in str(info.value)
+
+
+def test_pinned_problems_are_reported_with_paths() -> None:
+    """Unknown patients and offerings in enrollments, duplicates and pins over capacity each get a path."""
+    base = small_cohort()
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(
+            base,
+            pinned=(
+                Enrollment(patient="zed-secret", offerings=frozenset({"a"})),
+                Enrollment(patient="ann", offerings=frozenset({"a", "nope"})),
+                Enrollment(patient="ann", offerings=frozenset()),
+            ),
+        )
+    assert set(info.value.paths) == {
+        "$.pinned[0].patient",
+        "$.pinned[1].offerings",
+        "$.pinned[2].patient",
+        "$.offerings[0].seats",
+    }
+    assert "zed-secret" not in str(info.value)
+
+
+def test_patient_problems_are_reported_under_the_patient() -> None:
+    """A patient's explicit cost for an unknown offering is reported at ``$.patients[i]``."""
+    base = small_cohort()
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(base, patients=(CohortPatient(id="x", rules=ONE_SESSION, offering_costs={"zz": 1}),))
+    assert info.value.paths == ("$.patients[0].offering_costs.zz",)
+
+
+def test_offering_outside_a_patients_catalog_is_reported_at_the_offering() -> None:
+    """An offering of a component the patient's catalog lacks is reported at the offering."""
+    from iopcore.components import COMPONENTS, ComponentCatalog
+
+    narrow = WeekRules(catalog=ComponentCatalog(components=(COMPONENTS.get("life_skills"),)))
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(small_cohort(), patients=(CohortPatient(id="x", rules=narrow),))
+    assert "$.offerings[0].component" in info.value.paths
+
+
+def test_patient_costs_must_be_non_negative() -> None:
+    """Negative or non-int explicit costs are rejected at their key."""
+    with pytest.raises(InvalidDataError) as info:
+        CohortPatient(id="x", rules=ONE_SESSION, offering_costs={"a": -1, "b": True})
+    assert set(info.value.paths) == {"$.offering_costs.a", "$.offering_costs.b"}
+
+
+def test_lookups() -> None:
+    """Patients, offerings and pins are found by id; unknown ids raise KeyError without echoing patient ids."""
+    problem = small_cohort()
+    assert problem.patient("bob").id == "bob" and problem.offering("b").id == "b"
+    assert problem.pinned_for("bob") == frozenset()
+    with pytest.raises(KeyError) as info:
+        problem.patient("secret-id")
+    assert "secret-id" not in str(info.value)
+    with pytest.raises(KeyError):
+        problem.offering("zz")
+
+
+def test_unscheduled_validation() -> None:
+    """Unknown reasons and seats needed on offerings not blocking are rejected; needed seats are >= 1."""
+    with pytest.raises(InvalidDataError):
+        Unscheduled(patient="p", reason="mood")
+    with pytest.raises(InvalidDataError):
+        Unscheduled(patient="p", reason="capacity", blocking=("a",), needed={"b": 1})
+    with pytest.raises(InvalidDataError) as info:
+        Unscheduled(patient="p", reason="capacity", blocking=("a",), needed={"a": 0})
+    assert info.value.paths == ("$.needed.a",)
+    assert str(Unscheduled(patient="p", reason="capacity")) == "waits for seats"
+
+
+def test_schedule_validation() -> None:
+    """Bounds out of order, optimal with a gap, unknown backends and repeated patients are rejected."""
+    ok = {"assignments": (), "cost": 10, "lower_bound": 5, "capacity_free_bound": 1}
+    CohortSchedule(**ok)  # type: ignore[arg-type]
+    for bad in (
+        {"lower_bound": 11},
+        {"capacity_free_bound": 6},
+        {"optimal": True},
+        {"backend": "cplex"},
+        {
+            "assignments": (Assignment(patient="p", sessions=()),),
+            "unscheduled": (Unscheduled(patient="p", reason="cost"),),
+        },
+    ):
+        with pytest.raises(InvalidDataError):
+            CohortSchedule(**{**ok, **bad})  # type: ignore[arg-type]
+
+
+def test_schedule_reads_as_text_with_its_gap() -> None:
+    """A schedule's text gives counts, cost, bound, gap and backend."""
+    s = CohortSchedule(assignments=(), cost=10, lower_bound=5, capacity_free_bound=1)
+    assert s.gap == 0.5 and s.scheduled == 0
+    assert str(s) == "0 scheduled, 0 unscheduled; cost 10, lower bound 5 (gap 50.00%, iopcore)"
+    assert "optimal" in str(CohortSchedule(assignments=(), cost=0, lower_bound=0, capacity_free_bound=0, optimal=True))
+
+
+def test_occupancy_table_and_html() -> None:
+    """The occupancy view lists each offering's seats and waitlist as text and HTML; ids are escaped."""
+    view = Occupancy(
+        rows=(
+            OfferingOccupancy(offering="<a>", capacity=1, patients=("p1",), waiting=("p2",)),
+            OfferingOccupancy(offering="b", capacity=2, patients=()),
+        )
+    )
+    text = str(view)
+    assert "p2" in text and text.endswith("2 offerings, 1 full")
+    markup = view._repr_html_()
+    assert "&lt;a&gt;" in markup and "background" in markup and "1 full" in markup
+    assert "p1" not in repr(view.rows[0])
+
+
+def test_check_cohort_reports_every_broken_rule() -> None:
+    """Capacity, pinned, missing, unknown and duplicate patients, costs, bounds and reasons are all caught."""
+    problem = attrs.evolve(small_cohort(), pinned=(Enrollment(patient="ann", offerings=frozenset({"b"})),))
+    bad = CohortSchedule(
+        assignments=(
+            Assignment(patient="ann", sessions=("a",), cost=3),
+            Assignment(patient="ghost", sessions=("a",), cost=0),
+        ),
+        unscheduled=(Unscheduled(patient="bob", reason="conflict", cost=1),),
+        cost=50,
+        lower_bound=5,
+        capacity_free_bound=5,
+    )
+    groups = {v.group for v in check_cohort(problem, bad)}
+    assert {"unknown_patient", "pinned", "cost", "capacity", "reason"} <= groups
+    missing = CohortSchedule(assignments=(), cost=0, lower_bound=0, capacity_free_bound=0)
+    assert {v.group for v in check_cohort(problem, missing)} == {"missing_patient"}
+    twice = CohortSchedule(
+        assignments=(Assignment(patient="bob", sessions=("a",)),),
+        unscheduled=(),
+        cost=0,
+        lower_bound=0,
+        capacity_free_bound=0,
+    )
+    dup = attrs.evolve(twice, assignments=(*twice.assignments,))
+    assert "missing_patient" in {v.group for v in check_cohort(problem, dup)}
+    assert str(CohortViolation(group="cost", message="m")) == "cost: m"
+
+
+def test_check_cohort_deep_flags_a_wrong_capacity_free_bound_and_reason() -> None:
+    """With ``deep``, the capacity-free bound and conflict reasons are re-derived."""
+    problem = small_cohort()
+    good = solve_cohort(problem)
+    wrong = attrs.evolve(good, capacity_free_bound=1, lower_bound=1, optimal=False)
+    assert {v.group for v in check_cohort(problem, wrong)} == {"bound"}
+    cat = CohortPatient(id="cat", rules=WeekRules(hours_min=30))
+    conflicted = attrs.evolve(problem, patients=(*problem.patients, cat))
+    schedule = solve_cohort(conflicted)
+    lying = attrs.evolve(
+        schedule,
+        unscheduled=tuple(attrs.evolve(u, reason="cost", conflict=()) for u in schedule.unscheduled),
+    )
+    assert {v.group for v in check_cohort(conflicted, lying)} == {"reason"}
+
+
+def test_patient_repr_redacts_the_id() -> None:
+    """Patient identifiers never show in repr."""
+    for value in (
+        CohortPatient(id="secret-id", rules=ONE_SESSION),
+        Enrollment(patient="secret-id", offerings=frozenset()),
+        Assignment(patient="secret-id", sessions=()),
+        Unscheduled(patient="secret-id", reason="cost"),
+        CohortViolation(group="cost", message="m", patient="secret-id"),
+    ):
+        assert "secret-id" not in repr(value)
+
+
+def test_identical_patients_crowding_one_week_leave_the_rest_waiting_on_three_offerings() -> None:
+    """Four identical patients need all three single seats: one is placed, three wait on all three."""
+    offs = tuple(offering(f"g{d.value}", d, "09:00", "10:00") for d in (MON, TUE, WED))
+    rules = WeekRules(days_min=3, components={"group_therapy": ComponentBound(min=3, max=3)})
+    problem = CohortProblem(offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=rules) for i in range(4)))
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.scheduled == 1 and schedule.lower_bound > schedule.capacity_free_bound
+    assert {u.blocking for u in schedule.unscheduled} == {("g1", "g2", "g3")}
+
+
+def test_pinned_patient_short_of_a_week_waits_for_the_seat_another_pin_holds() -> None:
+    """Pinned on ``a`` but needing a second session, only on ``b``, which another patient keeps: capacity."""
+    offs = (offering("a", MON, "09:00", "10:00", seats=2), offering("b", TUE, "09:00", "10:00"))
+    two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(CohortPatient(id="p", rules=two), CohortPatient(id="q", rules=ONE_SESSION)),
+        pinned=(
+            Enrollment(patient="p", offerings=frozenset({"a"})),
+            Enrollment(patient="q", offerings=frozenset({"b"})),
+        ),
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    (out,) = schedule.unscheduled
+    assert (out.patient, out.reason, out.blocking) == ("p", "capacity", ("b",))
+
+
+def test_patients_cheaper_left_out_are_skipped_by_the_greedy_pass() -> None:
+    """With a zero unscheduled cost nobody is worth placing, on the heuristic path too."""
+    problem = attrs.evolve(contended(4), unscheduled_cost=0)
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert schedule.scheduled == 0 and schedule.cost == 0 and schedule.optimal
+
+
+def test_identical_patients_share_a_week_while_it_has_seats() -> None:
+    """Identical patients reuse one search while their week keeps seats; all fit."""
+    offs = tuple(offering(f"g{d.value}", d, "09:00", "10:00", seats=3) for d in (MON, TUE))
+    problem = CohortProblem(
+        offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=ONE_SESSION) for i in range(3))
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 1
+
+
+def test_an_exact_search_out_of_nodes_falls_back_to_the_heuristic() -> None:
+    """When the small-cohort search runs out of nodes the answer still comes, valid."""
+    problem = contended(4)
+    with mock.patch.object(solver, "_EXACT_NODES", 1):
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+
+
+@settings(max_examples=40)
+@given(cohort_problems(min_patients=2, max_patients=3, max_offerings=6, pinned=False), st.integers(0, 3))
+def test_heuristic_with_own_unscheduled_costs_never_leaves_out_a_patient_worth_a_fitting_week(
+    problem: CohortProblem, seed: int
+) -> None:
+    """A patient left out for capacity has no week in the seats left; for cost, every fitting week is dearer."""
+    with heuristic_only():
+        schedule = solve_cohort(problem, seed=seed, work_limit=40)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
+
+
+def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends() -> None:
+    """Three patients each need a different pair of three single seats: one fits; the bound cannot prove it."""
+    offs = tuple(offering(x, d, "09:00", "10:00") for x, d in (("a", MON), ("b", TUE), ("c", WED)))
+    two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    pairs = {"p": (MON, TUE), "q": (TUE, WED), "r": (MON, WED)}
+    problem = CohortProblem(
+        offerings=offs,
+        patients=tuple(
+            CohortPatient(id=k, rules=two, availability=WeeklyAvailability.daily("08:00", "12:00", days=days))
+            for k, days in pairs.items()
+        ),
+        unscheduled_cost=10,
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.scheduled == 1 and schedule.cost == brute_force(problem)
+    assert schedule.capacity_free_bound < schedule.lower_bound < schedule.cost and not schedule.optimal
+
+
+def test_repair_moves_a_holder_to_admit_a_patient_left_out() -> None:
+    """Ann holds ``a`` but could use ``b``; Bob can only use ``a``: the repair moves Ann and admits Bob."""
+    problem = small_cohort()
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    ann = ctx.groups[ctx.of_patient[0]]
+    a = next(i for i, o in enumerate(ann.cands.offerings) if o.id == "a")
+    plan: list[tuple[int, ...] | None] = [(a,), None]
+    solver._repair(ctx, plan)
+    assert plan[1] is not None and plan[0] is not None and plan[0] != (a,)
+
+
+def test_repair_exchanges_a_cheap_to_leave_holder_for_a_dear_one() -> None:
+    """Both can only use ``a``; the holder is cheap to leave out, the other dear: they are exchanged."""
+    base = small_cohort()
+    only_a = WeeklyAvailability.daily("08:00", "12:00", days=[MON])
+    problem = attrs.evolve(
+        base,
+        patients=(
+            CohortPatient(id="ann", rules=ONE_SESSION, availability=only_a, unscheduled_cost=1),
+            CohortPatient(id="bob", rules=ONE_SESSION, availability=only_a, unscheduled_cost=50),
+        ),
+    )
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    plan: list[tuple[int, ...] | None] = [ctx.groups[ctx.of_patient[0]].own, None]
+    solver._repair(ctx, plan)
+    assert plan[0] is None and plan[1] is not None
+
+
+def test_repair_undoes_moves_when_a_second_holder_cannot_move() -> None:
+    """Cat needs ``a`` and ``b``; Ann could leave ``a`` but Bob cannot leave ``b``: nothing changes."""
+    offs = (
+        offering("a", MON, "09:00", "10:00"),
+        offering("b", TUE, "09:00", "10:00"),
+        offering("c", WED, "09:00", "10:00"),
+    )
+    two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(
+            CohortPatient(
+                id="ann", rules=ONE_SESSION, availability=WeeklyAvailability.daily("08:00", "12:00", days=[MON, WED])
+            ),
+            CohortPatient(
+                id="bob", rules=ONE_SESSION, availability=WeeklyAvailability.daily("08:00", "12:00", days=[TUE])
+            ),
+            CohortPatient(
+                id="cat", rules=two, availability=WeeklyAvailability.daily("08:00", "12:00", days=[MON, TUE])
+            ),
+        ),
+    )
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    index = {o.id: i for i, o in enumerate(ctx.groups[ctx.of_patient[0]].cands.offerings)}
+    plan: list[tuple[int, ...] | None] = [(index["a"],), ctx.groups[ctx.of_patient[1]].own, None]
+    before = list(plan)
+    solver._repair(ctx, plan)
+    assert plan == before
+
+
+@settings(max_examples=25)
+@given(cohort_problems(min_patients=2, max_patients=3, max_offerings=6))
+def test_swap_repairs_in_large_cohort_mode_stay_valid_and_bounded(problem: CohortProblem) -> None:
+    """With week repair by swaps (the large-cohort mode) answers stay valid and the bound proven."""
+    with heuristic_only(), mock.patch.object(solver, "_SWAP_FROM", 0):
+        schedule = solve_cohort(problem, work_limit=30)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
+
+
+def test_swap_replaces_a_full_session_by_an_open_one_of_the_same_component() -> None:
+    """In large-cohort mode a week on a full offering is repaired by swapping in an open twin."""
+    problem = contended(6)
+    with heuristic_only(), mock.patch.object(solver, "_SWAP_FROM", 0):
+        schedule = solve_cohort(problem, work_limit=0)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.scheduled >= 3
+
+
+def test_polish_moves_a_patient_to_a_cheaper_free_week() -> None:
+    """Ann on the dearer ``b`` while ``a`` is free: a best response moves her to ``a``."""
+    problem = attrs.evolve(small_cohort(), patients=(small_cohort().patients[0],))
+    ctx = solver._prepare(problem, 100, None, None)
+    solver._own(ctx)
+    index = {o.id: i for i, o in enumerate(ctx.groups[0].cands.offerings)}
+    plan: list[tuple[int, ...] | None] = [(index["b"],)]
+    solver._polish(ctx, plan)
+    assert plan == [(index["a"],)]
+
+
+def test_lns_refills_a_full_offering_in_an_order_that_admits_everyone() -> None:
+    """Refilling ``a`` in some random order places Bob on ``a`` and Ann on ``b``; worse orders are undone."""
+    problem = small_cohort()
+    kept = []
+    for seed in range(8):
+        ctx = solver._prepare(problem, 100, None, None)
+        solver._own(ctx)
+        ann = ctx.groups[ctx.of_patient[0]]
+        plan: list[tuple[int, ...] | None] = [ann.own, None]
+        solver._lns(ctx, plan, solver._Rng(seed))
+        assert plan[0] is not None
+        kept.append(plan[1] is not None)
+    assert any(kept)
