@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import random
 from datetime import date
 
 import attrs
@@ -23,11 +24,12 @@ from iopcore.compliance import (
     Interpretation,
     NumericRange,
     SpecimenValidity,
+    finding_sort_key,
     interpret,
 )
 from iopcore.compliance._drugtests import _MEASURES, _check, _meets
 from iopcore.compliance._records import _LAST_PART
-from iopcore.compliance._report import _minutes
+from iopcore.compliance._report import _minutes, _sorted_findings
 from iopcore.compliance._rules import _found, _span
 from iopcore.errors import InvalidDataError
 from iopcore.times import DateRange, Minutes
@@ -115,3 +117,12 @@ def test_inlined_validity_check_agrees_with_numeric_range_contains(
             except InvalidDataError:  # a bound outside what the measurement can be
                 continue
             assert _meets(edge, False, (_check(measure, wanted),)) is wanted.contains(bound)
+
+
+@given(st.lists(ist.findings(), max_size=30), st.randoms(use_true_random=False))
+def test_two_step_sort_orders_findings_exactly_as_the_sort_key(found: list[Finding], rnd: random.Random) -> None:
+    """The report's grouped sort gives the order of ``finding_sort_key``, whatever the input order."""
+    rnd.shuffle(found)
+    # findings sharing a period, severity, rule and code exercise the second step
+    found += [attrs.evolve(x, patient_id=x.patient_id + "b") for x in found[:3]]
+    assert list(_sorted_findings(found)) == sorted(found, key=finding_sort_key)
