@@ -126,7 +126,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
                 attended += 1
         tests = tests_by_week.get(week.period.first)
         if tests:
-            inside = set(week.assessed)
+            inside = week.inside
             collected = sum(1 for d in tests if d in inside)
         else:
             collected = 0

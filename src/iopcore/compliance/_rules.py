@@ -268,6 +268,8 @@ class _Week:
     period: DateRange
     assessed: tuple[date, ...]
     closed: tuple[date, ...]
+    inside: frozenset[date]
+    """The assessed days as a set."""
 
     @property
     def full(self) -> bool:
@@ -319,8 +321,7 @@ def _compute_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -
     while monday <= hi:
         sunday = monday + timedelta(days=6)
         if len(spans) == 1:
-            first, last = max(monday, lo), min(sunday, hi)
-            assessed = tuple(first + one_day * i for i in range((last - first).days + 1))
+            assessed = _days_between(max(monday, lo), min(sunday, hi))
         else:
             week = (monday + one_day * i for i in range(7))
             assessed = tuple(d for d in week if any(f <= d <= e for f, e in spans))
@@ -330,10 +331,22 @@ def _compute_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -
                     period=_span(first=monday, last=sunday),
                     assessed=assessed,
                     closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
+                    inside=_day_set(assessed),
                 )
             )
         monday += timedelta(days=7)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _days_between(first: date, last: date) -> tuple[date, ...]:
+    """The dates *first* to *last* (patients share weeks: cached, speed only)."""
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_set(days: tuple[date, ...]) -> frozenset[date]:
+    return frozenset(days)
 
 
 def _admission_ids(records: ComplianceRecords, week: DateRange) -> tuple[str, ...]:
@@ -394,20 +407,24 @@ def _weekly_attendance(
             yield pid, week, rows, evidence
 
 
+def _record_id(record: Any) -> str:
+    return record.id  # type: ignore[no-any-return]
+
+
 def _patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[_WeekRows]:
     """Each assessed week of one patient with its attendance rows (sorted by id) and evidence."""
     return _memo("patient_weeks", records, period, as_of, lambda: _compute_patient_weeks(records, period, as_of))
 
 
 def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[_WeekRows]:
-    by_week: dict[date, list[Any]] = defaultdict(list)
+    by_week: dict[date, list[tuple[date, Any]]] = defaultdict(list)
     for r in records.attendance:
         day = r.start.date()
-        by_week[monday_of(day)].append(r)
+        by_week[monday_of(day)].append((day, r))
     out: list[_WeekRows] = []
     for week in _weeks(records, period, as_of):
-        inside = set(week.assessed)
-        rows = sorted((r for r in by_week.get(week.period.first, ()) if r.start.date() in inside), key=lambda r: r.id)
+        inside = week.inside
+        rows = sorted((r for day, r in by_week.get(week.period.first, ()) if day in inside), key=_record_id)
         evidence = tuple(r.id for r in rows if r.present) or _admission_ids(records, week.period)
         out.append((week, rows, evidence))
     return out
@@ -570,7 +587,7 @@ class DrugTestFrequencyRule:
                 day = t.collected_at.date()
                 by_week[monday_of(day)].append((day, t))
             for week in _weeks(recs, period, as_of):
-                inside = set(week.assessed)
+                inside = week.inside
                 tests = [t for day, t in by_week.get(week.period.first, ()) if day in inside]
                 evidence = tuple(sorted(t.id for t in tests)) or _admission_ids(recs, week.period)
                 if not evidence:
