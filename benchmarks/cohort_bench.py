@@ -457,10 +457,10 @@ def main(argv: list[str]) -> int:
                     targets.setdefault(f"300 patients in 2 s no worse than CP-SAT at {label}", []).append(
                         ref is None or ref.cost is None or (mine.cost is not None and mine.cost <= ref.cost)
                     )
-                if size == 1000 and 10 in ours:
-                    r = ours[10]
+                if size == 1000:
+                    # Any budget counts: the target is a verified assignment of everyone in ≤ 10 s of wall time.
                     targets.setdefault("1,000 patients: complete verified assignment within 10 s", []).append(
-                        r.verified and r.wall <= 10.5
+                        any(r.verified and r.wall <= 10 for r in ours.values())
                     )
                 if size == 300 and capacity == "loose" and seed == 0:
                     schedule = solve_cohort(problem, time_limit=1, clock=time.perf_counter)
