@@ -27,6 +27,7 @@ from iopcore.schedule._cohort import (
     Unscheduled,
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
+from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError
 from iopcore.schedule._cohort_solver import DEFAULT_WORK_LIMIT, ClockRequiredError, admit, solve_cohort
 from iopcore.schedule._explain import GROUPS, Reason, conflict
 from iopcore.schedule._model import (
@@ -67,6 +68,7 @@ __all__ = [
     "Occurrence",
     "Offering",
     "OfferingOccupancy",
+    "OrtoolsNotInstalledError",
     "Preferences",
     "Reason",
     "ShortWeek",
