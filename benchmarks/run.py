@@ -4,6 +4,7 @@ Usage:
     .venv/bin/python benchmarks/run.py                # all groups
     .venv/bin/python benchmarks/run.py foundation     # one group
     .venv/bin/python benchmarks/run.py --list         # list the groups
+    .venv/bin/python benchmarks/run.py compliance --patients 1000   # options go to the group
 
 Each group runs in its own interpreter so that import costs and caches do not leak between them.
 """
@@ -26,12 +27,15 @@ def main(argv: list[str]) -> int:
     if "--list" in argv:
         print("\n".join(available))
         return 0
-    wanted = [a for a in argv if not a.startswith("-")] or list(available)
+    # Group names come first; everything from the first option on goes to each group
+    # (so that option values such as ``--patients 1000`` are not read as groups).
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    wanted = argv[:first_option] or list(available)
     unknown = [g for g in wanted if g not in available]
     if unknown:
         print(f"unknown group(s): {', '.join(unknown)}; known: {', '.join(available)}", file=sys.stderr)
         return 2
-    extra = [a for a in argv if a.startswith("-")]
+    extra = argv[first_option:]
     status = 0
     for name in wanted:
         print(f"=== {name} ===", flush=True)
