@@ -29,8 +29,8 @@ from iopcore.compliance import (
 )
 from iopcore.compliance._drugtests import _MEASURES, _check, _meets
 from iopcore.compliance._records import _LAST_PART
-from iopcore.compliance._report import _minutes, _sorted_findings
-from iopcore.compliance._rules import _found, _span
+from iopcore.compliance._report import _minutes
+from iopcore.compliance._rules import _found, _span, sorted_findings
 from iopcore.errors import InvalidDataError
 from iopcore.times import DateRange, Minutes
 from tests.compliance_helpers import MONDAY, admission, session
@@ -125,4 +125,4 @@ def test_two_step_sort_orders_findings_exactly_as_the_sort_key(found: list[Findi
     rnd.shuffle(found)
     # findings sharing a period, severity, rule and code exercise the second step
     found += [attrs.evolve(x, patient_id=x.patient_id + "b") for x in found[:3]]
-    assert list(_sorted_findings(found)) == sorted(found, key=finding_sort_key)
+    assert list(sorted_findings(found)) == sorted(found, key=finding_sort_key)

@@ -7,13 +7,13 @@ import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, final
+from typing import final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
-from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, monday_of
+from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, monday_of, sorted_findings
 from iopcore.compliance._rulesets import RuleSet
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.sources import Evidence, Source
@@ -197,37 +197,9 @@ def evaluate(
         ruleset_version=ruleset.version,
         as_of=as_of,
         period=period,
-        findings=_sorted_findings(findings),
+        findings=sorted_findings(findings),
         weeks=tuple(weeks),
     )
-
-
-def _sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """*findings* in :func:`finding_sort_key` order, sorted in two steps for speed.
-
-    Findings are grouped by the key's leading fields (period, severity, rule and
-    code); groups are few, and within a group only patient, evidence and message
-    remain to compare, which usually arrive in order already.
-    """
-    groups: dict[tuple[Any, ...], list[Finding]] = {}
-    for x in findings:
-        key = (x.period.first, -x.severity.rank, x.period.last, x.rule_id, x.code)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [x]
-        else:
-            group.append(x)
-    out: list[Finding] = []
-    for key in sorted(groups):
-        group = groups[key]
-        if len(group) > 1:
-            group.sort(key=_within_group)
-        out.extend(group)
-    return tuple(out)
-
-
-def _within_group(x: Finding) -> tuple[str, tuple[str, ...], str]:
-    return (x.patient_id, x.evidence, x.message)
 
 
 def _dates(records: ComplianceRecords) -> Iterable[date]:
