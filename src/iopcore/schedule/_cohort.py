@@ -14,8 +14,8 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
-from iopcore.schedule._model import Offering, Preferences, WeekProblem, WeekRules
+from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.schedule._model import Offering, Preferences, WeekProblem, WeekRules, _costs_validator, _key_path
 from iopcore.times import WeeklyAvailability
 
 __all__ = [
@@ -41,27 +41,6 @@ others leave), ``cost`` (a week fits, but leaving the patient out is cheaper by 
 ``unscheduled_cost``)."""
 
 
-def _key_path(key: object) -> str:
-    from iopcore.errors import child_path
-
-    return child_path(key)[1:]
-
-
-def _nonnegative_costs(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    f.mapping_of(str, int, description="offering id to cost")(inst, attribute, value)
-    bad = [
-        ErrorItem(
-            path=f"$.{attribute.alias}" + _key_path(k),
-            message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type_name(v)}",
-            rule="range",
-        )
-        for k, v in value.items()
-        if isinstance(v, bool) or v < 0
-    ]
-    if bad:
-        raise InvalidDataError(bad, type_name=type(inst).__name__)
-
-
 def _patient_id() -> Any:
     return f.phi_field(validator=f.text(max_length=128))
 
@@ -82,7 +61,7 @@ class CohortPatient:
     )
     day_cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
     offering_costs: Mapping[str, int] = attrs.field(
-        factory=dict, converter=f.to_mapping, validator=_nonnegative_costs, hash=False
+        factory=dict, converter=f.to_mapping, validator=_costs_validator, hash=False
     )
     preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
     unscheduled_cost: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))

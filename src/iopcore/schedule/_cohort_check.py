@@ -123,7 +123,7 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     for u in schedule.unscheduled:
         if u.patient not in patients:
             continue
-        expected = problem.unscheduled_cost_for(u.patient)
+        expected = problem.unscheduled_cost_of(patients[u.patient])
         if u.cost != expected:
             out.append(
                 CohortViolation(

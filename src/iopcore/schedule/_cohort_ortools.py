@@ -184,7 +184,7 @@ def _solve(
 
 def _schedule(problem: CohortProblem, raw: _Raw) -> CohortSchedule:
     """The cohort schedule of CP-SAT's answer, with bounds and reasons (everyone left out if it found none)."""
-    from iopcore.schedule._cohort_solver import capacity_free_bound, explain_unscheduled
+    from iopcore.schedule._cohort_solver import capacity_free_bound_and_reasons
 
     chosen = raw.chosen or {}
     assignments = []
@@ -193,9 +193,8 @@ def _schedule(problem: CohortProblem, raw: _Raw) -> CohortSchedule:
             ids = chosen[patient.id]
             cost = patient.week_problem(problem.offerings).schedule_cost(ids)
             assignments.append(Assignment(patient=patient.id, sessions=ids, cost=cost))
-    unscheduled = tuple(explain_unscheduled(problem, chosen))
+    free, unscheduled = capacity_free_bound_and_reasons(problem, chosen)
     cost = sum(a.cost for a in assignments) + sum(u.cost for u in unscheduled)
-    free = capacity_free_bound(problem)
     lower = cost if raw.status == "OPTIMAL" else max(free, min(cost, raw.bound))
     return CohortSchedule(
         assignments=tuple(assignments),

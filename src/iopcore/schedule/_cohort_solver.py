@@ -193,8 +193,9 @@ def _prepare(
     keyed: dict[object, int] = {}
     groups: list[_Group] = []
     of_patient: list[int] = []
+    pins = {e.patient: e.offerings for e in problem.pinned}
     for p_index, patient in enumerate(problem.patients):
-        pinned = problem.pinned_for(patient.id)
+        pinned = pins.get(patient.id, frozenset())
         u = problem.unscheduled_cost_of(patient)
         key = (patient.profile(), u, pinned)
         g = keyed.get(key)
@@ -220,7 +221,6 @@ def _prepare(
                 )
             )
             if len(pin) < len(pinned):  # a pinned session outside the patient's availability
-                groups[g].own = None
                 groups[g].memo[None] = {frozenset(): None}
         groups[g].members.append(p_index)
         of_patient.append(g)
@@ -347,10 +347,7 @@ def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, 
             (
                 j
                 for j in range(len(cands.offerings))
-                if cands.component[j] == cands.component[i]
-                and cands.offerings[j].component == cands.offerings[i].component
-                and group.offering[j] not in closed
-                and j not in current
+                if cands.component[j] == cands.component[i] and group.offering[j] not in closed and j not in current
             ),
             key=lambda j: (cands.cost[j], j),
         )
@@ -718,16 +715,25 @@ def explain_unscheduled(problem: CohortProblem, assignments: Mapping[str, Sequen
     that would admit the patient (``capacity``), or ``cost`` when a week fits the seats
     left but costs at least the patient's unscheduled cost.
     """
+    return capacity_free_bound_and_reasons(problem, assignments)[1]
+
+
+def capacity_free_bound_and_reasons(
+    problem: CohortProblem, assignments: Mapping[str, Sequence[str]]
+) -> tuple[int, tuple[Unscheduled, ...]]:
+    """:func:`capacity_free_bound` and :func:`explain_unscheduled` from one preparation of *problem*."""
     ctx = _prepare(problem, 0, None, None)
-    _own(ctx)
+    free = _own(ctx)
     left = list(ctx.residual)
     position = {o.id: i for i, o in enumerate(problem.offerings)}
+    pins = {e.patient: e.offerings for e in problem.pinned}
     for patient_id, sessions in assignments.items():
-        keep = problem.pinned_for(patient_id)
+        keep = pins.get(patient_id, frozenset())
         for s in sessions:
             if s not in keep:
                 left[position[s]] -= 1
-    return _reasons(ctx, [p for p, patient in enumerate(problem.patients) if patient.id not in assignments], left)
+    out = [p for p, patient in enumerate(problem.patients) if patient.id not in assignments]
+    return free, _reasons(ctx, out, left)
 
 
 def _reasons(ctx: _Context, out: Sequence[int], left: Sequence[int]) -> tuple[Unscheduled, ...]:
@@ -785,19 +791,16 @@ def capacity_free_bound(problem: CohortProblem) -> int:
     return _own(_prepare(problem, 0, None, None))
 
 
-def _result(ctx: _Context, plan: Plan, bound: int, free: int, optimal: bool) -> CohortSchedule:
+def _result(ctx: _Context, plan: Plan, cost: int, bound: int, free: int, optimal: bool) -> CohortSchedule:
+    """The schedule of *plan* (which costs *cost*), with reasons for everyone it leaves out."""
     problem = ctx.problem
     assignments: list[Assignment] = []
     out: list[int] = []
-    left = list(ctx.residual)
     for p, chosen in enumerate(plan):
-        group = ctx.groups[ctx.of_patient[p]]
         if chosen is None:
             out.append(p)
             continue
-        for i in chosen:
-            if i not in group.pinned:
-                left[group.offering[i]] -= 1
+        group = ctx.groups[ctx.of_patient[p]]
         assignments.append(
             Assignment(
                 patient=problem.patients[p].id,
@@ -805,11 +808,8 @@ def _result(ctx: _Context, plan: Plan, bound: int, free: int, optimal: bool) -> 
                 cost=_week_cost(group, chosen),
             )
         )
-    cost = _plan_cost(ctx, plan)
-    budgeted = ctx.budgeted
-    ctx.budgeted = False  # explanations are always completed
-    unscheduled = _reasons(ctx, out, left)
-    ctx.budgeted = budgeted
+    assert not ctx.budgeted  # explanations are always completed
+    unscheduled = _reasons(ctx, out, _usage(ctx, plan))
     bound = min(max(bound, free), cost)
     return CohortSchedule(
         assignments=tuple(assignments),
@@ -892,7 +892,7 @@ def solve_cohort(
     exact = _exact(ctx)
     if exact is not None:
         cost = _plan_cost(ctx, exact)
-        return _result(ctx, exact, cost, free, True)
+        return _result(ctx, exact, cost, cost, free, True)
     best = _greedy(ctx, _order(ctx, None), None)
     best_cost = _plan_cost(ctx, best)
     repaired = list(best)
@@ -901,12 +901,13 @@ def solve_cohort(
         _repair(ctx, repaired)  # moves are applied one by one: a stop leaves a valid plan
         _polish(ctx, repaired)
     ctx.budgeted = False
-    if _plan_cost(ctx, repaired) < best_cost:
-        best, best_cost = repaired, _plan_cost(ctx, repaired)
+    repaired_cost = _plan_cost(ctx, repaired)
+    if repaired_cost < best_cost:
+        best, best_cost = repaired, repaired_cost
     bound = _counting_bound(ctx, free)
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
-    return _result(ctx, best, bound, free, best_cost <= bound)
+    return _result(ctx, best, best_cost, bound, free, best_cost <= bound)
 
 
 def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -> tuple[Plan, int, int]:
@@ -942,8 +943,9 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                 best, best_cost = plan, cost
             candidate = list(best)
             _lns(ctx, candidate, rng)  # a stop inside leaves *best* untouched
-            if _plan_cost(ctx, candidate) < best_cost:
-                best, best_cost, improved = candidate, _plan_cost(ctx, candidate), True
+            candidate_cost = _plan_cost(ctx, candidate)
+            if candidate_cost < best_cost:
+                best, best_cost, improved = candidate, candidate_cost, True
             if improved:
                 polished = list(best)
                 _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable

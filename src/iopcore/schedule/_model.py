@@ -343,7 +343,7 @@ def _costs_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
     f.mapping_of(str, int, description="offering id to cost")(inst, attribute, value)
     bad = [
         ErrorItem(
-            path="$.offering_costs" + _key_path(k),
+            path=f"$.{attribute.alias}" + _key_path(k),
             message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type_name(v)}",
             rule="range",
         )
@@ -351,7 +351,7 @@ def _costs_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         if isinstance(v, bool) or v < 0
     ]
     if bad:
-        raise InvalidDataError(bad, type_name="WeekProblem")
+        raise InvalidDataError(bad, type_name=type(inst).__name__)
 
 
 @final
