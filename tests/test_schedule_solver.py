@@ -24,7 +24,7 @@ from iopcore.schedule import (
     conflict,
     solve,
 )
-from iopcore.schedule._solver import active_groups
+from iopcore.schedule._solver import active_groups, candidates, feasible, limits, search
 from iopcore.strategies import week_problems
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
@@ -341,8 +341,6 @@ def test_search_with_exclusions_equals_solving_without_those_offerings(
     problem: WeekProblem, data: st.DataObject
 ) -> None:
     """Excluding candidates in the internal search is the same as removing those offerings (for cohort reuse)."""
-    from iopcore.schedule._solver import candidates, limits, search
-
     cands = candidates(problem)
     if not cands.offerings:
         return
@@ -385,8 +383,6 @@ def test_lazy_error_explains_exactly_as_the_eager_one(problem: WeekProblem) -> N
 @given(week_problems(max_offerings=9), st.data())
 def test_search_with_any_integer_costs_finds_the_exhaustive_minimum(problem: WeekProblem, data: st.DataObject) -> None:
     """The internal search with arbitrary (also negative) candidate and day costs finds the exact minimum."""
-    from iopcore.schedule._solver import candidates, limits, search
-
     cands = candidates(problem)
     costs = data.draw(st.lists(st.integers(-9, 9), min_size=len(cands.offerings), max_size=len(cands.offerings)))
     day_cost = data.draw(st.integers(-9, 9))
@@ -454,15 +450,18 @@ def test_skipping_the_long_day_leaves_too_few_days_allowed() -> None:
     assert "mon" in solve(problem).offering_ids
 
 
-def test_search_with_rewards_respects_a_component_maximum_across_days() -> None:
-    """Rewarding every session (negative costs) still picks at most the maximum of a component over the week."""
-    from iopcore.schedule._solver import candidates, limits, search
-
+@pytest.mark.parametrize(
+    "rules",
+    [WeekRules(components={"group_therapy": (0, 1)}), WeekRules(hours_max=1.5)],
+    ids=["component_max", "hours_max"],
+)
+def test_search_with_rewards_respects_a_weekly_maximum(rules: WeekRules) -> None:
+    """Rewarding every session (negative costs) still keeps a component's weekly maximum and hours_max."""
     offs = (
         _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
         _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
     )
-    problem = WeekProblem(rules=WeekRules(components={"group_therapy": (0, 1)}), offerings=offs)
+    problem = WeekProblem(rules=rules, offerings=offs)
     cands = candidates(problem)
     found = search(cands, limits(problem), cost=[-5, -5])
     assert found[0][0][0] == -5 and len(found[0][2]) == 1
@@ -470,8 +469,6 @@ def test_search_with_rewards_respects_a_component_maximum_across_days() -> None:
 
 def test_search_with_rewards_keeps_a_component_minimum_on_the_last_day_offering_it() -> None:
     """With the only group on Monday and a group required, the drug test alone is no option for Monday."""
-    from iopcore.schedule._solver import candidates, limits, search
-
     offs = (
         _offer("group", "group_therapy", Weekday.MONDAY, "09:00", "12:00"),
         _offer("test", "drug_testing", Weekday.MONDAY, "08:00", "08:15"),
@@ -483,24 +480,8 @@ def test_search_with_rewards_keeps_a_component_minimum_on_the_last_day_offering_
     assert {cands.offerings[i].id for i in found[0][2]} == {"group", "test"} and found[0][0][0] == 4
 
 
-def test_search_with_rewards_respects_the_weekly_hours_maximum() -> None:
-    """Rewarding every session still keeps the week within hours_max."""
-    from iopcore.schedule._solver import candidates, limits, search
-
-    offs = (
-        _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
-        _offer("tue", "group_therapy", Weekday.TUESDAY, "09:00", "10:00"),
-    )
-    problem = WeekProblem(rules=WeekRules(hours_max=1.5), offerings=offs)
-    cands = candidates(problem)
-    found = search(cands, limits(problem), cost=[-5, -5])
-    assert found[0][0][0] == -5 and len(found[0][2]) == 1
-
-
 def test_search_with_rewards_still_reaches_the_weekly_hours_minimum() -> None:
     """A rewarded short session alone on Monday cannot reach 2 hours with Tuesday: both groups are taken."""
-    from iopcore.schedule._solver import candidates, limits, search
-
     offs = (
         _offer("mon", "group_therapy", Weekday.MONDAY, "09:00", "10:00"),
         _offer("test", "drug_testing", Weekday.MONDAY, "08:00", "08:15"),
@@ -516,8 +497,6 @@ def test_search_with_rewards_still_reaches_the_weekly_hours_minimum() -> None:
 @given(week_problems(max_offerings=9), st.data())
 def test_feasible_with_groups_relaxed_agrees_with_exhaustive_search(problem: WeekProblem, data: st.DataObject) -> None:
     """The internal feasibility test, with any groups relaxed, says yes exactly when some subset is feasible."""
-    from iopcore.schedule._solver import feasible
-
     groups = data.draw(st.lists(st.sampled_from(all_groups(problem)), unique=True))
     assert feasible(problem, groups) == bool(exhaustive(relax(problem, groups)))
 

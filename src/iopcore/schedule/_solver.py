@@ -299,7 +299,10 @@ def _best_subsets(
                 continue
             if c_i >= 0:
                 where = (counts, c_i)
-                got = step[where] if where in step else step.setdefault(where, bump(counts, c_i))
+                if where in step:
+                    got = step[where]
+                else:
+                    got = step[where] = bump(counts, c_i)
                 if got is None:
                     continue
                 counts = got
@@ -407,7 +410,7 @@ def search(
     """
     costs = cands.cost if cost is None else cost
     top = lim.minutes_max
-    if (top is not None and top < lim.minutes_min) or _hopeless(cands, lim, excluded):
+    if _hopeless(cands, lim, excluded):
         return []
     if top is not None:
         # Solve without the weekly maximum first (far fewer states): if its answers respect
@@ -429,6 +432,8 @@ def _hopeless(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool
     (``days_max`` of them) cannot reach the weekly minimum of minutes or of a component.
     Every quantity is an upper bound, so ``True`` is a proof; ``False`` proves nothing.
     """
+    if lim.minutes_max is not None and lim.minutes_max < lim.minutes_min:
+        return True
     start, end, comp = cands.start, cands.end, cands.component
     gap, day_max, day_min = lim.gap, lim.day_max, lim.day_min or 0
     nb = len(lim.comp_min)
@@ -584,7 +589,6 @@ def _search(
     prep = _prepare(cands, lim, costs, k, excluded)
     start: State = (0, 0, (0,) * len(cands.bounded))
     if day_cost >= 0 and all(c >= 0 for c in costs):
-        longest = max((e - b for b, e in zip(cands.start, cands.end, strict=True)), default=1)
         nb = len(cands.bounded)
         # Prefix sums of each component's session costs from day d on, cheapest first.
         session_costs: list[list[list[int]]] = [[[0] for _ in range(nb)] for _ in range(8)]
@@ -597,7 +601,7 @@ def _search(
             for c in range(nb):
                 if pool[c]:
                     session_costs[d][c] = [0, *itertools.accumulate(sorted(pool[c]))]
-        return _best_first(prep, start, day_cost, longest, session_costs, k)
+        return _best_first(prep, start, day_cost, session_costs, k)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
         nxt: dict[State, list[Solution]] = {}
@@ -689,7 +693,7 @@ def _bounds(prep: _Prepared, day_cost: int, session_costs: list[list[list[int]]]
 
 
 def _sessions_bound(
-    prep: _Prepared, minutes_min: int, comp_min: tuple[int, ...]
+    prep: _Prepared, comp_min: tuple[int, ...]
 ) -> Callable[[int, tuple[int, ...], int, int], tuple[int, int]]:
     """Lower bounds on the sessions, then the minutes, that days *d*.. must still add.
 
@@ -759,7 +763,7 @@ def _sessions_bound(
 
 
 def _best_first(
-    prep: _Prepared, start: State, day_cost: int, longest: int, session_costs: list[list[list[int]]], k: int
+    prep: _Prepared, start: State, day_cost: int, session_costs: list[list[list[int]]], k: int
 ) -> list[Solution]:
     """Label-setting search; the first *k* complete weeks taken from the heap are the *k* best.
 
@@ -777,7 +781,7 @@ def _best_first(
     comp_min, comp_max, caps = lim.comp_min, lim.comp_max, prep.caps
     minutes_min = lim.minutes_min
     nb = len(comp_min)
-    sessions_bound = _sessions_bound(prep, minutes_min, comp_min)
+    sessions_bound = _sessions_bound(prep, comp_min)
     days_min, days_max = lim.days_min, lim.days_max
     top = lim.minutes_max if lim.minutes_max is not None else 1 << 62
     minute_cap = prep.minute_cap
@@ -962,7 +966,7 @@ def exists(cands: Candidates, lim: Limits) -> bool:
     (the same patterns and pruning as :func:`search`) stops at the first complete week;
     states from which no week can be completed are remembered, so each is explored once.
     """
-    if (lim.minutes_max is not None and lim.minutes_max < lim.minutes_min) or _hopeless(cands, lim, ()):
+    if _hopeless(cands, lim, ()):
         return False
     prep = _prepare(cands, lim, [0] * len(cands.offerings), 1, ())
     dead: set[tuple[int, State]] = set()
