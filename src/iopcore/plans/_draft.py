@@ -335,11 +335,11 @@ def _dimension_problems(assessment: IntakeAssessment, threshold: int) -> list[Pr
             continue
         label = labels.get(rating)
         shown = f"{rating} ({label})" if label else str(rating)
+        dim = dims.dimension(dim_id)
         out.append(
             Problem(
                 id=f"{ratings.edition.value}_{dim_id}",
-                description=f"ASAM dimension {dims.dimension(dim_id).number}, {dims.dimension(dim_id).name}: "
-                f"rated {shown} of 4",
+                description=f"ASAM dimension {dim.number}, {dim.name}: rated {shown} of 4",
                 source=ProblemSource(kind=FindingKind.ASAM_DIMENSION, ref=f"{ratings.edition.value}.{dim_id}"),
             )
         )

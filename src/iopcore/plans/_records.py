@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, tzinfo
 
 from iopcore.compliance._records import PlanEvent, PlanEventKind
+from iopcore.episodes import _require_time
 from iopcore.errors import InvalidDataError, type_name
 from iopcore.plans._ops import PlanHistory
 
@@ -35,8 +36,7 @@ def plan_events(history: PlanHistory, *, tz: tzinfo, at: time = time(0)) -> tupl
         raise InvalidDataError.single("$.history", f"expected a PlanHistory, got {type_name(history)}", "type")
     if not isinstance(tz, tzinfo):
         raise InvalidDataError.single("$.tz", f"expected a tzinfo, got {type_name(tz)}", "type")
-    if not isinstance(at, time) or at.tzinfo is not None:
-        raise InvalidDataError.single("$.at", f"expected a naive time, got {type_name(at)}", "type")
+    at = _require_time(at, "$.at")
     marks: list[tuple[date, str, PlanEventKind]] = []
     for plan in history.versions:
         stem = f"{plan.id}.v{plan.version}"

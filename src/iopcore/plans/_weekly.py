@@ -229,12 +229,11 @@ def week_problem(
             "$.unplanned_max", f"expected None or an integer >= 0, got {type_name(unplanned_max)}", "type"
         )
     needs = weekly_requirements(plan, program).require_fit()
+    planned = {r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components}
     bounds: dict[str, ComponentBound] = {}
     if unplanned_max is not None:
-        bounds.update(
-            {c: ComponentBound(min=0, max=unplanned_max) for c in program.component_ids if needs.requirement(c) is None}
-        )
-    bounds.update({r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components})
+        bounds = {c: ComponentBound(min=0, max=unplanned_max) for c in program.component_ids if c not in planned}
+    bounds.update(planned)
     rules = WeekRules.from_program(program, components=bounds, min_gap_minutes=min_gap_minutes)
     return WeekProblem(
         rules=rules,

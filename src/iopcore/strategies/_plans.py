@@ -11,6 +11,7 @@ from hypothesis.errors import InvalidArgument
 
 from iopcore.components import Role
 from iopcore.plans import (
+    DRAFT_RULES,
     ChangeKind,
     ComponentRequirement,
     DraftRules,
@@ -455,8 +456,6 @@ def intervention_defaults(
 def draft_rules(*, max_rules: int = 4) -> st.SearchStrategy[DraftRules]:
     """Drafting rules with any threshold (0-4) and up to *max_rules* finding rules and defaults (and the built-in ones)."""
     _check_int("max_rules", max_rules, 0, 50)
-    from iopcore.plans import DRAFT_RULES
-
     generated = st.builds(
         DraftRules,
         id=identifiers(),
