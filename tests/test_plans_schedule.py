@@ -138,6 +138,13 @@ def test_components_the_program_does_not_offer_are_rejected_with_their_path() ->
     assert info.value.paths == ("$.interventions[2].component",)
 
 
+def test_a_program_that_is_not_a_program_is_rejected_with_its_path() -> None:
+    """Passing something other than a Program is an InvalidDataError at $.program, not an AttributeError."""
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, "adult_iop", EVENING, WeeklyAvailability.whole_week())  # type: ignore[arg-type]
+    assert info.value.paths == ("$.program",)
+
+
 @pytest.mark.parametrize("bad", [-1, True, 1.5, "0"])
 def test_unplanned_max_must_be_none_or_a_natural_number(bad: Any) -> None:
     """A negative, boolean, float or string *unplanned_max* is rejected at its name."""

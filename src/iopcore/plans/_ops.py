@@ -46,6 +46,8 @@ def validate_plan(
     """
     if not isinstance(plan, TreatmentPlan):
         raise InvalidDataError.single("$", f"expected a TreatmentPlan, got {type_name(plan)}", "type")
+    if program is not None and not isinstance(program, Program):
+        raise InvalidDataError.single("$.program", f"expected a Program, got {type_name(program)}", "type")
     problems: list[ErrorItem] = []
     if program is not None:
         problems.extend(
