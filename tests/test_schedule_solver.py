@@ -24,7 +24,7 @@ from iopcore.schedule import (
     conflict,
     solve,
 )
-from iopcore.schedule._solver import active_groups, candidates, feasible, limits, search
+from iopcore.schedule._solver import DayCache, active_groups, candidates, feasible, limits, search
 from iopcore.strategies import week_problems
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
@@ -521,3 +521,20 @@ def test_a_cheaper_monday_group_is_not_doubled_past_the_maximum() -> None:
     problem = WeekProblem(rules=rules, offerings=offs, offering_costs={"tue": 1})
     _agrees_with_exhaustive(problem)
     assert solve(problem).offering_ids == ("mon",)
+
+
+@settings(max_examples=40)
+@given(week_problems(max_offerings=9), st.data())
+def test_a_shared_day_cache_never_changes_a_search(problem: WeekProblem, data: st.DataObject) -> None:
+    """Searches sharing a day-pattern cache (other exclusions, costs, k) answer exactly as fresh ones."""
+    cands = candidates(problem)
+    lim = limits(problem)
+    n = len(cands.offerings)
+    cache: DayCache = {}
+    for _ in range(4):
+        dropped = data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=n))
+        costs = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+        k = data.draw(st.integers(1, 3))
+        fresh = search(cands, lim, cost=costs, day_cost=problem.day_cost, k=k, excluded=dropped)
+        shared = search(cands, lim, cost=costs, day_cost=problem.day_cost, k=k, excluded=dropped, day_cache=cache)
+        assert shared == fresh

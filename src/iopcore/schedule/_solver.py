@@ -156,6 +156,8 @@ DayKey = tuple[tuple[int, int, str], ...]
 
 # A day pattern: (minutes, component counts, cost, day key, chosen indices).
 Pattern = tuple[int, tuple[int, ...], int, tuple[tuple[int, int, str], ...], tuple[int, ...]]
+DayCache = dict[tuple[int, "Limits", int, tuple[int, ...], frozenset[int]], list[Pattern]]
+"""Day patterns by (day, limits, k, the day's candidate costs, the day's excluded candidates)."""
 
 
 def _day_patterns(
@@ -401,12 +403,16 @@ def search(
     day_cost: int = 0,
     k: int = 1,
     excluded: Collection[int] = (),
+    day_cache: DayCache | None = None,
 ) -> list[Solution]:
     """The *k* best feasible choices by (cost, sessions, minutes, tie-break key), best first.
 
     *cost* gives each candidate's cost (default: the problem's costs); *excluded*
     candidates are never chosen. The tie-break key compares the days Monday first,
     each day as its sorted list of (start, end, id) of chosen sessions.
+
+    *day_cache*, a dict the caller keeps for one *cands*, reuses each day's patterns
+    across searches that differ only on other days (their exclusions or costs).
     """
     costs = cands.cost if cost is None else cost
     top = lim.minutes_max
@@ -415,10 +421,10 @@ def search(
     if top is not None:
         # Solve without the weekly maximum first (far fewer states): if its answers respect
         # the maximum they are the answers, since the feasible sets only shrink with it.
-        loose = _search(cands, attrs.evolve(lim, minutes_max=None), costs, day_cost, k, excluded)
+        loose = _search(cands, attrs.evolve(lim, minutes_max=None), costs, day_cost, k, excluded, day_cache)
         if all(sol[0][2] <= top for sol in loose):
             return loose
-    return _search(cands, lim, costs, day_cost, k, excluded)
+    return _search(cands, lim, costs, day_cost, k, excluded, day_cache)
 
 
 def _hopeless(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
@@ -495,14 +501,33 @@ class _Prepared:
     cheapest: list[int]
 
 
-def _prepare(cands: Candidates, lim: Limits, costs: Sequence[int], k: int, excluded: Collection[int]) -> _Prepared:
+def _prepare(
+    cands: Candidates,
+    lim: Limits,
+    costs: Sequence[int],
+    k: int,
+    excluded: Collection[int],
+    day_cache: DayCache | None = None,
+) -> _Prepared:
     nb = len(cands.bounded)
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
     caps = tuple(_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
-    days = [
-        _day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) if cands.by_day[d] else []
-        for d in range(7)
-    ]
+    if day_cache is None:
+        days = [
+            _day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) if cands.by_day[d] else []
+            for d in range(7)
+        ]
+    else:
+        days = []
+        for d in range(7):
+            day = cands.by_day[d]
+            # A day's patterns depend only on its own candidates' costs and exclusions.
+            key = (d, lim, k, tuple(costs[i] for i in day), frozenset(i for i in day if i in excluded))
+            pats = day_cache.get(key)
+            if pats is None:
+                pats = _day_patterns(cands, day, lim, costs, k, caps, excluded) if day else []
+                day_cache[key] = pats
+            days.append(pats)
     # Per day the largest minutes and counts of its patterns, and its cheapest pattern.
     top_minutes = [max((p[0] for p in pats), default=0) for pats in days]
     top_counts = [
@@ -584,9 +609,15 @@ def _moves(prep: _Prepared, d: int, state: State) -> list[tuple[State, Pattern |
 
 
 def _search(
-    cands: Candidates, lim: Limits, costs: Sequence[int], day_cost: int, k: int, excluded: Collection[int]
+    cands: Candidates,
+    lim: Limits,
+    costs: Sequence[int],
+    day_cost: int,
+    k: int,
+    excluded: Collection[int],
+    day_cache: DayCache | None = None,
 ) -> list[Solution]:
-    prep = _prepare(cands, lim, costs, k, excluded)
+    prep = _prepare(cands, lim, costs, k, excluded, day_cache)
     start: State = (0, 0, (0,) * len(cands.bounded))
     if day_cost >= 0 and all(c >= 0 for c in costs):
         nb = len(cands.bounded)
