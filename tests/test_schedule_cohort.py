@@ -765,3 +765,156 @@ def test_lns_refills_a_full_offering_in_an_order_that_admits_everyone() -> None:
         assert plan[0] is not None
         kept.append(plan[1] is not None)
     assert any(kept)
+
+
+# ----------------------------------------------------------------------------- subset moves and bounds
+
+
+def _prepared(problem: CohortProblem) -> solver._Context:
+    ctx = solver._prepare(problem, 10**9, None, None)
+    solver._own(ctx)
+    return ctx
+
+
+@settings(max_examples=40)
+@given(cohort_problems(max_patients=3, max_offerings=6))
+def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) -> None:
+    """The conflict-directed search over every patient feasible alone finds the exhaustive optimum, within seats."""
+    ctx = _prepared(problem)
+    groups = [ctx.groups[g] for g in ctx.of_patient]
+    placeable = [p for p, g in enumerate(groups) if g.own is not None]
+    found = solver._subset_best(ctx, placeable, ctx.residual, 10**6)
+    assert found is not None
+    cost, chosen = found
+    left_out = sum(g.unscheduled for g in groups if g.own is None)
+    assert cost + left_out == brute_force(problem)
+    seats = list(ctx.residual)
+    total = 0
+    for p, week in zip(placeable, chosen, strict=True):
+        group = groups[p]
+        if week is None:
+            total += group.unscheduled
+            continue
+        ids = [group.cands.offerings[i].id for i in week]
+        assert check(group.problem, ids) == ()
+        assert problem.pinned_for(problem.patients[p].id) <= set(ids)
+        total += solver._week_cost(group, week)
+        for i in week:
+            if i not in group.pinned:
+                seats[group.offering[i]] -= 1
+    assert total == cost
+    assert min(seats, default=0) >= 0
+
+
+def test_subset_branch_and_bound_gives_up_at_its_node_limit() -> None:
+    """Out of nodes, the subset search says so rather than answering wrongly; with nodes it finds the optimum."""
+    ctx = _prepared(small_cohort())
+    assert solver._subset_best(ctx, [0, 1], ctx.residual, 0) is None
+    found = solver._subset_best(ctx, [0, 1], ctx.residual, 10)
+    assert found is not None
+    assert found[0] == 5  # bob keeps the only seat of a, ann pays 5 for b
+
+
+def test_wanted_names_the_full_offerings_of_the_cheapest_week() -> None:
+    """A patient's wish list: the closed offerings their cheapest week alone needs, none when nothing is closed."""
+    ctx = _prepared(small_cohort())
+    ann = ctx.groups[ctx.of_patient[0]]
+    assert solver._wanted(ctx, ann, frozenset()) == []
+    assert solver._wanted(ctx, ann, frozenset({0})) == [0]  # a (index 0) is cheaper than b, even closed
+
+
+def test_counting_bound_charges_the_patients_who_compete_not_the_cheapest_anywhere() -> None:
+    """Two patients can only use one seat: one of them is left out, at their cost, not at a bystander's."""
+    rules = ONE_SESSION
+    offs = (offering("a", MON, "09:00", "10:00"), offering("b", TUE, "09:00", "10:00", seats=5))
+    monday = WeeklyAvailability.daily("08:00", "12:00", days=[MON])
+    tuesday = WeeklyAvailability.daily("08:00", "12:00", days=[TUE])
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(
+            CohortPatient(id="x1", rules=rules, availability=monday),
+            CohortPatient(id="x2", rules=rules, availability=monday),
+            CohortPatient(id="y", rules=rules, availability=tuesday, offering_costs={"b": 90}),
+        ),
+        unscheduled_cost=100,
+    )
+    ctx = _prepared(problem)
+    free = solver.capacity_free_bound(problem)
+    assert free == 90
+    # Leaving out y would cost only 100 - 90 = 10 more, but y competes with nobody: x1 or x2 pays 100.
+    assert solver._counting_bound(ctx, free) == free + 100 == brute_force(problem)
+    assert solve_cohort(problem).lower_bound == 190
+
+
+def test_wanted_keeps_a_patients_pinned_sessions() -> None:
+    """With a pinned session, the wish list names only the closed offerings besides it."""
+    offs = (
+        offering("a", MON, "09:00", "10:00", seats=2),
+        offering("b", TUE, "09:00", "10:00", seats=2),
+        offering("c", WED, "09:00", "10:00", seats=2),
+    )
+    rules = WeekRules(hours_min=2, components={"group_therapy": ComponentBound(min=2, max=2)})
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(CohortPatient(id="kim", rules=rules, offering_costs={"c": 5}),),
+        pinned=(Enrollment(patient="kim", offerings=frozenset({"a"})),),
+    )
+    ctx = _prepared(problem)
+    group = ctx.groups[0]
+    assert group.pinned and not group.pinned_week
+    assert solver._wanted(ctx, group, frozenset()) == []
+    assert solver._wanted(ctx, group, frozenset({0, 1})) == [1]  # a is held by the pin; b is cheaper than c
+
+
+@settings(max_examples=25)
+@given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30))
+def test_without_subset_moves_the_lagrangian_path_is_valid_and_bounded(problem: CohortProblem, work: int) -> None:
+    """The Lagrangian rounds alone (no subset moves, no counting bound) keep plans valid and bounds proven."""
+    with (
+        heuristic_only(),
+        mock.patch.object(solver, "_SUBSET_FIRST", 0),
+        mock.patch.object(solver, "_SUBSET_MOVES", 0),
+        mock.patch.object(solver, "_counting_bound", lambda ctx, free: free),
+    ):
+        schedule = solve_cohort(problem, work_limit=work)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.capacity_free_bound <= schedule.lower_bound <= brute_force(problem) <= schedule.cost
+
+
+def crowded(n: int, shift: int) -> CohortProblem:
+    """*n* patients wanting two of nine group sessions with one to three seats, costs and seats varied by *shift*."""
+    offs = tuple(
+        offering(
+            f"g{d.value}{s}", d, f"{9 + 2 * s}:00", f"{10 + 2 * s}:00", seats=1 + (7 * s + 3 * d.value + shift) % 3
+        )
+        for d in (MON, TUE, WED)
+        for s in range(3)
+    )
+    rules = WeekRules(days_min=2, components={"group_therapy": ComponentBound(min=2, max=2)})
+    patients = tuple(
+        CohortPatient(
+            id=f"p{i}",
+            rules=rules,
+            day_cost=(i * shift) % 4,
+            offering_costs={offs[(5 * i + shift) % 9].id: 7, offs[(i + shift) % 9].id: 3},
+        )
+        for i in range(n)
+    )
+    return CohortProblem(offerings=offs, patients=patients)
+
+
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (8, 2), (10, 3)])
+@pytest.mark.parametrize("subset_moves", [True, False])
+def test_crowded_cohorts_stay_valid_and_bounded_with_or_without_subset_moves(
+    n: int, shift: int, subset_moves: bool
+) -> None:
+    """On crowded cohorts where the first plan is not the last, every step keeps the plan valid and the bound proven."""
+    problem = crowded(n, shift)
+    first, each = (solver._SUBSET_FIRST, solver._SUBSET_MOVES) if subset_moves else (0, 0)
+    with heuristic_only(), mock.patch.multiple(solver, _SUBSET_FIRST=first, _SUBSET_MOVES=each):
+        quick = solve_cohort(problem, work_limit=50, seed=3)
+        long = solve_cohort(problem, work_limit=400, seed=3)
+    for schedule in (quick, long):
+        assert check_cohort(problem, schedule, deep=True) == ()
+        assert schedule.capacity_free_bound <= schedule.lower_bound <= schedule.cost
+    assert long.lower_bound >= quick.lower_bound

@@ -9,6 +9,7 @@ why its bound is valid.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import final
@@ -28,7 +29,7 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._explain import conflict
 from iopcore.schedule._model import WeekProblem
-from iopcore.schedule._solver import Candidates, Limits, candidates, limits, search
+from iopcore.schedule._solver import Candidates, DayCache, Limits, candidates, limits, search
 
 __all__ = [
     "DEFAULT_WORK_LIMIT",
@@ -51,6 +52,14 @@ _THETA = 1.0  # initial Polyak step factor
 _POOLED = True
 _SWAPS = 8  # replacements tried per closed session before a new search
 _LNS_MOVES = 4  # large neighbourhood moves per improvement round
+_SUBSET = 3  # patients re-placed together, exactly, by one subset move (at first)
+_SUBSET_MAX = 6  # ... growing by one per round without a better plan, up to this
+_WANT_EVERY = 2  # of these subset moves, all but one start from a patient's wish (the other from a full offering)
+_SUBSET_MOVES = 32  # subset moves per improvement round
+_SUBSET_FIRST = 64  # subset moves before the first round
+_SUBSET_NODES = 100  # node limit of one subset move's branch and bound, per patient beyond the first
+_CHEAPEST = 32  # weeks at a group's own optimum kept to skip searches
+_DAY_CACHE = 2048  # day patterns a group keeps (cleared when full: bounds memory on long runs)
 _SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
@@ -105,6 +114,11 @@ class _Group:
     """Per price vector, the best week found for each set of closed offerings."""
     pool: dict[tuple[int, ...], int] = attrs.field(factory=dict)
     """Every week found so far, with its cost (the columns of the Lagrangian steps)."""
+    cheapest: list[tuple[int, ...]] = attrs.field(factory=list)
+    """Weeks found that cost the group's own optimum (a few): any of them avoiding the
+    closed offerings is a best week there, with no search."""
+    days: DayCache = attrs.field(factory=dict)
+    """Day patterns of the group's searches at true costs (see :func:`search`)."""
 
 
 @final
@@ -152,6 +166,11 @@ def _price(
     seen = group.memo.setdefault(None if prices is None else tuple(prices[o] for o in group.offering), {})
     if closed in seen:
         return seen[closed]
+    if prices is None:
+        for week in group.cheapest:
+            if not any(group.offering[i] in closed for i in week if i not in group.pinned):
+                seen[closed] = (week, _SCALE * group.own_cost)
+                return seen[closed]
     # Closing more offerings only removes weeks: no week before means none now, and a best
     # week that avoids the offerings closed since is still the best.
     for before, known in seen.items():
@@ -172,12 +191,20 @@ def _price(
         big = 1 + _SCALE * 7 * group.day_cost + sum(costs)
         for i in group.pinned:
             costs[i] -= big
-    found = search(group.cands, group.lim, cost=costs, day_cost=_SCALE * group.day_cost, excluded=excluded)
+    # Prices change between rounds, so only searches at true costs share day patterns.
+    cache = group.days if prices is None else None
+    if len(group.days) > _DAY_CACHE:
+        group.days.clear()
+    found = search(
+        group.cands, group.lim, cost=costs, day_cost=_SCALE * group.day_cost, excluded=excluded, day_cache=cache
+    )
     out: tuple[tuple[int, ...], int] | None = None
     if found and group.pinned.issubset(found[0][2]):
         chosen = tuple(sorted(found[0][2]))
         out = (chosen, found[0][0][0] + big * len(group.pinned))
-        group.pool.setdefault(chosen, _week_cost(group, chosen))
+        cost = group.pool.setdefault(chosen, _week_cost(group, chosen))
+        if group.own is not None and cost == group.own_cost and len(group.cheapest) < _CHEAPEST:
+            group.cheapest.append(chosen)
     seen[closed] = out
     return out
 
@@ -243,6 +270,7 @@ def _own(ctx: _Context) -> int:
         if found is not None:
             group.own = found[0]
             group.own_cost = _week_cost(group, found[0])
+            group.cheapest.append(found[0])
             total += min(group.unscheduled, group.own_cost) * len(group.members)
         else:
             total += group.unscheduled * len(group.members)
@@ -256,19 +284,19 @@ def _counting_bound(ctx: _Context, free: int) -> int:
     (less the pinned ones), each on a distinct offering of that component they can use,
     each taking a seat. For a set *T* of such offerings, the patients who can use only
     offerings in *T* share the seats of *T*: if the smallest needs of *s* of them exceed
-    those seats, at least all but *s* − 1 are left out. Sets *T* with no offering in
-    common concern different patients, so their counts add up (a greedy packing of the
-    patients' own sets). The patients left out each pay at least their unscheduled cost
-    minus their own optimum on top of the capacity-free bound: the cheapest ones are taken.
+    those seats, at least all but *s* − 1 of them are left out, and each pays at least
+    their unscheduled cost minus their own optimum on top of the capacity-free bound: the
+    cheapest of them are taken. Sets *T* with no offering in common concern different
+    patients, so their costs add up (a greedy packing of the patients' own sets, dearest
+    first); the best component counts.
     """
     residual = ctx.residual
-    extra: list[int] = []
-    # Per component: (usable offerings, need, patients) per group.
-    classes: dict[str, list[tuple[frozenset[int], int, int]]] = {}
+    # Per component: (usable offerings, need, patients, extra cost of leaving one out) per group.
+    classes: dict[str, list[tuple[frozenset[int], int, int, int]]] = {}
     for group in ctx.groups:
         if group.own is None:
             continue
-        extra.extend([max(0, group.unscheduled - group.own_cost)] * len(group.members))
+        extra = max(0, group.unscheduled - group.own_cost)
         for c, low in zip(group.cands.bounded, group.lim.comp_min, strict=True):
             usable = frozenset(
                 group.offering[i]
@@ -277,12 +305,12 @@ def _counting_bound(ctx: _Context, free: int) -> int:
             )
             need = low - sum(1 for i in group.pinned if group.cands.offerings[i].component == c)
             if need > 0:
-                classes.setdefault(c, []).append((usable, need, len(group.members)))
+                classes.setdefault(c, []).append((usable, need, len(group.members), extra))
     out = 0
     for groups in classes.values():
-        counts = []
-        for seats_of in {usable for usable, _, _ in groups}:
-            inside = sorted((need, n) for usable, need, n in groups if usable <= seats_of)
+        costs = []
+        for seats_of in {usable for usable, _, _, _ in groups}:
+            inside = sorted((need, n) for usable, need, n, _ in groups if usable <= seats_of)
             room = sum(max(residual[o], 0) for o in seats_of)
             fit = 0
             for need, n in inside:
@@ -291,15 +319,18 @@ def _counting_bound(ctx: _Context, free: int) -> int:
                 room -= take * need
                 if take < n:
                     break
-            counts.append((sum(n for _, n in inside) - fit, sorted(seats_of)))
+            count = sum(n for _, n in inside) - fit
+            if count:
+                extras = sorted(e for usable, _, n, e in groups if usable <= seats_of for _ in range(n))
+                costs.append((sum(extras[:count]), sorted(seats_of)))
         used: set[int] = set()
         total = 0
-        for count, seats_list in sorted(counts, key=lambda x: (-x[0], x[1])):
-            if count and used.isdisjoint(seats_list):
+        for cost, seats_list in sorted(costs, key=lambda x: (-x[0], x[1])):
+            if used.isdisjoint(seats_list):
                 used.update(seats_list)
-                total += count
+                total += cost
         out = max(out, total)
-    return free + sum(sorted(extra)[:out])
+    return free + out
 
 
 Plan = list[tuple[int, ...] | None]  # per patient: candidate indices of its group, or None (unscheduled)
@@ -585,6 +616,150 @@ def _lns(ctx: _Context, plan: Plan, rng: _Rng) -> None:
         if _plan_cost(ctx, plan) >= cost:
             plan[:] = before
             left = _usage(ctx, plan)
+
+
+Member = tuple[frozenset[int], int, tuple[int, ...] | None]  # excluded offerings, cost, week (None: left out)
+
+
+def _subset_best(
+    ctx: _Context, patients: Sequence[int], left: Sequence[int], node_limit: int
+) -> tuple[int, list[tuple[int, ...] | None]] | None:
+    """The cheapest weeks for *patients* together in the seats *left* by everyone else (``None``: gave up).
+
+    Conflict-directed best-first branch and bound: each patient takes their cheapest week
+    alone, closed offerings excluded; where the patients want more seats of an offering
+    than are left (*s*), any *s* + 1 of its users include one who does not use it in any
+    solution, so each child excludes it for one of them. A node's bound is the sum of its
+    patients' costs, each a lower bound under its exclusions, so the first node without a
+    conflict is optimal. Gives up after *node_limit* nodes.
+    """
+    groups = [ctx.groups[ctx.of_patient[p]] for p in patients]
+
+    def best(k: int, excluded: frozenset[int]) -> Member:
+        group = groups[k]
+        found = _price(ctx, group, None, excluded)
+        if found is None or _week_cost(group, found[0]) >= group.unscheduled:
+            return excluded, group.unscheduled, None
+        return excluded, _week_cost(group, found[0]), found[0]
+
+    full = {o for o, r in enumerate(left) if r <= 0}
+    root = [best(k, frozenset(full.intersection(g.offering))) for k, g in enumerate(groups)]
+    heap: list[tuple[int, int, list[Member]]] = [(sum(m[1] for m in root), 0, root)]
+    count = 1
+    while True:  # a node where every patient is left out has no conflict: the heap never empties first
+        bound, _, node = heapq.heappop(heap)
+        if count > node_limit:
+            return None
+        users: dict[int, list[int]] = {}
+        for k, (_, _, week) in enumerate(node):
+            if week is not None:
+                for i in week:
+                    if i not in groups[k].pinned:
+                        users.setdefault(groups[k].offering[i], []).append(k)
+        over = [o for o, ks in users.items() if len(ks) > left[o]]
+        if not over:
+            return bound, [m[2] for m in node]
+        o = min(over, key=lambda x: (left[x], left[x] - len(users[x]), x))
+        children = []
+        for k in users[o]:
+            excluded, cost, _ = node[k]
+            moved = best(k, excluded | {o})
+            children.append((moved[1] - cost, k, moved))
+        children.sort(key=lambda c: (c[0], c[1]))
+        for rise, k, moved in children[: left[o] + 1]:
+            child = list(node)
+            child[k] = moved
+            heapq.heappush(heap, (bound + rise, count, child))
+            count += 1
+
+
+def _holders(ctx: _Context, plan: Plan, offerings: set[int]) -> list[int]:
+    """The patients of *plan* holding a (non-pinned) seat on any of *offerings*."""
+    out = []
+    for p, chosen in enumerate(plan):
+        if chosen is not None:
+            group = ctx.groups[ctx.of_patient[p]]
+            if any(group.offering[i] in offerings for i in chosen if i not in group.pinned):
+                out.append(p)
+    return out
+
+
+def _wanted(ctx: _Context, group: _Group, closed: frozenset[int]) -> list[int]:
+    """The *closed* offerings of the group's cheapest week alone that needs the fewest of them (in order)."""
+    n = len(group.cands.offerings)
+    weight = n + 1  # cost first, then one per closed offering
+    costs = [
+        weight * group.cands.cost[i] + (1 if group.offering[i] in closed and i not in group.pinned else 0)
+        for i in range(n)
+    ]
+    big = 0
+    if group.pinned:
+        big = 1 + 7 * weight * group.day_cost + sum(costs)
+        for i in group.pinned:
+            costs[i] -= big
+    ctx.spend()
+    found = search(group.cands, group.lim, cost=costs, day_cost=weight * group.day_cost, day_cache=group.days)
+    # The group is feasible alone with its pins, so a week exists.
+    return sorted(group.offering[i] for i in found[0][2] if group.offering[i] in closed and i not in group.pinned)
+
+
+def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int) -> bool:
+    """Re-place small sets of patients together, exactly, in the seats the others leave (in place).
+
+    A set is either a patient who pays more than their cheapest week alone (or is left out)
+    with holders of the full offerings that week needs, or the holders of one full offering
+    with the patients left out; :func:`_subset_best` places them again at least cost. A
+    move is applied only when it costs no more, so a stop leaves a valid, no dearer plan.
+    Sets hold up to *size* patients. Returns whether the plan became cheaper.
+    """
+    improved = False
+    for move in range(moves):
+        left = _usage(ctx, plan)
+        full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
+        if not full:
+            return improved
+        out = [p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None]
+        # Who pays more than their cheapest week alone, and by how much (left out: unscheduled cost).
+        regret: list[tuple[int, int]] = []
+        total = 0
+        for p, chosen in enumerate(plan):
+            group = ctx.groups[ctx.of_patient[p]]
+            if group.own is not None:
+                extra = (group.unscheduled if chosen is None else _week_cost(group, chosen)) - group.own_cost
+                extra = min(extra, max(group.own_cost, 1))  # leaving out counts as no more than a second week
+                if extra > 0:
+                    total += extra
+                    regret.append((total, p))
+        chosen_set: list[int] = []
+        if move % _WANT_EVERY and regret:
+            # A patient drawn in proportion to their regret.
+            draw = rng.next() % total
+            q = next(p for upto, p in regret if draw < upto)
+            chosen_set = [q]
+            group = ctx.groups[ctx.of_patient[q]]
+            closed = frozenset(o for o in group.offering if left[o] <= 0)
+            # One holder of each full offering of q's cheapest week (the one needing the fewest).
+            for o in _wanted(ctx, group, closed):
+                pool = [p for p in _holders(ctx, plan, {o}) if p not in chosen_set]
+                if pool and len(chosen_set) < size:
+                    chosen_set.append(pool[rng.next() % len(pool)])
+        else:
+            pool = _holders(ctx, plan, {full[rng.next() % len(full)]}) + out
+            while pool and len(chosen_set) < size:
+                chosen_set.append(pool.pop(rng.next() % len(pool)))
+        before = 0
+        for p in chosen_set:
+            chosen = plan[p]
+            group = ctx.groups[ctx.of_patient[p]]
+            before += group.unscheduled if chosen is None else _week_cost(group, chosen)
+            if chosen is not None:
+                _take(ctx, p, chosen, left, -1)
+        found = _subset_best(ctx, chosen_set, left, _SUBSET_NODES * (size - 1))
+        if found is not None and found[0] <= before:
+            improved = improved or found[0] < before
+            for p, week in zip(chosen_set, found[1], strict=True):
+                plan[p] = week
+    return improved
 
 
 def _order(ctx: _Context, rng: _Rng | None) -> list[int]:
@@ -924,6 +1099,10 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     direction = [0.0] * len(ctx.residual)
     ctx.budgeted = True
     try:
+        best = list(best)
+        # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
+        size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
+        best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
         while theta >= 1e-3:
             value, grad = _lagrangian(ctx, prices, previous)
             if value > best_scaled:
@@ -950,10 +1129,14 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                 polished = list(best)
                 _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
                 best, best_cost = polished, _plan_cost(ctx, polished)
+            best = list(best)
+            better = _subset_moves(ctx, best, rng, _SUBSET_MOVES, size)
+            size = _SUBSET if better else min(size + 1, _SUBSET_MAX)
+            best_cost = _plan_cost(ctx, best)
             direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
             prices = _step(prices, direction, value, _SCALE * best_cost, theta)
     except _Stop:
-        pass
+        best_cost = _plan_cost(ctx, best)
     ctx.budgeted = False
     return best, best_cost, bound
 
