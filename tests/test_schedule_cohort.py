@@ -611,14 +611,15 @@ def test_patients_cheaper_left_out_are_skipped_by_the_greedy_pass() -> None:
 
 
 def test_identical_patients_share_a_week_while_it_has_seats() -> None:
-    """Identical patients reuse one search while their week keeps seats; all fit."""
+    """Identical patients reuse one search per pass while their week keeps seats; all fit."""
     offs = tuple(offering(f"g{d.value}", d, "09:00", "10:00", seats=3) for d in (MON, TUE))
     problem = CohortProblem(
         offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=ONE_SESSION) for i in range(3))
     )
     with heuristic_only():
         schedule = solve_cohort(problem)
-    assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 1
+    # One search for their week alone, one for the pass on the least crowded offerings: three patients share each.
+    assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 2
 
 
 def test_an_exact_search_out_of_nodes_falls_back_to_the_heuristic() -> None:
@@ -783,7 +784,7 @@ def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) 
     ctx = _prepared(problem)
     groups = [ctx.groups[g] for g in ctx.of_patient]
     placeable = [p for p, g in enumerate(groups) if g.own is not None]
-    found = solver._subset_best(ctx, placeable, ctx.residual, 10**6)
+    found = solver._subset_best(ctx, placeable, ctx.residual, 10**6, 10**9)
     assert found is not None
     cost, chosen = found
     left_out = sum(g.unscheduled for g in groups if g.own is None)
@@ -806,13 +807,15 @@ def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) 
     assert min(seats, default=0) >= 0
 
 
-def test_subset_branch_and_bound_gives_up_at_its_node_limit() -> None:
-    """Out of nodes, the subset search says so rather than answering wrongly; with nodes it finds the optimum."""
+def test_subset_branch_and_bound_gives_up_at_its_node_limit_or_its_cost_limit() -> None:
+    """Out of nodes, or with nothing as cheap as asked, the subset search answers None; else the optimum."""
     ctx = _prepared(small_cohort())
-    assert solver._subset_best(ctx, [0, 1], ctx.residual, 0) is None
-    found = solver._subset_best(ctx, [0, 1], ctx.residual, 10)
+    assert solver._subset_best(ctx, [0, 1], ctx.residual, 0, 100) is None
+    found = solver._subset_best(ctx, [0, 1], ctx.residual, 10, 100)
     assert found is not None
     assert found[0] == 5  # bob keeps the only seat of a, ann pays 5 for b
+    assert solver._subset_best(ctx, [0, 1], ctx.residual, 10, 5) == found
+    assert solver._subset_best(ctx, [0, 1], ctx.residual, 10, 4) is None  # nothing that cheap
 
 
 def test_wanted_names_the_full_offerings_of_the_cheapest_week() -> None:
@@ -903,7 +906,7 @@ def crowded(n: int, shift: int) -> CohortProblem:
     return CohortProblem(offerings=offs, patients=patients)
 
 
-@pytest.mark.parametrize(("n", "shift"), [(10, 1), (8, 2), (10, 3)])
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (8, 2), (10, 3), (12, 1), (10, 4), (12, 5)])
 @pytest.mark.parametrize("subset_moves", [True, False])
 def test_crowded_cohorts_stay_valid_and_bounded_with_or_without_subset_moves(
     n: int, shift: int, subset_moves: bool

@@ -55,9 +55,10 @@ _LNS_MOVES = 4  # large neighbourhood moves per improvement round
 _SUBSET = 3  # patients re-placed together, exactly, by one subset move (at first)
 _SUBSET_MAX = 6  # ... growing by one per round without a better plan, up to this
 _WANT_EVERY = 2  # of these subset moves, all but one start from a patient's wish (the other from a full offering)
-_SUBSET_MOVES = 32  # subset moves per improvement round
+_SUBSET_MOVES = 64  # subset moves per improvement round
 _SUBSET_FIRST = 64  # subset moves before the first round
 _SUBSET_NODES = 100  # node limit of one subset move's branch and bound, per patient beyond the first
+_PRESSURE = 20  # the tie-break price of a crowded offering in the first greedy pass
 _CHEAPEST = 32  # weeks at a group's own optimum kept to skip searches
 _DAY_CACHE = 2048  # day patterns a group keeps (cleared when full: bounds memory on long runs)
 _SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
@@ -153,17 +154,17 @@ def _week_cost(group: _Group, chosen: Sequence[int]) -> int:
 
 
 def _price(
-    ctx: _Context, group: _Group, prices: Sequence[int] | None, closed: frozenset[int]
+    ctx: _Context, group: _Group, prices: Sequence[int] | None, closed: frozenset[int], scale: int = _SCALE
 ) -> tuple[tuple[int, ...], int] | None:
-    """The group's best week with seat *prices* (scaled, per offering) and *closed* offerings excluded.
+    """The group's best week with seat *prices* (per offering, in units of 1/*scale*) and *closed* offerings excluded.
 
-    Returns the chosen candidates and the scaled priced value (``None``: no week).
+    Returns the chosen candidates and the priced value times *scale* (``None``: no week).
     Pinned sessions are free of prices and never closed; a week must contain them.
     """
     if group.pinned_week:
         week = tuple(sorted(group.pinned))
-        return week, _SCALE * _week_cost(group, week)
-    seen = group.memo.setdefault(None if prices is None else tuple(prices[o] for o in group.offering), {})
+        return week, scale * _week_cost(group, week)
+    seen = group.memo.setdefault(None if prices is None else (scale, *(prices[o] for o in group.offering)), {})
     if closed in seen:
         return seen[closed]
     if prices is None:
@@ -183,12 +184,12 @@ def _price(
     base = group.cands.cost
     n = len(base)
     costs = [
-        _SCALE * base[i] + (0 if prices is None or i in group.pinned else prices[group.offering[i]]) for i in range(n)
+        scale * base[i] + (0 if prices is None or i in group.pinned else prices[group.offering[i]]) for i in range(n)
     ]
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
     big = 0
     if group.pinned:
-        big = 1 + _SCALE * 7 * group.day_cost + sum(costs)
+        big = 1 + scale * 7 * group.day_cost + sum(costs)
         for i in group.pinned:
             costs[i] -= big
     # Prices change between rounds, so only searches at true costs share day patterns.
@@ -196,7 +197,7 @@ def _price(
     if len(group.days) > _DAY_CACHE:
         group.days.clear()
     found = search(
-        group.cands, group.lim, cost=costs, day_cost=_SCALE * group.day_cost, excluded=excluded, day_cache=cache
+        group.cands, group.lim, cost=costs, day_cost=scale * group.day_cost, excluded=excluded, day_cache=cache
     )
     out: tuple[tuple[int, ...], int] | None = None
     if found and group.pinned.issubset(found[0][2]):
@@ -336,6 +337,10 @@ def _counting_bound(ctx: _Context, free: int) -> int:
 Plan = list[tuple[int, ...] | None]  # per patient: candidate indices of its group, or None (unscheduled)
 
 
+def _scheduled(plan: Plan) -> int:
+    return sum(1 for chosen in plan if chosen is not None)
+
+
 def _plan_cost(ctx: _Context, plan: Plan) -> int:
     total = 0
     for p, chosen in enumerate(plan):
@@ -392,9 +397,29 @@ def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, 
     return tuple(sorted(current))
 
 
-def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, pooled: bool = False) -> Plan:
+def _pressure(ctx: _Context) -> list[int]:
+    """Per offering, how crowded the patients' cheapest weeks alone make it: 0 (free) to ``_PRESSURE`` (twice full)."""
+    demand = [0] * len(ctx.residual)
+    for group in ctx.groups:
+        if group.own is not None:
+            for i in group.own:
+                if i not in group.pinned:
+                    demand[group.offering[i]] += len(group.members)
+    return [min(_PRESSURE, _PRESSURE * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
+
+
+def _greedy(
+    ctx: _Context,
+    order: Sequence[int],
+    prices: Sequence[int] | None,
+    pooled: bool = False,
+    ties: Sequence[int] | None = None,
+) -> Plan:
     """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
 
+    Without *prices*, *ties* (per offering, at most ``_PRESSURE``) choose among the
+    cheapest weeks the one on the least crowded offerings: a week's ties add up to less
+    than one cost unit, so they never make a week dearer.
     Offerings only close during a pass, so a group's best week stays best while it
     avoids every offering closed since: it is reused without a new search.
     """
@@ -403,12 +428,16 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
     plan: Plan = [None] * len(ctx.of_patient)
     last: dict[int, tuple[int, ...] | None] = {}
     swaps = len(plan) >= _SWAP_FROM
+    crowd = ties if prices is None else None
     for p in order:
         g = ctx.of_patient[p]
         group = ctx.groups[g]
         if group.own is None:
             continue
-        chosen = last.get(g, group.own if prices is None else None)
+        own: tuple[int, ...] | None = group.own
+        if crowd is not None and any(crowd[group.offering[i]] for i in group.own if i not in group.pinned):
+            own = None  # a cheapest week on crowded offerings: look for a calmer one
+        chosen = last.get(g, own if prices is None else None)
         if g in last and chosen is None:
             continue  # no week with fewer offerings closed: none now either
         if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
@@ -418,7 +447,12 @@ def _greedy(ctx: _Context, order: Sequence[int], prices: Sequence[int] | None, p
         if chosen is None and pooled and prices is not None:
             chosen = _pooled(group, prices, closed)
         if chosen is None:
-            found = _price(ctx, group, prices, frozenset(closed.intersection(group.offering)))
+            shut = frozenset(closed.intersection(group.offering))
+            if crowd is not None:
+                # A scale above the most any week's ties can add keeps the true cost first.
+                found = _price(ctx, group, crowd, shut, 1 + _PRESSURE * len(group.offering))
+            else:
+                found = _price(ctx, group, prices, shut)
             last[g] = None if found is None else found[0]
             if found is None:
                 continue
@@ -622,16 +656,17 @@ Member = tuple[frozenset[int], int, tuple[int, ...] | None]  # excluded offering
 
 
 def _subset_best(
-    ctx: _Context, patients: Sequence[int], left: Sequence[int], node_limit: int
+    ctx: _Context, patients: Sequence[int], left: Sequence[int], node_limit: int, limit: int
 ) -> tuple[int, list[tuple[int, ...] | None]] | None:
-    """The cheapest weeks for *patients* together in the seats *left* by everyone else (``None``: gave up).
+    """The cheapest weeks for *patients* together in the seats *left* by everyone else, if they cost at most *limit*.
 
     Conflict-directed best-first branch and bound: each patient takes their cheapest week
     alone, closed offerings excluded; where the patients want more seats of an offering
     than are left (*s*), any *s* + 1 of its users include one who does not use it in any
     solution, so each child excludes it for one of them. A node's bound is the sum of its
     patients' costs, each a lower bound under its exclusions, so the first node without a
-    conflict is optimal. Gives up after *node_limit* nodes.
+    conflict is optimal; nodes bound above *limit* are dropped. ``None``: nothing costs at
+    most *limit*, or the search gave up after *node_limit* nodes.
     """
     groups = [ctx.groups[ctx.of_patient[p]] for p in patients]
 
@@ -646,10 +681,8 @@ def _subset_best(
     root = [best(k, frozenset(full.intersection(g.offering))) for k, g in enumerate(groups)]
     heap: list[tuple[int, int, list[Member]]] = [(sum(m[1] for m in root), 0, root)]
     count = 1
-    while True:  # a node where every patient is left out has no conflict: the heap never empties first
+    while heap and heap[0][0] <= limit and count <= node_limit:
         bound, _, node = heapq.heappop(heap)
-        if count > node_limit:
-            return None
         users: dict[int, list[int]] = {}
         for k, (_, _, week) in enumerate(node):
             if week is not None:
@@ -667,10 +700,12 @@ def _subset_best(
             children.append((moved[1] - cost, k, moved))
         children.sort(key=lambda c: (c[0], c[1]))
         for rise, k, moved in children[: left[o] + 1]:
-            child = list(node)
-            child[k] = moved
-            heapq.heappush(heap, (bound + rise, count, child))
-            count += 1
+            if bound + rise <= limit:
+                child = list(node)
+                child[k] = moved
+                heapq.heappush(heap, (bound + rise, count, child))
+                count += 1
+    return None
 
 
 def _holders(ctx: _Context, plan: Plan, offerings: set[int]) -> list[int]:
@@ -754,8 +789,8 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int) -
             before += group.unscheduled if chosen is None else _week_cost(group, chosen)
             if chosen is not None:
                 _take(ctx, p, chosen, left, -1)
-        found = _subset_best(ctx, chosen_set, left, _SUBSET_NODES * (size - 1))
-        if found is not None and found[0] <= before:
+        found = _subset_best(ctx, chosen_set, left, _SUBSET_NODES * (size - 1), before)
+        if found is not None:
             improved = improved or found[0] < before
             for p, week in zip(chosen_set, found[1], strict=True):
                 plan[p] = week
@@ -1041,12 +1076,16 @@ def solve_cohort(
     2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
        by branch and bound over every patient's weeks.
     3. Otherwise a first assignment is built greedily (fewest usable offerings first,
-       each patient given their cheapest week in the seats left), repaired by ejection
-       (moving holders of the seats a patient left out needs) and by best responses,
-       then improved: subgradient steps on the seat prices (Lagrange multipliers of the
-       capacities) raise the lower bound, and a greedy pass and repair under each set of
-       prices, then large neighbourhood moves (refilling a full offering in a random
-       order), give new assignments; the cheapest is kept.
+       each patient given their cheapest week in the seats left) and repaired by ejection
+       (moving holders of the seats a patient left out needs) and by best responses; a
+       second pass breaks ties among each patient's cheapest weeks towards the least
+       crowded offerings. Then improvement: exact subset moves (a few patients, such as
+       one paying more than their cheapest week and holders of the seats that week needs,
+       placed again together at least cost by a conflict-directed branch and bound),
+       and rounds of subgradient steps on the seat prices (Lagrange multipliers of the
+       capacities), which raise the lower bound, each with a greedy pass and repair
+       under the prices and large neighbourhood moves (refilling a full offering in a
+       random order); the cheapest assignment is kept.
        It stops when the cost meets the bound (``optimal``) or after *work_limit* work
        units (single-patient searches); *time_limit* seconds, measured by *clock*, can
        only stop it earlier. The same *seed* and *work_limit* always give the same answer.
@@ -1068,17 +1107,27 @@ def solve_cohort(
     if exact is not None:
         cost = _plan_cost(ctx, exact)
         return _result(ctx, exact, cost, cost, free, True)
-    best = _greedy(ctx, _order(ctx, None), None)
-    best_cost = _plan_cost(ctx, best)
-    repaired = list(best)
+    order = _order(ctx, None)
+    best = _greedy(ctx, order, None)
     ctx.budgeted = True
     with contextlib.suppress(_Stop):
-        _repair(ctx, repaired)  # moves are applied one by one: a stop leaves a valid plan
-        _polish(ctx, repaired)
+        _repair(ctx, best)  # moves are applied one by one: a stop leaves a valid plan, no dearer
+        _polish(ctx, best)
+    best_cost = _plan_cost(ctx, best)
+    calm: Plan | None = None
+    with contextlib.suppress(_Stop):
+        # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
+        calm = _greedy(ctx, order, None, ties=_pressure(ctx))
+        _repair(ctx, calm)
+        _polish(ctx, calm)
     ctx.budgeted = False
-    repaired_cost = _plan_cost(ctx, repaired)
-    if repaired_cost < best_cost:
-        best, best_cost = repaired, repaired_cost
+    if calm is not None:
+        # It leaves more room to improve on: it stays unless it is dearer by more than 0.1 % or schedules fewer.
+        calm_cost = _plan_cost(ctx, calm)
+        if calm_cost < best_cost or (
+            _scheduled(calm) >= _scheduled(best) and calm_cost <= best_cost + best_cost // 1000
+        ):
+            best, best_cost = calm, calm_cost
     bound = _counting_bound(ctx, free)
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
