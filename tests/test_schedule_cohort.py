@@ -921,3 +921,19 @@ def test_crowded_cohorts_stay_valid_and_bounded_with_or_without_subset_moves(
         assert check_cohort(problem, schedule, deep=True) == ()
         assert schedule.capacity_free_bound <= schedule.lower_bound <= schedule.cost
     assert long.lower_bound >= quick.lower_bound
+
+
+def test_subset_moves_stop_at_their_work_share_and_never_make_a_plan_dearer() -> None:
+    """With no work to spend no move runs; with work, moves keep the plan valid and no dearer."""
+    problem = crowded(10, 1)
+    ctx = _prepared(problem)
+    plan = solver._greedy(ctx, solver._order(ctx, None), None)
+    cost = solver._plan_cost(ctx, plan)
+    same = list(plan)
+    assert solver._subset_moves(ctx, same, solver._Rng(0), 10, 3, 0) is False
+    assert same == plan
+    moved = list(plan)
+    better = solver._subset_moves(ctx, moved, solver._Rng(0), 40, 3, 10**6)
+    assert solver._plan_cost(ctx, moved) <= cost
+    assert better == (solver._plan_cost(ctx, moved) < cost)
+    assert min(solver._usage(ctx, moved)) >= 0

@@ -57,6 +57,8 @@ _SUBSET_MAX = 6  # ... growing by one per round without a better plan, up to thi
 _WANT_EVERY = 2  # of these subset moves, all but one start from a patient's wish (the other from a full offering)
 _SUBSET_MOVES = 64  # subset moves per improvement round
 _SUBSET_FIRST = 64  # subset moves before the first round
+_SUBSET_SHARE_MIN = 0.125  # least work of a round's subset moves, relative to the rest of the round
+_SUBSET_MIN_WORK = 50
 _SUBSET_NODES = 100  # node limit of one subset move's branch and bound, per patient beyond the first
 _PRESSURE = 20  # the tie-break price of a crowded offering in the first greedy pass
 _CHEAPEST = 32  # weeks at a group's own optimum kept to skip searches
@@ -738,17 +740,21 @@ def _wanted(ctx: _Context, group: _Group, closed: frozenset[int]) -> list[int]:
     return sorted(group.offering[i] for i in found[0][2] if group.offering[i] in closed and i not in group.pinned)
 
 
-def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int) -> bool:
+def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, work: int | None = None) -> bool:
     """Re-place small sets of patients together, exactly, in the seats the others leave (in place).
 
     A set is either a patient who pays more than their cheapest week alone (or is left out)
     with holders of the full offerings that week needs, or the holders of one full offering
     with the patients left out; :func:`_subset_best` places them again at least cost. A
     move is applied only when it costs no more, so a stop leaves a valid, no dearer plan.
-    Sets hold up to *size* patients. Returns whether the plan became cheaper.
+    Sets hold up to *size* patients; at most *moves* moves, ending early once they have
+    spent *work* units. Returns whether the plan became cheaper.
     """
     improved = False
+    stop = None if work is None else ctx.work + work
     for move in range(moves):
+        if stop is not None and ctx.work >= stop:
+            break
         left = _usage(ctx, plan)
         full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
         if not full:
@@ -1109,25 +1115,22 @@ def solve_cohort(
         return _result(ctx, exact, cost, cost, free, True)
     order = _order(ctx, None)
     best = _greedy(ctx, order, None)
+    best_cost = _plan_cost(ctx, best)
     ctx.budgeted = True
     with contextlib.suppress(_Stop):
-        _repair(ctx, best)  # moves are applied one by one: a stop leaves a valid plan, no dearer
-        _polish(ctx, best)
-    best_cost = _plan_cost(ctx, best)
-    calm: Plan | None = None
-    with contextlib.suppress(_Stop):
         # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
+        # It leaves more room to improve on: it stays unless it is dearer by over 0.1 % or schedules fewer.
         calm = _greedy(ctx, order, None, ties=_pressure(ctx))
-        _repair(ctx, calm)
-        _polish(ctx, calm)
-    ctx.budgeted = False
-    if calm is not None:
-        # It leaves more room to improve on: it stays unless it is dearer by more than 0.1 % or schedules fewer.
         calm_cost = _plan_cost(ctx, calm)
         if calm_cost < best_cost or (
             _scheduled(calm) >= _scheduled(best) and calm_cost <= best_cost + best_cost // 1000
         ):
             best, best_cost = calm, calm_cost
+    with contextlib.suppress(_Stop):
+        _repair(ctx, best)  # moves are applied one by one: a stop leaves a valid plan, no dearer
+        _polish(ctx, best)
+    ctx.budgeted = False
+    best_cost = _plan_cost(ctx, best)
     bound = _counting_bound(ctx, free)
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
@@ -1146,6 +1149,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     best_scaled = _SCALE * bound
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
     direction = [0.0] * len(ctx.residual)
+    share = 1.0
     ctx.budgeted = True
     try:
         best = list(best)
@@ -1153,6 +1157,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
         size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
         best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
         while theta >= 1e-3:
+            spent, start_cost = ctx.work, best_cost
             value, grad = _lagrangian(ctx, prices, previous)
             if value > best_scaled:
                 best_scaled, stall = value, 0
@@ -1179,9 +1184,19 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                 _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
                 best, best_cost = polished, _plan_cost(ctx, polished)
             best = list(best)
-            better = _subset_moves(ctx, best, rng, _SUBSET_MOVES, size)
+            # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
+            # It doubles (up to all of it) when they gained more per unit of work than the rest of the
+            # round, and halves (down to an eighth) when they gained less.
+            rest_gain, rest_work = start_cost - best_cost, ctx.work - spent
+            before, spent = best_cost, ctx.work
+            better = _subset_moves(ctx, best, rng, _SUBSET_MOVES, size, max(int(share * rest_work), _SUBSET_MIN_WORK))
             size = _SUBSET if better else min(size + 1, _SUBSET_MAX)
             best_cost = _plan_cost(ctx, best)
+            gain, work = before - best_cost, ctx.work - spent
+            if gain * rest_work > rest_gain * work:
+                share = min(1.0, 2 * share)
+            elif gain * rest_work < rest_gain * work:
+                share = max(_SUBSET_SHARE_MIN, share / 2)
             direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
             prices = _step(prices, direction, value, _SCALE * best_cost, theta)
     except _Stop:
