@@ -937,3 +937,43 @@ def test_subset_moves_stop_at_their_work_share_and_never_make_a_plan_dearer() ->
     assert solver._plan_cost(ctx, moved) <= cost
     assert better == (solver._plan_cost(ctx, moved) < cost)
     assert min(solver._usage(ctx, moved)) >= 0
+
+
+def test_a_stop_in_the_middle_of_a_repair_never_returns_a_dearer_plan() -> None:
+    """An ejection move moves one holder before the next; stopped between, the dearer half-move is not kept."""
+    offs = tuple(
+        offering(oid, day, "09:00", "10:00")
+        for oid, day in (("s1", MON), ("s2", TUE), ("f1", WED), ("f2", Weekday.THURSDAY))
+    )
+    one = WeekRules(hours_min=1, components={"group_therapy": ComponentBound(min=1, max=1)})
+    two = WeekRules(hours_min=2, days_min=2, components={"group_therapy": ComponentBound(min=2, max=2)})
+
+    def on(*days: Weekday) -> WeeklyAvailability:
+        return WeeklyAvailability.daily("08:00", "12:00", days=list(days))
+
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(
+            # p1 and p2 each take one of the two seats q needs (they come first, on ties by position)
+            # and have a fallback at 5; q is left out by the greedy pass.
+            CohortPatient(id="p1", rules=one, availability=on(MON, WED), offering_costs={"f1": 5}),
+            CohortPatient(id="p2", rules=one, availability=on(TUE, Weekday.THURSDAY), offering_costs={"f2": 5}),
+            CohortPatient(id="q", rules=two, availability=on(MON, TUE)),
+        ),
+        unscheduled_cost=100,
+    )
+    with heuristic_only():
+        costs = [solve_cohort(problem, work_limit=w).cost for w in range(16)]
+    assert costs[0] == 100  # the first pass: q left out
+    assert all(c <= costs[0] for c in costs)
+    assert costs[-1] == brute_force(problem) == 10
+
+
+def test_a_tiny_day_pattern_cache_gives_the_same_answers() -> None:
+    """The per-patient day-pattern cache only saves time: emptied at every search, the answers are the same."""
+    problem = crowded(10, 1)
+    with heuristic_only():
+        usual = solve_cohort(problem, work_limit=300, seed=2)
+        with mock.patch.object(solver, "_DAY_CACHE", 0):
+            tiny = solve_cohort(problem, work_limit=300, seed=2)
+    assert tiny == usual

@@ -59,7 +59,7 @@ _SUBSET_MOVES = 64  # subset moves per improvement round
 _SUBSET_FIRST = 64  # subset moves before the first round
 _SUBSET_SHARE_MIN = 0.125  # least work of a round's subset moves, relative to the rest of the round
 _SUBSET_MIN_WORK = 50
-_SUBSET_NODES = 100  # node limit of one subset move's branch and bound, per patient beyond the first
+_SUBSET_NODES = 100  # nodes one subset move's branch and bound may create, per patient of the set
 _PRESSURE = 20  # the tie-break price of a crowded offering in the first greedy pass
 _CHEAPEST = 32  # weeks at a group's own optimum kept to skip searches
 _DAY_CACHE = 2048  # day patterns a group keeps (cleared when full: bounds memory on long runs)
@@ -155,14 +155,24 @@ def _week_cost(group: _Group, chosen: Sequence[int]) -> int:
     return group.day_cost * len(days) + sum(cost[i] for i in chosen)
 
 
+def _days(group: _Group) -> DayCache:
+    """The group's day-pattern cache, emptied when full (bounds memory on long runs)."""
+    if len(group.days) > _DAY_CACHE:
+        group.days.clear()
+    return group.days
+
+
 def _price(
     ctx: _Context, group: _Group, prices: Sequence[int] | None, closed: frozenset[int], scale: int = _SCALE
 ) -> tuple[tuple[int, ...], int] | None:
     """The group's best week with seat *prices* (per offering, in units of 1/*scale*) and *closed* offerings excluded.
 
-    Returns the chosen candidates and the priced value times *scale* (``None``: no week).
+    Returns the chosen candidates and the priced value times *scale* (``None``: no week);
+    without prices the value is in units of 1/``_SCALE`` whatever *scale*.
     Pinned sessions are free of prices and never closed; a week must contain them.
     """
+    if prices is None:
+        scale = _SCALE
     if group.pinned_week:
         week = tuple(sorted(group.pinned))
         return week, scale * _week_cost(group, week)
@@ -195,9 +205,7 @@ def _price(
         for i in group.pinned:
             costs[i] -= big
     # Prices change between rounds, so only searches at true costs share day patterns.
-    cache = group.days if prices is None else None
-    if len(group.days) > _DAY_CACHE:
-        group.days.clear()
+    cache = _days(group) if prices is None else None
     found = search(
         group.cands, group.lim, cost=costs, day_cost=scale * group.day_cost, excluded=excluded, day_cache=cache
     )
@@ -205,8 +213,9 @@ def _price(
     if found and group.pinned.issubset(found[0][2]):
         chosen = tuple(sorted(found[0][2]))
         out = (chosen, found[0][0][0] + big * len(group.pinned))
+        new = chosen not in group.pool
         cost = group.pool.setdefault(chosen, _week_cost(group, chosen))
-        if group.own is not None and cost == group.own_cost and len(group.cheapest) < _CHEAPEST:
+        if new and group.own is not None and cost == group.own_cost and len(group.cheapest) < _CHEAPEST:
             group.cheapest.append(chosen)
     seen[closed] = out
     return out
@@ -400,7 +409,7 @@ def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, 
 
 
 def _pressure(ctx: _Context) -> list[int]:
-    """Per offering, how crowded the patients' cheapest weeks alone make it: 0 (free) to ``_PRESSURE`` (twice full)."""
+    """Per offering, how crowded the patients' cheapest weeks alone make it, in twentieths of twice its seats (at most ``_PRESSURE``)."""
     demand = [0] * len(ctx.residual)
     for group in ctx.groups:
         if group.own is not None:
@@ -668,7 +677,7 @@ def _subset_best(
     solution, so each child excludes it for one of them. A node's bound is the sum of its
     patients' costs, each a lower bound under its exclusions, so the first node without a
     conflict is optimal; nodes bound above *limit* are dropped. ``None``: nothing costs at
-    most *limit*, or the search gave up after *node_limit* nodes.
+    most *limit*, or the search gave up after creating *node_limit* nodes.
     """
     groups = [ctx.groups[ctx.of_patient[p]] for p in patients]
 
@@ -735,7 +744,7 @@ def _wanted(ctx: _Context, group: _Group, closed: frozenset[int]) -> list[int]:
         for i in group.pinned:
             costs[i] -= big
     ctx.spend()
-    found = search(group.cands, group.lim, cost=costs, day_cost=weight * group.day_cost, day_cache=group.days)
+    found = search(group.cands, group.lim, cost=costs, day_cost=weight * group.day_cost, day_cache=_days(group))
     # The group is feasible alone with its pins, so a week exists.
     return sorted(group.offering[i] for i in found[0][2] if group.offering[i] in closed and i not in group.pinned)
 
@@ -759,7 +768,6 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, w
         full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
         if not full:
             return improved
-        out = [p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None]
         # Who pays more than their cheapest week alone, and by how much (left out: unscheduled cost).
         regret: list[tuple[int, int]] = []
         total = 0
@@ -778,13 +786,19 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, w
             q = next(p for upto, p in regret if draw < upto)
             chosen_set = [q]
             group = ctx.groups[ctx.of_patient[q]]
-            closed = frozenset(o for o in group.offering if left[o] <= 0)
+            mine = plan[q]
+            own_seats = set() if mine is None else {group.offering[i] for i in mine if i not in group.pinned}
+            # Full offerings, q's own seats aside (an offering whose last seat is q's is not in the way).
+            closed = frozenset(o for o in group.offering if left[o] <= 0 and o not in own_seats)
             # One holder of each full offering of q's cheapest week (the one needing the fewest).
             for o in _wanted(ctx, group, closed):
                 pool = [p for p in _holders(ctx, plan, {o}) if p not in chosen_set]
                 if pool and len(chosen_set) < size:
                     chosen_set.append(pool[rng.next() % len(pool)])
         else:
+            out = [
+                p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None
+            ]
             pool = _holders(ctx, plan, {full[rng.next() % len(full)]}) + out
             while pool and len(chosen_set) < size:
                 chosen_set.append(pool.pop(rng.next() % len(pool)))
@@ -795,7 +809,7 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, w
             before += group.unscheduled if chosen is None else _week_cost(group, chosen)
             if chosen is not None:
                 _take(ctx, p, chosen, left, -1)
-        found = _subset_best(ctx, chosen_set, left, _SUBSET_NODES * (size - 1), before)
+        found = _subset_best(ctx, chosen_set, left, _SUBSET_NODES * len(chosen_set), before)
         if found is not None:
             improved = improved or found[0] < before
             for p, week in zip(chosen_set, found[1], strict=True):
@@ -1114,34 +1128,43 @@ def solve_cohort(
         cost = _plan_cost(ctx, exact)
         return _result(ctx, exact, cost, cost, free, True)
     order = _order(ctx, None)
-    best = _greedy(ctx, order, None)
-    best_cost = _plan_cost(ctx, best)
+    first = _greedy(ctx, order, None)
+    first_cost = _plan_cost(ctx, first)
+    best, best_cost = first, first_cost
     ctx.budgeted = True
     with contextlib.suppress(_Stop):
         # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
-        # It leaves more room to improve on: it stays unless it is dearer by over 0.1 % or schedules fewer.
+        # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
+        # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
         calm = _greedy(ctx, order, None, ties=_pressure(ctx))
         calm_cost = _plan_cost(ctx, calm)
         if calm_cost < best_cost or (
             _scheduled(calm) >= _scheduled(best) and calm_cost <= best_cost + best_cost // 1000
         ):
             best, best_cost = calm, calm_cost
+    repaired = list(best)
     with contextlib.suppress(_Stop):
-        _repair(ctx, best)  # moves are applied one by one: a stop leaves a valid plan, no dearer
-        _polish(ctx, best)
+        _repair(ctx, repaired)  # a stop can leave a holder moved and the patient waiting: kept only if cheaper
+        _polish(ctx, repaired)
     ctx.budgeted = False
-    best_cost = _plan_cost(ctx, best)
+    repaired_cost = _plan_cost(ctx, repaired)
+    if repaired_cost < best_cost:
+        best, best_cost = repaired, repaired_cost
     bound = _counting_bound(ctx, free)
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
+    if first_cost < best_cost:
+        best, best_cost = first, first_cost
     return _result(ctx, best, best_cost, bound, free, best_cost <= bound)
 
 
 def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -> tuple[Plan, int, int]:
-    """Subgradient on seat prices for the bound, greedy repairs under the prices for the assignment.
+    """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the assignment.
 
     Each round prices every group exactly (a valid bound, and new weeks for the pool),
-    then builds and repairs an assignment under the prices.
+    builds and repairs an assignment under the prices, tries large neighbourhood moves,
+    then spends a share of the round's work on subset moves. *best* is changed in place
+    only by steps that never make it dearer.
     """
     prices = [0] * len(ctx.residual)
     theta = _THETA
@@ -1152,7 +1175,7 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     share = 1.0
     ctx.budgeted = True
     try:
-        best = list(best)
+        best = list(best)  # the caller's plan stays as it was (it may be kept as a fallback)
         # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
         size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
         best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
@@ -1183,7 +1206,6 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
                 polished = list(best)
                 _polish(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
                 best, best_cost = polished, _plan_cost(ctx, polished)
-            best = list(best)
             # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
             # It doubles (up to all of it) when they gained more per unit of work than the rest of the
             # round, and halves (down to an eighth) when they gained less.
