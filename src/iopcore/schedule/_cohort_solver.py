@@ -155,6 +155,34 @@ def _week_cost(group: _Group, chosen: Sequence[int]) -> int:
     return group.day_cost * len(days) + sum(cost[i] for i in chosen)
 
 
+def _search_pinned(
+    ctx: _Context,
+    group: _Group,
+    costs: Sequence[int],
+    day_cost: int,
+    excluded: Sequence[int] = (),
+    day_cache: DayCache | None = None,
+) -> tuple[tuple[int, ...], int] | None:
+    """The group's cheapest week for candidate *costs* and *day_cost* that keeps its pinned sessions, with its
+    value (``None``: no such week). One work unit.
+
+    Pinned candidates get a reward larger than everything else a week can cost (costs are
+    non-negative), so every week keeping the pins beats every week that does not, and the
+    order among weeks keeping them is unchanged.
+    """
+    ctx.spend()
+    big = 0
+    if group.pinned:
+        costs = list(costs)
+        big = 1 + 7 * day_cost + sum(costs)
+        for i in group.pinned:
+            costs[i] -= big
+    found = search(group.cands, group.lim, cost=costs, day_cost=day_cost, excluded=excluded, day_cache=day_cache)
+    if not found or not group.pinned.issubset(found[0][2]):
+        return None
+    return tuple(sorted(found[0][2])), found[0][0][0] + big * len(group.pinned)
+
+
 def _days(group: _Group) -> DayCache:
     """The group's day-pattern cache, emptied when full (bounds memory on long runs)."""
     if len(group.days) > _DAY_CACHE:
@@ -192,27 +220,17 @@ def _price(
         ):
             seen[closed] = known
             return known
-    ctx.spend()
     base = group.cands.cost
     n = len(base)
     costs = [
         scale * base[i] + (0 if prices is None or i in group.pinned else prices[group.offering[i]]) for i in range(n)
     ]
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
-    big = 0
-    if group.pinned:
-        big = 1 + scale * 7 * group.day_cost + sum(costs)
-        for i in group.pinned:
-            costs[i] -= big
     # Prices change between rounds, so only searches at true costs share day patterns.
     cache = _days(group) if prices is None else None
-    found = search(
-        group.cands, group.lim, cost=costs, day_cost=scale * group.day_cost, excluded=excluded, day_cache=cache
-    )
-    out: tuple[tuple[int, ...], int] | None = None
-    if found and group.pinned.issubset(found[0][2]):
-        chosen = tuple(sorted(found[0][2]))
-        out = (chosen, found[0][0][0] + big * len(group.pinned))
+    out = _search_pinned(ctx, group, costs, scale * group.day_cost, excluded, cache)
+    if out is not None:
+        chosen = out[0]
         new = chosen not in group.pool
         cost = group.pool.setdefault(chosen, _week_cost(group, chosen))
         if new and group.own is not None and cost == group.own_cost and len(group.cheapest) < _CHEAPEST:
@@ -631,18 +649,8 @@ def _lns(ctx: _Context, plan: Plan, rng: _Rng) -> None:
     full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
     full.sort(key=lambda o: (rng.next() % 1024, o))
     for o in full[:_LNS_MOVES]:
-        holders = [
-            p
-            for p, chosen in enumerate(plan)
-            if chosen is not None
-            and any(
-                ctx.groups[ctx.of_patient[p]].offering[i] == o and i not in ctx.groups[ctx.of_patient[p]].pinned
-                for i in chosen
-            )
-        ]
-        waiting = [
-            p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None
-        ]
+        holders = _holders(ctx, plan, {o})
+        waiting = _waiting(ctx, plan)
         before = list(plan)
         cost = _plan_cost(ctx, plan)
         for p in holders:
@@ -719,6 +727,11 @@ def _subset_best(
     return None
 
 
+def _waiting(ctx: _Context, plan: Plan) -> list[int]:
+    """The patients *plan* leaves out who have a week alone (those who could be placed)."""
+    return [p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None]
+
+
 def _holders(ctx: _Context, plan: Plan, offerings: set[int]) -> list[int]:
     """The patients of *plan* holding a (non-pinned) seat on any of *offerings*."""
     out = []
@@ -730,23 +743,28 @@ def _holders(ctx: _Context, plan: Plan, offerings: set[int]) -> list[int]:
     return out
 
 
+def _closed_week(ctx: _Context, group: _Group, closed: frozenset[int], *, fewest_first: bool) -> tuple[int, ...]:
+    """A week of a group feasible alone (with its pins) by the fewest *closed* offerings, then cost
+    (*fewest_first*), or by cost, then the fewest closed offerings."""
+    n = len(group.cands.offerings)
+    mark = [1 if group.offering[i] in closed and i not in group.pinned else 0 for i in range(n)]
+    if fewest_first:
+        heavy = 1 + 7 * group.day_cost + sum(group.cands.cost)  # one closed offering outweighs any week
+        costs, day_cost = [c + heavy * m for c, m in zip(group.cands.cost, mark, strict=True)], group.day_cost
+        cache = None
+    else:
+        weight = n + 1  # one cost unit outweighs every closed offering together
+        costs, day_cost = [weight * c + m for c, m in zip(group.cands.cost, mark, strict=True)], weight * group.day_cost
+        cache = _days(group)
+    found = _search_pinned(ctx, group, costs, day_cost, day_cache=cache)
+    assert found is not None  # the caller's group is feasible alone with its pins
+    return found[0]
+
+
 def _wanted(ctx: _Context, group: _Group, closed: frozenset[int]) -> list[int]:
     """The *closed* offerings of the group's cheapest week alone that needs the fewest of them (in order)."""
-    n = len(group.cands.offerings)
-    weight = n + 1  # cost first, then one per closed offering
-    costs = [
-        weight * group.cands.cost[i] + (1 if group.offering[i] in closed and i not in group.pinned else 0)
-        for i in range(n)
-    ]
-    big = 0
-    if group.pinned:
-        big = 1 + 7 * weight * group.day_cost + sum(costs)
-        for i in group.pinned:
-            costs[i] -= big
-    ctx.spend()
-    found = search(group.cands, group.lim, cost=costs, day_cost=weight * group.day_cost, day_cache=_days(group))
-    # The group is feasible alone with its pins, so a week exists.
-    return sorted(group.offering[i] for i in found[0][2] if group.offering[i] in closed and i not in group.pinned)
+    week = _closed_week(ctx, group, closed, fewest_first=False)
+    return sorted(group.offering[i] for i in week if group.offering[i] in closed and i not in group.pinned)
 
 
 def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, work: int | None = None) -> bool:
@@ -796,10 +814,7 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, w
                 if pool and len(chosen_set) < size:
                     chosen_set.append(pool[rng.next() % len(pool)])
         else:
-            out = [
-                p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None
-            ]
-            pool = _holders(ctx, plan, {full[rng.next() % len(full)]}) + out
+            pool = _holders(ctx, plan, {full[rng.next() % len(full)]}) + _waiting(ctx, plan)
             while pool and len(chosen_set) < size:
                 chosen_set.append(pool.pop(rng.next() % len(pool)))
         before = 0
@@ -851,23 +866,6 @@ def _take(ctx: _Context, p: int, chosen: tuple[int, ...], left: list[int], sign:
             left[group.offering[i]] -= sign
 
 
-def _fewest_full(ctx: _Context, group: _Group, closed: frozenset[int]) -> tuple[int, ...]:
-    """A week of a group feasible alone that uses the fewest *closed* offerings, then the cheapest."""
-    n = len(group.cands.offerings)
-    heavy = 1 + 7 * group.day_cost + sum(group.cands.cost)
-    costs = [
-        group.cands.cost[i] + (heavy if group.offering[i] in closed and i not in group.pinned else 0) for i in range(n)
-    ]
-    big = 0
-    if group.pinned:
-        big = 1 + 7 * group.day_cost + sum(costs)
-        for i in group.pinned:
-            costs[i] -= big
-    ctx.spend()
-    found = search(group.cands, group.lim, cost=costs, day_cost=group.day_cost)
-    return tuple(sorted(found[0][2]))  # feasible alone with its pins (checked by the caller)
-
-
 def _repair(ctx: _Context, plan: Plan) -> None:
     """Ejection moves: admit a patient left out by moving holders of the seats they need elsewhere.
 
@@ -876,12 +874,12 @@ def _repair(ctx: _Context, plan: Plan) -> None:
     their best week without it in the seats left. Kept only when the total cost falls.
     """
     left = _usage(ctx, plan)
-    out = [p for p, chosen in enumerate(plan) if chosen is None and ctx.groups[ctx.of_patient[p]].own is not None]
+    out = _waiting(ctx, plan)
     out.sort(key=lambda p: (-ctx.groups[ctx.of_patient[p]].unscheduled, p))
     for q in out:
         gq = ctx.groups[ctx.of_patient[q]]
         closed = frozenset(o for o, r in enumerate(left) if r <= 0)
-        week = _fewest_full(ctx, gq, closed)
+        week = _closed_week(ctx, gq, closed, fewest_first=True)
         need = [gq.offering[i] for i in week if gq.offering[i] in closed and i not in gq.pinned]
         if len(need) > 2:
             continue
@@ -996,14 +994,9 @@ def _reason(ctx: _Context, patient: CohortPatient, group: _Group, left: Sequence
     # The fewest seats to add: each full offering costs one, everything else nothing.
     n = len(group.cands.offerings)
     costs = [1 if group.offering[i] in closed and i not in group.pinned else 0 for i in range(n)]
-    big = 0
-    if group.pinned:
-        big = n + 1
-        for i in group.pinned:
-            costs[i] -= big
-    ctx.spend()
-    found_weeks = search(group.cands, group.lim, cost=costs)
-    chosen = found_weeks[0][2]  # feasible alone with its pins, so a week exists
+    week = _search_pinned(ctx, group, costs, 0)
+    assert week is not None  # feasible alone with its pins, so a week exists
+    chosen = week[0]
     blocking = sorted(
         problem.offerings[group.offering[i]].id for i in chosen if group.offering[i] in closed and i not in group.pinned
     )
