@@ -871,7 +871,8 @@ def _repair(ctx: _Context, plan: Plan) -> None:
 
     For each patient left out (feasible alone, largest unscheduled cost first), take a
     week needing the fewest full offerings; for each of those, move one holder to
-    their best week without it in the seats left. Kept only when the total cost falls.
+    their best week without it in the seats left. Kept only when the total cost falls;
+    a stop in the middle of an ejection undoes it, so the plan is never dearer.
     """
     left = _usage(ctx, plan)
     out = _waiting(ctx, plan)
@@ -887,27 +888,32 @@ def _repair(ctx: _Context, plan: Plan) -> None:
         if gain <= 0:
             continue
         moves: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
-        for o in need:
-            moved = False
-            for p, chosen in enumerate(plan):
-                if chosen is None or p == q:
-                    continue
-                gp = ctx.groups[ctx.of_patient[p]]
-                if not any(gp.offering[i] == o and i not in gp.pinned for i in chosen):
-                    continue
-                _take(ctx, p, chosen, left, -1)
-                shut = frozenset({*need, *(x for x, r in enumerate(left) if r <= 0)}.intersection(gp.offering))
-                found = _price(ctx, gp, None, shut)
-                if found is not None and _week_cost(gp, found[0]) - _week_cost(gp, chosen) < gain:
-                    gain -= _week_cost(gp, found[0]) - _week_cost(gp, chosen)
-                    _take(ctx, p, found[0], left, 1)
-                    plan[p] = found[0]
-                    moves.append((p, chosen, found[0]))
-                    moved = True
+        try:
+            for o in need:
+                moved = False
+                for p, chosen in enumerate(plan):
+                    if chosen is None or p == q:
+                        continue
+                    gp = ctx.groups[ctx.of_patient[p]]
+                    if not any(gp.offering[i] == o and i not in gp.pinned for i in chosen):
+                        continue
+                    _take(ctx, p, chosen, left, -1)
+                    shut = frozenset({*need, *(x for x, r in enumerate(left) if r <= 0)}.intersection(gp.offering))
+                    found = _price(ctx, gp, None, shut)
+                    if found is not None and _week_cost(gp, found[0]) - _week_cost(gp, chosen) < gain:
+                        gain -= _week_cost(gp, found[0]) - _week_cost(gp, chosen)
+                        _take(ctx, p, found[0], left, 1)
+                        plan[p] = found[0]
+                        moves.append((p, chosen, found[0]))
+                        moved = True
+                        break
+                    _take(ctx, p, chosen, left, 1)
+                if not moved:
                     break
-                _take(ctx, p, chosen, left, 1)
-            if not moved:
-                break
+        except _Stop:
+            for p, before, _ in moves:  # stopped half-way: the holders moved so far go back
+                plan[p] = before
+            raise
         if all(left[gq.offering[i]] > 0 for i in week if i not in gq.pinned):
             plan[q] = week
             _take(ctx, q, week, left, 1)
@@ -1135,14 +1141,12 @@ def solve_cohort(
             _scheduled(calm) >= _scheduled(best) and calm_cost <= best_cost + best_cost // 1000
         ):
             best, best_cost = calm, calm_cost
-    repaired = list(best)
+    best = list(best)  # the first pass stays as it was: it is the fallback
     with contextlib.suppress(_Stop):
-        _repair(ctx, repaired)  # a stop can leave a holder moved and the patient waiting: kept only if cheaper
-        _polish(ctx, repaired)
+        _repair(ctx, best)  # each step leaves a valid plan, no dearer, when it stops
+        _polish(ctx, best)
     ctx.budgeted = False
-    repaired_cost = _plan_cost(ctx, repaired)
-    if repaired_cost < best_cost:
-        best, best_cost = repaired, repaired_cost
+    best_cost = _plan_cost(ctx, best)
     bound = _counting_bound(ctx, free)
     if best_cost > bound:
         best, best_cost, bound = _improve(ctx, best, best_cost, bound, _Rng(seed))
@@ -1168,7 +1172,6 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     share = 1.0
     ctx.budgeted = True
     try:
-        best = list(best)  # the caller's plan stays as it was (it may be kept as a fallback)
         # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
         size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
         best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
