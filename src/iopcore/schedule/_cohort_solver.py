@@ -751,12 +751,10 @@ def _closed_week(ctx: _Context, group: _Group, closed: frozenset[int], *, fewest
     if fewest_first:
         heavy = 1 + 7 * group.day_cost + sum(group.cands.cost)  # one closed offering outweighs any week
         costs, day_cost = [c + heavy * m for c, m in zip(group.cands.cost, mark, strict=True)], group.day_cost
-        cache = None
     else:
         weight = n + 1  # one cost unit outweighs every closed offering together
         costs, day_cost = [weight * c + m for c, m in zip(group.cands.cost, mark, strict=True)], weight * group.day_cost
-        cache = _days(group)
-    found = _search_pinned(ctx, group, costs, day_cost, day_cache=cache)
+    found = _search_pinned(ctx, group, costs, day_cost, day_cache=_days(group))
     assert found is not None  # the caller's group is feasible alone with its pins
     return found[0]
 
