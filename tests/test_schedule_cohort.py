@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,6 +87,14 @@ def heuristic_only() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def no_columns() -> Iterator[None]:
+    """Treat every cohort as large: no column generation, so the calmer second pass, the repair of the
+    start and the subgradient steps from zero prices run (as they do on cohorts of more than 48 groups)."""
+    with mock.patch.object(solver, "_LP_ROWS", 0):
+        yield
+
+
 def hm(text: str) -> ClockTime:
     h, m = text.split(":")
     return ClockTime(int(h), int(m))
@@ -128,11 +137,12 @@ def test_small_cohorts_are_solved_optimally_and_pass_the_checker(problem: Cohort
     assert schedule.optimal and schedule.lower_bound == schedule.cost
 
 
-@settings(max_examples=25)
-@given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30))
-def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProblem, work: int) -> None:
-    """Without the exact search: valid schedule, capacity-free bound <= lower bound <= optimum <= cost."""
-    with heuristic_only():
+@settings(max_examples=40)
+@given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30), st.booleans())
+def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProblem, work: int, columns: bool) -> None:
+    """Without the exact search, with or without column generation: valid schedule,
+    capacity-free bound <= lower bound <= optimum <= cost."""
+    with heuristic_only(), contextlib.nullcontext() if columns else no_columns():
         schedule = solve_cohort(problem, work_limit=work)
     assert check_cohort(problem, schedule) == ()
     best = brute_force(problem)
@@ -275,10 +285,11 @@ def contended(n: int) -> CohortProblem:
     return CohortProblem(offerings=offs, patients=patients)
 
 
-def test_contended_cohort_is_valid_bounded_and_improves_with_work() -> None:
+@pytest.mark.parametrize("columns", [True, False])
+def test_contended_cohort_is_valid_bounded_and_improves_with_work(columns: bool) -> None:
     """More work never gives a worse answer or a weaker bound, and both are valid."""
     problem = contended(8)
-    with heuristic_only():
+    with heuristic_only(), contextlib.nullcontext() if columns else no_columns():
         quick = solve_cohort(problem, work_limit=0)
         long = solve_cohort(problem, work_limit=400, seed=3)
     for s in (quick, long):
@@ -618,8 +629,9 @@ def test_identical_patients_share_a_week_while_it_has_seats() -> None:
     )
     with heuristic_only():
         schedule = solve_cohort(problem)
-    # One search for their week alone, one for the pass on the least crowded offerings: three patients share each.
-    assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 2
+    # One search for their week alone, which the three patients share (a cohort this small skips the
+    # pass on the least crowded offerings: column generation follows instead).
+    assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 1
 
 
 def test_an_exact_search_out_of_nodes_falls_back_to_the_heuristic() -> None:
@@ -642,7 +654,8 @@ def test_heuristic_with_own_unscheduled_costs_never_leaves_out_a_patient_worth_a
     assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
 
 
-def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends() -> None:
+@pytest.mark.parametrize("columns", [True, False])
+def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends(columns: bool) -> None:
     """Three patients each need a different pair of three single seats: one fits; the bound cannot prove it."""
     offs = tuple(offering(x, d, "09:00", "10:00") for x, d in (("a", MON), ("b", TUE), ("c", WED)))
     two = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
@@ -655,7 +668,7 @@ def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends(
         ),
         unscheduled_cost=10,
     )
-    with heuristic_only():
+    with heuristic_only(), contextlib.nullcontext() if columns else no_columns():
         schedule = solve_cohort(problem)
     assert check_cohort(problem, schedule) == ()
     assert schedule.scheduled == 1 and schedule.cost == brute_force(problem)
@@ -875,6 +888,7 @@ def test_without_subset_moves_the_lagrangian_path_is_valid_and_bounded(problem: 
     """The Lagrangian rounds alone (no subset moves, no counting bound) keep plans valid and bounds proven."""
     with (
         heuristic_only(),
+        no_columns(),
         mock.patch.object(solver, "_SUBSET_FIRST", 0),
         mock.patch.object(solver, "_SUBSET_MOVES", 0),
         mock.patch.object(solver, "_counting_bound", lambda ctx, free: free),
@@ -911,10 +925,11 @@ def crowded(n: int, shift: int) -> CohortProblem:
 def test_crowded_cohorts_stay_valid_and_bounded_with_or_without_subset_moves(
     n: int, shift: int, subset_moves: bool
 ) -> None:
-    """On crowded cohorts where the first plan is not the last, every step keeps the plan valid and the bound proven."""
+    """On crowded cohorts where the first plan is not the last, every step keeps the plan valid and the bound proven
+    (without column generation, which would prove most of them optimal at once)."""
     problem = crowded(n, shift)
     first, each = (solver._SUBSET_FIRST, solver._SUBSET_MOVES) if subset_moves else (0, 0)
-    with heuristic_only(), mock.patch.multiple(solver, _SUBSET_FIRST=first, _SUBSET_MOVES=each):
+    with heuristic_only(), no_columns(), mock.patch.multiple(solver, _SUBSET_FIRST=first, _SUBSET_MOVES=each):
         quick = solve_cohort(problem, work_limit=50, seed=3)
         long = solve_cohort(problem, work_limit=400, seed=3)
     for schedule in (quick, long):
@@ -962,7 +977,7 @@ def test_a_stop_in_the_middle_of_a_repair_never_returns_a_dearer_plan() -> None:
         ),
         unscheduled_cost=100,
     )
-    with heuristic_only():
+    with heuristic_only(), no_columns():
         costs = [solve_cohort(problem, work_limit=w).cost for w in range(16)]
     assert costs[0] == 100  # the first pass: q left out
     assert all(c <= costs[0] for c in costs)
@@ -977,3 +992,90 @@ def test_a_tiny_day_pattern_cache_gives_the_same_answers() -> None:
         with mock.patch.object(solver, "_DAY_CACHE", 0):
             tiny = solve_cohort(problem, work_limit=300, seed=2)
     assert tiny == usual
+
+
+def proven_optimum(problem: CohortProblem) -> int:
+    """The optimum, as column generation proves it on the crowded cohorts (its bound is checked against
+    exhaustive search on small cohorts above)."""
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert schedule.optimal
+    return schedule.cost
+
+
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (8, 2), (10, 3), (12, 1), (10, 4), (12, 5)])
+def test_column_generation_proves_crowded_cohorts_optimal(n: int, shift: int) -> None:
+    """The linear relaxation's prices prove these cohorts optimal (one more patient, infeasible alone, stays out)."""
+    problem = crowded(n, shift)
+    four = WeekRules(components={"group_therapy": ComponentBound(min=4, max=4)})  # Monday has three sessions
+    alone = CohortPatient(id="x", rules=four, availability=WeeklyAvailability.daily("08:00", "17:00", days=[MON]))
+    problem = attrs.evolve(problem, patients=(*problem.patients, alone))
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    with heuristic_only(), no_columns():
+        without = solve_cohort(problem, work_limit=400, seed=3)
+    assert check_cohort(problem, schedule, deep=True) == ()
+    assert schedule.optimal and schedule.cost == schedule.lower_bound
+    assert without.lower_bound <= schedule.cost <= without.cost
+
+
+def test_identical_patients_share_one_row_of_the_master() -> None:
+    """A group of identical patients is one row with its size as right-hand side: a whole solution seats each member."""
+    offs = tuple(
+        offering(f"g{d.value}{s}", d, f"{9 + 2 * s}:00", f"{10 + 2 * s}:00") for d in (MON, TUE) for s in (0, 1)
+    )
+    rules = WeekRules(components={"group_therapy": ComponentBound(min=2, max=2)})
+    problem = CohortProblem(
+        offerings=offs,
+        patients=(
+            *(CohortPatient(id=f"p{i}", rules=rules) for i in range(3)),
+            CohortPatient(id="q", rules=rules, offering_costs={"g10": 1}),
+            # Five sessions of four: infeasible alone, so r has no row in the master and is left out.
+            CohortPatient(id="r", rules=WeekRules(components={"group_therapy": ComponentBound(min=5, max=5)})),
+        ),
+    )
+    with heuristic_only():
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    # Four single seats, two sessions each: two patients fit, the cheapest two are p's.
+    assert schedule.optimal and schedule.scheduled == 2 and schedule.cost == brute_force(problem)
+    assert {u.patient: u.reason for u in schedule.unscheduled}["r"] == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("patch", "why"),
+    [
+        ({"_LP_PIVOTS": 0}, "the first solve runs out of pivots"),
+        ({"_LP_ROWS": 12, "_small": lambda ctx: True}, "the master outgrows its rows once capacity rows join"),
+    ],
+)
+def test_column_generation_gives_way_to_the_subgradient_steps(patch: dict[str, object], why: str) -> None:
+    """When the master cannot be solved, column generation returns what it was given."""
+    problem = crowded(12, 1)
+    with mock.patch.multiple(solver, **patch):
+        ctx = _prepared(problem)
+        plan: solver.Plan = [None] * len(problem.patients)
+        cost = solver._plan_cost(ctx, plan)
+        assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
+
+
+@pytest.mark.parametrize("pivots", [0, 3, 12])
+def test_without_a_solvable_master_the_solver_carries_on_valid_and_bounded(pivots: int) -> None:
+    """Out of pivots at once or after some new weeks, the subgradient steps and subset moves take over."""
+    problem = crowded(12, 1)
+    best = proven_optimum(problem)
+    with heuristic_only(), mock.patch.object(solver, "_LP_PIVOTS", pivots):
+        schedule = solve_cohort(problem, work_limit=300)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
+
+
+def test_a_stop_during_column_generation_keeps_the_best_plan_so_far() -> None:
+    problem = crowded(12, 1)
+    best = proven_optimum(problem)
+    with heuristic_only():
+        schedules = [solve_cohort(problem, work_limit=w) for w in (0, 10, 20, 40, 80, 160, 320)]
+    for schedule in schedules:
+        assert check_cohort(problem, schedule) == ()
+        assert schedule.lower_bound <= best <= schedule.cost
+    assert schedules[-1].optimal

@@ -28,6 +28,7 @@ from iopcore.schedule._cohort import (
     Unscheduled,
 )
 from iopcore.schedule._explain import conflict
+from iopcore.schedule._lp import Master
 from iopcore.schedule._model import WeekProblem
 from iopcore.schedule._solver import Candidates, DayCache, Limits, candidates, limits, search
 
@@ -66,6 +67,9 @@ _DAY_CACHE = 2048  # day patterns a group keeps (cleared when full: bounds memor
 _SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
+_LP_SCALE = 1 << 16  # prices from the master problem's duals, in 65536ths of a cost unit
+_LP_ROWS = 96  # column generation only while the master problem has at most this many rows
+_LP_PIVOTS = 4000  # pivots per solve of the master problem before giving up on it
 
 
 class ClockRequiredError(InvalidDataError):
@@ -203,15 +207,20 @@ def _price(
         scale = _SCALE
     if group.pinned_week:
         week = tuple(sorted(group.pinned))
-        return week, scale * _week_cost(group, week)
+        return week, scale * group.pool.setdefault(week, _week_cost(group, week))
     seen = group.memo.setdefault(None if prices is None else (scale, *(prices[o] for o in group.offering)), {})
     if closed in seen:
         return seen[closed]
-    if prices is None:
-        for week in group.cheapest:
-            if not any(group.offering[i] in closed for i in week if i not in group.pinned):
-                seen[closed] = (week, _SCALE * group.own_cost)
-                return seen[closed]
+    # With prices (never negative), no week is valued below its own optimum: a week at the
+    # group's own optimum that avoids the closed offerings and pays no price is a best week.
+    for week in group.cheapest:
+        if not any(
+            group.offering[i] in closed or (prices is not None and prices[group.offering[i]])
+            for i in week
+            if i not in group.pinned
+        ):
+            seen[closed] = (week, scale * group.own_cost)
+            return seen[closed]
     # Closing more offerings only removes weeks: no week before means none now, and a best
     # week that avoids the offerings closed since is still the best.
     for before, known in seen.items():
@@ -227,7 +236,7 @@ def _price(
     ]
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
     # Prices change between rounds, so only searches at true costs share day patterns.
-    cache = _days(group) if prices is None else None
+    cache = _days(group) if prices is None or scale == _LP_SCALE else None
     out = _search_pinned(ctx, group, costs, scale * group.day_cost, excluded, cache)
     if out is not None:
         chosen = out[0]
@@ -504,24 +513,28 @@ def _greedy(
 
 
 def _lagrangian(
-    ctx: _Context, prices: Sequence[int], previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]]
+    ctx: _Context,
+    prices: Sequence[int],
+    previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]],
+    scale: int = _SCALE,
 ) -> tuple[int, list[int]]:
-    """The scaled Lagrangian bound at *prices* and the subgradient (seat use minus capacity).
+    """The Lagrangian bound at *prices* (in units of 1/*scale*), times *scale*, and the subgradient
+    (seat use minus capacity).
 
     A group's best week at earlier prices stays best when no price of an offering
-    it uses changed and no other price fell: it is reused (*previous* keeps them).
+    it uses changed and no other price fell: it is reused (*previous* keeps them, at one scale).
     """
     use = [0] * len(ctx.residual)
     value = -sum(p * r for p, r in zip(prices, ctx.residual, strict=True))
     for g, group in enumerate(ctx.groups):
-        u = _SCALE * group.unscheduled
+        u = scale * group.unscheduled
         found = None
         if group.own is not None:
             before = previous.get(g)
             if before is not None and before[1] is not None and _still_best(group, before, prices):
                 found = before[1]
             else:
-                found = _price(ctx, group, prices, frozenset())
+                found = _price(ctx, group, prices, frozenset(), scale)
                 previous[g] = ([prices[o] for o in group.offering], found)
         if found is None or found[1] >= u:
             value += u * len(group.members)
@@ -557,6 +570,141 @@ def _still_best(
         elif prices[o] < old[i]:
             return False
     return True
+
+
+@final
+@attrs.define
+class _Columns:
+    """The restricted master problem of column generation (internal): every pooled week of every
+    group, with a capacity row for each offering those weeks could overfill."""
+
+    master: Master
+    group_row: dict[int, int] = attrs.field(factory=dict)
+    offering_row: dict[int, int] = attrs.field(factory=dict)
+    column: dict[tuple[int, tuple[int, ...]], int] = attrs.field(factory=dict)
+    """Per (group, week) in the master, its column."""
+    using: dict[int, list[int]] = attrs.field(factory=dict)
+    """Per offering, the columns of the weeks taking a seat on it."""
+    users: dict[int, set[int]] = attrs.field(factory=dict)
+    """Per offering, the groups with a week taking a seat on it."""
+
+    def sync(self, ctx: _Context) -> bool:
+        """Add the weeks pooled since, and the rows they need; ``False`` once the master is too large."""
+        master = self.master
+        for g, group in enumerate(ctx.groups):
+            if group.own is None:
+                continue
+            row = self.group_row.get(g)
+            if row is None:
+                row = self.group_row[g] = master.add_group(len(group.members), group.unscheduled)
+            for week, cost in group.pool.items():
+                if cost >= group.unscheduled or (g, week) in self.column:
+                    continue
+                seats = [group.offering[i] for i in week if i not in group.pinned]
+                j = master.add_week(cost, [row, *(self.offering_row[o] for o in seats if o in self.offering_row)])
+                self.column[g, week] = j
+                for o in seats:
+                    self.using.setdefault(o, []).append(j)
+                    self.users.setdefault(o, set()).add(g)
+        for o in sorted(self.users):
+            seats_left = max(ctx.residual[o], 0)
+            if o not in self.offering_row and sum(len(ctx.groups[g].members) for g in self.users[o]) > seats_left:
+                self.offering_row[o] = master.add_capacity(seats_left, self.using[o])
+        return master.rows <= _LP_ROWS
+
+    def prices(self, ctx: _Context) -> list[int]:
+        """Seat prices in units of 1/``_LP_SCALE``: the capacity rows' dual values (never negative)."""
+        pi = self.master.duals()
+        prices = [0] * len(ctx.residual)
+        for o, row in self.offering_row.items():
+            prices[o] = max(0, round(-pi[row] * _LP_SCALE))
+        return prices
+
+    def plan(self, ctx: _Context) -> Plan | None:
+        """The master's solution as a plan, if it is whole (``None`` otherwise)."""
+        x = self.master.values()
+        weeks: dict[int, list[tuple[int, ...]]] = {}
+        for (g, week), j in self.column.items():
+            v = x[j]
+            if v > 1e-6:
+                count = round(v)
+                if abs(v - count) > 1e-6:
+                    return None
+                weeks.setdefault(g, []).extend([week] * count)
+        plan: Plan = [None] * len(ctx.of_patient)
+        for g, taken in weeks.items():
+            for p, week in zip(ctx.groups[g].members, sorted(taken), strict=False):
+                plan[p] = week
+        return plan
+
+
+def _fits(ctx: _Context, plan: Plan) -> bool:
+    """Whether *plan* keeps every offering within its seats (an offering pins overfill takes nobody more)."""
+    return all(left >= min(r, 0) for left, r in zip(_usage(ctx, plan), ctx.residual, strict=True))
+
+
+def _small(ctx: _Context) -> bool:
+    """Whether the cohort is small enough for column generation (a master row per group, at most half the rows)."""
+    return 2 * sum(1 for group in ctx.groups if group.own is not None) <= _LP_ROWS
+
+
+def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Plan, int, int, list[int] | None, bool]:
+    """Column generation on small cohorts: seat prices from the linear relaxation over the pooled weeks.
+
+    The restricted master problem (every week found so far, see :class:`_Columns`) gives
+    seat prices: its capacity rows' dual values. The groups are priced in turn, fewest
+    usable offerings first, by the exact single-patient search at those prices; each new
+    week joins the master, which is solved again (from its last basis), and a whole
+    solution of it is a plan. Once every group in a row has been priced at the same prices
+    without a new week, the prices are optimal for the linear relaxation, and the
+    Lagrangian bound at them (computed exactly, in integers) equals its value. Returns the
+    best plan, its cost, the bound, the last prices (in units of 1/``_LP_SCALE``; ``None``
+    if the master was never solved) and whether the budget ran out.
+    """
+    prices: list[int] | None = None
+    if not _small(ctx):
+        return best, best_cost, bound, prices, False
+    columns = _Columns(Master(float(_plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
+    previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
+    order = []
+    for p in _order(ctx, None):
+        g = ctx.of_patient[p]
+        if ctx.groups[g].own is not None and g not in order:
+            order.append(g)
+    try:
+        if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS)):
+            return best, best_cost, bound, prices, False
+        prices = columns.prices(ctx)
+        streak = turn = 0
+        # Price the groups in turn, re-solving the master after each new week; once every group
+        # in a row has been priced at the same prices without a new week, the prices are optimal.
+        while streak < len(order):
+            g = order[turn % len(order)]
+            group = ctx.groups[g]
+            turn += 1
+            streak += 1
+            before = previous.get(g)
+            if before is not None and before[1] is not None and _still_best(group, before, prices):
+                continue
+            found = _price(ctx, group, prices, frozenset(), _LP_SCALE)
+            previous[g] = ([prices[o] for o in group.offering], found)
+            if found is None or (g, found[0]) in columns.column:
+                continue
+            if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS)):
+                return best, best_cost, bound, prices, False
+            plan = columns.plan(ctx)
+            if plan is not None and _fits(ctx, plan):
+                cost = _plan_cost(ctx, plan)
+                if cost < best_cost:
+                    best, best_cost = plan, cost
+            now = columns.prices(ctx)
+            if now != prices:
+                prices, streak = now, 0
+        value, _ = _lagrangian(ctx, prices, previous, _LP_SCALE)
+        bound = max(bound, -(-value // _LP_SCALE))
+    except _Stop:
+        return best, best_cost, bound, prices, True
+    return best, best_cost, bound, prices, False
 
 
 def _exact(ctx: _Context) -> Plan | None:
@@ -1130,6 +1278,8 @@ def solve_cohort(
     best, best_cost = first, first_cost
     ctx.budgeted = True
     with contextlib.suppress(_Stop):
+        if _small(ctx):
+            raise _Stop  # column generation needs no calmer start (see _generate)
         # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
         # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
         # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
@@ -1141,6 +1291,8 @@ def solve_cohort(
             best, best_cost = calm, calm_cost
     best = list(best)  # the first pass stays as it was: it is the fallback
     with contextlib.suppress(_Stop):
+        if _small(ctx):
+            raise _Stop
         _repair(ctx, best)  # each step leaves a valid plan, no dearer, when it stops
         _polish(ctx, best)
     ctx.budgeted = False
@@ -1161,14 +1313,19 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     then spends a share of the round's work on subset moves. *best* is changed in place
     only by steps that never make it dearer.
     """
-    prices = [0] * len(ctx.residual)
+    ctx.budgeted = True
+    best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
+    if stopped or best_cost <= bound:
+        ctx.budgeted = False
+        return best, best_cost, bound
+    # The subgradient steps start from the linear relaxation's prices, when there are some.
+    prices = [0] * len(ctx.residual) if start is None else [p * _SCALE // _LP_SCALE for p in start]
     theta = _THETA
     stall = 0
     best_scaled = _SCALE * bound
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
     direction = [0.0] * len(ctx.residual)
     share = 1.0
-    ctx.budgeted = True
     try:
         # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
         size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
