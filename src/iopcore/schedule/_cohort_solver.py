@@ -166,9 +166,10 @@ def _search_pinned(
     day_cost: int,
     excluded: Sequence[int] = (),
     day_cache: DayCache | None = None,
+    limit: int | None = None,
 ) -> tuple[tuple[int, ...], int] | None:
     """The group's cheapest week for candidate *costs* and *day_cost* that keeps its pinned sessions, with its
-    value (``None``: no such week). One work unit.
+    value (``None``: no such week, or none below *limit*). One work unit.
 
     Pinned candidates get a reward larger than everything else a week can cost (costs are
     non-negative), so every week keeping the pins beats every week that does not, and the
@@ -181,7 +182,10 @@ def _search_pinned(
         big = 1 + 7 * day_cost + sum(costs)
         for i in group.pinned:
             costs[i] -= big
-    found = search(group.cands, group.lim, cost=costs, day_cost=day_cost, excluded=excluded, day_cache=day_cache)
+    below = None if limit is None else limit - big * len(group.pinned)
+    found = search(
+        group.cands, group.lim, cost=costs, day_cost=day_cost, excluded=excluded, day_cache=day_cache, limit=below
+    )
     if not found or not group.pinned.issubset(found[0][2]):
         return None
     return tuple(sorted(found[0][2])), found[0][0][0] + big * len(group.pinned)
@@ -195,13 +199,20 @@ def _days(group: _Group) -> DayCache:
 
 
 def _price(
-    ctx: _Context, group: _Group, prices: Sequence[int] | None, closed: frozenset[int], scale: int = _SCALE
+    ctx: _Context,
+    group: _Group,
+    prices: Sequence[int] | None,
+    closed: frozenset[int],
+    scale: int = _SCALE,
+    upper: tuple[tuple[int, ...], int] | None = None,
 ) -> tuple[tuple[int, ...], int] | None:
     """The group's best week with seat *prices* (per offering, in units of 1/*scale*) and *closed* offerings excluded.
 
     Returns the chosen candidates and the priced value times *scale* (``None``: no week);
     without prices the value is in units of 1/``_SCALE`` whatever *scale*.
     Pinned sessions are free of prices and never closed; a week must contain them.
+    *upper*, a week the caller knows with its value (avoiding *closed*), lets the search
+    look only for cheaper ones: if there is none, *upper* is the answer.
     """
     if prices is None:
         scale = _SCALE
@@ -237,8 +248,12 @@ def _price(
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
     # Prices change between rounds, so only searches at true costs share day patterns.
     cache = _days(group) if prices is None or scale == _LP_SCALE else None
-    out = _search_pinned(ctx, group, costs, scale * group.day_cost, excluded, cache)
-    if out is not None:
+    out = _search_pinned(
+        ctx, group, costs, scale * group.day_cost, excluded, cache, None if upper is None else upper[1]
+    )
+    if out is None and upper is not None:
+        out = upper
+    elif out is not None:
         chosen = out[0]
         new = chosen not in group.pool
         cost = group.pool.setdefault(chosen, _week_cost(group, chosen))
@@ -404,6 +419,16 @@ def _pooled(group: _Group, prices: Sequence[int], closed: set[int]) -> tuple[int
         if ok and (best is None or (total, cost, week) < best):
             best = (total, cost, week)
     return None if best is None else best[2]
+
+
+def _cheapest_pooled(group: _Group, prices: Sequence[int], scale: int) -> tuple[tuple[int, ...], int] | None:
+    """The group's pooled week of least value at *prices* (in units of 1/*scale*), with that value times *scale*."""
+    best: tuple[tuple[int, ...], int] | None = None
+    for week, cost in group.pool.items():
+        value = scale * cost + sum(prices[group.offering[i]] for i in week if i not in group.pinned)
+        if best is None or (value, week) < (best[1], best[0]):
+            best = (week, value)
+    return best
 
 
 def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, ...] | None:
@@ -686,7 +711,7 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
             before = previous.get(g)
             if before is not None and before[1] is not None and _still_best(group, before, prices):
                 continue
-            found = _price(ctx, group, prices, frozenset(), _LP_SCALE)
+            found = _price(ctx, group, prices, frozenset(), _LP_SCALE, _cheapest_pooled(group, prices, _LP_SCALE))
             previous[g] = ([prices[o] for o in group.offering], found)
             if found is None or (g, found[0]) in columns.column:
                 continue
@@ -1241,8 +1266,12 @@ def solve_cohort(
     2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
        by branch and bound over every patient's weeks.
     3. Otherwise a first assignment is built greedily (fewest usable offerings first,
-       each patient given their cheapest week in the seats left) and repaired by ejection
-       (moving holders of the seats a patient left out needs) and by best responses; a
+       each patient given their cheapest week in the seats left). On cohorts of at most
+       48 groups, column generation follows: a linear relaxation over the weeks found so
+       far, solved by a small simplex, gives seat prices; each group's best week at those
+       prices joins it, until none is new; its bound is then the relaxation's, and a whole
+       solution of it is a plan. On larger cohorts the first assignment is repaired by ejection
+       (moving holders of the seats a patient left out needs) and by best responses, and a
        second pass breaks ties among each patient's cheapest weeks towards the least
        crowded offerings. Then improvement: exact subset moves (a few patients, such as
        one paying more than their cheapest week and holders of the seats that week needs,

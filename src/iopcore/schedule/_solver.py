@@ -404,6 +404,7 @@ def search(
     k: int = 1,
     excluded: Collection[int] = (),
     day_cache: DayCache | None = None,
+    limit: int | None = None,
 ) -> list[Solution]:
     """The *k* best feasible choices by (cost, sessions, minutes, tie-break key), best first.
 
@@ -413,18 +414,22 @@ def search(
 
     *day_cache*, a dict the caller keeps for one *cands*, reuses each day's patterns
     across searches that differ only on other days (their exclusions or costs).
+
+    *limit*: only choices costing less are wanted (a caller that already holds a choice
+    at *limit* learns whether a cheaper one exists); the search stops as soon as none can.
     """
     costs = cands.cost if cost is None else cost
     top = lim.minutes_max
+    below = _NEVER if limit is None else limit
     if _hopeless(cands, lim, excluded):
         return []
     if top is not None:
         # Solve without the weekly maximum first (far fewer states): if its answers respect
         # the maximum they are the answers, since the feasible sets only shrink with it.
-        loose = _search(cands, attrs.evolve(lim, minutes_max=None), costs, day_cost, k, excluded, day_cache)
+        loose = _search(cands, attrs.evolve(lim, minutes_max=None), costs, day_cost, k, excluded, day_cache, below)
         if all(sol[0][2] <= top for sol in loose):
             return loose
-    return _search(cands, lim, costs, day_cost, k, excluded, day_cache)
+    return _search(cands, lim, costs, day_cost, k, excluded, day_cache, below)
 
 
 def _hopeless(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
@@ -616,6 +621,7 @@ def _search(
     k: int,
     excluded: Collection[int],
     day_cache: DayCache | None = None,
+    limit: int = _NEVER,
 ) -> list[Solution]:
     prep = _prepare(cands, lim, costs, k, excluded, day_cache)
     start: State = (0, 0, (0,) * len(cands.bounded))
@@ -632,7 +638,7 @@ def _search(
             for c in range(nb):
                 if pool[c]:
                     session_costs[d][c] = [0, *itertools.accumulate(sorted(pool[c]))]
-        return _best_first(prep, start, day_cost, session_costs, k)
+        return _best_first(prep, start, day_cost, session_costs, k, limit)
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
         nxt: dict[State, list[Solution]] = {}
@@ -653,7 +659,7 @@ def _search(
                     )
         states = nxt
     # After the last day the pruning above has left only states meeting every minimum.
-    finals = [sol for sols in states.values() for sol in sols]
+    finals = [sol for sols in states.values() for sol in sols if sol[0][0] < limit]
     finals.sort(key=lambda s: (s[0], s[1]))
     return finals[:k]
 
@@ -794,9 +800,10 @@ def _sessions_bound(
 
 
 def _best_first(
-    prep: _Prepared, start: State, day_cost: int, session_costs: list[list[list[int]]], k: int
+    prep: _Prepared, start: State, day_cost: int, session_costs: list[list[list[int]]], k: int, limit: int = _NEVER
 ) -> list[Solution]:
-    """Label-setting search; the first *k* complete weeks taken from the heap are the *k* best.
+    """Label-setting search; the first *k* complete weeks taken from the heap are the *k* best
+    (of those costing less than *limit*: a priority's cost part at *limit* or above ends the search).
 
     Each state is expanded at most *k* times (its *k* best partial weeks).
 
@@ -881,7 +888,7 @@ def _best_first(
 
     start_v = intern(start[2])
     first = cost_bound(0, start[0], start[1], start_v)
-    if first >= _NEVER:
+    if first >= limit:
         return []
     # Entry: (priority: cost, sessions, minutes, key; day, days used, minutes, vector; chosen, cost, sessions,
     # minutes; whether the sessions and minutes parts of the priority are the relaxation's).
@@ -895,6 +902,8 @@ def _best_first(
     while heap:
         entry = pop(heap)
         f_cost, f_n, f_m, key, d, nd, mins, v, chosen, cost, n, t, exact = entry
+        if f_cost >= limit:
+            break  # priorities never fall: nothing cheaper than *limit* is left
         where = (d, nd, mins, v)
         seen = pops.get(where, 0)
         if seen >= k:
