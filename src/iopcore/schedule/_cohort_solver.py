@@ -696,8 +696,21 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
         g = ctx.of_patient[p]
         if ctx.groups[g].own is not None and g not in order:
             order.append(g)
-    try:
+
+    def solved() -> bool:
+        """Bring the master up to date and solve it; keep its solution if it is a cheaper plan."""
+        nonlocal best, best_cost
         if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS)):
+            return False
+        plan = columns.plan(ctx)
+        if plan is not None and _fits(ctx, plan):
+            cost = _plan_cost(ctx, plan)
+            if cost < best_cost:
+                best, best_cost = plan, cost
+        return True
+
+    try:
+        if not solved():
             return best, best_cost, bound, prices, False
         prices = columns.prices(ctx)
         streak = turn = 0
@@ -715,13 +728,8 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
             previous[g] = ([prices[o] for o in group.offering], found)
             if found is None or (g, found[0]) in columns.column:
                 continue
-            if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS)):
+            if not solved():
                 return best, best_cost, bound, prices, False
-            plan = columns.plan(ctx)
-            if plan is not None and _fits(ctx, plan):
-                cost = _plan_cost(ctx, plan)
-                if cost < best_cost:
-                    best, best_cost = plan, cost
             now = columns.prices(ctx)
             if now != prices:
                 prices, streak = now, 0

@@ -929,7 +929,7 @@ def _best_first(
                 ok = reachable[(d, v)] = can_reach(d, v)
             if ok and pops.get((d1, nd, mins, v), 0) < k:
                 h = cost_bound(d1, nd, mins, v)
-                if h < _NEVER:
+                if h < _NEVER and cost + h < limit:
                     short_days = days_min - nd if days_min > nd else 0
                     short_minutes = minutes_min - mins if minutes_min > mins else 0
                     skipped = (*key, ())
@@ -978,6 +978,8 @@ def _best_first(
                 if h >= _NEVER:
                     continue
                 c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
+                if c + h >= limit:
+                    continue
                 short_minutes = minutes_min - m if minutes_min > m else 0
                 longer, both = (*key, p_key), chosen + p_chosen
                 entry = (c + h, n1 + short_days, t1 + short_minutes, longer, d1, nd1, m, v1, both, c, n1, t1, False)
