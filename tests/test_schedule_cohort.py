@@ -90,8 +90,8 @@ def heuristic_only() -> Iterator[None]:
 @contextmanager
 def no_columns() -> Iterator[None]:
     """Treat every cohort as large: no column generation, so the calmer second pass, the repair of the
-    start and the subgradient steps from zero prices run (as they do on cohorts of more than 48 groups)."""
-    with mock.patch.object(solver, "_LP_ROWS", 0):
+    start and the subgradient steps from zero prices run (as they do on cohorts of more than 128 groups)."""
+    with mock.patch.multiple(solver, _LP_SMALL=0, _LP_GROUPS=0):
         yield
 
 
@@ -1046,7 +1046,7 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
     ("patch", "why"),
     [
         ({"_LP_PIVOTS": 0}, "the first solve runs out of pivots"),
-        ({"_LP_ROWS": 12, "_small": lambda ctx: True}, "the master outgrows its rows once capacity rows join"),
+        ({"_LP_ROWS": 12}, "the master outgrows its rows once capacity rows join"),
     ],
 )
 def test_column_generation_gives_way_to_the_subgradient_steps(patch: dict[str, object], why: str) -> None:
@@ -1079,3 +1079,30 @@ def test_a_stop_during_column_generation_keeps_the_best_plan_so_far() -> None:
         assert check_cohort(problem, schedule) == ()
         assert schedule.lower_bound <= best <= schedule.cost
     assert schedules[-1].optimal
+
+
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 1), (12, 5)])
+def test_mid_sized_cohorts_run_column_generation_after_the_first_subset_moves(n: int, shift: int) -> None:
+    """Above 48 groups (here: above none), the start is repaired, subset moves run first, then the master."""
+    problem = crowded(n, shift)
+    with heuristic_only(), mock.patch.object(solver, "_LP_SMALL", 0):
+        schedule = solve_cohort(problem)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.optimal and schedule.cost == proven_optimum(problem)
+
+
+def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> None:
+    """The master's solve checks the clock before each pivot (searches are not the only thing that takes time)."""
+    problem = crowded(12, 1)
+    ctx = _prepared(problem)
+    readings = iter([0.0])  # the first reading is before the deadline, every later one after it
+
+    def clock() -> float:
+        return next(readings, 2.0)
+
+    ctx.clock, ctx.deadline, ctx.budgeted = clock, 1.0, True
+    plan: solver.Plan = [None] * len(problem.patients)
+    cost, searches = solver._plan_cost(ctx, plan), ctx.work
+    # One pivot, then the stop: no search ran and the plan is the one given.
+    assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
+    assert ctx.work == searches

@@ -147,3 +147,25 @@ def test_a_drifted_basis_inverse_is_caught() -> None:
     master.binv[0][0] = 2.0  # as if rounding had accumulated: the basic solution no longer meets its row
     master.xb[0] = 5.0
     assert master.solve(10) is False
+
+
+def test_a_tick_runs_before_each_pivot_and_its_exception_leaves_the_last_whole_pivot() -> None:
+    master = Master(big=1_000.0)
+    row = master.add_group(2, 50)
+    master.add_week(10.0, [row])
+    master.add_week(12.0, [row])
+    ticks: list[int] = []
+
+    def tick() -> None:
+        ticks.append(1)
+        if len(ticks) > 1:
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        master.solve(10, tick)
+    assert len(ticks) == 2
+    certify_primal = master.values()
+    assert sum(certify_primal) == 2.0  # one pivot done: still a basic solution of the rows
+    assert master.solve(10)
+    certify(master)
+    assert master.objective() == 20.0

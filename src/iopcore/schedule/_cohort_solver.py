@@ -68,7 +68,10 @@ _SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a li
 _PATIENCE = 5  # exact rounds without a better bound before the step factor halves
 _DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
 _LP_SCALE = 1 << 16  # prices from the master problem's duals, in 65536ths of a cost unit
-_LP_ROWS = 96  # column generation only while the master problem has at most this many rows
+_LP_SMALL = 48  # cohorts with at most this many groups (with a week) start with column generation
+_LP_GROUPS = 128  # ... and cohorts with more never use it (each solve of the master grows with its rows squared)
+_LP_ROWS = 400  # column generation stops if the master problem outgrows this many rows
+_LP_BATCH = 20  # column generation solves the master after every (groups / this) new weeks
 _LP_PIVOTS = 4000  # pivots per solve of the master problem before giving up on it
 
 
@@ -92,6 +95,10 @@ class _Rng:
 
 class _Stop(Exception):
     """The effort or time budget ran out (internal)."""
+
+
+class _Done(Exception):
+    """The plan meets the bound: nothing is left to improve (internal)."""
 
 
 @final
@@ -149,7 +156,11 @@ class _Context:
             return
         if self.work > self.work_limit:
             raise _Stop
-        if self.deadline is not None and self.clock is not None and self.clock() >= self.deadline:
+        self.tick()
+
+    def tick(self) -> None:
+        """Stop if the time budget ran out (work is only counted by :meth:`spend`)."""
+        if self.budgeted and self.deadline is not None and self.clock is not None and self.clock() >= self.deadline:
             raise _Stop
 
 
@@ -668,9 +679,13 @@ def _fits(ctx: _Context, plan: Plan) -> bool:
     return all(left >= min(r, 0) for left, r in zip(_usage(ctx, plan), ctx.residual, strict=True))
 
 
+def _feasible_groups(ctx: _Context) -> int:
+    return sum(1 for group in ctx.groups if group.own is not None)
+
+
 def _small(ctx: _Context) -> bool:
-    """Whether the cohort is small enough for column generation (a master row per group, at most half the rows)."""
-    return 2 * sum(1 for group in ctx.groups if group.own is not None) <= _LP_ROWS
+    """Whether column generation runs first (and the calmer second pass and the repair of the start are skipped)."""
+    return _feasible_groups(ctx) <= _LP_SMALL
 
 
 def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Plan, int, int, list[int] | None, bool]:
@@ -678,16 +693,17 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
 
     The restricted master problem (every week found so far, see :class:`_Columns`) gives
     seat prices: its capacity rows' dual values. The groups are priced in turn, fewest
-    usable offerings first, by the exact single-patient search at those prices; each new
-    week joins the master, which is solved again (from its last basis), and a whole
-    solution of it is a plan. Once every group in a row has been priced at the same prices
+    usable offerings first, by the exact single-patient search at those prices; new
+    weeks join the master, which is solved again (from its last basis) after each one,
+    or after every (groups / ``_LP_BATCH``) on larger cohorts, and a whole solution of it
+    is a plan. Once every group in a row has been priced at the same prices
     without a new week, the prices are optimal for the linear relaxation, and the
     Lagrangian bound at them (computed exactly, in integers) equals its value. Returns the
     best plan, its cost, the bound, the last prices (in units of 1/``_LP_SCALE``; ``None``
     if the master was never solved) and whether the budget ran out.
     """
     prices: list[int] | None = None
-    if not _small(ctx):
+    if _feasible_groups(ctx) > _LP_GROUPS:
         return best, best_cost, bound, prices, False
     columns = _Columns(Master(float(_plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
@@ -700,7 +716,7 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
     def solved() -> bool:
         """Bring the master up to date and solve it; keep its solution if it is a cheaper plan."""
         nonlocal best, best_cost
-        if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS)):
+        if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS, ctx.tick)):
             return False
         plan = columns.plan(ctx)
         if plan is not None and _fits(ctx, plan):
@@ -713,10 +729,21 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
         if not solved():
             return best, best_cost, bound, prices, False
         prices = columns.prices(ctx)
-        streak = turn = 0
-        # Price the groups in turn, re-solving the master after each new week; once every group
-        # in a row has been priced at the same prices without a new week, the prices are optimal.
-        while streak < len(order):
+        streak = turn = pending = 0
+        batch = max(1, len(order) // _LP_BATCH)
+        # Price the groups in turn. The master is solved again after every *batch* new weeks
+        # (after each one on small cohorts), and before a turn would end with new weeks
+        # unsolved. Once every group in a row has been priced at the same prices and the
+        # master, solved with all their weeks, keeps those prices, the prices are optimal.
+        while streak < len(order) or pending:
+            if pending >= batch or (pending and streak >= len(order)):
+                if not solved():
+                    return best, best_cost, bound, prices, False
+                pending = 0
+                now = columns.prices(ctx)
+                if now != prices:
+                    prices, streak = now, 0
+                continue
             g = order[turn % len(order)]
             group = ctx.groups[g]
             turn += 1
@@ -726,13 +753,8 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
                 continue
             found = _price(ctx, group, prices, frozenset(), _LP_SCALE, _cheapest_pooled(group, prices, _LP_SCALE))
             previous[g] = ([prices[o] for o in group.offering], found)
-            if found is None or (g, found[0]) in columns.column:
-                continue
-            if not solved():
-                return best, best_cost, bound, prices, False
-            now = columns.prices(ctx)
-            if now != prices:
-                prices, streak = now, 0
+            if found is not None and (g, found[0]) not in columns.column:
+                pending += 1
         value, _ = _lagrangian(ctx, prices, previous, _LP_SCALE)
         bound = max(bound, -(-value // _LP_SCALE))
     except _Stop:
@@ -1275,13 +1297,14 @@ def solve_cohort(
        by branch and bound over every patient's weeks.
     3. Otherwise a first assignment is built greedily (fewest usable offerings first,
        each patient given their cheapest week in the seats left). On cohorts of at most
-       48 groups, column generation follows: a linear relaxation over the weeks found so
-       far, solved by a small simplex, gives seat prices; each group's best week at those
-       prices joins it, until none is new; its bound is then the relaxation's, and a whole
-       solution of it is a plan. On larger cohorts the first assignment is repaired by ejection
-       (moving holders of the seats a patient left out needs) and by best responses, and a
-       second pass breaks ties among each patient's cheapest weeks towards the least
-       crowded offerings. Then improvement: exact subset moves (a few patients, such as
+       48 groups (patients with identical profiles form one), column generation follows:
+       a linear relaxation over the weeks found so far, solved by a small simplex, gives
+       seat prices; each group's best week at those prices joins it, until none is new;
+       its bound is then the relaxation's, and a whole solution of it is a plan. On larger
+       cohorts the first assignment is repaired by ejection (moving holders of the seats a
+       patient left out needs) and by best responses, and a second pass breaks ties among
+       each patient's cheapest weeks towards the least crowded offerings; up to 128
+       groups, column generation runs after the first subset moves. Then improvement: exact subset moves (a few patients, such as
        one paying more than their cheapest week and holders of the seats that week needs,
        placed again together at least cost by a conflict-directed branch and bound),
        and rounds of subgradient steps on the seat prices (Lagrange multipliers of the
@@ -1351,22 +1374,32 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     only by steps that never make it dearer.
     """
     ctx.budgeted = True
-    best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
-    if stopped or best_cost <= bound:
-        ctx.budgeted = False
-        return best, best_cost, bound
-    # The subgradient steps start from the linear relaxation's prices, when there are some.
-    prices = [0] * len(ctx.residual) if start is None else [p * _SCALE // _LP_SCALE for p in start]
     theta = _THETA
     stall = 0
-    best_scaled = _SCALE * bound
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
     direction = [0.0] * len(ctx.residual)
     share = 1.0
+    start: list[int] | None = None
     try:
+        # Column generation: first on small cohorts; on mid-sized ones after a first burst of
+        # subset moves, which improve the plan faster than the master's solves.
+        small = _small(ctx)
+        if small:
+            best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
+            if stopped:
+                raise _Stop
+            if best_cost <= bound:
+                raise _Done
         # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
         size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
         best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
+        if not small:
+            best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
+            if stopped:
+                raise _Stop
+        # The subgradient steps start from the linear relaxation's prices, when there are some.
+        prices = [0] * len(ctx.residual) if start is None else [p * _SCALE // _LP_SCALE for p in start]
+        best_scaled = _SCALE * bound
         while theta >= 1e-3:
             spent, start_cost = ctx.work, best_cost
             value, grad = _lagrangian(ctx, prices, previous)
@@ -1411,6 +1444,8 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             prices = _step(prices, direction, value, _SCALE * best_cost, theta)
     except _Stop:
         best_cost = _plan_cost(ctx, best)
+    except _Done:
+        pass
     ctx.budgeted = False
     return best, best_cost, bound
 

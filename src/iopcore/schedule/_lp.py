@@ -20,7 +20,7 @@ many pivots, or a basis that drifted numerically) says so, and the solver carrie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import final
 
 _TOL = 1e-9
@@ -46,6 +46,10 @@ class Master:
         """The basis inverse, dense, row by row."""
         self.xb: list[float] = []
         """Per row: the value of its basic column."""
+        self.pi: list[float] = []
+        """Per row: its dual value, kept up to date through pivots and new rows."""
+        self.stale = 0
+        """Pivots since the duals were last computed afresh from the basis inverse."""
 
     @property
     def rows(self) -> int:
@@ -66,6 +70,12 @@ class Master:
         for line in self.binv:
             line.append(0.0)
         self.binv.append([*below, 1.0 / sign])
+        # The duals of the old rows gain the new basic column's cost times its row of the inverse.
+        c = self.cost[column]
+        if c:
+            for q in range(row):
+                self.pi[q] += c * below[q]
+        self.pi.append(c / sign)
         self.rhs.append(rhs)
         self.basic.append(column)
         self.in_basis[column] = True
@@ -106,6 +116,9 @@ class Master:
 
     def duals(self) -> list[float]:
         """Per row, its dual value (cost of the basis times the basis inverse)."""
+        return list(self.pi)
+
+    def _fresh_duals(self) -> list[float]:
         m = len(self.rhs)
         pi = [0.0] * m
         for i, j in enumerate(self.basic):
@@ -126,14 +139,21 @@ class Master:
     def objective(self) -> float:
         return sum(self.cost[j] * v for j, v in zip(self.basic, self.xb, strict=True))
 
-    def solve(self, max_pivots: int) -> bool:
-        """Pivot to an optimal basis; ``False`` if *max_pivots* pivots did not reach one (or it is unbounded)."""
+    def solve(self, max_pivots: int, tick: Callable[[], None] | None = None) -> bool:
+        """Pivot to an optimal basis; ``False`` if *max_pivots* pivots did not reach one (or it is unbounded).
+
+        *tick* is called before each pivot (the caller's budget check: an exception it raises
+        leaves the master as it was after the last whole pivot).
+        """
         m = len(self.rhs)
-        pi = self.duals()
+        pi = self.pi
         degenerate = 0
         for pivot in range(max_pivots + 1):
-            if pivot and pivot % _REPRICE == 0:
-                pi = self.duals()
+            if tick is not None:
+                tick()
+            if self.stale >= _REPRICE:
+                pi = self.pi = self._fresh_duals()
+                self.stale = 0
             bland = degenerate >= _DEGENERATE
             q, best = -1, -_TOL
             for j, entries in enumerate(self.entries):
@@ -179,6 +199,7 @@ class Master:
                     self.xb[i] = max(0.0, self.xb[i] - f * ratio)  # no negative value from rounding
             self.binv[leave] = pivot_row
             self.xb[leave] = ratio
+            self.stale += 1
             self.in_basis[self.basic[leave]] = False
             self.in_basis[q] = True
             self.basic[leave] = q
@@ -186,9 +207,8 @@ class Master:
 
     def _consistent(self) -> bool:
         """Whether the basic solution still satisfies the rows (the basis inverse has not drifted)."""
-        x = self.values()
         lhs = [0.0] * len(self.rhs)
-        for j, v in enumerate(x):
+        for j, v in zip(self.basic, self.xb, strict=True):
             if v:
                 for r, a in self.entries[j]:
                     lhs[r] += a * v
