@@ -1059,7 +1059,7 @@ def test_column_generation_gives_way_to_the_subgradient_steps(patch: dict[str, o
         assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
 
 
-@pytest.mark.parametrize("pivots", [0, 3, 12])
+@pytest.mark.parametrize("pivots", [0, 1, 2, 3, 5, 8, 12, 20])
 def test_without_a_solvable_master_the_solver_carries_on_valid_and_bounded(pivots: int) -> None:
     """Out of pivots at once or after some new weeks, the subgradient steps and subset moves take over."""
     problem = crowded(12, 1)
@@ -1106,3 +1106,14 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     # One pivot, then the stop: no search ran and the plan is the one given.
     assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
     assert ctx.work == searches
+
+
+def test_mid_sized_column_generation_stopped_by_the_budget_keeps_a_valid_plan_and_bound() -> None:
+    """Here the first subset moves take about 206 work units and column generation 13 more: stops land inside."""
+    problem = crowded(12, 1)
+    best = proven_optimum(problem)
+    with heuristic_only(), mock.patch.object(solver, "_LP_SMALL", 0):
+        for work in (0, 100, *range(204, 222, 2)):
+            schedule = solve_cohort(problem, work_limit=work)
+            assert check_cohort(problem, schedule) == ()
+            assert schedule.lower_bound <= best <= schedule.cost

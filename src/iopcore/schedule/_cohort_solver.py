@@ -97,10 +97,6 @@ class _Stop(Exception):
     """The effort or time budget ran out (internal)."""
 
 
-class _Done(Exception):
-    """The plan meets the bound: nothing is left to improve (internal)."""
-
-
 @final
 @attrs.define
 class _Group:
@@ -675,8 +671,8 @@ class _Columns:
 
 
 def _fits(ctx: _Context, plan: Plan) -> bool:
-    """Whether *plan* keeps every offering within its seats (an offering pins overfill takes nobody more)."""
-    return all(left >= min(r, 0) for left, r in zip(_usage(ctx, plan), ctx.residual, strict=True))
+    """Whether *plan* keeps every offering within its seats."""
+    return min(_usage(ctx, plan), default=0) >= 0
 
 
 def _feasible_groups(ctx: _Context) -> int:
@@ -689,7 +685,7 @@ def _small(ctx: _Context) -> bool:
 
 
 def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Plan, int, int, list[int] | None, bool]:
-    """Column generation on small cohorts: seat prices from the linear relaxation over the pooled weeks.
+    """Column generation (cohorts of at most ``_LP_GROUPS`` groups): seat prices from the linear relaxation.
 
     The restricted master problem (every week found so far, see :class:`_Columns`) gives
     seat prices: its capacity rows' dual values. The groups are priced in turn, fewest
@@ -764,12 +760,12 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
 
 def _exact(ctx: _Context) -> Plan | None:
     """Exhaustive branch and bound over every patient's enumerated weeks (small cohorts only)."""
+    if any(group.own is not None and len(group.cands.offerings) > _ENUMERATE_CANDIDATES for group in ctx.groups):
+        return None  # checked first: no group is enumerated in vain
     for group in ctx.groups:
         if group.own is None:
             group.weeks = []
             continue
-        if len(group.cands.offerings) > _ENUMERATE_CANDIDATES:
-            return None
         ctx.spend()
         found = search(group.cands, group.lim, day_cost=group.day_cost, k=_ENUMERATE)  # every week: k > 2**12
         weeks = [(_week_cost(group, sol[2]), tuple(sorted(sol[2]))) for sol in found if group.pinned.issubset(sol[2])]
@@ -1337,24 +1333,24 @@ def solve_cohort(
     first_cost = _plan_cost(ctx, first)
     best, best_cost = first, first_cost
     ctx.budgeted = True
-    with contextlib.suppress(_Stop):
-        if _small(ctx):
-            raise _Stop  # column generation needs no calmer start (see _generate)
-        # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
-        # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
-        # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
-        calm = _greedy(ctx, order, None, ties=_pressure(ctx))
-        calm_cost = _plan_cost(ctx, calm)
-        if calm_cost < best_cost or (
-            _scheduled(calm) >= _scheduled(best) and calm_cost <= best_cost + best_cost // 1000
-        ):
-            best, best_cost = calm, calm_cost
+    # Small cohorts go straight to column generation, which needs neither a calmer nor a repaired start.
+    small = _small(ctx)
+    if not small:
+        with contextlib.suppress(_Stop):
+            # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
+            # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
+            # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
+            calm = _greedy(ctx, order, None, ties=_pressure(ctx))
+            calm_cost = _plan_cost(ctx, calm)
+            if calm_cost < best_cost or (
+                _scheduled(calm) >= _scheduled(best) and calm_cost <= best_cost + best_cost // 1000
+            ):
+                best, best_cost = calm, calm_cost
     best = list(best)  # the first pass stays as it was: it is the fallback
-    with contextlib.suppress(_Stop):
-        if _small(ctx):
-            raise _Stop
-        _repair(ctx, best)  # each step leaves a valid plan, no dearer, when it stops
-        _polish(ctx, best)
+    if not small:
+        with contextlib.suppress(_Stop):
+            _repair(ctx, best)  # each step leaves a valid plan, no dearer, when it stops
+            _polish(ctx, best)
     ctx.budgeted = False
     best_cost = _plan_cost(ctx, best)
     bound = _counting_bound(ctx, free)
@@ -1379,28 +1375,27 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
     direction = [0.0] * len(ctx.residual)
     share = 1.0
+    # Column generation: first on small cohorts; on larger ones after a first burst of subset
+    # moves, which improve the plan faster than the master's solves do.
+    small = _small(ctx)
     start: list[int] | None = None
+    if small:
+        best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
+        if stopped or best_cost <= bound:
+            ctx.budgeted = False
+            return best, best_cost, bound
     try:
-        # Column generation: first on small cohorts; on mid-sized ones after a first burst of
-        # subset moves, which improve the plan faster than the master's solves.
-        small = _small(ctx)
-        if small:
-            best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
-            if stopped:
-                raise _Stop
-            if best_cost <= bound:
-                raise _Done
         # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
         size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
         best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
         if not small:
             best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
             if stopped:
-                raise _Stop
+                raise _Stop  # the budget ran out inside: *best* is its best plan
         # The subgradient steps start from the linear relaxation's prices, when there are some.
         prices = [0] * len(ctx.residual) if start is None else [p * _SCALE // _LP_SCALE for p in start]
         best_scaled = _SCALE * bound
-        while theta >= 1e-3:
+        while theta >= 1e-3 and best_cost > bound:
             spent, start_cost = ctx.work, best_cost
             value, grad = _lagrangian(ctx, prices, previous)
             if value > best_scaled:
@@ -1444,8 +1439,6 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             prices = _step(prices, direction, value, _SCALE * best_cost, theta)
     except _Stop:
         best_cost = _plan_cost(ctx, best)
-    except _Done:
-        pass
     ctx.budgeted = False
     return best, best_cost, bound
 

@@ -803,7 +803,8 @@ def _best_first(
     prep: _Prepared, start: State, day_cost: int, session_costs: list[list[list[int]]], k: int, limit: int = _NEVER
 ) -> list[Solution]:
     """Label-setting search; the first *k* complete weeks taken from the heap are the *k* best
-    (of those costing less than *limit*: a priority's cost part at *limit* or above ends the search).
+    (of those costing less than *limit*: an entry whose priority's cost part reaches *limit* is
+    never pushed, since priorities never fall along a path).
 
     Each state is expanded at most *k* times (its *k* best partial weeks).
 
@@ -902,8 +903,6 @@ def _best_first(
     while heap:
         entry = pop(heap)
         f_cost, f_n, f_m, key, d, nd, mins, v, chosen, cost, n, t, exact = entry
-        if f_cost >= limit:
-            break  # priorities never fall: nothing cheaper than *limit* is left
         where = (d, nd, mins, v)
         seen = pops.get(where, 0)
         if seen >= k:
