@@ -544,12 +544,9 @@ def test_a_shared_day_cache_never_changes_a_search(problem: WeekProblem, data: s
 @given(week_problems(max_offerings=9), st.data())
 def test_a_limit_keeps_exactly_the_choices_below_it(problem: WeekProblem, data: st.DataObject) -> None:
     """``limit`` only drops choices costing that much or more, with negative costs too (the other search)."""
-    cands = candidates(problem)
-    lim = limits(problem)
-    n = len(cands.offerings)
-    costs = data.draw(st.lists(st.integers(-2, 4), min_size=n, max_size=n))
-    k = data.draw(st.integers(1, 4))
+    cands, lim = candidates(problem), limits(problem)
+    costs = data.draw(st.lists(st.integers(-2, 4), min_size=len(cands.cost), max_size=len(cands.cost)))
+    k, limit = data.draw(st.integers(1, 4)), data.draw(st.integers(-10, 30))
     every = search(cands, lim, cost=costs, day_cost=problem.day_cost, k=k + 8)
-    limit = data.draw(st.integers(-10, 30))
     below = search(cands, lim, cost=costs, day_cost=problem.day_cost, k=k, limit=limit)
     assert below == [sol for sol in every if sol[0][0] < limit][:k]
