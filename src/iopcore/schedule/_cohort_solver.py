@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import final
 
 import attrs
@@ -211,15 +211,17 @@ def _price(
     prices: Sequence[int] | None,
     closed: frozenset[int],
     scale: int = _SCALE,
-    upper: tuple[tuple[int, ...], int] | None = None,
+    *,
+    master: bool = False,
 ) -> tuple[tuple[int, ...], int] | None:
     """The group's best week with seat *prices* (per offering, in units of 1/*scale*) and *closed* offerings excluded.
 
     Returns the chosen candidates and the priced value times *scale* (``None``: no week);
     without prices the value is in units of 1/``_SCALE`` whatever *scale*.
     Pinned sessions are free of prices and never closed; a week must contain them.
-    *upper*, a week the caller knows with its value (avoiding *closed*), lets the search
-    look only for cheaper ones: if there is none, *upper* is the answer.
+    *master*: prices from the master problem of column generation. They change on a few
+    offerings at a time, so the search shares the group's day patterns, and it looks
+    only for weeks cheaper than the best pooled one (which is the answer if none is).
     """
     if prices is None:
         scale = _SCALE
@@ -253,8 +255,9 @@ def _price(
         scale * base[i] + (0 if prices is None or i in group.pinned else prices[group.offering[i]]) for i in range(n)
     ]
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
-    # Prices change between rounds, so only searches at true costs share day patterns.
-    cache = _days(group) if prices is None or scale == _LP_SCALE else None
+    # Subgradient prices change everywhere between rounds: their searches share no day patterns.
+    cache = _days(group) if prices is None or master else None
+    upper = _pooled(group, prices, closed, scale) if master and prices is not None else None
     out = _search_pinned(
         ctx, group, costs, scale * group.day_cost, excluded, cache, None if upper is None else upper[1]
     )
@@ -409,11 +412,14 @@ def _plan_cost(ctx: _Context, plan: Plan) -> int:
     return total
 
 
-def _pooled(group: _Group, prices: Sequence[int], closed: set[int]) -> tuple[int, ...] | None:
-    """The best week found so far that avoids *closed*, by price (``None``: none)."""
+def _pooled(
+    group: _Group, prices: Sequence[int], closed: Collection[int], scale: int = _SCALE
+) -> tuple[tuple[int, ...], int] | None:
+    """The best week found so far that avoids *closed*, by price (in units of 1/*scale*), with its
+    value times *scale* (``None``: none)."""
     best: tuple[int, int, tuple[int, ...]] | None = None
     for week, cost in group.pool.items():
-        total = _SCALE * cost
+        total = scale * cost
         ok = True
         for i in week:
             if i in group.pinned:
@@ -425,17 +431,7 @@ def _pooled(group: _Group, prices: Sequence[int], closed: set[int]) -> tuple[int
             total += prices[o]
         if ok and (best is None or (total, cost, week) < best):
             best = (total, cost, week)
-    return None if best is None else best[2]
-
-
-def _cheapest_pooled(group: _Group, prices: Sequence[int], scale: int) -> tuple[tuple[int, ...], int] | None:
-    """The group's pooled week of least value at *prices* (in units of 1/*scale*), with that value times *scale*."""
-    best: tuple[tuple[int, ...], int] | None = None
-    for week, cost in group.pool.items():
-        value = scale * cost + sum(prices[group.offering[i]] for i in week if i not in group.pinned)
-        if best is None or (value, week) < (best[1], best[0]):
-            best = (week, value)
-    return best
+    return None if best is None else (best[2], best[0])
 
 
 def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, ...] | None:
@@ -515,7 +511,8 @@ def _greedy(
             if chosen is not None:
                 last[g] = chosen
         if chosen is None and pooled and prices is not None:
-            chosen = _pooled(group, prices, closed)
+            known = _pooled(group, prices, closed)
+            chosen = None if known is None else known[0]
         if chosen is None:
             shut = frozenset(closed.intersection(group.offering))
             if crowd is not None:
@@ -703,11 +700,9 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
         return best, best_cost, bound, prices, False
     columns = _Columns(Master(float(_plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
-    order = []
-    for p in _order(ctx, None):
-        g = ctx.of_patient[p]
-        if ctx.groups[g].own is not None and g not in order:
-            order.append(g)
+    # Groups with a week, in the order of their first patient (fewest usable offerings first).
+    firsts = dict.fromkeys(ctx.of_patient[p] for p in _order(ctx, None))
+    order = [g for g in firsts if ctx.groups[g].own is not None]
 
     def solved() -> bool:
         """Bring the master up to date and solve it; keep its solution if it is a cheaper plan."""
@@ -747,7 +742,7 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
             before = previous.get(g)
             if before is not None and before[1] is not None and _still_best(group, before, prices):
                 continue
-            found = _price(ctx, group, prices, frozenset(), _LP_SCALE, _cheapest_pooled(group, prices, _LP_SCALE))
+            found = _price(ctx, group, prices, frozenset(), _LP_SCALE, master=True)
             previous[g] = ([prices[o] for o in group.offering], found)
             if found is not None and (g, found[0]) not in columns.column:
                 pending += 1
@@ -1300,9 +1295,10 @@ def solve_cohort(
        cohorts the first assignment is repaired by ejection (moving holders of the seats a
        patient left out needs) and by best responses, and a second pass breaks ties among
        each patient's cheapest weeks towards the least crowded offerings; up to 128
-       groups, column generation runs after the first subset moves. Then improvement: exact subset moves (a few patients, such as
-       one paying more than their cheapest week and holders of the seats that week needs,
-       placed again together at least cost by a conflict-directed branch and bound),
+       groups, column generation runs after the first subset moves. Then improvement:
+       exact subset moves (a few patients, such as one paying more than their cheapest
+       week and holders of the seats that week needs, placed again together at least
+       cost by a conflict-directed branch and bound),
        and rounds of subgradient steps on the seat prices (Lagrange multipliers of the
        capacities), which raise the lower bound, each with a greedy pass and repair
        under the prices and large neighbourhood moves (refilling a full offering in a

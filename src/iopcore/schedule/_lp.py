@@ -147,8 +147,8 @@ class Master:
         """
         m = len(self.rhs)
         pi = self.pi
-        degenerate = 0
-        for pivot in range(max_pivots + 1):
+        degenerate = pivots = 0
+        while True:
             if tick is not None:
                 tick()
             if self.stale >= _REPRICE:
@@ -168,8 +168,9 @@ class Master:
                         break
             if q < 0:
                 return self._consistent()
-            if pivot == max_pivots:
+            if pivots == max_pivots:
                 return False
+            pivots += 1
             u = [0.0] * m
             for r, a in self.entries[q]:
                 for i in range(m):
@@ -203,7 +204,6 @@ class Master:
             self.in_basis[self.basic[leave]] = False
             self.in_basis[q] = True
             self.basic[leave] = q
-        return False  # pragma: no cover - the loop returns at max_pivots
 
     def _consistent(self) -> bool:
         """Whether the basic solution still satisfies the rows (the basis inverse has not drifted)."""

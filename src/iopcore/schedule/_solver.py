@@ -420,7 +420,7 @@ def search(
     """
     costs = cands.cost if cost is None else cost
     top = lim.minutes_max
-    below = _NEVER if limit is None else limit
+    below = _NEVER if limit is None else min(limit, _NEVER)  # never above "unreachable"
     if _hopeless(cands, lim, excluded):
         return []
     if top is not None:
@@ -928,7 +928,7 @@ def _best_first(
                 ok = reachable[(d, v)] = can_reach(d, v)
             if ok and pops.get((d1, nd, mins, v), 0) < k:
                 h = cost_bound(d1, nd, mins, v)
-                if h < _NEVER and cost + h < limit:
+                if cost + h < limit:  # (limit ≤ _NEVER: also drops unreachable states)
                     short_days = days_min - nd if days_min > nd else 0
                     short_minutes = minutes_min - mins if minutes_min > mins else 0
                     skipped = (*key, ())
@@ -974,10 +974,8 @@ def _best_first(
                 if pops.get((d1, nd1, m, v1), 0) >= k:
                     continue
                 h = cost_bound(d1, nd1, m, v1)
-                if h >= _NEVER:
-                    continue
                 c, n1, t1 = cost + p_cost, n + p_n, t + p_minutes
-                if c + h >= limit:
+                if c + h >= limit:  # (limit ≤ _NEVER: also drops unreachable states)
                     continue
                 short_minutes = minutes_min - m if minutes_min > m else 0
                 longer, both = (*key, p_key), chosen + p_chosen
