@@ -1070,11 +1070,19 @@ def test_without_a_solvable_master_the_solver_carries_on_valid_and_bounded(pivot
     assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
 
 
-def test_a_stop_during_column_generation_keeps_the_best_plan_so_far() -> None:
+@pytest.mark.parametrize(
+    ("first", "works"),
+    [
+        (48, (0, 10, 20, 40, 80, 160, 320)),  # small: column generation first, optimal by 320 units
+        # mid-sized (first above none): the first subset moves take about 206 units, column generation 13 more
+        (0, (0, 100, *range(204, 222, 2), 320)),
+    ],
+)
+def test_a_stop_during_column_generation_keeps_the_best_plan_so_far(first: int, works: tuple[int, ...]) -> None:
     problem = crowded(12, 1)
     best = proven_optimum(problem)
-    with heuristic_only():
-        schedules = [solve_cohort(problem, work_limit=w) for w in (0, 10, 20, 40, 80, 160, 320)]
+    with heuristic_only(), mock.patch.object(solver, "_LP_SMALL", first):
+        schedules = [solve_cohort(problem, work_limit=w) for w in works]
     for schedule in schedules:
         assert check_cohort(problem, schedule) == ()
         assert schedule.lower_bound <= best <= schedule.cost
@@ -1106,14 +1114,3 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     # One pivot, then the stop: no search ran and the plan is the one given.
     assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
     assert ctx.work == searches
-
-
-def test_mid_sized_column_generation_stopped_by_the_budget_keeps_a_valid_plan_and_bound() -> None:
-    """Here the first subset moves take about 206 work units and column generation 13 more: stops land inside."""
-    problem = crowded(12, 1)
-    best = proven_optimum(problem)
-    with heuristic_only(), mock.patch.object(solver, "_LP_SMALL", 0):
-        for work in (0, 100, *range(204, 222, 2)):
-            schedule = solve_cohort(problem, work_limit=work)
-            assert check_cohort(problem, schedule) == ()
-            assert schedule.lower_bound <= best <= schedule.cost
