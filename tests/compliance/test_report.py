@@ -28,7 +28,7 @@ from iopcore.compliance import (
 from iopcore.errors import InvalidDataError, UnknownCodeError
 from iopcore.sources import Evidence
 from iopcore.times import DateRange, Minutes
-from tests.compliance_helpers import FULL, MONDAY, TEST_SOURCE, admission, drug_test, episodes, session
+from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, drug_test, episodes, session
 
 
 def _days(n: int) -> date:

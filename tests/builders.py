@@ -1,4 +1,4 @@
-"""Builders and strategies shared by the compliance tests."""
+"""Builders shared by the tests (and the benchmarks): records, episodes and the FULL rule set."""
 
 from __future__ import annotations
 

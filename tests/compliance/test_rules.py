@@ -40,7 +40,7 @@ from iopcore.compliance import (
 from iopcore.errors import InvalidDataError
 from iopcore.levels import HoursBand
 from iopcore.times import DateRange, Minutes
-from tests.compliance_helpers import MONDAY, TEST_SOURCE, admission, at, confirm, drug_test, session
+from tests.builders import MONDAY, TEST_SOURCE, admission, at, confirm, drug_test, session
 
 WEEK = DateRange.of_days(MONDAY, 7)
 FOUR_WEEKS = DateRange.of_weeks(MONDAY, 4)

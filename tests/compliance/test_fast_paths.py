@@ -33,7 +33,7 @@ from iopcore.compliance._report import _minutes
 from iopcore.compliance._rules import _found, _span, sorted_findings
 from iopcore.errors import InvalidDataError
 from iopcore.times import DateRange, Minutes
-from tests.compliance_helpers import MONDAY, admission, session
+from tests.builders import MONDAY, admission, session
 
 
 def test_found_takes_exactly_the_fields_of_finding() -> None:

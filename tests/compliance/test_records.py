@@ -21,7 +21,7 @@ from iopcore.compliance import (
 from iopcore.errors import InvalidDataError
 from iopcore.serialization import from_dict, to_dict
 from iopcore.times import DateRange, Minutes
-from tests.compliance_helpers import MONDAY, admission, at, confirm, drug_test, session
+from tests.builders import MONDAY, admission, at, confirm, drug_test, session
 
 
 def _paths(exc: pytest.ExceptionInfo[InvalidDataError]) -> tuple[str, ...]:

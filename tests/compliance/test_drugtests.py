@@ -29,7 +29,7 @@ from iopcore.compliance import (
 )
 from iopcore.errors import InvalidDataError, UnknownCodeError
 from iopcore.sources import Evidence, Source
-from tests.compliance_helpers import MONDAY, confirm, drug_test, screen
+from tests.builders import MONDAY, confirm, drug_test, screen
 
 CLINICAL = (
     Analyte.BUPRENORPHINE,
