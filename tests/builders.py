@@ -223,3 +223,21 @@ def episodes(draw: st.DrawFn, *, max_sessions: int = 25, patients: int = 2) -> t
     )
     as_of = MONDAY + timedelta(days=draw(st.integers(0, 80)))
     return ComplianceRecords.of(items, closures=closures), as_of
+
+
+def sample_errors() -> list[BaseException]:
+    """One instance of every public iopcore exception (for pickling and careless-caller tests)."""
+    from iopcore import errors as e
+    from iopcore.plans import BandFit
+
+    item = e.ErrorItem(path="$.on", message="expected a date, got datetime", rule="type")
+    return [
+        e.InvalidDataError([item], type_name="Episode"),
+        e.InvalidArgumentError([item], callable="change_level"),
+        e.UnknownCodeError(what="level", catalog="ASAM 3rd edition", known=("1", "2.1"), path="$.to"),
+        e.InfeasibleScheduleError(conflict=("hours",), reasons=(), explanation="too few hours"),
+        e.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
+        e.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
+        e.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
+        e.NoSafeLevelError("ASAM3", ("withdrawal",)),
+    ]

@@ -8,6 +8,7 @@ numbers: the same input always gives the same output.
 
 from typing import TYPE_CHECKING, Any
 
+from iopcore._fields import FrozenMap
 from iopcore.components import (
     COMPONENTS,
     Component,
@@ -17,7 +18,7 @@ from iopcore.components import (
     Role,
     Topic,
 )
-from iopcore.errors import ErrorItem, InvalidDataError, IopcoreError, UnknownCodeError
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, IopcoreError, UnknownCodeError
 from iopcore.levels import (
     ASAM3,
     ASAM4,
@@ -85,8 +86,10 @@ __all__ = [
     "ErrorItem",
     "Evidence",
     "Framework",
+    "FrozenMap",
     "HoursBand",
     "IntensityRules",
+    "InvalidArgumentError",
     "InvalidDataError",
     "IopcoreError",
     "LevelCatalog",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from iopcore._fields import FrozenMap
 from iopcore.assessment import (
     Band,
     BandScheme,
@@ -220,6 +221,7 @@ STRATEGY_NAMES: dict[type, str] = {
     WeekSummary: "week_summaries",
     WeeklyHoursRule: "weekly_hours_rules",
     ClockTime: "clock_times",
+    FrozenMap: "frozen_maps",
     CodeMapping: "code_mappings",
     Component: "components",
     ComponentCatalog: "component_catalogs",

@@ -31,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 from iopcore import _fields as f
 from iopcore.compliance._records import Admission as AdmissionRecord
 from iopcore.compliance._records import PayerAuthorization
-from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError, type_name
+from iopcore.errors import ErrorItem, InvalidDataError, TransitionNotAllowedError, UnknownCodeError, type_name
 from iopcore.levels import LevelCatalog
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
@@ -191,7 +191,11 @@ class PhasePeriod:
     phase: IopPhase = attrs.field(validator=f.enum_member(IopPhase))
     start: date = attrs.field(validator=f.calendar_date())
     end: date | None = attrs.field(default=None, validator=f.optional(f.calendar_date()))
-    days_per_week: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=1, max_value=7)))
+    days_per_week: int | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(f.to_int),
+        validator=f.optional(f.integer(min_value=1, max_value=7)),
+    )
     hours_per_week: float | None = attrs.field(
         default=None,
         converter=attrs.converters.optional(f.to_float),
@@ -211,7 +215,7 @@ class Authorization:
     id: str = attrs.field(validator=f.identifier())
     payer: str = attrs.field(validator=f.text(max_length=200))
     level_code: str = attrs.field(validator=_code())
-    amount: int = attrs.field(validator=f.integer(min_value=1))
+    amount: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     unit: AuthorizationUnit = attrs.field(default=AuthorizationUnit.DAYS, validator=f.enum_member(AuthorizationUnit))
     dates: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
     next_review_on: date | None = attrs.field(default=None, validator=f.optional(f.calendar_date()))
@@ -390,43 +394,6 @@ def _timeline(periods: Sequence[Any], base: str, admitted: date, dis: Discharge 
 
 
 # ----------------------------------------------------------------------------- operations
-
-
-class TransitionNotAllowedError(InvalidDataError):
-    """A level change the catalog's continuum does not list.
-
-    ``from_code``, ``to_code`` and ``allowed`` (the codes reachable from
-    ``from_code``) are catalog vocabulary, not patient data, so the message shows them.
-    """
-
-    from_code: str
-    to_code: str
-    allowed: tuple[str, ...]
-
-    def __init__(
-        self, *, from_code: str, to_code: str, allowed: Sequence[str], catalog: str, path: str = "$.to"
-    ) -> None:
-        self.from_code, self.to_code, self.allowed = from_code, to_code, tuple(allowed)
-        shown = ", ".join(self.allowed) if self.allowed else "(none)"
-        super().__init__(
-            (
-                ErrorItem(
-                    path=path,
-                    message=f"{catalog} lists no transition from level {from_code} to level {to_code}; "
-                    f"allowed next levels: {shown}",
-                    rule="transition_not_allowed",
-                ),
-            ),
-            type_name="Episode",
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_transition, (self.from_code, self.to_code, self.allowed, self.errors[0]))
-
-
-def _rebuild_transition(a: str, b: str, allowed: tuple[str, ...], item: ErrorItem) -> TransitionNotAllowedError:
-    catalog = item.message.split(" lists no transition")[0]
-    return TransitionNotAllowedError(from_code=a, to_code=b, allowed=allowed, catalog=catalog, path=item.path)
 
 
 def _check_transition(catalog: LevelCatalog, a: str, b: str, path: str) -> None:

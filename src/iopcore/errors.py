@@ -14,7 +14,7 @@ leak into logs through exception text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, final
 
 import attrs
@@ -22,8 +22,13 @@ import attrs
 __all__ = [
     "ErrorItem",
     "InfeasibleScheduleError",
+    "InvalidArgumentError",
     "InvalidDataError",
+    "InvalidResponseError",
     "IopcoreError",
+    "NoSafeLevelError",
+    "PlanDoesNotFitError",
+    "TransitionNotAllowedError",
     "UnknownCodeError",
     "type_name",
 ]
@@ -67,6 +72,7 @@ class ErrorItem:
 
     def under(self, prefix: str) -> ErrorItem:
         """Return this item with its path re-rooted under *prefix* (itself a path)."""
+        _check_prefix(prefix, "ErrorItem.under")
         return attrs.evolve(self, path=prefix + self.path[1:])
 
 
@@ -75,6 +81,19 @@ def type_name(value: object) -> str:
     if value is None:
         return "None"
     return type(value).__name__
+
+
+def _type(value: object) -> str:
+    return type_name(value)
+
+
+def _check_prefix(prefix: object, where: str) -> None:
+    if not isinstance(prefix, str) or not prefix.startswith("$"):
+        got = "a str that does not start with '$'" if isinstance(prefix, str) else type_name(prefix)
+        raise InvalidArgumentError(
+            (ErrorItem(path="$.prefix", message=f"expected a path starting with '$', got {got}", rule="type"),),
+            callable=where,
+        )
 
 
 def child_path(key: object) -> str:
@@ -112,10 +131,20 @@ class InvalidDataError(IopcoreError, ValueError, TypeError):
     @classmethod
     def single(cls, path: str, message: str, rule: str, *, type_name: str | None = None) -> InvalidDataError:
         """Build an error with exactly one item."""
+        if type_name is not None and not isinstance(type_name, str):
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.type_name", message=f"expected a string or None, got {_type(type_name)}", rule="type"
+                    ),
+                ),
+                callable="InvalidDataError.single",
+            )
         return cls((ErrorItem(path=path, message=message, rule=rule),), type_name=type_name)
 
     def under(self, prefix: str) -> InvalidDataError:
         """Return a copy whose items are re-rooted under *prefix*."""
+        _check_prefix(prefix, f"{type(self).__name__}.under")
         return InvalidDataError((e.under(prefix) for e in self.errors), type_name=self.type_name)
 
     @property
@@ -139,6 +168,40 @@ class InvalidDataError(IopcoreError, ValueError, TypeError):
 
 def _rebuild_invalid(errors: tuple[ErrorItem, ...], name: str | None) -> InvalidDataError:
     return InvalidDataError(errors, type_name=name)
+
+
+class InvalidArgumentError(InvalidDataError):
+    """A public function, method or constructor called with arguments it does not accept.
+
+    Raised on entry, before any work is done. Each item's path names a parameter
+    (``$.on``, ``$.closures[2]``, ``$.rules.hours_min``); ``callable`` is the
+    qualified name of what was called (``"change_level"``, ``"Episode.covers"``).
+    """
+
+    callable: str
+
+    def __init__(self, errors: Iterable[ErrorItem], *, callable: str) -> None:
+        self.callable = callable
+        super().__init__(errors, type_name=callable)
+
+    def _render(self) -> str:
+        what = f"invalid arguments to {self.callable}()"
+        if len(self.errors) == 1:
+            return f"{what}: {self.errors[0]}"
+        lines = "\n".join(f"  {e}" for e in self.errors)
+        return f"{what}, {len(self.errors)} problems:\n{lines}"
+
+    def under(self, prefix: str) -> InvalidArgumentError:
+        """Return a copy whose items are re-rooted under *prefix*."""
+        _check_prefix(prefix, "InvalidArgumentError.under")
+        return InvalidArgumentError((e.under(prefix) for e in self.errors), callable=self.callable)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_argument, (self.errors, self.callable))
+
+
+def _rebuild_argument(errors: tuple[ErrorItem, ...], name: str) -> InvalidArgumentError:
+    return InvalidArgumentError(errors, callable=name)
 
 
 class UnknownCodeError(InvalidDataError, KeyError):
@@ -207,3 +270,112 @@ def _rebuild_infeasible(
     conflict: tuple[str, ...], reasons: tuple[Any, ...], explanation: str
 ) -> InfeasibleScheduleError:
     return InfeasibleScheduleError(conflict=conflict, reasons=reasons, explanation=explanation)
+
+
+class TransitionNotAllowedError(InvalidDataError):
+    """A level change the catalog's continuum does not list (raised by :mod:`iopcore.episodes`).
+
+    ``from_code``, ``to_code`` and ``allowed`` (the codes reachable from ``from_code``) are
+    catalog vocabulary, not patient data, so the message shows them; ``catalog`` is the
+    catalog's name.
+    """
+
+    from_code: str
+    to_code: str
+    allowed: tuple[str, ...]
+    catalog: str
+
+    def __init__(
+        self, *, from_code: str, to_code: str, allowed: Sequence[str], catalog: str, path: str = "$.to"
+    ) -> None:
+        self.from_code, self.to_code, self.allowed, self.catalog = from_code, to_code, tuple(allowed), catalog
+        shown = ", ".join(self.allowed) if self.allowed else "(none)"
+        super().__init__(
+            (
+                ErrorItem(
+                    path=path,
+                    message=f"{catalog} lists no transition from level {from_code} to level {to_code}; "
+                    f"allowed next levels: {shown}",
+                    rule="transition_not_allowed",
+                ),
+            ),
+            type_name="Episode",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_transition, (self.from_code, self.to_code, self.allowed, self.catalog, self.errors[0].path))
+
+
+def _rebuild_transition(a: str, b: str, allowed: tuple[str, ...], catalog: str, path: str) -> TransitionNotAllowedError:
+    return TransitionNotAllowedError(from_code=a, to_code=b, allowed=allowed, catalog=catalog, path=path)
+
+
+class PlanDoesNotFitError(InvalidDataError):
+    """A plan whose interventions cannot fit the program's weekly hours band (raised by :mod:`iopcore.plans`).
+
+    ``fit`` says which way (an :class:`iopcore.plans.BandFit`).
+    """
+
+    fit: Any
+
+    def __init__(self, fit: Any) -> None:
+        self.fit = fit
+        super().__init__(
+            (
+                ErrorItem(
+                    path="$.interventions",
+                    message=f"expected interventions whose weekly minutes fit the hours band, got {fit.value}",
+                    rule=fit.value,
+                ),
+            ),
+            type_name="TreatmentPlan",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (PlanDoesNotFitError, (self.fit,))
+
+
+class InvalidResponseError(InvalidDataError):
+    """Responses that cannot be scored (raised by :func:`iopcore.assessment.score`).
+
+    Wrong length, type or value, too many missing items, bad context. ``item`` is the number
+    (from 1) of the offending item, or ``None`` when the problem is not one item's (length,
+    context). Messages never contain the answer.
+    """
+
+    instrument: str
+    item: int | None
+
+    def __init__(self, instrument: str, item: int | None, message: str, rule: str, *, path: str | None = None) -> None:
+        self.instrument = instrument
+        self.item = item
+        where = path or ("$.responses" if item is None else f"$.responses[{item - 1}]")
+        text = message if item is None else f"item {item}: {message}"
+        super().__init__((ErrorItem(path=where, message=text, rule=rule),), type_name=f"{instrument} responses")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_response, (self.instrument, self.item, self.errors[0]))
+
+
+def _rebuild_response(instrument: str, item: int | None, error: ErrorItem) -> InvalidResponseError:
+    message = error.message.split(": ", 1)[1] if item is not None else error.message
+    return InvalidResponseError(instrument, item, message, error.rule, path=error.path)
+
+
+class NoSafeLevelError(IopcoreError, LookupError):
+    """No level of the catalog meets every triggered placement rule (raised by :mod:`iopcore.assessment`).
+
+    E.g. withdrawal management needed, none offered. ``unmet`` lists the ids of the rules that no
+    candidate level satisfies together; ``catalog`` is the catalog's name.
+    """
+
+    catalog: str
+    unmet: tuple[str, ...]
+
+    def __init__(self, catalog: str, unmet: Sequence[str]) -> None:
+        self.catalog = catalog
+        self.unmet = tuple(unmet)
+        super().__init__(f"no level of {catalog} meets every triggered placement rule: {', '.join(self.unmet)}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (NoSafeLevelError, (self.catalog, self.unmet))

@@ -466,6 +466,9 @@ def configure_converter(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(
         types.MappingProxyType, lambda v: {_mapping_key(k): conv.unstructure(x) for k, x in v.items()}
     )
+    conv.register_unstructure_hook(
+        _fields.FrozenMap, lambda v: {_mapping_key(k): conv.unstructure(x) for k, x in v.items()}
+    )
     conv.register_unstructure_hook(dict, lambda v: {_mapping_key(k): conv.unstructure(x) for k, x in v.items()})
     conv.register_unstructure_hook(enum.Enum, lambda v: v.value)
     conv.register_unstructure_hook(enum.StrEnum, lambda v: v.value)

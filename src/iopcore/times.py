@@ -92,8 +92,8 @@ class ClockTime:
     Serialized as ``"HH:MM"``.
     """
 
-    hour: int = attrs.field(validator=f.integer(min_value=0, max_value=24))
-    minute: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=59))
+    hour: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=24))
+    minute: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0, max_value=59))
 
     def __attrs_post_init__(self) -> None:
         if self.hour == 24 and self.minute != 0:
@@ -172,7 +172,7 @@ class Minutes:
     Supports ``+``, ``-`` (never below zero), ``*`` by an integer and ``sum()``.
     """
 
-    value: int = attrs.field(validator=f.integer(min_value=0))
+    value: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
     @classmethod
     def from_hours(cls, hours: float) -> Minutes:

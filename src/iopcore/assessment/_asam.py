@@ -62,7 +62,9 @@ class RatingAnchor:
     code: str = attrs.field(validator=f.text(max_length=8))
     label: str = attrs.field(validator=f.text())
     rating: int | None = attrs.field(
-        default=None, validator=f.optional(f.integer(min_value=MIN_RATING, max_value=MAX_RATING))
+        default=None,
+        converter=attrs.converters.optional(f.to_int),
+        validator=f.optional(f.integer(min_value=MIN_RATING, max_value=MAX_RATING)),
     )
     """The 0-4 integer this anchor corresponds to, where one is known."""
 
@@ -72,7 +74,7 @@ class RatingAnchor:
 class Dimension:
     """One ASAM dimension of an edition."""
 
-    number: int = attrs.field(validator=f.integer(min_value=1, max_value=12))
+    number: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1, max_value=12))
     id: str = attrs.field(validator=f.identifier())
     name: str = attrs.field(validator=f.text())
     subdimensions: tuple[Subdimension, ...] = attrs.field(
@@ -288,7 +290,7 @@ class DimensionRating:
     """One dimension's risk rating (an integer 0-4) with the clinician's rationale."""
 
     dimension: str = attrs.field(validator=f.identifier())
-    rating: int = attrs.field(validator=f.integer(min_value=MIN_RATING, max_value=MAX_RATING))
+    rating: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=MIN_RATING, max_value=MAX_RATING))
     rationale: str = attrs.field(validator=f.text())
     """Why this rating: the history and here-and-now findings it rests on (required)."""
     anchor: str | None = attrs.field(default=None, validator=f.optional(f.text(max_length=8)))

@@ -73,7 +73,9 @@ class SubstanceUse:
     frequency: UseFrequency = attrs.field(validator=f.enum_member(UseFrequency))
     last_use: date | None = f.phi_field(default=None, validator=f.optional(f.calendar_date()))
     age_at_first_use: int | None = attrs.field(
-        default=None, validator=f.optional(f.integer(min_value=0, max_value=130))
+        default=None,
+        converter=attrs.converters.optional(f.to_int),
+        validator=f.optional(f.integer(min_value=0, max_value=130)),
     )
     primary: bool = attrs.field(default=False, validator=f.boolean())
     """The substance the patient is primarily seeking treatment for."""

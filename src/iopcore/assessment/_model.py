@@ -61,14 +61,16 @@ def _item_numbers() -> f.Validator:
 class Item:
     """One item of an instrument, numbered from 1, with its allowed answers."""
 
-    number: int = attrs.field(validator=f.integer(min_value=1))
+    number: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     id: str = attrs.field(validator=f.identifier())
     kind: ResponseKind = attrs.field(validator=f.enum_member(ResponseKind))
     values: tuple[int, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(int, description="point values")
     )
     """The allowed point values of a ``POINTS`` item, ascending (e.g. AUDIT items 9–10: ``(0, 2, 4)``)."""
-    max_count: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    max_count: int | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
+    )
     """The largest answer of a ``COUNT`` item (e.g. 366 days in 12 months)."""
     reverse: bool = attrs.field(default=False, validator=f.boolean())
     """A reverse-scored yes/no item: "no" scores 1 (DAST-10 item 3)."""
@@ -109,8 +111,8 @@ class Band:
     """A labelled range of totals, closed ``[min_total, max_total]``."""
 
     label: str = attrs.field(validator=f.identifier())
-    min_total: int = attrs.field(validator=f.integer(min_value=0))
-    max_total: int = attrs.field(validator=f.integer(min_value=0))
+    min_total: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
+    max_total: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
     def __attrs_post_init__(self) -> None:
         if self.max_total < self.min_total:
@@ -161,7 +163,7 @@ class BandScheme:
 class Cutoff:
     """A screening cut-off: a total at or above ``threshold`` is positive (for ``sex`` if given)."""
 
-    threshold: int = attrs.field(validator=f.integer(min_value=0))
+    threshold: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     sex: Sex | None = attrs.field(default=None, validator=f.optional(f.enum_member(Sex)))
     configurable: bool = attrs.field(default=False, validator=f.boolean())
     """Whether ``score(..., cutoff=n)`` may replace the threshold."""
@@ -175,7 +177,7 @@ class FlagRule:
 
     flag: str = attrs.field(validator=f.identifier())
     items: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
-    min_value: int = attrs.field(validator=f.integer(min_value=0))
+    min_value: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     source: Source = attrs.field(validator=_source())
 
 
@@ -186,7 +188,7 @@ class Cluster:
 
     id: str = attrs.field(validator=f.identifier())
     items: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
-    min_endorsed: int = attrs.field(validator=f.integer(min_value=0))
+    min_endorsed: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
 
 @final
@@ -195,7 +197,7 @@ class ClusterRule:
     """Set ``flag`` when every cluster has enough items scoring at least ``endorse_at`` (PCL-5's DSM-5 rule)."""
 
     flag: str = attrs.field(validator=f.identifier())
-    endorse_at: int = attrs.field(validator=f.integer(min_value=0))
+    endorse_at: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     clusters: tuple[Cluster, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Cluster, min_length=1))
     source: Source = attrs.field(validator=_source())
 
@@ -228,7 +230,7 @@ class Exclusion:
 class Proration:
     """Missing-item rule: up to ``max_missing`` missing items are replaced by the mean of the answered ones."""
 
-    max_missing: int = attrs.field(validator=f.integer(min_value=1))
+    max_missing: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     source: Source = attrs.field(validator=_source())
 
 
@@ -359,7 +361,9 @@ class InstrumentScore:
     prorated: bool = attrs.field(default=False, validator=f.boolean())
     scheme: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))
     """The band scheme used (where an instrument has several, e.g. CIWA-Ar)."""
-    cutoff: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    cutoff: int | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
+    )
     """The cut-off applied to decide ``positive``."""
     item_scores: tuple[int | None, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.instance(tuple, "a list")
@@ -380,7 +384,7 @@ class InstrumentScore:
             if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
                 raise f.fail(f"$.item_scores[{i}]", "expected an integer >= 0 or None", "type", self)
         for flag in self.flags:
-            if not f._IDENTIFIER.match(flag):
+            if not f.is_identifier(flag):
                 raise f.fail("$.flags", "expected snake_case flag names", "identifier", self)
         for k, v in self.subscores.items():
             if isinstance(v, bool) or v < 0:

@@ -19,7 +19,7 @@ from iopcore import _fields as f
 from iopcore.assessment._asam import ASAM3_DIMENSIONS, ASAM4_DIMENSIONS, DIMENSION_SETS, AsamEdition, DimensionRatings
 from iopcore.assessment._intake import IntakeAssessment
 from iopcore.assessment._model import InstrumentScore
-from iopcore.errors import InvalidDataError, IopcoreError, type_name
+from iopcore.errors import InvalidDataError, NoSafeLevelError, type_name
 from iopcore.levels import LevelCatalog, LevelCategory, LevelOfCare
 from iopcore.sources import Evidence, Source
 
@@ -52,23 +52,6 @@ class OverrideReason(enum.StrEnum):
     OTHER = "other"
 
 
-class NoSafeLevelError(IopcoreError, LookupError):
-    """No level of the catalog meets every triggered rule (e.g. withdrawal management needed, none offered).
-
-    ``unmet`` lists the ids of the rules that no candidate level satisfies together.
-    """
-
-    unmet: tuple[str, ...]
-
-    def __init__(self, catalog: str, unmet: Sequence[str]) -> None:
-        self.unmet = tuple(unmet)
-        super().__init__(f"no level of {catalog} meets every triggered placement rule: {', '.join(self.unmet)}")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        catalog = str(self).split("no level of ", 1)[1].split(" meets", 1)[0]
-        return (NoSafeLevelError, (catalog, self.unmet))
-
-
 @final
 @attrs.frozen(kw_only=True)
 class RatingRule:
@@ -79,7 +62,7 @@ class RatingRule:
     dimension: str = attrs.field(validator=f.identifier())
     edition: AsamEdition | None = attrs.field(default=None, validator=f.optional(f.enum_member(AsamEdition)))
     """The edition whose ratings this rule reads (``None``: any edition with this dimension id)."""
-    min_rating: int = attrs.field(validator=f.integer(min_value=0, max_value=4))
+    min_rating: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=4))
     min_intensity: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
     """A safe level's ``LevelOfCare.intensity`` is at least this (the ASAM level number in built-in catalogs)."""
     withdrawal_management: bool = attrs.field(default=False, validator=f.boolean())

@@ -8,38 +8,12 @@ from typing import Any
 
 from iopcore.assessment._instruments import INSTRUMENTS, instrument
 from iopcore.assessment._model import BandScheme, Instrument, InstrumentScore, ResponseKind, Sex
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import InvalidDataError, InvalidResponseError, type_name
 
 __all__ = ["InvalidResponseError", "Response", "score"]
 
 Response = int | bool | None
 """One answer: a point value or count (``int``), ``True``/``False`` for yes/no items, or ``None`` (missing or skipped)."""
-
-
-class InvalidResponseError(InvalidDataError):
-    """Responses that cannot be scored: wrong length, type or value, too many missing items, bad context.
-
-    ``item`` is the number (from 1) of the offending item, or ``None`` when the
-    problem is not one item's (length, context). Messages never contain the answer.
-    """
-
-    instrument: str
-    item: int | None
-
-    def __init__(self, instrument: str, item: int | None, message: str, rule: str, *, path: str | None = None) -> None:
-        self.instrument = instrument
-        self.item = item
-        where = path or ("$.responses" if item is None else f"$.responses[{item - 1}]")
-        text = message if item is None else f"item {item}: {message}"
-        super().__init__((ErrorItem(path=where, message=text, rule=rule),), type_name=f"{instrument} responses")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.instrument, self.item, self.errors[0]))
-
-
-def _rebuild(instrument: str, item: int | None, error: ErrorItem) -> InvalidResponseError:
-    message = error.message.split(": ", 1)[1] if item is not None else error.message
-    return InvalidResponseError(instrument, item, message, error.rule, path=error.path)
 
 
 _EMPTY: MappingProxyType[str, int] = MappingProxyType({})

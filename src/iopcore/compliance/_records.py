@@ -378,7 +378,9 @@ class PayerAuthorization:
     patient_id: str = _patient_id()
     payer: str = attrs.field(validator=f.text(max_length=200))
     dates: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
-    authorized_services: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    authorized_services: int | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
+    )
     """How many services (attended sessions) are authorized; ``None`` for no cap."""
 
 

@@ -36,15 +36,15 @@ class WeekSummary:
     patient_id: str = f.phi_field(validator=f.text(max_length=128))
     week: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
     """Monday to Sunday."""
-    assessed_days: int = attrs.field(validator=f.integer(min_value=0, max_value=7))
+    assessed_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=7))
     """Days of the week inside the patient's episode and the report's period."""
-    closure_days: int = attrs.field(validator=f.integer(min_value=0, max_value=7))
+    closure_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=7))
     attended_minutes: Minutes = attrs.field(validator=f.instance(Minutes, "a Minutes"))
-    days_attended: int = attrs.field(validator=f.integer(min_value=0, max_value=7))
-    sessions_attended: int = attrs.field(validator=f.integer(min_value=0))
-    sessions_missed: int = attrs.field(validator=f.integer(min_value=0))
+    days_attended: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=7))
+    sessions_attended: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
+    sessions_missed: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     """Absent or excused."""
-    tests_collected: int = attrs.field(validator=f.integer(min_value=0))
+    tests_collected: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
 
 @final

@@ -254,7 +254,11 @@ def _policy() -> Any:
 
 
 def _opt_int(lo: int, hi: int | None = None) -> Any:
-    return attrs.field(default=None, validator=f.optional(f.integer(min_value=lo, max_value=hi)))
+    return attrs.field(
+        default=None,
+        converter=attrs.converters.optional(f.to_int),
+        validator=f.optional(f.integer(min_value=lo, max_value=hi)),
+    )
 
 
 def _opt_minutes() -> Any:
@@ -587,9 +591,9 @@ class DrugTestFrequencyRule:
 
     kind: str = _kind("drug_test_frequency")
     id: str = _id()
-    min_tests_per_week: int = attrs.field(default=1, validator=f.integer(min_value=1, max_value=7))
+    min_tests_per_week: int = attrs.field(default=1, converter=f.to_int, validator=f.integer(min_value=1, max_value=7))
     early_window_days: int | None = _opt_int(1)
-    max_interval_days: int = attrs.field(default=3, validator=f.integer(min_value=1))
+    max_interval_days: int = attrs.field(default=3, converter=f.to_int, validator=f.integer(min_value=1))
     severity: Severity = _severity(Severity.WARNING)
     partial_weeks: WeekPolicy = _policy()
     closure_weeks: WeekPolicy = _policy()
@@ -679,7 +683,7 @@ class AttendanceRateRule:
 
     kind: str = _kind("attendance_rate")
     id: str = _id()
-    window_days: int = attrs.field(validator=f.integer(min_value=1))
+    window_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     min_rate: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0, max_value=1))
     severity: Severity = _severity(Severity.WARNING)
     source: Source = _source()
@@ -721,7 +725,7 @@ class ConsecutiveAbsencesRule:
 
     kind: str = _kind("consecutive_absences")
     id: str = _id()
-    limit: int = attrs.field(validator=f.integer(min_value=1))
+    limit: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     severity: Severity = _severity(Severity.WARNING)
     source: Source = _source()
 
@@ -922,7 +926,7 @@ class PlanWrittenRule:
 
     kind: str = _kind("plan_written")
     id: str = _id()
-    within_days: int = attrs.field(validator=f.integer(min_value=0))
+    within_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     event: PlanEventKind = attrs.field(default=PlanEventKind.CREATED, validator=f.enum_member(PlanEventKind))
     severity: Severity = _severity(Severity.VIOLATION)
     source: Source = _source()
@@ -992,7 +996,7 @@ class PlanReviewRule:
 
     kind: str = _kind("plan_review")
     id: str = _id()
-    interval_days: int = attrs.field(validator=f.integer(min_value=1))
+    interval_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     severity: Severity = _severity(Severity.VIOLATION)
     source: Source = _source()
 
@@ -1041,7 +1045,7 @@ class CertificationRule:
 
     kind: str = _kind("certification")
     id: str = _id()
-    recertify_every_days: int = attrs.field(validator=f.integer(min_value=1))
+    recertify_every_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     certify_within_days: int | None = _opt_int(0)
     severity: Severity = _severity(Severity.VIOLATION)
     source: Source = _source()
@@ -1208,7 +1212,7 @@ class ServicesPerDayRule:
 
     kind: str = _kind("services_per_day")
     id: str = _id()
-    min_services: int = attrs.field(validator=f.integer(min_value=1))
+    min_services: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1))
     upper_tier_at: int | None = _opt_int(1)
     severity: Severity = _severity(Severity.WARNING)
     source: Source = _source()

@@ -155,8 +155,8 @@ def _require_hours(hours: object) -> None:
 class DaysBand:
     """Treatment days per week, closed ``[min_days, max_days]`` (1–7)."""
 
-    min_days: int = attrs.field(validator=f.integer(min_value=1, max_value=7))
-    max_days: int = attrs.field(validator=f.integer(min_value=1, max_value=7))
+    min_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1, max_value=7))
+    max_days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1, max_value=7))
     source: Source | None = attrs.field(default=None, validator=f.optional(f.instance(Source, "a Source")))
 
     def __attrs_post_init__(self) -> None:

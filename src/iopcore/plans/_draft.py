@@ -133,7 +133,7 @@ class DraftRules:
 
     id: str = attrs.field(validator=f.identifier())
     name: str = attrs.field(validator=f.text())
-    dimension_threshold: int = attrs.field(default=2, validator=f.integer(min_value=0, max_value=4))
+    dimension_threshold: int = attrs.field(default=2, converter=f.to_int, validator=f.integer(min_value=0, max_value=4))
     """A dimension rated at or above this raises a problem."""
     findings: tuple[FindingRule, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(FindingRule))
     interventions: tuple[InterventionDefault, ...] = attrs.field(

@@ -121,7 +121,7 @@ class Per(enum.StrEnum):
 class Frequency:
     """``sessions`` sessions per week or per calendar month."""
 
-    sessions: int = attrs.field(validator=f.integer(min_value=1, max_value=100))
+    sessions: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=1, max_value=100))
     per: Per = attrs.field(default=Per.WEEK, validator=f.enum_member(Per))
 
     def __str__(self) -> str:
@@ -218,7 +218,7 @@ class TreatmentPlan:
     id: str = attrs.field(validator=f.identifier())
     """The plan's id, shared by all its versions."""
     patient_id: str = f.phi_field(validator=f.text(max_length=128))
-    version: int = attrs.field(default=1, validator=f.integer(min_value=1))
+    version: int = attrs.field(default=1, converter=f.to_int, validator=f.integer(min_value=1))
     status: PlanStatus = attrs.field(default=PlanStatus.DRAFT, validator=f.enum_member(PlanStatus))
     written_on: date = attrs.field(validator=f.calendar_date())
     effective_on: date | None = attrs.field(default=None, validator=f.optional(f.calendar_date()))

@@ -53,7 +53,7 @@ class Span:
     (31 January + 1 month = 28 or 29 February).
     """
 
-    count: int = attrs.field(validator=f.integer(min_value=0, max_value=10_000))
+    count: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=10_000))
     unit: SpanUnit = attrs.field(default=SpanUnit.DAYS, validator=f.enum_member(SpanUnit))
 
     @property

@@ -14,7 +14,7 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import InvalidDataError, PlanDoesNotFitError, type_name
 from iopcore.levels import HoursBand
 from iopcore.plans._model import Per, TreatmentPlan
 from iopcore.plans._ops import validate_plan
@@ -45,28 +45,6 @@ class BandFit(enum.StrEnum):
     """No band was given."""
 
 
-class PlanDoesNotFitError(InvalidDataError):
-    """A plan whose interventions cannot fit the program's weekly hours band. ``fit`` says which way."""
-
-    fit: BandFit
-
-    def __init__(self, fit: BandFit) -> None:
-        self.fit = fit
-        super().__init__(
-            (
-                ErrorItem(
-                    path="$.interventions",
-                    message=f"expected interventions whose weekly minutes fit the hours band, got {fit.value}",
-                    rule=fit.value,
-                ),
-            ),
-            type_name="TreatmentPlan",
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (PlanDoesNotFitError, (self.fit,))
-
-
 @final
 @attrs.frozen(kw_only=True)
 class ComponentRequirement:
@@ -78,8 +56,8 @@ class ComponentRequirement:
     """
 
     component: str = attrs.field(validator=f.identifier())
-    min_sessions: int = attrs.field(validator=f.integer(min_value=0))
-    max_sessions: int = attrs.field(validator=f.integer(min_value=0))
+    min_sessions: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
+    max_sessions: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     min_minutes: Minutes = attrs.field(validator=f.instance(Minutes, "a Minutes duration"))
     max_minutes: Minutes = attrs.field(validator=f.instance(Minutes, "a Minutes duration"))
     interventions: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.identifiers())

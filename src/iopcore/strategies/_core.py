@@ -11,6 +11,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from iopcore._fields import FrozenMap
 from iopcore.components import Component, ComponentCatalog, Curriculum, DeliveryMode, Role, Topic
 from iopcore.errors import ErrorItem
 from iopcore.levels import (
@@ -51,6 +52,7 @@ __all__ = [
     "date_ranges",
     "days_bands",
     "error_items",
+    "frozen_maps",
     "hours_bands",
     "identifiers",
     "intensity_rules",
@@ -100,6 +102,24 @@ def texts(*, max_size: int = 40) -> st.SearchStrategy[str]:
 @functools.lru_cache(maxsize=None, typed=True)
 def _codes() -> st.SearchStrategy[str]:
     return texts(max_size=32)
+
+
+def frozen_maps(
+    *,
+    keys: st.SearchStrategy[object] | None = None,
+    values: st.SearchStrategy[object] | None = None,
+    min_size: int = 0,
+    max_size: int = 5,
+) -> st.SearchStrategy[FrozenMap[object, object]]:
+    """Read-only maps (identifier keys and integer values unless *keys* / *values* are given)."""
+    _check_int("min_size", min_size, 0, 1_000)
+    _check_int("max_size", max_size, min_size, 1_000)
+    return st.dictionaries(
+        identifiers() if keys is None else keys,
+        st.integers() if values is None else values,
+        min_size=min_size,
+        max_size=max_size,
+    ).map(FrozenMap)
 
 
 # ----------------------------------------------------------------------------- times

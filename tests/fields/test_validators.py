@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 import pytest
 
 from iopcore import _fields as f
+from iopcore._fields import FrozenMap
 from iopcore.errors import InvalidDataError
 from iopcore.levels import Population
 from iopcore.times import Weekday
@@ -29,7 +29,7 @@ class Sample:
     open_: float = attrs.field(default=1.0, alias="open", validator=f.number())
     when: datetime | None = attrs.field(default=None, validator=f.optional(f.aware_datetime()))
     days: Any = attrs.field(
-        default=MappingProxyType({}), converter=f.to_mapping, validator=f.mapping_of(Weekday, int, description="days")
+        default=f.FrozenMap(), converter=f.to_mapping, validator=f.mapping_of(Weekday, int, description="days")
     )
     flag: bool = attrs.field(default=False, validator=f.boolean())
     plain: int = attrs.field(default=0, validator=attrs.validators.instance_of(int))
@@ -95,7 +95,7 @@ def test_aware_datetimes() -> None:
 def test_mappings() -> None:
     """Dicts become read-only mappings; bad keys and values are named by key."""
     s = Sample(days={Weekday.MONDAY: 1})
-    assert isinstance(s.days, MappingProxyType)
+    assert isinstance(s.days, FrozenMap)
     assert paths(days={"monday": 1}) == ("$.days.monday",)
     assert paths(days={Weekday.MONDAY: "1"}) == ("$.days.monday",)
     assert paths(days=[1]) == ("$.days",)
@@ -127,8 +127,8 @@ def test_check_fields_reports_converter_failures() -> None:
     assert [(e.path, e.rule) for e in found] == [("$.x", "type")]
 
 
-def test_enum_message_lists_values() -> None:
-    """Enum errors list the allowed values (weekdays by name)."""
+def test_enum_message_lists_members() -> None:
+    """Enum errors list the members a Python caller must pass (a string value is not one)."""
 
     @attrs.frozen
     class E:
@@ -137,10 +137,10 @@ def test_enum_message_lists_values() -> None:
 
     with pytest.raises(InvalidDataError) as info:
         E(day=1)  # type: ignore[arg-type]
-    assert "'monday'" in info.value.errors[0].message
+    assert "a member of Weekday (Weekday.MONDAY, Weekday.TUESDAY," in info.value.errors[0].message
     with pytest.raises(InvalidDataError) as info:
-        E(day=Weekday.MONDAY, population="kid")  # type: ignore[arg-type]
-    assert "'adult', 'adolescent'" in info.value.errors[0].message
+        E(day=Weekday.MONDAY, population="adult")  # type: ignore[arg-type]
+    assert "Population.ADULT, Population.ADOLESCENT" in info.value.errors[0].message
 
 
 def test_unique_by_names_later_duplicates() -> None:

@@ -16,12 +16,13 @@ import enum
 import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from datetime import date, datetime
-from types import MappingProxyType
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import attrs
 
+from iopcore._fields._frozen import FrozenMap
+from iopcore._fields._kinds import as_float, as_int, is_aware, is_date, is_integer, is_number
 from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "boolean",
     "calendar_date",
     "check_fields",
+    "enum_expectation",
     "enum_member",
     "fail",
     "frozenset_of",
@@ -38,6 +40,7 @@ __all__ = [
     "identifiers",
     "instance",
     "integer",
+    "is_identifier",
     "is_phi",
     "mapping_of",
     "number",
@@ -46,6 +49,7 @@ __all__ = [
     "text",
     "to_float",
     "to_frozenset",
+    "to_int",
     "to_mapping",
     "to_tuple",
     "tuple_of",
@@ -62,6 +66,11 @@ T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def is_identifier(value: object) -> bool:
+    """Whether *value* is a snake_case identifier string (a-z, 0-9, _; starting with a letter)."""
+    return isinstance(value, str) and _IDENTIFIER.match(value) is not None
 
 
 def _path(attribute: attrs.Attribute[Any]) -> str:
@@ -119,16 +128,36 @@ def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
 
 
 def to_mapping(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """Copy a dict into a read-only mapping; leave anything else to the validator."""
-    if isinstance(value, dict):
-        return MappingProxyType(dict(value))
+    """Copy a dict or other mapping into a :class:`FrozenMap`; leave anything else to the validator."""
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return FrozenMap._of(dict(value))
+        except TypeError:  # an unhashable key: the validator reports the type
+            return value
     return value
 
 
 def to_float(value: float) -> float:
-    """Turn an ``int`` (not a ``bool``) into a ``float``; leave anything else."""
-    if type(value) is int:
-        return float(value)
+    """Turn a number (``int``, numpy scalar …; never a ``bool`` or enum) into a finite ``float``.
+
+    ``None`` and anything that is not a number, or has no finite float (``10**400``), are left alone for
+    the validator to report.
+    """
+    if type(value) is float:
+        return value
+    if is_number(value):
+        result = as_float(value)
+        if result is not None:
+            return result
+    return value
+
+
+def to_int(value: int) -> int:
+    """Turn an integer (numpy's included; never a ``bool`` or enum) into a builtin ``int``; leave anything else."""
+    if type(value) is not int and is_integer(value):
+        return as_int(value)
     return value
 
 
@@ -213,7 +242,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Va
     expected = _bounds_text("an integer", min_value, max_value, False)
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, int) or isinstance(value, bool):
+        if type(value) is not int:
             raise fail(attribute, f"expected {expected}, got {type_name(value)}", "type", inst)
         if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
             raise fail(attribute, f"expected {expected}, got an int out of range", "range", inst)
@@ -226,8 +255,12 @@ def number(*, min_value: float | None = None, max_value: float | None = None, ma
     expected = _bounds_text("a number", min_value, max_value, max_exclusive)
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        if type(value) is not float and not is_number(value):
             raise fail(attribute, f"expected {expected}, got {type_name(value)}", "type", inst)
+        if type(value) is not float and as_float(value) is None:
+            raise fail(
+                attribute, f"expected {expected}, got a {type_name(value)} too large for a number", "finite", inst
+            )
         if not math.isfinite(value):
             raise fail(attribute, f"expected {expected}, got a non-finite {type_name(value)}", "finite", inst)
         too_low = min_value is not None and value < min_value
@@ -239,16 +272,20 @@ def number(*, min_value: float | None = None, max_value: float | None = None, ma
 
 
 def enum_member(kind: type[E]) -> Validator:
-    """A member of the enum *kind*."""
-    allowed = ", ".join(repr(_enum_text(m)) for m in kind)
+    """A member of the enum *kind* (its string value is not enough in Python; serialized data uses it)."""
+    expected = enum_expectation(kind)
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, kind):
-            raise fail(
-                attribute, f"expected a {kind.__name__} (one of {allowed}), got {type_name(value)}", "enum", inst
-            )
+            raise fail(attribute, f"expected {expected}, got {type_name(value)}", "enum", inst)
 
     return check
+
+
+def enum_expectation(kind: type[enum.Enum]) -> str:
+    """How an error message names the members of *kind*: ``a member of Weekday (Weekday.MONDAY, …)``."""
+    members = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+    return f"a member of {kind.__name__} ({members})"
 
 
 def _enum_text(member: enum.Enum) -> object:
@@ -260,7 +297,7 @@ def calendar_date() -> Validator:
     """A ``datetime.date`` that is not a ``datetime``."""
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, date) or isinstance(value, datetime):
+        if not is_date(value):
             raise fail(attribute, f"expected a date, got {type_name(value)}", "type", inst)
 
     return check
@@ -272,7 +309,7 @@ def aware_datetime() -> Validator:
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, datetime):
             raise fail(attribute, f"expected an aware datetime, got {type_name(value)}", "type", inst)
-        if value.tzinfo is None or value.utcoffset() is None:
+        if not is_aware(value):
             raise fail(attribute, "expected an aware datetime (with tzinfo), got a naive datetime", "aware", inst)
 
     return check

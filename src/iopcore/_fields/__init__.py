@@ -1,0 +1,103 @@
+"""Shared helpers for every iopcore module (private; the one place packages share code).
+
+* :mod:`._kinds` decides once what counts as an integer, a number, a date and a datetime
+  (numpy scalars count as numbers; ``bool`` and enum members never do; ``pandas.Timestamp``
+  is a datetime, refused where a date is wanted).
+* :mod:`._validators`: attrs-style field validators and tolerant converters that raise
+  :class:`~iopcore.errors.InvalidDataError` with the field's path, the rule and the value's
+  *type*, never the value; :func:`phi_field` for patient identifiers.
+* :mod:`._guard`: :func:`guard`, which checks a public function's arguments against its
+  annotations on entry and raises :class:`~iopcore.errors.InvalidArgumentError` naming them.
+* :mod:`._frozen`: :class:`FrozenMap`, the read-only mapping that pickles and hashes.
+"""
+
+from iopcore._fields._frozen import FrozenMap
+from iopcore._fields._guard import Range, compile_check, guard, is_guarded
+from iopcore._fields._kinds import (
+    as_date,
+    as_datetime,
+    as_float,
+    as_int,
+    is_aware,
+    is_date,
+    is_integer,
+    is_number,
+    is_usable_tzinfo,
+)
+from iopcore._fields._validators import (
+    PHI,
+    REDACTED,
+    Validator,
+    aware_datetime,
+    boolean,
+    calendar_date,
+    check_fields,
+    enum_expectation,
+    enum_member,
+    fail,
+    frozenset_of,
+    identifier,
+    identifiers,
+    instance,
+    integer,
+    is_identifier,
+    is_phi,
+    mapping_of,
+    number,
+    optional,
+    phi_field,
+    text,
+    to_float,
+    to_frozenset,
+    to_int,
+    to_mapping,
+    to_tuple,
+    tuple_of,
+    unique_by,
+)
+
+__all__ = [
+    "PHI",
+    "REDACTED",
+    "FrozenMap",
+    "Range",
+    "Validator",
+    "as_date",
+    "as_datetime",
+    "as_float",
+    "as_int",
+    "aware_datetime",
+    "boolean",
+    "calendar_date",
+    "check_fields",
+    "compile_check",
+    "enum_expectation",
+    "enum_member",
+    "fail",
+    "frozenset_of",
+    "guard",
+    "identifier",
+    "identifiers",
+    "instance",
+    "integer",
+    "is_aware",
+    "is_date",
+    "is_guarded",
+    "is_identifier",
+    "is_integer",
+    "is_number",
+    "is_phi",
+    "is_usable_tzinfo",
+    "mapping_of",
+    "number",
+    "optional",
+    "phi_field",
+    "text",
+    "to_float",
+    "to_frozenset",
+    "to_int",
+    "to_mapping",
+    "to_tuple",
+    "tuple_of",
+    "unique_by",
+]

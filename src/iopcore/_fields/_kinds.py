@@ -1,0 +1,116 @@
+"""What counts as a number, a date and a datetime: decided once, here, for every check in iopcore.
+
+Data often comes from numpy and pandas, so the rules are:
+
+* An **integer** is any :class:`numbers.Integral` (``int``, ``numpy.int64`` …) that is neither a
+  ``bool`` nor an enum member (``IntEnum`` values such as :class:`~iopcore.times.Weekday` are codes,
+  not numbers). Accepted values are stored as a builtin ``int``.
+* A **number** is any :class:`numbers.Real` (``int``, ``float``, ``numpy.float32``, ``Fraction`` …)
+  under the same exclusions, stored as a builtin ``float``; it must be finite (``nan``, ``inf`` and
+  integers too large for a float, such as ``10**400``, are refused).
+* A **date** is a ``datetime.date`` that is not a ``datetime`` (``pandas.Timestamp`` is a
+  datetime, so it is refused where a date is wanted); subclasses are stored as a plain ``date``.
+* A **datetime** is a ``datetime.datetime`` (``pandas.Timestamp`` included, stored as a plain
+  ``datetime``); an *aware* one has a ``tzinfo`` that gives a UTC offset.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import numbers
+import operator
+from datetime import date, datetime, time, tzinfo
+from typing import SupportsFloat, SupportsIndex
+
+__all__ = [
+    "as_date",
+    "as_datetime",
+    "as_float",
+    "as_int",
+    "is_aware",
+    "is_date",
+    "is_integer",
+    "is_number",
+    "is_usable_tzinfo",
+]
+
+
+def is_integer(value: object) -> bool:
+    """Whether *value* counts as an integer (see the module docs)."""
+    if type(value) is int:
+        return True
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | enum.Enum)
+
+
+def is_number(value: object) -> bool:
+    """Whether *value* counts as a real number, finite or not (see the module docs)."""
+    if type(value) is float or type(value) is int:
+        return True
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | enum.Enum)
+
+
+def as_int(value: SupportsIndex) -> int:
+    """*value* (an integer by :func:`is_integer`) as a builtin ``int``."""
+    return operator.index(value)
+
+
+def as_float(value: SupportsFloat) -> float | None:
+    """*value* (a number by :func:`is_number`) as a finite builtin ``float``, or ``None`` if it has none."""
+    try:
+        result = float(value)
+    except OverflowError:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def is_date(value: object) -> bool:
+    """Whether *value* is a calendar date (a ``date`` that is not a ``datetime``)."""
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def as_date(value: date) -> date:
+    """*value* (a date by :func:`is_date`) as a plain ``date``."""
+    return value if type(value) is date else date(value.year, value.month, value.day)
+
+
+def as_datetime(value: datetime) -> datetime:
+    """*value* (a ``datetime`` or a subclass such as ``pandas.Timestamp``) as a plain ``datetime``."""
+    if type(value) is datetime:
+        return value
+    return datetime(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        tzinfo=value.tzinfo,
+        fold=value.fold,
+    )
+
+
+def is_aware(value: datetime | time) -> bool:
+    """Whether a datetime has a ``tzinfo`` that gives a UTC offset (a broken ``tzinfo`` gives none)."""
+    if value.tzinfo is None:
+        return False
+    if isinstance(value, time):
+        return False
+    try:
+        return value.utcoffset() is not None
+    except Exception:  # noqa: BLE001 - a tzinfo that cannot answer (e.g. the bare base class) is not usable
+        return False
+
+
+_PROBE = datetime(2000, 1, 1)  # noqa: DTZ001 - a fixed naive instant to ask a tzinfo for its offset
+
+
+def is_usable_tzinfo(value: object) -> bool:
+    """Whether *value* is a ``tzinfo`` that gives a UTC offset (``datetime.tzinfo()`` itself gives none)."""
+    if not isinstance(value, tzinfo):
+        return False
+    try:
+        return value.utcoffset(_PROBE) is not None
+    except Exception:  # noqa: BLE001 - a tzinfo that cannot answer is not usable
+        return False
