@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from unittest import mock
 
 import attrs
@@ -16,12 +13,14 @@ from hypothesis import strategies as st
 import iopcore.schedule._cohort_solver as solver
 from iopcore.errors import InvalidDataError
 from iopcore.schedule import (
+    DEFAULT_TUNING,
     DEFAULT_WORK_LIMIT,
     Assignment,
     ClockRequiredError,
     CohortPatient,
     CohortProblem,
     CohortSchedule,
+    CohortTuning,
     CohortViolation,
     ComponentBound,
     Enrollment,
@@ -36,7 +35,7 @@ from iopcore.schedule import (
     solve_cohort,
 )
 from iopcore.schedule._cohort_solver import capacity_free_bound, explain_unscheduled
-from iopcore.strategies import cohort_patients, cohort_problems
+from iopcore.strategies import cohort_patients, cohort_problems, cohort_tunings
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
 # ----------------------------------------------------------------------------- an independent oracle
@@ -80,19 +79,11 @@ def brute_force(problem: CohortProblem) -> int:
     return best
 
 
-@contextmanager
-def heuristic_only() -> Iterator[None]:
-    """Disable the exact small-cohort search, so the greedy, repair and Lagrangian steps run."""
-    with mock.patch.object(solver, "_ENUMERATE_CANDIDATES", -1):
-        yield
-
-
-@contextmanager
-def no_columns() -> Iterator[None]:
-    """Treat every cohort as large: no column generation, so the calmer second pass, the repair of the
-    start and the subgradient steps from zero prices run (as they do on cohorts of more than 128 groups)."""
-    with mock.patch.multiple(solver, _LP_SMALL=0, _LP_GROUPS=0):
-        yield
+HEURISTIC = CohortTuning(exact_max_offerings=-1)
+"""No exact small-cohort search, so the greedy, repair and Lagrangian steps run."""
+NO_COLUMNS = attrs.evolve(HEURISTIC, columns_first_groups=0, columns_max_groups=0)
+"""As :data:`HEURISTIC`, and every cohort treated as large: no column generation, so the calmer second pass,
+the repair of the start and the subgradient steps from zero prices run (as on cohorts of more than 128 groups)."""
 
 
 def hm(text: str) -> ClockTime:
@@ -142,8 +133,7 @@ def test_small_cohorts_are_solved_optimally_and_pass_the_checker(problem: Cohort
 def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProblem, work: int, columns: bool) -> None:
     """Without the exact search, with or without column generation: valid schedule,
     capacity-free bound <= lower bound <= optimum <= cost."""
-    with heuristic_only(), contextlib.nullcontext() if columns else no_columns():
-        schedule = solve_cohort(problem, work_limit=work)
+    schedule = solve_cohort(problem, work_limit=work, tuning=HEURISTIC if columns else NO_COLUMNS)
     assert check_cohort(problem, schedule) == ()
     best = brute_force(problem)
     assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
@@ -154,8 +144,8 @@ def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProb
 @given(cohort_problems(max_patients=3, max_offerings=6), st.integers(0, 5))
 def test_same_seed_same_answer(problem: CohortProblem, seed: int) -> None:
     """The answer is a function of the problem, the seed and the work limit."""
-    with heuristic_only():
-        assert solve_cohort(problem, seed=seed, work_limit=20) == solve_cohort(problem, seed=seed, work_limit=20)
+    first = solve_cohort(problem, seed=seed, work_limit=20, tuning=HEURISTIC)
+    assert first == solve_cohort(problem, seed=seed, work_limit=20, tuning=HEURISTIC)
 
 
 @settings(max_examples=25)
@@ -265,8 +255,7 @@ def test_an_expired_clock_stops_the_improvement_but_the_answer_is_complete() -> 
     """A clock past the deadline stops the search early; every patient is still placed or explained."""
     ticks = iter(range(1000))
     problem = contended(6)
-    with heuristic_only():
-        schedule = solve_cohort(problem, time_limit=0.5, clock=lambda: float(next(ticks)))
+    schedule = solve_cohort(problem, time_limit=0.5, clock=lambda: float(next(ticks)), tuning=HEURISTIC)
     assert check_cohort(problem, schedule) == ()
     assert len(schedule.assignments) + len(schedule.unscheduled) == 6
 
@@ -289,9 +278,9 @@ def contended(n: int) -> CohortProblem:
 def test_contended_cohort_is_valid_bounded_and_improves_with_work(columns: bool) -> None:
     """More work never gives a worse answer or a weaker bound, and both are valid."""
     problem = contended(8)
-    with heuristic_only(), contextlib.nullcontext() if columns else no_columns():
-        quick = solve_cohort(problem, work_limit=0)
-        long = solve_cohort(problem, work_limit=400, seed=3)
+    tuning = HEURISTIC if columns else NO_COLUMNS
+    quick = solve_cohort(problem, work_limit=0, tuning=tuning)
+    long = solve_cohort(problem, work_limit=400, seed=3, tuning=tuning)
     for s in (quick, long):
         assert check_cohort(problem, s) == ()
     assert long.cost <= quick.cost and long.lower_bound >= quick.lower_bound
@@ -317,6 +306,7 @@ def test_backend_ortools_dispatches_to_the_optional_module() -> None:
         ({"seed": True}, "$.seed"),
         ({"work_limit": -1}, "$.work_limit"),
         ({"backend": "gurobi"}, "$.backend"),
+        ({"tuning": {"price_scale": 8}}, "$.tuning"),
     ],
 )
 def test_bad_arguments_are_rejected_with_their_path(kwargs: dict[str, object], path: str) -> None:
@@ -587,8 +577,7 @@ def test_identical_patients_crowding_one_week_leave_the_rest_waiting_on_three_of
     offs = tuple(offering(f"g{d.value}", d, "09:00", "10:00") for d in (MON, TUE, WED))
     rules = WeekRules(days_min=3, components={"group_therapy": ComponentBound(min=3, max=3)})
     problem = CohortProblem(offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=rules) for i in range(4)))
-    with heuristic_only():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
     assert check_cohort(problem, schedule) == ()
     assert schedule.scheduled == 1 and schedule.lower_bound > schedule.capacity_free_bound
     assert {u.blocking for u in schedule.unscheduled} == {("g1", "g2", "g3")}
@@ -606,8 +595,7 @@ def test_pinned_patient_short_of_a_week_waits_for_the_seat_another_pin_holds() -
             Enrollment(patient="q", offerings=frozenset({"b"})),
         ),
     )
-    with heuristic_only():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
     assert check_cohort(problem, schedule) == ()
     (out,) = schedule.unscheduled
     assert (out.patient, out.reason, out.blocking) == ("p", "capacity", ("b",))
@@ -616,8 +604,7 @@ def test_pinned_patient_short_of_a_week_waits_for_the_seat_another_pin_holds() -
 def test_patients_cheaper_left_out_are_skipped_by_the_greedy_pass() -> None:
     """With a zero unscheduled cost nobody is worth placing, on the heuristic path too."""
     problem = attrs.evolve(contended(4), unscheduled_cost=0)
-    with heuristic_only():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
     assert schedule.scheduled == 0 and schedule.cost == 0 and schedule.optimal
 
 
@@ -627,8 +614,7 @@ def test_identical_patients_share_a_week_while_it_has_seats() -> None:
     problem = CohortProblem(
         offerings=offs, patients=tuple(CohortPatient(id=f"p{i}", rules=ONE_SESSION) for i in range(3))
     )
-    with heuristic_only():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
     # One search for their week alone, which the three patients share (a cohort this small skips the
     # pass on the least crowded offerings: column generation follows instead).
     assert schedule.scheduled == 3 and schedule.optimal and schedule.work == 1
@@ -637,8 +623,7 @@ def test_identical_patients_share_a_week_while_it_has_seats() -> None:
 def test_an_exact_search_out_of_nodes_falls_back_to_the_heuristic() -> None:
     """When the small-cohort search runs out of nodes the answer still comes, valid."""
     problem = contended(4)
-    with mock.patch.object(solver, "_EXACT_NODES", 1):
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=CohortTuning(exact_max_nodes=1))
     assert check_cohort(problem, schedule) == ()
 
 
@@ -648,8 +633,7 @@ def test_heuristic_with_own_unscheduled_costs_never_leaves_out_a_patient_worth_a
     problem: CohortProblem, seed: int
 ) -> None:
     """A patient left out for capacity has no week in the seats left; for cost, every fitting week is dearer."""
-    with heuristic_only():
-        schedule = solve_cohort(problem, seed=seed, work_limit=40)
+    schedule = solve_cohort(problem, seed=seed, work_limit=40, tuning=HEURISTIC)
     assert check_cohort(problem, schedule) == ()
     assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
 
@@ -668,8 +652,7 @@ def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends(
         ),
         unscheduled_cost=10,
     )
-    with heuristic_only(), contextlib.nullcontext() if columns else no_columns():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC if columns else NO_COLUMNS)
     assert check_cohort(problem, schedule) == ()
     assert schedule.scheduled == 1 and schedule.cost == brute_force(problem)
     assert schedule.capacity_free_bound < schedule.lower_bound < schedule.cost and not schedule.optimal
@@ -740,8 +723,7 @@ def test_repair_undoes_moves_when_a_second_holder_cannot_move() -> None:
 @given(cohort_problems(min_patients=2, max_patients=3, max_offerings=6))
 def test_swap_repairs_in_large_cohort_mode_stay_valid_and_bounded(problem: CohortProblem) -> None:
     """With week repair by swaps (the large-cohort mode) answers stay valid and the bound proven."""
-    with heuristic_only(), mock.patch.object(solver, "_SWAP_FROM", 0):
-        schedule = solve_cohort(problem, work_limit=30)
+    schedule = solve_cohort(problem, work_limit=30, tuning=attrs.evolve(HEURISTIC, swap_from_patients=0))
     assert check_cohort(problem, schedule) == ()
     assert schedule.lower_bound <= brute_force(problem) <= schedule.cost
 
@@ -749,8 +731,7 @@ def test_swap_repairs_in_large_cohort_mode_stay_valid_and_bounded(problem: Cohor
 def test_swap_replaces_a_full_session_by_an_open_one_of_the_same_component() -> None:
     """In large-cohort mode a week on a full offering is repaired by swapping in an open twin."""
     problem = contended(6)
-    with heuristic_only(), mock.patch.object(solver, "_SWAP_FROM", 0):
-        schedule = solve_cohort(problem, work_limit=0)
+    schedule = solve_cohort(problem, work_limit=0, tuning=attrs.evolve(HEURISTIC, swap_from_patients=0))
     assert check_cohort(problem, schedule) == ()
     assert schedule.scheduled >= 3
 
@@ -784,8 +765,8 @@ def test_lns_refills_a_full_offering_in_an_order_that_admits_everyone() -> None:
 # ----------------------------------------------------------------------------- subset moves and bounds
 
 
-def _prepared(problem: CohortProblem) -> solver._Context:
-    ctx = solver._prepare(problem, 10**9, None, None)
+def _prepared(problem: CohortProblem, tuning: CohortTuning = DEFAULT_TUNING) -> solver._Context:
+    ctx = solver._prepare(problem, 10**9, None, None, tuning)
     solver._own(ctx)
     return ctx
 
@@ -886,14 +867,9 @@ def test_wanted_keeps_a_patients_pinned_sessions() -> None:
 @given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30))
 def test_without_subset_moves_the_lagrangian_path_is_valid_and_bounded(problem: CohortProblem, work: int) -> None:
     """The Lagrangian rounds alone (no subset moves, no counting bound) keep plans valid and bounds proven."""
-    with (
-        heuristic_only(),
-        no_columns(),
-        mock.patch.object(solver, "_SUBSET_FIRST", 0),
-        mock.patch.object(solver, "_SUBSET_MOVES", 0),
-        mock.patch.object(solver, "_counting_bound", lambda ctx, free: free),
-    ):
-        schedule = solve_cohort(problem, work_limit=work)
+    tuning = attrs.evolve(NO_COLUMNS, subset_moves_first=0, subset_moves=0)
+    with mock.patch.object(solver, "_counting_bound", lambda ctx, free: free):  # a phase off, not a constant
+        schedule = solve_cohort(problem, work_limit=work, tuning=tuning)
     assert check_cohort(problem, schedule) == ()
     assert schedule.capacity_free_bound <= schedule.lower_bound <= brute_force(problem) <= schedule.cost
 
@@ -928,10 +904,9 @@ def test_crowded_cohorts_stay_valid_and_bounded_with_or_without_subset_moves(
     """On crowded cohorts where the first plan is not the last, every step keeps the plan valid and the bound proven
     (without column generation, which would prove most of them optimal at once)."""
     problem = crowded(n, shift)
-    first, each = (solver._SUBSET_FIRST, solver._SUBSET_MOVES) if subset_moves else (0, 0)
-    with heuristic_only(), no_columns(), mock.patch.multiple(solver, _SUBSET_FIRST=first, _SUBSET_MOVES=each):
-        quick = solve_cohort(problem, work_limit=50, seed=3)
-        long = solve_cohort(problem, work_limit=400, seed=3)
+    tuning = NO_COLUMNS if subset_moves else attrs.evolve(NO_COLUMNS, subset_moves_first=0, subset_moves=0)
+    quick = solve_cohort(problem, work_limit=50, seed=3, tuning=tuning)
+    long = solve_cohort(problem, work_limit=400, seed=3, tuning=tuning)
     for schedule in (quick, long):
         assert check_cohort(problem, schedule, deep=True) == ()
         assert schedule.capacity_free_bound <= schedule.lower_bound <= schedule.cost
@@ -977,8 +952,7 @@ def test_a_stop_in_the_middle_of_a_repair_never_returns_a_dearer_plan() -> None:
         ),
         unscheduled_cost=100,
     )
-    with heuristic_only(), no_columns():
-        costs = [solve_cohort(problem, work_limit=w).cost for w in range(16)]
+    costs = [solve_cohort(problem, work_limit=w, tuning=NO_COLUMNS).cost for w in range(16)]
     assert costs[0] == 100  # the first pass: q left out
     assert all(c <= costs[0] for c in costs)
     assert costs[-1] == brute_force(problem) == 10
@@ -987,18 +961,15 @@ def test_a_stop_in_the_middle_of_a_repair_never_returns_a_dearer_plan() -> None:
 def test_a_tiny_day_pattern_cache_gives_the_same_answers() -> None:
     """The per-patient day-pattern cache only saves time: emptied at every search, the answers are the same."""
     problem = crowded(10, 1)
-    with heuristic_only():
-        usual = solve_cohort(problem, work_limit=300, seed=2)
-        with mock.patch.object(solver, "_DAY_CACHE", 0):
-            tiny = solve_cohort(problem, work_limit=300, seed=2)
+    usual = solve_cohort(problem, work_limit=300, seed=2, tuning=HEURISTIC)
+    tiny = solve_cohort(problem, work_limit=300, seed=2, tuning=attrs.evolve(HEURISTIC, day_cache_size=0))
     assert tiny == usual
 
 
 def proven_optimum(problem: CohortProblem) -> int:
     """The optimum, as column generation proves it on the crowded cohorts (its bound is checked against
     exhaustive search on small cohorts above)."""
-    with heuristic_only():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
     assert schedule.optimal
     return schedule.cost
 
@@ -1010,10 +981,8 @@ def test_column_generation_proves_crowded_cohorts_optimal(n: int, shift: int) ->
     four = WeekRules(components={"group_therapy": ComponentBound(min=4, max=4)})  # Monday has three sessions
     alone = CohortPatient(id="x", rules=four, availability=WeeklyAvailability.daily("08:00", "17:00", days=[MON]))
     problem = attrs.evolve(problem, patients=(*problem.patients, alone))
-    with heuristic_only():
-        schedule = solve_cohort(problem)
-    with heuristic_only(), no_columns():
-        without = solve_cohort(problem, work_limit=400, seed=3)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
+    without = solve_cohort(problem, work_limit=400, seed=3, tuning=NO_COLUMNS)
     assert check_cohort(problem, schedule, deep=True) == ()
     assert schedule.optimal and schedule.cost == schedule.lower_bound
     assert without.lower_bound <= schedule.cost <= without.cost
@@ -1034,8 +1003,7 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
             CohortPatient(id="r", rules=WeekRules(components={"group_therapy": ComponentBound(min=5, max=5)})),
         ),
     )
-    with heuristic_only():
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=HEURISTIC)
     assert check_cohort(problem, schedule) == ()
     # Four single seats, two sessions each: two patients fit, the cheapest two are p's.
     assert schedule.optimal and schedule.scheduled == 2 and schedule.cost == brute_force(problem)
@@ -1043,20 +1011,19 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
 
 
 @pytest.mark.parametrize(
-    ("patch", "why"),
+    ("tuning", "why"),
     [
-        ({"_LP_PIVOTS": 0}, "the first solve runs out of pivots"),
-        ({"_LP_ROWS": 12}, "the master outgrows its rows once capacity rows join"),
+        (CohortTuning(columns_pivots=0), "the first solve runs out of pivots"),
+        (CohortTuning(columns_max_rows=12), "the master outgrows its rows once capacity rows join"),
     ],
 )
-def test_column_generation_gives_way_to_the_subgradient_steps(patch: dict[str, object], why: str) -> None:
+def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str) -> None:
     """When the master cannot be solved, column generation returns what it was given."""
     problem = crowded(12, 1)
-    with mock.patch.multiple(solver, **patch):
-        ctx = _prepared(problem)
-        plan: solver.Plan = [None] * len(problem.patients)
-        cost = solver._plan_cost(ctx, plan)
-        assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
+    ctx = _prepared(problem, tuning)
+    plan: solver.Plan = [None] * len(problem.patients)
+    cost = solver._plan_cost(ctx, plan)
+    assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
 
 
 @pytest.mark.parametrize("pivots", [0, 1, 2, 3, 5, 8, 12, 20])
@@ -1064,8 +1031,7 @@ def test_without_a_solvable_master_the_solver_carries_on_valid_and_bounded(pivot
     """Out of pivots at once or after some new weeks, the subgradient steps and subset moves take over."""
     problem = crowded(12, 1)
     best = proven_optimum(problem)
-    with heuristic_only(), mock.patch.object(solver, "_LP_PIVOTS", pivots):
-        schedule = solve_cohort(problem, work_limit=300)
+    schedule = solve_cohort(problem, work_limit=300, tuning=attrs.evolve(HEURISTIC, columns_pivots=pivots))
     assert check_cohort(problem, schedule) == ()
     assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
 
@@ -1079,10 +1045,11 @@ def test_without_a_solvable_master_the_solver_carries_on_valid_and_bounded(pivot
     ],
 )
 def test_a_stop_during_column_generation_keeps_the_best_plan_so_far(first: int, works: tuple[int, ...]) -> None:
+    """Stopped by the work limit before, during or after column generation, the plan is valid and bounded."""
     problem = crowded(12, 1)
     best = proven_optimum(problem)
-    with heuristic_only(), mock.patch.object(solver, "_LP_SMALL", first):
-        schedules = [solve_cohort(problem, work_limit=w) for w in works]
+    tuning = attrs.evolve(HEURISTIC, columns_first_groups=first)
+    schedules = [solve_cohort(problem, work_limit=w, tuning=tuning) for w in works]
     for schedule in schedules:
         assert check_cohort(problem, schedule) == ()
         assert schedule.lower_bound <= best <= schedule.cost
@@ -1093,8 +1060,7 @@ def test_a_stop_during_column_generation_keeps_the_best_plan_so_far(first: int, 
 def test_mid_sized_cohorts_run_column_generation_after_the_first_subset_moves(n: int, shift: int) -> None:
     """Above 48 groups (here: above none), the start is repaired, subset moves run first, then the master."""
     problem = crowded(n, shift)
-    with heuristic_only(), mock.patch.object(solver, "_LP_SMALL", 0):
-        schedule = solve_cohort(problem)
+    schedule = solve_cohort(problem, tuning=attrs.evolve(HEURISTIC, columns_first_groups=0))
     assert check_cohort(problem, schedule) == ()
     assert schedule.optimal and schedule.cost == proven_optimum(problem)
 
@@ -1114,3 +1080,29 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     # One pivot, then the stop: no search ran and the plan is the one given.
     assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
     assert ctx.work == searches
+
+
+def test_a_tuning_checks_its_fields_and_their_order() -> None:
+    """Out-of-range fields and a largest subset move below the first are refused, each at its path."""
+    with pytest.raises(InvalidDataError) as info:
+        CohortTuning(columns_batch=0)
+    assert info.value.paths == ("$.columns_batch",)
+    with pytest.raises(InvalidDataError) as info:
+        CohortTuning(subset_size=4, subset_size_max=3)
+    assert info.value.paths == ("$.subset_size_max",)
+    with pytest.raises(InvalidDataError) as info:
+        CohortTuning(step_deflection=1.0)
+    assert info.value.paths == ("$.step_deflection",)
+    assert CohortTuning(subset_size=6, subset_size_max=6).subset_size_max == 6
+    assert CohortTuning() == DEFAULT_TUNING
+
+
+@settings(max_examples=30)
+@given(cohort_problems(max_patients=3, max_offerings=5), cohort_tunings(), st.integers(0, 40))
+def test_any_tuning_gives_a_valid_schedule_with_a_proven_bound(
+    problem: CohortProblem, tuning: CohortTuning, work: int
+) -> None:
+    """Whatever the tuning, the schedule passes the checker and its bounds hold against exhaustive search."""
+    schedule = solve_cohort(problem, work_limit=work, tuning=tuning)
+    assert check_cohort(problem, schedule) == ()
+    assert schedule.capacity_free_bound <= schedule.lower_bound <= brute_force(problem) <= schedule.cost

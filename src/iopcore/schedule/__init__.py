@@ -28,7 +28,14 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError
-from iopcore.schedule._cohort_solver import DEFAULT_WORK_LIMIT, ClockRequiredError, admit, solve_cohort
+from iopcore.schedule._cohort_solver import (
+    DEFAULT_TUNING,
+    DEFAULT_WORK_LIMIT,
+    ClockRequiredError,
+    CohortTuning,
+    admit,
+    solve_cohort,
+)
 from iopcore.schedule._explain import GROUPS, Reason, conflict
 from iopcore.schedule._model import (
     AVOIDED_DAY_COST,
@@ -48,6 +55,7 @@ from iopcore.schedule._solver import alternatives, solve
 
 __all__ = [
     "AVOIDED_DAY_COST",
+    "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
     "NOT_KEPT_COST",
@@ -60,6 +68,7 @@ __all__ = [
     "CohortPatient",
     "CohortProblem",
     "CohortSchedule",
+    "CohortTuning",
     "CohortViolation",
     "ComponentBound",
     "Enrollment",

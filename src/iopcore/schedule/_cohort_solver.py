@@ -33,8 +33,10 @@ from iopcore.schedule._model import WeekProblem
 from iopcore.schedule._solver import Candidates, DayCache, Limits, candidates, limits, search
 
 __all__ = [
+    "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "ClockRequiredError",
+    "CohortTuning",
     "admit",
     "capacity_free_bound",
     "explain_unscheduled",
@@ -45,34 +47,97 @@ DEFAULT_WORK_LIMIT = 20_000
 """Default effort of :func:`solve_cohort`'s improvement phase, in work units (one unit is
 one single-patient search). The first complete assignment is always built, whatever the limit."""
 
-_SCALE = 8  # prices are in eighths of a cost unit, so multipliers need not be whole numbers
-_ENUMERATE_CANDIDATES = 12  # the exact small-cohort search enumerates every week of patients with at most
-_ENUMERATE = (1 << _ENUMERATE_CANDIDATES) + 1  # this many usable offerings (2**12 subsets at most)
-_EXACT_NODES = 50_000
-_THETA = 1.0  # initial Polyak step factor
-_POOLED = True
-_SWAPS = 8  # replacements tried per closed session before a new search
-_LNS_MOVES = 4  # large neighbourhood moves per improvement round
-_SUBSET = 3  # patients re-placed together, exactly, by one subset move (at first)
-_SUBSET_MAX = 6  # ... growing by one per round without a better plan, up to this
-_WANT_EVERY = 2  # of these subset moves, all but one start from a patient's wish (the other from a full offering)
-_SUBSET_MOVES = 64  # subset moves per improvement round
-_SUBSET_FIRST = 64  # subset moves before the first round
-_SUBSET_SHARE_MIN = 0.125  # least work of a round's subset moves, relative to the rest of the round
-_SUBSET_MIN_WORK = 50
-_SUBSET_NODES = 100  # nodes one subset move's branch and bound may create, per patient of the set
-_PRESSURE = 20  # the tie-break price of a crowded offering in the first greedy pass
-_CHEAPEST = 32  # weeks at a group's own optimum kept to skip searches
-_DAY_CACHE = 2048  # day patterns a group keeps (cleared when full: bounds memory on long runs)
-_SWAP_FROM = 200  # cohorts this large repair weeks by swaps first (faster, a little dearer)
-_PATIENCE = 5  # exact rounds without a better bound before the step factor halves
-_DEFLECT = 0.7  # share of the previous direction kept (deflected subgradient: damps zig-zags)
-_LP_SCALE = 1 << 16  # prices from the master problem's duals, in 65536ths of a cost unit
-_LP_SMALL = 48  # cohorts with at most this many groups (with a week) start with column generation
-_LP_GROUPS = 128  # ... and cohorts with more never use it (each solve of the master grows with its rows squared)
-_LP_ROWS = 400  # column generation stops if the master problem outgrows this many rows
-_LP_BATCH = 20  # column generation solves the master after every (groups / this) new weeks
-_LP_PIVOTS = 4000  # pivots per solve of the master problem before giving up on it
+
+@final
+@attrs.frozen(kw_only=True)
+class CohortTuning:
+    """How :func:`~iopcore.schedule.solve_cohort`'s pure-Python solver spends its effort.
+
+    Every field has a default (the values the documentation's figures were measured with);
+    any valid value gives a valid schedule with a proven bound, only speed and the answer found
+    within a work limit change. Pass one to ``solve_cohort(..., tuning=...)``; make a variant
+    with :func:`attrs.evolve`. See ``docs/explanation/cohort-scheduling.md`` for the phases.
+    """
+
+    price_scale: int = attrs.field(default=8, validator=f.integer(min_value=1))
+    """Seat prices of the subgradient steps are in units of 1/``price_scale`` of a cost unit
+    (so that multipliers need not be whole numbers)."""
+    exact_max_offerings: int = attrs.field(default=12, validator=f.integer(min_value=-1, max_value=20))
+    """The exact small-cohort search runs when every patient with a week alone has at most this
+    many usable offerings (it enumerates all 2**n weeks of each); -1 turns it off."""
+    exact_max_nodes: int = attrs.field(default=50_000, validator=f.integer(min_value=0))
+    """Nodes the exact small-cohort branch and bound may visit before it gives way to the heuristic."""
+    step_factor: float = attrs.field(default=1.0, converter=f.to_float, validator=f.number(min_value=0))
+    """The subgradient steps' initial Polyak factor θ; the rounds run while θ is at least 0.001."""
+    step_patience: int = attrs.field(default=5, validator=f.integer(min_value=1))
+    """Subgradient rounds without a better bound before θ halves."""
+    step_deflection: float = attrs.field(
+        default=0.7, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
+    )
+    """Share of the previous direction kept in each subgradient step (deflection damps zig-zags)."""
+    pooled_weeks: bool = attrs.field(default=True, validator=f.boolean())
+    """Whether the priced greedy passes first try the best week found so far (by price) before a new search."""
+    swap_options: int = attrs.field(default=8, validator=f.integer(min_value=0))
+    """Replacements tried per session on a full offering when a week is repaired by swaps."""
+    swap_from_patients: int = attrs.field(default=200, validator=f.integer(min_value=0))
+    """Cohorts with at least this many patients repair a week that hits a full offering by swaps
+    before a new search, in the first pass (faster, a little dearer)."""
+    lns_moves: int = attrs.field(default=4, validator=f.integer(min_value=0))
+    """Large neighbourhood moves (refilling a full offering in a random order) per improvement round."""
+    subset_size: int = attrs.field(default=3, validator=f.integer(min_value=1))
+    """Patients re-placed together, exactly, by one subset move (at first, and after a round that gains)."""
+    subset_size_max: int = attrs.field(default=6, validator=f.integer(min_value=1))
+    """The largest subset move: sets grow by one patient per round without a cheaper plan, up to this."""
+    subset_wish_every: int = attrs.field(default=2, validator=f.integer(min_value=1))
+    """Of every this many subset moves, all but one start from a patient's wish list (the offerings
+    their cheapest week needs), the other from a full offering; 1: none start from a wish list."""
+    subset_moves: int = attrs.field(default=64, validator=f.integer(min_value=0))
+    """Subset moves per improvement round (at most: they also stop at their share of the work)."""
+    subset_moves_first: int = attrs.field(default=64, validator=f.integer(min_value=0))
+    """Subset moves before the first improvement round."""
+    subset_share_min: float = attrs.field(
+        default=0.125, converter=f.to_float, validator=f.number(min_value=0, max_value=1)
+    )
+    """The least share of a round's other work that its subset moves get (the share starts at 1,
+    doubles when the moves gain more per unit of work than the rest of the round, halves when less)."""
+    subset_work_min: int = attrs.field(default=50, validator=f.integer(min_value=0))
+    """The least work units a round's subset moves may spend, whatever their share."""
+    subset_nodes: int = attrs.field(default=100, validator=f.integer(min_value=0))
+    """Nodes one subset move's branch and bound may create, per patient of the set."""
+    crowding_max: int = attrs.field(default=20, validator=f.integer(min_value=0))
+    """The largest crowding of an offering in the second first pass (reached at twice its seats):
+    the tie-break that steers patients among their cheapest weeks to the least crowded offerings."""
+    cheapest_weeks: int = attrs.field(default=32, validator=f.integer(min_value=0))
+    """Weeks at a group's own optimum kept besides the first: one avoiding the closed offerings is
+    a best week there without a search."""
+    day_cache_size: int = attrs.field(default=2048, validator=f.integer(min_value=0))
+    """Day patterns a group keeps between searches (the cache is emptied when it holds more:
+    this bounds memory on long runs)."""
+    columns_price_scale: int = attrs.field(default=1 << 16, validator=f.integer(min_value=1))
+    """Seat prices from the master problem's duals are in units of 1/``columns_price_scale`` of a cost unit."""
+    columns_first_groups: int = attrs.field(default=48, validator=f.integer(min_value=0))
+    """Cohorts with at most this many groups (patients with identical profiles, with a week alone)
+    start the improvement with column generation, skipping the second first pass and the repair."""
+    columns_max_groups: int = attrs.field(default=128, validator=f.integer(min_value=0))
+    """Cohorts with more groups never run column generation (each solve of the dense master grows
+    with the square of its rows); between the two limits it runs after the first subset moves."""
+    columns_max_rows: int = attrs.field(default=400, validator=f.integer(min_value=0))
+    """Column generation stops when the master problem outgrows this many rows."""
+    columns_batch: int = attrs.field(default=20, validator=f.integer(min_value=1))
+    """Column generation solves the master again after every (groups / ``columns_batch``) new weeks
+    (after each one on cohorts of fewer groups)."""
+    columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
+    """Pivots one solve of the master problem may take before column generation gives up on it."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.subset_size_max < self.subset_size:
+            raise f.fail(
+                "$.subset_size_max", "expected subset_size_max >= subset_size, got a smaller int", "order", self
+            )
+
+
+DEFAULT_TUNING = CohortTuning()
+"""The tuning :func:`solve_cohort` uses unless told otherwise."""
 
 
 class ClockRequiredError(InvalidDataError):
@@ -143,6 +208,7 @@ class _Context:
     work_limit: int
     deadline: float | None
     clock: Callable[[], float] | None
+    tuning: CohortTuning
     work: int = 0
     budgeted: bool = False
 
@@ -198,9 +264,9 @@ def _search_pinned(
     return tuple(sorted(found[0][2])), found[0][0][0] + big * len(group.pinned)
 
 
-def _days(group: _Group) -> DayCache:
-    """The group's day-pattern cache, emptied when full (bounds memory on long runs)."""
-    if len(group.days) > _DAY_CACHE:
+def _days(group: _Group, size: int) -> DayCache:
+    """The group's day-pattern cache, emptied when it holds more than *size* (bounds memory on long runs)."""
+    if len(group.days) > size:
         group.days.clear()
     return group.days
 
@@ -210,21 +276,21 @@ def _price(
     group: _Group,
     prices: Sequence[int] | None,
     closed: frozenset[int],
-    scale: int = _SCALE,
+    scale: int | None = None,
     *,
     master: bool = False,
 ) -> tuple[tuple[int, ...], int] | None:
     """The group's best week with seat *prices* (per offering, in units of 1/*scale*) and *closed* offerings excluded.
 
     Returns the chosen candidates and the priced value times *scale* (``None``: no week);
-    without prices the value is in units of 1/``_SCALE`` whatever *scale*.
+    without prices (or without *scale*) the value is in units of 1/``price_scale`` (of the tuning).
     Pinned sessions are free of prices and never closed; a week must contain them.
     *master*: prices from the master problem of column generation. They change on a few
     offerings at a time, so the search shares the group's day patterns, and it looks
     only for weeks cheaper than the best pooled one (which is the answer if none is).
     """
-    if prices is None:
-        scale = _SCALE
+    if prices is None or scale is None:
+        scale = ctx.tuning.price_scale
     if group.pinned_week:
         week = tuple(sorted(group.pinned))
         return week, scale * group.pool.setdefault(week, _week_cost(group, week))
@@ -256,7 +322,7 @@ def _price(
     ]
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
     # Subgradient prices change everywhere between rounds: their searches share no day patterns.
-    cache = _days(group) if prices is None or master else None
+    cache = _days(group, ctx.tuning.day_cache_size) if prices is None or master else None
     upper = _pooled(group, prices, closed, scale) if master and prices is not None else None
     out = _search_pinned(
         ctx, group, costs, scale * group.day_cost, excluded, cache, None if upper is None else upper[1]
@@ -267,14 +333,18 @@ def _price(
         chosen = out[0]
         new = chosen not in group.pool
         cost = group.pool.setdefault(chosen, _week_cost(group, chosen))
-        if new and group.own is not None and cost == group.own_cost and len(group.cheapest) < _CHEAPEST:
+        if new and group.own is not None and cost == group.own_cost and len(group.cheapest) < ctx.tuning.cheapest_weeks:
             group.cheapest.append(chosen)
     seen[closed] = out
     return out
 
 
 def _prepare(
-    problem: CohortProblem, work_limit: int, deadline: float | None, clock: Callable[[], float] | None
+    problem: CohortProblem,
+    work_limit: int,
+    deadline: float | None,
+    clock: Callable[[], float] | None,
+    tuning: CohortTuning = DEFAULT_TUNING,
 ) -> _Context:
     position = {o.id: i for i, o in enumerate(problem.offerings)}
     residual = [o.seats for o in problem.offerings]
@@ -323,6 +393,7 @@ def _prepare(
         work_limit=work_limit,
         deadline=deadline,
         clock=clock,
+        tuning=tuning,
     )
 
 
@@ -413,7 +484,7 @@ def _plan_cost(ctx: _Context, plan: Plan) -> int:
 
 
 def _pooled(
-    group: _Group, prices: Sequence[int], closed: Collection[int], scale: int = _SCALE
+    group: _Group, prices: Sequence[int], closed: Collection[int], scale: int
 ) -> tuple[tuple[int, ...], int] | None:
     """The best week found so far that avoids *closed*, by price (in units of 1/*scale*), with its
     value times *scale* (``None``: none)."""
@@ -434,9 +505,10 @@ def _pooled(
     return None if best is None else (best[2], best[0])
 
 
-def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, ...] | None:
+def _swap(group: _Group, week: tuple[int, ...], closed: set[int], options: int) -> tuple[int, ...] | None:
     """*week* with each session on a closed offering replaced by the cheapest open one of the same
-    component that keeps the week feasible (checked by :func:`check`); ``None`` if one has none.
+    component that keeps the week feasible (checked by :func:`check`, the *options* cheapest
+    tried); ``None`` if one has none.
 
     A cheap repair before a new search: feasible by construction, not necessarily the best week.
     """
@@ -445,7 +517,7 @@ def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, 
     for pos, i in enumerate(week):
         if i in group.pinned or group.offering[i] not in closed:
             continue
-        options = sorted(
+        choices = sorted(
             (
                 j
                 for j in range(len(cands.offerings))
@@ -453,7 +525,7 @@ def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, 
             ),
             key=lambda j: (cands.cost[j], j),
         )
-        for j in options[:_SWAPS]:
+        for j in choices[:options]:
             trial = [*current[:pos], j, *current[pos + 1 :]]
             if not check(group.problem, [cands.offerings[x].id for x in trial]):
                 current = trial
@@ -464,14 +536,15 @@ def _swap(group: _Group, week: tuple[int, ...], closed: set[int]) -> tuple[int, 
 
 
 def _pressure(ctx: _Context) -> list[int]:
-    """Per offering, how crowded the patients' cheapest weeks alone make it, in twentieths of twice its seats (at most ``_PRESSURE``)."""
+    """Per offering, how crowded the patients' cheapest weeks alone make it, from 0 to ``crowding_max`` (of the tuning) at twice its seats."""
+    top = ctx.tuning.crowding_max
     demand = [0] * len(ctx.residual)
     for group in ctx.groups:
         if group.own is not None:
             for i in group.own:
                 if i not in group.pinned:
                     demand[group.offering[i]] += len(group.members)
-    return [min(_PRESSURE, _PRESSURE * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
+    return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
 
 
 def _greedy(
@@ -483,7 +556,7 @@ def _greedy(
 ) -> Plan:
     """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
 
-    Without *prices*, *ties* (per offering, at most ``_PRESSURE``) choose among the
+    Without *prices*, *ties* (per offering, at most ``crowding_max``) choose among the
     cheapest weeks the one on the least crowded offerings: a week's ties add up to less
     than one cost unit, so they never make a week dearer.
     Offerings only close during a pass, so a group's best week stays best while it
@@ -493,7 +566,7 @@ def _greedy(
     closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
     plan: Plan = [None] * len(ctx.of_patient)
     last: dict[int, tuple[int, ...] | None] = {}
-    swaps = len(plan) >= _SWAP_FROM
+    swaps = len(plan) >= ctx.tuning.swap_from_patients
     crowd = ties if prices is None else None
     for p in order:
         g = ctx.of_patient[p]
@@ -507,17 +580,17 @@ def _greedy(
         if g in last and chosen is None:
             continue  # no week with fewer offerings closed: none now either
         if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
-            chosen = _swap(group, chosen, closed) if prices is None and swaps else None
+            chosen = _swap(group, chosen, closed, ctx.tuning.swap_options) if prices is None and swaps else None
             if chosen is not None:
                 last[g] = chosen
         if chosen is None and pooled and prices is not None:
-            known = _pooled(group, prices, closed)
+            known = _pooled(group, prices, closed, ctx.tuning.price_scale)
             chosen = None if known is None else known[0]
         if chosen is None:
             shut = frozenset(closed.intersection(group.offering))
             if crowd is not None:
                 # A scale above the most any week's ties can add keeps the true cost first.
-                found = _price(ctx, group, crowd, shut, 1 + _PRESSURE * len(group.offering))
+                found = _price(ctx, group, crowd, shut, 1 + ctx.tuning.crowding_max * len(group.offering))
             else:
                 found = _price(ctx, group, prices, shut)
             last[g] = None if found is None else found[0]
@@ -545,7 +618,7 @@ def _lagrangian(
     ctx: _Context,
     prices: Sequence[int],
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]],
-    scale: int = _SCALE,
+    scale: int,
 ) -> tuple[int, list[int]]:
     """The Lagrangian bound at *prices* (in units of 1/*scale*), times *scale*, and the subgradient
     (seat use minus capacity).
@@ -575,12 +648,13 @@ def _lagrangian(
     return value, [u - r for u, r in zip(use, ctx.residual, strict=True)]
 
 
-def _step(prices: list[int], grad: Sequence[float], value: int, target: int, theta: float) -> list[int]:
-    """A subgradient step of Polyak length towards *target* (no move when the direction is zero)."""
+def _step(prices: list[int], grad: Sequence[float], value: int, target: int, theta: float, scale: int) -> list[int]:
+    """A subgradient step of Polyak length towards *target* (no move when the direction is zero), at
+    least as long as one price unit (1/*scale*) would make it."""
     # Seats that are free with no price tell nothing: drop them from the step.
     step = [0 if (g < 0 and p == 0) else g for g, p in zip(grad, prices, strict=True)]
     norm = sum(g * g for g in step) or 1.0
-    t = theta * max(target - value, _SCALE) / norm
+    t = theta * max(target - value, scale) / norm
     return [max(0, p + math.floor(t * g + 0.5)) for p, g in zip(prices, step, strict=True)]
 
 
@@ -639,14 +713,15 @@ class _Columns:
             seats_left = max(ctx.residual[o], 0)
             if o not in self.offering_row and sum(len(ctx.groups[g].members) for g in self.users[o]) > seats_left:
                 self.offering_row[o] = master.add_capacity(seats_left, self.using[o])
-        return master.rows <= _LP_ROWS
+        return master.rows <= ctx.tuning.columns_max_rows
 
     def prices(self, ctx: _Context) -> list[int]:
-        """Seat prices in units of 1/``_LP_SCALE``: the capacity rows' dual values (never negative)."""
+        """Seat prices in units of 1/``columns_price_scale``: the capacity rows' dual values (never negative)."""
+        scale = ctx.tuning.columns_price_scale
         pi = self.master.duals()
         prices = [0] * len(ctx.residual)
         for o, row in self.offering_row.items():
-            prices[o] = max(0, round(-pi[row] * _LP_SCALE))
+            prices[o] = max(0, round(-pi[row] * scale))
         return prices
 
     def plan(self, ctx: _Context) -> Plan | None:
@@ -678,25 +753,26 @@ def _feasible_groups(ctx: _Context) -> int:
 
 def _small(ctx: _Context) -> bool:
     """Whether column generation runs first (and the calmer second pass and the repair of the start are skipped)."""
-    return _feasible_groups(ctx) <= _LP_SMALL
+    return _feasible_groups(ctx) <= ctx.tuning.columns_first_groups
 
 
 def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Plan, int, int, list[int] | None, bool]:
-    """Column generation (cohorts of at most ``_LP_GROUPS`` groups): seat prices from the linear relaxation.
+    """Column generation (cohorts of at most ``columns_max_groups`` groups): seat prices from the linear relaxation.
 
     The restricted master problem (every week found so far, see :class:`_Columns`) gives
     seat prices: its capacity rows' dual values. The groups are priced in turn, fewest
     usable offerings first, by the exact single-patient search at those prices; new
     weeks join the master, which is solved again (from its last basis) after each one,
-    or after every (groups / ``_LP_BATCH``) on larger cohorts, and a whole solution of it
+    or after every (groups / ``columns_batch``) on larger cohorts, and a whole solution of it
     is a plan. Once every group in a row has been priced at the same prices
     without a new week, the prices are optimal for the linear relaxation, and the
     Lagrangian bound at them (computed exactly, in integers) equals its value. Returns the
-    best plan, its cost, the bound, the last prices (in units of 1/``_LP_SCALE``; ``None``
+    best plan, its cost, the bound, the last prices (in units of 1/``columns_price_scale``; ``None``
     if the master was never solved) and whether the budget ran out.
     """
+    tuning = ctx.tuning
     prices: list[int] | None = None
-    if _feasible_groups(ctx) > _LP_GROUPS:
+    if _feasible_groups(ctx) > tuning.columns_max_groups:
         return best, best_cost, bound, prices, False
     columns = _Columns(Master(float(_plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
@@ -707,7 +783,7 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
     def solved() -> bool:
         """Bring the master up to date and solve it; keep its solution if it is a cheaper plan."""
         nonlocal best, best_cost
-        if not (columns.sync(ctx) and columns.master.solve(_LP_PIVOTS, ctx.tick)):
+        if not (columns.sync(ctx) and columns.master.solve(tuning.columns_pivots, ctx.tick)):
             return False
         plan = columns.plan(ctx)
         if plan is not None and _fits(ctx, plan):
@@ -721,7 +797,7 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
             return best, best_cost, bound, prices, False
         prices = columns.prices(ctx)
         streak = turn = pending = 0
-        batch = max(1, len(order) // _LP_BATCH)
+        batch = max(1, len(order) // tuning.columns_batch)
         # Price the groups in turn. The master is solved again after every *batch* new weeks
         # (after each one on small cohorts), and before a turn would end with new weeks
         # unsolved. Once every group in a row has been priced at the same prices and the
@@ -742,12 +818,12 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
             before = previous.get(g)
             if before is not None and before[1] is not None and _still_best(group, before, prices):
                 continue
-            found = _price(ctx, group, prices, frozenset(), _LP_SCALE, master=True)
+            found = _price(ctx, group, prices, frozenset(), tuning.columns_price_scale, master=True)
             previous[g] = ([prices[o] for o in group.offering], found)
             if found is not None and (g, found[0]) not in columns.column:
                 pending += 1
-        value, _ = _lagrangian(ctx, prices, previous, _LP_SCALE)
-        bound = max(bound, -(-value // _LP_SCALE))
+        value, _ = _lagrangian(ctx, prices, previous, tuning.columns_price_scale)
+        bound = max(bound, -(-value // tuning.columns_price_scale))
     except _Stop:
         return best, best_cost, bound, prices, True
     return best, best_cost, bound, prices, False
@@ -755,14 +831,16 @@ def _generate(ctx: _Context, best: Plan, best_cost: int, bound: int) -> tuple[Pl
 
 def _exact(ctx: _Context) -> Plan | None:
     """Exhaustive branch and bound over every patient's enumerated weeks (small cohorts only)."""
-    if any(group.own is not None and len(group.cands.offerings) > _ENUMERATE_CANDIDATES for group in ctx.groups):
+    most = ctx.tuning.exact_max_offerings
+    if any(group.own is not None and len(group.cands.offerings) > most for group in ctx.groups):
         return None  # checked first: no group is enumerated in vain
     for group in ctx.groups:
         if group.own is None:
             group.weeks = []
             continue
         ctx.spend()
-        found = search(group.cands, group.lim, day_cost=group.day_cost, k=_ENUMERATE)  # every week: k > 2**12
+        every = (1 << most) + 1  # every week: more than the 2**most subsets of the offerings
+        found = search(group.cands, group.lim, day_cost=group.day_cost, k=every)
         weeks = [(_week_cost(group, sol[2]), tuple(sorted(sol[2]))) for sol in found if group.pinned.issubset(sol[2])]
         group.weeks = sorted(w for w in weeks if w[0] < group.unscheduled)
     # Members of a group are interchangeable: they take weeks in non-decreasing list order.
@@ -782,11 +860,12 @@ def _exact(ctx: _Context) -> Plan | None:
     best: Plan = [None] * n
     plan: Plan = [None] * n
     nodes = 0
+    node_limit = ctx.tuning.exact_max_nodes
 
     def dfs(k: int, cost: int, first: int) -> None:
         nonlocal best_cost, best, nodes
         nodes += 1
-        if nodes > _EXACT_NODES:
+        if nodes > node_limit:
             raise _Stop
         if cost + floor[k] >= best_cost:
             return
@@ -842,7 +921,7 @@ def _lns(ctx: _Context, plan: Plan, rng: _Rng) -> None:
     left = _usage(ctx, plan)
     full = [o for o, r in enumerate(left) if r <= 0 and ctx.residual[o] > 0]
     full.sort(key=lambda o: (rng.next() % 1024, o))
-    for o in full[:_LNS_MOVES]:
+    for o in full[: ctx.tuning.lns_moves]:
         holders = _holders(ctx, plan, {o})
         waiting = _waiting(ctx, plan)
         before = list(plan)
@@ -948,7 +1027,7 @@ def _closed_week(ctx: _Context, group: _Group, closed: frozenset[int], *, fewest
     else:
         weight = n + 1  # one cost unit outweighs every closed offering together
         costs, day_cost = [weight * c + m for c, m in zip(group.cands.cost, mark, strict=True)], weight * group.day_cost
-    found = _search_pinned(ctx, group, costs, day_cost, day_cache=_days(group))
+    found = _search_pinned(ctx, group, costs, day_cost, day_cache=_days(group, ctx.tuning.day_cache_size))
     assert found is not None  # the caller's group is feasible alone with its pins
     return found[0]
 
@@ -990,7 +1069,7 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, w
                     total += extra
                     regret.append((total, p))
         chosen_set: list[int] = []
-        if move % _WANT_EVERY and regret:
+        if move % ctx.tuning.subset_wish_every and regret:
             # A patient drawn in proportion to their regret.
             draw = rng.next() % total
             q = next(p for upto, p in regret if draw < upto)
@@ -1016,7 +1095,7 @@ def _subset_moves(ctx: _Context, plan: Plan, rng: _Rng, moves: int, size: int, w
             before += group.unscheduled if chosen is None else _week_cost(group, chosen)
             if chosen is not None:
                 _take(ctx, p, chosen, left, -1)
-        found = _subset_best(ctx, chosen_set, left, _SUBSET_NODES * len(chosen_set), before)
+        found = _subset_best(ctx, chosen_set, left, ctx.tuning.subset_nodes * len(chosen_set), before)
         if found is not None:
             improved = improved or found[0] < before
             for p, week in zip(chosen_set, found[1], strict=True):
@@ -1245,7 +1324,13 @@ def _result(ctx: _Context, plan: Plan, cost: int, bound: int, free: int, optimal
 
 
 def _check_args(
-    problem: object, time_limit: object, seed: object, work_limit: object, clock: object, backend: object
+    problem: object,
+    time_limit: object,
+    seed: object,
+    work_limit: object,
+    clock: object,
+    backend: object,
+    tuning: object,
 ) -> None:
     if not isinstance(problem, CohortProblem):
         raise f.fail("$.problem", "expected a CohortProblem", "type")
@@ -1268,6 +1353,8 @@ def _check_args(
         raise f.fail("$.work_limit", "expected an integer >= 0", "range")
     if backend not in BACKENDS:
         raise f.fail("$.backend", "expected iopcore or ortools", "one_of")
+    if not isinstance(tuning, CohortTuning):
+        raise f.fail("$.tuning", "expected a CohortTuning", "type")
 
 
 def solve_cohort(
@@ -1278,6 +1365,7 @@ def solve_cohort(
     work_limit: int = DEFAULT_WORK_LIMIT,
     clock: Callable[[], float] | None = None,
     backend: str = "iopcore",
+    tuning: CohortTuning = DEFAULT_TUNING,
 ) -> CohortSchedule:
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
 
@@ -1305,20 +1393,23 @@ def solve_cohort(
        random order); the cheapest assignment is kept.
        It stops when the cost meets the bound (``optimal``) or after *work_limit* work
        units (single-patient searches); *time_limit* seconds, measured by *clock*, can
-       only stop it earlier. The same *seed* and *work_limit* always give the same answer.
+       only stop it earlier. The same *seed*, *work_limit* and *tuning* always give the same answer.
     4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`).
 
+    The numbers above are the defaults of *tuning* (a :class:`CohortTuning`), which sets
+    how the pure-Python solver spends its effort.
+
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
-    (``pip install iopcore[ortools]``).
+    (``pip install iopcore[ortools]``); it has no tuning.
     """
-    _check_args(problem, time_limit, seed, work_limit, clock, backend)
+    _check_args(problem, time_limit, seed, work_limit, clock, backend, tuning)
     if backend == "ortools":
         from iopcore.schedule._cohort_ortools import solve_cohort_ortools  # type: ignore[import-not-found,unused-ignore]
 
         result: CohortSchedule = solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
         return result
     deadline = None if time_limit is None or clock is None else clock() + time_limit
-    ctx = _prepare(problem, work_limit, deadline, clock)
+    ctx = _prepare(problem, work_limit, deadline, clock, tuning)
     free = _own(ctx)
     exact = _exact(ctx)
     if exact is not None:
@@ -1366,7 +1457,9 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
     only by steps that never make it dearer.
     """
     ctx.budgeted = True
-    theta = _THETA
+    tuning = ctx.tuning
+    scale, master_scale = tuning.price_scale, tuning.columns_price_scale
+    theta = tuning.step_factor
     stall = 0
     previous: dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]] = {}
     direction = [0.0] * len(ctx.residual)
@@ -1382,28 +1475,29 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             return best, best_cost, bound
     try:
         # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
-        size = _SUBSET if _subset_moves(ctx, best, rng, _SUBSET_FIRST, _SUBSET) else _SUBSET + 1
+        first, most = tuning.subset_size, tuning.subset_size_max
+        size = first if _subset_moves(ctx, best, rng, tuning.subset_moves_first, first) else min(first + 1, most)
         best_cost = _plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
         if not small:
             best, best_cost, bound, start, stopped = _generate(ctx, best, best_cost, bound)
             if stopped:
                 raise _Stop  # the budget ran out inside: *best* is its best plan
         # The subgradient steps start from the linear relaxation's prices, when there are some.
-        prices = [0] * len(ctx.residual) if start is None else [p * _SCALE // _LP_SCALE for p in start]
-        best_scaled = _SCALE * bound
+        prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
+        best_scaled = scale * bound
         while theta >= 1e-3 and best_cost > bound:
             spent, start_cost = ctx.work, best_cost
-            value, grad = _lagrangian(ctx, prices, previous)
+            value, grad = _lagrangian(ctx, prices, previous, scale)
             if value > best_scaled:
                 best_scaled, stall = value, 0
-                bound = max(bound, -(-value // _SCALE))
+                bound = max(bound, -(-value // scale))
             else:
                 stall += 1
-                if stall >= _PATIENCE:
+                if stall >= tuning.step_patience:
                     theta, stall = theta / 2, 0
             if best_cost <= bound:
                 break
-            plan = _greedy(ctx, _order(ctx, rng), prices, pooled=_POOLED)
+            plan = _greedy(ctx, _order(ctx, rng), prices, pooled=tuning.pooled_weeks)
             _repair(ctx, plan)
             cost = _plan_cost(ctx, plan)
             improved = cost < best_cost
@@ -1423,16 +1517,17 @@ def _improve(ctx: _Context, best: Plan, best_cost: int, bound: int, rng: _Rng) -
             # round, and halves (down to an eighth) when they gained less.
             rest_gain, rest_work = start_cost - best_cost, ctx.work - spent
             before, spent = best_cost, ctx.work
-            better = _subset_moves(ctx, best, rng, _SUBSET_MOVES, size, max(int(share * rest_work), _SUBSET_MIN_WORK))
-            size = _SUBSET if better else min(size + 1, _SUBSET_MAX)
+            spend = max(int(share * rest_work), tuning.subset_work_min)
+            better = _subset_moves(ctx, best, rng, tuning.subset_moves, size, spend)
+            size = first if better else min(size + 1, most)
             best_cost = _plan_cost(ctx, best)
             gain, work = before - best_cost, ctx.work - spent
             if gain * rest_work > rest_gain * work:
                 share = min(1.0, 2 * share)
             elif gain * rest_work < rest_gain * work:
-                share = max(_SUBSET_SHARE_MIN, share / 2)
-            direction = [g + _DEFLECT * d for g, d in zip(grad, direction, strict=True)]
-            prices = _step(prices, direction, value, _SCALE * best_cost, theta)
+                share = max(tuning.subset_share_min, share / 2)
+            direction = [g + tuning.step_deflection * d for g, d in zip(grad, direction, strict=True)]
+            prices = _step(prices, direction, value, scale * best_cost, theta, scale)
     except _Stop:
         best_cost = _plan_cost(ctx, best)
     ctx.budgeted = False
@@ -1486,7 +1581,7 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         if any(group.offering[i] in closed for i in group.own):
             found = _price(ctx, group, None, closed)
         else:  # the best week alone fits the seats left: it is the best there too
-            found = (group.own, _SCALE * group.own_cost)
+            found = (group.own, ctx.tuning.price_scale * group.own_cost)
     if found is not None and _week_cost(group, found[0]) < group.unscheduled:
         placed = Assignment(
             patient=new_patient.id,
