@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import iopcore.schedule._cohort_solver as solver
+import iopcore.schedule._cohort_solver.solve as solve_module
 from iopcore.errors import InvalidDataError
 from iopcore.schedule import (
     DEFAULT_TUNING,
@@ -34,7 +34,28 @@ from iopcore.schedule import (
     check_cohort,
     solve_cohort,
 )
-from iopcore.schedule._cohort_solver import capacity_free_bound, explain_unscheduled
+from iopcore.schedule._cohort_solver.bounds import capacity_free_bound, capacity_free_optimum, counting_bound
+from iopcore.schedule._cohort_solver.columns import column_generation
+from iopcore.schedule._cohort_solver.explanations import explain_unscheduled
+from iopcore.schedule._cohort_solver.greedy import greedy_pass
+from iopcore.schedule._cohort_solver.moves import (
+    best_responses,
+    best_subset_placement,
+    ejection_repair,
+    refill_full_offerings,
+    subset_moves,
+)
+from iopcore.schedule._cohort_solver.pricing import wish_list
+from iopcore.schedule._cohort_solver.state import (
+    Context,
+    Plan,
+    SplitMix64,
+    build_context,
+    free_seats,
+    placement_order,
+    plan_cost,
+    week_cost,
+)
 from iopcore.strategies import cohort_patients, cohort_problems, cohort_tunings
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
@@ -289,10 +310,8 @@ def test_contended_cohort_is_valid_bounded_and_improves_with_work(columns: bool)
 
 def test_backend_ortools_dispatches_to_the_optional_module() -> None:
     """``backend="ortools"`` calls the CP-SAT module's solver with the same arguments."""
-    import iopcore.schedule._cohort_ortools as ortools_backend
-
     sentinel = solve_cohort(small_cohort())
-    with mock.patch.object(ortools_backend, "solve_cohort_ortools", return_value=sentinel) as called:
+    with mock.patch.object(solve_module, "solve_cohort_ortools", return_value=sentinel) as called:
         assert solve_cohort(small_cohort(), backend="ortools", time_limit=2.0, seed=4, work_limit=9) is sentinel
     called.assert_called_once_with(small_cohort(), time_limit=2.0, seed=4, work_limit=9)
 
@@ -661,12 +680,12 @@ def test_an_integrality_gap_leaves_the_bound_below_the_cost_and_the_search_ends(
 def test_repair_moves_a_holder_to_admit_a_patient_left_out() -> None:
     """Ann holds ``a`` but could use ``b``; Bob can only use ``a``: the repair moves Ann and admits Bob."""
     problem = small_cohort()
-    ctx = solver._prepare(problem, 100, None, None)
-    solver._own(ctx)
+    ctx = build_context(problem, 100, None, None)
+    capacity_free_optimum(ctx)
     ann = ctx.groups[ctx.of_patient[0]]
     a = next(i for i, o in enumerate(ann.cands.offerings) if o.id == "a")
     plan: list[tuple[int, ...] | None] = [(a,), None]
-    solver._repair(ctx, plan)
+    ejection_repair(ctx, plan)
     assert plan[1] is not None and plan[0] is not None and plan[0] != (a,)
 
 
@@ -681,10 +700,10 @@ def test_repair_exchanges_a_cheap_to_leave_holder_for_a_dear_one() -> None:
             CohortPatient(id="bob", rules=ONE_SESSION, availability=only_a, unscheduled_cost=50),
         ),
     )
-    ctx = solver._prepare(problem, 100, None, None)
-    solver._own(ctx)
+    ctx = build_context(problem, 100, None, None)
+    capacity_free_optimum(ctx)
     plan: list[tuple[int, ...] | None] = [ctx.groups[ctx.of_patient[0]].own, None]
-    solver._repair(ctx, plan)
+    ejection_repair(ctx, plan)
     assert plan[0] is None and plan[1] is not None
 
 
@@ -710,12 +729,12 @@ def test_repair_undoes_moves_when_a_second_holder_cannot_move() -> None:
             ),
         ),
     )
-    ctx = solver._prepare(problem, 100, None, None)
-    solver._own(ctx)
+    ctx = build_context(problem, 100, None, None)
+    capacity_free_optimum(ctx)
     index = {o.id: i for i, o in enumerate(ctx.groups[ctx.of_patient[0]].cands.offerings)}
     plan: list[tuple[int, ...] | None] = [(index["a"],), ctx.groups[ctx.of_patient[1]].own, None]
     before = list(plan)
-    solver._repair(ctx, plan)
+    ejection_repair(ctx, plan)
     assert plan == before
 
 
@@ -739,11 +758,11 @@ def test_swap_replaces_a_full_session_by_an_open_one_of_the_same_component() -> 
 def test_polish_moves_a_patient_to_a_cheaper_free_week() -> None:
     """Ann on the dearer ``b`` while ``a`` is free: a best response moves her to ``a``."""
     problem = attrs.evolve(small_cohort(), patients=(small_cohort().patients[0],))
-    ctx = solver._prepare(problem, 100, None, None)
-    solver._own(ctx)
+    ctx = build_context(problem, 100, None, None)
+    capacity_free_optimum(ctx)
     index = {o.id: i for i, o in enumerate(ctx.groups[0].cands.offerings)}
     plan: list[tuple[int, ...] | None] = [(index["b"],)]
-    solver._polish(ctx, plan)
+    best_responses(ctx, plan)
     assert plan == [(index["a"],)]
 
 
@@ -752,11 +771,11 @@ def test_lns_refills_a_full_offering_in_an_order_that_admits_everyone() -> None:
     problem = small_cohort()
     kept = []
     for seed in range(8):
-        ctx = solver._prepare(problem, 100, None, None)
-        solver._own(ctx)
+        ctx = build_context(problem, 100, None, None)
+        capacity_free_optimum(ctx)
         ann = ctx.groups[ctx.of_patient[0]]
         plan: list[tuple[int, ...] | None] = [ann.own, None]
-        solver._lns(ctx, plan, solver._Rng(seed))
+        refill_full_offerings(ctx, plan, SplitMix64(seed))
         assert plan[0] is not None
         kept.append(plan[1] is not None)
     assert any(kept)
@@ -765,9 +784,9 @@ def test_lns_refills_a_full_offering_in_an_order_that_admits_everyone() -> None:
 # ----------------------------------------------------------------------------- subset moves and bounds
 
 
-def _prepared(problem: CohortProblem, tuning: CohortTuning = DEFAULT_TUNING) -> solver._Context:
-    ctx = solver._prepare(problem, 10**9, None, None, tuning)
-    solver._own(ctx)
+def _prepared(problem: CohortProblem, tuning: CohortTuning = DEFAULT_TUNING) -> Context:
+    ctx = build_context(problem, 10**9, None, None, tuning)
+    capacity_free_optimum(ctx)
     return ctx
 
 
@@ -778,7 +797,7 @@ def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) 
     ctx = _prepared(problem)
     groups = [ctx.groups[g] for g in ctx.of_patient]
     placeable = [p for p, g in enumerate(groups) if g.own is not None]
-    found = solver._subset_best(ctx, placeable, ctx.residual, 10**6, 10**9)
+    found = best_subset_placement(ctx, placeable, ctx.residual, 10**6, 10**9)
     assert found is not None
     cost, chosen = found
     left_out = sum(g.unscheduled for g in groups if g.own is None)
@@ -793,7 +812,7 @@ def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) 
         ids = [group.cands.offerings[i].id for i in week]
         assert check(group.problem, ids) == ()
         assert problem.pinned_for(problem.patients[p].id) <= set(ids)
-        total += solver._week_cost(group, week)
+        total += week_cost(group, week)
         for i in week:
             if i not in group.pinned:
                 seats[group.offering[i]] -= 1
@@ -804,20 +823,20 @@ def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) 
 def test_subset_branch_and_bound_gives_up_at_its_node_limit_or_its_cost_limit() -> None:
     """Out of nodes, or with nothing as cheap as asked, the subset search answers None; else the optimum."""
     ctx = _prepared(small_cohort())
-    assert solver._subset_best(ctx, [0, 1], ctx.residual, 0, 100) is None
-    found = solver._subset_best(ctx, [0, 1], ctx.residual, 10, 100)
+    assert best_subset_placement(ctx, [0, 1], ctx.residual, 0, 100) is None
+    found = best_subset_placement(ctx, [0, 1], ctx.residual, 10, 100)
     assert found is not None
     assert found[0] == 5  # bob keeps the only seat of a, ann pays 5 for b
-    assert solver._subset_best(ctx, [0, 1], ctx.residual, 10, 5) == found
-    assert solver._subset_best(ctx, [0, 1], ctx.residual, 10, 4) is None  # nothing that cheap
+    assert best_subset_placement(ctx, [0, 1], ctx.residual, 10, 5) == found
+    assert best_subset_placement(ctx, [0, 1], ctx.residual, 10, 4) is None  # nothing that cheap
 
 
 def test_wanted_names_the_full_offerings_of_the_cheapest_week() -> None:
     """A patient's wish list: the closed offerings their cheapest week alone needs, none when nothing is closed."""
     ctx = _prepared(small_cohort())
     ann = ctx.groups[ctx.of_patient[0]]
-    assert solver._wanted(ctx, ann, frozenset()) == []
-    assert solver._wanted(ctx, ann, frozenset({0})) == [0]  # a (index 0) is cheaper than b, even closed
+    assert wish_list(ctx, ann, frozenset()) == []
+    assert wish_list(ctx, ann, frozenset({0})) == [0]  # a (index 0) is cheaper than b, even closed
 
 
 def test_counting_bound_charges_the_patients_who_compete_not_the_cheapest_anywhere() -> None:
@@ -836,10 +855,10 @@ def test_counting_bound_charges_the_patients_who_compete_not_the_cheapest_anywhe
         unscheduled_cost=100,
     )
     ctx = _prepared(problem)
-    free = solver.capacity_free_bound(problem)
+    free = capacity_free_bound(problem)
     assert free == 90
     # Leaving out y would cost only 100 - 90 = 10 more, but y competes with nobody: x1 or x2 pays 100.
-    assert solver._counting_bound(ctx, free) == free + 100 == brute_force(problem)
+    assert counting_bound(ctx, free) == free + 100 == brute_force(problem)
     assert solve_cohort(problem).lower_bound == 190
 
 
@@ -859,8 +878,8 @@ def test_wanted_keeps_a_patients_pinned_sessions() -> None:
     ctx = _prepared(problem)
     group = ctx.groups[0]
     assert group.pinned and not group.pinned_week
-    assert solver._wanted(ctx, group, frozenset()) == []
-    assert solver._wanted(ctx, group, frozenset({0, 1})) == [1]  # a is held by the pin; b is cheaper than c
+    assert wish_list(ctx, group, frozenset()) == []
+    assert wish_list(ctx, group, frozenset({0, 1})) == [1]  # a is held by the pin; b is cheaper than c
 
 
 @settings(max_examples=25)
@@ -868,7 +887,7 @@ def test_wanted_keeps_a_patients_pinned_sessions() -> None:
 def test_without_subset_moves_the_lagrangian_path_is_valid_and_bounded(problem: CohortProblem, work: int) -> None:
     """The Lagrangian rounds alone (no subset moves, no counting bound) keep plans valid and bounds proven."""
     tuning = attrs.evolve(NO_COLUMNS, subset_moves_first=0, subset_moves=0)
-    with mock.patch.object(solver, "_counting_bound", lambda ctx, free: free):  # a phase off, not a constant
+    with mock.patch.object(solve_module, "counting_bound", lambda ctx, free: free):  # a phase off, not a constant
         schedule = solve_cohort(problem, work_limit=work, tuning=tuning)
     assert check_cohort(problem, schedule) == ()
     assert schedule.capacity_free_bound <= schedule.lower_bound <= brute_force(problem) <= schedule.cost
@@ -917,16 +936,16 @@ def test_subset_moves_stop_at_their_work_share_and_never_make_a_plan_dearer() ->
     """With no work to spend no move runs; with work, moves keep the plan valid and no dearer."""
     problem = crowded(10, 1)
     ctx = _prepared(problem)
-    plan = solver._greedy(ctx, solver._order(ctx, None), None)
-    cost = solver._plan_cost(ctx, plan)
+    plan = greedy_pass(ctx, placement_order(ctx, None), None)
+    cost = plan_cost(ctx, plan)
     same = list(plan)
-    assert solver._subset_moves(ctx, same, solver._Rng(0), 10, 3, 0) is False
+    assert subset_moves(ctx, same, SplitMix64(0), 10, 3, 0) is False
     assert same == plan
     moved = list(plan)
-    better = solver._subset_moves(ctx, moved, solver._Rng(0), 40, 3, 10**6)
-    assert solver._plan_cost(ctx, moved) <= cost
-    assert better == (solver._plan_cost(ctx, moved) < cost)
-    assert min(solver._usage(ctx, moved)) >= 0
+    better = subset_moves(ctx, moved, SplitMix64(0), 40, 3, 10**6)
+    assert plan_cost(ctx, moved) <= cost
+    assert better == (plan_cost(ctx, moved) < cost)
+    assert min(free_seats(ctx, moved)) >= 0
 
 
 def test_a_stop_in_the_middle_of_a_repair_never_returns_a_dearer_plan() -> None:
@@ -1021,9 +1040,9 @@ def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuni
     """When the master cannot be solved, column generation returns what it was given."""
     problem = crowded(12, 1)
     ctx = _prepared(problem, tuning)
-    plan: solver.Plan = [None] * len(problem.patients)
-    cost = solver._plan_cost(ctx, plan)
-    assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
+    plan: Plan = [None] * len(problem.patients)
+    cost = plan_cost(ctx, plan)
+    assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
 
 
 @pytest.mark.parametrize("pivots", [0, 1, 2, 3, 5, 8, 12, 20])
@@ -1075,10 +1094,10 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
         return next(readings, 2.0)
 
     ctx.clock, ctx.deadline, ctx.budgeted = clock, 1.0, True
-    plan: solver.Plan = [None] * len(problem.patients)
-    cost, searches = solver._plan_cost(ctx, plan), ctx.work
+    plan: Plan = [None] * len(problem.patients)
+    cost, searches = plan_cost(ctx, plan), ctx.work
     # One pivot, then the stop: no search ran and the plan is the one given.
-    assert solver._generate(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
+    assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
     assert ctx.work == searches
 
 

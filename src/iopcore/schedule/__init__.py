@@ -28,14 +28,9 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError
-from iopcore.schedule._cohort_solver import (
-    DEFAULT_TUNING,
-    DEFAULT_WORK_LIMIT,
-    ClockRequiredError,
-    CohortTuning,
-    admit,
-    solve_cohort,
-)
+from iopcore.schedule._cohort_solver.admit import admit
+from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, ClockRequiredError, solve_cohort
+from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._explain import GROUPS, Reason, conflict
 from iopcore.schedule._model import (
     AVOIDED_DAY_COST,

@@ -31,6 +31,7 @@ import attrs
 
 from iopcore.errors import IopcoreError
 from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule
+from iopcore.schedule._cohort_solver.explanations import capacity_free_bound_and_reasons
 from iopcore.schedule._solver import candidates, limits
 
 __all__ = ["OrtoolsNotInstalledError", "solve_cohort_ortools"]
@@ -184,8 +185,6 @@ def _solve(
 
 def _schedule(problem: CohortProblem, raw: _Raw) -> CohortSchedule:
     """The cohort schedule of CP-SAT's answer, with bounds and reasons (everyone left out if it found none)."""
-    from iopcore.schedule._cohort_solver import capacity_free_bound_and_reasons
-
     chosen = raw.chosen or {}
     assignments = []
     for patient in problem.patients:
