@@ -24,7 +24,10 @@ from iopcore.schedule import (
     conflict,
     solve,
 )
-from iopcore.schedule._solver import DayCache, active_groups, candidates, feasible, limits, search
+from iopcore.schedule._week_solver.candidates import active_groups, candidates, limits
+from iopcore.schedule._week_solver.day_patterns import DayCache
+from iopcore.schedule._week_solver.explain import infeasible_error
+from iopcore.schedule._week_solver.search import feasible, search
 from iopcore.strategies import week_problems
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 
@@ -365,8 +368,6 @@ def test_search_with_exclusions_equals_solving_without_those_offerings(
 @given(week_problems(max_offerings=8))
 def test_lazy_error_explains_exactly_as_the_eager_one(problem: WeekProblem) -> None:
     """solve's error computes conflict, reasons and explanation on first access, equal to the eager values."""
-    from iopcore.schedule._explain import infeasible_error
-
     assume(not exhaustive(problem))
     with pytest.raises(InfeasibleScheduleError) as info:
         solve(problem)

@@ -19,7 +19,7 @@ from iopcore.schedule._cohort_solver.state import (
     within_seats,
 )
 
-__all__ = ["RestrictedMaster", "column_generation", "columns_first"]
+__all__ = ["column_generation", "columns_first"]
 
 
 def columns_first(ctx: Context) -> bool:
@@ -29,7 +29,7 @@ def columns_first(ctx: Context) -> bool:
 
 @final
 @attrs.define
-class RestrictedMaster:
+class _RestrictedMaster:
     """The restricted master problem of column generation (internal): every pooled week of every
     group, with a capacity row for each offering those weeks could overfill."""
 
@@ -99,7 +99,7 @@ def column_generation(
 ) -> tuple[Plan, int, int, list[int] | None, bool]:
     """Column generation (cohorts of at most ``columns_max_groups`` groups): seat prices from the linear relaxation.
 
-    The restricted master problem (every week found so far, see :class:`RestrictedMaster`) gives
+    The restricted master problem (every week found so far, see :class:`_RestrictedMaster`) gives
     seat prices: its capacity rows' dual values. The groups are priced in turn, fewest
     usable offerings first, by the exact single-patient search at those prices; new
     weeks join the master, which is solved again (from its last basis) after each one,
@@ -114,7 +114,7 @@ def column_generation(
     prices: list[int] | None = None
     if groups_with_a_week(ctx) > tuning.columns_max_groups:
         return best, best_cost, bound, prices, False
-    columns = RestrictedMaster(Master(float(plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
+    columns = _RestrictedMaster(Master(float(plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
     previous: PricedWeeks = {}
     # Groups with a week, in the order of their first patient (fewest usable offerings first).
     firsts = dict.fromkeys(ctx.of_patient[p] for p in placement_order(ctx, None))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iopcore.schedule._cohort_solver.state import BudgetSpent, Context, Plan, plan_cost, week_cost
-from iopcore.schedule._solver import search
+from iopcore.schedule._week_solver.search import search
 
 __all__ = ["exact_plan"]
 

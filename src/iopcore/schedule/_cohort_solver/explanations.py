@@ -10,7 +10,7 @@ from iopcore.schedule._cohort import CohortPatient, CohortProblem, Unscheduled
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
 from iopcore.schedule._cohort_solver.pricing import best_week, search_keeping_pins
 from iopcore.schedule._cohort_solver.state import Context, Group, build_context
-from iopcore.schedule._explain import conflict
+from iopcore.schedule._week_solver.explain import conflict
 
 __all__ = ["capacity_free_bound_and_reasons", "explain_unscheduled", "reason_for", "reasons_for"]
 

@@ -8,7 +8,7 @@ from iopcore.schedule._check import check
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
 from iopcore.schedule._cohort_solver.state import Context, Group, Plan, week_cost
 
-__all__ = ["crowding", "greedy_pass", "swap_closed_sessions"]
+__all__ = ["crowding", "greedy_pass"]
 
 
 def crowding(ctx: Context) -> list[int]:
@@ -57,7 +57,7 @@ def greedy_pass(
             continue  # no week with fewer offerings closed: none now either
         if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
             chosen = (
-                swap_closed_sessions(group, chosen, closed, ctx.tuning.swap_options)
+                _swap_closed_sessions(group, chosen, closed, ctx.tuning.swap_options)
                 if prices is None and swaps
                 else None
             )
@@ -94,7 +94,9 @@ def greedy_pass(
     return plan
 
 
-def swap_closed_sessions(group: Group, week: tuple[int, ...], closed: set[int], options: int) -> tuple[int, ...] | None:
+def _swap_closed_sessions(
+    group: Group, week: tuple[int, ...], closed: set[int], options: int
+) -> tuple[int, ...] | None:
     """*week* with each session on a closed offering replaced by the cheapest open one of the same
     component that keeps the week feasible (checked by :func:`check`, the *options* cheapest
     tried); ``None`` if one has none.

@@ -28,7 +28,6 @@ __all__ = [
     "best_responses",
     "best_subset_placement",
     "ejection_repair",
-    "exchange_holder",
     "refill_full_offerings",
     "subset_moves",
 ]
@@ -90,10 +89,10 @@ def ejection_repair(ctx: Context, plan: Plan) -> None:
             take_seats(ctx, p, after, left, -1)
             take_seats(ctx, p, before, left, 1)
             plan[p] = before
-        exchange_holder(ctx, plan, left, q, week, need)
+        _exchange_holder(ctx, plan, left, q, week, need)
 
 
-def exchange_holder(ctx: Context, plan: Plan, left: list[int], q: int, week: tuple[int, ...], need: list[int]) -> None:
+def _exchange_holder(ctx: Context, plan: Plan, left: list[int], q: int, week: tuple[int, ...], need: list[int]) -> None:
     """Leave out one patient holding every seat *q*'s *week* needs, when that lowers the total cost."""
     gq = ctx.groups[ctx.of_patient[q]]
     worth = gq.unscheduled - week_cost(gq, week)  # saved by placing q
@@ -223,7 +222,7 @@ def subset_moves(ctx: Context, plan: Plan, rng: SplitMix64, moves: int, size: in
     return improved
 
 
-Member = tuple[frozenset[int], int, tuple[int, ...] | None]  # excluded offerings, cost, week (None: left out)
+_Member = tuple[frozenset[int], int, tuple[int, ...] | None]  # excluded offerings, cost, week (None: left out)
 
 
 def best_subset_placement(
@@ -241,7 +240,7 @@ def best_subset_placement(
     """
     groups = [ctx.groups[ctx.of_patient[p]] for p in patients]
 
-    def best(k: int, excluded: frozenset[int]) -> Member:
+    def best(k: int, excluded: frozenset[int]) -> _Member:
         group = groups[k]
         found = best_week(ctx, group, None, excluded)
         if found is None or week_cost(group, found[0]) >= group.unscheduled:
@@ -250,7 +249,7 @@ def best_subset_placement(
 
     full = {o for o, r in enumerate(left) if r <= 0}
     root = [best(k, frozenset(full.intersection(g.offering))) for k, g in enumerate(groups)]
-    heap: list[tuple[int, int, list[Member]]] = [(sum(m[1] for m in root), 0, root)]
+    heap: list[tuple[int, int, list[_Member]]] = [(sum(m[1] for m in root), 0, root)]
     count = 1
     while heap and heap[0][0] <= limit and count <= node_limit:
         bound, _, node = heapq.heappop(heap)

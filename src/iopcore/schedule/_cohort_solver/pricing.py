@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from iopcore.schedule._cohort_solver.state import Context, Group, week_cost
-from iopcore.schedule._solver import DayCache, search
+from iopcore.schedule._week_solver.day_patterns import DayCache
+from iopcore.schedule._week_solver.search import search
 
 __all__ = [
     "best_pooled_week",
     "best_week",
-    "day_patterns_of",
     "search_keeping_pins",
     "week_ignoring_seats",
     "wish_list",
@@ -54,7 +54,7 @@ def search_keeping_pins(
     return tuple(sorted(found[0][2])), found[0][0][0] + big * len(group.pinned)
 
 
-def day_patterns_of(group: Group, size: int) -> DayCache:
+def _day_patterns_of(group: Group, size: int) -> DayCache:
     """The group's day-pattern cache, emptied when it holds more than *size* (bounds memory on long runs)."""
     if len(group.days) > size:
         group.days.clear()
@@ -112,7 +112,7 @@ def best_week(
     ]
     excluded = [i for i in range(n) if group.offering[i] in closed and i not in group.pinned]
     # Subgradient prices change everywhere between rounds: their searches share no day patterns.
-    cache = day_patterns_of(group, ctx.tuning.day_cache_size) if prices is None or master else None
+    cache = _day_patterns_of(group, ctx.tuning.day_cache_size) if prices is None or master else None
     upper = best_pooled_week(group, prices, closed, scale) if master and prices is not None else None
     out = search_keeping_pins(
         ctx, group, costs, scale * group.day_cost, excluded, cache, None if upper is None else upper[1]
@@ -163,7 +163,7 @@ def week_ignoring_seats(ctx: Context, group: Group, closed: frozenset[int], *, f
         weight = n + 1  # one cost unit outweighs every closed offering together
         costs, day_cost = [weight * c + m for c, m in zip(group.cands.cost, mark, strict=True)], weight * group.day_cost
     found = search_keeping_pins(
-        ctx, group, costs, day_cost, day_cache=day_patterns_of(group, ctx.tuning.day_cache_size)
+        ctx, group, costs, day_cost, day_cache=_day_patterns_of(group, ctx.tuning.day_cache_size)
     )
     assert found is not None  # the caller's group is feasible alone with its pins
     return found[0]

@@ -101,7 +101,7 @@ def solve_cohort(
     exact = exact_plan(ctx)
     if exact is not None:
         cost = plan_cost(ctx, exact)
-        return schedule_of(ctx, exact, cost, cost, free, True)
+        return _schedule_of(ctx, exact, cost, cost, free, True)
     order = placement_order(ctx, None)
     first = greedy_pass(ctx, order, None)
     first_cost = plan_cost(ctx, first)
@@ -129,10 +129,10 @@ def solve_cohort(
     best_cost = plan_cost(ctx, best)
     bound = counting_bound(ctx, free)
     if best_cost > bound:
-        best, best_cost, bound = improve(ctx, best, best_cost, bound, SplitMix64(seed))
+        best, best_cost, bound = _improve(ctx, best, best_cost, bound, SplitMix64(seed))
     if first_cost < best_cost:
         best, best_cost = first, first_cost
-    return schedule_of(ctx, best, best_cost, bound, free, best_cost <= bound)
+    return _schedule_of(ctx, best, best_cost, bound, free, best_cost <= bound)
 
 
 def _check_args(
@@ -170,7 +170,7 @@ def _check_args(
         raise f.fail("$.tuning", "expected a CohortTuning", "type")
 
 
-def improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix64) -> tuple[Plan, int, int]:
+def _improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix64) -> tuple[Plan, int, int]:
     """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the assignment.
 
     Each round prices every group exactly (a valid bound, and new weeks for the pool),
@@ -256,7 +256,7 @@ def improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix6
     return best, best_cost, bound
 
 
-def schedule_of(ctx: Context, plan: Plan, cost: int, bound: int, free: int, optimal: bool) -> CohortSchedule:
+def _schedule_of(ctx: Context, plan: Plan, cost: int, bound: int, free: int, optimal: bool) -> CohortSchedule:
     """The schedule of *plan* (which costs *cost*), with reasons for everyone it leaves out."""
     problem = ctx.problem
     assignments: list[Assignment] = []

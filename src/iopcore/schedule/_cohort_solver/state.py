@@ -17,7 +17,8 @@ from iopcore.schedule._check import check
 from iopcore.schedule._cohort import CohortProblem
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import WeekProblem
-from iopcore.schedule._solver import Candidates, DayCache, Limits, candidates, limits
+from iopcore.schedule._week_solver.candidates import Candidates, Limits, candidates, limits
+from iopcore.schedule._week_solver.day_patterns import DayCache
 
 __all__ = [
     "BudgetSpent",
