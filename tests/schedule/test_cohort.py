@@ -6,6 +6,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
+from iopcore.components import COMPONENTS, ComponentCatalog
 from iopcore.errors import InvalidDataError
 from iopcore.schedule import (
     Assignment,
@@ -82,8 +83,6 @@ def test_patient_problems_are_reported_under_the_patient() -> None:
 
 def test_offering_outside_a_patients_catalog_is_reported_at_the_offering() -> None:
     """An offering of a component the patient's catalog lacks is reported at the offering."""
-    from iopcore.components import COMPONENTS, ComponentCatalog
-
     narrow = WeekRules(catalog=ComponentCatalog(components=(COMPONENTS.get("life_skills"),)))
     with pytest.raises(InvalidDataError) as info:
         attrs.evolve(small_cohort(), patients=(CohortPatient(id="x", rules=narrow),))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import assume, given, settings
 
@@ -77,8 +79,6 @@ def test_every_group_has_a_reason_sentence() -> None:
 
 def test_infeasible_error_pickles() -> None:
     """The error survives pickling with its structured attributes."""
-    import pickle
-
     with pytest.raises(InfeasibleScheduleError) as info:
         solve(WeekProblem(rules=WeekRules(days_min=1), offerings=()))
     again = pickle.loads(pickle.dumps(info.value))
