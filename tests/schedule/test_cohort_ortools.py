@@ -8,10 +8,8 @@ coverage for that reason, see pyproject.toml).
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import pickle
 import sys
-from collections.abc import Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,12 +23,12 @@ from iopcore.schedule import (
     Enrollment,
     Offering,
     WeekRules,
-    check,
     check_cohort,
     solve_cohort,
 )
 from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError, solve_cohort_ortools
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
+from tests.schedule.builders import brute_force
 
 needs_ortools = pytest.mark.skipif(
     importlib.util.find_spec("ortools") is None, reason="OR-Tools is not installed (pip install 'iopcore[ortools]')"
@@ -116,48 +114,6 @@ def small_cohorts(draw: st.DrawFn) -> CohortProblem:
     return CohortProblem(offerings=offerings, patients=tuple(patients), pinned=pinned)
 
 
-def exhaustive(problem: CohortProblem) -> int:
-    """The least cost by trying every week of every patient (straight from the definition)."""
-    ids = [o.id for o in problem.offerings]
-    options: list[list[tuple[int, frozenset[str] | None]]] = []
-    for patient in problem.patients:
-        week = patient.week_problem(problem.offerings)
-        own = problem.pinned_for(patient.id)
-        choices: list[tuple[int, frozenset[str] | None]] = [(problem.unscheduled_cost_of(patient), None)]
-        for r in range(len(ids) + 1):
-            for subset in itertools.combinations(ids, r):
-                if own <= set(subset) and check(week, subset) == ():
-                    choices.append((week.schedule_cost(subset), frozenset(subset)))
-        options.append(choices)
-    held = {o.id: 0 for o in problem.offerings}
-    for e in problem.pinned:
-        for o in e.offerings:
-            held[o] += 1
-    seats = {o.id: o.seats for o in problem.offerings}
-    best = 10**12
-
-    def dfs(p: int, cost: int) -> None:
-        nonlocal best
-        if cost >= best:
-            return
-        if p == len(options):
-            best = cost
-            return
-        own = problem.pinned_for(problem.patients[p].id)
-        for c, week in options[p]:
-            extra: Sequence[str] = () if week is None else sorted(week - own)
-            if any(held[o] + 1 > seats[o] for o in extra):
-                continue
-            for o in extra:
-                held[o] += 1
-            dfs(p + 1, cost + c)
-            for o in extra:
-                held[o] -= 1
-
-    dfs(0, 0)
-    return best
-
-
 def test_missing_ortools_raises_a_clear_iopcore_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without OR-Tools, the ortools backend raises OrtoolsNotInstalledError naming the iopcore[ortools] extra."""
     for name in ("ortools", "ortools.sat", "ortools.sat.python", "ortools.sat.python.cp_model"):
@@ -187,7 +143,7 @@ def test_small_cohorts_cost_equals_pure_backend_and_exhaustive_search(problem: C
     assert ours.optimal
     assert ours.backend == "ortools"
     assert ours.capacity_free_bound <= ours.lower_bound <= ours.cost
-    assert ours.cost == exhaustive(problem)
+    assert ours.cost == brute_force(problem)
     assert ours.cost == solve_cohort(problem).cost
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from hypothesis.errors import InvalidArgument
 
 from iopcore.components import COMPONENTS, Component, ComponentCatalog, DeliveryMode, Role
 from iopcore.errors import InvalidDataError
@@ -21,25 +22,14 @@ from iopcore.schedule import (
     TimeOfDay,
     WeekProblem,
     WeekRules,
+    WeekSchedule,
     check,
 )
 from iopcore.serialization import from_dict, to_dict
 from iopcore.sources import Evidence, Source
-from iopcore.strategies import offerings, week_problems
+from iopcore.strategies import component_bounds, offerings, week_problems, week_rules
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
-
-MON, TUE = Weekday.MONDAY, Weekday.TUESDAY
-
-
-def offer(oid: str, start: str = "09:00", end: str = "12:00", day: Weekday = MON, **kw: object) -> Offering:
-    return Offering(
-        id=oid,
-        component=str(kw.pop("component", "group_therapy")),
-        weekday=day,
-        start=ClockTime.parse(start),
-        end=ClockTime.parse(end),
-        **kw,  # type: ignore[arg-type]
-    )
+from tests.schedule.builders import EVENINGS, MON, TUE, offering
 
 
 def paths(exc: pytest.ExceptionInfo[InvalidDataError]) -> tuple[str, ...]:
@@ -52,7 +42,7 @@ def paths(exc: pytest.ExceptionInfo[InvalidDataError]) -> tuple[str, ...]:
 def test_end_before_start_is_rejected_at_end() -> None:
     """An offering ending at or before its start raises at `$.end`."""
     with pytest.raises(InvalidDataError) as info:
-        offer("a", "12:00", "09:00")
+        offering("a", MON, "12:00", "09:00")
     assert paths(info) == ("$.end",)
 
 
@@ -66,7 +56,10 @@ def test_unknown_component_in_rules_is_rejected_with_its_path() -> None:
 def test_unknown_component_in_an_offering_is_rejected_by_the_problem() -> None:
     """An offering whose component is not in the rules' catalog raises at `$.offerings[i].component`."""
     with pytest.raises(InvalidDataError) as info:
-        WeekProblem(rules=WeekRules(), offerings=(offer("a"), offer("b", component="yoga")))
+        WeekProblem(
+            rules=WeekRules(),
+            offerings=(offering("a", MON, "09:00", "12:00"), offering("b", MON, "09:00", "12:00", component="yoga")),
+        )
     assert paths(info) == ("$.offerings[1].component",)
 
 
@@ -81,7 +74,7 @@ def test_a_custom_catalog_admits_its_own_components() -> None:
     )
     catalog = COMPONENTS.with_components(yoga)
     rules = WeekRules(components={"yoga": ComponentBound(min=1)}, catalog=catalog)
-    problem = WeekProblem(rules=rules, offerings=(offer("a", component="yoga"),))
+    problem = WeekProblem(rules=rules, offerings=(offering("a", MON, "09:00", "12:00", component="yoga"),))
     assert check(problem, ["a"]) == ()
 
 
@@ -98,14 +91,16 @@ def test_hours_min_above_hours_max_is_rejected() -> None:
 def test_negative_seats_are_rejected() -> None:
     """Negative seats raise at `$.seats`."""
     with pytest.raises(InvalidDataError) as info:
-        offer("a", seats=-1)
+        offering("a", MON, "09:00", "12:00", seats=-1)
     assert paths(info) == ("$.seats",)
 
 
 def test_duplicate_offering_ids_are_rejected() -> None:
     """A second offering with the same id raises at its index."""
     with pytest.raises(InvalidDataError) as info:
-        WeekProblem(rules=WeekRules(), offerings=(offer("a"), offer("a", day=TUE)))
+        WeekProblem(
+            rules=WeekRules(), offerings=(offering("a", MON, "09:00", "12:00"), offering("a", TUE, "09:00", "12:00"))
+        )
     assert paths(info) == ("$.offerings[1].id",)
 
 
@@ -114,13 +109,13 @@ def test_costs_and_kept_sessions_must_name_offerings() -> None:
     with pytest.raises(InvalidDataError) as info:
         WeekProblem(
             rules=WeekRules(),
-            offerings=(offer("a"),),
+            offerings=(offering("a", MON, "09:00", "12:00"),),
             offering_costs={"zzz": 1},
             preferences=Preferences(keep=frozenset({"qqq"})),
         )
     assert paths(info) == ("$.offering_costs.zzz", "$.preferences.keep")
     with pytest.raises(InvalidDataError) as info:
-        WeekProblem(rules=WeekRules(), offerings=(offer("a"),), offering_costs={"a": -1})
+        WeekProblem(rules=WeekRules(), offerings=(offering("a", MON, "09:00", "12:00"),), offering_costs={"a": -1})
     assert paths(info) == ("$.offering_costs.a",)
 
 
@@ -136,7 +131,7 @@ def test_bound_max_below_min_is_rejected() -> None:
 
 def test_bad_dict_input_is_reported_with_paths() -> None:
     """from_dict on a malformed problem lists each problem at its path."""
-    data = to_dict(WeekProblem(rules=WeekRules(), offerings=(offer("a"),)))
+    data = to_dict(WeekProblem(rules=WeekRules(), offerings=(offering("a", MON, "09:00", "12:00"),)))
     data["offerings"][0]["end"] = "08:00"
     with pytest.raises(InvalidDataError) as info:
         from_dict(WeekProblem, data)
@@ -203,7 +198,7 @@ def test_explicit_costs_add_to_preference_costs() -> None:
     """An offering's cost is its preference cost plus its explicit cost; the day cost counts per day."""
     problem = WeekProblem(
         rules=WeekRules(),
-        offerings=(offer("a"), offer("b", "13:00", "14:00")),
+        offerings=(offering("a", MON, "09:00", "12:00"), offering("b", MON, "13:00", "14:00")),
         offering_costs={"a": 3},
         preferences=Preferences(avoided_days=frozenset({MON})),
         day_cost=7,
@@ -229,9 +224,9 @@ def test_checker_reports_each_fact_and_rule() -> None:
     problem = WeekProblem(
         rules=rules,
         offerings=(
-            offer("a"),
-            offer("b", "11:00", "13:00", seats=0),
-            offer("c", "13:10", "14:00", component="life_skills"),
+            offering("a", MON, "09:00", "12:00"),
+            offering("b", MON, "11:00", "13:00", seats=0),
+            offering("c", MON, "13:10", "14:00", component="life_skills"),
         ),
         availability=WeeklyAvailability.daily("08:00", "13:00"),
     )
@@ -249,9 +244,9 @@ def test_checker_reports_each_fact_and_rule() -> None:
         "component:group_therapy:min",
         "component:life_skills:max",
     ]
-    too_much = WeekProblem(rules=WeekRules(hours_max=1, days_max=0), offerings=(offer("a"),))
+    too_much = WeekProblem(rules=WeekRules(hours_max=1, days_max=0), offerings=(offering("a", MON, "09:00", "12:00"),))
     assert [v.group for v in check(too_much, ["a"])] == ["hours_max", "days_max"]
-    short = WeekProblem(rules=WeekRules(min_hours_per_day=5), offerings=(offer("a"),))
+    short = WeekProblem(rules=WeekRules(min_hours_per_day=5), offerings=(offering("a", MON, "09:00", "12:00"),))
     assert [str(v) for v in check(short, ["a"])] == ["min_hours_per_day: only 3 hours on one day"]
     with pytest.raises(InvalidDataError):
         check("nope", [])  # type: ignore[arg-type]
@@ -266,7 +261,7 @@ def test_week_problems_round_trip(problem: WeekProblem) -> None:
 
 def test_offering_helpers() -> None:
     """An offering exposes its interval, duration, part of day and a readable str."""
-    o = offer("a", "18:00", "21:00")
+    o = offering("a", MON, "18:00", "21:00")
     assert o.duration.value == 180 and o.time_of_day is TimeOfDay.EVENING
     assert o.interval.weekday is MON
     assert str(o) == "a (group_therapy, Mon 18:00–21:00)"
@@ -283,10 +278,6 @@ def test_components_must_be_a_mapping() -> None:
 
 def test_strategy_arguments_are_validated() -> None:
     """Impossible strategy arguments raise InvalidArgument."""
-    from hypothesis.errors import InvalidArgument
-
-    from iopcore.strategies import component_bounds, week_rules
-
     with pytest.raises(InvalidArgument):
         week_rules(max_hours=-1)
     with pytest.raises(InvalidArgument):
@@ -297,10 +288,19 @@ def test_strategy_arguments_are_validated() -> None:
 
 def test_schedule_sessions_must_be_offerings() -> None:
     """A schedule of non-offerings is rejected at `$.sessions[i]`; offerings are sorted by day and time."""
-    from iopcore.schedule import WeekSchedule
-
     with pytest.raises(InvalidDataError) as info:
         WeekSchedule(sessions=("a",))  # type: ignore[arg-type]
     assert paths(info) == ("$.sessions[0]",)
-    later, earlier = offer("b", day=TUE), offer("a")
+    later, earlier = offering("b", TUE, "09:00", "12:00"), offering("a", MON, "09:00", "12:00")
     assert WeekSchedule(sessions=[later, earlier]).offering_ids == ("a", "b")
+
+
+def test_schedule_text_and_html() -> None:
+    """str gives a table with totals; _repr_html_ a weekly grid with escaped text."""
+    s = WeekSchedule(sessions=EVENINGS[:2], cost=7)
+    text = str(s)
+    assert "Mon  18:00–21:00" in text and "2 sessions, 6 h on 2 days, cost 7" in text
+    page = s._repr_html_()
+    assert page.count("<th>") == 7 and "group_therapy" in page and "evening" in page
+    assert s.component_counts == {"group_therapy": 2}
+    assert s.on(Weekday.MONDAY) == EVENINGS[:1]

@@ -28,8 +28,9 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError
-from iopcore.schedule._cohort_solver import DEFAULT_WORK_LIMIT, ClockRequiredError, admit, solve_cohort
-from iopcore.schedule._explain import GROUPS, Reason, conflict
+from iopcore.schedule._cohort_solver.admit import admit
+from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, ClockRequiredError, solve_cohort
+from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import (
     AVOIDED_DAY_COST,
     NOT_KEPT_COST,
@@ -44,10 +45,12 @@ from iopcore.schedule._model import (
     WeekRules,
     WeekSchedule,
 )
-from iopcore.schedule._solver import alternatives, solve
+from iopcore.schedule._week_solver.explain import GROUPS, Reason, conflict
+from iopcore.schedule._week_solver.solve import alternatives, solve
 
 __all__ = [
     "AVOIDED_DAY_COST",
+    "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
     "NOT_KEPT_COST",
@@ -60,6 +63,7 @@ __all__ = [
     "CohortPatient",
     "CohortProblem",
     "CohortSchedule",
+    "CohortTuning",
     "CohortViolation",
     "ComponentBound",
     "Enrollment",

@@ -16,7 +16,7 @@ from iopcore import _fields as f
 from iopcore.errors import InfeasibleScheduleError
 from iopcore.schedule._check import check
 from iopcore.schedule._cohort import CohortProblem, CohortSchedule
-from iopcore.schedule._solver import solve
+from iopcore.schedule._week_solver.solve import solve
 
 __all__ = ["CohortViolation", "check_cohort"]
 

@@ -3,7 +3,7 @@
 The same model as the pure-Python solver, stated as a 0-1 programme:
 
 * per patient *p*: a literal ``x[p, o]`` for each offering *o* the patient may use
-  (open and inside their availability, exactly :func:`~iopcore.schedule._solver.candidates`),
+  (open and inside their availability, exactly :func:`~iopcore.schedule._week_solver.candidates.candidates`),
   ``y[p]`` (scheduled) and ``d[p, day]`` (attends that day);
 * the patient's own rules, each only when ``y[p]`` holds: weekly minutes, days,
   per-day minutes, component counts, no two sessions overlapping or closer than the
@@ -31,7 +31,8 @@ import attrs
 
 from iopcore.errors import IopcoreError
 from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule
-from iopcore.schedule._solver import candidates, limits
+from iopcore.schedule._cohort_solver.explanations import capacity_free_bound_and_reasons
+from iopcore.schedule._week_solver.candidates import candidates, limits
 
 __all__ = ["OrtoolsNotInstalledError", "solve_cohort_ortools"]
 
@@ -184,8 +185,6 @@ def _solve(
 
 def _schedule(problem: CohortProblem, raw: _Raw) -> CohortSchedule:
     """The cohort schedule of CP-SAT's answer, with bounds and reasons (everyone left out if it found none)."""
-    from iopcore.schedule._cohort_solver import capacity_free_bound_and_reasons
-
     chosen = raw.chosen or {}
     assignments = []
     for patient in problem.patients:

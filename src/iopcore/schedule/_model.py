@@ -14,7 +14,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.components import COMPONENTS, ComponentCatalog
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
 from iopcore.programs import Program
 from iopcore.times import ClockTime, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
 
@@ -210,8 +210,6 @@ class WeekRules:
 
 
 def _key_path(key: object) -> str:
-    from iopcore.errors import child_path
-
     return child_path(key)[1:]
 
 

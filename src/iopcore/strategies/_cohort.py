@@ -1,4 +1,4 @@
-"""Strategies for cohort scheduling (patients, problems, schedules, occupancy, violations)."""
+"""Strategies for cohort scheduling (patients, problems, tunings, schedules, occupancy, violations)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from iopcore.schedule import (
     CohortPatient,
     CohortProblem,
     CohortSchedule,
+    CohortTuning,
     CohortViolation,
     ComponentBound,
     Enrollment,
@@ -31,6 +32,7 @@ __all__ = [
     "cohort_patients",
     "cohort_problems",
     "cohort_schedules",
+    "cohort_tunings",
     "cohort_violations",
     "enrollments",
     "occupancies",
@@ -138,6 +140,46 @@ def cohort_problems(
             patients=patients,
             pinned=tuple(enrolled),
             unscheduled_cost=draw(st.one_of(st.none(), st.none(), st.integers(0, 300))),
+        )
+
+    return build()
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
+    """Tunings of the cohort solver: every field over a range around its default (small values included)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> CohortTuning:
+        subset_size = draw(st.integers(1, 8))
+        return CohortTuning(
+            price_scale=draw(st.integers(1, 64)),
+            exact_max_offerings=draw(st.integers(-1, 14)),
+            exact_max_nodes=draw(st.integers(0, 100_000)),
+            step_factor=draw(st.floats(0, 4, allow_nan=False)),
+            step_patience=draw(st.integers(1, 10)),
+            step_deflection=draw(st.floats(0, 1, exclude_max=True)),
+            pooled_weeks=draw(st.booleans()),
+            swap_options=draw(st.integers(0, 16)),
+            swap_from_patients=draw(st.integers(0, 1000)),
+            lns_moves=draw(st.integers(0, 8)),
+            subset_size=subset_size,
+            subset_size_max=draw(st.integers(subset_size, 12)),
+            subset_wish_every=draw(st.integers(1, 4)),
+            subset_moves=draw(st.integers(0, 128)),
+            subset_moves_first=draw(st.integers(0, 128)),
+            subset_share_min=draw(st.floats(0, 1)),
+            subset_work_min=draw(st.integers(0, 200)),
+            subset_nodes=draw(st.integers(0, 200)),
+            crowding_max=draw(st.integers(0, 40)),
+            cheapest_weeks=draw(st.integers(0, 64)),
+            day_cache_size=draw(st.integers(0, 4096)),
+            columns_price_scale=draw(st.integers(1, 1 << 20)),
+            columns_first_groups=draw(st.integers(0, 200)),
+            columns_max_groups=draw(st.integers(0, 400)),
+            columns_max_rows=draw(st.integers(0, 1000)),
+            columns_batch=draw(st.integers(1, 40)),
+            columns_pivots=draw(st.integers(0, 8000)),
         )
 
     return build()

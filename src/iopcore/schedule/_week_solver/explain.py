@@ -9,7 +9,8 @@ import attrs
 from iopcore import _fields as f
 from iopcore.errors import InfeasibleScheduleError
 from iopcore.schedule._model import WeekProblem
-from iopcore.schedule._solver import GROUP_AVAILABILITY, Candidates, active_groups, candidates, exists, limits, search
+from iopcore.schedule._week_solver.candidates import GROUP_AVAILABILITY, Candidates, active_groups, candidates, limits
+from iopcore.schedule._week_solver.search import exists, search
 
 __all__ = ["GROUPS", "Reason", "conflict", "infeasible_error"]
 

@@ -24,17 +24,25 @@ from collections.abc import Callable, Sequence
 from typing import final
 
 _TOL = 1e-9
-_DEGENERATE = 20  # consecutive degenerate pivots before Bland's rule (no cycling)
-_REPRICE = 64  # pivots between recomputations of the duals from the basis inverse
+BLAND_AFTER = 20
+"""Consecutive degenerate pivots before Bland's rule (which cannot cycle) takes over."""
+REPRICE_EVERY = 64
+"""Pivots between recomputations of the duals from the basis inverse (against drift)."""
 
 
 @final
 class Master:
-    """A restricted master problem and its current basis (mutable, internal)."""
+    """A restricted master problem and its current basis (mutable, internal).
 
-    def __init__(self, big: float) -> None:
+    *bland_after* and *reprice_every* are :data:`BLAND_AFTER` and :data:`REPRICE_EVERY`
+    unless given (the tests exercise Bland's rule and fresh duals at every pivot).
+    """
+
+    def __init__(self, big: float, *, bland_after: int = BLAND_AFTER, reprice_every: int = REPRICE_EVERY) -> None:
         self.big = big
         """The cost of one unit of capacity excess (more than any schedule costs)."""
+        self.bland_after = bland_after
+        self.reprice_every = reprice_every
         self.cost: list[float] = []
         self.entries: list[list[tuple[int, float]]] = []
         """Per column: its (row, coefficient) pairs."""
@@ -151,10 +159,10 @@ class Master:
         while True:
             if tick is not None:
                 tick()
-            if self.stale >= _REPRICE:
+            if self.stale >= self.reprice_every:
                 pi = self.pi = self._fresh_duals()
                 self.stale = 0
-            bland = degenerate >= _DEGENERATE
+            bland = degenerate >= self.bland_after
             q, best = -1, -_TOL
             for j, entries in enumerate(self.entries):
                 if self.in_basis[j]:

@@ -1,0 +1,101 @@
+"""Rolling admission: one new patient placed into a solved cohort without moving anyone."""
+
+from __future__ import annotations
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.schedule._cohort import Assignment, CohortPatient, CohortProblem, CohortSchedule
+from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
+from iopcore.schedule._cohort_solver.explanations import reason_for
+from iopcore.schedule._cohort_solver.pricing import best_week
+from iopcore.schedule._cohort_solver.state import build_context, week_cost
+
+__all__ = ["admit"]
+
+
+def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
+    """Place *new_patient* into *schedule* without moving anyone (rolling admission).
+
+    The result is the schedule of *problem* with *new_patient* added: everyone keeps
+    their week, and the new patient gets their cheapest week in the seats left, or is
+    listed as unscheduled with a reason. The bounds grow by the new patient's own
+    bound (valid: any assignment of the larger cohort restricted to the old patients
+    is one of the old cohort).
+    """
+    if not isinstance(schedule, CohortSchedule):
+        raise f.fail("$.schedule", "expected a CohortSchedule", "type")
+    if not isinstance(problem, CohortProblem):
+        raise f.fail("$.problem", "expected a CohortProblem", "type")
+    if not isinstance(new_patient, CohortPatient):
+        raise f.fail("$.new_patient", "expected a CohortPatient", "type")
+    if any(p.id == new_patient.id for p in problem.patients):
+        raise f.fail("$.new_patient.id", "expected a patient not yet in the cohort, got a known id", "unique")
+    position = {o.id: i for i, o in enumerate(problem.offerings)}
+    left = [o.seats for o in problem.offerings]
+    scheduled = {a.patient for a in schedule.assignments}
+    for a in schedule.assignments:
+        for s in a.sessions:
+            left[position[s]] -= 1
+    for e in problem.pinned:
+        if e.patient not in scheduled:
+            for s in e.offerings:
+                left[position[s]] -= 1
+    # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
+    default = problem.default_unscheduled_cost + problem.most_expensive_week(new_patient)
+
+    def unscheduled_cost(p: CohortPatient) -> int:
+        if p.unscheduled_cost is not None:
+            return p.unscheduled_cost
+        return problem.unscheduled_cost if problem.unscheduled_cost is not None else default
+
+    alone = CohortProblem(
+        offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=unscheduled_cost(new_patient)
+    )
+    ctx = build_context(alone, 0, None, None)
+    own_bound = capacity_free_optimum(ctx)  # the new patient's bound alone in the program
+    group = ctx.groups[0]
+    found = None
+    if group.own is not None:
+        closed = frozenset(o for o in group.offering if left[o] <= 0)
+        if any(group.offering[i] in closed for i in group.own):
+            found = best_week(ctx, group, None, closed)
+        else:  # the best week alone fits the seats left: it is the best there too
+            found = (group.own, ctx.tuning.price_scale * group.own_cost)
+    if found is not None and week_cost(group, found[0]) < group.unscheduled:
+        placed = Assignment(
+            patient=new_patient.id,
+            sessions=tuple(group.cands.offerings[i].id for i in found[0]),
+            cost=week_cost(group, found[0]),
+        )
+        assignments = (*schedule.assignments, placed)
+        unscheduled = schedule.unscheduled
+        added = placed.cost
+    else:
+        assignments = schedule.assignments
+        unscheduled = (*schedule.unscheduled, reason_for(ctx, new_patient, group, left))
+        added = group.unscheduled
+    # The default unscheduled cost grows with the cohort: patients left out at the default pay the rise,
+    # and those infeasible alone raise both bounds by it (they are left out in every schedule).
+    raised = 0
+    conflicts = 0
+    renewed = []
+    by_id = {p.id: p for p in problem.patients}
+    for u in unscheduled[: len(schedule.unscheduled)]:
+        now = unscheduled_cost(by_id[u.patient])
+        raised += now - u.cost
+        conflicts += (now - u.cost) if u.reason == "conflict" else 0
+        renewed.append(attrs.evolve(u, cost=now))
+    unscheduled = (*renewed, *unscheduled[len(schedule.unscheduled) :])
+    cost = schedule.cost + added + raised
+    lower = schedule.lower_bound + own_bound + conflicts
+    return CohortSchedule(
+        assignments=assignments,
+        unscheduled=unscheduled,
+        cost=cost,
+        lower_bound=lower,
+        capacity_free_bound=schedule.capacity_free_bound + own_bound + conflicts,
+        optimal=lower == cost,
+        backend=schedule.backend,
+        work=schedule.work,
+    )

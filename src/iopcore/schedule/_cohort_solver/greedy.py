@@ -1,0 +1,126 @@
+"""First passes: patients in order, each given their best week in the seats left."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from iopcore.schedule._check import check
+from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
+from iopcore.schedule._cohort_solver.state import Context, Group, Plan, week_cost
+
+__all__ = ["crowding", "greedy_pass"]
+
+
+def crowding(ctx: Context) -> list[int]:
+    """Per offering, how crowded the patients' cheapest weeks alone make it, from 0 to ``crowding_max`` (of the tuning) at twice its seats."""
+    top = ctx.tuning.crowding_max
+    demand = [0] * len(ctx.residual)
+    for group in ctx.groups:
+        if group.own is not None:
+            for i in group.own:
+                if i not in group.pinned:
+                    demand[group.offering[i]] += len(group.members)
+    return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
+
+
+def greedy_pass(
+    ctx: Context,
+    order: Sequence[int],
+    prices: Sequence[int] | None,
+    pooled: bool = False,
+    ties: Sequence[int] | None = None,
+) -> Plan:
+    """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
+
+    Without *prices*, *ties* (per offering, at most ``crowding_max``) choose among the
+    cheapest weeks the one on the least crowded offerings: a week's ties add up to less
+    than one cost unit, so they never make a week dearer.
+    Offerings only close during a pass, so a group's best week stays best while it
+    avoids every offering closed since: it is reused without a new search.
+    """
+    left = list(ctx.residual)
+    closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
+    plan: Plan = [None] * len(ctx.of_patient)
+    last: dict[int, tuple[int, ...] | None] = {}
+    swaps = len(plan) >= ctx.tuning.swap_from_patients
+    crowd = ties if prices is None else None
+    for p in order:
+        g = ctx.of_patient[p]
+        group = ctx.groups[g]
+        if group.own is None:
+            continue
+        own: tuple[int, ...] | None = group.own
+        if crowd is not None and any(crowd[group.offering[i]] for i in group.own if i not in group.pinned):
+            own = None  # a cheapest week on crowded offerings: look for a calmer one
+        chosen = last.get(g, own if prices is None else None)
+        if g in last and chosen is None:
+            continue  # no week with fewer offerings closed: none now either
+        if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
+            chosen = (
+                _swap_closed_sessions(group, chosen, closed, ctx.tuning.swap_options)
+                if prices is None and swaps
+                else None
+            )
+            if chosen is not None:
+                last[g] = chosen
+        if chosen is None and pooled and prices is not None:
+            known = best_pooled_week(group, prices, closed, ctx.tuning.price_scale)
+            chosen = None if known is None else known[0]
+        if chosen is None:
+            shut = frozenset(closed.intersection(group.offering))
+            if crowd is not None:
+                # A scale above the most any week's ties can add keeps the true cost first.
+                found = best_week(ctx, group, crowd, shut, 1 + ctx.tuning.crowding_max * len(group.offering))
+            else:
+                found = best_week(ctx, group, prices, shut)
+            last[g] = None if found is None else found[0]
+            if found is None:
+                continue
+            chosen = found[0]
+        if week_cost(group, chosen) >= group.unscheduled and prices is not None:
+            # Dear at the prices: the cheapest week at true costs may still be worth it.
+            found = best_week(ctx, group, None, frozenset(closed.intersection(group.offering)))
+            chosen = found[0] if found is not None else chosen
+        if week_cost(group, chosen) >= group.unscheduled:
+            continue
+        plan[p] = chosen
+        for i in chosen:
+            if i in group.pinned:
+                continue
+            o = group.offering[i]
+            left[o] -= 1
+            if left[o] <= 0:
+                closed.add(o)
+    return plan
+
+
+def _swap_closed_sessions(
+    group: Group, week: tuple[int, ...], closed: set[int], options: int
+) -> tuple[int, ...] | None:
+    """*week* with each session on a closed offering replaced by the cheapest open one of the same
+    component that keeps the week feasible (checked by :func:`check`, the *options* cheapest
+    tried); ``None`` if one has none.
+
+    A cheap repair before a new search: feasible by construction, not necessarily the best week.
+    """
+    cands = group.cands
+    current = list(week)
+    for pos, i in enumerate(week):
+        if i in group.pinned or group.offering[i] not in closed:
+            continue
+        choices = sorted(
+            (
+                j
+                for j in range(len(cands.offerings))
+                if cands.component[j] == cands.component[i] and group.offering[j] not in closed and j not in current
+            ),
+            key=lambda j: (cands.cost[j], j),
+        )
+        for j in choices[:options]:
+            trial = [*current[:pos], j, *current[pos + 1 :]]
+            if not check(group.problem, [cands.offerings[x].id for x in trial]):
+                current = trial
+                break
+        else:
+            return None
+    return tuple(sorted(current))
