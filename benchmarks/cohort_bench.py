@@ -32,6 +32,7 @@ costs) and by ``iopcore.schedule.check_cohort`` (deep: one single-patient solve 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -279,8 +280,6 @@ def verdicts(rows: Sequence[Row]) -> list[Verdict]:
 
 def admit_times(inst: Instance, count: int) -> tuple[list[float], int]:
     """Seconds per ``admit`` of *count* new distinct patients, each into the cohort solved at 1 s, and how many fit."""
-    import random
-
     problem = inst.problem
     schedule = solve_cohort(problem, time_limit=1, clock=time.perf_counter)
     rnd = random.Random(f"admit-{inst.size}-{inst.ratio}-{inst.seed}")
