@@ -1,15 +1,12 @@
-"""Episodes of care: admission, level history checked against the continuum, phases, authorizations, discharge."""
+"""Episode operations: admission, level changes checked against the continuum, phases, authorizations, discharge."""
 
 from __future__ import annotations
 
-import itertools
 import pickle
 from datetime import date, timedelta
-from typing import Any
 
 import attrs
 import pytest
-from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +16,6 @@ from iopcore.episodes import (
     Admission,
     Authorization,
     AuthorizationUnit,
-    Discharge,
     DischargeReason,
     EntryRoute,
     Episode,
@@ -27,7 +23,6 @@ from iopcore.episodes import (
     LevelPeriod,
     PhasePeriod,
     TransitionNotAllowedError,
-    admit,
     authorize,
     change_level,
     discharge,
@@ -38,22 +33,9 @@ from iopcore.errors import InvalidDataError, UnknownCodeError
 from iopcore.levels import ASAM3, ASAM4, CATALOGS, GENERIC_IOP, LevelCatalog
 from iopcore.sources import Evidence
 from iopcore.times import DateRange
+from tests.episodes.builders import D0, LATER, assert_no_overlap, make_episode, new_episode
 
-D0 = date(2026, 1, 31)
-
-
-def new_episode(level: str = "3.5", catalog: LevelCatalog = ASAM3, **kw: Any) -> Episode:
-    values: dict[str, Any] = {
-        "id": "ep1",
-        "patient_id": "p-1",
-        "on": D0,
-        "level": level,
-        "catalog": catalog,
-        "entry_route": EntryRoute.PRIMARY,
-        "referral_source": "self",
-    }
-    values.update(kw)
-    return admit(**values)
+# ----------------------------------------------------------------------------- admission
 
 
 def test_admission_opens_one_ongoing_period_at_the_admission_level() -> None:
@@ -77,6 +59,18 @@ def test_admission_to_an_unknown_level_is_rejected() -> None:
     with pytest.raises(InvalidDataError) as info:
         new_episode(catalog="ASAM3")
     assert info.value.paths == ("$.catalog",)
+
+
+def test_step_down_entry_is_checked_against_the_continuum() -> None:
+    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
+    ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
+    assert ep.admission.from_level_code == "3.5"
+    with pytest.raises(TransitionNotAllowedError) as info:
+        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
+    assert info.value.paths == ("$.level",)
+
+
+# ----------------------------------------------------------------------------- level changes
 
 
 def test_step_down_from_residential_to_iop_to_outpatient() -> None:
@@ -159,20 +153,7 @@ def test_random_level_walks_accept_exactly_the_catalogs_transitions(catalog: Lev
     validate_episode(ep, catalog)
 
 
-def assert_no_overlap(periods: tuple[Any, ...]) -> None:
-    for a, b in itertools.combinations(periods, 2):
-        a_end = a.end or date.max
-        b_end = b.end or date.max
-        assert a_end < b.start or b_end < a.start
-
-
-@settings(max_examples=50)
-@given(ist.episodes())
-def test_generated_episodes_never_overlap(ep: Episode) -> None:
-    """Level periods and phases of any valid episode are pairwise disjoint and start at or after admission."""
-    assert_no_overlap(ep.levels)
-    assert_no_overlap(ep.phases)
-    assert all(p.start >= ep.admission.on for p in (*ep.levels, *ep.phases))
+# ----------------------------------------------------------------------------- validate_episode
 
 
 @settings(max_examples=50)
@@ -205,57 +186,7 @@ def test_hand_built_episode_with_a_disallowed_move_fails_validation() -> None:
         validate_episode("ep", ASAM3)  # type: ignore[arg-type]
 
 
-def _episode(**kw: Any) -> Episode:
-    values: dict[str, Any] = {
-        "id": "ep",
-        "patient_id": "p",
-        "admission": Admission(
-            on=D0, level_code="2.1", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, referral_source="outpatient clinic"
-        ),
-        "levels": (LevelPeriod(level_code="2.1", start=D0),),
-    }
-    values.update(kw)
-    return Episode(**values)
-
-
-P = LevelPeriod
-LATER = D0 + timedelta(days=10)
-
-
-@pytest.mark.parametrize(
-    ("change", "path"),
-    [
-        ({"levels": (P(level_code="2.1", start=LATER),)}, "$.levels[0].start"),
-        ({"levels": (P(level_code="1", start=D0),)}, "$.levels[0].level_code"),
-        ({"levels": (P(level_code="2.1", start=D0), P(level_code="1", start=LATER))}, "$.levels[0].end"),
-        ({"levels": (P(level_code="2.1", start=D0, end=LATER), P(level_code="1", start=LATER))}, "$.levels[1].start"),
-        ({"phases": (PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0 - timedelta(days=1)),)}, "$.phases[0].start"),
-        (
-            {"levels": (P(level_code="2.1", start=D0),), "discharge": Discharge(on=LATER, reason=DischargeReason.COMPLETED)},
-            "$.levels[0].end",
-        ),
-        (
-            {"levels": (P(level_code="2.1", start=D0, end=LATER + timedelta(days=1)),),
-             "discharge": Discharge(on=LATER, reason=DischargeReason.COMPLETED)},
-            "$.levels[0].end",
-        ),
-    ],
-)  # fmt: skip
-def test_episode_timeline_rules_name_the_path(change: dict[str, Any], path: str) -> None:
-    """Wrong first period, ongoing middle periods, overlaps, early phases and periods outliving discharge are rejected."""
-    with pytest.raises(InvalidDataError) as info:
-        _episode(**change)
-    assert path in info.value.paths
-
-
-def test_period_end_before_start_is_rejected() -> None:
-    """Level and phase periods cannot end before they start."""
-    with pytest.raises(InvalidDataError) as info:
-        LevelPeriod(level_code="1", start=LATER, end=D0)
-    assert info.value.paths == ("$.end",)
-    with pytest.raises(InvalidDataError) as info:
-        PhasePeriod(phase=IopPhase.MAINTENANCE, start=LATER, end=D0)
-    assert info.value.paths == ("$.end",)
+# ----------------------------------------------------------------------------- phases, authorizations, discharge
 
 
 def test_phases_step_intensity_down_and_close_at_discharge() -> None:
@@ -281,18 +212,11 @@ def test_phases_step_intensity_down_and_close_at_discharge() -> None:
     assert "community support" in PHASES_SOURCE.citation and PHASES_SOURCE.evidence is Evidence.SECONDARY
 
 
-def test_length_of_stay_uses_calendar_arithmetic() -> None:
-    """31 January to 15 March is 1 month and 15 days (relativedelta), 44 calendar days counting both ends."""
-    ep = discharge(new_episode(), on=date(2026, 3, 15), reason=DischargeReason.AGAINST_ADVICE)
-    assert ep.length_of_stay() == relativedelta(months=1, days=15)
-    assert ep.days_of_stay() == 44
-    assert ep.levels[0].length() == relativedelta(months=1, days=15)
-    open_ep = new_episode()
-    assert open_ep.length_of_stay(as_of=date(2026, 2, 28)) == relativedelta(months=1)  # month-end clamping
-    assert open_ep.current.length(as_of=date(2026, 3, 31)) == relativedelta(months=2)
+def test_enter_phase_needs_an_open_episode_and_a_date() -> None:
+    """Bad arguments to enter_phase raise with their path."""
     with pytest.raises(InvalidDataError) as info:
-        open_ep.length_of_stay()
-    assert info.value.paths == ("$.as_of",)
+        enter_phase(new_episode(), IopPhase.ENGAGEMENT, on=None)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.on",)
 
 
 def test_authorizations_track_units_dates_and_reviews() -> None:
@@ -316,38 +240,12 @@ def test_authorizations_track_units_dates_and_reviews() -> None:
         authorize("ep", auth)  # type: ignore[arg-type]
 
 
-def test_enter_phase_needs_an_open_episode_and_a_date() -> None:
-    """Bad arguments to enter_phase raise with their path."""
-    with pytest.raises(InvalidDataError) as info:
-        enter_phase(new_episode(), IopPhase.ENGAGEMENT, on=None)  # type: ignore[arg-type]
-    assert info.value.paths == ("$.on",)
-
-
 def test_discharge_keeps_periods_that_already_ended() -> None:
     """A level period or phase that ended before discharge keeps its own end date."""
-    ep = _episode(
+    ep = make_episode(
         levels=(LevelPeriod(level_code="2.1", start=D0, end=LATER),),
         phases=(PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0, end=LATER),),
     )
     out = discharge(ep, on=LATER + timedelta(days=5), reason=DischargeReason.ADMINISTRATIVE)
     assert out.levels[0].end == LATER and out.phases[0].end == LATER
     assert out.level_on(LATER + timedelta(days=1)) is None
-
-
-def test_mismatches_and_authorizations_on_a_day() -> None:
-    """Periods delivered at another level than recommended or authorized are listed; authorizations by date."""
-    ep = change_level(new_episode(recommended="3.7"), ASAM3, to="2.1", on=LATER, reason="step-down", authorized="2.1")
-    assert ep.level_mismatches == (ep.levels[0],)
-    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=10, dates=DateRange.of_days(LATER, 14))
-    ep = authorize(ep, auth)
-    assert ep.authorizations_on(LATER) == (auth,)
-    assert ep.authorizations_on(LATER + timedelta(days=14)) == ()
-
-
-def test_step_down_entry_is_checked_against_the_continuum() -> None:
-    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
-    ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
-    assert ep.admission.from_level_code == "3.5"
-    with pytest.raises(TransitionNotAllowedError) as info:
-        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
-    assert info.value.paths == ("$.level",)
