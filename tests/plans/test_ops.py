@@ -16,7 +16,7 @@ from iopcore.episodes import EntryRoute, admit, discharge
 from iopcore.errors import InvalidDataError
 from iopcore.levels import ASAM3
 from iopcore.plans import (
-    PENNSYLVANIA_709_123,
+    PENNSYLVANIA_709_123_POLICY,
     ChangeKind,
     PlanChange,
     PlanHistory,
@@ -57,7 +57,7 @@ def test_unsigned_active_plan_is_rejected_when_the_policy_requires_signatures() 
     assert "clinician, patient" in str(info.value)
     assert validate_plan(plan(), policy=STRICT).status is PlanStatus.DRAFT
     validate_plan(active(signed(plan())), policy=STRICT)
-    validate_plan(active(plan()), policy=PENNSYLVANIA_709_123)  # requires no signatures
+    validate_plan(active(plan()), policy=PENNSYLVANIA_709_123_POLICY)  # requires no signatures
 
 
 def test_objective_due_outside_the_episode_is_rejected() -> None:
@@ -265,11 +265,11 @@ def test_record_review_restarts_the_review_clock_and_close_ends_the_plan() -> No
     """A review without change moves the next due date; closing makes the plan unrevisable and never overdue."""
     h = PlanHistory.start(active(signed(plan())))
     reviewed = record_review(h, on=D0 + timedelta(days=28))
-    assert next_review_due(reviewed.latest, PENNSYLVANIA_709_123) == D0 + timedelta(days=58)
+    assert next_review_due(reviewed.latest, PENNSYLVANIA_709_123_POLICY) == D0 + timedelta(days=58)
     assert h.latest.last_reviewed_on is None  # the original history is untouched
     closed = close(reviewed, on=D0 + timedelta(days=40))
     assert closed.latest.status is PlanStatus.CLOSED and closed.latest.ended_on == D0 + timedelta(days=40)
-    assert not is_overdue(closed.latest, PENNSYLVANIA_709_123, date(2030, 1, 1))
+    assert not is_overdue(closed.latest, PENNSYLVANIA_709_123_POLICY, date(2030, 1, 1))
     with pytest.raises(InvalidDataError) as info:
         close(closed, on=D0 + timedelta(days=41))
     assert info.value.paths == ("$.history",)

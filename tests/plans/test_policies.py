@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from iopcore import strategies as ist
 from iopcore.errors import InvalidDataError
 from iopcore.plans import (
-    DC_IOP,
-    ILLINOIS_LEVEL_II_2060_423,
-    KANSAS_IOP,
-    MONTANA_LEVEL_2_5,
-    PENNSYLVANIA_709_123,
+    DISTRICT_OF_COLUMBIA_IOP_POLICY,
+    ILLINOIS_LEVEL_II_2060_423_POLICY,
+    KANSAS_IOP_POLICY,
+    MONTANA_LEVEL_2_5_POLICY,
+    PENNSYLVANIA_709_123_POLICY,
     PLAN_POLICIES,
-    WASHINGTON_IOP,
+    WASHINGTON_IOP_POLICY,
     PlanPolicy,
     PlanStatus,
     Signer,
@@ -46,25 +46,25 @@ def test_span_applies_calendar_arithmetic() -> None:
 
 def test_initial_plan_due_follows_the_policy() -> None:
     """Kansas: plan within 7 days of admission; a policy without a deadline gives None."""
-    assert initial_plan_due(D0, KANSAS_IOP) == date(2026, 3, 9)
-    assert initial_plan_due(D0, PENNSYLVANIA_709_123) is None
+    assert initial_plan_due(D0, KANSAS_IOP_POLICY) == date(2026, 3, 9)
+    assert initial_plan_due(D0, PENNSYLVANIA_709_123_POLICY) is None
 
 
 def test_next_review_and_overdue() -> None:
     """An active plan is due for review one interval after its last review (else its effective date)."""
     p = active(signed(plan()))
-    assert next_review_due(p, PENNSYLVANIA_709_123) == D0 + timedelta(days=30)
-    assert next_review_due(p, MONTANA_LEVEL_2_5) == D0 + timedelta(days=14)
-    assert next_review_due(p, WASHINGTON_IOP) == date(2026, 4, 2)
-    assert not is_overdue(p, PENNSYLVANIA_709_123, D0 + timedelta(days=30))
-    assert is_overdue(p, PENNSYLVANIA_709_123, D0 + timedelta(days=31))
+    assert next_review_due(p, PENNSYLVANIA_709_123_POLICY) == D0 + timedelta(days=30)
+    assert next_review_due(p, MONTANA_LEVEL_2_5_POLICY) == D0 + timedelta(days=14)
+    assert next_review_due(p, WASHINGTON_IOP_POLICY) == date(2026, 4, 2)
+    assert not is_overdue(p, PENNSYLVANIA_709_123_POLICY, D0 + timedelta(days=30))
+    assert is_overdue(p, PENNSYLVANIA_709_123_POLICY, D0 + timedelta(days=31))
     reviewed = attrs.evolve(p, last_reviewed_on=D0 + timedelta(days=25))
-    assert next_review_due(reviewed, PENNSYLVANIA_709_123) == D0 + timedelta(days=55)
-    assert next_review_due(p, KANSAS_IOP) is None
-    assert next_review_due(plan(), PENNSYLVANIA_709_123) is None  # drafts are not reviewed
-    assert not is_overdue(plan(), PENNSYLVANIA_709_123, date(2030, 1, 1))
+    assert next_review_due(reviewed, PENNSYLVANIA_709_123_POLICY) == D0 + timedelta(days=55)
+    assert next_review_due(p, KANSAS_IOP_POLICY) is None
+    assert next_review_due(plan(), PENNSYLVANIA_709_123_POLICY) is None  # drafts are not reviewed
+    assert not is_overdue(plan(), PENNSYLVANIA_709_123_POLICY, date(2030, 1, 1))
     with pytest.raises(InvalidDataError) as info:
-        is_overdue(p, PENNSYLVANIA_709_123, "today")  # type: ignore[arg-type]
+        is_overdue(p, PENNSYLVANIA_709_123_POLICY, "today")  # type: ignore[arg-type]
     assert info.value.paths == ("$.today",)
 
 
@@ -84,7 +84,7 @@ def test_built_in_policies_cite_sources_and_flag_unverified_ones() -> None:
     """Every built-in policy has a unique id and a source; DC's and Illinois's are marked unverified."""
     assert len({p.id for p in PLAN_POLICIES}) == len(PLAN_POLICIES)
     assert all(p.source.citation for p in PLAN_POLICIES)
-    assert DC_IOP.source.evidence is Evidence.UNVERIFIED
-    assert ILLINOIS_LEVEL_II_2060_423.source.evidence is Evidence.UNVERIFIED
-    assert KANSAS_IOP.required_signers == frozenset({Signer.PATIENT, Signer.CLINICIAN})
-    assert KANSAS_IOP.initial_plan_within == Span(count=7)
+    assert DISTRICT_OF_COLUMBIA_IOP_POLICY.source.evidence is Evidence.UNVERIFIED
+    assert ILLINOIS_LEVEL_II_2060_423_POLICY.source.evidence is Evidence.UNVERIFIED
+    assert KANSAS_IOP_POLICY.required_signers == frozenset({Signer.PATIENT, Signer.CLINICIAN})
+    assert KANSAS_IOP_POLICY.initial_plan_within == Span(count=7)

@@ -20,13 +20,13 @@ from iopcore.plans._model import PlanStatus, Signer, TreatmentPlan
 from iopcore.sources import Evidence, Source
 
 __all__ = [
-    "DC_IOP",
-    "ILLINOIS_LEVEL_II_2060_423",
-    "KANSAS_IOP",
-    "MONTANA_LEVEL_2_5",
-    "PENNSYLVANIA_709_123",
+    "DISTRICT_OF_COLUMBIA_IOP_POLICY",
+    "ILLINOIS_LEVEL_II_2060_423_POLICY",
+    "KANSAS_IOP_POLICY",
+    "MONTANA_LEVEL_2_5_POLICY",
+    "PENNSYLVANIA_709_123_POLICY",
     "PLAN_POLICIES",
-    "WASHINGTON_IOP",
+    "WASHINGTON_IOP_POLICY",
     "PlanPolicy",
     "Span",
     "SpanUnit",
@@ -124,7 +124,7 @@ def is_overdue(plan: TreatmentPlan, policy: PlanPolicy, today: date) -> bool:
 _V, _U = Evidence.VERIFIED, Evidence.UNVERIFIED
 _BOTH = frozenset({Signer.PATIENT, Signer.CLINICIAN})
 
-KANSAS_IOP = PlanPolicy(
+KANSAS_IOP_POLICY = PlanPolicy(
     id="kansas_iop",
     name="Kansas IOP (K.A.R. R03-606, R03-704)",
     initial_plan_within=Span(count=7),
@@ -144,8 +144,8 @@ KANSAS_IOP = PlanPolicy(
 )
 """Kansas: IOP plan within 7 days of admission, signed by client and staff [V]."""
 
-DC_IOP = PlanPolicy(
-    id="dc_iop",
+DISTRICT_OF_COLUMBIA_IOP_POLICY = PlanPolicy(
+    id="district_of_columbia_iop",
     name="District of Columbia Level 2.1 (22-A DCMR §6329)",
     initial_plan_within=Span(count=7),
     review_every=None,
@@ -160,7 +160,7 @@ DC_IOP = PlanPolicy(
 )
 """District of Columbia: 7 calendar days (stated for the ongoing assessment; as a plan deadline [U])."""
 
-PENNSYLVANIA_709_123 = PlanPolicy(
+PENNSYLVANIA_709_123_POLICY = PlanPolicy(
     id="pennsylvania_709_123",
     name="Pennsylvania 28 Pa. Code 709.123 (inpatient activity)",
     review_every=Span(count=30),
@@ -178,7 +178,7 @@ PENNSYLVANIA_709_123 = PlanPolicy(
 )
 """Pennsylvania 709.123: review every 30 days [V] (an inpatient standard)."""
 
-ILLINOIS_LEVEL_II_2060_423 = PlanPolicy(
+ILLINOIS_LEVEL_II_2060_423_POLICY = PlanPolicy(
     id="illinois_level_ii_2060_423",
     name="Illinois Level II continued-stay review (77 Ill. Adm. Code 2060.423, older rule)",
     review_every=Span(count=30),
@@ -196,7 +196,7 @@ ILLINOIS_LEVEL_II_2060_423 = PlanPolicy(
 )
 """Illinois (older 2060.423): Level II review every 30 days; possibly superseded [U]."""
 
-MONTANA_LEVEL_2_5 = PlanPolicy(
+MONTANA_LEVEL_2_5_POLICY = PlanPolicy(
     id="montana_level_2_5",
     name="Montana Level 2.5 (ARM 37.106.1440)",
     review_every=Span(count=14),
@@ -211,7 +211,7 @@ MONTANA_LEVEL_2_5 = PlanPolicy(
 )
 """Montana Level 2.5: review every 14 days [V]."""
 
-WASHINGTON_IOP = PlanPolicy(
+WASHINGTON_IOP_POLICY = PlanPolicy(
     id="washington_iop",
     name="Washington Level II IOP (WAC 388-877B-0350, 2015)",
     review_every=Span(count=1, unit=SpanUnit.MONTHS),
@@ -229,11 +229,11 @@ WASHINGTON_IOP = PlanPolicy(
 """Washington IOP: review at least monthly [S]."""
 
 PLAN_POLICIES: tuple[PlanPolicy, ...] = (
-    KANSAS_IOP,
-    DC_IOP,
-    PENNSYLVANIA_709_123,
-    ILLINOIS_LEVEL_II_2060_423,
-    MONTANA_LEVEL_2_5,
-    WASHINGTON_IOP,
+    KANSAS_IOP_POLICY,
+    DISTRICT_OF_COLUMBIA_IOP_POLICY,
+    PENNSYLVANIA_709_123_POLICY,
+    ILLINOIS_LEVEL_II_2060_423_POLICY,
+    MONTANA_LEVEL_2_5_POLICY,
+    WASHINGTON_IOP_POLICY,
 )
 """Every built-in plan policy."""
