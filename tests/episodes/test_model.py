@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import pickle
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import iopcore.episodes
 from iopcore import strategies as ist
 from iopcore.episodes import (
+    ENTRY_ROUTES_SOURCE,
+    PHASES_SOURCE,
+    Admission,
     Authorization,
     Discharge,
     DischargeReason,
@@ -22,10 +30,11 @@ from iopcore.episodes import (
     change_level,
     discharge,
 )
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.levels import ASAM3
 from iopcore.times import DateRange
 from tests.episodes.builders import D0, LATER, P, assert_no_overlap, make_episode, new_episode
+from tests.public import unguarded_callables
 
 
 @pytest.mark.parametrize(
@@ -95,3 +104,84 @@ def test_mismatches_and_authorizations_on_a_day() -> None:
     ep = authorize(ep, auth)
     assert ep.authorizations_on(LATER) == (auth,)
     assert ep.authorizations_on(LATER + timedelta(days=14)) == ()
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+AT_NINE = datetime(2026, 4, 1, 9)  # noqa: DTZ001 - a datetime passes isinstance(x, date): refused all the same
+QUERIES: list[tuple[str, Callable[[Episode], Any], str]] = [
+    ("covers", lambda ep: ep.covers(AT_NINE), "$.day"),
+    ("level_on", lambda ep: ep.level_on(AT_NINE), "$.day"),
+    ("phase_on", lambda ep: ep.phase_on(AT_NINE), "$.day"),
+    ("authorizations_on", lambda ep: ep.authorizations_on(AT_NINE), "$.day"),
+    ("days_of_stay", lambda ep: ep.days_of_stay(AT_NINE), "$.as_of"),
+    ("length_of_stay", lambda ep: ep.length_of_stay(as_of=AT_NINE), "$.as_of"),
+    ("LevelPeriod.length", lambda ep: ep.current.length(AT_NINE), "$.as_of"),
+    ("covers(str)", lambda ep: ep.covers("2026-04-01"), "$.day"),
+    ("unknown keyword", lambda ep: ep.days_of_stay(today=D0), "$.today"),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "path"), QUERIES, ids=[q[0] for q in QUERIES])
+def test_queries_refuse_a_datetime_or_a_string_for_a_date(name: str, call: Callable[[Episode], Any], path: str) -> None:
+    """Each query names the bad argument in an InvalidArgumentError instead of comparing a datetime with a date."""
+    with pytest.raises(InvalidArgumentError) as info:
+        call(new_episode())
+    assert info.value.paths == (path,)
+
+
+def test_authorization_review_due_refuses_a_datetime() -> None:
+    """review_due wants a date: a datetime is an error at ``$.today``."""
+    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=5, dates=DateRange.of_days(D0, 10))
+    with pytest.raises(InvalidArgumentError) as info:
+        auth.review_due(AT_NINE)
+    assert info.value.paths == ("$.today",)
+
+
+def test_an_ongoing_stay_is_measured_to_a_date_on_or_after_its_start() -> None:
+    """as_of before admission (or before a period's start) is an order error, not a negative length."""
+    ep = new_episode()
+    assert ep.days_of_stay(D0) == 1 and ep.length_of_stay(D0) == relativedelta()
+    for call in (ep.days_of_stay, ep.length_of_stay, ep.current.length):
+        with pytest.raises(InvalidDataError) as info:
+            call(D0 - timedelta(days=1))
+        assert info.value.paths == ("$.as_of",)
+        assert info.value.errors[0].rule == "order"
+
+
+def test_every_public_function_and_method_is_guarded() -> None:
+    """iopcore.episodes checks its arguments on entry everywhere (``@f.guard``)."""
+    assert unguarded_callables(iopcore.episodes) == []
+
+
+# ----------------------------------------------------------------------------- values across processes
+
+VALUE_TYPES = [Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod]
+
+
+@pytest.mark.parametrize("cls", VALUE_TYPES, ids=lambda c: c.__name__)
+@settings(max_examples=25)
+@given(data=st.data())
+def test_values_pickle_to_equal_values_and_hash(cls: type, data: st.DataObject) -> None:
+    """Every episode value survives pickle (standard library) equal to itself, and hashes alike."""
+    value = data.draw(st.from_type(cls))
+    again = pickle.loads(pickle.dumps(value))
+    assert again == value and hash(again) == hash(value)
+
+
+def test_sources_pickle_and_hash() -> None:
+    """The module's cited sources are plain values too."""
+    for source in (PHASES_SOURCE, ENTRY_ROUTES_SOURCE):
+        assert pickle.loads(pickle.dumps(source)) == source
+        hash(source)
+
+
+SENTINEL = "PATIENT-SENTINEL-4711"
+
+
+@settings(max_examples=25)
+@given(ist.episodes())
+def test_the_patient_id_never_shows_in_repr_or_str(ep: Episode) -> None:
+    """repr and str of an episode redact the patient identifier."""
+    marked = attrs.evolve(ep, patient_id=SENTINEL)
+    assert SENTINEL not in repr(marked) and SENTINEL not in str(marked)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
+import attrs
 import pytest
 
 from iopcore.compliance import (
@@ -19,7 +20,7 @@ from iopcore.episodes import (
     authorize,
     discharge,
 )
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.times import DateRange
 from tests.episodes.builders import episode_from
 
@@ -76,3 +77,36 @@ def test_authorizations_become_payer_authorization_records() -> None:
     ]
     with pytest.raises(InvalidDataError):
         authorization_records("nope")  # type: ignore[arg-type]
+
+
+def test_a_zone_without_an_offset_is_refused() -> None:
+    """A bare ``tzinfo()`` gives no UTC offset: refused at ``$.tz`` (it raised NotImplementedError)."""
+    with pytest.raises(InvalidArgumentError) as info:
+        admission_record(episode_from(date(2026, 3, 2)), tz=tzinfo())
+    assert info.value.paths == ("$.tz",)
+
+
+def test_a_same_day_discharge_must_end_after_it_began() -> None:
+    """Discharged on the admission day at or before the admission time: an order error at ``$.discharged_at``."""
+    ep = discharge(episode_from(date(2026, 3, 2)), on=date(2026, 3, 2), reason=DischargeReason.ADMINISTRATIVE)
+    for at in (time(8), time(7)):
+        with pytest.raises(InvalidDataError) as info:
+            admission_record(ep, tz=UTC, admitted_at=time(8), discharged_at=at)
+        assert info.value.paths == ("$.discharged_at",)
+    later = discharge(episode_from(date(2026, 3, 2)), on=date(2026, 3, 3), reason=DischargeReason.ADMINISTRATIVE)
+    record = admission_record(later, tz=UTC, admitted_at=time(8), discharged_at=time(7))
+    assert record.discharged_at == datetime(2026, 3, 3, 7, tzinfo=UTC)
+
+
+def test_ids_too_long_for_a_compliance_record_name_the_episode() -> None:
+    """The compliance records keep ids of at most 128 characters; a longer episode id is reported at ``$.episode.id``."""
+    ep = attrs.evolve(episode_from(date(2026, 3, 2)), id="e" * 129)
+    with pytest.raises(InvalidDataError) as info:
+        admission_record(ep, tz=UTC)
+    assert info.value.paths == ("$.episode.id",)
+    auth = Authorization(
+        id="a" * 100, payer="Acme", level_code="2.1", amount=3, dates=DateRange.of_days(ep.admission.on, 7)
+    )
+    with pytest.raises(InvalidDataError) as info:
+        authorization_records(authorize(attrs.evolve(ep, id="e" * 40), auth))
+    assert info.value.paths == ("$.episode.id",)

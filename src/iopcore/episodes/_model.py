@@ -11,7 +11,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidDataError
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
 
@@ -141,16 +141,20 @@ class LevelPeriod:
         """Whether the delivered level is the authorized one (``True`` when none was recorded)."""
         return self.authorized_code is None or self.authorized_code == self.level_code
 
+    @f.guard
     def length(self, as_of: date | None = None) -> relativedelta:
         """Time from ``start`` to ``end`` (or to *as_of* while ongoing), as a ``relativedelta``."""
-        return relativedelta(_until(self.end, as_of, "$.as_of"), self.start)
+        return relativedelta(_until(self.end, as_of, self.start), self.start)
 
 
-def _until(end: date | None, as_of: date | None, path: str) -> date:
+def _until(end: date | None, as_of: date | None, start: date) -> date:
+    """*end*, or *as_of* for something ongoing since *start* (which *as_of* may not precede)."""
     if end is not None:
         return end
-    if not isinstance(as_of, date):
-        raise InvalidDataError.single(path, f"expected a date for an ongoing period, got {type_name(as_of)}", "missing")
+    if as_of is None:
+        raise InvalidDataError.single("$.as_of", "expected a date for an ongoing period, got None", "missing")
+    if as_of < start:
+        raise InvalidDataError.single("$.as_of", "expected a date on or after the start, got an earlier date", "order")
     return as_of
 
 
@@ -205,6 +209,7 @@ class Authorization:
                 "$.amount", "expected no more authorized days than the date range holds, got more", "range", self
             )
 
+    @f.guard
     def review_due(self, today: date) -> bool:
         """Whether the utilization review is due on or before *today*."""
         return self.next_review_on is not None and self.next_review_on <= today
@@ -290,21 +295,25 @@ class Episode:
         """The discharge date, or ``None`` while the episode is open."""
         return None if self.discharge is None else self.discharge.on
 
+    @f.guard
     def covers(self, day: date) -> bool:
         """Whether *day* falls between admission and discharge (inclusive; open episodes have no end)."""
         last = self.last_day
         return self.admission.on <= day and (last is None or day <= last)
 
+    @f.guard
     def level_on(self, day: date) -> LevelPeriod | None:
         """The level period that holds *day*, or ``None`` (before admission, in a gap, or after discharge)."""
         found: LevelPeriod | None = _holding(self.levels, day)
         return found
 
+    @f.guard
     def phase_on(self, day: date) -> PhasePeriod | None:
         """The phase period that holds *day*, or ``None``."""
         found: PhasePeriod | None = _holding(self.phases, day)
         return found
 
+    @f.guard
     def authorizations_on(self, day: date) -> tuple[Authorization, ...]:
         """The authorizations whose date range holds *day*."""
         return tuple(a for a in self.authorizations if day in a.dates)
@@ -314,13 +323,15 @@ class Episode:
         """Periods whose delivered level differs from the recommended or the authorized one."""
         return tuple(p for p in self.levels if not (p.matches_recommendation and p.matches_authorization))
 
+    @f.guard
     def length_of_stay(self, as_of: date | None = None) -> relativedelta:
-        """Admission to discharge (or to *as_of* while open), as a ``relativedelta``."""
-        return relativedelta(_until(self.last_day, as_of, "$.as_of"), self.admission.on)
+        """Admission to discharge (or to *as_of*, on or after admission, while open), as a ``relativedelta``."""
+        return relativedelta(_until(self.last_day, as_of, self.admission.on), self.admission.on)
 
+    @f.guard
     def days_of_stay(self, as_of: date | None = None) -> int:
-        """Calendar days from admission to discharge (or *as_of*), counting both ends."""
-        return (_until(self.last_day, as_of, "$.as_of") - self.admission.on).days + 1
+        """Calendar days from admission to discharge (or *as_of*, on or after admission), counting both ends."""
+        return (_until(self.last_day, as_of, self.admission.on) - self.admission.on).days + 1
 
 
 def _holding(periods: Sequence[Any], day: date) -> Any:
