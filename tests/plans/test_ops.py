@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from iopcore import strategies as ist
 from iopcore.episodes import DischargeReason as DR
 from iopcore.episodes import EntryRoute, admit, discharge
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.levels import ASAM3
 from iopcore.plans import (
     PENNSYLVANIA_709_123_POLICY,
@@ -89,7 +89,7 @@ def test_validate_plan_needs_a_plan() -> None:
     """Anything but a plan is a type error at `$`."""
     with pytest.raises(InvalidDataError) as info:
         validate_plan("plan")  # type: ignore[arg-type]
-    assert info.value.paths == ("$",)
+    assert info.value.paths == ("$.plan",)
 
 
 @settings(max_examples=40)
@@ -186,7 +186,7 @@ def test_revise_rejects_closed_histories_early_dates_missing_signatures_and_bad_
     assert info.value.paths == ("$.on",)
     with pytest.raises(InvalidDataError) as info:
         revise(h, plan(), on=D0 + timedelta(days=1), policy=STRICT)
-    assert info.value.paths == ("$.signatures",)
+    assert info.value.paths == ("$.new_plan.signatures",)
     closed = PlanHistory(versions=(attrs.evolve(h.latest, status=PlanStatus.CLOSED, ended_on=D0),))
     with pytest.raises(InvalidDataError) as info:
         revise(closed, plan(), on=D0 + timedelta(days=1))
@@ -208,7 +208,7 @@ def test_revising_with_another_plan_id_is_rejected() -> None:
     h = PlanHistory.start(active(plan()))
     with pytest.raises(InvalidDataError) as info:
         revise(h, plan(id="other"), on=D0)
-    assert "$.versions[1].id" in info.value.paths
+    assert info.value.paths == ("$.new_plan.id",)
 
 
 @pytest.mark.parametrize(
@@ -326,3 +326,43 @@ def test_diff_needs_two_plans() -> None:
     with pytest.raises(InvalidDataError) as info:
         diff(plan(), None)  # type: ignore[arg-type]
     assert info.value.paths == ("$.new",)
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+AT_NINE = datetime(2026, 4, 1, 9)  # noqa: DTZ001 - a datetime passes isinstance(x, date): refused all the same
+
+
+def test_history_operations_refuse_a_datetime_for_a_date() -> None:
+    """revise, record_review, close and PlanHistory.as_of name the date argument when given a datetime."""
+    h = PlanHistory.start(active(signed(plan())))
+    cases = [
+        (lambda: revise(h, plan(), on=AT_NINE), "$.on"),
+        (lambda: record_review(h, on=AT_NINE), "$.on"),
+        (lambda: close(h, on=AT_NINE), "$.on"),
+        (lambda: h.as_of(AT_NINE), "$.day"),
+        (lambda: PlanHistory.start("plan"), "$.plan"),  # type: ignore[arg-type]
+        (lambda: validate_plan(plan(), policy="kansas"), "$.policy"),  # type: ignore[arg-type]
+        (lambda: diff(plan(), plan(), strict=True), "$.strict"),  # type: ignore[call-arg]
+    ]
+    for call, path in cases:
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.paths == (path,)
+
+
+SENTINEL = "PATIENT-SENTINEL-4711"
+
+
+def test_a_revision_for_another_patient_is_refused_without_naming_anyone() -> None:
+    """The new version must be the history's patient's; the error says so without either identifier."""
+    h = PlanHistory.start(active(plan(patient_id=SENTINEL)))
+    with pytest.raises(InvalidDataError) as info:
+        revise(h, plan(patient_id="p-2"), on=D0)
+    assert info.value.paths == ("$.new_plan.patient_id",)
+    assert SENTINEL not in str(info.value) and "p-2" not in str(info.value)
+    ep = admit(id="ep", patient_id="p-2", on=D0, level="2.1", catalog=ASAM3,
+               entry_route=EntryRoute.PRIMARY, referral_source="self")  # fmt: skip
+    with pytest.raises(InvalidDataError) as info:
+        validate_plan(plan(patient_id=SENTINEL), episode=ep)
+    assert SENTINEL not in str(info.value) and "p-2" not in str(info.value)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import pickle
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iopcore import strategies as ist
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.plans import (
     DISTRICT_OF_COLUMBIA_IOP_POLICY,
     ILLINOIS_LEVEL_II_2060_423_POLICY,
@@ -88,3 +89,50 @@ def test_built_in_policies_cite_sources_and_flag_unverified_ones() -> None:
     assert ILLINOIS_LEVEL_II_2060_423_POLICY.source.evidence is Evidence.UNVERIFIED
     assert KANSAS_IOP_POLICY.required_signers == frozenset({Signer.PATIENT, Signer.CLINICIAN})
     assert KANSAS_IOP_POLICY.initial_plan_within == Span(count=7)
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+AT_NINE = datetime(2026, 4, 1, 9)  # noqa: DTZ001 - a datetime passes isinstance(x, date): refused all the same
+
+
+def test_review_timing_refuses_wrong_arguments_by_name() -> None:
+    """A policy named by a string, a datetime for a date, and a non-plan are refused before any work."""
+    p = active(signed(plan()))
+    cases = [
+        (lambda: next_review_due(p, policy="kansas"), "$.policy"),  # type: ignore[arg-type]
+        (lambda: is_overdue(p, KANSAS_IOP_POLICY, AT_NINE), "$.today"),
+        (lambda: is_overdue(p, KANSAS_IOP_POLICY, today="2026-04-01"), "$.today"),  # type: ignore[arg-type]
+        (lambda: initial_plan_due(AT_NINE, KANSAS_IOP_POLICY), "$.admitted_on"),
+        (lambda: next_review_due("plan", KANSAS_IOP_POLICY), "$.plan"),  # type: ignore[arg-type]
+        (lambda: Span(count=7).after(AT_NINE), "$.day"),
+    ]
+    for call, path in cases:
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.paths == (path,)
+
+
+def test_dates_past_the_end_of_the_calendar_are_errors_not_overflows() -> None:
+    """A span that would run past 9999-12-31 names the argument it starts from; nothing is overdue after it."""
+    late = date(9999, 12, 20)
+    for span in (Span(count=30), Span(count=2, unit=SpanUnit.WEEKS), Span(count=1, unit=SpanUnit.MONTHS)):
+        with pytest.raises(InvalidDataError) as info:
+            span.after(late)
+        assert info.value.paths == ("$.day",) and info.value.errors[0].rule == "range"
+    assert Span(count=11).after(late) == date.max
+    with pytest.raises(InvalidDataError) as info:
+        initial_plan_due(date.max, KANSAS_IOP_POLICY)
+    assert info.value.paths == ("$.admitted_on",)
+    p = active(signed(plan(written_on=late, objectives=(), interventions=(), goals=()), late), on=late)
+    with pytest.raises(InvalidDataError) as info:
+        next_review_due(p, PENNSYLVANIA_709_123_POLICY)
+    assert info.value.paths == ("$.plan.review_base",)
+    assert not is_overdue(p, PENNSYLVANIA_709_123_POLICY, date.max)
+
+
+def test_policies_pickle_and_hash() -> None:
+    """Every built-in policy crosses a process boundary equal to itself and hashes."""
+    for policy in PLAN_POLICIES:
+        again = pickle.loads(pickle.dumps(policy))
+        assert again == policy and hash(again) == hash(policy)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from iopcore import strategies as ist
 from iopcore.assessment import IntakeAssessment
 from iopcore.components import COMPONENTS, Role
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.levels import ASAM3, DaysBand, HoursBand, Population
 from iopcore.plans import (
     BandFit,
@@ -138,7 +138,7 @@ def test_components_the_program_does_not_offer_are_rejected_with_their_path() ->
     program = attrs.evolve(PROGRAM, components=tuple(c for c in COMPONENTS if c.id != "family_counseling"))
     with pytest.raises(InvalidDataError) as info:
         week_problem(PLAN, program, EVENING[:5], WeeklyAvailability.whole_week())
-    assert info.value.paths == ("$.interventions[2].component",)
+    assert info.value.paths == ("$.plan.interventions[2].component",)
 
 
 def test_a_program_that_is_not_a_program_is_rejected_with_its_path() -> None:
@@ -338,3 +338,30 @@ def test_component_requirement_order_rules() -> None:
     with pytest.raises(InvalidDataError) as info:
         ComponentRequirement(**{**base, "max_minutes": Minutes(4)})
     assert info.value.paths == ("$.max_minutes",)
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+
+def test_week_problem_refuses_wrong_arguments_by_name() -> None:
+    """offerings=None, a negative or too large unplanned_max and costs for unknown offerings name their argument."""
+    with pytest.raises(InvalidArgumentError) as info:
+        week_problem(PLAN, PROGRAM, None, WeeklyAvailability.whole_week())  # type: ignore[arg-type]
+    assert info.value.paths == ("$.offerings",)
+    for bad in (-1, True):
+        with pytest.raises(InvalidArgumentError) as info:
+            week_problem(PLAN, PROGRAM, [], WeeklyAvailability.whole_week(), unplanned_max=bad)
+        assert info.value.paths == ("$.unplanned_max",)
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, PROGRAM, [], WeeklyAvailability.whole_week(), unplanned_max=10**6)
+    assert info.value.paths == ("$.unplanned_max",)
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, PROGRAM, [], WeeklyAvailability.whole_week(), offering_costs={"nope": 1})
+    assert info.value.paths == ("$.offering_costs.nope",)
+
+
+def test_weekly_requirements_lookup_is_guarded() -> None:
+    """requirement() wants a component id string."""
+    with pytest.raises(InvalidArgumentError) as info:
+        weekly_requirements(PLAN).requirement(None)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.component",)

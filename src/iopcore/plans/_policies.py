@@ -15,7 +15,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, type_name
+from iopcore.errors import InvalidDataError
 from iopcore.plans._model import PlanStatus, Signer, TreatmentPlan
 from iopcore.sources import Evidence, Source
 
@@ -65,12 +65,10 @@ class Span:
             return relativedelta(weeks=self.count)
         return relativedelta(days=self.count)
 
+    @f.guard
     def after(self, day: date) -> date:
-        """The date one span after *day*."""
-        if not isinstance(day, date):
-            raise InvalidDataError.single("$.day", f"expected a date, got {type_name(day)}", "type")
-        result: date = day + self.delta
-        return result
+        """The date one span after *day* (an error at ``$.day`` if that is past the calendar's last day)."""
+        return _after(self, day, "$.day")
 
     def __str__(self) -> str:
         return f"{self.count} {self.unit.value}"
@@ -97,25 +95,53 @@ class PlanPolicy:
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
 
+def _shifted(span: Span, day: date) -> date | None:
+    """*day* plus *span*, or ``None`` when that falls past ``date.max``."""
+    try:
+        result: date = day + span.delta
+    except (OverflowError, ValueError):  # date + days overflows; + months builds year 10000
+        return None
+    return result
+
+
+def _after(span: Span, day: date, path: str) -> date:
+    result = _shifted(span, day)
+    if result is None:
+        raise InvalidDataError.single(
+            path, f"expected a date at least {span} before the calendar's last day, got a later date", "range"
+        )
+    return result
+
+
+@f.guard
 def initial_plan_due(admitted_on: date, policy: PlanPolicy) -> date | None:
     """The date the first plan is due for a patient admitted on *admitted_on* (``None`` if no deadline)."""
     if policy.initial_plan_within is None:
         return None
-    return policy.initial_plan_within.after(admitted_on)
+    return _after(policy.initial_plan_within, admitted_on, "$.admitted_on")
 
 
+@f.guard
 def next_review_due(plan: TreatmentPlan, policy: PlanPolicy) -> date | None:
-    """When an active plan must next be reviewed; ``None`` if not active or the policy sets no interval."""
+    """When an active plan must next be reviewed; ``None`` if not active or the policy sets no interval.
+
+    A review base so late that the due date would fall past the calendar's last day is an
+    error at ``$.plan.review_base``.
+    """
     if plan.status is not PlanStatus.ACTIVE or policy.review_every is None:
         return None
-    return policy.review_every.after(plan.review_base)
+    return _after(policy.review_every, plan.review_base, "$.plan.review_base")
 
 
+@f.guard
 def is_overdue(plan: TreatmentPlan, policy: PlanPolicy, today: date) -> bool:
-    """Whether the review of an active plan is past due on *today* (due on the day itself is not overdue)."""
-    if not isinstance(today, date):
-        raise InvalidDataError.single("$.today", f"expected a date, got {type_name(today)}", "type")
-    due = next_review_due(plan, policy)
+    """Whether the review of an active plan is past due on *today* (due on the day itself is not overdue).
+
+    A review due past the calendar's last day is never overdue.
+    """
+    if plan.status is not PlanStatus.ACTIVE or policy.review_every is None:
+        return False
+    due = _shifted(policy.review_every, plan.review_base)
     return due is not None and today > due
 
 
