@@ -39,8 +39,9 @@ from iopcore.plans._model import (
     Problem,
     ProblemSource,
     TreatmentPlan,
+    _is_session_length,
+    _session_minutes,
 )
-from iopcore.plans._model import _positive_minutes as _session_minutes
 from iopcore.programs import Program
 from iopcore.sources import Evidence, Source
 from iopcore.times import Minutes
@@ -334,7 +335,7 @@ def _session_errors(lengths: Mapping[str, Minutes]) -> list[ErrorItem]:
             rule="range",
         )
         for key, length in lengths.items()
-        if not 1 <= length.value <= 1440
+        if not _is_session_length(length)
     ]
 
 
@@ -427,7 +428,7 @@ def draft_plan(
         length = lengths.get(component.id, default.minutes if default is not None else None)
         if length is None:
             length = component.typical_duration
-        if length is None or not 1 <= length.value <= 1440:
+        if length is None or not _is_session_length(length):
             raise InvalidDataError.single(
                 "$.minutes" + child_path(component.id)[1:],
                 "expected session minutes for a component without a typical duration of 1 to 1440 minutes, got none",

@@ -131,9 +131,14 @@ class Frequency:
         return f"{self.sessions}×/{self.per.value}"
 
 
-def _positive_minutes(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _is_session_length(minutes: Minutes) -> bool:
+    """Whether one session can last *minutes*: at least a minute, at most a day."""
+    return 1 <= minutes.value <= 1440
+
+
+def _session_minutes(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     f.instance(Minutes, "a Minutes duration")(inst, attribute, value)
-    if value.value < 1 or value.value > 1440:
+    if not _is_session_length(value):
         raise f.fail(attribute, "expected a session of 1 to 1440 minutes, got a Minutes out of range", "range", inst)
 
 
@@ -146,7 +151,7 @@ class Intervention:
     component: str = attrs.field(validator=f.identifier())
     """The id of a program component (see :mod:`iopcore.components`)."""
     frequency: Frequency = attrs.field(validator=f.instance(Frequency, "a Frequency"))
-    minutes: Minutes = attrs.field(validator=_positive_minutes)
+    minutes: Minutes = attrs.field(validator=_session_minutes)
     """Length of each session."""
     responsible: Role = attrs.field(validator=f.enum_member(Role))
     objectives: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.identifiers())
