@@ -185,3 +185,11 @@ def test_the_patient_id_never_shows_in_repr_or_str(ep: Episode) -> None:
     """repr and str of an episode redact the patient identifier."""
     marked = attrs.evolve(ep, patient_id=SENTINEL)
     assert SENTINEL not in repr(marked) and SENTINEL not in str(marked)
+
+
+def test_authorization_ids_are_unique_within_an_episode() -> None:
+    """The constructor rejects a second authorization with the same id at its index."""
+    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=5, dates=DateRange.of_days(D0, 10))
+    with pytest.raises(InvalidDataError) as info:
+        make_episode(authorizations=(auth, auth))
+    assert info.value.paths == ("$.authorizations[1]",)

@@ -366,3 +366,11 @@ def test_a_revision_for_another_patient_is_refused_without_naming_anyone() -> No
     with pytest.raises(InvalidDataError) as info:
         validate_plan(plan(patient_id=SENTINEL), episode=ep)
     assert SENTINEL not in str(info.value) and "p-2" not in str(info.value)
+
+
+def test_a_history_holds_one_plan_id() -> None:
+    """Versions of another plan in the same history are rejected at their id."""
+    first = attrs.evolve(plan(), status=PlanStatus.SUPERSEDED, ended_on=D0)
+    with pytest.raises(InvalidDataError) as info:
+        PlanHistory(versions=(first, attrs.evolve(plan(id="other"), version=2)))
+    assert "$.versions[1].id" in info.value.paths

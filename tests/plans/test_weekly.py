@@ -365,3 +365,12 @@ def test_weekly_requirements_lookup_is_guarded() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         weekly_requirements(PLAN).requirement(None)  # type: ignore[arg-type]
     assert info.value.paths == ("$.component",)
+
+
+def test_more_sessions_than_a_week_can_bound_are_reported_at_the_interventions() -> None:
+    """101 monthly interventions of 100 sessions on one component exceed a ComponentBound: an error under the plan."""
+    partial = Program.from_level(ASAM3.level("2.5"), Population.ADULT, id="php", name="Partial hospitalization")
+    many = tuple(iv(f"i{n}", "group_counseling", 100, 60, Per.MONTH) for n in range(101))
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(attrs.evolve(PLAN, interventions=many), partial, [], WeeklyAvailability.whole_week())
+    assert all(path.startswith("$.plan.interventions") for path in info.value.paths)
