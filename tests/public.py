@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import enum
 import importlib
+import inspect
 import pkgutil
 from types import ModuleType
 
 import attrs
 
 import iopcore
+from iopcore import _fields as f
 
 PRIVATE_OR_OPTIONAL = ("iopcore.strategies", "iopcore._hypothesis_plugin", "iopcore.__main__")
 
@@ -32,3 +35,21 @@ def public_attrs_classes() -> list[type]:
             if isinstance(obj, type) and attrs.has(obj):
                 seen[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return [seen[k] for k in sorted(seen)]
+
+
+def unguarded_callables(module: ModuleType) -> list[str]:
+    """The public functions and methods of *module*'s ``__all__`` not wrapped by ``iopcore._fields.guard``.
+
+    Constructors are left out (attrs validators check them); so are dunder methods.
+    """
+    found: list[str] = []
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if inspect.isfunction(obj) and not f.is_guarded(obj):
+            found.append(name)
+        elif isinstance(obj, type) and not issubclass(obj, BaseException | enum.Enum):
+            for attr, raw in vars(obj).items():
+                fn = raw.__func__ if isinstance(raw, classmethod | staticmethod) else raw
+                if not attr.startswith("_") and inspect.isfunction(fn) and not f.is_guarded(fn):
+                    found.append(f"{name}.{attr}")
+    return found

@@ -100,7 +100,7 @@ def problems(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[
 
 
 def _id_refs(min_size: int = 0) -> st.SearchStrategy[tuple[str, ...]]:
-    return st.lists(identifiers(max_size=8), min_size=min_size, max_size=3).map(tuple)
+    return st.lists(identifiers(max_size=8), min_size=min_size, max_size=3, unique=True).map(tuple)
 
 
 @functools.lru_cache(maxsize=None, typed=True)
