@@ -14,7 +14,7 @@
 """
 
 from iopcore.errors import InfeasibleScheduleError
-from iopcore.schedule._calendar import CalendarSchedule, Occurrence, ShortWeek, expand
+from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._cohort import (
     Assignment,
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
+    "MAX_WEEKS",
     "NOT_KEPT_COST",
     "OFF_TRACK_COST",
     "OTHER_DAY_COST",
