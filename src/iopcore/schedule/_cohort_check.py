@@ -149,7 +149,7 @@ def _deep(problem: CohortProblem, schedule: CohortSchedule) -> list[CohortViolat
         if problem.pinned_for(p.id):
             continue
         try:
-            alone: int | None = solve(p.week_problem(problem.offerings)).cost
+            alone: int | None = solve(p.week_problem(problem.offerings), explain=False).cost
         except InfeasibleScheduleError:
             alone = None
         u = problem.unscheduled_cost_of(p)
