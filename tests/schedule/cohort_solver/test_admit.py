@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.schedule import CohortPatient, CohortProblem, admit, check_cohort, solve_cohort
 from iopcore.strategies import cohort_patients, cohort_problems
 from tests.schedule.builders import ONE_SESSION, WED, brute_force, offering, small_cohort
@@ -68,3 +68,28 @@ def test_admit_rejects_bad_input() -> None:
         admit(schedule, problem, problem.patients[0])
     assert info.value.paths == ("$.new_patient.id",)
     assert "ann" not in str(info.value)
+
+
+def test_admit_refuses_a_schedule_of_another_problem() -> None:
+    """A schedule that does not list the problem's patients, or names offerings it lacks, is refused at `$.schedule`."""
+    problem = small_cohort()
+    schedule = solve_cohort(problem)
+    newcomer = CohortPatient(id="cy", rules=ONE_SESSION)
+    other = attrs.evolve(problem, patients=problem.patients[:1])
+    with pytest.raises(InvalidArgumentError) as info:
+        admit(schedule, other, newcomer)
+    assert set(info.value.paths) == {"$.schedule"} and "bob" not in str(info.value)
+    fewer_offerings = CohortProblem(offerings=problem.offerings[1:], patients=problem.patients)
+    with pytest.raises(InvalidArgumentError) as info:
+        admit(schedule, fewer_offerings, newcomer)
+    assert set(info.value.paths) == {"$.schedule"}
+
+
+def test_admit_reports_a_new_patient_the_problem_cannot_take_under_new_patient() -> None:
+    """A new patient whose costs name offerings the cohort lacks is refused under `$.new_patient`."""
+    problem = small_cohort()
+    schedule = solve_cohort(problem)
+    stranger = CohortPatient(id="cy", rules=ONE_SESSION, offering_costs={"zz": 1})
+    with pytest.raises(InvalidArgumentError) as info:
+        admit(schedule, problem, stranger)
+    assert info.value.paths == ("$.new_patient.offering_costs.zz",)
