@@ -154,18 +154,31 @@ def test_schedule_reads_as_text_with_its_gap() -> None:
 
 
 def test_occupancy_table_and_html() -> None:
-    """The occupancy view lists each offering's seats and waitlist as text and HTML; ids are escaped."""
+    """The occupancy view lists each offering's seats and waitlist as text and HTML; offering ids are escaped."""
     view = Occupancy(
         rows=(
-            OfferingOccupancy(offering="<a>", capacity=1, patients=("p1",), waiting=("p2",)),
+            OfferingOccupancy(offering="<a>", capacity=1, patients=("p1",), waiting=("<p2>",)),
             OfferingOccupancy(offering="b", capacity=2, patients=()),
         )
     )
     text = str(view)
-    assert "p2" in text and text.endswith("2 offerings, 1 full")
+    assert text == view.to_text() and text.endswith("2 offerings, 1 full")
+    assert text.splitlines()[2].split() == ["<a>", "1", "1", "1"]
     markup = view._repr_html_()
+    assert markup == view.to_html()
     assert "&lt;a&gt;" in markup and "background" in markup and "1 full" in markup
-    assert "p1" not in repr(view.rows[0])
+
+
+def test_occupancy_shows_patient_ids_only_when_asked() -> None:
+    """str(), repr() and the notebook view never show patient ids; to_text/to_html do with show_patients=True."""
+    view = Occupancy(rows=(OfferingOccupancy(offering="a", capacity=1, patients=("holder-7",), waiting=("waits-9",)),))
+    for shown in (str(view), repr(view), view._repr_html_(), view.to_text(), view.to_html()):
+        assert "holder-7" not in shown and "waits-9" not in shown
+    assert "waits-9" in view.to_text(show_patients=True).splitlines()[2]
+    assert "<td>waits-9</td>" in view.to_html(show_patients=True)
+    with pytest.raises(InvalidDataError) as info:
+        view.to_text(show_patients="yes")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.show_patients",)
 
 
 def test_patient_repr_redacts_the_id() -> None:

@@ -369,33 +369,51 @@ class OfferingOccupancy:
 @final
 @attrs.frozen(kw_only=True)
 class Occupancy:
-    """Per-offering occupancy and waitlist of a cohort schedule (a text table and ``_repr_html_``)."""
+    """Per-offering occupancy and waitlist of a cohort schedule, as a text table or HTML.
+
+    ``str()`` and the notebook view (``_repr_html_``) show counts only, never patient ids;
+    :meth:`to_text` and :meth:`to_html` list who waits on each offering when asked to
+    (``show_patients=True``), for staff who need the names.
+    """
 
     rows: tuple[OfferingOccupancy, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(OfferingOccupancy))
 
-    def __str__(self) -> str:
-        head = f"{'Offering':<20} {'Taken':>5} {'Cap':>4} {'Wait':>4}  Waiting"
+    @f.guard
+    def to_text(self, *, show_patients: bool = False) -> str:
+        """A text table: offering, seats taken, capacity, how many wait (and, with *show_patients*, who)."""
+        head = f"{'Offering':<20} {'Taken':>5} {'Cap':>4} {'Wait':>4}" + ("  Waiting" if show_patients else "")
         lines = [head, "-" * len(head)]
-        lines.extend(
-            f"{r.offering:<20} {r.taken:>5} {r.capacity:>4} {len(r.waiting):>4}  {', '.join(r.waiting)}"
-            for r in self.rows
-        )
-        full = sum(1 for r in self.rows if r.full)
-        lines.append(f"{len(self.rows)} offerings, {full} full")
+        for r in self.rows:
+            line = f"{r.offering:<20} {r.taken:>5} {r.capacity:>4} {len(r.waiting):>4}"
+            lines.append(f"{line}  {', '.join(r.waiting)}".rstrip() if show_patients else line)
+        lines.append(self._summary())
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    @f.guard
+    def to_html(self, *, show_patients: bool = False) -> str:
+        """An HTML table like :meth:`to_text` (full offerings shaded)."""
         body = []
         for r in self.rows:
             style = " style='background:#fde'" if r.full else ""
+            who = f"<td>{html.escape(', '.join(r.waiting))}</td>" if show_patients else ""
             body.append(
                 f"<tr{style}><td>{html.escape(r.offering)}</td><td>{r.taken}</td><td>{r.capacity}</td>"
-                f"<td>{len(r.waiting)}</td><td>{html.escape(', '.join(r.waiting))}</td></tr>"
+                f"<td>{len(r.waiting)}</td>{who}</tr>"
             )
-        full = sum(1 for r in self.rows if r.full)
-        caption = html.escape(f"{len(self.rows)} offerings, {full} full")
-        header = "<tr><th>Offering</th><th>Taken</th><th>Capacity</th><th>Waiting</th><th>Who waits</th></tr>"
+        caption = html.escape(self._summary())
+        who_head = "<th>Who waits</th>" if show_patients else ""
+        header = f"<tr><th>Offering</th><th>Taken</th><th>Capacity</th><th>Waiting</th>{who_head}</tr>"
         return f"<table><caption>{caption}</caption>{header}{''.join(body)}</table>"
+
+    def _summary(self) -> str:
+        full = sum(1 for r in self.rows if r.full)
+        return f"{len(self.rows)} offerings, {full} full"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 @final
