@@ -8,7 +8,7 @@
   constraint groups (:data:`GROUPS`), :class:`Reason` s and a plain-language explanation.
 * Cohorts: :func:`solve_cohort` places a :class:`CohortProblem`'s patients into shared
   offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
-  :func:`admit` adds one patient without moving anyone, :func:`check_cohort` validates.
+  :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
 
@@ -35,7 +35,7 @@ from iopcore.schedule._cohort import (
     Unscheduled,
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
-from iopcore.schedule._cohort_solver.admit import admit
+from iopcore.schedule._cohort_solver.admit import admit_to_cohort
 from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, solve_cohort
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import (
@@ -92,7 +92,7 @@ __all__ = [
     "WeekProblem",
     "WeekRules",
     "WeekSchedule",
-    "admit",
+    "admit_to_cohort",
     "alternatives",
     "check",
     "check_cohort",

@@ -19,11 +19,11 @@ from iopcore.schedule._cohort_solver.explanations import reason_for
 from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import build_context, week_cost
 
-__all__ = ["admit"]
+__all__ = ["admit_to_cohort"]
 
 
 @f.guard
-def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
+def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
     """Place *new_patient* into *schedule* without moving anyone (rolling admission).
 
     The result is the schedule of *problem* with *new_patient* added: everyone keeps
@@ -123,4 +123,4 @@ def _check_admission(schedule: CohortSchedule, problem: CohortProblem, new_patie
     except InvalidDataError as exc:  # the problem's offerings name components the new patient's catalog lacks, …
         items.extend(e.under("$.problem" if e.path.startswith("$.offerings") else "$.new_patient") for e in exc.errors)
     if items:
-        raise InvalidArgumentError(items, callable="admit")
+        raise InvalidArgumentError(items, callable="admit_to_cohort")
