@@ -14,13 +14,14 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError, UnknownIdError
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownIdError
 from iopcore.schedule._model import (
     Offering,
     Preferences,
     WeekProblem,
     WeekRules,
     _costs_validator,
+    _find_offering,
     _int_values_validator,
     _preference_cost,
     _to_int_values,
@@ -239,15 +240,7 @@ class CohortProblem:
     @f.guard
     def offering(self, offering_id: str) -> Offering:
         """The offering with *offering_id* (:class:`~iopcore.errors.UnknownCodeError`, a ``KeyError``, if absent)."""
-        for o in self.offerings:
-            if o.id == offering_id:
-                return o
-        raise UnknownCodeError(
-            what="offering",
-            catalog="the cohort's offerings",
-            known=tuple(o.id for o in self.offerings),
-            path="$.offering_id",
-        )
+        return _find_offering(self.offerings, offering_id, "the cohort's offerings")
 
     @f.guard
     def unscheduled_cost_for(self, patient_id: str) -> int:

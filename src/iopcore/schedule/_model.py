@@ -442,15 +442,7 @@ class WeekProblem:
     @f.guard
     def offering(self, offering_id: str) -> Offering:
         """The offering with *offering_id* (:class:`~iopcore.errors.UnknownCodeError`, a ``KeyError``, if absent)."""
-        for o in self.offerings:
-            if o.id == offering_id:
-                return o
-        raise UnknownCodeError(
-            what="offering",
-            catalog="the problem's offerings",
-            known=tuple(o.id for o in self.offerings),
-            path="$.offering_id",
-        )
+        return _find_offering(self.offerings, offering_id, "the problem's offerings")
 
     @f.guard
     def cost_of(self, offering: Offering) -> int:
@@ -473,6 +465,14 @@ class WeekProblem:
         if unknown:
             raise InvalidArgumentError(unknown, callable="WeekProblem.schedule_cost")
         return _schedule_cost(self, offering_ids)
+
+
+def _find_offering(offerings: tuple[Offering, ...], offering_id: str, where: str) -> Offering:
+    """The offering with *offering_id*, or :class:`~iopcore.errors.UnknownCodeError` at ``$.offering_id``."""
+    for o in offerings:
+        if o.id == offering_id:
+            return o
+    raise UnknownCodeError(what="offering", catalog=where, known=tuple(o.id for o in offerings), path="$.offering_id")
 
 
 def _offering_cost(problem: WeekProblem, offering: Offering) -> int:
