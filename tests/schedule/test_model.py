@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 import attrs
 import numpy as np
@@ -438,3 +438,23 @@ def test_methods_refuse_wrong_arguments_at_their_path(call: Callable[[], object]
 
 
 _PROGRAM = Program.from_level(ASAM3.level("2.1"), Population.ADULT, id="p", name="P")
+
+
+class _ListKeys(Mapping[object, int]):
+    """A mapping whose keys are lists (unhashable): no dict can hold them."""
+
+    def __getitem__(self, key: object) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[object]:
+        return iter([["a"]])
+
+    def __len__(self) -> int:
+        return 1
+
+
+def test_a_mapping_with_unhashable_keys_is_refused_at_its_path() -> None:
+    """offering_costs from a mapping with unhashable keys is an InvalidDataError at the field, not a TypeError."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekProblem(rules=WeekRules(), offerings=EVENINGS, offering_costs=_ListKeys())  # type: ignore[arg-type]
+    assert all(p.startswith("$.offering_costs") for p in paths(info))
