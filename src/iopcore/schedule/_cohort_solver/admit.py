@@ -11,6 +11,7 @@ from iopcore.schedule._cohort import (
     CohortPatient,
     CohortProblem,
     CohortSchedule,
+    _most_expensive_week,
     _week_problem,
     schedule_mismatch,
 )
@@ -48,7 +49,7 @@ def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patien
             for s in e.offerings:
                 left[position[s]] -= 1
     # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
-    default = problem.default_unscheduled_cost + problem.most_expensive_week(new_patient)
+    default = problem.default_unscheduled_cost + _most_expensive_week(problem.offerings, new_patient)
 
     def unscheduled_cost(p: CohortPatient) -> int:
         if p.unscheduled_cost is not None:
