@@ -280,6 +280,7 @@ def sample_errors() -> list[BaseException]:
         e.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
         e.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
         e.NoSafeLevelError("ASAM3", ("withdrawal",)),
+        e.UnsupportedFormatError(version=3, supported=2, path="$.iopcore_format"),
     ]
 
 

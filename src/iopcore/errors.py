@@ -30,6 +30,7 @@ __all__ = [
     "PlanDoesNotFitError",
     "TransitionNotAllowedError",
     "UnknownCodeError",
+    "UnsupportedFormatError",
     "type_name",
 ]
 
@@ -379,3 +380,36 @@ class NoSafeLevelError(IopcoreError, LookupError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (NoSafeLevelError, (self.catalog, self.unmet))
+
+
+class UnsupportedFormatError(InvalidDataError):
+    """A serialized document written by a newer format version than this iopcore reads (raised by ``from_dict``).
+
+    ``version`` is the document's format version and ``supported`` the newest one this iopcore
+    reads; a newer iopcore reads the document. Versions are not patient data, so the message shows them.
+    """
+
+    version: int
+    supported: int
+
+    def __init__(self, *, version: int, supported: int, path: str = "$") -> None:
+        self.version = version
+        self.supported = supported
+        shown = str(version) if version < 10**9 else "a larger one"
+        super().__init__(
+            (
+                ErrorItem(
+                    path=path,
+                    message=f"expected a document of format version {supported} or earlier, got version {shown} "
+                    "(written by a newer iopcore; a newer iopcore reads it)",
+                    rule="format_version",
+                ),
+            )
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_unsupported, (self.version, self.supported, self.errors[0].path))
+
+
+def _rebuild_unsupported(version: int, supported: int, path: str) -> UnsupportedFormatError:
+    return UnsupportedFormatError(version=version, supported=supported, path=path)
