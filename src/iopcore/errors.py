@@ -407,6 +407,13 @@ class UnsupportedFormatError(InvalidDataError):
             )
         )
 
+    def under(self, prefix: str) -> UnsupportedFormatError:
+        """Return a copy whose path is re-rooted under *prefix* (a document inside another value)."""
+        _check_prefix(prefix, "UnsupportedFormatError.under")
+        return UnsupportedFormatError(
+            version=self.version, supported=self.supported, path=prefix + self.errors[0].path[1:]
+        )
+
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_unsupported, (self.version, self.supported, self.errors[0].path))
 
