@@ -164,11 +164,19 @@ class InvalidDataError(IopcoreError, ValueError, TypeError):
         return self._render()
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_invalid, (self.errors, self.type_name))
+        # The class travels too, so that a subclass without state of its own (``ClockRequiredError``)
+        # comes back as itself; subclasses with more state define their own ``__reduce__``.
+        return (_rebuild_invalid, (self.errors, self.type_name, type(self)))
 
 
-def _rebuild_invalid(errors: tuple[ErrorItem, ...], name: str | None) -> InvalidDataError:
-    return InvalidDataError(errors, type_name=name)
+def _rebuild_invalid(
+    errors: tuple[ErrorItem, ...], name: str | None, cls: type[InvalidDataError] | None = None
+) -> InvalidDataError:
+    if cls is None or cls is InvalidDataError:
+        return InvalidDataError(errors, type_name=name)
+    rebuilt = cls.__new__(cls)
+    InvalidDataError.__init__(rebuilt, errors, type_name=name)
+    return rebuilt
 
 
 class InvalidArgumentError(InvalidDataError):
