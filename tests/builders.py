@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from iopcore import errors
 from iopcore.compliance import (
     ASAM_2_1_ADULT,
     DISTRICT_OF_COLUMBIA_IOP,
@@ -50,6 +51,7 @@ from iopcore.episodes import (
 )
 from iopcore.levels import DaysBand, Framework, HoursBand, LevelCategory, LevelOfCare, Population, Setting
 from iopcore.plans import (
+    BandFit,
     FamilyInvolvement,
     FindingKind,
     Frequency,
@@ -66,15 +68,18 @@ from iopcore.plans import (
 )
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.schedule import (
+    ClockRequiredError,
     CohortPatient,
     CohortProblem,
     ComponentBound,
     Enrollment,
     Offering,
+    OrtoolsNotInstalledError,
     Preferences,
     TimeOfDay,
     WeekProblem,
     WeekRules,
+    solve,
 )
 from iopcore.sources import Evidence, Source
 from iopcore.times import ClockTime, DateRange, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
@@ -266,22 +271,38 @@ def episodes(draw: st.DrawFn, *, max_sessions: int = 25, patients: int = 2) -> t
 
 
 def sample_errors() -> list[BaseException]:
-    """One instance of every public iopcore exception (for pickling and careless-caller tests)."""
-    from iopcore import errors as e
-    from iopcore.plans import BandFit
+    """One instance of every public iopcore exception (for pickling and careless-caller tests).
 
-    item = e.ErrorItem(path="$.on", message="expected a date, got datetime", rule="type")
+    The schedule's own exceptions are included while they live in ``iopcore.schedule`` (issue 14
+    moves them into ``iopcore.errors``); the lazy infeasibility error is the one ``solve`` raises.
+    """
+    item = errors.ErrorItem(path="$.on", message="expected a date, got datetime", rule="type")
     return [
-        e.InvalidDataError([item], type_name="Episode"),
-        e.InvalidArgumentError([item], callable="change_level"),
-        e.UnknownCodeError(what="level", catalog="ASAM 3rd edition", known=("1", "2.1"), path="$.to"),
-        e.InfeasibleScheduleError(conflict=("hours",), reasons=(), explanation="too few hours"),
-        e.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
-        e.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
-        e.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
-        e.NoSafeLevelError("ASAM3", ("withdrawal",)),
-        e.UnsupportedFormatError(version=3, supported=2, path="$.iopcore_format"),
+        errors.InvalidDataError([item], type_name="Episode"),
+        errors.InvalidArgumentError([item], callable="change_level"),
+        errors.UnknownCodeError(what="level", catalog="ASAM 3rd edition", known=("1", "2.1"), path="$.to"),
+        errors.InfeasibleScheduleError(conflict=("hours",), reasons=(), explanation="too few hours"),
+        errors.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
+        errors.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
+        errors.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
+        errors.NoSafeLevelError("ASAM3", ("withdrawal",)),
+        errors.UnsupportedFormatError(version=3, supported=2, path="$.iopcore_format"),
+        ClockRequiredError([errors.ErrorItem(path="$.clock", message="expected a clock", rule="missing")]),
+        OrtoolsNotInstalledError("the ortools backend needs Google OR-Tools"),
+        infeasible_week_error(),
     ]
+
+
+def infeasible_week_error() -> errors.InfeasibleScheduleError:
+    """What ``solve`` raises for a week that cannot reach its hours (the lazily explained error)."""
+    offering = Offering(
+        id="only", component="group_therapy", weekday=Weekday.MONDAY, start=ClockTime(9), end=ClockTime(10)
+    )
+    try:
+        solve(WeekProblem(rules=WeekRules(hours_min=9), offerings=(offering,)))
+    except errors.InfeasibleScheduleError as exc:
+        return exc
+    raise AssertionError("a one-hour week cannot hold nine hours")
 
 
 # ----------------------------------------------------------------------------- documents
