@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
+from typing import Any, TypeVar
 
 import attrs
+import pytest
 
 import iopcore
+
+T = TypeVar("T")
 
 PRIVATE_OR_OPTIONAL = ("iopcore.strategies", "iopcore._hypothesis_plugin", "iopcore.__main__")
 
@@ -32,3 +37,16 @@ def public_attrs_classes() -> list[type]:
             if isinstance(obj, type) and attrs.has(obj):
                 seen[f"{obj.__module__}.{obj.__qualname__}"] = obj
     return [seen[k] for k in sorted(seen)]
+
+
+def expected_failures(items: Iterable[T], pending: Mapping[str, str], name: Callable[[T], str]) -> list[Any]:
+    """*items* as pytest params named by *name*; those on *pending* are strict expected failures with the reason.
+
+    Strict: once a pending item passes, the test fails until it is taken off the list.
+    """
+    return [
+        pytest.param(i, id=name(i), marks=pytest.mark.xfail(reason=pending[name(i)], strict=True))
+        if name(i) in pending
+        else pytest.param(i, id=name(i))
+        for i in items
+    ]

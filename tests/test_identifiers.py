@@ -33,7 +33,7 @@ from iopcore import _fields as f
 from iopcore.errors import ErrorItem, IopcoreError
 from iopcore.serialization import from_dict, to_dict
 from iopcore.serialization._types import public_name
-from tests.public import public_attrs_classes
+from tests.public import expected_failures, public_attrs_classes
 from tests.test_boundary import TARGETS, Param, Target, _call, instances_of, parameters, strategy_for
 
 MARK = "qzxvk"
@@ -92,14 +92,6 @@ PENDING: dict[str, str] = {
     "(issue 14: a view with names needs a parameter that says so)",
     "iopcore.schedule._cohort_solver.admit.admit": "a KeyError that echoes a patient id (issue 14)",
 }
-
-
-def pending(items: list[Any], name: Any) -> list[Any]:
-    """*items* as pytest params, those on :data:`PENDING` marked as expected (strict) failures."""
-    return [
-        pytest.param(i, marks=pytest.mark.xfail(reason=PENDING[name(i)], strict=True)) if name(i) in PENDING else i
-        for i in items
-    ]
 
 
 CLASSES = public_attrs_classes()
@@ -267,7 +259,7 @@ def _broken_variants(value: Any) -> list[tuple[str, dict[str, Any]]]:
     return variants
 
 
-@pytest.mark.parametrize("cls", pending(HOLDERS, public_name), ids=public_name)
+@pytest.mark.parametrize("cls", expected_failures(HOLDERS, PENDING, public_name))
 def test_planted_identifiers_appear_in_no_text_of_values_or_their_errors(cls: type) -> None:
     """str, repr and _repr_html_ of values, and the errors of broken variants and bad documents, never show identifiers."""
 
@@ -326,7 +318,7 @@ def _draw_arguments(data: st.DataObject, target: Target, params: list[Param]) ->
     return kwargs
 
 
-@pytest.mark.parametrize("target", pending(CALLABLES, lambda t: t.name), ids=lambda t: t.name)
+@pytest.mark.parametrize("target", expected_failures(CALLABLES, PENDING, lambda t: t.name))
 def test_public_callables_show_no_identifier_in_results_or_errors(target: Target) -> None:
     """A public callable given values that hold identifiers shows none in what it returns (as text) or raises."""
     params = parameters(target)

@@ -23,7 +23,7 @@ from iopcore import errors
 from iopcore.errors import IopcoreError
 from iopcore.serialization._types import public_name
 from tests.builders import sample_errors
-from tests.public import public_attrs_classes, public_modules
+from tests.public import expected_failures, public_attrs_classes, public_modules
 
 CLASSES = public_attrs_classes()
 
@@ -37,16 +37,7 @@ PENDING_CLASSES: dict[str, str] = {
 }
 
 
-def _class_params() -> list[Any]:
-    return [
-        pytest.param(c, marks=pytest.mark.xfail(reason=PENDING_CLASSES[public_name(c)], strict=True))
-        if public_name(c) in PENDING_CLASSES
-        else c
-        for c in CLASSES
-    ]
-
-
-@pytest.mark.parametrize("cls", _class_params(), ids=public_name)
+@pytest.mark.parametrize("cls", expected_failures(CLASSES, PENDING_CLASSES, public_name))
 def test_values_pickle_copy_and_hash(cls: type) -> None:
     """pickle, copy.copy and copy.deepcopy give an equal value with an equal hash, for every public class."""
     known = public_name(cls) in PENDING_CLASSES
@@ -98,18 +89,10 @@ PENDING_CONSTANTS: dict[str, str] = {
 }
 
 
-def _constant_params() -> list[Any]:
-    return [
-        pytest.param(value, id=name, marks=pytest.mark.xfail(reason=PENDING_CONSTANTS[name], strict=True))
-        if name in PENDING_CONSTANTS
-        else pytest.param(value, id=name)
-        for name, value in CONSTANTS
-    ]
-
-
-@pytest.mark.parametrize("value", _constant_params())
-def test_module_constants_pickle_copy_and_hash(value: Any) -> None:
+@pytest.mark.parametrize("constant", expected_failures(CONSTANTS, PENDING_CONSTANTS, lambda pair: pair[0]))
+def test_module_constants_pickle_copy_and_hash(constant: tuple[str, Any]) -> None:
     """Catalogs, rule sets, policies and tables exported as constants pickle, copy and hash like any value."""
+    _, value = constant
     back = pickle.loads(pickle.dumps(value))
     assert back == value
     assert type(back) is type(value)
@@ -173,16 +156,7 @@ PENDING_EXCEPTIONS: dict[str, str] = {
 }
 
 
-@pytest.mark.parametrize(
-    "exc",
-    [
-        pytest.param(e, marks=pytest.mark.xfail(reason=PENDING_EXCEPTIONS[type(e).__name__], strict=True))
-        if type(e).__name__ in PENDING_EXCEPTIONS
-        else e
-        for e in sample_errors()
-    ],
-    ids=lambda e: type(e).__name__,
-)
+@pytest.mark.parametrize("exc", expected_failures(sample_errors(), PENDING_EXCEPTIONS, lambda e: type(e).__name__))
 def test_exceptions_pickle_and_copy_with_their_attributes(exc: BaseException) -> None:
     """Every iopcore exception survives pickle and deepcopy with its type, message and structured attributes."""
     for back in (pickle.loads(pickle.dumps(exc)), copy.deepcopy(exc)):
