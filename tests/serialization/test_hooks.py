@@ -142,6 +142,8 @@ def test_cross_field_rule_is_reported_at_the_field() -> None:
         (dict[str, int], [], "$"),
         (int | None, "x", "$"),
         (bool, 1, "$"),
+        (type(None), 1, "$"),
+        (int | str, None, "$"),
     ],
 )
 def test_leaf_and_container_errors(cls: Any, value: Any, path: str) -> None:

@@ -298,3 +298,29 @@ def test_date_ranges_are_plain_objects_inside_documents() -> None:
     """A nested value keeps no key of its own: only the outermost object says the version."""
     data = to_dict(DateRange(first=date(2026, 1, 1), last=date(2026, 1, 2)))
     assert data == {FORMAT_KEY: FORMAT_VERSION, "first": "2026-01-01", "last": "2026-01-02"}
+
+
+def test_rename_field_leaves_documents_without_the_old_name_alone() -> None:
+    """A rename is a no-op when the old key is absent or the new one is already set; it keeps the key order."""
+    rename = rename_field("a", "b")
+    assert rename({"x": 1, "a": 2, "y": 3}) == {"x": 1, "b": 2, "y": 3}
+    assert list(rename({"x": 1, "a": 2, "y": 3})) == ["x", "b", "y"]
+    assert rename({"x": 1}) == {"x": 1}
+    assert rename({"a": 1, "b": 2}) == {"a": 1, "b": 2}
+
+
+def test_the_walk_follows_fixed_tuples_and_stops_at_current_documents() -> None:
+    """Positions of a fixed tuple are walked by their own types; a nested document of the current version is kept."""
+    old = old_document()["occurrences"][0]
+    walked = migrate(tuple[Occurrence, int], [old, 7, "extra"], 1, PRETEND)
+    assert walked[0]["component"] == "group_therapy"
+    assert walked[1:] == [7, "extra"]
+    current = {**to_dict(calendar()), FORMAT_KEY: PRETEND.current}
+    assert migrate(tuple[CalendarSchedule, ...], [current], 1, PRETEND) == [current]
+
+
+def test_a_newer_document_in_an_untagged_union_is_refused() -> None:
+    """Trying the members of a union stops at a document too new to read."""
+    data = {**to_dict(builders.document_plan()), FORMAT_KEY: 99}
+    with pytest.raises(UnsupportedFormatError):
+        from_dict(TreatmentPlan | Program, data)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import functools
 import json
-import math
 import re
 import types
 import typing
@@ -304,12 +303,8 @@ def _mapping_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
                 here = child_path(k)
                 try:
                     sk = key_hook(k, key_type)
-                    hash(sk)
                 except InvalidDataError as exc:
                     errors.extend(attrs.evolve(e, message="key: " + e.message).under(here) for e in exc.errors)
-                    continue
-                except TypeError:
-                    errors.append(ErrorItem(path=here, message="key: expected a hashable key", rule="type"))
                     continue
                 try:
                     out[sk] = value_hook(v, value_type)
@@ -533,8 +528,3 @@ def configure(conv: cattrs.Converter, history: FormatHistory) -> None:
     conv.register_unstructure_hook(datetime, lambda v: v.isoformat())
     conv.register_unstructure_hook(ClockTime, str)
     conv.register_unstructure_hook(Minutes, lambda v: v.value)
-
-
-def is_finite_json(value: object) -> bool:
-    """Whether a leaf written by a hook is JSON (a finite float, never NaN or infinity)."""
-    return not isinstance(value, float) or math.isfinite(value)
