@@ -132,7 +132,12 @@ def _structure_weekday(value: Any, _type: Any) -> Weekday:
 
 
 def _structure_clock(value: Any, _type: Any) -> ClockTime:
-    return ClockTime.parse(value)
+    if not isinstance(value, str):
+        raise _err(f"expected a time as 'HH:MM' (24-hour clock), got {type_name(value)}", "type")
+    try:
+        return ClockTime.parse(value)
+    except InvalidDataError as exc:  # the argument's path ($.text) is this value's own path here
+        raise InvalidDataError(attrs.evolve(e, path="$") for e in exc.errors) from None
 
 
 def _structure_minutes(value: Any, _type: Any) -> Minutes:
