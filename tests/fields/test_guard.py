@@ -188,3 +188,15 @@ def test_a_fast_path_answers_the_calls_it_proves_valid_and_leaves_the_rest_to_th
     assert info.value.paths == ("$.m",)
     assert f.is_guarded(double) and double.__wrapped__(2) == ("checked", 4)  # type: ignore[attr-defined]
     assert repr(f.NOT_HANDLED) == "NOT_HANDLED"
+
+
+@f.guard
+def answers(responses: Sequence[int | bool | None]) -> tuple[object, ...]:
+    return tuple(responses)
+
+
+def test_messages_name_the_members_of_a_union_item_type() -> None:
+    """A list of a union names each member ("a list of int or bool or None"), not the union's class."""
+    with pytest.raises(InvalidArgumentError) as info:
+        answers("1")  # type: ignore[arg-type]
+    assert "a list of int or bool or None" in str(info.value)

@@ -400,6 +400,10 @@ def _name(t: Any) -> str:
     origin = typing.get_origin(t)
     if origin is typing.Literal:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(t))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_name(a) for a in typing.get_args(t))
+    if origin is typing.Annotated:
+        return _name(typing.get_args(t)[0])
     if origin is not None:
         return getattr(origin, "__name__", str(origin))
     return str(t)
