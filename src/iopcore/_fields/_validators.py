@@ -132,6 +132,8 @@ def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
 
 def to_mapping(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     """Copy a dict or other mapping into a :class:`FrozenMap`; leave anything else to the validator."""
+    if type(value) is dict:  # the common case, without the abstract-class check below
+        return FrozenMap._of(dict(value))
     if isinstance(value, FrozenMap):
         return value
     if isinstance(value, Mapping):
