@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -175,3 +176,10 @@ def test_values_pickle_to_equal_values_and_hash(strategy: st.SearchStrategy[Any]
     value = data.draw(strategy)
     copy = pickle.loads(pickle.dumps(value))
     assert copy == value and hash(copy) == hash(value)
+
+
+def test_a_program_built_directly_keeps_its_band_inside_the_level_band() -> None:
+    """The constructor (not only from_level) refuses a band outside the level's, at $.intensity.hours_per_week."""
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(P, intensity=IntensityRules(hours_per_week=HoursBand(min_hours=9, max_hours=25)))
+    assert info.value.paths == ("$.intensity.hours_per_week",)

@@ -228,3 +228,10 @@ def test_huge_and_infinite_decimals_are_refused_without_overflowing() -> None:
     with pytest.raises(InvalidResponseError) as info:
         responses_from_questionnaire_response("phq9", doc)
     assert info.value.paths == ("$.questionnaire_response.item[0].answer[0].valueDecimal",)
+
+
+def test_context_errors_keep_their_own_argument() -> None:
+    """A cut-off the PHQ-9 does not let one change is reported on $.cutoff, not in the resource."""
+    with pytest.raises(InvalidResponseError) as info:
+        score_questionnaire_response("phq9", qr("phq9", [0] * 9), cutoff=5)
+    assert info.value.paths == ("$.cutoff",)

@@ -25,6 +25,7 @@ from iopcore.assessment import (
     IntakeAssessment,
     NoSafeLevelError,
     OverrideReason,
+    PlacementOverride,
     PlacementPolicy,
     PlacementRecommendation,
     RatingRule,
@@ -575,3 +576,11 @@ def test_the_dimension_catalog_pickles_and_hashes() -> None:
     """DIMENSION_SETS is a read-only mapping that pickles and hashes."""
     assert pickle.loads(pickle.dumps(DIMENSION_SETS)) == DIMENSION_SETS
     assert hash(pickle.loads(pickle.dumps(DIMENSION_SETS))) == hash(DIMENSION_SETS)
+
+
+def test_a_recommendation_built_directly_refuses_an_override_to_its_own_level() -> None:
+    """The constructor (not only with_override) refuses an override naming the recommended level."""
+    rec = ILLUSTRATIVE_POLICY.recommend(ratings_of(AsamEdition.THIRD, d5=2), ASAM3)
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(rec, override=PlacementOverride(level=rec.level, reason=OverrideReason.PAYER))
+    assert info.value.paths == ("$.override.level",)

@@ -193,8 +193,8 @@ def score_questionnaire_response(
         return _score(inst, responses, sex=sex, cutoff=cutoff)
     except InvalidResponseError as exc:  # re-point an answer's error from the list to the resource
         error = exc.errors[0]
-        if not error.path.startswith("$.responses"):
-            raise
-        message = error.message.split(": ", 1)[1] if exc.item is not None else error.message
-        path = where.get(exc.item, QR + ".item") if exc.item is not None else QR + ".item"
+        if exc.item is None or not error.path.startswith("$.responses"):
+            raise  # a context error ($.sex, $.cutoff) names its own argument already
+        message = error.message.split(": ", 1)[1]
+        path = where.get(exc.item, QR + ".item")
         raise InvalidResponseError(exc.instrument, exc.item, message, error.rule, path=path) from None

@@ -170,15 +170,7 @@ def _score(
             skipped.update(rule.skipped)
 
     excluded: frozenset[int] = frozenset()
-    if medically_supervised is not False:
-        if medically_supervised is not True:
-            raise InvalidResponseError(
-                iid,
-                None,
-                f"expected medically_supervised to be a boolean, got {type_name(medically_supervised)}",
-                "type",
-                path="$.medically_supervised",
-            )
+    if medically_supervised:  # a bool: the guard (or its fast path) has checked it
         excluded = frozenset(k for e in inst.exclusions if e.context == "medically_supervised" for k in e.items)
 
     points: list[int | None] = []
