@@ -44,10 +44,7 @@ SHARED_PRIVATE = {"_fields": "shared helpers", "_hypothesis_plugin": "strategies
 PENDING_PRIVATE: dict[str, str] = {
     "iopcore.strategies._compliance -> iopcore.compliance._records": "compliance: PRESENT_STATUSES public or local",
 }
-PENDING_INNER: dict[str, str] = {
-    "iopcore.assessment._instruments: from iopcore.errors import UnknownCodeError": "foundation-assessment",
-    "iopcore.assessment._model: from iopcore.errors import UnknownCodeError": "foundation-assessment",
-}
+PENDING_INNER: dict[str, str] = {}
 # Imports inside functions that are the design: optional extras and the lazy loading of `import iopcore`.
 ALLOWED_INNER: dict[str, str] = {
     "iopcore: from iopcore import serialization as module": "import iopcore stays light (lazy __getattr__)",

@@ -76,9 +76,6 @@ CONSTANTS = public_constants()
 # Module-level catalogs that are still a MappingProxyType (which neither pickles nor hashes); the package
 # helpers replace them with iopcore.FrozenMap. Strict expected failures: take a name off once it passes.
 PENDING_CONSTANTS: dict[str, str] = {
-    "iopcore.assessment.DIMENSION_SETS": "a MappingProxyType (issue 13: assessment, make it a FrozenMap)",
-    "iopcore.assessment.FREQUENCY_ANSWER_CODES": "a MappingProxyType (issue 13: assessment, make it a FrozenMap)",
-    "iopcore.assessment.INSTRUMENTS": "a MappingProxyType (issue 13: assessment, make it a FrozenMap)",
     "iopcore.compliance.DILUTE_DEFINITIONS": "a MappingProxyType (issue 13: compliance, make it a FrozenMap)",
     "iopcore.compliance.RULESETS": "a MappingProxyType (issue 13: compliance, make it a FrozenMap)",
 }
