@@ -23,11 +23,11 @@ import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 
 from iopcore.compliance import (
-    ASAM_2_1_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
-    KANSAS_IOP_ADULT,
-    MEDICARE_IOP,
-    Admission,
+    ASAM_2_1_ADULT_RULES,
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
+    KANSAS_IOP_ADULT_RULES,
+    MEDICARE_IOP_RULES,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
     AttendanceRateRule,
@@ -60,10 +60,10 @@ START = date(2026, 1, 5)
 POLICY = Source(citation="benchmark program policy", evidence=Evidence.ILLUSTRATIVE)
 
 FULL = RuleSet.compose(
-    ASAM_2_1_ADULT,
-    MEDICARE_IOP,
-    KANSAS_IOP_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
+    ASAM_2_1_ADULT_RULES,
+    MEDICARE_IOP_RULES,
+    KANSAS_IOP_ADULT_RULES,
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
     RuleSet(
         name="program",
         version="1",
@@ -88,7 +88,7 @@ def _at(day: date, hour: int) -> datetime:
 def build(patients: int, seed: int = 6) -> ComplianceRecords:
     """A bundle of 12-week episodes (deterministic for a seed)."""
     rnd = random.Random(seed)
-    adm: list[Admission] = []
+    adm: list[AdmissionRecord] = []
     att: list[AttendanceRecord] = []
     tests: list[DrugTest] = []
     meds: list[MedicationAdministration] = []
@@ -106,7 +106,7 @@ def build(patients: int, seed: int = 6) -> ComplianceRecords:
         pid = f"patient-{p}"
         first = START + timedelta(days=rnd.randrange(7))
         adm.append(
-            Admission(
+            AdmissionRecord(
                 id=f"{pid}/adm",
                 patient_id=pid,
                 admitted_at=_at(first, 8),

@@ -43,9 +43,8 @@ from iopcore.assessment import (
     SubstanceUse,
 )
 from iopcore.compliance import (
-    Admission as AdmissionRecord,
-)
-from iopcore.compliance import (
+    AdmissionRecord,
+    AnalyteCutoff,
     AnalyteInterpretation,
     AnalyteResult,
     AttendanceRateRule,
@@ -80,9 +79,6 @@ from iopcore.compliance import (
     ValidityCriterion,
     WeeklyHoursRule,
     WeekSummary,
-)
-from iopcore.compliance import (
-    Cutoff as AnalyteCutoff,
 )
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod

@@ -29,8 +29,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.compliance._records import Admission as AdmissionRecord
-from iopcore.compliance._records import PayerAuthorization
+from iopcore.compliance import AdmissionRecord, PayerAuthorization
 from iopcore.errors import ErrorItem, InvalidDataError, TransitionNotAllowedError, UnknownCodeError, type_name
 from iopcore.levels import LevelCatalog
 from iopcore.sources import Evidence, Source
@@ -597,7 +596,7 @@ def _require_time(value: object, path: str) -> time:
 def admission_record(
     episode: Episode, *, tz: tzinfo, admitted_at: time = time(0), discharged_at: time = time(23, 59)
 ) -> AdmissionRecord:
-    """The episode as a compliance :class:`~iopcore.compliance.Admission` record, for :func:`iopcore.compliance.evaluate`.
+    """The episode as a compliance :class:`~iopcore.compliance.AdmissionRecord`, for :func:`iopcore.compliance.evaluate`.
 
     The record's id is the episode id; admission and discharge happen at
     *admitted_at* and *discharged_at* in *tz* on their dates (by default the start

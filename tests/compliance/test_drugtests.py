@@ -14,8 +14,8 @@ from iopcore.compliance import (
     HHS_2025_MORPHINE_2000,
     SPECIMEN_VALIDITY,
     Analyte,
+    AnalyteCutoff,
     AnalyteOutcome,
-    Cutoff,
     CutoffPanel,
     DrugTestStatus,
     NumericRange,
@@ -68,7 +68,7 @@ def test_dot_panel_matches_the_regulation_table() -> None:
 
 def test_hhs_panel_adds_fentanyl_and_flags_the_morphine_disagreement() -> None:
     """HHS 2025 adds fentanyl 1/1 and norfentanyl 1; morphine 4,000 is unverified, the 2,000 alternative exists."""
-    assert HHS_2025.cutoff(Analyte.FENTANYL) == Cutoff(analyte=Analyte.FENTANYL, screen_ng_ml=1, confirm_ng_ml=1)
+    assert HHS_2025.cutoff(Analyte.FENTANYL) == AnalyteCutoff(analyte=Analyte.FENTANYL, screen_ng_ml=1, confirm_ng_ml=1)
     norfentanyl = HHS_2025.cutoff(Analyte.NORFENTANYL)
     assert norfentanyl is not None and norfentanyl.confirm_ng_ml == 1
     morphine = HHS_2025.cutoff(Analyte.MORPHINE)
@@ -123,7 +123,7 @@ def test_analytes_without_a_cutoff_are_not_evaluated() -> None:
     assert reading.analytes[0].outcome is AnalyteOutcome.NOT_EVALUATED
     assert reading.result is TestResult.NEGATIVE
     only_screen = CutoffPanel(
-        id="p", name="p", cutoffs=(Cutoff(analyte=Analyte.THCA, screen_ng_ml=50),), source=Source(citation="lab")
+        id="p", name="p", cutoffs=(AnalyteCutoff(analyte=Analyte.THCA, screen_ng_ml=50),), source=Source(citation="lab")
     )
     mixed = drug_test("t", MONDAY, results=(screen(Analyte.THCA, 60), confirm(Analyte.THCA, 60)), validity=NORMAL)
     assert interpret(mixed, only_screen).analytes[0].outcome is AnalyteOutcome.PRESUMPTIVE_POSITIVE
@@ -275,7 +275,7 @@ def test_program_clinical_panel_and_missing_expected_positive() -> None:
     """A program's own buprenorphine cut-off, combined with HHS, reports a missing expected positive."""
     lab = Source(citation="Our lab's buprenorphine cut-off", evidence=Evidence.ILLUSTRATIVE)
     clinical = CutoffPanel(
-        id="clinic", name="Clinic", cutoffs=(Cutoff(analyte=Analyte.BUPRENORPHINE, confirm_ng_ml=5),), source=lab
+        id="clinic", name="Clinic", cutoffs=(AnalyteCutoff(analyte=Analyte.BUPRENORPHINE, confirm_ng_ml=5),), source=lab
     )
     panel = HHS_2025.combined(clinical, id="hhs_plus_clinic", name="HHS + clinic")
     bup = panel.cutoff(Analyte.BUPRENORPHINE)
@@ -302,12 +302,15 @@ def test_interpret_rejects_bad_arguments() -> None:
 def test_value_rules_of_panels_and_criteria() -> None:
     """Empty cut-offs, duplicate analytes, unbounded or inverted ranges and empty criteria are rejected."""
     with pytest.raises(InvalidDataError):
-        Cutoff(analyte=Analyte.THCA)
+        AnalyteCutoff(analyte=Analyte.THCA)
     with pytest.raises(InvalidDataError) as info:
         CutoffPanel(
             id="p",
             name="p",
-            cutoffs=(Cutoff(analyte=Analyte.THCA, screen_ng_ml=1), Cutoff(analyte=Analyte.THCA, screen_ng_ml=2)),
+            cutoffs=(
+                AnalyteCutoff(analyte=Analyte.THCA, screen_ng_ml=1),
+                AnalyteCutoff(analyte=Analyte.THCA, screen_ng_ml=2),
+            ),
             source=Source(citation="x"),
         )
     assert info.value.paths == ("$.cutoffs[1]",)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from iopcore.compliance import (
-    Admission,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
     AttendanceStatus,
@@ -203,7 +203,7 @@ def test_one_result_per_analyte_and_method() -> None:
 def test_discharge_before_admission_is_rejected() -> None:
     """An admission discharged before it began is rejected at `$.discharged_at`."""
     with pytest.raises(InvalidDataError) as info:
-        Admission(id="a", patient_id="p", admitted_at=at(MONDAY, 9), discharged_at=at(MONDAY, 8))
+        AdmissionRecord(id="a", patient_id="p", admitted_at=at(MONDAY, 9), discharged_at=at(MONDAY, 8))
     assert _paths(info) == ("$.discharged_at",)
 
 

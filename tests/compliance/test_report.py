@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 import iopcore
 from iopcore import compliance
 from iopcore.compliance import (
-    ASAM_2_1_ADOLESCENT,
-    ASAM_2_1_ADULT,
-    GENERIC_IOP,
-    MEDICARE_IOP,
+    ASAM_2_1_ADOLESCENT_RULES,
+    ASAM_2_1_ADULT_RULES,
+    GENERIC_IOP_RULES,
+    MEDICARE_IOP_RULES,
     RULESETS,
     ComplianceRecords,
     ComplianceReport,
@@ -95,7 +95,7 @@ def test_a_week_at_exactly_the_minimum_passes_and_one_minute_below_fails(minutes
     records = ComplianceRecords.of(
         [admission(), session("a", MONDAY, minutes - 300), session("b", _days(2), 300), drug_test("t", MONDAY)]
     )
-    report = evaluate(ASAM_2_1_ADULT, records, _days(6))
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6))
     below = [f for f in report.findings if f.code == "hours_below_minimum"]
     assert len(below) == (1 if minutes == 539 else 0)
 
@@ -115,8 +115,8 @@ def test_report_is_stamped_and_summarised() -> None:
     records = ComplianceRecords.of(
         [admission(), session("a", MONDAY, 180), session("b", _days(1), 200), drug_test("t", _days(1))]
     )
-    report = evaluate(MEDICARE_IOP, records, _days(6))
-    assert (report.ruleset_name, report.ruleset_version) == ("MEDICARE_IOP", "2026.1")
+    report = evaluate(MEDICARE_IOP_RULES, records, _days(6))
+    assert (report.ruleset_name, report.ruleset_version) == ("MEDICARE_IOP_RULES", "2026.1")
     (week,) = report.weeks
     assert (week.attended_minutes, week.days_attended, week.tests_collected, week.assessed_days) == (
         Minutes(380),
@@ -131,12 +131,12 @@ def test_report_is_stamped_and_summarised() -> None:
         == len(report.with_severity(Severity.VIOLATION)) - report.counts()[Severity.CRITICAL]
     )
     html = report._repr_html_()
-    assert "<table>" in html and "MEDICARE_IOP" in html and "hours_below_minimum" in html
+    assert "<table>" in html and "MEDICARE_IOP_RULES" in html and "hours_below_minimum" in html
 
 
 def test_records_without_admission_get_an_info_finding() -> None:
     """A patient with records but no admission is reported once, citing their records."""
-    report = evaluate(GENERIC_IOP, ComplianceRecords.of([session("a", MONDAY, 30, pid="x")]), _days(6))
+    report = evaluate(GENERIC_IOP_RULES, ComplianceRecords.of([session("a", MONDAY, 30, pid="x")]), _days(6))
     no_adm = [f for f in report.findings if f.code == "no_admission"]
     assert [f.evidence for f in no_adm] == [("a",)]
     assert report.passed
@@ -144,7 +144,7 @@ def test_records_without_admission_get_an_info_finding() -> None:
 
 def test_empty_records_give_an_empty_report() -> None:
     """No records, no findings; the period defaults to as_of."""
-    report = evaluate(GENERIC_IOP, ComplianceRecords(), _days(6))
+    report = evaluate(GENERIC_IOP_RULES, ComplianceRecords(), _days(6))
     assert report.findings == () and report.period == DateRange.of_days(_days(6), 1)
 
 
@@ -159,53 +159,54 @@ def test_extra_rules_run_and_must_not_reuse_an_id() -> None:
     """Extra rules are evaluated with the set; an extra rule reusing a set's rule id is rejected."""
     extra = WeeklyHoursRule(id="extra_hours", min_minutes=Minutes(6000), source=TEST_SOURCE)
     records = ComplianceRecords.of([admission(), session("a", MONDAY, 600), drug_test("t", MONDAY)])
-    report = evaluate(ASAM_2_1_ADULT, records, _days(6), extra_rules=[extra])
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[extra])
     assert "extra_hours" in {f.rule_id for f in report.findings}
     with pytest.raises(InvalidDataError):
-        evaluate(ASAM_2_1_ADULT, records, _days(6), extra_rules=[attrs.evolve(extra, id="weekly_hours")])
+        evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[attrs.evolve(extra, id="weekly_hours")])
 
 
 def test_rule_sets_compose_and_override() -> None:
     """with_rules replaces by id, override changes one field, without drops a rule, compose merges in order."""
-    changed = ASAM_2_1_ADULT.override("weekly_hours", min_minutes=Minutes(600), version="local-1")
+    changed = ASAM_2_1_ADULT_RULES.override("weekly_hours", min_minutes=Minutes(600), version="local-1")
     assert changed.rule("weekly_hours").min_minutes == Minutes(600)  # type: ignore[union-attr]
-    assert changed.version == "local-1" and changed.name == "ASAM_2_1_ADULT"
-    assert ASAM_2_1_ADULT.rule("weekly_hours").min_minutes == Minutes(540)  # type: ignore[union-attr]
-    smaller = ASAM_2_1_ADULT.without("missed_tests")
+    assert changed.version == "local-1" and changed.name == "ASAM_2_1_ADULT_RULES"
+    assert ASAM_2_1_ADULT_RULES.rule("weekly_hours").min_minutes == Minutes(540)  # type: ignore[union-attr]
+    smaller = ASAM_2_1_ADULT_RULES.without("missed_tests")
     assert "missed_tests" not in smaller.rule_ids
-    merged = RuleSet.compose(ASAM_2_1_ADULT, MEDICARE_IOP, name="both", version="1")
-    assert merged.rule("weekly_hours") == MEDICARE_IOP.rule("weekly_hours")
-    assert set(merged.rule_ids) == set(ASAM_2_1_ADULT.rule_ids) | set(MEDICARE_IOP.rule_ids)
+    merged = RuleSet.compose(ASAM_2_1_ADULT_RULES, MEDICARE_IOP_RULES, name="both", version="1")
+    assert merged.rule("weekly_hours") == MEDICARE_IOP_RULES.rule("weekly_hours")
+    assert set(merged.rule_ids) == set(ASAM_2_1_ADULT_RULES.rule_ids) | set(MEDICARE_IOP_RULES.rule_ids)
     with pytest.raises(UnknownCodeError):
-        ASAM_2_1_ADULT.rule("nope")
+        ASAM_2_1_ADULT_RULES.rule("nope")
     with pytest.raises(InvalidDataError) as info:
-        RuleSet(name="x", version="1", rules=(ASAM_2_1_ADULT.rules[0], ASAM_2_1_ADULT.rules[0]))
+        RuleSet(name="x", version="1", rules=(ASAM_2_1_ADULT_RULES.rules[0], ASAM_2_1_ADULT_RULES.rules[0]))
     assert info.value.paths == ("$.rules[1]",)
 
 
 def test_builtin_rule_sets_cite_every_rule_and_flag_unverified_parts() -> None:
     """Every rule in every built-in set has a source; Medicare's certification rule notes what is unverified."""
     assert set(RULESETS) == {
-        "GENERIC_IOP",
-        "ASAM_2_1_ADULT",
-        "ASAM_2_1_ADOLESCENT",
-        "MEDICARE_IOP",
-        "KANSAS_IOP_ADULT",
-        "DISTRICT_OF_COLUMBIA_IOP",
+        "GENERIC_IOP_RULES",
+        "ASAM_2_1_ADULT_RULES",
+        "ASAM_2_1_ADOLESCENT_RULES",
+        "MEDICARE_IOP_RULES",
+        "KANSAS_IOP_ADULT_RULES",
+        "DISTRICT_OF_COLUMBIA_IOP_RULES",
     }
     for ruleset in RULESETS.values():
         for rule in ruleset.rules:
             assert rule.source.citation
-    cert = MEDICARE_IOP.rule("certification")
+    cert = MEDICARE_IOP_RULES.rule("certification")
     assert cert.source.evidence is Evidence.SECONDARY and "Unverified" in cert.source.note
-    assert ASAM_2_1_ADOLESCENT.rule("weekly_hours").min_minutes == Minutes(360)  # type: ignore[union-attr]
-    assert RULESETS["KANSAS_IOP_ADULT"].rule("plan_review").source.evidence is Evidence.UNVERIFIED
-    assert RULESETS["DISTRICT_OF_COLUMBIA_IOP"].rule("length_of_stay").max_days == 60  # type: ignore[union-attr]
+    assert ASAM_2_1_ADOLESCENT_RULES.rule("weekly_hours").min_minutes == Minutes(360)  # type: ignore[union-attr]
+    assert RULESETS["KANSAS_IOP_ADULT_RULES"].rule("plan_review").source.evidence is Evidence.UNVERIFIED
+    assert RULESETS["DISTRICT_OF_COLUMBIA_IOP_RULES"].rule("length_of_stay").max_days == 60  # type: ignore[union-attr]
 
 
 def test_rule_sets_are_not_exported_at_top_level() -> None:
-    """iopcore.GENERIC_IOP stays the level catalog; the rule set lives in iopcore.compliance only."""
-    assert iopcore.GENERIC_IOP is not compliance.GENERIC_IOP
+    """iopcore.GENERIC_IOP is the level catalog; the rule set is compliance.GENERIC_IOP_RULES, a different name."""
+    assert iopcore.GENERIC_IOP is not compliance.GENERIC_IOP_RULES
+    assert not hasattr(compliance, "GENERIC_IOP") and "GENERIC_IOP_RULES" not in iopcore.__all__
     assert "RuleSet" not in iopcore.__all__ or iopcore.RuleSet is RuleSet  # type: ignore[attr-defined]
 
 
@@ -228,6 +229,6 @@ def test_findings_sort_by_time_then_severity() -> None:
 def test_an_explicit_period_limits_the_report() -> None:
     """With a period of one week, later weeks are neither summarised nor judged."""
     records = ComplianceRecords.of([admission(), session("a", MONDAY, 600), drug_test("t", MONDAY)])
-    report = evaluate(ASAM_2_1_ADULT, records, _days(27), period=DateRange.of_days(MONDAY, 7))
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(27), period=DateRange.of_days(MONDAY, 7))
     assert [w.week.first for w in report.weeks] == [MONDAY]
     assert all(f.period.first == MONDAY for f in report.findings)

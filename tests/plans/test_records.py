@@ -11,9 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopcore.compliance import (
-    Admission as AdmissionRecord,
-)
-from iopcore.compliance import (
+    AdmissionRecord,
     ComplianceRecords,
     PlanEventKind,
     PlanReviewRule,

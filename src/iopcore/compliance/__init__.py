@@ -1,7 +1,7 @@
 """Compliance: records, drug-test interpretation, rules, versioned rule sets and reports.
 
 Every rule is data with a cited source; :func:`evaluate` is a pure function of
-the records, the rule set and ``as_of``. The rule sets here are *not*
+the records, the rule set and ``as_of``. The rule sets here (``*_RULES``) are *not*
 re-exported by :mod:`iopcore` (``iopcore.GENERIC_IOP`` is the level catalog).
 """
 
@@ -11,9 +11,9 @@ from iopcore.compliance._drugtests import (
     HHS_2025,
     HHS_2025_MORPHINE_2000,
     SPECIMEN_VALIDITY,
+    AnalyteCutoff,
     AnalyteInterpretation,
     AnalyteOutcome,
-    Cutoff,
     CutoffPanel,
     Interpretation,
     NumericRange,
@@ -25,7 +25,7 @@ from iopcore.compliance._drugtests import (
     specimen_validity_rules,
 )
 from iopcore.compliance._records import (
-    Admission,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
     AttendanceRecord,
@@ -67,33 +67,34 @@ from iopcore.compliance._rules import (
     finding_sort_key,
 )
 from iopcore.compliance._rulesets import (
-    ASAM_2_1_ADOLESCENT,
-    ASAM_2_1_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
-    GENERIC_IOP,
-    KANSAS_IOP_ADULT,
-    MEDICARE_IOP,
+    ASAM_2_1_ADOLESCENT_RULES,
+    ASAM_2_1_ADULT_RULES,
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
+    GENERIC_IOP_RULES,
+    KANSAS_IOP_ADULT_RULES,
+    MEDICARE_IOP_RULES,
     RULE_CLASSES,
     RULESETS,
     RuleSet,
 )
 
 __all__ = [
-    "ASAM_2_1_ADOLESCENT",
-    "ASAM_2_1_ADULT",
+    "ASAM_2_1_ADOLESCENT_RULES",
+    "ASAM_2_1_ADULT_RULES",
     "DILUTE_DEFINITIONS",
-    "DISTRICT_OF_COLUMBIA_IOP",
+    "DISTRICT_OF_COLUMBIA_IOP_RULES",
     "DOT_49_CFR_40_85",
-    "GENERIC_IOP",
+    "GENERIC_IOP_RULES",
     "HHS_2025",
     "HHS_2025_MORPHINE_2000",
-    "KANSAS_IOP_ADULT",
-    "MEDICARE_IOP",
+    "KANSAS_IOP_ADULT_RULES",
+    "MEDICARE_IOP_RULES",
     "RULESETS",
     "RULE_CLASSES",
     "SPECIMEN_VALIDITY",
-    "Admission",
+    "AdmissionRecord",
     "Analyte",
+    "AnalyteCutoff",
     "AnalyteInterpretation",
     "AnalyteOutcome",
     "AnalyteResult",
@@ -108,7 +109,6 @@ __all__ = [
     "ComplianceRecords",
     "ComplianceReport",
     "ConsecutiveAbsencesRule",
-    "Cutoff",
     "CutoffPanel",
     "DaysPerWeekRule",
     "DrugTest",

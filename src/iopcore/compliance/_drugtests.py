@@ -36,9 +36,9 @@ __all__ = [
     "HHS_2025",
     "HHS_2025_MORPHINE_2000",
     "SPECIMEN_VALIDITY",
+    "AnalyteCutoff",
     "AnalyteInterpretation",
     "AnalyteOutcome",
-    "Cutoff",
     "CutoffPanel",
     "Interpretation",
     "NumericRange",
@@ -377,7 +377,7 @@ SPECIMEN_VALIDITY = specimen_validity_rules()
 
 @final
 @attrs.frozen(kw_only=True)
-class Cutoff:
+class AnalyteCutoff:
     """Screening and confirmatory cut-offs for one analyte (ng/mL); ``None`` if the panel has no such test."""
 
     analyte: Analyte = attrs.field(validator=f.enum_member(Analyte))
@@ -404,7 +404,7 @@ class CutoffPanel:
 
     id: str = attrs.field(validator=f.identifier())
     name: str = attrs.field(validator=f.text())
-    cutoffs: tuple[Cutoff, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Cutoff))
+    cutoffs: tuple[AnalyteCutoff, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(AnalyteCutoff))
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
     def __attrs_post_init__(self) -> None:
@@ -413,7 +413,7 @@ class CutoffPanel:
         except InvalidDataError as exc:
             raise InvalidDataError(exc.errors, type_name="CutoffPanel") from None
 
-    def cutoff(self, analyte: Analyte) -> Cutoff | None:
+    def cutoff(self, analyte: Analyte) -> AnalyteCutoff | None:
         """The cut-off for *analyte*, or ``None``."""
         return _index(self).get(analyte)
 
@@ -435,13 +435,13 @@ class CutoffPanel:
 
 
 @functools.lru_cache(maxsize=64)
-def _index(panel: CutoffPanel) -> dict[Analyte, Cutoff]:
+def _index(panel: CutoffPanel) -> dict[Analyte, AnalyteCutoff]:
     """The panel's cut-offs by analyte (cached per panel value: speed only)."""
     return {c.analyte: c for c in panel.cutoffs}
 
 
-def _pairs(source: Source, rows: Iterable[tuple[Analyte, float | None, float | None]]) -> tuple[Cutoff, ...]:
-    return tuple(Cutoff(analyte=a, screen_ng_ml=s, confirm_ng_ml=c) for a, s, c in rows)
+def _pairs(source: Source, rows: Iterable[tuple[Analyte, float | None, float | None]]) -> tuple[AnalyteCutoff, ...]:
+    return tuple(AnalyteCutoff(analyte=a, screen_ng_ml=s, confirm_ng_ml=c) for a, s, c in rows)
 
 
 _DOT_ROWS: tuple[tuple[Analyte, float | None, float | None], ...] = (
@@ -484,15 +484,17 @@ _MORPHINE_4000 = Source(
     evidence=Evidence.UNVERIFIED,
     note="The transcription shows 4,000; DOT 40.85 has 2,000. Verify against the FR PDF; HHS_2025_MORPHINE_2000 is the alternative.",
 )
-_FENTANYL: tuple[Cutoff, ...] = (
-    Cutoff(analyte=Analyte.FENTANYL, screen_ng_ml=1, confirm_ng_ml=1),
-    Cutoff(analyte=Analyte.NORFENTANYL, confirm_ng_ml=1),
+_FENTANYL: tuple[AnalyteCutoff, ...] = (
+    AnalyteCutoff(analyte=Analyte.FENTANYL, screen_ng_ml=1, confirm_ng_ml=1),
+    AnalyteCutoff(analyte=Analyte.NORFENTANYL, confirm_ng_ml=1),
 )
 
 
 def _hhs(morphine_confirm: float, morphine_source: Source | None, id: str) -> CutoffPanel:
     rows = tuple(
-        Cutoff(analyte=c.analyte, screen_ng_ml=c.screen_ng_ml, confirm_ng_ml=morphine_confirm, source=morphine_source)
+        AnalyteCutoff(
+            analyte=c.analyte, screen_ng_ml=c.screen_ng_ml, confirm_ng_ml=morphine_confirm, source=morphine_source
+        )
         if c.analyte is Analyte.MORPHINE
         else c
         for c in DOT_49_CFR_40_85.cutoffs

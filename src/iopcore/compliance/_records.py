@@ -8,7 +8,7 @@ findings cite them as evidence.
 
 Plan events and admissions are deliberately small here: the treatment-plan and
 episode module (issue 5) will provide converters from its plan histories and
-episodes of care into :class:`PlanEvent` and :class:`Admission` records.
+episodes of care into :class:`PlanEvent` and :class:`AdmissionRecord` records.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from iopcore.errors import ErrorItem, InvalidDataError, type_name
 from iopcore.times import DateRange, Minutes
 
 __all__ = [
-    "Admission",
+    "AdmissionRecord",
     "Analyte",
     "AnalyteResult",
     "AttendanceRecord",
@@ -157,7 +157,7 @@ def _after(owner: object, start: datetime, end: datetime, path: str) -> None:
 
 @final
 @attrs.frozen(kw_only=True)
-class Admission:
+class AdmissionRecord:
     """An episode of care at the program: admitted, and discharged once it ends."""
 
     id: str = _record_id()
@@ -420,7 +420,7 @@ class ComplianceRecords:
     apply to every patient.
     """
 
-    admissions: tuple[Admission, ...] = _records_field(Admission)
+    admissions: tuple[AdmissionRecord, ...] = _records_field(AdmissionRecord)
     attendance: tuple[AttendanceRecord, ...] = _records_field(AttendanceRecord)
     drug_tests: tuple[DrugTest, ...] = _records_field(DrugTest)
     medications: tuple[MedicationAdministration, ...] = _records_field(MedicationAdministration)
@@ -546,7 +546,7 @@ def _unchecked(closures: tuple[DateRange, ...], groups: dict[str, list[Any]]) ->
 
 
 _KIND_OF: dict[type, str] = {
-    Admission: "admissions",
+    AdmissionRecord: "admissions",
     AttendanceRecord: "attendance",
     DrugTest: "drug_tests",
     MedicationAdministration: "medications",

@@ -24,7 +24,7 @@ __all__ = ["ComplianceReport", "WeekSummary", "evaluate"]
 _NO_ADMISSION = Source(
     citation="iopcore: weekly rules assess the days of a patient's admissions",
     evidence=Evidence.ILLUSTRATIVE,
-    note="Records without an admission record cannot be placed in an episode; add Admission records.",
+    note="Records without an admission record cannot be placed in an episode; add AdmissionRecord values.",
 )
 
 

@@ -41,7 +41,7 @@ from iopcore.compliance._drugtests import (
 )
 from iopcore.compliance._records import (
     PRESENT_STATUSES,
-    Admission,
+    AdmissionRecord,
     AttendanceStatus,
     Certification,
     CertificationKind,
@@ -907,7 +907,7 @@ _SPECIMEN_FAILURES = frozenset({TestResult.ADULTERATED, TestResult.SUBSTITUTED, 
 # ----------------------------------------------------------------------------- plans and certifications
 
 
-def _open_admissions(records: ComplianceRecords, period: DateRange, as_of: date) -> list[Admission]:
+def _open_admissions(records: ComplianceRecords, period: DateRange, as_of: date) -> list[AdmissionRecord]:
     last = min(period.last, as_of)
     return sorted(
         (
@@ -979,7 +979,7 @@ class PlanWrittenRule:
 
 
 def _gaps(
-    marks: list[tuple[date, str]], interval: int, admission: Admission, as_of: date
+    marks: list[tuple[date, str]], interval: int, admission: AdmissionRecord, as_of: date
 ) -> Iterator[tuple[date, date, str, int]]:
     """(due date, until, record id, days) for each gap longer than *interval* days, to the next mark or the end."""
     end = as_of if admission.discharged_at is None else min(as_of, admission.discharged_at.date())

@@ -39,12 +39,12 @@ from iopcore.sources import Evidence, Source
 from iopcore.times import Minutes
 
 __all__ = [
-    "ASAM_2_1_ADOLESCENT",
-    "ASAM_2_1_ADULT",
-    "DISTRICT_OF_COLUMBIA_IOP",
-    "GENERIC_IOP",
-    "KANSAS_IOP_ADULT",
-    "MEDICARE_IOP",
+    "ASAM_2_1_ADOLESCENT_RULES",
+    "ASAM_2_1_ADULT_RULES",
+    "DISTRICT_OF_COLUMBIA_IOP_RULES",
+    "GENERIC_IOP_RULES",
+    "KANSAS_IOP_ADULT_RULES",
+    "MEDICARE_IOP_RULES",
     "RULESETS",
     "RULE_CLASSES",
     "RuleSet",
@@ -227,8 +227,8 @@ def _testing(panel_source: Source = _HHS_RESULTS) -> tuple[BuiltinRule, ...]:
 _GEN_LEVEL = GENERIC_LEVELS.level("IOP")
 _GEN_DAYS = _GEN_LEVEL.days_per_week
 assert _GEN_DAYS is not None
-GENERIC_IOP = RuleSet(
-    name="GENERIC_IOP",
+GENERIC_IOP_RULES = RuleSet(
+    name="GENERIC_IOP_RULES",
     version="2026.1",
     description="The general IOP definition (6–30 h/week on 3–5 days) with TIP 47 weekly drug testing.",
     rules=(
@@ -245,16 +245,16 @@ GENERIC_IOP = RuleSet(
 """The general IOP definition: 6–30 h/week (``[6, 31)``), 3–5 days/week, weekly drug testing (TIP 47)."""
 
 _A21 = ASAM3.level("2.1")
-ASAM_2_1_ADULT = RuleSet(
-    name="ASAM_2_1_ADULT",
+ASAM_2_1_ADULT_RULES = RuleSet(
+    name="ASAM_2_1_ADULT_RULES",
     version="2026.1",
     description="ASAM 3rd ed. Level 2.1, adults: 9–19 h/week, TIP 47 weekly drug testing.",
     rules=(_hours_rule(_band_of(_A21, Population.ADULT), _A21.source), *_testing()),
 )
 """ASAM Level 2.1 adults: 9–19 h/week (``[9, 20)``) and weekly drug testing."""
 
-ASAM_2_1_ADOLESCENT = RuleSet(
-    name="ASAM_2_1_ADOLESCENT",
+ASAM_2_1_ADOLESCENT_RULES = RuleSet(
+    name="ASAM_2_1_ADOLESCENT_RULES",
     version="2026.1",
     description="ASAM 3rd ed. Level 2.1, adolescents: 6–19 h/week, TIP 47 weekly drug testing.",
     rules=(_hours_rule(_band_of(_A21, Population.ADOLESCENT), _A21.source), *_testing()),
@@ -262,8 +262,8 @@ ASAM_2_1_ADOLESCENT = RuleSet(
 """ASAM Level 2.1 adolescents: 6–19 h/week (``[6, 20)``) and weekly drug testing."""
 
 _MED_IOP = MEDICARE.level("IOP")
-MEDICARE_IOP = RuleSet(
-    name="MEDICARE_IOP",
+MEDICARE_IOP_RULES = RuleSet(
+    name="MEDICARE_IOP_RULES",
     version="2026.1",
     description="Medicare IOP: 9–19 h/week, physician certification and recertification, services per treatment day.",
     rules=(
@@ -274,8 +274,8 @@ MEDICARE_IOP = RuleSet(
 )
 """Medicare IOP: 9–19 h/week, certification with recertification every 60 days, ≥ 3 services per treatment day."""
 
-KANSAS_IOP_ADULT = RuleSet(
-    name="KANSAS_IOP_ADULT",
+KANSAS_IOP_ADULT_RULES = RuleSet(
+    name="KANSAS_IOP_ADULT_RULES",
     version="2026.1",
     description="Kansas IOP (adults 18+): at least 9 h/week, plan within 7 days of admission, plan updates ≤ 90 days.",
     rules=(
@@ -286,8 +286,8 @@ KANSAS_IOP_ADULT = RuleSet(
 )
 """Kansas R03-606/R03-704 IOP for adults (the 90-day review is marked unverified for IOP)."""
 
-DISTRICT_OF_COLUMBIA_IOP = RuleSet(
-    name="DISTRICT_OF_COLUMBIA_IOP",
+DISTRICT_OF_COLUMBIA_IOP_RULES = RuleSet(
+    name="DISTRICT_OF_COLUMBIA_IOP_RULES",
     version="2026.1",
     description="District of Columbia 22-A DCMR §6329 Level 2.1 IOP, adults: 9–19 h/week, 30–60 days.",
     rules=(
@@ -301,12 +301,12 @@ RULESETS: Mapping[str, RuleSet] = MappingProxyType(
     {
         s.name: s
         for s in (
-            GENERIC_IOP,
-            ASAM_2_1_ADULT,
-            ASAM_2_1_ADOLESCENT,
-            MEDICARE_IOP,
-            KANSAS_IOP_ADULT,
-            DISTRICT_OF_COLUMBIA_IOP,
+            GENERIC_IOP_RULES,
+            ASAM_2_1_ADULT_RULES,
+            ASAM_2_1_ADOLESCENT_RULES,
+            MEDICARE_IOP_RULES,
+            KANSAS_IOP_ADULT_RULES,
+            DISTRICT_OF_COLUMBIA_IOP_RULES,
         )
     }
 )

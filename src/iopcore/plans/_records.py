@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 
-from iopcore.compliance._records import PlanEvent, PlanEventKind
+from iopcore.compliance import PlanEvent, PlanEventKind
 from iopcore.episodes import _require_time
 from iopcore.errors import InvalidDataError, type_name
 from iopcore.plans._ops import PlanHistory

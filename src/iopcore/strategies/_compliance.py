@@ -15,8 +15,9 @@ from iopcore.compliance import (
     HHS_2025,
     RULE_CLASSES,
     SPECIMEN_VALIDITY,
-    Admission,
+    AdmissionRecord,
     Analyte,
+    AnalyteCutoff,
     AnalyteInterpretation,
     AnalyteOutcome,
     AnalyteResult,
@@ -30,7 +31,6 @@ from iopcore.compliance import (
     ComplianceRecords,
     ComplianceReport,
     ConsecutiveAbsencesRule,
-    Cutoff,
     CutoffPanel,
     DaysPerWeekRule,
     DrugTest,
@@ -157,15 +157,15 @@ def _opt(s: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 @functools.lru_cache(maxsize=None, typed=True)
-def admission_records() -> st.SearchStrategy[Admission]:
+def admission_records() -> st.SearchStrategy[AdmissionRecord]:
     """Admissions, open or discharged (discharge after admission)."""
 
     @st.composite
-    def build(draw: st.DrawFn) -> Admission:
+    def build(draw: st.DrawFn) -> AdmissionRecord:
         start = draw(aware_datetimes())
         stay = draw(_opt(st.integers(1, 400 * 24 * 60)))
         end = None if stay is None else start + timedelta(minutes=stay)
-        return Admission(id=draw(_ids()), patient_id=draw(_pids()), admitted_at=start, discharged_at=end)
+        return AdmissionRecord(id=draw(_ids()), patient_id=draw(_pids()), admitted_at=start, discharged_at=end)
 
     return build()
 
@@ -424,15 +424,15 @@ def validity_rule_sets() -> st.SearchStrategy[SpecimenValidityRules]:
 
 
 @functools.lru_cache(maxsize=None, typed=True)
-def analyte_cutoffs() -> st.SearchStrategy[Cutoff]:
+def analyte_cutoffs() -> st.SearchStrategy[AnalyteCutoff]:
     """Cut-offs with a screening value, a confirmatory value or both."""
 
     @st.composite
-    def build(draw: st.DrawFn) -> Cutoff:
+    def build(draw: st.DrawFn) -> AnalyteCutoff:
         screen, confirm = draw(_opt(_floats(0, 1e5))), draw(_opt(_floats(0, 1e5)))
         if screen is None and confirm is None:
             confirm = draw(_floats(0, 1e5))
-        return Cutoff(
+        return AnalyteCutoff(
             analyte=draw(st.sampled_from(Analyte)),
             screen_ng_ml=screen,
             confirm_ng_ml=confirm,
