@@ -72,6 +72,7 @@ from iopcore.compliance import (
     PlanReviewRule,
     PlanWrittenRule,
     RosterEntry,
+    Rule,
     RuleSet,
     ServicesPerDayRule,
     SpecimenValidity,
@@ -218,6 +219,7 @@ STRATEGY_NAMES: dict[type, str] = {
     SpecimenValidityRules: "validity_rule_sets",
     WeekSummary: "week_summaries",
     WeeklyHoursRule: "weekly_hours_rules",
+    Rule: "builtin_rules",  # the protocol: any built-in rule is one
     ClockTime: "clock_times",
     FrozenMap: "frozen_maps",
     CodeMapping: "code_mappings",

@@ -18,7 +18,7 @@ from iopcore.compliance import (
     RosterEntry,
     TestMethod,
 )
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.serialization import from_dict, to_dict
 from iopcore.times import DateRange, Minutes
 from tests.builders import MONDAY, admission, at, confirm, drug_test, session
@@ -106,7 +106,7 @@ def _group(roster: tuple[RosterEntry, ...]) -> GroupAttendance:
         component_id="group_therapy",
         start=at(MONDAY),
         end=at(MONDAY, 12),
-        scheduled_minutes=180,
+        scheduled_minutes=Minutes(180),
         roster=roster,
     )
 
@@ -115,8 +115,10 @@ def test_group_attendance_fans_out_one_record_per_roster_entry() -> None:
     """A group session with a roster becomes one attendance record per patient, in roster order."""
     group = _group(
         (
-            RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=180),
-            RosterEntry(record_id="r2", patient_id="b", status=AttendanceStatus.EXCUSED, attended_minutes=0),
+            RosterEntry(
+                record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=Minutes(180)
+            ),
+            RosterEntry(record_id="r2", patient_id="b", status=AttendanceStatus.EXCUSED, attended_minutes=Minutes(0)),
         )
     )
     records = group.fan_out()
@@ -129,15 +131,20 @@ def test_group_attendance_fans_out_one_record_per_roster_entry() -> None:
 
 def test_group_roster_rejects_a_patient_twice() -> None:
     """A patient listed twice on a roster is rejected at the second entry."""
-    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=180)
+    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=Minutes(180))
     with pytest.raises(InvalidDataError) as info:
-        _group((entry, RosterEntry(record_id="r2", patient_id="a", status=AttendanceStatus.LATE, attended_minutes=1)))
+        _group(
+            (
+                entry,
+                RosterEntry(record_id="r2", patient_id="a", status=AttendanceStatus.LATE, attended_minutes=Minutes(1)),
+            )
+        )
     assert _paths(info) == ("$.roster[1]",)
 
 
 def test_group_roster_entry_errors_carry_the_roster_path() -> None:
     """An absent roster entry with minutes is rejected under `$.roster[i]`."""
-    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ABSENT, attended_minutes=30)
+    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ABSENT, attended_minutes=Minutes(30))
     with pytest.raises(InvalidDataError) as info:
         _group((entry,))
     assert _paths(info) == ("$.roster[0].attended_minutes",)
@@ -147,16 +154,21 @@ def test_group_end_before_start_is_rejected() -> None:
     """A group session ending before it starts is rejected at `$.end`."""
     with pytest.raises(InvalidDataError) as info:
         GroupAttendance(
-            occurrence_id="g", component_id="x", start=at(MONDAY, 10), end=at(MONDAY, 9), scheduled_minutes=1, roster=()
+            occurrence_id="g",
+            component_id="x",
+            start=at(MONDAY, 10),
+            end=at(MONDAY, 9),
+            scheduled_minutes=Minutes(1),
+            roster=(),
         )
     assert _paths(info) == ("$.end",)
 
 
 def test_records_of_rejects_foreign_objects() -> None:
     """ComplianceRecords.of names the position of an object that is not a record."""
-    with pytest.raises(InvalidDataError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         ComplianceRecords.of([session("s", MONDAY), "not a record"])
-    assert _paths(info) == ("$[1]",)
+    assert _paths(info) == ("$.records[1]",)
 
 
 def test_records_split_by_patient_and_share_closures() -> None:

@@ -64,7 +64,6 @@ from iopcore.compliance import (
     WeekSummary,
     specimen_validity_rules,
 )
-from iopcore.compliance._records import PRESENT_STATUSES
 from iopcore.strategies._core import date_ranges, identifiers, sources, texts
 from iopcore.times import Minutes
 
@@ -171,7 +170,7 @@ def admission_records() -> st.SearchStrategy[AdmissionRecord]:
 
 
 def _attended(status: AttendanceStatus) -> st.SearchStrategy[int]:
-    return st.integers(0, 24 * 60) if status in PRESENT_STATUSES else st.just(0)
+    return st.integers(0, 24 * 60) if status.present else st.just(0)
 
 
 @functools.lru_cache(maxsize=None, typed=True)

@@ -1,0 +1,20 @@
+"""Argument checks that need more than an annotation (the guard's types come first, in ``@f.guard``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iopcore import _fields as f
+from iopcore.errors import ErrorItem, InvalidArgumentError
+
+
+def refuse(callable: str, path: str, message: str, rule: str) -> InvalidArgumentError:
+    """An error for one bad argument of *callable* (``raise refuse(...)``); *message* never holds the value."""
+    return InvalidArgumentError((ErrorItem(path=path, message=message, rule=rule),), callable=callable)
+
+
+def check_as_fields(callable: str, cls: type, **values: Any) -> None:
+    """Check arguments that become fields of the attrs class *cls* with those fields' own validators."""
+    errors = f.check_fields(cls, values)
+    if errors:
+        raise InvalidArgumentError(errors, callable=callable)
