@@ -27,7 +27,7 @@ from iopcore.compliance import (
     interpret,
     specimen_validity_rules,
 )
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.sources import Evidence, Source
 from tests.builders import MONDAY, confirm, drug_test, screen
 
@@ -339,3 +339,75 @@ def test_ranges_and_criteria_describe_themselves() -> None:
     assert not criterion.matches(SpecimenValidity(ph=2.5))
     assert not criterion.matches(SpecimenValidity(ph=3.5, adulterant_detected=True))
     assert not criterion.matches(SpecimenValidity(adulterant_detected=True))
+
+
+def test_interpret_names_each_bad_argument() -> None:
+    """A string for the validity rules, an unknown analyte code or a datetime for a test: each named."""
+    test = drug_test("t", MONDAY, validity=NORMAL)
+    with pytest.raises(InvalidArgumentError) as info:
+        interpret(test, HHS_2025, validity="strict")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.validity",)
+    with pytest.raises(InvalidArgumentError) as info:
+        interpret(test, HHS_2025, expected=[Analyte.THCA, "heroin"])  # type: ignore[list-item]
+    assert info.value.paths == ("$.expected[1]",)
+    assert "Analyte.SIX_ACETYLMORPHINE" in str(info.value)  # the message lists the known analytes
+    with pytest.raises(InvalidArgumentError) as info:
+        interpret(test, HHS_2025, expected="thca")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.expected",)
+    with pytest.raises(InvalidArgumentError) as info:
+        interpret(test, HHS_2025, validty=SPECIMEN_VALIDITY)  # type: ignore[call-arg]
+    assert info.value.paths == ("$.validty",)
+
+
+def test_interpret_takes_any_iterable_of_analytes() -> None:
+    """Expected analytes may come as a set, a tuple or a generator."""
+    test = drug_test("t", MONDAY, results=(confirm(Analyte.THCA, 100),), validity=NORMAL)
+    for expected in ({Analyte.THCA}, (Analyte.THCA,), (a for a in [Analyte.THCA])):
+        assert interpret(test, HHS_2025, expected=expected).missing_expected == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "path"),
+    [
+        ({"dilute": ["exclusive_range"]}, "$.dilute"),
+        ({"dilute": None}, "$.dilute"),
+        ({"adulterated_ph_below": 0}, "$.adulterated_ph_below"),
+        ({"adulterated_ph_below": -1.0}, "$.adulterated_ph_below"),
+        ({"adulterated_ph_below": 4.6}, "$.adulterated_ph_below"),
+        ({"adulterated_ph_below": math.nan}, "$.adulterated_ph_below"),
+        ({"adulterated_ph_below": 10**400}, "$.adulterated_ph_below"),
+        ({"adulterated_ph_below": True}, "$.adulterated_ph_below"),
+        ({"ph": 3.0}, "$.ph"),
+    ],
+)
+def test_specimen_validity_rules_names_a_bad_argument(arguments: dict[str, object], path: str) -> None:
+    """Wrong types, values out of (0, 4.5], bools, huge ints and unknown keywords are iopcore errors."""
+    with pytest.raises(InvalidDataError) as info:
+        specimen_validity_rules(**arguments)  # type: ignore[arg-type]
+    assert info.value.paths == (path,)
+
+
+@pytest.mark.parametrize("bound", [1e-05, 0.5, 3.5, 4, 4.5])
+def test_any_allowed_ph_bound_gives_valid_rules(bound: float) -> None:
+    """Every bound in (0, 4.5] gives rules with a snake_case id naming it (not only round numbers)."""
+    rules = specimen_validity_rules(adulterated_ph_below=bound)
+    assert rules.id.startswith("specimen_validity_exclusive_range_ph_")
+    assert attrs.evolve(rules) == rules
+    assert rules.classify(SpecimenValidity(ph=bound / 2))[0] is SpecimenCategory.ADULTERATED
+
+
+def test_validity_methods_name_their_arguments() -> None:
+    """``contains``, ``matches`` and ``classify`` refuse what is not a number or a SpecimenValidity."""
+    for call, path in (
+        (lambda: NumericRange(low=1).contains(None), "$.value"),  # type: ignore[arg-type]
+        (lambda: NumericRange(low=1).contains(True), "$.value"),  # type: ignore[arg-type]
+        (lambda: SPECIMEN_VALIDITY.classify({"ph": 7}), "$.validity"),  # type: ignore[arg-type]
+        (lambda: SPECIMEN_VALIDITY.criteria[0].matches(NORMAL, NORMAL), "$"),  # type: ignore[call-arg]
+        (lambda: HHS_2025.cutoff("thca"), "$.analyte"),  # type: ignore[arg-type]
+        (lambda: HHS_2025.cutoffs[0].for_method("screen"), "$.method"),  # type: ignore[arg-type]
+        (lambda: HHS_2025.combined(DOT_49_CFR_40_85, id="Not An Id", name="x"), "$.id"),
+        (lambda: HHS_2025.combined(DOT_49_CFR_40_85, id="x", name=""), "$.name"),
+    ):
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.paths == (path,)

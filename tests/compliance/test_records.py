@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,9 @@ from iopcore.compliance import (
     DrugTest,
     DrugTestStatus,
     GroupAttendance,
+    PayerAuthorization,
     RosterEntry,
+    SpecimenValidity,
     TestMethod,
 )
 from iopcore.errors import InvalidArgumentError, InvalidDataError
@@ -234,3 +237,61 @@ def test_record_properties() -> None:
     assert session("s", MONDAY, status=AttendanceStatus.LEFT_EARLY).present
     assert not session("s", MONDAY, status=AttendanceStatus.EXCUSED).present
     assert drug_test("t", MONDAY).day == MONDAY
+
+
+def test_records_of_names_duplicate_ids_by_input_position() -> None:
+    """``of`` points at the input that repeats an id, a group's roster entries included."""
+    roster = (
+        RosterEntry(record_id="s1", patient_id="b", status=AttendanceStatus.ATTENDED, attended_minutes=Minutes(60)),
+    )
+    with pytest.raises(InvalidArgumentError) as info:
+        ComplianceRecords.of([session("s1", MONDAY), drug_test("t1", MONDAY), drug_test("s1", MONDAY), _group(roster)])
+    assert _paths(info) == ("$.records[2].id", "$.records[3].roster[0].record_id")
+
+
+def test_records_of_names_closures_that_are_not_date_ranges() -> None:
+    """Closures must be date ranges; a date or a datetime is named by position."""
+    with pytest.raises(InvalidArgumentError) as info:
+        ComplianceRecords.of([session("s1", MONDAY)], closures=[DateRange.of_days(MONDAY, 1), MONDAY])  # type: ignore[list-item]
+    assert _paths(info) == ("$.closures[1]",)
+    with pytest.raises(InvalidArgumentError) as info:
+        ComplianceRecords.of(session("s1", MONDAY))  # type: ignore[arg-type]
+    assert _paths(info) == ("$.records",)
+
+
+def test_records_methods_refuse_arguments_they_do_not_take() -> None:
+    """``days`` wants a date (not a datetime); the argument-less methods take nothing."""
+    with pytest.raises(InvalidArgumentError) as info:
+        admission().days(at(MONDAY))  # type: ignore[arg-type]
+    assert _paths(info) == ("$.as_of",)
+    with pytest.raises(InvalidArgumentError):
+        ComplianceRecords().by_patient("p1")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("wrong", [True, AttendanceStatus.ABSENT, 10**400, math.nan, "5"])
+def test_bools_enums_and_non_numbers_are_not_numbers(wrong: object) -> None:
+    """A bool, an enum member, NaN or a string is refused where a number is wanted (and 10**400 as a float)."""
+    calls = (
+        lambda: AnalyteResult(analyte=Analyte.THCA, concentration_ng_ml=wrong, method=TestMethod.SCREEN),
+        lambda: SpecimenValidity(ph=wrong),
+        lambda: PayerAuthorization(
+            id="z", patient_id="p", payer="x", dates=DateRange.of_days(MONDAY, 7), authorized_services=wrong
+        ),
+    )
+    for call, path in zip(calls, ("$.concentration_ng_ml", "$.ph", "$.authorized_services"), strict=True):
+        if wrong == 10**400 and path == "$.authorized_services":
+            continue  # a (very) large count is still an integer
+        with pytest.raises(InvalidDataError) as info:
+            call()  # type: ignore[arg-type]
+        assert _paths(info) == (path,)
+
+
+def test_numpy_numbers_are_numbers() -> None:
+    """numpy integers and floats are accepted and stored as builtin numbers."""
+    np = pytest.importorskip("numpy")
+    result = AnalyteResult(analyte=Analyte.THCA, concentration_ng_ml=np.float32(12.5), method=TestMethod.SCREEN)
+    assert type(result.concentration_ng_ml) is float and result.concentration_ng_ml == 12.5
+    auth = PayerAuthorization(
+        id="z", patient_id="p", payer="x", dates=DateRange.of_days(MONDAY, 7), authorized_services=np.int64(12)
+    )
+    assert type(auth.authorized_services) is int and auth.authorized_services == 12

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import sys
+import types
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -11,24 +15,38 @@ from hypothesis import strategies as st
 
 import iopcore
 from iopcore import compliance
+from iopcore._fields import guard
 from iopcore.compliance import (
     ASAM_2_1_ADOLESCENT_RULES,
     ASAM_2_1_ADULT_RULES,
     GENERIC_IOP_RULES,
     MEDICARE_IOP_RULES,
     RULESETS,
+    Analyte,
+    AttendanceRateRule,
+    AttendanceStatus,
+    Certification,
+    CertificationKind,
+    CertificationRule,
     ComplianceRecords,
     ComplianceReport,
+    DrugTestFrequencyRule,
+    DrugTestResultRule,
     Finding,
+    MedicationAdministration,
+    PayerAuthorization,
+    PlanEvent,
+    PlanEventKind,
+    PlanWrittenRule,
     RuleSet,
     Severity,
     WeeklyHoursRule,
     evaluate,
 )
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.sources import Evidence
 from iopcore.times import DateRange, Minutes
-from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, drug_test, episodes, session
+from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, at, confirm, drug_test, episodes, session
 
 
 def _days(n: int) -> date:
@@ -232,3 +250,163 @@ def test_an_explicit_period_limits_the_report() -> None:
     report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(27), period=DateRange.of_days(MONDAY, 7))
     assert [w.week.first for w in report.weeks] == [MONDAY]
     assert all(f.period.first == MONDAY for f in report.findings)
+
+
+def test_extra_rule_ids_are_checked_at_their_own_position() -> None:
+    """An extra rule reusing a set's id, or another extra rule's, is named by its index among the extras."""
+    extra = WeeklyHoursRule(id="extra_hours", min_minutes=Minutes(6000), source=TEST_SOURCE)
+    records = ComplianceRecords.of([admission(), session("a", MONDAY, 600)])
+    reused = attrs.evolve(extra, id="weekly_hours")
+    with pytest.raises(InvalidArgumentError) as info:
+        evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[extra, reused, extra])
+    assert info.value.paths == ("$.extra_rules[1]", "$.extra_rules[2]")
+
+
+@attrs.frozen
+class _CarelessRule:
+    """A user rule whose evaluate returns what it should not."""
+
+    id: str
+    result: Any
+
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> Any:
+        return self.result
+
+
+@pytest.mark.parametrize("result", [None, "finding", [1], ({"code": "x"},)])
+def test_an_extra_rule_must_return_findings(result: Any) -> None:
+    """A user rule returning anything but Finding values is named, not left to fail inside the sort."""
+    records = ComplianceRecords.of([admission(), session("a", MONDAY, 600)])
+    with pytest.raises(InvalidArgumentError) as info:
+        evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[_CarelessRule("mine", result)])
+    assert info.value.paths == ("$.extra_rules[0]",)
+
+
+def test_an_extra_rule_may_return_a_list_of_findings() -> None:
+    """A user rule's findings may come as a list; they join the report in order."""
+    records = ComplianceRecords.of([admission(), session("a", MONDAY, 600)])
+    mine = Finding(
+        rule_id="mine",
+        code="looked",
+        severity=Severity.INFO,
+        patient_id="p1",
+        period=DateRange.of_days(MONDAY, 1),
+        message="Looked.",
+        evidence=("a",),
+        citation=TEST_SOURCE,
+    )
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[_CarelessRule("mine", [mine])])
+    assert mine in report.findings
+
+
+def test_a_datetime_is_not_an_as_of_date() -> None:
+    """``as_of`` is a date; a datetime (a subclass of date) is refused."""
+    with pytest.raises(InvalidArgumentError) as info:
+        evaluate(ASAM_2_1_ADULT_RULES, ComplianceRecords(), datetime(2026, 1, 11, tzinfo=UTC))  # type: ignore[arg-type]
+    assert info.value.paths == ("$.as_of",)
+
+
+def test_report_html_shows_identifiers_only_when_asked() -> None:
+    """The notebook view counts evidence records; ``to_html(show_identifiers=True)`` names patients and records."""
+    records = ComplianceRecords.of(
+        [admission("adm-MRN-77", pid="MRN-77"), session("att-MRN-77", MONDAY, 60, pid="MRN-77")]
+    )
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6))
+    assert report.findings
+    for text in (report._repr_html_(), report.to_html(), repr(report), str(report)):
+        assert "MRN-77" not in text
+    assert "record(s)" in report._repr_html_()
+    staff = report.to_html(show_identifiers=True)
+    assert "MRN-77" in staff and "att-MRN-77" in staff and "<th>Patient</th>" in staff
+    with pytest.raises(InvalidArgumentError):
+        report.to_html(show_identifiers="yes")  # type: ignore[arg-type]
+
+
+def _guarded_calls(run: Callable[[], object]) -> int:
+    """How many guarded public functions *run* calls (the guard's wrapper, counted by a profiler)."""
+    wrapper = next(c for c in guard.__code__.co_consts if isinstance(c, types.CodeType) and c.co_name == "guarded")
+    calls = 0
+
+    def profile(frame: types.FrameType, event: str, _arg: object) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code is wrapper:
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def _patients(n: int) -> ComplianceRecords:
+    """*n* patients with every kind of record, so that every kind of rule has work."""
+    items: list[object] = []
+    for p in range(n):
+        pid = f"p{p}"
+        items += [admission(f"{pid}-adm", pid=pid, discharged=_days(40))]
+        items += [session(f"{pid}-s{d}", _days(d), 120, pid=pid) for d in range(0, 42, 2)]
+        items += [session(f"{pid}-x{d}", _days(d), pid=pid, status=AttendanceStatus.ABSENT) for d in (7, 9, 11)]
+        items += [drug_test(f"{pid}-t{d}", _days(d), pid=pid, results=(confirm(Analyte.THCA, 20),)) for d in (1, 8, 30)]
+        items += [
+            MedicationAdministration(
+                id=f"{pid}-m",
+                patient_id=pid,
+                medication="buprenorphine",
+                administered_at=at(_days(7)),
+                expected_analytes=frozenset({Analyte.BUPRENORPHINE}),
+            ),
+            PlanEvent(
+                id=f"{pid}-e", patient_id=pid, plan_id="plan", kind=PlanEventKind.CREATED, occurred_at=at(_days(9))
+            ),
+            PayerAuthorization(
+                id=f"{pid}-z", patient_id=pid, payer="payer", dates=DateRange.of_days(MONDAY, 20), authorized_services=5
+            ),
+            Certification(id=f"{pid}-c", patient_id=pid, kind=CertificationKind.CERTIFICATION, signed_on=_days(3)),
+        ]
+    return ComplianceRecords.of(items, closures=[DateRange.of_days(_days(15), 2)])
+
+
+def test_evaluate_checks_its_arguments_once_not_per_record() -> None:
+    """Evaluating 2 or 30 patients under every kind of rule calls the same number of guarded functions.
+
+    The checks happen at the boundary; rules, drug-test readings and weekly summaries
+    run on private implementations.
+    """
+    small, large = _patients(2), _patients(30)
+    counts = {n: _guarded_calls(lambda r=r: evaluate(FULL, r, _days(50))) for n, r in ((2, small), (30, large))}
+    assert evaluate(FULL, large, _days(50)).findings  # the rules had work to do
+    assert counts[2] == counts[30] == 1  # evaluate itself
+
+
+def test_the_last_as_of_is_the_calendars_last_complete_iso_week() -> None:
+    """Weeks up to 9999-12-26 are judged; a later as_of (its week runs past 9999-12-31) is refused."""
+    last = date(9999, 12, 26)
+    records = ComplianceRecords.of([admission(day=last - timedelta(days=13)), session("a", last - timedelta(days=3))])
+    assert evaluate(FULL, records, last).weeks
+    for call in (
+        lambda: evaluate(FULL, records, last + timedelta(days=1)),
+        lambda: FULL.rule("weekly_hours").evaluate(records, DateRange.of_days(last, 1), date.max),
+    ):
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.paths == ("$.as_of",)
+
+
+@pytest.mark.parametrize("days", [10**6, 10**9, 10**12])
+def test_thresholds_beyond_the_calendar_mean_deadlines_never_reached(days: int) -> None:
+    """Windows and deadlines longer than the calendar never overflow: nothing is due, everything is in the window."""
+    records = _patients(2)
+    rules = (
+        AttendanceRateRule(id="rate", window_days=days, min_rate=0.99, source=TEST_SOURCE),
+        CertificationRule(id="cert", recertify_every_days=days, certify_within_days=days, source=TEST_SOURCE),
+        DrugTestFrequencyRule(id="freq", early_window_days=days, max_interval_days=days, source=TEST_SOURCE),
+        DrugTestResultRule(id="results", expected_window_hours=days, source=TEST_SOURCE),
+        PlanWrittenRule(id="plan", within_days=days, source=TEST_SOURCE),
+    )
+    report = evaluate(RuleSet(name="long", version="1", rules=rules), records, _days(50))
+    codes = {x.code for x in report.findings}
+    assert "attendance_rate_below" in codes  # every absence is in the window
+    assert "expected_positive_missing" in codes  # every earlier dose is expected
+    assert not codes & {"plan_missing", "plan_late", "certification_missing", "recertification_overdue"}

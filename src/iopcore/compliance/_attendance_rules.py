@@ -20,9 +20,11 @@ from iopcore import _fields as f
 from iopcore.compliance._checks import check_as_fields
 from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._periods import (
+    check_as_of,
     days_text,
     hours_text,
     in_scope,
+    minus_days,
     monday_of,
     not_assessed,
     skip_reason,
@@ -99,6 +101,7 @@ class WeeklyHoursRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Findings ``hours_below_minimum``, ``hours_above_maximum`` and ``week_not_assessed``."""
+        check_as_of("WeeklyHoursRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -147,6 +150,7 @@ class DaysPerWeekRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Findings ``days_below_minimum``, ``days_above_maximum`` and ``week_not_assessed``."""
+        check_as_of("DaysPerWeekRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -192,6 +196,7 @@ class ServicesPerDayRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``services_below_minimum`` per ISO week that has treatment days with fewer services."""
+        check_as_of("ServicesPerDayRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -253,17 +258,22 @@ class AttendanceRateRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``attendance_rate_below`` when attended / (attended + absent) < ``min_rate``."""
+        check_as_of("AttendanceRateRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         last = min(period.last, as_of)
-        first = max(period.first, last - timedelta(days=self.window_days - 1))
+        first = max(period.first, minus_days(last, self.window_days - 1))
         if first > last:
             return ()
         window = span(first, last)
         out: list[Finding] = []
         for pid, recs in records._by_patient().items():
-            rows = [r for r in recs.attendance if r.start.date() in window and r.status is not AttendanceStatus.EXCUSED]
+            rows = [
+                r
+                for r in recs.attendance
+                if first <= r.start.date() <= last and r.status is not AttendanceStatus.EXCUSED
+            ]
             if not rows:
                 continue
             present = sum(1 for r in rows if r.present)
@@ -291,6 +301,7 @@ class ConsecutiveAbsencesRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``consecutive_absences`` for each run of at least ``limit`` absences."""
+        check_as_of("ConsecutiveAbsencesRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:

@@ -14,7 +14,16 @@ from iopcore import _fields as f
 from iopcore.compliance._drugtests import TestResult, read
 from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._panels import HHS_2025, CutoffPanel
-from iopcore.compliance._periods import admission_ids, in_scope, monday_of, not_assessed, skip_reason, weeks
+from iopcore.compliance._periods import (
+    admission_ids,
+    check_as_of,
+    in_scope,
+    monday_of,
+    not_assessed,
+    plus_days,
+    skip_reason,
+    weeks,
+)
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus
 from iopcore.compliance._rule_fields import (
     id_field,
@@ -55,6 +64,7 @@ class DrugTestFrequencyRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Findings ``tests_below_weekly_minimum``, ``test_interval_exceeded`` and ``week_not_assessed``."""
+        check_as_of("DrugTestFrequencyRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -94,7 +104,7 @@ class DrugTestFrequencyRule:
     ) -> Iterator[Finding]:
         for admission in sorted(recs.admissions, key=lambda a: (a.admitted_at, a.id)):
             start = admission.admitted_at.date()
-            window_end = min(start + timedelta(days=window - 1), as_of, period.last)
+            window_end = min(plus_days(start, window - 1), as_of, period.last)
             if admission.discharged_at is not None:
                 window_end = min(window_end, admission.discharged_at.date())
             if window_end < max(start, period.first):
@@ -128,6 +138,7 @@ class MissedTestRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``missed_test`` or ``refused_test`` per test not collected."""
+        check_as_of("MissedTestRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -154,6 +165,7 @@ _DEFAULT_RESULT_SEVERITIES: f.FrozenMap[TestResult, Severity] = f.FrozenMap(
         TestResult.SUBSTITUTED: Severity.VIOLATION,
     }
 )
+_MAX_HOURS = 24 * (date.max - date.min).days + 48
 _SPECIMEN_FAILURES = frozenset({TestResult.ADULTERATED, TestResult.SUBSTITUTED, TestResult.INVALID})
 
 
@@ -187,20 +199,28 @@ class DrugTestResultRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``test_<result>`` per reported result and ``expected_positive_missing``."""
+        check_as_of("DrugTestResultRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
         first, last = period.first, min(period.last, as_of)
+        hours = self.expected_window_hours
+        # longer than any two datetimes are apart: no timedelta needed (nor possible)
+        window = None if hours is None else timedelta.max if hours > _MAX_HOURS else timedelta(hours=hours)
         for pid, recs in records._by_patient().items():
             for t in recs.drug_tests:
                 day = t.collected_at.date()
                 if t.status is not DrugTestStatus.COLLECTED or not first <= day <= last:
                     continue
                 meds: list[Any] = []
-                if self.expected_window_hours is not None:
-                    since = t.collected_at - timedelta(hours=self.expected_window_hours)
-                    meds = [m for m in recs.medications if since <= m.administered_at <= t.collected_at]
+                if window is not None:
+                    taken = t.collected_at
+                    meds = [
+                        m
+                        for m in recs.medications
+                        if m.administered_at <= taken and taken - m.administered_at <= window
+                    ]
                 expected = frozenset(a for m in meds for a in m.expected_analytes)
                 reading = read(t, self.panel, self.validity, expected)
                 severity = self.severities.get(reading.result)

@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from iopcore.compliance._checks import refuse
 from iopcore.compliance._findings import Finding, Severity, WeekPolicy, found, span
 from iopcore.compliance._records import AdmissionRecord, ComplianceRecords
 from iopcore.sources import Source
@@ -27,6 +28,32 @@ T = TypeVar("T")
 
 BY_ID = operator.attrgetter("id")
 _BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
+
+
+LAST_AS_OF = date.max - timedelta(days=date.max.weekday() + 1)
+"""The last ``as_of`` the rules take: the Sunday of the calendar's last complete ISO week (9999-12-26)."""
+
+
+def check_as_of(callable: str, as_of: date) -> None:
+    """Refuse an ``as_of`` whose ISO week runs past the end of the calendar."""
+    if as_of > LAST_AS_OF:
+        raise refuse(
+            callable,
+            "$.as_of",
+            f"expected a date on or before {LAST_AS_OF.isoformat()} (the calendar's last complete ISO week), "
+            "got a later date",
+            "range",
+        )
+
+
+def plus_days(day: date, days: int) -> date:
+    """*day* plus *days* (>= 0), or the calendar's last date if that lies beyond it (a deadline never reached)."""
+    return date.max if days > (date.max - day).days else day + timedelta(days=days)
+
+
+def minus_days(day: date, days: int) -> date:
+    """*day* minus *days* (>= 0), or the calendar's first date if that lies before it."""
+    return date.min if days > (day - date.min).days else day - timedelta(days=days)
 
 
 def monday_of(day: date) -> date:

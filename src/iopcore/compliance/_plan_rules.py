@@ -10,7 +10,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._findings import Finding, Severity, finish, found, span
-from iopcore.compliance._periods import open_admissions
+from iopcore.compliance._periods import check_as_of, open_admissions, plus_days
 from iopcore.compliance._records import (
     AdmissionRecord,
     Certification,
@@ -47,6 +47,7 @@ class PlanWrittenRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``plan_late`` (written late) or ``plan_missing`` (not written and the deadline has passed)."""
+        check_as_of("PlanWrittenRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -58,7 +59,7 @@ class PlanWrittenRule:
             )
             for admission in open_admissions(recs, period, as_of):
                 start = admission.admitted_at.date()
-                deadline = start + timedelta(days=self.within_days)
+                deadline = plus_days(start, self.within_days)
                 first = next((e for e in events if e.occurred_at.date() >= start), None)
                 if first is not None and first.occurred_at.date() <= deadline:
                     continue
@@ -106,6 +107,7 @@ class PlanReviewRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Finding ``review_overdue`` for each stretch longer than ``interval_days`` without a review."""
+        check_as_of("PlanReviewRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -154,6 +156,7 @@ class CertificationRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Findings ``certification_missing`` and ``recertification_overdue``."""
+        check_as_of("CertificationRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -164,7 +167,7 @@ class CertificationRule:
                 start = admission.admitted_at.date()
                 mine: list[Certification] = [c for c in certs if c.signed_on >= start]
                 initial = next((c for c in mine if c.kind is CertificationKind.CERTIFICATION), None)
-                allowed = start + timedelta(days=self.certify_within_days or 0)
+                allowed = plus_days(start, self.certify_within_days or 0)
                 if initial is None:
                     if as_of > allowed or self.certify_within_days is None:
                         message = (

@@ -15,6 +15,7 @@ episodes of care into :class:`PlanEvent` and :class:`AdmissionRecord` records.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar, final
@@ -187,8 +188,9 @@ class AttendanceRecord:
 
     id: str = _record_id()
     patient_id: str = _patient_id()
-    occurrence_id: str = attrs.field(validator=f.text(max_length=128))
-    """The session occurrence (one meeting of a group or one individual session)."""
+    occurrence_id: str = f.phi_field(validator=f.text(max_length=128))
+    """The session occurrence (one meeting of a group or one individual session): an identifier, as an
+    individual session's is one patient's, so ``repr`` redacts it."""
     component_id: str = attrs.field(validator=f.identifier())
     """The program component, e.g. ``"group_therapy"``."""
     start: datetime = attrs.field(validator=f.aware_datetime())
@@ -235,7 +237,8 @@ class RosterEntry:
 class GroupAttendance:
     """A group session recorded once, with its roster; :meth:`fan_out` gives per-patient records."""
 
-    occurrence_id: str = attrs.field(validator=f.text(max_length=128))
+    occurrence_id: str = f.phi_field(validator=f.text(max_length=128))
+    """The group meeting (an identifier like the records' own: ``repr`` redacts it)."""
     component_id: str = attrs.field(validator=f.identifier())
     start: datetime = attrs.field(validator=f.aware_datetime())
     end: datetime = attrs.field(validator=f.aware_datetime())
@@ -510,7 +513,7 @@ class ComplianceRecords:
         return self._closed_days()
 
     def _closed_days(self) -> frozenset[date]:
-        return frozenset(d for r in self.closures for d in r.dates())
+        return _closed_days(self.closures)
 
     @f.guard
     def by_patient(self) -> dict[str, ComplianceRecords]:
@@ -539,6 +542,12 @@ class ComplianceRecords:
                 yield pid, part
         finally:
             _LAST_PART[0] = None
+
+
+@functools.lru_cache(maxsize=16)
+def _closed_days(closures: tuple[DateRange, ...]) -> frozenset[date]:
+    """The dates of *closures* (every patient's bundle shares them: cached, speed only)."""
+    return frozenset(d for r in closures for d in r.dates())
 
 
 # The single-patient bundle being evaluated, and its patient: a one-entry cache

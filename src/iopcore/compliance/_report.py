@@ -13,7 +13,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings
-from iopcore.compliance._periods import monday_of, patient_weeks
+from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import RULE_CLASSES
 from iopcore.compliance._rulesets import RuleSet
@@ -196,6 +196,7 @@ def evaluate(
     Rule ids are unique across *ruleset* and *extra_rules*; an extra rule must
     return :class:`Finding` values.
     """
+    check_as_of("evaluate", as_of)
     taken = set(ruleset.rule_ids)
     duplicates: list[ErrorItem] = []
     for i, rule in enumerate(extra_rules):

@@ -9,7 +9,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._findings import Finding, Severity, finish, found, span
-from iopcore.compliance._periods import in_scope, open_admissions
+from iopcore.compliance._periods import check_as_of, in_scope, open_admissions
 from iopcore.compliance._records import ComplianceRecords
 from iopcore.compliance._rule_fields import (
     check_order,
@@ -38,6 +38,7 @@ class AuthorizationRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Findings ``service_without_authorization`` and ``services_beyond_authorization``."""
+        check_as_of("AuthorizationRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
@@ -48,7 +49,7 @@ class AuthorizationRule:
             services = sorted((r for r in recs.attendance if r.present), key=lambda r: (r.start, r.id))
             for r in services:
                 day = r.start.date()
-                covering = [a for a in auths if day in a.dates]
+                covering = [a for a in auths if a.dates.first <= day <= a.dates.last]
                 room = next(
                     (a for a in covering if a.authorized_services is None or used[a.id] < a.authorized_services), None
                 )
@@ -87,6 +88,7 @@ class LengthOfStayRule:
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         """Findings ``stay_above_maximum`` (open or closed episodes) and ``stay_below_minimum`` (discharged)."""
+        check_as_of("LengthOfStayRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
