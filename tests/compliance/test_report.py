@@ -1,4 +1,4 @@
-"""Rule sets and evaluation: the acceptance properties, stamping, composition, summaries and HTML."""
+"""Evaluation: the acceptance properties, stamping, summaries, extra rules, HTML, and arguments checked once."""
 
 from __future__ import annotations
 
@@ -13,15 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import iopcore
 from iopcore import compliance
 from iopcore._fields import guard
 from iopcore.compliance import (
-    ASAM_2_1_ADOLESCENT_RULES,
     ASAM_2_1_ADULT_RULES,
     GENERIC_IOP_RULES,
     MEDICARE_IOP_RULES,
-    RULESETS,
     Analyte,
     AttendanceRateRule,
     AttendanceStatus,
@@ -43,8 +40,7 @@ from iopcore.compliance import (
     WeeklyHoursRule,
     evaluate,
 )
-from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
-from iopcore.sources import Evidence
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.times import DateRange, Minutes
 from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, at, confirm, drug_test, episodes, session
 
@@ -181,51 +177,6 @@ def test_extra_rules_run_and_must_not_reuse_an_id() -> None:
     assert "extra_hours" in {f.rule_id for f in report.findings}
     with pytest.raises(InvalidDataError):
         evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[attrs.evolve(extra, id="weekly_hours")])
-
-
-def test_rule_sets_compose_and_override() -> None:
-    """with_rules replaces by id, override changes one field, without drops a rule, compose merges in order."""
-    changed = ASAM_2_1_ADULT_RULES.override("weekly_hours", min_minutes=Minutes(600), version="local-1")
-    assert changed.rule("weekly_hours").min_minutes == Minutes(600)  # type: ignore[union-attr]
-    assert changed.version == "local-1" and changed.name == "ASAM_2_1_ADULT_RULES"
-    assert ASAM_2_1_ADULT_RULES.rule("weekly_hours").min_minutes == Minutes(540)  # type: ignore[union-attr]
-    smaller = ASAM_2_1_ADULT_RULES.without("missed_tests")
-    assert "missed_tests" not in smaller.rule_ids
-    merged = RuleSet.compose(ASAM_2_1_ADULT_RULES, MEDICARE_IOP_RULES, name="both", version="1")
-    assert merged.rule("weekly_hours") == MEDICARE_IOP_RULES.rule("weekly_hours")
-    assert set(merged.rule_ids) == set(ASAM_2_1_ADULT_RULES.rule_ids) | set(MEDICARE_IOP_RULES.rule_ids)
-    with pytest.raises(UnknownCodeError):
-        ASAM_2_1_ADULT_RULES.rule("nope")
-    with pytest.raises(InvalidDataError) as info:
-        RuleSet(name="x", version="1", rules=(ASAM_2_1_ADULT_RULES.rules[0], ASAM_2_1_ADULT_RULES.rules[0]))
-    assert info.value.paths == ("$.rules[1]",)
-
-
-def test_builtin_rule_sets_cite_every_rule_and_flag_unverified_parts() -> None:
-    """Every rule in every built-in set has a source; Medicare's certification rule notes what is unverified."""
-    assert set(RULESETS) == {
-        "GENERIC_IOP_RULES",
-        "ASAM_2_1_ADULT_RULES",
-        "ASAM_2_1_ADOLESCENT_RULES",
-        "MEDICARE_IOP_RULES",
-        "KANSAS_IOP_ADULT_RULES",
-        "DISTRICT_OF_COLUMBIA_IOP_RULES",
-    }
-    for ruleset in RULESETS.values():
-        for rule in ruleset.rules:
-            assert rule.source.citation
-    cert = MEDICARE_IOP_RULES.rule("certification")
-    assert cert.source.evidence is Evidence.SECONDARY and "Unverified" in cert.source.note
-    assert ASAM_2_1_ADOLESCENT_RULES.rule("weekly_hours").min_minutes == Minutes(360)  # type: ignore[union-attr]
-    assert RULESETS["KANSAS_IOP_ADULT_RULES"].rule("plan_review").source.evidence is Evidence.UNVERIFIED
-    assert RULESETS["DISTRICT_OF_COLUMBIA_IOP_RULES"].rule("length_of_stay").max_days == 60  # type: ignore[union-attr]
-
-
-def test_rule_sets_are_not_exported_at_top_level() -> None:
-    """iopcore.GENERIC_IOP is the level catalog; the rule set is compliance.GENERIC_IOP_RULES, a different name."""
-    assert iopcore.GENERIC_IOP is not compliance.GENERIC_IOP_RULES
-    assert not hasattr(compliance, "GENERIC_IOP") and "GENERIC_IOP_RULES" not in iopcore.__all__
-    assert "RuleSet" not in iopcore.__all__ or iopcore.RuleSet is RuleSet  # type: ignore[attr-defined]
 
 
 def test_findings_sort_by_time_then_severity() -> None:
