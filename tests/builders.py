@@ -28,6 +28,7 @@ from iopcore.compliance import (
     DrugTestFrequencyRule,
     DrugTestResultRule,
     DrugTestStatus,
+    Finding,
     MedicationAdministration,
     PayerAuthorization,
     PlanEvent,
@@ -110,6 +111,21 @@ def confirm(analyte: Analyte, ng: float) -> AnalyteResult:
 def screen(analyte: Analyte, ng: float) -> AnalyteResult:
     """A screening result."""
     return AnalyteResult(analyte=analyte, concentration_ng_ml=ng, method=TestMethod.SCREEN)
+
+
+def nth_day(n: int) -> date:
+    """The date *n* days after :data:`MONDAY` (negative: before)."""
+    return MONDAY + timedelta(days=n)
+
+
+def bundle(*items: object, closures: tuple[DateRange, ...] = ()) -> ComplianceRecords:
+    """A bundle of *items* (records and group sessions, in any order)."""
+    return ComplianceRecords.of(items, closures=closures)
+
+
+def codes(findings: tuple[Finding, ...]) -> list[str]:
+    """The findings' codes, in order."""
+    return [f.code for f in findings]
 
 
 FULL = RuleSet.compose(

@@ -79,6 +79,17 @@ def test_no_identifier_in_the_repr_str_or_html_of_records_findings_and_reports()
     assert not _leaks(report.to_html())
 
 
+def _group(*roster: RosterEntry) -> GroupAttendance:
+    return GroupAttendance(
+        occurrence_id=f"{RECORD}-g",
+        component_id="group_therapy",
+        start=at(MONDAY),
+        end=at(MONDAY, 12),
+        scheduled_minutes=Minutes(60),
+        roster=roster,
+    )
+
+
 def test_no_identifier_in_error_messages() -> None:
     """Duplicate ids, bad roster entries and bad records are reported by path, never by their ids."""
     entry = RosterEntry(
@@ -87,22 +98,8 @@ def test_no_identifier_in_error_messages() -> None:
     calls = (
         lambda: ComplianceRecords.of([session(RECORD, MONDAY, pid=PATIENT), drug_test(RECORD, MONDAY, pid=PATIENT)]),
         lambda: ComplianceRecords(attendance=(session(RECORD, MONDAY), session(RECORD, MONDAY))),
-        lambda: GroupAttendance(
-            occurrence_id="g",
-            component_id="group_therapy",
-            start=at(MONDAY),
-            end=at(MONDAY, 12),
-            scheduled_minutes=Minutes(60),
-            roster=(entry, attrs.evolve(entry, record_id="other")),
-        ),
-        lambda: GroupAttendance(
-            occurrence_id="g",
-            component_id="group_therapy",
-            start=at(MONDAY),
-            end=at(MONDAY, 12),
-            scheduled_minutes=Minutes(60),
-            roster=(attrs.evolve(entry, status=AttendanceStatus.ABSENT, attended_minutes=Minutes(30)),),
-        ),
+        lambda: _group(entry, attrs.evolve(entry, record_id="other")),
+        lambda: _group(attrs.evolve(entry, attended_minutes=Minutes(30))),
         lambda: attrs.evolve(session(RECORD, MONDAY, pid=PATIENT), end=at(MONDAY, 8)),
         lambda: interpret(drug_test(RECORD, MONDAY, pid=PATIENT, status=compliance.DrugTestStatus.MISSED), HHS_2025),
     )

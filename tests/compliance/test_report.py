@@ -42,11 +42,7 @@ from iopcore.compliance import (
 )
 from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.times import DateRange, Minutes
-from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, at, confirm, drug_test, episodes, session
-
-
-def _days(n: int) -> date:
-    return MONDAY + timedelta(days=n)
+from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, at, confirm, drug_test, episodes, nth_day, session
 
 
 @settings(max_examples=40, deadline=None)
@@ -56,7 +52,7 @@ def test_adding_an_attended_session_never_adds_an_hours_below_finding(
 ) -> None:
     """An extra attended session never adds an "hours below minimum" finding for its week."""
     records, as_of = data
-    day = _days(7 * 2 + offset)
+    day = nth_day(7 * 2 + offset)
     extra = session("extra_session", day, minutes, pid="p0")
     more = attrs.evolve(records, attendance=(*records.attendance, extra))
     week = day - timedelta(days=day.weekday())
@@ -107,9 +103,9 @@ def test_every_finding_cites_existing_records(data: tuple[ComplianceRecords, dat
 def test_a_week_at_exactly_the_minimum_passes_and_one_minute_below_fails(minutes: int) -> None:
     """Under ASAM 2.1 adult, 540 minutes in a full week passes; 539 fails."""
     records = ComplianceRecords.of(
-        [admission(), session("a", MONDAY, minutes - 300), session("b", _days(2), 300), drug_test("t", MONDAY)]
+        [admission(), session("a", MONDAY, minutes - 300), session("b", nth_day(2), 300), drug_test("t", MONDAY)]
     )
-    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6))
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6))
     below = [f for f in report.findings if f.code == "hours_below_minimum"]
     assert len(below) == (1 if minutes == 539 else 0)
 
@@ -120,16 +116,16 @@ def test_hours_boundary_property(minutes: int) -> None:
     """For any weekly total, a finding appears exactly when the total is below 540 minutes."""
     records = ComplianceRecords.of([admission(), session("a", MONDAY, max(minutes, 1))] if minutes else [admission()])
     rule = WeeklyHoursRule(id="h", min_minutes=Minutes(540), source=TEST_SOURCE)
-    findings = rule.evaluate(records, DateRange.of_days(MONDAY, 7), _days(6))
+    findings = rule.evaluate(records, DateRange.of_days(MONDAY, 7), nth_day(6))
     assert bool(findings) == (max(minutes, 1) < 540 if minutes else True)
 
 
 def test_report_is_stamped_and_summarised() -> None:
     """A report carries the rule set's name and version and a weekly summary of hours, days and tests."""
     records = ComplianceRecords.of(
-        [admission(), session("a", MONDAY, 180), session("b", _days(1), 200), drug_test("t", _days(1))]
+        [admission(), session("a", MONDAY, 180), session("b", nth_day(1), 200), drug_test("t", nth_day(1))]
     )
-    report = evaluate(MEDICARE_IOP_RULES, records, _days(6))
+    report = evaluate(MEDICARE_IOP_RULES, records, nth_day(6))
     assert (report.ruleset_name, report.ruleset_version) == ("MEDICARE_IOP_RULES", "2026.1")
     (week,) = report.weeks
     assert (week.attended_minutes, week.days_attended, week.tests_collected, week.assessed_days) == (
@@ -138,7 +134,7 @@ def test_report_is_stamped_and_summarised() -> None:
         1,
         7,
     )
-    assert report.period == DateRange(first=MONDAY, last=_days(6))
+    assert report.period == DateRange(first=MONDAY, last=nth_day(6))
     assert not report.passed
     assert (
         report.counts()[Severity.VIOLATION]
@@ -150,7 +146,7 @@ def test_report_is_stamped_and_summarised() -> None:
 
 def test_records_without_admission_get_an_info_finding() -> None:
     """A patient with records but no admission is reported once, citing their records."""
-    report = evaluate(GENERIC_IOP_RULES, ComplianceRecords.of([session("a", MONDAY, 30, pid="x")]), _days(6))
+    report = evaluate(GENERIC_IOP_RULES, ComplianceRecords.of([session("a", MONDAY, 30, pid="x")]), nth_day(6))
     no_adm = [f for f in report.findings if f.code == "no_admission"]
     assert [f.evidence for f in no_adm] == [("a",)]
     assert report.passed
@@ -158,8 +154,8 @@ def test_records_without_admission_get_an_info_finding() -> None:
 
 def test_empty_records_give_an_empty_report() -> None:
     """No records, no findings; the period defaults to as_of."""
-    report = evaluate(GENERIC_IOP_RULES, ComplianceRecords(), _days(6))
-    assert report.findings == () and report.period == DateRange.of_days(_days(6), 1)
+    report = evaluate(GENERIC_IOP_RULES, ComplianceRecords(), nth_day(6))
+    assert report.findings == () and report.period == DateRange.of_days(nth_day(6), 1)
 
 
 def test_evaluate_rejects_bad_arguments_with_paths() -> None:
@@ -173,10 +169,10 @@ def test_extra_rules_run_and_must_not_reuse_an_id() -> None:
     """Extra rules are evaluated with the set; an extra rule reusing a set's rule id is rejected."""
     extra = WeeklyHoursRule(id="extra_hours", min_minutes=Minutes(6000), source=TEST_SOURCE)
     records = ComplianceRecords.of([admission(), session("a", MONDAY, 600), drug_test("t", MONDAY)])
-    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[extra])
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6), extra_rules=[extra])
     assert "extra_hours" in {f.rule_id for f in report.findings}
     with pytest.raises(InvalidDataError):
-        evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[attrs.evolve(extra, id="weekly_hours")])
+        evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6), extra_rules=[attrs.evolve(extra, id="weekly_hours")])
 
 
 def test_findings_sort_by_time_then_severity() -> None:
@@ -198,7 +194,7 @@ def test_findings_sort_by_time_then_severity() -> None:
 def test_an_explicit_period_limits_the_report() -> None:
     """With a period of one week, later weeks are neither summarised nor judged."""
     records = ComplianceRecords.of([admission(), session("a", MONDAY, 600), drug_test("t", MONDAY)])
-    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(27), period=DateRange.of_days(MONDAY, 7))
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(27), period=DateRange.of_days(MONDAY, 7))
     assert [w.week.first for w in report.weeks] == [MONDAY]
     assert all(f.period.first == MONDAY for f in report.findings)
 
@@ -209,7 +205,7 @@ def test_extra_rule_ids_are_checked_at_their_own_position() -> None:
     records = ComplianceRecords.of([admission(), session("a", MONDAY, 600)])
     reused = attrs.evolve(extra, id="weekly_hours")
     with pytest.raises(InvalidArgumentError) as info:
-        evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[extra, reused, extra])
+        evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6), extra_rules=[extra, reused, extra])
     assert info.value.paths == ("$.extra_rules[1]", "$.extra_rules[2]")
 
 
@@ -229,7 +225,7 @@ def test_an_extra_rule_must_return_findings(result: Any) -> None:
     """A user rule returning anything but Finding values is named, not left to fail inside the sort."""
     records = ComplianceRecords.of([admission(), session("a", MONDAY, 600)])
     with pytest.raises(InvalidArgumentError) as info:
-        evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[_CarelessRule("mine", result)])
+        evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6), extra_rules=[_CarelessRule("mine", result)])
     assert info.value.paths == ("$.extra_rules[0]",)
 
 
@@ -246,7 +242,7 @@ def test_an_extra_rule_may_return_a_list_of_findings() -> None:
         evidence=("a",),
         citation=TEST_SOURCE,
     )
-    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6), extra_rules=[_CarelessRule("mine", [mine])])
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6), extra_rules=[_CarelessRule("mine", [mine])])
     assert mine in report.findings
 
 
@@ -262,7 +258,7 @@ def test_report_html_shows_identifiers_only_when_asked() -> None:
     records = ComplianceRecords.of(
         [admission("adm-MRN-77", pid="MRN-77"), session("att-MRN-77", MONDAY, 60, pid="MRN-77")]
     )
-    report = evaluate(ASAM_2_1_ADULT_RULES, records, _days(6))
+    report = evaluate(ASAM_2_1_ADULT_RULES, records, nth_day(6))
     assert report.findings
     for text in (report._repr_html_(), report.to_html(), repr(report), str(report)):
         assert "MRN-77" not in text
@@ -296,27 +292,33 @@ def _patients(n: int) -> ComplianceRecords:
     items: list[object] = []
     for p in range(n):
         pid = f"p{p}"
-        items += [admission(f"{pid}-adm", pid=pid, discharged=_days(40))]
-        items += [session(f"{pid}-s{d}", _days(d), 120, pid=pid) for d in range(0, 42, 2)]
-        items += [session(f"{pid}-x{d}", _days(d), pid=pid, status=AttendanceStatus.ABSENT) for d in (7, 9, 11)]
-        items += [drug_test(f"{pid}-t{d}", _days(d), pid=pid, results=(confirm(Analyte.THCA, 20),)) for d in (1, 8, 30)]
+        items += [admission(f"{pid}-adm", pid=pid, discharged=nth_day(40))]
+        items += [session(f"{pid}-s{d}", nth_day(d), 120, pid=pid) for d in range(0, 42, 2)]
+        items += [session(f"{pid}-x{d}", nth_day(d), pid=pid, status=AttendanceStatus.ABSENT) for d in (7, 9, 11)]
+        items += [
+            drug_test(f"{pid}-t{d}", nth_day(d), pid=pid, results=(confirm(Analyte.THCA, 20),)) for d in (1, 8, 30)
+        ]
         items += [
             MedicationAdministration(
                 id=f"{pid}-m",
                 patient_id=pid,
                 medication="buprenorphine",
-                administered_at=at(_days(7)),
+                administered_at=at(nth_day(7)),
                 expected_analytes=frozenset({Analyte.BUPRENORPHINE}),
             ),
             PlanEvent(
-                id=f"{pid}-e", patient_id=pid, plan_id="plan", kind=PlanEventKind.CREATED, occurred_at=at(_days(9))
+                id=f"{pid}-e", patient_id=pid, plan_id="plan", kind=PlanEventKind.CREATED, occurred_at=at(nth_day(9))
             ),
             PayerAuthorization(
-                id=f"{pid}-z", patient_id=pid, payer="payer", dates=DateRange.of_days(MONDAY, 20), authorized_services=5
+                id=f"{pid}-z",
+                patient_id=pid,
+                payer="payer",
+                dates=DateRange.of_days(MONDAY, 20),
+                authorized_services=5,
             ),
-            Certification(id=f"{pid}-c", patient_id=pid, kind=CertificationKind.CERTIFICATION, signed_on=_days(3)),
+            Certification(id=f"{pid}-c", patient_id=pid, kind=CertificationKind.CERTIFICATION, signed_on=nth_day(3)),
         ]
-    return ComplianceRecords.of(items, closures=[DateRange.of_days(_days(15), 2)])
+    return ComplianceRecords.of(items, closures=[DateRange.of_days(nth_day(15), 2)])
 
 
 def test_evaluate_checks_its_arguments_once_not_per_record() -> None:
@@ -326,8 +328,8 @@ def test_evaluate_checks_its_arguments_once_not_per_record() -> None:
     run on private implementations.
     """
     small, large = _patients(2), _patients(30)
-    counts = {n: _guarded_calls(lambda r=r: evaluate(FULL, r, _days(50))) for n, r in ((2, small), (30, large))}
-    assert evaluate(FULL, large, _days(50)).findings  # the rules had work to do
+    counts = {n: _guarded_calls(lambda r=r: evaluate(FULL, r, nth_day(50))) for n, r in ((2, small), (30, large))}
+    assert evaluate(FULL, large, nth_day(50)).findings  # the rules had work to do
     assert counts[2] == counts[30] == 1  # evaluate itself
 
 
@@ -356,7 +358,7 @@ def test_thresholds_beyond_the_calendar_mean_deadlines_never_reached(days: int) 
         DrugTestResultRule(id="results", expected_window_hours=days, source=TEST_SOURCE),
         PlanWrittenRule(id="plan", within_days=days, source=TEST_SOURCE),
     )
-    report = evaluate(RuleSet(name="long", version="1", rules=rules), records, _days(50))
+    report = evaluate(RuleSet(name="long", version="1", rules=rules), records, nth_day(50))
     codes = {x.code for x in report.findings}
     assert "attendance_rate_below" in codes  # every absence is in the window
     assert "expected_positive_missing" in codes  # every earlier dose is expected

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from iopcore.compliance import (
     AuthorizationRule,
-    ComplianceRecords,
     LengthOfStayRule,
     PayerAuthorization,
 )
 from iopcore.times import DateRange
-from tests.builders import MONDAY, TEST_SOURCE, admission, session
+from tests.builders import MONDAY, TEST_SOURCE, admission, bundle, nth_day, session
 
 WEEK = DateRange.of_days(MONDAY, 7)
-
-
-def _bundle(*items: object, closures: tuple[DateRange, ...] = ()) -> ComplianceRecords:
-    return ComplianceRecords.of(items, closures=closures)
-
-
-def _days(n: int) -> date:
-    return MONDAY + timedelta(days=n)
 
 
 def test_services_beyond_or_without_authorization() -> None:
@@ -30,8 +19,8 @@ def test_services_beyond_or_without_authorization() -> None:
     auth = PayerAuthorization(
         id="z", patient_id="p1", payer="Payer", dates=DateRange.of_days(MONDAY, 5), authorized_services=2
     )
-    records = _bundle(auth, *(session(f"s{i}", _days(i)) for i in range(3)), session("s9", _days(6)))
-    findings = rule.evaluate(records, WEEK, _days(6))
+    records = bundle(auth, *(session(f"s{i}", nth_day(i)) for i in range(3)), session("s9", nth_day(6)))
+    findings = rule.evaluate(records, WEEK, nth_day(6))
     assert [(f.code, f.evidence) for f in findings] == [
         ("services_beyond_authorization", ("s2", "z")),
         ("service_without_authorization", ("s9",)),
@@ -41,10 +30,10 @@ def test_services_beyond_or_without_authorization() -> None:
 def test_length_of_stay_bounds() -> None:
     """DC-style 30–60 days: an open episode at 61 days is above; a discharge after 29 days is below."""
     rule = LengthOfStayRule(id="los", min_days=30, max_days=60, source=TEST_SOURCE)
-    period = DateRange(first=MONDAY, last=_days(100))
-    (above,) = rule.evaluate(_bundle(admission()), period, _days(61))
+    period = DateRange(first=MONDAY, last=nth_day(100))
+    (above,) = rule.evaluate(bundle(admission()), period, nth_day(61))
     assert above.code == "stay_above_maximum" and "open for 61 days" in above.message
-    assert rule.evaluate(_bundle(admission()), period, _days(60)) == ()
-    (below,) = rule.evaluate(_bundle(admission(discharged=_days(29))), period, _days(61))
+    assert rule.evaluate(bundle(admission()), period, nth_day(60)) == ()
+    (below,) = rule.evaluate(bundle(admission(discharged=nth_day(29))), period, nth_day(61))
     assert below.code == "stay_below_minimum"
-    assert rule.evaluate(_bundle(admission(discharged=_days(30))), period, _days(61)) == ()
+    assert rule.evaluate(bundle(admission(discharged=nth_day(30))), period, nth_day(61)) == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from iopcore import _fields as f
@@ -18,3 +19,15 @@ def check_as_fields(callable: str, cls: type, **values: Any) -> None:
     errors = f.check_fields(cls, values)
     if errors:
         raise InvalidArgumentError(errors, callable=callable)
+
+
+def check_unique_ids(callable: str, items: Iterable[Any], path: str, taken: Iterable[str] = ()) -> None:
+    """Refuse items whose ``id`` repeats an earlier item's or one of *taken*, each named ``path[i]``."""
+    seen = set(taken)
+    duplicates: list[ErrorItem] = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            duplicates.append(ErrorItem(path=f"{path}[{i}]", message="duplicate rule id", rule="unique"))
+        seen.add(item.id)
+    if duplicates:
+        raise InvalidArgumentError(duplicates, callable=callable)

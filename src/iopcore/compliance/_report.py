@@ -12,6 +12,7 @@ from typing import Any, cast, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore.compliance._checks import check_unique_ids
 from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings
 from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
@@ -197,14 +198,7 @@ def evaluate(
     return :class:`Finding` values.
     """
     check_as_of("evaluate", as_of)
-    taken = set(ruleset.rule_ids)
-    duplicates: list[ErrorItem] = []
-    for i, rule in enumerate(extra_rules):
-        if rule.id in taken:
-            duplicates.append(ErrorItem(path=f"$.extra_rules[{i}]", message="duplicate rule id", rule="unique"))
-        taken.add(rule.id)
-    if duplicates:
-        raise InvalidArgumentError(duplicates, callable="evaluate")
+    check_unique_ids("evaluate", extra_rules, "$.extra_rules", taken=ruleset.rule_ids)
     # Built-in rules run without their argument checks (done once here); extra rules through their own evaluate.
     runs = [(-1, _unchecked(rule)) for rule in ruleset.rules]
     runs += [(i, _unchecked(rule)) for i, rule in enumerate(extra_rules)]

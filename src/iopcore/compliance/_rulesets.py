@@ -8,14 +8,13 @@ and :meth:`RuleSet.compose`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._attendance_rules import DaysPerWeekRule, ServicesPerDayRule, WeeklyHoursRule
-from iopcore.compliance._checks import check_as_fields, refuse
+from iopcore.compliance._checks import check_as_fields, check_unique_ids, refuse
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
 from iopcore.compliance._panels import HHS_2025
 from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
@@ -81,7 +80,7 @@ class RuleSet:
     @f.guard
     def with_rules(self, *rules: BuiltinRule, version: str | None = None, name: str | None = None) -> RuleSet:
         """A copy where each of *rules* replaces the rule with the same id, or is appended."""
-        _unique_ids(rules, "RuleSet.with_rules")
+        check_unique_ids("RuleSet.with_rules", rules, "$.rules")
         new = {r.id: r for r in rules}
         kept = tuple(new.pop(r.id, r) for r in self.rules)
         return self._copy("RuleSet.with_rules", (*kept, *new.values()), version, name)
@@ -140,17 +139,6 @@ class RuleSet:
         changed = {k: v for k, v in (("version", version), ("name", name)) if v is not None}
         check_as_fields(where, RuleSet, **changed)
         return attrs.evolve(self, rules=rules, **changed)
-
-
-def _unique_ids(rules: Iterable[BuiltinRule], where: str) -> None:
-    seen: set[str] = set()
-    duplicates: list[ErrorItem] = []
-    for i, r in enumerate(rules):
-        if r.id in seen:
-            duplicates.append(ErrorItem(path=f"$.rules[{i}]", message="duplicate rule id", rule="unique"))
-        seen.add(r.id)
-    if duplicates:
-        raise InvalidArgumentError(duplicates, callable=where)
 
 
 # ----------------------------------------------------------------------------- sources
