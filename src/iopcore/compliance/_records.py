@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, final
 
 import attrs
@@ -547,7 +547,7 @@ class ComplianceRecords:
 @functools.lru_cache(maxsize=16)
 def _closed_days(closures: tuple[DateRange, ...]) -> frozenset[date]:
     """The dates of *closures* (every patient's bundle shares them: cached, speed only)."""
-    return frozenset(d for r in closures for d in r.dates())
+    return frozenset(r.first + timedelta(days=i) for r in closures for i in range((r.last - r.first).days + 1))
 
 
 # The single-patient bundle being evaluated, and its patient: a one-entry cache
