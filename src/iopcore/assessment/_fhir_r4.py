@@ -4,7 +4,8 @@ Element names are those of FHIR R4 (4.0.1) ``QuestionnaireResponse`` and ``Quest
 JSON primitive extensions (``_status``) are allowed beside their element. Weights come from the
 ``ordinalValue`` extension of R4 core and its successor ``itemWeight`` (FHIR Extensions Pack,
 "used to be called ordinalValue"; on a ``Coding`` or a ``Questionnaire.item.answerOption``),
-both of type decimal. A modifier extension changes the meaning of what holds it, so one that the
+both of type decimal (https://hl7.org/fhir/R4/extension-ordinalvalue.json.html,
+https://www.hl7.org/fhir/extensions/1.0.0/StructureDefinition-itemWeight.html). A modifier extension changes the meaning of what holds it, so one that the
 reader cannot understand is refused, as R4 asks of every application.
 
 Errors are :class:`~iopcore.errors.InvalidResponseError` naming the place under the argument
@@ -46,7 +47,7 @@ QUESTIONNAIRE = "$.questionnaire"
 
 WEIGHT_URLS = frozenset(
     {
-        "http://hl7.org/fhir/StructureDefinition/ordinalValue",  # R4 core (4.0.1), on Coding
+        "http://hl7.org/fhir/StructureDefinition/ordinalValue",  # R4 core (4.0.1)
         "http://hl7.org/fhir/StructureDefinition/itemWeight",  # FHIR Extensions Pack, its successor
     }
 )
