@@ -388,3 +388,52 @@ def test_audit_by_link_ids_with_a_chosen_reading() -> None:
     summed = score_questionnaire_response("audit", doc, link_ids=links, reading="items_summed")
     assert (default.flags, summed.flags) == (frozenset(), frozenset({"escalate"}))
     assert summed == score("audit", answers, reading="items_summed")
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+def encoded(points: int, how: str) -> dict[str, Any]:
+    """One PHQ answer of *points* in one of the R4 encodings the reader accepts."""
+    if how == "loinc":
+        return {"valueCoding": {"system": LOINC, "code": CODE_FOR[points]}}
+    if how == "integer":
+        return {"valueInteger": points}
+    if how == "decimal":
+        return {"valueDecimal": float(points)}
+    if how == "own_weight":
+        return {
+            "valueCoding": {"system": "urn:x", "code": "c", "extension": [{"url": ORDINAL, "valueDecimal": points}]}
+        }
+    return {"valueCoding": {"system": LOCAL, "code": f"a{points}"}}  # weighted by the Questionnaire
+
+
+@given(
+    st.lists(st.integers(0, 3), min_size=9, max_size=9),
+    st.lists(st.sampled_from(("loinc", "integer", "decimal", "own_weight", "option")), min_size=9, max_size=9),
+    st.permutations(range(9)),
+    st.integers(0, 9),
+)
+def test_any_mix_of_encodings_order_and_grouping_reads_the_same(
+    answers: list[int], encodings: list[str], order: list[int], grouped: int
+) -> None:
+    """Whatever the encodings, the item order and how many items sit in a group, the reading equals the list."""
+    entries = [{"linkId": f"PHQ.{k + 1}", "answer": [encoded(answers[k], encodings[k])]} for k in order]
+    items = [{"linkId": "PHQ.group", "item": entries[:grouped]}, *entries[grouped:]]
+    q = questionnaire()
+    q["item"].append({"linkId": "PHQ.group", "type": "group"})
+    doc = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
+    assert responses_from_questionnaire_response("phq9", doc, questionnaire=q) == tuple(answers)
+    assert score_questionnaire_response("phq9", doc, questionnaire=q) == score("phq9", answers)
+
+
+@given(st.sampled_from(("in-progress", "completed", "amended", "entered-in-error", "stopped")), st.booleans())
+def test_status_decides_alone(status: str, partial: bool) -> None:
+    """Read exactly when completed or amended, or partly filled out with partial=True; never when voided."""
+    doc = response([0] * 9, status=status)
+    readable = status in ("completed", "amended") or (partial and status in ("in-progress", "stopped"))
+    if readable:
+        assert responses_from_questionnaire_response("phq9", doc, partial=partial) == (0,) * 9
+    else:
+        error = refused(lambda: responses_from_questionnaire_response("phq9", doc, partial=partial))
+        assert error.paths == ("$.questionnaire_response.status",)
