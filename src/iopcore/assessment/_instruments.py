@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import attrs
+
 from iopcore import _fields as f
 from iopcore.assessment._model import (
     Band,
@@ -262,6 +264,13 @@ _AUDIT_ESCALATION = Source(
     evidence=V,
     note="The sentence is verified; how '2 or more on Questions 4, 5 and 6' is counted is not (see the readings).",
 )
+
+
+def _unverified_reading(*, note: str) -> Source:
+    """The AUDIT escalation sentence as the source of one of its readings, which the manual does not settle."""
+    return attrs.evolve(_AUDIT_ESCALATION, evidence=U, note=note)
+
+
 _WHO_ZONES = BandScheme(
     id="who_zones",
     name="WHO risk zones I-IV",
@@ -299,10 +308,7 @@ AUDIT = Instrument(
             id="any_item",
             name="2 or more on any one of questions 4, 5 and 6",
             flag_rules=(FlagRule(flag="escalate", items=(4, 5, 6), min_value=2, source=_AUDIT_ESCALATION),),
-            source=Source(
-                citation=_AUDIT_ESCALATION.citation,
-                urls=_AUDIT_ESCALATION.urls,
-                evidence=U,
+            source=_unverified_reading(
                 note=(
                     "iopcore's default, unverified: the manual's sentence does not say whether the 2 points are "
                     "per question or the three questions' sum, and no other passage of it could be read to settle "
@@ -323,10 +329,7 @@ AUDIT = Instrument(
                     source=_AUDIT_ESCALATION,
                 ),
             ),
-            source=Source(
-                citation=_AUDIT_ESCALATION.citation,
-                urls=_AUDIT_ESCALATION.urls,
-                evidence=U,
+            source=_unverified_reading(
                 note=(
                     "The other reading found in the literature: the points of questions 4-6 added up. Unverified "
                     "against the manual, as the default is."
