@@ -38,6 +38,7 @@ from iopcore.assessment import (
     RatingRule,
     RuleBasedPlacementPolicy,
     RuledOutLevel,
+    RuleReading,
     ScoreRule,
     SkipRule,
     Subdimension,
@@ -182,6 +183,7 @@ STRATEGY_NAMES: dict[type, str] = {
     RuleBasedPlacementPolicy: "placement_policies",
     PlacementPolicy: "placement_policies",  # the protocol: from_type draws the rule-based policies
     RuledOutLevel: "ruled_out_levels",
+    RuleReading: "rule_readings",
     ScoreRule: "score_rules",
     Subdimension: "subdimensions",
     SubstanceUse: "substance_uses",
