@@ -52,8 +52,9 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     patient; no offering holds more than its capacity (pinned seats of patients left
     out still count); the assignment, unscheduled and total costs add up; ``capacity_free_bound
     <= lower_bound <= cost``. With *deep*, also (one single-patient solve per patient):
-    ``capacity_free_bound`` equals Σ min(unscheduled cost, own optimum), patients left
-    out for a ``conflict`` are infeasible alone, the others are feasible alone.
+    ``capacity_free_bound`` equals Σ min(unscheduled cost, own optimum) over the patients not
+    left out ``not_computed``, patients left out for a ``conflict`` are infeasible alone, the
+    others are feasible alone.
     """
     if not isinstance(problem, CohortProblem):
         raise f.fail("$.problem", "expected a CohortProblem", "type")
@@ -148,13 +149,15 @@ def _deep(problem: CohortProblem, schedule: CohortSchedule) -> list[CohortViolat
     for p in problem.patients:
         if problem.pinned_for(p.id):
             continue
+        reason = reasons.get(p.id)
+        if reason == "not_computed":
+            continue
         try:
             alone: int | None = solve(p.week_problem(problem.offerings)).cost
         except InfeasibleScheduleError:
             alone = None
         u = problem.unscheduled_cost_of(p)
         free += u if alone is None else min(u, alone)
-        reason = reasons.get(p.id)
         if reason == "conflict" and alone is not None:
             out.append(
                 CohortViolation(group="reason", message="left out for a conflict but feasible alone", patient=p.id)

@@ -11,6 +11,7 @@ from iopcore.schedule import (
     Assignment,
     CohortPatient,
     CohortProblem,
+    CohortProgress,
     CohortSchedule,
     CohortTuning,
     CohortViolation,
@@ -23,6 +24,7 @@ from iopcore.schedule import (
     WeekRules,
 )
 from iopcore.schedule._cohort import BACKENDS, REASONS
+from iopcore.schedule._cohort_solver.budget import PHASES
 from iopcore.strategies._core import _check_int, identifiers, texts, weekly_availabilities
 from iopcore.strategies._schedule import _SMALL_COMPONENTS, _offering, _tightened, preferences, week_rules
 from iopcore.times import Weekday, WeeklyAvailability
@@ -31,6 +33,7 @@ __all__ = [
     "assignments",
     "cohort_patients",
     "cohort_problems",
+    "cohort_progress_reports",
     "cohort_schedules",
     "cohort_tunings",
     "cohort_violations",
@@ -180,6 +183,32 @@ def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
             columns_max_rows=draw(st.integers(0, 1000)),
             columns_batch=draw(st.integers(1, 40)),
             columns_pivots=draw(st.integers(0, 8000)),
+            reasons_share=draw(st.floats(0, 1, exclude_max=True)),
+            progress_every=draw(st.integers(1, 200)),
+        )
+
+    return build()
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def cohort_progress_reports() -> st.SearchStrategy[CohortProgress]:
+    """Progress reports of a cohort solve: any phase, ``lower_bound <= cost``, ``scheduled <= patients``."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> CohortProgress:
+        patients = draw(st.integers(0, 2000))
+        cost = draw(st.integers(0, 10**7))
+        limit = draw(st.one_of(st.none(), st.floats(0, 600)))
+        return CohortProgress(
+            phase=draw(st.sampled_from(PHASES)),
+            work=draw(st.integers(0, 10**5)),
+            work_limit=draw(st.integers(0, 10**5)),
+            seconds=draw(st.one_of(st.none(), st.floats(0, 600))),
+            time_limit=limit,
+            cost=cost,
+            lower_bound=draw(st.integers(0, cost)),
+            scheduled=draw(st.integers(0, patients)),
+            patients=patients,
         )
 
     return build()

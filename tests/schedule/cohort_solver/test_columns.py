@@ -130,7 +130,8 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     def clock() -> float:
         return next(readings, 2.0)
 
-    ctx.clock, ctx.deadline, ctx.budgeted = clock, 1.0, True
+    budget = ctx.budget
+    budget.clock, budget.deadline, budget.limited = clock, 1.0, True
     plan: Plan = [None] * len(problem.patients)
     cost, searches = plan_cost(ctx, plan), ctx.work
     # One pivot, then the stop: no search ran and the plan is the one given.

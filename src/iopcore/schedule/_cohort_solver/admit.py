@@ -31,16 +31,6 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         raise f.fail("$.new_patient", "expected a CohortPatient", "type")
     if any(p.id == new_patient.id for p in problem.patients):
         raise f.fail("$.new_patient.id", "expected a patient not yet in the cohort, got a known id", "unique")
-    position = {o.id: i for i, o in enumerate(problem.offerings)}
-    left = [o.seats for o in problem.offerings]
-    scheduled = {a.patient for a in schedule.assignments}
-    for a in schedule.assignments:
-        for s in a.sessions:
-            left[position[s]] -= 1
-    for e in problem.pinned:
-        if e.patient not in scheduled:
-            for s in e.offerings:
-                left[position[s]] -= 1
     # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
     default = problem.default_unscheduled_cost + problem.most_expensive_week(new_patient)
 
@@ -52,8 +42,17 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
     alone = CohortProblem(
         offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=unscheduled_cost(new_patient)
     )
-    ctx = build_context(alone, 0, None, None)
+    ctx = build_context(alone)
     own_bound = capacity_free_optimum(ctx)  # the new patient's bound alone in the program
+    left = list(ctx.residual)  # seats left once everyone keeps their week and pinned seats stay held
+    scheduled = {a.patient for a in schedule.assignments}
+    for a in schedule.assignments:
+        for s in a.sessions:
+            left[ctx.position[s]] -= 1
+    for e in problem.pinned:
+        if e.patient not in scheduled:
+            for s in e.offerings:
+                left[ctx.position[s]] -= 1
     group = ctx.groups[0]
     found = None
     if group.own is not None:
@@ -73,7 +72,7 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         added = placed.cost
     else:
         assignments = schedule.assignments
-        unscheduled = (*schedule.unscheduled, reason_for(ctx, new_patient, group, left))
+        unscheduled = (*schedule.unscheduled, attrs.evolve(reason_for(ctx, group, left), patient=new_patient.id))
         added = group.unscheduled
     # The default unscheduled cost grows with the cohort: patients left out at the default pay the rise,
     # and those infeasible alone raise both bounds by it (they are left out in every schedule).

@@ -7,10 +7,10 @@ from typing import final
 import attrs
 
 from iopcore.schedule._cohort_solver.bounds import PricedWeeks, lagrangian_bound, still_best
+from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.simplex import Master
 from iopcore.schedule._cohort_solver.state import (
-    BudgetSpent,
     Context,
     Plan,
     groups_with_a_week,

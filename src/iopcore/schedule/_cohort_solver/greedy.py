@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iopcore.schedule._check import check
+from iopcore.schedule._cohort_solver.bounds import solve_alone
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
 from iopcore.schedule._cohort_solver.state import Context, Group, Plan, week_cost
 
@@ -29,6 +30,7 @@ def greedy_pass(
     prices: Sequence[int] | None,
     pooled: bool = False,
     ties: Sequence[int] | None = None,
+    plan: Plan | None = None,
 ) -> Plan:
     """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
 
@@ -37,16 +39,22 @@ def greedy_pass(
     than one cost unit, so they never make a week dearer.
     Offerings only close during a pass, so a group's best week stays best while it
     avoids every offering closed since: it is reused without a new search.
+    A group not solved yet is solved on the way (its week alone: one search), so the first
+    pass and the capacity-free optima go together. *plan* (all left out) is filled in place
+    when given: a stop of the budget leaves the patients placed so far, a valid plan.
     """
     left = list(ctx.residual)
     closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
-    plan: Plan = [None] * len(ctx.of_patient)
+    if plan is None:
+        plan = [None] * len(ctx.of_patient)
     last: dict[int, tuple[int, ...] | None] = {}
     swaps = len(plan) >= ctx.tuning.swap_from_patients
     crowd = ties if prices is None else None
     for p in order:
         g = ctx.of_patient[p]
         group = ctx.groups[g]
+        if not group.solved:
+            solve_alone(ctx, group)
         if group.own is None:
             continue
         own: tuple[int, ...] | None = group.own
@@ -57,7 +65,7 @@ def greedy_pass(
             continue  # no week with fewer offerings closed: none now either
         if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
             chosen = (
-                _swap_closed_sessions(group, chosen, closed, ctx.tuning.swap_options)
+                _swap_closed_sessions(ctx, group, chosen, closed, ctx.tuning.swap_options)
                 if prices is None and swaps
                 else None
             )
@@ -95,7 +103,7 @@ def greedy_pass(
 
 
 def _swap_closed_sessions(
-    group: Group, week: tuple[int, ...], closed: set[int], options: int
+    ctx: Context, group: Group, week: tuple[int, ...], closed: set[int], options: int
 ) -> tuple[int, ...] | None:
     """*week* with each session on a closed offering replaced by the cheapest open one of the same
     component that keeps the week feasible (checked by :func:`check`, the *options* cheapest
@@ -104,6 +112,7 @@ def _swap_closed_sessions(
     A cheap repair before a new search: feasible by construction, not necessarily the best week.
     """
     cands = group.cands
+    problem = group.week_problem(ctx.offerings)
     current = list(week)
     for pos, i in enumerate(week):
         if i in group.pinned or group.offering[i] not in closed:
@@ -118,7 +127,7 @@ def _swap_closed_sessions(
         )
         for j in choices[:options]:
             trial = [*current[:pos], j, *current[pos + 1 :]]
-            if not check(group.problem, [cands.offerings[x].id for x in trial]):
+            if not check(problem, [cands.offerings[x].id for x in trial]):
                 current = trial
                 break
         else:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
+from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.pricing import best_week, week_ignoring_seats, wish_list
 from iopcore.schedule._cohort_solver.state import (
-    BudgetSpent,
     Context,
     Plan,
     SplitMix64,

@@ -39,6 +39,8 @@ def search_keeping_pins(
     order among weeks keeping them is unchanged.
     """
     ctx.spend()
+    clock = ctx.budget.clock
+    began = clock() if clock is not None else 0.0
     big = 0
     if group.pinned:
         costs = list(costs)
@@ -49,6 +51,8 @@ def search_keeping_pins(
     found = search(
         group.cands, group.lim, cost=costs, day_cost=day_cost, excluded=excluded, day_cache=day_cache, limit=below
     )
+    if clock is not None:
+        ctx.budget.timed(clock() - began)
     if not found or not group.pinned.issubset(found[0][2]):
         return None
     return tuple(sorted(found[0][2])), found[0][0][0] + big * len(group.pinned)

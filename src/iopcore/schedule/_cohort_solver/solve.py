@@ -1,28 +1,34 @@
-"""The facade: :func:`solve_cohort` checks its arguments and runs the solver's phases in order."""
+"""The facade: :func:`solve_cohort` checks its arguments and runs the solver's phases in order, inside one budget."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
 
+import attrs
+
 from iopcore import _fields as f
 from iopcore.errors import InvalidDataError
-from iopcore.schedule._cohort import BACKENDS, Assignment, CohortProblem, CohortSchedule
+from iopcore.schedule._cohort import BACKENDS, Assignment, CohortProblem, CohortSchedule, Unscheduled
 from iopcore.schedule._cohort_ortools import solve_cohort_ortools
 from iopcore.schedule._cohort_solver.bounds import (
     PricedWeeks,
+    alone_term,
     capacity_free_optimum,
+    capacity_free_value,
     counting_bound,
     lagrangian_bound,
+    solve_alone,
     subgradient_step,
 )
+from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent, ProgressCallback
 from iopcore.schedule._cohort_solver.columns import column_generation, columns_first
 from iopcore.schedule._cohort_solver.exact import exact_plan
-from iopcore.schedule._cohort_solver.explanations import reasons_for
+from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
 from iopcore.schedule._cohort_solver.greedy import crowding, greedy_pass
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
+from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import (
-    BudgetSpent,
     Context,
     Plan,
     SplitMix64,
@@ -31,6 +37,7 @@ from iopcore.schedule._cohort_solver.state import (
     placement_order,
     plan_cost,
     scheduled_count,
+    take_seats,
     week_cost,
 )
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
@@ -56,83 +63,176 @@ def solve_cohort(
     clock: Callable[[], float] | None = None,
     backend: str = "iopcore",
     tuning: CohortTuning = DEFAULT_TUNING,
+    progress: ProgressCallback | None = None,
 ) -> CohortSchedule:
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
 
-    1. Each patient's cheapest week alone gives the capacity-free bound (patients with
-       identical profiles are solved once); counting the seats each component offers
-       against what patients need gives how many must be left out (the counting bound).
-    2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
-       by branch and bound over every patient's weeks.
-    3. Otherwise a first assignment is built greedily (fewest usable offerings first,
-       each patient given their cheapest week in the seats left). On cohorts of at most
-       48 groups (patients with identical profiles form one), column generation follows:
-       a linear relaxation over the weeks found so far, solved by a small simplex, gives
-       seat prices; each group's best week at those prices joins it, until none is new;
-       its bound is then the relaxation's, and a whole solution of it is a plan. On larger
-       cohorts the first assignment is repaired by ejection (moving holders of the seats a
-       patient left out needs) and by best responses, and a second pass breaks ties among
-       each patient's cheapest weeks towards the least crowded offerings; up to 128
-       groups, column generation runs after the first subset moves. Then improvement:
-       exact subset moves (a few patients, such as one paying more than their cheapest
-       week and holders of the seats that week needs, placed again together at least
-       cost by a conflict-directed branch and bound),
-       and rounds of subgradient steps on the seat prices (Lagrange multipliers of the
-       capacities), which raise the lower bound, each with a greedy pass and repair
-       under the prices and large neighbourhood moves (refilling a full offering in a
-       random order); the cheapest assignment is kept.
-       It stops when the cost meets the bound (``optimal``) or after *work_limit* work
-       units (single-patient searches); *time_limit* seconds, measured by *clock*, can
-       only stop it earlier. The same *seed*, *work_limit* and *tuning* always give the same answer.
-    4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`).
+    1. Patients with identical profiles form one group (solved once). A first pass takes
+       the patients in order (fewest usable offerings first), finds each one's cheapest
+       week alone (which gives the capacity-free bound) and gives them their cheapest week
+       in the seats left. Small cohorts (every patient with at most 12 usable offerings)
+       are solved exactly instead, by branch and bound over every patient's weeks.
+    2. Counting the seats each component offers against what patients need gives how many
+       must be left out (the counting bound).
+    3. On cohorts of at most 48 groups column generation follows: a linear relaxation over
+       the weeks found so far gives seat prices; each group's best week at those prices
+       joins it, until none is new; its bound is then the relaxation's, and a whole
+       solution of it is a plan. On larger cohorts the first plan is repaired by ejection
+       (moving holders of the seats a patient left out needs) and by best responses, a
+       second pass breaks ties among each patient's cheapest weeks towards the least
+       crowded offerings, and column generation runs after the first subset moves. Then
+       improvement: exact subset moves (a few patients placed again together at least cost
+       by a conflict-directed branch and bound), and rounds of subgradient steps on the seat
+       prices, which raise the lower bound, each with a greedy pass and repair under the
+       prices and large neighbourhood moves; the cheapest plan is kept.
+    4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`), cheapest
+       first; a patient whose week fits the seats left by then is placed instead.
+
+    **Budget.** It stops when the cost meets the bound (``optimal``), after *work_limit*
+    work units of improvement (single-patient searches; the first pass and the reasons
+    are not cut by it), when *time_limit* seconds by *clock* are up, or when *progress*
+    asks to. The time budget covers every phase: the search ends at 90 % of it (the
+    tuning's ``reasons_share``), the reasons at the whole; a patient the first pass did not
+    reach, or whose reason was not reached, is left out ``not_computed``
+    (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). At every
+    moment there is a valid plan and a proven bound: a stop returns them. Under a work
+    limit alone the answer depends only on the problem (not on the order of its patients
+    or offerings), *seed*, *work_limit* and *tuning*.
+
+    **Progress.** *progress*, when given, is called with a
+    :class:`~iopcore.schedule.CohortProgress` (phase, work, seconds, best cost, bound,
+    patients scheduled) at each phase, every ``progress_every`` work units (of the tuning)
+    and at the end; a true return value stops the run at the next check (the reasons not
+    yet computed are then ``not_computed``). Across the calls the cost never rises and the
+    bound never falls.
 
     The numbers above are the defaults of *tuning* (a :class:`CohortTuning`), which sets
     how the pure-Python solver spends its effort.
 
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
-    (``pip install iopcore[ortools]``); it has no tuning.
+    (``pip install iopcore[ortools]``); it has no tuning and no progress.
     """
-    _check_args(problem, time_limit, seed, work_limit, clock, backend, tuning)
+    _check_args(problem, time_limit, seed, work_limit, clock, backend, tuning, progress)
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
-    deadline = None if time_limit is None or clock is None else clock() + time_limit
-    ctx = build_context(problem, work_limit, deadline, clock, tuning)
-    free = capacity_free_optimum(ctx)
-    exact = exact_plan(ctx)
-    if exact is not None:
-        cost = plan_cost(ctx, exact)
-        return _schedule_of(ctx, exact, cost, cost, free, True)
-    order = placement_order(ctx, None)
-    first = greedy_pass(ctx, order, None)
-    first_cost = plan_cost(ctx, first)
-    best, best_cost = first, first_cost
-    ctx.budgeted = True
+    budget = Budget(
+        work_limit=work_limit,
+        time_limit=time_limit,
+        clock=clock,
+        progress=progress,
+        progress_every=tuning.progress_every,
+        reasons_share=tuning.reasons_share,
+        patients=len(problem.patients),
+    )
+    ctx = build_context(problem, budget, tuning, prepare_all=False)  # groups are prepared when first solved
+    run = _Run(ctx)
+    with contextlib.suppress(BudgetSpent):
+        _search(ctx, run, seed)
+    run.settle()
+    return _schedule_of(ctx, run)
+
+
+@attrs.define
+class _Run:
+    """What a run holds at every moment (internal): the plan being improved, the first pass's plan
+    (the fallback: the answer never costs more), the best bound."""
+
+    ctx: Context
+    best: Plan = attrs.field(init=False)
+    best_cost: int = attrs.field(init=False)
+    first: Plan | None = None
+    first_cost: int = 0
+    bound: int = 0
+    free: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        self.best = [None] * len(self.ctx.of_patient)
+        self.best_cost = plan_cost(self.ctx, self.best)
+        self.ctx.budget.found(self.best_cost, 0)
+
+    def keep(self, plan: Plan, cost: int | None = None) -> None:
+        """Make *plan* (valid) the plan being improved."""
+        self.best = plan
+        self.best_cost = plan_cost(self.ctx, plan) if cost is None else cost
+        self.ctx.budget.found(self.best_cost, scheduled_count(plan))
+
+    def offer(self, plan: Plan) -> bool:
+        """Keep *plan* (valid) if it is cheaper than the plan being improved; whether it was."""
+        cost = plan_cost(self.ctx, plan)
+        if cost < self.best_cost:
+            self.keep(plan, cost)
+            return True
+        return False
+
+    def bounded(self, bound: int) -> None:
+        """A proven lower bound."""
+        if bound > self.bound:
+            self.bound = bound
+            self.ctx.budget.bounded(bound)
+
+    def settle(self) -> None:
+        """The plan's cost again (moves change it in place), and the first pass's plan if cheaper."""
+        self.best_cost = plan_cost(self.ctx, self.best)
+        if self.first is not None and self.first_cost < self.best_cost:
+            self.best, self.best_cost = self.first, self.first_cost
+        self.ctx.budget.found(self.best_cost, scheduled_count(self.best))
+
+
+def _search(ctx: Context, run: _Run, seed: int) -> None:
+    """The phases up to the reasons; any of them may stop the run (:class:`BudgetSpent`)."""
+    budget = ctx.budget
+    if _exact_fits(ctx):
+        budget.enter("exact")
+        free = capacity_free_optimum(ctx)
+        run.free = free
+        run.bounded(free)
+        exact = exact_plan(ctx)
+        if exact is not None:
+            run.keep(exact)
+            run.bounded(run.best_cost)
+            return
+    budget.enter("first_pass")
+    first: Plan = [None] * len(ctx.of_patient)
+    try:
+        greedy_pass(ctx, placement_order(ctx, None), None, plan=first)
+    finally:
+        run.first, run.first_cost = first, plan_cost(ctx, first)
+        run.keep(first, run.first_cost)
+        run.free = capacity_free_value(ctx)
+        run.bounded(run.free)
+    budget.limited = True
     # Small cohorts go straight to column generation, which needs neither a calmer nor a repaired start.
     small = columns_first(ctx)
     if not small:
-        with contextlib.suppress(BudgetSpent):
-            # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
-            # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
-            # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
-            calm = greedy_pass(ctx, order, None, ties=crowding(ctx))
-            calm_cost = plan_cost(ctx, calm)
-            if calm_cost < best_cost or (
-                scheduled_count(calm) >= scheduled_count(best) and calm_cost <= best_cost + best_cost // 1000
-            ):
-                best, best_cost = calm, calm_cost
-    best = list(best)  # the first pass stays as it was: it is the fallback
-    if not small:
-        with contextlib.suppress(BudgetSpent):
-            ejection_repair(ctx, best)  # each step leaves a valid plan, no dearer, when it stops
-            best_responses(ctx, best)
-    ctx.budgeted = False
-    best_cost = plan_cost(ctx, best)
-    bound = counting_bound(ctx, free)
-    if best_cost > bound:
-        best, best_cost, bound = _improve(ctx, best, best_cost, bound, SplitMix64(seed))
-    if first_cost < best_cost:
-        best, best_cost = first, first_cost
-    return _schedule_of(ctx, best, best_cost, bound, free, best_cost <= bound)
+        budget.enter("repair")
+        # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
+        # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
+        # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
+        calm = greedy_pass(ctx, placement_order(ctx, None), None, ties=crowding(ctx))
+        calm_cost = plan_cost(ctx, calm)
+        if calm_cost < run.best_cost or (
+            scheduled_count(calm) >= scheduled_count(run.best) and calm_cost <= run.best_cost + run.best_cost // 1000
+        ):
+            run.keep(calm, calm_cost)
+        run.keep(list(run.best), run.best_cost)  # the first pass stays as it was: it is the fallback
+        ejection_repair(ctx, run.best)  # each step leaves a valid plan, no dearer, when it stops
+        best_responses(ctx, run.best)
+        run.keep(run.best)
+    run.bounded(counting_bound(ctx, run.free))
+    if run.best_cost > run.bound:
+        _improve(ctx, run, SplitMix64(seed))
+
+
+def _exact_fits(ctx: Context) -> bool:
+    """Whether every group with a week alone has at most ``exact_max_offerings`` usable offerings
+    (groups with more are solved first, until one has a week)."""
+    most = ctx.tuning.exact_max_offerings
+    for group in ctx.groups:
+        if group.usable > most:
+            solve_alone(ctx, group)
+            if group.feasible:
+                return False
+    return True
 
 
 def _check_args(
@@ -143,6 +243,7 @@ def _check_args(
     clock: object,
     backend: object,
     tuning: object,
+    progress: object,
 ) -> None:
     """Refuse bad arguments of :func:`solve_cohort`, each at its path."""
     if not isinstance(problem, CohortProblem):
@@ -168,17 +269,19 @@ def _check_args(
         raise f.fail("$.backend", "expected iopcore or ortools", "one_of")
     if not isinstance(tuning, CohortTuning):
         raise f.fail("$.tuning", "expected a CohortTuning", "type")
+    if progress is not None and not callable(progress):
+        raise f.fail("$.progress", "expected a callable taking a CohortProgress, or None", "type")
 
 
-def _improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix64) -> tuple[Plan, int, int]:
-    """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the assignment.
+def _improve(ctx: Context, run: _Run, rng: SplitMix64) -> None:
+    """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the plan.
 
     Each round prices every group exactly (a valid bound, and new weeks for the pool),
     builds and repairs an assignment under the prices, tries large neighbourhood moves,
-    then spends a share of the round's work on subset moves. *best* is changed in place
-    only by steps that never make it dearer.
+    then spends a share of the round's work on subset moves. ``run.best`` is changed in
+    place only by steps that never make it dearer, so a stop anywhere leaves it valid.
     """
-    ctx.budgeted = True
+    budget = ctx.budget
     tuning = ctx.tuning
     scale, master_scale = tuning.price_scale, tuning.columns_price_scale
     theta = tuning.step_factor
@@ -191,98 +294,145 @@ def _improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix
     small = columns_first(ctx)
     start: list[int] | None = None
     if small:
-        best, best_cost, bound, start, stopped = column_generation(ctx, best, best_cost, bound)
-        if stopped or best_cost <= bound:
-            ctx.budgeted = False
-            return best, best_cost, bound
+        budget.enter("columns")
+        start = _columns(ctx, run)
+        if run.best_cost <= run.bound:
+            return
+    budget.enter("improve")
+    # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
+    first, most = tuning.subset_size, tuning.subset_size_max
     try:
-        # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
-        first, most = tuning.subset_size, tuning.subset_size_max
-        size = first if subset_moves(ctx, best, rng, tuning.subset_moves_first, first) else min(first + 1, most)
-        best_cost = plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
-        if not small:
-            best, best_cost, bound, start, stopped = column_generation(ctx, best, best_cost, bound)
-            if stopped:
-                raise BudgetSpent  # the budget ran out inside: *best* is its best plan
-        # The subgradient steps start from the linear relaxation's prices, when there are some.
-        prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
-        best_scaled = scale * bound
-        while theta >= 1e-3 and best_cost > bound:
-            spent, start_cost = ctx.work, best_cost
-            value, grad = lagrangian_bound(ctx, prices, previous, scale)
-            if value > best_scaled:
-                best_scaled, stall = value, 0
-                bound = max(bound, -(-value // scale))
-            else:
-                stall += 1
-                if stall >= tuning.step_patience:
-                    theta, stall = theta / 2, 0
-            if best_cost <= bound:
-                break
-            plan = greedy_pass(ctx, placement_order(ctx, rng), prices, pooled=tuning.pooled_weeks)
-            ejection_repair(ctx, plan)
-            cost = plan_cost(ctx, plan)
-            improved = cost < best_cost
-            if improved:
-                best, best_cost = plan, cost
-            candidate = list(best)
-            refill_full_offerings(ctx, candidate, rng)  # a stop inside leaves *best* untouched
-            candidate_cost = plan_cost(ctx, candidate)
-            if candidate_cost < best_cost:
-                best, best_cost, improved = candidate, candidate_cost, True
-            if improved:
-                polished = list(best)
+        better = subset_moves(ctx, run.best, rng, tuning.subset_moves_first, first)
+    finally:
+        run.keep(run.best)  # a stop inside leaves the plan valid and no dearer
+    size = first if better else min(first + 1, most)
+    if not small:
+        budget.enter("columns")
+        start = _columns(ctx, run)
+        budget.enter("improve")
+    # The subgradient steps start from the linear relaxation's prices, when there are some.
+    prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
+    best_scaled = scale * run.bound
+    while theta >= 1e-3 and run.best_cost > run.bound:
+        spent, start_cost = ctx.work, run.best_cost
+        value, grad = lagrangian_bound(ctx, prices, previous, scale)
+        if value > best_scaled:
+            best_scaled, stall = value, 0
+            run.bounded(-(-value // scale))
+        else:
+            stall += 1
+            if stall >= tuning.step_patience:
+                theta, stall = theta / 2, 0
+        if run.best_cost <= run.bound:
+            break
+        plan = greedy_pass(ctx, placement_order(ctx, rng), prices, pooled=tuning.pooled_weeks)
+        ejection_repair(ctx, plan)
+        improved = run.offer(plan)
+        candidate = list(run.best)
+        try:
+            refill_full_offerings(ctx, candidate, rng)  # a stop inside leaves *candidate* valid, no dearer
+        finally:
+            improved = run.offer(candidate) or improved
+        if improved:
+            polished = list(run.best)
+            try:
                 best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
-                best, best_cost = polished, plan_cost(ctx, polished)
-            # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
-            # It doubles (up to all of it) when they gained more per unit of work than the rest of the
-            # round, and halves (down to an eighth) when they gained less.
-            rest_gain, rest_work = start_cost - best_cost, ctx.work - spent
-            before, spent = best_cost, ctx.work
-            spend = max(int(share * rest_work), tuning.subset_work_min)
-            better = subset_moves(ctx, best, rng, tuning.subset_moves, size, spend)
-            size = first if better else min(size + 1, most)
-            best_cost = plan_cost(ctx, best)
-            gain, work = before - best_cost, ctx.work - spent
-            if gain * rest_work > rest_gain * work:
-                share = min(1.0, 2 * share)
-            elif gain * rest_work < rest_gain * work:
-                share = max(tuning.subset_share_min, share / 2)
-            direction = [g + tuning.step_deflection * d for g, d in zip(grad, direction, strict=True)]
-            prices = subgradient_step(prices, direction, value, scale * best_cost, theta, scale)
+            finally:
+                run.keep(polished)
+        # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
+        # It doubles (up to all of it) when they gained more per unit of work than the rest of the
+        # round, and halves (down to an eighth) when they gained less.
+        rest_gain, rest_work = start_cost - run.best_cost, ctx.work - spent
+        before, spent = run.best_cost, ctx.work
+        spend = max(int(share * rest_work), tuning.subset_work_min)
+        try:
+            better = subset_moves(ctx, run.best, rng, tuning.subset_moves, size, spend)
+        finally:
+            run.keep(run.best)
+        size = first if better else min(size + 1, most)
+        gain, work = before - run.best_cost, ctx.work - spent
+        if gain * rest_work > rest_gain * work:
+            share = min(1.0, 2 * share)
+        elif gain * rest_work < rest_gain * work:
+            share = max(tuning.subset_share_min, share / 2)
+        direction = [g + tuning.step_deflection * d for g, d in zip(grad, direction, strict=True)]
+        prices = subgradient_step(prices, direction, value, scale * run.best_cost, theta, scale)
+
+
+def _columns(ctx: Context, run: _Run) -> list[int] | None:
+    """Column generation from the run's plan and bound; the plan and bound it finds are kept even when it stops."""
+    outcome = column_generation(ctx, run.best, run.best_cost, run.bound)
+    best, best_cost, bound, prices, stopped = outcome
+    if best is not run.best:
+        run.keep(best, best_cost)
+    run.bounded(bound)
+    if stopped:
+        raise BudgetSpent  # the budget ran out inside: the run holds its best plan
+    return prices
+
+
+def _place_or_explain(ctx: Context, plan: Plan) -> tuple[Unscheduled, ...]:
+    """Reasons for everyone *plan* leaves out, cheapest first, within the budget (the rest not computed).
+
+    A patient with a week alone whose cheapest week in the seats left costs less than
+    leaving them out (the search stopped before it got to them) is placed instead, in place.
+    """
+    left = free_seats(ctx, plan)
+    try:
+        for p, chosen in enumerate(plan):
+            group = ctx.groups[ctx.of_patient[p]]
+            if chosen is not None or not group.feasible:
+                continue
+            found = best_week(ctx, group, None, frozenset(o for o in group.offering if left[o] <= 0))
+            if found is not None and week_cost(group, found[0]) < group.unscheduled:
+                plan[p] = found[0]
+                take_seats(ctx, p, found[0], left, 1)
     except BudgetSpent:
-        best_cost = plan_cost(ctx, best)
-    ctx.budgeted = False
-    return best, best_cost, bound
+        pass
+    out = [p for p, chosen in enumerate(plan) if chosen is None]
+    return reasons_for(ctx, out, left)
 
 
-def _schedule_of(ctx: Context, plan: Plan, cost: int, bound: int, free: int, optimal: bool) -> CohortSchedule:
-    """The schedule of *plan* (which costs *cost*), with reasons for everyone it leaves out."""
-    problem = ctx.problem
-    assignments: list[Assignment] = []
-    out: list[int] = []
+def _schedule_of(ctx: Context, run: _Run) -> CohortSchedule:
+    """The schedule of the run's plan, with reasons for everyone it leaves out (as far as the budget goes)."""
+    budget = ctx.budget
+    budget.enter("reasons")
+    plan = list(run.best)
+    unscheduled = _place_or_explain(ctx, plan)
+    cost = plan_cost(ctx, plan)
+    budget.found(cost, scheduled_count(plan))
+    rank = ctx.index
+    assignments: list[tuple[int, Assignment]] = []
     for p, chosen in enumerate(plan):
         if chosen is None:
-            out.append(p)
             continue
         group = ctx.groups[ctx.of_patient[p]]
         assignments.append(
-            Assignment(
-                patient=problem.patients[p].id,
-                sessions=tuple(group.cands.offerings[i].id for i in chosen),
-                cost=week_cost(group, chosen),
+            (
+                rank[p],
+                Assignment(
+                    patient=ctx.patients[p].id,
+                    sessions=tuple(group.cands.offerings[i].id for i in chosen),
+                    cost=week_cost(group, chosen),
+                ),
             )
         )
-    assert not ctx.budgeted  # explanations are always completed
-    unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
-    bound = min(max(bound, free), cost)
+    out_rank = {ctx.patients[p].id: rank[p] for p in range(len(plan)) if plan[p] is None}
+    # The capacity-free bound of everyone but the patients left out not computed (nothing is claimed about them).
+    missing = {u.patient for u in unscheduled if u.reason == NOT_COMPUTED}
+    free = sum(
+        alone_term(ctx.groups[ctx.of_patient[p]]) for p, patient in enumerate(ctx.patients) if patient.id not in missing
+    )
+    bound = min(max(run.bound, free), cost)
+    budget.bounded(bound)
+    budget.enter("done")
     return CohortSchedule(
-        assignments=tuple(assignments),
-        unscheduled=unscheduled,
+        assignments=tuple(a for _, a in sorted(assignments, key=lambda x: x[0])),
+        unscheduled=tuple(sorted(unscheduled, key=lambda u: out_rank[u.patient])),
         cost=cost,
         lower_bound=bound,
-        capacity_free_bound=free,
-        optimal=optimal or bound == cost,
+        capacity_free_bound=min(free, bound),
+        optimal=bound == cost,
         backend="iopcore",
         work=ctx.work,
     )

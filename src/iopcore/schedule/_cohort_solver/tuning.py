@@ -92,6 +92,14 @@ class CohortTuning:
     columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
     """Pivots one solve of the master problem may take before column generation gives up on it."""
 
+    reasons_share: float = attrs.field(
+        default=0.1, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
+    )
+    """Share of a time limit kept for the reasons of the patients left out: the search stops at
+    ``1 - reasons_share`` of it, the reasons at the whole (those not reached are ``not_computed``)."""
+    progress_every: int = attrs.field(default=64, validator=f.integer(min_value=1))
+    """Work units between two calls of the progress callback (it is also called at each phase)."""
+
     def __attrs_post_init__(self) -> None:
         if self.subset_size_max < self.subset_size:
             raise f.fail(
