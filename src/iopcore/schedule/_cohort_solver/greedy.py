@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from iopcore.schedule._check import check
 from iopcore.schedule._cohort_solver.bounds import solve_alone
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
-from iopcore.schedule._cohort_solver.state import Context, Group, Plan, week_cost
+from iopcore.schedule._cohort_solver.state import Context, Group, Plan, SplitMix64, placement_order, week_cost
 
-__all__ = ["crowding", "greedy_pass"]
+__all__ = ["Squeaky", "crowding", "greedy_pass"]
 
 
 def crowding(ctx: Context) -> list[int]:
@@ -22,6 +22,33 @@ def crowding(ctx: Context) -> list[int]:
                 if i not in group.pinned:
                     demand[group.offering[i]] += len(group.members)
     return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
+
+
+class Squeaky:
+    """Squeaky-wheel first passes (internal): a patient the pass leaves out goes earlier in the next.
+
+    Each pass places the patients in order of how often earlier passes left them out (most first),
+    then as :func:`placement_order` jittered by the run's generator. Passes after the first are
+    cheap (a group's weeks are remembered per set of full offerings), and the patients whom
+    every order so far has left out find the seats taken by those who had alternatives.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.left_out = [0] * len(ctx.of_patient)
+
+    def order(self, rng: SplitMix64) -> list[int]:
+        """The order of the next pass."""
+        base = {p: i for i, p in enumerate(placement_order(self.ctx, rng))}
+        return sorted(base, key=lambda p: (-self.left_out[p], base[p]))
+
+    def place(self, rng: SplitMix64) -> Plan:
+        """One pass in the squeaky order; the patients it leaves out (with a week alone) rise."""
+        plan = greedy_pass(self.ctx, self.order(rng), None)
+        for p, chosen in enumerate(plan):
+            if chosen is None and self.ctx.groups[self.ctx.of_patient[p]].feasible:
+                self.left_out[p] += 1
+        return plan
 
 
 def greedy_pass(

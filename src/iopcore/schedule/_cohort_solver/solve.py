@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-import attrs
-
 from iopcore import _fields as f
 from iopcore.errors import InvalidDataError
 from iopcore.schedule._cohort import BACKENDS, Assignment, CohortProblem, CohortSchedule, Unscheduled
@@ -25,11 +23,12 @@ from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent, Progress
 from iopcore.schedule._cohort_solver.columns import column_generation, columns_first
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
-from iopcore.schedule._cohort_solver.greedy import crowding, greedy_pass
+from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
 from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import (
     Context,
+    Incumbent,
     Plan,
     SplitMix64,
     build_context,
@@ -125,60 +124,14 @@ def solve_cohort(
         patients=len(problem.patients),
     )
     ctx = build_context(problem, budget, tuning, prepare_all=False)  # groups are prepared when first solved
-    run = _Run(ctx)
+    run = Incumbent(ctx)
     with contextlib.suppress(BudgetSpent):
         _search(ctx, run, seed)
     run.settle()
     return _schedule_of(ctx, run)
 
 
-@attrs.define
-class _Run:
-    """What a run holds at every moment (internal): the plan being improved, the first pass's plan
-    (the fallback: the answer never costs more), the best bound."""
-
-    ctx: Context
-    best: Plan = attrs.field(init=False)
-    best_cost: int = attrs.field(init=False)
-    first: Plan | None = None
-    first_cost: int = 0
-    bound: int = 0
-    free: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        self.best = [None] * len(self.ctx.of_patient)
-        self.best_cost = plan_cost(self.ctx, self.best)
-        self.ctx.budget.found(self.best_cost, 0)
-
-    def keep(self, plan: Plan, cost: int | None = None) -> None:
-        """Make *plan* (valid) the plan being improved."""
-        self.best = plan
-        self.best_cost = plan_cost(self.ctx, plan) if cost is None else cost
-        self.ctx.budget.found(self.best_cost, scheduled_count(plan))
-
-    def offer(self, plan: Plan) -> bool:
-        """Keep *plan* (valid) if it is cheaper than the plan being improved; whether it was."""
-        cost = plan_cost(self.ctx, plan)
-        if cost < self.best_cost:
-            self.keep(plan, cost)
-            return True
-        return False
-
-    def bounded(self, bound: int) -> None:
-        """A proven lower bound."""
-        if bound > self.bound:
-            self.bound = bound
-            self.ctx.budget.bounded(bound)
-
-    def settle(self) -> None:
-        """The plan's cost again (moves change it in place), and the first pass's plan if cheaper."""
-        self.best_cost = plan_cost(self.ctx, self.best)
-        if self.first is not None and self.first_cost < self.best_cost:
-            self.best, self.best_cost = self.first, self.first_cost
-        self.ctx.budget.found(self.best_cost, scheduled_count(self.best))
-
-
-def _search(ctx: Context, run: _Run, seed: int) -> None:
+def _search(ctx: Context, run: Incumbent, seed: int) -> None:
     """The phases up to the reasons; any of them may stop the run (:class:`BudgetSpent`)."""
     budget = ctx.budget
     if _exact_fits(ctx):
@@ -273,7 +226,7 @@ def _check_args(
         raise f.fail("$.progress", "expected a callable taking a CohortProgress, or None", "type")
 
 
-def _improve(ctx: Context, run: _Run, rng: SplitMix64) -> None:
+def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
     """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the plan.
 
     Each round prices every group exactly (a valid bound, and new weeks for the pool),
@@ -295,7 +248,7 @@ def _improve(ctx: Context, run: _Run, rng: SplitMix64) -> None:
     start: list[int] | None = None
     if small:
         budget.enter("columns")
-        start = _columns(ctx, run)
+        start = column_generation(ctx, run)
         if run.best_cost <= run.bound:
             return
     budget.enter("improve")
@@ -308,26 +261,37 @@ def _improve(ctx: Context, run: _Run, rng: SplitMix64) -> None:
     size = first if better else min(first + 1, most)
     if not small:
         budget.enter("columns")
-        start = _columns(ctx, run)
+        start = column_generation(ctx, run)
         budget.enter("improve")
     # The subgradient steps start from the linear relaxation's prices, when there are some.
     prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
     best_scaled = scale * run.bound
-    while theta >= 1e-3 and run.best_cost > run.bound:
+    squeaky = Squeaky(ctx)
+    rounds = idle = 0
+    while run.best_cost > run.bound:
+        rounds += 1
         spent, start_cost = ctx.work, run.best_cost
-        value, grad = lagrangian_bound(ctx, prices, previous, scale)
-        if value > best_scaled:
-            best_scaled, stall = value, 0
-            run.bounded(-(-value // scale))
-        else:
-            stall += 1
-            if stall >= tuning.step_patience:
-                theta, stall = theta / 2, 0
-        if run.best_cost <= run.bound:
-            break
-        plan = greedy_pass(ctx, placement_order(ctx, rng), prices, pooled=tuning.pooled_weeks)
-        ejection_repair(ctx, plan)
-        improved = run.offer(plan)
+        round_start = spent
+        # Squeaky-wheel passes: cheap, and they move the patients left out to the front.
+        improved = False
+        for _ in range(tuning.squeaky_passes):
+            improved = run.offer(squeaky.place(rng)) or improved
+        # A subgradient step (every round on small cohorts, else every few: it prices every group).
+        lagrange = theta >= 1e-3 and (small or rounds % tuning.lagrangian_every == 1 % tuning.lagrangian_every)
+        if lagrange:
+            value, grad = lagrangian_bound(ctx, prices, previous, scale)
+            if value > best_scaled:
+                best_scaled, stall = value, 0
+                run.bounded(-(-value // scale))
+            else:
+                stall += 1
+                if stall >= tuning.step_patience:
+                    theta, stall = theta / 2, 0
+            if run.best_cost <= run.bound:
+                break
+            plan = greedy_pass(ctx, placement_order(ctx, rng), prices, pooled=tuning.pooled_weeks)
+            ejection_repair(ctx, plan)
+            improved = run.offer(plan) or improved
         candidate = list(run.best)
         try:
             refill_full_offerings(ctx, candidate, rng)  # a stop inside leaves *candidate* valid, no dearer
@@ -336,6 +300,7 @@ def _improve(ctx: Context, run: _Run, rng: SplitMix64) -> None:
         if improved:
             polished = list(run.best)
             try:
+                ejection_repair(ctx, polished)
                 best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
             finally:
                 run.keep(polished)
@@ -355,20 +320,13 @@ def _improve(ctx: Context, run: _Run, rng: SplitMix64) -> None:
             share = min(1.0, 2 * share)
         elif gain * rest_work < rest_gain * work:
             share = max(tuning.subset_share_min, share / 2)
-        direction = [g + tuning.step_deflection * d for g, d in zip(grad, direction, strict=True)]
-        prices = subgradient_step(prices, direction, value, scale * run.best_cost, theta, scale)
-
-
-def _columns(ctx: Context, run: _Run) -> list[int] | None:
-    """Column generation from the run's plan and bound; the plan and bound it finds are kept even when it stops."""
-    outcome = column_generation(ctx, run.best, run.best_cost, run.bound)
-    best, best_cost, bound, prices, stopped = outcome
-    if best is not run.best:
-        run.keep(best, best_cost)
-    run.bounded(bound)
-    if stopped:
-        raise BudgetSpent  # the budget ran out inside: the run holds its best plan
-    return prices
+        if lagrange:
+            direction = [g + tuning.step_deflection * d for g, d in zip(grad, direction, strict=True)]
+            prices = subgradient_step(prices, direction, value, scale * run.best_cost, theta, scale)
+        # Once the step factor is spent, rounds go on while they gain (or until the budget ends).
+        idle = 0 if run.best_cost < start_cost else idle + 1
+        if theta < 1e-3 and (idle >= tuning.idle_rounds or ctx.work == round_start):
+            break
 
 
 def _place_or_explain(ctx: Context, plan: Plan) -> tuple[Unscheduled, ...]:
@@ -393,7 +351,7 @@ def _place_or_explain(ctx: Context, plan: Plan) -> tuple[Unscheduled, ...]:
     return reasons_for(ctx, out, left)
 
 
-def _schedule_of(ctx: Context, run: _Run) -> CohortSchedule:
+def _schedule_of(ctx: Context, run: Incumbent) -> CohortSchedule:
     """The schedule of the run's plan, with reasons for everyone it leaves out (as far as the budget goes)."""
     budget = ctx.budget
     budget.enter("reasons")

@@ -24,6 +24,7 @@ from iopcore.schedule._week_solver.day_patterns import DayCache
 __all__ = [
     "Context",
     "Group",
+    "Incumbent",
     "Plan",
     "SplitMix64",
     "build_context",
@@ -341,6 +342,59 @@ def seat_holders(ctx: Context, plan: Plan, offerings: set[int]) -> list[int]:
             if any(group.offering[i] in offerings for i in chosen if i not in group.pinned):
                 out.append(p)
     return out
+
+
+@final
+@attrs.define
+class Incumbent:
+    """What a run holds at every moment (internal): the plan being improved, the first pass's plan
+    (the fallback: the answer never costs more) and the best proven bound; the budget hears of both."""
+
+    ctx: Context
+    best: Plan = attrs.field(init=False)
+    best_cost: int = attrs.field(init=False)
+    first: Plan | None = None
+    first_cost: int = 0
+    bound: int = 0
+    free: int = 0
+    """The capacity-free bound (of the groups solved)."""
+
+    def __attrs_post_init__(self) -> None:
+        self.best = [None] * len(self.ctx.of_patient)
+        self.best_cost = plan_cost(self.ctx, self.best)
+        self.ctx.budget.found(self.best_cost, 0)
+
+    def keep(self, plan: Plan, cost: int | None = None) -> None:
+        """Make *plan* (valid) the plan being improved."""
+        self.best = plan
+        self.best_cost = plan_cost(self.ctx, plan) if cost is None else cost
+        self.ctx.budget.found(self.best_cost, scheduled_count(plan))
+
+    def offer(self, plan: Plan) -> bool:
+        """Keep *plan* (valid) if it is cheaper than the plan being improved; whether it was."""
+        cost = plan_cost(self.ctx, plan)
+        if cost < self.best_cost:
+            self.keep(plan, cost)
+            return True
+        return False
+
+    def bounded(self, bound: int) -> None:
+        """A proven lower bound."""
+        if bound > self.bound:
+            self.bound = bound
+            self.ctx.budget.bounded(bound)
+
+    @property
+    def proven(self) -> bool:
+        """Whether the plan's cost meets the bound."""
+        return self.best_cost <= self.bound
+
+    def settle(self) -> None:
+        """The plan's cost again (moves change it in place), and the first pass's plan if cheaper."""
+        self.best_cost = plan_cost(self.ctx, self.best)
+        if self.first is not None and self.first_cost < self.best_cost:
+            self.best, self.best_cost = self.first, self.first_cost
+        self.ctx.budget.found(self.best_cost, scheduled_count(self.best))
 
 
 def placement_order(ctx: Context, rng: SplitMix64 | None) -> list[int]:
