@@ -205,7 +205,7 @@ def identifier() -> Validator:
                 attribute,
                 "expected a snake_case identifier (a-z, 0-9, _; starting with a letter), got a str that is not one",
                 "identifier",
-                "identifiers",
+                inst,
             )
 
     return check

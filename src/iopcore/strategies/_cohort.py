@@ -7,7 +7,10 @@ import functools
 from hypothesis import strategies as st
 
 from iopcore.schedule import (
+    BACKENDS,
     GROUPS,
+    REASONS,
+    SOLVER_PHASES,
     Assignment,
     CohortPatient,
     CohortProblem,
@@ -23,8 +26,6 @@ from iopcore.schedule import (
     Unscheduled,
     WeekRules,
 )
-from iopcore.schedule._cohort import BACKENDS, REASONS
-from iopcore.schedule._cohort_solver.budget import PHASES
 from iopcore.strategies._core import _check_int, identifiers, texts, weekly_availabilities
 from iopcore.strategies._schedule import _SMALL_COMPONENTS, _offering, _tightened, preferences, week_rules
 from iopcore.times import Weekday, WeeklyAvailability
@@ -207,7 +208,7 @@ def cohort_progress_reports() -> st.SearchStrategy[CohortProgress]:
         cost = draw(st.integers(0, 10**7))
         limit = draw(st.one_of(st.none(), st.floats(0, 600)))
         return CohortProgress(
-            phase=draw(st.sampled_from(PHASES)),
+            phase=draw(st.sampled_from(SOLVER_PHASES)),
             work=draw(st.integers(0, 10**5)),
             work_limit=draw(st.integers(0, 10**5)),
             seconds=draw(st.one_of(st.none(), st.floats(0, 600))),
@@ -234,7 +235,7 @@ def assignments() -> st.SearchStrategy[Assignment]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def unscheduled_patients() -> st.SearchStrategy[Unscheduled]:
-    """Patients left out, for each of :data:`~iopcore.schedule._cohort.REASONS`."""
+    """Patients left out, for each of :data:`~iopcore.schedule.REASONS`."""
 
     @st.composite
     def build(draw: st.DrawFn) -> Unscheduled:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from iopcore.errors import InvalidDataError
 from iopcore.schedule import (
+    SOLVER_PHASES,
     CohortProblem,
     CohortProgress,
     CohortSchedule,
@@ -20,7 +21,6 @@ from iopcore.schedule import (
     explain_unscheduled,
     solve_cohort,
 )
-from iopcore.schedule._cohort_solver.budget import PHASES
 from iopcore.serialization import from_dict, to_dict
 from iopcore.strategies import cohort_problems
 from tests.schedule.builders import HEURISTIC, NO_COLUMNS, brute_force, contended, crowded
@@ -51,7 +51,7 @@ def test_progress_is_reported_with_a_cost_that_never_rises_and_a_bound_that_neve
     costs = [p.cost for p in seen]
     bounds = [p.lower_bound for p in seen]
     assert costs == sorted(costs, reverse=True) and bounds == sorted(bounds)
-    assert {p.phase for p in seen} <= set(PHASES) and seen[0].phase in ("exact", "first_pass")
+    assert {p.phase for p in seen} <= set(SOLVER_PHASES) and seen[0].phase in ("exact", "first_pass")
     assert [p.phase for p in seen][-2:] == ["reasons", "done"]
     assert (seen[-1].cost, seen[-1].lower_bound, seen[-1].scheduled) == (
         schedule.cost,

@@ -17,10 +17,10 @@ import attrs
 
 from iopcore import _fields as f
 
-__all__ = ["PHASES", "Budget", "BudgetSpent", "CohortProgress", "ProgressCallback"]
+__all__ = ["SOLVER_PHASES", "Budget", "BudgetSpent", "CohortProgress", "ProgressCallback"]
 
 
-PHASES = ("prepare", "first_pass", "exact", "repair", "columns", "improve", "reasons", "done")
+SOLVER_PHASES = ("prepare", "first_pass", "exact", "repair", "columns", "improve", "reasons", "done")
 """The phases of :func:`~iopcore.schedule.solve_cohort`, in the order they run (some are skipped):
 grouping the patients, the first pass (each patient's week alone, then a week in the seats
 left), the exact search on small cohorts, repairs of the first plan, column generation,
@@ -28,7 +28,7 @@ improvement rounds, the reasons for the patients left out, and the end."""
 
 
 def _check_progress(inst: CohortProgress, attribute: attrs.Attribute[str], value: str) -> None:
-    if value not in PHASES:
+    if value not in SOLVER_PHASES:
         raise f.fail("$.phase", "expected one of the solver's phases, got another str", "one_of", inst)
 
 
@@ -37,7 +37,7 @@ def _check_progress(inst: CohortProgress, attribute: attrs.Attribute[str], value
 class CohortProgress:
     """Where a run of :func:`~iopcore.schedule.solve_cohort` stands, as its ``progress`` callback sees it.
 
-    * ``phase``: the phase running (one of :data:`PHASES`);
+    * ``phase``: the phase running (one of :data:`SOLVER_PHASES`);
     * ``work`` / ``work_limit``: work units spent (single-patient searches) and the limit of the
       improvement (the first pass and the reasons may spend more);
     * ``seconds`` / ``time_limit``: seconds since the start by the caller's clock and the budget

@@ -10,17 +10,19 @@ last. When the budget ends, the patients not reached are ``not_computed``;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Annotated
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.schedule._cohort import CohortProblem, CohortSchedule, Unscheduled
+from iopcore.errors import ClockRequiredError, ErrorItem, InvalidArgumentError
+from iopcore.schedule._cohort import CohortProblem, CohortSchedule, Unscheduled, schedule_mismatch
 from iopcore.schedule._cohort_solver.bounds import alone_term, capacity_free_optimum, solve_alone
 from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent
 from iopcore.schedule._cohort_solver.pricing import best_week, search_keeping_pins
 from iopcore.schedule._cohort_solver.state import Context, Group, build_context, week_cost
-from iopcore.schedule._week_solver.explain import conflict
+from iopcore.schedule._week_solver.explain import _conflict
 
 __all__ = [
     "NOT_COMPUTED",
@@ -113,7 +115,7 @@ def reason_for(ctx: Context, group: Group, left: Sequence[int]) -> Unscheduled:
         # A conflict search is a deletion filter: about a dozen feasibility searches.
         budget.tick(ahead=max(budget.slowest_conflict, CONFLICT_SEARCHES * budget.slowest))
         began = budget.clock() if budget.clock is not None else 0.0
-        found = conflict(group.week_problem(ctx.offerings))
+        found = _conflict(group.week_problem(ctx.offerings))
         if budget.clock is not None:
             budget.slowest_conflict = max(budget.slowest_conflict, budget.clock() - began)
         if not found:
@@ -142,12 +144,13 @@ def reason_for(ctx: Context, group: Group, left: Sequence[int]) -> Unscheduled:
     )
 
 
+@f.guard
 def explain_unscheduled(
     schedule: CohortSchedule,
     problem: CohortProblem,
     *,
-    patient_ids: Collection[str] | None = None,
-    time_limit: float | None = None,
+    patient_ids: Iterable[str] | None = None,
+    time_limit: Annotated[float, f.Range(min_value=0)] | None = None,
     clock: Callable[[], float] | None = None,
 ) -> CohortSchedule:
     """*schedule* with the reasons of its patients left out computed: those ``not_computed``, or those named.
@@ -199,36 +202,28 @@ def explain_unscheduled(
     )
 
 
-def _check_args(schedule: object, problem: object, patient_ids: object, time_limit: object, clock: object) -> None:
-    """Refuse bad arguments of :func:`explain_unscheduled`, each at its path."""
-    if not isinstance(schedule, CohortSchedule):
-        raise f.fail("$.schedule", "expected a CohortSchedule", "type")
-    if not isinstance(problem, CohortProblem):
-        raise f.fail("$.problem", "expected a CohortProblem", "type")
+def _check_args(
+    schedule: CohortSchedule,
+    problem: CohortProblem,
+    patient_ids: Iterable[str] | None,
+    time_limit: float | None,
+    clock: Callable[[], float] | None,
+) -> None:
+    """What the annotations cannot say: a schedule of this problem, patients it leaves out, a clock
+    with a time limit."""
+    items = schedule_mismatch(schedule, problem, "$.schedule")
     if patient_ids is not None:
-        if isinstance(patient_ids, str | bytes) or not isinstance(patient_ids, Collection):
-            raise f.fail("$.patient_ids", "expected a collection of patient id strings or None", "type")
         out = {u.patient for u in schedule.unscheduled}
-        for i, pid in enumerate(patient_ids):
-            if not isinstance(pid, str):
-                raise f.fail(f"$.patient_ids[{i}]", "expected a patient id string", "type")
-            if pid not in out:
-                raise f.fail(f"$.patient_ids[{i}]", "expected a patient the schedule leaves out", "unknown_code")
-    known = {p.id for p in problem.patients}
-    if any(a.patient not in known for a in schedule.assignments) or any(
-        u.patient not in known for u in schedule.unscheduled
-    ):
-        raise f.fail(
-            "$.schedule", "expected a schedule of this problem's patients, got another patient", "unknown_code"
+        items.extend(
+            ErrorItem(
+                path=f"$.patient_ids[{i}]",
+                message="expected a patient the schedule leaves out, got another id",
+                rule="unknown_code",
+            )
+            for i, pid in enumerate(patient_ids)
+            if pid not in out
         )
-    offerings = {o.id for o in problem.offerings}
-    if any(s not in offerings for a in schedule.assignments for s in a.sessions):
-        raise f.fail("$.schedule", "expected sessions among the problem's offerings, got another id", "unknown_code")
-    if time_limit is not None and (
-        not isinstance(time_limit, int | float) or isinstance(time_limit, bool) or not time_limit >= 0
-    ):
-        raise f.fail("$.time_limit", "expected a number of seconds >= 0 or None", "range")
-    if clock is not None and not callable(clock):
-        raise f.fail("$.clock", "expected a callable returning seconds", "type")
+    if items:
+        raise InvalidArgumentError(tuple(items), callable="explain_unscheduled")
     if time_limit is not None and clock is None:
-        raise f.fail("$.clock", "expected a clock (e.g. time.perf_counter) with time_limit", "missing")
+        raise ClockRequiredError(callable="explain_unscheduled")

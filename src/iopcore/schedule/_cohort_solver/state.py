@@ -13,8 +13,8 @@ from typing import final
 
 import attrs
 
-from iopcore.schedule._check import check
-from iopcore.schedule._cohort import CohortPatient, CohortProblem
+from iopcore.schedule._check import violations
+from iopcore.schedule._cohort import CohortPatient, CohortProblem, _week_problem
 from iopcore.schedule._cohort_solver.budget import Budget
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import Offering, WeekProblem
@@ -115,7 +115,7 @@ class Group:
     def week_problem(self, offerings: tuple[Offering, ...]) -> WeekProblem:
         """The group's single-patient problem over *offerings* (made once)."""
         if self._problem is None:
-            self._problem = self.patient.week_problem(offerings)
+            self._problem = _week_problem(self.patient, offerings)
         return self._problem
 
     @property
@@ -199,7 +199,7 @@ def build_context(
             by_day.setdefault(o.weekday.value, []).append((o.start.minute_of_day, o.end.minute_of_day))
     for p_index, patient in enumerate(patients):
         pinned = pins.get(patient.id, frozenset())
-        u = problem.unscheduled_cost_of(patient)
+        u = problem._unscheduled_cost(patient)
         key = (patient.profile(), u, pinned)
         g = keyed.get(key)
         if g is None:
@@ -259,7 +259,7 @@ def prepare(ctx: Context, group: Group) -> None:
     group.lim = limits(wp)
     group.offering = tuple(position[o.id] for o in cands.offerings)
     group.pinned = pin
-    group.pinned_week = bool(pinned) and len(pin) == len(pinned) and not check(wp, sorted(pinned))
+    group.pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
     assert group.usable == len(cands.offerings)
     if len(pin) < len(pinned):  # a pinned session outside the patient's availability
         group.memo[None] = {frozenset(): None}
