@@ -306,7 +306,9 @@ class Unscheduled:
     * ``conflict``: ``conflict`` holds the patient's own minimal conflict of constraint
       groups (:data:`~iopcore.schedule.GROUPS`): no week exists even with every seat free.
     * ``capacity``: ``blocking`` lists full offerings that block the patient and
-      ``needed`` how many extra seats on each would admit them (the fewest extra seats).
+      ``needed`` how many extra seats on each would admit them (from
+      :func:`~iopcore.schedule.solve_cohort`: the full offerings of the patient's week known
+      to the solver that needs the fewest, one seat each; not always the fewest of any week).
     * ``cost``: a week fits, but leaving the patient out costs less.
     * ``fits``: a week fits and costs less than leaving the patient out (the plan could take them).
     * ``not_computed``: the time budget ended before the solver placed or explained the

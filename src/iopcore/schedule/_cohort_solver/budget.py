@@ -103,7 +103,7 @@ class Budget:
         clock: Callable[[], float] | None = None,
         progress: ProgressCallback | None = None,
         progress_every: int = 64,
-        reasons_share: float = 0.1,
+        reasons_share: float = 0.05,
         patients: int = 0,
     ) -> None:
         self.work_limit = work_limit
@@ -129,14 +129,20 @@ class Budget:
         self.scheduled = 0
         self.slowest = 0.0
         """The longest search seen so far (seconds), when timed."""
+        self.slowest_priced = 0.0
+        """The longest search with seat prices seen so far."""
         self.slowest_conflict = 0.0
         """The longest conflict search (a patient's own conflict) seen so far."""
         self._next_report = self.progress_every
 
     # --- checks -----------------------------------------------------------------------------
 
-    def spend(self) -> None:
-        """Count one work unit; stop past the work limit (when enforced), the deadline, or a stop request."""
+    def spend(self, priced: bool = False) -> None:
+        """Count one work unit; stop past the work limit (when enforced), the deadline, or a stop request.
+
+        *priced*: the search to come has seat prices; those can take far longer than others, so one
+        is not started unless the slowest priced search seen so far would end before the deadline.
+        """
         self.work += 1
         if self.limited and self.work > self.work_limit:
             self.stopped = self.stopped or "work"
@@ -144,7 +150,7 @@ class Budget:
         if self.progress is not None and self.work >= self._next_report:
             self._next_report = self.work + self.progress_every
             self.report()
-        self.tick()
+        self.tick(self.slowest_priced if priced else None)
 
     def tick(self, ahead: float | None = None) -> None:
         """Stop if the time is up or a stop was asked for (work is only counted by :meth:`spend`).
@@ -170,9 +176,11 @@ class Budget:
             return True
         return self.clock() < self.deadline
 
-    def timed(self, seconds: float) -> None:
+    def timed(self, seconds: float, priced: bool = False) -> None:
         """Record how long one search took (the reasons phase keeps room for the slowest)."""
-        if seconds > self.slowest:
+        if priced:
+            self.slowest_priced = max(self.slowest_priced, seconds)
+        elif seconds > self.slowest:
             self.slowest = seconds
 
     def elapsed(self) -> float | None:

@@ -20,7 +20,7 @@ from iopcore.errors import ClockRequiredError, ErrorItem, InvalidArgumentError
 from iopcore.schedule._cohort import CohortProblem, CohortSchedule, Unscheduled, schedule_mismatch
 from iopcore.schedule._cohort_solver.bounds import alone_term, capacity_free_optimum, solve_alone
 from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent
-from iopcore.schedule._cohort_solver.pricing import best_week, search_keeping_pins
+from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import Context, Group, build_context, week_cost
 from iopcore.schedule._week_solver.explain import _conflict
 
@@ -87,6 +87,7 @@ def reasons_for(
     try:
         for tier in tiers:
             for g in tier:
+                ctx.tick()
                 group = ctx.groups[g]
                 if not group.solved:
                     solve_alone(ctx, group)
@@ -108,6 +109,10 @@ def reasons_for(
 def reason_for(ctx: Context, group: Group, left: Sequence[int]) -> Unscheduled:
     """Why a patient of *group* (solved) is left out with the seats *left*: conflict, capacity, cost or fits.
 
+    ``capacity``: no week fits; ``blocking`` are the full offerings of the group's known week
+    (found so far; its own optimum is one) that needs the fewest of them: one more seat on each
+    admits the patient.
+
     The patient id is a placeholder (``"?"``): the caller puts each member's.
     """
     if group.own is None:
@@ -126,15 +131,15 @@ def reason_for(ctx: Context, group: Group, left: Sequence[int]) -> Unscheduled:
     if fits is not None:
         reason = "cost" if week_cost(group, fits[0]) >= group.unscheduled else "fits"
         return Unscheduled(patient="?", reason=reason, cost=group.unscheduled)
-    # The fewest seats to add: each full offering costs one, everything else nothing.
-    n = len(group.cands.offerings)
-    costs = [1 if group.offering[i] in closed and i not in group.pinned else 0 for i in range(n)]
-    week = search_keeping_pins(ctx, group, costs, 0)
-    assert week is not None  # feasible alone with its pins, so a week exists
-    chosen = week[0]
-    blocking = sorted(
-        ctx.offerings[group.offering[i]].id for i in chosen if group.offering[i] in closed and i not in group.pinned
-    )
+
+    # Seats that would admit them: the full offerings of the known week (their own optimum, or any
+    # week found for them so far) that needs the fewest, then the cheapest. No search: the smallest
+    # such set over every week is a search of its own, often hundreds of times slower than one for a week.
+    def blocked(week: tuple[int, ...]) -> list[int]:
+        return [i for i in week if group.offering[i] in closed and i not in group.pinned]
+
+    chosen = min(group.pool, key=lambda week: (len(blocked(week)), group.pool[week], week))
+    blocking = sorted(ctx.offerings[group.offering[i]].id for i in blocked(chosen))
     return Unscheduled(
         patient="?",
         reason="capacity",

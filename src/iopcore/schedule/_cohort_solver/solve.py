@@ -92,7 +92,7 @@ def solve_cohort(
     **Budget.** It stops when the cost meets the bound (``optimal``), after *work_limit*
     work units of improvement (single-patient searches; the first pass and the reasons
     are not cut by it), when *time_limit* seconds by *clock* are up, or when *progress*
-    asks to. The time budget covers every phase: the search ends at 90 % of it (the
+    asks to. The time budget covers every phase: the search ends at 95 % of it (the
     tuning's ``reasons_share``), the reasons at the whole; a patient the first pass did not
     reach, or whose reason was not reached, is left out ``not_computed``
     (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). At every

@@ -160,9 +160,9 @@ class Context:
         """Work units spent so far (single-patient searches)."""
         return self.budget.work
 
-    def spend(self) -> None:
-        """Count one work unit; stop (raise :class:`BudgetSpent`) past the budget."""
-        self.budget.spend()
+    def spend(self, priced: bool = False) -> None:
+        """Count one work unit; stop (raise :class:`BudgetSpent`) past the budget (see :meth:`Budget.spend`)."""
+        self.budget.spend(priced)
 
     def tick(self) -> None:
         """Stop if the time budget ran out or a stop was asked for (work is only counted by :meth:`spend`)."""

@@ -116,7 +116,7 @@ class CohortTuning:
     """Pivots one solve of the master problem may take before column generation gives up on it."""
 
     reasons_share: float = attrs.field(
-        default=0.1, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
+        default=0.05, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
     )
     """Share of a time limit kept for the reasons of the patients left out: the search stops at
     ``1 - reasons_share`` of it, the reasons at the whole (those not reached are ``not_computed``)."""
