@@ -12,27 +12,26 @@ from iopcore.schedule._cohort_solver.state import Context, Group, Plan, SplitMix
 __all__ = ["Squeaky", "crowding", "greedy_pass", "overdemanded"]
 
 
-def overdemanded(ctx: Context) -> frozenset[int]:
-    """The offerings the patients' cheapest weeks alone ask more seats of than they hold."""
+def _own_demand(ctx: Context) -> list[int]:
+    """Per offering, the seats the patients' cheapest weeks alone take of it (pinned seats aside)."""
     demand = [0] * len(ctx.residual)
     for group in ctx.groups:
         if group.own is not None:
             for i in group.own:
                 if i not in group.pinned:
                     demand[group.offering[i]] += len(group.members)
-    return frozenset(o for o, (d, r) in enumerate(zip(demand, ctx.residual, strict=True)) if d > max(r, 0))
+    return demand
+
+
+def overdemanded(ctx: Context) -> frozenset[int]:
+    """The offerings the patients' cheapest weeks alone ask more seats of than they hold."""
+    return frozenset(o for o, (d, r) in enumerate(zip(_own_demand(ctx), ctx.residual, strict=True)) if d > max(r, 0))
 
 
 def crowding(ctx: Context) -> list[int]:
     """Per offering, how crowded the patients' cheapest weeks alone make it, from 0 to ``crowding_max`` (of the tuning) at twice its seats."""
     top = ctx.tuning.crowding_max
-    demand = [0] * len(ctx.residual)
-    for group in ctx.groups:
-        if group.own is not None:
-            for i in group.own:
-                if i not in group.pinned:
-                    demand[group.offering[i]] += len(group.members)
-    return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
+    return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(_own_demand(ctx), ctx.residual, strict=True)]
 
 
 class Squeaky:
