@@ -164,6 +164,8 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
         run.free = capacity_free_value(ctx)
         run.bounded(run.free)
     budget.limited = True
+    # The counting bound right away (a few milliseconds, 0.1 s at 1,000 groups): a stop in the repairs keeps it.
+    run.bounded(counting_bound(ctx, run.free))
     # Small cohorts go straight to column generation, which needs neither a calmer nor a repaired start.
     small = columns_first(ctx)
     if not small:
@@ -185,7 +187,6 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
         ejection_repair(ctx, run.best)  # each step leaves a valid plan, no dearer, when it stops
         best_responses(ctx, run.best)
         run.keep(run.best)
-    run.bounded(counting_bound(ctx, run.free))
     if run.best_cost > run.bound:
         _improve(ctx, run, SplitMix64(seed))
 
