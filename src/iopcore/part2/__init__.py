@@ -19,7 +19,7 @@ from iopcore.part2._authorities import (
 )
 from iopcore.part2._consents import ConsentProblem, DecisionReason, validate_consent
 from iopcore.part2._decide import AccountingEntry, DisclosureDecision, DisclosureNotice, decide
-from iopcore.part2._labels import PART2_POLICY_LABEL, RESTRICTED_LABEL, SecurityLabel, security_labels
+from iopcore.part2._labels import PART2_POLICY_LABEL, RESTRICTED_LABEL, SecurityLabel, part2_labels
 from iopcore.part2._model import (
     TPO_PURPOSES,
     Consent,
@@ -83,6 +83,6 @@ __all__ = [
     "SecurityLabel",
     "StateRestriction",
     "decide",
-    "security_labels",
+    "part2_labels",
     "validate_consent",
 ]

@@ -14,7 +14,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.part2._model import RecordClass
 
-__all__ = ["PART2_POLICY_LABEL", "RESTRICTED_LABEL", "SecurityLabel", "security_labels"]
+__all__ = ["PART2_POLICY_LABEL", "RESTRICTED_LABEL", "SecurityLabel", "part2_labels"]
 
 
 @final
@@ -41,7 +41,7 @@ _PART2_CLASSES = frozenset({RecordClass.SUD_TREATMENT_RECORD, RecordClass.SUD_CO
 
 
 @f.guard
-def security_labels(record_class: RecordClass) -> tuple[SecurityLabel, ...]:
+def part2_labels(record_class: RecordClass) -> tuple[SecurityLabel, ...]:
     """The labels a record of *record_class* carries: both for Part 2 records, none for others."""
     if record_class in _PART2_CLASSES:
         return (RESTRICTED_LABEL, PART2_POLICY_LABEL)
