@@ -9,6 +9,7 @@ with :meth:`Part2Rules.with_state` and only ever remove allowances.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any, final
 
 import attrs
@@ -128,8 +129,8 @@ class Part2Rules:
     name: str = attrs.field(validator=f.text(max_length=200))
     version: str = attrs.field(validator=f.text(max_length=64))
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
-    consent_elements: f.FrozenMap[ConsentElement, str] = attrs.field(converter=f.to_mapping, validator=_sections)
-    authorities: f.FrozenMap[AuthorityKind, str] = attrs.field(converter=f.to_mapping, validator=_authorities)
+    consent_elements: Mapping[ConsentElement, str] = attrs.field(converter=f.to_mapping, validator=_sections)
+    authorities: Mapping[AuthorityKind, str] = attrs.field(converter=f.to_mapping, validator=_authorities)
     general_restriction: str = attrs.field(validator=f.text(max_length=64))
     """Records may be used or disclosed only as this part permits (§2.13(a))."""
     deficient_consent: str = attrs.field(validator=f.text(max_length=64))
@@ -145,10 +146,10 @@ class Part2Rules:
     consent_redisclosure: str | None = _opt_section()
     counseling_notes_consent: str | None = _opt_section()
     proceedings_consent: str | None = _opt_section()
-    court_order_findings: f.FrozenMap[CourtOrderKind, frozenset[CourtOrderFinding]] = attrs.field(
+    court_order_findings: Mapping[CourtOrderKind, frozenset[CourtOrderFinding]] = attrs.field(
         converter=f.to_mapping, validator=_findings
     )
-    court_order_sections: f.FrozenMap[CourtOrderKind, str] = attrs.field(
+    court_order_sections: Mapping[CourtOrderKind, str] = attrs.field(
         converter=f.to_mapping, validator=f.mapping_of(CourtOrderKind, str, description="CourtOrderKind → section")
     )
     notice_section: str = attrs.field(validator=f.text(max_length=64))
