@@ -82,10 +82,6 @@ def _days() -> st.SearchStrategy[date]:
     return st.integers(0, _DAYS).map(lambda n: _START + timedelta(days=n))
 
 
-def _after(day: date) -> st.SearchStrategy[date]:
-    return st.integers(0, 400).map(lambda n: day + timedelta(days=n))
-
-
 def _opt(s: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), s)
 
@@ -95,7 +91,15 @@ def _set(values: Any, *, min_size: int = 0, max_size: int = 4) -> st.SearchStrat
 
 
 def _keys() -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(PARTY_KEYS), identifiers(max_size=12))
+    return st.sampled_from(PARTY_KEYS)
+
+
+def _doc_ids() -> st.SearchStrategy[str]:
+    return st.integers(0, 99).map(lambda n: f"doc-{n}")
+
+
+def _words() -> st.SearchStrategy[str]:
+    return st.sampled_from(["diagnosis", "medications and attendance", "drug test results", "the whole record"])
 
 
 def _section() -> st.SearchStrategy[str]:
@@ -111,12 +115,16 @@ def parties() -> st.SearchStrategy[Party]:
 @functools.lru_cache(maxsize=None, typed=True)
 def consent_signatures() -> st.SearchStrategy[ConsentSignature]:
     """The patient's signature, or an authorized person's with or without a basis."""
-    patient = st.builds(ConsentSignature, signer=st.just(ConsentSigner.PATIENT), name=_opt(texts(max_size=20)))
+    patient = st.builds(
+        ConsentSignature,
+        signer=st.just(ConsentSigner.PATIENT),
+        name=_opt(st.sampled_from(["A. Person", "B. Guardian"])),
+    )
     other = st.builds(
         ConsentSignature,
         signer=st.just(ConsentSigner.AUTHORIZED_PERSON),
         basis=_opt(st.sampled_from(RepresentativeBasis)),
-        name=_opt(texts(max_size=20)),
+        name=_opt(st.sampled_from(["A. Person", "B. Guardian"])),
     )
     return st.one_of(patient, other)
 
@@ -130,44 +138,62 @@ def revocations() -> st.SearchStrategy[Revocation]:
 @functools.lru_cache(maxsize=None, typed=True)
 def consents() -> st.SearchStrategy[Consent]:
     """Consents complete and incomplete, for either patient, named or by class, revoked or not."""
+    offsets = st.integers(0, 400)
+    maybe_offset = _opt(offsets)
+    fields = {
+        "signed": _opt(_days()),
+        "event": _opt(st.sampled_from(ExpiryEvent)),
+        "patient_id": _opt(st.sampled_from(PATIENT_KEYS)),
+        "disclosers": st.frozensets(_keys(), max_size=2),
+        "discloser_classes": _set(list(PartyClass), max_size=2),
+        "information": st.one_of(st.just(""), _words()),
+        "counseling_notes": st.booleans(),
+        "recipients": st.frozensets(_keys(), max_size=3),
+        "recipient_classes": _set(list(PartyClass), max_size=2),
+        "intermediaries": st.frozensets(_keys(), max_size=1),
+        "purposes": _set(list(Purpose), max_size=3),
+        "all_future_tpo": st.booleans(),
+        "statements": _set(list(ConsentStatement)),
+        "signatures": st.lists(consent_signatures(), max_size=2).map(tuple),
+        "in_writing": st.booleans(),
+        "id": _doc_ids(),
+    }
 
     @st.composite
     def build(draw: st.DrawFn) -> Consent:
-        signed = draw(_opt(_days()))
+        v = {k: draw(s) for k, s in fields.items()}
+        signed = v.pop("signed")
         base = signed or _START
-        event = draw(_opt(st.sampled_from(ExpiryEvent)))
-        occurred = draw(_opt(_after(base))) if event not in (None, ExpiryEvent.NONE) else None
-        revoked = draw(_opt(st.builds(Revocation, revoked_on=_after(base), in_writing=st.booleans())))
+        event = v.pop("event")
+        occurred, expires, revoked = (draw(maybe_offset) for _ in range(3))
+        in_writing = v.pop("in_writing")
         return Consent(
-            id=draw(identifiers(max_size=10)),
-            patient_id=draw(_opt(st.sampled_from(PATIENT_KEYS))),
-            disclosers=draw(st.frozensets(_keys(), max_size=2)),
-            discloser_classes=draw(_set(list(PartyClass), max_size=2)),
-            information=draw(st.one_of(st.just(""), texts(max_size=30))),
-            counseling_notes=draw(st.booleans()),
-            recipients=draw(st.frozensets(_keys(), max_size=3)),
-            recipient_classes=draw(_set(list(PartyClass), max_size=2)),
-            intermediaries=draw(st.frozensets(_keys(), max_size=1)),
-            purposes=draw(_set(list(Purpose), max_size=3)),
-            all_future_tpo=draw(st.booleans()),
-            statements=draw(_set(list(ConsentStatement))),
-            expires_on=draw(_opt(_after(base))),
-            expiry_event=event,
-            expiry_event_occurred_on=occurred,
-            signatures=tuple(draw(st.lists(consent_signatures(), max_size=2))),
+            **v,
             signed_on=signed,
-            revocation=revoked,
+            expiry_event=event,
+            expiry_event_occurred_on=(
+                base + timedelta(days=occurred)
+                if occurred is not None and event not in (None, ExpiryEvent.NONE)
+                else None
+            ),
+            expires_on=None if expires is None else base + timedelta(days=expires),
+            revocation=None
+            if revoked is None
+            else Revocation(revoked_on=base + timedelta(days=revoked), in_writing=in_writing),
         )
 
     return build()
 
 
 def _dated(cls: type, start: str, end: str, **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    days, length, keys = _days(), _opt(st.integers(0, 400)), _keys()
+
     @st.composite
     def build(draw: st.DrawFn) -> Any:
-        first = draw(_days())
+        first, span = draw(days), draw(length)
         values = {k: draw(v) for k, v in fields.items()}
-        return cls(recipient_id=draw(_keys()), **{start: first, end: draw(_opt(_after(first)))}, **values)
+        last = None if span is None else first + timedelta(days=span)
+        return cls(recipient_id=draw(keys), **{start: first, end: last}, **values)
 
     return build()
 
@@ -226,19 +252,22 @@ def part2_authorities() -> st.SearchStrategy[Any]:
 def disclosure_requests() -> st.SearchStrategy[DisclosureRequest]:
     """Requests for either patient, any record class, parties from the pool, first disclosures and redisclosures."""
 
+    purposes, ids, days = st.sampled_from(Purpose), _doc_ids(), _days()
+    patients, classes = st.sampled_from(PATIENT_KEYS), st.sampled_from(RecordClass)
+
     @st.composite
     def build(draw: st.DrawFn) -> DisclosureRequest:
         again = draw(st.booleans())
         return DisclosureRequest(
-            patient_id=draw(st.sampled_from(PATIENT_KEYS)),
-            record_class=draw(st.sampled_from(RecordClass)),
+            patient_id=draw(patients),
+            record_class=draw(classes),
             discloser=draw(parties()),
             recipient=draw(parties()),
-            purpose=draw(st.sampled_from(Purpose)),
-            on=draw(_days()),
+            purpose=draw(purposes),
+            on=draw(days),
             deidentified=draw(st.booleans()),
-            received_under=draw(identifiers(max_size=10)) if again else None,
-            received_for=draw(st.sampled_from(Purpose)) if again else None,
+            received_under=draw(ids) if again else None,
+            received_for=draw(purposes) if again else None,
             through_ehr=draw(st.booleans()),
         )
 
