@@ -20,18 +20,23 @@ from iopcore.part2 import (
     ConsentSigner,
     CourtOrder,
     CourtOrderKind,
+    DisclosureDecision,
     DisclosureRequest,
     ExpiryEvent,
+    MedicalEmergency,
     Purpose,
+    QsoAgreement,
     RecordClass,
     RepresentativeBasis,
+    ResearchApproval,
+    ResearchBasis,
     Revocation,
     StateRestriction,
     decide,
     part2_labels,
 )
 from iopcore.sources import Evidence, Source
-from tests.builders import PART2_DAY, part2_consent, part2_request
+from tests.builders import ER, LAB, PART2_DAY, UNIVERSITY, part2_consent, part2_request
 
 ILLUSTRATIVE = Source(citation="an illustrative state rule", evidence=Evidence.ILLUSTRATIVE)
 
@@ -136,3 +141,52 @@ def test_reprs_and_errors_show_no_identifiers() -> None:
     """Party keys, the patient and the consent's description are redacted in reprs."""
     text = repr(part2_request()) + repr(part2_consent())
     assert "patient-a" not in text and "hospital" not in text and "diagnosis" not in text
+
+
+def test_authorities_out_of_their_days_do_not_allow() -> None:
+    """An emergency of another day, an approval not yet given, an agreement already ended: each denies with its section."""
+
+    day_before = date(2025, 3, 2)
+    cases = [
+        (part2_request(recipient=ER), MedicalEmergency(recipient_id="er", on=day_before), "§2.51(a)"),
+        (
+            part2_request(recipient=UNIVERSITY, purpose=Purpose.RESEARCH),
+            ResearchApproval(recipient_id="uni", basis=ResearchBasis.FDA, approved_on=date(2025, 3, 4)),
+            "§2.52(a)",
+        ),
+        (
+            part2_request(recipient=LAB, purpose=Purpose.SERVICES_TO_PROGRAM),
+            QsoAgreement(recipient_id="lab", signed_on=date(2024, 1, 1), ends_on=day_before),
+            "§2.12(c)(4)",
+        ),
+    ]
+    for request, authority, section in cases:
+        d = decide(PART2_2024_RULES, request, authorities=[authority])
+        assert (d.allowed, d.sections) == (False, (section,))
+
+
+def test_a_rule_set_without_an_authority_says_so() -> None:
+    """Rules built without research deny a research disclosure under §2.13(a)."""
+
+    rules = attrs.evolve(
+        PART2_2024_RULES,
+        authorities={k: v for k, v in PART2_2024_RULES.authorities.items() if k is not AuthorityKind.RESEARCH},
+    )
+    approval = ResearchApproval(recipient_id="uni", basis=ResearchBasis.COMMON_RULE, approved_on=PART2_DAY)
+    d = decide(rules, part2_request(recipient=UNIVERSITY, purpose=Purpose.RESEARCH), authorities=[approval])
+    assert (d.allowed, d.sections) == (False, ("§2.13(a)",))
+
+
+def test_a_later_oral_revocation_is_flagged_in_the_allowance() -> None:
+    """The 2024 rule asks for written revocations: an allowance before an oral one says so."""
+    consent = part2_consent(revocation=Revocation(revoked_on=date(2025, 4, 1), in_writing=False))
+    d = decide(PART2_2024_RULES, part2_request(), consents=[consent])
+    assert d.allowed and "not given in writing" in d.reasons[0].message
+
+
+def test_a_decision_is_allowed_exactly_when_it_has_a_basis() -> None:
+    """A DisclosureDecision cannot be built allowed without a basis."""
+    reason = decide(PART2_2024_RULES, part2_request()).reasons[0]
+
+    with pytest.raises(InvalidDataError, match=r"\$\.basis"):
+        DisclosureDecision(allowed=True, rules_version="2024", reasons=(reason,))
