@@ -131,7 +131,7 @@ class Purpose(enum.StrEnum):
     OTHER = "other"
 
 
-TPO_PURPOSES = frozenset({Purpose.TREATMENT, Purpose.PAYMENT, Purpose.HEALTH_CARE_OPERATIONS})
+TPO_PURPOSES = (Purpose.TREATMENT, Purpose.PAYMENT, Purpose.HEALTH_CARE_OPERATIONS)
 """Treatment, payment and health care operations, as HIPAA defines them (45 CFR 164.501)."""
 
 
