@@ -86,7 +86,8 @@ class StateRestriction:
 
     It can only take allowances away: authorities the state does not honor, purposes and kinds of
     recipient it forbids for Part 2 records, a shorter life for consents (``consent_max_days`` after
-    signing) and consents that must end on a date rather than an event.
+    signing) and consents that must end on a date rather than an event. It applies to Part 2
+    records only (a record Part 2 does not cover is outside it).
     """
 
     name: str = attrs.field(validator=f.text(max_length=200))
