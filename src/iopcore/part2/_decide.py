@@ -18,6 +18,7 @@ from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError
 from iopcore.part2._authorities import (
     AuditAuthorization,
+    Authority,
     AuthorityKind,
     CourtOrder,
     CourtOrderKind,
@@ -104,9 +105,6 @@ class DisclosureDecision:
     def sections(self) -> tuple[str, ...]:
         """The sections of the reasons, in order, without repeats."""
         return tuple(dict.fromkeys(r.section for r in self.reasons))
-
-
-Authority = MedicalEmergency | CourtOrder | ResearchApproval | AuditAuthorization | QsoAgreement
 
 
 @f.guard
