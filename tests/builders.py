@@ -51,6 +51,19 @@ from iopcore.episodes import (
     PhasePeriod,
 )
 from iopcore.levels import DaysBand, Framework, HoursBand, LevelCategory, LevelOfCare, Population, Setting
+from iopcore.part2 import (
+    Consent,
+    ConsentSignature,
+    ConsentSigner,
+    ConsentStatement,
+    DisclosureRequest,
+    ExpiryEvent,
+    Party,
+    PartyClass,
+    PartyKind,
+    Purpose,
+    RecordClass,
+)
 from iopcore.plans import (
     BandFit,
     FamilyInvolvement,
@@ -633,3 +646,80 @@ def document_cohort_problem() -> CohortProblem:
         pinned=(Enrollment(patient="cy", offerings=frozenset({"morning_mon", "solo_tue"})),),
         unscheduled_cost=1000,
     )
+
+
+# ----------------------------------------------------------------------------- 42 CFR Part 2
+
+PART2_DAY = date(2025, 3, 3)
+"""The day of the scenarios' disclosures (a Monday; both rule versions may apply then)."""
+_K = PartyKind
+PROGRAM = Party(id="clinic", kinds={_K.PART2_PROGRAM})
+"""A Part 2 program that is not a HIPAA entity."""
+HOSPITAL = Party(id="hospital", kinds={_K.COVERED_ENTITY, _K.TREATING_PROVIDER})
+CLINIC_2 = Party(id="clinic-2", kinds={_K.COVERED_ENTITY, _K.TREATING_PROVIDER})
+PLAN = Party(id="plan", kinds={_K.COVERED_ENTITY, _K.HEALTH_PLAN})
+PAYER = Party(id="payer", kinds={_K.HEALTH_PLAN})
+"""A third-party payer that is not a HIPAA entity."""
+BILLING = Party(id="billing", kinds={_K.CONTRACTOR})
+ER = Party(id="er", kinds={_K.MEDICAL_PERSONNEL, _K.COVERED_ENTITY})
+COURT = Party(id="court", kinds={_K.COURT})
+POLICE = Party(id="police", kinds={_K.LAW_ENFORCEMENT})
+UNIVERSITY = Party(id="uni", kinds={_K.RESEARCHER})
+HOSPITAL_RESEARCH = Party(id="hospital-research", kinds={_K.RESEARCHER, _K.COVERED_ENTITY})
+STATE_AUDITOR = Party(id="auditor", kinds={_K.AUDITOR})
+LAB = Party(id="lab", kinds={_K.QUALIFIED_SERVICE_ORGANIZATION})
+HEALTH_DEPT = Party(id="health-dept", kinds={_K.PUBLIC_HEALTH_AUTHORITY})
+HIE = Party(id="hie", kinds={_K.INTERMEDIARY})
+ATTORNEY = Party(id="attorney", kinds={_K.OTHER_PERSON})
+
+
+def part2_consent(**changes: Any) -> Consent:
+    """A complete consent of patient-a: the clinic may disclose to the hospital for treatment until the end of 2026."""
+    values: dict[str, Any] = {
+        "id": "consent-1",
+        "patient_id": "patient-a",
+        "disclosers": {"clinic"},
+        "information": "diagnosis, medications and attendance",
+        "recipients": {"hospital"},
+        "purposes": {Purpose.TREATMENT},
+        "statements": {ConsentStatement.RIGHT_TO_REVOKE, ConsentStatement.HIPAA_REDISCLOSURE},
+        "expires_on": date(2026, 12, 31),
+        "signatures": (ConsentSignature(signer=ConsentSigner.PATIENT),),
+        "signed_on": date(2025, 1, 10),
+    }
+    values.update(changes)
+    return Consent(**values)
+
+
+def tpo_consent(**changes: Any) -> Consent:
+    """A complete 2024 single consent for all future treatment, payment and operations, with the example recipients."""
+    values: dict[str, Any] = {
+        "id": "consent-tpo",
+        "recipients": frozenset(),
+        "recipient_classes": {
+            PartyClass.TREATING_PROVIDERS,
+            PartyClass.HEALTH_PLANS_AND_PAYERS,
+            PartyClass.PROGRAM_OPERATIONS,
+        },
+        "purposes": frozenset(),
+        "all_future_tpo": True,
+        "statements": set(ConsentStatement),
+        "expires_on": None,
+        "expiry_event": ExpiryEvent.NONE,
+    }
+    values.update(changes)
+    return part2_consent(**values)
+
+
+def part2_request(**changes: Any) -> DisclosureRequest:
+    """The clinic discloses patient-a's SUD treatment record to the hospital for treatment on PART2_DAY."""
+    values: dict[str, Any] = {
+        "patient_id": "patient-a",
+        "record_class": RecordClass.SUD_TREATMENT_RECORD,
+        "discloser": PROGRAM,
+        "recipient": HOSPITAL,
+        "purpose": Purpose.TREATMENT,
+        "on": PART2_DAY,
+    }
+    values.update(changes)
+    return DisclosureRequest(**values)

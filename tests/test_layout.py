@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_fields"}),
     frozenset({"sources", "times"}),
     frozenset({"levels", "components", "programs", "patients"}),
-    frozenset({"assessment", "plans", "episodes", "schedule", "compliance"}),
+    frozenset({"assessment", "plans", "episodes", "schedule", "compliance", "part2"}),
     frozenset({"serialization", "strategies", "_hypothesis_plugin"}),
     frozenset({"", "__main__"}),  # the top-level package (re-exports, lazily) and the demo
 )

@@ -87,6 +87,26 @@ from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod
 from iopcore.errors import ErrorItem
 from iopcore.levels import CodeMapping, DaysBand, HoursBand, LevelCatalog, LevelOfCare, Transition
+from iopcore.part2 import (
+    AccountingEntry,
+    AuditAuthorization,
+    Consent,
+    ConsentProblem,
+    ConsentSignature,
+    CourtOrder,
+    DecisionReason,
+    DisclosureDecision,
+    DisclosureNotice,
+    DisclosureRequest,
+    MedicalEmergency,
+    Part2Rules,
+    Party,
+    QsoAgreement,
+    ResearchApproval,
+    Revocation,
+    SecurityLabel,
+    StateRestriction,
+)
 from iopcore.patients import Patient
 from iopcore.plans import (
     ComponentRequirement,
@@ -274,6 +294,25 @@ STRATEGY_NAMES: dict[type, str] = {
     Episode: "episodes",
     LevelPeriod: "level_periods",
     PhasePeriod: "phase_periods",
+    # part2 (issue 17)
+    AccountingEntry: "accounting_entries",
+    AuditAuthorization: "audit_authorizations",
+    Consent: "consents",
+    ConsentProblem: "consent_problems",
+    ConsentSignature: "consent_signatures",
+    CourtOrder: "court_orders",
+    DecisionReason: "decision_reasons",
+    DisclosureDecision: "disclosure_decisions",
+    DisclosureNotice: "disclosure_notices",
+    DisclosureRequest: "disclosure_requests",
+    MedicalEmergency: "medical_emergencies",
+    Part2Rules: "part2_rules",
+    Party: "parties",
+    QsoAgreement: "qso_agreements",
+    ResearchApproval: "research_approvals",
+    Revocation: "revocations",
+    SecurityLabel: "security_labels",
+    StateRestriction: "state_restrictions",
 }
 """Every public attrs class → the name of its strategy function in :mod:`iopcore.strategies`."""
 
