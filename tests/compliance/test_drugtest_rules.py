@@ -68,7 +68,7 @@ def test_missed_and_refused_tests(count_as_positive: bool) -> None:
 
 
 def test_drug_test_results_and_expected_positives() -> None:
-    """Positive, dilute and substituted results are reported; a missing expected buprenorphine is flagged."""
+    """Positive, dilute and substituted results are reported; an expected buprenorphine never measured is not negative."""
     rule = DrugTestResultRule(id="results", expected_window_hours=48, source=TEST_SOURCE)
     dilute = SpecimenValidity(creatinine_mg_dl=10, specific_gravity=1.002)
     records = bundle(
@@ -89,8 +89,9 @@ def test_drug_test_results_and_expected_positives() -> None:
         ("test_positive", Severity.WARNING, ("pos",)),
         ("test_negative_dilute", Severity.INFO, ("dil",)),
         ("test_substituted", Severity.VIOLATION, ("sub",)),
-        ("expected_positive_missing", Severity.WARNING, ("neg", "med")),
+        ("test_not_evaluated", Severity.WARNING, ("neg",)),
     ]
+    assert "buprenorphine not evaluated (expected, not measured)" in findings[3].message
     assert "thca 20 ng/mL ≥ 15" in findings[0].message
     assert "40.88" in findings[2].message
     quiet = DrugTestResultRule(id="results", severities={TestResult.SUBSTITUTED: Severity.CRITICAL}, source=TEST_SOURCE)

@@ -176,7 +176,7 @@ def _hhs(morphine_confirm: float, morphine_source: Source | None, id: str) -> Cu
         AnalyteCutoff(
             analyte=c.analyte, screen_ng_ml=c.screen_ng_ml, confirm_ng_ml=morphine_confirm, source=morphine_source
         )
-        if c.analyte is Analyte.MORPHINE
+        if c.analyte == Analyte.MORPHINE
         else c
         for c in DOT_49_CFR_40_85.cutoffs
     )

@@ -39,7 +39,7 @@ __all__ = [
 
 
 class SpecimenCategory(enum.StrEnum):
-    """A specimen-validity category; criteria are checked adulterated, substituted, invalid, not assessed, dilute."""
+    """A specimen-validity category; criteria are checked adulterated, substituted, invalid, dilute, not assessed."""
 
     VALID = "valid"
     DILUTE = "dilute"
@@ -54,8 +54,8 @@ _CATEGORY_ORDER = (
     SpecimenCategory.ADULTERATED,
     SpecimenCategory.SUBSTITUTED,
     SpecimenCategory.INVALID,
-    SpecimenCategory.NOT_ASSESSED,
     SpecimenCategory.DILUTE,
+    SpecimenCategory.NOT_ASSESSED,
 )
 
 
@@ -165,7 +165,7 @@ class ValidityCriterion:
 @final
 @attrs.frozen(kw_only=True, cache_hash=True)
 class SpecimenValidityRules:
-    """Specimen-validity criteria for urine; adulterated, then substituted, invalid, not assessed and dilute win.
+    """Specimen-validity criteria for urine; adulterated, then substituted, invalid, dilute and not assessed win.
 
     A specimen that meets no criterion is ``valid``: rules that should never call
     a specimen with a missing measurement valid include ``not_assessed``
