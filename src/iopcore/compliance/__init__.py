@@ -13,6 +13,7 @@ from iopcore.compliance._attendance_rules import (
     ServicesPerDayRule,
     WeeklyHoursRule,
 )
+from iopcore.compliance._authorization_rules import AuthorizationRule
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
 from iopcore.compliance._drugtests import AnalyteInterpretation, AnalyteOutcome, Interpretation, TestResult, interpret
 from iopcore.compliance._findings import Finding, Rule, Severity, WeekPolicy, finding_sort_key
@@ -58,7 +59,7 @@ from iopcore.compliance._rulesets import (
     RULESETS,
     RuleSet,
 )
-from iopcore.compliance._stay_rules import AuthorizationRule, LengthOfStayRule
+from iopcore.compliance._stay_rules import LengthOfStayRule
 from iopcore.compliance._validity import (
     DILUTE_DEFINITIONS,
     SPECIMEN_VALIDITY,
