@@ -172,6 +172,7 @@ _DEFAULT_RESULT_SEVERITIES: f.FrozenMap[TestResult, Severity] = f.FrozenMap(
 _MAX_HOURS = 24 * (date.max - date.min).days + 48
 _SPECIMEN_FAILURES = frozenset({TestResult.ADULTERATED, TestResult.SUBSTITUTED, TestResult.INVALID})
 _POSITIVE_RESULTS = frozenset({TestResult.POSITIVE, TestResult.POSITIVE_DILUTE})
+_LABELS = {TestResult.NOT_EVALUATED: "not evaluated"}
 _NO_PANEL_SOURCE = Source(citation="iopcore: no panel for this specimen type", evidence=Evidence.ILLUSTRATIVE)
 
 
@@ -296,8 +297,9 @@ class DrugTestResultRule:
             parts = [self._detail(reading, explained)]
             parts.append("; ".join(reading.validity_reasons))
             extra = "; ".join(x for x in parts if x)
-            message = f"Drug test on {day.isoformat()} is {result.value.replace('_', '-')} under {panel.name}" + (
-                f": {extra}." if extra else "."
+            message = (
+                f"Drug test on {day.isoformat()} is {_LABELS.get(result, result.value.replace('_', '-'))} under {panel.name}"
+                + (f": {extra}." if extra else ".")
             )
             yield found(self, code, pid, when, message, evidence if explained else (t.id,), severity)
         if reading.missing_expected and result not in _SPECIMEN_FAILURES:
