@@ -148,9 +148,7 @@ class ValidityRulesTable(_Generated):
 
     def run(self) -> list[nodes.Node]:
         rules = compliance.specimen_validity_rules(edition=self.arguments[0])
-        rows: list[list[object]] = [
-            [c.category.value, c.describe(), _source(c.source)] for c in rules.criteria
-        ]
+        rows: list[list[object]] = [[c.category.value, c.describe(), _source(c.source)] for c in rules.criteria]
         lines = [f"``{rules.id}``: {compliance.VALIDITY_EDITIONS[self.arguments[0]]}", ""]
         return self._render(lines + _table(["Category", "Criterion", "Source"], rows))
 

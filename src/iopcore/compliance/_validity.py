@@ -387,44 +387,61 @@ def _required() -> tuple[ValidityCriterion, ...]:
     )
 
 
-def _hhs(low_ph: float, ph_source: Source) -> tuple[ValidityCriterion, ...]:
-    adulterated, invalid = SpecimenCategory.ADULTERATED, SpecimenCategory.INVALID
-    return (
-        ValidityCriterion(category=adulterated, nitrite_mcg_ml=_at_least(500), source=_HHS_NITRITE),
-        ValidityCriterion(category=adulterated, ph=_below(low_ph), source=ph_source),
-        ValidityCriterion(category=adulterated, ph=_at_least(11), source=ph_source),
-        ValidityCriterion(category=invalid, ph=_between(low_ph, 4.5), source=_HHS_INVALID_PH),
-        ValidityCriterion(category=invalid, ph=_between(9, 11), source=_HHS_INVALID_PH),
-        ValidityCriterion(category=invalid, nitrite_mcg_ml=_between(200, 500), source=_HHS_INVALID_NITRITE),
-        ValidityCriterion(
-            category=invalid,
-            creatinine_mg_dl=_below(2),
-            specific_gravity=NumericRange(low=1.0010, low_inclusive=False, high=1.0200, high_inclusive=False),
-            source=_HHS_INVALID_CREATININE,
-        ),
-        ValidityCriterion(
-            category=invalid,
-            creatinine_mg_dl=_at_least(2),
-            specific_gravity=NumericRange(high=1.0010),
-            source=_HHS_INVALID_LOW_SG,
-        ),
-    )
+@attrs.frozen
+class _EditionData:
+    """What differs between the editions: sources, and the invalid creatinine/gravity criteria."""
+
+    nitrite: Source
+    ph_high: Source
+    invalid_ph: Source
+    invalid_nitrite: Source
+    inconsistent: tuple[tuple[NumericRange, NumericRange, Source], ...]
+    """(creatinine, specific gravity, source) of each invalid creatinine/gravity combination."""
 
 
-def _nrc(low_ph: float, ph_source: Source) -> tuple[ValidityCriterion, ...]:
+_EDITIONS = {
+    "hhs_urine_2024": _EditionData(
+        nitrite=_HHS_NITRITE,
+        ph_high=_HHS_PH,
+        invalid_ph=_HHS_INVALID_PH,
+        invalid_nitrite=_HHS_INVALID_NITRITE,
+        inconsistent=(
+            (
+                _below(2),
+                NumericRange(low=1.0010, low_inclusive=False, high=1.0200, high_inclusive=False),
+                _HHS_INVALID_CREATININE,
+            ),
+            (_at_least(2), NumericRange(high=1.0010), _HHS_INVALID_LOW_SG),
+        ),
+    ),
+    "nrc_samhsa_2004": _EditionData(
+        nitrite=_NRC_26_161,
+        ph_high=_NRC_26_161,
+        invalid_ph=_SAMHSA_INVALID,
+        invalid_nitrite=_SAMHSA_INVALID,
+        inconsistent=(
+            (
+                _below(2),
+                NumericRange(low=1.001, low_inclusive=False, high=1.020, high_inclusive=False),
+                _SAMHSA_INVALID,
+            ),
+        ),
+    ),
+}
+
+
+def _edition_criteria(edition: _EditionData, low_ph: float, ph_source: Source) -> tuple[ValidityCriterion, ...]:
     adulterated, invalid = SpecimenCategory.ADULTERATED, SpecimenCategory.INVALID
     return (
-        ValidityCriterion(category=adulterated, nitrite_mcg_ml=_at_least(500), source=_NRC_26_161),
+        ValidityCriterion(category=adulterated, nitrite_mcg_ml=_at_least(500), source=edition.nitrite),
         ValidityCriterion(category=adulterated, ph=_below(low_ph), source=ph_source),
-        ValidityCriterion(category=adulterated, ph=_at_least(11), source=_NRC_26_161),
-        ValidityCriterion(category=invalid, ph=_between(low_ph, 4.5), source=_SAMHSA_INVALID),
-        ValidityCriterion(category=invalid, ph=_between(9, 11), source=_SAMHSA_INVALID),
-        ValidityCriterion(category=invalid, nitrite_mcg_ml=_between(200, 500), source=_SAMHSA_INVALID),
-        ValidityCriterion(
-            category=invalid,
-            creatinine_mg_dl=_below(2),
-            specific_gravity=NumericRange(low=1.001, low_inclusive=False, high=1.020, high_inclusive=False),
-            source=_SAMHSA_INVALID,
+        ValidityCriterion(category=adulterated, ph=_at_least(11), source=edition.ph_high),
+        ValidityCriterion(category=invalid, ph=_between(low_ph, 4.5), source=edition.invalid_ph),
+        ValidityCriterion(category=invalid, ph=_between(9, 11), source=edition.invalid_ph),
+        ValidityCriterion(category=invalid, nitrite_mcg_ml=_between(200, 500), source=edition.invalid_nitrite),
+        *(
+            ValidityCriterion(category=invalid, creatinine_mg_dl=c, specific_gravity=sg, source=source)
+            for c, sg, source in edition.inconsistent
         ),
     )
 
@@ -477,7 +494,7 @@ def specimen_validity_rules(
             category=substituted, creatinine_mg_dl=_below(2), specific_gravity=_at_least(1.0200), source=_CFR_40_88_B
         ),
         ValidityCriterion(category=SpecimenCategory.ADULTERATED, adulterant_detected=True, source=_CFR_40_89),
-        *(_hhs if edition == "hhs_urine_2024" else _nrc)(low_ph, ph_source),
+        *_edition_criteria(_EDITIONS[edition], low_ph, ph_source),
         *_required(),
         DILUTE_DEFINITIONS[dilute],
     )
