@@ -131,18 +131,21 @@ def numeric_ranges() -> st.SearchStrategy[NumericRange]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def validity_criteria() -> st.SearchStrategy[ValidityCriterion]:
-    """Criteria of every non-valid category with at least one range or the adulterant flag."""
+    """Criteria of every non-valid category with at least one range, unmeasured measurement or the adulterant flag."""
 
     @st.composite
     def build(draw: st.DrawFn) -> ValidityCriterion:
         ranges = {
             m: draw(_opt(numeric_ranges())) for m in ("creatinine_mg_dl", "specific_gravity", "ph", "nitrite_mcg_ml")
         }
-        flag = draw(st.booleans()) or all(v is None for v in ranges.values())
+        free = [m for m, r in ranges.items() if r is None]
+        unmeasured = tuple(draw(st.lists(st.sampled_from(free), unique=True, max_size=2))) if free else ()
+        flag = draw(st.booleans()) or (all(v is None for v in ranges.values()) and not unmeasured)
         return ValidityCriterion(
             category=draw(st.sampled_from([c for c in SpecimenCategory if c is not SpecimenCategory.VALID])),
             adulterant_detected=flag,
             source=draw(sources()),
+            unmeasured=unmeasured,
             **ranges,
         )
 
