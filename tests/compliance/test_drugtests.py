@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from iopcore import strategies as ist
@@ -19,6 +19,7 @@ from iopcore.compliance import (
     AnalyteCutoff,
     AnalyteInfo,
     AnalyteOutcome,
+    AnalyteResult,
     CutoffPanel,
     DrugTest,
     DrugTestStatus,
@@ -31,7 +32,7 @@ from iopcore.compliance import (
 )
 from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.sources import Evidence, Source
-from tests.builders import MONDAY, confirm, drug_test, screen
+from tests.builders import MONDAY, at, confirm, drug_test, screen
 
 NORMAL = SpecimenValidity(creatinine_mg_dl=80, specific_gravity=1.015, ph=6.5, nitrite_mcg_ml=0)
 
@@ -138,25 +139,60 @@ def test_interpret_takes_any_iterable_of_analytes() -> None:
         assert interpret(test, HHS_2025, expected=expected).missing_expected == frozenset()
 
 
+_PANELS = st.one_of(
+    st.sampled_from([HHS_2025, EXAMPLE_CLINICAL_URINE_PANEL, DOT_49_CFR_40_91_ORAL_FLUID]), ist.cutoff_panels()
+)
+
+
+@st.composite
+def _tests_near_the_panel(draw: st.DrawFn) -> tuple[DrugTest, CutoffPanel, frozenset[str]]:
+    """A panel and a test mostly of the panel's analytes, each just below or at/above a cut-off (or with none),
+    sometimes with another analyte; the expected analytes are mostly the panel's too."""
+    panel = draw(_PANELS)
+    cutoffs = (
+        draw(st.lists(st.sampled_from(panel.cutoffs), unique_by=lambda c: c.analyte, max_size=4))
+        if panel.cutoffs
+        else []
+    )
+    results = []
+    for cut in cutoffs:
+        for method in draw(st.lists(st.sampled_from(TestMethod), unique=True, min_size=1)):
+            limit = cut.for_method(method)
+            scale = 1.0 if limit is None else limit
+            ng = draw(st.sampled_from([0.0, 0.5, 0.999, 1.0, 2.0])) * scale
+            results.append(AnalyteResult(analyte=cut.analyte, concentration_ng_ml=ng, method=method))
+    if draw(st.booleans()):
+        other = draw(ist.analyte_results())
+        if all((r.analyte, r.method) != (other.analyte, other.method) for r in results):
+            results.append(other)
+    expected = draw(st.frozensets(st.sampled_from(sorted({*panel.analytes, Analyte.METHADONE})), max_size=2))
+    validity = draw(st.one_of(st.just(NORMAL), ist.specimen_validities()))
+    test = DrugTest(
+        id="t", patient_id="p", collected_at=at(MONDAY, 9), specimen=panel.specimen, validity=validity, results=results
+    )
+    return test, panel, expected
+
+
 @given(
-    ist.drug_tests(),
     st.one_of(
-        st.sampled_from([HHS_2025, EXAMPLE_CLINICAL_URINE_PANEL, DOT_49_CFR_40_91_ORAL_FLUID]), ist.cutoff_panels()
-    ),
-    st.frozensets(st.sampled_from(Analyte), max_size=3),
+        _tests_near_the_panel(),
+        st.tuples(ist.drug_tests(), _PANELS, st.frozensets(st.sampled_from(Analyte), max_size=3)),
+    )
 )
 def test_a_negative_result_means_every_measured_and_expected_analyte_was_evaluated_below_its_cutoff(
-    test: DrugTest, panel: CutoffPanel, expected: frozenset[str]
+    case: tuple[DrugTest, CutoffPanel, frozenset[str]],
 ) -> None:
     """For any panel and test: negative implies each measured and expected analyte was read below a cut-off.
 
-    Checked against the panel directly (not the reading): every result of a measured analyte has a cut-off for
-    its method, the decisive result (the confirmation when there is one) is below it, and every expected analyte
-    was measured.
+    Checked against the panel directly (not the reading): for every measured analyte the decisive result (the
+    confirmation when there is one, which overrides the screen) has a cut-off and is below it, and every expected
+    analyte was measured.
     """
+    test, panel, expected = case
     assume(test.status is DrugTestStatus.COLLECTED)
     test = attrs.evolve(test, specimen=panel.specimen)
     reading = interpret(test, panel, expected=expected)
+    event(reading.result.value)
     if reading.result not in (TestResult.NEGATIVE, TestResult.NEGATIVE_DILUTE):
         return
     measured = {r.analyte for r in test.results}
@@ -165,11 +201,10 @@ def test_a_negative_result_means_every_measured_and_expected_analyte_was_evaluat
         results = [r for r in test.results if r.analyte == analyte]
         cutoff = panel.cutoff(analyte)
         assert cutoff is not None
-        limits = {r.method: cutoff.for_method(r.method) for r in results}
-        assert None not in limits.values()
         confirmations = [r for r in results if r.method is TestMethod.CONFIRMATION]
-        decisive = confirmations[0] if confirmations else results[0]
-        assert decisive.concentration_ng_ml < limits[decisive.method]  # type: ignore[operator]
+        decisive = confirmations[0] if confirmations else results[0]  # a confirmation overrides the screen
+        limit = cutoff.for_method(decisive.method)
+        assert limit is not None and decisive.concentration_ng_ml < limit
     assert not reading.not_evaluated and not reading.positives
 
 
