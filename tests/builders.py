@@ -35,6 +35,7 @@ from iopcore.compliance import (
     PlanEvent,
     PlanEventKind,
     RuleSet,
+    SpecimenType,
     SpecimenValidity,
     TestMethod,
 )
@@ -147,6 +148,7 @@ def drug_test(
     results: tuple[AnalyteResult, ...] = (),
     validity: SpecimenValidity | None = None,
     status: DrugTestStatus = DrugTestStatus.COLLECTED,
+    specimen: SpecimenType = SpecimenType.URINE,
 ) -> DrugTest:
     """A drug test on *day* at 10:00."""
     return DrugTest(
@@ -154,17 +156,18 @@ def drug_test(
         patient_id=pid,
         collected_at=at(day, 10),
         status=status,
+        specimen=specimen,
         validity=validity or SpecimenValidity(creatinine_mg_dl=80, specific_gravity=1.015, ph=6.5),
         results=results,
     )
 
 
-def confirm(analyte: Analyte, ng: float) -> AnalyteResult:
+def confirm(analyte: str, ng: float) -> AnalyteResult:
     """A confirmation result."""
     return AnalyteResult(analyte=analyte, concentration_ng_ml=ng, method=TestMethod.CONFIRMATION)
 
 
-def screen(analyte: Analyte, ng: float) -> AnalyteResult:
+def screen(analyte: str, ng: float) -> AnalyteResult:
     """A screening result."""
     return AnalyteResult(analyte=analyte, concentration_ng_ml=ng, method=TestMethod.SCREEN)
 

@@ -9,6 +9,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+import iopcore.compliance as compliance
 import iopcore.levels as levels
 from iopcore.components import COMPONENTS, TOPICS
 
@@ -113,9 +114,51 @@ class ComponentsTable(_Generated):
         return self._render(lines)
 
 
+def _ng(x: float | None) -> str:
+    return "–" if x is None else f"{x:g}"
+
+
+class CutoffPanelTable(_Generated):
+    """``{iopcore-cutoff-panel} HHS_2025``: a drug-test panel's cut-offs, each with its source."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        panel = getattr(compliance, self.arguments[0])
+        lines = [f"*{panel.name}* (``{panel.id}``, {panel.specimen.value}): {_source(panel.source)}", ""]
+        rows: list[list[object]] = [
+            [f"``{c.analyte}``", _ng(c.screen_ng_ml), _ng(c.confirm_ng_ml), _source(c.source)] for c in panel.cutoffs
+        ]
+        lines += _table(["Analyte", "Screen (ng/mL)", "Confirmation (ng/mL)", "Source (if not the panel's)"], rows)
+        return self._render(lines)
+
+
+class AnalyteCatalogTable(_Generated):
+    """``{iopcore-analytes}``: the built-in analyte codes."""
+
+    def run(self) -> list[nodes.Node]:
+        rows: list[list[object]] = [[f"``{a.code}``", a.name] for a in compliance.ANALYTES.analytes]
+        return self._render(_table(["Code", "Name"], rows))
+
+
+class ValidityRulesTable(_Generated):
+    """``{iopcore-validity-rules} hhs_urine_2024``: one edition's specimen-validity criteria with their sections."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        rules = compliance.specimen_validity_rules(edition=self.arguments[0])
+        rows: list[list[object]] = [[c.category.value, c.describe(), _source(c.source)] for c in rules.criteria]
+        lines = [f"``{rules.id}``: {compliance.VALIDITY_EDITIONS[self.arguments[0]]}", ""]
+        return self._render(lines + _table(["Category", "Criterion", "Source"], rows))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("iopcore-level-catalog", LevelCatalogTable)
     app.add_directive("iopcore-transitions", TransitionsTable)
     app.add_directive("iopcore-edition-map", EditionMapTable)
     app.add_directive("iopcore-components", ComponentsTable)
+    app.add_directive("iopcore-cutoff-panel", CutoffPanelTable)
+    app.add_directive("iopcore-analytes", AnalyteCatalogTable)
+    app.add_directive("iopcore-validity-rules", ValidityRulesTable)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

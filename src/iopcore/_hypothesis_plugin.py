@@ -46,7 +46,9 @@ from iopcore.assessment import (
 )
 from iopcore.compliance import (
     AdmissionRecord,
+    AnalyteCatalog,
     AnalyteCutoff,
+    AnalyteInfo,
     AnalyteInterpretation,
     AnalyteResult,
     AttendanceRateRule,
@@ -73,6 +75,7 @@ from iopcore.compliance import (
     PlanEvent,
     PlanReviewRule,
     PlanWrittenRule,
+    Prescription,
     RosterEntry,
     Rule,
     RuleSet,
@@ -221,6 +224,9 @@ STRATEGY_NAMES: dict[type, str] = {
     ComplianceReport: "compliance_reports",
     ConsecutiveAbsencesRule: "consecutive_absences_rules",
     AnalyteCutoff: "analyte_cutoffs",
+    AnalyteCatalog: "analyte_catalogs",
+    AnalyteInfo: "analyte_infos",
+    Prescription: "prescriptions",
     CutoffPanel: "cutoff_panels",
     DaysPerWeekRule: "days_per_week_rules",
     DrugTestFrequencyRule: "drug_test_frequency_rules",

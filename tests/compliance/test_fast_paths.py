@@ -101,7 +101,7 @@ def test_interpretations_built_without_validation_are_valid_and_equal_validated_
 ) -> None:
     """Every reading ``interpret`` builds passes its validators and equals the value built with them."""
     assume(test.status is DrugTestStatus.COLLECTED)
-    reading = interpret(test, panel, expected=expected)
+    reading = interpret(attrs.evolve(test, specimen=panel.specimen), panel, expected=expected)
     attrs.validate(reading)
     rebuilt = Interpretation(
         **{

@@ -8,21 +8,25 @@ import pytest
 
 from iopcore.compliance import (
     DOT_49_CFR_40_85,
+    DOT_49_CFR_40_91_ORAL_FLUID,
+    EXAMPLE_CLINICAL_URINE_PANEL,
     HHS_2025,
     HHS_2025_MORPHINE_2000,
     Analyte,
     AnalyteCutoff,
     AnalyteOutcome,
     CutoffPanel,
+    Interpretation,
     NumericRange,
     SpecimenCategory,
+    SpecimenType,
     SpecimenValidity,
     TestMethod,
     TestResult,
     ValidityCriterion,
     interpret,
 )
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.sources import Evidence, Source
 from tests.builders import MONDAY, confirm, drug_test, screen
 
@@ -77,15 +81,65 @@ def test_hhs_panel_adds_fentanyl_and_flags_the_morphine_disagreement() -> None:
     assert DOT_49_CFR_40_85.cutoff(Analyte.FENTANYL) is None
 
 
-def test_no_clinical_cutoff_is_shipped() -> None:
-    """Buprenorphine, methadone, benzodiazepines and alcohol metabolites have no built-in cut-off."""
-    for panel in (DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000):
+ORAL_TABLE = {  # 49 CFR 40.91 Table 1 (88 FR 27643): (initial, confirmatory) ng/mL
+    Analyte.THC: (4, 2),
+    Analyte.COCAINE: (15, 8),
+    Analyte.BENZOYLECGONINE: (15, 8),
+    Analyte.CODEINE: (30, 15),
+    Analyte.MORPHINE: (30, 15),
+    Analyte.HYDROCODONE: (30, 15),
+    Analyte.HYDROMORPHONE: (30, 15),
+    Analyte.OXYCODONE: (30, 15),
+    Analyte.OXYMORPHONE: (30, 15),
+    Analyte.SIX_ACETYLMORPHINE: (4, 2),
+    Analyte.PHENCYCLIDINE: (10, 10),
+    Analyte.AMPHETAMINE: (50, 25),
+    Analyte.METHAMPHETAMINE: (50, 25),
+    Analyte.MDMA: (50, 25),
+    Analyte.MDA: (50, 25),
+}
+
+
+def test_oral_fluid_panel_matches_the_regulation_table() -> None:
+    """The DOT oral-fluid panel holds exactly the 40.91 table and is for oral fluid."""
+    panel = DOT_49_CFR_40_91_ORAL_FLUID
+    assert {c.analyte: (c.screen_ng_ml, c.confirm_ng_ml) for c in panel.cutoffs} == ORAL_TABLE
+    assert panel.specimen is SpecimenType.ORAL_FLUID and "40.91" in panel.source.citation
+
+
+def test_federal_panels_have_no_clinical_cutoff_and_the_example_is_marked_as_one() -> None:
+    """Federal panels hold no clinical analyte; the example clinical panel covers the clinical classes, each cut-off
+    with its own public source, and calls itself an example, not a standard."""
+    for panel in (DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000, DOT_49_CFR_40_91_ORAL_FLUID):
         assert not panel.analytes & set(CLINICAL)
+    example = EXAMPLE_CLINICAL_URINE_PANEL
+    covered = {
+        Analyte.ETHYL_GLUCURONIDE, Analyte.ETHYL_SULFATE, Analyte.FENTANYL, Analyte.NORFENTANYL,
+        Analyte.BUPRENORPHINE, Analyte.NORBUPRENORPHINE, Analyte.METHADONE, Analyte.EDDP, Analyte.BENZODIAZEPINES,
+        Analyte.OXYCODONE, Analyte.AMPHETAMINE, Analyte.METHAMPHETAMINE, Analyte.BENZOYLECGONINE, Analyte.MORPHINE,
+        Analyte.THCA,
+    }  # fmt: skip
+    assert example.analytes == covered
+    assert example.source.evidence is Evidence.ILLUSTRATIVE and "not a standard" in example.name
+    assert "never a standard" in example.source.note
+    assert all(c.source is not None and c.source.urls for c in example.cutoffs)
 
 
-@pytest.mark.parametrize("panel", [DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000], ids=lambda p: p.id)
-def test_every_cutoff_is_positive_at_and_negative_just_below(panel: CutoffPanel) -> None:
-    """For every analyte and method, a concentration at the cut-off is positive and just below it negative."""
+def test_panels_of_different_specimen_types_do_not_combine() -> None:
+    """Combining a urine and an oral-fluid panel is refused at `$.other.specimen`."""
+    with pytest.raises(InvalidArgumentError) as info:
+        HHS_2025.combined(DOT_49_CFR_40_91_ORAL_FLUID, id="x", name="x")
+    assert info.value.paths == ("$.other.specimen",)
+
+
+@pytest.mark.parametrize(
+    "panel",
+    [DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000, DOT_49_CFR_40_91_ORAL_FLUID, EXAMPLE_CLINICAL_URINE_PANEL],
+    ids=lambda p: p.id,
+)
+def test_every_cutoff_is_positive_at_and_above_and_negative_just_below(panel: CutoffPanel) -> None:
+    """For every analyte and method, a concentration at or just above the cut-off is positive, just below negative."""
+    specimen = panel.specimen
     for cut in panel.cutoffs:
         for method, limit in ((TestMethod.SCREEN, cut.screen_ng_ml), (TestMethod.CONFIRMATION, cut.confirm_ng_ml)):
             if limit is None:
@@ -94,11 +148,14 @@ def test_every_cutoff_is_positive_at_and_negative_just_below(panel: CutoffPanel)
                 AnalyteOutcome.POSITIVE if method is TestMethod.CONFIRMATION else AnalyteOutcome.PRESUMPTIVE_POSITIVE
             )
             maker = confirm if method is TestMethod.CONFIRMATION else screen
-            at_limit = interpret(drug_test("t", MONDAY, results=(maker(cut.analyte, limit),), validity=NORMAL), panel)
-            below = interpret(
-                drug_test("t", MONDAY, results=(maker(cut.analyte, math.nextafter(limit, 0)),), validity=NORMAL), panel
-            )
+
+            def read(ng: float) -> Interpretation:
+                test = drug_test("t", MONDAY, results=(maker(cut.analyte, ng),), validity=NORMAL, specimen=specimen)  # noqa: B023
+                return interpret(test, panel)
+
+            at_limit, above, below = read(limit), read(math.nextafter(limit, math.inf)), read(math.nextafter(limit, 0))
             assert at_limit.analytes[0].outcome is expected, (cut.analyte, method)
+            assert above.analytes[0].outcome is expected, (cut.analyte, method)
             assert at_limit.result is TestResult.POSITIVE
             assert below.analytes[0].outcome is AnalyteOutcome.NEGATIVE, (cut.analyte, method)
             assert below.result is TestResult.NEGATIVE

@@ -1,30 +1,12 @@
-"""Episode rules: services covered by payer authorizations, and the length of stay."""
+"""Episode rules: the length of stay."""
 
 from __future__ import annotations
 
-from iopcore.compliance import (
-    AuthorizationRule,
-    LengthOfStayRule,
-    PayerAuthorization,
-)
+from iopcore.compliance import LengthOfStayRule
 from iopcore.times import DateRange
-from tests.builders import MONDAY, TEST_SOURCE, admission, bundle, nth_day, session
+from tests.builders import MONDAY, TEST_SOURCE, admission, bundle, nth_day
 
 WEEK = DateRange.of_days(MONDAY, 7)
-
-
-def test_services_beyond_or_without_authorization() -> None:
-    """Two authorized services: the third is beyond the authorization; a service outside its dates is uncovered."""
-    rule = AuthorizationRule(id="auth", source=TEST_SOURCE)
-    auth = PayerAuthorization(
-        id="z", patient_id="p1", payer="Payer", dates=DateRange.of_days(MONDAY, 5), authorized_services=2
-    )
-    records = bundle(auth, *(session(f"s{i}", nth_day(i)) for i in range(3)), session("s9", nth_day(6)))
-    findings = rule.evaluate(records, WEEK, nth_day(6))
-    assert [(f.code, f.evidence) for f in findings] == [
-        ("services_beyond_authorization", ("s2", "z")),
-        ("service_without_authorization", ("s9",)),
-    ]
 
 
 def test_length_of_stay_bounds() -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iopcore.compliance import (
     DILUTE_DEFINITIONS,
     DOT_49_CFR_40_85,
     HHS_2025,
     SPECIMEN_VALIDITY,
+    VALIDITY_EDITIONS,
     NumericRange,
     SpecimenCategory,
     SpecimenValidity,
@@ -28,27 +32,128 @@ def _category(validity: SpecimenValidity, rules: object = SPECIMEN_VALIDITY) -> 
     return rules.classify(validity)[0]  # type: ignore[attr-defined, no-any-return]
 
 
+Category = SpecimenCategory
+_SA, _SU, _IN, _DI, _NA, _VA = (
+    Category.ADULTERATED,
+    Category.SUBSTITUTED,
+    Category.INVALID,
+    Category.DILUTE,
+    Category.NOT_ASSESSED,
+    Category.VALID,
+)
+
+
+def _hhs_table(c: float | None, sg: float | None, ph: float | None, nit: float | None, adult: bool) -> Category:
+    """The HHS urine criteria in force with 49 CFR 40.87-40.89, transcribed as written (independent of the rules)."""
+    if adult or (nit is not None and nit >= 500) or (ph is not None and (ph < 4 or ph >= 11)):
+        return _SA
+    if c is not None and sg is not None and c < 2 and (sg <= 1.0010 or sg >= 1.0200):
+        return _SU
+    if ph is not None and (4 <= ph < 4.5 or 9 <= ph < 11):
+        return _IN
+    if nit is not None and 200 <= nit < 500:
+        return _IN
+    if c is not None and sg is not None and ((c < 2 and 1.0010 < sg < 1.0200) or (c >= 2 and sg <= 1.0010)):
+        return _IN
+    if c is not None and sg is not None and 2 <= c < 20 and 1.0010 < sg < 1.0030:
+        return _DI
+    if c is None or ph is None or (c < 20 and sg is None):
+        return _NA
+    return _VA
+
+
+def _nrc_table(c: float | None, sg: float | None, ph: float | None, nit: float | None, adult: bool) -> Category:
+    """The older NRC/SAMHSA table (pH < 3), transcribed as written."""
+    if adult or (nit is not None and nit >= 500) or (ph is not None and (ph < 3 or ph >= 11)):
+        return _SA
+    if c is not None and sg is not None and c < 2 and (sg <= 1.0010 or sg >= 1.0200):
+        return _SU
+    if ph is not None and (3 <= ph < 4.5 or 9 <= ph < 11):
+        return _IN
+    if nit is not None and 200 <= nit < 500:
+        return _IN
+    if c is not None and sg is not None and c < 2 and 1.001 < sg < 1.020:
+        return _IN
+    if c is not None and sg is not None and 2 <= c < 20 and 1.0010 < sg < 1.0030:
+        return _DI
+    if c is None or ph is None or (c < 20 and sg is None):
+        return _NA
+    return _VA
+
+
+def _around(*bounds: float, step: float) -> list[float | None]:
+    """Each bound, just below and just above it, and "not measured"."""
+    return [None, *sorted({b + d for b in bounds for d in (-step, 0.0, step)})]
+
+
+_CREATININE = _around(2, 20, step=0.01)
+_GRAVITY = _around(1.0010, 1.0030, 1.0200, step=0.0001)
+_PH = _around(3, 4, 4.5, 9, 11, step=0.01)
+_NITRITE = _around(200, 500, step=0.1)
+
+
 @pytest.mark.parametrize(
-    ("creatinine", "gravity", "expected"),
+    ("rules", "table"),
+    [(SPECIMEN_VALIDITY, _hhs_table), (specimen_validity_rules(edition="nrc_samhsa_2004"), _nrc_table)],
+    ids=["hhs_urine_2024", "nrc_samhsa_2004"],
+)
+def test_classifier_equals_the_transcribed_table_at_every_boundary(rules: object, table: object) -> None:
+    """At, just below and just above every cut-off (and with each measurement missing) the classifier is the table."""
+    wrong = []
+    for c, sg, ph, nit, adult in itertools.product(_CREATININE, _GRAVITY, _PH, _NITRITE, (False, True)):
+        validity = SpecimenValidity(
+            creatinine_mg_dl=c, specific_gravity=sg, ph=ph, nitrite_mcg_ml=nit, adulterant_detected=adult
+        )
+        expected = table(c, sg, ph, nit, adult)  # type: ignore[operator]
+        if _category(validity, rules) is not expected:
+            wrong.append((c, sg, ph, nit, adult, expected))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("validity", "expected"),
     [
-        (1.99, 1.0010, SpecimenCategory.SUBSTITUTED),  # 40.88: creatinine < 2 and SG ≤ 1.0010
-        (1.99, 1.0000, SpecimenCategory.SUBSTITUTED),
-        (2.0, 1.0010, SpecimenCategory.VALID),  # creatinine not < 2; SG not > 1.0010 for dilute
-        (1.99, 1.0200, SpecimenCategory.SUBSTITUTED),  # SG ≥ 1.0200
-        (1.99, 1.0199, SpecimenCategory.INVALID),  # creatinine < 2 with SG in [1.002, 1.020)
-        (1.99, 1.0020, SpecimenCategory.INVALID),
-        (1.99, 1.0019, SpecimenCategory.VALID),
-        (2.0, 1.0011, SpecimenCategory.DILUTE),  # default dilute: 2 ≤ creat < 20 and 1.0010 < SG < 1.0030
-        (19.99, 1.0029, SpecimenCategory.DILUTE),
-        (20.0, 1.0029, SpecimenCategory.VALID),
-        (19.99, 1.0030, SpecimenCategory.VALID),
+        (SpecimenValidity(creatinine_mg_dl=80, ph=3.5), _SA),  # issue 15: pH 3.5 was "invalid"
+        (SpecimenValidity(creatinine_mg_dl=80, ph=3.99), _SA),
+        (SpecimenValidity(creatinine_mg_dl=1.5, specific_gravity=1.0015, ph=6), _IN),  # was valid (SG gap)
+        (SpecimenValidity(creatinine_mg_dl=5, specific_gravity=1.0005, ph=6), _IN),  # was valid (gravity too low)
+        (SpecimenValidity(creatinine_mg_dl=1.5, ph=6), _NA),  # creatinine < 2 without a gravity: never valid
+        (SpecimenValidity(), _NA),
+        (SpecimenValidity(creatinine_mg_dl=80, specific_gravity=1.015, ph=6.5, nitrite_mcg_ml=0), _VA),
     ],
 )
-def test_substituted_invalid_and_dilute_boundaries(
-    creatinine: float, gravity: float, expected: SpecimenCategory
+def test_the_cases_of_the_issue(validity: SpecimenValidity, expected: SpecimenCategory) -> None:
+    """The readings issue 15 measured on the old default now follow the Guidelines in force."""
+    assert _category(validity) is expected
+
+
+@settings(max_examples=150)
+@given(
+    st.sampled_from(sorted(VALIDITY_EDITIONS)),
+    st.sampled_from(sorted(DILUTE_DEFINITIONS)),
+    st.one_of(st.none(), st.floats(min_value=0.01, max_value=4.5)),
+    st.floats(min_value=0, max_value=1.9999),
+    st.one_of(st.none(), st.floats(min_value=0.9, max_value=1.1)),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=14)),
+)
+def test_creatinine_below_2_is_never_valid(
+    edition: str, dilute: str, bound: float | None, creatinine: float, gravity: float | None, ph: float | None
 ) -> None:
-    """Creatinine and specific gravity at each published threshold fall in the documented category."""
-    assert _category(SpecimenValidity(creatinine_mg_dl=creatinine, specific_gravity=gravity, ph=6)) is expected
+    """Whatever edition, dilute wording, pH bound, gravity and pH: creatinine below 2 mg/dL is never valid."""
+    rules = specimen_validity_rules(edition=edition, dilute=dilute, adulterated_ph_below=bound)  # type: ignore[arg-type]
+    validity = SpecimenValidity(creatinine_mg_dl=creatinine, specific_gravity=gravity, ph=ph)
+    assert _category(validity, rules) is not SpecimenCategory.VALID
+
+
+def test_every_criterion_cites_its_section() -> None:
+    """Each default criterion names the 49 CFR section or the HHS Guidelines it comes from."""
+    for criterion in SPECIMEN_VALIDITY.criteria:
+        assert "49 CFR 40." in criterion.source.citation, criterion.source.citation
+    assert {c.source.evidence for c in SPECIMEN_VALIDITY.criteria} <= {
+        Evidence.VERIFIED,
+        Evidence.SECONDARY,
+        Evidence.UNVERIFIED,
+    }
 
 
 @pytest.mark.parametrize(
@@ -57,13 +162,13 @@ def test_substituted_invalid_and_dilute_boundaries(
         ("below_thresholds", 19.99, 1.0029, True),
         ("below_thresholds", 20.0, 1.0029, False),
         ("below_thresholds", 19.99, 1.003, False),
-        ("below_thresholds", 5.0, 1.0005, True),
+        ("below_thresholds", 5.0, 1.0011, True),
         ("inclusive_range", 20.0, 1.0029, True),
         ("inclusive_range", 20.01, 1.0029, False),
-        ("inclusive_range", 2.0, 1.0001, True),
-        ("inclusive_range", 2.0, 1.0000, False),
+        ("inclusive_range", 2.0, 1.0011, True),
         ("inclusive_range", 2.0, 1.0030, False),
         ("exclusive_range", 2.0, 1.0010, False),
+        ("exclusive_range", 2.0, 1.0011, True),
     ],
 )
 def test_each_dilute_wording_at_its_thresholds(dilute: str, creatinine: float, gravity: float, expected: bool) -> None:
@@ -74,50 +179,29 @@ def test_each_dilute_wording_at_its_thresholds(dilute: str, creatinine: float, g
 
 
 def test_default_dilute_wording_is_documented() -> None:
-    """The default rules use the "exclusive_range" wording; all three wordings are secondary sources."""
-    assert SPECIMEN_VALIDITY.criteria[-1] == DILUTE_DEFINITIONS["exclusive_range"]
+    """The default rules use the "exclusive_range" wording (49 CFR 40.88(a)); all three wordings are secondary."""
+    assert DILUTE_DEFINITIONS["exclusive_range"] in SPECIMEN_VALIDITY.criteria
     assert {c.source.evidence for c in DILUTE_DEFINITIONS.values()} == {Evidence.SECONDARY}
 
 
-@pytest.mark.parametrize(
-    ("ph", "nitrite", "expected"),
-    [
-        (2.99, 0, SpecimenCategory.ADULTERATED),  # pH < 3
-        (3.0, 0, SpecimenCategory.INVALID),  # 3.0–4.4
-        (4.4, 0, SpecimenCategory.INVALID),
-        (4.5, 0, SpecimenCategory.VALID),
-        (8.99, 0, SpecimenCategory.VALID),
-        (9.0, 0, SpecimenCategory.INVALID),  # 9.0–10.9
-        (10.99, 0, SpecimenCategory.INVALID),
-        (11.0, 0, SpecimenCategory.ADULTERATED),  # pH ≥ 11
-        (6.0, 500, SpecimenCategory.ADULTERATED),  # nitrite ≥ 500
-        (6.0, 499.9, SpecimenCategory.INVALID),  # nitrite 200–499
-        (6.0, 200, SpecimenCategory.INVALID),
-        (6.0, 199.9, SpecimenCategory.VALID),
-    ],
-)
-def test_ph_and_nitrite_boundaries(ph: float, nitrite: float, expected: SpecimenCategory) -> None:
-    """pH and nitrite at each published threshold fall in the documented category."""
-    assert (
-        _category(SpecimenValidity(creatinine_mg_dl=80, specific_gravity=1.015, ph=ph, nitrite_mcg_ml=nitrite))
-        is expected
-    )
-
-
 def test_adulterant_detected_makes_a_specimen_adulterated() -> None:
-    """A lab-reported adulterant makes the specimen adulterated whatever the measurements."""
+    """A lab-reported adulterant makes the specimen adulterated whatever the measurements; nothing measured is not
+    assessed."""
     assert _category(SpecimenValidity(adulterant_detected=True)) is SpecimenCategory.ADULTERATED
-    assert _category(SpecimenValidity()) is SpecimenCategory.VALID
+    assert _category(SpecimenValidity()) is SpecimenCategory.NOT_ASSESSED
 
 
 def test_adulterated_ph_bound_is_selectable_and_marked_unverified() -> None:
-    """With the lower pH bound at 4 (unverified), pH 3.5 is adulterated and pH 4.2 invalid."""
-    rules = specimen_validity_rules(adulterated_ph_below=4)
-    assert _category(SpecimenValidity(ph=3.5), rules) is SpecimenCategory.ADULTERATED
-    assert _category(SpecimenValidity(ph=4.2), rules) is SpecimenCategory.INVALID
-    bound = next(c for c in rules.criteria if c.ph is not None and c.ph.high == 4)
+    """The default bound is 4 (in force); a program's bound of 3 makes pH 3.5 invalid and is marked unverified."""
+    assert _category(SpecimenValidity(creatinine_mg_dl=80, ph=3.5)) is SpecimenCategory.ADULTERATED
+    rules = specimen_validity_rules(adulterated_ph_below=3)
+    assert _category(SpecimenValidity(creatinine_mg_dl=80, ph=3.5), rules) is SpecimenCategory.INVALID
+    bound = next(c for c in rules.criteria if c.ph is not None and c.ph.high == 3)
     assert bound.source.evidence is Evidence.UNVERIFIED
-    assert rules.id == "specimen_validity_exclusive_range_ph_4"
+    assert rules.id == "specimen_validity_hhs_urine_2024_ph_3"
+    older = specimen_validity_rules(edition="nrc_samhsa_2004")
+    assert older.id == "specimen_validity_nrc_samhsa_2004"
+    assert _category(SpecimenValidity(creatinine_mg_dl=80, ph=3.5), older) is SpecimenCategory.INVALID
 
 
 @pytest.mark.parametrize(
@@ -156,6 +240,18 @@ def test_ranges_and_criteria_describe_themselves() -> None:
     assert not criterion.matches(SpecimenValidity(ph=2.5))
     assert not criterion.matches(SpecimenValidity(ph=3.5, adulterant_detected=True))
     assert not criterion.matches(SpecimenValidity(adulterant_detected=True))
+    missing = ValidityCriterion(category=SpecimenCategory.NOT_ASSESSED, unmeasured=("ph",), source=Source(citation="x"))
+    assert missing.describe() == "ph not measured"
+    assert missing.matches(SpecimenValidity()) and not missing.matches(SpecimenValidity(ph=7))
+    for bad, path in ((("temperature",), "$.unmeasured"), ((), "$.creatinine_mg_dl")):
+        with pytest.raises(InvalidDataError) as info:
+            ValidityCriterion(category=SpecimenCategory.NOT_ASSESSED, unmeasured=bad, source=Source(citation="x"))
+        assert info.value.paths == (path,)
+    with pytest.raises(InvalidDataError) as info:
+        ValidityCriterion(
+            category=SpecimenCategory.INVALID, ph=NumericRange(low=1), unmeasured=("ph",), source=Source(citation="x")
+        )
+    assert info.value.paths == ("$.unmeasured",)
 
 
 @pytest.mark.parametrize(
@@ -170,6 +266,7 @@ def test_ranges_and_criteria_describe_themselves() -> None:
         ({"adulterated_ph_below": 10**400}, "$.adulterated_ph_below"),
         ({"adulterated_ph_below": True}, "$.adulterated_ph_below"),
         ({"ph": 3.0}, "$.ph"),
+        ({"edition": "hhs_1988"}, "$.edition"),
     ],
 )
 def test_specimen_validity_rules_names_a_bad_argument(arguments: dict[str, object], path: str) -> None:
@@ -183,9 +280,12 @@ def test_specimen_validity_rules_names_a_bad_argument(arguments: dict[str, objec
 def test_any_allowed_ph_bound_gives_valid_rules(bound: float) -> None:
     """Every bound in (0, 4.5] gives rules with a snake_case id naming it (not only round numbers)."""
     rules = specimen_validity_rules(adulterated_ph_below=bound)
-    assert rules.id.startswith("specimen_validity_exclusive_range_ph_")
+    assert rules.id.startswith("specimen_validity_hhs_urine_2024")
+    assert (rules.id == SPECIMEN_VALIDITY.id) is (bound == 4)
     assert attrs.evolve(rules) == rules
     assert rules.classify(SpecimenValidity(ph=bound / 2))[0] is SpecimenCategory.ADULTERATED
+    if bound < 4.5:
+        assert rules.classify(SpecimenValidity(creatinine_mg_dl=80, ph=bound))[0] is SpecimenCategory.INVALID
 
 
 def test_validity_methods_name_their_arguments() -> None:
@@ -195,7 +295,7 @@ def test_validity_methods_name_their_arguments() -> None:
         (lambda: NumericRange(low=1).contains(True), "$.value"),  # type: ignore[arg-type]
         (lambda: SPECIMEN_VALIDITY.classify({"ph": 7}), "$.validity"),  # type: ignore[arg-type]
         (lambda: SPECIMEN_VALIDITY.criteria[0].matches(NORMAL, NORMAL), "$"),  # type: ignore[call-arg]
-        (lambda: HHS_2025.cutoff("thca"), "$.analyte"),  # type: ignore[arg-type]
+        (lambda: HHS_2025.cutoff(7), "$.analyte"),  # type: ignore[arg-type]
         (lambda: HHS_2025.cutoffs[0].for_method("screen"), "$.method"),  # type: ignore[arg-type]
         (lambda: HHS_2025.combined(DOT_49_CFR_40_85, id="Not An Id", name="x"), "$.id"),
         (lambda: HHS_2025.combined(DOT_49_CFR_40_85, id="x", name=""), "$.name"),

@@ -61,17 +61,25 @@ def test_admission_record_rejects_bad_arguments(kwargs: dict[str, Any], path: st
 
 
 def test_authorizations_become_payer_authorization_records() -> None:
-    """Unit authorizations cap the services; day authorizations cover their dates without a cap."""
+    """Unit authorizations cap the services, day authorizations the treatment days, calendar-day ones the calendar."""
     ep = episode_from(date(2026, 3, 2))
     dates = DateRange(first=date(2026, 3, 2), last=date(2026, 3, 31))
     ep = authorize(
         ep, Authorization(id="a1", payer="Acme", level_code="2.1", amount=12, unit=AuthorizationUnit.UNITS, dates=dates)
     )
     ep = authorize(ep, Authorization(id="a2", payer="Acme", level_code="2.1", amount=20, dates=dates))
-    records = authorization_records(ep)
-    assert [(r.id, r.payer, r.dates, r.authorized_services) for r in records] == [
-        ("ep_17.a1", "Acme", dates, 12),
-        ("ep_17.a2", "Acme", dates, None),
+    calendar = Authorization(
+        id="a3", payer="Acme", level_code="2.1", amount=5, unit=AuthorizationUnit.CALENDAR_DAYS, dates=dates
+    )
+    records = authorization_records(authorize(ep, calendar))
+    caps = [
+        (r.id, r.payer, r.dates, r.authorized_services, r.authorized_service_days, r.authorized_calendar_days)
+        for r in records
+    ]
+    assert caps == [
+        ("ep_17.a1", "Acme", dates, 12, None, None),
+        ("ep_17.a2", "Acme", dates, None, 20, None),
+        ("ep_17.a3", "Acme", dates, None, None, 5),
     ]
     with pytest.raises(InvalidDataError):
         authorization_records("nope")  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ the records, the rule set and ``as_of``. The rule sets here (``*_RULES``) are *n
 re-exported by :mod:`iopcore` (``iopcore.GENERIC_IOP`` is the level catalog).
 """
 
+from iopcore.compliance._analytes import ANALYTES, Analyte, AnalyteCatalog, AnalyteInfo, SpecimenType
 from iopcore.compliance._attendance_rules import (
     AttendanceRateRule,
     ConsecutiveAbsencesRule,
@@ -12,14 +13,22 @@ from iopcore.compliance._attendance_rules import (
     ServicesPerDayRule,
     WeeklyHoursRule,
 )
+from iopcore.compliance._authorization_rules import AuthorizationRule
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
 from iopcore.compliance._drugtests import AnalyteInterpretation, AnalyteOutcome, Interpretation, TestResult, interpret
 from iopcore.compliance._findings import Finding, Rule, Severity, WeekPolicy, finding_sort_key
-from iopcore.compliance._panels import DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000, AnalyteCutoff, CutoffPanel
+from iopcore.compliance._panels import (
+    DOT_49_CFR_40_85,
+    DOT_49_CFR_40_91_ORAL_FLUID,
+    EXAMPLE_CLINICAL_URINE_PANEL,
+    HHS_2025,
+    HHS_2025_MORPHINE_2000,
+    AnalyteCutoff,
+    CutoffPanel,
+)
 from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
 from iopcore.compliance._records import (
     AdmissionRecord,
-    Analyte,
     AnalyteResult,
     AttendanceRecord,
     AttendanceStatus,
@@ -33,6 +42,7 @@ from iopcore.compliance._records import (
     PayerAuthorization,
     PlanEvent,
     PlanEventKind,
+    Prescription,
     RosterEntry,
     SpecimenValidity,
     TestMethod,
@@ -49,10 +59,11 @@ from iopcore.compliance._rulesets import (
     RULESETS,
     RuleSet,
 )
-from iopcore.compliance._stay_rules import AuthorizationRule, LengthOfStayRule
+from iopcore.compliance._stay_rules import LengthOfStayRule
 from iopcore.compliance._validity import (
     DILUTE_DEFINITIONS,
     SPECIMEN_VALIDITY,
+    VALIDITY_EDITIONS,
     NumericRange,
     SpecimenCategory,
     SpecimenValidityRules,
@@ -61,11 +72,14 @@ from iopcore.compliance._validity import (
 )
 
 __all__ = [
+    "ANALYTES",
     "ASAM_2_1_ADOLESCENT_RULES",
     "ASAM_2_1_ADULT_RULES",
     "DILUTE_DEFINITIONS",
     "DISTRICT_OF_COLUMBIA_IOP_RULES",
     "DOT_49_CFR_40_85",
+    "DOT_49_CFR_40_91_ORAL_FLUID",
+    "EXAMPLE_CLINICAL_URINE_PANEL",
     "GENERIC_IOP_RULES",
     "HHS_2025",
     "HHS_2025_MORPHINE_2000",
@@ -74,9 +88,12 @@ __all__ = [
     "RULESETS",
     "RULE_CLASSES",
     "SPECIMEN_VALIDITY",
+    "VALIDITY_EDITIONS",
     "AdmissionRecord",
     "Analyte",
+    "AnalyteCatalog",
     "AnalyteCutoff",
+    "AnalyteInfo",
     "AnalyteInterpretation",
     "AnalyteOutcome",
     "AnalyteResult",
@@ -109,12 +126,14 @@ __all__ = [
     "PlanEventKind",
     "PlanReviewRule",
     "PlanWrittenRule",
+    "Prescription",
     "RosterEntry",
     "Rule",
     "RuleSet",
     "ServicesPerDayRule",
     "Severity",
     "SpecimenCategory",
+    "SpecimenType",
     "SpecimenValidity",
     "SpecimenValidityRules",
     "TestMethod",

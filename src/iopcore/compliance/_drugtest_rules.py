@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -11,7 +12,8 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._drugtests import TestResult, read
+from iopcore.compliance._analytes import ANALYTES, AnalyteCatalog, SpecimenType
+from iopcore.compliance._drugtests import AnalyteOutcome, Interpretation, TestResult, read
 from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._panels import HHS_2025, CutoffPanel
 from iopcore.compliance._periods import (
@@ -24,7 +26,7 @@ from iopcore.compliance._periods import (
     skip_reason,
     weeks,
 )
-from iopcore.compliance._records import ComplianceRecords, DrugTestStatus
+from iopcore.compliance._records import ComplianceRecords, DrugTest, DrugTestStatus
 from iopcore.compliance._rule_fields import (
     id_field,
     int_field,
@@ -35,7 +37,8 @@ from iopcore.compliance._rule_fields import (
     source_field,
 )
 from iopcore.compliance._validity import SPECIMEN_VALIDITY, SpecimenValidityRules
-from iopcore.sources import Source
+from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
 
 __all__ = ["DrugTestFrequencyRule", "DrugTestResultRule", "MissedTestRule"]
@@ -163,22 +166,56 @@ _DEFAULT_RESULT_SEVERITIES: f.FrozenMap[TestResult, Severity] = f.FrozenMap(
         TestResult.INVALID: Severity.WARNING,
         TestResult.ADULTERATED: Severity.VIOLATION,
         TestResult.SUBSTITUTED: Severity.VIOLATION,
+        TestResult.NOT_EVALUATED: Severity.WARNING,
     }
 )
 _MAX_HOURS = 24 * (date.max - date.min).days + 48
 _SPECIMEN_FAILURES = frozenset({TestResult.ADULTERATED, TestResult.SUBSTITUTED, TestResult.INVALID})
+_POSITIVE_RESULTS = frozenset({TestResult.POSITIVE, TestResult.POSITIVE_DILUTE})
+_LABELS = {TestResult.NOT_EVALUATED: "not evaluated"}
+_NO_PANEL_SOURCE = Source(citation="iopcore: no panel for this specimen type", evidence=Evidence.ILLUSTRATIVE)
+
+
+def _check_panels(inst: DrugTestResultRule) -> None:
+    errors: list[ErrorItem] = []
+    seen = {inst.panel.specimen}
+    for i, panel in enumerate(inst.extra_panels):
+        if panel.specimen in seen:
+            errors.append(
+                ErrorItem(
+                    path=f"$.extra_panels[{i}].specimen", message="a second panel for this specimen", rule="unique"
+                )
+            )
+        seen.add(panel.specimen)
+    for name, panel in (("panel", inst.panel), *((f"extra_panels[{i}]", p) for i, p in enumerate(inst.extra_panels))):
+        errors += inst.catalog._check(
+            (c.analyte, f"$.{name}.cutoffs[{j}].analyte") for j, c in enumerate(panel.cutoffs)
+        )
+    if errors:
+        raise InvalidDataError(errors, type_name="DrugTestResultRule")
 
 
 @final
 @attrs.frozen(kw_only=True)
 class DrugTestResultRule:
-    """Report non-negative results (positive, dilute, adulterated, substituted, invalid) and missing expected positives.
+    """Report non-negative results and medications: positive, dilute, adulterated, substituted, invalid, not evaluated.
 
     ``severities`` maps each result to a severity (results not in it are not
-    reported). ``expected_window_hours``: a medication administered within this
-    many hours before collection makes its ``expected_analytes`` expected; the
-    window is the program's (detection windows depend on drug and dose), so it
-    is ``None`` (not checked) by default.
+    reported); ``not_evaluated`` (a measured or expected analyte the panel
+    cannot evaluate) is reported by default. ``panel`` reads tests of its
+    specimen type and ``extra_panels`` those of other types (one panel per
+    type; a test of a type without a panel is not evaluated). Every panel's
+    analytes are codes of ``catalog``.
+
+    Expected analytes: a :class:`~iopcore.compliance.Prescription` active on the
+    collection day makes its ``expected_analytes`` expected (always checked);
+    a :class:`~iopcore.compliance.MedicationAdministration` within
+    ``expected_window_hours`` before collection does too, when that window is
+    set (detection windows depend on drug and dose, so it is ``None`` by
+    default). An expected analyte measured negative is reported as
+    ``expected_medication_not_detected``; a positive test whose positives are
+    all expected is reported as ``test_positive_explained`` at
+    ``explained_positive_severity``, not as use.
     """
 
     kind: str = kind_field("drug_test_results")
@@ -195,12 +232,28 @@ class DrugTestResultRule:
     expected_window_hours: int | None = opt_int_field(1)
     missing_expected_severity: Severity = severity_field(Severity.WARNING)
     source: Source = source_field()
+    extra_panels: tuple[CutoffPanel, ...] = attrs.field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(CutoffPanel)
+    )
+    catalog: AnalyteCatalog = attrs.field(default=ANALYTES, validator=f.instance(AnalyteCatalog, "an AnalyteCatalog"))
+    explained_positive_severity: Severity = severity_field(Severity.INFO)
+
+    def __attrs_post_init__(self) -> None:
+        _check_panels(self)
 
     @f.guard
     def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
-        """Finding ``test_<result>`` per reported result and ``expected_positive_missing``."""
+        """Findings ``test_<result>``, ``test_positive_explained`` and ``expected_medication_not_detected``."""
         check_as_of("DrugTestResultRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
+
+    def _panel_for(self, specimen: SpecimenType) -> CutoffPanel:
+        if self.panel.specimen is specimen:
+            return self.panel
+        for panel in self.extra_panels:
+            if panel.specimen is specimen:
+                return panel
+        return _no_panel(specimen)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
@@ -213,51 +266,82 @@ class DrugTestResultRule:
                 day = t.collected_at.date()
                 if t.status is not DrugTestStatus.COLLECTED or not first <= day <= last:
                     continue
-                meds: list[Any] = []
+                sources: list[Any] = [p for p in recs.prescriptions if p.dates.first <= day <= p.dates.last]
                 if window is not None:
                     taken = t.collected_at
-                    meds = [
+                    sources += [
                         m
                         for m in recs.medications
                         if m.administered_at <= taken and taken - m.administered_at <= window
                     ]
-                expected = frozenset(a for m in meds for a in m.expected_analytes)
-                reading = read(t, self.panel, self.validity, expected)
-                severity = self.severities.get(reading.result)
-                if severity is None and not reading.missing_expected:
-                    continue
-                when = span(day, day)
-                if severity is not None:
-                    positives = reading.positives
-                    detail = ", ".join(
-                        f"{a.analyte.value} {a.concentration_ng_ml:g} ng/mL ≥ {a.cutoff_ng_ml:g} ({a.method.value})"
-                        for a in reading.analytes
-                        if a.analyte in positives
-                    )
-                    why = "; ".join(reading.validity_reasons)
-                    extra = "; ".join(x for x in (detail, why) if x)
-                    message = (
-                        f"Drug test on {day.isoformat()} is {reading.result.value.replace('_', '-')} "
-                        f"under {self.panel.name}" + (f": {extra}." if extra else ".")
-                    )
-                    out.append(found(self, f"test_{reading.result.value}", pid, when, message, (t.id,), severity))
-                if reading.missing_expected and reading.result not in _SPECIMEN_FAILURES:
-                    missing = ", ".join(sorted(a.value for a in reading.missing_expected))
-                    message = (
-                        f"Drug test on {day.isoformat()} does not show {missing}, expected from "
-                        f"{len(meds)} medication record(s) in the {self.expected_window_hours} h before "
-                        "collection (possible non-adherence)."
-                    )
-                    evidence = (t.id, *sorted(m.id for m in meds))
-                    out.append(
-                        found(
-                            self,
-                            "expected_positive_missing",
-                            pid,
-                            when,
-                            message,
-                            evidence,
-                            self.missing_expected_severity,
-                        )
-                    )
+                expected = frozenset(a for m in sources for a in m.expected_analytes)
+                panel = self._panel_for(t.specimen)
+                reading = read(t, panel, self.validity, expected)
+                out.extend(self._findings(pid, t, panel, reading, sources))
         return finish(out)
+
+    def _findings(
+        self, pid: str, t: DrugTest, panel: CutoffPanel, reading: Interpretation, sources: list[Any]
+    ) -> Iterator[Finding]:
+        day = t.collected_at.date()
+        when = span(day, day)
+        result = reading.result
+        severity = self.severities.get(result)
+        explained = result in _POSITIVE_RESULTS and not reading.unexplained_positives
+        if explained:
+            severity, code = self.explained_positive_severity, "test_positive_explained"
+        else:
+            code = f"test_{result.value}"
+        evidence = (t.id, *sorted(m.id for m in sources))
+        if severity is not None:
+            parts = [self._detail(reading, explained)]
+            parts.append("; ".join(reading.validity_reasons))
+            extra = "; ".join(x for x in parts if x)
+            message = (
+                f"Drug test on {day.isoformat()} is {_LABELS.get(result, result.value.replace('_', '-'))} under {panel.name}"
+                + (f": {extra}." if extra else ".")
+            )
+            yield found(self, code, pid, when, message, evidence if explained else (t.id,), severity)
+        if reading.missing_expected and result not in _SPECIMEN_FAILURES:
+            missing = ", ".join(sorted(reading.missing_expected))
+            message = (
+                f"Expected medication not detected: the drug test on {day.isoformat()} is negative for {missing}, "
+                f"expected from {len(sources)} medication record(s) (possible non-adherence or diversion)."
+            )
+            yield found(
+                self, "expected_medication_not_detected", pid, when, message, evidence, self.missing_expected_severity
+            )
+
+    @staticmethod
+    def _detail(reading: Interpretation, explained: bool) -> str:
+        positives, prescribed = reading.positives, reading.explained
+        parts = [
+            f"{a.analyte} {a.concentration_ng_ml:g} ng/mL ≥ {a.cutoff_ng_ml:g} ({a.method.value})"
+            + (" explained by a medication" if a.analyte in prescribed else "")
+            for a in reading.analytes
+            if a.analyte in positives
+        ]
+        if explained:
+            parts.append("every positive is explained by the patient's medications, not counted as use")
+        unread = reading.not_evaluated
+        if unread:
+            measured = {a.analyte: a for a in reading.analytes}
+            parts += [
+                f"{code} not evaluated ({measured[code].method.value}: no cut-off)"
+                if code in measured and measured[code].outcome is AnalyteOutcome.NOT_EVALUATED
+                else f"{code} not evaluated (expected, not measured)"
+                for code in sorted(unread)
+            ]
+        return "; ".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _no_panel(specimen: SpecimenType) -> CutoffPanel:
+    """An empty panel: every analyte of a test of this specimen type reads as not evaluated."""
+    return CutoffPanel(
+        id=f"no_{specimen.value}_panel",
+        name=f"no {specimen.value} panel",
+        cutoffs=(),
+        source=_NO_PANEL_SOURCE,
+        specimen=specimen,
+    )

@@ -2,7 +2,9 @@
 
 Each analyte is positive at or above the confirmatory cut-off (confirmation
 results) or presumptively positive at or above the screening cut-off (screen
-results only); the overall result follows the DOT categories (49 CFR 40.97).
+results only); the overall result follows the DOT categories (49 CFR 40.97),
+plus ``not_evaluated``: a test with a measured or expected analyte that the
+panel cannot evaluate is never negative.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
+from iopcore.compliance._analytes import ANALYTES, AnalyteCatalog, SpecimenType, code_field, code_set_field
 from iopcore.compliance._checks import refuse
 from iopcore.compliance._panels import CutoffPanel
-from iopcore.compliance._records import Analyte, AnalyteResult, DrugTest, DrugTestStatus, TestMethod
+from iopcore.compliance._records import AnalyteResult, DrugTest, DrugTestStatus, TestMethod
 from iopcore.compliance._validity import SPECIMEN_VALIDITY, SpecimenCategory, SpecimenValidityRules, opt_float_field
+from iopcore.errors import InvalidArgumentError
 
 __all__ = ["AnalyteInterpretation", "AnalyteOutcome", "Interpretation", "TestResult", "interpret"]
 
@@ -32,11 +36,12 @@ class AnalyteOutcome(enum.StrEnum):
     POSITIVE = "positive"
     """At or above the confirmatory cut-off."""
     NOT_EVALUATED = "not_evaluated"
-    """The panel has no cut-off for this analyte and method."""
+    """The panel has no cut-off for this analyte and method (or a confirmation could not be evaluated and the screen
+    was negative)."""
 
 
 class TestResult(enum.StrEnum):
-    """The overall result of a test (the DOT result categories, 49 CFR 40.97)."""
+    """The overall result of a test: the DOT result categories (49 CFR 40.97) and ``not_evaluated``."""
 
     __test__ = False
 
@@ -47,6 +52,9 @@ class TestResult(enum.StrEnum):
     ADULTERATED = "adulterated"
     SUBSTITUTED = "substituted"
     INVALID = "invalid"
+    NOT_EVALUATED = "not_evaluated"
+    """No analyte is positive, but a measured or expected analyte could not be evaluated against the panel (no
+    cut-off for it and its method, or an expected analyte not measured): the test is not negative."""
 
 
 @final
@@ -54,7 +62,7 @@ class TestResult(enum.StrEnum):
 class AnalyteInterpretation:
     """One analyte's reading: its outcome, the concentration and the cut-off it was compared with."""
 
-    analyte: Analyte = attrs.field(validator=f.enum_member(Analyte))
+    analyte: str = code_field()
     outcome: AnalyteOutcome = attrs.field(validator=f.enum_member(AnalyteOutcome))
     method: TestMethod = attrs.field(validator=f.enum_member(TestMethod))
     concentration_ng_ml: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
@@ -78,13 +86,21 @@ class Interpretation:
     analytes: tuple[AnalyteInterpretation, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(AnalyteInterpretation)
     )
-    missing_expected: frozenset[Analyte] = attrs.field(
-        factory=frozenset, converter=f.to_frozenset, validator=f.frozenset_of(Analyte, "Analyte members")
-    )
-    """Analytes the patient's medications should show that were not positive (possible non-adherence)."""
+    missing_expected: frozenset[str] = code_set_field()
+    """Expected analytes (from the patient's medications) measured and found negative: expected medication not
+    detected (possible non-adherence or diversion)."""
+    not_evaluated: frozenset[str] = code_set_field()
+    """Measured analytes the panel could not evaluate, and expected analytes that were not measured."""
+    explained: frozenset[str] = code_set_field()
+    """Positive analytes that the patient's medications explain (expected ones): reported as prescribed, not as use."""
 
     @property
-    def positives(self) -> frozenset[Analyte]:
+    def unexplained_positives(self) -> frozenset[str]:
+        """Positive or presumptively positive analytes that no medication explains."""
+        return self.positives - self.explained
+
+    @property
+    def positives(self) -> frozenset[str]:
         """Analytes positive or presumptively positive."""
         return frozenset(
             a.analyte
@@ -99,21 +115,45 @@ def interpret(
     panel: CutoffPanel,
     *,
     validity: SpecimenValidityRules = SPECIMEN_VALIDITY,
-    expected: Iterable[Analyte] = (),
+    expected: Iterable[str] = (),
+    catalog: AnalyteCatalog = ANALYTES,
 ) -> Interpretation:
-    """Read *test* against *panel* and the specimen-validity rules.
+    """Read *test* against *panel* (for the test's specimen type) and the specimen-validity rules.
 
     Each analyte is positive at or above the confirmatory cut-off (confirmation
     results) or presumptively positive at or above the screening cut-off
     (screen results only). An adulterated, substituted or invalid specimen
     gives that result whatever the analytes show; otherwise any positive makes
-    the test positive, and a dilute specimen adds ``_dilute``. *expected* are
-    analytes the patient's prescriptions should produce; those not positive
-    are listed in ``missing_expected``.
+    the test positive, and a dilute specimen adds ``_dilute``. Without a
+    positive, a measured analyte the panel cannot evaluate, or an expected one
+    that was not measured, makes the test ``not_evaluated``, never negative.
+    *expected* are analyte codes the patient's medications should produce:
+    those measured negative are ``missing_expected``; positives among them are
+    ``explained``. Every code (results, *expected*, the panel's) must be in
+    *catalog*. Urine validity rules do not apply to an oral-fluid test (its
+    specimen category is ``not_assessed``).
     """
+    where = "interpret"
     if test.status is not DrugTestStatus.COLLECTED:
-        raise refuse("interpret", "$.test.status", "expected a collected test, got a missed or refused one", "status")
-    return read(test, panel, validity, frozenset(expected))
+        raise refuse(where, "$.test.status", "expected a collected test, got a missed or refused one", "status")
+    if panel.specimen is not test.specimen:
+        raise refuse(
+            where,
+            "$.panel.specimen",
+            f"expected a panel for {test.specimen.value}, the test's specimen, got a {panel.specimen.value} panel",
+            "specimen",
+        )
+    wanted = tuple(expected)
+    errors = catalog._check(
+        [
+            *((r.analyte, f"$.test.results[{i}].analyte") for i, r in enumerate(test.results)),
+            *((a, f"$.expected[{i}]") for i, a in enumerate(wanted)),
+            *((c.analyte, f"$.panel.cutoffs[{i}].analyte") for i, c in enumerate(panel.cutoffs)),
+        ]
+    )
+    if errors:
+        raise InvalidArgumentError(errors, callable=where)
+    return read(test, panel, validity, frozenset(wanted))
 
 
 _POSITIVE_OUTCOMES = (AnalyteOutcome.POSITIVE, AnalyteOutcome.PRESUMPTIVE_POSITIVE)
@@ -125,12 +165,15 @@ _FAILED_SPECIMENS = {
 
 
 def read(
-    test: DrugTest, panel: CutoffPanel, validity: SpecimenValidityRules, expected: frozenset[Analyte]
+    test: DrugTest, panel: CutoffPanel, validity: SpecimenValidityRules, expected: frozenset[str]
 ) -> Interpretation:
     """:func:`interpret` on already checked arguments (the compliance rules call this for every test)."""
-    category, met = validity._classify(test.validity)
+    if test.specimen is SpecimenType.URINE:
+        category, met = validity._classify(test.validity)
+    else:
+        category, met = SpecimenCategory.NOT_ASSESSED, ()
     limits = _limits(panel)
-    by_analyte: dict[Analyte, AnalyteInterpretation] = {}
+    by_analyte: dict[str, AnalyteInterpretation] = {}
     results = test.results
     if len(results) > 1:
         results = tuple(sorted(results, key=_result_order))
@@ -146,16 +189,27 @@ def read(
             outcome = AnalyteOutcome.POSITIVE
         else:
             outcome = AnalyteOutcome.PRESUMPTIVE_POSITIVE
-        # a confirmation result (sorted last) overrides the screen unless it could not be evaluated
-        if outcome is not AnalyteOutcome.NOT_EVALUATED or analyte not in by_analyte:
+        # A confirmation result (sorted last) overrides the screen. One that could not be
+        # evaluated leaves a presumptive positive standing but never a negative screen.
+        screen = by_analyte.get(analyte)
+        if outcome is not AnalyteOutcome.NOT_EVALUATED or screen is None or screen.outcome is AnalyteOutcome.NEGATIVE:
             by_analyte[analyte] = _analyte_reading(analyte, outcome, method, concentration, limit)
     readings = tuple(by_analyte.values())  # results were sorted by analyte
     positives = frozenset(r.analyte for r in readings if r.outcome in _POSITIVE_OUTCOMES)
+    unread = frozenset(r.analyte for r in readings if r.outcome is AnalyteOutcome.NOT_EVALUATED)
+    if expected:
+        unread |= expected - by_analyte.keys()
+        missing = frozenset(a for a in expected if a in by_analyte and by_analyte[a].outcome is AnalyteOutcome.NEGATIVE)
+        explained = expected & positives
+    else:
+        missing = explained = _NOTHING
     overall = _FAILED_SPECIMENS.get(category)
     if overall is None:
         dilute = category is SpecimenCategory.DILUTE
         if positives:
             overall = TestResult.POSITIVE_DILUTE if dilute else TestResult.POSITIVE
+        elif unread:
+            overall = TestResult.NOT_EVALUATED
         else:
             overall = TestResult.NEGATIVE_DILUTE if dilute else TestResult.NEGATIVE
     obj: Interpretation = _new(Interpretation)
@@ -165,7 +219,9 @@ def read(
     _I_SPECIMEN(obj, category)
     _I_REASONS(obj, tuple(f"{c._describe()} ({c.source.citation})" for c in met) if met else ())
     _I_ANALYTES(obj, readings)
-    _I_MISSING(obj, expected - positives if expected else _NOTHING)
+    _I_MISSING(obj, missing)
+    _I_UNREAD(obj, unread or _NOTHING)
+    _I_EXPLAINED(obj, explained)
     return obj
 
 
@@ -173,17 +229,17 @@ def read(
 # re-running validators, field by field; a test checks these constructors set
 # exactly the classes' fields and build values equal to validated ones.
 _new = object.__new__
-_NOTHING: frozenset[Analyte] = frozenset()
+_NOTHING: frozenset[str] = frozenset()
 _A_ANALYTE, _A_OUTCOME, _A_METHOD, _A_CONCENTRATION, _A_CUTOFF = (
     getattr(AnalyteInterpretation, a.name).__set__ for a in attrs.fields(AnalyteInterpretation)
 )
-_I_TEST, _I_PANEL, _I_RESULT, _I_SPECIMEN, _I_REASONS, _I_ANALYTES, _I_MISSING = (
+_I_TEST, _I_PANEL, _I_RESULT, _I_SPECIMEN, _I_REASONS, _I_ANALYTES, _I_MISSING, _I_UNREAD, _I_EXPLAINED = (
     getattr(Interpretation, a.name).__set__ for a in attrs.fields(Interpretation)
 )
 
 
 def _analyte_reading(
-    analyte: Analyte, outcome: AnalyteOutcome, method: TestMethod, concentration: float, cutoff: float | None
+    analyte: str, outcome: AnalyteOutcome, method: TestMethod, concentration: float, cutoff: float | None
 ) -> AnalyteInterpretation:
     obj: AnalyteInterpretation = _new(AnalyteInterpretation)
     _A_ANALYTE(obj, analyte)
@@ -195,10 +251,10 @@ def _analyte_reading(
 
 
 def _result_order(result: AnalyteResult) -> tuple[str, bool]:
-    return (result.analyte.value, result.method is TestMethod.CONFIRMATION)
+    return (result.analyte, result.method is TestMethod.CONFIRMATION)
 
 
 @functools.lru_cache(maxsize=64)
-def _limits(panel: CutoffPanel) -> dict[tuple[Analyte, TestMethod], float | None]:
+def _limits(panel: CutoffPanel) -> dict[tuple[str, TestMethod], float | None]:
     """The cut-off for each analyte and method in *panel* (cached per panel value: speed only)."""
     return {(c.analyte, m): c._for_method(m) for c in panel.cutoffs for m in TestMethod}

@@ -1,11 +1,12 @@
-"""Cut-off panels as data: one analyte's screening and confirmatory cut-offs, named panels, the federal panels.
+"""Cut-off panels as data: one analyte's screening and confirmatory cut-offs, named panels for one specimen type.
 
 Cut-offs are in ng/mL and a concentration *at or above* the cut-off is
-positive. The federal panels come from 49 CFR 40.85 (DOT) and the HHS
-Mandatory Guidelines urine panel effective 7 July 2025 (with fentanyl).
-Clinical panels (buprenorphine, methadone, benzodiazepines, alcohol
-metabolites) ship **without** cut-offs: a program builds a
-:class:`CutoffPanel` with its own lab's values.
+positive. The federal panels come from 49 CFR 40.85 (DOT urine), 49 CFR 40.91
+(DOT oral fluid) and the HHS Mandatory Guidelines urine panel effective 7 July
+2025 (with fentanyl). Clinical testing has no universal standard (ASAM 2017):
+each lab sets its own cut-offs, so a program builds a :class:`CutoffPanel`
+with its lab's values. :data:`EXAMPLE_CLINICAL_URINE_PANEL` shows typical
+clinical cut-offs from public lab catalogs; it is an example, not a standard.
 """
 
 from __future__ import annotations
@@ -17,21 +18,30 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._checks import check_as_fields
-from iopcore.compliance._records import Analyte, TestMethod
+from iopcore.compliance._analytes import Analyte, SpecimenType, code_field
+from iopcore.compliance._checks import check_as_fields, refuse
+from iopcore.compliance._records import TestMethod
 from iopcore.compliance._validity import opt_float_field
 from iopcore.errors import InvalidDataError
 from iopcore.sources import Evidence, Source
 
-__all__ = ["DOT_49_CFR_40_85", "HHS_2025", "HHS_2025_MORPHINE_2000", "AnalyteCutoff", "CutoffPanel"]
+__all__ = [
+    "DOT_49_CFR_40_85",
+    "DOT_49_CFR_40_91_ORAL_FLUID",
+    "EXAMPLE_CLINICAL_URINE_PANEL",
+    "HHS_2025",
+    "HHS_2025_MORPHINE_2000",
+    "AnalyteCutoff",
+    "CutoffPanel",
+]
 
 
 @final
 @attrs.frozen(kw_only=True)
 class AnalyteCutoff:
-    """Screening and confirmatory cut-offs for one analyte (ng/mL); ``None`` if the panel has no such test."""
+    """Screening (immunoassay) and confirmatory cut-offs for one analyte code (ng/mL); ``None`` if the panel has no such test."""
 
-    analyte: Analyte = attrs.field(validator=f.enum_member(Analyte))
+    analyte: str = code_field()
     screen_ng_ml: float | None = opt_float_field()
     confirm_ng_ml: float | None = opt_float_field()
     source: Source | None = attrs.field(default=None, validator=f.optional(f.instance(Source, "a Source")))
@@ -55,12 +65,13 @@ class AnalyteCutoff:
 @final
 @attrs.frozen(kw_only=True, cache_hash=True)
 class CutoffPanel:
-    """A named set of cut-offs with its source; one cut-off per analyte."""
+    """A named set of cut-offs for one specimen type, with its source; one cut-off per analyte."""
 
     id: str = attrs.field(validator=f.identifier())
     name: str = attrs.field(validator=f.text())
     cutoffs: tuple[AnalyteCutoff, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(AnalyteCutoff))
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+    specimen: SpecimenType = attrs.field(default=SpecimenType.URINE, validator=f.enum_member(SpecimenType))
 
     def __attrs_post_init__(self) -> None:
         try:
@@ -69,12 +80,12 @@ class CutoffPanel:
             raise InvalidDataError(exc.errors, type_name="CutoffPanel") from None
 
     @f.guard
-    def cutoff(self, analyte: Analyte) -> AnalyteCutoff | None:
-        """The cut-off for *analyte*, or ``None``."""
+    def cutoff(self, analyte: str) -> AnalyteCutoff | None:
+        """The cut-off for the analyte code *analyte*, or ``None``."""
         return _index(self).get(analyte)
 
     @property
-    def analytes(self) -> frozenset[Analyte]:
+    def analytes(self) -> frozenset[str]:
         """The analytes this panel has cut-offs for."""
         return frozenset(c.analyte for c in self.cutoffs)
 
@@ -83,23 +94,34 @@ class CutoffPanel:
         """This panel plus *other*'s analytes (e.g. a federal panel plus a program's clinical panel).
 
         Analytes in both panels keep this panel's cut-off; *other*'s cut-offs without
-        a source of their own cite *other*'s source.
+        a source of their own cite *other*'s source. Both panels are for the same specimen type.
         """
         check_as_fields("CutoffPanel.combined", CutoffPanel, id=id, name=name)
+        if other.specimen is not self.specimen:
+            raise refuse(
+                "CutoffPanel.combined",
+                "$.other.specimen",
+                f"expected a {self.specimen.value} panel like this one, got a {other.specimen.value} panel",
+                "specimen",
+            )
         extra = tuple(c if c.source is not None else attrs.evolve(c, source=other.source) for c in other.cutoffs)
         mine = self.analytes
         return CutoffPanel(
-            id=id, name=name, cutoffs=(*self.cutoffs, *(c for c in extra if c.analyte not in mine)), source=self.source
+            id=id,
+            name=name,
+            cutoffs=(*self.cutoffs, *(c for c in extra if c.analyte not in mine)),
+            source=self.source,
+            specimen=self.specimen,
         )
 
 
 @functools.lru_cache(maxsize=64)
-def _index(panel: CutoffPanel) -> dict[Analyte, AnalyteCutoff]:
+def _index(panel: CutoffPanel) -> dict[str, AnalyteCutoff]:
     """The panel's cut-offs by analyte (cached per panel value: speed only)."""
     return {c.analyte: c for c in panel.cutoffs}
 
 
-def _pairs(source: Source, rows: Iterable[tuple[Analyte, float | None, float | None]]) -> tuple[AnalyteCutoff, ...]:
+def _pairs(rows: Iterable[tuple[Analyte, float | None, float | None]]) -> tuple[AnalyteCutoff, ...]:
     return tuple(AnalyteCutoff(analyte=a, screen_ng_ml=s, confirm_ng_ml=c) for a, s, c in rows)
 
 
@@ -125,7 +147,7 @@ _DOT_SOURCE = Source(
     urls=("http://federal.elaws.us/cfr/49-cfr-40.85(d)", "https://law.lawstack.com/cfr/49/40.85/"),
 )
 DOT_49_CFR_40_85 = CutoffPanel(
-    id="dot_49_cfr_40_85", name="DOT 49 CFR 40.85", cutoffs=_pairs(_DOT_SOURCE, _DOT_ROWS), source=_DOT_SOURCE
+    id="dot_49_cfr_40_85", name="DOT 49 CFR 40.85", cutoffs=_pairs(_DOT_ROWS), source=_DOT_SOURCE
 )
 """DOT cut-offs (ng/mL, initial / confirmatory); screen cut-offs are the initial test's class cut-off."""
 
@@ -154,7 +176,7 @@ def _hhs(morphine_confirm: float, morphine_source: Source | None, id: str) -> Cu
         AnalyteCutoff(
             analyte=c.analyte, screen_ng_ml=c.screen_ng_ml, confirm_ng_ml=morphine_confirm, source=morphine_source
         )
-        if c.analyte is Analyte.MORPHINE
+        if c.analyte == Analyte.MORPHINE
         else c
         for c in DOT_49_CFR_40_85.cutoffs
     )
@@ -174,3 +196,110 @@ HHS_2025_MORPHINE_2000 = _hhs(
     "hhs_2025_morphine_2000",
 )
 """The HHS 2025 panel with morphine confirmatory 2,000 ng/mL (the DOT value)."""
+
+_DOT_ORAL_SOURCE = Source(
+    citation="49 CFR 40.91, Table 1 (DOT oral-fluid cut-offs, 88 FR 27643, 2 May 2023)",
+    urls=("https://checkoutapi.com/regulations/title49_chapterA_part40_subpartF_section40.91",),
+    note="Read in a transcription of the eCFR. The class screens (cocaine/benzoylecgonine, codeine/morphine, ...) "
+    "apply to each analyte of the class. Fentanyl in oral fluid (HHS 2025 oral-fluid panel) is not included: not "
+    "verified.",
+)
+_DOT_ORAL_ROWS: tuple[tuple[Analyte, float | None, float | None], ...] = (
+    (Analyte.THC, 4, 2),
+    (Analyte.COCAINE, 15, 8),
+    (Analyte.BENZOYLECGONINE, 15, 8),
+    (Analyte.CODEINE, 30, 15),
+    (Analyte.MORPHINE, 30, 15),
+    (Analyte.HYDROCODONE, 30, 15),
+    (Analyte.HYDROMORPHONE, 30, 15),
+    (Analyte.OXYCODONE, 30, 15),
+    (Analyte.OXYMORPHONE, 30, 15),
+    (Analyte.SIX_ACETYLMORPHINE, 4, 2),
+    (Analyte.PHENCYCLIDINE, 10, 10),
+    (Analyte.AMPHETAMINE, 50, 25),
+    (Analyte.METHAMPHETAMINE, 50, 25),
+    (Analyte.MDMA, 50, 25),
+    (Analyte.MDA, 50, 25),
+)
+DOT_49_CFR_40_91_ORAL_FLUID = CutoffPanel(
+    id="dot_49_cfr_40_91_oral_fluid",
+    name="DOT 49 CFR 40.91 oral fluid",
+    cutoffs=_pairs(_DOT_ORAL_ROWS),
+    source=_DOT_ORAL_SOURCE,
+    specimen=SpecimenType.ORAL_FLUID,
+)
+"""DOT oral-fluid cut-offs (ng/mL, initial / confirmatory), which follow the HHS oral-fluid Mandatory Guidelines."""
+
+
+def _lab(citation: str, url: str, note: str = "") -> Source:
+    return Source(citation=citation, urls=(url,), evidence=Evidence.SECONDARY, note=note)
+
+
+_NORDX = _lab(
+    "MaineHealth/Northern Light laboratory catalog, urine drug screen TXSCR: screening cut-offs",
+    "http://testcat.nordx.mmc.org/test.asp?TestID=3640",
+    "Amphetamines 500, benzodiazepines 200, cocaine (benzoylecgonine) 300, methadone 300, methadone metabolite 1000, "
+    "opiates 300, oxycodone 100, THC carboxylic acid 50 ng/mL. The class screens are applied to each analyte shown; "
+    "the confirmatory cut-offs of amphetamine, methamphetamine, benzoylecgonine, oxycodone and THCA are the HHS 2025 "
+    "panel's.",
+)
+_MAYO_BUP = _lab(
+    "Mayo Clinic Laboratories, buprenorphine screen (NBLD0397/BUPS): screening cut-off 5 ng/mL",
+    "https://sanfordlaboratories.testcatalog.org/show/NBLD0397-1",
+)
+_QUEST_BUP = _lab(
+    "Buprenorphine and norbuprenorphine, LC-MS/MS, urine: reference range < 2 ng/mL",
+    "https://www.ultalabtests.com/test/drug-monitoring-buprenorphine-and-naloxone-quantitative-urine",
+    "A reference range read as the reporting cut-off of a definitive (confirmation) test.",
+)
+_SALEM_NORFENTANYL = _lab(
+    "Salem Health Laboratory, fentanyl immunoassay targeting norfentanyl: cut-off 5 ng/mL (2022)",
+    "https://salemhealth.org/common-ground-home/common-ground-post/from-the-lab-fentanyl-added-to-four-drug-screen-panels",
+    "The norfentanyl confirmatory cut-off (1 ng/mL) is the HHS 2025 panel's.",
+)
+_ETG = _lab(
+    "ClinLab Navigator, ethyl glucuronide and ethyl sulfate: EtG screen 500; confirmation EtG 500, EtS 250 ng/mL",
+    "http://www.clinlabnavigator.com/ethyl-glucuronide-and-ethyl-sulfate.html",
+    "ARUP's EtG immunoassay also uses 500 ng/mL (https://rochestergeneral.testcatalog.org/show/UEGLS-1).",
+)
+
+
+def _cut(analyte: Analyte, screen: float | None, confirm: float | None, source: Source) -> AnalyteCutoff:
+    return AnalyteCutoff(analyte=analyte, screen_ng_ml=screen, confirm_ng_ml=confirm, source=source)
+
+
+_EXAMPLE_SOURCE = Source(
+    citation="EXAMPLE clinical urine panel: typical cut-offs from public laboratory catalogs (each cut-off cites its "
+    "own); confirmatory cut-offs of the federal analytes from the HHS 2025 panel",
+    evidence=Evidence.ILLUSTRATIVE,
+    note="An example, never a standard: clinical drug testing has no universal cut-offs (ASAM, Appropriate Use of Drug "
+    "Testing in Clinical Addiction Medicine, 2017); build your lab's panel. SAMHSA TAP 32's table was not verified.",
+)
+EXAMPLE_CLINICAL_URINE_PANEL = CutoffPanel(
+    id="example_clinical_urine",
+    name="EXAMPLE clinical urine panel (not a standard)",
+    cutoffs=(
+        _cut(Analyte.AMPHETAMINE, 500, 250, _NORDX),
+        _cut(Analyte.METHAMPHETAMINE, 500, 250, _NORDX),
+        _cut(Analyte.BENZODIAZEPINES, 200, None, _NORDX),
+        _cut(Analyte.BENZOYLECGONINE, 300, 100, _NORDX),
+        _cut(Analyte.MORPHINE, 300, None, _NORDX),
+        _cut(Analyte.OXYCODONE, 100, 100, _NORDX),
+        _cut(Analyte.THCA, 50, 15, _NORDX),
+        _cut(Analyte.METHADONE, 300, None, _NORDX),
+        _cut(Analyte.EDDP, 1000, None, _NORDX),
+        _cut(Analyte.BUPRENORPHINE, 5, 2, _MAYO_BUP),
+        _cut(Analyte.NORBUPRENORPHINE, None, 2, _QUEST_BUP),
+        _cut(Analyte.FENTANYL, 1, 1, _HHS_SOURCE),
+        _cut(Analyte.NORFENTANYL, 5, 1, _SALEM_NORFENTANYL),
+        _cut(Analyte.ETHYL_GLUCURONIDE, 500, 500, _ETG),
+        _cut(Analyte.ETHYL_SULFATE, None, 250, _ETG),
+    ),
+    source=_EXAMPLE_SOURCE,
+)
+"""An EXAMPLE clinical urine panel (not a standard): typical screening cut-offs of public lab catalogs.
+
+Confirmations of the federal analytes use the HHS 2025 values; methadone, EDDP,
+benzodiazepines and morphine have no confirmatory cut-off here (a confirmation
+result for them reads as not evaluated). Replace it with your lab's panel.
+"""

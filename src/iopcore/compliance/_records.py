@@ -23,12 +23,12 @@ from typing import Any, TypeVar, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore.compliance._analytes import SpecimenType, as_codes, code_field, code_set_field, each_identifier
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, type_name
 from iopcore.times import DateRange, Minutes
 
 __all__ = [
     "AdmissionRecord",
-    "Analyte",
     "AnalyteResult",
     "AttendanceRecord",
     "AttendanceStatus",
@@ -42,6 +42,7 @@ __all__ = [
     "PayerAuthorization",
     "PlanEvent",
     "PlanEventKind",
+    "Prescription",
     "RosterEntry",
     "SpecimenValidity",
     "TestMethod",
@@ -66,42 +67,6 @@ class AttendanceStatus(enum.StrEnum):
 
 
 PRESENT_STATUSES = frozenset({AttendanceStatus.ATTENDED, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
-
-
-class Analyte(enum.StrEnum):
-    """The analytes iopcore knows: the federal panels' analytes and common clinical ones.
-
-    Clinical analytes (buprenorphine, methadone, benzodiazepines, alcohol
-    metabolites) have no built-in cut-off: a program supplies its lab's values.
-    """
-
-    THCA = "thca"
-    """Marijuana metabolite (delta-9-THC-9-carboxylic acid)."""
-    BENZOYLECGONINE = "benzoylecgonine"
-    """Cocaine metabolite."""
-    CODEINE = "codeine"
-    MORPHINE = "morphine"
-    HYDROCODONE = "hydrocodone"
-    HYDROMORPHONE = "hydromorphone"
-    OXYCODONE = "oxycodone"
-    OXYMORPHONE = "oxymorphone"
-    SIX_ACETYLMORPHINE = "six_acetylmorphine"
-    """6-acetylmorphine (heroin metabolite)."""
-    PHENCYCLIDINE = "phencyclidine"
-    AMPHETAMINE = "amphetamine"
-    METHAMPHETAMINE = "methamphetamine"
-    MDMA = "mdma"
-    MDA = "mda"
-    FENTANYL = "fentanyl"
-    NORFENTANYL = "norfentanyl"
-    BUPRENORPHINE = "buprenorphine"
-    NORBUPRENORPHINE = "norbuprenorphine"
-    METHADONE = "methadone"
-    EDDP = "eddp"
-    """Methadone metabolite."""
-    BENZODIAZEPINES = "benzodiazepines"
-    ETHYL_GLUCURONIDE = "ethyl_glucuronide"
-    ETHYL_SULFATE = "ethyl_sulfate"
 
 
 class TestMethod(enum.StrEnum):
@@ -284,9 +249,9 @@ class GroupAttendance:
 @final
 @attrs.frozen(kw_only=True)
 class AnalyteResult:
-    """One analyte's measured concentration (ng/mL) by one method."""
+    """One analyte's measured concentration (ng/mL) by one method; *analyte* is a catalog code (see :class:`Analyte`)."""
 
-    analyte: Analyte = attrs.field(validator=f.enum_member(Analyte))
+    analyte: str = code_field()
     concentration_ng_ml: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
     method: TestMethod = attrs.field(validator=f.enum_member(TestMethod))
 
@@ -316,9 +281,10 @@ class SpecimenValidity:
 @final
 @attrs.frozen(kw_only=True)
 class DrugTest:
-    """A urine drug test: when collected, whether observed, validity and per-analyte results.
+    """A drug test: when collected, on what specimen, whether observed, validity and per-analyte results.
 
-    A ``missed`` or ``refused`` test has no results.
+    A ``missed`` or ``refused`` test has no results. Specimen-validity
+    measurements are urine measurements; an oral-fluid test leaves them unset.
     """
 
     id: str = _record_id()
@@ -327,6 +293,7 @@ class DrugTest:
     """When the specimen was collected (or the test was due, for a missed or refused test)."""
     status: DrugTestStatus = attrs.field(default=DrugTestStatus.COLLECTED, validator=f.enum_member(DrugTestStatus))
     observed: bool = attrs.field(default=False, validator=f.boolean())
+    specimen: SpecimenType = attrs.field(default=SpecimenType.URINE, validator=f.enum_member(SpecimenType))
     validity: SpecimenValidity = attrs.field(
         factory=SpecimenValidity, validator=f.instance(SpecimenValidity, "a SpecimenValidity")
     )
@@ -353,15 +320,36 @@ class DrugTest:
 @final
 @attrs.frozen(kw_only=True)
 class MedicationAdministration:
-    """A dose given or dispensed; ``expected_analytes`` are what a urine test should then show."""
+    """A dose given or dispensed; ``expected_analytes`` (catalog codes) are what a test should then show."""
 
     id: str = _record_id()
     patient_id: str = _patient_id()
     medication: str = attrs.field(validator=f.text(max_length=200))
     administered_at: datetime = attrs.field(validator=f.aware_datetime())
-    expected_analytes: frozenset[Analyte] = attrs.field(
-        factory=frozenset, converter=f.to_frozenset, validator=f.frozenset_of(Analyte, "Analyte members")
-    )
+    expected_analytes: frozenset[str] = code_set_field()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Prescription:
+    """A medication the patient is prescribed over ``dates`` (e.g. buprenorphine for opioid use disorder).
+
+    A drug test collected on one of ``dates`` is expected to show every code in
+    ``expected_analytes`` (the medication and the metabolites the program's lab
+    reports, e.g. buprenorphine and norbuprenorphine): an expected analyte found
+    negative is reported as "expected medication not detected", and a positive
+    for one of them is reported as explained by the prescription, not as use.
+    """
+
+    id: str = _record_id()
+    patient_id: str = _patient_id()
+    medication: str = attrs.field(validator=f.text(max_length=200))
+    dates: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
+    expected_analytes: frozenset[str] = attrs.field(converter=as_codes, validator=each_identifier)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.expected_analytes:
+            raise f.fail("$.expected_analytes", "expected at least one analyte code, got an empty set", "empty", self)
 
 
 @final
@@ -377,19 +365,33 @@ class PlanEvent:
     occurred_at: datetime = attrs.field(validator=f.aware_datetime())
 
 
+def _cap_field() -> Any:
+    return attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
+    )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class PayerAuthorization:
-    """A payer's authorization of services over a date range, optionally capped in number."""
+    """A payer's authorization of services over a date range, capped as the authorization states.
+
+    An authorization may count units (services), service days (dates with at
+    least one attended service) or calendar days (from ``dates.first``, whether
+    or not the patient attends); each cap it states applies, and ``None`` is no
+    cap of that kind.
+    """
 
     id: str = _record_id()
     patient_id: str = _patient_id()
     payer: str = attrs.field(validator=f.text(max_length=200))
     dates: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
-    authorized_services: int | None = attrs.field(
-        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
-    )
-    """How many services (attended sessions) are authorized; ``None`` for no cap."""
+    authorized_services: int | None = _cap_field()
+    """How many services (units: attended sessions) are authorized; ``None`` for no cap."""
+    authorized_service_days: int | None = _cap_field()
+    """How many days with services are authorized; ``None`` for no cap."""
+    authorized_calendar_days: int | None = _cap_field()
+    """How many calendar days from ``dates.first`` are authorized (day 1 is ``dates.first``); ``None`` for no cap."""
 
 
 @final
@@ -412,6 +414,7 @@ _KINDS = (
     "attendance",
     "drug_tests",
     "medications",
+    "prescriptions",
     "plan_events",
     "authorizations",
     "certifications",
@@ -432,6 +435,7 @@ class ComplianceRecords:
     attendance: tuple[AttendanceRecord, ...] = _records_field(AttendanceRecord)
     drug_tests: tuple[DrugTest, ...] = _records_field(DrugTest)
     medications: tuple[MedicationAdministration, ...] = _records_field(MedicationAdministration)
+    prescriptions: tuple[Prescription, ...] = _records_field(Prescription)
     plan_events: tuple[PlanEvent, ...] = _records_field(PlanEvent)
     authorizations: tuple[PayerAuthorization, ...] = _records_field(PayerAuthorization)
     certifications: tuple[Certification, ...] = _records_field(Certification)
@@ -594,6 +598,7 @@ _KIND_OF: dict[type, str] = {
     AttendanceRecord: "attendance",
     DrugTest: "drug_tests",
     MedicationAdministration: "medications",
+    Prescription: "prescriptions",
     PlanEvent: "plan_events",
     PayerAuthorization: "authorizations",
     Certification: "certifications",

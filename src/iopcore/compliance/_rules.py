@@ -11,7 +11,7 @@ within ``period`` and on or before ``as_of`` and returns findings sorted by
 * drug tests (:mod:`._drugtest_rules`): collection frequency, missed tests, results;
 * plans and certifications (:mod:`._plan_rules`): plan written, plan reviewed,
   certification and recertification;
-* episodes (:mod:`._stay_rules`): payer authorizations, length of stay.
+* episodes: payer authorizations (:mod:`._authorization_rules`), length of stay (:mod:`._stay_rules`).
 
 Each family builds its findings with the one builder,
 :func:`iopcore.compliance._findings.found`.
@@ -26,9 +26,10 @@ from iopcore.compliance._attendance_rules import (
     ServicesPerDayRule,
     WeeklyHoursRule,
 )
+from iopcore.compliance._authorization_rules import AuthorizationRule
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
 from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
-from iopcore.compliance._stay_rules import AuthorizationRule, LengthOfStayRule
+from iopcore.compliance._stay_rules import LengthOfStayRule
 
 __all__ = ["RULE_CLASSES", "BuiltinRule"]
 

@@ -1,4 +1,4 @@
-"""Episode rules: services covered by payer authorizations, and the length of stay."""
+"""Episode rules: the length of stay (payer authorizations: :mod:`._authorization_rules`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._findings import Finding, Severity, finish, found, span
-from iopcore.compliance._periods import check_as_of, in_scope, open_admissions
+from iopcore.compliance._periods import check_as_of, open_admissions
 from iopcore.compliance._records import ComplianceRecords
 from iopcore.compliance._rule_fields import (
     check_order,
@@ -22,52 +22,7 @@ from iopcore.compliance._rule_fields import (
 from iopcore.sources import Source
 from iopcore.times import DateRange
 
-__all__ = ["AuthorizationRule", "LengthOfStayRule"]
-
-
-@final
-@attrs.frozen(kw_only=True)
-class AuthorizationRule:
-    """Every attended service is covered by a payer authorization with units left."""
-
-    kind: str = kind_field("authorization")
-    id: str = id_field()
-    severity: Severity = severity_field(Severity.VIOLATION)
-    source: Source = source_field()
-
-    @f.guard
-    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
-        """Findings ``service_without_authorization`` and ``services_beyond_authorization``."""
-        check_as_of("AuthorizationRule.evaluate", as_of)
-        return self._evaluate(records, period, as_of)
-
-    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
-        out: list[Finding] = []
-        for pid, recs in records._by_patient().items():
-            auths = sorted(recs.authorizations, key=lambda a: (a.dates.first, a.id))
-            used = dict.fromkeys((a.id for a in auths), 0)
-            services = sorted((r for r in recs.attendance if r.present), key=lambda r: (r.start, r.id))
-            for r in services:
-                day = r.start.date()
-                covering = [a for a in auths if a.dates.first <= day <= a.dates.last]
-                room = next(
-                    (a for a in covering if a.authorized_services is None or used[a.id] < a.authorized_services), None
-                )
-                if room is not None:
-                    used[room.id] += 1
-                if not in_scope(day, period, as_of) or room is not None:
-                    continue
-                if covering:
-                    code = "services_beyond_authorization"
-                    caps = ", ".join(str(a.authorized_services) for a in covering)
-                    text = f"Service on {day.isoformat()} exceeds the authorized number of services ({caps})."
-                else:
-                    code = "service_without_authorization"
-                    text = f"Service on {day.isoformat()} is not covered by any payer authorization."
-                out.append(
-                    found(self, code, pid, span(day, day), text, (r.id, *(a.id for a in covering)), self.severity)
-                )
-        return finish(out)
+__all__ = ["LengthOfStayRule"]
 
 
 @final

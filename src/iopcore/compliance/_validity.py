@@ -1,16 +1,22 @@
 """Specimen validity as data: measurement ranges, criteria per category, and the rule sets that classify a specimen.
 
-The default rules follow 49 CFR 40.88/40.89 (substituted, adulterated) and the
-older SAMHSA/NRC tables (invalid, adulterated pH and nitrite). Sources disagree
-on "dilute": :data:`DILUTE_DEFINITIONS` holds the three published wordings and
-:func:`specimen_validity_rules` chooses one.
+The default rules follow the HHS Mandatory Guidelines for urine in force
+(82 FR 7920, 2017, which moved the lower adulteration pH from 3 to 4, as
+revised by 88 FR 70768, effective 1 February 2024) and 49 CFR 40.87–40.89
+(what a laboratory measures, dilute, substituted, adulterated); each criterion
+cites its section. A specimen is ``valid`` only when the measurements that
+49 CFR 40.87 requires are present and no criterion of another category is met:
+a missing measurement gives ``not_assessed``, never ``valid``. The older
+NRC/SAMHSA table stays selectable (``edition="nrc_samhsa_2004"``). Sources
+disagree on "dilute": :data:`DILUTE_DEFINITIONS` holds the three published
+wordings and :func:`specimen_validity_rules` chooses one.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-from typing import Annotated, Any, final
+from typing import Annotated, Any, Literal, final
 
 import attrs
 
@@ -23,6 +29,7 @@ from iopcore.sources import Evidence, Source
 __all__ = [
     "DILUTE_DEFINITIONS",
     "SPECIMEN_VALIDITY",
+    "VALIDITY_EDITIONS",
     "NumericRange",
     "SpecimenCategory",
     "SpecimenValidityRules",
@@ -32,16 +39,24 @@ __all__ = [
 
 
 class SpecimenCategory(enum.StrEnum):
-    """A specimen-validity category (most severe first in :data:`CATEGORY_ORDER`)."""
+    """A specimen-validity category; criteria are checked adulterated, substituted, invalid, dilute, not assessed."""
 
     VALID = "valid"
     DILUTE = "dilute"
     INVALID = "invalid"
     SUBSTITUTED = "substituted"
     ADULTERATED = "adulterated"
+    NOT_ASSESSED = "not_assessed"
+    """A measurement needed to call the specimen valid is missing (or the rules do not apply, e.g. oral fluid)."""
 
 
-_CATEGORY_ORDER = (SpecimenCategory.ADULTERATED, SpecimenCategory.SUBSTITUTED, SpecimenCategory.INVALID)
+_CATEGORY_ORDER = (
+    SpecimenCategory.ADULTERATED,
+    SpecimenCategory.SUBSTITUTED,
+    SpecimenCategory.INVALID,
+    SpecimenCategory.DILUTE,
+    SpecimenCategory.NOT_ASSESSED,
+)
 
 
 def opt_float_field() -> Any:
@@ -89,6 +104,12 @@ class NumericRange:
 _MEASURES = ("creatinine_mg_dl", "specific_gravity", "ph", "nitrite_mcg_ml")
 
 
+def _unmeasured_check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.tuple_of(str, description="measurement names")(inst, attribute, value)
+    if any(m not in _MEASURES for m in value):
+        raise f.fail(attribute, f"expected measurement names ({', '.join(_MEASURES)}), got another str", "code", inst)
+
+
 def _range_field() -> Any:
     return attrs.field(default=None, validator=f.optional(f.instance(NumericRange, "a NumericRange")))
 
@@ -96,7 +117,11 @@ def _range_field() -> Any:
 @final
 @attrs.frozen(kw_only=True)
 class ValidityCriterion:
-    """One way a specimen falls into a category: every given range must hold (a missing measurement fails)."""
+    """One way a specimen falls into a category: every given range must hold (a missing measurement fails).
+
+    ``unmeasured`` names measurements that must be *missing* for the criterion
+    to hold (``not_assessed`` criteria: "creatinine not measured").
+    """
 
     category: SpecimenCategory = attrs.field(validator=f.enum_member(SpecimenCategory))
     creatinine_mg_dl: NumericRange | None = _range_field()
@@ -106,18 +131,23 @@ class ValidityCriterion:
     adulterant_detected: bool = attrs.field(default=False, validator=f.boolean())
     """Met when the lab reports an adulterant (no ranges needed)."""
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+    unmeasured: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=_unmeasured_check)
 
     def __attrs_post_init__(self) -> None:
         if self.category is SpecimenCategory.VALID:
             raise f.fail("$.category", "expected a non-valid category, got valid", "category", self)
-        if not self.adulterant_detected and all(getattr(self, m) is None for m in _MEASURES):
-            raise f.fail("$.creatinine_mg_dl", "expected at least one range or adulterant_detected", "empty", self)
+        ranged = [m for m in _MEASURES if getattr(self, m) is not None]
+        if not self.adulterant_detected and not ranged and not self.unmeasured:
+            raise f.fail(
+                "$.creatinine_mg_dl", "expected at least one range, unmeasured or adulterant_detected", "empty", self
+            )
+        if set(ranged) & set(self.unmeasured):
+            raise f.fail("$.unmeasured", "expected no measurement both ranged and unmeasured, got one", "both", self)
 
     @f.guard
     def matches(self, validity: SpecimenValidity) -> bool:
         """Whether the measurements meet this criterion."""
-        checks = tuple(_check(m, r) for m in _MEASURES if (r := getattr(self, m)) is not None)
-        return _meets(validity, self.adulterant_detected, checks)
+        return _meets(validity, self.adulterant_detected, _checks_of(self), self.unmeasured)
 
     @f.guard
     def describe(self) -> str:
@@ -126,6 +156,7 @@ class ValidityCriterion:
 
     def _describe(self) -> str:
         parts = [f"{m} {getattr(self, m)}" for m in _MEASURES if getattr(self, m) is not None]
+        parts += [f"{m} not measured" for m in self.unmeasured]
         if self.adulterant_detected:
             parts.append("adulterant detected")
         return " and ".join(parts)
@@ -134,7 +165,12 @@ class ValidityCriterion:
 @final
 @attrs.frozen(kw_only=True, cache_hash=True)
 class SpecimenValidityRules:
-    """Specimen-validity criteria; adulterated, then substituted, then invalid, then dilute win."""
+    """Specimen-validity criteria for urine; adulterated, then substituted, invalid, dilute and not assessed win.
+
+    A specimen that meets no criterion is ``valid``: rules that should never call
+    a specimen with a missing measurement valid include ``not_assessed``
+    criteria for it (the built-in rules do, after 49 CFR 40.87).
+    """
 
     id: str = attrs.field(validator=f.identifier())
     criteria: tuple[ValidityCriterion, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(ValidityCriterion))
@@ -146,7 +182,7 @@ class SpecimenValidityRules:
 
     def _classify(self, validity: SpecimenValidity) -> tuple[SpecimenCategory, tuple[ValidityCriterion, ...]]:
         for category, entries in _compiled(self):
-            met = [criterion for criterion, flag, checks in entries if _meets(validity, flag, checks)]
+            met = [criterion for criterion, flag, checks, missing in entries if _meets(validity, flag, checks, missing)]
             if met:
                 return category, tuple(met)
         return SpecimenCategory.VALID, ()
@@ -157,10 +193,13 @@ _Check = tuple[str, float | None, bool, float | None, bool]
 _Checks = tuple[_Check, ...]
 
 
-def _meets(validity: SpecimenValidity, flag: bool, checks: _Checks) -> bool:
+def _meets(validity: SpecimenValidity, flag: bool, checks: _Checks, unmeasured: tuple[str, ...] = ()) -> bool:
     """Whether *validity* meets a criterion (inlined :meth:`NumericRange.contains`: the hot path of ``interpret``)."""
     if flag and not validity.adulterant_detected:
         return False
+    for measure in unmeasured:
+        if getattr(validity, measure) is not None:
+            return False
     for measure, low, low_inclusive, high, high_inclusive in checks:
         value: float | None = getattr(validity, measure)
         if value is None:
@@ -176,26 +215,21 @@ def _check(measure: str, wanted: NumericRange) -> _Check:
     return (measure, wanted.low, wanted.low_inclusive, wanted.high, wanted.high_inclusive)
 
 
+def _checks_of(criterion: ValidityCriterion) -> _Checks:
+    return tuple(_check(m, r) for m in _MEASURES if (r := getattr(criterion, m)) is not None)
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(
     rules: SpecimenValidityRules,
-) -> tuple[tuple[SpecimenCategory, tuple[tuple[ValidityCriterion, bool, _Checks], ...]], ...]:
+) -> tuple[tuple[SpecimenCategory, tuple[tuple[ValidityCriterion, bool, _Checks, tuple[str, ...]], ...]], ...]:
     """The criteria grouped by category in checking order, each with its ranges (cached per rules value: speed only)."""
-    order = (*_CATEGORY_ORDER, SpecimenCategory.DILUTE)
     return tuple(
         (
             cat,
-            tuple(
-                (
-                    c,
-                    c.adulterant_detected,
-                    tuple(_check(m, getattr(c, m)) for m in _MEASURES if getattr(c, m) is not None),
-                )
-                for c in rules.criteria
-                if c.category is cat
-            ),
+            tuple((c, c.adulterant_detected, _checks_of(c), c.unmeasured) for c in rules.criteria if c.category is cat),
         )
-        for cat in order
+        for cat in _CATEGORY_ORDER
     )
 
 
@@ -207,11 +241,84 @@ def _at_least(x: float) -> NumericRange:
     return NumericRange(low=x)
 
 
-_CFR_40_88 = Source(citation="49 CFR 40.88 (substituted specimen)", urls=("https://law.lawstack.com/cfr/49/40.88/",))
+def _between(low: float, high: float) -> NumericRange:
+    """``low <= x < high``."""
+    return NumericRange(low=low, high=high, high_inclusive=False)
+
+
+_LAWSTACK = "https://law.lawstack.com/cfr/49/"
+_CFR_40_87 = Source(
+    citation="49 CFR 40.87(a)-(b): creatinine and pH on each primary specimen; specific gravity when creatinine < 20 "
+    "mg/dL",
+    urls=(_LAWSTACK + "40.87/",),
+    note="Without these measurements the specimen is not assessed (never valid).",
+)
+_CFR_40_88_B = Source(
+    citation="49 CFR 40.88(b): substituted when creatinine < 2 mg/dL and specific gravity <= 1.0010 or >= 1.0200",
+    urls=(_LAWSTACK + "40.88/",),
+)
+_CFR_40_89 = Source(
+    citation="49 CFR 40.89 and 40.95: adulterated specimen (an adulterant identified; the HHS criteria apply)",
+    urls=(
+        _LAWSTACK + "40.89/",
+        "https://alcopro.com/knowledge-base/%c2%a7-40-95-what-criteria-do-laboratories-use-to-"
+        "establish-that-a-specimen-is-adulterated/amp",
+    ),
+)
+_FR_URLS = (
+    "https://regulations.justia.com/regulations/fedreg/2023/10/12/2023-21734.html",
+    "http://www.accuchem.com/doa/svt.htm",
+)
+_HHS_PH = Source(
+    citation="HHS Mandatory Guidelines (urine), 82 FR 7920 (2017) as revised by 88 FR 70768 (in force 1 Feb 2024), "
+    "applied through 49 CFR 40.89/40.95: adulterated when pH < 4 or >= 11",
+    urls=_FR_URLS,
+    evidence=Evidence.SECONDARY,
+    note="The move of the lower bound from 3 to 4 (82 FR 7920) is read in the project's domain notes, not in the FR "
+    "text; the section number of the Guidelines is not verified.",
+)
+_HHS_NITRITE = Source(
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.89/40.95: adulterated when nitrite >= 500 mcg/mL",
+    urls=_FR_URLS,
+    evidence=Evidence.SECONDARY,
+)
+_HHS_INVALID_PH = Source(
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): pH >= 4 and < 4.5, or >= 9 and < 11",
+    urls=("https://www.ncbi.nlm.nih.gov/pubmed/17988463",),
+    evidence=Evidence.SECONDARY,
+    note="J Anal Toxicol 2007 gives the 2004 invalid bands >= 3 and < 4.5, >= 9 and < 11; the lower band starts "
+    "where adulteration now ends (4).",
+)
+_HHS_INVALID_NITRITE = Source(
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): nitrite >= 200 and < 500 mcg/mL",
+    urls=(
+        "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-"
+        "definitions-for-validity-of-a-urine-specimen",
+    ),
+    evidence=Evidence.SECONDARY,
+)
+_HHS_INVALID_CREATININE = Source(
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): creatinine < 2 mg/dL with specific "
+    "gravity > 1.0010 and < 1.0200",
+    urls=("https://profoundtips.com/popular/what-makes-a-urine-sample-invalid/",),
+    evidence=Evidence.SECONDARY,
+    note="Closes the gap between the substituted (<= 1.0010) and the older invalid (from 1.002) bounds.",
+)
+_HHS_INVALID_LOW_SG = Source(
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): creatinine >= 2 mg/dL with specific "
+    "gravity <= 1.0010",
+    evidence=Evidence.UNVERIFIED,
+    note="Creatinine normal with a gravity below human urine is inconsistent; the exact HHS wording is not verified.",
+)
+_CFR_40_88_A = Source(
+    citation="49 CFR 40.88(a): dilute when creatinine >= 2 and < 20 mg/dL and specific gravity > 1.0010 and < 1.0030",
+    urls=(_LAWSTACK + "40.88/", "https://legalclarity.org/what-does-an-invalid-drug-test-result-mean"),
+    evidence=Evidence.SECONDARY,
+    note="The wording of 40.88(a) is read in a summary citing it; the eCFR transcription shows only (b).",
+)
 _NRC_26_161 = Source(
-    citation="10 CFR 26.161 (NRC; older SAMHSA adulteration values)",
+    citation="10 CFR 26.161 (NRC; older SAMHSA adulteration values): pH < 3 or >= 11, nitrite >= 500 mcg/mL",
     urls=("http://www.law.cornell.edu/cfr/text/10/26.161", "http://www.accuchem.com/doa/svt.htm"),
-    note="Current HHS lower pH bound may be 4 instead of 3 (unverified); pass adulterated_ph_below to change it.",
 )
 _SAMHSA_INVALID = Source(
     citation="SAMHSA definitions for validity of a urine specimen (older table)",
@@ -219,23 +326,17 @@ _SAMHSA_INVALID = Source(
         "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-definitions-for-validity-of-a-urine-specimen",
     ),
     evidence=Evidence.SECONDARY,
-    note="Written as pH 3.0–4.4 and 9.0–10.9 at one decimal; iopcore uses [3.0, 4.5) and [9.0, 11.0) so that no pH "
-    "between the invalid and adulterated bands is left unclassified.",
+    note="Written as pH 3.0-4.4 and 9.0-10.9 and specific gravity 1.002-1.019 at the precision of the day; iopcore "
+    "uses [3.0, 4.5), [9.0, 11.0) and (1.001, 1.020) so that no value between the bands is left unclassified.",
 )
 
 DILUTE_DEFINITIONS: f.FrozenMap[str, ValidityCriterion] = f.FrozenMap(
     {
         "exclusive_range": ValidityCriterion(
             category=SpecimenCategory.DILUTE,
-            creatinine_mg_dl=NumericRange(low=2, high=20, high_inclusive=False),
+            creatinine_mg_dl=_between(2, 20),
             specific_gravity=NumericRange(low=1.0010, low_inclusive=False, high=1.0030, high_inclusive=False),
-            source=Source(
-                citation="Dilute: creatinine 2–<20 mg/dL and SG >1.0010–<1.0030",
-                urls=("https://flashcardmachine.com/urinalysisdrug-testing.html",),
-                evidence=Evidence.SECONDARY,
-                note="iopcore's default: it meets the substituted criterion (SG ≤ 1.0010) without overlap. "
-                "Exact current 49 CFR 40.88(a) wording is unverified.",
-            ),
+            source=_CFR_40_88_A,
         ),
         "below_thresholds": ValidityCriterion(
             category=SpecimenCategory.DILUTE,
@@ -252,28 +353,115 @@ DILUTE_DEFINITIONS: f.FrozenMap[str, ValidityCriterion] = f.FrozenMap(
             creatinine_mg_dl=NumericRange(low=2, high=20),
             specific_gravity=NumericRange(low=1.0001, high=1.0029),
             source=Source(
-                citation="Dilute: creatinine 2–20 mg/dL and SG 1.0001–1.0029",
+                citation="Dilute: creatinine 2-20 mg/dL and SG 1.0001-1.0029",
                 urls=("https://bluehive.com/glossary/dilute-specimen/",),
                 evidence=Evidence.SECONDARY,
             ),
         ),
     }
 )
-"""The three published wordings of "dilute" (sources disagree); ``"exclusive_range"`` is the default."""
+"""The three published wordings of "dilute" (sources disagree); ``"exclusive_range"`` (49 CFR 40.88(a)) is the default."""
+
+VALIDITY_EDITIONS: f.FrozenMap[str, str] = f.FrozenMap(
+    {
+        "hhs_urine_2024": "HHS Mandatory Guidelines for urine in force (82 FR 7920, 2017; revised by 88 FR 70768, "
+        "effective 1 Feb 2024) with 49 CFR 40.87-40.89: adulterated pH < 4 or >= 11",
+        "nrc_samhsa_2004": "The older NRC/SAMHSA table (10 CFR 26.161; SAMHSA 2004 invalid bands): adulterated pH < 3",
+    }
+)
+"""The editions :func:`specimen_validity_rules` can build; ``"hhs_urine_2024"`` (the rules in force) is the default."""
+
+_Edition = Literal["hhs_urine_2024", "nrc_samhsa_2004"]
+_LOW_PH = {"hhs_urine_2024": 4.0, "nrc_samhsa_2004": 3.0}
+
+
+def _required() -> tuple[ValidityCriterion, ...]:
+    """The not-assessed criteria: what 49 CFR 40.87 requires a laboratory to measure."""
+    na = SpecimenCategory.NOT_ASSESSED
+    return (
+        ValidityCriterion(category=na, unmeasured=("creatinine_mg_dl",), source=_CFR_40_87),
+        ValidityCriterion(
+            category=na, creatinine_mg_dl=_below(20), unmeasured=("specific_gravity",), source=_CFR_40_87
+        ),
+        ValidityCriterion(category=na, unmeasured=("ph",), source=_CFR_40_87),
+    )
+
+
+@attrs.frozen
+class _EditionData:
+    """What differs between the editions: sources, and the invalid creatinine/gravity criteria."""
+
+    nitrite: Source
+    ph_high: Source
+    invalid_ph: Source
+    invalid_nitrite: Source
+    inconsistent: tuple[tuple[NumericRange, NumericRange, Source], ...]
+    """(creatinine, specific gravity, source) of each invalid creatinine/gravity combination."""
+
+
+_EDITIONS = {
+    "hhs_urine_2024": _EditionData(
+        nitrite=_HHS_NITRITE,
+        ph_high=_HHS_PH,
+        invalid_ph=_HHS_INVALID_PH,
+        invalid_nitrite=_HHS_INVALID_NITRITE,
+        inconsistent=(
+            (
+                _below(2),
+                NumericRange(low=1.0010, low_inclusive=False, high=1.0200, high_inclusive=False),
+                _HHS_INVALID_CREATININE,
+            ),
+            (_at_least(2), NumericRange(high=1.0010), _HHS_INVALID_LOW_SG),
+        ),
+    ),
+    "nrc_samhsa_2004": _EditionData(
+        nitrite=_NRC_26_161,
+        ph_high=_NRC_26_161,
+        invalid_ph=_SAMHSA_INVALID,
+        invalid_nitrite=_SAMHSA_INVALID,
+        inconsistent=(
+            (
+                _below(2),
+                NumericRange(low=1.001, low_inclusive=False, high=1.020, high_inclusive=False),
+                _SAMHSA_INVALID,
+            ),
+        ),
+    ),
+}
+
+
+def _edition_criteria(edition: _EditionData, low_ph: float, ph_source: Source) -> tuple[ValidityCriterion, ...]:
+    adulterated, invalid = SpecimenCategory.ADULTERATED, SpecimenCategory.INVALID
+    return (
+        ValidityCriterion(category=adulterated, nitrite_mcg_ml=_at_least(500), source=edition.nitrite),
+        ValidityCriterion(category=adulterated, ph=_below(low_ph), source=ph_source),
+        ValidityCriterion(category=adulterated, ph=_at_least(11), source=edition.ph_high),
+        ValidityCriterion(category=invalid, ph=_between(low_ph, 4.5), source=edition.invalid_ph),
+        ValidityCriterion(category=invalid, ph=_between(9, 11), source=edition.invalid_ph),
+        ValidityCriterion(category=invalid, nitrite_mcg_ml=_between(200, 500), source=edition.invalid_nitrite),
+        *(
+            ValidityCriterion(category=invalid, creatinine_mg_dl=c, specific_gravity=sg, source=source)
+            for c, sg, source in edition.inconsistent
+        ),
+    )
 
 
 @f.guard
 def specimen_validity_rules(
     *,
+    edition: _Edition = "hhs_urine_2024",
     dilute: str = "exclusive_range",
-    adulterated_ph_below: Annotated[float, f.Range(min_value=0, max_value=4.5)] = 3.0,
+    adulterated_ph_below: Annotated[float, f.Range(min_value=0, max_value=4.5)] | None = None,
 ) -> SpecimenValidityRules:
-    """Build the specimen-validity rules, choosing the dilute wording and the adulterated low-pH bound.
+    """Build the urine specimen-validity rules of an *edition*, choosing the dilute wording and the low-pH bound.
 
-    *dilute* is a key of :data:`DILUTE_DEFINITIONS`. *adulterated_ph_below*
-    (above 0, at most 4.5, where the invalid band ends) defaults to 3 (older
-    SAMHSA/NRC value, verified); the current HHS bound may be 4 (unverified).
-    Values other than 3 are marked :attr:`Evidence.UNVERIFIED`.
+    *edition* is a key of :data:`VALIDITY_EDITIONS`: ``"hhs_urine_2024"`` (the
+    default, in force: adulterated pH < 4) or ``"nrc_samhsa_2004"`` (the older
+    table: pH < 3). *dilute* is a key of :data:`DILUTE_DEFINITIONS`.
+    *adulterated_ph_below* (above 0, at most 4.5, where the invalid band ends)
+    replaces the edition's low-pH bound; such a program-chosen bound is marked
+    :attr:`Evidence.UNVERIFIED`. Every edition includes the ``not_assessed``
+    criteria of 49 CFR 40.87 and the substituted criteria of 49 CFR 40.88(b).
     """
     if dilute not in DILUTE_DEFINITIONS:
         raise UnknownCodeError(
@@ -286,59 +474,34 @@ def specimen_validity_rules(
             "expected a number > 0 and <= 4.5, got a float out of range",
             "range",
         )
+    default_ph = _LOW_PH[edition]
+    low_ph = default_ph if adulterated_ph_below is None else adulterated_ph_below
+    base_source = _HHS_PH if edition == "hhs_urine_2024" else _NRC_26_161
     ph_source = (
-        _NRC_26_161
-        if adulterated_ph_below == 3.0
-        else attrs.evolve(_NRC_26_161, evidence=Evidence.UNVERIFIED, note="Program-chosen lower pH bound.")
+        base_source
+        if low_ph == default_ph
+        else attrs.evolve(base_source, evidence=Evidence.UNVERIFIED, note="Program-chosen lower pH bound.")
     )
+    substituted = SpecimenCategory.SUBSTITUTED
     criteria = (
         ValidityCriterion(
-            category=SpecimenCategory.SUBSTITUTED,
+            category=substituted,
             creatinine_mg_dl=_below(2),
             specific_gravity=NumericRange(high=1.0010),
-            source=_CFR_40_88,
+            source=_CFR_40_88_B,
         ),
         ValidityCriterion(
-            category=SpecimenCategory.SUBSTITUTED,
-            creatinine_mg_dl=_below(2),
-            specific_gravity=_at_least(1.0200),
-            source=_CFR_40_88,
+            category=substituted, creatinine_mg_dl=_below(2), specific_gravity=_at_least(1.0200), source=_CFR_40_88_B
         ),
-        ValidityCriterion(category=SpecimenCategory.ADULTERATED, nitrite_mcg_ml=_at_least(500), source=_NRC_26_161),
-        ValidityCriterion(category=SpecimenCategory.ADULTERATED, ph=_below(adulterated_ph_below), source=ph_source),
-        ValidityCriterion(category=SpecimenCategory.ADULTERATED, ph=_at_least(11), source=_NRC_26_161),
-        ValidityCriterion(
-            category=SpecimenCategory.ADULTERATED,
-            adulterant_detected=True,
-            source=Source(
-                citation="49 CFR 40.89 (adulterated specimen)", urls=("https://law.lawstack.com/cfr/49/40.89/",)
-            ),
-        ),
-        ValidityCriterion(
-            category=SpecimenCategory.INVALID,
-            ph=NumericRange(low=adulterated_ph_below, high=4.5, high_inclusive=False),
-            source=_SAMHSA_INVALID,
-        ),
-        ValidityCriterion(
-            category=SpecimenCategory.INVALID,
-            ph=NumericRange(low=9.0, high=11, high_inclusive=False),
-            source=_SAMHSA_INVALID,
-        ),
-        ValidityCriterion(
-            category=SpecimenCategory.INVALID,
-            nitrite_mcg_ml=NumericRange(low=200, high=500, high_inclusive=False),
-            source=_SAMHSA_INVALID,
-        ),
-        ValidityCriterion(
-            category=SpecimenCategory.INVALID,
-            creatinine_mg_dl=_below(2),
-            specific_gravity=NumericRange(low=1.002, high=1.020, high_inclusive=False),
-            source=_SAMHSA_INVALID,
-        ),
+        ValidityCriterion(category=SpecimenCategory.ADULTERATED, adulterant_detected=True, source=_CFR_40_89),
+        *_edition_criteria(_EDITIONS[edition], low_ph, ph_source),
+        *_required(),
         DILUTE_DEFINITIONS[dilute],
     )
-    suffix = "" if adulterated_ph_below == 3.0 else "_ph_" + _code(adulterated_ph_below)
-    return SpecimenValidityRules(id=f"specimen_validity_{dilute}{suffix}", criteria=criteria)
+    parts = [edition] + ([] if dilute == "exclusive_range" else [dilute])
+    if low_ph != default_ph:
+        parts.append("ph_" + _code(low_ph))
+    return SpecimenValidityRules(id="specimen_validity_" + "_".join(parts), criteria=criteria)
 
 
 def _code(x: float) -> str:
@@ -348,4 +511,4 @@ def _code(x: float) -> str:
 
 
 SPECIMEN_VALIDITY = specimen_validity_rules()
-"""The default specimen-validity rules: dilute ``"exclusive_range"``, adulterated pH < 3 or ≥ 11."""
+"""The default urine specimen-validity rules: the HHS Guidelines in force, adulterated pH < 4 or >= 11."""

@@ -86,8 +86,11 @@ class AuthorizationUnit(enum.StrEnum):
     """What a payer authorization counts."""
 
     DAYS = "days"
+    """Treatment days: days with at least one service (per-diem days)."""
     UNITS = "units"
     """Billing units or sessions, as the payer defines them."""
+    CALENDAR_DAYS = "calendar_days"
+    """Calendar days from the authorization's first date, whether or not the patient attends."""
 
 
 def _code() -> f.Validator:
@@ -204,7 +207,7 @@ class Authorization:
                 "order",
                 self,
             )
-        if self.unit is AuthorizationUnit.DAYS and self.amount > self.dates.days:
+        if self.unit is not AuthorizationUnit.UNITS and self.amount > self.dates.days:
             raise f.fail(
                 "$.amount", "expected no more authorized days than the date range holds, got more", "range", self
             )

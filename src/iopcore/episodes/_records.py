@@ -48,10 +48,10 @@ def authorization_records(episode: Episode) -> tuple[PayerAuthorization, ...]:
     """The episode's payer authorizations as compliance :class:`~iopcore.compliance.PayerAuthorization` records.
 
     Ids are ``"<episode>.<authorization>"``. An authorization counted in
-    :attr:`~AuthorizationUnit.UNITS` caps the number of services; one counted in
-    :attr:`~AuthorizationUnit.DAYS` becomes an uncapped authorization over its date
-    range (the compliance record has no day count). An id too long for a compliance
-    record is an error at ``$.episode.id``.
+    :attr:`~AuthorizationUnit.UNITS` caps the number of services, one in
+    :attr:`~AuthorizationUnit.DAYS` the days with services and one in
+    :attr:`~AuthorizationUnit.CALENDAR_DAYS` the calendar days from its first date. An
+    id too long for a compliance record is an error at ``$.episode.id``.
     """
     try:
         return tuple(
@@ -61,6 +61,8 @@ def authorization_records(episode: Episode) -> tuple[PayerAuthorization, ...]:
                 payer=a.payer,
                 dates=a.dates,
                 authorized_services=a.amount if a.unit is AuthorizationUnit.UNITS else None,
+                authorized_service_days=a.amount if a.unit is AuthorizationUnit.DAYS else None,
+                authorized_calendar_days=a.amount if a.unit is AuthorizationUnit.CALENDAR_DAYS else None,
             )
             for a in episode.authorizations
         )

@@ -56,7 +56,9 @@ from iopcore.strategies._cohort import (
     unscheduled_patients,
 )
 from iopcore.strategies._compliance import (
+    analyte_catalogs,
     analyte_cutoffs,
+    analyte_infos,
     analyte_interpretations,
     attendance_rate_rules,
     authorization_rules,
@@ -94,6 +96,7 @@ from iopcore.strategies._compliance_records import (
     medication_administrations,
     payer_authorizations,
     plan_events,
+    prescriptions,
     roster_entries,
     specimen_validities,
 )
@@ -191,7 +194,9 @@ __all__ = [
     "accounting_entries",
     "admission_records",
     "admissions",
+    "analyte_catalogs",
     "analyte_cutoffs",
+    "analyte_infos",
     "analyte_interpretations",
     "analyte_results",
     "assignments",
@@ -302,6 +307,7 @@ __all__ = [
     "plan_review_rules",
     "plan_written_rules",
     "preferences",
+    "prescriptions",
     "problem_sources",
     "problems",
     "programs",

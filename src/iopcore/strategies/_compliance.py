@@ -8,12 +8,17 @@ from typing import Any
 from hypothesis import strategies as st
 
 from iopcore.compliance import (
+    ANALYTES,
     DOT_49_CFR_40_85,
+    DOT_49_CFR_40_91_ORAL_FLUID,
+    EXAMPLE_CLINICAL_URINE_PANEL,
     HHS_2025,
     RULE_CLASSES,
     SPECIMEN_VALIDITY,
     Analyte,
+    AnalyteCatalog,
     AnalyteCutoff,
+    AnalyteInfo,
     AnalyteInterpretation,
     AnalyteOutcome,
     AttendanceRateRule,
@@ -37,6 +42,7 @@ from iopcore.compliance import (
     ServicesPerDayRule,
     Severity,
     SpecimenCategory,
+    SpecimenType,
     SpecimenValidityRules,
     TestMethod,
     TestResult,
@@ -51,7 +57,9 @@ from iopcore.strategies._core import date_ranges, identifiers, sources, texts
 from iopcore.times import Minutes
 
 __all__ = [
+    "analyte_catalogs",
     "analyte_cutoffs",
+    "analyte_infos",
     "analyte_interpretations",
     "attendance_rate_rules",
     "authorization_rules",
@@ -81,6 +89,29 @@ __all__ = [
 
 # ----------------------------------------------------------------------------- drug-test data
 
+_LAB_CODES = ("xylazine", "gabapentin", "tramadol", "nitazenes", "lab_analyte")
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def analyte_infos() -> st.SearchStrategy[AnalyteInfo]:
+    """Catalog entries: built-in ones and a lab's own analytes (xylazine, gabapentin, ...)."""
+    own = st.builds(AnalyteInfo, code=st.sampled_from(_LAB_CODES), name=texts(), source=_opt(sources()))
+    return st.one_of(st.sampled_from(ANALYTES.analytes), own)
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def analyte_catalogs() -> st.SearchStrategy[AnalyteCatalog]:
+    """The built-in catalog, alone or extended with a lab's own analytes."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> AnalyteCatalog:
+        extra = draw(st.lists(st.sampled_from(_LAB_CODES), unique=True, max_size=3))
+        if not extra:
+            return ANALYTES
+        return ANALYTES.with_analytes(*(AnalyteInfo(code=c, name=c.title()) for c in extra), id=draw(identifiers()))
+
+    return build()
+
 
 @functools.lru_cache(maxsize=None, typed=True)
 def numeric_ranges() -> st.SearchStrategy[NumericRange]:
@@ -100,18 +131,21 @@ def numeric_ranges() -> st.SearchStrategy[NumericRange]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def validity_criteria() -> st.SearchStrategy[ValidityCriterion]:
-    """Criteria of every non-valid category with at least one range or the adulterant flag."""
+    """Criteria of every non-valid category with at least one range, unmeasured measurement or the adulterant flag."""
 
     @st.composite
     def build(draw: st.DrawFn) -> ValidityCriterion:
         ranges = {
             m: draw(_opt(numeric_ranges())) for m in ("creatinine_mg_dl", "specific_gravity", "ph", "nitrite_mcg_ml")
         }
-        flag = draw(st.booleans()) or all(v is None for v in ranges.values())
+        free = [m for m, r in ranges.items() if r is None]
+        unmeasured = tuple(draw(st.lists(st.sampled_from(free), unique=True, max_size=2))) if free else ()
+        flag = draw(st.booleans()) or (all(v is None for v in ranges.values()) and not unmeasured)
         return ValidityCriterion(
             category=draw(st.sampled_from([c for c in SpecimenCategory if c is not SpecimenCategory.VALID])),
             adulterant_detected=flag,
             source=draw(sources()),
+            unmeasured=unmeasured,
             **ranges,
         )
 
@@ -140,7 +174,7 @@ def analyte_cutoffs() -> st.SearchStrategy[AnalyteCutoff]:
         if screen is None and confirm is None:
             confirm = draw(_floats(0, 1e5))
         return AnalyteCutoff(
-            analyte=draw(st.sampled_from(Analyte)),
+            analyte=draw(st.sampled_from(Analyte)).value,
             screen_ng_ml=screen,
             confirm_ng_ml=confirm,
             source=draw(_opt(sources())),
@@ -158,8 +192,10 @@ def cutoff_panels() -> st.SearchStrategy[CutoffPanel]:
         name=texts(),
         cutoffs=st.lists(analyte_cutoffs(), max_size=5, unique_by=lambda c: c.analyte).map(tuple),
         source=sources(),
+        specimen=st.sampled_from(SpecimenType),
     )
-    return st.one_of(st.sampled_from([DOT_49_CFR_40_85, HHS_2025]), made)
+    builtin = [DOT_49_CFR_40_85, HHS_2025, DOT_49_CFR_40_91_ORAL_FLUID, EXAMPLE_CLINICAL_URINE_PANEL]
+    return st.one_of(st.sampled_from(builtin), made)
 
 
 @functools.lru_cache(maxsize=None, typed=True)
@@ -187,6 +223,8 @@ def interpretations() -> st.SearchStrategy[Interpretation]:
         validity_reasons=st.lists(texts(), max_size=2).map(tuple),
         analytes=st.lists(analyte_interpretations(), max_size=3).map(tuple),
         missing_expected=st.frozensets(st.sampled_from(Analyte), max_size=2),
+        not_evaluated=st.frozensets(st.sampled_from(Analyte), max_size=2),
+        explained=st.frozensets(st.sampled_from(Analyte), max_size=2),
     )
 
 
@@ -272,17 +310,25 @@ def missed_test_rules() -> st.SearchStrategy[MissedTestRule]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def drug_test_result_rules() -> st.SearchStrategy[DrugTestResultRule]:
-    """Result rules with built-in or generated panels and severities."""
-    return st.builds(
-        DrugTestResultRule,
-        panel=st.one_of(st.just(HHS_2025), cutoff_panels()),
-        validity=st.one_of(st.just(SPECIMEN_VALIDITY), validity_rule_sets()),
-        severities=st.dictionaries(st.sampled_from(TestResult), st.sampled_from(Severity)),
-        expected_window_hours=_opt(st.integers(1, 24 * 14)),
-        missing_expected_severity=st.sampled_from(Severity),
-        id=identifiers(),
-        source=sources(),
-    )
+    """Result rules with built-in or generated panels (a second one for the other specimen type) and severities."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> DrugTestResultRule:
+        panel = draw(st.one_of(st.just(HHS_2025), cutoff_panels()))
+        other = draw(_opt(cutoff_panels().filter(lambda p: p.specimen is not panel.specimen)))
+        return DrugTestResultRule(
+            panel=panel,
+            extra_panels=() if other is None else (other,),
+            validity=draw(st.one_of(st.just(SPECIMEN_VALIDITY), validity_rule_sets())),
+            severities=draw(st.dictionaries(st.sampled_from(TestResult), st.sampled_from(Severity))),
+            expected_window_hours=draw(_opt(st.integers(1, 24 * 14))),
+            missing_expected_severity=draw(st.sampled_from(Severity)),
+            explained_positive_severity=draw(st.sampled_from(Severity)),
+            id=draw(identifiers()),
+            source=draw(sources()),
+        )
+
+    return build()
 
 
 @functools.lru_cache(maxsize=None, typed=True)

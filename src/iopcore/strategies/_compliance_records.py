@@ -26,7 +26,9 @@ from iopcore.compliance import (
     PayerAuthorization,
     PlanEvent,
     PlanEventKind,
+    Prescription,
     RosterEntry,
+    SpecimenType,
     SpecimenValidity,
     TestMethod,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "medication_administrations",
     "payer_authorizations",
     "plan_events",
+    "prescriptions",
     "roster_entries",
     "specimen_validities",
 ]
@@ -223,6 +226,7 @@ def drug_tests(*, patient_ids: st.SearchStrategy[str] | None = None) -> st.Searc
             collected_at=draw(aware_datetimes()),
             status=status,
             observed=draw(st.booleans()),
+            specimen=draw(st.sampled_from(SpecimenType)),
             validity=draw(specimen_validities()),
             results=tuple(results),
         )
@@ -244,6 +248,19 @@ def medication_administrations() -> st.SearchStrategy[MedicationAdministration]:
 
 
 @functools.lru_cache(maxsize=None, typed=True)
+def prescriptions() -> st.SearchStrategy[Prescription]:
+    """Prescriptions over up to 120 days with 1 to 3 expected analytes."""
+    return st.builds(
+        Prescription,
+        id=_ids(),
+        patient_id=_pids(),
+        medication=texts(),
+        dates=date_ranges(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), max_days=120),
+        expected_analytes=st.frozensets(st.sampled_from(Analyte), min_size=1, max_size=3),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
 def plan_events() -> st.SearchStrategy[PlanEvent]:
     """Plan events of every kind."""
     return st.builds(
@@ -258,7 +275,7 @@ def plan_events() -> st.SearchStrategy[PlanEvent]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def payer_authorizations() -> st.SearchStrategy[PayerAuthorization]:
-    """Authorizations with and without a cap on services."""
+    """Authorizations with and without caps on services, service days and calendar days."""
     return st.builds(
         PayerAuthorization,
         id=_ids(),
@@ -266,6 +283,8 @@ def payer_authorizations() -> st.SearchStrategy[PayerAuthorization]:
         payer=texts(),
         dates=date_ranges(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), max_days=400),
         authorized_services=_opt(st.integers(0, 500)),
+        authorized_service_days=_opt(st.integers(0, 200)),
+        authorized_calendar_days=_opt(st.integers(0, 400)),
     )
 
 
@@ -293,6 +312,7 @@ def compliance_records(*, max_size: int = 4) -> st.SearchStrategy[ComplianceReco
             "attendance": draw(st.lists(attendance_records(), max_size=max_size)),
             "drug_tests": draw(st.lists(drug_tests(), max_size=max_size)),
             "medications": draw(st.lists(medication_administrations(), max_size=max_size)),
+            "prescriptions": draw(st.lists(prescriptions(), max_size=max_size)),
             "plan_events": draw(st.lists(plan_events(), max_size=max_size)),
             "authorizations": draw(st.lists(payer_authorizations(), max_size=max_size)),
             "certifications": draw(st.lists(certifications(), max_size=max_size)),

@@ -106,7 +106,7 @@ def authorizations() -> st.SearchStrategy[Authorization]:
     def build(draw: st.DrawFn) -> Authorization:
         dates = draw(date_ranges(min_value=_MIN_DATE, max_value=_MAX_DATE, max_days=366))
         unit = draw(st.sampled_from(AuthorizationUnit))
-        top = dates.days if unit is AuthorizationUnit.DAYS else 500
+        top = 500 if unit is AuthorizationUnit.UNITS else dates.days
         return Authorization(
             id=draw(identifiers()),
             payer=draw(texts(max_size=60)),

@@ -1,0 +1,91 @@
+"""Authorization rule: every attended service is covered by a payer authorization within each cap it states."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.compliance._findings import Finding, Severity, finish, found, span
+from iopcore.compliance._periods import check_as_of, in_scope
+from iopcore.compliance._records import ComplianceRecords, PayerAuthorization
+from iopcore.compliance._rule_fields import id_field, kind_field, severity_field, source_field
+from iopcore.sources import Source
+from iopcore.times import DateRange
+
+__all__ = ["AuthorizationRule"]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AuthorizationRule:
+    """Every attended service is covered by a payer authorization with room left under each cap it states.
+
+    Caps (see :class:`~iopcore.compliance.PayerAuthorization`): units (services),
+    service days (dates with a service under the authorization) and calendar
+    days from the authorization's first date. Services are assigned in time
+    order to the earliest covering authorization with room; a service no
+    covering authorization has room for is ``services_beyond_authorization``
+    (the message says which caps are reached), one outside every
+    authorization's dates is ``service_without_authorization``.
+    """
+
+    kind: str = kind_field("authorization")
+    id: str = id_field()
+    severity: Severity = severity_field(Severity.VIOLATION)
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Findings ``service_without_authorization`` and ``services_beyond_authorization``."""
+        check_as_of("AuthorizationRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, recs in records._by_patient().items():
+            auths = sorted(recs.authorizations, key=lambda a: (a.dates.first, a.id))
+            units = dict.fromkeys((a.id for a in auths), 0)
+            days: dict[str, set[date]] = {a.id: set() for a in auths}
+            services = sorted((r for r in recs.attendance if r.present), key=lambda r: (r.start, r.id))
+            for r in services:
+                day = r.start.date()
+                covering = [a for a in auths if a.dates.first <= day <= a.dates.last]
+                reached: list[str] = []
+                room = None
+                for a in covering:
+                    why = _cap_reached(a, day, units[a.id], days[a.id])
+                    if why is None:
+                        room = a
+                        break
+                    reached.append(why)
+                if room is not None:
+                    units[room.id] += 1
+                    days[room.id].add(day)
+                if not in_scope(day, period, as_of) or room is not None:
+                    continue
+                if covering:
+                    code = "services_beyond_authorization"
+                    text = f"Service on {day.isoformat()} exceeds its authorization: {'; '.join(reached)}."
+                else:
+                    code = "service_without_authorization"
+                    text = f"Service on {day.isoformat()} is not covered by any payer authorization."
+                out.append(
+                    found(self, code, pid, span(day, day), text, (r.id, *(a.id for a in covering)), self.severity)
+                )
+        return finish(out)
+
+
+def _cap_reached(auth: PayerAuthorization, day: date, units: int, days: set[date]) -> str | None:
+    """Which of *auth*'s caps a service on *day* would exceed (``None``: it fits), given what is used already."""
+    calendar = auth.authorized_calendar_days
+    if calendar is not None and (day - auth.dates.first).days >= calendar:
+        return f"day {(day - auth.dates.first).days + 1} of {calendar} authorized calendar day(s)"
+    if auth.authorized_services is not None and units >= auth.authorized_services:
+        return f"all {auth.authorized_services} authorized service(s) used"
+    service_days = auth.authorized_service_days
+    if service_days is not None and day not in days and len(days) >= service_days:
+        return f"all {service_days} authorized service day(s) used"
+    return None
