@@ -21,6 +21,7 @@ import attrs
 
 __all__ = [
     "ErrorItem",
+    "HighsNotInstalledError",
     "InfeasibleScheduleError",
     "InvalidArgumentError",
     "InvalidDataError",
@@ -379,3 +380,19 @@ class NoSafeLevelError(IopcoreError, LookupError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (NoSafeLevelError, (self.catalog, self.unmet))
+
+
+class HighsNotInstalledError(IopcoreError, ImportError):
+    """``lp_solver="highs"`` was asked for but HiGHS (``highspy``) is not installed.
+
+    Install the extra: ``pip install 'iopcore[highs]'``; ``lp_solver="auto"`` falls back to the
+    pure-Python master instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "lp_solver='highs' needs HiGHS: install the extra with pip install 'iopcore[highs]'", name="highspy"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (HighsNotInstalledError, ())

@@ -13,7 +13,7 @@
   hand-made one; :func:`expand` turns a week into dated occurrences.
 """
 
-from iopcore.errors import InfeasibleScheduleError
+from iopcore.errors import HighsNotInstalledError, InfeasibleScheduleError
 from iopcore.schedule._calendar import CalendarSchedule, Occurrence, ShortWeek, expand
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._cohort import (
@@ -67,6 +67,7 @@ __all__ = [
     "CohortViolation",
     "ComponentBound",
     "Enrollment",
+    "HighsNotInstalledError",
     "InfeasibleScheduleError",
     "Occupancy",
     "Occurrence",

@@ -176,10 +176,11 @@ def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
             day_cache_size=draw(st.integers(0, 4096)),
             columns_price_scale=draw(st.integers(1, 1 << 20)),
             columns_first_groups=draw(st.integers(0, 200)),
-            columns_max_groups=draw(st.integers(0, 400)),
-            columns_max_rows=draw(st.integers(0, 1000)),
+            columns_max_groups=draw(st.none() | st.integers(0, 400)),
+            columns_max_rows=draw(st.none() | st.integers(0, 1000)),
             columns_batch=draw(st.integers(1, 40)),
             columns_pivots=draw(st.integers(0, 8000)),
+            columns_integer_nodes=draw(st.integers(0, 2000)),
         )
 
     return build()

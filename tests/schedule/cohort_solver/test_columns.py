@@ -14,8 +14,11 @@ from iopcore.schedule import (
     check_cohort,
     solve_cohort,
 )
+from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
 from iopcore.schedule._cohort_solver.columns import column_generation
-from iopcore.schedule._cohort_solver.state import Plan, plan_cost
+from iopcore.schedule._cohort_solver.greedy import greedy_pass
+from iopcore.schedule._cohort_solver.master import PURE_MAX_GROUPS, LPSolver
+from iopcore.schedule._cohort_solver.state import Context, Plan, build_context, placement_order, plan_cost
 from iopcore.times import WeeklyAvailability
 from tests.schedule.builders import (
     HEURISTIC,
@@ -29,16 +32,20 @@ from tests.schedule.builders import (
     proven_optimum,
 )
 
+LP: tuple[LPSolver, ...] = ("python", "highs")
 
+
+@pytest.mark.parametrize("lp_solver", LP)
 @pytest.mark.parametrize(("n", "shift"), [(10, 1), (8, 2), (10, 3), (12, 1), (10, 4), (12, 5)])
-def test_column_generation_proves_crowded_cohorts_optimal(n: int, shift: int) -> None:
-    """The linear relaxation's prices prove these cohorts optimal (one more patient, infeasible alone, stays out)."""
+def test_column_generation_proves_crowded_cohorts_optimal(n: int, shift: int, lp_solver: LPSolver) -> None:
+    """The linear relaxation's prices prove these cohorts optimal (one more patient, infeasible alone, stays out),
+    with either LP solver."""
     problem = crowded(n, shift)
     four = WeekRules(components={"group_therapy": ComponentBound(min=4, max=4)})  # Monday has three sessions
     alone = CohortPatient(id="x", rules=four, availability=WeeklyAvailability.daily("08:00", "17:00", days=[MON]))
     problem = attrs.evolve(problem, patients=(*problem.patients, alone))
-    schedule = solve_cohort(problem, tuning=HEURISTIC)
-    without = solve_cohort(problem, work_limit=400, seed=3, tuning=NO_COLUMNS)
+    schedule = solve_cohort(problem, tuning=HEURISTIC, lp_solver=lp_solver)
+    without = solve_cohort(problem, work_limit=400, seed=3, tuning=NO_COLUMNS, lp_solver=lp_solver)
     assert check_cohort(problem, schedule, deep=True) == ()
     assert schedule.optimal and schedule.cost == schedule.lower_bound
     assert without.lower_bound <= schedule.cost <= without.cost
@@ -112,11 +119,14 @@ def test_a_stop_during_column_generation_keeps_the_best_plan_so_far(first: int, 
     assert schedules[-1].optimal
 
 
+@pytest.mark.parametrize("lp_solver", LP)
 @pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 1), (12, 5)])
-def test_mid_sized_cohorts_run_column_generation_after_the_first_subset_moves(n: int, shift: int) -> None:
+def test_mid_sized_cohorts_run_column_generation_after_the_first_subset_moves(
+    n: int, shift: int, lp_solver: LPSolver
+) -> None:
     """Above 48 groups (here: above none), the start is repaired, subset moves run first, then the master."""
     problem = crowded(n, shift)
-    schedule = solve_cohort(problem, tuning=attrs.evolve(HEURISTIC, columns_first_groups=0))
+    schedule = solve_cohort(problem, tuning=attrs.evolve(HEURISTIC, columns_first_groups=0), lp_solver=lp_solver)
     assert check_cohort(problem, schedule) == ()
     assert schedule.optimal and schedule.cost == proven_optimum(problem)
 
@@ -136,3 +146,45 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     # One pivot, then the stop: no search ran and the plan is the one given.
     assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
     assert ctx.work == searches
+
+
+def highs_context(problem: CohortProblem, tuning: CohortTuning = HEURISTIC) -> Context:
+    """A solver context for *problem* with HiGHS as the LP solver and every group's week alone found."""
+    ctx = build_context(problem, 10**9, None, None, tuning, "highs")
+    capacity_free_optimum(ctx)
+    return ctx
+
+
+def test_with_highs_column_generation_runs_on_more_groups_than_the_pure_master_takes() -> None:
+    """One more group than the pure master's limit (each patient their own unscheduled cost): the pure master
+    gives way at once, HiGHS proves the optimum."""
+    base = crowded(12, 1)
+    patients = tuple(
+        attrs.evolve(base.patients[i % 12], id=f"p{i}", unscheduled_cost=60 + i) for i in range(PURE_MAX_GROUPS + 1)
+    )
+    problem = attrs.evolve(base, patients=patients)
+    pure = prepared(problem, HEURISTIC)
+    plan: Plan = [None] * len(patients)
+    cost = plan_cost(pure, plan)
+    assert column_generation(pure, plan, cost, 0) == (plan, cost, 0, None, False)
+    _, best_cost, bound, prices, stopped = column_generation(highs_context(problem), plan, cost, 0)
+    assert prices is not None and not stopped
+    assert best_cost == bound < cost
+
+
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (11, 1), (13, 6), (14, 1)])
+def test_with_highs_a_whole_solution_over_the_masters_weeks_closes_the_gap_column_generation_leaves(
+    n: int, shift: int
+) -> None:
+    """On these cohorts the relaxation's optimum is not whole: HiGHS's branch and bound over the master's
+    weeks finds a plan at the bound (the optimum), which column generation alone does not."""
+    problem = crowded(n, shift)
+    results = []
+    for nodes in (0, 1000):
+        ctx = highs_context(problem, attrs.evolve(HEURISTIC, columns_integer_nodes=nodes))
+        start = greedy_pass(ctx, placement_order(ctx, None), None)
+        best, best_cost, bound, _, _ = column_generation(ctx, start, plan_cost(ctx, start), 0)
+        assert plan_cost(ctx, best) == best_cost
+        results.append((best_cost, bound))
+    (without, bound), (with_nodes, same_bound) = results
+    assert bound == same_bound == with_nodes == proven_optimum(problem) < without

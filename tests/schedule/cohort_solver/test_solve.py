@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from unittest import mock
 
 import attrs
@@ -41,11 +42,18 @@ from tests.schedule.builders import (
 
 
 @settings(max_examples=40)
-@given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30), st.booleans())
-def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProblem, work: int, columns: bool) -> None:
-    """Without the exact search, with or without column generation: valid schedule,
+@given(
+    cohort_problems(max_patients=3, max_offerings=5),
+    st.integers(0, 30),
+    st.booleans(),
+    st.sampled_from(["python", "highs"]),
+)
+def test_the_heuristic_path_is_valid_and_its_bound_is_proven(
+    problem: CohortProblem, work: int, columns: bool, lp_solver: Literal["python", "highs"]
+) -> None:
+    """Without the exact search, with or without column generation (by either LP solver): valid schedule,
     capacity-free bound <= lower bound <= optimum <= cost."""
-    schedule = solve_cohort(problem, work_limit=work, tuning=HEURISTIC if columns else NO_COLUMNS)
+    schedule = solve_cohort(problem, work_limit=work, tuning=HEURISTIC if columns else NO_COLUMNS, lp_solver=lp_solver)
     assert check_cohort(problem, schedule) == ()
     best = brute_force(problem)
     assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
@@ -145,6 +153,7 @@ def test_backend_ortools_dispatches_to_the_optional_module() -> None:
         ({"work_limit": -1}, "$.work_limit"),
         ({"backend": "gurobi"}, "$.backend"),
         ({"tuning": {"price_scale": 8}}, "$.tuning"),
+        ({"lp_solver": "glpk"}, "$.lp_solver"),
     ],
 )
 def test_bad_arguments_are_rejected_with_their_path(kwargs: dict[str, object], path: str) -> None:
@@ -152,6 +161,15 @@ def test_bad_arguments_are_rejected_with_their_path(kwargs: dict[str, object], p
     with pytest.raises(InvalidDataError) as info:
         solve_cohort(small_cohort(), **kwargs)  # type: ignore[arg-type]
     assert info.value.paths == (path,)
+
+
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 5)])
+def test_the_default_lp_solver_is_highs_when_installed(n: int, shift: int) -> None:
+    """``lp_solver="auto"`` (the default) gives HiGHS's answers here: the test extra installs highspy."""
+    problem = crowded(n, shift)
+    auto = solve_cohort(problem, work_limit=60, tuning=HEURISTIC)
+    assert auto == solve_cohort(problem, work_limit=60, tuning=HEURISTIC, lp_solver="highs")
+    assert auto != solve_cohort(problem, work_limit=60, tuning=HEURISTIC, lp_solver="python")  # the choice shows
 
 
 def test_default_work_limit_is_documented() -> None:

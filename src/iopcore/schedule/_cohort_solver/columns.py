@@ -7,8 +7,8 @@ from typing import final
 import attrs
 
 from iopcore.schedule._cohort_solver.bounds import PricedWeeks, lagrangian_bound, still_best
+from iopcore.schedule._cohort_solver.master import MasterProblem, new_master, size_limits
 from iopcore.schedule._cohort_solver.pricing import best_week
-from iopcore.schedule._cohort_solver.simplex import Master
 from iopcore.schedule._cohort_solver.state import (
     BudgetSpent,
     Context,
@@ -33,7 +33,7 @@ class _RestrictedMaster:
     """The restricted master problem of column generation (internal): every pooled week of every
     group, with a capacity row for each offering those weeks could overfill."""
 
-    master: Master
+    master: MasterProblem
     group_row: dict[int, int] = attrs.field(factory=dict)
     offering_row: dict[int, int] = attrs.field(factory=dict)
     column: dict[tuple[int, tuple[int, ...]], int] = attrs.field(factory=dict)
@@ -43,8 +43,8 @@ class _RestrictedMaster:
     users: dict[int, set[int]] = attrs.field(factory=dict)
     """Per offering, the groups with a week taking a seat on it."""
 
-    def sync(self, ctx: Context) -> bool:
-        """Add the weeks pooled since, and the rows they need; ``False`` once the master is too large."""
+    def sync(self, ctx: Context, max_rows: int | None) -> bool:
+        """Add the weeks pooled since, and the rows they need; ``False`` once the master has more than *max_rows*."""
         master = self.master
         for g, group in enumerate(ctx.groups):
             if group.own is None:
@@ -65,7 +65,7 @@ class _RestrictedMaster:
             seats_left = max(ctx.residual[o], 0)
             if o not in self.offering_row and sum(len(ctx.groups[g].members) for g in self.users[o]) > seats_left:
                 self.offering_row[o] = master.add_capacity(seats_left, self.using[o])
-        return master.rows <= ctx.tuning.columns_max_rows
+        return max_rows is None or master.rows <= max_rows
 
     def prices(self, ctx: Context) -> list[int]:
         """Seat prices in units of 1/``columns_price_scale``: the capacity rows' dual values (never negative)."""
@@ -76,9 +76,9 @@ class _RestrictedMaster:
             prices[o] = max(0, round(-pi[row] * scale))
         return prices
 
-    def plan(self, ctx: Context) -> Plan | None:
-        """The master's solution as a plan, if it is whole (``None`` otherwise)."""
-        x = self.master.values()
+    def plan(self, ctx: Context, x: list[float] | None = None) -> Plan | None:
+        """The master's solution (or *x*, per column) as a plan, if it is whole (``None`` otherwise)."""
+        x = self.master.values() if x is None else x
         weeks: dict[int, list[tuple[int, ...]]] = {}
         for (g, week), j in self.column.items():
             v = x[j]
@@ -97,7 +97,7 @@ class _RestrictedMaster:
 def column_generation(
     ctx: Context, best: Plan, best_cost: int, bound: int
 ) -> tuple[Plan, int, int, list[int] | None, bool]:
-    """Column generation (cohorts of at most ``columns_max_groups`` groups): seat prices from the linear relaxation.
+    """Column generation (within the LP solver's size limits): seat prices from the linear relaxation.
 
     The restricted master problem (every week found so far, see :class:`_RestrictedMaster`) gives
     seat prices: its capacity rows' dual values. The groups are priced in turn, fewest
@@ -112,9 +112,10 @@ def column_generation(
     """
     tuning = ctx.tuning
     prices: list[int] | None = None
-    if groups_with_a_week(ctx) > tuning.columns_max_groups:
+    max_groups, max_rows = size_limits(ctx.lp_solver, tuning.columns_max_groups, tuning.columns_max_rows)
+    if max_groups is not None and groups_with_a_week(ctx) > max_groups:
         return best, best_cost, bound, prices, False
-    columns = _RestrictedMaster(Master(float(plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
+    columns = _RestrictedMaster(new_master(ctx.lp_solver, float(plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
     previous: PricedWeeks = {}
     # Groups with a week, in the order of their first patient (fewest usable offerings first).
     firsts = dict.fromkeys(ctx.of_patient[p] for p in placement_order(ctx, None))
@@ -123,7 +124,9 @@ def column_generation(
     def solved() -> bool:
         """Bring the master up to date and solve it; keep its solution if it is a cheaper plan."""
         nonlocal best, best_cost
-        if not (columns.sync(ctx) and columns.master.solve(tuning.columns_pivots, ctx.tick)):
+        if not (
+            columns.sync(ctx, max_rows) and columns.master.solve(tuning.columns_pivots, ctx.tick, ctx.seconds_left())
+        ):
             return False
         plan = columns.plan(ctx)
         if plan is not None and within_seats(ctx, plan):
@@ -164,6 +167,15 @@ def column_generation(
                 pending += 1
         value, _ = lagrangian_bound(ctx, prices, previous, tuning.columns_price_scale)
         bound = max(bound, -(-value // tuning.columns_price_scale))
+        if best_cost > bound and tuning.columns_integer_nodes:
+            # The best whole solution over the weeks found (a plan: the master's rows are every seat at risk).
+            left = ctx.seconds_left()
+            whole = columns.master.solve_integer(
+                tuning.columns_integer_nodes, None if left is None else left / 2, best_cost - 0.5
+            )
+            plan = None if whole is None else columns.plan(ctx, whole)
+            if plan is not None and within_seats(ctx, plan) and plan_cost(ctx, plan) < best_cost:
+                best, best_cost = plan, plan_cost(ctx, plan)
     except BudgetSpent:
         return best, best_cost, bound, prices, True
     return best, best_cost, bound, prices, False

@@ -58,6 +58,8 @@ class Master:
         """Per row: its dual value, kept up to date through pivots and new rows."""
         self.stale = 0
         """Pivots since the duals were last computed afresh from the basis inverse."""
+        self.status = "not solved"
+        """How the last solve ended: ``optimal``, ``pivot limit``, ``drifted`` or ``unbounded``."""
 
     @property
     def rows(self) -> int:
@@ -137,6 +139,12 @@ class Master:
                     pi[q] += c * line[q]
         return pi
 
+    def solve_integer(
+        self, max_nodes: int, seconds: float | None = None, below: float | None = None
+    ) -> list[float] | None:
+        """Always ``None``: the pure master has no branch and bound (column generation keeps only whole LP optima)."""
+        return None
+
     def values(self) -> list[float]:
         """Per column, its value in the current basic solution."""
         x = [0.0] * len(self.cost)
@@ -147,11 +155,12 @@ class Master:
     def objective(self) -> float:
         return sum(self.cost[j] * v for j, v in zip(self.basic, self.xb, strict=True))
 
-    def solve(self, max_pivots: int, tick: Callable[[], None] | None = None) -> bool:
+    def solve(self, max_pivots: int, tick: Callable[[], None] | None = None, seconds: float | None = None) -> bool:
         """Pivot to an optimal basis; ``False`` if *max_pivots* pivots did not reach one (or it is unbounded).
 
         *tick* is called before each pivot (the caller's budget check: an exception it raises
-        leaves the master as it was after the last whole pivot).
+        leaves the master as it was after the last whole pivot); *seconds* (the time left) is
+        not needed, since *tick* checks the time.
         """
         m = len(self.rhs)
         pi = self.pi
@@ -175,8 +184,11 @@ class Master:
                     if bland:
                         break
             if q < 0:
-                return self._consistent()
+                consistent = self._consistent()
+                self.status = "optimal" if consistent else "drifted"
+                return consistent
             if pivots == max_pivots:
+                self.status = "pivot limit"
                 return False
             pivots += 1
             u = [0.0] * m
@@ -192,6 +204,7 @@ class Master:
                     if leave < 0 or t < ratio - _TOL or (t <= ratio + _TOL and self.basic[i] < self.basic[leave]):
                         leave, ratio = i, t
             if leave < 0:
+                self.status = "unbounded"
                 return False  # unbounded: cannot happen with a leave-out column per group
             degenerate = degenerate + 1 if ratio <= _TOL else 0
             pivot_row = self.binv[leave]

@@ -20,6 +20,7 @@ from iopcore.schedule._cohort_solver.columns import column_generation, columns_f
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import reasons_for
 from iopcore.schedule._cohort_solver.greedy import crowding, greedy_pass
+from iopcore.schedule._cohort_solver.master import LP_SOLVERS, LPSolver, resolve_lp_solver
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
 from iopcore.schedule._cohort_solver.state import (
     BudgetSpent,
@@ -56,6 +57,7 @@ def solve_cohort(
     clock: Callable[[], float] | None = None,
     backend: str = "iopcore",
     tuning: CohortTuning = DEFAULT_TUNING,
+    lp_solver: LPSolver = "auto",
 ) -> CohortSchedule:
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
 
@@ -67,13 +69,15 @@ def solve_cohort(
     3. Otherwise a first assignment is built greedily (fewest usable offerings first,
        each patient given their cheapest week in the seats left). On cohorts of at most
        48 groups (patients with identical profiles form one), column generation follows:
-       a linear relaxation over the weeks found so far, solved by a small simplex, gives
+       a linear relaxation over the weeks found so far, solved by *lp_solver*, gives
        seat prices; each group's best week at those prices joins it, until none is new;
-       its bound is then the relaxation's, and a whole solution of it is a plan. On larger
-       cohorts the first assignment is repaired by ejection (moving holders of the seats a
-       patient left out needs) and by best responses, and a second pass breaks ties among
-       each patient's cheapest weeks towards the least crowded offerings; up to 128
-       groups, column generation runs after the first subset moves. Then improvement:
+       its bound is then the relaxation's, and a whole solution of it is a plan (with
+       HiGHS, a branch and bound over the relaxation's weeks looks for one at the bound).
+       On larger cohorts the first assignment is repaired by ejection (moving holders of
+       the seats a patient left out needs) and by best responses, and a second pass breaks
+       ties among each patient's cheapest weeks towards the least crowded offerings;
+       column generation runs after the first subset moves (up to 128 groups with the
+       built-in simplex, at any size with HiGHS). Then improvement:
        exact subset moves (a few patients, such as one paying more than their cheapest
        week and holders of the seats that week needs, placed again together at least
        cost by a conflict-directed branch and bound),
@@ -89,14 +93,24 @@ def solve_cohort(
     The numbers above are the defaults of *tuning* (a :class:`CohortTuning`), which sets
     how the pure-Python solver spends its effort.
 
+    *lp_solver* solves column generation's linear relaxation: ``"python"``, the built-in
+    dense simplex (no dependency; kept off cohorts of more than 128 groups by *tuning*),
+    ``"highs"``, HiGHS (``pip install iopcore[highs]``; no size limit; raises
+    :class:`~iopcore.errors.HighsNotInstalledError` without it), or ``"auto"`` (the default):
+    HiGHS when installed, the built-in simplex otherwise. Either gives a valid schedule and
+    a valid bound; under a *work_limit* the answer depends on the solver chosen (their
+    optimal duals may differ), so pass one explicitly to get the same answer everywhere.
+
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
-    (``pip install iopcore[ortools]``); it has no tuning.
+    (``pip install iopcore[ortools]``); it has no tuning and no *lp_solver*.
     """
     _check_args(problem, time_limit, seed, work_limit, clock, backend, tuning)
+    if lp_solver not in LP_SOLVERS:
+        raise f.fail("$.lp_solver", "expected auto, highs or python", "one_of")
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
     deadline = None if time_limit is None or clock is None else clock() + time_limit
-    ctx = build_context(problem, work_limit, deadline, clock, tuning)
+    ctx = build_context(problem, work_limit, deadline, clock, tuning, resolve_lp_solver(lp_solver))
     free = capacity_free_optimum(ctx)
     exact = exact_plan(ctx)
     if exact is not None:

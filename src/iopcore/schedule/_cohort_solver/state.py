@@ -112,6 +112,8 @@ class Context:
     """Work units spent so far (single-patient searches)."""
     budgeted: bool = False
     """Whether the budget is enforced now (phases that must complete run unbudgeted)."""
+    lp_solver: str = "python"
+    """The master problem's LP solver: ``"python"`` or ``"highs"`` (see :mod:`.master`)."""
 
     def spend(self) -> None:
         """Count one work unit; stop (raise :class:`BudgetSpent`) past the work limit or the deadline."""
@@ -127,6 +129,12 @@ class Context:
         if self.budgeted and self.deadline is not None and self.clock is not None and self.clock() >= self.deadline:
             raise BudgetSpent
 
+    def seconds_left(self) -> float | None:
+        """The time left of the budget, by the caller's clock (``None``: no time budget now)."""
+        if not self.budgeted or self.deadline is None or self.clock is None:
+            return None
+        return max(0.0, self.deadline - self.clock())
+
 
 def build_context(
     problem: CohortProblem,
@@ -134,6 +142,7 @@ def build_context(
     deadline: float | None,
     clock: Callable[[], float] | None,
     tuning: CohortTuning = DEFAULT_TUNING,
+    lp_solver: str = "python",
 ) -> Context:
     """The context of a run on *problem*: patients grouped by profile, unscheduled cost and pins."""
     position = {o.id: i for i, o in enumerate(problem.offerings)}
@@ -184,6 +193,7 @@ def build_context(
         deadline=deadline,
         clock=clock,
         tuning=tuning,
+        lp_solver=lp_solver,
     )
 
 

@@ -81,16 +81,22 @@ class CohortTuning:
     columns_first_groups: int = attrs.field(default=48, validator=f.integer(min_value=0))
     """Cohorts with at most this many groups (patients with identical profiles, with a week alone)
     start the improvement with column generation, skipping the second first pass and the repair."""
-    columns_max_groups: int = attrs.field(default=128, validator=f.integer(min_value=0))
-    """Cohorts with more groups never run column generation (each solve of the dense master grows
-    with the square of its rows); between the two limits it runs after the first subset moves."""
-    columns_max_rows: int = attrs.field(default=400, validator=f.integer(min_value=0))
-    """Column generation stops when the master problem outgrows this many rows."""
+    columns_max_groups: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    """Cohorts with more groups never run column generation; between ``columns_first_groups`` and
+    this it runs after the first subset moves. ``None``: the LP solver's own limit, 128 groups for
+    the pure-Python master (each of its dense solves grows with the square of the rows) and none
+    for HiGHS; 0 turns column generation off."""
+    columns_max_rows: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    """Column generation stops when the master problem outgrows this many rows. ``None``: the LP
+    solver's own limit, 400 rows for the pure-Python master and none for HiGHS."""
     columns_batch: int = attrs.field(default=20, validator=f.integer(min_value=1))
     """Column generation solves the master again after every (groups / ``columns_batch``) new weeks
     (after each one on cohorts of fewer groups)."""
     columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
     """Pivots one solve of the master problem may take before column generation gives up on it."""
+    columns_integer_nodes: int = attrs.field(default=1000, validator=f.integer(min_value=0))
+    """With HiGHS as the LP solver: nodes of its branch and bound over the master's weeks once column
+    generation has converged below the best plan's cost (at most half the time left); 0 turns it off."""
 
     def __attrs_post_init__(self) -> None:
         if self.subset_size_max < self.subset_size:
