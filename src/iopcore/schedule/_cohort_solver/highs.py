@@ -9,8 +9,8 @@ The same linear programme as :mod:`.simplex`, stated the way HiGHS takes it::
 
 The capacity rows need no slack or artificial column of ours (HiGHS keeps a row's slack as
 its logical variable), and leaving everyone out is always feasible. Rows and columns are
-added between solves; HiGHS keeps its basis, so each solve starts from the last optimum
-(a dual simplex after new rows, a primal one after new columns). Its duals follow the same
+added between solves; HiGHS keeps its basis, so each solve starts from the last one
+(HiGHS's simplex repairs what new rows and columns break). Its duals follow the same
 sign as the pure master's: a binding capacity row has a dual value ≤ 0.
 
 HiGHS runs single-threaded (``threads=1``, ``parallel="off"``, the simplex without presolve)
@@ -20,6 +20,8 @@ of :func:`~iopcore.schedule.solve_cohort` under a ``work_limit`` gives the same 
 time. A solve gets the time left of the caller's budget as HiGHS's ``time_limit`` (HiGHS
 counts it from the object's first run, so the limit passed is its run time so far plus the
 time left) and ``columns_pivots`` of the tuning as ``simplex_iteration_limit``.
+:meth:`HighsMaster.solve_integer` runs HiGHS's branch and bound on a copy of the master (whole
+week counts), within a node limit (deterministic too) and the time it is given.
 
 ``highspy`` is imported only here, inside the functions that need it (an optional extra): the
 package imports, and the pure master works, without it. The solver object is highspy's
