@@ -222,28 +222,23 @@ def test_both_masters_reach_the_same_certified_optimum_of_a_growing_master(
     assert math.isclose(programme.certify("python"), programme.certify("highs"), abs_tol=TOL)
 
 
-@settings(max_examples=120, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(1, 2), st.integers(1, 30)), min_size=1, max_size=2),
-    st.lists(st.integers(1, 2), min_size=3, max_size=3),
-    st.lists(
-        st.tuples(st.integers(0, 1), st.integers(0, 30), st.lists(st.integers(0, 2), max_size=2, unique=True)),
-        max_size=4,
-    ),
-    st.lists(st.integers(0, 2), max_size=3, unique=True),
-)
-def test_on_tiny_masters_both_agree_with_every_basis_enumerated(
-    groups: list[tuple[int, int]],
-    seats: list[int],
-    weeks: list[tuple[int, int, list[int]]],
-    rows_first: list[int],
-) -> None:
-    """The optimum is the least objective over every basic feasible solution (exact fractions); where the
-    optimal week values or duals are unique (seats of at least 1 keep the duals' optimal face bounded),
-    both masters report exactly them."""
+Week = tuple[int, int, list[int]]
+
+
+def tiny_weeks(groups: int, max_size: int) -> st.SearchStrategy[list[Week]]:
+    """Weeks (group index, cost, offerings among three) of a tiny master."""
+    week = st.tuples(
+        st.integers(0, groups - 1), st.integers(0, 30), st.lists(st.integers(0, 2), max_size=2, unique=True)
+    )
+    return st.lists(week, max_size=max_size)
+
+
+def tiny(groups: list[tuple[int, int]], seats: list[int], weeks: list[Week], rows_first: list[int]) -> Programme:
+    """A tiny master: capacity rows of *rows_first* before the weeks, the other rows after them
+    (cutting the solution of a first solve), solved again."""
     programme = Programme()
     group_rows = [programme.group(n, u) for n, u in groups]
-    for o in rows_first:  # some capacity rows before the weeks, the rest after (cutting a solution)
+    for o in rows_first:
         programme.capacity(o, seats[o])
     for g, cost, offerings in weeks:
         programme.week(group_rows[g % len(group_rows)], cost, tuple(offerings))
@@ -251,6 +246,23 @@ def test_on_tiny_masters_both_agree_with_every_basis_enumerated(
     for o in range(3):
         programme.capacity(o, seats[o])
     programme.solve()
+    return programme
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 2), st.integers(1, 30)), min_size=1, max_size=2),
+    st.lists(st.integers(1, 2), min_size=3, max_size=3),
+    tiny_weeks(2, 4),
+    st.lists(st.integers(0, 2), max_size=3, unique=True),
+)
+def test_on_tiny_masters_both_agree_with_every_basis_enumerated(
+    groups: list[tuple[int, int]], seats: list[int], weeks: list[Week], rows_first: list[int]
+) -> None:
+    """The optimum is the least objective over every basic feasible solution (exact fractions); where the
+    optimal week values or duals are unique (seats of at least 1 keep the duals' optimal face bounded),
+    both masters report exactly them."""
+    programme = tiny(groups, seats, weeks, rows_first)
     optimum, week_values, duals = brute_force(programme)
     event(f"unique week values: {len(week_values) == 1}, unique duals: {len(duals) == 1}")
     for solver in SOLVERS:
@@ -291,23 +303,14 @@ def best_whole(programme: Programme) -> int:
 @given(
     st.lists(st.tuples(st.integers(1, 3), st.integers(1, 40)), min_size=1, max_size=3),
     st.lists(st.integers(0, 3), min_size=3, max_size=3),
-    st.lists(
-        st.tuples(st.integers(0, 2), st.integers(0, 30), st.lists(st.integers(0, 2), max_size=2, unique=True)),
-        max_size=5,
-    ),
+    tiny_weeks(3, 5),
 )
 def test_highs_finds_the_best_whole_solution_over_the_masters_weeks(
-    groups: list[tuple[int, int]], seats: list[int], weeks: list[tuple[int, int, list[int]]]
+    groups: list[tuple[int, int]], seats: list[int], weeks: list[Week]
 ) -> None:
     """HiGHS's branch and bound over the master's weeks finds the least whole cost (by enumeration), only
     below a given cost; the pure master has none and says so."""
-    programme = Programme()
-    group_rows = [programme.group(n, u) for n, u in groups]
-    for g, cost, offerings in weeks:
-        programme.week(group_rows[g % len(group_rows)], cost, tuple(offerings))
-    for o in range(3):
-        programme.capacity(o, seats[o])
-    programme.solve()
+    programme = tiny(groups, seats, weeks, [])
     best = best_whole(programme)
     highs = programme.masters["highs"]
     x = highs.solve_integer(10_000)
