@@ -53,7 +53,7 @@ FORBIDDEN_ATTR_CALLS = {"now", "utcnow", "today", "fromtimestamp", "utcfromtimes
 # Optional-dependency boundaries: only these files may import these packages.
 FENCED = {
     "hypothesis": ("strategies", "_hypothesis_plugin.py"),
-    "cattrs": ("serialization.py",),
+    "cattrs": ("serialization",),
     "highspy": ("schedule/_cohort_solver/highs.py",),
 }
 DEMO_FILES = {"__main__.py", "_demo.py"}

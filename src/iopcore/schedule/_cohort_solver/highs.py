@@ -23,7 +23,7 @@ time left) and ``columns_pivots`` of the tuning as ``simplex_iteration_limit``.
 :meth:`HighsMaster.solve_integer` runs HiGHS's branch and bound on a copy of the master (whole
 week counts), within a node limit (deterministic too) and the time it is given.
 
-``highspy`` is imported only here, inside the functions that need it (an optional extra): the
+``highspy`` is imported only here, inside one function called when HiGHS is asked for (an optional extra): the
 package imports, and the pure master works, without it. The solver object is highspy's
 compiled class (``highspy._core._Highs``), not its Python wrapper ``highspy.Highs``: the
 wrapper installs its callbacks in its constructor, before any option can be set, and HiGHS
@@ -34,7 +34,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, final
+
+from iopcore.errors import HighsNotInstalledError
 
 if TYPE_CHECKING:
     from highspy._core import HighsModelStatus, _Highs
@@ -50,13 +53,25 @@ _OPTIONS: tuple[tuple[str, bool | int | float | str], ...] = (
 """Silent, single-threaded, seeded: the options of every HiGHS instance here."""
 
 
+def _highspy() -> ModuleType | None:
+    """highspy's compiled module, or ``None`` when the extra is not installed (the one import of it)."""
+    try:
+        import highspy._core as core  # the optional extra: imported only when HiGHS is asked for
+    except ImportError:
+        return None
+    return core
+
+
 def highs_available() -> bool:
     """Whether ``highspy`` can be imported (the ``iopcore[highs]`` extra is installed)."""
-    try:
-        import highspy._core  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return _highspy() is not None
+
+
+def _core() -> ModuleType:
+    core = _highspy()
+    if core is None:
+        raise HighsNotInstalledError
+    return core
 
 
 @final
@@ -67,8 +82,7 @@ class HighsMaster:
     """
 
     def __init__(self) -> None:
-        import highspy._core as core  # the optional extra: imported only when HiGHS is asked for
-
+        core = _core()
         self._status: type[HighsModelStatus] = core.HighsModelStatus
         self._highs: _Highs = core._Highs()
         for option, value in (*_OPTIONS, ("presolve", "off"), ("solver", "simplex")):
@@ -159,8 +173,7 @@ class HighsMaster:
         optimum (costs are whole, so a gap under 1 closes it) or at the first limit with the
         best solution found by then.
         """
-        import highspy._core as core  # the optional extra
-
+        core = _core()
         mip = core._Highs()
         options: list[tuple[str, bool | int | float | str]] = [
             *_OPTIONS,
