@@ -14,11 +14,11 @@ from iopcore.schedule import (
     check_cohort,
     solve_cohort,
 )
-from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
+from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.columns import column_generation
 from iopcore.schedule._cohort_solver.greedy import greedy_pass
-from iopcore.schedule._cohort_solver.master import PURE_MAX_GROUPS, LPSolver
-from iopcore.schedule._cohort_solver.state import Context, Plan, build_context, placement_order, plan_cost
+from iopcore.schedule._cohort_solver.master import LPSolver
+from iopcore.schedule._cohort_solver.state import Incumbent, placement_order
 from iopcore.times import WeeklyAvailability
 from tests.schedule.builders import (
     HEURISTIC,
@@ -73,20 +73,23 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
     assert {u.patient: u.reason for u in schedule.unscheduled}["r"] == "conflict"
 
 
+@pytest.mark.parametrize("lp_solver", LP)
 @pytest.mark.parametrize(
     ("tuning", "why"),
     [
         (CohortTuning(columns_pivots=0), "the first solve runs out of pivots"),
-        (CohortTuning(columns_max_rows=12), "the master outgrows its rows once capacity rows join"),
+        (CohortTuning(columns_max_rows=0), "the master has more capacity rows than it may"),
     ],
 )
-def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str) -> None:
-    """When the master cannot be solved, column generation returns what it was given."""
+def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str, lp_solver: str) -> None:
+    """When the master cannot be solved, column generation returns no prices and leaves the run as it was
+    (HiGHS too: its iteration limit is the tuning's pivots, and a row limit set by the tuning holds for it)."""
     problem = crowded(12, 1)
-    ctx = prepared(problem, tuning)
-    plan: Plan = [None] * len(problem.patients)
-    cost = plan_cost(ctx, plan)
-    assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
+    ctx = prepared(problem, tuning, lp_solver)
+    run = Incumbent(ctx)
+    plan, cost = list(run.best), run.best_cost
+    assert column_generation(ctx, run) is None, why
+    assert (run.best, run.best_cost, run.bound) == (plan, cost, 0)
 
 
 @pytest.mark.parametrize("pivots", [0, 1, 2, 3, 5, 8, 12, 20])
@@ -140,39 +143,17 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     def clock() -> float:
         return next(readings, 2.0)
 
-    ctx.clock, ctx.deadline, ctx.budgeted = clock, 1.0, True
-    plan: Plan = [None] * len(problem.patients)
-    cost, searches = plan_cost(ctx, plan), ctx.work
+    budget = ctx.budget
+    budget.clock, budget.deadline, budget.limited = clock, 1.0, True
+    run = Incumbent(ctx)
+    plan, cost, searches = list(run.best), run.best_cost, ctx.work
     # One pivot, then the stop: no search ran and the plan is the one given.
-    assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
-    assert ctx.work == searches
+    with pytest.raises(BudgetSpent):
+        column_generation(ctx, run)
+    assert (run.best, run.best_cost, ctx.work) == (plan, cost, searches)
 
 
-def highs_context(problem: CohortProblem, tuning: CohortTuning = HEURISTIC) -> Context:
-    """A solver context for *problem* with HiGHS as the LP solver and every group's week alone found."""
-    ctx = build_context(problem, 10**9, None, None, tuning, "highs")
-    capacity_free_optimum(ctx)
-    return ctx
-
-
-def test_with_highs_column_generation_runs_on_more_groups_than_the_pure_master_takes() -> None:
-    """One more group than the pure master's limit (each patient their own unscheduled cost): the pure master
-    gives way at once, HiGHS proves the optimum."""
-    base = crowded(12, 1)
-    patients = tuple(
-        attrs.evolve(base.patients[i % 12], id=f"p{i}", unscheduled_cost=60 + i) for i in range(PURE_MAX_GROUPS + 1)
-    )
-    problem = attrs.evolve(base, patients=patients)
-    pure = prepared(problem, HEURISTIC)
-    plan: Plan = [None] * len(patients)
-    cost = plan_cost(pure, plan)
-    assert column_generation(pure, plan, cost, 0) == (plan, cost, 0, None, False)
-    _, best_cost, bound, prices, stopped = column_generation(highs_context(problem), plan, cost, 0)
-    assert prices is not None and not stopped
-    assert best_cost == bound < cost
-
-
-@pytest.mark.parametrize(("n", "shift"), [(10, 1), (11, 1), (13, 6), (14, 1)])
+@pytest.mark.parametrize(("n", "shift"), [(9, 1), (10, 1), (11, 3), (13, 7)])
 def test_with_highs_a_whole_solution_over_the_masters_weeks_closes_the_gap_column_generation_leaves(
     n: int, shift: int
 ) -> None:
@@ -181,10 +162,10 @@ def test_with_highs_a_whole_solution_over_the_masters_weeks_closes_the_gap_colum
     problem = crowded(n, shift)
     results = []
     for nodes in (0, 1000):
-        ctx = highs_context(problem, attrs.evolve(HEURISTIC, columns_integer_nodes=nodes))
-        start = greedy_pass(ctx, placement_order(ctx, None), None)
-        best, best_cost, bound, _, _ = column_generation(ctx, start, plan_cost(ctx, start), 0)
-        assert plan_cost(ctx, best) == best_cost
-        results.append((best_cost, bound))
+        ctx = prepared(problem, attrs.evolve(HEURISTIC, columns_integer_nodes=nodes), "highs")
+        run = Incumbent(ctx)
+        run.keep(greedy_pass(ctx, placement_order(ctx, None), None))
+        assert column_generation(ctx, run) is not None
+        results.append((run.best_cost, run.bound))
     (without, bound), (with_nodes, same_bound) = results
     assert bound == same_bound == with_nodes == proven_optimum(problem) < without

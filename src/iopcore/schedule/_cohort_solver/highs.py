@@ -128,6 +128,10 @@ class HighsMaster:
         """A week with coefficient 1 in each of *rows* (its group's and capacities'); returns the column."""
         return self._add_column(cost, rows)
 
+    def start_from(self, keys: dict[int, int]) -> None:
+        """Ignored: HiGHS finds its own start (the pure master's start from a plan saves it pivots
+        that HiGHS does not need; the optimum is the same)."""
+
     def solve(self, max_pivots: int, tick: Callable[[], None] | None = None, seconds: float | None = None) -> bool:
         """Solve from the last basis; ``False`` unless HiGHS reports an optimum within *max_pivots* iterations.
 

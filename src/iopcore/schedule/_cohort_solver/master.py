@@ -4,10 +4,11 @@ Column generation (:mod:`.columns`) builds the master row by row and column by c
 reads back its duals (the seat prices) and its primal values (a plan, when they are whole).
 Either solver does:
 
-* ``"python"`` — :class:`~.simplex.Master`, the pure-Python dense revised simplex: no
-  dependency; its solves grow with the square of the rows, so its own size limits (128
-  groups, 400 rows, unless the tuning's ``columns_max_groups`` and ``columns_max_rows`` say
-  otherwise) keep it off large cohorts; no branch and bound;
+* ``"python"`` — :class:`~.simplex.Master`, the pure-Python revised simplex with generalized
+  upper bounds: no dependency; its pivots grow with the square of the capacity rows (the
+  group rows cost nothing), so its own limit (400 capacity rows, unless the tuning's
+  ``columns_max_rows`` says otherwise) stops column generation on masters with more; no
+  branch and bound;
 * ``"highs"`` — :class:`~.highs.HighsMaster`, HiGHS through ``highspy`` (the ``iopcore[highs]``
   extra): no size limit unless the tuning sets one, and a branch and bound over the master's
   weeks for a plan once column generation has converged.
@@ -27,7 +28,15 @@ from iopcore.errors import HighsNotInstalledError
 from iopcore.schedule._cohort_solver.highs import HighsMaster, highs_available
 from iopcore.schedule._cohort_solver.simplex import Master
 
-__all__ = ["LP_SOLVERS", "LPSolver", "MasterProblem", "new_master", "resolve_lp_solver", "size_limits"]
+__all__ = [
+    "LP_SOLVERS",
+    "PURE_MAX_ROWS",
+    "LPSolver",
+    "MasterProblem",
+    "max_capacity_rows",
+    "new_master",
+    "resolve_lp_solver",
+]
 
 LPSolver = Literal["auto", "highs", "python"]
 """The choices of ``solve_cohort(..., lp_solver=...)``."""
@@ -61,6 +70,11 @@ class MasterProblem(Protocol):
 
     def add_week(self, cost: float, rows: Sequence[int]) -> int:
         """A week with coefficient 1 in each of *rows* (its group's and capacities'); returns the column."""
+        ...
+
+    def start_from(self, keys: dict[int, int]) -> None:
+        """A hint before any capacity row: per group row (keys), the week (column) all its members share
+        in a known plan; a solver may start from it or ignore it (the optimum is the same)."""
         ...
 
     def solve(self, max_pivots: int, tick: Callable[[], None] | None = None, seconds: float | None = None) -> bool:
@@ -111,16 +125,14 @@ def new_master(lp_solver: str, big: float) -> MasterProblem:
     return HighsMaster() if lp_solver == "highs" else Master(big)
 
 
-PURE_MAX_GROUPS = 128
-"""The pure master's own limit on groups with a week (``CohortTuning.columns_max_groups`` unset)."""
 PURE_MAX_ROWS = 400
-"""The pure master's own limit on rows (``CohortTuning.columns_max_rows`` unset)."""
+"""The pure master's own limit on capacity rows (``CohortTuning.columns_max_rows`` unset)."""
 
 
-def size_limits(lp_solver: str, max_groups: int | None, max_rows: int | None) -> tuple[int | None, int | None]:
-    """The limits on column generation's groups and rows (``None``: no limit): the tuning's where it sets
-    them, else *lp_solver*'s own (:data:`PURE_MAX_GROUPS` and :data:`PURE_MAX_ROWS` for the pure master,
-    none for HiGHS, whose solves stay fast)."""
-    if lp_solver == "highs":
-        return max_groups, max_rows
-    return (PURE_MAX_GROUPS if max_groups is None else max_groups, PURE_MAX_ROWS if max_rows is None else max_rows)
+def max_capacity_rows(lp_solver: str, tuned: int | None) -> int | None:
+    """The limit on the master's capacity rows (``None``: no limit): the tuning's (*tuned*) where it sets
+    one, else *lp_solver*'s own (:data:`PURE_MAX_ROWS` for the pure master, none for HiGHS, whose solves
+    stay fast)."""
+    if tuned is not None or lp_solver == "highs":
+        return tuned
+    return PURE_MAX_ROWS
