@@ -112,3 +112,23 @@ def test_the_same_work_limit_gives_the_same_answer_twice(n: int, shift: int) -> 
         first = solve_cohort(problem, work_limit=work, tuning=HEURISTIC, lp_solver="highs")
         assert first == solve_cohort(problem, work_limit=work, tuning=HEURISTIC, lp_solver="highs")
         assert check_cohort(problem, first) == ()
+
+
+LAZY = """
+import sys
+import iopcore
+import iopcore.schedule
+from iopcore.schedule import solve_cohort
+from tests.schedule.builders import HEURISTIC, crowded
+assert "highspy" not in sys.modules, "import iopcore loaded highspy"
+solve_cohort(crowded(12, 1), work_limit=50, tuning=HEURISTIC, lp_solver="python")
+assert "highspy" not in sys.modules, "the pure master loaded highspy"
+solve_cohort(crowded(12, 1), work_limit=50, tuning=HEURISTIC)
+assert "highspy" in sys.modules, "auto did not pick HiGHS"
+"""
+
+
+def test_highspy_is_imported_only_when_highs_or_auto_is_chosen() -> None:
+    """Installed or not, highspy is not loaded by ``import iopcore`` nor by a solve with the pure master;
+    "auto" loads it (to see whether it is installed)."""
+    subprocess.run([sys.executable, "-c", LAZY], capture_output=True, text=True, check=True)
