@@ -367,13 +367,17 @@ def _generate(
     centre = [0] * len(ctx.residual)
     centre_value = priced_bound(ctx, centre, lows, scale)
     point = _mix(centre, prices, smoothing)
-    streak = turn = pending = 0
+    streak = turn = pending = misses = 0
     batch = max(1, len(order) // tuning.columns_batch)
     # Price the groups in turn. The master is solved again after every *batch* new weeks
     # (after each one on small cohorts), and before a turn would end with new weeks
     # unsolved. A whole turn at one point without a new week makes the bound there exact
     # for every group: the point becomes the centre; once it meets the master's prices, they
-    # are optimal for the linear relaxation and the bound is its value.
+    # are optimal for the linear relaxation and the bound is its value. After each such turn
+    # (a mispricing) the smoothing weakens (Pessoa et al., 2018: the k-th in a row prices at
+    # weight max(0, 1 - k (1 - smoothing)) on the centre), so the master's own prices are
+    # tried after a few turns, not only once the rounded mix stops moving (that took a
+    # dozen turns of pricing every group).
     while True:
         if run.proven:
             return prices
@@ -386,7 +390,7 @@ def _generate(
             if value > centre_value:
                 centre, centre_value = point, value
             if now != prices:
-                prices, streak = now, 0
+                prices, streak, misses = now, 0, 0
                 point = _mix(centre, prices, smoothing)
             continue
         if streak >= len(order):
@@ -396,7 +400,8 @@ def _generate(
                 _whole_plan(ctx, run, columns, constant, seconds_left())
                 return prices  # the relaxation's optimum, proven
             centre, centre_value = point, max(value, centre_value)
-            nearer = _mix(centre, prices, smoothing)
+            misses += 1
+            nearer = _mix(centre, prices, max(0.0, 1.0 - misses * (1.0 - smoothing)))
             point = prices if nearer == point else nearer
             streak = 0
             continue
