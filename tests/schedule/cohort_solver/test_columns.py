@@ -169,3 +169,24 @@ def test_with_highs_a_whole_solution_over_the_masters_weeks_closes_the_gap_colum
         results.append((run.best_cost, run.bound))
     (without, bound), (with_nodes, same_bound) = results
     assert bound == same_bound == with_nodes == proven_optimum(problem) < without
+
+
+@pytest.mark.parametrize("lp_solver", LP)
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 5)])
+def test_at_any_smoothing_column_generation_converges_to_the_relaxations_bound(
+    n: int, shift: int, lp_solver: LPSolver
+) -> None:
+    """Smoothing only changes the path: after the mispricings (turns without a new week) the master's own
+    prices are tried, so column generation ends with the same bound at every weight, with fewer searches
+    the fewer turns it spends away from the master's prices."""
+    problem = crowded(n, shift)
+    bounds, works = [], []
+    for smoothing in (0.0, 0.5, 0.9):
+        ctx = prepared(problem, attrs.evolve(HEURISTIC, columns_smoothing=smoothing), lp_solver)
+        run = Incumbent(ctx)
+        start = ctx.work
+        assert column_generation(ctx, run) is not None
+        bounds.append(run.bound)
+        works.append(ctx.work - start)
+    assert bounds == [proven_optimum(problem)] * 3
+    assert works[0] <= works[2]
