@@ -8,11 +8,17 @@ Run after the test command (which installs the package into ``.venv``)::
     .venv/bin/python benchmarks/run.py cohort               # every size at 1 s and 10 s (long: ~15 min)
     .venv/bin/python benchmarks/run.py cohort --sizes 300 --cpsat60   # adds CP-SAT at 60 s on 300 patients
     .venv/bin/python benchmarks/run.py cohort --family archetype      # the earlier, few-profile cohorts
+    .venv/bin/python benchmarks/run.py cohort --sizes 100 --budgets 2,10 --lp-solvers python,highs --no-cpsat
+                                                            # the two LP solvers of column generation, back to back
 
 Options: ``--family distinct|archetype`` (default distinct), ``--sizes 20,100,300,1000``,
 ``--budgets 1,10`` (seconds), ``--ratios 0.6,1.0,1.3`` (distinct) or ``loose,tight`` (archetype),
 ``--seeds 0,1,…`` (instance seeds, default 0), ``--quick``, ``--cpsat60``, ``--no-admit``,
-``--no-deep`` (skip the deep ``check_cohort``), ``--linearization N`` (CP-SAT's
+``--no-deep`` (skip the deep ``check_cohort``), ``--lp-solvers auto,highs,python`` (iopcore once per
+LP solver of column generation, one after the other, rows labelled ``iopcore/<solver>``; default
+``auto``, labelled ``iopcore``), ``--no-cpsat`` (iopcore only), ``--cpu`` (with ``--no-cpsat``:
+``clock=time.process_time``, budgets and times in CPU seconds, for comparisons on a loaded
+machine; HiGHS still measures its own time limit in wall seconds), ``--linearization N`` (CP-SAT's
 ``linearization_level``, default 2: it proves the 20-patient cohorts in 0.05–0.3 s, where
 with CP-SAT's default level two of the three are still unproven at 10 s).
 
@@ -37,6 +43,7 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
+from typing import Literal, cast
 
 import attrs
 import cohort_instances as ci
@@ -45,6 +52,7 @@ from cohort_cpsat import solve_cpsat
 
 from iopcore.schedule import CohortProblem, admit_to_cohort, check_cohort, solve_cohort
 
+LPSolver = Literal["auto", "highs", "python"]  # solve_cohort's lp_solver
 SLACK = 1.05  # the issue's budget target: wall ≤ 1.05 × budget + 50 ms
 SLACK_SECONDS = 0.05
 GAP_TARGET = 0.05
@@ -86,18 +94,24 @@ class Row:
         return (self.cost - self.bound) / max(self.cost, 1)
 
 
-def run_iopcore(inst: Instance, budget: float, *, deep: bool) -> Row:
+def iopcore_label(lp_solver: LPSolver) -> str:
+    return "iopcore" if lp_solver == "auto" else f"iopcore/{lp_solver}"
+
+
+def run_iopcore(inst: Instance, budget: float, *, deep: bool, lp_solver: LPSolver = "auto", cpu: bool = False) -> Row:
+    """iopcore on *inst*; with *cpu*, the budget and the time reported are this process's CPU seconds."""
     problem = inst.problem
-    t0 = time.perf_counter()
-    schedule = solve_cohort(problem, time_limit=budget, clock=time.perf_counter)
-    wall = time.perf_counter() - t0
+    clock = time.process_time if cpu else time.perf_counter
+    t0 = clock()
+    schedule = solve_cohort(problem, time_limit=budget, clock=clock, lp_solver=lp_solver)
+    wall = clock() - t0
     errors = tuple(check_schedule(problem, schedule))
     t1 = time.perf_counter()
     violations = check_cohort(problem, schedule, deep=deep)
     checked = time.perf_counter() - t1
     return Row(
         inst,
-        "iopcore",
+        iopcore_label(lp_solver),
         budget,
         wall,
         schedule.scheduled,
@@ -198,12 +212,14 @@ def covers_demand(inst: Instance) -> bool:
     return inst.ratio in {"0.6", "1.0"} if inst.family == "distinct" else inst.ratio == "loose"
 
 
-def verdicts(rows: Sequence[Row]) -> list[Verdict]:
-    """The issue's acceptance targets, row by row."""
+def verdicts(rows: Sequence[Row], solver: str = "iopcore") -> list[Verdict]:
+    """The issue's acceptance targets, row by row, for iopcore's rows labelled *solver*."""
     out: list[Verdict] = []
     inst = rows[0].instance
     name = f"{inst.size} p, ratio {inst.ratio}, seed {inst.seed}"
-    ours = {r.budget: r for r in rows if r.solver == "iopcore"}
+    if solver != "iopcore":
+        name += f", {solver}"
+    ours = {r.budget: r for r in rows if r.solver == solver}
     theirs = {r.budget: r for r in rows if r.solver == "CP-SAT"}
     left_out_all = sum(unscheduled_costs(inst.problem).values())
     for budget, r in sorted(ours.items()):
@@ -265,17 +281,23 @@ def verdicts(rows: Sequence[Row]) -> list[Verdict]:
                 ok,
             )
         )
-    for r in rows:
-        if r.errors or r.check_cohort_ok is False:
-            out.append(
-                Verdict(
-                    "every answer passes the checkers",
-                    f"{name}, {r.solver} {r.budget:g} s",
-                    r.errors[0] if r.errors else "check_cohort",
-                    False,
-                )
-            )
     return out
+
+
+def checker_verdicts(rows: Sequence[Row]) -> list[Verdict]:
+    """A failed verdict for every answer (of any solver) that did not pass the checkers."""
+    inst = rows[0].instance
+    name = f"{inst.size} p, ratio {inst.ratio}, seed {inst.seed}"
+    return [
+        Verdict(
+            "every answer passes the checkers",
+            f"{name}, {r.solver} {r.budget:g} s",
+            r.errors[0] if r.errors else "check_cohort",
+            False,
+        )
+        for r in rows
+        if r.errors or r.check_cohort_ok is False
+    ]
 
 
 def admit_times(inst: Instance, count: int) -> tuple[list[float], int]:
@@ -308,6 +330,14 @@ def _ints(text: str) -> list[int]:
     return [int(x) for x in text.split(",") if x]
 
 
+def _lp_solvers(text: str) -> list[LPSolver]:
+    chosen = [x for x in text.split(",") if x]
+    wrong = [x for x in chosen if x not in ("auto", "highs", "python")]
+    if wrong or not chosen:
+        raise argparse.ArgumentTypeError(f"expected some of auto, highs, python, got {text!r}")
+    return cast("list[LPSolver]", chosen)
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cohort_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--family", choices=("distinct", "archetype"), default="distinct")
@@ -320,6 +350,18 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-admit", action="store_true", help="skip the admit timing (100 patients)")
     parser.add_argument("--no-deep", action="store_true", help="check_cohort without its deep re-solves")
     parser.add_argument("--linearization", type=int, default=2, help="CP-SAT linearization_level (default 2)")
+    parser.add_argument(
+        "--lp-solvers",
+        type=_lp_solvers,
+        default=["auto"],
+        help="iopcore's LP solvers of column generation, comma-separated, each run in turn (default: auto)",
+    )
+    parser.add_argument("--no-cpsat", action="store_true", help="skip CP-SAT (iopcore's rows only)")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="with --no-cpsat: budgets and times in CPU seconds of this process (less sensitive to other load)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes = args.sizes or [20, 100]
@@ -332,20 +374,31 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str]) -> int:
+    args = parse(argv)
+    if args.cpu and not args.no_cpsat:
+        print("--cpu needs --no-cpsat: CP-SAT's budget is wall time", file=sys.stderr)
+        return 2
     try:
         import ortools
         import ortools.sat.python.cp_model  # import time excluded from the comparison
     except ImportError:
-        print("OR-Tools is not installed: pip install -e '.[bench]'", file=sys.stderr)
-        return 1
-    args = parse(argv)
+        if not args.no_cpsat:
+            print("OR-Tools is not installed: pip install -e '.[bench]' (or --no-cpsat)", file=sys.stderr)
+            return 1
+    if "highs" in args.lp_solvers:
+        import highspy._core  # noqa: F401  # import time excluded from the comparison
     unknown = [s for s in args.sizes if s not in ci.sizes(args.family)]
     if unknown:
         print(f"unknown sizes {unknown}: expected some of {sorted(ci.sizes(args.family))}", file=sys.stderr)
         return 2
-    print(
-        f"family {args.family}; OR-Tools {ortools.__version__}, CP-SAT one worker, linearization_level {args.linearization}"
+    reference = (
+        "no CP-SAT"
+        if args.no_cpsat
+        else f"OR-Tools {ortools.__version__}, CP-SAT one worker, linearization_level {args.linearization}"
     )
+    print(f"family {args.family}; {reference}; iopcore's LP solvers: {', '.join(args.lp_solvers)}")
+    if args.cpu:
+        print("budgets and the Wall column in CPU seconds of this process (time.process_time), not wall time")
     instances: list[Instance] = []
     for size in args.sizes:
         for seed in args.seeds:
@@ -373,15 +426,19 @@ def main(argv: list[str]) -> int:
     for inst in instances:
         rows: list[Row] = []
         for budget in args.budgets:
-            rows.append(run_iopcore(inst, budget, deep=not args.no_deep))
-            rows.append(run_cpsat(inst, budget, linearization=args.linearization))
-        if args.cpsat60 and inst.size == 300:
+            for lp_solver in args.lp_solvers:  # back to back: the same load for each
+                rows.append(run_iopcore(inst, budget, deep=not args.no_deep, lp_solver=lp_solver, cpu=args.cpu))
+            if not args.no_cpsat:
+                rows.append(run_cpsat(inst, budget, linearization=args.linearization))
+        if args.cpsat60 and inst.size == 300 and not args.no_cpsat:
             rows.append(run_cpsat(inst, 60, linearization=args.linearization))
         bounds = [r.bound for r in rows if r.bound is not None]
         best = max(bounds) if bounds else None
         for r in rows:
             print(format_row(r, best), flush=True)
-        all_verdicts.extend(verdicts(rows))
+        for lp_solver in args.lp_solvers:
+            all_verdicts.extend(verdicts(rows, iopcore_label(lp_solver)))
+        all_verdicts.extend(checker_verdicts(rows))
     if not args.no_admit and args.family == "distinct" and 100 in args.sizes:
         inst = next(i for i in instances if i.size == 100)
         samples, placed = admit_times(inst, 50)

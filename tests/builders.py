@@ -316,6 +316,7 @@ def sample_errors() -> list[BaseException]:
         errors.InfeasibleScheduleError(),
         errors.ClockRequiredError(),
         errors.OrtoolsNotInstalledError(),
+        errors.HighsNotInstalledError(),
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),

@@ -51,6 +51,7 @@ ALLOWED_INNER: dict[str, str] = {
     "iopcore._hypothesis_plugin: from iopcore import strategies": "Hypothesis runs the hook while importing itself",
     "iopcore._hypothesis_plugin: from hypothesis import strategies as st": "the same: deferred until drawn",
     "iopcore.schedule._cohort_ortools: from ortools.sat.python import cp_model": "the optional ortools extra",
+    "iopcore.schedule._cohort_solver.highs: import highspy._core as core": "the optional highs extra",
 }
 
 MAX_LINES = 700

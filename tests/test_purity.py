@@ -51,7 +51,11 @@ FORBIDDEN_MODULES = {
 FORBIDDEN_CALLS = {"open", "print", "input", "breakpoint", "exec", "eval", "compile", "__import__"}
 FORBIDDEN_ATTR_CALLS = {"now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp", "getenv", "urandom"}
 # Optional-dependency boundaries: only these files may import these packages.
-FENCED = {"hypothesis": ("strategies", "_hypothesis_plugin.py"), "cattrs": ("serialization",)}
+FENCED = {
+    "hypothesis": ("strategies", "_hypothesis_plugin.py"),
+    "cattrs": ("serialization",),
+    "highspy": ("schedule/_cohort_solver/highs.py",),
+}
 DEMO_FILES = {"__main__.py", "_demo.py"}
 
 
@@ -109,6 +113,8 @@ def test_core_has_no_io_clock_env_logging_or_randomness() -> None:
         ("from zoneinfo import ZoneInfo", "imports zoneinfo"),
         ("import hypothesis", "imports hypothesis outside"),
         ("import cattrs", "imports cattrs outside"),
+        ("import highspy", "imports highspy outside"),
+        ("from highspy._core import _Highs", "imports highspy outside"),
         ("x.environ", "touches .environ"),
     ],
 )
@@ -118,19 +124,22 @@ def test_scanner_catches_each_forbidden_construct(snippet: str, expected: str) -
 
 
 def test_scanner_allows_the_fenced_imports_where_they_belong() -> None:
-    """Hypothesis may be imported in the strategies package and cattrs in the serialization module."""
+    """Hypothesis may be imported in the strategies package, cattrs in the serialization module and
+    highspy in the HiGHS master."""
     assert violations("import hypothesis", "strategies/_core.py") == []
     assert violations("import cattrs", "serialization.py") == []
+    assert violations("import highspy._core", "schedule/_cohort_solver/highs.py") == []
 
 
-def test_import_iopcore_does_not_import_hypothesis() -> None:
-    """`import iopcore`, and importing every core module, leaves Hypothesis unimported."""
+def test_import_iopcore_does_not_import_hypothesis_or_highspy() -> None:
+    """`import iopcore`, and importing every core module, leaves Hypothesis and highspy unimported
+    (highspy is imported only when HiGHS is asked for)."""
     modules = sorted(
         "iopcore." + ".".join(p.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
         for p in core_files()
         if p.relative_to(SRC).parts[0] not in ("strategies", "_hypothesis_plugin.py")
     )
     code = "import sys, importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
-    code += "print('hypothesis' in sys.modules)\n"
+    code += "print('hypothesis' in sys.modules, 'highspy' in sys.modules)\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"

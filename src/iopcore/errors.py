@@ -22,6 +22,7 @@ import attrs
 __all__ = [
     "ClockRequiredError",
     "ErrorItem",
+    "HighsNotInstalledError",
     "InfeasibleScheduleError",
     "InvalidArgumentError",
     "InvalidDataError",
@@ -358,6 +359,22 @@ class OrtoolsNotInstalledError(IopcoreError, ImportError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (OrtoolsNotInstalledError, ())
+
+
+class HighsNotInstalledError(IopcoreError, ImportError):
+    """``lp_solver="highs"`` was asked for but HiGHS (``highspy``) is not installed.
+
+    Install the extra: ``pip install 'iopcore[highs]'``; ``lp_solver="auto"`` falls back to the
+    pure-Python master instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "lp_solver='highs' needs HiGHS: install the extra with pip install 'iopcore[highs]'", name="highspy"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (HighsNotInstalledError, ())
 
 
 class UnknownIdError(InvalidArgumentError, KeyError):

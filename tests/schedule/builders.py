@@ -152,9 +152,10 @@ def crowded(n: int, shift: int) -> CohortProblem:
     return CohortProblem(offerings=offs, patients=patients)
 
 
-def prepared(problem: CohortProblem, tuning: CohortTuning = DEFAULT_TUNING) -> Context:
-    """A solver context for *problem* with every group's week alone found (no budget)."""
-    ctx = build_context(problem, None, tuning)
+def prepared(problem: CohortProblem, tuning: CohortTuning = DEFAULT_TUNING, lp_solver: str = "python") -> Context:
+    """A solver context for *problem* with every group's week alone found (no budget), column generation's
+    master solved by *lp_solver* (``"python"`` or ``"highs"``)."""
+    ctx = build_context(problem, None, tuning, lp_solver=lp_solver)
     capacity_free_optimum(ctx)
     return ctx
 

@@ -285,10 +285,12 @@ def test_schedule_exceptions_live_in_errors_and_pickle() -> None:
     """The schedule's exceptions are iopcore.errors classes (re-exported here) and survive pickling."""
     assert schedule.ClockRequiredError is errors.ClockRequiredError
     assert schedule.OrtoolsNotInstalledError is errors.OrtoolsNotInstalledError
+    assert schedule.HighsNotInstalledError is errors.HighsNotInstalledError
     assert schedule.InfeasibleScheduleError is errors.InfeasibleScheduleError
     for error in (
         errors.ClockRequiredError(),
         errors.OrtoolsNotInstalledError(),
+        errors.HighsNotInstalledError(),
         errors.InfeasibleScheduleError(),
         errors.InfeasibleScheduleError(conflict=("hours_min",), reasons=(), explanation="No week."),
         errors.UnknownIdError(what="patient", where="the cohort", path="$.patient_id", callable="f"),

@@ -1,7 +1,7 @@
 """The optional OR-Tools CP-SAT cohort backend: same model, same answers as the pure backend.
 
 Tests that solve need OR-Tools (the ``iopcore[ortools]`` extra) and are skipped without it;
-`.ci/run` installs only ``.[test]``, so there they are skipped (the module is omitted from
+`.ci/run` installs only ``.[test,highs]``, so there they are skipped (the module is omitted from
 coverage for that reason, see pyproject.toml).
 """
 

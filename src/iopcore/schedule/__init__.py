@@ -17,11 +17,17 @@
 Every public function, method and constructor checks its arguments on entry and raises an
 :mod:`iopcore.errors` exception naming them. The exceptions raised here
 (:class:`~iopcore.errors.InfeasibleScheduleError`, :class:`~iopcore.errors.ClockRequiredError`,
-:class:`~iopcore.errors.OrtoolsNotInstalledError`) live in :mod:`iopcore.errors` and are
+:class:`~iopcore.errors.OrtoolsNotInstalledError`,
+:class:`~iopcore.errors.HighsNotInstalledError`) live in :mod:`iopcore.errors` and are
 re-exported here.
 """
 
-from iopcore.errors import ClockRequiredError, InfeasibleScheduleError, OrtoolsNotInstalledError
+from iopcore.errors import (
+    ClockRequiredError,
+    HighsNotInstalledError,
+    InfeasibleScheduleError,
+    OrtoolsNotInstalledError,
+)
 from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._cohort import (
@@ -83,6 +89,7 @@ __all__ = [
     "CohortViolation",
     "ComponentBound",
     "Enrollment",
+    "HighsNotInstalledError",
     "InfeasibleScheduleError",
     "Occupancy",
     "Occurrence",

@@ -16,7 +16,9 @@ from iopcore.schedule import (
 )
 from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.columns import column_generation
-from iopcore.schedule._cohort_solver.state import Incumbent
+from iopcore.schedule._cohort_solver.greedy import greedy_pass
+from iopcore.schedule._cohort_solver.master import LPSolver
+from iopcore.schedule._cohort_solver.state import Incumbent, placement_order
 from iopcore.times import WeeklyAvailability
 from tests.schedule.builders import (
     HEURISTIC,
@@ -30,16 +32,20 @@ from tests.schedule.builders import (
     proven_optimum,
 )
 
+LP: tuple[LPSolver, ...] = ("python", "highs")
 
+
+@pytest.mark.parametrize("lp_solver", LP)
 @pytest.mark.parametrize(("n", "shift"), [(10, 1), (8, 2), (10, 3), (12, 1), (10, 4), (12, 5)])
-def test_column_generation_proves_crowded_cohorts_optimal(n: int, shift: int) -> None:
-    """The linear relaxation's prices prove these cohorts optimal (one more patient, infeasible alone, stays out)."""
+def test_column_generation_proves_crowded_cohorts_optimal(n: int, shift: int, lp_solver: LPSolver) -> None:
+    """The linear relaxation's prices prove these cohorts optimal (one more patient, infeasible alone, stays out),
+    with either LP solver."""
     problem = crowded(n, shift)
     four = WeekRules(components={"group_therapy": ComponentBound(min=4, max=4)})  # Monday has three sessions
     alone = CohortPatient(id="x", rules=four, availability=WeeklyAvailability.daily("08:00", "17:00", days=[MON]))
     problem = attrs.evolve(problem, patients=(*problem.patients, alone))
-    schedule = solve_cohort(problem, tuning=HEURISTIC)
-    without = solve_cohort(problem, work_limit=400, seed=3, tuning=NO_COLUMNS)
+    schedule = solve_cohort(problem, tuning=HEURISTIC, lp_solver=lp_solver)
+    without = solve_cohort(problem, work_limit=400, seed=3, tuning=NO_COLUMNS, lp_solver=lp_solver)
     assert check_cohort(problem, schedule, deep=True) == ()
     assert schedule.optimal and schedule.cost == schedule.lower_bound
     assert without.lower_bound <= schedule.cost <= without.cost
@@ -67,6 +73,7 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
     assert {u.patient: u.reason for u in schedule.unscheduled}["r"] == "conflict"
 
 
+@pytest.mark.parametrize("lp_solver", LP)
 @pytest.mark.parametrize(
     ("tuning", "why"),
     [
@@ -74,10 +81,11 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
         (CohortTuning(columns_max_rows=0), "the master has more capacity rows than it may"),
     ],
 )
-def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str) -> None:
-    """When the master cannot be solved, column generation returns no prices and leaves the run as it was."""
+def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str, lp_solver: str) -> None:
+    """When the master cannot be solved, column generation returns no prices and leaves the run as it was
+    (HiGHS too: its iteration limit is the tuning's pivots, and a row limit set by the tuning holds for it)."""
     problem = crowded(12, 1)
-    ctx = prepared(problem, tuning)
+    ctx = prepared(problem, tuning, lp_solver)
     run = Incumbent(ctx)
     plan, cost = list(run.best), run.best_cost
     assert column_generation(ctx, run) is None, why
@@ -114,11 +122,14 @@ def test_a_stop_during_column_generation_keeps_the_best_plan_so_far(first: int, 
     assert schedules[-1].optimal
 
 
+@pytest.mark.parametrize("lp_solver", LP)
 @pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 1), (12, 5)])
-def test_mid_sized_cohorts_run_column_generation_after_the_first_subset_moves(n: int, shift: int) -> None:
+def test_mid_sized_cohorts_run_column_generation_after_the_first_subset_moves(
+    n: int, shift: int, lp_solver: LPSolver
+) -> None:
     """Above 48 groups (here: above none), the start is repaired, subset moves run first, then the master."""
     problem = crowded(n, shift)
-    schedule = solve_cohort(problem, tuning=attrs.evolve(HEURISTIC, columns_first_groups=0))
+    schedule = solve_cohort(problem, tuning=attrs.evolve(HEURISTIC, columns_first_groups=0), lp_solver=lp_solver)
     assert check_cohort(problem, schedule) == ()
     assert schedule.optimal and schedule.cost == proven_optimum(problem)
 
@@ -140,3 +151,42 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     with pytest.raises(BudgetSpent):
         column_generation(ctx, run)
     assert (run.best, run.best_cost, ctx.work) == (plan, cost, searches)
+
+
+@pytest.mark.parametrize(("n", "shift"), [(9, 1), (10, 1), (11, 3), (13, 7)])
+def test_with_highs_a_whole_solution_over_the_masters_weeks_closes_the_gap_column_generation_leaves(
+    n: int, shift: int
+) -> None:
+    """On these cohorts the relaxation's optimum is not whole: HiGHS's branch and bound over the master's
+    weeks finds a plan at the bound (the optimum), which column generation alone does not."""
+    problem = crowded(n, shift)
+    results = []
+    for nodes in (0, 1000):
+        ctx = prepared(problem, attrs.evolve(HEURISTIC, columns_integer_nodes=nodes), "highs")
+        run = Incumbent(ctx)
+        run.keep(greedy_pass(ctx, placement_order(ctx, None), None))
+        assert column_generation(ctx, run) is not None
+        results.append((run.best_cost, run.bound))
+    (without, bound), (with_nodes, same_bound) = results
+    assert bound == same_bound == with_nodes == proven_optimum(problem) < without
+
+
+@pytest.mark.parametrize("lp_solver", LP)
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 5)])
+def test_at_any_smoothing_column_generation_converges_to_the_relaxations_bound(
+    n: int, shift: int, lp_solver: LPSolver
+) -> None:
+    """Smoothing only changes the path: after the mispricings (turns without a new week) the master's own
+    prices are tried, so column generation ends with the same bound at every weight, with fewer searches
+    the fewer turns it spends away from the master's prices."""
+    problem = crowded(n, shift)
+    bounds, works = [], []
+    for smoothing in (0.0, 0.5, 0.9):
+        ctx = prepared(problem, attrs.evolve(HEURISTIC, columns_smoothing=smoothing), lp_solver)
+        run = Incumbent(ctx)
+        start = ctx.work
+        assert column_generation(ctx, run) is not None
+        bounds.append(run.bound)
+        works.append(ctx.work - start)
+    assert bounds == [proven_optimum(problem)] * 3
+    assert works[0] <= works[2]

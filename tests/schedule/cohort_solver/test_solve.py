@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
+from typing import Literal
 from unittest import mock
 
 import attrs
@@ -41,11 +44,18 @@ from tests.schedule.builders import (
 
 
 @settings(max_examples=40)
-@given(cohort_problems(max_patients=3, max_offerings=5), st.integers(0, 30), st.booleans())
-def test_the_heuristic_path_is_valid_and_its_bound_is_proven(problem: CohortProblem, work: int, columns: bool) -> None:
-    """Without the exact search, with or without column generation: valid schedule,
+@given(
+    cohort_problems(max_patients=3, max_offerings=5),
+    st.integers(0, 30),
+    st.booleans(),
+    st.sampled_from(["python", "highs"]),
+)
+def test_the_heuristic_path_is_valid_and_its_bound_is_proven(
+    problem: CohortProblem, work: int, columns: bool, lp_solver: Literal["python", "highs"]
+) -> None:
+    """Without the exact search, with or without column generation (by either LP solver): valid schedule,
     capacity-free bound <= lower bound <= optimum <= cost."""
-    schedule = solve_cohort(problem, work_limit=work, tuning=HEURISTIC if columns else NO_COLUMNS)
+    schedule = solve_cohort(problem, work_limit=work, tuning=HEURISTIC if columns else NO_COLUMNS, lp_solver=lp_solver)
     assert check_cohort(problem, schedule) == ()
     best = brute_force(problem)
     assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
@@ -145,6 +155,7 @@ def test_backend_ortools_dispatches_to_the_optional_module() -> None:
         ({"work_limit": -1}, "$.work_limit"),
         ({"backend": "gurobi"}, "$.backend"),
         ({"tuning": {"price_scale": 8}}, "$.tuning"),
+        ({"lp_solver": "glpk"}, "$.lp_solver"),
         ({"time_limit": 10**400, "clock": lambda: 0.0}, "$.time_limit"),
         ({"time_limit": 1.0, "clock": lambda: "now"}, "$.clock"),
         ({"seed": 10**400}, "$.seed"),
@@ -158,6 +169,45 @@ def test_bad_arguments_are_rejected_with_their_path(kwargs: dict[str, object], p
     with pytest.raises(InvalidDataError) as info:
         solve_cohort(small_cohort(), **kwargs)  # type: ignore[arg-type]
     assert info.value.paths == (path,)
+
+
+@pytest.mark.parametrize(("n", "shift"), [(10, 1), (12, 5)])
+def test_the_default_lp_solver_is_highs_when_installed(n: int, shift: int) -> None:
+    """``lp_solver="auto"`` (the default) gives HiGHS's answers here: the test extra installs highspy."""
+    problem = crowded(n, shift)
+    auto = solve_cohort(problem, work_limit=60, tuning=HEURISTIC)
+    assert auto == solve_cohort(problem, work_limit=60, tuning=HEURISTIC, lp_solver="highs")
+    assert auto != solve_cohort(problem, work_limit=60, tuning=HEURISTIC, lp_solver="python")  # the choice shows
+
+
+@pytest.mark.parametrize("lp_solver", ["python", "highs"])
+@pytest.mark.parametrize("limit", [0.0, 0.005, 0.02, 0.05, 0.2])
+def test_both_lp_solvers_keep_the_time_limit_with_column_generation(
+    limit: float, lp_solver: Literal["python", "highs"]
+) -> None:
+    """With column generation on and a clock that moves at each reading, the run reads it past the deadline
+    only a few times, whichever LP solver solves the master (HiGHS gets the time left as its own limit)."""
+    problem = crowded(12, 5)
+    readings = itertools.count(0.0005, 0.0005)
+    clock = functools.partial(next, readings)
+    schedule = solve_cohort(problem, time_limit=limit, clock=clock, tuning=HEURISTIC, lp_solver=lp_solver)
+    assert check_cohort(problem, schedule) == ()
+    assert clock() <= limit + 0.0005 * 8
+    assert schedule.capacity_free_bound <= schedule.lower_bound <= schedule.cost
+
+
+@pytest.mark.parametrize("lp_solver", ["python", "highs"])
+def test_under_a_work_limit_either_lp_solver_gives_the_same_plan_in_any_order(
+    lp_solver: Literal["python", "highs"],
+) -> None:
+    """Patients and offerings reversed: the same plan, cost and bound, with either master."""
+    problem = crowded(12, 5)
+    reordered = attrs.evolve(problem, patients=problem.patients[::-1], offerings=problem.offerings[::-1])
+    a, b = (
+        solve_cohort(p, work_limit=300, seed=4, tuning=HEURISTIC, lp_solver=lp_solver) for p in (problem, reordered)
+    )
+    assert {x.patient: x.sessions for x in a.assignments} == {x.patient: x.sessions for x in b.assignments}
+    assert (a.cost, a.lower_bound, a.work) == (b.cost, b.lower_bound, b.work)
 
 
 def test_default_work_limit_is_documented() -> None:

@@ -9,7 +9,10 @@ Imports run one way, from the facade down (a module imports only those listed be
   weeks found and shortcuts that skip a search;
 * :mod:`.bounds` — the capacity-free optimum and bound, the counting bound, the Lagrangian
   bound and its subgradient steps;
-* :mod:`.simplex` — the restricted master problem's small revised simplex;
+* :mod:`.simplex` — the restricted master problem's small revised simplex (pure Python);
+* :mod:`.highs` — the same master on HiGHS (the optional ``iopcore[highs]`` extra; ``highspy``
+  is imported only here, inside its functions);
+* :mod:`.master` — the interface both masters implement, and the choice between them;
 * :mod:`.columns` — column generation over the restricted master;
 * :mod:`.exact` — exhaustive branch and bound on small cohorts;
 * :mod:`.greedy` — first passes (with swap repairs and the crowding tie-break);

@@ -15,8 +15,8 @@ from typing import final
 import attrs
 
 from iopcore.schedule._cohort_solver.bounds import PricedWeeks, still_best
+from iopcore.schedule._cohort_solver.master import MasterProblem, max_capacity_rows, new_master
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
-from iopcore.schedule._cohort_solver.simplex import Master
 from iopcore.schedule._cohort_solver.state import (
     Context,
     Group,
@@ -44,7 +44,7 @@ class _RestrictedMaster:
     """The restricted master problem of column generation (internal): every pooled week of every
     group, with a capacity row for each offering those weeks could overfill."""
 
-    master: Master
+    master: MasterProblem
     group_row: dict[int, int] = attrs.field(factory=dict)
     offering_row: dict[int, int] = attrs.field(factory=dict)
     column: dict[tuple[int, tuple[int, ...]], int] = attrs.field(factory=dict)
@@ -104,7 +104,8 @@ class _RestrictedMaster:
         for o in sorted(self.users):
             if o not in self.offering_row and self.users[o] > max(ctx.residual[o], 0):
                 self.offering_row[o] = master.add_capacity(max(ctx.residual[o], 0), self.using[o])
-        return len(self.offering_row) <= ctx.tuning.columns_max_rows
+        most = max_capacity_rows(ctx.lp_solver, ctx.tuning.columns_max_rows)
+        return most is None or len(self.offering_row) <= most
 
     def prices(self, ctx: Context) -> list[int]:
         """Seat prices in units of 1/``columns_price_scale``: the capacity rows' dual values (never negative)."""
@@ -120,9 +121,9 @@ class _RestrictedMaster:
         pi = self.master.duals()
         return {g: pi[row] for g, row in self.group_row.items()}
 
-    def plan(self, ctx: Context) -> Plan | None:
-        """The master's solution as a plan, if it is whole (``None`` otherwise)."""
-        x = self.master.values()
+    def plan(self, ctx: Context, x: Sequence[float] | None = None) -> Plan | None:
+        """The master's solution (or *x*, per column) as a plan, if it is whole (``None`` otherwise)."""
+        x = self.master.values() if x is None else x
         weeks: dict[int, list[tuple[int, ...]]] = {}
         for (g, week), j in self.column.items():
             v = x[j]
@@ -285,7 +286,7 @@ def column_generation(ctx: Context, run: Incumbent) -> list[int] | None:
     most = tuning.columns_max_groups
     if (most is not None and groups_with_a_week(ctx) > most) or not all(group.solved for group in ctx.groups):
         return None
-    columns = _RestrictedMaster(Master(float(plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
+    columns = _RestrictedMaster(new_master(ctx.lp_solver, float(plan_cost(ctx, [None] * len(ctx.of_patient)) + 1)))
     previous: PricedWeeks = {}
     lows: Lows = {}
     # Groups with a week, in the order of their first patient (fewest usable offerings first).
@@ -305,8 +306,15 @@ def column_generation(ctx: Context, run: Incumbent) -> list[int] | None:
         if until is not None and budget.clock is not None and budget.clock() >= until:
             raise _ShareSpent
 
+    def seconds_left() -> float | None:
+        """The time left of the share (for an LP solver that keeps time itself; ``None``: no limit)."""
+        if until is None or budget.clock is None:
+            return None
+        end = until if budget.deadline is None else min(until, budget.deadline)
+        return max(0.0, end - budget.clock())
+
     try:
-        return _generate(ctx, run, columns, start, tick, previous, lows, order)
+        return _generate(ctx, run, columns, start, (tick, seconds_left), previous, lows, order)
     except _ShareSpent:
         return columns.last_prices
 
@@ -320,21 +328,23 @@ def _generate(
     run: Incumbent,
     columns: _RestrictedMaster,
     start: Plan | None,
-    tick: Callable[[], None],
+    limits: tuple[Callable[[], None], Callable[[], float | None]],
     previous: PricedWeeks,
     lows: Lows,
     order: list[int],
 ) -> list[int] | None:
-    """The loop of :func:`column_generation` (which stops it at its share of the time)."""
+    """The loop of :func:`column_generation` (which stops it at its share of the time: *limits* are
+    its budget check and the seconds left of its share)."""
     tuning = ctx.tuning
     scale = tuning.columns_price_scale
+    tick, seconds_left = limits
 
     def solved() -> list[int] | None:
         """Bring the master up to date and solve it; its prices, after offering its plan and bound."""
         nonlocal start
         synced = columns.sync(ctx, start)
         start = None
-        if not (synced and columns.master.solve(tuning.columns_pivots, tick)):
+        if not (synced and columns.master.solve(tuning.columns_pivots, tick, seconds_left())):
             return None
         now = columns.prices(ctx)
         columns.last_prices = now
@@ -357,13 +367,17 @@ def _generate(
     centre = [0] * len(ctx.residual)
     centre_value = priced_bound(ctx, centre, lows, scale)
     point = _mix(centre, prices, smoothing)
-    streak = turn = pending = 0
+    streak = turn = pending = misses = 0
     batch = max(1, len(order) // tuning.columns_batch)
     # Price the groups in turn. The master is solved again after every *batch* new weeks
     # (after each one on small cohorts), and before a turn would end with new weeks
     # unsolved. A whole turn at one point without a new week makes the bound there exact
     # for every group: the point becomes the centre; once it meets the master's prices, they
-    # are optimal for the linear relaxation and the bound is its value.
+    # are optimal for the linear relaxation and the bound is its value. After each such turn
+    # (a mispricing) the smoothing weakens (Pessoa et al., 2018: the k-th in a row prices at
+    # weight max(0, 1 - k (1 - smoothing)) on the centre), so the master's own prices are
+    # tried after a few turns, not only once the rounded mix stops moving (that took a
+    # dozen turns of pricing every group).
     while True:
         if run.proven:
             return prices
@@ -376,16 +390,18 @@ def _generate(
             if value > centre_value:
                 centre, centre_value = point, value
             if now != prices:
-                prices, streak = now, 0
+                prices, streak, misses = now, 0, 0
                 point = _mix(centre, prices, smoothing)
             continue
         if streak >= len(order):
             value = priced_bound(ctx, point, lows, scale)
             run.bounded(value)
             if point == prices or value >= math.ceil(columns.master.objective() + constant - 1e-6):
+                _whole_plan(ctx, run, columns, constant, seconds_left())
                 return prices  # the relaxation's optimum, proven
             centre, centre_value = point, max(value, centre_value)
-            nearer = _mix(centre, prices, smoothing)
+            misses += 1
+            nearer = _mix(centre, prices, max(0.0, 1.0 - misses * (1.0 - smoothing)))
             point = prices if nearer == point else nearer
             streak = 0
             continue
@@ -421,6 +437,21 @@ def _generate(
             lows[g] = (snapshot, min(found[1], scale * group.unscheduled))
             if (g, found[0]) not in columns.column:
                 pending += 1
+
+
+def _whole_plan(ctx: Context, run: Incumbent, columns: _RestrictedMaster, constant: int, left: float | None) -> None:
+    """Offer *run* the best whole solution over the master's weeks, if the LP solver has a branch and bound
+    (HiGHS) and the plan is not proven yet: column generation has converged, so the relaxation's bound is
+    in *run*, and a whole solution at it is optimal. It gets ``columns_integer_nodes`` nodes and half
+    the time *left*; it only looks for solutions cheaper than the best plan (*constant*: the cost of the
+    patients outside the master, who have no week)."""
+    nodes = ctx.tuning.columns_integer_nodes
+    if run.proven or not nodes:
+        return
+    whole = columns.master.solve_integer(nodes, None if left is None else left / 2, run.best_cost - constant - 0.5)
+    plan = None if whole is None else columns.plan(ctx, whole)
+    if plan is not None and within_seats(ctx, plan):
+        run.offer(plan)
 
 
 def _mix(centre: Sequence[int], prices: Sequence[int], smoothing: float) -> list[int]:

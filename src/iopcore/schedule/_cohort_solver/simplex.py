@@ -107,6 +107,8 @@ class Master:
         """Per capacity row: its dual value."""
         self.stale = 0
         self._cursor = 0
+        self.status = "not solved"
+        """How the last solve ended: ``optimal``, ``pivot limit``, ``drifted`` or ``unbounded``."""
 
     # --- building ------------------------------------------------------------------------
 
@@ -250,6 +252,12 @@ class Master:
             x[j] = self.xw[i]
         return x
 
+    def solve_integer(
+        self, max_nodes: int, seconds: float | None = None, below: float | None = None
+    ) -> list[float] | None:
+        """Always ``None``: the pure master has no branch and bound (column generation keeps only whole LP optima)."""
+        return None
+
     def objective(self) -> float:
         total = sum(self.cost[key] * v for key, v in zip(self.key, self.key_value, strict=True))
         return total + sum(self.cost[j] * v for j, v in zip(self.basic, self.xw, strict=True))
@@ -343,11 +351,12 @@ class Master:
                 break
         return best, best_d
 
-    def solve(self, max_pivots: int, tick: Callable[[], None] | None = None) -> bool:
+    def solve(self, max_pivots: int, tick: Callable[[], None] | None = None, seconds: float | None = None) -> bool:
         """Pivot to an optimal basis; ``False`` if *max_pivots* pivots did not reach one (or it is unbounded).
 
         *tick* is called before each pivot (the caller's budget check: an exception it raises
-        leaves the master as it was after the last whole pivot).
+        leaves the master as it was after the last whole pivot); *seconds* (the time left) is
+        not needed, since *tick* checks the time.
         """
         degenerate = pivots = 0
         while True:
@@ -357,12 +366,16 @@ class Master:
                 self._refresh()
             q, d = self._entering(degenerate >= self.bland_after)
             if q < 0:
-                return self._consistent()
+                consistent = self._consistent()
+                self.status = "optimal" if consistent else "drifted"
+                return consistent
             if pivots == max_pivots:
+                self.status = "pivot limit"
                 return False
             pivots += 1
             ratio = self._pivot(q, d)
             if ratio is None:
+                self.status = "unbounded"
                 return False  # unbounded: cannot happen with a leave-out column per group
             degenerate = degenerate + 1 if ratio <= _TOL else 0
 

@@ -25,6 +25,7 @@ from iopcore.schedule._cohort_solver.columns import column_generation, columns_f
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
 from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass, overdemanded
+from iopcore.schedule._cohort_solver.master import LPSolver, resolve_lp_solver
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
 from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import (
@@ -65,6 +66,7 @@ def solve_cohort(
     backend: Literal["iopcore", "ortools"] = "iopcore",
     tuning: CohortTuning = DEFAULT_TUNING,
     progress: ProgressCallback | None = None,
+    lp_solver: LPSolver = "auto",
 ) -> CohortSchedule:
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
 
@@ -76,15 +78,17 @@ def solve_cohort(
     2. Counting the seats each component offers against what patients need gives how many
        must be left out (the counting bound).
     3. On cohorts of at most 48 groups column generation follows: a linear relaxation over
-       the weeks found so far gives seat prices; each group's best week at those prices
-       joins it, until none is new; its bound is then the relaxation's, and a whole
-       solution of it is a plan. On larger cohorts a second pass steers the patients whose
-       cheapest week uses an over-demanded offering (one the cheapest weeks alone ask more
-       seats of than it holds) to their cheapest week avoiding those, when it costs at most
-       twice their own optimum (the tuning's ``avoid_slack``), a third breaks ties among each
-       patient's cheapest weeks towards the least crowded offerings, the start is repaired by
-       ejection (moving holders of the seats a patient left out needs) and by best responses,
-       and column generation runs after the first subset moves, within a share of the time. Then
+       the weeks found so far, solved by *lp_solver*, gives seat prices; each group's best
+       week at those prices joins it, until none is new; its bound is then the
+       relaxation's, and a whole solution of it is a plan (with HiGHS, a branch and bound
+       over the relaxation's weeks looks for one at the bound). On larger cohorts a second
+       pass steers the patients whose cheapest week uses an over-demanded offering (one the
+       cheapest weeks alone ask more seats of than it holds) to their cheapest week avoiding
+       those, when it costs at most twice their own optimum (the tuning's ``avoid_slack``), a
+       third breaks ties among each patient's cheapest weeks towards the least crowded
+       offerings, the start is repaired by ejection (moving holders of the seats a patient
+       left out needs) and by best responses, and column generation runs after the first
+       subset moves, within a share of the time. Then
        improvement: exact subset moves (a few patients placed again together at least cost
        by a conflict-directed branch and bound), and rounds of subgradient steps on the seat
        prices, which raise the lower bound, each with a greedy pass and repair under the
@@ -113,17 +117,28 @@ def solve_cohort(
     The numbers above are the defaults of *tuning* (a :class:`CohortTuning`), which sets
     how the pure-Python solver spends its effort.
 
+    *lp_solver* solves column generation's linear relaxation: ``"python"``, the built-in
+    revised simplex (no dependency; kept off masters of more than 400 capacity rows by
+    *tuning*), ``"highs"``, HiGHS (``pip install iopcore[highs]``; no size limit; raises
+    :class:`~iopcore.errors.HighsNotInstalledError` without it), or ``"auto"`` (the default):
+    HiGHS when installed, the built-in simplex otherwise. Either gives a valid schedule and
+    a valid bound within the same budget; under a *work_limit* the answer depends on the
+    solver chosen (their optimal duals may differ), so pass one explicitly to get the same
+    answer everywhere.
+
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
-    (``pip install iopcore[ortools]``); it has no tuning and no progress.
+    (``pip install iopcore[ortools]``); it has no tuning, no progress and no *lp_solver*.
 
     Arguments are checked on entry: ``time_limit`` >= 0 seconds and ``clock`` a callable
     returning seconds (required with ``time_limit`` on the default backend:
     :class:`~iopcore.errors.ClockRequiredError`); ``seed`` a 32-bit integer (-2**31 to
-    2**31 - 1, the range CP-SAT accepts); ``work_limit`` from 0 to 2**53.
+    2**31 - 1, the range CP-SAT accepts); ``work_limit`` from 0 to 2**53; ``lp_solver`` one
+    of ``"auto"``, ``"highs"``, ``"python"``.
     """
     _check_clock(time_limit, clock, backend)
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
+    chosen = resolve_lp_solver(lp_solver)  # HighsNotInstalledError before any work
     budget = Budget(
         work_limit=work_limit,
         time_limit=time_limit,
@@ -133,7 +148,9 @@ def solve_cohort(
         reasons_share=tuning.reasons_share,
         patients=len(problem.patients),
     )
-    ctx = build_context(problem, budget, tuning, prepare_all=False)  # groups are prepared when first solved
+    ctx = build_context(
+        problem, budget, tuning, prepare_all=False, lp_solver=chosen
+    )  # groups prepared when first solved
     run = Incumbent(ctx)
     with contextlib.suppress(BudgetSpent):
         _search(ctx, run, seed)

@@ -154,6 +154,8 @@ class Context:
     """Per offering, capacity left after pinned enrollments."""
     budget: Budget
     tuning: CohortTuning
+    lp_solver: str = "python"
+    """The master problem's LP solver: ``"python"`` or ``"highs"`` (see :mod:`.master`)."""
 
     @property
     def work(self) -> int:
@@ -175,11 +177,13 @@ def build_context(
     tuning: CohortTuning = DEFAULT_TUNING,
     *,
     prepare_all: bool = True,
+    lp_solver: str = "python",
 ) -> Context:
     """The context of a run on *problem*: patients grouped by profile, unscheduled cost and pins.
 
     With *prepare_all* every group is prepared at once (with no time limit); otherwise
-    :func:`prepare_groups` does it inside the budget.
+    :func:`prepare_groups` does it inside the budget. *lp_solver* is column generation's
+    (``"python"`` or ``"highs"``).
     """
     offerings = tuple(sorted(problem.offerings, key=lambda o: o.id))
     position = {o.id: i for i, o in enumerate(offerings)}
@@ -228,6 +232,7 @@ def build_context(
         residual=residual,
         budget=Budget(work_limit=0) if budget is None else budget,
         tuning=tuning,
+        lp_solver=lp_solver,
     )
     if prepare_all:
         for group in groups:

@@ -102,8 +102,10 @@ class CohortTuning:
     """Cohorts with more groups never run column generation (``None``: no limit; the master's cost
     grows with its capacity rows, not with its groups); above ``columns_first_groups`` it runs
     after the first subset moves."""
-    columns_max_rows: int = attrs.field(default=400, validator=f.integer(min_value=0))
-    """Column generation stops when the master problem outgrows this many capacity rows."""
+    columns_max_rows: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    """Column generation stops when the master problem outgrows this many capacity rows. ``None``:
+    the LP solver's own limit, 400 for the pure-Python master (the dense inverse of its working
+    basis grows with the square of them) and none for HiGHS."""
     columns_batch: int = attrs.field(default=20, validator=f.integer(min_value=1))
     """Column generation solves the master again after every (groups / ``columns_batch``) new weeks
     (after each one on cohorts of fewer groups)."""
@@ -120,6 +122,9 @@ class CohortTuning:
     before its exact search at the prices, which is far slower (see ``cohort-scheduling.md``)."""
     columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
     """Pivots one solve of the master problem may take before column generation gives up on it."""
+    columns_integer_nodes: int = attrs.field(default=1000, validator=f.integer(min_value=0))
+    """With HiGHS as the LP solver: nodes of its branch and bound over the master's weeks once column
+    generation has converged below the best plan's cost (at most half the time left); 0 turns it off."""
 
     reasons_share: float = attrs.field(
         default=0.05, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
