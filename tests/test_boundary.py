@@ -185,9 +185,7 @@ ALLOWED: dict[str, str] = {
     "iopcore.times.WeeklyInterval.of": "not guarded yet (issue 13: times)",
     "iopcore.times.WeeklyInterval.overlaps": "not guarded yet (issue 13: times)",
 }
-ALLOWED_PREFIXES: dict[str, str] = {
-    "iopcore.schedule.": "schedule/ belongs to the cohort issue (14), which guards its callables",
-}
+ALLOWED_PREFIXES: dict[str, str] = {}
 
 
 def allowed(target: Target) -> str | None:

@@ -7,7 +7,7 @@ from typing import final
 
 import attrs
 
-from iopcore.schedule._model import Offering, WeekProblem
+from iopcore.schedule._model import Offering, WeekProblem, _offering_cost
 
 __all__ = [
     "GROUP_AVAILABILITY",
@@ -83,7 +83,7 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
         by_day=tuple(tuple(d) for d in by_day),
         component=tuple(position.get(o.component, -1) for o in usable),
         bounded=bounded,
-        cost=tuple(problem.cost_of(o) for o in usable),
+        cost=tuple(_offering_cost(problem, o) for o in usable),
     )
 
 
