@@ -8,7 +8,8 @@
   constraint groups (:data:`GROUPS`), :class:`Reason` s and a plain-language explanation.
 * Cohorts: :func:`solve_cohort` places a :class:`CohortProblem`'s patients into shared
   offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
-  :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates.
+  :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates,
+  :func:`suggest_capacity` finds the added seats or sessions that admit the most waiting patients.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
 
@@ -21,6 +22,15 @@ re-exported here.
 
 from iopcore.errors import ClockRequiredError, InfeasibleScheduleError, OrtoolsNotInstalledError
 from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
+from iopcore.schedule._capacity import (
+    AddSeats,
+    AddSession,
+    CapacityChange,
+    CapacityReport,
+    CapacitySuggestion,
+    seat_changes,
+    session_changes,
+)
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._cohort import (
     BACKENDS,
@@ -36,6 +46,7 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_solver.admit import admit_to_cohort
+from iopcore.schedule._cohort_solver.capacity import DEFAULT_CAPACITY_WORK_LIMIT, suggest_capacity
 from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, solve_cohort
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import (
@@ -58,6 +69,7 @@ from iopcore.schedule._week_solver.solve import alternatives, solve
 __all__ = [
     "AVOIDED_DAY_COST",
     "BACKENDS",
+    "DEFAULT_CAPACITY_WORK_LIMIT",
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
@@ -67,8 +79,13 @@ __all__ = [
     "OTHER_DAY_COST",
     "OTHER_TIME_COST",
     "REASONS",
+    "AddSeats",
+    "AddSession",
     "Assignment",
     "CalendarSchedule",
+    "CapacityChange",
+    "CapacityReport",
+    "CapacitySuggestion",
     "ClockRequiredError",
     "CohortPatient",
     "CohortProblem",
@@ -98,6 +115,9 @@ __all__ = [
     "check_cohort",
     "conflict",
     "expand",
+    "seat_changes",
+    "session_changes",
     "solve",
     "solve_cohort",
+    "suggest_capacity",
 ]

@@ -12,6 +12,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
+from iopcore.schedule._check import violations
 from iopcore.schedule._cohort import (
     Assignment,
     CohortPatient,
@@ -30,7 +31,7 @@ from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING
 from iopcore.schedule._model import WeekProblem
 from iopcore.schedule._week_solver.candidates import candidates, limits
 
-__all__ = ["admit_to_cohort", "lone_group", "seats_left"]
+__all__ = ["admit_to_cohort", "group_for", "lone_group", "seats_left"]
 
 
 @f.guard
@@ -171,18 +172,7 @@ def lone_group(
     The context has no seats of its own (``residual`` is empty) and no budget: the caller passes
     the seats left to each search.
     """
-    cands = candidates(wp)
-    group = Group(
-        members=[0],
-        problem=wp,
-        cands=cands,
-        lim=limits(wp),
-        offering=tuple(position[o.id] for o in cands.offerings),
-        pinned=frozenset(),
-        pinned_week=False,
-        unscheduled=unscheduled,
-        day_cost=day_cost,
-    )
+    group = group_for(wp, position, frozenset(), unscheduled, day_cost, [0], pinned_week=False)
     return Context(
         problem=problem,
         groups=[group],
@@ -193,6 +183,43 @@ def lone_group(
         clock=None,
         tuning=DEFAULT_TUNING,
     )
+
+
+def group_for(
+    wp: WeekProblem,
+    position: dict[str, int],
+    pinned: frozenset[str],
+    unscheduled: int,
+    day_cost: int,
+    members: list[int],
+    *,
+    pinned_week: bool | None = None,
+) -> Group:
+    """The group of *members*, patients whose week problem is *wp* (its offerings indexed by *position*)
+    and who keep the *pinned* offering ids, as :func:`~.state.build_context` makes it, without a search.
+
+    *pinned_week*: whether the pinned sessions alone are a feasible week, when the caller knows
+    (``None``: checked here).
+    """
+    cands = candidates(wp)
+    local = {o.id: i for i, o in enumerate(cands.offerings)}
+    pin = frozenset(local[o] for o in pinned if o in local)
+    if pinned_week is None:
+        pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
+    group = Group(
+        members=members,
+        problem=wp,
+        cands=cands,
+        lim=limits(wp),
+        offering=tuple(position[o.id] for o in cands.offerings),
+        pinned=pin,
+        pinned_week=pinned_week,
+        unscheduled=unscheduled,
+        day_cost=day_cost,
+    )
+    if len(pin) < len(pinned):  # a pinned session outside the patient's availability: no week
+        group.memo[None] = {frozenset(): None}
+    return group
 
 
 def _check_admission(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> WeekProblem:
