@@ -6,12 +6,17 @@ import enum
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
+from typing import Any, TypeVar
 
 import attrs
+import pytest
 
 import iopcore
 from iopcore import _fields as f
+
+T = TypeVar("T")
 
 PRIVATE_OR_OPTIONAL = ("iopcore.strategies", "iopcore._hypothesis_plugin", "iopcore.__main__")
 
@@ -53,3 +58,16 @@ def unguarded_callables(module: ModuleType) -> list[str]:
                 if not attr.startswith("_") and inspect.isfunction(fn) and not f.is_guarded(fn):
                     found.append(f"{name}.{attr}")
     return found
+
+
+def expected_failures(items: Iterable[T], pending: Mapping[str, str], name: Callable[[T], str]) -> list[Any]:
+    """*items* as pytest params named by *name*; those on *pending* are strict expected failures with the reason.
+
+    Strict: once a pending item passes, the test fails until it is taken off the list.
+    """
+    return [
+        pytest.param(i, id=name(i), marks=pytest.mark.xfail(reason=pending[name(i)], strict=True))
+        if name(i) in pending
+        else pytest.param(i, id=name(i))
+        for i in items
+    ]

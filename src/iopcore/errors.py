@@ -33,6 +33,7 @@ __all__ = [
     "TransitionNotAllowedError",
     "UnknownCodeError",
     "UnknownIdError",
+    "UnsupportedFormatError",
     "type_name",
 ]
 
@@ -166,11 +167,19 @@ class InvalidDataError(IopcoreError, ValueError, TypeError):
         return self._render()
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_invalid, (self.errors, self.type_name))
+        # The class travels too, so that a subclass without state of its own (``ClockRequiredError``)
+        # comes back as itself; subclasses with more state define their own ``__reduce__``.
+        return (_rebuild_invalid, (self.errors, self.type_name, type(self)))
 
 
-def _rebuild_invalid(errors: tuple[ErrorItem, ...], name: str | None) -> InvalidDataError:
-    return InvalidDataError(errors, type_name=name)
+def _rebuild_invalid(
+    errors: tuple[ErrorItem, ...], name: str | None, cls: type[InvalidDataError] | None = None
+) -> InvalidDataError:
+    if cls is None or cls is InvalidDataError:
+        return InvalidDataError(errors, type_name=name)
+    rebuilt = cls.__new__(cls)
+    InvalidDataError.__init__(rebuilt, errors, type_name=name)
+    return rebuilt
 
 
 class InvalidArgumentError(InvalidDataError):
@@ -492,3 +501,43 @@ class NoSafeLevelError(IopcoreError, LookupError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (NoSafeLevelError, (self.catalog, self.unmet))
+
+
+class UnsupportedFormatError(InvalidDataError):
+    """A serialized document written by a newer format version than this iopcore reads (raised by ``from_dict``).
+
+    ``version`` is the document's format version and ``supported`` the newest one this iopcore
+    reads; a newer iopcore reads the document. Versions are not patient data, so the message shows them.
+    """
+
+    version: int
+    supported: int
+
+    def __init__(self, *, version: int, supported: int, path: str = "$") -> None:
+        self.version = version
+        self.supported = supported
+        shown = str(version) if version < 10**9 else "a larger one"
+        super().__init__(
+            (
+                ErrorItem(
+                    path=path,
+                    message=f"expected a document of format version {supported} or earlier, got version {shown} "
+                    "(written by a newer iopcore; a newer iopcore reads it)",
+                    rule="format_version",
+                ),
+            )
+        )
+
+    def under(self, prefix: str) -> UnsupportedFormatError:
+        """Return a copy whose path is re-rooted under *prefix* (a document inside another value)."""
+        _check_prefix(prefix, "UnsupportedFormatError.under")
+        return UnsupportedFormatError(
+            version=self.version, supported=self.supported, path=prefix + self.errors[0].path[1:]
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_unsupported, (self.version, self.supported, self.errors[0].path))
+
+
+def _rebuild_unsupported(version: int, supported: int, path: str) -> UnsupportedFormatError:
+    return UnsupportedFormatError(version=version, supported=supported, path=path)

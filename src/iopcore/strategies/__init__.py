@@ -10,6 +10,7 @@ every enum member, both populations, empty and non-empty collections and
 values at their bounds.
 """
 
+from iopcore._hypothesis_plugin import _hypothesis_setup_hook
 from iopcore.strategies._assessment import (
     band_schemes,
     bands,
@@ -53,44 +54,46 @@ from iopcore.strategies._cohort import (
     unscheduled_patients,
 )
 from iopcore.strategies._compliance import (
-    admission_records,
     analyte_cutoffs,
     analyte_interpretations,
-    analyte_results,
     attendance_rate_rules,
-    attendance_records,
     authorization_rules,
-    aware_datetimes,
     builtin_rules,
     certification_rules,
-    certifications,
-    compliance_records,
     compliance_reports,
     consecutive_absences_rules,
     cutoff_panels,
     days_per_week_rules,
     drug_test_frequency_rules,
     drug_test_result_rules,
-    drug_tests,
     findings,
-    group_attendances,
     interpretations,
     length_of_stay_rules,
-    medication_administrations,
     missed_test_rules,
     numeric_ranges,
-    payer_authorizations,
-    plan_events,
     plan_review_rules,
     plan_written_rules,
-    roster_entries,
     rule_sets,
     services_per_day_rules,
-    specimen_validities,
     validity_criteria,
     validity_rule_sets,
     week_summaries,
     weekly_hours_rules,
+)
+from iopcore.strategies._compliance_records import (
+    admission_records,
+    analyte_results,
+    attendance_records,
+    aware_datetimes,
+    certifications,
+    compliance_records,
+    drug_tests,
+    group_attendances,
+    medication_administrations,
+    payer_authorizations,
+    plan_events,
+    roster_entries,
+    specimen_validities,
 )
 from iopcore.strategies._core import (
     catalog_levels,
@@ -308,6 +311,4 @@ def register_strategies() -> None:
     Called automatically through the ``hypothesis`` entry point; calling it
     again is harmless.
     """
-    from iopcore._hypothesis_plugin import _hypothesis_setup_hook
-
     _hypothesis_setup_hook()
