@@ -9,6 +9,8 @@
 * Cohorts: :func:`solve_cohort` places a :class:`CohortProblem`'s patients into shared
   offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
   :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates,
+  :func:`explain_unscheduled` computes reasons left ``not_computed`` by a time budget;
+  a ``progress`` callback sees a :class:`CohortProgress`;
   :func:`suggest_capacity` finds the added seats or sessions that admit the most waiting patients.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
@@ -46,7 +48,9 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_solver.admit import admit_to_cohort
+from iopcore.schedule._cohort_solver.budget import SOLVER_PHASES, CohortProgress
 from iopcore.schedule._cohort_solver.capacity import DEFAULT_CAPACITY_WORK_LIMIT, suggest_capacity
+from iopcore.schedule._cohort_solver.explanations import explain_unscheduled
 from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, solve_cohort
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import (
@@ -79,6 +83,7 @@ __all__ = [
     "OTHER_DAY_COST",
     "OTHER_TIME_COST",
     "REASONS",
+    "SOLVER_PHASES",
     "AddSeats",
     "AddSession",
     "Assignment",
@@ -89,6 +94,7 @@ __all__ = [
     "ClockRequiredError",
     "CohortPatient",
     "CohortProblem",
+    "CohortProgress",
     "CohortSchedule",
     "CohortTuning",
     "CohortViolation",
@@ -115,6 +121,7 @@ __all__ = [
     "check_cohort",
     "conflict",
     "expand",
+    "explain_unscheduled",
     "seat_changes",
     "session_changes",
     "solve",

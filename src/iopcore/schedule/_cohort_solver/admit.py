@@ -24,6 +24,7 @@ from iopcore.schedule._cohort import (
     schedule_mismatch,
 )
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
+from iopcore.schedule._cohort_solver.budget import Budget
 from iopcore.schedule._cohort_solver.explanations import reason_for
 from iopcore.schedule._cohort_solver.pricing import week_ignoring_seats
 from iopcore.schedule._cohort_solver.state import Context, Group, week_cost
@@ -59,7 +60,7 @@ def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patien
             return p.unscheduled_cost
         return problem.unscheduled_cost if problem.unscheduled_cost is not None else default
 
-    ctx = lone_group(problem, wp, unscheduled_cost(new_patient), new_patient.day_cost, position)
+    ctx = lone_group(problem, new_patient, wp, unscheduled_cost(new_patient), position)
     own_bound = capacity_free_optimum(ctx)  # the new patient's bound alone in the program: one search
     group = ctx.groups[0]
     placed, reason = _place(ctx, group, new_patient, left)
@@ -125,12 +126,12 @@ def _place(
     left; otherwise its full offerings are the ones whose extra seats would admit the patient.
     """
     if group.own is None:
-        return None, reason_for(ctx, patient, group, left)
+        return None, attrs.evolve(reason_for(ctx, group, left), patient=patient.id)
     closed = frozenset(o for o in group.offering if left[o] <= 0)
     week = group.own
     if any(group.offering[i] in closed for i in week):
         week = week_ignoring_seats(ctx, group, closed, fewest_first=True)
-        blocking = sorted(ctx.problem.offerings[group.offering[i]].id for i in week if group.offering[i] in closed)
+        blocking = sorted(ctx.offerings[group.offering[i]].id for i in week if group.offering[i] in closed)
         if blocking:
             reason = Unscheduled(
                 patient=patient.id,
@@ -164,39 +165,47 @@ def seats_left(problem: CohortProblem, schedule: CohortSchedule, position: dict[
 
 
 def lone_group(
-    problem: CohortProblem, wp: WeekProblem, unscheduled: int, day_cost: int, position: dict[str, int]
+    problem: CohortProblem,
+    patient: CohortPatient,
+    wp: WeekProblem,
+    unscheduled: int,
+    position: dict[str, int],
 ) -> Context:
-    """A context holding one group, of a patient with no pinned sessions whose week problem is *wp*
-    (over *problem*'s offerings, *position* their indices), without building a cohort problem for it.
+    """A context holding one group, of *patient* (no pinned sessions; its week problem *wp*, over
+    *problem*'s offerings in their order, *position* their indices), without building a cohort
+    problem for it.
 
     The context has no seats of its own (``residual`` is empty) and no budget: the caller passes
     the seats left to each search.
     """
-    group = group_for(wp, position, frozenset(), unscheduled, day_cost, [0], pinned_week=False)
+    group = group_for(wp, patient, position, frozenset(), unscheduled, [0], pinned_week=False)
     return Context(
         problem=problem,
+        offerings=problem.offerings,
+        position=position,
+        patients=(patient,),
+        index=[0],
         groups=[group],
         of_patient=[0],
         residual=[],
-        work_limit=0,
-        deadline=None,
-        clock=None,
+        budget=Budget(work_limit=0),
         tuning=DEFAULT_TUNING,
     )
 
 
 def group_for(
     wp: WeekProblem,
+    patient: CohortPatient,
     position: dict[str, int],
     pinned: frozenset[str],
     unscheduled: int,
-    day_cost: int,
     members: list[int],
     *,
     pinned_week: bool | None = None,
 ) -> Group:
-    """The group of *members*, patients whose week problem is *wp* (its offerings indexed by *position*)
-    and who keep the *pinned* offering ids, as :func:`~.state.build_context` makes it, without a search.
+    """The prepared group of *members*, patients like *patient* whose week problem is *wp* (its offerings
+    indexed by *position*) and who keep the *pinned* offering ids, as :func:`~.state.prepare` makes it,
+    without a search.
 
     *pinned_week*: whether the pinned sessions alone are a feasible week, when the caller knows
     (``None``: checked here).
@@ -208,14 +217,18 @@ def group_for(
         pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
     group = Group(
         members=members,
-        problem=wp,
+        patient=patient,
+        pinned_ids=pinned,
+        unscheduled=unscheduled,
+        day_cost=patient.day_cost,
+        usable=len(cands.offerings),
         cands=cands,
         lim=limits(wp),
         offering=tuple(position[o.id] for o in cands.offerings),
         pinned=pin,
         pinned_week=pinned_week,
-        unscheduled=unscheduled,
-        day_cost=day_cost,
+        prepared=True,
+        problem=wp,
     )
     if len(pin) < len(pinned):  # a pinned session outside the patient's availability: no week
         group.memo[None] = {frozenset(): None}

@@ -42,12 +42,14 @@ from iopcore.schedule._capacity import (
 )
 from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule, schedule_mismatch
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum, counting_bound
+from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent
 from iopcore.schedule._cohort_solver.capacity_state import (
     Cohort,
     Result,
     Target,
     can_use,
     derive,
+    enforce,
     exact_applies,
     feasible,
     lexicographic,
@@ -64,7 +66,6 @@ from iopcore.schedule._cohort_solver.explanations import reasons_for
 from iopcore.schedule._cohort_solver.moves import best_subset_placement, eject_holders, ejection_repair
 from iopcore.schedule._cohort_solver.pricing import best_week, week_ignoring_seats, wish_list
 from iopcore.schedule._cohort_solver.state import (
-    BudgetSpent,
     Context,
     Plan,
     build_context,
@@ -126,12 +127,12 @@ def suggest_capacity(
     :class:`~iopcore.schedule.AddSession` with a new id and a component its patients know).
     """
     _check_arguments(problem, schedule, changes, time_limit, clock)
-    deadline = None if time_limit is None or clock is None else clock() + time_limit
+    budget = Budget(work_limit=work_limit, time_limit=time_limit, clock=clock, reasons_share=0.0)
     distinct = list(dict.fromkeys(changes))
-    cohort = prepare(problem, schedule, distinct, work_limit, deadline, clock, tuning)
+    cohort = prepare(problem, schedule, distinct, budget, tuning)
     if not cohort.waiting:
         return CapacityReport(
-            suggestions=(), waiting=0, changes=len(distinct), evaluated=0, exact=True, work=cohort.ctx.work
+            suggestions=(), waiting=0, changes=len(distinct), evaluated=0, exact=True, work=budget.work
         )
     results: dict[int, Result] = {}
     exact = exact_applies(cohort.ctx)
@@ -149,6 +150,7 @@ def suggest_capacity(
             stopped, exact = _solve_each_exactly(cohort, distinct, results)
         else:
             stopped = _screen_and_resolve(cohort, distinct, results)
+    enforce(budget, on=False)
     better = [i for i, r in results.items() if r.count > base.count]
     better.sort(key=lambda i: (-results[i].count, results[i].cost, i))
     suggestions = tuple(_finish(cohort, distinct[i], results[i]) for i in better[:k])
@@ -160,7 +162,7 @@ def suggest_capacity(
         evaluated=len(results),
         exact=exact and not stopped,
         complete=not stopped,
-        work=cohort.ctx.work,
+        work=budget.work,
     )
 
 
@@ -196,21 +198,13 @@ def _solve_exactly(cohort: Cohort, change: CapacityChange | None) -> Result | No
     if change is None:
         ctx = base
     else:
-        ctx = build_context(
-            apply_change(base.problem, change), base.work_limit, base.deadline, base.clock, cohort.tuning
-        )
-        ctx.work, ctx.budgeted = base.work, True
-    try:
-        if change is not None:
-            capacity_free_optimum(ctx)
-            remember_owns(cohort, ctx)
-        if not exact_applies(ctx):
-            return None
-        lex = lexicographic(ctx)
-        plan = exact_plan(lex)
-        ctx.work = lex.work
-    finally:
-        base.work = ctx.work
+        enforce(base.budget, on=True)
+        ctx = build_context(apply_change(base.problem, change), base.budget, cohort.tuning)
+        capacity_free_optimum(ctx)
+        remember_owns(cohort, ctx)
+    if not exact_applies(ctx):
+        return None
+    plan = exact_plan(lexicographic(ctx))
     return (
         None if plan is None else result(cohort, ctx, plan, True, 0 if change is None else target(cohort, change).added)
     )
@@ -248,7 +242,7 @@ def _replan(cohort: Cohort) -> tuple[Result, bool]:
     plan = list(cohort.plan)
     stopped = False
     if not _proven_optimal(cohort):
-        ctx.budgeted = True
+        enforce(ctx.budget, on=True)
         try:
             _insert(ctx, plan, cohort.waiting)
             rest = [w for w in cohort.waiting if plan[w] is None and ctx.groups[ctx.of_patient[w]].own is not None]
@@ -259,7 +253,6 @@ def _replan(cohort: Cohort) -> tuple[Result, bool]:
                     _place_with_holders(ctx, plan, w, None)
         except BudgetSpent:
             stopped = True
-        ctx.budgeted = False
     cohort.plan = plan
     return result(cohort, ctx, plan, False, 0), stopped
 
@@ -319,14 +312,11 @@ def _place_with_holders(ctx: Context, plan: Plan, w: int, movers: Movers | None)
 def _screen_and_resolve(cohort: Cohort, changes: Sequence[CapacityChange], results: dict[int, Result]) -> bool:
     """Screen every change, re-solve the promising ones quickly, then deepen those that may admit more,
     most admitted first (into *results*); returns whether the budget ended."""
-    ctx = cohort.ctx
-    ctx.budgeted = True
+    enforce(cohort.ctx.budget, on=True)
     try:
         _find_needs(cohort)
     except BudgetSpent:
         return True
-    finally:
-        ctx.budgeted = False
     work: dict[int, tuple[Context, Plan, Target, list[int], list[int]]] = {}
     for _, i, where, direct, chain in _screen(cohort, changes):
         ctx_c, plan, stopped = _quick(cohort, where, direct, chain)
@@ -437,7 +427,6 @@ def _quick(cohort: Cohort, where: Target, direct: Sequence[int], chain: Sequence
                 eject_holders(ctx, plan, left, w, week, [x for x in need if left[x] <= 0], gain, movers)
     except BudgetSpent:
         stopped = True
-    cohort.ctx.work = ctx.work
     return ctx, plan, stopped
 
 
@@ -458,8 +447,6 @@ def _deepen(
                 _place_with_holders(ctx, plan, w, movers)
     except BudgetSpent:
         return True
-    finally:
-        cohort.ctx.work = ctx.work
     return False
 
 
@@ -467,8 +454,7 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
     """The suggestion of *change*: its plan checked against the changed problem, with bounds and reasons."""
     problem = apply_change(cohort.problem, change)
     base = cohort.ctx
-    ctx = build_context(problem, 0, None, None, cohort.tuning)
-    ctx.work = base.work
+    ctx = build_context(problem, base.budget, cohort.tuning)
     for group in ctx.groups:
         solve_alone_with_hint(cohort, ctx, group)
     plan = plan_of(ctx, found.weeks)
@@ -479,7 +465,7 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
         for group in ctx.groups
     )
     lower = min(max(free, counting_bound(ctx, free)), cost)
-    patients = problem.patients
+    patients = ctx.patients
     out = [p for p, chosen in enumerate(plan) if chosen is None]
     assignments = []
     for p, chosen in enumerate(plan):
@@ -488,7 +474,6 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
             sessions = tuple(group.cands.offerings[i].id for i in chosen)
             assignments.append(Assignment(patient=patients[p].id, sessions=sessions, cost=week_cost(group, chosen)))
     unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
-    base.work = ctx.work
     schedule = CohortSchedule(
         assignments=tuple(assignments),
         unscheduled=unscheduled,
@@ -499,5 +484,5 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
         backend="iopcore",
         work=ctx.work,
     )
-    admitted = tuple(patients[p].id for p in cohort.waiting if plan[p] is not None)
+    admitted = tuple(patients[p].id for p in sorted(cohort.waiting, key=lambda p: ctx.index[p]) if plan[p] is not None)
     return CapacitySuggestion(change=change, admitted=admitted, cost=cost, schedule=schedule, proven=found.proven)

@@ -10,7 +10,7 @@ Plans cross contexts as offering ids per patient (:data:`Weeks`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -18,8 +18,9 @@ from iopcore.errors import ErrorItem, InvalidArgumentError
 from iopcore.schedule._capacity import AddSeats, AddSession, CapacityChange
 from iopcore.schedule._check import violations
 from iopcore.schedule._cohort import CohortPatient, CohortProblem, CohortSchedule, _most_expensive_week
-from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
-from iopcore.schedule._cohort_solver.pricing import best_week, search_keeping_pins
+from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum, solve_alone
+from iopcore.schedule._cohort_solver.budget import Budget
+from iopcore.schedule._cohort_solver.pricing import search_keeping_pins
 from iopcore.schedule._cohort_solver.state import Context, Group, Plan, build_context, free_seats, week_cost
 from iopcore.schedule._cohort_solver.tuning import CohortTuning
 from iopcore.schedule._model import Offering, _offering_cost
@@ -34,6 +35,7 @@ __all__ = [
     "added_cost",
     "can_use",
     "derive",
+    "enforce",
     "exact_applies",
     "extend_candidates",
     "feasible",
@@ -44,14 +46,13 @@ __all__ = [
     "rebuild",
     "remember_owns",
     "result",
-    "solve_alone",
     "solve_alone_with_hint",
     "target",
     "weeks_of",
 ]
 
 Weeks = list[tuple[str, ...] | None]
-"""Per patient (in the problem's order), the offering ids of their week, or ``None``."""
+"""Per patient (in the contexts' canonical order, by id), the offering ids of their week, or ``None``."""
 
 Own = tuple[tuple[str, ...] | None, int]
 """A week alone: its offering ids (``None``: no week) and its cost."""
@@ -70,7 +71,7 @@ class Cohort:
     plan: Plan
     """The schedule, then the re-plan without a change (every change starts from it)."""
     waiting: list[int]
-    """Patients the schedule leaves out (indices, in the problem's order)."""
+    """Patients the schedule leaves out (indices in the canonical order, by id)."""
     pins: dict[str, frozenset[str]]
     owns: dict[tuple[object, frozenset[str]], dict[tuple[str, ...], Own]]
     """Per patient profile and pinned ids, per usable offering ids, the week alone."""
@@ -98,15 +99,13 @@ def prepare(
     problem: CohortProblem,
     schedule: CohortSchedule,
     changes: Sequence[CapacityChange],
-    work_limit: int,
-    deadline: float | None,
-    clock: Callable[[], float] | None,
+    budget: Budget,
     tuning: CohortTuning,
 ) -> Cohort:
     """The cohort with every scheduled patient kept, each distinct patient's week alone, the schedule as a plan.
 
     Refuses (at ``$.schedule``) a schedule whose weeks break their patients' rules, drop pinned
-    sessions or overfill an offering: every plan found keeps those weeks.
+    sessions or overfill an offering: every plan found keeps those weeks. Runs outside the budget.
     """
     weeks = {a.patient: a.sessions for a in schedule.assignments}
     out = [p for p in problem.patients if p.id not in weeks]
@@ -114,17 +113,18 @@ def prepare(
     # an unscheduled cost above both (with any change's dearer weeks) makes it never worth it.
     added = max((added_cost(problem, c) for c in changes), default=0)
     top = problem.default_unscheduled_cost + added
-    kept_cost = 1 + top + sum(max(problem.unscheduled_cost_of(p), top) for p in out)
+    kept_cost = 1 + top + sum(max(problem._unscheduled_cost(p), top) for p in out)
     forced = attrs.evolve(
         problem,
         patients=tuple(
             p if p.id not in weeks else attrs.evolve(p, unscheduled_cost=kept_cost) for p in problem.patients
         ),
     )
-    ctx = build_context(forced, work_limit, deadline, clock, tuning)
+    enforce(budget, on=False)
+    ctx = build_context(forced, budget, tuning)
     capacity_free_optimum(ctx)
     pins = {e.patient: e.offerings for e in problem.pinned}
-    plan = plan_of(ctx, [weeks.get(p.id) for p in problem.patients])
+    plan = plan_of(ctx, [weeks.get(p.id) for p in ctx.patients])
     if plan is None or not feasible(ctx, plan, pins, range(len(plan))):
         raise InvalidArgumentError(
             (
@@ -145,10 +145,10 @@ def prepare(
         pins=pins,
         owns={},
         true_cost=[
-            (problem.unscheduled_cost_of(p), p.unscheduled_cost is None and problem.unscheduled_cost is None)
-            for p in problem.patients
+            (problem._unscheduled_cost(p), p.unscheduled_cost is None and problem.unscheduled_cost is None)
+            for p in (problem.patients[i] for i in ctx.index)
         ],
-        windows=[_windows_of(forced.patients[g.members[0]]) for g in ctx.groups],
+        windows=[_windows_of(g.patient) for g in ctx.groups],
         tuning=tuning,
     )
     remember_owns(cohort, ctx)
@@ -220,15 +220,15 @@ def feasible(ctx: Context, plan: Plan, pins: dict[str, frozenset[str]], patients
             continue
         group = ctx.groups[ctx.of_patient[p]]
         ids = [group.cands.offerings[i].id for i in chosen]
-        if violations(group.problem, ids) or not pins.get(ctx.problem.patients[p].id, frozenset()) <= set(ids):
+        wp = group.week_problem(ctx.offerings)
+        if violations(wp, ids) or not pins.get(ctx.patients[p].id, frozenset()) <= set(ids):
             return False
     return True
 
 
 def known_owns(cohort: Cohort, ctx: Context, group: Group) -> dict[tuple[str, ...], Own]:
     """The weeks alone found so far for *group*'s patients, per usable offering ids."""
-    patient = ctx.problem.patients[group.members[0]]
-    return cohort.owns.setdefault((patient.profile(), cohort.pins.get(patient.id, frozenset())), {})
+    return cohort.owns.setdefault((group.patient.profile(), group.pinned_ids), {})
 
 
 def remember_owns(cohort: Cohort, ctx: Context, groups: Iterable[Group] | None = None) -> None:
@@ -236,15 +236,6 @@ def remember_owns(cohort: Cohort, ctx: Context, groups: Iterable[Group] | None =
     for group in ctx.groups if groups is None else groups:
         week = None if group.own is None else tuple(group.cands.offerings[i].id for i in group.own)
         known_owns(cohort, ctx, group)[tuple(o.id for o in group.cands.offerings)] = (week, group.own_cost)
-
-
-def solve_alone(ctx: Context, group: Group) -> None:
-    """Find *group*'s cheapest week alone (one search), as the capacity-free bound does."""
-    found = best_week(ctx, group, None, frozenset())
-    if found is not None:
-        group.own = found[0]
-        group.own_cost = week_cost(group, found[0])
-        group.cheapest.append(found[0])
 
 
 def solve_alone_with_hint(cohort: Cohort, ctx: Context, group: Group) -> None:
@@ -262,14 +253,19 @@ def solve_alone_with_hint(cohort: Cohort, ctx: Context, group: Group) -> None:
         else:
             better = search_keeping_pins(ctx, group, group.cands.cost, group.day_cost, limit=hint[1])
             week = better[0] if better is not None else tuple(sorted(local[s] for s in hint[0]))
-            group.own, group.own_cost = week, week_cost(group, week)
-            group.cheapest.append(week)
+            _set_own(group, week, week_cost(group, week))
         remember_owns(cohort, ctx, [group])
         return
     if found[0] is not None:
-        group.own = tuple(sorted(local[s] for s in found[0]))
-        group.own_cost = found[1]
-        group.cheapest.append(group.own)
+        _set_own(group, tuple(sorted(local[s] for s in found[0])), found[1])
+    group.solved = True
+
+
+def _set_own(group: Group, week: tuple[int, ...], cost: int) -> None:
+    """*group* solved, with *week* (costing *cost*) its week alone, as a search would leave it (in its pool)."""
+    group.own, group.own_cost, group.solved = week, cost, True
+    group.cheapest.append(week)
+    group.pool.setdefault(week, cost)
 
 
 def exact_applies(ctx: Context) -> bool:
@@ -337,15 +333,24 @@ class Target:
     """How much the change raises the default unscheduled cost (:func:`added_cost`)."""
 
 
+def enforce(budget: Budget, *, on: bool) -> None:
+    """Enforce *budget*'s work limit and deadline from now on, or stop enforcing them (phases that
+    always run: preparing, the re-plan of a small cohort, finishing the suggestions)."""
+    budget.limited = on
+    budget.deadline = budget.end if on else None
+    if not on:
+        budget.stopped = None
+
+
 def target(cohort: Cohort, change: CapacityChange) -> Target:
     """What *change* changes in the prepared cohort."""
-    offerings = cohort.ctx.problem.offerings
+    offerings = cohort.ctx.offerings
     added = added_cost(cohort.problem, change)
     if isinstance(change, AddSession):
         o = change.offering
         return Target(o, len(offerings), True, (*offerings, o), o.seats, added)
     assert isinstance(change, AddSeats)
-    position = next(i for i, o in enumerate(offerings) if o.id == change.offering)
+    position = cohort.ctx.position[change.offering]
     before = offerings[position]
     after = attrs.evolve(before, seats=before.seats + change.seats)
     changed = (*offerings[:position], after, *offerings[position + 1 :])
@@ -364,11 +369,14 @@ def derive(cohort: Cohort, where: Target) -> Context:
     new or opened offering until :func:`rebuild`); it continues the prepared context's budget, enforced."""
     base = cohort.ctx
     residual = list(base.residual)
+    position = base.position
     if where.position == len(residual):
         residual.append(where.seats)
+        position = {**position, where.offering.id: where.position}
     else:
         residual[where.position] += where.seats
-    return attrs.evolve(base, groups=list(base.groups), residual=residual, budgeted=True)
+    enforce(base.budget, on=True)
+    return attrs.evolve(base, offerings=where.offerings, position=position, groups=list(base.groups), residual=residual)
 
 
 def rebuild(cohort: Cohort, ctx: Context, where: Target, groups: Iterable[int]) -> None:
@@ -385,11 +393,17 @@ def rebuild(cohort: Cohort, ctx: Context, where: Target, groups: Iterable[int]) 
         old = ctx.groups[g]
         if old is not cohort.ctx.groups[g] or not _usable(cohort.windows[g], where.offering):
             continue
-        cost = _offering_cost(old.problem, where.offering)
+        wp = old.week_problem(cohort.ctx.offerings)
+        cost = _offering_cost(wp, where.offering)
         day = where.offering.weekday.value - 1
         new = Group(
             members=old.members,
-            problem=old.problem,
+            patient=old.patient,
+            pinned_ids=old.pinned_ids,
+            usable=old.usable + 1,
+            problem=wp,
+            prepared=True,
+            solved=old.own is not None,
             cands=extend_candidates(old.cands, where.offering, cost),
             lim=old.lim,
             offering=(*old.offering, where.position),
@@ -402,8 +416,9 @@ def rebuild(cohort: Cohort, ctx: Context, where: Target, groups: Iterable[int]) 
             # A day's patterns are cached by its candidates' costs, not by which candidates they are: those
             # of the changed offering's day would be another change's, so only the other days are kept.
             days={key: pats for key, pats in old.days.items() if key[0] != day},
+            pool={} if old.own is None else {old.own: old.own_cost},
         )
-        if len(old.pinned) < len(cohort.pins.get(ctx.problem.patients[old.members[0]].id, ())):
+        if len(old.pinned) < len(old.pinned_ids):
             new.memo[None] = {frozenset(): None}  # a pinned session outside the availability: no week
         ctx.groups[g] = new
         if new.own is None:  # a waiting patient with no week alone before: the change may give them one
