@@ -42,7 +42,7 @@ class AddSeats:
     On an offering with no seat (capacity 0) it opens the session again.
     """
 
-    kind: Literal["seats"] = attrs.field(default="seats", validator=attrs.validators.in_(("seats",)))
+    kind: Literal["seats"] = attrs.field(default="seats", validator=f.literal("seats"))
     offering: str = attrs.field(validator=f.text(max_length=100))
     """The offering's id."""
     seats: int = attrs.field(default=1, converter=f.to_int, validator=f.integer(min_value=1, max_value=_MAX_SEATS))
@@ -62,7 +62,7 @@ class AddSeats:
 class AddSession:
     """One more session: a new offering (its id new to the cohort; its ``seats`` its capacity)."""
 
-    kind: Literal["session"] = attrs.field(default="session", validator=attrs.validators.in_(("session",)))
+    kind: Literal["session"] = attrs.field(default="session", validator=f.literal("session"))
     offering: Offering = attrs.field(validator=f.instance(Offering, "an Offering"))
 
     @classmethod
