@@ -44,7 +44,7 @@ def capacity_suggestions(*, with_change: bool | None = None) -> st.SearchStrateg
         else:
             change = draw(_CHANGES) if with_change else None
         return CapacitySuggestion(
-            change=change, admitted=admitted, cost=schedule.cost, schedule=schedule, proven=draw(st.booleans())
+            change=change, admitted=tuple(admitted), cost=schedule.cost, schedule=schedule, proven=draw(st.booleans())
         )
 
     return build()

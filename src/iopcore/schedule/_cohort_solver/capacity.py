@@ -26,6 +26,7 @@ phases (``docs/explanation/cohort-scheduling.md``, "Capacity planning"):
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
@@ -67,6 +68,7 @@ from iopcore.schedule._cohort_solver.moves import best_subset_placement, eject_h
 from iopcore.schedule._cohort_solver.pricing import best_week, week_ignoring_seats, wish_list
 from iopcore.schedule._cohort_solver.state import (
     Context,
+    Group,
     Plan,
     build_context,
     free_seats,
@@ -82,6 +84,10 @@ __all__ = ["DEFAULT_CAPACITY_WORK_LIMIT", "suggest_capacity"]
 DEFAULT_CAPACITY_WORK_LIMIT = 5_000
 """Default effort of :func:`suggest_capacity`'s re-planning, screening and re-solving, in work units
 (one unit is one single-patient search). Preparing the cohort and finishing the suggestions always run."""
+
+PHASE_SHARE = 0.25
+"""The share of the work and time left that re-planning without a change may take, and then the search for
+the waiting patients' needs (the changes need the rest)."""
 
 Movers = Callable[[int], bool]
 """Whether a patient may be moved to make room (a holder who can use the changed offering)."""
@@ -239,11 +245,12 @@ def _solve_each_exactly(
 def _replan(cohort: Cohort) -> tuple[Result, bool]:
     """The schedule re-planned without a change, and whether the budget ended; a schedule proven optimal stays."""
     ctx = cohort.ctx
+    budget = ctx.budget
     plan = list(cohort.plan)
     stopped = False
     if not _proven_optimal(cohort):
-        enforce(ctx.budget, on=True)
-        try:
+
+        def replan() -> None:
             _insert(ctx, plan, cohort.waiting)
             rest = [w for w in cohort.waiting if plan[w] is None and ctx.groups[ctx.of_patient[w]].own is not None]
             if rest:
@@ -251,10 +258,27 @@ def _replan(cohort: Cohort) -> tuple[Result, bool]:
             for w in rest:
                 if plan[w] is None:
                     _place_with_holders(ctx, plan, w, None)
-        except BudgetSpent:
-            stopped = True
+
+        stopped = _within_share(budget, replan)  # the plan is valid at every step: the changes start from it
     cohort.plan = plan
     return result(cohort, ctx, plan, False, 0), stopped
+
+
+def _within_share(budget: Budget, phase: Callable[[], None]) -> bool:
+    """Run *phase* with :data:`PHASE_SHARE` of the work and time left (a stop there ends only the phase);
+    returns whether the whole budget is spent afterwards."""
+    work_limit = budget.work_limit
+    enforce(budget, on=True)
+    budget.work_limit = min(work_limit, budget.work + int(PHASE_SHARE * max(0, work_limit - budget.work)))
+    if budget.end is not None and budget.clock is not None:
+        now = budget.clock()
+        budget.deadline = now + PHASE_SHARE * max(0.0, budget.end - now)
+    with contextlib.suppress(BudgetSpent):
+        phase()
+    enforce(budget, on=False)
+    enforce(budget, on=True)
+    budget.work_limit = work_limit
+    return budget.work >= work_limit or not budget.left()
 
 
 def _proven_optimal(cohort: Cohort) -> bool:
@@ -312,10 +336,7 @@ def _place_with_holders(ctx: Context, plan: Plan, w: int, movers: Movers | None)
 def _screen_and_resolve(cohort: Cohort, changes: Sequence[CapacityChange], results: dict[int, Result]) -> bool:
     """Screen every change, re-solve the promising ones quickly, then deepen those that may admit more,
     most admitted first (into *results*); returns whether the budget ended."""
-    enforce(cohort.ctx.budget, on=True)
-    try:
-        _find_needs(cohort)
-    except BudgetSpent:
+    if _find_needs(cohort):
         return True
     work: dict[int, tuple[Context, Plan, Target, list[int], list[int]]] = {}
     for _, i, where, direct, chain in _screen(cohort, changes):
@@ -335,17 +356,41 @@ def _screen_and_resolve(cohort: Cohort, changes: Sequence[CapacityChange], resul
     return False
 
 
-def _find_needs(cohort: Cohort) -> None:
-    """Each waiting group's week with the fewest full offerings in the re-plan, and those (one search each)."""
+def _find_needs(cohort: Cohort) -> bool:
+    """Each waiting group's week with the fewest full offerings in the re-plan, and those; returns whether
+    the budget is spent.
+
+    First a known week (found so far: its week alone is one) for every group, with no search; then,
+    while a share of the budget lasts, largest unscheduled cost first, a search for the week with the
+    fewest for each group whose known week needs more than one (that search can take a hundred times
+    longer than one for a week).
+    """
     ctx, plan = cohort.ctx, cohort.plan
     closed = frozenset(o for o, r in enumerate(free_seats(ctx, plan)) if r <= 0)
+    waiting = []
     for w in cohort.waiting:
         g = ctx.of_patient[w]
         group = ctx.groups[g]
         if plan[w] is None and group.own is not None and g not in cohort.needs:
+            known = group.pool or {group.own: group.own_cost}
+            week = min(known, key=lambda week: (len(_blocked(group, week, closed)), known[week], week))
+            cohort.needs[g] = (week, _blocked(group, week, closed))
+            if len(cohort.needs[g][1]) > 1:
+                waiting.append(g)
+    waiting.sort(key=lambda g: (-ctx.groups[g].unscheduled, g))
+
+    def refine() -> None:
+        for g in waiting:
+            group = ctx.groups[g]
             week = week_ignoring_seats(ctx, group, closed, fewest_first=True)
-            need = tuple(group.offering[i] for i in week if group.offering[i] in closed and i not in group.pinned)
-            cohort.needs[g] = (week, need)
+            cohort.needs[g] = (week, _blocked(group, week, closed))
+
+    return _within_share(ctx.budget, refine) if waiting else not ctx.budget.left()
+
+
+def _blocked(group: Group, week: tuple[int, ...], closed: frozenset[int]) -> tuple[int, ...]:
+    """The *closed* offerings (context indices) of *week* that the group does not keep already."""
+    return tuple(group.offering[i] for i in week if group.offering[i] in closed and i not in group.pinned)
 
 
 def _screen(cohort: Cohort, changes: Sequence[CapacityChange]) -> list[tuple[int, int, Target, list[int], list[int]]]:
