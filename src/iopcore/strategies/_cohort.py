@@ -169,6 +169,8 @@ def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
             lns_moves=draw(st.integers(0, 8)),
             ejection_needs=draw(st.integers(0, 6)),
             squeaky_passes=draw(st.integers(0, 6)),
+            avoid_slack=draw(st.floats(0, 4)),
+            calm_pass=draw(st.booleans()),
             lagrangian_every=draw(st.integers(1, 6)),
             idle_rounds=draw(st.integers(1, 12)),
             subset_size=subset_size,

@@ -24,7 +24,7 @@ from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent, Progress
 from iopcore.schedule._cohort_solver.columns import column_generation, columns_first
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
-from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass
+from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass, overdemanded
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
 from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import (
@@ -78,10 +78,13 @@ def solve_cohort(
     3. On cohorts of at most 48 groups column generation follows: a linear relaxation over
        the weeks found so far gives seat prices; each group's best week at those prices
        joins it, until none is new; its bound is then the relaxation's, and a whole
-       solution of it is a plan. On larger cohorts the first plan is repaired by ejection
-       (moving holders of the seats a patient left out needs) and by best responses, a
-       second pass breaks ties among each patient's cheapest weeks towards the least
-       crowded offerings, and column generation runs after the first subset moves. Then
+       solution of it is a plan. On larger cohorts a second pass steers the patients whose
+       cheapest week uses an over-demanded offering (one the cheapest weeks alone ask more
+       seats of than it holds) to their cheapest week avoiding those, when it costs at most
+       twice their own optimum (the tuning's ``avoid_slack``), a third breaks ties among each
+       patient's cheapest weeks towards the least crowded offerings, the start is repaired by
+       ejection (moving holders of the seats a patient left out needs) and by best responses,
+       and column generation runs after the first subset moves, within a share of the time. Then
        improvement: exact subset moves (a few patients placed again together at least cost
        by a conflict-directed branch and bound), and rounds of subgradient steps on the seat
        prices, which raise the lower bound, each with a greedy pass and repair under the
@@ -161,24 +164,29 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
         run.free = capacity_free_value(ctx)
         run.bounded(run.free)
     budget.limited = True
+    # The counting bound right away (a few milliseconds, 0.1 s at 1,000 groups): a stop in the repairs keeps it.
+    run.bounded(counting_bound(ctx, run.free))
     # Small cohorts go straight to column generation, which needs neither a calmer nor a repaired start.
     small = columns_first(ctx)
     if not small:
         budget.enter("repair")
-        # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
-        # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
-        # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
-        calm = greedy_pass(ctx, placement_order(ctx, None), None, ties=crowding(ctx))
-        calm_cost = plan_cost(ctx, calm)
-        if calm_cost < run.best_cost or (
-            scheduled_count(calm) >= scheduled_count(run.best) and calm_cost <= run.best_cost + run.best_cost // 1000
-        ):
-            run.keep(calm, calm_cost)
+        # A pass steering the patients with alternatives off the over-demanded offerings (kept if it is cheaper).
+        run.offer(greedy_pass(ctx, placement_order(ctx, None), None, avoid=overdemanded(ctx)))
+        if ctx.tuning.calm_pass:
+            # A pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
+            # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
+            # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
+            calm = greedy_pass(ctx, placement_order(ctx, None), None, ties=crowding(ctx))
+            calm_cost = plan_cost(ctx, calm)
+            if calm_cost < run.best_cost or (
+                scheduled_count(calm) >= scheduled_count(run.best)
+                and calm_cost <= run.best_cost + run.best_cost // 1000
+            ):
+                run.keep(calm, calm_cost)
         run.keep(list(run.best), run.best_cost)  # the first pass stays as it was: it is the fallback
         ejection_repair(ctx, run.best)  # each step leaves a valid plan, no dearer, when it stops
         best_responses(ctx, run.best)
         run.keep(run.best)
-    run.bounded(counting_bound(ctx, run.free))
     if run.best_cost > run.bound:
         _improve(ctx, run, SplitMix64(seed))
 

@@ -48,6 +48,12 @@ class CohortTuning:
     ejection_needs: int = attrs.field(default=2, validator=f.integer(min_value=0))
     """Ejection repair tries a patient left out whose cheapest week needs at most this many full
     offerings (one holder of each is moved elsewhere)."""
+    calm_pass: bool = attrs.field(default=True, validator=f.boolean())
+    """Whether the repair of the first plan includes the pass that breaks ties among each patient's
+    cheapest weeks towards the least crowded offerings (searches with tie prices: slower)."""
+    avoid_slack: float = attrs.field(default=1.0, converter=f.to_float, validator=f.number(min_value=0))
+    """In the passes that steer patients off over-demanded offerings, a patient takes their cheapest week
+    avoiding them if it costs at most ``1 + avoid_slack`` times their own optimum."""
     squeaky_passes: int = attrs.field(default=4, validator=f.integer(min_value=0))
     """Squeaky-wheel first passes per improvement round (each places the patients left out most
     often first; cheap, since weeks are remembered per set of full offerings)."""
