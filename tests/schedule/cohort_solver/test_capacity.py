@@ -102,6 +102,9 @@ def assert_admits_what_it_claims(problem: CohortProblem, schedule: CohortSchedul
         assert s.count == len(placed) - len(kept)
         assert s.cost == s.schedule.cost
         assert s.schedule.lower_bound <= s.schedule.cost
+        order = [p.id for p in problem.patients]  # listed in the problem's order, as solve_cohort does
+        assert [a.patient for a in s.schedule.assignments] == [p for p in order if p in placed]
+        assert [u.patient for u in s.schedule.unscheduled] == [p for p in order if p not in placed]
     assert all(s.count > replan for s in report.suggestions)
     assert [s.count for s in report.suggestions] == sorted((s.count for s in report.suggestions), reverse=True)
 

@@ -12,7 +12,6 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
-from iopcore.schedule._check import violations
 from iopcore.schedule._cohort import (
     Assignment,
     CohortPatient,
@@ -32,7 +31,7 @@ from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING
 from iopcore.schedule._model import WeekProblem
 from iopcore.schedule._week_solver.candidates import candidates, limits
 
-__all__ = ["admit_to_cohort", "group_for", "lone_group", "seats_left"]
+__all__ = ["admit_to_cohort", "lone_group", "seats_left"]
 
 
 @f.guard
@@ -171,14 +170,27 @@ def lone_group(
     unscheduled: int,
     position: dict[str, int],
 ) -> Context:
-    """A context holding one group, of *patient* (no pinned sessions; its week problem *wp*, over
-    *problem*'s offerings in their order, *position* their indices), without building a cohort
+    """A context holding one prepared group, of *patient* (no pinned sessions; its week problem *wp*,
+    over *problem*'s offerings in their order, *position* their indices), without building a cohort
     problem for it.
 
     The context has no seats of its own (``residual`` is empty) and no budget: the caller passes
     the seats left to each search.
     """
-    group = group_for(wp, patient, position, frozenset(), unscheduled, [0], pinned_week=False)
+    cands = candidates(wp)
+    group = Group(
+        members=[0],
+        patient=patient,
+        pinned_ids=frozenset(),
+        unscheduled=unscheduled,
+        day_cost=patient.day_cost,
+        usable=len(cands.offerings),
+        cands=cands,
+        lim=limits(wp),
+        offering=tuple(position[o.id] for o in cands.offerings),
+        prepared=True,
+        problem=wp,
+    )
     return Context(
         problem=problem,
         offerings=problem.offerings,
@@ -191,48 +203,6 @@ def lone_group(
         budget=Budget(work_limit=0),
         tuning=DEFAULT_TUNING,
     )
-
-
-def group_for(
-    wp: WeekProblem,
-    patient: CohortPatient,
-    position: dict[str, int],
-    pinned: frozenset[str],
-    unscheduled: int,
-    members: list[int],
-    *,
-    pinned_week: bool | None = None,
-) -> Group:
-    """The prepared group of *members*, patients like *patient* whose week problem is *wp* (its offerings
-    indexed by *position*) and who keep the *pinned* offering ids, as :func:`~.state.prepare` makes it,
-    without a search.
-
-    *pinned_week*: whether the pinned sessions alone are a feasible week, when the caller knows
-    (``None``: checked here).
-    """
-    cands = candidates(wp)
-    local = {o.id: i for i, o in enumerate(cands.offerings)}
-    pin = frozenset(local[o] for o in pinned if o in local)
-    if pinned_week is None:
-        pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
-    group = Group(
-        members=members,
-        patient=patient,
-        pinned_ids=pinned,
-        unscheduled=unscheduled,
-        day_cost=patient.day_cost,
-        usable=len(cands.offerings),
-        cands=cands,
-        lim=limits(wp),
-        offering=tuple(position[o.id] for o in cands.offerings),
-        pinned=pin,
-        pinned_week=pinned_week,
-        prepared=True,
-        problem=wp,
-    )
-    if len(pin) < len(pinned):  # a pinned session outside the patient's availability: no week
-        group.memo[None] = {frozenset(): None}
-    return group
 
 
 def _check_admission(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> WeekProblem:

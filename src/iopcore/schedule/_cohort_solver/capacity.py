@@ -518,10 +518,11 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
             group = ctx.groups[ctx.of_patient[p]]
             sessions = tuple(group.cands.offerings[i].id for i in chosen)
             assignments.append(Assignment(patient=patients[p].id, sessions=sessions, cost=week_cost(group, chosen)))
+    rank = {patients[p].id: ctx.index[p] for p in range(len(plan))}  # in the problem's order, as solve_cohort lists
     unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
     schedule = CohortSchedule(
-        assignments=tuple(assignments),
-        unscheduled=unscheduled,
+        assignments=tuple(sorted(assignments, key=lambda a: rank[a.patient])),
+        unscheduled=tuple(sorted(unscheduled, key=lambda u: rank[u.patient])),
         cost=cost,
         lower_bound=lower,
         capacity_free_bound=free,
