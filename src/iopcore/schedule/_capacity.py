@@ -295,8 +295,9 @@ class CapacitySuggestion:
     * ``schedule``: the plan, a :class:`~iopcore.schedule.CohortSchedule` of the changed
       problem (``change.apply(problem)``) in which every patient scheduled before is
       scheduled still (maybe in another week) and the patients left out have their reasons;
-    * ``proven``: no plan of the changed problem that keeps every scheduled patient admits
-      more, or admits as many for less (the exact small-cohort search found it).
+    * ``proven``: the plan is optimal among the plans of the changed problem that keep every
+      scheduled patient: least cost, then the most patients scheduled (the exact small-cohort
+      search found it).
     """
 
     change: AddSeats | AddSession | None = attrs.field(

@@ -136,6 +136,7 @@ def suggest_capacity(
     budget = Budget(work_limit=work_limit, time_limit=time_limit, clock=clock, reasons_share=0.0)
     distinct = list(dict.fromkeys(changes))
     cohort = prepare(problem, schedule, distinct, budget, tuning)
+    budget.work_limit += budget.work  # the limit counts from here: preparing always runs
     if not cohort.waiting:
         return CapacityReport(
             suggestions=(), waiting=0, changes=len(distinct), evaluated=0, exact=True, work=budget.work
