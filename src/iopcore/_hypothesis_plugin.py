@@ -133,8 +133,12 @@ from iopcore.plans import (
 )
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.schedule import (
+    AddSeats,
+    AddSession,
     Assignment,
     CalendarSchedule,
+    CapacityReport,
+    CapacitySuggestion,
     CohortPatient,
     CohortProblem,
     CohortProgress,
@@ -160,6 +164,10 @@ from iopcore.sources import Source
 from iopcore.times import ClockTime, DateRange, Minutes, WeeklyAvailability, WeeklyInterval
 
 STRATEGY_NAMES: dict[type, str] = {
+    AddSeats: "seat_additions",
+    AddSession: "session_additions",
+    CapacityReport: "capacity_reports",
+    CapacitySuggestion: "capacity_suggestions",
     Assignment: "assignments",
     CohortPatient: "cohort_patients",
     CohortProblem: "cohort_problems",

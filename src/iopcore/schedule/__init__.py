@@ -10,7 +10,8 @@
   offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
   :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates,
   :func:`explain_unscheduled` computes reasons left ``not_computed`` by a time budget;
-  a ``progress`` callback sees a :class:`CohortProgress`.
+  a ``progress`` callback sees a :class:`CohortProgress`;
+  :func:`suggest_capacity` finds the added seats or sessions that admit the most waiting patients.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
 
@@ -29,6 +30,15 @@ from iopcore.errors import (
     OrtoolsNotInstalledError,
 )
 from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
+from iopcore.schedule._capacity import (
+    AddSeats,
+    AddSession,
+    CapacityChange,
+    CapacityReport,
+    CapacitySuggestion,
+    seat_changes,
+    session_changes,
+)
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._cohort import (
     BACKENDS,
@@ -45,6 +55,7 @@ from iopcore.schedule._cohort import (
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_solver.admit import admit_to_cohort
 from iopcore.schedule._cohort_solver.budget import SOLVER_PHASES, CohortProgress
+from iopcore.schedule._cohort_solver.capacity import DEFAULT_CAPACITY_WORK_LIMIT, suggest_capacity
 from iopcore.schedule._cohort_solver.explanations import explain_unscheduled
 from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, solve_cohort
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
@@ -68,6 +79,7 @@ from iopcore.schedule._week_solver.solve import alternatives, solve
 __all__ = [
     "AVOIDED_DAY_COST",
     "BACKENDS",
+    "DEFAULT_CAPACITY_WORK_LIMIT",
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
@@ -78,8 +90,13 @@ __all__ = [
     "OTHER_TIME_COST",
     "REASONS",
     "SOLVER_PHASES",
+    "AddSeats",
+    "AddSession",
     "Assignment",
     "CalendarSchedule",
+    "CapacityChange",
+    "CapacityReport",
+    "CapacitySuggestion",
     "ClockRequiredError",
     "CohortPatient",
     "CohortProblem",
@@ -112,6 +129,9 @@ __all__ = [
     "conflict",
     "expand",
     "explain_unscheduled",
+    "seat_changes",
+    "session_changes",
     "solve",
     "solve_cohort",
+    "suggest_capacity",
 ]

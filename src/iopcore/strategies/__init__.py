@@ -42,6 +42,7 @@ from iopcore.strategies._assessment import (
     subdimensions,
     substance_uses,
 )
+from iopcore.strategies._capacity import capacity_reports, capacity_suggestions, seat_additions, session_additions
 from iopcore.strategies._cohort import (
     assignments,
     cohort_patients,
@@ -210,6 +211,8 @@ __all__ = [
     "bands",
     "builtin_rules",
     "calendar_schedules",
+    "capacity_reports",
+    "capacity_suggestions",
     "catalog_levels",
     "certification_rules",
     "certifications",
@@ -324,8 +327,10 @@ __all__ = [
     "rule_sets",
     "ruled_out_levels",
     "score_rules",
+    "seat_additions",
     "security_labels",
     "services_per_day_rules",
+    "session_additions",
     "short_weeks",
     "signatures",
     "skip_rules",

@@ -8,7 +8,7 @@ subset moves (a few patients placed again together by branch and bound).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.pricing import best_week, week_ignoring_seats, wish_list
@@ -27,22 +27,27 @@ from iopcore.schedule._cohort_solver.state import (
 __all__ = [
     "best_responses",
     "best_subset_placement",
+    "eject_holders",
     "ejection_repair",
     "refill_full_offerings",
     "subset_moves",
 ]
 
 
-def ejection_repair(ctx: Context, plan: Plan) -> None:
+def ejection_repair(ctx: Context, plan: Plan, patients: Sequence[int] | None = None) -> None:
     """Ejection moves: admit a patient left out by moving holders of the seats they need elsewhere.
 
     For each patient left out (feasible alone, largest unscheduled cost first), take a
     week needing the fewest full offerings; for each of those, move one holder to
     their best week without it in the seats left. Kept only when the total cost falls;
     a stop in the middle of an ejection undoes it, so the plan is never dearer.
+    *patients*: only these of the patients left out (default: all).
     """
     left = free_seats(ctx, plan)
     out = waiting_patients(ctx, plan)
+    if patients is not None:
+        wanted = set(patients)
+        out = [p for p in out if p in wanted]
     out.sort(key=lambda p: (-ctx.groups[ctx.of_patient[p]].unscheduled, p))
     for q in out:
         gq = ctx.groups[ctx.of_patient[q]]
@@ -54,42 +59,62 @@ def ejection_repair(ctx: Context, plan: Plan) -> None:
         gain = gq.unscheduled - week_cost(gq, week)
         if gain <= 0:
             continue
-        moves: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
-        try:
-            for o in need:
-                moved = False
-                for p, chosen in enumerate(plan):
-                    if chosen is None or p == q:
-                        continue
-                    gp = ctx.groups[ctx.of_patient[p]]
-                    if not any(gp.offering[i] == o and i not in gp.pinned for i in chosen):
-                        continue
-                    take_seats(ctx, p, chosen, left, -1)
-                    shut = frozenset({*need, *(x for x, r in enumerate(left) if r <= 0)}.intersection(gp.offering))
-                    found = best_week(ctx, gp, None, shut)
-                    if found is not None and week_cost(gp, found[0]) - week_cost(gp, chosen) < gain:
-                        gain -= week_cost(gp, found[0]) - week_cost(gp, chosen)
-                        take_seats(ctx, p, found[0], left, 1)
-                        plan[p] = found[0]
-                        moves.append((p, chosen, found[0]))
-                        moved = True
-                        break
-                    take_seats(ctx, p, chosen, left, 1)
-                if not moved:
+        if not eject_holders(ctx, plan, left, q, week, need, gain):
+            _exchange_holder(ctx, plan, left, q, week, need)
+
+
+def eject_holders(
+    ctx: Context,
+    plan: Plan,
+    left: list[int],
+    q: int,
+    week: tuple[int, ...],
+    need: Sequence[int],
+    gain: int,
+    movers: Callable[[int], bool] | None = None,
+) -> bool:
+    """Place *q* (left out) in *week* by moving, for each full offering of *need*, one of its holders
+    (those *movers* accepts, default any) to their best week without *need* in the seats *left*, if
+    the moves cost less than *gain* together. Returns whether *q* was placed (*plan* and *left*
+    change only then); a stop half-way puts the holders moved so far back.
+    """
+    moves: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
+    try:
+        for o in need:
+            moved = False
+            for p, chosen in enumerate(plan):
+                if chosen is None or p == q or (movers is not None and not movers(p)):
+                    continue
+                gp = ctx.groups[ctx.of_patient[p]]
+                if not any(gp.offering[i] == o and i not in gp.pinned for i in chosen):
+                    continue
+                take_seats(ctx, p, chosen, left, -1)
+                shut = frozenset({*need, *(x for x, r in enumerate(left) if r <= 0)}.intersection(gp.offering))
+                found = best_week(ctx, gp, None, shut)
+                if found is not None and week_cost(gp, found[0]) - week_cost(gp, chosen) < gain:
+                    gain -= week_cost(gp, found[0]) - week_cost(gp, chosen)
+                    take_seats(ctx, p, found[0], left, 1)
+                    plan[p] = found[0]
+                    moves.append((p, chosen, found[0]))
+                    moved = True
                     break
-        except BudgetSpent:
-            for p, before, _ in moves:  # stopped half-way: the holders moved so far go back
-                plan[p] = before
-            raise
-        if all(left[gq.offering[i]] > 0 for i in week if i not in gq.pinned):
-            plan[q] = week
-            take_seats(ctx, q, week, left, 1)
-            continue
-        for p, before, after in reversed(moves):
-            take_seats(ctx, p, after, left, -1)
-            take_seats(ctx, p, before, left, 1)
+                take_seats(ctx, p, chosen, left, 1)
+            if not moved:
+                break
+    except BudgetSpent:
+        for p, before, _ in moves:  # stopped half-way: the holders moved so far go back
             plan[p] = before
-        _exchange_holder(ctx, plan, left, q, week, need)
+        raise
+    gq = ctx.groups[ctx.of_patient[q]]
+    if all(left[gq.offering[i]] > 0 for i in week if i not in gq.pinned):
+        plan[q] = week
+        take_seats(ctx, q, week, left, 1)
+        return True
+    for p, before, after in reversed(moves):
+        take_seats(ctx, p, after, left, -1)
+        take_seats(ctx, p, before, left, 1)
+        plan[p] = before
+    return False
 
 
 def _exchange_holder(ctx: Context, plan: Plan, left: list[int], q: int, week: tuple[int, ...], need: list[int]) -> None:
