@@ -149,7 +149,7 @@ def test_an_intermediarys_participant_with_a_treating_relationship_may_receive()
 
 def test_the_hipaa_statement_is_needed_for_a_covered_entity_receiving_for_tpo() -> None:
     """§2.31(a)(4)(iii) (2024): a covered entity receiving for treatment needs the redisclosure statement; pre-2024 not."""
-    consent = part2_consent(statements={ConsentStatement.RIGHT_TO_REVOKE})
+    consent = part2_consent(statements=set(ConsentStatement) - {ConsentStatement.HIPAA_REDISCLOSURE})
     d = decide(R24, part2_request(), consents=[consent])
     assert not d.allowed and d.sections == ("§2.31(a)(4)(iii)",)
     assert decide(PRE, part2_request(), consents=[consent]).allowed
@@ -221,22 +221,22 @@ def test_a_redisclosure_under_a_revoked_consent_is_denied() -> None:
 
 
 def test_counseling_notes_are_not_covered_by_a_general_consent() -> None:
-    """§2.31(b) (2024): SUD counseling notes need a consent given for them; the TPO consent does not cover them."""
+    """§2.31(b)(1) (2024): SUD counseling notes need a consent given for them; the TPO consent does not cover them."""
     request = part2_request(record_class=RecordClass.SUD_COUNSELING_NOTES)
     d = decide(R24, request, consents=[tpo_consent(), part2_consent()])
-    assert not d.allowed and _sections_against(d) == {"§2.31(b)"}
+    assert not d.allowed and _sections_against(d) == {"§2.31(b)(1)"}
 
 
 def test_counseling_notes_under_their_own_consent_are_allowed() -> None:
-    """§2.31(b): a consent for the counseling notes alone covers them."""
+    """§2.31(b)(1): a consent for the counseling notes alone covers them."""
     request = part2_request(record_class=RecordClass.SUD_COUNSELING_NOTES)
     assert decide(R24, request, consents=[part2_consent(counseling_notes=True)]).allowed
 
 
 def test_a_counseling_notes_consent_covers_nothing_else() -> None:
-    """§2.31(b): a consent for counseling notes does not cover the rest of the record."""
+    """§2.31(b)(2): a consent for counseling notes is combined with no other, so it does not cover the rest of the record."""
     d = decide(R24, part2_request(), consents=[part2_consent(counseling_notes=True)])
-    assert not d.allowed and d.sections == ("§2.31(b)",)
+    assert not d.allowed and d.sections == ("§2.31(b)(2)",)
 
 
 def test_before_2024_counseling_notes_were_part_of_the_record() -> None:

@@ -257,6 +257,19 @@ def _authority_reason(r: Part2Rules, rq: DisclosureRequest, a: Authority) -> Dec
         return _reason(kind, False, r.general_restriction, "this version of the rule has no such authority")
     if a.recipient_id != rq.recipient.id:
         return None  # on file for someone else: it says nothing about this recipient
+    excepted = isinstance(a, CourtOrder) and a.kind in r.counseling_notes_orders
+    notes = rq.record_class is RecordClass.SUD_COUNSELING_NOTES and r.counseling_notes_consent is not None
+    if notes and not excepted:
+        message = "SUD counseling notes need the patient's consent; this authority is not one of the exceptions"
+        return _reason(kind, False, r.counseling_notes_consent or section, message)
+    if (
+        isinstance(a, CourtOrder)
+        and a.kind is CourtOrderKind.INVESTIGATION_OF_PROGRAM
+        and rq.purpose is Purpose.PROCEEDING_AGAINST_PATIENT
+        and r.program_order_limit is not None
+    ):
+        message = "what an order to investigate a program yields may not be used against a patient"
+        return _reason(kind, False, r.program_order_limit, message)
     ok, why = _CHECKS[type(a)](r, rq, a)
     if isinstance(a, CourtOrder):
         section = r.court_order_sections.get(a.kind, section)
