@@ -265,7 +265,8 @@ def test_a_consent_revoked_after_the_disclosure_allowed_it() -> None:
 
 
 def test_an_oral_revocation_is_honored() -> None:
-    """The 2024 rule asks for written revocations; iopcore still honors an oral one rather than disclose."""
+    """§2.31(a)(6), §2.33(a)(2) (2024): the right is to revoke "in writing"; iopcore still honors an oral revocation it
+    knows of (§2.31(c)(3), "known to have been revoked") rather than disclose — iopcore's conservative reading."""
     consent = part2_consent(revocation=Revocation(revoked_on=PART2_DAY - DAY, in_writing=False))
     assert not decide(R24, part2_request(), consents=[consent]).allowed
 

@@ -119,9 +119,12 @@ class Part2Rules:
       (``PUBLIC_HEALTH`` only from 2024);
     * the consent provisions that changed in 2024 are ``None`` where a version lacks them:
       ``single_tpo_consent`` (§2.31(a)(4)(i), §2.33(a)(2)), ``hipaa_redisclosure`` (§2.33(b)(1)),
-      ``consent_redisclosure`` (§2.33(b)(2)), ``counseling_notes_consent`` (§2.31(b)),
-      ``proceedings_consent`` (§2.31(d));
-    * ``court_order_findings``: the findings each kind of subpart E order must state;
+      ``consent_redisclosure`` (§2.33(b)(2)), ``counseling_notes_consent`` (§2.31(b)(1)),
+      ``counseling_notes_combination`` (§2.31(b)(2)), ``proceedings_consent`` (§2.31(d));
+    * ``counseling_notes_orders`` and ``open_expiry_purposes``: the 2024 exceptions to the
+      counseling-notes consent iopcore models, and the purposes for which "none" is an expiry;
+    * ``court_order_findings``: the findings each kind of subpart E order must state, and
+      ``program_order_limit`` (§2.66(d)(2));
     * the notice that accompanies a disclosure with consent (§2.32) and the accounting of disclosures
       (§2.25, with whether it is in force);
     * ``state_restrictions``: a state's stricter rules composed in (:meth:`with_state`).
