@@ -61,12 +61,12 @@ def test_each_missing_element_is_named_with_its_2024_paragraph(
     ("changes", "section"),
     [
         ({"patient_id": None}, "§2.31(a)(1)"),
-        ({"recipients": frozenset()}, "§2.31(a)(4)"),
+        ({"recipients": frozenset()}, "§2.31(a)(4)(i)"),
         ({"signed_on": None}, "§2.31(a)(9)"),
     ],
 )
 def test_the_pre_2024_rule_names_its_own_paragraphs(changes: dict[str, Any], section: str) -> None:
-    """The pre-2024 rule numbers the elements its own way (recipients in (a)(4) without sub-paragraphs)."""
+    """The 2020 text (the last before 2024) names recipients in (a)(4)(i), as 2024 does (2017 numbered them otherwise)."""
     assert [p.section for p in validate_consent(part2_consent(**changes), PART2_PRE_2024_RULES)] == [section]
 
 

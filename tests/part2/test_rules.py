@@ -113,6 +113,9 @@ def test_the_2024_sections_are_those_of_the_ecfr_text() -> None:
     assert r.notice_statement == "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
     assert PART2_PRE_2024_RULES.notice_statement == "42 CFR part 2 prohibits unauthorized disclosure of these records."
     assert r.counseling_notes_orders == {CourtOrderKind.NONCRIMINAL}
+    pre = PART2_PRE_2024_RULES  # the 2020 text numbers recipients as 2024 does (2017's (a)(4)(iii)(B) is gone)
+    assert pre.section(ConsentElement.RECIPIENT) == "§2.31(a)(4)(i)"
+    assert pre.section(ConsentElement.INTERMEDIARY_PARTICIPANTS) == "§2.31(a)(4)(ii)"
     assert len(r.emergency_documentation) == 4  # §2.51(c)(1)-(4)
 
 

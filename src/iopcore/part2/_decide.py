@@ -54,7 +54,8 @@ class DisclosureNotice:
 class AccountingEntry:
     """What to keep for the patient's accounting of disclosures (§2.25; the content of 45 CFR 164.528(b)).
 
-    ``in_force`` is False while compliance with §2.25 is tolled: keep the entry anyway.
+    ``in_force`` copies ``Part2Rules.accounting_in_force`` (False in the built-in 2024 rules, an unverified
+    reading that compliance is tolled): keep the entry anyway.
     """
 
     section: str = attrs.field(validator=f.text(max_length=64))

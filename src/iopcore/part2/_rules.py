@@ -180,7 +180,8 @@ class Part2Rules:
     """2024: the disclosure also carries a copy of the consent or a clear explanation of its scope."""
     accounting_section: str | None = _opt_section()
     accounting_in_force: bool = attrs.field(default=False, validator=f.boolean())
-    """False while compliance with the accounting is tolled (2024 rule: until HIPAA's accounting standard is revised)."""
+    """Whether §2.25 is enforced. False in the built-in 2024 rules: secondary sources say compliance is tolled
+    until HIPAA's accounting standard is revised; the regulation text states no tolling (unverified; set it)."""
     emergency_documentation: tuple[str, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="strings")
     )
@@ -289,11 +290,17 @@ PART2_PRE_2024_RULES = Part2Rules(
     version="2020",
     source=Source(
         citation="42 CFR part 2, 82 FR 6115 (18 Jan 2017), as amended at 83 FR 251 (3 Jan 2018) and 85 FR 43037 (15 Jul 2020)",
-        urls=(_ECFR_2020, "https://www.law.cornell.edu/cfr/text/42/2.32"),
+        urls=(
+            _ECFR_2020,
+            "https://www.law.cornell.edu/cfr/text/42/2.32",
+            "https://dev.compliancecosmos.org/consent-requirements",
+        ),
         evidence=Evidence.SECONDARY,
         note=(
             "Verified in the eCFR text as of 29 Sep 2020: §2.32(a) and its short statement. "
-            "Read only in summaries or inferred from the 2024 text's amendment history (unverified, "
+            "Read in a third-party copy of the 2020 text: §2.31(a)(1)-(4) (recipients by name in (a)(4)(i), "
+            "the participants of an exchange or research institution in (a)(4)(ii); the 2017 text numbered "
+            "them (a)(4)(iii)(B)). Read only in summaries or inferred from the 2024 text's amendment history (unverified, "
             "to be confirmed): the paragraphs of §2.31(a)(1)-(9), §2.33(b), §2.51, §2.52 and the subpart E "
             "criteria as they stood before 2024, and that no consent could authorize use in proceedings "
             "against the patient; iopcore's reading, to be confirmed by the program's counsel"
@@ -301,8 +308,8 @@ PART2_PRE_2024_RULES = Part2Rules(
     ),
     consent_elements={
         **_UNCHANGED_ELEMENTS,
-        _E.RECIPIENT: "§2.31(a)(4)",
-        _E.INTERMEDIARY_PARTICIPANTS: "§2.31(a)(4)(iii)(B)",
+        _E.RECIPIENT: "§2.31(a)(4)(i)",
+        _E.INTERMEDIARY_PARTICIPANTS: "§2.31(a)(4)(ii)",
     },
     authorities={**_UNCHANGED_AUTHORITIES, _A.CONSENT: "§2.33(a)"},
     contractor_redisclosure="§2.33(b)",
