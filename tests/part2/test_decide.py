@@ -430,6 +430,13 @@ def test_deidentified_records_may_go_to_a_public_health_authority_in_2024() -> N
     assert not decide(PRE, request).allowed
 
 
+def test_only_a_part2_program_discloses_for_public_health() -> None:
+    """§2.54 (2024): "A part 2 program may disclose" — a payer holding the records may not rely on it."""
+    request = part2_request(discloser=PAYER, recipient=HEALTH_DEPT, purpose=Purpose.PUBLIC_HEALTH, deidentified=True)
+    d = decide(R24, request)
+    assert not d.allowed and d.sections == ("§2.54",)
+
+
 def test_a_record_that_is_not_part2_is_not_restricted_by_it() -> None:
     """§2.12(a): Part 2 restricts only records it covers; other law may still apply."""
     d = decide(R24, part2_request(record_class=RecordClass.NOT_PART2, recipient=ATTORNEY))

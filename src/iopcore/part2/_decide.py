@@ -347,6 +347,8 @@ _CHECKS: dict[type, Callable[[Part2Rules, DisclosureRequest, Any], tuple[bool, s
 
 def _public_health(r: Part2Rules, rq: DisclosureRequest) -> DecisionReason:
     section = r.authorities[_A.PUBLIC_HEALTH]
+    if not rq.discloser.is_a(PartyKind.PART2_PROGRAM) or rq.is_redisclosure:
+        return _reason(_A.PUBLIC_HEALTH, False, section, "§2.54 lets a Part 2 program disclose its own records")
     if not rq.recipient.is_a(PartyKind.PUBLIC_HEALTH_AUTHORITY):
         return _reason(_A.PUBLIC_HEALTH, False, section, "without consent, only to a public health authority")
     if not rq.deidentified:
