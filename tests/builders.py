@@ -686,7 +686,12 @@ def part2_consent(**changes: Any) -> Consent:
         "information": "diagnosis, medications and attendance",
         "recipients": {"hospital"},
         "purposes": {Purpose.TREATMENT},
-        "statements": {ConsentStatement.RIGHT_TO_REVOKE, ConsentStatement.HIPAA_REDISCLOSURE},
+        "statements": {
+            ConsentStatement.RIGHT_TO_REVOKE,
+            ConsentStatement.HIPAA_REDISCLOSURE,
+            ConsentStatement.REDISCLOSURE_POTENTIAL,  # §2.31(a)(10)(i): any 2024 consent for TPO
+            ConsentStatement.REFUSAL_CONSEQUENCES,  # §2.31(a)(10)(ii)
+        },
         "expires_on": date(2026, 12, 31),
         "signatures": (ConsentSignature(signer=ConsentSigner.PATIENT),),
         "signed_on": date(2025, 1, 10),

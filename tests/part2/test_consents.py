@@ -35,7 +35,13 @@ MISSING_2024: list[tuple[str, dict[str, Any], ConsentElement, str]] = [
         "§2.31(a)(4)(ii)",
     ),
     ("purpose", {"purposes": frozenset()}, E.PURPOSE, "§2.31(a)(5)"),
-    ("revocation statement", {"statements": {S.HIPAA_REDISCLOSURE}}, E.REVOCATION_STATEMENT, "§2.31(a)(6)"),
+    ("revocation statement", {"statements": set(S) - {S.RIGHT_TO_REVOKE}}, E.REVOCATION_STATEMENT, "§2.31(a)(6)"),
+    (
+        "TPO statements",
+        {"statements": {S.RIGHT_TO_REVOKE, S.HIPAA_REDISCLOSURE}},
+        E.TPO_STATEMENTS,
+        "§2.31(a)(10)",
+    ),
     ("expiry", {"expires_on": None}, E.EXPIRY, "§2.31(a)(7)"),
     ("signature", {"signatures": ()}, E.SIGNATURE, "§2.31(a)(8)"),
     ("date signed", {"signed_on": None}, E.DATE_SIGNED, "§2.31(a)(9)"),
@@ -55,12 +61,12 @@ def test_each_missing_element_is_named_with_its_2024_paragraph(
     ("changes", "section"),
     [
         ({"patient_id": None}, "§2.31(a)(1)"),
-        ({"recipients": frozenset()}, "§2.31(a)(4)"),
+        ({"recipients": frozenset()}, "§2.31(a)(4)(i)"),
         ({"signed_on": None}, "§2.31(a)(9)"),
     ],
 )
 def test_the_pre_2024_rule_names_its_own_paragraphs(changes: dict[str, Any], section: str) -> None:
-    """The pre-2024 rule numbers the elements its own way (recipients in (a)(4) without sub-paragraphs)."""
+    """The 2020 text (the last before 2024) names recipients in (a)(4)(i), as 2024 does (2017 numbered them otherwise)."""
     assert [p.section for p in validate_consent(part2_consent(**changes), PART2_PRE_2024_RULES)] == [section]
 
 
@@ -86,12 +92,36 @@ def test_the_pre_2024_rule_has_no_single_tpo_consent() -> None:
     assert elements == {E.PURPOSE, E.RECIPIENT, E.EXPIRY}
 
 
-def test_expiry_none_suffices_only_for_a_tpo_consent() -> None:
-    """§2.31(a)(7): 'none' is an expiry for the TPO consent only; 'end of treatment' for any."""
-    no_end = part2_consent(expires_on=None, expiry_event=ExpiryEvent.NONE)
-    assert [p.element for p in validate_consent(no_end, PART2_2024_RULES)] == [E.EXPIRY]
+def test_expiry_none_suffices_for_a_tpo_consent_only() -> None:
+    """§2.31(a)(7) (2024): "none" suffices for a consent for treatment, payment or operations, not for research."""
+    for_treatment = part2_consent(expires_on=None, expiry_event=ExpiryEvent.NONE)
+    assert validate_consent(for_treatment, PART2_2024_RULES) == ()
+    for_research = part2_consent(expires_on=None, expiry_event=ExpiryEvent.NONE, purposes={Purpose.RESEARCH})
+    assert [(p.element, p.section) for p in validate_consent(for_research, PART2_2024_RULES)] == [
+        (E.EXPIRY, "§2.31(a)(7)")
+    ]
+    mixed = part2_consent(expires_on=None, expiry_event=ExpiryEvent.NONE, purposes={Purpose.TREATMENT, Purpose.OTHER})
+    assert [p.element for p in validate_consent(mixed, PART2_2024_RULES)] == [E.EXPIRY]
     end_of_treatment = part2_consent(expires_on=None, expiry_event=ExpiryEvent.END_OF_TREATMENT)
     assert validate_consent(end_of_treatment, PART2_2024_RULES) == ()
+
+
+def test_before_2024_none_was_no_expiry() -> None:
+    """Pre-2024 §2.31(a)(7) (iopcore's reading, unverified): a consent must name a date, event or condition."""
+    for_treatment = part2_consent(expires_on=None, expiry_event=ExpiryEvent.NONE)
+    assert [p.element for p in validate_consent(for_treatment, PART2_PRE_2024_RULES)] == [E.EXPIRY]
+
+
+def test_any_2024_tpo_consent_needs_the_two_statements_and_pre_2024_none() -> None:
+    """§2.31(a)(10) (2024): a consent for treatment, payment or operations, not only the single TPO consent, states
+    the redisclosure potential and the consequences of refusing; a research consent need not."""
+    bare = {S.RIGHT_TO_REVOKE, S.HIPAA_REDISCLOSURE}
+    for_payment = part2_consent(statements=bare, purposes={Purpose.PAYMENT})
+    assert [(p.element, p.section) for p in validate_consent(for_payment, PART2_2024_RULES)] == [
+        (E.TPO_STATEMENTS, "§2.31(a)(10)")
+    ]
+    assert validate_consent(part2_consent(statements=bare, purposes={Purpose.RESEARCH}), PART2_2024_RULES) == ()
+    assert validate_consent(for_payment, PART2_PRE_2024_RULES) == ()
 
 
 def test_an_authorized_person_signs_with_a_basis() -> None:
@@ -123,6 +153,6 @@ def test_a_proceedings_consent_stands_alone_in_2024() -> None:
 
 
 def test_a_counseling_notes_consent_is_not_a_tpo_consent() -> None:
-    """§2.31(b): a consent for SUD counseling notes may be combined only with another one for counseling notes."""
+    """§2.31(b)(2): a consent for SUD counseling notes may be combined only with another one for counseling notes."""
     problems = validate_consent(tpo_consent(counseling_notes=True), PART2_2024_RULES)
-    assert [p.section for p in problems] == ["§2.31(b)"]
+    assert [p.section for p in problems] == ["§2.31(b)(2)"]

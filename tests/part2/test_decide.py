@@ -149,7 +149,7 @@ def test_an_intermediarys_participant_with_a_treating_relationship_may_receive()
 
 def test_the_hipaa_statement_is_needed_for_a_covered_entity_receiving_for_tpo() -> None:
     """§2.31(a)(4)(iii) (2024): a covered entity receiving for treatment needs the redisclosure statement; pre-2024 not."""
-    consent = part2_consent(statements={ConsentStatement.RIGHT_TO_REVOKE})
+    consent = part2_consent(statements=set(ConsentStatement) - {ConsentStatement.HIPAA_REDISCLOSURE})
     d = decide(R24, part2_request(), consents=[consent])
     assert not d.allowed and d.sections == ("§2.31(a)(4)(iii)",)
     assert decide(PRE, part2_request(), consents=[consent]).allowed
@@ -221,22 +221,22 @@ def test_a_redisclosure_under_a_revoked_consent_is_denied() -> None:
 
 
 def test_counseling_notes_are_not_covered_by_a_general_consent() -> None:
-    """§2.31(b) (2024): SUD counseling notes need a consent given for them; the TPO consent does not cover them."""
+    """§2.31(b)(1) (2024): SUD counseling notes need a consent given for them; the TPO consent does not cover them."""
     request = part2_request(record_class=RecordClass.SUD_COUNSELING_NOTES)
     d = decide(R24, request, consents=[tpo_consent(), part2_consent()])
-    assert not d.allowed and _sections_against(d) == {"§2.31(b)"}
+    assert not d.allowed and _sections_against(d) == {"§2.31(b)(1)"}
 
 
 def test_counseling_notes_under_their_own_consent_are_allowed() -> None:
-    """§2.31(b): a consent for the counseling notes alone covers them."""
+    """§2.31(b)(1): a consent for the counseling notes alone covers them."""
     request = part2_request(record_class=RecordClass.SUD_COUNSELING_NOTES)
     assert decide(R24, request, consents=[part2_consent(counseling_notes=True)]).allowed
 
 
 def test_a_counseling_notes_consent_covers_nothing_else() -> None:
-    """§2.31(b): a consent for counseling notes does not cover the rest of the record."""
+    """§2.31(b)(2): a consent for counseling notes is combined with no other, so it does not cover the rest of the record."""
     d = decide(R24, part2_request(), consents=[part2_consent(counseling_notes=True)])
-    assert not d.allowed and d.sections == ("§2.31(b)",)
+    assert not d.allowed and d.sections == ("§2.31(b)(2)",)
 
 
 def test_before_2024_counseling_notes_were_part_of_the_record() -> None:
@@ -265,7 +265,8 @@ def test_a_consent_revoked_after_the_disclosure_allowed_it() -> None:
 
 
 def test_an_oral_revocation_is_honored() -> None:
-    """The 2024 rule asks for written revocations; iopcore still honors an oral one rather than disclose."""
+    """§2.31(a)(6), §2.33(a)(2) (2024): the right is to revoke "in writing"; iopcore still honors an oral revocation it
+    knows of (§2.31(c)(3), "known to have been revoked") rather than disclose — iopcore's conservative reading."""
     consent = part2_consent(revocation=Revocation(revoked_on=PART2_DAY - DAY, in_writing=False))
     assert not decide(R24, part2_request(), consents=[consent]).allowed
 
@@ -429,6 +430,13 @@ def test_deidentified_records_may_go_to_a_public_health_authority_in_2024() -> N
     assert not decide(PRE, request).allowed
 
 
+def test_only_a_part2_program_discloses_for_public_health() -> None:
+    """§2.54 (2024): "A part 2 program may disclose" — a payer holding the records may not rely on it."""
+    request = part2_request(discloser=PAYER, recipient=HEALTH_DEPT, purpose=Purpose.PUBLIC_HEALTH, deidentified=True)
+    d = decide(R24, request)
+    assert not d.allowed and d.sections == ("§2.54",)
+
+
 def test_a_record_that_is_not_part2_is_not_restricted_by_it() -> None:
     """§2.12(a): Part 2 restricts only records it covers; other law may still apply."""
     d = decide(R24, part2_request(record_class=RecordClass.NOT_PART2, recipient=ATTORNEY))
@@ -466,3 +474,100 @@ def test_the_order_of_consents_and_authorities_does_not_matter() -> None:
     first = decide(R24, part2_request(), consents=consents, authorities=authorities)
     assert first == decide(R24, part2_request(), consents=consents[::-1], authorities=authorities[::-1])
     assert first.consent_id == "a"
+
+
+# ----------------------------------------------------------------------------- readings corrected against the eCFR text
+
+
+def _findings_64() -> frozenset[CourtOrderFinding]:
+    return frozenset({F.OTHER_WAYS_UNAVAILABLE, F.PUBLIC_INTEREST_OUTWEIGHS})
+
+
+def test_counseling_notes_in_an_emergency_need_consent_in_2024() -> None:
+    """§2.31(b)(1) (2024): the exceptions to the counseling-notes consent do not include §2.51; before 2024 they were
+    part of the record and the emergency exception covered them."""
+    request = part2_request(record_class=RecordClass.SUD_COUNSELING_NOTES, recipient=ER)
+    emergency = MedicalEmergency(recipient_id="er", on=PART2_DAY)
+    d = decide(R24, request, authorities=[emergency])
+    assert not d.allowed and d.sections == ("§2.31(b)(1)",)
+    assert decide(PRE, request, authorities=[emergency]).allowed
+
+
+def test_counseling_notes_under_a_noncriminal_court_order_are_allowed() -> None:
+    """§2.31(b)(1)(ii) (2024): a §2.64 order with its findings is an exception to the counseling-notes consent."""
+    order = CourtOrder(
+        recipient_id="court", kind=CourtOrderKind.NONCRIMINAL, entered_on=PART2_DAY, findings=_findings_64()
+    )
+    request = part2_request(
+        record_class=RecordClass.SUD_COUNSELING_NOTES, recipient=COURT, purpose=Purpose.PROCEEDING_AGAINST_PATIENT
+    )
+    d = decide(R24, request, authorities=[order])
+    assert (d.allowed, d.basis, d.reasons[0].section) == (True, A.COURT_ORDER, "§2.64(d)")
+
+
+def test_counseling_notes_under_a_criminal_order_need_consent_in_2024() -> None:
+    """§2.31(b)(1)(ii) (2024): §2.65 is not among the exceptions, so an order against the patient does not reach them."""
+    order = CourtOrder(
+        recipient_id="police",
+        kind=CourtOrderKind.CRIMINAL_INVESTIGATION_OF_PATIENT,
+        entered_on=PART2_DAY,
+        findings=set(CourtOrderFinding),
+    )
+    request = part2_request(
+        record_class=RecordClass.SUD_COUNSELING_NOTES, recipient=POLICE, purpose=Purpose.PROCEEDING_AGAINST_PATIENT
+    )
+    d = decide(R24, request, authorities=[order])
+    assert not d.allowed and d.sections == ("§2.31(b)(1)",)
+
+
+def test_counseling_notes_to_an_auditor_need_consent_in_2024() -> None:
+    """§2.31(b)(1)(ii) (2024): §2.53 is an exception only for oversight of the notes' originator, which iopcore cannot
+    tell from an audit on file, so it denies."""
+    audit = AuditAuthorization(recipient_id="auditor", starts_on=PART2_DAY)
+    request = part2_request(
+        record_class=RecordClass.SUD_COUNSELING_NOTES, recipient=STATE_AUDITOR, purpose=Purpose.AUDIT_OR_EVALUATION
+    )
+    d = decide(R24, request, authorities=[audit])
+    assert not d.allowed and d.sections == ("§2.31(b)(1)",)
+
+
+def test_a_program_investigation_order_allows_its_own_use() -> None:
+    """§2.66(c): an order to investigate the program, with its good-cause findings, authorizes the disclosure."""
+    order = CourtOrder(
+        recipient_id="auditor",
+        kind=CourtOrderKind.INVESTIGATION_OF_PROGRAM,
+        entered_on=PART2_DAY,
+        findings=_findings_64(),
+    )
+    d = decide(R24, part2_request(recipient=STATE_AUDITOR, purpose=Purpose.OTHER), authorities=[order])
+    assert (d.allowed, d.basis, d.reasons[0].section) == (True, A.COURT_ORDER, "§2.66(c)")
+
+
+def test_a_program_investigation_order_is_not_used_against_the_patient() -> None:
+    """§2.66(d)(2): what an order to investigate the program yields may not be used to prosecute a patient."""
+    order = CourtOrder(
+        recipient_id="police",
+        kind=CourtOrderKind.INVESTIGATION_OF_PROGRAM,
+        entered_on=PART2_DAY,
+        findings=_findings_64(),
+    )
+    request = part2_request(recipient=POLICE, purpose=Purpose.PROCEEDING_AGAINST_PATIENT)
+    d = decide(R24, request, authorities=[order])
+    assert not d.allowed and d.sections == ("§2.66(d)(2)",)
+
+
+def test_a_2024_treatment_consent_without_the_tpo_statements_authorizes_nothing() -> None:
+    """§2.31(a)(10), §2.31(c)(2) (2024): a consent for treatment lacking the two statements is deficient on its face;
+    the pre-2024 rule did not ask for them."""
+    consent = part2_consent(statements={ConsentStatement.RIGHT_TO_REVOKE, ConsentStatement.HIPAA_REDISCLOSURE})
+    d = decide(R24, part2_request(), consents=[consent])
+    assert not d.allowed and d.sections == ("§2.31(c)(2)",)
+    assert "§2.31(a)(10)" in d.reasons[0].message
+    assert decide(PRE, part2_request(), consents=[consent]).allowed
+
+
+def test_a_2024_treatment_consent_may_say_none_as_its_expiry() -> None:
+    """§2.31(a)(7) (2024): "none" suffices as the expiry of a consent for treatment, so the disclosure is allowed."""
+    consent = part2_consent(expires_on=None, expiry_event=ExpiryEvent.NONE)
+    d = decide(R24, part2_request(), consents=[consent])
+    assert (d.allowed, d.reasons[0].section) == (True, "§2.33(a)(1)")

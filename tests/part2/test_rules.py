@@ -63,6 +63,60 @@ def test_what_the_2024_rule_added_is_absent_before() -> None:
     assert PART2_2024_RULES.authorities[AuthorityKind.PUBLIC_HEALTH] == "§2.54"
     assert PART2_PRE_2024_RULES.section(ConsentElement.HIPAA_REDISCLOSURE_STATEMENT) is None
     assert PART2_2024_RULES.court_order_section(CourtOrderKind.NONCRIMINAL) == "§2.64(d)"
+    assert (PART2_PRE_2024_RULES.counseling_notes_orders, PART2_PRE_2024_RULES.open_expiry_purposes) == (
+        frozenset(),
+        frozenset(),
+    )
+
+
+def test_the_2024_sections_are_those_of_the_ecfr_text() -> None:
+    """Every 2024 paragraph as the eCFR prints it (read for this test's author; see docs/reference/part2-rules.md)."""
+    r = PART2_2024_RULES
+    assert r.source.evidence is Evidence.VERIFIED
+    assert PART2_PRE_2024_RULES.source.evidence is Evidence.SECONDARY  # pre-2024 §2.31(a)(5)-(9) not re-read
+    assert {e.value: s for e, s in r.consent_elements.items()} == {
+        "patient_name": "§2.31(a)(1)",
+        "discloser": "§2.31(a)(2)",
+        "information": "§2.31(a)(3)",
+        "recipient": "§2.31(a)(4)(i)",
+        "intermediary_participants": "§2.31(a)(4)(ii)",
+        "hipaa_redisclosure_statement": "§2.31(a)(4)(iii)",
+        "purpose": "§2.31(a)(5)",
+        "revocation_statement": "§2.31(a)(6)",
+        "expiry": "§2.31(a)(7)",
+        "signature": "§2.31(a)(8)",
+        "date_signed": "§2.31(a)(9)",
+        "tpo_statements": "§2.31(a)(10)",
+    }
+    assert (r.counseling_notes_consent, r.counseling_notes_combination, r.proceedings_consent) == (
+        "§2.31(b)(1)",
+        "§2.31(b)(2)",
+        "§2.31(d)",
+    )
+    assert (r.single_tpo_consent, r.hipaa_redisclosure, r.consent_redisclosure, r.contractor_redisclosure) == (
+        "§2.33(a)(2)",
+        "§2.33(b)(1)",
+        "§2.33(b)(2)",
+        "§2.33(b)(3)",
+    )
+    assert dict(r.court_order_sections) == {
+        CourtOrderKind.NONCRIMINAL: "§2.64(d)",
+        CourtOrderKind.CRIMINAL_INVESTIGATION_OF_PATIENT: "§2.65(d)",
+        CourtOrderKind.INVESTIGATION_OF_PROGRAM: "§2.66(c)",
+    }
+    assert (
+        r.court_order_findings[CourtOrderKind.INVESTIGATION_OF_PROGRAM]
+        == r.court_order_findings[CourtOrderKind.NONCRIMINAL]
+    )
+    assert len(r.court_order_findings[CourtOrderKind.CRIMINAL_INVESTIGATION_OF_PATIENT]) == 5  # §2.65(d)(1)-(5)
+    assert (r.program_order_limit, r.notice_section, r.consent_copy_section) == ("§2.66(d)(2)", "§2.32(a)", "§2.32(b)")
+    assert r.notice_statement == "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+    assert PART2_PRE_2024_RULES.notice_statement == "42 CFR part 2 prohibits unauthorized disclosure of these records."
+    assert r.counseling_notes_orders == {CourtOrderKind.NONCRIMINAL}
+    pre = PART2_PRE_2024_RULES  # the 2020 text numbers recipients as 2024 does (2017's (a)(4)(iii)(B) is gone)
+    assert pre.section(ConsentElement.RECIPIENT) == "§2.31(a)(4)(i)"
+    assert pre.section(ConsentElement.INTERMEDIARY_PARTICIPANTS) == "§2.31(a)(4)(ii)"
+    assert len(r.emergency_documentation) == 4  # §2.51(c)(1)-(4)
 
 
 def test_with_state_adds_a_restriction_and_keeps_the_version() -> None:

@@ -65,11 +65,12 @@ class CourtOrderKind(enum.StrEnum):
     CRIMINAL_INVESTIGATION_OF_PATIENT = "criminal_investigation_of_patient"
     """§2.65: to investigate or prosecute a patient for a crime."""
     INVESTIGATION_OF_PROGRAM = "investigation_of_program"
-    """§2.66: to investigate or prosecute a program or the person holding the records."""
+    """§2.66: to investigate or prosecute a program or the person holding the records (criteria §2.66(c));
+    what it yields may not be used against a patient (§2.66(d)(2))."""
 
 
 class CourtOrderFinding(enum.StrEnum):
-    """A finding a court makes before it enters a subpart E order (the criteria of §2.64(d) and §2.65(d)).
+    """A finding a court makes before it enters a subpart E order (the criteria of §2.64(d), §2.65(d), §2.66(c)).
 
     Which findings each kind of order needs is data in the rule set
     (:attr:`~iopcore.part2.Part2Rules.court_order_findings`).
@@ -86,7 +87,9 @@ class CourtOrderFinding(enum.StrEnum):
     """There is a reasonable likelihood that the records will disclose information of substantial value
     in the investigation or prosecution (§2.65(d))."""
     PROGRAM_HEARD = "program_heard"
-    """The program had an opportunity to be represented, where law enforcement or a prosecutor applies (§2.65(d))."""
+    """The person holding the records was afforded the opportunity to be represented by independent counsel
+    (§2.65(d)(5); the text asks for it when the applicant is a law enforcement agency or official, which
+    iopcore assumes of every order to investigate or prosecute a patient)."""
 
 
 class ResearchBasis(enum.StrEnum):

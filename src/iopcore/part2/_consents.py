@@ -99,7 +99,8 @@ def _problems(c: Consent, r: Part2Rules) -> tuple[ConsentProblem, ...]:
         need(_E.PURPOSE, False, "this version has no single consent for all future treatment, payment and operations")
     need(_E.REVOCATION_STATEMENT, _S.RIGHT_TO_REVOKE in c.statements, "the consent lacks the right-to-revoke statement")
     dated = c.expires_on is not None
-    evented = c.expiry_event is not None and (c.expiry_event is not ExpiryEvent.NONE or tpo_ok)
+    open_ok = tpo_ok or (bool(c.purposes) and c.purposes <= r.open_expiry_purposes)
+    evented = c.expiry_event is not None and (c.expiry_event is not ExpiryEvent.NONE or open_ok)
     need(_E.EXPIRY, dated or evented, "the consent has no expiry date, event or condition it may have")
     need(_E.SIGNATURE, bool(c.signatures), "the consent is not signed")
     need(
@@ -108,12 +109,14 @@ def _problems(c: Consent, r: Part2Rules) -> tuple[ConsentProblem, ...]:
         "an authorized person signed without the basis (a minor, §2.14; lack of capacity or death, §2.15)",
     )
     need(_E.DATE_SIGNED, c.signed_on is not None, "the consent does not give the date it was signed")
-    if c.all_future_tpo:
+    if c.all_future_tpo or not c.purposes.isdisjoint(TPO_PURPOSES):
         need(
             _E.TPO_STATEMENTS,
             {_S.REDISCLOSURE_POTENTIAL, _S.REFUSAL_CONSEQUENCES} <= c.statements,
-            "a consent for all future TPO uses lacks the redisclosure-potential or refusal-consequences statement",
+            "a consent for treatment, payment or operations lacks the redisclosure-potential or "
+            "refusal-consequences statement",
         )
+    if c.all_future_tpo:
         need(
             _E.HIPAA_REDISCLOSURE_STATEMENT,
             _S.HIPAA_REDISCLOSURE in c.statements,
@@ -131,7 +134,7 @@ def _problems(c: Consent, r: Part2Rules) -> tuple[ConsentProblem, ...]:
             _E.PURPOSE,
             not c.all_future_tpo,
             "a consent for SUD counseling notes may be combined only with another consent for counseling notes",
-            r.counseling_notes_consent,
+            r.counseling_notes_combination or r.counseling_notes_consent,
         )
     return tuple(out)
 
@@ -187,12 +190,12 @@ def consent_reason(
         return no("the consent is about another patient", r.consent_elements[_E.PATIENT_NAME])
     notes = rq.record_class is RecordClass.SUD_COUNSELING_NOTES
     if r.counseling_notes_consent is not None and notes != c.counseling_notes:
-        message = (
-            "SUD counseling notes need a consent given for them"
-            if notes
-            else "a consent for SUD counseling notes covers nothing else"
+        if notes:
+            return no("SUD counseling notes need a consent given for them", r.counseling_notes_consent)
+        return no(
+            "a consent for SUD counseling notes covers nothing else",
+            r.counseling_notes_combination or r.counseling_notes_consent,
         )
-        return no(message, r.counseling_notes_consent)
     if rq.purpose is Purpose.PROCEEDING_AGAINST_PATIENT and r.proceedings_consent is None:
         return no(
             "in this version a consent cannot authorize use in proceedings against the patient",

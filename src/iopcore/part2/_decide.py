@@ -54,7 +54,8 @@ class DisclosureNotice:
 class AccountingEntry:
     """What to keep for the patient's accounting of disclosures (§2.25; the content of 45 CFR 164.528(b)).
 
-    ``in_force`` is False while compliance with §2.25 is tolled: keep the entry anyway.
+    ``in_force`` copies ``Part2Rules.accounting_in_force`` (False in the built-in 2024 rules, an unverified
+    reading that compliance is tolled): keep the entry anyway.
     """
 
     section: str = attrs.field(validator=f.text(max_length=64))
@@ -257,6 +258,19 @@ def _authority_reason(r: Part2Rules, rq: DisclosureRequest, a: Authority) -> Dec
         return _reason(kind, False, r.general_restriction, "this version of the rule has no such authority")
     if a.recipient_id != rq.recipient.id:
         return None  # on file for someone else: it says nothing about this recipient
+    excepted = isinstance(a, CourtOrder) and a.kind in r.counseling_notes_orders
+    notes = rq.record_class is RecordClass.SUD_COUNSELING_NOTES and r.counseling_notes_consent is not None
+    if notes and not excepted:
+        message = "SUD counseling notes need the patient's consent; this authority is not one of the exceptions"
+        return _reason(kind, False, r.counseling_notes_consent or section, message)
+    if (
+        isinstance(a, CourtOrder)
+        and a.kind is CourtOrderKind.INVESTIGATION_OF_PROGRAM
+        and rq.purpose is Purpose.PROCEEDING_AGAINST_PATIENT
+        and r.program_order_limit is not None
+    ):
+        message = "what an order to investigate a program yields may not be used against a patient"
+        return _reason(kind, False, r.program_order_limit, message)
     ok, why = _CHECKS[type(a)](r, rq, a)
     if isinstance(a, CourtOrder):
         section = r.court_order_sections.get(a.kind, section)
@@ -333,6 +347,8 @@ _CHECKS: dict[type, Callable[[Part2Rules, DisclosureRequest, Any], tuple[bool, s
 
 def _public_health(r: Part2Rules, rq: DisclosureRequest) -> DecisionReason:
     section = r.authorities[_A.PUBLIC_HEALTH]
+    if not rq.discloser.is_a(PartyKind.PART2_PROGRAM) or rq.is_redisclosure:
+        return _reason(_A.PUBLIC_HEALTH, False, section, "§2.54 lets a Part 2 program disclose its own records")
     if not rq.recipient.is_a(PartyKind.PUBLIC_HEALTH_AUTHORITY):
         return _reason(_A.PUBLIC_HEALTH, False, section, "without consent, only to a public health authority")
     if not rq.deidentified:

@@ -48,7 +48,9 @@ class RecordClass(enum.StrEnum):
     substance use disorder (§2.11 "records", §2.12(a))."""
     SUD_COUNSELING_NOTES = "sud_counseling_notes"
     """Notes of a Part 2 clinician on a counseling session, kept apart from the rest of the record
-    (§2.11, 2024 rule); under the 2024 rule only a consent given for them alone covers them (§2.31(b))."""
+    (§2.11, 2024 rule). Under the 2024 rule their use or disclosure needs a consent given for them (§2.31(b)(1)),
+    which may be combined only with another consent for counseling notes (§2.31(b)(2)); of the authorities
+    without consent only the exceptions §2.31(b)(1) lists remain (iopcore models the §2.64 court order)."""
     NOT_PART2 = "not_part2"
     """A record Part 2 does not restrict (other law, such as HIPAA, still may)."""
 
@@ -150,7 +152,8 @@ class ExpiryEvent(enum.StrEnum):
     END_OF_TREATMENT = "end_of_treatment"
     END_OF_RESEARCH_STUDY = "end_of_research_study"
     NONE = "none"
-    """"None": no expiry, which the 2024 rule accepts for a single consent for all future TPO uses."""
+    """"None": no expiry, which the 2024 rule accepts for a consent for treatment, payment or health care
+    operations (§2.31(a)(7)); ``Part2Rules.open_expiry_purposes`` holds those purposes."""
     OTHER = "other"
     """Another event or condition written on the form."""
 
@@ -164,9 +167,11 @@ class ConsentStatement(enum.StrEnum):
     """Records given to a covered entity or business associate for TPO may be redisclosed as HIPAA permits,
     except for proceedings against the patient (§2.31(a)(4)(iii), 2024)."""
     REDISCLOSURE_POTENTIAL = "redisclosure_potential"
-    """Records disclosed under a TPO consent may be redisclosed and no longer protected by Part 2 (2024)."""
+    """Records disclosed under the consent may be redisclosed by the recipient and no longer protected by Part 2
+    (§2.31(a)(10)(i), 2024: every consent for treatment, payment or health care operations)."""
     REFUSAL_CONSEQUENCES = "refusal_consequences"
-    """The consequences to the patient of refusing to sign a TPO consent (2024)."""
+    """The consequences to the patient of refusing to sign the consent (§2.31(a)(10)(ii), 2024: every consent
+    for treatment, payment or health care operations)."""
 
 
 class ConsentSigner(enum.StrEnum):
@@ -284,8 +289,10 @@ class Revocation:
     """A patient's revocation of a consent, effective from ``revoked_on`` (the day the holder received it).
 
     A revocation does not undo uses or disclosures made in reliance on the consent before it took
-    effect (§2.31(a)(6)). The 2024 rule asks for revocations in writing; iopcore honours an oral
-    one all the same and says so in the decision's reasons (the program should have it put in writing).
+    effect (§2.31(a)(6)). The 2024 rule gives the patient the right to revoke "in writing" (§2.31(a)(6),
+    §2.33(a)(2)); iopcore nevertheless honours an oral revocation the program knows of (a consent "known to
+    have been revoked", §2.31(c)(3)) and says so in the decision's reasons — a conservative reading of
+    iopcore's, not the rule's text; the program should have the revocation put in writing.
     """
 
     revoked_on: date = attrs.field(validator=f.calendar_date())

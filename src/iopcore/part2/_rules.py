@@ -17,7 +17,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidDataError
 from iopcore.part2._authorities import AuthorityKind, CourtOrderFinding, CourtOrderKind
-from iopcore.part2._model import PartyKind, Purpose
+from iopcore.part2._model import TPO_PURPOSES, PartyKind, Purpose
 from iopcore.sources import Evidence, Source
 
 __all__ = [
@@ -119,9 +119,12 @@ class Part2Rules:
       (``PUBLIC_HEALTH`` only from 2024);
     * the consent provisions that changed in 2024 are ``None`` where a version lacks them:
       ``single_tpo_consent`` (§2.31(a)(4)(i), §2.33(a)(2)), ``hipaa_redisclosure`` (§2.33(b)(1)),
-      ``consent_redisclosure`` (§2.33(b)(2)), ``counseling_notes_consent`` (§2.31(b)),
-      ``proceedings_consent`` (§2.31(d));
-    * ``court_order_findings``: the findings each kind of subpart E order must state;
+      ``consent_redisclosure`` (§2.33(b)(2)), ``counseling_notes_consent`` (§2.31(b)(1)),
+      ``counseling_notes_combination`` (§2.31(b)(2)), ``proceedings_consent`` (§2.31(d));
+    * ``counseling_notes_orders`` and ``open_expiry_purposes``: the 2024 exceptions to the
+      counseling-notes consent iopcore models, and the purposes for which "none" is an expiry;
+    * ``court_order_findings``: the findings each kind of subpart E order must state, and
+      ``program_order_limit`` (§2.66(d)(2));
     * the notice that accompanies a disclosure with consent (§2.32) and the accounting of disclosures
       (§2.25, with whether it is in force);
     * ``state_restrictions``: a state's stricter rules composed in (:meth:`with_state`).
@@ -146,6 +149,21 @@ class Part2Rules:
     hipaa_redisclosure: str | None = _opt_section()
     consent_redisclosure: str | None = _opt_section()
     counseling_notes_consent: str | None = _opt_section()
+    """2024: SUD counseling notes need a consent of their own (§2.31(b)(1))."""
+    counseling_notes_combination: str | None = _opt_section()
+    """2024: a counseling-notes consent may be combined only with another one for counseling notes (§2.31(b)(2))."""
+    counseling_notes_orders: frozenset[CourtOrderKind] = attrs.field(
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(CourtOrderKind, "CourtOrderKind members"),
+    )
+    """The kinds of court order that may authorize counseling notes without consent (2024: §2.31(b)(1)(ii)
+    names §2.64, the noncriminal order; no other authority without consent is excepted)."""
+    open_expiry_purposes: frozenset[Purpose] = attrs.field(
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Purpose, "Purpose members")
+    )
+    """Purposes for which "none" is a sufficient expiry (2024 §2.31(a)(7): a consent for treatment, payment
+    or health care operations); a consent whose purposes all fall in this set may say "none"."""
     proceedings_consent: str | None = _opt_section()
     court_order_findings: Mapping[CourtOrderKind, frozenset[CourtOrderFinding]] = attrs.field(
         converter=f.to_mapping, validator=_findings
@@ -153,6 +171,8 @@ class Part2Rules:
     court_order_sections: Mapping[CourtOrderKind, str] = attrs.field(
         converter=f.to_mapping, validator=f.mapping_of(CourtOrderKind, str, description="CourtOrderKind → section")
     )
+    program_order_limit: str | None = _opt_section()
+    """What a §2.66 order yields may not be used to investigate or prosecute a patient (§2.66(d)(2))."""
     notice_section: str = attrs.field(validator=f.text(max_length=64))
     notice_statement: str = attrs.field(validator=f.text(max_length=2000))
     """The short statement of §2.32(a)(2) (the longer (a)(1) statement may be used instead)."""
@@ -160,7 +180,8 @@ class Part2Rules:
     """2024: the disclosure also carries a copy of the consent or a clear explanation of its scope."""
     accounting_section: str | None = _opt_section()
     accounting_in_force: bool = attrs.field(default=False, validator=f.boolean())
-    """False while compliance with the accounting is tolled (2024 rule: until HIPAA's accounting standard is revised)."""
+    """Whether §2.25 is enforced. False in the built-in 2024 rules: secondary sources say compliance is tolled
+    until HIPAA's accounting standard is revised; the regulation text states no tolling (unverified; set it)."""
     emergency_documentation: tuple[str, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="strings")
     )
@@ -257,8 +278,12 @@ _SHARED: dict[str, Any] = {
     "court_order_findings": _COURT_FINDINGS,
     "court_order_sections": _COURT_SECTIONS,
     "notice_section": "§2.32(a)",
+    "program_order_limit": "§2.66(d)(2)",
     "emergency_documentation": _EMERGENCY_DOCUMENTATION,
 }
+
+_ECFR_2024 = "https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2"
+_ECFR_2020 = "https://www.ecfr.gov/cgi-bin/retrieveECFR?gp=&mc=true&r=SECTION&n=se42.1.2_132"
 
 PART2_PRE_2024_RULES = Part2Rules(
     name="42 CFR part 2 (pre-2024)",
@@ -266,19 +291,25 @@ PART2_PRE_2024_RULES = Part2Rules(
     source=Source(
         citation="42 CFR part 2, 82 FR 6115 (18 Jan 2017), as amended at 83 FR 251 (3 Jan 2018) and 85 FR 43037 (15 Jul 2020)",
         urls=(
-            "https://www.ecfr.gov/cgi-bin/retrieveECFR?gp=&mc=true&r=SECTION&n=se42.1.2_132",
+            _ECFR_2020,
             "https://www.law.cornell.edu/cfr/text/42/2.32",
+            "https://dev.compliancecosmos.org/consent-requirements",
         ),
         evidence=Evidence.SECONDARY,
         note=(
-            "§2.31(a)(1)–(4) and §2.32 read in the text; the paragraphs of §2.31(a)(5)–(9), §2.33(b) and the "
-            "subpart E criteria from summaries; iopcore's reading, to be confirmed by the program's counsel"
+            "Verified in the eCFR text as of 29 Sep 2020: §2.32(a) and its short statement. "
+            "Read in a third-party copy of the 2020 text: §2.31(a)(1)-(4) (recipients by name in (a)(4)(i), "
+            "the participants of an exchange or research institution in (a)(4)(ii); the 2017 text numbered "
+            "them (a)(4)(iii)(B)). Read only in summaries or inferred from the 2024 text's amendment history (unverified, "
+            "to be confirmed): the paragraphs of §2.31(a)(1)-(9), §2.33(b), §2.51, §2.52 and the subpart E "
+            "criteria as they stood before 2024, and that no consent could authorize use in proceedings "
+            "against the patient; iopcore's reading, to be confirmed by the program's counsel"
         ),
     ),
     consent_elements={
         **_UNCHANGED_ELEMENTS,
-        _E.RECIPIENT: "§2.31(a)(4)",
-        _E.INTERMEDIARY_PARTICIPANTS: "§2.31(a)(4)(iii)(B)",
+        _E.RECIPIENT: "§2.31(a)(4)(i)",
+        _E.INTERMEDIARY_PARTICIPANTS: "§2.31(a)(4)(ii)",
     },
     authorities={**_UNCHANGED_AUTHORITIES, _A.CONSENT: "§2.33(a)"},
     contractor_redisclosure="§2.33(b)",
@@ -296,14 +327,22 @@ PART2_2024_RULES = Part2Rules(
             "42 CFR part 2 as amended by 89 FR 12472 (16 Feb 2024; effective 16 Apr 2024, compliance by 16 Feb 2026)"
         ),
         urls=(
-            "https://www.ecfr.gov/current/title-42/chapter-I/subchapter-A/part-2",
-            "https://regulations.justia.com/regulations/fedreg/2024/02/16/2024-02544.html",
+            _ECFR_2024,
+            f"{_ECFR_2024}/subpart-C/section-2.31",
+            f"{_ECFR_2024}/subpart-C/section-2.32",
+            f"{_ECFR_2024}/subpart-C/section-2.33",
+            f"{_ECFR_2024}/subpart-B/section-2.25",
+            f"{_ECFR_2024}/subpart-E",
+            "https://www.federalregister.gov/d/2024-02544",
         ),
         evidence=Evidence.VERIFIED,
         note=(
-            "§2.31(a)(1)–(4), §2.25, §2.33, §2.51 and §2.54 read in the text; the paragraphs of §2.31(a)(5)–(10), "
-            "(b) and (d), the wording of the §2.32(a)(2) statement and the tolling of §2.25 from summaries; "
-            "iopcore's reading, to be confirmed by the program's counsel"
+            "Every section number and element here was read in the eCFR text of part 2 as amended by "
+            "89 FR 12472 (§§2.11-2.15, 2.20, 2.24-2.26, 2.31-2.33, 2.51-2.54, 2.61-2.67), including the "
+            "paragraphs of §2.31(a)(5)-(10), (b), (c), (d), the §2.32(a)(2) statement and the subpart E criteria. "
+            "Not confirmed in the text (unverified, configurable): that compliance with §2.25 is tolled "
+            "(accounting_in_force=False; the regulation text itself states no tolling). iopcore's reading, to be "
+            "confirmed by the program's counsel"
         ),
     ),
     consent_elements={
@@ -319,7 +358,10 @@ PART2_2024_RULES = Part2Rules(
     single_tpo_consent="§2.33(a)(2)",
     hipaa_redisclosure="§2.33(b)(1)",
     consent_redisclosure="§2.33(b)(2)",
-    counseling_notes_consent="§2.31(b)",
+    counseling_notes_consent="§2.31(b)(1)",
+    counseling_notes_combination="§2.31(b)(2)",
+    counseling_notes_orders=frozenset({_K.NONCRIMINAL}),
+    open_expiry_purposes=frozenset(TPO_PURPOSES),
     proceedings_consent="§2.31(d)",
     notice_statement="42 CFR part 2 prohibits unauthorized use or disclosure of these records.",
     consent_copy_section="§2.32(b)",
