@@ -55,35 +55,44 @@ class Candidates:
     """Component ids with bounds, sorted."""
     cost: tuple[int, ...]
     """Each candidate's cost in the problem."""
+    ident: tuple[tuple[int, int, str], ...]
+    """Each candidate's (start, end, id): its part of the tie-break key."""
 
 
 def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Candidates:
     """Precompute the usable offerings of *problem*."""
     windows: dict[int, list[tuple[int, int]]] = {}
-    for w in problem.availability.windows:
-        windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
-
+    if not relax_availability:
+        for w in problem.availability.windows:
+            windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
+    bounded = tuple(sorted(problem.rules.components))
+    position = {c: i for i, c in enumerate(bounded)}
+    cost_of = problem.cost_of
     rows = []
     for o in problem.offerings:
         if o.seats <= 0:
             continue
         s, e, day = o.start.minute_of_day, o.end.minute_of_day, o.weekday.value
-        if relax_availability or any(a <= s and e <= b for a, b in windows.get(day, ())):
-            rows.append((day, s, e, o.id, o))
-    usable = tuple(row[4] for row in rows)
-    bounded = tuple(sorted(problem.rules.components))
-    position = {c: i for i, c in enumerate(bounded)}
-    by_day: list[list[int]] = [[] for _ in range(7)]
+        if not relax_availability:
+            for a, b in windows.get(day, ()):
+                if a <= s and e <= b:
+                    break
+            else:
+                continue
+        rows.append((day, s, e, o.id, o))
+    by_day: list[list[int]] = [[], [], [], [], [], [], []]
     for i in sorted(range(len(rows)), key=rows.__getitem__):  # ids are unique: offerings are never compared
         by_day[rows[i][0] - 1].append(i)
+    usable = tuple([row[4] for row in rows])
     return Candidates(
         offerings=usable,
-        start=tuple(row[1] for row in rows),
-        end=tuple(row[2] for row in rows),
-        by_day=tuple(tuple(d) for d in by_day),
-        component=tuple(position.get(o.component, -1) for o in usable),
+        start=tuple([row[1] for row in rows]),
+        end=tuple([row[2] for row in rows]),
+        by_day=tuple([tuple(d) for d in by_day]),
+        component=tuple([position.get(o.component, -1) for o in usable]),
         bounded=bounded,
-        cost=tuple(problem.cost_of(o) for o in usable),
+        cost=tuple([cost_of(o) for o in usable]),
+        ident=tuple([(row[1], row[2], row[3]) for row in rows]),
     )
 
 
