@@ -22,6 +22,9 @@ _Partial = tuple[int, int, int, tuple[int, ...]]
 _NOTHING: _Partial = (0, 0, 0, ())
 _MINUTES = 1 << 11
 """More than the minutes of one day: a (minutes, count-vector id) pair packs into one integer."""
+_EMPTY = _MINUTES - 1
+"""The group of the empty partial: the zero count vector with more minutes than a day has, so that
+no partial shares it (with the minutes capped at 0, every partial packs into group 0)."""
 
 
 def day_patterns(
@@ -51,11 +54,28 @@ def day_patterns(
                 group.sort(key=lambda i: (cost[i], offerings[i].id))
             kept.update(group[:k])
         items = [i for i in items if i in kept]
+    if len(items) == 1:  # the one non-empty subset, if it is feasible
+        return _alone(cands, items[0], lim, cost, caps)
     # Without a weekly maximum, minutes beyond the weekly minimum tell nothing apart.
     minute_cap = lim.minutes_min if lim.minutes_max is None else 1 << 30
     if k == 1:
         return _best_subsets(cands, items, lim, cost, caps, minute_cap)
     return _k_best_subsets(cands, items, lim, cost, k, caps, minute_cap)
+
+
+def _alone(cands: Candidates, i: int, lim: Limits, cost: Sequence[int], caps: tuple[int, ...]) -> list[Pattern]:
+    """The patterns of a day with the one candidate *i*: itself, if the day's and its component's bounds allow."""
+    length = cands.end[i] - cands.start[i]
+    if (lim.day_max is not None and length > lim.day_max) or length < (lim.day_min or 0):
+        return []
+    counts = [0] * len(caps)
+    c = cands.component[i]
+    if c >= 0:
+        top = lim.comp_max[c]
+        if top is not None and top < 1:
+            return []
+        counts[c] = 1 if caps[c] > 1 else caps[c]
+    return [(length, tuple(counts), cost[i], (cands.ident[i],), (i,))]
 
 
 def _k_best_subsets(
@@ -148,10 +168,9 @@ def _best_subsets(
     vector_id: dict[tuple[int, ...], int] = {vectors[0]: 0}
     step: dict[int, int] = {}  # (vector id, component) packed -> vector id after one more session, -1 past its maximum
     nb1 = len(caps) + 1
-    n = len(items)
-    by_end = sorted(range(n), key=lambda q: end[items[q]])
+    by_end = [q for _, q in sorted([(end[i], q) for q, i in enumerate(items)])]
     ended: list[dict[int, _Partial]] = []  # per position, the best partials ending there by group
-    closed: dict[int, _Partial] = {0: _NOTHING}  # group 0: no minutes, no sessions (the empty partial)
+    closed: dict[int, _Partial] = {_EMPTY: _NOTHING}
     released = 0
     for pos, i in enumerate(items):
         s_i, e_i, c_i, cost_i = start[i], end[i], comp[i], cost[i]
@@ -196,23 +215,32 @@ def _best_subsets(
             if old is None or value < old:
                 mine[new_group] = value
         ended.append(mine)
-    # The best partial per signature (minutes capped at minute_cap, counts).
-    winners: dict[int, _Partial] = {}
-    for mine in ended:
-        for group, value in mine.items():
-            m = value[2]
-            if m < day_min:
-                continue
-            sig = group - group % _MINUTES + (m if m < minute_cap else minute_cap)
-            old = winners.get(sig)
+    # The best partial per group over all (the pool with every partial released), then per
+    # signature (minutes capped at minute_cap, counts). A group's partials all have the same
+    # minutes below state_cap, and state_cap >= day_min without a per-day maximum: the
+    # per-day minimum keeps or drops a group as a whole.
+    for q in by_end[released:]:
+        for group, value in ended[q].items():
+            old = closed.get(group)
             if old is None or value < old:
-                winners[sig] = value
+                closed[group] = value
+    del closed[_EMPTY]
+    winners: dict[int, _Partial] = {}
+    for group, value in closed.items():
+        m = value[2]
+        if m < day_min:
+            continue
+        sig = group - group % _MINUTES + (m if m < minute_cap else minute_cap)
+        old = winners.get(sig)
+        if old is None or value < old:
+            winners[sig] = value
     ranked = sorted([(value, sig // _MINUTES) for sig, value in winners.items()])
     if lim.minutes_max is None and len(ranked) > 1:
         ranked = _undominated(ranked, vectors, lim.comp_min, comp_max, minute_cap)
-    ident = cands.ident
+    ident = [cands.ident[i] for i in items]
+    key_of, index_of = ident.__getitem__, items.__getitem__
     return [
-        (pm, vectors[v], pc, tuple([ident[items[q]] for q in positions]), tuple([items[q] for q in positions]))
+        (pm, vectors[v], pc, tuple(map(key_of, positions)), tuple(map(index_of, positions)))
         for (pc, _, pm, positions), v in ranked
     ]
 
