@@ -6,7 +6,7 @@ it; :class:`CostBound` and :func:`sessions_lower_bound` rank the best-first sear
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from itertools import accumulate
 from typing import NamedTuple
@@ -39,41 +39,46 @@ def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int])
         return True
     start, end, comp = cands.start, cands.end, cands.component
     gap, day_max, day_min = lim.gap, lim.day_max, lim.day_min or 0
-    nb = len(lim.comp_min)
-    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
+    comp_min, comp_max = lim.comp_min, lim.comp_max
+    wanted = {c: i for i, c in enumerate([c for c, low in enumerate(comp_min) if low > 0])}
     day_minutes: list[int] = []
-    day_counts: list[list[int]] = [[] for _ in range(nb)]
-    for d in range(7):
-        items = [i for i in cands.by_day[d] if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
-        if not items:
+    day_counts: list[list[int]] = [[] for _ in wanted]
+    by_end = end.__getitem__
+    for day in cands.by_day:
+        if not day:
             continue
-        items.sort(key=lambda i: end[i])
-        # Weighted interval scheduling: best[j] = most minutes using items[:j].
-        best = [0] * (len(items) + 1)
+        if excluded or day_max is not None:
+            day = [i for i in day if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
+            if not day:
+                continue
+        items = sorted(day, key=by_end)
+        ends = [end[i] for i in items]
+        # Weighted interval scheduling: best[j] = most minutes using items[:j]; the greedy by
+        # end gives the most sessions of each component that fit together.
+        best = [0]
+        counts = [0] * len(wanted)
+        last = [-(1 << 30)] * len(wanted)
         for j, i in enumerate(items):
-            take = end[i] - start[i]
-            for q in range(j - 1, -1, -1):
-                if end[items[q]] + gap <= start[i]:
-                    take += best[q + 1]
-                    break
-            best[j + 1] = max(best[j], take)
-        most = best[-1] if day_max is None else min(best[-1], day_max)
+            s_i = start[i]
+            take = ends[j] - s_i + best[bisect_right(ends, s_i - gap, 0, j)]
+            best.append(take if take > best[j] else best[j])
+            w = wanted.get(comp[i])
+            if w is not None and s_i >= last[w] + gap:
+                counts[w] += 1
+                last[w] = ends[j]
+        most = best[-1] if day_max is None or best[-1] < day_max else day_max
         if most < day_min:
             continue
         day_minutes.append(most)
-        for c in wanted:
-            count, last = 0, -(1 << 30)
-            for i in items:
-                if comp[i] == c and start[i] >= last + gap:
-                    count, last = count + 1, end[i]
-            top = lim.comp_max[c]
-            day_counts[c].append(count if top is None else min(count, top))
+        for c, w in wanted.items():
+            top = comp_max[c]
+            day_counts[w].append(counts[w] if top is None or counts[w] < top else top)
     if len(day_minutes) < lim.days_min:
         return True
     usable = min(lim.days_max, len(day_minutes))
     if sum(sorted(day_minutes, reverse=True)[:usable]) < lim.minutes_min:
         return True
-    return any(sum(sorted(day_counts[c], reverse=True)[:usable]) < lim.comp_min[c] for c in wanted)
+    return any(sum(sorted(day_counts[w], reverse=True)[:usable]) < comp_min[c] for c, w in wanted.items())
 
 
 class PreparedSearch(NamedTuple):
