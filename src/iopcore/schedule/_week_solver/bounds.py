@@ -44,9 +44,10 @@ def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int])
     day_minutes: list[int] = []
     day_counts: list[list[int]] = [[] for _ in wanted]
     by_end = end.__getitem__
-    for day in cands.by_day:
-        if not day:
+    for listed in cands.by_day:
+        if not listed:
             continue
+        day: Sequence[int] = listed
         if excluded or day_max is not None:
             day = [i for i in day if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
             if not day:
