@@ -22,6 +22,9 @@ _Partial = tuple[int, int, int, tuple[int, ...]]
 _NOTHING: _Partial = (0, 0, 0, ())
 _MINUTES = 1 << 11
 """More than the minutes of one day: a (minutes, count-vector id) pair packs into one integer."""
+FEW = 5
+"""Days with at most this many sessions go through every subset (:func:`_few_subsets`) instead of the
+dynamic programme (:func:`_best_subsets`); both give the same patterns."""
 _EMPTY = _MINUTES - 1
 """The group of the empty partial: the zero count vector with more minutes than a day has, so that
 no partial shares it (with the minutes capped at 0, every partial packs into group 0)."""
@@ -59,6 +62,8 @@ def day_patterns(
     # Without a weekly maximum, minutes beyond the weekly minimum tell nothing apart.
     minute_cap = lim.minutes_min if lim.minutes_max is None else 1 << 30
     if k == 1:
+        if len(items) <= FEW:
+            return _few_subsets(cands, items, lim, cost, caps, minute_cap)
         return _best_subsets(cands, items, lim, cost, caps, minute_cap)
     return _k_best_subsets(cands, items, lim, cost, k, caps, minute_cap)
 
@@ -136,6 +141,97 @@ def _k_best_subsets(
     return [p for sig in sorted(best) for p in best[sig]]
 
 
+def _few_subsets(
+    cands: Candidates,
+    items: list[int],
+    lim: Limits,
+    cost: Sequence[int],
+    caps: tuple[int, ...],
+    minute_cap: int,
+) -> list[Pattern]:
+    """What :func:`_best_subsets` returns, by going through every subset of a day's few sessions.
+
+    Subsets are bit masks over the positions in *items* (sorted by (start, end, id)); each
+    extends the subset without its last session, so a mask costs a few operations where the
+    dynamic programme's bookkeeping would cost more.
+    """
+    start, end, comp = cands.start, cands.end, cands.component
+    day_max, gap, comp_max = lim.day_max, lim.gap, lim.comp_max
+    day_min = lim.day_min or 0
+    top = 1 << 62 if day_max is None else day_max
+    vectors: list[tuple[int, ...]] = [(0,) * len(caps)]
+    vector_id: dict[tuple[int, ...], int] = {vectors[0]: 0}
+    step: dict[int, int] = {}  # (vector id, component) packed -> vector id after one more session, -1 past its maximum
+    nb1 = len(caps) + 1
+    # Per mask: (last end, minutes, count-vector id, partial), or None when infeasible.
+    subsets: list[tuple[int, int, int, _Partial] | None] = [(-(1 << 30), 0, 0, _NOTHING)]
+    winners: dict[int, _Partial] = {}
+    for mask in range(1, 1 << len(items)):
+        last = mask.bit_length() - 1
+        before = subsets[mask ^ (1 << last)]
+        if before is None:
+            subsets.append(None)
+            continue
+        last_end, pm, v, (pc, pn, _, where_from) = before
+        i = items[last]
+        s_i = start[i]
+        m = pm + end[i] - s_i
+        if s_i < last_end + gap or m > top:
+            subsets.append(None)
+            continue
+        c_i = comp[i]
+        if c_i >= 0:
+            where = v * nb1 + c_i
+            got = step.get(where)
+            if got is None:
+                counts = vectors[v]
+                limit = comp_max[c_i]
+                if limit is not None and counts[c_i] >= limit:
+                    got = -1
+                else:
+                    bumped = list(counts)
+                    bumped[c_i] = min(counts[c_i] + 1, caps[c_i])
+                    more = tuple(bumped)
+                    got = vector_id.get(more)
+                    if got is None:
+                        got = vector_id[more] = len(vectors)
+                        vectors.append(more)
+                step[where] = got
+            if got < 0:
+                subsets.append(None)
+                continue
+            v = got
+        value = (pc + cost[i], pn + 1, m, (*where_from, last))
+        subsets.append((end[i], m, v, value))
+        if m >= day_min:
+            sig = v * _MINUTES + (m if m < minute_cap else minute_cap)
+            old = winners.get(sig)
+            if old is None or value < old:
+                winners[sig] = value
+    return _ranked(cands, items, lim, winners, vectors, minute_cap)
+
+
+def _ranked(
+    cands: Candidates,
+    items: list[int],
+    lim: Limits,
+    winners: dict[int, _Partial],
+    vectors: list[tuple[int, ...]],
+    minute_cap: int,
+) -> list[Pattern]:
+    """The patterns of the best partial per signature (packed as for :func:`_best_subsets`), ranked by
+    (cost, sessions, minutes, key); without a weekly maximum, the undominated ones only."""
+    ranked = sorted([(value, sig // _MINUTES) for sig, value in winners.items()])
+    if lim.minutes_max is None and len(ranked) > 1:
+        ranked = _undominated(ranked, vectors, lim.comp_min, lim.comp_max, minute_cap)
+    ident = [cands.ident[i] for i in items]
+    key_of, index_of = ident.__getitem__, items.__getitem__
+    return [
+        (pm, vectors[v], pc, tuple(map(key_of, positions)), tuple(map(index_of, positions)))
+        for (pc, _, pm, positions), v in ranked
+    ]
+
+
 def _best_subsets(
     cands: Candidates,
     items: list[int],
@@ -168,7 +264,8 @@ def _best_subsets(
     vector_id: dict[tuple[int, ...], int] = {vectors[0]: 0}
     step: dict[int, int] = {}  # (vector id, component) packed -> vector id after one more session, -1 past its maximum
     nb1 = len(caps) + 1
-    by_end = [q for _, q in sorted([(end[i], q) for q, i in enumerate(items)])]
+    ends = [end[i] for i in items]
+    by_end = sorted(range(len(items)), key=ends.__getitem__)
     ended: list[dict[int, _Partial]] = []  # per position, the best partials ending there by group
     closed: dict[int, _Partial] = {_EMPTY: _NOTHING}
     released = 0
@@ -234,15 +331,7 @@ def _best_subsets(
         old = winners.get(sig)
         if old is None or value < old:
             winners[sig] = value
-    ranked = sorted([(value, sig // _MINUTES) for sig, value in winners.items()])
-    if lim.minutes_max is None and len(ranked) > 1:
-        ranked = _undominated(ranked, vectors, lim.comp_min, comp_max, minute_cap)
-    ident = [cands.ident[i] for i in items]
-    key_of, index_of = ident.__getitem__, items.__getitem__
-    return [
-        (pm, vectors[v], pc, tuple(map(key_of, positions)), tuple(map(index_of, positions)))
-        for (pc, _, pm, positions), v in ranked
-    ]
+    return _ranked(cands, items, lim, winners, vectors, minute_cap)
 
 
 @functools.lru_cache(maxsize=64)

@@ -287,11 +287,11 @@ def _best_first(
         d1 = d + 1
         lowest = minutes_min - suf_minutes[d1]  # the fewest minutes that can still reach the minimum
         prefix_m, cheap = minutes_prefix[d1], cheapest_prefix[d1]
-        long_m, long_c = len(prefix_m), len(cheap)
+        long_c = len(cheap)  # (and len(prefix_m): both have one entry per day left, and 0)
         # Skip the day.
         if nd + suf_days[d1] >= days_min and mins >= lowest:
             part = component_part(d1, v)
-            if part is not None and pops.get(where + 8, 0) < k:  # the same state a day later
+            if part is not None:
                 need = days_min - nd
                 if part[0] > need:
                     need = part[0]
@@ -355,34 +355,42 @@ def _best_first(
             part = component_part(d1, v1)
             if part is None:
                 continue
+            # The cost bound of a child needs at least base_need days; its minutes may ask for more.
             base_need = days_min - nd1
             if part[0] > base_need:
                 base_need = part[0]
+            if base_need < 0:
+                base_need = 0
+            if base_need > room or base_need >= long_c:
+                continue
             sessions_cost = part[1]
-            state_base = (v1 * span * 8 + d1) * 8 + nd1
+            full = cheap[base_need]  # the bound of the children that reach the minutes
+            other = day_cost * base_need + sessions_cost
+            if other > full:
+                full = other
+            # (A child of a state already expanded k times is pushed all the same, and dropped
+            # when taken from the heap: cheaper than looking each one up.)
             for p_minutes, p_cost, p_n, p_digit in group:
                 m = mins + p_minutes
                 if m > top or m < lowest:
                     continue
                 if m > minute_cap:
                     m = minute_cap
-                if pops.get(state_base + m * 64, 0) >= k:
-                    continue
-                need = base_need
                 if m < minutes_min:
                     j = bisect_left(prefix_m, minutes_min - m)
-                    if j == long_m:
-                        continue
-                    if j > need:
-                        need = j
-                if need < 0:
-                    need = 0
-                if need > room or need >= long_c:
-                    continue
-                h = cheap[need]
-                other = day_cost * need + sessions_cost
-                if other > h:
-                    h = other
+                    if j > base_need:
+                        if j > room or j >= long_c:  # (j == long_m: the minutes cannot be reached)
+                            continue
+                        h = cheap[j]
+                        other = day_cost * j + sessions_cost
+                        if other > h:
+                            h = other
+                    else:
+                        h = full
+                    short_minutes = minutes_min - m
+                else:
+                    h = full
+                    short_minutes = 0
                 c = cost + p_cost
                 if c + h >= limit:
                     continue
@@ -391,7 +399,7 @@ def _best_first(
                     (
                         c + h,
                         n + p_n + short_days,
-                        t + p_minutes + (minutes_min - m if minutes_min > m else 0),
+                        t + p_minutes + short_minutes,
                         key + p_digit,
                         d1,
                         nd1,
