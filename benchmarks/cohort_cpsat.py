@@ -16,13 +16,15 @@ no code with iopcore's solvers (its objective reads the public ``WeekProblem.cos
 * minimise ``Σ_p unscheduled(p)·(1 − s[p]) + Σ day_cost(p)·d[p, day] + Σ cost_p(o)·x[p, o]``.
 
 :func:`solve_cpsat` builds and solves it with one worker inside one wall-clock budget: the
-time spent building the model is taken from the search's ``max_time_in_seconds``.
+time spent building the model is taken from the search's ``max_time_in_seconds``, and the build
+stops when the budget runs out (the answer then says "not started").
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -74,22 +76,30 @@ def _cliques(day: list[Offering], gap: int) -> list[list[int]]:
     return [sorted(c) for c in sorted(maximal, key=sorted)]
 
 
-def build(problem: CohortProblem) -> tuple[object, dict[tuple[str, str], object], dict[str, object]]:
-    """The model, its ``x`` literals by (patient id, offering id) and its ``s`` literals by patient id."""
+class OutOfTime(Exception):
+    """The budget ran out while the model was being built."""
+
+
+def build(
+    problem: CohortProblem, *, out_of_time: Callable[[], bool] = lambda: False
+) -> tuple[object, dict[tuple[str, str], object], dict[str, object]]:
+    """The model, its ``x`` literals by (patient id, offering id) and its ``s`` literals by patient id.
+
+    *out_of_time* is asked before each patient; when it says yes, :class:`OutOfTime` is raised.
+    """
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     pinned = {e.patient: e.offerings for e in problem.pinned}
-    pinned_count: dict[str, int] = {}
-    for e in problem.pinned:
-        for oid in e.offerings:
-            pinned_count[oid] = pinned_count.get(oid, 0) + 1
+    pinned_count = Counter(oid for e in problem.pinned for oid in e.offerings)
     x: dict[tuple[str, str], object] = {}
     s: dict[str, object] = {}
     takers: dict[str, list[object]] = {}
     objective = []
     constant = 0
     for p in problem.patients:
+        if out_of_time():
+            raise OutOfTime
         wp = p.week_problem(problem.offerings)
         rules = p.rules
         usable = _usable(p, problem.offerings)
@@ -169,7 +179,10 @@ def solve_cpsat(
     from ortools.sat.python import cp_model
 
     t0 = clock()
-    model, x, s = build(problem)
+    try:
+        model, x, s = build(problem, out_of_time=lambda: clock() - t0 >= budget)
+    except OutOfTime:
+        return CpsatAnswer(None, None, None, "NOT STARTED (the build took the budget)", clock() - t0, clock() - t0)
     built = clock() - t0
     left = budget - built
     if left <= 0.001:

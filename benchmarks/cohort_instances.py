@@ -53,6 +53,14 @@ def _hm(minutes: int) -> ClockTime:
     return ClockTime.from_minute_of_day(minutes)
 
 
+def _offering(
+    oid: str, component: str, day: Weekday, start: int, length: int, seats: int, track: str | None
+) -> Offering:
+    return Offering(
+        id=oid, component=component, weekday=day, start=_hm(start), end=_hm(start + length), seats=seats, track=track
+    )
+
+
 # --- The distinct family -------------------------------------------------------------------------
 
 DISTINCT_SIZES: Mapping[int, int] = {20: 30, 100: 60, 300: 90, 1000: 120}
@@ -110,17 +118,7 @@ def catalog(n: int, rnd: random.Random) -> list[Offering]:
     out: list[Offering] = []
 
     def add(component: str, day: Weekday, start: int, length: int, track: str | None) -> None:
-        out.append(
-            Offering(
-                id=f"o{len(out):03d}",
-                component=component,
-                weekday=day,
-                start=_hm(start),
-                end=_hm(start + length),
-                seats=1,
-                track=track,
-            )
-        )
+        out.append(_offering(f"o{len(out):03d}", component, day, start, length, 1, track))
 
     for track in tracks:
         base = next(b for t, _, b in _TRACKS if t == track)
@@ -527,17 +525,7 @@ def _archetype_offerings(n: int, patients: int, ratio: float, rnd: random.Random
         need = _ARCH_DEMAND[fam] * patients * ratio / count[fam]  # seats this offering should hold
         rooms = max(1, math.ceil(need / ((lo + hi) / 2)))
         seats = sum(rnd.randint(lo, hi) for _ in range(rooms))
-        out.append(
-            Offering(
-                id=f"o{i:03d}",
-                component=comp,
-                weekday=day,
-                start=_hm(start),
-                end=_hm(start + length),
-                seats=seats,
-                track=track,
-            )
-        )
+        out.append(_offering(f"o{i:03d}", comp, day, start, length, seats, track))
     return tuple(out)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from iopcore import errors
 from iopcore.compliance import (
     ASAM_2_1_ADULT,
     DISTRICT_OF_COLUMBIA_IOP,
@@ -36,8 +37,50 @@ from iopcore.compliance import (
     SpecimenValidity,
     TestMethod,
 )
+from iopcore.components import Component, ComponentCatalog, DeliveryMode, Role
+from iopcore.episodes import Admission as EpisodeAdmission
+from iopcore.episodes import (
+    Authorization,
+    Discharge,
+    DischargeReason,
+    EntryRoute,
+    Episode,
+    IopPhase,
+    LevelPeriod,
+    PhasePeriod,
+)
+from iopcore.levels import DaysBand, Framework, HoursBand, LevelCategory, LevelOfCare, Population, Setting
+from iopcore.plans import (
+    BandFit,
+    FamilyInvolvement,
+    FindingKind,
+    Frequency,
+    Goal,
+    Intervention,
+    Objective,
+    Per,
+    PlanStatus,
+    Problem,
+    ProblemSource,
+    Signature,
+    Signer,
+    TreatmentPlan,
+)
+from iopcore.programs import IntensityRules, Program, Track
+from iopcore.schedule import (
+    CohortPatient,
+    CohortProblem,
+    ComponentBound,
+    Enrollment,
+    Offering,
+    Preferences,
+    TimeOfDay,
+    WeekProblem,
+    WeekRules,
+    solve,
+)
 from iopcore.sources import Evidence, Source
-from iopcore.times import DateRange, Minutes
+from iopcore.times import ClockTime, DateRange, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
 
 EST = timezone(timedelta(hours=-5))
 MONDAY = date(2026, 1, 5)  # an ISO week starts here
@@ -226,18 +269,349 @@ def episodes(draw: st.DrawFn, *, max_sessions: int = 25, patients: int = 2) -> t
 
 
 def sample_errors() -> list[BaseException]:
-    """One instance of every public iopcore exception (for pickling and careless-caller tests)."""
-    from iopcore import errors as e
-    from iopcore.plans import BandFit
+    """One instance of every public iopcore exception (for pickling and careless-caller tests).
 
-    item = e.ErrorItem(path="$.on", message="expected a date, got datetime", rule="type")
+    The last one is what ``solve`` itself raises for an infeasible week.
+    """
+    item = errors.ErrorItem(path="$.on", message="expected a date, got datetime", rule="type")
     return [
-        e.InvalidDataError([item], type_name="Episode"),
-        e.InvalidArgumentError([item], callable="change_level"),
-        e.UnknownCodeError(what="level", catalog="ASAM 3rd edition", known=("1", "2.1"), path="$.to"),
-        e.InfeasibleScheduleError(conflict=("hours",), reasons=(), explanation="too few hours"),
-        e.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
-        e.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
-        e.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
-        e.NoSafeLevelError("ASAM3", ("withdrawal",)),
+        errors.InvalidDataError([item], type_name="Episode"),
+        errors.InvalidArgumentError([item], callable="change_level"),
+        errors.UnknownCodeError(what="level", catalog="ASAM 3rd edition", known=("1", "2.1"), path="$.to"),
+        errors.InfeasibleScheduleError(conflict=("hours",), reasons=(), explanation="too few hours"),
+        errors.InfeasibleScheduleError(),
+        errors.ClockRequiredError(),
+        errors.OrtoolsNotInstalledError(),
+        errors.UnknownIdError(
+            what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
+        ),
+        errors.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
+        errors.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
+        errors.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
+        errors.NoSafeLevelError("ASAM3", ("withdrawal",)),
+        errors.UnsupportedFormatError(version=3, supported=2, path="$.iopcore_format"),
+        infeasible_week_error(),
     ]
+
+
+def infeasible_week_error() -> errors.InfeasibleScheduleError:
+    """What ``solve`` raises for a week that cannot reach its hours."""
+    offering = Offering(
+        id="only", component="group_therapy", weekday=Weekday.MONDAY, start=ClockTime(9), end=ClockTime(10)
+    )
+    try:
+        solve(WeekProblem(rules=WeekRules(hours_min=9), offerings=(offering,)))
+    except errors.InfeasibleScheduleError as exc:
+        return exc
+    raise AssertionError("a one-hour week cannot hold nine hours")
+
+
+# ----------------------------------------------------------------------------- documents
+# Values whose documents (``to_dict``) are kept as fixtures in tests/serialization/fixtures/: built by hand
+# from constructors only (no catalog, no default that reads a catalog), so that a change to a catalog's
+# data does not change them; a change to a class's fields shows up as a fixture that no longer reads.
+
+DOC_SOURCE = Source(citation="fixture policy", urls=("https://example.org/policy",), evidence=Evidence.ILLUSTRATIVE)
+
+
+def _window(day: Weekday, start: int, end: int) -> WeeklyInterval:
+    return WeeklyInterval(weekday=day, start=ClockTime(start), end=ClockTime(end))
+
+
+def document_components() -> tuple[Component, ...]:
+    """Three components, built by hand (not from ``COMPONENTS``)."""
+    return (
+        Component(
+            id="group_therapy",
+            name="Group therapy",
+            delivery=DeliveryMode.GROUP,
+            typical_duration=Minutes(90),
+            lead_role=Role.ADDICTION_COUNSELOR,
+            description="Process group",
+            source=DOC_SOURCE,
+        ),
+        Component(
+            id="individual_therapy",
+            name="Individual therapy",
+            delivery=DeliveryMode.INDIVIDUAL,
+            typical_duration=Minutes(50),
+            lead_role=Role.THERAPIST,
+            source=DOC_SOURCE,
+        ),
+        Component(
+            id="family_session",
+            name="Family session",
+            delivery=DeliveryMode.FAMILY,
+            lead_role=Role.FAMILY_THERAPIST,
+            source=DOC_SOURCE,
+        ),
+    )
+
+
+def document_program() -> Program:
+    """An adult IOP at a hand-built level 2.1 with two tracks and three components."""
+    band = HoursBand(min_hours=9, max_hours=20, source=DOC_SOURCE)
+    level = LevelOfCare(
+        code="2.1",
+        name="Intensive outpatient",
+        framework=Framework.CUSTOM,
+        category=LevelCategory.INTENSIVE_OUTPATIENT,
+        setting=Setting.OUTPATIENT,
+        intensity=2.1,
+        hours_per_week={Population.ADULT: band, Population.ADOLESCENT: HoursBand(min_hours=6, max_hours=20)},
+        days_per_week=DaysBand(min_days=3, max_days=5),
+        source=DOC_SOURCE,
+        notes="built for a fixture",
+    )
+    weekdays = list(Weekday)[:5]
+    return Program(
+        id="adult_iop",
+        name="Adult IOP",
+        level=level,
+        population=Population.ADULT,
+        intensity=IntensityRules(
+            hours_per_week=band, days_per_week=DaysBand(min_days=3, max_days=5), min_hours_per_day=2.5
+        ),
+        tracks=(
+            Track(
+                id="morning",
+                name="Morning",
+                windows=WeeklyAvailability(windows=tuple(_window(d, 9, 12) for d in weekdays)),
+            ),
+            Track(
+                id="evening",
+                name="Evening",
+                windows=WeeklyAvailability(windows=tuple(_window(d, 18, 21) for d in weekdays)),
+            ),
+        ),
+        components=document_components(),
+    )
+
+
+def document_episode() -> Episode:
+    """An episode admitted at 2.1, stepped down to 1, authorized and discharged."""
+    return Episode(
+        id="ep1",
+        patient_id="p1",
+        admission=EpisodeAdmission(
+            on=date(2026, 1, 5),
+            level_code="2.1",
+            entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL,
+            referral_source="residential program",
+            from_level_code="3.5",
+        ),
+        levels=(
+            LevelPeriod(level_code="2.1", start=date(2026, 1, 5), end=date(2026, 2, 15), recommended_code="2.1"),
+            LevelPeriod(
+                level_code="1", start=date(2026, 2, 16), end=date(2026, 3, 20), authorized_code="1", reason="stable"
+            ),
+        ),
+        phases=(
+            PhasePeriod(phase=IopPhase.ENGAGEMENT, start=date(2026, 1, 5), end=date(2026, 1, 18), days_per_week=5),
+            PhasePeriod(
+                phase=IopPhase.EARLY_RECOVERY, start=date(2026, 1, 19), end=date(2026, 3, 20), hours_per_week=9.5
+            ),
+        ),
+        authorizations=(
+            Authorization(
+                id="auth1",
+                payer="payer",
+                level_code="2.1",
+                amount=30,
+                dates=DateRange(first=date(2026, 1, 5), last=date(2026, 2, 15)),
+                next_review_on=date(2026, 1, 26),
+            ),
+        ),
+        discharge=Discharge(
+            on=date(2026, 3, 20),
+            reason=DischargeReason.COMPLETED,
+            continuing_care="outpatient",
+            referred_level_code="1",
+        ),
+    )
+
+
+def document_plan() -> TreatmentPlan:
+    """An active, signed plan with a problem, a goal, an objective and two interventions."""
+    return TreatmentPlan(
+        id="plan1",
+        patient_id="p1",
+        version=2,
+        status=PlanStatus.ACTIVE,
+        written_on=date(2026, 1, 6),
+        effective_on=date(2026, 1, 7),
+        last_reviewed_on=date(2026, 2, 3),
+        problems=(
+            Problem(
+                id="use",
+                description="Alcohol use",
+                source=ProblemSource(kind=FindingKind.CLINICAL_JUDGEMENT, ref="intake"),
+            ),
+        ),
+        goals=(Goal(id="sober", statement="I want to stay sober", problems=("use",)),),
+        objectives=(
+            Objective(
+                id="meetings",
+                goal="sober",
+                description="Attend mutual-help meetings",
+                measure="meetings per week",
+                unit="meetings",
+                baseline=0,
+                target=3,
+                due=date(2026, 3, 1),
+            ),
+        ),
+        interventions=(
+            Intervention(
+                id="groups",
+                component="group_therapy",
+                frequency=Frequency(sessions=3, per=Per.WEEK),
+                minutes=Minutes(180),
+                responsible=Role.ADDICTION_COUNSELOR,
+                objectives=("meetings",),
+            ),
+            Intervention(
+                id="one_to_one",
+                component="individual_therapy",
+                frequency=Frequency(sessions=1),
+                minutes=Minutes(50),
+                responsible=Role.THERAPIST,
+            ),
+        ),
+        strengths=("motivated",),
+        needs=("transport",),
+        preferences=("evenings",),
+        family_involvement=FamilyInvolvement(participates=True, relationships=("spouse",), notes="weekly"),
+        signatures=(
+            Signature(signer=Signer.PATIENT, signed_on=date(2026, 1, 6)),
+            Signature(signer=Signer.CLINICIAN, signed_on=date(2026, 1, 6), role=Role.THERAPIST),
+        ),
+    )
+
+
+def document_records() -> ComplianceRecords:
+    """Two weeks of one patient's records of every kind (built directly, not through ``of``)."""
+    return ComplianceRecords(
+        admissions=(admission("adm1"),),
+        attendance=(
+            session("s1", MONDAY),
+            session("s2", MONDAY + timedelta(days=2), 90, status=AttendanceStatus.LATE),
+            session("s3", MONDAY + timedelta(days=7), status=AttendanceStatus.EXCUSED),
+        ),
+        drug_tests=(
+            drug_test("t1", MONDAY, results=(screen(Analyte.THCA, 60.0), confirm(Analyte.THCA, 15.0))),
+            drug_test("t2", MONDAY + timedelta(days=7), status=DrugTestStatus.MISSED),
+        ),
+        medications=(
+            MedicationAdministration(
+                id="m1",
+                patient_id="p1",
+                medication="buprenorphine",
+                administered_at=at(MONDAY, 8),
+                expected_analytes=frozenset({Analyte.BUPRENORPHINE}),
+            ),
+        ),
+        plan_events=(
+            PlanEvent(
+                id="e1", patient_id="p1", plan_id="plan1", kind=PlanEventKind.CREATED, occurred_at=at(MONDAY, 12)
+            ),
+        ),
+        authorizations=(
+            PayerAuthorization(
+                id="z1",
+                patient_id="p1",
+                payer="payer",
+                dates=DateRange(first=MONDAY, last=MONDAY + timedelta(days=27)),
+                authorized_services=12,
+            ),
+        ),
+        certifications=(
+            Certification(id="c1", patient_id="p1", kind=CertificationKind.CERTIFICATION, signed_on=MONDAY),
+        ),
+        closures=(DateRange(first=MONDAY + timedelta(days=4), last=MONDAY + timedelta(days=4)),),
+    )
+
+
+def document_rules() -> WeekRules:
+    """IOP week rules with a hand-built component catalog (not the default ``COMPONENTS``)."""
+    return WeekRules(
+        hours_min=9,
+        hours_max=19.5,
+        days_min=3,
+        days_max=5,
+        min_hours_per_day=1.5,
+        min_gap_minutes=15,
+        components={"group_therapy": ComponentBound(min=2, max=4), "individual_therapy": ComponentBound(min=1)},
+        catalog=ComponentCatalog(components=document_components()),
+    )
+
+
+def document_offerings() -> tuple[Offering, ...]:
+    """Group sessions Monday to Friday morning and evening, and two individual slots."""
+    days = list(Weekday)[:5]
+    groups = [
+        Offering(
+            id=f"{track}_{d.short.lower()}",
+            component="group_therapy",
+            weekday=d,
+            start=ClockTime(start),
+            end=ClockTime(start + 3),
+            seats=8,
+            track=track,
+            topic="relapse prevention" if d is Weekday.MONDAY else None,
+        )
+        for track, start in (("morning", 9), ("evening", 18))
+        for d in days
+    ]
+    solo = [
+        Offering(
+            id=f"solo_{d.short.lower()}",
+            component="individual_therapy",
+            weekday=d,
+            start=ClockTime(13),
+            end=ClockTime(13, 50),
+            facilitator="therapist_a",
+        )
+        for d in (Weekday.TUESDAY, Weekday.THURSDAY)
+    ]
+    return (*groups, *solo)
+
+
+def document_week_problem() -> WeekProblem:
+    """One patient's week: rules, offerings, evening availability, costs and preferences."""
+    return WeekProblem(
+        rules=document_rules(),
+        offerings=document_offerings(),
+        availability=WeeklyAvailability(windows=tuple(_window(d, 12, 22) for d in list(Weekday)[:5])),
+        day_cost=2,
+        offering_costs={"evening_fri": 5},
+        preferences=Preferences(
+            preferred_days=frozenset({Weekday.MONDAY, Weekday.WEDNESDAY}),
+            avoided_days=frozenset({Weekday.FRIDAY}),
+            time_of_day=TimeOfDay.EVENING,
+            track="evening",
+            keep=frozenset({"solo_tue"}),
+        ),
+    )
+
+
+def document_cohort_problem() -> CohortProblem:
+    """Three patients sharing the offerings, one pinned enrollment, a cost for leaving a patient out."""
+    rules = document_rules()
+    return CohortProblem(
+        offerings=document_offerings(),
+        patients=(
+            CohortPatient(id="ann", rules=rules, day_cost=1),
+            CohortPatient(
+                id="bob",
+                rules=rules,
+                availability=WeeklyAvailability(windows=tuple(_window(d, 17, 22) for d in list(Weekday)[:5])),
+                offering_costs={"evening_mon": 3},
+                preferences=Preferences(track="evening"),
+                unscheduled_cost=500,
+            ),
+            CohortPatient(id="cy", rules=rules),
+        ),
+        pinned=(Enrollment(patient="cy", offerings=frozenset({"morning_mon", "solo_tue"})),),
+        unscheduled_cost=1000,
+    )

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import pickle
+from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopcore import strategies as ist
 from iopcore.components import (
     COMPONENTS,
     CURRICULA,
@@ -15,7 +21,7 @@ from iopcore.components import (
     DeliveryMode,
     Role,
 )
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.sources import Evidence
 from iopcore.times import Minutes
 
@@ -96,7 +102,7 @@ def test_catalog_lookup_membership_and_extension() -> None:
     assert str(yoga) == "Yoga"
     with pytest.raises(InvalidDataError) as info:
         bigger.with_components(yoga)
-    assert info.value.paths == (f"$.components[{len(bigger)}]",)
+    assert info.value.paths == ("$.extra[0]",)  # the argument that clashes, not the catalog's inner index
 
 
 @pytest.mark.parametrize("bad_id", ["Group", "1group", "group-counseling", "", "group counseling"])
@@ -110,3 +116,43 @@ def test_component_ids_are_snake_case(bad_id: str) -> None:
 def test_catalog_of_nothing_is_allowed() -> None:
     """An empty catalog is a valid value."""
     assert len(ComponentCatalog(components=())) == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: COMPONENTS.get("yoga"), "$.component_id"),
+        (lambda: COMPONENTS.get(None), "$.component_id"),
+        (lambda: COMPONENTS.with_components(COMPONENTS.components[0]), "$.extra[0]"),
+        (lambda: COMPONENTS.with_components("yoga"), "$.extra[0]"),
+        (lambda: RELAPSE_PREVENTION_BASICS.topic_for_session(0), "$.session_number"),
+        (lambda: RELAPSE_PREVENTION_BASICS.topic_for_session(True), "$.session_number"),
+    ],
+)
+def test_bad_arguments_name_their_parameter(call: Any, path: str) -> None:
+    """Unknown ids, clashing ids and out-of-range session numbers are refused naming the parameter."""
+    with pytest.raises(InvalidDataError) as info:
+        call()
+    assert info.value.paths == (path,)
+
+
+def test_session_numbers_take_numpy_integers_and_any_size() -> None:
+    """A numpy session number counts; a huge one still cycles."""
+    np = pytest.importorskip("numpy")
+    assert RELAPSE_PREVENTION_BASICS.topic_for_session(np.int64(6)) == TOPICS[0]
+    assert RELAPSE_PREVENTION_BASICS.topic_for_session(10**30) in TOPICS
+    with pytest.raises(InvalidArgumentError):
+        RELAPSE_PREVENTION_BASICS.topic_for_session(1.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [ist.components(), ist.component_catalogs(), ist.topics(), ist.curricula(), st.just(COMPONENTS)],
+    ids=["Component", "ComponentCatalog", "Topic", "Curriculum", "COMPONENTS"],
+)
+@given(data=st.data())
+def test_values_pickle_to_equal_values_and_hash(strategy: st.SearchStrategy[Any], data: st.DataObject) -> None:
+    """Every component value survives a pickle round trip equal, with the same hash."""
+    value = data.draw(strategy)
+    copy = pickle.loads(pickle.dumps(value))
+    assert copy == value and hash(copy) == hash(value)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import pickle
+from datetime import UTC, date, datetime
 from typing import Any
 
 import attrs
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iopcore._fields import PHI, REDACTED, is_phi
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.levels import Population
 from iopcore.patients import Patient
 from iopcore.serialization import from_dict, to_dict
@@ -103,3 +104,27 @@ def test_age_on() -> None:
         p.age_on("2026-01-01")  # type: ignore[arg-type]
     with pytest.raises(InvalidDataError):
         Patient(id="k", population=Population.ADULT).age_on(date(2026, 1, 1))
+
+
+def test_age_on_refuses_datetimes_by_name_without_echoing_the_birth_date() -> None:
+    """Patient.age_on(datetime) is refused on $.day; an earlier day is refused without showing either date."""
+    p = Patient(id=SECRET_MRN, population=Population.ADULT, date_of_birth=date(1987, 6, 5))
+    with pytest.raises(InvalidArgumentError) as info:
+        p.age_on(datetime(2026, 1, 1, tzinfo=UTC))
+    assert info.value.paths == ("$.day",) and info.value.callable == "Patient.age_on"
+    with pytest.raises(InvalidArgumentError) as info:
+        p.age_on(date(1980, 1, 1))
+    assert info.value.paths == ("$.day",)
+    text = str(info.value) + repr(info.value)
+    for secret in ("1987", "1980", SECRET_MRN):
+        assert secret not in text
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(InvalidArgumentError):
+        p.age_on(pd.Timestamp("2026-01-01"))
+
+
+@given(st.from_type(Patient))
+def test_patients_pickle_to_equal_values_and_hash(p: Patient) -> None:
+    """A patient survives a pickle round trip equal, with the same hash."""
+    copy = pickle.loads(pickle.dumps(p))
+    assert copy == p and hash(copy) == hash(p)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
+from typing import Any
+
+import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from iopcore import strategies as ist
 from iopcore.components import COMPONENTS, RELAPSE_PREVENTION_BASICS
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import ASAM3, ASAM4, DEFAULT_DAYS_PER_WEEK, GENERIC_IOP, MEDICARE, DaysBand, HoursBand, Population
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.times import WeeklyAvailability
@@ -40,7 +45,7 @@ def test_level_without_a_band_needs_an_explicit_one() -> None:
     """ASAM4 gives no adolescent bands: from_level says so unless a band is given."""
     with pytest.raises(InvalidDataError) as info:
         Program.from_level(ASAM4.level("2.1"), Y, id="p", name="P")
-    assert info.value.paths == ("$.level.hours_per_week",)
+    assert info.value.paths == ("$.hours_per_week",)
     p = Program.from_level(ASAM4.level("2.1"), Y, id="p", name="P", hours_per_week=HoursBand(min_hours=6, max_hours=20))
     assert p.intensity.hours_per_week.min_hours == 6
 
@@ -49,7 +54,7 @@ def test_program_band_must_lie_inside_the_level_band() -> None:
     """A 2.1 program cannot promise 25 hours; a narrower band is fine."""
     with pytest.raises(InvalidDataError) as info:
         Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", hours_per_week=HoursBand(min_hours=9, max_hours=25))
-    assert info.value.paths == ("$.intensity.hours_per_week",)
+    assert info.value.paths == ("$.hours_per_week",)  # the argument, checked before any work
     with pytest.raises(InvalidDataError):
         Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", hours_per_week=HoursBand(min_hours=8, max_hours=12))
     with pytest.raises(InvalidDataError):
@@ -121,3 +126,60 @@ def test_repr_is_a_readable_summary() -> None:
     assert "'[9, 20) h/week'" in text
     assert "['am']" in text
     assert repr(p.level) == "LevelOfCare(framework='asam3', code='2.1', name='Intensive Outpatient Services')"
+
+
+P = Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", tracks=[Track(id="evening", name="Evening")])
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: P.track("night"), "$.track_id"),
+        (lambda: P.component("yoga"), "$.component_id"),
+        (lambda: P.offers(None), "$.component_id"),
+        (lambda: Program.from_level(ASAM3.level("2.1"), "adult", id="p", name="P"), "$.population"),
+        (lambda: Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", tracks="evening"), "$.tracks"),
+        (
+            lambda: Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", min_hours_per_day=10**400),
+            "$.min_hours_per_day",
+        ),
+        (
+            lambda: Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", max_hours_per_day=True),
+            "$.max_hours_per_day",
+        ),
+        (lambda: Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", identifier="x"), "$.identifier"),
+    ],
+)
+def test_bad_arguments_name_their_parameter(call: Any, path: str) -> None:
+    """Unknown ids, wrong types, huge numbers, bools and misspelt keywords are refused naming the parameter."""
+    with pytest.raises(InvalidDataError) as info:
+        call()
+    assert info.value.paths == (path,)
+    assert isinstance(info.value, InvalidArgumentError | UnknownCodeError)
+
+
+def test_per_day_hours_take_numpy_numbers() -> None:
+    """numpy numbers count as hours per day and arrive as floats."""
+    np = pytest.importorskip("numpy")
+    p = Program.from_level(ASAM3.level("2.1"), A, id="p", name="P", min_hours_per_day=np.int64(2))
+    assert p.intensity.min_hours_per_day == 2.0 and type(p.intensity.min_hours_per_day) is float
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [ist.tracks(), ist.intensity_rules(), ist.programs(), st.just(P)],
+    ids=["Track", "IntensityRules", "Program", "from_level"],
+)
+@given(data=st.data())
+def test_values_pickle_to_equal_values_and_hash(strategy: st.SearchStrategy[Any], data: st.DataObject) -> None:
+    """Every program value survives a pickle round trip equal, with the same hash."""
+    value = data.draw(strategy)
+    copy = pickle.loads(pickle.dumps(value))
+    assert copy == value and hash(copy) == hash(value)
+
+
+def test_a_program_built_directly_keeps_its_band_inside_the_level_band() -> None:
+    """The constructor (not only from_level) refuses a band outside the level's, at $.intensity.hours_per_week."""
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(P, intensity=IntensityRules(hours_per_week=HoursBand(min_hours=9, max_hours=25)))
+    assert info.value.paths == ("$.intensity.hours_per_week",)

@@ -51,7 +51,7 @@ FORBIDDEN_MODULES = {
 FORBIDDEN_CALLS = {"open", "print", "input", "breakpoint", "exec", "eval", "compile", "__import__"}
 FORBIDDEN_ATTR_CALLS = {"now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp", "getenv", "urandom"}
 # Optional-dependency boundaries: only these files may import these packages.
-FENCED = {"hypothesis": ("strategies", "_hypothesis_plugin.py"), "cattrs": ("serialization.py",)}
+FENCED = {"hypothesis": ("strategies", "_hypothesis_plugin.py"), "cattrs": ("serialization",)}
 DEMO_FILES = {"__main__.py", "_demo.py"}
 
 

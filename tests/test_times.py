@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from iopcore import strategies as ist
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.times import (
     END_OF_DAY,
     MIDNIGHT,
@@ -270,3 +272,102 @@ class TestDateRange:
             )
             is None
         )
+
+
+class TestBoundary:
+    """Careless callers get iopcore errors that name the argument, never builtin exceptions."""
+
+    def test_a_date_given_as_a_string_is_refused_by_name(self) -> None:
+        """DateRange.of_weeks("2026-03-02", 4) names $.first."""
+        with pytest.raises(InvalidArgumentError) as info:
+            DateRange.of_weeks("2026-03-02", 4)  # type: ignore[arg-type]
+        assert info.value.paths == ("$.first",) and info.value.callable == "DateRange.of_weeks"
+        with pytest.raises(InvalidArgumentError) as info:
+            DateRange.of_days(datetime(2026, 3, 2, tzinfo=UTC), 4)
+        assert info.value.paths == ("$.first",)
+
+    @pytest.mark.parametrize(("first", "weeks"), [(date(2026, 3, 2), 10**30), (date(9999, 12, 20), 2)])
+    def test_ranges_past_the_last_date_are_refused_not_overflowed(self, first: date, weeks: int) -> None:
+        """A range that would end after 9999-12-31 is an error on $.weeks, not an OverflowError."""
+        with pytest.raises(InvalidArgumentError) as info:
+            DateRange.of_weeks(first, weeks)
+        assert info.value.paths == ("$.weeks",)
+        with pytest.raises(InvalidArgumentError) as info:
+            DateRange.of_days(first, 7 * weeks)
+        assert info.value.paths == ("$.days",)
+        assert DateRange.of_days(date(9999, 12, 25), 7).last == date.max
+
+    def test_numpy_integers_count_and_bools_do_not(self) -> None:
+        """numpy integers are integers; bools and weekdays are not numbers."""
+        np = pytest.importorskip("numpy")
+        assert DateRange.of_days(date(2026, 1, 1), np.int64(3)).days == 3
+        assert ClockTime.from_minute_of_day(np.int16(90)) == ClockTime(1, 30)
+        assert Minutes.from_hours(np.float32(1.5)) == Minutes(90)
+        assert Minutes(10) * np.int64(3) == Minutes(30)
+        with pytest.raises(TypeError):
+            Minutes(10) * Weekday.TUESDAY  # type: ignore[operator]
+        for bad in (True, Weekday.MONDAY, 10**400):
+            with pytest.raises(InvalidArgumentError) as info:
+                Minutes.from_hours(bad)  # type: ignore[arg-type]
+            assert info.value.paths == ("$.hours",)
+
+    def test_iso_weeks_reach_the_last_date(self) -> None:
+        """A range ending on date.max lists its weeks without overflowing."""
+        r = DateRange(first=date(9999, 12, 15), last=date.max)
+        assert r.iso_weeks() == ((9999, 50), (9999, 51), (9999, 52))
+        assert list(r.dates())[-1] == date.max
+
+    @pytest.mark.parametrize(
+        ("call", "path"),
+        [
+            (lambda: Weekday.parse("funday"), "$.text"),
+            (lambda: Weekday.of(datetime(2026, 1, 1, tzinfo=UTC)), "$.day"),
+            (lambda: ClockTime.parse("25:00"), "$.text"),
+            (lambda: ClockTime.parse(930), "$.text"),
+            (lambda: ClockTime.from_time(time(9, 0, tzinfo=UTC)), "$.value"),
+            (lambda: ClockTime.from_time(time(9, 0, 1)), "$.value"),
+            (lambda: ClockTime.from_minute_of_day(1441), "$.minute_of_day"),
+            (lambda: ClockTime(23, 0).plus(Minutes(61)), "$.duration"),
+            (lambda: ClockTime(23, 0).plus(90), "$.duration"),
+            (lambda: ClockTime(9, 0).minutes_until(ClockTime(8, 0)), "$.later"),
+            (lambda: WeeklyInterval.of("someday", "09:00", "10:00"), "$.weekday"),
+            (lambda: WeeklyInterval.of("mon", "9:00", "10:00"), "$.start"),
+            (lambda: WeeklyInterval.of("mon", "09:00", "08:00"), "$.end"),
+            (lambda: WeeklyInterval.of(1, "09:00", "10:00"), "$.weekday"),
+            (lambda: WeeklyAvailability.daily("09:00", "08:00"), "$.end"),
+            (lambda: WeeklyAvailability.daily("09:00", "10:00", days=[Weekday.MONDAY, 2]), "$.days[1]"),
+            (lambda: WeeklyAvailability.of(WeeklyInterval.of("mon", "09:00", "10:00"), None), "$.windows[1]"),
+            (lambda: WeeklyAvailability().windows_on("monday"), "$.weekday"),
+            (lambda: WeeklyAvailability().union(None), "$.other"),
+            (lambda: WeeklyAvailability().contains(ClockTime(9, 0)), "$.interval"),
+            (lambda: DateRange.of_days(date(2026, 1, 1), 1).overlaps("2026"), "$.other"),
+            (lambda: DateRange.of_days(date(2026, 1, 1), 1).dates(3), "$"),
+        ],
+    )
+    def test_bad_arguments_name_their_parameter(self, call: Any, path: str) -> None:
+        """Each refusal is an InvalidArgumentError whose path names the parameter and echoes no value."""
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.paths == (path,)
+        assert "funday" not in str(info.value) and "25:00" not in str(info.value)
+
+    @pytest.mark.parametrize(
+        "strategy",
+        [
+            ist.clock_times(),
+            ist.minutes(),
+            ist.weekly_intervals(),
+            ist.weekly_availabilities(),
+            ist.date_ranges(),
+            st.sampled_from(Weekday),
+        ],
+        ids=["ClockTime", "Minutes", "WeeklyInterval", "WeeklyAvailability", "DateRange", "Weekday"],
+    )
+    @given(data=st.data())
+    def test_values_pickle_to_equal_values_and_hash(
+        self, strategy: st.SearchStrategy[Any], data: st.DataObject
+    ) -> None:
+        """Every time value survives a pickle round trip equal, with the same hash."""
+        value = data.draw(strategy)
+        copy = pickle.loads(pickle.dumps(value))
+        assert copy == value and hash(copy) == hash(value)

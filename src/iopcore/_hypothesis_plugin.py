@@ -30,6 +30,7 @@ from iopcore.assessment import (
     IntakeAssessment,
     Item,
     PlacementOverride,
+    PlacementPolicy,
     PlacementReason,
     PlacementRecommendation,
     Proration,
@@ -182,6 +183,7 @@ STRATEGY_NAMES: dict[type, str] = {
     RatingAnchor: "rating_anchors",
     RatingRule: "rating_rules",
     RuleBasedPlacementPolicy: "placement_policies",
+    PlacementPolicy: "placement_policies",  # the protocol: from_type draws the rule-based policies
     RuledOutLevel: "ruled_out_levels",
     ScoreRule: "score_rules",
     Subdimension: "subdimensions",

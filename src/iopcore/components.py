@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from typing import final
+from typing import Annotated, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import UnknownCodeError
+from iopcore.errors import ErrorItem, InvalidArgumentError, UnknownCodeError
 from iopcore.sources import Evidence, Source
 from iopcore.times import Minutes
 
@@ -94,12 +94,13 @@ class ComponentCatalog:
         """Every component id, in catalog order."""
         return tuple(c.id for c in self.components)
 
+    @f.guard
     def get(self, component_id: str) -> Component:
         """The component with *component_id*; unknown ids raise :class:`~iopcore.errors.UnknownCodeError`."""
         for c in self.components:
             if c.id == component_id:
                 return c
-        raise UnknownCodeError(what="component", catalog="the component catalog", known=self.ids, path="$.component")
+        raise UnknownCodeError(what="component", catalog="the component catalog", known=self.ids, path="$.component_id")
 
     def __contains__(self, item: object) -> bool:
         if isinstance(item, Component):
@@ -112,8 +113,21 @@ class ComponentCatalog:
     def __len__(self) -> int:
         return len(self.components)
 
+    @f.guard
     def with_components(self, *extra: Component) -> ComponentCatalog:
         """A catalog with *extra* components added (ids must stay unique)."""
+        seen = set(self.ids)
+        clashes: list[ErrorItem] = []
+        for i, c in enumerate(extra):
+            if c.id in seen:
+                clashes.append(
+                    ErrorItem(
+                        path=f"$.extra[{i}]", message="duplicate component id (already in the catalog)", rule="unique"
+                    )
+                )
+            seen.add(c.id)
+        if clashes:
+            raise InvalidArgumentError(clashes, callable="ComponentCatalog.with_components")
         return ComponentCatalog(components=self.components + extra)
 
 
@@ -142,10 +156,9 @@ class Curriculum:
     def __attrs_post_init__(self) -> None:
         f.unique_by(self.topics, lambda t: t.id, path="$.topics", what="topic id")
 
-    def topic_for_session(self, session_number: int) -> Topic:
+    @f.guard
+    def topic_for_session(self, session_number: Annotated[int, f.Range(min_value=1)]) -> Topic:
         """The topic of the *session_number*-th session (1-based), cycling through the curriculum."""
-        if not isinstance(session_number, int) or isinstance(session_number, bool) or session_number < 1:
-            raise f.fail("$.session_number", "expected an integer >= 1", "range")
         return self.topics[(session_number - 1) % len(self.topics)]
 
 

@@ -20,6 +20,7 @@ from typing import Any, final
 import attrs
 
 __all__ = [
+    "ClockRequiredError",
     "ErrorItem",
     "InfeasibleScheduleError",
     "InvalidArgumentError",
@@ -27,9 +28,12 @@ __all__ = [
     "InvalidResponseError",
     "IopcoreError",
     "NoSafeLevelError",
+    "OrtoolsNotInstalledError",
     "PlanDoesNotFitError",
     "TransitionNotAllowedError",
     "UnknownCodeError",
+    "UnknownIdError",
+    "UnsupportedFormatError",
     "type_name",
 ]
 
@@ -163,11 +167,19 @@ class InvalidDataError(IopcoreError, ValueError, TypeError):
         return self._render()
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_invalid, (self.errors, self.type_name))
+        # The class travels too, so that a subclass without state of its own (``ClockRequiredError``)
+        # comes back as itself; subclasses with more state define their own ``__reduce__``.
+        return (_rebuild_invalid, (self.errors, self.type_name, type(self)))
 
 
-def _rebuild_invalid(errors: tuple[ErrorItem, ...], name: str | None) -> InvalidDataError:
-    return InvalidDataError(errors, type_name=name)
+def _rebuild_invalid(
+    errors: tuple[ErrorItem, ...], name: str | None, cls: type[InvalidDataError] | None = None
+) -> InvalidDataError:
+    if cls is None or cls is InvalidDataError:
+        return InvalidDataError(errors, type_name=name)
+    rebuilt = cls.__new__(cls)
+    InvalidDataError.__init__(rebuilt, errors, type_name=name)
+    return rebuilt
 
 
 class InvalidArgumentError(InvalidDataError):
@@ -245,31 +257,141 @@ class InfeasibleScheduleError(IopcoreError, ValueError):
     """No schedule satisfies a week problem's rules (raised by :func:`iopcore.schedule.solve`).
 
     * ``conflict``: an irreducible infeasible subset of constraint groups (see
-      :mod:`iopcore.schedule` for the vocabulary): with every other group relaxed
+      :data:`iopcore.schedule.GROUPS` for the vocabulary): with every other group relaxed
       these admit no schedule, and relaxing any one of them makes the rest feasible.
     * ``reasons``: one :class:`iopcore.schedule.Reason` per group of the conflict,
       with the required and achievable numbers, for apps to word themselves.
     * ``explanation``: the same in plain English.
+
+    All three are plain values computed before the error is raised. ``solve(problem,
+    explain=False)`` only detects infeasibility: its error has ``explained`` false and
+    ``conflict``, ``reasons`` and ``explanation`` ``None`` (not computed, never an empty
+    answer); ``solve(problem)`` or :func:`iopcore.schedule.conflict` explain it later.
     """
 
-    conflict: tuple[str, ...]
-    reasons: tuple[Any, ...]
-    explanation: str
+    conflict: tuple[str, ...] | None
+    reasons: tuple[Any, ...] | None
+    explanation: str | None
 
-    def __init__(self, *, conflict: Iterable[str], reasons: Iterable[Any], explanation: str) -> None:
-        self.conflict = tuple(conflict)
-        self.reasons = tuple(reasons)
+    def __init__(
+        self,
+        *,
+        conflict: Iterable[str] | None = None,
+        reasons: Iterable[Any] | None = None,
+        explanation: str | None = None,
+    ) -> None:
+        if (conflict is None) != (reasons is None) or (conflict is None) != (explanation is None):
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.conflict",
+                        message="expected conflict, reasons and explanation all given or all None",
+                        rule="together",
+                    ),
+                ),
+                callable="InfeasibleScheduleError",
+            )
+        self.conflict = None if conflict is None else tuple(conflict)
+        self.reasons = None if reasons is None else tuple(reasons)
         self.explanation = explanation
-        super().__init__(explanation)
+        super().__init__(explanation if explanation is not None else _NOT_EXPLAINED)
+
+    @property
+    def explained(self) -> bool:
+        """Whether ``conflict``, ``reasons`` and ``explanation`` were computed."""
+        return self.conflict is not None
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild_infeasible, (self.conflict, self.reasons, self.explanation))
 
 
+_NOT_EXPLAINED = (
+    "no week satisfies the problem's rules (not explained: solve(problem) or conflict(problem) explains why)"
+)
+
+
 def _rebuild_infeasible(
-    conflict: tuple[str, ...], reasons: tuple[Any, ...], explanation: str
+    conflict: tuple[str, ...] | None, reasons: tuple[Any, ...] | None, explanation: str | None
 ) -> InfeasibleScheduleError:
     return InfeasibleScheduleError(conflict=conflict, reasons=reasons, explanation=explanation)
+
+
+class ClockRequiredError(InvalidArgumentError):
+    """``time_limit`` was given without a ``clock`` (raised by :func:`iopcore.schedule.solve_cohort`).
+
+    The core never reads the system clock: a caller that wants a wall-clock limit passes
+    one, e.g. ``clock=time.perf_counter``. The error's path is ``$.clock``.
+    """
+
+    def __init__(self, *, callable: str = "solve_cohort") -> None:
+        super().__init__(
+            (
+                ErrorItem(
+                    path="$.clock",
+                    message="expected a clock (e.g. time.perf_counter) with time_limit: "
+                    "the core never reads the system clock",
+                    rule="missing",
+                ),
+            ),
+            callable=callable,
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_clock, (self.callable,))
+
+
+def _rebuild_clock(name: str) -> ClockRequiredError:
+    return ClockRequiredError(callable=name)
+
+
+class OrtoolsNotInstalledError(IopcoreError, ImportError):
+    """``backend="ortools"`` was asked for but Google OR-Tools is not installed.
+
+    Install the extra: ``pip install 'iopcore[ortools]'``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the ortools backend needs Google OR-Tools: install the extra with pip install 'iopcore[ortools]'",
+            name="ortools",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (OrtoolsNotInstalledError, ())
+
+
+class UnknownIdError(InvalidArgumentError, KeyError):
+    """An id that a collection does not hold, where the ids may identify patients.
+
+    Unlike :class:`UnknownCodeError`, neither the id asked for nor the known ids are shown
+    (a patient's id is an identifier). ``what`` names the kind of id (``"patient"``).
+    """
+
+    what: str
+
+    def __init__(self, *, what: str, where: str, path: str, callable: str) -> None:
+        self.what = what
+        self.where = where
+        super().__init__(
+            (
+                ErrorItem(
+                    path=path,
+                    message=f"expected the id of a {what} of {where}, got a str that is not one",
+                    rule="unknown_code",
+                ),
+            ),
+            callable=callable,
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_unknown_id, (self.what, self.where, self.errors[0].path, self.callable))
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self._render()
+
+
+def _rebuild_unknown_id(what: str, where: str, path: str, name: str) -> UnknownIdError:
+    return UnknownIdError(what=what, where=where, path=path, callable=name)
 
 
 class TransitionNotAllowedError(InvalidDataError):
@@ -379,3 +501,43 @@ class NoSafeLevelError(IopcoreError, LookupError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (NoSafeLevelError, (self.catalog, self.unmet))
+
+
+class UnsupportedFormatError(InvalidDataError):
+    """A serialized document written by a newer format version than this iopcore reads (raised by ``from_dict``).
+
+    ``version`` is the document's format version and ``supported`` the newest one this iopcore
+    reads; a newer iopcore reads the document. Versions are not patient data, so the message shows them.
+    """
+
+    version: int
+    supported: int
+
+    def __init__(self, *, version: int, supported: int, path: str = "$") -> None:
+        self.version = version
+        self.supported = supported
+        shown = str(version) if version < 10**9 else "a larger one"
+        super().__init__(
+            (
+                ErrorItem(
+                    path=path,
+                    message=f"expected a document of format version {supported} or earlier, got version {shown} "
+                    "(written by a newer iopcore; a newer iopcore reads it)",
+                    rule="format_version",
+                ),
+            )
+        )
+
+    def under(self, prefix: str) -> UnsupportedFormatError:
+        """Return a copy whose path is re-rooted under *prefix* (a document inside another value)."""
+        _check_prefix(prefix, "UnsupportedFormatError.under")
+        return UnsupportedFormatError(
+            version=self.version, supported=self.supported, path=prefix + self.errors[0].path[1:]
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_unsupported, (self.version, self.supported, self.errors[0].path))
+
+
+def _rebuild_unsupported(version: int, supported: int, path: str) -> UnsupportedFormatError:
+    return UnsupportedFormatError(version=version, supported=supported, path=path)

@@ -16,7 +16,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 from iopcore.levels import Population
 
 __all__ = ["Patient"]
@@ -35,20 +35,29 @@ class Patient:
     family_name: str | None = f.phi_field(default=None, validator=f.optional(f.text(max_length=200)))
     date_of_birth: date | None = f.phi_field(default=None, validator=f.optional(f.calendar_date()))
 
+    @f.guard
     def age_on(self, day: date) -> int:
-        """Age in whole years on *day* (needs ``date_of_birth``).
+        """Age in whole years on *day* (needs ``date_of_birth``; a ``datetime`` is refused).
 
         Computed with ``dateutil.relativedelta``: someone born on 29 February
         turns a year older on 28 February in common years.
         """
         if self.date_of_birth is None:
             raise InvalidDataError.single(
-                "$.date_of_birth", "expected a date of birth to compute an age, got None", "missing"
+                "$.date_of_birth",
+                "expected a date of birth to compute an age, got None",
+                "missing",
+                type_name="Patient",
             )
-        if not isinstance(day, date):
-            raise InvalidDataError.single("$.day", f"expected a date, got {type_name(day)}", "type")
         if day < self.date_of_birth:
-            raise InvalidDataError.single(
-                "$.day", "expected a day on or after the date of birth, got an earlier date", "order"
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.day",
+                        message="expected a day on or after the date of birth, got an earlier date",
+                        rule="order",
+                    ),
+                ),
+                callable="Patient.age_on",
             )
         return relativedelta(day, self.date_of_birth).years

@@ -9,7 +9,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.components import COMPONENTS, Component, Curriculum
-from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import DEFAULT_DAYS_PER_WEEK, DaysBand, HoursBand, LevelOfCare, Population
 from iopcore.sources import Source
 from iopcore.times import WeeklyAvailability
@@ -125,7 +125,7 @@ class Program:
             for i, cur in enumerate(self.curricula)
             if cur.component not in offered
         )
-        level_band = self.level.hours_band(self.population)
+        level_band = self.level.hours_per_week.get(self.population)
         band = self.intensity.hours_per_week
         if level_band is not None and not _within(band, level_band):
             problems.append(
@@ -139,6 +139,7 @@ class Program:
             raise InvalidDataError(problems, type_name="Program")
 
     @classmethod
+    @f.guard
     def from_level(
         cls,
         level: LevelOfCare,
@@ -161,15 +162,30 @@ class Program:
         *hours_per_week* is given; the days band is *days_per_week*, else the
         level's own, else :data:`~iopcore.levels.DEFAULT_DAYS_PER_WEEK` (3–5).
         """
-        if not isinstance(level, LevelOfCare):
-            raise f.fail("$.level", "expected a LevelOfCare", "type")
-        band = hours_per_week or level.hours_band(population)
+        level_band = level.hours_per_week.get(population)
+        band = hours_per_week or level_band
         if band is None:
-            raise InvalidDataError.single(
-                "$.level.hours_per_week",
-                "expected a level with an hours band for this population (or an explicit hours_per_week), got none",
-                "missing_band",
-                type_name="Program",
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.hours_per_week",
+                        message="expected an hours band: the level has none for this population, and none was given",
+                        rule="missing_band",
+                    ),
+                ),
+                callable="Program.from_level",
+            )
+        if level_band is not None and not _within(band, level_band):
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.hours_per_week",
+                        message=f"expected a band inside the level's {level_band} for this population, "
+                        "got one outside it",
+                        rule="within_level",
+                    ),
+                ),
+                callable="Program.from_level",
             )
         intensity = IntensityRules(
             hours_per_week=band,
@@ -203,26 +219,29 @@ class Program:
         """Ids of the components offered, in order."""
         return tuple(c.id for c in self.components)
 
+    @f.guard
     def offers(self, component_id: str) -> bool:
         """Whether the program offers the component *component_id*."""
-        return component_id in self.component_ids
+        return any(c.id == component_id for c in self.components)
 
+    @f.guard
     def component(self, component_id: str) -> Component:
         """The offered component with *component_id* (unknown ids raise)."""
         for c in self.components:
             if c.id == component_id:
                 return c
         raise UnknownCodeError(
-            what="component", catalog=f"program {self.id}", known=self.component_ids, path="$.component"
+            what="component", catalog=f"program {self.id}", known=self.component_ids, path="$.component_id"
         )
 
+    @f.guard
     def track(self, track_id: str) -> Track:
         """The track with *track_id* (unknown ids raise)."""
         for t in self.tracks:
             if t.id == track_id:
                 return t
         raise UnknownCodeError(
-            what="track", catalog=f"program {self.id}", known=tuple(t.id for t in self.tracks), path="$.track"
+            what="track", catalog=f"program {self.id}", known=tuple(t.id for t in self.tracks), path="$.track_id"
         )
 
 

@@ -14,13 +14,13 @@ import enum
 import math
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
-from typing import final
+from datetime import date, time, timedelta
+from typing import Annotated, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 
 __all__ = [
     "END_OF_DAY",
@@ -51,21 +51,16 @@ class Weekday(enum.IntEnum):
     SUNDAY = 7
 
     @classmethod
+    @f.guard
     def of(cls, day: date) -> Weekday:
         """The weekday of a calendar date."""
-        return cls(day.isoweekday())
+        return _WEEKDAYS[day.isoweekday() - 1]
 
     @classmethod
+    @f.guard
     def parse(cls, text: str) -> Weekday:
         """Parse an English day name or its three-letter abbreviation, any case."""
-        if isinstance(text, str):
-            key = text.strip().lower()
-            for day in cls:
-                if key in (day.name.lower(), day.name.lower()[:3]):
-                    return day
-        raise InvalidDataError.single(
-            "$", f"expected a weekday name such as 'monday' or 'mon', got {_describe_str(text)}", "weekday"
-        )
+        return _parse_weekday(text, "$.text", "Weekday.parse")
 
     @property
     def short(self) -> str:
@@ -76,11 +71,46 @@ class Weekday(enum.IntEnum):
         return self.name.lower()
 
 
-def _describe_str(value: object) -> str:
-    return "a str that is not one" if isinstance(value, str) else type_name(value)
+_WEEKDAYS = tuple(Weekday)
+_WEEKDAY_NAMES = {key: day for day in Weekday for key in (day.name.lower(), day.name.lower()[:3])}
+
+
+def _bad_argument(path: str, message: str, rule: str, where: str) -> InvalidArgumentError:
+    return InvalidArgumentError((ErrorItem(path=path, message=message, rule=rule),), callable=where)
+
+
+def _parse_weekday(text: str, path: str, where: str) -> Weekday:
+    day = _WEEKDAY_NAMES.get(text.strip().lower())
+    if day is None:
+        raise _bad_argument(
+            path, "expected a weekday name such as 'monday' or 'mon', got a str that is not one", "weekday", where
+        )
+    return day
 
 
 _HHMM = re.compile(r"^([0-9]{2}):([0-9]{2})$")
+
+
+def _parse_clock(text: str, path: str, where: str) -> ClockTime:
+    match = _HHMM.match(text)
+    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (-1, -1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59) and (hour, minute) != (24, 0):
+        raise _bad_argument(
+            path,
+            "expected a time as 'HH:MM' (24-hour clock, 00:00 to 24:00), got a str that is not one",
+            "clock_time",
+            where,
+        )
+    return _clock_at(hour * 60 + minute)
+
+
+def _clock_at(minute_of_day: int) -> ClockTime:
+    """The clock time *minute_of_day* (0-1440, already checked) minutes after midnight, without validators."""
+    made = object.__new__(ClockTime)
+    hour, minute = divmod(minute_of_day, 60)
+    object.__setattr__(made, "hour", hour)
+    object.__setattr__(made, "minute", minute)
+    return made
 
 
 @final
@@ -100,58 +130,61 @@ class ClockTime:
             raise f.fail("$.minute", "expected 0 when hour is 24 (24:00 is the end of the day), got int", "range", self)
 
     @classmethod
+    @f.guard
     def parse(cls, text: str) -> ClockTime:
         """Parse ``"HH:MM"`` (two digits each, 24-hour clock, ``"24:00"`` allowed)."""
-        match = _HHMM.match(text) if isinstance(text, str) else None
-        if match is None:
-            raise InvalidDataError.single(
-                "$", f"expected a time as 'HH:MM' (24-hour clock), got {_describe_str(text)}", "clock_time"
-            )
-        return cls(int(match.group(1)), int(match.group(2)))
+        return _parse_clock(text, "$.text", "ClockTime.parse")
 
     @classmethod
-    def from_minute_of_day(cls, minute_of_day: int) -> ClockTime:
+    @f.guard
+    def from_minute_of_day(
+        cls, minute_of_day: Annotated[int, f.Range(min_value=0, max_value=MINUTES_PER_DAY)]
+    ) -> ClockTime:
         """The clock time *minute_of_day* minutes after midnight (0–1440)."""
-        if not isinstance(minute_of_day, int) or isinstance(minute_of_day, bool):
-            raise InvalidDataError.single(
-                "$", f"expected an integer between 0 and 1440, got {type_name(minute_of_day)}", "type"
-            )
-        if not 0 <= minute_of_day <= MINUTES_PER_DAY:
-            raise InvalidDataError.single(
-                "$", "expected an integer between 0 and 1440, got an int out of range", "range"
-            )
-        return cls(*divmod(minute_of_day, 60))
+        return _clock_at(minute_of_day)
 
     @classmethod
+    @f.guard
     def from_time(cls, value: time) -> ClockTime:
         """Convert a naive ``datetime.time`` with no seconds."""
-        if not isinstance(value, time):
-            raise InvalidDataError.single("$", f"expected a datetime.time, got {type_name(value)}", "type")
-        if value.tzinfo is not None or value.second or value.microsecond:
-            raise InvalidDataError.single(
-                "$", "expected a naive time on a whole minute, got a time with seconds or a tzinfo", "clock_time"
+        if value.second or value.microsecond:
+            raise _bad_argument(
+                "$.value",
+                "expected a time on a whole minute, got a time with seconds",
+                "clock_time",
+                "ClockTime.from_time",
             )
-        return cls(value.hour, value.minute)
+        return _clock_at(value.hour * 60 + value.minute)
 
     @property
     def minute_of_day(self) -> int:
         """Minutes since midnight (0–1440)."""
         return self.hour * 60 + self.minute
 
+    @f.guard
     def to_time(self) -> time:
         """As a ``datetime.time`` (``24:00`` cannot be represented and raises)."""
         if self.hour == 24:
             raise InvalidDataError.single("$", "24:00 has no datetime.time equivalent", "clock_time")
         return time(self.hour, self.minute)
 
+    @f.guard
     def plus(self, duration: Minutes) -> ClockTime:
         """The clock time *duration* later on the same day (must not pass 24:00)."""
-        return ClockTime.from_minute_of_day(self.minute_of_day + duration.value)
+        end = self.hour * 60 + self.minute + duration.value
+        if end > MINUTES_PER_DAY:
+            raise _bad_argument(
+                "$.duration", "expected a duration that ends by 24:00, got a longer Minutes", "range", "ClockTime.plus"
+            )
+        return _clock_at(end)
 
+    @f.guard
     def minutes_until(self, later: ClockTime) -> Minutes:
         """The duration from this time to a *later* one on the same day."""
         if later < self:
-            raise InvalidDataError.single("$", "expected a later clock time, got an earlier one", "order")
+            raise _bad_argument(
+                "$.later", "expected a later clock time, got an earlier one", "order", "ClockTime.minutes_until"
+            )
         return Minutes(later.minute_of_day - self.minute_of_day)
 
     def __str__(self) -> str:
@@ -175,14 +208,16 @@ class Minutes:
     value: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
     @classmethod
-    def from_hours(cls, hours: float) -> Minutes:
+    @f.guard
+    def from_hours(cls, hours: Annotated[float, f.Range(min_value=0)]) -> Minutes:
         """Whole minutes from a number of hours (``1.5`` → 90); fractions of a minute are rejected."""
-        if not isinstance(hours, int | float) or isinstance(hours, bool):
-            raise InvalidDataError.single("$", f"expected a number of hours >= 0, got {type_name(hours)}", "type")
         minutes = hours * 60
-        if hours < 0 or not math.isfinite(minutes) or not float(minutes).is_integer():
-            raise InvalidDataError.single(
-                "$", "expected a non-negative number of hours that is a whole number of minutes", "range"
+        if not math.isfinite(minutes) or not minutes.is_integer():
+            raise _bad_argument(
+                "$.hours",
+                "expected a number of hours that is a whole number of minutes, got a float that is not",
+                "whole_minutes",
+                "Minutes.from_hours",
             )
         return cls(int(minutes))
 
@@ -197,7 +232,7 @@ class Minutes:
         return Minutes(self.value + other.value)
 
     def __radd__(self, other: object) -> Minutes:
-        if other == 0 and not isinstance(other, bool):  # lets sum() start from 0
+        if f.is_integer(other) and other == 0:  # lets sum() start from 0
             return self
         return NotImplemented
 
@@ -209,9 +244,9 @@ class Minutes:
         return Minutes(self.value - other.value)
 
     def __mul__(self, factor: int) -> Minutes:
-        if not isinstance(factor, int) or isinstance(factor, bool):
+        if not f.is_integer(factor):
             return NotImplemented
-        return Minutes(self.value * factor)
+        return Minutes(self.value * f.as_int(factor))
 
     __rmul__ = __mul__
 
@@ -224,8 +259,8 @@ class Minutes:
         return f"{minutes} min"
 
 
-def _clock(value: ClockTime | str) -> ClockTime:
-    return ClockTime.parse(value) if isinstance(value, str) else value
+def _clock(value: ClockTime | str, path: str, where: str) -> ClockTime:
+    return _parse_clock(value, path, where) if isinstance(value, str) else value
 
 
 @final
@@ -251,33 +286,58 @@ class WeeklyInterval:
             )
 
     @classmethod
+    @f.guard
     def of(cls, weekday: Weekday | str, start: ClockTime | str, end: ClockTime | str) -> WeeklyInterval:
         """Build from a weekday (or its name) and ``"HH:MM"`` strings or clock times."""
-        day = Weekday.parse(weekday) if isinstance(weekday, str) else weekday
-        return cls(weekday=day, start=_clock(start), end=_clock(end))
+        where = "WeeklyInterval.of"
+        day = _parse_weekday(weekday, "$.weekday", where) if isinstance(weekday, str) else weekday
+        first, last = _clock(start, "$.start", where), _clock(end, "$.end", where)
+        _check_order(first, last, where)
+        return cls(weekday=day, start=first, end=last)
 
     @property
     def duration(self) -> Minutes:
         """Length of the interval."""
         return Minutes(self.end.minute_of_day - self.start.minute_of_day)
 
+    @f.guard
     def overlaps(self, other: WeeklyInterval) -> bool:
         """Whether the two intervals share at least one minute."""
-        return self.weekday == other.weekday and self.start < other.end and other.start < self.end
+        return _overlap(self, other)
 
+    @f.guard
     def contains(self, other: WeeklyInterval) -> bool:
         """Whether *other* lies wholly inside this interval."""
-        return self.weekday == other.weekday and self.start <= other.start and other.end <= self.end
+        return _inside(other, self)
 
+    @f.guard
     def gap_to(self, other: WeeklyInterval) -> Minutes | None:
         """Minutes between the two intervals on the same day; ``None`` if on different days or overlapping."""
-        if self.weekday != other.weekday or self.overlaps(other):
+        if self.weekday != other.weekday or _overlap(self, other):
             return None
         first, second = sorted((self, other))
         return Minutes(second.start.minute_of_day - first.end.minute_of_day)
 
     def __str__(self) -> str:
         return f"{self.weekday.short} {self.start}–{self.end}"
+
+
+def _overlap(a: WeeklyInterval, b: WeeklyInterval) -> bool:
+    return a.weekday == b.weekday and a.start < b.end and b.start < a.end
+
+
+def _inside(inner: WeeklyInterval, outer: WeeklyInterval) -> bool:
+    return inner.weekday == outer.weekday and outer.start <= inner.start and inner.end <= outer.end
+
+
+def _check_order(start: ClockTime, end: ClockTime, where: str) -> None:
+    if end <= start:
+        raise _bad_argument(
+            "$.end",
+            "expected an end after the start on the same day, got an end at or before the start",
+            "order",
+            where,
+        )
 
 
 def _normalize(windows: Iterable[WeeklyInterval]) -> tuple[WeeklyInterval, ...]:
@@ -315,21 +375,26 @@ class WeeklyAvailability:
     )
 
     @classmethod
+    @f.guard
     def of(cls, *windows: WeeklyInterval) -> WeeklyAvailability:
         """Availability made of the given windows."""
         return cls(windows=windows)
 
     @classmethod
+    @f.guard
     def whole_week(cls) -> WeeklyAvailability:
         """Available at every minute of the week."""
-        return cls(windows=tuple(WeeklyInterval(weekday=d, start=MIDNIGHT, end=END_OF_DAY) for d in Weekday))
+        return _WHOLE_WEEK
 
     @classmethod
+    @f.guard
     def daily(
         cls, start: ClockTime | str, end: ClockTime | str, *, days: Iterable[Weekday] = tuple(Weekday)
     ) -> WeeklyAvailability:
         """The same window on each of *days* (every day by default)."""
-        s, e = _clock(start), _clock(end)
+        where = "WeeklyAvailability.daily"
+        s, e = _clock(start, "$.start", where), _clock(end, "$.end", where)
+        _check_order(s, e, where)
         return cls(windows=tuple(WeeklyInterval(weekday=d, start=s, end=e) for d in days))
 
     @property
@@ -347,36 +412,41 @@ class WeeklyAvailability:
         """The weekdays with at least one window."""
         return frozenset(w.weekday for w in self.windows)
 
+    @f.guard
     def windows_on(self, weekday: Weekday) -> tuple[WeeklyInterval, ...]:
         """The windows on one weekday, in order."""
         return tuple(w for w in self.windows if w.weekday == weekday)
 
+    @f.guard
     def contains(self, interval: WeeklyInterval) -> bool:
         """Whether *interval* fits wholly inside one window."""
-        return any(w.contains(interval) for w in self.windows)
+        return any(_inside(interval, w) for w in self.windows)
 
     def __contains__(self, interval: object) -> bool:
-        return isinstance(interval, WeeklyInterval) and self.contains(interval)
+        return isinstance(interval, WeeklyInterval) and any(_inside(interval, w) for w in self.windows)
 
+    @f.guard
     def union(self, other: WeeklyAvailability) -> WeeklyAvailability:
         """Minutes available in either."""
         return WeeklyAvailability(windows=self.windows + other.windows)
 
+    @f.guard
     def intersection(self, other: WeeklyAvailability) -> WeeklyAvailability:
         """Minutes available in both."""
         out: list[WeeklyInterval] = []
         for a in self.windows:
             for b in other.windows:
-                if a.overlaps(b):
+                if _overlap(a, b):
                     out.append(WeeklyInterval(weekday=a.weekday, start=max(a.start, b.start), end=min(a.end, b.end)))
         return WeeklyAvailability(windows=tuple(out))
 
+    @f.guard
     def difference(self, other: WeeklyAvailability) -> WeeklyAvailability:
         """Minutes available here but not in *other* (e.g. the week minus working hours)."""
         out: list[WeeklyInterval] = []
         for a in self.windows:
             pieces = [(a.start.minute_of_day, a.end.minute_of_day)]
-            for b in other.windows_on(a.weekday):
+            for b in (w for w in other.windows if w.weekday == a.weekday):
                 bs, be = b.start.minute_of_day, b.end.minute_of_day
                 next_pieces: list[tuple[int, int]] = []
                 for s, e in pieces:
@@ -388,12 +458,7 @@ class WeeklyAvailability:
                     if be < e:
                         next_pieces.append((be, e))
                 pieces = next_pieces
-            out.extend(
-                WeeklyInterval(
-                    weekday=a.weekday, start=ClockTime.from_minute_of_day(s), end=ClockTime.from_minute_of_day(e)
-                )
-                for s, e in pieces
-            )
+            out.extend(WeeklyInterval(weekday=a.weekday, start=_clock_at(s), end=_clock_at(e)) for s, e in pieces)
         return WeeklyAvailability(windows=tuple(out))
 
     def __str__(self) -> str:
@@ -415,51 +480,78 @@ class DateRange:
             )
 
     @classmethod
-    def of_days(cls, first: date, days: int) -> DateRange:
+    @f.guard
+    def of_days(cls, first: date, days: Annotated[int, f.Range(min_value=1)]) -> DateRange:
         """The *days* consecutive dates starting at *first* (``days >= 1``)."""
-        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-            raise InvalidDataError.single("$.days", f"expected an integer >= 1, got {type_name(days)}", "range")
-        return cls(first=first, last=first + timedelta(days=days - 1))
+        return cls(first=first, last=_last_day(first, days, "$.days", "DateRange.of_days"))
 
     @classmethod
-    def of_weeks(cls, first: date, weeks: int) -> DateRange:
+    @f.guard
+    def of_weeks(cls, first: date, weeks: Annotated[int, f.Range(min_value=1)]) -> DateRange:
         """*weeks* whole weeks (7-day blocks) starting at *first*."""
-        if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
-            raise InvalidDataError.single("$.weeks", f"expected an integer >= 1, got {type_name(weeks)}", "range")
-        return cls.of_days(first, 7 * weeks)
+        return cls(first=first, last=_last_day(first, 7 * weeks, "$.weeks", "DateRange.of_weeks"))
 
     @property
     def days(self) -> int:
         """Number of dates in the range (at least 1)."""
         return (self.last - self.first).days + 1
 
+    @f.guard
     def dates(self) -> Iterator[date]:
         """Every date in the range, in order."""
-        for offset in range(self.days):
-            yield self.first + timedelta(days=offset)
+        return _dates(self.first, self.days)
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, date) and not isinstance(day, datetime) and self.first <= day <= self.last
+        return f.is_date(day) and self.first <= day <= self.last  # type: ignore[operator]
 
+    @f.guard
     def overlaps(self, other: DateRange) -> bool:
         """Whether the two ranges share a date."""
         return self.first <= other.last and other.first <= self.last
 
+    @f.guard
     def intersection(self, other: DateRange) -> DateRange | None:
         """The shared dates, or ``None``."""
-        if not self.overlaps(other):
+        if not (self.first <= other.last and other.first <= self.last):
             return None
         return DateRange(first=max(self.first, other.first), last=min(self.last, other.last))
 
+    @f.guard
     def iso_weeks(self) -> tuple[tuple[int, int], ...]:
         """The ISO (year, week) pairs the range touches, in order."""
         seen: dict[tuple[int, int], None] = {}
-        day = self.first - timedelta(days=self.first.weekday())  # Monday of the first week
-        while day <= self.last:
+        # Each week of the range, from its first date then every Monday (no date past the range is built,
+        # so a range ending on date.max works too).
+        day = self.first
+        while True:
             iso = day.isocalendar()
             seen[(iso.year, iso.week)] = None
-            day += timedelta(days=7)
+            step = 7 - day.weekday()
+            if (self.last - day).days < step:
+                break
+            day += timedelta(days=step)
         return tuple(seen)
 
     def __str__(self) -> str:
         return f"{self.first.isoformat()}..{self.last.isoformat()}"
+
+
+def _dates(first: date, days: int) -> Iterator[date]:
+    for offset in range(days):
+        yield first + timedelta(days=offset)
+
+
+def _last_day(first: date, days: int, path: str, where: str) -> date:
+    if days - 1 > (date.max - first).days:
+        raise _bad_argument(
+            path,
+            "expected a range that ends by 9999-12-31 (the last date Python has), got a longer one",
+            "range",
+            where,
+        )
+    return first + timedelta(days=days - 1)
+
+
+_WHOLE_WEEK = WeeklyAvailability(
+    windows=tuple(WeeklyInterval(weekday=d, start=MIDNIGHT, end=END_OF_DAY) for d in Weekday)
+)

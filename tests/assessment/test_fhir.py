@@ -108,16 +108,27 @@ def test_mapping_then_scoring_equals_direct_scoring(answers: list[int]) -> None:
 @pytest.mark.parametrize(
     ("doc", "path"),
     [
-        ([], "$"),
-        ({"resourceType": "Questionnaire"}, "$.resourceType"),
-        ({"item": {}}, "$.item"),
-        ({"item": [1]}, "$.item[0]"),
-        ({"item": [{"linkId": "/44250-9", "answer": {}}]}, "$.item[0].answer"),
-        ({"item": [{"linkId": "/44250-9", "answer": [1]}]}, "$.item[0].answer[0]"),
-        ({"item": [{"linkId": "/44250-9", "answer": [{"valueInteger": 1}, {"valueInteger": 2}]}]}, "$.item[0].answer"),
-        ({"item": [{"linkId": "/44250-9", "answer": [{"valueInteger": True}]}]}, "$.item[0].answer[0].valueInteger"),
-        ({"item": [{"linkId": "/44250-9", "answer": [{"valueDecimal": 1.5}]}]}, "$.item[0].answer[0].valueDecimal"),
-        ({"item": [{"linkId": "/44250-9", "answer": [{"valueString": "1"}]}]}, "$.item[0].answer[0]"),
+        ({"resourceType": "Questionnaire"}, "$.questionnaire_response.resourceType"),
+        ({"item": {}}, "$.questionnaire_response.item"),
+        ({"item": [1]}, "$.questionnaire_response.item[0]"),
+        ({"item": [{"linkId": "/44250-9", "answer": {}}]}, "$.questionnaire_response.item[0].answer"),
+        ({"item": [{"linkId": "/44250-9", "answer": [1]}]}, "$.questionnaire_response.item[0].answer[0]"),
+        (
+            {"item": [{"linkId": "/44250-9", "answer": [{"valueInteger": 1}, {"valueInteger": 2}]}]},
+            "$.questionnaire_response.item[0].answer",
+        ),
+        (
+            {"item": [{"linkId": "/44250-9", "answer": [{"valueInteger": True}]}]},
+            "$.questionnaire_response.item[0].answer[0].valueInteger",
+        ),
+        (
+            {"item": [{"linkId": "/44250-9", "answer": [{"valueDecimal": 1.5}]}]},
+            "$.questionnaire_response.item[0].answer[0].valueDecimal",
+        ),
+        (
+            {"item": [{"linkId": "/44250-9", "answer": [{"valueString": "1"}]}]},
+            "$.questionnaire_response.item[0].answer[0]",
+        ),
         (
             {
                 "item": [
@@ -129,13 +140,13 @@ def test_mapping_then_scoring_equals_direct_scoring(answers: list[int]) -> None:
                     }
                 ]
             },
-            "$.item[0].answer[0].valueCoding",
+            "$.questionnaire_response.item[0].answer[0].valueCoding",
         ),
-        ({"item": [{"linkId": "/44250-9"}, {"linkId": "44250-9"}]}, "$.item[1]"),
+        ({"item": [{"linkId": "/44250-9"}, {"linkId": "44250-9"}]}, "$.questionnaire_response.item[1]"),
     ],
 )
 def test_malformed_responses_are_rejected_with_their_path(doc: Any, path: str) -> None:
-    """Each malformed part of a QuestionnaireResponse raises InvalidResponseError at its path."""
+    """Each malformed part of a QuestionnaireResponse raises InvalidResponseError at its path under the argument."""
     with pytest.raises(InvalidResponseError) as info:
         responses_from_questionnaire_response("phq9", doc)
     assert info.value.paths == (path,)
@@ -162,37 +173,65 @@ def test_instruments_without_verified_item_codes_cannot_be_mapped() -> None:
 
 
 def test_out_of_range_answer_is_reported_by_item() -> None:
-    """A valueInteger of 7 on a PHQ-9 item is rejected by scoring, naming the item."""
+    """A valueInteger of 7 on a PHQ-9 item is rejected by scoring, naming the item and its place in the resource."""
     doc = qr("phq9", [0] * 9)
     doc["item"][4]["answer"] = [{"valueInteger": 7}]
     with pytest.raises(InvalidResponseError) as info:
         score_questionnaire_response("phq9", doc)
     assert info.value.item == 5
+    assert info.value.paths == ("$.questionnaire_response.item[4].answer[0]",)
+    assert info.value.errors[0].message.startswith("item 5: expected one of 0, 1, 2, 3")
 
 
-def test_unrelated_items_and_odd_extensions_are_ignored() -> None:
-    """Other items (even malformed answers), other code systems and non-ordinal extensions do not count."""
-    ordinal = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-    doc = {
-        "item": [
-            {"linkId": "other", "answer": [1]},
-            {"answer": []},
-            {"linkId": "x", "code": [{"system": "urn:other", "code": "44250-9"}, "junk"]},
-            {
-                "linkId": "/44250-9",
-                "answer": [
-                    {
-                        "valueCoding": {"code": "z", "extension": "bad"},
-                        "extension": [
-                            {"url": "urn:x"},
-                            {"url": ordinal, "valueDecimal": 0.5},
-                            3,
-                            {"url": ordinal, "valueDecimal": 1},
-                        ],
-                    }
-                ],
-            },
-            {"linkId": "/44255-8"},
-        ]
-    }
-    assert responses_from_questionnaire_response("phq2", doc) == (1, None)
+def test_too_many_missing_answers_point_at_the_resource() -> None:
+    """Unanswered items beyond the PHQ-9's two are reported at the first one too many, in the resource."""
+    doc = qr("phq9", [0] * 9)
+    for k in (1, 2):
+        doc["item"][k].pop("answer")
+    del doc["item"][6]
+    with pytest.raises(InvalidResponseError) as info:
+        score_questionnaire_response("phq9", doc)
+    assert (info.value.item, info.value.paths) == (7, ("$.questionnaire_response.item",))
+    doc["item"][3].pop("answer")
+    with pytest.raises(InvalidResponseError) as info:
+        score_questionnaire_response("phq9", doc)
+    assert (info.value.item, info.value.paths) == (4, ("$.questionnaire_response.item[3]",))
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: responses_from_questionnaire_response("phq9", []), "$.questionnaire_response"),
+        (lambda: responses_from_questionnaire_response("phq9", {1: "item"}), "$.questionnaire_response"),
+        (lambda: responses_from_questionnaire_response("nope", {}), "$.instrument_id"),
+        (lambda: score_questionnaire_response(None, {}), "$.instrument_id"),
+        (lambda: score_questionnaire_response("phq9", {}, cutoff=True), "$.cutoff"),
+        (lambda: score_questionnaire_response("phq9", {}, sex=1), "$.sex"),
+        (lambda: score_questionnaire_response("phq9", {}, gender="male"), "$.gender"),
+    ],
+)
+def test_bad_arguments_name_their_parameter(call: Any, path: str) -> None:
+    """Arguments of the wrong type, unknown instrument ids and misspelt keywords are refused by name."""
+    with pytest.raises(InvalidDataError) as info:
+        call()
+    assert info.value.paths[0].startswith(path)
+
+
+def test_huge_and_infinite_decimals_are_refused_without_overflowing() -> None:
+    """A valueDecimal of 10**400 is a whole number that scoring refuses; infinity is no whole number at all."""
+    doc = {"item": [{"linkId": "/44250-9", "answer": [{"valueDecimal": 10**400}]}]}
+    assert responses_from_questionnaire_response("phq2", doc) == (10**400, None)
+    with pytest.raises(InvalidResponseError) as info:
+        score_questionnaire_response("phq9", doc)
+    assert info.value.paths == ("$.questionnaire_response.item[0].answer[0]",)
+    doc = {"item": [{"linkId": "/44250-9", "answer": [{"valueDecimal": float("inf")}]}]}
+    with pytest.raises(InvalidResponseError) as info:
+        responses_from_questionnaire_response("phq9", doc)
+    assert info.value.paths == ("$.questionnaire_response.item[0].answer[0].valueDecimal",)
+
+
+def test_context_errors_keep_their_own_argument() -> None:
+    """A cut-off the PHQ-9 does not let one change is reported on $.cutoff, not in the resource."""
+    with pytest.raises(InvalidResponseError) as info:
+        score_questionnaire_response("phq9", qr("phq9", [0] * 9), cutoff=5)
+    assert info.value.paths == ("$.cutoff",)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from iopcore import strategies as ist
 from iopcore.assessment import (
+    FREQUENCY_ANSWER_CODES,
+    INSTRUMENTS,
     Band,
     BandScheme,
     Cluster,
     ClusterRule,
     Cutoff,
+    Exclusion,
     FlagRule,
     Instrument,
+    InstrumentScore,
     Item,
     ResponseKind,
     Sex,
@@ -36,7 +43,7 @@ P, YN, CNT = ResponseKind.POINTS, ResponseKind.YES_NO, ResponseKind.COUNT
     [
         ({"kind": P, "values": ()}, "$.values"),
         ({"kind": P, "values": (2, 1)}, "$.values"),
-        ({"kind": P, "values": (-1, 0)}, "$.values"),
+        ({"kind": P, "values": (-1, 0)}, "$.values[0]"),
         ({"kind": P, "values": (0, 0)}, "$.values"),
         ({"kind": YN, "values": (0, 1)}, "$.values"),
         ({"kind": YN, "max_count": 3}, "$.max_count"),
@@ -86,7 +93,7 @@ def _instrument(**kw: Any) -> Instrument:
     [
         ({"items": (Item(number=2, id="a", kind=YN),)}, "$.items[0].number"),
         ({"flag_rules": (FlagRule(flag="f", items=(3,), min_value=1, source=SRC),)}, "$.flag_rules[0].items[0]"),
-        ({"skip_rules": (SkipRule(when_items=(1,), skipped=(0,), source=SRC),)}, "$.skip_rules[0].skipped[0]"),
+        ({"skip_rules": (SkipRule(when_items=(1,), skipped=(5,), source=SRC),)}, "$.skip_rules[0].skipped[0]"),
         (
             {
                 "cluster_rules": (
@@ -175,3 +182,120 @@ def test_skipped_unscored_item_counts_nothing() -> None:
         skip_rules=(SkipRule(when_items=(1,), skipped=(2,), source=SRC),),
     )
     assert score(mine, [0, None]).item_scores == (0, None)
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: instrument("phq9").item(10**30), "$.number"),
+        (lambda: instrument("phq9").item(0), "$.number"),
+        (lambda: instrument("phq9").item(-1), "$.number"),
+        (lambda: instrument("phq9").item(True), "$.number"),
+        (lambda: instrument("ciwa_ar").scheme("va_paws"), "$.scheme_id"),
+        (lambda: instrument(["phq9"]), "$.instrument_id"),
+        (lambda: instrument("phq10"), "$.instrument_id"),
+        (lambda: instrument("phq9").default_scheme.band_for(28), "$.total"),  # type: ignore[union-attr]
+        (lambda: instrument("phq9").default_scheme.band_for(-1), "$.total"),  # type: ignore[union-attr]
+        (lambda: instrument("phq9").default_scheme.band_for(None), "$.total"),  # type: ignore[union-attr]
+    ],
+)
+def test_bad_arguments_name_their_parameter(call: Any, path: str) -> None:
+    """instrument("phq9").item(10**30) and its kin are iopcore errors naming the parameter, never IndexError."""
+    with pytest.raises(InvalidDataError) as info:
+        call()
+    assert info.value.paths == (path,)
+
+
+def test_integer_fields_take_numpy_integers_and_refuse_bools_and_enum_members() -> None:
+    """Point values, item numbers and score fields are integers by the one rule: numpy counts, bool and IntEnum do not."""
+    np = pytest.importorskip("numpy")
+    item = Item(number=np.int64(1), id="a", kind=P, values=[np.int8(0), np.int16(2)])
+    assert item.values == (0, 2) and all(type(v) is int for v in item.values)
+    rule = FlagRule(flag="f", items=[np.int64(1)], min_value=np.int64(1), source=SRC)
+    assert rule.items == (1,) and type(rule.items[0]) is int
+    made = InstrumentScore(
+        instrument="x", total=np.int64(3), item_scores=[np.int64(3), None], subscores={"c": np.int8(3)}
+    )
+    assert (type(made.total), type(made.item_scores[0]), type(made.subscores["c"])) == (int, int, int)
+    prorated = InstrumentScore(instrument="x", total=np.float64(3.5), prorated=True)
+    assert type(prorated.total) is float
+    with pytest.raises(InvalidDataError) as info:
+        Item(number=1, id="a", kind=P, values=(0, True))
+    assert info.value.paths == ("$.values[1]",)
+    with pytest.raises(InvalidDataError) as info:
+        FlagRule(flag="f", items=(Sex.MALE, 2), min_value=1, source=SRC)
+    assert info.value.paths == ("$.items[0]",)
+    for bad in ({"item_scores": (True,)}, {"subscores": {"c": True}}, {"total": 10**400}):
+        with pytest.raises(InvalidDataError):
+            InstrumentScore(instrument="x", **({"total": 1} | bad))
+
+
+def test_duplicate_item_and_cluster_ids_are_refused() -> None:
+    """Item ids are unique within an instrument; cluster ids across its rules (subscores are keyed by them)."""
+    with pytest.raises(InvalidDataError) as info:
+        _instrument(items=(Item(number=1, id="a", kind=YN), Item(number=2, id="a", kind=YN)))
+    assert info.value.paths == ("$.items[1].id",)
+    rule = ClusterRule(flag="f", endorse_at=1, clusters=(Cluster(id="c", items=(1,), min_endorsed=1),), source=SRC)
+    with pytest.raises(InvalidDataError) as info:
+        _instrument(cluster_rules=(rule, attrs.evolve(rule, flag="g")))
+    assert info.value.paths == ("$.cluster_rules[1].clusters[0].id",)
+
+
+def test_exclusions_name_a_context_that_scoring_knows() -> None:
+    """An exclusion for a context score() has no keyword for would never apply: it is refused, not echoed."""
+    with pytest.raises(InvalidDataError) as info:
+        Exclusion(context="pregnant_secretly", items=(1,), source=SRC)
+    assert info.value.paths == ("$.context",) and "pregnant_secretly" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        ist.instrument_items(),
+        ist.bands(),
+        ist.band_schemes(),
+        ist.cutoffs(),
+        ist.flag_rules(),
+        ist.clusters(),
+        ist.cluster_rules(),
+        ist.skip_rules(),
+        ist.exclusions(),
+        ist.prorations(),
+        ist.instruments(),
+        ist.instrument_scores(),
+    ],
+    ids=[
+        "Item",
+        "Band",
+        "BandScheme",
+        "Cutoff",
+        "FlagRule",
+        "Cluster",
+        "ClusterRule",
+        "SkipRule",
+        "Exclusion",
+        "Proration",
+        "Instrument",
+        "InstrumentScore",
+    ],
+)
+@given(data=st.data())
+def test_values_pickle_to_equal_values_and_hash(strategy: st.SearchStrategy[Any], data: st.DataObject) -> None:
+    """Every instrument value and every score (PCL-5 subscores included) pickles to an equal value with the same hash."""
+    value = data.draw(strategy)
+    copy = pickle.loads(pickle.dumps(value))
+    assert copy == value and hash(copy) == hash(value)
+
+
+def test_the_instrument_catalog_pickles_and_hashes() -> None:
+    """INSTRUMENTS is a read-only mapping that pickles (multiprocessing, caches) and hashes."""
+    for catalog in (INSTRUMENTS, FREQUENCY_ANSWER_CODES):
+        assert pickle.loads(pickle.dumps(catalog)) == catalog
+        assert hash(catalog) == hash(pickle.loads(pickle.dumps(catalog)))
+        with pytest.raises(TypeError):
+            catalog["x"] = 1  # type: ignore[index]
+    pcl5 = score("pcl5", [2] * 20)
+    assert pcl5.subscores and pickle.loads(pickle.dumps(pcl5)) == pcl5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from datetime import date
+from typing import Any
 
 import attrs
 import pytest
@@ -14,6 +15,7 @@ from iopcore import strategies as ist
 from iopcore.assessment import (
     ASAM3_DIMENSIONS,
     ASAM4_DIMENSIONS,
+    DIMENSION_SETS,
     ILLUSTRATIVE_POLICY,
     AsamEdition,
     DimensionRating,
@@ -23,6 +25,7 @@ from iopcore.assessment import (
     IntakeAssessment,
     NoSafeLevelError,
     OverrideReason,
+    PlacementOverride,
     PlacementPolicy,
     PlacementRecommendation,
     RatingRule,
@@ -35,7 +38,7 @@ from iopcore.assessment import (
     recommend_placement,
     score,
 )
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import ASAM3, ASAM4, GENERIC_IOP, LevelCatalog
 from iopcore.sources import Evidence, Source
 
@@ -286,7 +289,7 @@ def test_bad_inputs_to_recommend_are_invalid_data() -> None:
     for args, kwargs, path in (
         (({}, ASAM3), {}, "$.ratings"),
         ((r, "ASAM3"), {}, "$.catalog"),
-        ((r, ASAM3), {"scores": [1]}, "$.scores"),
+        ((r, ASAM3), {"scores": [1]}, "$.scores[0]"),
     ):
         with pytest.raises(InvalidDataError) as info:
             ILLUSTRATIVE_POLICY.recommend(*args, **kwargs)  # type: ignore[arg-type]
@@ -330,10 +333,31 @@ def test_rule_values_validate() -> None:
     """Score rules need a band or a flag; rule ids are unique within a policy."""
     src = Source(citation="x")
     with pytest.raises(InvalidDataError):
-        ScoreRule(id="r", dimension="d1", instrument="cows", min_intensity=1, source=src)
-    rule = RatingRule(id="r", dimension="d1", min_rating=1, min_intensity=1, source=src)
+        ScoreRule(id="r", dimension="d2_biomedical", instrument="cows", min_intensity=1, source=src)
+    rule = RatingRule(id="r", dimension="d2_biomedical", min_rating=1, min_intensity=1, source=src)
     with pytest.raises(InvalidDataError):
         RuleBasedPlacementPolicy(name="p", rules=(rule, rule), source=src)
+
+
+@pytest.mark.parametrize(
+    ("edition", "dimension"),
+    [(None, "d1"), (AsamEdition.THIRD, "d3_psychiatric_cognitive"), (AsamEdition.FOURTH, "d6_person_centered")],
+)
+def test_rules_on_dimensions_no_rating_carries_are_refused(edition: AsamEdition | None, dimension: str) -> None:
+    """A rule on an unknown dimension, another edition's or an unrated one (4th-edition D6) could never fire."""
+    src = Source(citation="x")
+    for build in (
+        lambda: RatingRule(id="r", edition=edition, dimension=dimension, min_rating=1, min_intensity=1, source=src),
+        lambda: ScoreRule(
+            id="r", edition=edition, dimension=dimension, instrument="phq9", flag="f", min_intensity=1, source=src
+        ),
+    ):
+        with pytest.raises(InvalidDataError) as info:
+            build()
+        assert info.value.paths == ("$.dimension",)
+    with pytest.raises(InvalidDataError) as info:
+        RatingRule(kind="score", id="r", dimension="d2_biomedical", min_rating=1, min_intensity=1, source=src)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.kind",) and "Attribute" not in str(info.value)
 
 
 # ----------------------------------------------------------------------------- placement properties
@@ -404,3 +428,159 @@ def test_a_rating_of_4_or_severe_withdrawal_is_more_intensive_than_all_zero(edit
         assert ILLUSTRATIVE_POLICY.recommend(four, catalog).level.intensity > base, dim
     for severe in (score("ciwa_ar", [7] * 9 + [4]), score("cows", [4, 4, 5, 5, 4, 4, 5, 4, 4, 4, 5])):
         assert ILLUSTRATIVE_POLICY.recommend(zero, catalog, scores=[severe]).level.intensity > base
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+
+def test_ratings_of_an_unknown_edition_name_it_without_echoing_it() -> None:
+    """DimensionRatings.of("x", {}) is an iopcore error on $.edition that lists the editions, never echoes "x"."""
+    with pytest.raises(UnknownCodeError) as info:
+        DimensionRatings.of("secret-edition", {})
+    assert info.value.paths == ("$.edition",) and info.value.known == ("asam3", "asam4")
+    assert "secret-edition" not in str(info.value) + repr(info.value)
+
+
+def test_ratings_of_report_every_problem_by_dimension() -> None:
+    """Out-of-range ratings, empty rationales, unknown and missing dimensions are all named at once."""
+    given_ = dict.fromkeys(ASAM3_DIMENSIONS.rated_ids[2:], (0, "why"))
+    given_["d3_emotional_behavioral_cognitive"] = (5, " ")
+    given_["Jane Doe"] = (1, "why")
+    with pytest.raises(InvalidArgumentError) as info:
+        DimensionRatings.of(AsamEdition.THIRD, given_)
+    assert set(info.value.paths) == {
+        "$.ratings.d3_emotional_behavioral_cognitive[0]",
+        "$.ratings.d3_emotional_behavioral_cognitive[1]",
+        "$.ratings",
+    }
+    assert "Jane Doe" not in str(info.value)
+    assert "missing d1_intoxication_withdrawal, d2_biomedical" in str(info.value)
+    with pytest.raises(InvalidArgumentError) as info:
+        DimensionRatings.of("asam3", {"d1_intoxication_withdrawal": (True, "why")})
+    assert "$.ratings.d1_intoxication_withdrawal[0]" in info.value.paths
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: dimension_set(3), "$.edition"),
+        (lambda: ASAM3_DIMENSIONS.dimension("d9"), "$.dimension_id"),
+        (lambda: ratings_of(AsamEdition.THIRD).rating("d9"), "$.dimension"),
+        (lambda: ratings_of(AsamEdition.THIRD).as_dict(1), "$"),
+        (lambda: ILLUSTRATIVE_POLICY.triggered(None), "$.ratings"),
+        (lambda: ILLUSTRATIVE_POLICY.rules[-1].applies(None), "$.score"),  # type: ignore[union-attr]
+        (lambda: ILLUSTRATIVE_POLICY.recommend(ratings_of(AsamEdition.THIRD), ASAM3, score=()), "$.score"),
+        (lambda: recommend_placement(None, ASAM3), "$.assessment"),
+        (lambda: recommend_placement(ratings_of(AsamEdition.THIRD), ASAM3, policy="illustrative"), "$.policy"),
+        (lambda: recommend_placement(_intake(), ASAM3), "$.assessment.ratings"),
+        (lambda: _intake().score(None), "$.instrument_id"),
+        (lambda: _intake().evaluation("medical"), "$.domain"),
+        (lambda: _intake().days_since_last_use(1), "$.substance"),
+    ],
+)
+def test_bad_arguments_name_their_parameter(call: Any, path: str) -> None:
+    """Wrong types, unknown codes and misspelt keywords are refused naming the parameter."""
+    with pytest.raises(InvalidDataError) as info:
+        call()
+    assert info.value.paths == (path,)
+
+
+def _intake() -> IntakeAssessment:
+    return IntakeAssessment(patient_id="MRN-123", assessed_on=date(2026, 3, 2))
+
+
+def test_overrides_are_checked_before_they_are_recorded() -> None:
+    """An unknown reason names $.reason; the recommended level itself names $.level; a member or its value works."""
+    rec = ILLUSTRATIVE_POLICY.recommend(ratings_of(AsamEdition.THIRD, d5=2), ASAM3)
+    with pytest.raises(UnknownCodeError) as info:
+        rec.with_override(ASAM3.level("1"), "because-i-said")
+    assert info.value.paths == ("$.reason",) and "because-i-said" not in str(info.value)
+    with pytest.raises(InvalidArgumentError) as info:
+        rec.with_override(rec.level, OverrideReason.PAYER)
+    assert info.value.paths == ("$.level",)
+    chosen = rec.with_override(ASAM3.level("1"), "payer", "note")
+    assert chosen.override is not None and chosen.override.reason is OverrideReason.PAYER
+
+
+def test_a_policy_that_returns_something_else_is_refused() -> None:
+    """recommend_placement never hands back what a plugged-in policy returned unless it is a recommendation."""
+
+    class Broken:
+        name = "broken"
+
+        def recommend(self, ratings: Any, catalog: Any, *, scores: Any = ()) -> Any:
+            return "2.1"
+
+    with pytest.raises(InvalidDataError) as info:
+        recommend_placement(ratings_of(AsamEdition.THIRD), ASAM3, policy=Broken())
+    assert info.value.paths == ("$.policy",)
+
+
+def test_free_text_about_the_patient_is_redacted() -> None:
+    """Rationales and override notes are free text about the patient: never in a repr."""
+    secret = "lives with Jane at 12 Elm St"
+    ratings = DimensionRatings.of(AsamEdition.THIRD, dict.fromkeys(ASAM3_DIMENSIONS.rated_ids, (0, secret)))
+    rec = ILLUSTRATIVE_POLICY.recommend(ratings, ASAM3).with_override(ASAM3.level("1"), OverrideReason.OTHER, secret)
+    for text in (repr(ratings), str(ratings), repr(rec), str(rec)):
+        assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        ist.subdimensions(),
+        ist.rating_anchors(),
+        ist.dimensions(),
+        ist.dimension_sets(),
+        ist.dimension_ratings(),
+        ist.dimension_rating_sets(),
+        ist.evaluations(),
+        ist.substance_uses(),
+        ist.intake_assessments(),
+        ist.rating_rules(),
+        ist.score_rules(),
+        ist.placement_policies(),
+        ist.placement_reasons(),
+        ist.ruled_out_levels(),
+        ist.placement_overrides(),
+        ist.placement_recommendations(),
+    ],
+    ids=[
+        "Subdimension",
+        "RatingAnchor",
+        "Dimension",
+        "DimensionSet",
+        "DimensionRating",
+        "DimensionRatings",
+        "Evaluation",
+        "SubstanceUse",
+        "IntakeAssessment",
+        "RatingRule",
+        "ScoreRule",
+        "RuleBasedPlacementPolicy",
+        "PlacementReason",
+        "RuledOutLevel",
+        "PlacementOverride",
+        "PlacementRecommendation",
+    ],
+)
+@given(data=st.data())
+def test_values_pickle_to_equal_values_and_hash(strategy: st.SearchStrategy[Any], data: st.DataObject) -> None:
+    """Every ratings, intake and placement value pickles to an equal value with the same hash."""
+    value = data.draw(strategy)
+    copy = pickle.loads(pickle.dumps(value))
+    assert copy == value and hash(copy) == hash(value)
+
+
+def test_the_dimension_catalog_pickles_and_hashes() -> None:
+    """DIMENSION_SETS is a read-only mapping that pickles and hashes."""
+    assert pickle.loads(pickle.dumps(DIMENSION_SETS)) == DIMENSION_SETS
+    assert hash(pickle.loads(pickle.dumps(DIMENSION_SETS))) == hash(DIMENSION_SETS)
+
+
+def test_a_recommendation_built_directly_refuses_an_override_to_its_own_level() -> None:
+    """The constructor (not only with_override) refuses an override naming the recommended level."""
+    rec = ILLUSTRATIVE_POLICY.recommend(ratings_of(AsamEdition.THIRD, d5=2), ASAM3)
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(rec, override=PlacementOverride(level=rec.level, reason=OverrideReason.PAYER))
+    assert info.value.paths == ("$.override.level",)

@@ -19,10 +19,11 @@ from iopcore.assessment import (
     InvalidResponseError,
     Item,
     ResponseKind,
+    Sex,
     instrument,
     score,
 )
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 
 ALL_IDS = (
@@ -384,8 +385,9 @@ def test_ciwa_unknown_scheme_and_own_scheme() -> None:
     short = attrs.evolve(mine, bands=(Band(label="low", min_total=0, max_total=10),))
     with pytest.raises(InvalidResponseError):
         score("ciwa_ar", [0] * 10, scheme=short)
-    with pytest.raises(InvalidResponseError):
+    with pytest.raises(InvalidArgumentError) as info:
         score("phq9", [0] * 9, scheme=3)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.scheme",)
 
 
 # ----------------------------------------------------------------------------- COWS
@@ -468,8 +470,13 @@ def test_cage_aid_positive_at_one_and_configurable() -> None:
 
 def test_cutoff_must_be_an_integer_in_range() -> None:
     """A cut-off of 0, above the maximum, or not an int is rejected at $.cutoff."""
-    for bad in (0, 5, 1.5, True):
-        with pytest.raises(InvalidResponseError) as info:
+    for bad, error in (
+        (0, InvalidResponseError),
+        (5, InvalidResponseError),
+        (1.5, InvalidArgumentError),
+        (True, InvalidArgumentError),
+    ):
+        with pytest.raises(error) as info:
             score("cage_aid", [False] * 4, cutoff=bad)  # type: ignore[arg-type]
         assert info.value.paths == ("$.cutoff",)
     with pytest.raises(InvalidResponseError):
@@ -556,8 +563,9 @@ def test_dsm5_tolerance_and_withdrawal_not_counted_under_supervision() -> None:
     assert score("dsm5_sud", responses).band == "mild"
     supervised = score("dsm5_sud", responses, medically_supervised=True)
     assert (supervised.total, supervised.band) == (0, "none")
-    with pytest.raises(InvalidResponseError):
+    with pytest.raises(InvalidArgumentError) as info:
         score("dsm5_sud", responses, medically_supervised="yes")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.medically_supervised",)
 
 
 # ----------------------------------------------------------------------------- shape errors
@@ -574,10 +582,11 @@ def test_wrong_length_is_rejected(iid: str) -> None:
 
 
 def test_non_sequence_is_rejected() -> None:
-    """A string or dict of responses is rejected."""
+    """A string, dict or None of responses is an argument of the wrong type, named $.responses."""
     for bad in ("000000000", {1: 0}, None):
-        with pytest.raises(InvalidResponseError):
+        with pytest.raises(InvalidArgumentError) as info:
             score("phq9", bad)  # type: ignore[arg-type]
+        assert info.value.paths == ("$.responses",)
 
 
 def test_messages_never_echo_the_answer() -> None:
@@ -726,3 +735,38 @@ def test_fast_path_equals_the_general_scorer(iid: str) -> None:
         assert type(fast.total) is type(slow.total)
 
     check()
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+
+@given(st.sampled_from(ALL_IDS), st.data())
+def test_the_fast_path_and_the_checked_path_score_alike(iid: str, data: st.DataObject) -> None:
+    """A plain call (the guard's fast path) and the fully checked call (numpy answers, the Instrument itself) agree."""
+    np = pytest.importorskip("numpy")
+    inst = INSTRUMENTS[iid]
+    answers = data.draw(full_responses(inst))
+    context = {"sex": Sex.FEMALE} if any(c.sex for c in inst.cutoffs) else {}
+    plain = score(iid, answers, **context)
+    as_numpy = [np.int64(a) if type(a) is int else a for a in answers]
+    assert score(iid, as_numpy, **context) == plain
+    assert score(inst, tuple(answers), **context) == plain
+    assert score.__wrapped__(iid, answers, **context) == plain  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"instrument_id": 9, "responses": [0] * 9}, "$.instrument_id"),
+        ({"instrument_id": "phq9", "responses": [0] * 9, "sexx": "male"}, "$.sexx"),
+        ({"instrument_id": "phq9"}, "$.responses"),
+        ({"instrument_id": "phq9", "responses": [0] * 8 + [True]}, "$.responses[8]"),
+        ({"instrument_id": "phq9", "responses": [0] * 9, "cutoff": 10**400}, "$.cutoff"),
+        ({"instrument_id": "audit_c", "responses": [1, 1, 1], "sex": Sex}, "$.sex"),
+    ],
+)
+def test_wrong_arguments_are_named_before_any_scoring(kwargs: dict[str, Any], path: str) -> None:
+    """Misspelt keywords, missing or mistyped arguments and bools for points name the parameter."""
+    with pytest.raises(InvalidDataError) as info:
+        score(**kwargs)
+    assert info.value.paths == (path,)

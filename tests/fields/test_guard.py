@@ -163,3 +163,40 @@ def test_pandas_timestamp_is_a_datetime_not_a_date() -> None:
     assert problems(day=stamp) == [("$.day", "type")]
     at = sample(D, at=stamp)[1]
     assert type(at) is datetime and at == datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def _fast_double(args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+    if not kwargs and len(args) == 1 and type(args[0]) is int:
+        return ("fast", args[0] * 2)
+    return f.NOT_HANDLED
+
+
+@f.guard(fast=_fast_double)
+def double(n: Annotated[int, f.Range(min_value=0)]) -> tuple[str, int]:
+    return ("checked", n * 2)
+
+
+def test_a_fast_path_answers_the_calls_it_proves_valid_and_leaves_the_rest_to_the_check() -> None:
+    """``guard(fast=...)``: the fast path's result is returned; NOT_HANDLED falls back to the full check."""
+    assert double(3) == ("fast", 6)
+    assert double(np.int64(3)) == ("checked", 6)  # not handled by the fast path: checked, normalized
+    with pytest.raises(InvalidArgumentError) as info:
+        double("3")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.n",) and info.value.callable == "double"
+    with pytest.raises(InvalidArgumentError) as info:
+        double(n=3, m=1)  # type: ignore[call-arg]
+    assert info.value.paths == ("$.m",)
+    assert f.is_guarded(double) and double.__wrapped__(2) == ("checked", 4)  # type: ignore[attr-defined]
+    assert repr(f.NOT_HANDLED) == "NOT_HANDLED"
+
+
+@f.guard
+def answers(responses: Sequence[int | bool | None]) -> tuple[object, ...]:
+    return tuple(responses)
+
+
+def test_messages_name_the_members_of_a_union_item_type() -> None:
+    """A list of a union names each member ("a list of int or bool or None"), not the union's class."""
+    with pytest.raises(InvalidArgumentError) as info:
+        answers("1")  # type: ignore[arg-type]
+    assert "a list of int or bool or None" in str(info.value)

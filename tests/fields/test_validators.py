@@ -148,3 +148,41 @@ def test_unique_by_names_later_duplicates() -> None:
     with pytest.raises(InvalidDataError) as info:
         f.unique_by(["a", "b", "a", "a"], lambda s: s, path="$.xs", what="id")
     assert info.value.paths == ("$.xs[2]", "$.xs[3]")
+
+
+@attrs.frozen(kw_only=True)
+class Numbers:
+    items: tuple[int, ...] = attrs.field(default=(), converter=f.to_int_tuple, validator=f.int_tuple(min_value=1))
+    scores: tuple[int | None, ...] = attrs.field(
+        default=(), converter=f.to_int_tuple, validator=f.int_tuple(min_value=0, max_value=9, allow_none=True)
+    )
+    kind: str = attrs.field(default="rating", validator=f.literal("rating"))
+
+
+def test_int_tuples_take_numpy_integers_and_refuse_bools_and_enum_members() -> None:
+    """Integer tuples: numpy integers become ints; bools, enum members and out-of-range items are named."""
+    np = pytest.importorskip("numpy")
+    made = Numbers(items=[np.int64(2), 3], scores=(None, np.int8(9)))
+    assert made.items == (2, 3) and all(type(v) is int for v in made.items) and made.scores == (None, 9)
+    with pytest.raises(InvalidDataError) as info:
+        Numbers(items=(True, Weekday.MONDAY, 0, 5))
+    assert [(e.path, e.rule) for e in info.value.errors] == [
+        ("$.items[0]", "type"),
+        ("$.items[1]", "type"),
+        ("$.items[2]", "range"),
+    ]
+    with pytest.raises(InvalidDataError) as info:
+        Numbers(scores=(None, 10))
+    assert info.value.paths == ("$.scores[1]",)
+    with pytest.raises(InvalidDataError) as info:
+        Numbers(items="12")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.items",)
+
+
+def test_literal_tags_refuse_other_strings_without_echoing_them() -> None:
+    """A literal tag names the allowed strings, never the value given."""
+    with pytest.raises(InvalidDataError) as info:
+        Numbers(kind="secret-tag")
+    assert info.value.paths == ("$.kind",) and "secret-tag" not in str(info.value)
+    with pytest.raises(InvalidDataError):
+        Numbers(kind=None)  # type: ignore[arg-type]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
+from typing import Any
+
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from iopcore import strategies as ist
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import (
     ASAM3,
     ASAM4,
@@ -363,3 +366,69 @@ def test_infinite_hours_are_rejected() -> None:
     """Infinity is not a number of hours."""
     with pytest.raises(InvalidDataError):
         ASAM3.classify(float("inf"), A)
+
+
+class TestBoundary:
+    """Careless callers get iopcore errors naming the argument; numbers follow the one rule of _fields."""
+
+    @pytest.mark.parametrize(
+        ("call", "path"),
+        [
+            (lambda: ASAM3.classify(10**400, A), "$.hours_per_week"),
+            (lambda: ASAM3.classify(-0.5, A), "$.hours_per_week"),
+            (lambda: ASAM3.classify(10, "adult"), "$.population"),
+            (lambda: ASAM3.level(2.1), "$.code"),
+            (lambda: ASAM3.level("9.9"), "$.code"),
+            (lambda: ASAM3.kind("2.1", None), "$.to_level"),
+            (lambda: ASAM3.allows("1", "9.9"), "$.to_level"),
+            (lambda: ASAM3.next_levels(ASAM4.level("2.7")), "$.from_level"),
+            (lambda: ASAM3.level("2.1").hours_band("adult"), "$.population"),
+            (lambda: HoursBand(min_hours=9).contains(True), "$.hours"),
+            (lambda: DaysBand(min_days=3, max_days=5).contains(8), "$.days"),
+            (lambda: DaysBand(min_days=3, max_days=5).contains(3.0), "$.days"),
+            (lambda: asam3_to_asam4("9.9"), "$.code"),
+            (lambda: asam4_to_asam3(None), "$.code"),
+        ],
+    )
+    def test_bad_arguments_name_their_parameter(self, call: Any, path: str) -> None:
+        """Wrong types, huge numbers and unknown codes are refused with the parameter's path."""
+        with pytest.raises(InvalidDataError) as info:
+            call()
+        assert info.value.paths == (path,)
+
+    def test_numpy_numbers_count_and_bools_do_not(self) -> None:
+        """numpy scalars are numbers for bands and classification; bools and huge ints are not in a band."""
+        np = pytest.importorskip("numpy")
+        assert ASAM3.classify(np.float64(19.5), A) == ASAM3.level("2.1")
+        assert np.int64(9) in HoursBand(min_hours=9) and np.int8(4) in DaysBand(min_days=3, max_days=5)
+        assert True not in HoursBand(min_hours=0) and 10**400 not in HoursBand(min_hours=0)
+        assert HoursBand(min_hours=np.float32(9), max_hours=np.int64(20)).max_hours == 20.0
+        with pytest.raises(InvalidDataError) as info:
+            HoursBand(min_hours=10**400)
+        assert info.value.paths == ("$.min_hours",)
+        with pytest.raises(InvalidDataError):
+            HoursBand(min_hours=True)
+        with pytest.raises(InvalidArgumentError):
+            ASAM3.classify(np.bool_(True), A)
+
+    @pytest.mark.parametrize(
+        "strategy",
+        [
+            ist.hours_bands(),
+            ist.days_bands(),
+            ist.levels_of_care(),
+            ist.transitions(),
+            ist.level_catalogs(),
+            ist.code_mappings(),
+            st.sampled_from(CATALOGS),
+        ],
+        ids=["HoursBand", "DaysBand", "LevelOfCare", "Transition", "LevelCatalog", "CodeMapping", "built-in catalog"],
+    )
+    @given(data=st.data())
+    def test_values_pickle_to_equal_values_and_hash(
+        self, strategy: st.SearchStrategy[Any], data: st.DataObject
+    ) -> None:
+        """Every level value (the built-in catalogs too) survives a pickle round trip equal, with the same hash."""
+        value = data.draw(strategy)
+        copy = pickle.loads(pickle.dumps(value))
+        assert copy == value and hash(copy) == hash(value)

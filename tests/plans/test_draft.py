@@ -20,7 +20,7 @@ from iopcore.assessment import (
     score,
 )
 from iopcore.components import COMPONENTS, Role
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.levels import ASAM3, Population
 from iopcore.plans import (
     DEFAULT_INTERVENTIONS,
@@ -264,6 +264,8 @@ def test_written_on_defaults_to_the_assessment_date_and_can_be_given() -> None:
         ({"minutes": {"group_counseling": 90}}, "$.minutes.group_counseling", "type"),
         ({"minutes": [("a", 1)]}, "$.minutes", "type"),
         ({"frequencies": {"medical_care": Frequency(sessions=1)}}, "$.minutes.medical_care", "missing"),
+        ({"minutes": {"group_counseling": Minutes(0)}}, "$.minutes.group_counseling", "range"),
+        ({"minutes": {"group_counseling": Minutes(1441)}}, "$.minutes.group_counseling", "range"),
     ],
 )
 def test_bad_frequencies_or_minutes_are_reported_at_their_key(kwargs: dict[str, Any], path: str, rule: str) -> None:
@@ -320,3 +322,20 @@ def test_the_default_rules_cite_an_illustrative_source_and_threshold_two() -> No
     assert DRAFT_RULES.source.evidence is Evidence.ILLUSTRATIVE
     assert DRAFT_RULES.default_for("drug_testing") is DEFAULT_INTERVENTIONS[0]
     assert DRAFT_RULES.default_for("exercise") is None
+
+
+def test_rule_queries_are_guarded() -> None:
+    """FindingRule.matched wants an InstrumentScore and DraftRules.default_for a component id."""
+    with pytest.raises(InvalidArgumentError) as info:
+        FINDING_RULES[0].matched("phq9")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.score",)
+    with pytest.raises(InvalidArgumentError) as info:
+        DRAFT_RULES.default_for(3)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.component",)
+
+
+def test_a_default_session_length_is_one_to_1440_minutes() -> None:
+    """An intervention default of 0 minutes is rejected when the table is built, not when a plan is drafted."""
+    with pytest.raises(InvalidDataError) as info:
+        attrs.evolve(DEFAULT_INTERVENTIONS[0], minutes=Minutes(0))
+    assert info.value.paths == ("$.minutes",)

@@ -1,4 +1,4 @@
-"""Plans and episodes as compliance records: plan_events, admission_record, authorization_records."""
+"""Plan histories as compliance records: plan_events, and the agreement with the compliance plan rules."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopcore.compliance import (
-    Admission as AdmissionRecord,
-)
-from iopcore.compliance import (
     ComplianceRecords,
     PlanEventKind,
     PlanReviewRule,
@@ -22,18 +19,9 @@ from iopcore.compliance import (
     evaluate,
 )
 from iopcore.episodes import (
-    Authorization,
-    AuthorizationUnit,
-    DischargeReason,
-    EntryRoute,
     admission_record,
-    admit,
-    authorization_records,
-    authorize,
-    discharge,
 )
 from iopcore.errors import InvalidDataError
-from iopcore.levels import ASAM3
 from iopcore.plans import (
     PlanHistory,
     PlanPolicy,
@@ -52,8 +40,11 @@ from iopcore.plans import (
 )
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
+from tests.episodes.builders import episode_from
 
 SRC = Source(citation="test", evidence=Evidence.ILLUSTRATIVE)
+
+
 EASTERN = timezone(timedelta(hours=-5))
 
 
@@ -79,21 +70,6 @@ def successor(plan: TreatmentPlan, on: date) -> TreatmentPlan:
         written_on=on,
         signatures=tuple(attrs.evolve(s, signed_on=on) for s in plan.signatures),
     )
-
-
-def episode_from(day: date) -> Any:
-    return admit(
-        id="ep_17",
-        patient_id="p-17",
-        on=day,
-        level="2.1",
-        catalog=ASAM3,
-        entry_route=EntryRoute.PRIMARY,
-        referral_source="self",
-    )
-
-
-# ----------------------------------------------------------------------------- plan_events
 
 
 def test_plan_events_list_creation_signatures_reviews_and_revisions_in_date_order() -> None:
@@ -142,9 +118,6 @@ def test_plan_events_reject_bad_arguments(kwargs: dict[str, Any], path: str) -> 
     with pytest.raises(InvalidDataError) as info:
         plan_events(history, **kwargs)
     assert info.value.paths == (path,)
-
-
-# ----------------------------------------------------------------------------- the agreement property
 
 
 @st.composite
@@ -232,58 +205,3 @@ def test_histories_and_episodes_feed_straight_into_evaluate() -> None:
     assert [(f.rule_id, f.code, f.period.first) for f in report.findings] == [
         ("review", "review_overdue", date(2026, 4, 5))
     ]
-
-
-# ----------------------------------------------------------------------------- episodes
-
-
-def test_an_open_episode_becomes_an_open_admission_record() -> None:
-    """The record keeps the episode id and patient, starts at midnight in *tz* and has no discharge."""
-    record = admission_record(episode_from(date(2026, 3, 2)), tz=EASTERN)
-    assert record == AdmissionRecord(
-        id="ep_17", patient_id="p-17", admitted_at=datetime(2026, 3, 2, tzinfo=EASTERN), discharged_at=None
-    )
-
-
-def test_a_same_day_discharge_ends_after_the_admission() -> None:
-    """Discharged on the admission day, the record still ends after it began (23:59 by default)."""
-    ep = discharge(episode_from(date(2026, 3, 2)), on=date(2026, 3, 2), reason=DischargeReason.ADMINISTRATIVE)
-    record = admission_record(ep, tz=UTC)
-    assert record.discharged_at == datetime(2026, 3, 2, 23, 59, tzinfo=UTC)
-    assert record.days(date(2026, 12, 31)) == DateRange(first=date(2026, 3, 2), last=date(2026, 3, 2))
-    later = admission_record(ep, tz=UTC, admitted_at=time(8), discharged_at=time(17))
-    assert (later.admitted_at.hour, later.discharged_at and later.discharged_at.hour) == (8, 17)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "path"),
-    [
-        ({"episode": "nope", "tz": UTC}, "$.episode"),
-        ({"tz": 0}, "$.tz"),
-        ({"tz": UTC, "admitted_at": "08:00"}, "$.admitted_at"),
-        ({"tz": UTC, "discharged_at": time(17, tzinfo=UTC)}, "$.discharged_at"),
-    ],
-)
-def test_admission_record_rejects_bad_arguments(kwargs: dict[str, Any], path: str) -> None:
-    """A non-episode, a non-tzinfo zone and bad times are rejected at their names."""
-    episode = kwargs.pop("episode", episode_from(date(2026, 3, 2)))
-    with pytest.raises(InvalidDataError) as info:
-        admission_record(episode, **kwargs)
-    assert info.value.paths == (path,)
-
-
-def test_authorizations_become_payer_authorization_records() -> None:
-    """Unit authorizations cap the services; day authorizations cover their dates without a cap."""
-    ep = episode_from(date(2026, 3, 2))
-    dates = DateRange(first=date(2026, 3, 2), last=date(2026, 3, 31))
-    ep = authorize(
-        ep, Authorization(id="a1", payer="Acme", level_code="2.1", amount=12, unit=AuthorizationUnit.UNITS, dates=dates)
-    )
-    ep = authorize(ep, Authorization(id="a2", payer="Acme", level_code="2.1", amount=20, dates=dates))
-    records = authorization_records(ep)
-    assert [(r.id, r.payer, r.dates, r.authorized_services) for r in records] == [
-        ("ep_17.a1", "Acme", dates, 12),
-        ("ep_17.a2", "Acme", dates, None),
-    ]
-    with pytest.raises(InvalidDataError):
-        authorization_records("nope")  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
-"""From a plan to a weekly schedule: the one-call WeekProblem builder and the plan-to-schedule acceptance property."""
+"""Weekly needs: per-component bounds and the hours-band fit, the one-call WeekProblem builder, plan to schedule."""
 
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -14,23 +15,25 @@ from hypothesis import strategies as st
 from iopcore import strategies as ist
 from iopcore.assessment import IntakeAssessment
 from iopcore.components import COMPONENTS, Role
-from iopcore.errors import InvalidDataError
-from iopcore.levels import ASAM3, DaysBand, Population
+from iopcore.errors import InvalidArgumentError, InvalidDataError
+from iopcore.levels import ASAM3, DaysBand, HoursBand, Population
 from iopcore.plans import (
     BandFit,
+    ComponentRequirement,
     Frequency,
     Intervention,
     Per,
     PlanDoesNotFitError,
     TreatmentPlan,
+    WeeklyRequirements,
     draft_plan,
     week_problem,
+    weekly_requirements,
 )
 from iopcore.programs import Program
 from iopcore.schedule import ComponentBound, Offering, Preferences, WeekProblem, check, solve
 from iopcore.times import ClockTime, Minutes, Weekday, WeeklyAvailability
-
-PROGRAM = Program.from_level(ASAM3.level("2.1"), Population.ADULT, id="adult_iop", name="Adult IOP")
+from tests.plans.builders import PROGRAM, intervention, plan
 
 
 def iv(iv_id: str, component: str, sessions: int, minutes: int, per: Per = Per.WEEK) -> Intervention:
@@ -135,7 +138,7 @@ def test_components_the_program_does_not_offer_are_rejected_with_their_path() ->
     program = attrs.evolve(PROGRAM, components=tuple(c for c in COMPONENTS if c.id != "family_counseling"))
     with pytest.raises(InvalidDataError) as info:
         week_problem(PLAN, program, EVENING[:5], WeeklyAvailability.whole_week())
-    assert info.value.paths == ("$.interventions[2].component",)
+    assert info.value.paths == ("$.plan.interventions[2].component",)
 
 
 def test_a_program_that_is_not_a_program_is_rejected_with_its_path() -> None:
@@ -151,9 +154,6 @@ def test_unplanned_max_must_be_none_or_a_natural_number(bad: Any) -> None:
     with pytest.raises(InvalidDataError) as info:
         week_problem(PLAN, PROGRAM, EVENING, WeeklyAvailability.whole_week(), unplanned_max=bad)
     assert info.value.paths == ("$.unplanned_max",)
-
-
-# ----------------------------------------------------------------------------- the acceptance property
 
 
 def _level_for(minutes: int) -> str:
@@ -242,3 +242,135 @@ def test_solving_meets_every_interventions_weekly_frequency(
             assert counts.get(i.component, 0) >= i.frequency.sessions
     assert set(counts) <= set(plan.component_ids)
     assert all(o.weekday is not Weekday(7) for o in schedule.sessions)
+
+
+# ----------------------------------------------------------------------------- weekly requirements
+
+
+def test_weekly_requirements_aggregate_per_component() -> None:
+    """Weekly interventions fix the count; monthly ones allow 0..n a week; minutes add up."""
+    p = plan(
+        interventions=(
+            intervention("i1", "group_counseling", 3),
+            intervention("i2", "group_counseling", 1, minutes=Minutes(60)),
+            intervention("i3", "family_counseling", 2, frequency=Frequency(sessions=2, per=Per.MONTH),
+                         minutes=Minutes(50)),
+        )
+    )  # fmt: skip
+    req = weekly_requirements(p, PROGRAM)
+    group = req.requirement("group_counseling")
+    assert group is not None
+    assert (group.min_sessions, group.max_sessions) == (4, 4)
+    assert group.min_minutes == Minutes(600) and group.interventions == ("i1", "i2")
+    family = req.requirement("family_counseling")
+    assert family is not None and (family.min_sessions, family.max_sessions) == (0, 2)
+    assert req.min_minutes == Minutes(600) and req.max_minutes == Minutes(700)
+    assert req.fit is BandFit.FITS and req.require_fit() is req
+    assert req.requirement("drug_testing") is None
+
+
+@pytest.mark.parametrize(
+    ("sessions", "fit"),
+    [(2, BandFit.BELOW_MINIMUM), (3, BandFit.FITS), (6, BandFit.FITS), (7, BandFit.ABOVE_MAXIMUM)],
+)
+def test_plans_that_cannot_fit_the_hours_band_are_reported(sessions: int, fit: BandFit) -> None:
+    """3-hour sessions: 2 a week is under 9 h, 7 a week reaches 21 h ≥ 20: both reported, none truncated."""
+    req = weekly_requirements(plan(interventions=(intervention(sessions=sessions),)), PROGRAM)
+    assert req.fit is fit
+    assert req.min_minutes == Minutes(180 * sessions)
+    if fit is not BandFit.FITS:
+        with pytest.raises(PlanDoesNotFitError) as info:
+            req.require_fit()
+        assert info.value.fit is fit
+        assert info.value.paths == ("$.interventions",)
+        assert pickle.loads(pickle.dumps(info.value)).fit is fit
+
+
+def test_without_a_program_the_fit_is_unchecked() -> None:
+    """No band: UNCHECKED, which counts as fitting."""
+    req = weekly_requirements(plan())
+    assert req.fit is BandFit.UNCHECKED and req.fits
+
+
+def test_weekly_requirements_check_argument_types() -> None:
+    """A non-plan or non-program argument is a type error."""
+    with pytest.raises(InvalidDataError) as info:
+        weekly_requirements("plan")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.plan",)
+    with pytest.raises(InvalidDataError) as info:
+        weekly_requirements(plan(), "program")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.program",)
+
+
+@settings(max_examples=50)
+@given(ist.treatment_plans(max_sessions=7, max_minutes=240), st.one_of(st.none(), ist.hours_bands(max_hours=60)))
+def test_weekly_requirements_match_an_independent_count(p: TreatmentPlan, band: HoursBand | None) -> None:
+    """Per-component bounds and the fit verdict agree with a direct recomputation from the interventions."""
+    req = _requirements_with_band(p, band)
+    weekly = sum(i.frequency.sessions * i.minutes.value for i in p.interventions if i.frequency.per is Per.WEEK)
+    total = sum(i.frequency.sessions * i.minutes.value for i in p.interventions)
+    assert req.min_minutes.value == weekly and req.max_minutes.value == total
+    assert {c.component for c in req.components} == set(p.component_ids)
+    if band is None:
+        assert req.fit is BandFit.UNCHECKED
+    else:
+        overlaps = total >= band.min_hours * 60 and (band.max_hours is None or weekly < band.max_hours * 60)
+        assert req.fits is overlaps
+        assert (req.fit is BandFit.BELOW_MINIMUM) is (total < band.min_hours * 60)
+
+
+def _requirements_with_band(p: TreatmentPlan, band: HoursBand | None) -> Any:
+    return WeeklyRequirements(components=weekly_requirements(p).components, hours_per_week=band)
+
+
+def test_component_requirement_order_rules() -> None:
+    """max below min is rejected for sessions and minutes."""
+    base = {
+        "component": "x",
+        "min_sessions": 2,
+        "max_sessions": 2,
+        "min_minutes": Minutes(5),
+        "max_minutes": Minutes(5),
+    }
+    with pytest.raises(InvalidDataError) as info:
+        ComponentRequirement(**{**base, "max_sessions": 1})
+    assert info.value.paths == ("$.max_sessions",)
+    with pytest.raises(InvalidDataError) as info:
+        ComponentRequirement(**{**base, "max_minutes": Minutes(4)})
+    assert info.value.paths == ("$.max_minutes",)
+
+
+# ----------------------------------------------------------------------------- the guarded boundary
+
+
+def test_week_problem_refuses_wrong_arguments_by_name() -> None:
+    """offerings=None, a negative or too large unplanned_max and costs for unknown offerings name their argument."""
+    with pytest.raises(InvalidArgumentError) as info:
+        week_problem(PLAN, PROGRAM, None, WeeklyAvailability.whole_week())  # type: ignore[arg-type]
+    assert info.value.paths == ("$.offerings",)
+    for bad in (-1, True):
+        with pytest.raises(InvalidArgumentError) as info:
+            week_problem(PLAN, PROGRAM, [], WeeklyAvailability.whole_week(), unplanned_max=bad)
+        assert info.value.paths == ("$.unplanned_max",)
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, PROGRAM, [], WeeklyAvailability.whole_week(), unplanned_max=10**6)
+    assert info.value.paths == ("$.unplanned_max",)
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(PLAN, PROGRAM, [], WeeklyAvailability.whole_week(), offering_costs={"nope": 1})
+    assert info.value.paths == ("$.offering_costs.nope",)
+
+
+def test_weekly_requirements_lookup_is_guarded() -> None:
+    """requirement() wants a component id string."""
+    with pytest.raises(InvalidArgumentError) as info:
+        weekly_requirements(PLAN).requirement(None)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.component",)
+
+
+def test_more_sessions_than_a_week_can_bound_are_reported_at_the_interventions() -> None:
+    """101 monthly interventions of 100 sessions on one component exceed a ComponentBound: an error under the plan."""
+    partial = Program.from_level(ASAM3.level("2.5"), Population.ADULT, id="php", name="Partial hospitalization")
+    many = tuple(iv(f"i{n}", "group_counseling", 100, 60, Per.MONTH) for n in range(101))
+    with pytest.raises(InvalidDataError) as info:
+        week_problem(attrs.evolve(PLAN, interventions=many), partial, [], WeeklyAvailability.whole_week())
+    assert all(path.startswith("$.plan.interventions") for path in info.value.paths)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import enum
+import pickle
+from collections.abc import Callable
+
 import attrs
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
+from iopcore import FrozenMap, errors, schedule
 from iopcore.components import COMPONENTS, ComponentCatalog
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError, UnknownIdError
 from iopcore.schedule import (
     Assignment,
     CohortPatient,
@@ -19,6 +25,7 @@ from iopcore.schedule import (
     OfferingOccupancy,
     Unscheduled,
     WeekRules,
+    solve_cohort,
 )
 from iopcore.strategies import cohort_problems
 from tests.schedule.builders import ONE_SESSION, patient_weeks, small_cohort
@@ -147,18 +154,31 @@ def test_schedule_reads_as_text_with_its_gap() -> None:
 
 
 def test_occupancy_table_and_html() -> None:
-    """The occupancy view lists each offering's seats and waitlist as text and HTML; ids are escaped."""
+    """The occupancy view lists each offering's seats and waitlist as text and HTML; offering ids are escaped."""
     view = Occupancy(
         rows=(
-            OfferingOccupancy(offering="<a>", capacity=1, patients=("p1",), waiting=("p2",)),
+            OfferingOccupancy(offering="<a>", capacity=1, patients=("p1",), waiting=("<p2>",)),
             OfferingOccupancy(offering="b", capacity=2, patients=()),
         )
     )
     text = str(view)
-    assert "p2" in text and text.endswith("2 offerings, 1 full")
+    assert text == view.to_text() and text.endswith("2 offerings, 1 full")
+    assert text.splitlines()[2].split() == ["<a>", "1", "1", "1"]
     markup = view._repr_html_()
+    assert markup == view.to_html()
     assert "&lt;a&gt;" in markup and "background" in markup and "1 full" in markup
-    assert "p1" not in repr(view.rows[0])
+
+
+def test_occupancy_shows_patient_ids_only_when_asked() -> None:
+    """str(), repr() and the notebook view never show patient ids; to_text/to_html do with show_patients=True."""
+    view = Occupancy(rows=(OfferingOccupancy(offering="a", capacity=1, patients=("holder-7",), waiting=("waits-9",)),))
+    for shown in (str(view), repr(view), view._repr_html_(), view.to_text(), view.to_html()):
+        assert "holder-7" not in shown and "waits-9" not in shown
+    assert "waits-9" in view.to_text(show_patients=True).splitlines()[2]
+    assert "<td>waits-9</td>" in view.to_html(show_patients=True)
+    with pytest.raises(InvalidDataError) as info:
+        view.to_text(show_patients="yes")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.show_patients",)
 
 
 def test_patient_repr_redacts_the_id() -> None:
@@ -171,3 +191,110 @@ def test_patient_repr_redacts_the_id() -> None:
         CohortViolation(group="cost", message="m", patient="secret-id"),
     ):
         assert "secret-id" not in repr(value)
+
+
+# ----------------------------------------------------------------------------- lookups and guarded methods
+
+
+def test_unknown_patient_ids_raise_without_echoing_any_id() -> None:
+    """patient(), pinned_for() and unscheduled_cost_for() of an unknown id raise UnknownIdError, a KeyError, no ids shown."""
+    problem = small_cohort()
+    for lookup in (problem.patient, problem.pinned_for, problem.unscheduled_cost_for):
+        with pytest.raises(UnknownIdError) as info:
+            lookup("secret-id")
+        error = info.value
+        assert isinstance(error, KeyError) and error.paths == ("$.patient_id",) and error.what == "patient"
+        assert all(s not in str(error) for s in ("secret-id", "ann", "bob"))
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is UnknownIdError and str(again) == str(error)
+
+
+def test_unknown_offering_ids_raise_unknown_code_errors() -> None:
+    """offering() of an unknown id raises UnknownCodeError at `$.offering_id`, listing the offering ids."""
+    with pytest.raises(UnknownCodeError) as info:
+        small_cohort().offering("zz")
+    assert info.value.paths == ("$.offering_id",) and info.value.known == ("a", "b")
+
+
+def test_occupancy_refuses_another_problem() -> None:
+    """occupancy() of a problem that lacks the schedule's patients or offerings, or has others, is refused at `$.problem`."""
+    problem = small_cohort()
+    schedule = solve_cohort(problem)
+    fewer = attrs.evolve(problem, patients=problem.patients[:1])
+    more = attrs.evolve(problem, patients=(*problem.patients, CohortPatient(id="cy", rules=ONE_SESSION)))
+    closed = CohortProblem(offerings=(problem.offerings[1],), patients=problem.patients)
+    for other in (fewer, more, closed):
+        with pytest.raises(InvalidArgumentError) as info:
+            schedule.occupancy(other)
+        assert set(info.value.paths) == {"$.problem"}
+        assert "ann" not in str(info.value) and "bob" not in str(info.value)
+    assert schedule.occupancy(problem).rows[0].offering == "a"
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda p: p.patient(None), "$.patient_id"),
+        (lambda p: p.pinned_for(3), "$.patient_id"),
+        (lambda p: p.offering(b"a"), "$.offering_id"),
+        (lambda p: p.unscheduled_cost_of("ann"), "$.patient"),
+        (lambda p: p.most_expensive_week(None), "$.patient"),
+        (lambda p: p.patients[0].week_problem(None), "$.offerings"),
+        (lambda p: p.patients[0].week_problem(["a"]), "$.offerings[0]"),
+        (lambda p: solve_cohort(p).assignment(None), "$.patient_id"),
+        (lambda p: solve_cohort(p).occupancy("p"), "$.problem"),
+    ],
+)
+def test_methods_refuse_wrong_arguments_at_their_path(call: Callable[[CohortProblem], object], path: str) -> None:
+    """Each public method of the cohort values checks its arguments on entry and names the bad one."""
+    with pytest.raises(InvalidArgumentError) as info:
+        call(small_cohort())
+    assert info.value.paths == (path,)
+
+
+class _Count(enum.IntEnum):
+    ONE = 1
+
+
+@pytest.mark.parametrize("bad", [True, _Count.ONE], ids=["bool", "IntEnum"])
+def test_integer_fields_refuse_bools_and_enums(bad: object) -> None:
+    """Costs, capacities, seats needed and bounds refuse bool and IntEnum members at their path."""
+    cases = [
+        (lambda: CohortPatient(id="x", rules=ONE_SESSION, day_cost=bad), "$.day_cost"),
+        (lambda: CohortPatient(id="x", rules=ONE_SESSION, unscheduled_cost=bad), "$.unscheduled_cost"),
+        (lambda: attrs.evolve(small_cohort(), unscheduled_cost=bad), "$.unscheduled_cost"),
+        (lambda: Assignment(patient="x", sessions=(), cost=bad), "$.cost"),
+        (lambda: Unscheduled(patient="x", reason="capacity", blocking=("a",), needed={"a": bad}), "$.needed.a"),
+        (lambda: OfferingOccupancy(offering="a", capacity=bad, patients=()), "$.capacity"),
+        (lambda: CohortSchedule(assignments=(), cost=1, lower_bound=bad, capacity_free_bound=0), "$.lower_bound"),
+    ]
+    for build, path in cases:
+        with pytest.raises(InvalidDataError) as info:
+            build()
+        assert info.value.paths == (path,)
+
+
+def test_numpy_integers_are_stored_as_ints() -> None:
+    """numpy integers are accepted in integer fields and mappings, stored as builtin ints."""
+    u = Unscheduled(patient="x", reason="capacity", blocking=("a",), needed={"a": np.int64(2)}, cost=np.int32(3))
+    assert type(u.needed["a"]) is int and type(u.cost) is int
+    assert isinstance(u.needed, FrozenMap) and hash(u) == hash(pickle.loads(pickle.dumps(u)))
+
+
+def test_schedule_exceptions_live_in_errors_and_pickle() -> None:
+    """The schedule's exceptions are iopcore.errors classes (re-exported here) and survive pickling."""
+    assert schedule.ClockRequiredError is errors.ClockRequiredError
+    assert schedule.OrtoolsNotInstalledError is errors.OrtoolsNotInstalledError
+    assert schedule.InfeasibleScheduleError is errors.InfeasibleScheduleError
+    for error in (
+        errors.ClockRequiredError(),
+        errors.OrtoolsNotInstalledError(),
+        errors.InfeasibleScheduleError(),
+        errors.InfeasibleScheduleError(conflict=("hours_min",), reasons=(), explanation="No week."),
+        errors.UnknownIdError(what="patient", where="the cohort", path="$.patient_id", callable="f"),
+    ):
+        assert type(error).__module__ == "iopcore.errors"
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error) and again.args == error.args
+    clock = pickle.loads(pickle.dumps(errors.ClockRequiredError()))
+    assert clock.paths == ("$.clock",) and clock.callable == "solve_cohort"

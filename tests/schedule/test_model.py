@@ -1,13 +1,21 @@
-"""The week problem's values: construction rules, bad input with paths, preference costs, the checker."""
+"""The week problem's values: construction rules, bad input with paths, preference costs, the checker, pickling."""
 
 from __future__ import annotations
 
+import enum
+import pickle
+from collections.abc import Callable, Iterator, Mapping
+
+import attrs
+import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from iopcore import FrozenMap, schedule
 from iopcore.components import COMPONENTS, Component, ComponentCatalog, DeliveryMode, Role
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import ASAM3, DaysBand, Population
 from iopcore.programs import Program
 from iopcore.schedule import (
@@ -304,3 +312,149 @@ def test_schedule_text_and_html() -> None:
     assert page.count("<th>") == 7 and "group_therapy" in page and "evening" in page
     assert s.component_counts == {"group_therapy": 2}
     assert s.on(Weekday.MONDAY) == EVENINGS[:1]
+
+
+# ----------------------------------------------------------------------------- pickling, hashing, numbers
+
+
+def _schedule_types() -> list[type]:
+    """Every public attrs class of iopcore.schedule (the values a caller holds)."""
+    return [t for name in schedule.__all__ if isinstance(t := getattr(schedule, name), type) and attrs.has(t)]
+
+
+@pytest.mark.parametrize("cls", _schedule_types(), ids=lambda c: c.__name__)
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_schedule_value_pickles_and_hashes(cls: type, data: st.DataObject) -> None:
+    """Each value equals itself after a pickle round trip and hashes, equal values with equal hashes."""
+    value = data.draw(st.from_type(cls))
+    again = pickle.loads(pickle.dumps(value))
+    assert again == value and hash(again) == hash(value)
+
+
+def test_mapping_fields_are_frozen_maps_and_take_part_in_the_hash() -> None:
+    """components and offering_costs are FrozenMaps: they pickle, hash and count in equality and the hash."""
+    a = WeekRules(components={"group_therapy": (1, 2)})
+    b = WeekRules(components={"group_therapy": (1, 3)})
+    assert isinstance(a.components, FrozenMap) and a != b and hash(a) != hash(b)
+    p = WeekProblem(rules=a, offerings=EVENINGS, offering_costs={EVENINGS[0].id: 3})
+    assert isinstance(p.offering_costs, FrozenMap)
+    assert hash(p) != hash(attrs.evolve(p, offering_costs={EVENINGS[0].id: 4}))
+    assert isinstance(WeekSchedule(sessions=EVENINGS).component_counts, FrozenMap)
+
+
+class _Level(enum.IntEnum):
+    THREE = 3
+
+
+@pytest.mark.parametrize("bad", [True, _Level.THREE, 3.0, "3"], ids=["bool", "IntEnum", "float", "str"])
+def test_integer_fields_refuse_bools_enums_and_other_types(bad: object) -> None:
+    """bool and IntEnum members are never integers: days, gaps, seats, costs and bounds refuse them at their path."""
+    cases = [
+        (lambda: WeekRules(days_min=bad), "$.days_min"),
+        (lambda: WeekRules(min_gap_minutes=bad), "$.min_gap_minutes"),
+        (lambda: ComponentBound(min=bad), "$.min"),
+        (lambda: attrs.evolve(EVENINGS[0], seats=bad), "$.seats"),
+        (lambda: WeekProblem(rules=WeekRules(), offerings=EVENINGS, day_cost=bad), "$.day_cost"),
+        (lambda: WeekProblem(rules=WeekRules(), offerings=EVENINGS, offering_costs={EVENINGS[0].id: bad}), None),
+        (lambda: WeekSchedule(sessions=(), cost=bad), "$.cost"),
+    ]
+    for build, path in cases:
+        with pytest.raises(InvalidDataError) as info:
+            build()
+        assert info.value.paths == ((path,) if path else (f"$.offering_costs.{EVENINGS[0].id}",))
+
+
+def test_numpy_integers_are_integers() -> None:
+    """numpy integer scalars are accepted and stored as builtin ints (so to_dict and hashing agree)."""
+    rules = WeekRules(days_min=np.int64(2), days_max=np.int32(5), components={"drug_testing": (np.int8(1), None)})
+    assert type(rules.days_min) is int and type(rules.components["drug_testing"].min) is int
+    p = WeekProblem(rules=rules, offerings=EVENINGS, day_cost=np.int64(4), offering_costs={EVENINGS[0].id: np.int16(2)})
+    assert type(p.day_cost) is int and type(p.offering_costs[EVENINGS[0].id]) is int
+    assert from_dict(WeekProblem, to_dict(p)) == p
+
+
+def test_huge_numbers_are_refused_at_their_path() -> None:
+    """10**400 hours is refused as too large, not by an OverflowError."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekRules(hours_min=10**400)
+    assert paths(info) == ("$.hours_min",)
+
+
+def test_a_schedule_holds_each_offering_once() -> None:
+    """The same offering id twice in a WeekSchedule is refused at the later one (in schedule order)."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekSchedule(sessions=(EVENINGS[1], EVENINGS[0], EVENINGS[0]))
+    assert [(e.path, e.rule) for e in info.value.errors] == [("$.sessions[1]", "unique")]
+
+
+# ----------------------------------------------------------------------------- the guarded methods
+
+
+def test_lookups_by_offering_id_raise_unknown_code_errors() -> None:
+    """offering() of an unknown id raises UnknownCodeError (a KeyError) at `$.offering_id`, naming the known ids."""
+    p = WeekProblem(rules=WeekRules(), offerings=EVENINGS)
+    with pytest.raises(UnknownCodeError) as info:
+        p.offering("zz")
+    assert isinstance(info.value, KeyError) and info.value.paths == ("$.offering_id",)
+    assert info.value.known == tuple(o.id for o in EVENINGS)
+
+
+def test_schedule_cost_names_each_unknown_id() -> None:
+    """schedule_cost refuses ids that name no offering, each at its index; an id named twice counts once."""
+    p = WeekProblem(rules=WeekRules(), offerings=EVENINGS, day_cost=5)
+    first = EVENINGS[0].id
+    assert p.schedule_cost([first, first]) == p.schedule_cost((first,)) == 5
+    with pytest.raises(InvalidArgumentError) as info:
+        p.schedule_cost([first, "zz", "yy"])
+    assert paths(info) == ("$.offering_ids[1]", "$.offering_ids[2]")
+    with pytest.raises(InvalidArgumentError) as info:
+        p.schedule_cost(None)  # type: ignore[arg-type]
+    assert paths(info) == ("$.offering_ids",)
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda: ComponentBound(min=1).contains(None), "$.count"),
+        (lambda: ComponentBound(min=1).contains(True), "$.count"),
+        (lambda: Preferences().cost_of("o"), "$.offering"),
+        (lambda: TimeOfDay.of("09:00"), "$.start"),
+        (lambda: WeekSchedule(sessions=EVENINGS).on("monday"), "$.weekday"),
+        (lambda: WeekProblem(rules=WeekRules(), offerings=EVENINGS).cost_of(None), "$.offering"),
+        (lambda: WeekRules.from_program(None), "$.program"),
+        (lambda: WeekRules.from_program(_PROGRAM, components="x"), "$.components"),
+        (lambda: WeekRules.from_program(_PROGRAM, min_gap_minutes=10**400), "$.min_gap_minutes"),
+        (lambda: WeekRules.from_program(_PROGRAM, colour="red"), "$.colour"),
+        (lambda: check(None, []), "$.problem"),
+        (lambda: check(WeekProblem(rules=WeekRules(), offerings=EVENINGS), None), "$.offering_ids"),
+    ],
+)
+def test_methods_refuse_wrong_arguments_at_their_path(call: Callable[[], object], path: str) -> None:
+    """Each public method checks its arguments on entry and names the bad one."""
+    with pytest.raises(InvalidArgumentError) as info:
+        call()
+    assert paths(info) == (path,)
+
+
+_PROGRAM = Program.from_level(ASAM3.level("2.1"), Population.ADULT, id="p", name="P")
+
+
+class _ListKeys(Mapping[object, int]):
+    """A mapping whose keys are lists (unhashable): no dict can hold them."""
+
+    def __getitem__(self, key: object) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[object]:
+        return iter([["a"]])
+
+    def __len__(self) -> int:
+        return 1
+
+
+def test_a_mapping_with_unhashable_keys_is_refused_at_its_path() -> None:
+    """offering_costs from a mapping with unhashable keys is an InvalidDataError at the field, not a TypeError."""
+    with pytest.raises(InvalidDataError) as info:
+        WeekProblem(rules=WeekRules(), offerings=EVENINGS, offering_costs=_ListKeys())  # type: ignore[arg-type]
+    assert all(p.startswith("$.offering_costs") for p in paths(info))

@@ -12,7 +12,7 @@
 """
 
 from iopcore._fields._frozen import FrozenMap
-from iopcore._fields._guard import Range, compile_check, guard, is_guarded
+from iopcore._fields._guard import NOT_HANDLED, FastPath, Range, compile_check, guard, is_guarded
 from iopcore._fields._kinds import (
     as_date,
     as_datetime,
@@ -39,9 +39,11 @@ from iopcore._fields._validators import (
     identifier,
     identifiers,
     instance,
+    int_tuple,
     integer,
     is_identifier,
     is_phi,
+    literal,
     mapping_of,
     number,
     optional,
@@ -50,6 +52,7 @@ from iopcore._fields._validators import (
     to_float,
     to_frozenset,
     to_int,
+    to_int_tuple,
     to_mapping,
     to_tuple,
     tuple_of,
@@ -57,8 +60,10 @@ from iopcore._fields._validators import (
 )
 
 __all__ = [
+    "NOT_HANDLED",
     "PHI",
     "REDACTED",
+    "FastPath",
     "FrozenMap",
     "Range",
     "Validator",
@@ -79,6 +84,7 @@ __all__ = [
     "identifier",
     "identifiers",
     "instance",
+    "int_tuple",
     "integer",
     "is_aware",
     "is_date",
@@ -88,6 +94,7 @@ __all__ = [
     "is_number",
     "is_phi",
     "is_usable_tzinfo",
+    "literal",
     "mapping_of",
     "number",
     "optional",
@@ -96,6 +103,7 @@ __all__ = [
     "to_float",
     "to_frozenset",
     "to_int",
+    "to_int_tuple",
     "to_mapping",
     "to_tuple",
     "tuple_of",

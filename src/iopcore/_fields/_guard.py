@@ -52,7 +52,7 @@ from iopcore._fields._kinds import (
 )
 from iopcore.errors import ErrorItem, InvalidArgumentError, child_path, type_name
 
-__all__ = ["Range", "compile_check", "guard", "is_guarded"]
+__all__ = ["NOT_HANDLED", "FastPath", "Range", "compile_check", "guard", "is_guarded"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -400,6 +400,10 @@ def _name(t: Any) -> str:
     origin = typing.get_origin(t)
     if origin is typing.Literal:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(t))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_name(a) for a in typing.get_args(t))
+    if origin is typing.Annotated:
+        return _name(typing.get_args(t)[0])
     if origin is not None:
         return getattr(origin, "__name__", str(origin))
     return str(t)
@@ -569,22 +573,79 @@ class _Signature:
         return tuple(out), checked
 
 
-def guard(fn: F) -> F:
+@final
+class _NotHandled:
+    """The type of :data:`NOT_HANDLED`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_HANDLED"
+
+
+NOT_HANDLED: Any = _NotHandled()
+"""What a guard's fast path returns when it leaves a call to the full check."""
+
+FastPath = Callable[[tuple[Any, ...], dict[str, Any]], Any]
+"""``fast(args, kwargs)``: the call's result, or :data:`NOT_HANDLED` (see :func:`guard`)."""
+
+
+@typing.overload
+def guard(fn: F, /) -> F: ...
+
+
+@typing.overload
+def guard(*, fast: FastPath) -> Callable[[F], F]: ...
+
+
+def guard(fn: F | None = None, /, *, fast: FastPath | None = None) -> F | Callable[[F], F]:
     """Check *fn*'s arguments against its annotations on every call (see the module docs).
 
     Works on functions, methods and (under ``@classmethod`` / ``@staticmethod``) class and static
     methods. The undecorated function stays reachable as ``__wrapped__``.
+
+    ``@guard(fast=f)`` is for the few public functions called per record (``score``), where the
+    generic check would cost more than the work: each call is first given to ``f(args, kwargs)``,
+    which returns the result when it has itself proved *every* argument valid (exact builtin types,
+    known codes; typically the common call shape, handled by the body's own checks), or
+    :data:`NOT_HANDLED` to leave the call to the full check and then to *fn*.
     """
+    if fn is not None:
+        return _wrap(fn, fast)
+
+    def decorate(inner: F) -> F:
+        return _wrap(inner, fast)
+
+    return decorate
+
+
+def _wrap(fn: F, fast: FastPath | None) -> F:
     signature: _Signature | None = None
     name = fn.__qualname__.replace(".<locals>", "")
 
-    @functools.wraps(fn)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        nonlocal signature
-        if signature is None:
-            signature = _Signature(fn, name)
-        checked_args, checked_kwargs = signature.bind(args, kwargs)
-        return fn(*checked_args, **checked_kwargs)
+    if fast is None:
+
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            nonlocal signature
+            if signature is None:
+                signature = _Signature(fn, name)
+            checked_args, checked_kwargs = signature.bind(args, kwargs)
+            return fn(*checked_args, **checked_kwargs)
+
+    else:
+        shortcut = fast
+
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            result = shortcut(args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
+            nonlocal signature
+            if signature is None:
+                signature = _Signature(fn, name)
+            checked_args, checked_kwargs = signature.bind(args, kwargs)
+            return fn(*checked_args, **checked_kwargs)
 
     guarded.__iopcore_guarded__ = True  # type: ignore[attr-defined]
     return cast(F, guarded)

@@ -39,9 +39,11 @@ __all__ = [
     "identifier",
     "identifiers",
     "instance",
+    "int_tuple",
     "integer",
     "is_identifier",
     "is_phi",
+    "literal",
     "mapping_of",
     "number",
     "optional",
@@ -50,6 +52,7 @@ __all__ = [
     "to_float",
     "to_frozenset",
     "to_int",
+    "to_int_tuple",
     "to_mapping",
     "to_tuple",
     "tuple_of",
@@ -129,6 +132,8 @@ def to_frozenset(value: Iterable[Any]) -> frozenset[Any]:
 
 def to_mapping(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     """Copy a dict or other mapping into a :class:`FrozenMap`; leave anything else to the validator."""
+    if type(value) is dict:  # the common case, without the abstract-class check below
+        return FrozenMap._of(dict(value))
     if isinstance(value, FrozenMap):
         return value
     if isinstance(value, Mapping):
@@ -159,6 +164,17 @@ def to_int(value: int) -> int:
     if type(value) is not int and is_integer(value):
         return as_int(value)
     return value
+
+
+def to_int_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Turn a list or tuple into a tuple whose integers (numpy's included) are builtin ``int``.
+
+    Items that are not integers (``bool``, enum members, strings …) and values that are not a list
+    or tuple are left alone for the validator (:func:`int_tuple`) to report.
+    """
+    if isinstance(value, list | tuple):
+        return tuple(as_int(v) if type(v) is not int and is_integer(v) else v for v in value)
+    return value  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------- validators
@@ -205,7 +221,7 @@ def identifier() -> Validator:
                 attribute,
                 "expected a snake_case identifier (a-z, 0-9, _; starting with a letter), got a str that is not one",
                 "identifier",
-                "identifiers",
+                inst,
             )
 
     return check
@@ -346,6 +362,60 @@ def tuple_of(member: type, *, description: str | None = None, min_length: int = 
         ]
         if items:
             raise InvalidDataError(items, type_name=_owner_name(inst))
+
+    return check
+
+
+def int_tuple(
+    *,
+    min_value: int | None = None,
+    max_value: int | None = None,
+    min_length: int = 0,
+    allow_none: bool = False,
+    description: str = "integers",
+) -> Validator:
+    """A tuple of builtin ``int`` (never ``bool`` or an enum member) within the inclusive bounds.
+
+    Pair it with ``converter=to_int_tuple``; with *allow_none* items may also be ``None``.
+    Element paths read ``$.field[2]``; every bad item is reported at once.
+    """
+    expected = _bounds_text("an integer", min_value, max_value, False) + (" or None" if allow_none else "")
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple):
+            raise fail(attribute, f"expected a list of {description}, got {type_name(value)}", "type", inst)
+        if len(value) < min_length:
+            raise fail(attribute, f"expected at least {min_length} item(s), got {len(value)}", "min_length", inst)
+        base = _path(attribute)
+        items: list[ErrorItem] = []
+        for i, e in enumerate(value):
+            if e is None and allow_none:
+                continue
+            if type(e) is not int:
+                items.append(
+                    ErrorItem(path=f"{base}[{i}]", message=f"expected {expected}, got {type_name(e)}", rule="type")
+                )
+            elif (min_value is not None and e < min_value) or (max_value is not None and e > max_value):
+                items.append(
+                    ErrorItem(
+                        path=f"{base}[{i}]", message=f"expected {expected}, got an int out of range", rule="range"
+                    )
+                )
+        if items:
+            raise InvalidDataError(items, type_name=_owner_name(inst))
+
+    return check
+
+
+def literal(*allowed: str) -> Validator:
+    """One of the strings *allowed* (a tag such as ``kind="rating"``)."""
+    shown = ", ".join(repr(a) for a in allowed)
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str):
+            raise fail(attribute, f"expected one of {shown}, got {type_name(value)}", "type", inst)
+        if value not in allowed:
+            raise fail(attribute, f"expected one of {shown}, got a str that is not one of them", "literal", inst)
 
     return check
 

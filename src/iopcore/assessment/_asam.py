@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 from typing import final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError, child_path
 from iopcore.sources import Evidence, Source
 
 __all__ = [
@@ -111,12 +110,13 @@ class DimensionSet:
         """The ids of the dimensions that receive a risk rating."""
         return tuple(d.id for d in self.dimensions if d.risk_rated)
 
+    @f.guard
     def dimension(self, dimension_id: str) -> Dimension:
         """The dimension *dimension_id*; unknown ids raise :class:`~iopcore.errors.UnknownCodeError`."""
         for d in self.dimensions:
             if d.id == dimension_id:
                 return d
-        raise UnknownCodeError(what="dimension", catalog=self.edition.value, known=self.ids, path="$.dimension")
+        raise UnknownCodeError(what="dimension", catalog=self.edition.value, known=self.ids, path="$.dimension_id")
 
     def __iter__(self) -> Iterator[Dimension]:
         return iter(self.dimensions)
@@ -268,20 +268,28 @@ ASAM4_DIMENSIONS = DimensionSet(
 )
 """The 4th edition's dimensions, subdimensions and anchors, as reported by secondary sources (unverified)."""
 
-DIMENSION_SETS: Mapping[AsamEdition, DimensionSet] = MappingProxyType(
+DIMENSION_SETS: Mapping[AsamEdition, DimensionSet] = f.FrozenMap(
     {AsamEdition.THIRD: ASAM3_DIMENSIONS, AsamEdition.FOURTH: ASAM4_DIMENSIONS}
 )
 """The built-in dimension set of each edition."""
 
+_EDITIONS = {e.value: e for e in AsamEdition}
 
+
+def _edition(edition: AsamEdition | str) -> AsamEdition:
+    """An edition member, or the member whose value *edition* is; others raise naming ``$.edition``."""
+    if isinstance(edition, AsamEdition):
+        return edition
+    found = _EDITIONS.get(edition)
+    if found is None:
+        raise UnknownCodeError(what="edition", catalog="ASAM editions", known=list(_EDITIONS), path="$.edition")
+    return found
+
+
+@f.guard
 def dimension_set(edition: AsamEdition | str) -> DimensionSet:
     """The built-in dimension set of *edition* (``"asam3"`` or ``"asam4"``)."""
-    try:
-        return DIMENSION_SETS[AsamEdition(edition)]
-    except ValueError:
-        raise UnknownCodeError(
-            what="edition", catalog="ASAM editions", known=[e.value for e in AsamEdition], path="$.edition"
-        ) from None
+    return DIMENSION_SETS[_edition(edition)]
 
 
 @final
@@ -291,8 +299,9 @@ class DimensionRating:
 
     dimension: str = attrs.field(validator=f.identifier())
     rating: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=MIN_RATING, max_value=MAX_RATING))
-    rationale: str = attrs.field(validator=f.text())
-    """Why this rating: the history and here-and-now findings it rests on (required)."""
+    rationale: str = f.phi_field(validator=f.text())
+    """Why this rating: the history and here-and-now findings it rests on (required; free text about the
+    patient, so treated as an identifier: redacted in ``repr``)."""
     anchor: str | None = attrs.field(default=None, validator=f.optional(f.text(max_length=8)))
     """An edition's symbolic anchor code (e.g. ``"3B"``), where used."""
 
@@ -350,13 +359,53 @@ class DimensionRatings:
             raise InvalidDataError(errors, type_name="DimensionRatings")
 
     @classmethod
-    def of(cls, edition: AsamEdition | str, ratings: dict[str, tuple[int, str]]) -> DimensionRatings:
-        """Build from ``{dimension_id: (rating, rationale)}``."""
+    @f.guard
+    def of(cls, edition: AsamEdition | str, ratings: Mapping[str, tuple[int, str]]) -> DimensionRatings:
+        """Build from ``{dimension_id: (rating, rationale)}``: every risk-rated dimension of *edition* once."""
+        ed = _edition(edition)
+        rated = DIMENSION_SETS[ed].rated_ids
+        errors: list[ErrorItem] = []
+        for dim, (value, why) in ratings.items():
+            if dim not in rated:
+                errors.append(
+                    ErrorItem(
+                        path="$.ratings",
+                        message=f"expected keys that are risk-rated dimensions of {ed.value} ({', '.join(rated)}), "
+                        "got a str key that is not one",
+                        rule="unknown_code",
+                    )
+                )
+                continue
+            here = "$.ratings" + child_path(dim)[1:]
+            if not MIN_RATING <= value <= MAX_RATING:
+                errors.append(
+                    ErrorItem(
+                        path=f"{here}[0]",
+                        message=f"expected a rating between {MIN_RATING} and {MAX_RATING}, got an int out of range",
+                        rule="range",
+                    )
+                )
+            if not why.strip():
+                errors.append(
+                    ErrorItem(path=f"{here}[1]", message="expected a rationale, got an empty str", rule="non_empty")
+                )
+        missing = [d for d in rated if d not in ratings]
+        if missing:
+            errors.append(
+                ErrorItem(
+                    path="$.ratings",
+                    message=f"expected a rating for every risk-rated dimension; missing {', '.join(missing)}",
+                    rule="missing",
+                )
+            )
+        if errors:
+            raise InvalidArgumentError(errors, callable="DimensionRatings.of")
         return cls(
-            edition=AsamEdition(edition),
+            edition=ed,
             ratings=tuple(DimensionRating(dimension=d, rating=r, rationale=why) for d, (r, why) in ratings.items()),
         )
 
+    @f.guard
     def rating(self, dimension: str) -> int:
         """The rating of *dimension*."""
         for r in self.ratings:
@@ -366,13 +415,21 @@ class DimensionRatings:
             what="dimension", catalog=self.edition.value, known=[r.dimension for r in self.ratings], path="$.dimension"
         )
 
+    @f.guard
     def as_dict(self) -> dict[str, int]:
         """``{dimension_id: rating}`` in the edition's dimension order."""
+        return self._as_dict()
+
+    @f.guard
+    def highest(self) -> tuple[str, ...]:
+        """The dimension(s) with the highest rating, in dimension order."""
+        return self._highest()
+
+    def _as_dict(self) -> dict[str, int]:
         by_id = {r.dimension: r.rating for r in self.ratings}
         return {d: by_id[d] for d in DIMENSION_SETS[self.edition].rated_ids}
 
-    def highest(self) -> tuple[str, ...]:
-        """The dimension(s) with the highest rating, in dimension order."""
-        values = self.as_dict()
+    def _highest(self) -> tuple[str, ...]:
+        values = self._as_dict()
         top = max(values.values())
         return tuple(d for d, v in values.items() if v == top)

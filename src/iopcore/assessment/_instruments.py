@@ -10,8 +10,8 @@ included only where the licence allows reproduction without restriction; the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 
+from iopcore import _fields as f
 from iopcore.assessment._model import (
     Band,
     BandScheme,
@@ -27,6 +27,7 @@ from iopcore.assessment._model import (
     Sex,
     SkipRule,
 )
+from iopcore.errors import UnknownCodeError
 from iopcore.sources import Evidence, Source
 
 __all__ = ["INSTRUMENTS", "instrument"]
@@ -697,19 +698,22 @@ DSM5_SUD = Instrument(
     source=Source(citation="DSM-5 (APA 2013) substance use disorder, 11 criteria in 12 months", evidence=V),
 )
 
-INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
+INSTRUMENTS: Mapping[str, Instrument] = f.FrozenMap(
     {i.id: i for i in (PHQ9, PHQ2, GAD7, AUDIT, AUDIT_C, DAST10, CIWA_AR, COWS, CAGE, CAGE_AID, PCL5, CRAFFT, DSM5_SUD)}
 )
 """Every built-in instrument by id."""
 
 
+@f.guard
 def instrument(instrument_id: str) -> Instrument:
     """The built-in instrument *instrument_id*; unknown ids raise :class:`~iopcore.errors.UnknownCodeError`."""
-    try:
-        return INSTRUMENTS[instrument_id]
-    except (KeyError, TypeError):
-        from iopcore.errors import UnknownCodeError
+    return _builtin(instrument_id)
 
+
+def _builtin(instrument_id: str) -> Instrument:
+    found = INSTRUMENTS.get(instrument_id)
+    if found is None:
         raise UnknownCodeError(
             what="instrument", catalog="iopcore instruments", known=list(INSTRUMENTS), path="$.instrument_id"
-        ) from None
+        )
+    return found

@@ -117,6 +117,7 @@ class IntakeAssessment:
                     f"$.substance_use[{i}].last_use", "expected a last use on or before assessed_on", "order", self
                 )
 
+    @f.guard
     def score(self, instrument_id: str) -> InstrumentScore | None:
         """The recorded score of *instrument_id*, or ``None``."""
         for s in self.scores:
@@ -124,6 +125,7 @@ class IntakeAssessment:
                 return s
         return None
 
+    @f.guard
     def evaluation(self, domain: EvaluationDomain) -> Evaluation | None:
         """The evaluation of *domain*, or ``None``."""
         for e in self.evaluations:
@@ -136,6 +138,7 @@ class IntakeAssessment:
         """Every flag raised by any recorded instrument score (e.g. ``suicidal_ideation``)."""
         return frozenset(flag for s in self.scores for flag in s.flags)
 
+    @f.guard
     def days_since_last_use(self, substance: str) -> int | None:
         """Days between the last use of *substance* and the assessment date, or ``None`` if unknown."""
         for use in self.substance_use:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import final
+from typing import Annotated, Any, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 
 __all__ = [
@@ -52,8 +52,13 @@ def _source() -> f.Validator:
     return f.instance(Source, "a Source")
 
 
-def _item_numbers() -> f.Validator:
-    return f.tuple_of(int, description="item numbers (from 1)", min_length=1)
+def _item_numbers() -> Any:
+    return attrs.field(
+        converter=f.to_int_tuple, validator=f.int_tuple(min_value=1, min_length=1, description="item numbers (from 1)")
+    )
+
+
+_CONTEXTS = ("medically_supervised",)  # the context keywords of score() that an Exclusion may name
 
 
 @final
@@ -65,7 +70,7 @@ class Item:
     id: str = attrs.field(validator=f.identifier())
     kind: ResponseKind = attrs.field(validator=f.enum_member(ResponseKind))
     values: tuple[int, ...] = attrs.field(
-        default=(), converter=f.to_tuple, validator=f.tuple_of(int, description="point values")
+        default=(), converter=f.to_int_tuple, validator=f.int_tuple(min_value=0, description="point values")
     )
     """The allowed point values of a ``POINTS`` item, ascending (e.g. AUDIT items 9–10: ``(0, 2, 4)``)."""
     max_count: int | None = attrs.field(
@@ -147,8 +152,23 @@ class BandScheme:
         """The top of the last band."""
         return self.bands[-1].max_total
 
-    def band_for(self, total: float) -> str:
+    @f.guard
+    def band_for(self, total: Annotated[float, f.Range(min_value=0)]) -> str:
         """The label of the band holding *total* (a prorated total between two bands belongs to the lower)."""
+        if total > self.bands[-1].max_total:
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.total",
+                        message=f"expected a total between 0 and {self.bands[-1].max_total}, got a larger number",
+                        rule="range",
+                    ),
+                ),
+                callable="BandScheme.band_for",
+            )
+        return self._band_for(total)
+
+    def _band_for(self, total: float) -> str:
         label = self.bands[0].label
         for band in self.bands:
             if band.min_total <= total:
@@ -176,7 +196,7 @@ class FlagRule:
     """Set ``flag`` when any of ``items`` scores at least ``min_value`` (whatever the total)."""
 
     flag: str = attrs.field(validator=f.identifier())
-    items: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
+    items: tuple[int, ...] = _item_numbers()
     min_value: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     source: Source = attrs.field(validator=_source())
 
@@ -187,7 +207,7 @@ class Cluster:
     """A group of items of which at least ``min_endorsed`` must be endorsed; its severity is their sum."""
 
     id: str = attrs.field(validator=f.identifier())
-    items: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
+    items: tuple[int, ...] = _item_numbers()
     min_endorsed: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
 
@@ -210,18 +230,21 @@ class ClusterRule:
 class SkipRule:
     """A published skip rule: when the answers to ``when_items`` sum to 0, ``skipped`` may be left ``None`` (scored 0)."""
 
-    when_items: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
-    skipped: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
+    when_items: tuple[int, ...] = _item_numbers()
+    skipped: tuple[int, ...] = _item_numbers()
     source: Source = attrs.field(validator=_source())
 
 
 @final
 @attrs.frozen(kw_only=True)
 class Exclusion:
-    """Items not counted when the context keyword ``context`` is true (DSM-5: tolerance and withdrawal under supervision)."""
+    """Items not counted when the context keyword ``context`` is true (DSM-5: tolerance and withdrawal under supervision).
 
-    context: str = attrs.field(validator=f.identifier())
-    items: tuple[int, ...] = attrs.field(converter=f.to_tuple, validator=_item_numbers())
+    ``context`` is a context keyword that :func:`~iopcore.assessment.score` understands: ``"medically_supervised"``.
+    """
+
+    context: str = attrs.field(validator=f.literal(*_CONTEXTS))
+    items: tuple[int, ...] = _item_numbers()
     source: Source = attrs.field(validator=_source())
 
 
@@ -278,6 +301,19 @@ class Instrument:
                         path=f"$.items[{i}].number", message="expected items numbered 1, 2, … in order", rule="order"
                     )
                 )
+        errors.extend(_duplicates((item.id for item in self.items), "$.items", ".id", "item id"))
+        cluster_ids = ((i, j, c.id) for i, r in enumerate(self.cluster_rules) for j, c in enumerate(r.clusters))
+        seen: set[str] = set()
+        for i, j, cid in cluster_ids:
+            if cid in seen:
+                errors.append(
+                    ErrorItem(
+                        path=f"$.cluster_rules[{i}].clusters[{j}].id",
+                        message="duplicate cluster id (subscores are keyed by it)",
+                        rule="unique",
+                    )
+                )
+            seen.add(cid)
         for i, rule in enumerate(self.flag_rules):
             _check_numbers(rule.items, count, f"$.flag_rules[{i}].items", errors)
         for i, skip in enumerate(self.skip_rules):
@@ -322,24 +358,67 @@ class Instrument:
         """The first band scheme, or ``None`` for screens that only have a cut-off."""
         return self.schemes[0] if self.schemes else None
 
+    @f.guard
     def scheme(self, scheme_id: str) -> BandScheme:
         """The band scheme with *scheme_id*; unknown ids raise :class:`~iopcore.errors.UnknownCodeError`."""
-        for s in self.schemes:
-            if s.id == scheme_id:
-                return s
-        from iopcore.errors import UnknownCodeError
+        found = self._scheme(scheme_id)
+        if found is None:
+            raise UnknownCodeError(
+                what="band scheme", catalog=self.name, known=[s.id for s in self.schemes], path="$.scheme_id"
+            )
+        return found
 
-        raise UnknownCodeError(
-            what="band scheme", catalog=self.name, known=[s.id for s in self.schemes], path="$.scheme"
-        )
+    def _scheme(self, scheme_id: str) -> BandScheme | None:
+        return next((s for s in self.schemes if s.id == scheme_id), None)
 
+    @f.guard
     def item(self, number: int) -> Item:
         """Item *number* (from 1)."""
+        if not 1 <= number <= len(self.items):
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.number",
+                        message=f"expected an item number between 1 and {len(self.items)}, got an int out of range",
+                        rule="range",
+                    ),
+                ),
+                callable="Instrument.item",
+            )
         return self.items[number - 1]
 
 
+def _duplicates(keys: Iterable[str], path: str, suffix: str, what: str) -> list[ErrorItem]:
+    seen: set[str] = set()
+    out: list[ErrorItem] = []
+    for i, key in enumerate(keys):
+        if key in seen:
+            out.append(ErrorItem(path=f"{path}[{i}]{suffix}", message=f"duplicate {what}", rule="unique"))
+        seen.add(key)
+    return out
+
+
+_total_number = f.number(min_value=0)
+
+
 def _total_validator(inst: InstrumentScore | None, attribute: attrs.Attribute[float], value: object) -> None:
-    f.number(min_value=0)(inst, attribute, value)
+    _total_number(inst, attribute, value)
+
+
+def _to_total(value: Any) -> Any:
+    """An integer total (numpy's too) as an ``int``, another number as a ``float``; anything else left alone."""
+    if type(value) is int or type(value) is float:
+        return value
+    if f.is_integer(value):
+        return f.as_int(value)
+    return f.to_float(value)
+
+
+def _to_subscores(value: Any) -> Any:
+    mapping = f.to_mapping(value)
+    if isinstance(mapping, f.FrozenMap) and any(type(v) is not int and f.is_integer(v) for v in mapping.values()):
+        return f.FrozenMap({k: f.to_int(v) for k, v in mapping.items()})
+    return mapping
 
 
 @final
@@ -352,7 +431,7 @@ class InstrumentScore:
     """
 
     instrument: str = attrs.field(validator=f.identifier())
-    total: int | float = attrs.field(validator=_total_validator)
+    total: int | float = attrs.field(converter=_to_total, validator=_total_validator)
     band: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))
     positive: bool | None = attrs.field(default=None, validator=f.optional(f.boolean()))
     flags: frozenset[str] = attrs.field(
@@ -366,26 +445,29 @@ class InstrumentScore:
     )
     """The cut-off applied to decide ``positive``."""
     item_scores: tuple[int | None, ...] = attrs.field(
-        default=(), converter=f.to_tuple, validator=f.instance(tuple, "a list")
+        default=(),
+        converter=f.to_int_tuple,
+        validator=f.int_tuple(min_value=0, allow_none=True, description="points or None"),
     )
     """Points counted per item (after reverse scoring, skips and exclusions); ``None`` for a prorated missing item."""
     subscores: Mapping[str, int] = attrs.field(
         factory=dict,
-        converter=f.to_mapping,
+        converter=_to_subscores,
         validator=f.mapping_of(str, int, description="subscale id to int"),
-        hash=False,
     )
     """Subscale sums (e.g. the PCL-5 cluster severities)."""
 
     def __attrs_post_init__(self) -> None:
         if self.prorated != isinstance(self.total, float):
             raise f.fail("$.total", "expected a float total exactly when prorated, an int otherwise", "prorated", self)
-        for i, v in enumerate(self.item_scores):
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                raise f.fail(f"$.item_scores[{i}]", "expected an integer >= 0 or None", "type", self)
         for flag in self.flags:
             if not f.is_identifier(flag):
                 raise f.fail("$.flags", "expected snake_case flag names", "identifier", self)
         for k, v in self.subscores.items():
-            if isinstance(v, bool) or v < 0:
-                raise f.fail(f"$.subscores.{k}", "expected an integer >= 0", "range", self)
+            if type(v) is not int or v < 0:
+                raise f.fail(
+                    f"$.subscores.{k}" if f.is_identifier(k) else "$.subscores",
+                    "expected an integer >= 0",
+                    "range",
+                    self,
+                )

@@ -8,7 +8,6 @@ in a licensed implementation of :class:`PlacementPolicy`.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 from collections.abc import Sequence
 from typing import Literal, Protocol, final, runtime_checkable
@@ -19,7 +18,14 @@ from iopcore import _fields as f
 from iopcore.assessment._asam import ASAM3_DIMENSIONS, ASAM4_DIMENSIONS, DIMENSION_SETS, AsamEdition, DimensionRatings
 from iopcore.assessment._intake import IntakeAssessment
 from iopcore.assessment._model import InstrumentScore
-from iopcore.errors import InvalidDataError, NoSafeLevelError, type_name
+from iopcore.errors import (
+    ErrorItem,
+    InvalidArgumentError,
+    InvalidDataError,
+    NoSafeLevelError,
+    UnknownCodeError,
+    type_name,
+)
 from iopcore.levels import LevelCatalog, LevelCategory, LevelOfCare
 from iopcore.sources import Evidence, Source
 
@@ -52,12 +58,29 @@ class OverrideReason(enum.StrEnum):
     OTHER = "other"
 
 
+_RATED = {ed: DIMENSION_SETS[ed].rated_ids for ed in AsamEdition}
+_ANY_RATED = tuple(dict.fromkeys(d for ids in _RATED.values() for d in ids))
+
+
+def _check_dimension(rule: RatingRule | ScoreRule) -> None:
+    """A rule reads a risk-rated dimension of its edition (of any edition when it names none)."""
+    known = _ANY_RATED if rule.edition is None else _RATED[rule.edition]
+    if rule.dimension not in known:
+        where = "any edition" if rule.edition is None else rule.edition.value
+        raise f.fail(
+            "$.dimension",
+            f"expected a risk-rated dimension of {where} ({', '.join(known)}), got an id that is not one",
+            "unknown_code",
+            rule,
+        )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class RatingRule:
     """When ``dimension`` is rated at least ``min_rating``, a safe level needs the stated intensity and services."""
 
-    kind: Literal["rating"] = attrs.field(default="rating", validator=attrs.validators.in_(("rating",)))
+    kind: Literal["rating"] = attrs.field(default="rating", validator=f.literal("rating"))
     id: str = attrs.field(validator=f.identifier())
     dimension: str = attrs.field(validator=f.identifier())
     edition: AsamEdition | None = attrs.field(default=None, validator=f.optional(f.enum_member(AsamEdition)))
@@ -69,6 +92,9 @@ class RatingRule:
     medically_managed: bool = attrs.field(default=False, validator=f.boolean())
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
+    def __attrs_post_init__(self) -> None:
+        _check_dimension(self)
+
 
 @final
 @attrs.frozen(kw_only=True)
@@ -78,7 +104,7 @@ class ScoreRule:
     ``dimension`` names the dimension this finding drives (e.g. CIWA-Ar → withdrawal).
     """
 
-    kind: Literal["score"] = attrs.field(default="score", validator=attrs.validators.in_(("score",)))
+    kind: Literal["score"] = attrs.field(default="score", validator=f.literal("score"))
     id: str = attrs.field(validator=f.identifier())
     dimension: str = attrs.field(validator=f.identifier())
     edition: AsamEdition | None = attrs.field(default=None, validator=f.optional(f.enum_member(AsamEdition)))
@@ -95,9 +121,14 @@ class ScoreRule:
     def __attrs_post_init__(self) -> None:
         if not self.bands and self.flag is None:
             raise f.fail("$.bands", "expected at least one band label or a flag to trigger on", "trigger", self)
+        _check_dimension(self)
 
+    @f.guard
     def applies(self, score: InstrumentScore) -> bool:
         """Whether *score* triggers this rule."""
+        return self._applies(score)
+
+    def _applies(self, score: InstrumentScore) -> bool:
         return score.instrument == self.instrument and (
             (score.band is not None and score.band in self.bands)
             or (self.flag is not None and self.flag in score.flags)
@@ -136,7 +167,8 @@ class PlacementOverride:
 
     level: LevelOfCare = attrs.field(validator=f.instance(LevelOfCare, "a LevelOfCare"))
     reason: OverrideReason = attrs.field(validator=f.enum_member(OverrideReason))
-    note: str = attrs.field(default="", validator=f.instance(str, "a string"))
+    note: str = f.phi_field(default="", validator=f.instance(str, "a string"))
+    """Free text about the patient's situation, so treated as an identifier (redacted in ``repr``)."""
 
 
 @final
@@ -176,13 +208,29 @@ class PlacementRecommendation:
         """Whether a clinician chose another level."""
         return self.override is not None
 
+    @f.guard
     def with_override(
         self, level: LevelOfCare, reason: OverrideReason | str, note: str = ""
     ) -> PlacementRecommendation:
         """Record a clinician's choice of *level* for *reason*; the recommendation itself is kept."""
-        with contextlib.suppress(ValueError):  # PlacementOverride's validator reports a bad reason with its path
-            reason = OverrideReason(reason)
-        return attrs.evolve(self, override=PlacementOverride(level=level, reason=reason, note=note))  # type: ignore[arg-type]
+        chosen = _REASONS.get(reason) if isinstance(reason, str) else reason
+        if chosen is None:
+            raise UnknownCodeError(
+                what="override reason", catalog="OverrideReason", known=list(_REASONS), path="$.reason"
+            )
+        if level == self.level:
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.level", message="expected a level different from the recommended one", rule="distinct"
+                    ),
+                ),
+                callable="PlacementRecommendation.with_override",
+            )
+        return attrs.evolve(self, override=PlacementOverride(level=level, reason=chosen, note=note))
+
+
+_REASONS = {r.value: r for r in OverrideReason}
 
 
 @runtime_checkable
@@ -256,11 +304,16 @@ class RuleBasedPlacementPolicy:
     def __attrs_post_init__(self) -> None:
         f.unique_by(self.rules, lambda r: r.id, path="$.rules", what="rule id")
 
+    @f.guard
     def triggered(
         self, ratings: DimensionRatings, scores: Sequence[InstrumentScore] = ()
     ) -> tuple[RatingRule | ScoreRule, ...]:
         """The rules that these ratings and scores trigger (rules for other editions' dimensions never do)."""
-        values = ratings.as_dict()
+        return self._triggered(ratings, ratings._as_dict(), scores)
+
+    def _triggered(
+        self, ratings: DimensionRatings, values: dict[str, int], scores: Sequence[InstrumentScore]
+    ) -> tuple[RatingRule | ScoreRule, ...]:
         out: list[RatingRule | ScoreRule] = []
         for rule in self.rules:
             if rule.dimension not in values or (rule.edition is not None and rule.edition is not ratings.edition):
@@ -268,17 +321,17 @@ class RuleBasedPlacementPolicy:
             if isinstance(rule, RatingRule):
                 if values[rule.dimension] >= rule.min_rating:
                     out.append(rule)
-            elif any(rule.applies(s) for s in scores):
+            elif any(rule._applies(s) for s in scores):
                 out.append(rule)
         return tuple(out)
 
+    @f.guard
     def recommend(
         self, ratings: DimensionRatings, catalog: LevelCatalog, *, scores: Sequence[InstrumentScore] = ()
     ) -> PlacementRecommendation:
         """The least intensive level of *catalog* that meets every triggered rule, with the reasons."""
-        _check_inputs(ratings, catalog, scores)
-        values = ratings.as_dict()
-        rules = self.triggered(ratings, scores)
+        values = ratings._as_dict()
+        rules = self._triggered(ratings, values, scores)
         order = {lv.code: i for i, lv in enumerate(catalog.levels)}
         allowed = [lv for lv in catalog.levels if lv.category not in self.excluded_categories]
         track = [lv for lv in allowed if lv.category is LevelCategory.WITHDRAWAL_MANAGEMENT]
@@ -309,7 +362,7 @@ class RuleBasedPlacementPolicy:
         if wm_level is not None:
             drivers.update(r.dimension for r in wm_rules)
         dimension_order = list(DIMENSION_SETS[ratings.edition].ids)
-        driving = tuple(d for d in dimension_order if d in drivers) or ratings.highest()
+        driving = tuple(d for d in dimension_order if d in drivers) or ratings._highest()
         return PlacementRecommendation(
             level=best,
             driving_dimensions=driving,
@@ -330,17 +383,6 @@ def _reason(level: LevelOfCare, rule: PlacementRule, values: dict[str, int]) -> 
         dimension=rule.dimension,
         explanation=f"{why} needs {_needs(rule)}; level {level.code} does not provide it",
     )
-
-
-def _check_inputs(ratings: object, catalog: object, scores: object) -> None:
-    if not isinstance(ratings, DimensionRatings):
-        raise InvalidDataError.single("$.ratings", f"expected DimensionRatings, got {type_name(ratings)}", "type")
-    if not isinstance(catalog, LevelCatalog):
-        raise InvalidDataError.single("$.catalog", f"expected a LevelCatalog, got {type_name(catalog)}", "type")
-    if not isinstance(scores, list | tuple) or not all(isinstance(s, InstrumentScore) for s in scores):
-        raise InvalidDataError.single(
-            "$.scores", f"expected a list of InstrumentScore, got {type_name(scores)}", "type"
-        )
 
 
 # ----------------------------------------------------------------------------- the illustrative default
@@ -484,6 +526,7 @@ ILLUSTRATIVE_POLICY = RuleBasedPlacementPolicy(
 """The built-in, replaceable placement policy. Its thresholds are ILLUSTRATIVE, not ASAM's licensed logic."""
 
 
+@f.guard
 def recommend_placement(
     assessment: IntakeAssessment | DimensionRatings,
     catalog: LevelCatalog,
@@ -494,6 +537,23 @@ def recommend_placement(
     """Recommend a level of *catalog* for an intake (its ratings and scores) or for ratings plus *scores*."""
     if isinstance(assessment, IntakeAssessment):
         if assessment.ratings is None:
-            raise InvalidDataError.single("$.ratings", "expected dimension ratings on the intake, got None", "missing")
-        return policy.recommend(assessment.ratings, catalog, scores=(*assessment.scores, *scores))
-    return policy.recommend(assessment, catalog, scores=scores)
+            raise InvalidArgumentError(
+                (
+                    ErrorItem(
+                        path="$.assessment.ratings",
+                        message="expected dimension ratings on the intake, got None",
+                        rule="missing",
+                    ),
+                ),
+                callable="recommend_placement",
+            )
+        result = policy.recommend(assessment.ratings, catalog, scores=(*assessment.scores, *scores))
+    else:
+        result = policy.recommend(assessment, catalog, scores=scores)
+    if not isinstance(result, PlacementRecommendation):
+        raise InvalidDataError.single(
+            "$.policy",
+            f"expected a policy whose recommend() returns a PlacementRecommendation, got {type_name(result)}",
+            "type",
+        )
+    return result

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from types import MappingProxyType
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from iopcore.assessment._instruments import INSTRUMENTS, instrument
+from iopcore import _fields as f
+from iopcore.assessment._instruments import INSTRUMENTS, _builtin
 from iopcore.assessment._model import BandScheme, Instrument, InstrumentScore, ResponseKind, Sex
-from iopcore.errors import InvalidDataError, InvalidResponseError, type_name
+from iopcore.errors import InvalidResponseError, type_name
 
 __all__ = ["InvalidResponseError", "Response", "score"]
 
@@ -16,7 +16,7 @@ Response = int | bool | None
 """One answer: a point value or count (``int``), ``True``/``False`` for yes/no items, or ``None`` (missing or skipped)."""
 
 
-_EMPTY: MappingProxyType[str, int] = MappingProxyType({})
+_EMPTY: Mapping[str, int] = f.FrozenMap()
 _NO_FLAGS: frozenset[str] = frozenset()
 
 
@@ -35,7 +35,7 @@ class _Plan:
         )
         scheme = inst.default_scheme
         self.scheme = None if scheme is None else scheme.id
-        self.bands = None if scheme is None else tuple(scheme.band_for(t) for t in range(inst.max_total + 1))
+        self.bands = None if scheme is None else tuple(scheme._band_for(t) for t in range(inst.max_total + 1))
         self.cut = inst.cutoffs[0].threshold if inst.cutoffs else None
 
 
@@ -84,6 +84,46 @@ def _fast(plan: _Plan, responses: Sequence[Response]) -> InstrumentScore | None:
     )
 
 
+_CONTEXT_TYPES: dict[str, tuple[type, ...]] = {
+    "sex": (Sex, str, type(None)),
+    "cutoff": (int, type(None)),
+    "scheme": (str, BandScheme, type(None)),
+    "medically_supervised": (bool,),
+}
+
+
+def _plain_call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The guard's fast path for ``score``: the usual call shapes, whose every argument the body checks itself.
+
+    ``score(id, [answers], sex=..., ...)`` with a built-in id or an :class:`Instrument`, a list or tuple of
+    answers and context values of their exact types goes straight to the scoring (which checks each answer
+    against its item and each context value against the instrument, naming it); any other call is left to
+    the guard (wrong types, unknown keywords, numpy numbers to normalize).
+    """
+    if len(args) != 2:
+        return f.NOT_HANDLED
+    instrument_id, responses = args
+    if type(responses) is not list and type(responses) is not tuple:
+        return f.NOT_HANDLED
+    if type(instrument_id) is str:
+        plan = _PLANS.get(instrument_id)
+        if plan is None:
+            return f.NOT_HANDLED
+        if not kwargs:
+            return _fast(plan, responses) or _score(plan.inst, responses)
+        inst = plan.inst
+    elif type(instrument_id) is Instrument:
+        inst = instrument_id
+    else:
+        return f.NOT_HANDLED
+    for key, value in kwargs.items():
+        allowed = _CONTEXT_TYPES.get(key)
+        if allowed is None or type(value) not in allowed:
+            return f.NOT_HANDLED
+    return _score(inst, responses, **kwargs)
+
+
+@f.guard(fast=_plain_call)
 def score(
     instrument_id: str | Instrument,
     responses: Sequence[Response],
@@ -100,25 +140,23 @@ def score(
     scheme id of the instrument, or your own :class:`BandScheme`), ``medically_supervised`` (DSM-5 SUD:
     tolerance and withdrawal not counted). Raises :class:`InvalidResponseError` naming the item.
     """
-    if (
-        type(instrument_id) is str
-        and sex is None
-        and cutoff is None
-        and scheme is None
-        and medically_supervised is False
-        and type(responses) in (list, tuple)
-    ):
-        plan = _PLANS.get(instrument_id)
-        if plan is not None:
-            fast = _fast(plan, responses)
-            if fast is not None:
-                return fast
-    inst = instrument_id if isinstance(instrument_id, Instrument) else instrument(instrument_id)
+    inst = instrument_id if isinstance(instrument_id, Instrument) else _builtin(instrument_id)
+    return _score(inst, responses, sex=sex, cutoff=cutoff, scheme=scheme, medically_supervised=medically_supervised)
+
+
+def _score(
+    inst: Instrument,
+    responses: Sequence[Response],
+    *,
+    sex: Sex | str | None = None,
+    cutoff: int | None = None,
+    scheme: str | BandScheme | None = None,
+    medically_supervised: bool = False,
+) -> InstrumentScore:
+    """Score checked arguments: the instrument is known, *responses* a list or tuple, the context of its types."""
     iid = inst.id
     items = inst.items
     n = len(items)
-    if not isinstance(responses, list | tuple):
-        raise InvalidResponseError(iid, None, f"expected a list of {n} answers, got {type_name(responses)}", "type")
     if len(responses) != n:
         raise InvalidResponseError(iid, None, f"expected {n} answers (items 1-{n}), got {len(responses)}", "length")
 
@@ -132,15 +170,7 @@ def score(
             skipped.update(rule.skipped)
 
     excluded: frozenset[int] = frozenset()
-    if medically_supervised is not False:
-        if medically_supervised is not True:
-            raise InvalidResponseError(
-                iid,
-                None,
-                f"expected medically_supervised to be a boolean, got {type_name(medically_supervised)}",
-                "type",
-                path="$.medically_supervised",
-            )
+    if medically_supervised:  # a bool: the guard (or its fast path) has checked it
         excluded = frozenset(k for e in inst.exclusions if e.context == "medically_supervised" for k in e.items)
 
     points: list[int | None] = []
@@ -166,9 +196,11 @@ def score(
             continue
         if kind is ResponseKind.POINTS:
             if type(value) is not int:
-                raise InvalidResponseError(
-                    iid, number, f"expected an integer point value, got {type_name(value)}", "type"
-                )
+                if not f.is_integer(value):
+                    raise InvalidResponseError(
+                        iid, number, f"expected an integer point value, got {type_name(value)}", "type"
+                    )
+                value = f.as_int(value)
             if value not in item.values:
                 allowed = ", ".join(str(v) for v in item.values)
                 raise InvalidResponseError(
@@ -183,7 +215,9 @@ def score(
             p = int(value is not item.reverse)
         else:
             if type(value) is not int:
-                raise InvalidResponseError(iid, number, f"expected a whole number, got {type_name(value)}", "type")
+                if not f.is_integer(value):
+                    raise InvalidResponseError(iid, number, f"expected a whole number, got {type_name(value)}", "type")
+                value = f.as_int(value)
             assert item.max_count is not None
             if not 0 <= value <= item.max_count:
                 raise InvalidResponseError(
@@ -288,19 +322,19 @@ def _interpret(
             )
         used = scheme
     elif isinstance(scheme, str) and inst.schemes:
-        try:
-            used = inst.scheme(scheme)
-        except InvalidDataError:
+        found = inst._scheme(scheme)
+        if found is None:
             known = ", ".join(s.id for s in inst.schemes)
             raise InvalidResponseError(
                 iid, None, f"no band scheme with this id; known: {known}", "unknown_code", path="$.scheme"
-            ) from None
+            )
+        used = found
     else:
         raise InvalidResponseError(
             iid, None, f"{inst.name} has no band schemes to choose from", "scheme", path="$.scheme"
         )
     if used is not None:
-        return used.band_for(total), cut, positive, used.id
+        return used._band_for(total), cut, positive, used.id
     if positive is not None:
         return ("positive" if positive else "negative"), cut, positive, None
     return None, cut, positive, None
@@ -325,9 +359,9 @@ def _flags(inst: Instrument, points: list[int | None]) -> frozenset[str]:
     return frozenset(flags)
 
 
-def _subscores(inst: Instrument, points: list[int | None]) -> MappingProxyType[str, int]:
+def _subscores(inst: Instrument, points: list[int | None]) -> Mapping[str, int]:
     if not inst.cluster_rules:
         return _EMPTY
-    return MappingProxyType(
+    return f.to_mapping(
         {c.id: sum(points[k - 1] or 0 for k in c.items) for crule in inst.cluster_rules for c in crule.clusters}
     )

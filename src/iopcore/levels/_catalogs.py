@@ -635,13 +635,15 @@ unverified), 3.3, 3.2-WM and OTP, nor for the 4th edition's new 1.0.
 """
 
 
+@f.guard
 def asam3_to_asam4(code: str) -> tuple[LevelOfCare, ...]:
     """4th-edition levels that correspond to a 3rd-edition *code* (empty where none is documented)."""
-    ASAM3.level(code)  # raises UnknownCodeError for codes not in the 3rd edition
-    return tuple(ASAM4.level(m.asam4) for m in ASAM_EDITION_MAP if m.asam3 == code)
+    ASAM3._resolve(code, "$.code")  # raises UnknownCodeError for codes not in the 3rd edition
+    return tuple(ASAM4._resolve(m.asam4, "$.code") for m in ASAM_EDITION_MAP if m.asam3 == code)
 
 
+@f.guard
 def asam4_to_asam3(code: str) -> tuple[LevelOfCare, ...]:
     """3rd-edition levels that correspond to a 4th-edition *code* (empty where none is documented)."""
-    ASAM4.level(code)
-    return tuple(ASAM3.level(m.asam3) for m in ASAM_EDITION_MAP if m.asam4 == code)
+    ASAM4._resolve(code, "$.code")
+    return tuple(ASAM3._resolve(m.asam3, "$.code") for m in ASAM_EDITION_MAP if m.asam4 == code)

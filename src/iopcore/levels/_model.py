@@ -6,12 +6,12 @@ import enum
 import html
 import math
 from collections.abc import Iterator, Mapping
-from typing import final
+from typing import Annotated, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, UnknownCodeError, type_name
+from iopcore.errors import InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 from iopcore.times import Minutes
 
@@ -114,13 +114,14 @@ class HoursBand:
                 self,
             )
 
-    def contains(self, hours: float) -> bool:
+    @f.guard
+    def contains(self, hours: Annotated[float, f.Range(min_value=0)]) -> bool:
         """Whether *hours* per week lies in ``[min_hours, max_hours)``."""
-        _require_hours(hours)
-        return self.min_hours <= hours and (self.max_hours is None or hours < self.max_hours)
+        return _holds(self, hours)
 
     def __contains__(self, hours: object) -> bool:
-        return isinstance(hours, int | float) and not isinstance(hours, bool) and self.contains(hours)
+        value = f.as_float(hours) if f.is_number(hours) else None  # type: ignore[arg-type]
+        return value is not None and _holds(self, value)
 
     @property
     def min_minutes(self) -> Minutes:
@@ -145,9 +146,8 @@ def _num(x: float) -> str:
     return str(int(x)) if x.is_integer() else str(x)
 
 
-def _require_hours(hours: object) -> None:
-    if not isinstance(hours, int | float) or isinstance(hours, bool) or not math.isfinite(hours) or hours < 0:
-        raise InvalidDataError.single("$.hours_per_week", f"expected a number >= 0, got {type_name(hours)}", "range")
+def _holds(band: HoursBand, hours: float) -> bool:
+    return band.min_hours <= hours and (band.max_hours is None or hours < band.max_hours)
 
 
 @final
@@ -163,12 +163,13 @@ class DaysBand:
         if self.max_days < self.min_days:
             raise f.fail("$.max_days", "expected max_days >= min_days, got a smaller int", "order", self)
 
-    def contains(self, days: int) -> bool:
-        """Whether *days* per week lies in ``[min_days, max_days]``."""
+    @f.guard
+    def contains(self, days: Annotated[int, f.Range(min_value=0, max_value=7)]) -> bool:
+        """Whether *days* per week (0-7) lies in ``[min_days, max_days]``."""
         return self.min_days <= days <= self.max_days
 
     def __contains__(self, days: object) -> bool:
-        return isinstance(days, int) and not isinstance(days, bool) and self.contains(days)
+        return f.is_integer(days) and self.min_days <= f.as_int(days) <= self.max_days  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return f"{self.min_days}–{self.max_days} days/week"
@@ -203,13 +204,13 @@ class LevelOfCare:
         factory=dict,
         converter=f.to_mapping,
         validator=f.mapping_of(Population, HoursBand, description="Population to HoursBand"),
-        hash=False,
     )
     days_per_week: DaysBand | None = attrs.field(default=None, validator=f.optional(f.instance(DaysBand, "a DaysBand")))
     """A days-per-week band where the definition itself gives one (e.g. the general IOP definition's 3–5)."""
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
     notes: str = attrs.field(default="", validator=f.instance(str, "a string"))
 
+    @f.guard
     def hours_band(self, population: Population) -> HoursBand | None:
         """The weekly-hours band for *population*, or ``None`` if the sources give none."""
         return self.hours_per_week.get(population)
@@ -325,12 +326,10 @@ class LevelCatalog:
         """Every level code, in catalog order."""
         return tuple(lv.code for lv in self.levels)
 
+    @f.guard
     def level(self, code: str) -> LevelOfCare:
         """The level with *code*; an unknown code raises :class:`~iopcore.errors.UnknownCodeError`."""
-        for lv in self.levels:
-            if lv.code == code:
-                return lv
-        raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path="$.code")
+        return self._resolve(code, "$.code")
 
     def __iter__(self) -> Iterator[LevelOfCare]:
         return iter(self.levels)
@@ -344,24 +343,43 @@ class LevelCatalog:
         return isinstance(item, str) and item in self.codes
 
     def _resolve(self, ref: LevelRef, path: str) -> LevelOfCare:
+        """The level *ref* names (a code, or one of this catalog's levels); unknown ones raise naming *path*."""
         if isinstance(ref, LevelOfCare):
-            if ref not in self.levels:
-                raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path=path)
-            return ref
-        if not isinstance(ref, str):
-            raise InvalidDataError.single(path, f"expected a level code or LevelOfCare, got {type_name(ref)}", "type")
-        for lv in self.levels:
-            if lv.code == ref:
-                return lv
+            if ref in self.levels:
+                return ref
+        else:
+            for lv in self.levels:
+                if lv.code == ref:
+                    return lv
         raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path=path)
+
+    def _pair(self, from_level: LevelRef, to_level: LevelRef) -> tuple[LevelOfCare, LevelOfCare]:
+        return self._resolve(from_level, "$.from_level"), self._resolve(to_level, "$.to_level")
+
+    def _by_intensity(self) -> tuple[LevelOfCare, ...]:
+        return tuple(sorted(self.levels, key=lambda lv: lv.intensity))
+
+    def _next_levels(self, code: str) -> tuple[LevelOfCare, ...]:
+        targets = {t.to_code for t in self.transitions if t.from_code == code}
+        return tuple(lv for lv in self._by_intensity() if lv.code in targets)
+
+    def _transition(self, a: str, b: str) -> Transition | None:
+        for t in self.transitions:
+            if t.from_code == a and t.to_code == b:
+                return t
+        return None
 
     # ---------------------------------------------------------------- continuum
 
+    @f.guard
     def by_intensity(self) -> tuple[LevelOfCare, ...]:
         """Levels from least to most intensive (ties keep catalog order)."""
-        return tuple(sorted(self.levels, key=lambda lv: lv.intensity))
+        return self._by_intensity()
 
-    def classify(self, hours_per_week: float, population: Population) -> LevelOfCare | None:
+    @f.guard
+    def classify(
+        self, hours_per_week: Annotated[float, f.Range(min_value=0)], population: Population
+    ) -> LevelOfCare | None:
         """The clinically managed outpatient level whose hours band holds *hours_per_week*.
 
         Medically managed levels and withdrawal-management or opioid-treatment
@@ -370,63 +388,65 @@ class LevelCatalog:
         the hours (e.g. 5 h/week in the Medicare catalog, or a population the
         catalog gives no bands for).
         """
-        _require_hours(hours_per_week)
-        if not isinstance(population, Population):
-            raise InvalidDataError.single("$.population", f"expected a Population, got {type_name(population)}", "enum")
-        for lv in self.by_intensity():
+        for lv in self._by_intensity():
             if (
                 lv.setting is Setting.OUTPATIENT
                 and not lv.is_medically_managed
                 and lv.category not in (LevelCategory.WITHDRAWAL_MANAGEMENT, LevelCategory.OPIOID_TREATMENT)
             ):
-                band = lv.hours_band(population)
-                if band is not None and band.contains(hours_per_week):
+                band = lv.hours_per_week.get(population)
+                if band is not None and _holds(band, hours_per_week):
                     return lv
         return None
 
+    @f.guard
     def kind(self, from_level: LevelRef, to_level: LevelRef) -> TransitionKind:
         """Whether moving *from_level* → *to_level* steps down, up, or sideways in intensity."""
-        a = self._resolve(from_level, "$.from_level")
-        b = self._resolve(to_level, "$.to_level")
-        if b.intensity < a.intensity:
-            return TransitionKind.STEP_DOWN
-        if b.intensity > a.intensity:
-            return TransitionKind.STEP_UP
-        return TransitionKind.LATERAL
+        return _kind(*self._pair(from_level, to_level))
 
+    @f.guard
     def is_step_down(self, from_level: LevelRef, to_level: LevelRef) -> bool:
         """Whether *to_level* is less intensive than *from_level*."""
-        return self.kind(from_level, to_level) is TransitionKind.STEP_DOWN
+        return _kind(*self._pair(from_level, to_level)) is TransitionKind.STEP_DOWN
 
+    @f.guard
     def is_step_up(self, from_level: LevelRef, to_level: LevelRef) -> bool:
         """Whether *to_level* is more intensive than *from_level*."""
-        return self.kind(from_level, to_level) is TransitionKind.STEP_UP
+        return _kind(*self._pair(from_level, to_level)) is TransitionKind.STEP_UP
 
+    @f.guard
     def transition(self, from_level: LevelRef, to_level: LevelRef) -> Transition | None:
         """The catalog's transition rule for this move, or ``None`` if the move is not listed."""
-        a = self._resolve(from_level, "$.from_level").code
-        b = self._resolve(to_level, "$.to_level").code
-        for t in self.transitions:
-            if t.from_code == a and t.to_code == b:
-                return t
-        return None
+        a, b = self._pair(from_level, to_level)
+        return self._transition(a.code, b.code)
 
+    @f.guard
     def allows(self, from_level: LevelRef, to_level: LevelRef) -> bool:
         """Whether the catalog lists the move as a usual transition."""
-        return self.transition(from_level, to_level) is not None
+        a, b = self._pair(from_level, to_level)
+        return self._transition(a.code, b.code) is not None
 
+    @f.guard
     def next_levels(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
         """Levels a patient may move to from *from_level*, least intensive first."""
-        a = self._resolve(from_level, "$.from_level").code
-        targets = {t.to_code for t in self.transitions if t.from_code == a}
-        return tuple(lv for lv in self.by_intensity() if lv.code in targets)
+        return self._next_levels(self._resolve(from_level, "$.from_level").code)
 
+    @f.guard
     def step_down_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
         """Allowed moves to less intensive levels, least intensive first."""
         a = self._resolve(from_level, "$.from_level")
-        return tuple(lv for lv in self.next_levels(a) if lv.intensity < a.intensity)
+        return tuple(lv for lv in self._next_levels(a.code) if lv.intensity < a.intensity)
 
+    @f.guard
     def step_up_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
         """Allowed moves to more intensive levels, least intensive first."""
         a = self._resolve(from_level, "$.from_level")
-        return tuple(lv for lv in self.next_levels(a) if lv.intensity > a.intensity)
+        return tuple(lv for lv in self._next_levels(a.code) if lv.intensity > a.intensity)
+
+
+def _kind(a: LevelOfCare, b: LevelOfCare) -> TransitionKind:
+    if b.intensity < a.intensity:
+        return TransitionKind.STEP_DOWN
+    if b.intensity > a.intensity:
+        return TransitionKind.STEP_UP
+    return TransitionKind.LATERAL

@@ -29,7 +29,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.assessment import DIMENSION_SETS, INSTRUMENTS, InstrumentScore, IntakeAssessment
 from iopcore.components import Role
-from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
+from iopcore.errors import ErrorItem, InvalidDataError, child_path
 from iopcore.plans._model import (
     FindingKind,
     Frequency,
@@ -39,6 +39,8 @@ from iopcore.plans._model import (
     Problem,
     ProblemSource,
     TreatmentPlan,
+    _is_session_length,
+    _session_minutes,
 )
 from iopcore.programs import Program
 from iopcore.sources import Evidence, Source
@@ -90,15 +92,20 @@ class FindingRule:
         if self.match is not FindingMatch.POSITIVE and not self.values:
             raise f.fail("$.values", "expected flag names or band labels, got none", "values", self)
 
+    @f.guard
     def matched(self, score: InstrumentScore) -> str | None:
         """The flag, band or ``"positive"`` by which *score* meets this rule, or ``None``."""
-        if score.instrument != self.instrument:
-            return None
-        if self.match is FindingMatch.FLAG:
-            return next((v for v in self.values if v in score.flags), None)
-        if self.match is FindingMatch.BAND:
-            return score.band if score.band in self.values else None
-        return "positive" if score.positive is True else None
+        return _matched(self, score)
+
+
+def _matched(rule: FindingRule, score: InstrumentScore) -> str | None:
+    if score.instrument != rule.instrument:
+        return None
+    if rule.match is FindingMatch.FLAG:
+        return next((v for v in rule.values if v in score.flags), None)
+    if rule.match is FindingMatch.BAND:
+        return score.band if score.band in rule.values else None
+    return "positive" if score.positive is True else None
 
 
 @final
@@ -112,7 +119,8 @@ class InterventionDefault:
 
     component: str = attrs.field(validator=f.identifier())
     frequency: Frequency = attrs.field(validator=f.instance(Frequency, "a Frequency"))
-    minutes: Minutes | None = attrs.field(default=None, validator=f.optional(f.instance(Minutes, "a Minutes duration")))
+    minutes: Minutes | None = attrs.field(default=None, validator=f.optional(_session_minutes))
+    """A session's length, 1 to 1440 minutes (``None``: the component's typical duration)."""
     responsible: Role | None = attrs.field(default=None, validator=f.optional(f.enum_member(Role)))
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
@@ -164,6 +172,7 @@ class DraftRules:
         if problems:
             raise InvalidDataError(problems, type_name="DraftRules")
 
+    @f.guard
     def default_for(self, component: str) -> InterventionDefault | None:
         """The default for *component*, or ``None``."""
         return next((d for d in self.interventions if d.component == component), None)
@@ -304,23 +313,30 @@ DRAFT_RULES = DraftRules(
 # ----------------------------------------------------------------------------- drafting
 
 
-def _mapping_errors(value: object, name: str, kind: type, description: str, program: Program) -> list[ErrorItem]:
-    if not isinstance(value, Mapping):
-        return [ErrorItem(path=f"$.{name}", message=f"expected a mapping, got {type_name(value)}", rule="type")]
-    out: list[ErrorItem] = []
-    for key, item in value.items():
-        path = f"$.{name}" + child_path(key if isinstance(key, str) else str(key))[1:]
-        if not isinstance(key, str) or not program.offers(key):
-            out.append(
-                ErrorItem(
-                    path=path,
-                    message=f"expected a component program {program.id} offers, got one it does not offer",
-                    rule="not_offered",
-                )
-            )
-        elif not isinstance(item, kind):
-            out.append(ErrorItem(path=path, message=f"expected {description}, got {type_name(item)}", rule="type"))
-    return out
+def _mapping_errors(value: Mapping[str, Any], name: str, offered: frozenset[str], program: Program) -> list[ErrorItem]:
+    """Keys of *value* that are not components *program* offers."""
+    return [
+        ErrorItem(
+            path=f"$.{name}" + child_path(key)[1:],
+            message=f"expected a component program {program.id} offers, got one it does not offer",
+            rule="not_offered",
+        )
+        for key in value
+        if key not in offered
+    ]
+
+
+def _session_errors(lengths: Mapping[str, Minutes]) -> list[ErrorItem]:
+    """Session lengths an intervention cannot have (1 to 1440 minutes)."""
+    return [
+        ErrorItem(
+            path="$.minutes" + child_path(key)[1:],
+            message="expected a session of 1 to 1440 minutes, got a Minutes out of range",
+            rule="range",
+        )
+        for key, length in lengths.items()
+        if not _is_session_length(length)
+    ]
 
 
 def _dimension_problems(assessment: IntakeAssessment, threshold: int) -> list[Problem]:
@@ -329,13 +345,14 @@ def _dimension_problems(assessment: IntakeAssessment, threshold: int) -> list[Pr
         return []
     dims = DIMENSION_SETS[ratings.edition]
     labels = {a.rating: a.label for a in dims.anchors if a.rating is not None and a.code == str(a.rating)}
+    by_id = {d.id: d for d in dims.dimensions}
     out: list[Problem] = []
     for dim_id, rating in ratings.as_dict().items():
         if rating < threshold:
             continue
         label = labels.get(rating)
         shown = f"{rating} ({label})" if label else str(rating)
-        dim = dims.dimension(dim_id)
+        dim = by_id[dim_id]
         out.append(
             Problem(
                 id=f"{ratings.edition.value}_{dim_id}",
@@ -347,10 +364,11 @@ def _dimension_problems(assessment: IntakeAssessment, threshold: int) -> list[Pr
 
 
 def _finding_problems(assessment: IntakeAssessment, rules: DraftRules) -> list[Problem]:
+    scores = {s.instrument: s for s in assessment.scores}
     out: list[Problem] = []
     for rule in rules.findings:
-        score = assessment.score(rule.instrument)
-        hit = None if score is None else rule.matched(score)
+        score = scores.get(rule.instrument)
+        hit = None if score is None else _matched(rule, score)
         if hit is not None:
             out.append(
                 Problem(
@@ -362,6 +380,7 @@ def _finding_problems(assessment: IntakeAssessment, rules: DraftRules) -> list[P
     return out
 
 
+@f.guard
 def draft_plan(
     assessment: IntakeAssessment,
     program: Program,
@@ -392,33 +411,27 @@ def draft_plan(
     the program does not offer, or a planned component without any known session
     length, is an :class:`~iopcore.errors.InvalidDataError` naming the key.
     """
-    if not isinstance(assessment, IntakeAssessment):
-        raise InvalidDataError.single(
-            "$.assessment", f"expected an IntakeAssessment, got {type_name(assessment)}", "type"
-        )
-    if not isinstance(program, Program):
-        raise InvalidDataError.single("$.program", f"expected a Program, got {type_name(program)}", "type")
-    if not isinstance(rules, DraftRules):
-        raise InvalidDataError.single("$.rules", f"expected a DraftRules, got {type_name(rules)}", "type")
-    chosen: Mapping[str, Any] = {} if frequencies is None else frequencies
-    lengths: Mapping[str, Any] = {} if minutes is None else minutes
-    errors = _mapping_errors(chosen, "frequencies", Frequency, "a Frequency", program)
-    errors += _mapping_errors(lengths, "minutes", Minutes, "a Minutes duration", program)
+    chosen: Mapping[str, Frequency] = {} if frequencies is None else frequencies
+    lengths: Mapping[str, Minutes] = {} if minutes is None else minutes
+    offered = frozenset(program.component_ids)
+    errors = _mapping_errors(chosen, "frequencies", offered, program)
+    errors += _mapping_errors(lengths, "minutes", offered, program) + _session_errors(lengths)
     if errors:
         raise InvalidDataError(errors, type_name="draft_plan")
+    defaults = {d.component: d for d in rules.interventions}
     interventions: list[Intervention] = []
     for component in program.components:
-        default = rules.default_for(component.id)
+        default = defaults.get(component.id)
         frequency = chosen.get(component.id, default.frequency if default is not None else None)
         if frequency is None:
             continue
         length = lengths.get(component.id, default.minutes if default is not None else None)
         if length is None:
             length = component.typical_duration
-        if length is None:
+        if length is None or not _is_session_length(length):
             raise InvalidDataError.single(
-                f"$.minutes.{component.id}",
-                "expected session minutes for a component without a typical duration, got none",
+                "$.minutes" + child_path(component.id)[1:],
+                "expected session minutes for a component without a typical duration of 1 to 1440 minutes, got none",
                 "missing",
                 type_name="draft_plan",
             )

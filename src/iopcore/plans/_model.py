@@ -11,7 +11,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.components import Role
-from iopcore.errors import ErrorItem, InvalidDataError
+from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
 from iopcore.times import Minutes
 
 __all__ = [
@@ -81,7 +81,10 @@ class Goal:
     statement: str = attrs.field(validator=f.text())
     """The goal as the patient says it (accreditors look for the person's own words)."""
     problems: tuple[str, ...] = attrs.field(converter=f.to_tuple, validator=f.identifiers(min_length=1))
-    """Ids of the problems this goal addresses."""
+    """Ids of the problems this goal addresses, each once."""
+
+    def __attrs_post_init__(self) -> None:
+        f.unique_by(self.problems, lambda ref: ref, path="$.problems", what="problem id")
 
 
 @final
@@ -128,9 +131,14 @@ class Frequency:
         return f"{self.sessions}×/{self.per.value}"
 
 
-def _positive_minutes(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _is_session_length(minutes: Minutes) -> bool:
+    """Whether one session can last *minutes*: at least a minute, at most a day."""
+    return 1 <= minutes.value <= 1440
+
+
+def _session_minutes(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     f.instance(Minutes, "a Minutes duration")(inst, attribute, value)
-    if value.value < 1 or value.value > 1440:
+    if not _is_session_length(value):
         raise f.fail(attribute, "expected a session of 1 to 1440 minutes, got a Minutes out of range", "range", inst)
 
 
@@ -143,11 +151,14 @@ class Intervention:
     component: str = attrs.field(validator=f.identifier())
     """The id of a program component (see :mod:`iopcore.components`)."""
     frequency: Frequency = attrs.field(validator=f.instance(Frequency, "a Frequency"))
-    minutes: Minutes = attrs.field(validator=_positive_minutes)
+    minutes: Minutes = attrs.field(validator=_session_minutes)
     """Length of each session."""
     responsible: Role = attrs.field(validator=f.enum_member(Role))
     objectives: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.identifiers())
-    """Ids of the objectives this intervention serves."""
+    """Ids of the objectives this intervention serves, each once."""
+
+    def __attrs_post_init__(self) -> None:
+        f.unique_by(self.objectives, lambda ref: ref, path="$.objectives", what="objective id")
 
 
 class Signer(enum.StrEnum):
@@ -184,7 +195,8 @@ class FamilyInvolvement:
         default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="relationship strings")
     )
     """E.g. ``("spouse", "sister")``."""
-    notes: str = attrs.field(default="", validator=f.instance(str, "a string"))
+    notes: str = f.phi_field(default="", validator=f.instance(str, "a string"))
+    """Free text about the family's part, which may name people: redacted in ``repr`` like an identifier."""
 
 
 class PlanStatus(enum.StrEnum):
@@ -245,23 +257,27 @@ class TreatmentPlan:
 
     # ------------------------------------------------------------------ queries
 
+    @f.guard
     def signed_by(self, signer: Signer) -> bool:
         """Whether the plan carries a signature of *signer*."""
         return any(s.signer is signer for s in self.signatures)
 
+    @f.guard
     def problem(self, problem_id: str) -> Problem:
-        """The problem with *problem_id* (unknown ids raise)."""
-        found: Problem = _by_id(self.problems, problem_id, "problem", "$.problems")
+        """The problem with *problem_id* (an unknown id raises :class:`~iopcore.errors.UnknownCodeError`)."""
+        found: Problem = _by_id(self.problems, problem_id, "problem", "$.problem_id")
         return found
 
+    @f.guard
     def objective(self, objective_id: str) -> Objective:
-        """The objective with *objective_id* (unknown ids raise)."""
-        found: Objective = _by_id(self.objectives, objective_id, "objective", "$.objectives")
+        """The objective with *objective_id* (an unknown id raises :class:`~iopcore.errors.UnknownCodeError`)."""
+        found: Objective = _by_id(self.objectives, objective_id, "objective", "$.objective_id")
         return found
 
+    @f.guard
     def intervention(self, intervention_id: str) -> Intervention:
-        """The intervention with *intervention_id* (unknown ids raise)."""
-        found: Intervention = _by_id(self.interventions, intervention_id, "intervention", "$.interventions")
+        """The intervention with *intervention_id* (an unknown id raises :class:`~iopcore.errors.UnknownCodeError`)."""
+        found: Intervention = _by_id(self.interventions, intervention_id, "intervention", "$.intervention_id")
         return found
 
     @property
@@ -279,8 +295,6 @@ def _by_id(items: Iterable[Any], item_id: str, what: str, path: str) -> Any:
     for item in items:
         if item.id == item_id:
             return item
-    from iopcore.errors import UnknownCodeError
-
     raise UnknownCodeError(what=what, catalog="the plan", known=tuple(i.id for i in items), path=path)
 
 

@@ -10,7 +10,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.episodes import Episode
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidDataError
 from iopcore.plans._model import PlanStatus, TreatmentPlan
 from iopcore.plans._policies import PlanPolicy
 from iopcore.programs import Program
@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 
+@f.guard
 def validate_plan(
     plan: TreatmentPlan,
     *,
@@ -42,14 +43,23 @@ def validate_plan(
     * every objective is due inside the *episode* (``$.objectives[i].due``), and the plan belongs
       to the episode's patient (``$.patient_id``).
 
-    All problems are reported together in one :class:`~iopcore.errors.InvalidDataError`.
+    Paths are the plan's own (the plan is what is being checked). All problems are
+    reported together in one :class:`~iopcore.errors.InvalidDataError`.
     """
-    if not isinstance(plan, TreatmentPlan):
-        raise InvalidDataError.single("$", f"expected a TreatmentPlan, got {type_name(plan)}", "type")
-    if program is not None and not isinstance(program, Program):
-        raise InvalidDataError.single("$.program", f"expected a Program, got {type_name(program)}", "type")
+    return _validate_plan(plan, program=program, policy=policy, episode=episode)
+
+
+def _validate_plan(
+    plan: TreatmentPlan,
+    *,
+    program: Program | None = None,
+    policy: PlanPolicy | None = None,
+    episode: Episode | None = None,
+) -> TreatmentPlan:
+    """:func:`validate_plan` on arguments already checked."""
     problems: list[ErrorItem] = []
     if program is not None:
+        offered = frozenset(program.component_ids)
         problems.extend(
             ErrorItem(
                 path=f"$.interventions[{i}].component",
@@ -57,10 +67,11 @@ def validate_plan(
                 rule="not_offered",
             )
             for i, iv in enumerate(plan.interventions)
-            if not program.offers(iv.component)
+            if iv.component not in offered
         )
     if policy is not None and plan.status is PlanStatus.ACTIVE:
-        missing = sorted(s.value for s in policy.required_signers if not plan.signed_by(s))
+        signed = {s.signer for s in plan.signatures}
+        missing = sorted(s.value for s in policy.required_signers if s not in signed)
         if missing:
             problems.append(
                 ErrorItem(
@@ -75,6 +86,7 @@ def validate_plan(
             problems.append(
                 ErrorItem(path="$.patient_id", message="expected the episode's patient, got another", rule="patient")
             )
+        first, last = episode.admission.on, episode.last_day
         problems.extend(
             ErrorItem(
                 path=f"$.objectives[{i}].due",
@@ -82,7 +94,7 @@ def validate_plan(
                 rule="outside_episode",
             )
             for i, o in enumerate(plan.objectives)
-            if not episode.covers(o.due)
+            if o.due < first or (last is not None and o.due > last)
         )
     if problems:
         raise InvalidDataError(problems, type_name="TreatmentPlan")
@@ -150,6 +162,7 @@ class PlanHistory:
             raise InvalidDataError(problems, type_name="PlanHistory")
 
     @classmethod
+    @f.guard
     def start(cls, plan: TreatmentPlan) -> PlanHistory:
         """A history holding *plan* as version 1 (its version number is set to 1)."""
         return cls(versions=(attrs.evolve(plan, version=1),))
@@ -164,14 +177,16 @@ class PlanHistory:
         """The active version, if any (only the latest can be active)."""
         return self.latest if self.latest.status is PlanStatus.ACTIVE else None
 
+    @f.guard
     def version(self, number: int) -> TreatmentPlan:
         """Version *number* (1-based)."""
-        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(self.versions):
+        if not 1 <= number <= len(self.versions):
             raise InvalidDataError.single(
                 "$.number", f"expected a version between 1 and {len(self.versions)}, got another value", "range"
             )
         return self.versions[number - 1]
 
+    @f.guard
     def as_of(self, day: date) -> TreatmentPlan | None:
         """The version in effect on *day*: effective on or before it and not ended before it."""
         for v in reversed(self.versions):
@@ -187,23 +202,23 @@ def _item(path: str, message: str, rule: str) -> ErrorItem:
     return ErrorItem(path=path, message=message, rule=rule)
 
 
+@f.guard
 def revise(history: PlanHistory, new_plan: TreatmentPlan, *, on: date, policy: PlanPolicy | None = None) -> PlanHistory:
     """A new history whose latest version is *new_plan*, active from *on*; the previous one is superseded on *on*.
 
     *new_plan* gets the next version number, status active, ``effective_on=on``
-    and no end date; its id and patient must match the history's. With a
-    *policy*, the new version must carry the signatures the policy requires.
-    Neither argument is changed. A closed history cannot be revised.
+    and no end date; its id and patient must match the history's (``$.new_plan.id``,
+    ``$.new_plan.patient_id``). With a *policy*, the new version must carry the
+    signatures the policy requires (``$.new_plan.signatures``). Neither argument is
+    changed. A closed history cannot be revised.
     """
-    if not isinstance(history, PlanHistory):
-        raise InvalidDataError.single("$.history", f"expected a PlanHistory, got {type_name(history)}", "type")
-    if not isinstance(new_plan, TreatmentPlan):
-        raise InvalidDataError.single("$.new_plan", f"expected a TreatmentPlan, got {type_name(new_plan)}", "type")
-    if not isinstance(on, date):
-        raise InvalidDataError.single("$.on", f"expected a date, got {type_name(on)}", "type")
     latest = history.latest
     if latest.status is PlanStatus.CLOSED:
         raise InvalidDataError.single("$.history", "expected an open plan, got a closed one", "closed")
+    if new_plan.id != latest.id:
+        raise InvalidDataError.single("$.new_plan.id", "expected the history's plan id, got another", "id")
+    if new_plan.patient_id != latest.patient_id:
+        raise InvalidDataError.single("$.new_plan.patient_id", "expected the history's patient, got another", "patient")
     if new_plan.written_on < latest.written_on:
         raise InvalidDataError.single(
             "$.new_plan.written_on",
@@ -225,16 +240,15 @@ def revise(history: PlanHistory, new_plan: TreatmentPlan, *, on: date, policy: P
         ended_on=None,
     )
     if policy is not None:
-        validate_plan(successor, policy=policy)
+        try:
+            _validate_plan(successor, policy=policy)
+        except InvalidDataError as exc:
+            raise exc.under("$.new_plan") from None
     previous = attrs.evolve(latest, status=PlanStatus.SUPERSEDED, ended_on=on)
     return PlanHistory(versions=(*history.versions[:-1], previous, successor))
 
 
-def _open_latest(history: object, on: object) -> TreatmentPlan:
-    if not isinstance(history, PlanHistory):
-        raise InvalidDataError.single("$.history", f"expected a PlanHistory, got {type_name(history)}", "type")
-    if not isinstance(on, date):
-        raise InvalidDataError.single("$.on", f"expected a date, got {type_name(on)}", "type")
+def _open_latest(history: PlanHistory, on: date) -> TreatmentPlan:
     latest = history.latest
     if latest.status is not PlanStatus.ACTIVE:
         raise InvalidDataError.single("$.history", "expected an active latest version, got another status", "status")
@@ -246,12 +260,14 @@ def _open_latest(history: object, on: object) -> TreatmentPlan:
     return latest
 
 
+@f.guard
 def record_review(history: PlanHistory, *, on: date) -> PlanHistory:
     """A new history whose active version was reviewed on *on* without change (the review clock restarts)."""
     latest = _open_latest(history, on)
     return PlanHistory(versions=(*history.versions[:-1], attrs.evolve(latest, last_reviewed_on=on)))
 
 
+@f.guard
 def close(history: PlanHistory, *, on: date) -> PlanHistory:
     """A new history whose active version is closed on *on* (e.g. at discharge); it can no longer be revised."""
     latest = _open_latest(history, on)
@@ -329,6 +345,7 @@ def _diff_section(section: PlanSection, old: dict[str, Any], new: dict[str, Any]
     return out
 
 
+@f.guard
 def diff(old: TreatmentPlan, new: TreatmentPlan) -> tuple[PlanChange, ...]:
     """What changed from *old* to *new*: plan fields first, then each section in order.
 
@@ -336,9 +353,6 @@ def diff(old: TreatmentPlan, new: TreatmentPlan) -> tuple[PlanChange, ...]:
     added and modified ones within a section. The plan id and patient are not
     compared: plans that differ only there give ``()``, as equal plans do.
     """
-    for name, value in (("$.old", old), ("$.new", new)):
-        if not isinstance(value, TreatmentPlan):
-            raise InvalidDataError.single(name, f"expected a TreatmentPlan, got {type_name(value)}", "type")
     out: list[PlanChange] = []
     plan_fields = tuple(n for n in _PLAN_FIELDS if getattr(old, n) != getattr(new, n))
     if plan_fields:

@@ -15,18 +15,18 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, type_name
+from iopcore.errors import InvalidDataError
 from iopcore.plans._model import PlanStatus, Signer, TreatmentPlan
 from iopcore.sources import Evidence, Source
 
 __all__ = [
-    "DC_IOP",
-    "ILLINOIS_LEVEL_II_2060_423",
-    "KANSAS_IOP",
-    "MONTANA_LEVEL_2_5",
-    "PENNSYLVANIA_709_123",
+    "DISTRICT_OF_COLUMBIA_IOP_POLICY",
+    "ILLINOIS_LEVEL_II_2060_423_POLICY",
+    "KANSAS_IOP_POLICY",
+    "MONTANA_LEVEL_2_5_POLICY",
+    "PENNSYLVANIA_709_123_POLICY",
     "PLAN_POLICIES",
-    "WASHINGTON_IOP",
+    "WASHINGTON_IOP_POLICY",
     "PlanPolicy",
     "Span",
     "SpanUnit",
@@ -65,12 +65,10 @@ class Span:
             return relativedelta(weeks=self.count)
         return relativedelta(days=self.count)
 
+    @f.guard
     def after(self, day: date) -> date:
-        """The date one span after *day*."""
-        if not isinstance(day, date):
-            raise InvalidDataError.single("$.day", f"expected a date, got {type_name(day)}", "type")
-        result: date = day + self.delta
-        return result
+        """The date one span after *day* (an error at ``$.day`` if that is past the calendar's last day)."""
+        return _after(self, day, "$.day")
 
     def __str__(self) -> str:
         return f"{self.count} {self.unit.value}"
@@ -97,25 +95,53 @@ class PlanPolicy:
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
 
+def _shifted(span: Span, day: date) -> date | None:
+    """*day* plus *span*, or ``None`` when that falls past ``date.max``."""
+    try:
+        result: date = day + span.delta
+    except (OverflowError, ValueError):  # date + days overflows; + months builds year 10000
+        return None
+    return result
+
+
+def _after(span: Span, day: date, path: str) -> date:
+    result = _shifted(span, day)
+    if result is None:
+        raise InvalidDataError.single(
+            path, f"expected a date at least {span} before the calendar's last day, got a later date", "range"
+        )
+    return result
+
+
+@f.guard
 def initial_plan_due(admitted_on: date, policy: PlanPolicy) -> date | None:
     """The date the first plan is due for a patient admitted on *admitted_on* (``None`` if no deadline)."""
     if policy.initial_plan_within is None:
         return None
-    return policy.initial_plan_within.after(admitted_on)
+    return _after(policy.initial_plan_within, admitted_on, "$.admitted_on")
 
 
+@f.guard
 def next_review_due(plan: TreatmentPlan, policy: PlanPolicy) -> date | None:
-    """When an active plan must next be reviewed; ``None`` if not active or the policy sets no interval."""
+    """When an active plan must next be reviewed; ``None`` if not active or the policy sets no interval.
+
+    A review base so late that the due date would fall past the calendar's last day is an
+    error at ``$.plan.review_base``.
+    """
     if plan.status is not PlanStatus.ACTIVE or policy.review_every is None:
         return None
-    return policy.review_every.after(plan.review_base)
+    return _after(policy.review_every, plan.review_base, "$.plan.review_base")
 
 
+@f.guard
 def is_overdue(plan: TreatmentPlan, policy: PlanPolicy, today: date) -> bool:
-    """Whether the review of an active plan is past due on *today* (due on the day itself is not overdue)."""
-    if not isinstance(today, date):
-        raise InvalidDataError.single("$.today", f"expected a date, got {type_name(today)}", "type")
-    due = next_review_due(plan, policy)
+    """Whether the review of an active plan is past due on *today* (due on the day itself is not overdue).
+
+    A review due past the calendar's last day is never overdue.
+    """
+    if plan.status is not PlanStatus.ACTIVE or policy.review_every is None:
+        return False
+    due = _shifted(policy.review_every, plan.review_base)
     return due is not None and today > due
 
 
@@ -124,7 +150,7 @@ def is_overdue(plan: TreatmentPlan, policy: PlanPolicy, today: date) -> bool:
 _V, _U = Evidence.VERIFIED, Evidence.UNVERIFIED
 _BOTH = frozenset({Signer.PATIENT, Signer.CLINICIAN})
 
-KANSAS_IOP = PlanPolicy(
+KANSAS_IOP_POLICY = PlanPolicy(
     id="kansas_iop",
     name="Kansas IOP (K.A.R. R03-606, R03-704)",
     initial_plan_within=Span(count=7),
@@ -144,8 +170,8 @@ KANSAS_IOP = PlanPolicy(
 )
 """Kansas: IOP plan within 7 days of admission, signed by client and staff [V]."""
 
-DC_IOP = PlanPolicy(
-    id="dc_iop",
+DISTRICT_OF_COLUMBIA_IOP_POLICY = PlanPolicy(
+    id="district_of_columbia_iop",
     name="District of Columbia Level 2.1 (22-A DCMR §6329)",
     initial_plan_within=Span(count=7),
     review_every=None,
@@ -160,7 +186,7 @@ DC_IOP = PlanPolicy(
 )
 """District of Columbia: 7 calendar days (stated for the ongoing assessment; as a plan deadline [U])."""
 
-PENNSYLVANIA_709_123 = PlanPolicy(
+PENNSYLVANIA_709_123_POLICY = PlanPolicy(
     id="pennsylvania_709_123",
     name="Pennsylvania 28 Pa. Code 709.123 (inpatient activity)",
     review_every=Span(count=30),
@@ -178,7 +204,7 @@ PENNSYLVANIA_709_123 = PlanPolicy(
 )
 """Pennsylvania 709.123: review every 30 days [V] (an inpatient standard)."""
 
-ILLINOIS_LEVEL_II_2060_423 = PlanPolicy(
+ILLINOIS_LEVEL_II_2060_423_POLICY = PlanPolicy(
     id="illinois_level_ii_2060_423",
     name="Illinois Level II continued-stay review (77 Ill. Adm. Code 2060.423, older rule)",
     review_every=Span(count=30),
@@ -196,7 +222,7 @@ ILLINOIS_LEVEL_II_2060_423 = PlanPolicy(
 )
 """Illinois (older 2060.423): Level II review every 30 days; possibly superseded [U]."""
 
-MONTANA_LEVEL_2_5 = PlanPolicy(
+MONTANA_LEVEL_2_5_POLICY = PlanPolicy(
     id="montana_level_2_5",
     name="Montana Level 2.5 (ARM 37.106.1440)",
     review_every=Span(count=14),
@@ -211,7 +237,7 @@ MONTANA_LEVEL_2_5 = PlanPolicy(
 )
 """Montana Level 2.5: review every 14 days [V]."""
 
-WASHINGTON_IOP = PlanPolicy(
+WASHINGTON_IOP_POLICY = PlanPolicy(
     id="washington_iop",
     name="Washington Level II IOP (WAC 388-877B-0350, 2015)",
     review_every=Span(count=1, unit=SpanUnit.MONTHS),
@@ -229,11 +255,11 @@ WASHINGTON_IOP = PlanPolicy(
 """Washington IOP: review at least monthly [S]."""
 
 PLAN_POLICIES: tuple[PlanPolicy, ...] = (
-    KANSAS_IOP,
-    DC_IOP,
-    PENNSYLVANIA_709_123,
-    ILLINOIS_LEVEL_II_2060_423,
-    MONTANA_LEVEL_2_5,
-    WASHINGTON_IOP,
+    KANSAS_IOP_POLICY,
+    DISTRICT_OF_COLUMBIA_IOP_POLICY,
+    PENNSYLVANIA_709_123_POLICY,
+    ILLINOIS_LEVEL_II_2060_423_POLICY,
+    MONTANA_LEVEL_2_5_POLICY,
+    WASHINGTON_IOP_POLICY,
 )
 """Every built-in plan policy."""

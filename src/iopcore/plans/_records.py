@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 
-from iopcore.compliance._records import PlanEvent, PlanEventKind
-from iopcore.episodes import _require_time
-from iopcore.errors import InvalidDataError, type_name
+from iopcore import _fields as f
+from iopcore.compliance import PlanEvent, PlanEventKind
 from iopcore.plans._ops import PlanHistory
 
 __all__ = ["plan_events"]
 
 
+@f.guard
 def plan_events(history: PlanHistory, *, tz: tzinfo, at: time = time(0)) -> tuple[PlanEvent, ...]:
     """The compliance events of every version in *history*, oldest first, for :func:`iopcore.compliance.evaluate`.
 
@@ -29,14 +29,9 @@ def plan_events(history: PlanHistory, *, tz: tzinfo, at: time = time(0)) -> tupl
     :func:`~iopcore.plans.next_review_due` counts from the effective date, so they
     become ``reviewed`` events. Only the last review of each version is kept by a
     plan history, so earlier reviews of a version cannot be reported. Each event
-    happens at *at* (midnight by default) in *tz* on its date. Events are sorted by
+    happens at *at* (a naive time, midnight by default) in *tz* on its date. Events are sorted by
     date, then id.
     """
-    if not isinstance(history, PlanHistory):
-        raise InvalidDataError.single("$.history", f"expected a PlanHistory, got {type_name(history)}", "type")
-    if not isinstance(tz, tzinfo):
-        raise InvalidDataError.single("$.tz", f"expected a tzinfo, got {type_name(tz)}", "type")
-    at = _require_time(at, "$.at")
     marks: list[tuple[date, str, PlanEventKind]] = []
     for plan in history.versions:
         stem = f"{plan.id}.v{plan.version}"

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import final
+from typing import Annotated, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, PlanDoesNotFitError, type_name
+from iopcore.errors import InvalidDataError, PlanDoesNotFitError
 from iopcore.levels import HoursBand
 from iopcore.plans._model import Per, TreatmentPlan
-from iopcore.plans._ops import validate_plan
+from iopcore.plans._ops import _validate_plan
 from iopcore.programs import Program
 from iopcore.schedule import ComponentBound, Offering, Preferences, WeekProblem, WeekRules
 from iopcore.times import Minutes, WeeklyAvailability
@@ -117,12 +117,14 @@ class WeeklyRequirements:
         """``True`` unless the plan is known not to fit (an unchecked plan counts as fitting)."""
         return self.fit in (BandFit.FITS, BandFit.UNCHECKED)
 
+    @f.guard
     def require_fit(self) -> WeeklyRequirements:
         """Return ``self`` if it fits, else raise :class:`PlanDoesNotFitError`."""
         if not self.fits:
             raise PlanDoesNotFitError(self.fit)
         return self
 
+    @f.guard
     def requirement(self, component: str) -> ComponentRequirement | None:
         """The requirement for *component*, or ``None`` if the plan does not use it."""
         for c in self.components:
@@ -131,6 +133,7 @@ class WeeklyRequirements:
         return None
 
 
+@f.guard
 def weekly_requirements(plan: TreatmentPlan, program: Program | None = None) -> WeeklyRequirements:
     """The per-component weekly bounds of *plan*, checked against *program*'s hours band if given.
 
@@ -138,10 +141,10 @@ def weekly_requirements(plan: TreatmentPlan, program: Program | None = None) -> 
     (and :meth:`~WeeklyRequirements.require_fit` raises); nothing is truncated.
     :func:`week_problem` builds the schedule's ``WeekProblem`` from this value.
     """
-    if not isinstance(plan, TreatmentPlan):
-        raise InvalidDataError.single("$.plan", f"expected a TreatmentPlan, got {type_name(plan)}", "type")
-    if program is not None and not isinstance(program, Program):
-        raise InvalidDataError.single("$.program", f"expected a Program, got {type_name(program)}", "type")
+    return _weekly_requirements(plan, program)
+
+
+def _weekly_requirements(plan: TreatmentPlan, program: Program | None) -> WeeklyRequirements:
     totals: dict[str, list[int]] = {}
     sources: dict[str, list[str]] = {}
     for iv in plan.interventions:
@@ -168,6 +171,7 @@ def weekly_requirements(plan: TreatmentPlan, program: Program | None = None) -> 
     return WeeklyRequirements(components=components, hours_per_week=band)
 
 
+@f.guard
 def week_problem(
     plan: TreatmentPlan,
     program: Program,
@@ -178,7 +182,7 @@ def week_problem(
     preferences: Preferences | None = None,
     offering_costs: Mapping[str, int] | None = None,
     min_gap_minutes: int = 0,
-    unplanned_max: int | None = 0,
+    unplanned_max: Annotated[int, f.Range(min_value=0)] | None = 0,
 ) -> WeekProblem:
     """The week to schedule for *plan* in *program*: one call from a plan to :func:`iopcore.schedule.solve`.
 
@@ -193,31 +197,39 @@ def week_problem(
       go to the :class:`~iopcore.schedule.WeekProblem` unchanged.
 
     An intervention on a component the program does not offer is an
-    :class:`~iopcore.errors.InvalidDataError` at ``$.interventions[i].component``; a plan
+    :class:`~iopcore.errors.InvalidDataError` at ``$.plan.interventions[i].component``; a plan
     whose interventions cannot fit the program's hours band raises
     :class:`PlanDoesNotFitError` (with ``.fit``), never a truncated week. Session
     lengths come from the offerings: the solver counts sessions, and the hours band
     is checked on the offerings chosen.
     """
-    validate_plan(plan, program=program)
-    if unplanned_max is not None and (
-        not isinstance(unplanned_max, int) or isinstance(unplanned_max, bool) or unplanned_max < 0
-    ):
-        raise InvalidDataError.single(
-            "$.unplanned_max", f"expected None or an integer >= 0, got {type_name(unplanned_max)}", "type"
-        )
-    needs = weekly_requirements(plan, program).require_fit()
-    planned = {r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components}
+    try:
+        _validate_plan(plan, program=program)
+    except InvalidDataError as exc:
+        raise exc.under("$.plan") from None
+    needs = _weekly_requirements(plan, program)
+    if not needs.fits:
+        raise PlanDoesNotFitError(needs.fit)
+    try:
+        planned = {r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components}
+    except InvalidDataError as exc:
+        raise exc.under("$.plan.interventions") from None
     bounds: dict[str, ComponentBound] = {}
     if unplanned_max is not None:
-        bounds = {c: ComponentBound(min=0, max=unplanned_max) for c in program.component_ids if c not in planned}
+        try:
+            unplanned = ComponentBound(min=0, max=unplanned_max)
+        except InvalidDataError as exc:
+            raise InvalidDataError(
+                [attrs.evolve(e, path="$.unplanned_max") for e in exc.errors], type_name="week_problem"
+            ) from None
+        bounds = {c: unplanned for c in program.component_ids if c not in planned}
     bounds.update(planned)
     rules = WeekRules.from_program(program, components=bounds, min_gap_minutes=min_gap_minutes)
     return WeekProblem(
         rules=rules,
-        offerings=tuple(offerings),
+        offerings=offerings,
         availability=availability,
         day_cost=day_cost,
-        offering_costs={} if offering_costs is None else dict(offering_costs),
+        offering_costs={} if offering_costs is None else offering_costs,
         preferences=Preferences() if preferences is None else preferences,
     )

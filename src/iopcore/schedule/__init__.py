@@ -8,15 +8,23 @@
   constraint groups (:data:`GROUPS`), :class:`Reason` s and a plain-language explanation.
 * Cohorts: :func:`solve_cohort` places a :class:`CohortProblem`'s patients into shared
   offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
-  :func:`admit` adds one patient without moving anyone, :func:`check_cohort` validates.
+  :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
+
+Every public function, method and constructor checks its arguments on entry and raises an
+:mod:`iopcore.errors` exception naming them. The exceptions raised here
+(:class:`~iopcore.errors.InfeasibleScheduleError`, :class:`~iopcore.errors.ClockRequiredError`,
+:class:`~iopcore.errors.OrtoolsNotInstalledError`) live in :mod:`iopcore.errors` and are
+re-exported here.
 """
 
-from iopcore.errors import InfeasibleScheduleError
-from iopcore.schedule._calendar import CalendarSchedule, Occurrence, ShortWeek, expand
+from iopcore.errors import ClockRequiredError, InfeasibleScheduleError, OrtoolsNotInstalledError
+from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
 from iopcore.schedule._check import Violation, check
 from iopcore.schedule._cohort import (
+    BACKENDS,
+    REASONS,
     Assignment,
     CohortPatient,
     CohortProblem,
@@ -27,9 +35,8 @@ from iopcore.schedule._cohort import (
     Unscheduled,
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
-from iopcore.schedule._cohort_ortools import OrtoolsNotInstalledError
-from iopcore.schedule._cohort_solver.admit import admit
-from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, ClockRequiredError, solve_cohort
+from iopcore.schedule._cohort_solver.admit import admit_to_cohort
+from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, solve_cohort
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import (
     AVOIDED_DAY_COST,
@@ -50,13 +57,16 @@ from iopcore.schedule._week_solver.solve import alternatives, solve
 
 __all__ = [
     "AVOIDED_DAY_COST",
+    "BACKENDS",
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
+    "MAX_WEEKS",
     "NOT_KEPT_COST",
     "OFF_TRACK_COST",
     "OTHER_DAY_COST",
     "OTHER_TIME_COST",
+    "REASONS",
     "Assignment",
     "CalendarSchedule",
     "ClockRequiredError",
@@ -82,7 +92,7 @@ __all__ = [
     "WeekProblem",
     "WeekRules",
     "WeekSchedule",
-    "admit",
+    "admit_to_cohort",
     "alternatives",
     "check",
     "check_cohort",

@@ -1,34 +1,73 @@
-"""Calendar expansion: a weekly schedule over real dates, with a facility's zone and closures."""
+"""Calendar expansion: a weekly schedule over real dates, with a facility's zone and closures.
+
+Daylight-saving time, with the ``tzinfo`` the caller passes (iopcore never looks zones up):
+
+* a session keeps its wall-clock start in the zone, so 18:00 stays 18:00 across a change;
+* a start that falls in a **gap** (a wall time the zone skips, e.g. 02:30 on the night clocks
+  spring forward) is read with the offset in force before the change and shown in the zone:
+  it moves forward by the gap's length (02:30 becomes 03:30), as ``dateutil.tz.resolve_imaginary``
+  does. A gap is detected by a round trip through UTC: the wall time read back differs;
+* a start that falls in an **overlap** (a wall time the zone shows twice, e.g. 01:30 on the night
+  clocks fall back) is its first occurrence (``fold=0``, the earlier instant);
+* the end is the start plus the session's length in elapsed time, so every occurrence lasts
+  exactly its offering's duration in real minutes (never 0), even when it spans the change; its
+  wall-clock end then differs from the offering's by the change (and carries ``fold=1`` when it
+  is the second reading of an overlapping wall time).
+
+Occurrences compare by instant and UTC offset (their wall-clock reading), not by ``tzinfo``
+object, so a calendar read back from :func:`~iopcore.serialization.from_dict` (fixed offsets)
+equals the one written with the zone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, tzinfo
-from typing import final
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Annotated, final
 
 import attrs
-from dateutil import rrule
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 from iopcore.schedule._model import WeekRules, WeekSchedule
 
-__all__ = ["CalendarSchedule", "Occurrence", "ShortWeek", "expand"]
+__all__ = ["MAX_WEEKS", "CalendarSchedule", "Occurrence", "ShortWeek", "expand"]
+
+MAX_WEEKS = 520
+"""The longest period :func:`expand` covers, in weeks (ten years); expand longer periods in parts."""
+
+_FIRST_DAY = date.min + timedelta(days=1)  # room for a UTC offset either side
+_LAST_DAY = date.max - timedelta(days=1)
+
+
+def _instant(value: datetime) -> tuple[datetime, timedelta | None]:
+    """What an occurrence's datetime means: its instant (naive UTC) and its UTC offset (its wall-clock reading)."""
+    offset = value.utcoffset()
+    return (value.replace(tzinfo=None) - (offset or timedelta()), offset)
 
 
 @final
 @attrs.frozen(kw_only=True, order=True)
 class Occurrence:
-    """One dated session: ``[start, end)`` as aware datetimes in the facility's zone."""
+    """One dated session: ``[start, end)`` as aware datetimes in the facility's zone.
 
-    start: datetime = attrs.field(validator=f.aware_datetime())
-    end: datetime = attrs.field(validator=f.aware_datetime())
+    Equal (and ordered) by instant and UTC offset, whatever the ``tzinfo`` objects: the same
+    session read back with a fixed offset equals the one expanded in a named zone.
+    """
+
+    start: datetime = attrs.field(validator=f.aware_datetime(), eq=_instant, order=_instant)
+    end: datetime = attrs.field(validator=f.aware_datetime(), eq=_instant, order=_instant)
     offering_id: str = attrs.field(validator=f.text(max_length=100))
     component: str = attrs.field(validator=f.identifier())
 
     def __attrs_post_init__(self) -> None:
-        if self.end <= self.start:
+        if _instant(self.end)[0] <= _instant(self.start)[0]:
             raise f.fail("$.end", "expected an end after the start, got an end at or before the start", "order", self)
+
+    @property
+    def duration(self) -> timedelta:
+        """Elapsed time from start to end (across a DST change too)."""
+        return _instant(self.end)[0] - _instant(self.start)[0]
 
 
 @final
@@ -41,16 +80,29 @@ class ShortWeek:
     """
 
     week_start: date = attrs.field(validator=f.calendar_date())
-    minutes: int = attrs.field(validator=f.integer(min_value=0))
-    days: int = attrs.field(validator=f.integer(min_value=0, max_value=7))
+    minutes: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
+    days: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0, max_value=7))
     closed: tuple[date, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(date))
     groups: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(str))
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            ErrorItem(path=f"$.closed[{i}]", message="expected a date, got datetime", rule="type")
+            for i, d in enumerate(self.closed)
+            if not f.is_date(d)
+        ]
+        if self.week_start.weekday() != 0:
+            problems.append(
+                ErrorItem(path="$.week_start", message="expected a Monday, got another day", rule="weekday")
+            )
+        if problems:
+            raise InvalidDataError(problems, type_name="ShortWeek")
 
 
 @final
 @attrs.frozen(kw_only=True)
 class CalendarSchedule:
-    """Dated occurrences in time order, and the weeks closures made too short."""
+    """Dated occurrences in time order (the order of :class:`Occurrence`), and the weeks closures made too short."""
 
     occurrences: tuple[Occurrence, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(Occurrence)
@@ -58,74 +110,54 @@ class CalendarSchedule:
     short_weeks: tuple[ShortWeek, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(ShortWeek))
 
 
+@f.guard
 def expand(
     schedule: WeekSchedule,
     *,
     start: date,
     tz: tzinfo,
     end: date | None = None,
-    weeks: int | None = None,
+    weeks: Annotated[int, f.Range(min_value=1, max_value=MAX_WEEKS)] | None = None,
     closures: Iterable[date] = (),
     rules: WeekRules | None = None,
 ) -> CalendarSchedule:
     """Dated occurrences of *schedule* from *start* to *end* inclusive (or for *weeks* weeks).
 
-    Each occurrence keeps its wall-clock time in *tz* (a tzinfo the caller passes
-    in; iopcore never looks zones up), so 18:00 stays 18:00 across a DST change.
+    Each occurrence keeps its wall-clock start in *tz* (a tzinfo the caller passes in,
+    e.g. ``zoneinfo.ZoneInfo("America/New_York")``; iopcore never looks zones up), so 18:00
+    stays 18:00 across a DST change; a start in a DST gap or overlap is resolved as the
+    module documents (a gap moves it forward by the gap's length, an overlap takes the first
+    occurrence), and every occurrence lasts its session's length in real minutes.
     Dates in *closures* are skipped. With *rules*, every Monday-based week whose
     sessions a closure pushes below ``hours_min`` or ``days_min`` (and which met it
     without the closures) is reported in ``short_weeks``.
-    """
-    if not isinstance(schedule, WeekSchedule):
-        raise f.fail("$.schedule", f"expected a WeekSchedule, got {type_name(schedule)}", "type")
-    if not isinstance(start, date) or isinstance(start, datetime):
-        raise f.fail("$.start", f"expected a date, got {type_name(start)}", "type")
-    if not isinstance(tz, tzinfo):
-        raise f.fail("$.tz", f"expected a tzinfo, got {type_name(tz)}", "type")
-    if (end is None) == (weeks is None):
-        raise InvalidDataError.single("$.end", "expected exactly one of end and weeks", "exclusive")
-    if weeks is not None:
-        if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks < 1:
-            raise f.fail("$.weeks", f"expected an integer >= 1, got {type_name(weeks)}", "range")
-        last = start + timedelta(days=7 * weeks - 1)
-    else:
-        if not isinstance(end, date) or isinstance(end, datetime):
-            raise f.fail("$.end", f"expected a date, got {type_name(end)}", "type")
-        if end < start:
-            raise f.fail("$.end", "expected an end on or after the start, got an earlier date", "order")
-        last = end
-    closed = frozenset(closures)
-    if any(not isinstance(d, date) or isinstance(d, datetime) for d in closed):
-        raise f.fail("$.closures", "expected dates", "type")
-    if rules is not None and not isinstance(rules, WeekRules):
-        raise f.fail("$.rules", f"expected a WeekRules, got {type_name(rules)}", "type")
 
+    The period is at most :data:`MAX_WEEKS` weeks (ten years) and lies between 0001-01-02 and
+    9999-12-30; *tz* must convert from UTC (``zoneinfo``, ``datetime.timezone`` and
+    ``dateutil.tz`` zones do).
+    """
+    last = _check_period(start, end, weeks, tz)
+    closed = frozenset(closures)
     planned: dict[date, list[tuple[date, int]]] = {}  # Monday -> [(date, minutes)] without closures
     kept: list[Occurrence] = []
-    until = datetime.combine(last, time(23, 59))
     for session in schedule.sessions:
-        rule = rrule.rrule(
-            rrule.WEEKLY,
-            byweekday=session.weekday.value - 1,
-            dtstart=datetime.combine(start, session.start.to_time()),
-            until=until,
-        )
-        for naive in rule:
-            day = naive.date()
+        length = timedelta(minutes=session.duration.value)
+        day = start + timedelta(days=(session.weekday.value - 1 - start.weekday()) % 7)
+        while day <= last:
             monday = day - timedelta(days=day.weekday())
             planned.setdefault(monday, []).append((day, session.duration.value))
-            if day in closed:
-                continue
-            finish = datetime.combine(day, time()) + timedelta(minutes=session.end.minute_of_day)
-            kept.append(
-                Occurrence(
-                    start=naive.replace(tzinfo=tz),
-                    end=finish.replace(tzinfo=tz),
-                    offering_id=session.id,
-                    component=session.component,
+            if day not in closed:
+                begins = _resolve(datetime.combine(day, session.start.to_time()), tz)
+                kept.append(
+                    Occurrence(
+                        start=begins,
+                        end=(begins.astimezone(UTC) + length).astimezone(tz),
+                        offering_id=session.id,
+                        component=session.component,
+                    )
                 )
-            )
-    kept.sort(key=lambda o: (o.start.replace(tzinfo=None), o.offering_id))
+            day += timedelta(days=7)
+    kept.sort()  # by instant of start, then of end, then offering id (the order of Occurrence)
     short: list[ShortWeek] = []
     if rules is not None:
         for monday in sorted(planned):
@@ -145,3 +177,58 @@ def expand(
             if groups:
                 short.append(ShortWeek(week_start=monday, minutes=after_m, days=after_d, closed=removed, groups=groups))
     return CalendarSchedule(occurrences=tuple(kept), short_weeks=tuple(short))
+
+
+def _resolve(wall: datetime, tz: tzinfo) -> datetime:
+    """The instant a naive wall-clock time names in *tz*, shown in *tz* (gaps move forward, overlaps take the first)."""
+    # fold=0 reads a time in a gap with the offset before the change, and an overlapping time as its first reading;
+    # the round trip through UTC then shows the instant as the zone's clock does (02:30 in a one-hour gap: 03:30).
+    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC).astimezone(tz)
+
+
+def _check_period(start: date, end: date | None, weeks: int | None, tz: tzinfo) -> date:
+    """The last date of the period, after refusing a period that is missing, reversed, too long or off the calendar."""
+    problems: list[ErrorItem] = []
+    if type(tz).fromutc is tzinfo.fromutc and _dst_missing(tz):
+        problems.append(
+            ErrorItem(
+                path="$.tz",
+                message="expected a tzinfo that converts from UTC (with dst() or fromutc()), got one without",
+                rule="tzinfo",
+            )
+        )
+    if not _FIRST_DAY <= start <= _LAST_DAY:
+        problems.append(
+            ErrorItem(path="$.start", message="expected a date from 0001-01-02 to 9999-12-30", rule="range")
+        )
+    elif (end is None) == (weeks is None):
+        problems.append(ErrorItem(path="$.end", message="expected exactly one of end and weeks", rule="exclusive"))
+    elif weeks is not None and (_LAST_DAY - start).days < 7 * weeks - 1:
+        problems.append(ErrorItem(path="$.weeks", message="expected a period that ends by 9999-12-30", rule="range"))
+    elif end is not None and end < start:
+        problems.append(
+            ErrorItem(path="$.end", message="expected an end on or after the start, got an earlier date", rule="order")
+        )
+    elif end is not None and ((end - start).days >= 7 * MAX_WEEKS or end > _LAST_DAY):
+        problems.append(
+            ErrorItem(
+                path="$.end",
+                message=f"expected an end within {MAX_WEEKS} weeks of the start and by 9999-12-30",
+                rule="range",
+            )
+        )
+    if problems:
+        raise InvalidArgumentError(problems, callable="expand")
+    if weeks is not None:
+        return start + timedelta(days=7 * weeks - 1)
+    assert end is not None  # exactly one of them, checked above
+    return end
+
+
+def _dst_missing(tz: tzinfo) -> bool:
+    """Whether *tz* relies on the default ``fromutc`` yet gives no ``dst()``, so that no time converts into it."""
+    probe = datetime(2000, 1, 1, 12, tzinfo=tz)
+    try:
+        return tz.dst(probe) is None
+    except NotImplementedError:  # the base class's dst(): the default fromutc cannot work either
+        return True

@@ -43,10 +43,18 @@ def _h(minutes: int) -> str:
     return str(int(hours)) if hours.is_integer() else f"{hours:.2f}".rstrip("0")
 
 
+@f.guard
 def check(problem: WeekProblem, offering_ids: Iterable[str]) -> tuple[Violation, ...]:
-    """Every violation of *problem*'s rules by choosing *offering_ids*; empty means feasible."""
-    if not isinstance(problem, WeekProblem):
-        raise f.fail("$.problem", "expected a WeekProblem", "type")
+    """Every violation of *problem*'s rules by choosing *offering_ids*; empty means feasible.
+
+    Ids that name no offering and ids given twice are violations (``unknown_offering``,
+    ``duplicate``), not errors: a hand-made schedule is what is being checked.
+    """
+    return violations(problem, offering_ids)
+
+
+def violations(problem: WeekProblem, offering_ids: Iterable[str]) -> tuple[Violation, ...]:
+    """:func:`check` without the argument check (for callers that check many weeks)."""
     ids = list(offering_ids)
     by_id = {o.id: o for o in problem.offerings}
     out: list[Violation] = []

@@ -8,14 +8,24 @@ occupancy view). The solver lives in :mod:`iopcore.schedule._cohort_solver`.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError
-from iopcore.schedule._model import Offering, Preferences, WeekProblem, WeekRules, _costs_validator, _key_path
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownIdError
+from iopcore.schedule._model import (
+    Offering,
+    Preferences,
+    WeekProblem,
+    WeekRules,
+    _costs_validator,
+    _find_offering,
+    _int_values_validator,
+    _preference_cost,
+    _to_int_values,
+)
 from iopcore.times import WeeklyAvailability
 
 __all__ = [
@@ -59,23 +69,17 @@ class CohortPatient:
     availability: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability.whole_week, validator=f.instance(WeeklyAvailability, "a WeeklyAvailability")
     )
-    day_cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
-    offering_costs: Mapping[str, int] = attrs.field(
-        factory=dict, converter=f.to_mapping, validator=_costs_validator, hash=False
-    )
+    day_cost: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
+    offering_costs: Mapping[str, int] = attrs.field(factory=dict, converter=_to_int_values, validator=_costs_validator)
     preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
-    unscheduled_cost: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    unscheduled_cost: int | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
+    )
 
-    def week_problem(self, offerings: tuple[Offering, ...]) -> WeekProblem:
+    @f.guard
+    def week_problem(self, offerings: Sequence[Offering]) -> WeekProblem:
         """The patient's single-patient problem over *offerings* (their ``seats`` as given)."""
-        return WeekProblem(
-            rules=self.rules,
-            offerings=offerings,
-            availability=self.availability,
-            day_cost=self.day_cost,
-            offering_costs=self.offering_costs,
-            preferences=self.preferences,
-        )
+        return _week_problem(self, offerings)
 
     def profile(self) -> tuple[object, ...]:
         """What the patient's week depends on, without the id: equal profiles solve alike."""
@@ -100,6 +104,24 @@ class Enrollment:
 
     patient: str = _patient_id()
     offerings: frozenset[str] = attrs.field(converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids"))
+
+
+def _week_problem(patient: CohortPatient, offerings: Sequence[Offering]) -> WeekProblem:
+    """:meth:`CohortPatient.week_problem` without the argument check (for inner loops)."""
+    return WeekProblem(
+        rules=patient.rules,
+        offerings=offerings,
+        availability=patient.availability,
+        day_cost=patient.day_cost,
+        offering_costs=patient.offering_costs,
+        preferences=patient.preferences,
+    )
+
+
+def _most_expensive_week(offerings: Sequence[Offering], patient: CohortPatient) -> int:
+    """:meth:`CohortProblem.most_expensive_week` without the argument check."""
+    prefs, extra = patient.preferences, patient.offering_costs
+    return 7 * patient.day_cost + sum(_preference_cost(prefs, o) + extra.get(o.id, 0) for o in offerings)
 
 
 def _check_offering_ids(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -136,12 +158,14 @@ class CohortProblem:
     offerings: tuple[Offering, ...] = attrs.field(converter=f.to_tuple, validator=_check_offering_ids)
     patients: tuple[CohortPatient, ...] = attrs.field(converter=f.to_tuple, validator=_check_patients)
     pinned: tuple[Enrollment, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Enrollment))
-    unscheduled_cost: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    unscheduled_cost: int | None = attrs.field(
+        default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=0))
+    )
     _default_unscheduled: int = attrs.field(init=False, default=1, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         self._validate()
-        default = 1 + sum(self.most_expensive_week(p) for p in self.patients)
+        default = 1 + sum(_most_expensive_week(self.offerings, p) for p in self.patients)
         object.__setattr__(self, "_default_unscheduled", default)
 
     def _validate(self) -> None:
@@ -149,7 +173,7 @@ class CohortProblem:
         known_offerings = {o.id for o in self.offerings}
         for i, p in enumerate(self.patients):
             try:
-                p.week_problem(self.offerings)
+                _week_problem(p, self.offerings)
             except InvalidDataError as exc:
                 for item in exc.errors:
                     # An offering the patient's catalog lacks is reported at the offering.
@@ -193,33 +217,42 @@ class CohortProblem:
         if problems:
             raise InvalidDataError(problems, type_name="CohortProblem")
 
+    @f.guard
     def patient(self, patient_id: str) -> CohortPatient:
-        """The patient with *patient_id* (``KeyError`` if absent)."""
+        """The patient with *patient_id* (:class:`~iopcore.errors.UnknownIdError`, a ``KeyError``, if absent)."""
+        return self._patient(patient_id, "CohortProblem.patient")
+
+    def _patient(self, patient_id: str, where: str) -> CohortPatient:
         for p in self.patients:
             if p.id == patient_id:
                 return p
-        raise KeyError("no such patient")
+        raise UnknownIdError(what="patient", where="the cohort", path="$.patient_id", callable=where)
 
+    @f.guard
     def pinned_for(self, patient_id: str) -> frozenset[str]:
-        """The offering ids *patient_id* keeps (empty if none)."""
+        """The offering ids *patient_id* keeps (empty if none; :class:`~iopcore.errors.UnknownIdError` if no such patient)."""
         for e in self.pinned:
             if e.patient == patient_id:
                 return e.offerings
+        self._patient(patient_id, "CohortProblem.pinned_for")
         return frozenset()
 
+    @f.guard
     def offering(self, offering_id: str) -> Offering:
-        """The offering with *offering_id* (``KeyError`` if absent)."""
-        for o in self.offerings:
-            if o.id == offering_id:
-                return o
-        raise KeyError(offering_id)
+        """The offering with *offering_id* (:class:`~iopcore.errors.UnknownCodeError`, a ``KeyError``, if absent)."""
+        return _find_offering(self.offerings, offering_id, "the cohort's offerings")
 
+    @f.guard
     def unscheduled_cost_for(self, patient_id: str) -> int:
         """The cost of leaving *patient_id* out (see the class docstring)."""
-        return self.unscheduled_cost_of(self.patient(patient_id))
+        return self._unscheduled_cost(self._patient(patient_id, "CohortProblem.unscheduled_cost_for"))
 
+    @f.guard
     def unscheduled_cost_of(self, patient: CohortPatient) -> int:
         """The cost of leaving *patient* out (the patient need not belong to the problem)."""
+        return self._unscheduled_cost(patient)
+
+    def _unscheduled_cost(self, patient: CohortPatient) -> int:
         if patient.unscheduled_cost is not None:
             return patient.unscheduled_cost
         if self.unscheduled_cost is not None:
@@ -231,10 +264,10 @@ class CohortProblem:
         """1 + Σ over patients of :meth:`most_expensive_week`: more than all weeks together."""
         return self._default_unscheduled
 
+    @f.guard
     def most_expensive_week(self, patient: CohortPatient) -> int:
         """An upper bound on the cost of any week of *patient*: 7 × day cost + every offering's cost."""
-        prefs, extra = patient.preferences, patient.offering_costs
-        return 7 * patient.day_cost + sum(prefs.cost_of(o) + extra.get(o.id, 0) for o in self.offerings)
+        return _most_expensive_week(self.offerings, patient)
 
 
 def _sorted_ids(value: Any) -> Any:
@@ -253,18 +286,10 @@ class Assignment:
     sessions: tuple[str, ...] = attrs.field(
         converter=_sorted_ids, validator=f.tuple_of(str, description="offering id strings")
     )
-    cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+    cost: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
 
 
-def _needed_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    f.mapping_of(str, int, description="offering id to extra seats")(inst, attribute, value)
-    bad = [
-        ErrorItem(path="$.needed" + _key_path(k), message="expected an integer >= 1, got a smaller int", rule="range")
-        for k, v in value.items()
-        if isinstance(v, bool) or v < 1
-    ]
-    if bad:
-        raise InvalidDataError(bad, type_name="Unscheduled")
+_needed_validator = _int_values_validator(1, "offering id to extra seats")
 
 
 @final
@@ -289,10 +314,8 @@ class Unscheduled:
     blocking: tuple[str, ...] = attrs.field(
         default=(), converter=_sorted_ids, validator=f.tuple_of(str, description="offering id strings")
     )
-    needed: Mapping[str, int] = attrs.field(
-        factory=dict, converter=f.to_mapping, validator=_needed_validator, hash=False
-    )
-    cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+    needed: Mapping[str, int] = attrs.field(factory=dict, converter=_to_int_values, validator=_needed_validator)
+    cost: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
 
     def __attrs_post_init__(self) -> None:
         if self.reason not in REASONS:
@@ -317,7 +340,7 @@ class OfferingOccupancy:
     """One offering's seats in a cohort schedule: capacity, patients holding a seat, patients waiting."""
 
     offering: str = attrs.field(validator=f.text(max_length=100))
-    capacity: int = attrs.field(validator=f.integer(min_value=0))
+    capacity: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     patients: tuple[str, ...] = f.phi_field(
         converter=f.to_tuple, validator=f.tuple_of(str, description="patient id strings")
     )
@@ -339,33 +362,51 @@ class OfferingOccupancy:
 @final
 @attrs.frozen(kw_only=True)
 class Occupancy:
-    """Per-offering occupancy and waitlist of a cohort schedule (a text table and ``_repr_html_``)."""
+    """Per-offering occupancy and waitlist of a cohort schedule, as a text table or HTML.
+
+    ``str()`` and the notebook view (``_repr_html_``) show counts only, never patient ids;
+    :meth:`to_text` and :meth:`to_html` list who waits on each offering when asked to
+    (``show_patients=True``), for staff who need the names.
+    """
 
     rows: tuple[OfferingOccupancy, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(OfferingOccupancy))
 
-    def __str__(self) -> str:
-        head = f"{'Offering':<20} {'Taken':>5} {'Cap':>4} {'Wait':>4}  Waiting"
+    @f.guard
+    def to_text(self, *, show_patients: bool = False) -> str:
+        """A text table: offering, seats taken, capacity, how many wait (and, with *show_patients*, who)."""
+        head = f"{'Offering':<20} {'Taken':>5} {'Cap':>4} {'Wait':>4}" + ("  Waiting" if show_patients else "")
         lines = [head, "-" * len(head)]
-        lines.extend(
-            f"{r.offering:<20} {r.taken:>5} {r.capacity:>4} {len(r.waiting):>4}  {', '.join(r.waiting)}"
-            for r in self.rows
-        )
-        full = sum(1 for r in self.rows if r.full)
-        lines.append(f"{len(self.rows)} offerings, {full} full")
+        for r in self.rows:
+            line = f"{r.offering:<20} {r.taken:>5} {r.capacity:>4} {len(r.waiting):>4}"
+            lines.append(f"{line}  {', '.join(r.waiting)}".rstrip() if show_patients else line)
+        lines.append(self._summary())
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    @f.guard
+    def to_html(self, *, show_patients: bool = False) -> str:
+        """An HTML table like :meth:`to_text` (full offerings shaded)."""
         body = []
         for r in self.rows:
             style = " style='background:#fde'" if r.full else ""
+            who = f"<td>{html.escape(', '.join(r.waiting))}</td>" if show_patients else ""
             body.append(
                 f"<tr{style}><td>{html.escape(r.offering)}</td><td>{r.taken}</td><td>{r.capacity}</td>"
-                f"<td>{len(r.waiting)}</td><td>{html.escape(', '.join(r.waiting))}</td></tr>"
+                f"<td>{len(r.waiting)}</td>{who}</tr>"
             )
-        full = sum(1 for r in self.rows if r.full)
-        caption = html.escape(f"{len(self.rows)} offerings, {full} full")
-        header = "<tr><th>Offering</th><th>Taken</th><th>Capacity</th><th>Waiting</th><th>Who waits</th></tr>"
+        caption = html.escape(self._summary())
+        who_head = "<th>Who waits</th>" if show_patients else ""
+        header = f"<tr><th>Offering</th><th>Taken</th><th>Capacity</th><th>Waiting</th>{who_head}</tr>"
         return f"<table><caption>{caption}</caption>{header}{''.join(body)}</table>"
+
+    def _summary(self) -> str:
+        full = sum(1 for r in self.rows if r.full)
+        return f"{len(self.rows)} offerings, {full} full"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 @final
@@ -382,12 +423,12 @@ class CohortSchedule:
     unscheduled: tuple[Unscheduled, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(Unscheduled)
     )
-    cost: int = attrs.field(validator=f.integer(min_value=0))
-    lower_bound: int = attrs.field(validator=f.integer(min_value=0))
-    capacity_free_bound: int = attrs.field(validator=f.integer(min_value=0))
+    cost: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
+    lower_bound: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
+    capacity_free_bound: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     optimal: bool = attrs.field(default=False, validator=f.boolean())
     backend: str = attrs.field(default="iopcore", validator=f.text(max_length=20))
-    work: int = attrs.field(default=0, validator=f.integer(min_value=0))
+    work: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
 
     def __attrs_post_init__(self) -> None:
         problems: list[ErrorItem] = []
@@ -429,6 +470,7 @@ class CohortSchedule:
         """How many patients are scheduled."""
         return len(self.assignments)
 
+    @f.guard
     def assignment(self, patient_id: str) -> Assignment | None:
         """The assignment of *patient_id* (``None`` if not scheduled)."""
         for a in self.assignments:
@@ -436,11 +478,17 @@ class CohortSchedule:
                 return a
         return None
 
+    @f.guard
     def occupancy(self, problem: CohortProblem) -> Occupancy:
         """Per-offering seats held and who waits on it (patients blocked by capacity).
 
         Seats held include pinned sessions of patients left out (pinned seats stay theirs).
+        *problem* must be the problem the schedule is for: the same patients, and every
+        offering the schedule names.
         """
+        mismatch = schedule_mismatch(self, problem, "$.problem")
+        if mismatch:
+            raise InvalidArgumentError(mismatch, callable="CohortSchedule.occupancy")
         holders: dict[str, list[str]] = {o.id: [] for o in problem.offerings}
         scheduled = set()
         for a in self.assignments:
@@ -473,3 +521,43 @@ class CohortSchedule:
             f"{len(self.assignments)} scheduled, {len(self.unscheduled)} unscheduled; "
             f"cost {self.cost}, lower bound {self.lower_bound} ({status}, {self.backend})"
         )
+
+
+def schedule_mismatch(schedule: CohortSchedule, problem: CohortProblem, path: str) -> list[ErrorItem]:
+    """Why *schedule* is not a schedule of *problem* (empty: it is), each problem once at *path*.
+
+    A schedule of a problem lists each of the problem's patients once (scheduled or not) and
+    names only the problem's offerings. Patient ids are never shown.
+    """
+    patients = {p.id for p in problem.patients}
+    offerings = {o.id for o in problem.offerings}
+    listed = [a.patient for a in schedule.assignments] + [u.patient for u in schedule.unscheduled]
+    named = {s for a in schedule.assignments for s in a.sessions} | {
+        b for u in schedule.unscheduled for b in u.blocking
+    }
+    items: list[ErrorItem] = []
+    if any(p not in patients for p in listed):
+        items.append(
+            ErrorItem(
+                path=path,
+                message="expected the schedule's problem, got one without some of its patients",
+                rule="mismatch",
+            )
+        )
+    if len(patients) > len(set(listed) & patients):
+        items.append(
+            ErrorItem(
+                path=path,
+                message="expected the schedule's problem, got one with patients the schedule does not list",
+                rule="mismatch",
+            )
+        )
+    if not named <= offerings:
+        items.append(
+            ErrorItem(
+                path=path,
+                message="expected the schedule's problem, got one without some of its offerings",
+                rule="mismatch",
+            )
+        )
+    return items

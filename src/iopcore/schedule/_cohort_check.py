@@ -14,8 +14,9 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import InfeasibleScheduleError
-from iopcore.schedule._check import check
-from iopcore.schedule._cohort import CohortProblem, CohortSchedule
+from iopcore.schedule._check import violations
+from iopcore.schedule._cohort import CohortProblem, CohortSchedule, _week_problem
+from iopcore.schedule._model import _schedule_cost
 from iopcore.schedule._week_solver.solve import solve
 
 __all__ = ["CohortViolation", "check_cohort"]
@@ -43,6 +44,7 @@ class CohortViolation:
         return f"{self.group}: {self.message}"
 
 
+@f.guard
 def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool = True) -> tuple[CohortViolation, ...]:
     """Every violation of *problem* by *schedule*; empty means valid.
 
@@ -54,11 +56,9 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     <= lower_bound <= cost``. With *deep*, also (one single-patient solve per patient):
     ``capacity_free_bound`` equals Σ min(unscheduled cost, own optimum), patients left
     out for a ``conflict`` are infeasible alone, the others are feasible alone.
+
+    A schedule made for another problem is not an error here: its differences are violations.
     """
-    if not isinstance(problem, CohortProblem):
-        raise f.fail("$.problem", "expected a CohortProblem", "type")
-    if not isinstance(schedule, CohortSchedule):
-        raise f.fail("$.schedule", "expected a CohortSchedule", "type")
     out: list[CohortViolation] = []
     patients = {p.id: p for p in problem.patients}
     seen: set[str] = set()
@@ -76,6 +76,7 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
         if p not in seen
     )
     held = {o.id: 0 for o in problem.offerings}
+    pins = {e.patient: e.offerings for e in problem.pinned}
     total = 0
     scheduled: set[str] = set()
     for a in schedule.assignments:
@@ -86,12 +87,12 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
         patient = patients.get(a.patient)
         if patient is None:
             continue
-        wp = patient.week_problem(problem.offerings)
+        wp = _week_problem(patient, problem.offerings)
         out.extend(
             CohortViolation(group=v.group, message=v.message, patient=a.patient, offering_ids=v.offering_ids)
-            for v in check(wp, a.sessions)
+            for v in violations(wp, a.sessions)
         )
-        missing = sorted(problem.pinned_for(a.patient) - set(a.sessions))
+        missing = sorted(pins.get(a.patient, frozenset()) - set(a.sessions))
         if missing:
             out.append(
                 CohortViolation(
@@ -99,7 +100,7 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
                 )
             )
         known = [s for s in set(a.sessions) if s in held]
-        cost = wp.schedule_cost(known)
+        cost = _schedule_cost(wp, known)
         if cost != a.cost:
             out.append(
                 CohortViolation(
@@ -123,7 +124,7 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     for u in schedule.unscheduled:
         if u.patient not in patients:
             continue
-        expected = problem.unscheduled_cost_of(patients[u.patient])
+        expected = problem._unscheduled_cost(patients[u.patient])
         if u.cost != expected:
             out.append(
                 CohortViolation(
@@ -144,15 +145,16 @@ def _deep(problem: CohortProblem, schedule: CohortSchedule) -> list[CohortViolat
     """Bounds and reasons re-derived by single-patient solves (patients with pinned sessions are skipped)."""
     out: list[CohortViolation] = []
     reasons = {u.patient: u.reason for u in schedule.unscheduled}
+    pinned = {e.patient for e in problem.pinned if e.offerings}
     free = 0
     for p in problem.patients:
-        if problem.pinned_for(p.id):
+        if p.id in pinned:
             continue
         try:
-            alone: int | None = solve(p.week_problem(problem.offerings)).cost
+            alone: int | None = solve(_week_problem(p, problem.offerings), explain=False).cost
         except InfeasibleScheduleError:
             alone = None
-        u = problem.unscheduled_cost_of(p)
+        u = problem._unscheduled_cost(p)
         free += u if alone is None else min(u, alone)
         reason = reasons.get(p.id)
         if reason == "conflict" and alone is not None:

@@ -29,19 +29,13 @@ from typing import Any, final
 
 import attrs
 
-from iopcore.errors import IopcoreError
-from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule
+from iopcore.errors import OrtoolsNotInstalledError
+from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule, _week_problem
 from iopcore.schedule._cohort_solver.explanations import capacity_free_bound_and_reasons
+from iopcore.schedule._model import _schedule_cost
 from iopcore.schedule._week_solver.candidates import candidates, limits
 
-__all__ = ["OrtoolsNotInstalledError", "solve_cohort_ortools"]
-
-
-class OrtoolsNotInstalledError(IopcoreError, ImportError):
-    """``backend="ortools"`` was asked for but OR-Tools is not installed (``pip install 'iopcore[ortools]'``)."""
-
-
-_MISSING = "the ortools backend needs Google OR-Tools: install the extra with pip install 'iopcore[ortools]'"
+__all__ = ["solve_cohort_ortools"]
 
 
 @final
@@ -90,11 +84,11 @@ def _build(problem: CohortProblem, cp_model: Any) -> tuple[Any, list[tuple[Any, 
     terms: list[Any] = []
     constant = 0
     for p_index, patient in enumerate(problem.patients):
-        week = patient.week_problem(problem.offerings)
+        week = _week_problem(patient, problem.offerings)
         cands = candidates(week)
         lim = limits(week)
         y = model.NewBoolVar(f"y{p_index}")
-        unscheduled = problem.unscheduled_cost_of(patient)
+        unscheduled = problem._unscheduled_cost(patient)
         constant += unscheduled
         terms.append(-unscheduled * y)
         own = pinned.get(patient.id, frozenset())
@@ -158,7 +152,7 @@ def _solve(
     try:
         from ortools.sat.python import cp_model
     except ImportError as exc:
-        raise OrtoolsNotInstalledError(_MISSING) from exc
+        raise OrtoolsNotInstalledError from exc
     model, patients = _build(problem, cp_model)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -190,7 +184,7 @@ def _schedule(problem: CohortProblem, raw: _Raw) -> CohortSchedule:
     for patient in problem.patients:
         if patient.id in chosen:
             ids = chosen[patient.id]
-            cost = patient.week_problem(problem.offerings).schedule_cost(ids)
+            cost = _schedule_cost(_week_problem(patient, problem.offerings), ids)
             assignments.append(Assignment(patient=patient.id, sessions=ids, cost=cost))
     free, unscheduled = capacity_free_bound_and_reasons(problem, chosen)
     cost = sum(a.cost for a in assignments) + sum(u.cost for u in unscheduled)

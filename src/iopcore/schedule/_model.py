@@ -6,15 +6,14 @@ import contextlib
 import enum
 import html
 import math
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any, final
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.components import COMPONENTS, ComponentCatalog
-from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError, child_path, type_name
 from iopcore.programs import Program
 from iopcore.times import ClockTime, Minutes, Weekday, WeeklyAvailability, WeeklyInterval
 
@@ -47,13 +46,18 @@ def _floor_minutes(hours: float) -> int:
 class ComponentBound:
     """Sessions of one component per week, closed ``[min, max]`` (``max=None``: no upper bound)."""
 
-    min: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=10_000))
-    max: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0, max_value=10_000)))
+    min: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0, max_value=10_000))
+    max: int | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(f.to_int),
+        validator=f.optional(f.integer(min_value=0, max_value=10_000)),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.max is not None and self.max < self.min:
             raise f.fail("$.max", "expected max >= min, got a smaller int", "order", self)
 
+    @f.guard
     def contains(self, count: int) -> bool:
         """Whether *count* sessions a week lie inside the bound."""
         return self.min <= count and (self.max is None or count <= self.max)
@@ -72,7 +76,7 @@ def _to_bounds(value: Any) -> Any:
                 with contextlib.suppress(InvalidDataError):  # else reported by the validator as a wrong type
                     v = ComponentBound(min=v[0], max=v[1])
             out[k] = v
-        return MappingProxyType(out)
+        return f.to_mapping(out)
     return value
 
 
@@ -97,8 +101,8 @@ class WeekRules:
     hours_max: float | None = attrs.field(
         default=None, converter=attrs.converters.optional(f.to_float), validator=f.optional(f.number(min_value=0))
     )
-    days_min: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=7))
-    days_max: int = attrs.field(default=7, validator=f.integer(min_value=0, max_value=7))
+    days_min: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0, max_value=7))
+    days_max: int = attrs.field(default=7, converter=f.to_int, validator=f.integer(min_value=0, max_value=7))
     min_hours_per_day: float | None = attrs.field(
         default=None,
         converter=attrs.converters.optional(f.to_float),
@@ -109,12 +113,11 @@ class WeekRules:
         converter=attrs.converters.optional(f.to_float),
         validator=f.optional(f.number(min_value=0, max_value=24)),
     )
-    min_gap_minutes: int = attrs.field(default=0, validator=f.integer(min_value=0, max_value=1440))
+    min_gap_minutes: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0, max_value=1440))
     components: Mapping[str, ComponentBound] = attrs.field(
         factory=dict,
         converter=_to_bounds,
         validator=f.mapping_of(str, ComponentBound, description="component id to ComponentBound"),
-        hash=False,
     )
     catalog: ComponentCatalog = attrs.field(
         default=COMPONENTS, validator=f.instance(ComponentCatalog, "a ComponentCatalog"), repr=False
@@ -156,12 +159,13 @@ class WeekRules:
             raise InvalidDataError(problems, type_name="WeekRules")
 
     @classmethod
+    @f.guard
     def from_program(
         cls,
         program: Program,
         *,
         components: Mapping[str, ComponentBound | tuple[int, int | None]] | None = None,
-        min_gap_minutes: int = 0,
+        min_gap_minutes: Annotated[int, f.Range(min_value=0, max_value=1440)] = 0,
     ) -> WeekRules:
         """Rules from a program's intensity: its hours band, days band and per-day bounds.
 
@@ -169,10 +173,8 @@ class WeekRules:
         so ``hours_max`` becomes the largest whole number of minutes inside the band
         (:attr:`~iopcore.levels.HoursBand.max_minutes`): "9–19 hours" stored as
         ``[9, 20)`` gives ``hours_max = 19 h 59 min``. The catalog is the program's
-        components.
+        components, which *components* must name.
         """
-        if not isinstance(program, Program):
-            raise f.fail("$.program", "expected a Program", "type")
         rules = program.intensity
         band = rules.hours_per_week
         top = band.max_minutes
@@ -221,13 +223,18 @@ class TimeOfDay(enum.StrEnum):
     EVENING = "evening"
 
     @classmethod
+    @f.guard
     def of(cls, start: ClockTime) -> TimeOfDay:
         """The part of the day a session starting at *start* belongs to."""
-        if start.minute_of_day < 12 * 60:
-            return cls.MORNING
-        if start.minute_of_day < 17 * 60:
-            return cls.AFTERNOON
-        return cls.EVENING
+        return _time_of_day(start.minute_of_day)
+
+
+def _time_of_day(minute_of_day: int) -> TimeOfDay:
+    if minute_of_day < 12 * 60:
+        return TimeOfDay.MORNING
+    if minute_of_day < 17 * 60:
+        return TimeOfDay.AFTERNOON
+    return TimeOfDay.EVENING
 
 
 def _opt_text() -> f.Validator:
@@ -248,7 +255,7 @@ class Offering:
     weekday: Weekday = attrs.field(validator=f.enum_member(Weekday))
     start: ClockTime = attrs.field(validator=f.instance(ClockTime, "a ClockTime"))
     end: ClockTime = attrs.field(validator=f.instance(ClockTime, "a ClockTime"))
-    seats: int = attrs.field(default=1, validator=f.integer(min_value=0))
+    seats: int = attrs.field(default=1, converter=f.to_int, validator=f.integer(min_value=0))
     track: str | None = attrs.field(default=None, validator=_opt_text())
     facilitator: str | None = attrs.field(default=None, validator=_opt_text())
     topic: str | None = attrs.field(default=None, validator=_opt_text())
@@ -270,7 +277,7 @@ class Offering:
     @property
     def time_of_day(self) -> TimeOfDay:
         """The part of the day the session starts in."""
-        return TimeOfDay.of(self.start)
+        return _time_of_day(self.start.minute_of_day)
 
     def __str__(self) -> str:
         return f"{self.id} ({self.component}, {self.weekday.short} {self.start}–{self.end})"
@@ -319,37 +326,62 @@ class Preferences:
     )
     """Ids of offerings the patient already attends and should keep."""
 
+    @f.guard
     def cost_of(self, offering: Offering) -> int:
         """The preference cost of *offering* by the table above."""
-        if offering.id in self.keep:
-            return 0
-        cost = 0
-        if offering.weekday in self.avoided_days:
-            cost += AVOIDED_DAY_COST
-        if self.preferred_days and offering.weekday not in self.preferred_days:
-            cost += OTHER_DAY_COST
-        if self.time_of_day is not None and offering.time_of_day is not self.time_of_day:
-            cost += OTHER_TIME_COST
-        if self.track is not None and offering.track is not None and offering.track != self.track:
-            cost += OFF_TRACK_COST
-        if self.keep:
-            cost += NOT_KEPT_COST
-        return cost
+        return _preference_cost(self, offering)
 
 
-def _costs_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    f.mapping_of(str, int, description="offering id to cost")(inst, attribute, value)
-    bad = [
-        ErrorItem(
-            path=f"$.{attribute.alias}" + _key_path(k),
-            message=f"expected an integer >= 0, got {'a negative int' if isinstance(v, int) else type_name(v)}",
-            rule="range",
-        )
-        for k, v in value.items()
-        if isinstance(v, bool) or v < 0
-    ]
-    if bad:
-        raise InvalidDataError(bad, type_name=type(inst).__name__)
+def _preference_cost(prefs: Preferences, offering: Offering) -> int:
+    """:meth:`Preferences.cost_of` without the argument check (for inner loops)."""
+    if offering.id in prefs.keep:
+        return 0
+    cost = 0
+    if offering.weekday in prefs.avoided_days:
+        cost += AVOIDED_DAY_COST
+    if prefs.preferred_days and offering.weekday not in prefs.preferred_days:
+        cost += OTHER_DAY_COST
+    if prefs.time_of_day is not None and _time_of_day(offering.start.minute_of_day) is not prefs.time_of_day:
+        cost += OTHER_TIME_COST
+    if prefs.track is not None and offering.track is not None and offering.track != prefs.track:
+        cost += OFF_TRACK_COST
+    if prefs.keep:
+        cost += NOT_KEPT_COST
+    return cost
+
+
+def _to_int_values(value: Any) -> Any:
+    """A mapping's integer values (numpy's too) as builtin ints, in a FrozenMap; bad input left to the validator."""
+    if isinstance(value, Mapping) and not isinstance(value, f.FrozenMap):
+        try:
+            value = {k: f.to_int(v) for k, v in value.items()}
+        except TypeError:  # an unhashable key: the validator reports the type
+            return value
+    return f.to_mapping(value)
+
+
+def _int_values_validator(minimum: int, description: str) -> f.Validator:
+    """A mapping of str keys to builtin ints >= *minimum* (never bool or enum members); paths name each key."""
+    expected = f"an integer >= {minimum}"
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        f.mapping_of(str, object, description=description)(inst, attribute, value)
+        bad = [
+            ErrorItem(
+                path=f"$.{attribute.alias}" + _key_path(k),
+                message=f"expected {expected}, got {'a smaller int' if type(v) is int else type_name(v)}",
+                rule="range" if type(v) is int else "type",
+            )
+            for k, v in value.items()
+            if type(v) is not int or v < minimum
+        ]
+        if bad:
+            raise InvalidDataError(bad, type_name=type(inst).__name__)
+
+    return check
+
+
+_costs_validator = _int_values_validator(0, "offering id to cost")
 
 
 @final
@@ -367,10 +399,8 @@ class WeekProblem:
     availability: WeeklyAvailability = attrs.field(
         factory=WeeklyAvailability.whole_week, validator=f.instance(WeeklyAvailability, "a WeeklyAvailability")
     )
-    day_cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
-    offering_costs: Mapping[str, int] = attrs.field(
-        factory=dict, converter=f.to_mapping, validator=_costs_validator, hash=False
-    )
+    day_cost: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
+    offering_costs: Mapping[str, int] = attrs.field(factory=dict, converter=_to_int_values, validator=_costs_validator)
     preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
 
     def __attrs_post_init__(self) -> None:
@@ -409,22 +439,53 @@ class WeekProblem:
         if problems:
             raise InvalidDataError(problems, type_name="WeekProblem")
 
+    @f.guard
     def offering(self, offering_id: str) -> Offering:
-        """The offering with *offering_id* (``KeyError`` if absent)."""
-        for o in self.offerings:
-            if o.id == offering_id:
-                return o
-        raise KeyError(offering_id)
+        """The offering with *offering_id* (:class:`~iopcore.errors.UnknownCodeError`, a ``KeyError``, if absent)."""
+        return _find_offering(self.offerings, offering_id, "the problem's offerings")
 
+    @f.guard
     def cost_of(self, offering: Offering) -> int:
-        """The cost of choosing *offering*: preference cost plus explicit cost."""
-        return self.preferences.cost_of(offering) + self.offering_costs.get(offering.id, 0)
+        """The cost of choosing *offering*: preference cost plus explicit cost (it need not be one of the offerings)."""
+        return _offering_cost(self, offering)
 
-    def schedule_cost(self, offering_ids: tuple[str, ...] | list[str] | frozenset[str]) -> int:
-        """Cost of choosing the offerings *offering_ids* (which must exist)."""
-        chosen = [self.offering(i) for i in set(offering_ids)]
-        days = {o.weekday for o in chosen}
-        return self.day_cost * len(days) + sum(self.cost_of(o) for o in chosen)
+    @f.guard
+    def schedule_cost(self, offering_ids: Iterable[str]) -> int:
+        """Cost of choosing the offerings *offering_ids* (each an offering's id; one named twice counts once)."""
+        known = {o.id for o in self.offerings}
+        unknown = [
+            ErrorItem(
+                path=f"$.offering_ids[{i}]",
+                message="expected the id of one of the problem's offerings, got a str that is not one",
+                rule="unknown_code",
+            )
+            for i, oid in enumerate(offering_ids)
+            if oid not in known
+        ]
+        if unknown:
+            raise InvalidArgumentError(unknown, callable="WeekProblem.schedule_cost")
+        return _schedule_cost(self, offering_ids)
+
+
+def _find_offering(offerings: tuple[Offering, ...], offering_id: str, where: str) -> Offering:
+    """The offering with *offering_id*, or :class:`~iopcore.errors.UnknownCodeError` at ``$.offering_id``."""
+    for o in offerings:
+        if o.id == offering_id:
+            return o
+    raise UnknownCodeError(what="offering", catalog=where, known=tuple(o.id for o in offerings), path="$.offering_id")
+
+
+def _offering_cost(problem: WeekProblem, offering: Offering) -> int:
+    """:meth:`WeekProblem.cost_of` without the argument check (for inner loops)."""
+    return _preference_cost(problem.preferences, offering) + problem.offering_costs.get(offering.id, 0)
+
+
+def _schedule_cost(problem: WeekProblem, offering_ids: Iterable[str]) -> int:
+    """:meth:`WeekProblem.schedule_cost` without the checks: ids that name no offering are ignored."""
+    wanted = set(offering_ids)
+    chosen = [o for o in problem.offerings if o.id in wanted]
+    days = {o.weekday for o in chosen}
+    return problem.day_cost * len(days) + sum(_offering_cost(problem, o) for o in chosen)
 
 
 def _sort_key(o: Offering) -> tuple[int, int, int, str]:
@@ -438,13 +499,22 @@ def _sorted_sessions(value: Any) -> Any:
     return items
 
 
+def _check_sessions(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    f.tuple_of(Offering)(inst, attribute, value)
+    f.unique_by(value, lambda o: o.id, path="$.sessions", what="offering id")
+
+
+def _on(sessions: tuple[Offering, ...], weekday: Weekday) -> tuple[Offering, ...]:
+    return tuple(o for o in sessions if o.weekday is weekday)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class WeekSchedule:
-    """A chosen week: its sessions (sorted by weekday, start, end, id) and its cost."""
+    """A chosen week: its sessions (sorted by weekday, start, end, id; ids unique) and its cost."""
 
-    sessions: tuple[Offering, ...] = attrs.field(converter=_sorted_sessions, validator=f.tuple_of(Offering))
-    cost: int = attrs.field(default=0, validator=f.integer(min_value=0))
+    sessions: tuple[Offering, ...] = attrs.field(converter=_sorted_sessions, validator=_check_sessions)
+    cost: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
 
     @property
     def offering_ids(self) -> tuple[str, ...]:
@@ -472,11 +542,12 @@ class WeekSchedule:
         counts: dict[str, int] = {}
         for o in self.sessions:
             counts[o.component] = counts.get(o.component, 0) + 1
-        return MappingProxyType(dict(sorted(counts.items())))
+        return f.FrozenMap(dict(sorted(counts.items())))
 
+    @f.guard
     def on(self, weekday: Weekday) -> tuple[Offering, ...]:
         """The sessions on *weekday*."""
-        return tuple(o for o in self.sessions if o.weekday == weekday)
+        return _on(self.sessions, weekday)
 
     def __str__(self) -> str:
         head = f"{'Day':<4} {'Time':<12} {'Component':<24} {'Track':<10} Id"
@@ -496,7 +567,7 @@ class WeekSchedule:
             items = "".join(
                 f"<div>{html.escape(f'{o.start}–{o.end}')}<br><b>{html.escape(o.component)}</b>"
                 f"{'<br>' + html.escape(o.track) if o.track else ''}</div>"
-                for o in self.on(day)
+                for o in _on(self.sessions, day)
             )
             cells.append(f"<td style='vertical-align:top'>{items}</td>")
         header = "".join(f"<th>{d.short}</th>" for d in Weekday)

@@ -10,6 +10,7 @@ every enum member, both populations, empty and non-empty collections and
 values at their bounds.
 """
 
+from iopcore._hypothesis_plugin import _hypothesis_setup_hook
 from iopcore.strategies._assessment import (
     band_schemes,
     bands,
@@ -308,6 +309,4 @@ def register_strategies() -> None:
     Called automatically through the ``hypothesis`` entry point; calling it
     again is harmless.
     """
-    from iopcore._hypothesis_plugin import _hypothesis_setup_hook
-
     _hypothesis_setup_hook()

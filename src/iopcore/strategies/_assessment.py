@@ -221,7 +221,7 @@ def skip_rules(*, item_count: int = 20) -> st.SearchStrategy[SkipRule]:
 def exclusions(*, item_count: int = 20) -> st.SearchStrategy[Exclusion]:
     """Context exclusions over items 1-*item_count*."""
     _check_int("item_count", item_count, 1, 10_000)
-    return st.builds(Exclusion, context=identifiers(max_size=20), items=_numbers(item_count), source=sources())
+    return st.builds(Exclusion, context=st.just("medically_supervised"), items=_numbers(item_count), source=sources())
 
 
 @functools.lru_cache(maxsize=None, typed=True)
@@ -238,7 +238,12 @@ def instruments(*, include_builtin: bool = True, max_items: int = 8) -> st.Searc
     @st.composite
     def build(draw: st.DrawFn) -> Instrument:
         count = draw(st.integers(1, max_items))
-        items = tuple(draw(instrument_items(number=k)) for k in range(1, count + 1))
+        items: tuple[Item, ...] = ()
+        for k in range(1, count + 1):
+            item = draw(instrument_items(number=k))
+            if any(i.id == item.id for i in items):  # item ids are unique within an instrument
+                item = attrs.evolve(item, id=f"{item.id}_{k}")
+            items += (item,)
         top = sum(i.max_points for i in items)
         schemes = draw(st.lists(band_schemes(max_total=top), max_size=2, unique_by=lambda s: s.id).map(tuple))
         by_sex = draw(st.booleans())
@@ -461,20 +466,33 @@ def intake_assessments(*, max_scores: int = 3) -> st.SearchStrategy[IntakeAssess
 # ----------------------------------------------------------------------------- placement
 
 
+def _edition_and_dimension(draw: st.DrawFn) -> tuple[AsamEdition | None, str]:
+    """An edition (or none) and a risk-rated dimension of it (of either edition when none)."""
+    edition = draw(st.one_of(st.none(), st.sampled_from(AsamEdition)))
+    editions = list(AsamEdition) if edition is None else [edition]
+    dimension = draw(st.sampled_from(sorted({d for e in editions for d in DIMENSION_SETS[e].rated_ids})))
+    return edition, dimension
+
+
 @functools.lru_cache(maxsize=None, typed=True)
 def rating_rules() -> st.SearchStrategy[RatingRule]:
-    """Rating rules for any dimension, edition, threshold and service requirement."""
-    return st.builds(
-        RatingRule,
-        id=identifiers(max_size=30),
-        edition=st.one_of(st.none(), st.sampled_from(AsamEdition)),
-        dimension=identifiers(max_size=30),
-        min_rating=st.integers(0, 4),
-        min_intensity=st.floats(0, 10, allow_nan=False),
-        withdrawal_management=st.booleans(),
-        medically_managed=st.booleans(),
-        source=sources(),
-    )
+    """Rating rules for every risk-rated dimension, edition, threshold and service requirement."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> RatingRule:
+        edition, dimension = _edition_and_dimension(draw)
+        return RatingRule(
+            id=draw(identifiers(max_size=30)),
+            edition=edition,
+            dimension=dimension,
+            min_rating=draw(st.integers(0, 4)),
+            min_intensity=draw(st.floats(0, 10, allow_nan=False)),
+            withdrawal_management=draw(st.booleans()),
+            medically_managed=draw(st.booleans()),
+            source=draw(sources()),
+        )
+
+    return build()
 
 
 @functools.lru_cache(maxsize=None, typed=True)
@@ -485,10 +503,11 @@ def score_rules() -> st.SearchStrategy[ScoreRule]:
     def build(draw: st.DrawFn) -> ScoreRule:
         labels = draw(st.frozensets(identifiers(max_size=16), max_size=3))
         flag = draw(st.one_of(st.none(), identifiers(max_size=16)) if labels else identifiers(max_size=16))
+        edition, dimension = _edition_and_dimension(draw)
         return ScoreRule(
             id=draw(identifiers(max_size=30)),
-            edition=draw(st.one_of(st.none(), st.sampled_from(AsamEdition))),
-            dimension=draw(identifiers(max_size=30)),
+            edition=edition,
+            dimension=dimension,
             instrument=draw(st.sampled_from(list(INSTRUMENTS))),
             bands=labels,
             flag=flag,

@@ -7,7 +7,9 @@ import functools
 from hypothesis import strategies as st
 
 from iopcore.schedule import (
+    BACKENDS,
     GROUPS,
+    REASONS,
     Assignment,
     CohortPatient,
     CohortProblem,
@@ -22,7 +24,6 @@ from iopcore.schedule import (
     Unscheduled,
     WeekRules,
 )
-from iopcore.schedule._cohort import BACKENDS, REASONS
 from iopcore.strategies._core import _check_int, identifiers, texts, weekly_availabilities
 from iopcore.strategies._schedule import _SMALL_COMPONENTS, _offering, _tightened, preferences, week_rules
 from iopcore.times import Weekday, WeeklyAvailability
@@ -198,7 +199,7 @@ def assignments() -> st.SearchStrategy[Assignment]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def unscheduled_patients() -> st.SearchStrategy[Unscheduled]:
-    """Patients left out, for each of :data:`~iopcore.schedule._cohort.REASONS`."""
+    """Patients left out, for each of :data:`~iopcore.schedule.REASONS`."""
 
     @st.composite
     def build(draw: st.DrawFn) -> Unscheduled:

@@ -152,7 +152,8 @@ def episodes(
 ) -> st.SearchStrategy[Episode]:
     """Valid episodes: non-overlapping level periods and phases, unique authorizations, optional discharge.
 
-    With *catalog*, level codes follow a walk along the catalog's transitions, so
+    With *catalog*, every level code is one of the catalog's and the admission's
+    previous level and the level periods follow a walk along its transitions, so
     :func:`~iopcore.episodes.validate_episode` accepts the episode. *discharged*
     forces (``True``) or forbids (``False``) a discharge.
     """
@@ -200,6 +201,8 @@ def episodes(
             for s, e in (_timeline(draw, phase_start, phase_count) if phase_count else [])
         ]
         auths = draw(st.lists(authorizations(), max_size=2, unique_by=lambda a: a.id))
+        if catalog is not None:
+            auths = [attrs.evolve(a, level_code=draw(st.sampled_from(codes))) for a in auths]
         is_discharged = draw(st.booleans()) if discharged is None else discharged
         record = None
         if is_discharged:
@@ -222,7 +225,7 @@ def episodes(
                 level_code=codes[0],
                 entry_route=draw(st.sampled_from(EntryRoute)),
                 referral_source=draw(texts(max_size=60)),
-                from_level_code=draw(st.one_of(st.none(), _pick(catalog))),
+                from_level_code=draw(st.one_of(st.none(), _entered_from(catalog, codes[0]))),
             ),
             levels=tuple(levels),
             phases=tuple(phases),
@@ -235,3 +238,11 @@ def episodes(
 
 def _pick(catalog: LevelCatalog | None) -> st.SearchStrategy[str]:
     return _codes() if catalog is None else st.sampled_from(catalog.codes)
+
+
+def _entered_from(catalog: LevelCatalog | None, first: str) -> st.SearchStrategy[str]:
+    """Levels the episode may have been entered from: with a catalog, those with a listed move into *first*."""
+    if catalog is None:
+        return _codes()
+    sources = sorted({t.from_code for t in catalog.transitions if t.to_code == first})
+    return st.sampled_from(sources) if sources else st.nothing()

@@ -12,6 +12,7 @@ from hypothesis.errors import InvalidArgument
 from iopcore.components import Role
 from iopcore.plans import (
     DRAFT_RULES,
+    PLAN_POLICIES,
     ChangeKind,
     ComponentRequirement,
     DraftRules,
@@ -100,7 +101,7 @@ def problems(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[
 
 
 def _id_refs(min_size: int = 0) -> st.SearchStrategy[tuple[str, ...]]:
-    return st.lists(identifiers(max_size=8), min_size=min_size, max_size=3).map(tuple)
+    return st.lists(identifiers(max_size=8), min_size=min_size, max_size=3, unique=True).map(tuple)
 
 
 @functools.lru_cache(maxsize=None, typed=True)
@@ -346,8 +347,6 @@ def spans(*, max_count: int = 400) -> st.SearchStrategy[Span]:
 @functools.lru_cache(maxsize=None, typed=True)
 def plan_policies() -> st.SearchStrategy[PlanPolicy]:
     """Plan policies with and without deadlines and required signers (and the built-in ones)."""
-    from iopcore.plans import PLAN_POLICIES
-
     generated = st.builds(
         PlanPolicy,
         id=identifiers(),

@@ -11,17 +11,19 @@ from hypothesis.errors import InvalidArgument
 
 from iopcore.components import COMPONENTS
 from iopcore.schedule import (
+    CalendarSchedule,
     ComponentBound,
+    Occurrence,
     Offering,
     Preferences,
     Reason,
+    ShortWeek,
     TimeOfDay,
     Violation,
     WeekProblem,
     WeekRules,
     WeekSchedule,
 )
-from iopcore.schedule._calendar import CalendarSchedule, Occurrence, ShortWeek
 from iopcore.strategies._core import _check_int, identifiers, texts, weekly_availabilities
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 

@@ -145,6 +145,12 @@ def test_backend_ortools_dispatches_to_the_optional_module() -> None:
         ({"work_limit": -1}, "$.work_limit"),
         ({"backend": "gurobi"}, "$.backend"),
         ({"tuning": {"price_scale": 8}}, "$.tuning"),
+        ({"time_limit": 10**400, "clock": lambda: 0.0}, "$.time_limit"),
+        ({"time_limit": 1.0, "clock": lambda: "now"}, "$.clock"),
+        ({"seed": 10**400}, "$.seed"),
+        ({"seed": 2**31}, "$.seed"),
+        ({"work_limit": 2**53 + 1}, "$.work_limit"),
+        ({"colour": "red"}, "$.colour"),
     ],
 )
 def test_bad_arguments_are_rejected_with_their_path(kwargs: dict[str, object], path: str) -> None:

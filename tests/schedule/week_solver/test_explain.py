@@ -1,4 +1,4 @@
-"""Conflicts: infeasible alone and minimal, each group's reason with its numbers, the lazy error."""
+"""Conflicts: infeasible alone and minimal, each group's reason with its numbers, the error that carries them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from hypothesis import assume, given, settings
 from iopcore.errors import InfeasibleScheduleError, IopcoreError
 from iopcore.schedule import GROUPS, Reason, WeekProblem, WeekRules, conflict, solve
 from iopcore.schedule._week_solver.candidates import active_groups
-from iopcore.schedule._week_solver.explain import infeasible_error
 from iopcore.strategies import week_problems
 from iopcore.times import Weekday, WeeklyAvailability
 from tests.schedule.builders import EVENINGS, all_groups, exhaustive, offering, relax
@@ -125,15 +124,29 @@ def test_reason_numbers_are_the_exhaustive_extremes(problem: WeekProblem) -> Non
 
 @settings(max_examples=40)
 @given(week_problems(max_offerings=8))
-def test_lazy_error_explains_exactly_as_the_eager_one(problem: WeekProblem) -> None:
-    """solve's error computes conflict, reasons and explanation on first access, equal to the eager values."""
+def test_the_error_is_explained_before_it_is_raised(problem: WeekProblem) -> None:
+    """solve raises a plain InfeasibleScheduleError whose fields are values; explain=False only detects."""
     assume(not exhaustive(problem))
     with pytest.raises(InfeasibleScheduleError) as info:
         solve(problem)
-    eager = infeasible_error(problem, lazy=False)
-    assert type(eager) is InfeasibleScheduleError
     got = info.value
-    assert (got.conflict, got.reasons, got.explanation) == (eager.conflict, eager.reasons, eager.explanation)
-    assert got.args == eager.args == (eager.explanation,)
-    assert str(got) == str(eager)
-    assert repr(got) == repr(eager)
+    assert type(got) is InfeasibleScheduleError and type(got).__module__ == "iopcore.errors"
+    assert got.explained and got.conflict == conflict(problem)
+    assert "conflict" in vars(got) and "reasons" in vars(got)  # plain attributes: nothing computed on access
+    assert got.args == (got.explanation,) and str(got) == got.explanation
+    again = pickle.loads(pickle.dumps(got))
+    assert (again.conflict, again.reasons, again.explanation) == (got.conflict, got.reasons, got.explanation)
+    with pytest.raises(InfeasibleScheduleError) as quick:
+        solve(problem, explain=False)
+    fast = quick.value
+    assert type(fast) is InfeasibleScheduleError and not fast.explained
+    assert (fast.conflict, fast.reasons, fast.explanation) == (None, None, None)
+    assert "not explained" in str(fast)
+    assert pickle.loads(pickle.dumps(fast)).explained is False
+
+
+def test_an_error_is_explained_wholly_or_not_at_all() -> None:
+    """conflict, reasons and explanation are given together or not at all."""
+    with pytest.raises(IopcoreError):
+        InfeasibleScheduleError(conflict=("hours_min",), reasons=None, explanation="x")
+    assert InfeasibleScheduleError(conflict=(), reasons=(), explanation="x").explained

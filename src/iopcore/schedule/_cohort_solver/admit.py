@@ -5,16 +5,26 @@ from __future__ import annotations
 import attrs
 
 from iopcore import _fields as f
-from iopcore.schedule._cohort import Assignment, CohortPatient, CohortProblem, CohortSchedule
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
+from iopcore.schedule._cohort import (
+    Assignment,
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    _most_expensive_week,
+    _week_problem,
+    schedule_mismatch,
+)
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum
 from iopcore.schedule._cohort_solver.explanations import reason_for
 from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import build_context, week_cost
 
-__all__ = ["admit"]
+__all__ = ["admit_to_cohort"]
 
 
-def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
+@f.guard
+def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> CohortSchedule:
     """Place *new_patient* into *schedule* without moving anyone (rolling admission).
 
     The result is the schedule of *problem* with *new_patient* added: everyone keeps
@@ -22,15 +32,12 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
     listed as unscheduled with a reason. The bounds grow by the new patient's own
     bound (valid: any assignment of the larger cohort restricted to the old patients
     is one of the old cohort).
+
+    *schedule* must be a schedule of *problem* (the same patients, the problem's offerings)
+    and *new_patient* a patient not yet in the cohort whose costs and preferences name the
+    problem's offerings.
     """
-    if not isinstance(schedule, CohortSchedule):
-        raise f.fail("$.schedule", "expected a CohortSchedule", "type")
-    if not isinstance(problem, CohortProblem):
-        raise f.fail("$.problem", "expected a CohortProblem", "type")
-    if not isinstance(new_patient, CohortPatient):
-        raise f.fail("$.new_patient", "expected a CohortPatient", "type")
-    if any(p.id == new_patient.id for p in problem.patients):
-        raise f.fail("$.new_patient.id", "expected a patient not yet in the cohort, got a known id", "unique")
+    _check_admission(schedule, problem, new_patient)
     position = {o.id: i for i, o in enumerate(problem.offerings)}
     left = [o.seats for o in problem.offerings]
     scheduled = {a.patient for a in schedule.assignments}
@@ -42,7 +49,7 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
             for s in e.offerings:
                 left[position[s]] -= 1
     # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
-    default = problem.default_unscheduled_cost + problem.most_expensive_week(new_patient)
+    default = problem.default_unscheduled_cost + _most_expensive_week(problem.offerings, new_patient)
 
     def unscheduled_cost(p: CohortPatient) -> int:
         if p.unscheduled_cost is not None:
@@ -99,3 +106,22 @@ def admit(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortP
         backend=schedule.backend,
         work=schedule.work,
     )
+
+
+def _check_admission(schedule: CohortSchedule, problem: CohortProblem, new_patient: CohortPatient) -> None:
+    """Refuse a schedule of another problem and a new patient the problem cannot take, each at its path."""
+    items = schedule_mismatch(schedule, problem, "$.schedule")
+    if any(p.id == new_patient.id for p in problem.patients):
+        items.append(
+            ErrorItem(
+                path="$.new_patient.id",
+                message="expected a patient not yet in the cohort, got a known id",
+                rule="unique",
+            )
+        )
+    try:
+        _week_problem(new_patient, problem.offerings)
+    except InvalidDataError as exc:  # the problem's offerings name components the new patient's catalog lacks, …
+        items.extend(e.under("$.problem" if e.path.startswith("$.offerings") else "$.new_patient") for e in exc.errors)
+    if items:
+        raise InvalidArgumentError(items, callable="admit_to_cohort")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iopcore.schedule._check import check
+from iopcore.schedule._check import violations
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
 from iopcore.schedule._cohort_solver.state import Context, Group, Plan, week_cost
 
@@ -118,7 +118,7 @@ def _swap_closed_sessions(
         )
         for j in choices[:options]:
             trial = [*current[:pos], j, *current[pos + 1 :]]
-            if not check(group.problem, [cands.offerings[x].id for x in trial]):
+            if not violations(group.problem, [cands.offerings[x].id for x in trial]):
                 current = trial
                 break
         else:

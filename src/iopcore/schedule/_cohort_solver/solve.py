@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Annotated, Literal
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError
-from iopcore.schedule._cohort import BACKENDS, Assignment, CohortProblem, CohortSchedule
+from iopcore.errors import ClockRequiredError, ErrorItem, InvalidArgumentError
+from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule
 from iopcore.schedule._cohort_ortools import solve_cohort_ortools
 from iopcore.schedule._cohort_solver.bounds import (
     PricedWeeks,
@@ -35,7 +36,7 @@ from iopcore.schedule._cohort_solver.state import (
 )
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 
-__all__ = ["DEFAULT_WORK_LIMIT", "ClockRequiredError", "solve_cohort"]
+__all__ = ["DEFAULT_WORK_LIMIT", "solve_cohort"]
 
 
 DEFAULT_WORK_LIMIT = 20_000
@@ -43,18 +44,19 @@ DEFAULT_WORK_LIMIT = 20_000
 one single-patient search). The first complete assignment is always built, whatever the limit."""
 
 
-class ClockRequiredError(InvalidDataError):
-    """``time_limit`` was given without a ``clock``: the core never reads the system clock."""
+_MAX_WORK_LIMIT = 2**53  # every smaller integer is exact as a float (CP-SAT's deterministic time is one)
+_MAX_SEED = 2**31 - 1  # CP-SAT's random seed is a 32-bit integer
 
 
+@f.guard
 def solve_cohort(
     problem: CohortProblem,
     *,
-    time_limit: float | None = None,
-    seed: int = 0,
-    work_limit: int = DEFAULT_WORK_LIMIT,
+    time_limit: Annotated[float, f.Range(min_value=0)] | None = None,
+    seed: Annotated[int, f.Range(min_value=-_MAX_SEED - 1, max_value=_MAX_SEED)] = 0,
+    work_limit: Annotated[int, f.Range(min_value=0, max_value=_MAX_WORK_LIMIT)] = DEFAULT_WORK_LIMIT,
     clock: Callable[[], float] | None = None,
-    backend: str = "iopcore",
+    backend: Literal["iopcore", "ortools"] = "iopcore",
     tuning: CohortTuning = DEFAULT_TUNING,
 ) -> CohortSchedule:
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
@@ -91,8 +93,13 @@ def solve_cohort(
 
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
     (``pip install iopcore[ortools]``); it has no tuning.
+
+    Arguments are checked on entry: ``time_limit`` >= 0 seconds and ``clock`` a callable
+    returning seconds (required with ``time_limit`` on the default backend:
+    :class:`~iopcore.errors.ClockRequiredError`); ``seed`` a 32-bit integer (-2**31 to
+    2**31 - 1, the range CP-SAT accepts); ``work_limit`` from 0 to 2**53.
     """
-    _check_args(problem, time_limit, seed, work_limit, clock, backend, tuning)
+    _check_clock(time_limit, clock, backend)
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
     deadline = None if time_limit is None or clock is None else clock() + time_limit
@@ -135,39 +142,25 @@ def solve_cohort(
     return _schedule_of(ctx, best, best_cost, bound, free, best_cost <= bound)
 
 
-def _check_args(
-    problem: object,
-    time_limit: object,
-    seed: object,
-    work_limit: object,
-    clock: object,
-    backend: object,
-    tuning: object,
-) -> None:
-    """Refuse bad arguments of :func:`solve_cohort`, each at its path."""
-    if not isinstance(problem, CohortProblem):
-        raise f.fail("$.problem", "expected a CohortProblem", "type")
-    if time_limit is not None and (
-        not isinstance(time_limit, int | float) or isinstance(time_limit, bool) or not time_limit >= 0
-    ):
-        raise f.fail("$.time_limit", "expected a number of seconds >= 0 or None", "range")
-    if time_limit is not None and clock is None and backend == "iopcore":
-        raise ClockRequiredError.single(
-            "$.clock",
-            "expected a clock (e.g. time.perf_counter) with time_limit: the core never reads the system clock",
-            "missing",
-            type_name="solve_cohort",
+def _check_clock(time_limit: float | None, clock: Callable[[], float] | None, backend: str) -> None:
+    """What the annotations cannot say: a time limit needs a clock (the core never reads one), which returns numbers."""
+    if time_limit is None:
+        return
+    if clock is None:
+        if backend == "iopcore":
+            raise ClockRequiredError(callable="solve_cohort")
+        return
+    if not f.is_number(clock()):
+        raise InvalidArgumentError(
+            (
+                ErrorItem(
+                    path="$.clock",
+                    message="expected a clock returning seconds as a number, got one returning another type",
+                    rule="type",
+                ),
+            ),
+            callable="solve_cohort",
         )
-    if clock is not None and not callable(clock):
-        raise f.fail("$.clock", "expected a callable returning seconds", "type")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise f.fail("$.seed", "expected an int", "type")
-    if not isinstance(work_limit, int) or isinstance(work_limit, bool) or work_limit < 0:
-        raise f.fail("$.work_limit", "expected an integer >= 0", "range")
-    if backend not in BACKENDS:
-        raise f.fail("$.backend", "expected iopcore or ortools", "one_of")
-    if not isinstance(tuning, CohortTuning):
-        raise f.fail("$.tuning", "expected a CohortTuning", "type")
 
 
 def _improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix64) -> tuple[Plan, int, int]:

@@ -13,8 +13,8 @@ from typing import final
 
 import attrs
 
-from iopcore.schedule._check import check
-from iopcore.schedule._cohort import CohortProblem
+from iopcore.schedule._check import violations
+from iopcore.schedule._cohort import CohortProblem, _week_problem
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import WeekProblem
 from iopcore.schedule._week_solver.candidates import Candidates, Limits, candidates, limits
@@ -147,13 +147,13 @@ def build_context(
     pins = {e.patient: e.offerings for e in problem.pinned}
     for p_index, patient in enumerate(problem.patients):
         pinned = pins.get(patient.id, frozenset())
-        u = problem.unscheduled_cost_of(patient)
+        u = problem._unscheduled_cost(patient)
         key = (patient.profile(), u, pinned)
         g = keyed.get(key)
         if g is None:
             g = len(groups)
             keyed[key] = g
-            wp = patient.week_problem(problem.offerings)
+            wp = _week_problem(patient, problem.offerings)
             cands = candidates(wp)
             offering = tuple(position[o.id] for o in cands.offerings)
             local = {o.id: i for i, o in enumerate(cands.offerings)}
@@ -166,7 +166,7 @@ def build_context(
                     lim=limits(wp),
                     offering=offering,
                     pinned=pin,
-                    pinned_week=bool(pinned) and len(pin) == len(pinned) and not check(wp, sorted(pinned)),
+                    pinned_week=bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned)),
                     unscheduled=u,
                     day_cost=patient.day_cost,
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import NamedTuple
 
-from iopcore.schedule._model import Offering, WeekProblem
+from iopcore.schedule._model import Offering, WeekProblem, _offering_cost
 
 __all__ = [
     "GROUP_AVAILABILITY",
@@ -83,7 +83,6 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
         by_day[rows[i][0]].append(i)
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
-    cost_of = problem.cost_of
     usable = tuple([row[4] for row in rows])
     return Candidates(
         usable,
@@ -92,7 +91,7 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
         tuple([tuple(d) for d in by_day]),
         tuple([position.get(o.component, -1) for o in usable]),
         bounded,
-        tuple([cost_of(o) for o in usable]),
+        tuple([_offering_cost(problem, o) for o in usable]),
         tuple([(row[1], row[2], row[3]) for row in rows]),
     )
 

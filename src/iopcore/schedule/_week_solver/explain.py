@@ -56,6 +56,7 @@ class Reason:
     unit: str = attrs.field(default="hours", validator=f.text(max_length=20))
 
 
+@f.guard
 def conflict(problem: WeekProblem) -> tuple[str, ...]:
     """An irreducible infeasible subset of *problem*'s constraint groups (empty if feasible).
 
@@ -63,6 +64,10 @@ def conflict(problem: WeekProblem) -> tuple[str, ...]:
     order, whose removal keeps the rest infeasible. Feasibility only grows as groups
     are relaxed, so what is left is minimal.
     """
+    return _conflict(problem)
+
+
+def _conflict(problem: WeekProblem) -> tuple[str, ...]:
     groups = list(active_groups(problem))
     # The candidates depend only on whether availability is relaxed: build each once.
     built: dict[bool, Candidates] = {}
@@ -152,7 +157,7 @@ def _reason(problem: WeekProblem, group: str, relaxed: list[str]) -> tuple[Reaso
 
 def _explain(problem: WeekProblem) -> tuple[tuple[str, ...], tuple[Reason, ...], str]:
     """The conflict, reasons and explanation of an infeasible *problem*."""
-    found = conflict(problem)
+    found = _conflict(problem)
     everything = active_groups(problem)
     reasons: list[Reason] = []
     sentences: list[str] = []
@@ -167,59 +172,7 @@ def _explain(problem: WeekProblem) -> tuple[tuple[str, ...], tuple[Reason, ...],
     return found, tuple(reasons), " ".join([lead, *sentences])
 
 
-class _LazyInfeasibleScheduleError(InfeasibleScheduleError):
-    """An :class:`~iopcore.errors.InfeasibleScheduleError` that explains itself on first use.
-
-    Detecting that no week exists is fast; the irreducible conflict and its reasons take
-    further searches. They are computed the first time ``conflict``, ``reasons``,
-    ``explanation``, ``args`` or ``str()`` is read, once, and are then cached, so an app
-    that only needs to know that no week exists does not pay for the explanation. The
-    values are the same, deterministically, as if computed eagerly.
-    """
-
-    def __init__(self, problem: WeekProblem) -> None:
-        Exception.__init__(self)  # the message is computed lazily, see ``args`` and ``__str__``
-        self._problem = problem
-        self._explained: tuple[tuple[str, ...], tuple[Reason, ...], str] | None = None
-
-    def _details(self) -> tuple[tuple[str, ...], tuple[Reason, ...], str]:
-        if self._explained is None:
-            self._explained = _explain(self._problem)
-        return self._explained
-
-    @property
-    def conflict(self) -> tuple[str, ...]:  # type: ignore[override]
-        """The irreducible infeasible subset of constraint groups (computed on first access)."""
-        return self._details()[0]
-
-    @property
-    def reasons(self) -> tuple[Reason, ...]:  # type: ignore[override]
-        """One :class:`Reason` per group of the conflict (computed on first access)."""
-        return self._details()[1]
-
-    @property
-    def explanation(self) -> str:  # type: ignore[override]
-        """The conflict in plain English (computed on first access)."""
-        return self._details()[2]
-
-    @property
-    def args(self) -> tuple[str]:  # type: ignore[override]
-        """``(explanation,)``, as for an eagerly built error."""
-        return (self.explanation,)
-
-    def __str__(self) -> str:
-        return self.explanation
-
-    def __repr__(self) -> str:
-        return f"InfeasibleScheduleError({self.explanation!r})"
-
-
-def infeasible_error(problem: WeekProblem, *, lazy: bool = True) -> InfeasibleScheduleError:
-    """The error for an infeasible *problem*: its conflict, reasons and explanation.
-
-    With *lazy* (the default) they are computed on first access and cached; otherwise now.
-    """
-    if lazy:
-        return _LazyInfeasibleScheduleError(problem)
+def infeasible_error(problem: WeekProblem) -> InfeasibleScheduleError:
+    """The error for an infeasible *problem*, with its conflict, reasons and explanation computed now."""
     found, reasons, explanation = _explain(problem)
     return InfeasibleScheduleError(conflict=found, reasons=reasons, explanation=explanation)

@@ -1,42 +1,22 @@
-"""Episodes of care: admission, level history, payer authorizations, IOP phases and discharge.
-
-An :class:`Episode` is a value whose construction checks its dates: level
-periods and phases never overlap, start at or after admission and end by
-discharge. Moves between levels are checked against a
-:class:`~iopcore.levels.LevelCatalog`'s continuum by :func:`change_level` and
-:func:`validate_episode`; a move the catalog does not list raises
-:class:`TransitionNotAllowedError`. Build episodes with :func:`admit`,
-:func:`change_level`, :func:`enter_phase`, :func:`authorize` and
-:func:`discharge`; each returns a new episode.
-
->>> from datetime import date
->>> from iopcore.levels import ASAM3
->>> ep = admit(id="ep1", patient_id="p-1", on=date(2026, 3, 2), level="2.1", catalog=ASAM3,
-...            entry_route=EntryRoute.PRIMARY, referral_source="self")
->>> ep = change_level(ep, ASAM3, to="1", on=date(2026, 4, 13), reason="met IOP goals")
->>> [p.level_code for p in ep.levels]
-['2.1', '1']
-"""
+"""Episode values: admission, level periods, phases, payer authorizations, discharge and the episode itself."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date
 from typing import Any, final
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
-from iopcore.compliance._records import Admission as AdmissionRecord
-from iopcore.compliance._records import PayerAuthorization
-from iopcore.errors import ErrorItem, InvalidDataError, TransitionNotAllowedError, UnknownCodeError, type_name
-from iopcore.levels import LevelCatalog
+from iopcore.errors import ErrorItem, InvalidDataError
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
 
 __all__ = [
+    "ENTRY_ROUTES_SOURCE",
     "PHASES_SOURCE",
     "Admission",
     "Authorization",
@@ -48,15 +28,6 @@ __all__ = [
     "IopPhase",
     "LevelPeriod",
     "PhasePeriod",
-    "TransitionNotAllowedError",
-    "admission_record",
-    "admit",
-    "authorization_records",
-    "authorize",
-    "change_level",
-    "discharge",
-    "enter_phase",
-    "validate_episode",
 ]
 
 ENTRY_ROUTES_SOURCE = Source(
@@ -170,16 +141,20 @@ class LevelPeriod:
         """Whether the delivered level is the authorized one (``True`` when none was recorded)."""
         return self.authorized_code is None or self.authorized_code == self.level_code
 
+    @f.guard
     def length(self, as_of: date | None = None) -> relativedelta:
         """Time from ``start`` to ``end`` (or to *as_of* while ongoing), as a ``relativedelta``."""
-        return relativedelta(_until(self.end, as_of, "$.as_of"), self.start)
+        return relativedelta(_until(self.end, as_of, self.start), self.start)
 
 
-def _until(end: date | None, as_of: date | None, path: str) -> date:
+def _until(end: date | None, as_of: date | None, start: date) -> date:
+    """*end*, or *as_of* for something ongoing since *start* (which *as_of* may not precede)."""
     if end is not None:
         return end
-    if not isinstance(as_of, date):
-        raise InvalidDataError.single(path, f"expected a date for an ongoing period, got {type_name(as_of)}", "missing")
+    if as_of is None:
+        raise InvalidDataError.single("$.as_of", "expected a date for an ongoing period, got None", "missing")
+    if as_of < start:
+        raise InvalidDataError.single("$.as_of", "expected a date on or after the start, got an earlier date", "order")
     return as_of
 
 
@@ -234,6 +209,7 @@ class Authorization:
                 "$.amount", "expected no more authorized days than the date range holds, got more", "range", self
             )
 
+    @f.guard
     def review_due(self, today: date) -> bool:
         """Whether the utilization review is due on or before *today*."""
         return self.next_review_on is not None and self.next_review_on <= today
@@ -319,21 +295,25 @@ class Episode:
         """The discharge date, or ``None`` while the episode is open."""
         return None if self.discharge is None else self.discharge.on
 
+    @f.guard
     def covers(self, day: date) -> bool:
         """Whether *day* falls between admission and discharge (inclusive; open episodes have no end)."""
         last = self.last_day
         return self.admission.on <= day and (last is None or day <= last)
 
+    @f.guard
     def level_on(self, day: date) -> LevelPeriod | None:
         """The level period that holds *day*, or ``None`` (before admission, in a gap, or after discharge)."""
         found: LevelPeriod | None = _holding(self.levels, day)
         return found
 
+    @f.guard
     def phase_on(self, day: date) -> PhasePeriod | None:
         """The phase period that holds *day*, or ``None``."""
         found: PhasePeriod | None = _holding(self.phases, day)
         return found
 
+    @f.guard
     def authorizations_on(self, day: date) -> tuple[Authorization, ...]:
         """The authorizations whose date range holds *day*."""
         return tuple(a for a in self.authorizations if day in a.dates)
@@ -343,13 +323,15 @@ class Episode:
         """Periods whose delivered level differs from the recommended or the authorized one."""
         return tuple(p for p in self.levels if not (p.matches_recommendation and p.matches_authorization))
 
+    @f.guard
     def length_of_stay(self, as_of: date | None = None) -> relativedelta:
-        """Admission to discharge (or to *as_of* while open), as a ``relativedelta``."""
-        return relativedelta(_until(self.last_day, as_of, "$.as_of"), self.admission.on)
+        """Admission to discharge (or to *as_of*, on or after admission, while open), as a ``relativedelta``."""
+        return relativedelta(_until(self.last_day, as_of, self.admission.on), self.admission.on)
 
+    @f.guard
     def days_of_stay(self, as_of: date | None = None) -> int:
-        """Calendar days from admission to discharge (or *as_of*), counting both ends."""
-        return (_until(self.last_day, as_of, "$.as_of") - self.admission.on).days + 1
+        """Calendar days from admission to discharge (or *as_of*, on or after admission), counting both ends."""
+        return (_until(self.last_day, as_of, self.admission.on) - self.admission.on).days + 1
 
 
 def _holding(periods: Sequence[Any], day: date) -> Any:
@@ -391,250 +373,3 @@ def _timeline(periods: Sequence[Any], base: str, admitted: date, dis: Discharge 
                     )
                 )
     return out
-
-
-# ----------------------------------------------------------------------------- operations
-
-
-def _check_transition(catalog: LevelCatalog, a: str, b: str, path: str) -> None:
-    catalog.level(a)
-    catalog.level(b)
-    if a != b and not catalog.allows(a, b):
-        raise TransitionNotAllowedError(
-            from_code=a,
-            to_code=b,
-            allowed=tuple(lv.code for lv in catalog.next_levels(a)),
-            catalog=catalog.name,
-            path=path,
-        )
-
-
-def _require_catalog(catalog: object) -> LevelCatalog:
-    if not isinstance(catalog, LevelCatalog):
-        raise InvalidDataError.single("$.catalog", f"expected a LevelCatalog, got {type_name(catalog)}", "type")
-    return catalog
-
-
-def _require_date(value: object, path: str) -> date:
-    if not isinstance(value, date):
-        raise InvalidDataError.single(path, f"expected a date, got {type_name(value)}", "type")
-    return value
-
-
-def _require_open(episode: object) -> Episode:
-    if not isinstance(episode, Episode):
-        raise InvalidDataError.single("$.episode", f"expected an Episode, got {type_name(episode)}", "type")
-    if episode.discharge is not None:
-        raise InvalidDataError.single("$.episode", "expected an open episode, got a discharged one", "discharged")
-    return episode
-
-
-def admit(
-    *,
-    id: str,
-    patient_id: str,
-    on: date,
-    level: str,
-    catalog: LevelCatalog,
-    entry_route: EntryRoute,
-    referral_source: str,
-    recommended: str | None = None,
-    authorized: str | None = None,
-    from_level: str | None = None,
-) -> Episode:
-    """A new episode admitting the patient on *on* at *level* (a code of *catalog*).
-
-    With *from_level* (the level of the previous care, e.g. residential 3.5 on a
-    step-down), the entry is a move that the catalog must list, else
-    :class:`TransitionNotAllowedError` at ``$.level``.
-    """
-    _require_catalog(catalog)
-    for code in (level, recommended, authorized):
-        if code is not None:
-            catalog.level(code)
-    if from_level is not None:
-        _check_transition(catalog, from_level, level, "$.level")
-    return Episode(
-        id=id,
-        patient_id=patient_id,
-        admission=Admission(
-            on=on,
-            level_code=level,
-            entry_route=entry_route,
-            referral_source=referral_source,
-            from_level_code=from_level,
-        ),
-        levels=(
-            LevelPeriod(
-                level_code=level, start=on, recommended_code=recommended, authorized_code=authorized, reason="admission"
-            ),
-        ),
-    )
-
-
-def change_level(
-    episode: Episode,
-    catalog: LevelCatalog,
-    *,
-    to: str,
-    on: date,
-    reason: str,
-    recommended: str | None = None,
-    authorized: str | None = None,
-) -> Episode:
-    """Move the patient to level *to* from *on*; the current period ends the day before.
-
-    The move must be a transition *catalog* lists (else
-    :class:`TransitionNotAllowedError`) and *on* must fall after the current
-    period's start. The episode itself is not changed.
-    """
-    _require_open(episode)
-    _require_catalog(catalog)
-    _require_date(on, "$.on")
-    current = episode.current
-    if on <= current.start:
-        raise InvalidDataError.single(
-            "$.on", "expected a date after the current level period started, got an earlier or equal date", "order"
-        )
-    _check_transition(catalog, current.level_code, to, "$.to")
-    for code in (recommended, authorized):
-        if code is not None:
-            catalog.level(code)
-    closed = attrs.evolve(current, end=on - timedelta(days=1))
-    period = LevelPeriod(
-        level_code=to, start=on, recommended_code=recommended, authorized_code=authorized, reason=reason
-    )
-    return attrs.evolve(episode, levels=(*episode.levels[:-1], closed, period))
-
-
-def enter_phase(
-    episode: Episode,
-    phase: IopPhase,
-    *,
-    on: date,
-    days_per_week: int | None = None,
-    hours_per_week: float | None = None,
-) -> Episode:
-    """Start *phase* on *on* with its own intensity; the current phase (if any) ends the day before."""
-    _require_open(episode)
-    _require_date(on, "$.on")
-    phases = episode.phases
-    if phases and phases[-1].end is None:
-        if on <= phases[-1].start:
-            raise InvalidDataError.single(
-                "$.on", "expected a date after the current phase started, got an earlier or equal date", "order"
-            )
-        phases = (*phases[:-1], attrs.evolve(phases[-1], end=on - timedelta(days=1)))
-    new = PhasePeriod(phase=phase, start=on, days_per_week=days_per_week, hours_per_week=hours_per_week)
-    return attrs.evolve(episode, phases=(*phases, new))
-
-
-def authorize(episode: Episode, authorization: Authorization) -> Episode:
-    """The episode with *authorization* added (ids must stay unique)."""
-    if not isinstance(episode, Episode):
-        raise InvalidDataError.single("$.episode", f"expected an Episode, got {type_name(episode)}", "type")
-    return attrs.evolve(episode, authorizations=(*episode.authorizations, authorization))
-
-
-def discharge(
-    episode: Episode,
-    *,
-    on: date,
-    reason: DischargeReason,
-    continuing_care: str = "",
-    referred_level: str | None = None,
-    catalog: LevelCatalog | None = None,
-) -> Episode:
-    """The episode discharged on *on*; the ongoing level period and phase end that day.
-
-    With a *catalog*, a *referred_level* must be one of its codes.
-    """
-    _require_open(episode)
-    _require_date(on, "$.on")
-    if catalog is not None and referred_level is not None:
-        _require_catalog(catalog).level(referred_level)
-    levels = episode.levels
-    if levels[-1].end is None:
-        levels = (*levels[:-1], attrs.evolve(levels[-1], end=on))
-    phases = episode.phases
-    if phases and phases[-1].end is None:
-        phases = (*phases[:-1], attrs.evolve(phases[-1], end=on))
-    record = Discharge(on=on, reason=reason, continuing_care=continuing_care, referred_level_code=referred_level)
-    return attrs.evolve(episode, levels=levels, phases=phases, discharge=record)
-
-
-def validate_episode(episode: Episode, catalog: LevelCatalog) -> Episode:
-    """Check every level code against *catalog* and every move between consecutive periods against its continuum.
-
-    Returns the episode unchanged. An unknown code raises
-    :class:`~iopcore.errors.UnknownCodeError`; a move the catalog does not list
-    raises :class:`TransitionNotAllowedError` at ``$.levels[i].level_code``.
-    Consecutive periods at the same level (e.g. a new authorization) are not moves.
-    """
-    if not isinstance(episode, Episode):
-        raise InvalidDataError.single("$.episode", f"expected an Episode, got {type_name(episode)}", "type")
-    _require_catalog(catalog)
-    for i, p in enumerate(episode.levels):
-        for code in (p.level_code, p.recommended_code, p.authorized_code):
-            if code is not None and code not in catalog.codes:
-                raise UnknownCodeError(
-                    what="level", catalog=catalog.name, known=catalog.codes, path=f"$.levels[{i}].level_code"
-                )
-        if i > 0:
-            _check_transition(catalog, episode.levels[i - 1].level_code, p.level_code, f"$.levels[{i}].level_code")
-    return episode
-
-
-# ----------------------------------------------------------------------------- compliance records
-
-
-def _require_time(value: object, path: str) -> time:
-    if not isinstance(value, time) or value.tzinfo is not None:
-        raise InvalidDataError.single(path, f"expected a naive time, got {type_name(value)}", "type")
-    return value
-
-
-def admission_record(
-    episode: Episode, *, tz: tzinfo, admitted_at: time = time(0), discharged_at: time = time(23, 59)
-) -> AdmissionRecord:
-    """The episode as a compliance :class:`~iopcore.compliance.Admission` record, for :func:`iopcore.compliance.evaluate`.
-
-    The record's id is the episode id; admission and discharge happen at
-    *admitted_at* and *discharged_at* in *tz* on their dates (by default the start
-    and the end of the day, so that a same-day discharge is still after the admission).
-    """
-    if not isinstance(episode, Episode):
-        raise InvalidDataError.single("$.episode", f"expected an Episode, got {type_name(episode)}", "type")
-    if not isinstance(tz, tzinfo):
-        raise InvalidDataError.single("$.tz", f"expected a tzinfo, got {type_name(tz)}", "type")
-    start = _require_time(admitted_at, "$.admitted_at")
-    end = _require_time(discharged_at, "$.discharged_at")
-    last = episode.last_day
-    return AdmissionRecord(
-        id=episode.id,
-        patient_id=episode.patient_id,
-        admitted_at=datetime.combine(episode.admission.on, start, tzinfo=tz),
-        discharged_at=None if last is None else datetime.combine(last, end, tzinfo=tz),
-    )
-
-
-def authorization_records(episode: Episode) -> tuple[PayerAuthorization, ...]:
-    """The episode's payer authorizations as compliance :class:`~iopcore.compliance.PayerAuthorization` records.
-
-    Ids are ``"<episode>.<authorization>"``. An authorization counted in
-    :attr:`~AuthorizationUnit.UNITS` caps the number of services; one counted in
-    :attr:`~AuthorizationUnit.DAYS` becomes an uncapped authorization over its date
-    range (the compliance record has no day count).
-    """
-    if not isinstance(episode, Episode):
-        raise InvalidDataError.single("$.episode", f"expected an Episode, got {type_name(episode)}", "type")
-    return tuple(
-        PayerAuthorization(
-            id=f"{episode.id}.{a.id}",
-            patient_id=episode.patient_id,
-            payer=a.payer,
-            dates=a.dates,
-            authorized_services=a.amount if a.unit is AuthorizationUnit.UNITS else None,
-        )
-        for a in episode.authorizations
-    )

@@ -1,15 +1,12 @@
-"""Episodes of care: admission, level history checked against the continuum, phases, authorizations, discharge."""
+"""Episode operations: admission, level changes checked against the continuum, phases, authorizations, discharge."""
 
 from __future__ import annotations
 
-import itertools
 import pickle
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
-from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,33 +24,19 @@ from iopcore.episodes import (
     LevelPeriod,
     PhasePeriod,
     TransitionNotAllowedError,
-    admit,
     authorize,
     change_level,
     discharge,
     enter_phase,
     validate_episode,
 )
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import ASAM3, ASAM4, CATALOGS, GENERIC_IOP, LevelCatalog
 from iopcore.sources import Evidence
 from iopcore.times import DateRange
+from tests.episodes.builders import D0, LATER, assert_no_overlap, make_episode, new_episode
 
-D0 = date(2026, 1, 31)
-
-
-def new_episode(level: str = "3.5", catalog: LevelCatalog = ASAM3, **kw: Any) -> Episode:
-    values: dict[str, Any] = {
-        "id": "ep1",
-        "patient_id": "p-1",
-        "on": D0,
-        "level": level,
-        "catalog": catalog,
-        "entry_route": EntryRoute.PRIMARY,
-        "referral_source": "self",
-    }
-    values.update(kw)
-    return admit(**values)
+# ----------------------------------------------------------------------------- admission
 
 
 def test_admission_opens_one_ongoing_period_at_the_admission_level() -> None:
@@ -77,6 +60,18 @@ def test_admission_to_an_unknown_level_is_rejected() -> None:
     with pytest.raises(InvalidDataError) as info:
         new_episode(catalog="ASAM3")
     assert info.value.paths == ("$.catalog",)
+
+
+def test_step_down_entry_is_checked_against_the_continuum() -> None:
+    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
+    ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
+    assert ep.admission.from_level_code == "3.5"
+    with pytest.raises(TransitionNotAllowedError) as info:
+        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
+    assert info.value.paths == ("$.level",)
+
+
+# ----------------------------------------------------------------------------- level changes
 
 
 def test_step_down_from_residential_to_iop_to_outpatient() -> None:
@@ -159,20 +154,7 @@ def test_random_level_walks_accept_exactly_the_catalogs_transitions(catalog: Lev
     validate_episode(ep, catalog)
 
 
-def assert_no_overlap(periods: tuple[Any, ...]) -> None:
-    for a, b in itertools.combinations(periods, 2):
-        a_end = a.end or date.max
-        b_end = b.end or date.max
-        assert a_end < b.start or b_end < a.start
-
-
-@settings(max_examples=50)
-@given(ist.episodes())
-def test_generated_episodes_never_overlap(ep: Episode) -> None:
-    """Level periods and phases of any valid episode are pairwise disjoint and start at or after admission."""
-    assert_no_overlap(ep.levels)
-    assert_no_overlap(ep.phases)
-    assert all(p.start >= ep.admission.on for p in (*ep.levels, *ep.phases))
+# ----------------------------------------------------------------------------- validate_episode
 
 
 @settings(max_examples=50)
@@ -200,62 +182,12 @@ def test_hand_built_episode_with_a_disallowed_move_fails_validation() -> None:
     unknown = attrs.evolve(ep, levels=(attrs.evolve(ep.levels[0], authorized_code="9.9"), ep.levels[1]))
     with pytest.raises(UnknownCodeError) as info2:
         validate_episode(unknown, ASAM3)
-    assert info2.value.paths == ("$.levels[0].level_code",)
+    assert info2.value.paths == ("$.levels[0].authorized_code",)
     with pytest.raises(InvalidDataError):
         validate_episode("ep", ASAM3)  # type: ignore[arg-type]
 
 
-def _episode(**kw: Any) -> Episode:
-    values: dict[str, Any] = {
-        "id": "ep",
-        "patient_id": "p",
-        "admission": Admission(
-            on=D0, level_code="2.1", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, referral_source="outpatient clinic"
-        ),
-        "levels": (LevelPeriod(level_code="2.1", start=D0),),
-    }
-    values.update(kw)
-    return Episode(**values)
-
-
-P = LevelPeriod
-LATER = D0 + timedelta(days=10)
-
-
-@pytest.mark.parametrize(
-    ("change", "path"),
-    [
-        ({"levels": (P(level_code="2.1", start=LATER),)}, "$.levels[0].start"),
-        ({"levels": (P(level_code="1", start=D0),)}, "$.levels[0].level_code"),
-        ({"levels": (P(level_code="2.1", start=D0), P(level_code="1", start=LATER))}, "$.levels[0].end"),
-        ({"levels": (P(level_code="2.1", start=D0, end=LATER), P(level_code="1", start=LATER))}, "$.levels[1].start"),
-        ({"phases": (PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0 - timedelta(days=1)),)}, "$.phases[0].start"),
-        (
-            {"levels": (P(level_code="2.1", start=D0),), "discharge": Discharge(on=LATER, reason=DischargeReason.COMPLETED)},
-            "$.levels[0].end",
-        ),
-        (
-            {"levels": (P(level_code="2.1", start=D0, end=LATER + timedelta(days=1)),),
-             "discharge": Discharge(on=LATER, reason=DischargeReason.COMPLETED)},
-            "$.levels[0].end",
-        ),
-    ],
-)  # fmt: skip
-def test_episode_timeline_rules_name_the_path(change: dict[str, Any], path: str) -> None:
-    """Wrong first period, ongoing middle periods, overlaps, early phases and periods outliving discharge are rejected."""
-    with pytest.raises(InvalidDataError) as info:
-        _episode(**change)
-    assert path in info.value.paths
-
-
-def test_period_end_before_start_is_rejected() -> None:
-    """Level and phase periods cannot end before they start."""
-    with pytest.raises(InvalidDataError) as info:
-        LevelPeriod(level_code="1", start=LATER, end=D0)
-    assert info.value.paths == ("$.end",)
-    with pytest.raises(InvalidDataError) as info:
-        PhasePeriod(phase=IopPhase.MAINTENANCE, start=LATER, end=D0)
-    assert info.value.paths == ("$.end",)
+# ----------------------------------------------------------------------------- phases, authorizations, discharge
 
 
 def test_phases_step_intensity_down_and_close_at_discharge() -> None:
@@ -281,18 +213,11 @@ def test_phases_step_intensity_down_and_close_at_discharge() -> None:
     assert "community support" in PHASES_SOURCE.citation and PHASES_SOURCE.evidence is Evidence.SECONDARY
 
 
-def test_length_of_stay_uses_calendar_arithmetic() -> None:
-    """31 January to 15 March is 1 month and 15 days (relativedelta), 44 calendar days counting both ends."""
-    ep = discharge(new_episode(), on=date(2026, 3, 15), reason=DischargeReason.AGAINST_ADVICE)
-    assert ep.length_of_stay() == relativedelta(months=1, days=15)
-    assert ep.days_of_stay() == 44
-    assert ep.levels[0].length() == relativedelta(months=1, days=15)
-    open_ep = new_episode()
-    assert open_ep.length_of_stay(as_of=date(2026, 2, 28)) == relativedelta(months=1)  # month-end clamping
-    assert open_ep.current.length(as_of=date(2026, 3, 31)) == relativedelta(months=2)
+def test_enter_phase_needs_an_open_episode_and_a_date() -> None:
+    """Bad arguments to enter_phase raise with their path."""
     with pytest.raises(InvalidDataError) as info:
-        open_ep.length_of_stay()
-    assert info.value.paths == ("$.as_of",)
+        enter_phase(new_episode(), IopPhase.ENGAGEMENT, on=None)  # type: ignore[arg-type]
+    assert info.value.paths == ("$.on",)
 
 
 def test_authorizations_track_units_dates_and_reviews() -> None:
@@ -304,7 +229,7 @@ def test_authorizations_track_units_dates_and_reviews() -> None:
     assert auth.review_due(D0 + timedelta(days=14)) and not auth.review_due(D0 + timedelta(days=13))
     with pytest.raises(InvalidDataError) as info:
         authorize(ep, auth)
-    assert info.value.paths == ("$.authorizations[1]",)
+    assert info.value.paths == ("$.authorization.id",)
     with pytest.raises(InvalidDataError) as info:
         attrs.evolve(auth, amount=31)
     assert info.value.paths == ("$.amount",)
@@ -316,16 +241,9 @@ def test_authorizations_track_units_dates_and_reviews() -> None:
         authorize("ep", auth)  # type: ignore[arg-type]
 
 
-def test_enter_phase_needs_an_open_episode_and_a_date() -> None:
-    """Bad arguments to enter_phase raise with their path."""
-    with pytest.raises(InvalidDataError) as info:
-        enter_phase(new_episode(), IopPhase.ENGAGEMENT, on=None)  # type: ignore[arg-type]
-    assert info.value.paths == ("$.on",)
-
-
 def test_discharge_keeps_periods_that_already_ended() -> None:
     """A level period or phase that ended before discharge keeps its own end date."""
-    ep = _episode(
+    ep = make_episode(
         levels=(LevelPeriod(level_code="2.1", start=D0, end=LATER),),
         phases=(PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0, end=LATER),),
     )
@@ -334,20 +252,144 @@ def test_discharge_keeps_periods_that_already_ended() -> None:
     assert out.level_on(LATER + timedelta(days=1)) is None
 
 
-def test_mismatches_and_authorizations_on_a_day() -> None:
-    """Periods delivered at another level than recommended or authorized are listed; authorizations by date."""
-    ep = change_level(new_episode(recommended="3.7"), ASAM3, to="2.1", on=LATER, reason="step-down", authorized="2.1")
-    assert ep.level_mismatches == (ep.levels[0],)
-    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=10, dates=DateRange.of_days(LATER, 14))
-    ep = authorize(ep, auth)
-    assert ep.authorizations_on(LATER) == (auth,)
-    assert ep.authorizations_on(LATER + timedelta(days=14)) == ()
+# ----------------------------------------------------------------------------- the guarded boundary
+
+AT_NINE = datetime(2026, 4, 1, 9)  # noqa: DTZ001 - a datetime passes isinstance(x, date): refused all the same
 
 
-def test_step_down_entry_is_checked_against_the_continuum() -> None:
-    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
+def test_operations_refuse_a_datetime_for_a_date() -> None:
+    """change_level, enter_phase and discharge name ``$.on`` when given a datetime; admit too."""
+    ep = new_episode(level="2.1")
+    calls = [
+        lambda: change_level(ep, ASAM3, to="1", on=AT_NINE, reason="x"),  # type: ignore[arg-type]
+        lambda: enter_phase(ep, IopPhase.ENGAGEMENT, on=AT_NINE),
+        lambda: discharge(ep, on=AT_NINE, reason=DischargeReason.COMPLETED),
+        lambda: new_episode(on=AT_NINE),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.paths == ("$.on",)
+
+
+def test_wrong_types_and_unknown_keywords_are_all_reported_at_once() -> None:
+    """The guard lists every bad argument of one call, by name, and refuses strings for enum members."""
+    with pytest.raises(InvalidArgumentError) as info:
+        change_level(new_episode(), "ASAM3", to=21, on="2026-04-01", reason="x", urgent=True)  # type: ignore[arg-type, call-arg]
+    assert set(info.value.paths) == {"$.catalog", "$.to", "$.on", "$.urgent"}
+    with pytest.raises(InvalidArgumentError) as info:
+        discharge(new_episode(), on=LATER, reason="completed")  # type: ignore[arg-type]
+    assert info.value.paths == ("$.reason",)
+
+
+def test_unknown_codes_are_reported_at_the_argument_that_holds_them() -> None:
+    """Each level code argument of admit and change_level is looked up in the catalog under its own name."""
+    for kwargs, path in (
+        ({"level": "9.9"}, "$.level"),
+        ({"recommended": "9.9"}, "$.recommended"),
+        ({"authorized": "9.9"}, "$.authorized"),
+        ({"from_level": "9.9"}, "$.from_level"),
+    ):
+        with pytest.raises(UnknownCodeError) as info:
+            new_episode(**kwargs)
+        assert info.value.paths == (path,)
+    with pytest.raises(UnknownCodeError) as info:
+        change_level(new_episode(), ASAM3, to="2.1", on=LATER, reason="x", authorized="0.0")
+    assert info.value.paths == ("$.authorized",)
+    other = new_episode(level=GENERIC_IOP.codes[0], catalog=GENERIC_IOP)
+    with pytest.raises(UnknownCodeError) as info:
+        change_level(other, ASAM3, to="1", on=LATER, reason="x")
+    assert info.value.paths == ("$.episode.levels[0].level_code",)
+
+
+def test_a_level_change_after_a_gap_keeps_the_recorded_end() -> None:
+    """When the current period already ended, the new one starts after that end, which stays as recorded."""
+    ep = make_episode(levels=(LevelPeriod(level_code="2.1", start=D0, end=LATER),))
+    moved = change_level(ep, ASAM3, to="1", on=LATER + timedelta(days=5), reason="after a pause")
+    assert [(p.start, p.end) for p in moved.levels] == [(D0, LATER), (LATER + timedelta(days=5), None)]
+    with pytest.raises(InvalidDataError) as info:
+        change_level(ep, ASAM3, to="1", on=LATER, reason="inside the ended period")
+    assert info.value.paths == ("$.on",)
+
+
+def test_phases_start_on_or_after_admission_and_after_an_ended_phase() -> None:
+    """enter_phase names ``$.on`` for a date before admission or inside the last, ended phase."""
+    ep = new_episode(level="2.1")
+    with pytest.raises(InvalidDataError) as info:
+        enter_phase(ep, IopPhase.ENGAGEMENT, on=D0 - timedelta(days=1))
+    assert info.value.paths == ("$.on",)
+    ended = make_episode(phases=(PhasePeriod(phase=IopPhase.ENGAGEMENT, start=D0, end=LATER),))
+    with pytest.raises(InvalidDataError) as info:
+        enter_phase(ended, IopPhase.EARLY_RECOVERY, on=LATER)
+    assert info.value.paths == ("$.on",)
+    after = enter_phase(ended, IopPhase.EARLY_RECOVERY, on=LATER + timedelta(days=1))
+    assert after.phases[0].end == LATER and after.phases[1].start == LATER + timedelta(days=1)
+    with pytest.raises(InvalidDataError) as info:
+        enter_phase(ep, IopPhase.ENGAGEMENT, on=D0, days_per_week=8)
+    assert info.value.paths == ("$.days_per_week",)
+
+
+def test_discharge_cannot_precede_the_episodes_own_dates() -> None:
+    """A discharge before the current period's start, or before an ended period's end, is refused at ``$.on``."""
+    ep = change_level(new_episode(), ASAM3, to="2.1", on=LATER, reason="step-down")
+    with pytest.raises(InvalidDataError) as info:
+        discharge(ep, on=LATER - timedelta(days=1), reason=DischargeReason.COMPLETED)
+    assert info.value.paths == ("$.on",)
+    assert discharge(ep, on=LATER, reason=DischargeReason.COMPLETED).last_day == LATER
+    ended = make_episode(levels=(LevelPeriod(level_code="2.1", start=D0, end=LATER),))
+    with pytest.raises(InvalidDataError) as info:
+        discharge(ended, on=LATER - timedelta(days=1), reason=DischargeReason.COMPLETED)
+    assert info.value.paths == ("$.on",)
+    with pytest.raises(InvalidDataError) as info:
+        discharge(ep, on=LATER, reason=DischargeReason.TRANSFERRED, referred_level="x" * 40)
+    assert info.value.paths == ("$.referred_level",)
+
+
+def test_validate_episode_checks_every_level_code_and_the_entry_move() -> None:
+    """The admission's previous level, authorizations and the referral are codes of the catalog too."""
     ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
-    assert ep.admission.from_level_code == "3.5"
-    with pytest.raises(TransitionNotAllowedError) as info:
-        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
-    assert info.value.paths == ("$.level",)
+    auth = Authorization(id="a1", payer="Acme", level_code="2.1", amount=5, dates=DateRange.of_days(D0, 10))
+    cases = [
+        (attrs.evolve(ep, admission=attrs.evolve(ep.admission, from_level_code="9.9")), "$.admission.from_level_code"),
+        (attrs.evolve(ep, authorizations=(attrs.evolve(auth, level_code="9.9"),)), "$.authorizations[0].level_code"),
+        (
+            attrs.evolve(
+                ep,
+                levels=(attrs.evolve(ep.levels[0], end=LATER),),
+                discharge=Discharge(on=LATER, reason=DischargeReason.TRANSFERRED, referred_level_code="9.9"),
+            ),
+            "$.discharge.referred_level_code",
+        ),
+    ]
+    for value, path in cases:
+        with pytest.raises(UnknownCodeError) as info:
+            validate_episode(value, ASAM3)
+        assert info.value.paths == (path,)
+    entered_up = make_episode(
+        admission=attrs.evolve(ep.admission, level_code="3.5", from_level_code="1"),
+        levels=(LevelPeriod(level_code="3.5", start=D0),),
+    )
+    with pytest.raises(TransitionNotAllowedError) as info2:
+        validate_episode(entered_up, ASAM3)
+    assert info2.value.paths == ("$.levels[0].level_code",)
+    assert validate_episode(authorize(ep, auth), ASAM3).authorizations == (auth,)
+
+
+SENTINEL = "PATIENT-SENTINEL-4711"
+AUTH = Authorization(id="a1", payer="Acme", level_code="2.1", amount=5, dates=DateRange.of_days(D0, 10))
+
+
+def test_errors_never_carry_the_patient_id() -> None:
+    """Refusals about an episode say what was wrong, never whose episode it is."""
+    ep = new_episode(patient_id=SENTINEL, level="2.1")
+    done = discharge(ep, on=LATER, reason=DischargeReason.COMPLETED)
+    failures = [
+        lambda: change_level(ep, ASAM3, to="3.5", on=LATER, reason="x"),
+        lambda: change_level(done, ASAM3, to="1", on=LATER, reason="x"),
+        lambda: validate_episode(authorize(ep, attrs.evolve(AUTH, level_code="x")), ASAM3),
+        lambda: enter_phase(ep, IopPhase.ENGAGEMENT, on=D0 - timedelta(days=3)),
+    ]
+    for call in failures:
+        with pytest.raises(InvalidDataError) as info:
+            call()
+        assert SENTINEL not in str(info.value) and SENTINEL not in repr(info.value)
