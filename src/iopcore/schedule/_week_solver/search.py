@@ -30,6 +30,9 @@ from iopcore.schedule._week_solver.day_patterns import DayCache, DayKey, Pattern
 __all__ = ["exists", "feasible", "search"]
 
 _day_key = itemgetter(3)  # a day pattern's tie-break key
+FEW_WEEKS = 64
+"""Searches with at most this many choices of day patterns (the product over days of patterns + 1)
+go through all of them (:func:`_every_week`) instead of the best-first search; both are exact."""
 _Entry = tuple[int, int, int, int, int, int, int, int, int, int, int, bool]
 """A heap entry of :func:`_best_first`."""
 
@@ -81,11 +84,21 @@ def _search_days(
     day_cache: DayCache | None = None,
     limit: int = NEVER,
 ) -> list[Solution]:
-    """The *k* best weeks below *limit*: best-first with non-negative costs, else a dynamic programme over days."""
+    """The *k* best weeks below *limit*: every week when few, best-first with non-negative costs, else by days."""
     prep = prepare_search(cands, lim, costs, k, excluded, day_cache)
-    start: State = (0, 0, (0,) * len(cands.bounded))
+    weeks = 1
+    for pats in prep.days:
+        weeks *= len(pats) + 1
+    if weeks <= FEW_WEEKS:
+        return _every_week(prep, day_cost, k, limit)
     if day_cost >= 0 and min(costs, default=0) >= 0:
         return _best_first(prep, cands, costs, day_cost, k, limit)
+    return _by_days(prep, day_cost, k, limit)
+
+
+def _by_days(prep: PreparedSearch, day_cost: int, k: int, limit: int = NEVER) -> list[Solution]:
+    """The *k* best weeks below *limit* by a dynamic programme over days, keeping each state's *k* best (any costs)."""
+    start: State = (0, 0, (0,) * len(prep.caps))
     states: dict[State, list[Solution]] = {start: [((0, 0, 0), (), ())]}
     for d in range(7):
         nxt: dict[State, list[Solution]] = {}
@@ -208,13 +221,9 @@ def _best_first(
     vectors: list[tuple[int, ...]] = []
     # Per day its patterns in key order (the digits of the key), and grouped by count vector:
     # (vector id, [(minutes, cost with the day's, sessions, digit weight)]).
-    ranked: list[list[Pattern]] = []
+    ranked, base, weight = _digits(prep)
     days: list[list[tuple[int, list[tuple[int, int, int, int]]]]] = []
-    base = 2 + max([len(pats) for pats in prep.days])
-    weight = [base ** (6 - d) for d in range(7)]
-    for d, pats in enumerate(prep.days):
-        in_order = sorted(pats, key=_day_key) if len(pats) > 1 else pats
-        ranked.append(in_order)
+    for d, in_order in enumerate(ranked):
         grouped: dict[int, list[tuple[int, int, int, int]]] = {}
         for digit, p in enumerate(in_order, 2):
             w = vector_id.get(p[1])
@@ -412,6 +421,84 @@ def _best_first(
                     ),
                 )
     return [_solution(ranked, weight, base, sol) for sol in found]
+
+
+def _every_week(prep: PreparedSearch, day_cost: int, k: int, limit: int = NEVER) -> list[Solution]:
+    """The *k* best weeks below *limit* by going through every choice of day patterns (any costs).
+
+    For searches with few choices (at most :data:`FEW_WEEKS`), where the best-first search's
+    bounds cost more to set up than the choices do to list. Partial weeks are extended day
+    by day and dropped, as in :func:`_day_moves`, once the days after cannot lift them to
+    the minimums; the complete ones that meet every rule are ranked by (cost, sessions,
+    minutes, key), the key held as :func:`_best_first` holds it. Component counts are
+    packed into one integer, a field with a guard bit per component, wide enough that no
+    sum overflows, so that adding a pattern is one addition and the bounds are checked on
+    all fields at once (a field is at least another's exactly when ``((A | G) - B) & G``
+    keeps its guard bit).
+    """
+    lim = prep.lim
+    comp_min, comp_max = lim.comp_min, lim.comp_max
+    minutes_min, days_min, days_max = lim.minutes_min, lim.days_min, lim.days_max
+    top = lim.minutes_max if lim.minutes_max is not None else 1 << 62
+    ranked, base, weight = _digits(prep)
+    # Pattern counts are capped (at most caps[c]), so no field exceeds 7 days' counts plus the
+    # rest's plus the bounds: below 16 * (largest cap + 1), which the field holds below its guard.
+    width = (16 * (max(prep.caps, default=0) + 1)).bit_length() + 1
+    fill = (1 << (width - 1)) - 1  # no maximum: every count fits
+
+    def pack(values: Sequence[int]) -> int:
+        return sum(value << (c * width) for c, value in enumerate(values))
+
+    guards = pack([1 << (width - 1)] * len(comp_min))
+    lows = pack(comp_min)
+    highs = pack([fill if x is None else x for x in comp_max]) | guards
+    suf_counts = [pack(counts) for counts in prep.suf_counts]
+    suf_minutes, suf_days = prep.suf_minutes, prep.suf_days
+    # A partial week: (days used, minutes, packed counts, cost, sessions, key).
+    weeks: list[tuple[int, int, int, int, int, int]] = [(0, 0, 0, 0, 0, 0)]
+    for d in range(7):
+        pats = ranked[d]
+        rest_minutes, rest_days, rest_counts = suf_minutes[d + 1], suf_days[d + 1], suf_counts[d + 1]
+        skip = weight[d]
+        choices = [(p[0], pack(p[1]), p[2] + day_cost, len(p[4]), digit * weight[d]) for digit, p in enumerate(pats, 2)]
+        longer = []
+        for nd, mins, counts, cost, n, key in weeks:
+            if (
+                nd + rest_days >= days_min
+                and mins + rest_minutes >= minutes_min
+                and (((counts + rest_counts) | guards) - lows) & guards == guards
+            ):
+                longer.append((nd, mins, counts, cost, n, key + skip))
+            if nd >= days_max:
+                continue
+            for p_minutes, p_counts, p_cost, p_n, p_digit in choices:
+                m = mins + p_minutes
+                if m > top or m + rest_minutes < minutes_min:
+                    continue
+                more = counts + p_counts
+                if (highs - more) & guards != guards or (((more + rest_counts) | guards) - lows) & guards != guards:
+                    continue
+                longer.append((nd + 1, m, more, cost + p_cost, n + p_n, key + p_digit))
+        weeks = longer
+    found = sorted(
+        [
+            (cost, n, mins, key)
+            for nd, mins, counts, cost, n, key in weeks
+            if nd >= days_min and mins >= minutes_min and ((counts | guards) - lows) & guards == guards and cost < limit
+        ]
+    )
+    return [_solution(ranked, weight, base, sol) for sol in found[:k]]
+
+
+def _digits(prep: PreparedSearch) -> tuple[list[list[Pattern]], int, list[int]]:
+    """Each day's patterns in key order, and the base and per-day weights of the integer tie-break key.
+
+    Day *d* is a digit of weight ``base ** (6 - d)``: 0 not reached yet, 1 skipped, 2 + the
+    rank of the day's pattern in key order; integers compare as the keys do (a prefix first).
+    """
+    ranked = [sorted(pats, key=_day_key) if len(pats) > 1 else pats for pats in prep.days]
+    base = 2 + max([len(pats) for pats in ranked])
+    return ranked, base, [base ** (6 - d) for d in range(7)]
 
 
 def _solution(ranked: list[list[Pattern]], weight: list[int], base: int, found: tuple[int, int, int, int]) -> Solution:
