@@ -83,16 +83,16 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
         by_day[rows[i][0]].append(i)
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
-    usable = tuple([row[4] for row in rows])
+    _, start, end, ids, usable = zip(*rows) if rows else ((), (), (), (), ())
     return Candidates(
         usable,
-        tuple([row[1] for row in rows]),
-        tuple([row[2] for row in rows]),
+        start,
+        end,
         tuple([tuple(d) for d in by_day]),
         tuple([position.get(o.component, -1) for o in usable]),
         bounded,
         tuple([_offering_cost(problem, o) for o in usable]),
-        tuple([(row[1], row[2], row[3]) for row in rows]),
+        tuple(zip(start, end, ids)),
     )
 
 

@@ -33,6 +33,8 @@ _day_key = itemgetter(3)  # a day pattern's tie-break key
 FEW_WEEKS = 64
 """Searches with at most this many choices of day patterns (the product over days of patterns + 1)
 go through all of them (:func:`_every_week`) instead of the best-first search; both are exact."""
+_UNKNOWN = (-1, -1)
+"""A component part not computed yet (:func:`_best_first`)."""
 _Entry = tuple[int, int, int, int, int, int, int, int, int, int, int, bool]
 """A heap entry of :func:`_best_first`."""
 
@@ -244,11 +246,9 @@ def _best_first(
     parts: dict[int, tuple[int, int] | None] = {}
 
     def component_part(d: int, v: int) -> tuple[int, int] | None:
-        """(days needed, cheapest sessions needed) for the component minimums from day *d*, memoised."""
-        where = v * 8 + d
-        if where in parts:
-            return parts[where]
-        got = parts[where] = components(d, vectors[v])
+        """(days needed, cheapest sessions needed) for the component minimums from day *d*, memoised
+        in *parts* under ``v * 8 + d`` (the caller looks there first)."""
+        got = parts[v * 8 + d] = components(d, vectors[v])
         return got
 
     ties: dict[int, tuple[int, int]] = {}
@@ -299,7 +299,9 @@ def _best_first(
         long_c = len(cheap)  # (and len(prefix_m): both have one entry per day left, and 0)
         # Skip the day.
         if nd + suf_days[d1] >= days_min and mins >= lowest:
-            part = component_part(d1, v)
+            part = parts.get(v * 8 + d1, _UNKNOWN)
+            if part is _UNKNOWN:
+                part = component_part(d1, v)
             if part is not None:
                 need = days_min - nd
                 if part[0] > need:
@@ -361,7 +363,9 @@ def _best_first(
                 added[pair] = v1
             if v1 < 0:
                 continue
-            part = component_part(d1, v1)
+            part = parts.get(v1 * 8 + d1, _UNKNOWN)
+            if part is _UNKNOWN:
+                part = component_part(d1, v1)
             if part is None:
                 continue
             # The cost bound of a child needs at least base_need days; its minutes may ask for more.
