@@ -83,7 +83,7 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
         by_day[rows[i][0]].append(i)
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
-    _, start, end, ids, usable = zip(*rows) if rows else ((), (), (), (), ())
+    _, start, end, ids, usable = zip(*rows, strict=True) if rows else ((), (), (), (), ())
     return Candidates(
         usable,
         start,
@@ -92,7 +92,7 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
         tuple([position.get(o.component, -1) for o in usable]),
         bounded,
         tuple([_offering_cost(problem, o) for o in usable]),
-        tuple(zip(start, end, ids)),
+        tuple(zip(start, end, ids, strict=True)),
     )
 
 

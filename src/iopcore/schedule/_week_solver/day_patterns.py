@@ -184,19 +184,7 @@ def _few_subsets(
             where = v * nb1 + c_i
             got = step.get(where)
             if got is None:
-                counts = vectors[v]
-                limit = comp_max[c_i]
-                if limit is not None and counts[c_i] >= limit:
-                    got = -1
-                else:
-                    bumped = list(counts)
-                    bumped[c_i] = min(counts[c_i] + 1, caps[c_i])
-                    more = tuple(bumped)
-                    got = vector_id.get(more)
-                    if got is None:
-                        got = vector_id[more] = len(vectors)
-                        vectors.append(more)
-                step[where] = got
+                got = step[where] = _one_more(vectors, vector_id, v, c_i, comp_max, caps)
             if got < 0:
                 subsets.append(None)
                 continue
@@ -209,6 +197,30 @@ def _few_subsets(
             if old is None or value < old:
                 winners[sig] = value
     return _ranked(cands, items, lim, winners, vectors, minute_cap)
+
+
+def _one_more(
+    vectors: list[tuple[int, ...]],
+    vector_id: dict[tuple[int, ...], int],
+    v: int,
+    c: int,
+    comp_max: tuple[int | None, ...],
+    caps: tuple[int, ...],
+) -> int:
+    """The id of count vector *v* with one more session of component *c* (capped; interned in
+    *vectors* and *vector_id*), or -1 when that passes the component's maximum."""
+    counts = vectors[v]
+    limit = comp_max[c]
+    if limit is not None and counts[c] >= limit:
+        return -1
+    bumped = list(counts)
+    bumped[c] = min(counts[c] + 1, caps[c])
+    more = tuple(bumped)
+    got = vector_id.get(more)
+    if got is None:
+        got = vector_id[more] = len(vectors)
+        vectors.append(more)
+    return got
 
 
 def _ranked(
@@ -289,19 +301,7 @@ def _best_subsets(
                 where = v * nb1 + c_i
                 got = step.get(where)
                 if got is None:
-                    counts = vectors[v]
-                    limit = comp_max[c_i]
-                    if limit is not None and counts[c_i] >= limit:
-                        got = -1
-                    else:
-                        bumped = list(counts)
-                        bumped[c_i] = min(counts[c_i] + 1, caps[c_i])
-                        more = tuple(bumped)
-                        got = vector_id.get(more)
-                        if got is None:
-                            got = vector_id[more] = len(vectors)
-                            vectors.append(more)
-                    step[where] = got
+                    got = step[where] = _one_more(vectors, vector_id, v, c_i, comp_max, caps)
                 if got < 0:
                     continue
                 v = got
