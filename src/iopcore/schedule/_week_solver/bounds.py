@@ -52,6 +52,18 @@ def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int])
             day = [i for i in day if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
             if not day:
                 continue
+        if len(day) == 1:  # (as below, without the sort and the table)
+            i = day[0]
+            most = end[i] - start[i]
+            if most < day_min:
+                continue
+            day_minutes.append(most)
+            alone = wanted.get(comp[i])
+            for c, column in wanted.items():
+                cap = comp_max[c]
+                one = 1 if column == alone else 0
+                day_counts[column].append(one if cap is None or one < cap else cap)
+            continue
         items = sorted(day, key=by_end)
         ends = [end[i] for i in items]
         # Weighted interval scheduling: best[j] = most minutes using items[:j]; the greedy by
