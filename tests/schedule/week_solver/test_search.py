@@ -8,9 +8,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from iopcore.schedule import WeekProblem, WeekRules, check
-from iopcore.schedule._week_solver.candidates import candidates, limits
+from iopcore.schedule._week_solver.bounds import prepare_search
+from iopcore.schedule._week_solver.candidates import NEVER, candidates, limits
 from iopcore.schedule._week_solver.day_patterns import DayCache
-from iopcore.schedule._week_solver.search import feasible, search
+from iopcore.schedule._week_solver.search import _best_first, _by_days, _every_week, feasible, search
 from iopcore.strategies import week_problems
 from iopcore.times import Weekday
 from tests.schedule.builders import all_groups, exhaustive, offering, relax
@@ -143,3 +144,22 @@ def test_a_limit_keeps_exactly_the_choices_below_it(problem: WeekProblem, data: 
     every = search(cands, lim, cost=costs, day_cost=problem.day_cost, k=k + 8)
     below = search(cands, lim, cost=costs, day_cost=problem.day_cost, k=k, limit=limit)
     assert below == [sol for sol in every if sol[0][0] < limit][:k]
+
+
+@settings(max_examples=60)
+@given(week_problems(max_offerings=14), st.data())
+def test_going_through_every_week_equals_the_other_two_searches(problem: WeekProblem, data: st.DataObject) -> None:
+    """The exhaustive path for few weeks answers exactly as the dynamic programme over days (any costs)
+    and as the best-first search (non-negative costs): same weeks, ranks, keys and order, with any k and limit."""
+    cands, lim = candidates(problem), limits(problem)
+    n = len(cands.offerings)
+    low = data.draw(st.integers(-3, 0))
+    costs = data.draw(st.lists(st.integers(low, 5), min_size=n, max_size=n))
+    day_cost = data.draw(st.integers(low, 5))
+    k = data.draw(st.integers(1, 4))
+    limit = data.draw(st.sampled_from([NEVER, *range(-5, 40)]))
+    prep = prepare_search(cands, lim, costs, k, ())
+    every = _every_week(prep, day_cost, k, limit)
+    assert every == _by_days(prep, day_cost, k, limit)
+    if low == 0:
+        assert every == _best_first(prep, cands, costs, day_cost, k, limit)

@@ -1,22 +1,27 @@
 """Bounds for the week search: quick proofs that no week exists, and consistent lower bounds per state.
 
 :func:`prepare_search` builds a search's day patterns and the suffix upper bounds that prune
-it; :func:`cost_lower_bound` and :func:`sessions_lower_bound` rank the best-first search.
+it; :class:`CostBound` and :func:`sessions_lower_bound` rank the best-first search.
 """
 
 from __future__ import annotations
 
-import itertools
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
-from typing import final
-
-import attrs
+from itertools import accumulate
+from typing import NamedTuple
 
 from iopcore.schedule._week_solver.candidates import NEVER, Candidates, Limits, State
 from iopcore.schedule._week_solver.day_patterns import DayCache, Pattern, day_patterns
 
-__all__ = ["PreparedSearch", "cost_lower_bound", "prepare_search", "proven_infeasible", "sessions_lower_bound"]
+__all__ = [
+    "CostBound",
+    "PreparedSearch",
+    "cost_lower_bound",
+    "prepare_search",
+    "proven_infeasible",
+    "sessions_lower_bound",
+]
 
 
 def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
@@ -34,46 +39,62 @@ def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int])
         return True
     start, end, comp = cands.start, cands.end, cands.component
     gap, day_max, day_min = lim.gap, lim.day_max, lim.day_min or 0
-    nb = len(lim.comp_min)
-    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
+    comp_min, comp_max = lim.comp_min, lim.comp_max
+    wanted = {c: i for i, c in enumerate([c for c, low in enumerate(comp_min) if low > 0])}
     day_minutes: list[int] = []
-    day_counts: list[list[int]] = [[] for _ in range(nb)]
-    for d in range(7):
-        items = [i for i in cands.by_day[d] if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
-        if not items:
+    day_counts: list[list[int]] = [[] for _ in wanted]
+    by_end = end.__getitem__
+    for listed in cands.by_day:
+        if not listed:
             continue
-        items.sort(key=lambda i: end[i])
-        # Weighted interval scheduling: best[j] = most minutes using items[:j].
-        best = [0] * (len(items) + 1)
+        day: Sequence[int] = listed
+        if excluded or day_max is not None:
+            day = [i for i in day if i not in excluded and (day_max is None or end[i] - start[i] <= day_max)]
+            if not day:
+                continue
+        if len(day) == 1:  # (as below, without the sort and the table)
+            i = day[0]
+            most = end[i] - start[i]
+            if most < day_min:
+                continue
+            day_minutes.append(most)
+            alone = wanted.get(comp[i])
+            for c, column in wanted.items():
+                cap = comp_max[c]
+                one = 1 if column == alone else 0
+                day_counts[column].append(one if cap is None or one < cap else cap)
+            continue
+        items = sorted(day, key=by_end)
+        ends = [end[i] for i in items]
+        # Weighted interval scheduling: best[j] = most minutes using items[:j]; the greedy by
+        # end gives the most sessions of each component that fit together.
+        best = [0]
+        counts = [0] * len(wanted)
+        last = [-(1 << 30)] * len(wanted)
         for j, i in enumerate(items):
-            take = end[i] - start[i]
-            for q in range(j - 1, -1, -1):
-                if end[items[q]] + gap <= start[i]:
-                    take += best[q + 1]
-                    break
-            best[j + 1] = max(best[j], take)
-        most = best[-1] if day_max is None else min(best[-1], day_max)
+            s_i = start[i]
+            take = ends[j] - s_i + best[bisect_right(ends, s_i - gap, 0, j)]
+            best.append(take if take > best[j] else best[j])
+            w = wanted.get(comp[i])
+            if w is not None and s_i >= last[w] + gap:
+                counts[w] += 1
+                last[w] = ends[j]
+        most = best[-1] if day_max is None or best[-1] < day_max else day_max
         if most < day_min:
             continue
         day_minutes.append(most)
-        for c in wanted:
-            count, last = 0, -(1 << 30)
-            for i in items:
-                if comp[i] == c and start[i] >= last + gap:
-                    count, last = count + 1, end[i]
-            top = lim.comp_max[c]
-            day_counts[c].append(count if top is None else min(count, top))
+        for c, w in wanted.items():
+            top = comp_max[c]
+            day_counts[w].append(counts[w] if top is None or counts[w] < top else top)
     if len(day_minutes) < lim.days_min:
         return True
     usable = min(lim.days_max, len(day_minutes))
     if sum(sorted(day_minutes, reverse=True)[:usable]) < lim.minutes_min:
         return True
-    return any(sum(sorted(day_counts[c], reverse=True)[:usable]) < lim.comp_min[c] for c in wanted)
+    return any(sum(sorted(day_counts[w], reverse=True)[:usable]) < comp_min[c] for c, w in wanted.items())
 
 
-@final
-@attrs.frozen
-class PreparedSearch:
+class PreparedSearch(NamedTuple):
     """Day patterns and admissible suffix bounds for one search (internal)."""
 
     lim: Limits
@@ -84,9 +105,7 @@ class PreparedSearch:
     caps: tuple[int, ...]
     minute_cap: int
     days_cap: int
-    length: tuple[int, ...]
-    comp: tuple[int, ...]
-    usable: list[list[int]]
+    usable: Sequence[Sequence[int]]
     """Per day the candidates not excluded."""
     top_minutes: list[int]
     top_counts: list[list[int]]
@@ -102,132 +121,194 @@ def prepare_search(
     day_cache: DayCache | None = None,
 ) -> PreparedSearch:
     """The day patterns of one search (from *day_cache* where it has them) and its suffix bounds."""
-    nb = len(cands.bounded)
     # Counts above a cap never matter: cap at max (larger is pruned) or at min (no max).
-    caps = tuple(_count_cap(lim.comp_min[c], lim.comp_max[c]) for c in range(nb))
-    if day_cache is None:
-        days = [
-            day_patterns(cands, cands.by_day[d], lim, costs, k, caps, excluded) if cands.by_day[d] else []
-            for d in range(7)
-        ]
-    else:
-        days = []
-        for d in range(7):
-            day = cands.by_day[d]
+    caps = tuple([low if high is None else high for low, high in zip(lim.comp_min, lim.comp_max, strict=True)])
+    by_day = cands.by_day
+    days: list[list[Pattern]] = []
+    for d in range(7):
+        day = by_day[d]
+        if not day:
+            days.append([])
+        elif day_cache is None:
+            days.append(day_patterns(cands, day, lim, costs, k, caps, excluded))
+        else:
             # A day's patterns depend only on its own candidates' costs and exclusions.
-            key = (d, lim, k, tuple(costs[i] for i in day), frozenset(i for i in day if i in excluded))
+            key = (d, lim, k, tuple([costs[i] for i in day]), frozenset([i for i in day if i in excluded]))
             pats = day_cache.get(key)
             if pats is None:
-                pats = day_patterns(cands, day, lim, costs, k, caps, excluded) if day else []
-                day_cache[key] = pats
+                pats = day_cache[key] = day_patterns(cands, day, lim, costs, k, caps, excluded)
             days.append(pats)
-    # Per day the largest minutes and counts of its patterns, and its cheapest pattern.
-    top_minutes = [max((p[0] for p in pats), default=0) for pats in days]
-    top_counts = [
-        [max(column) for column in zip(*[p[1] for p in pats], strict=True)] if pats else [0] * nb for pats in days
-    ]
-    cheapest = [min((p[2] for p in pats), default=0) for pats in days]
-    # Suffix upper bounds for admissible pruning.
+    # Per day the largest minutes and counts of its patterns and its cheapest pattern, and
+    # their sums over the days from d on (suffix upper bounds for admissible pruning).
+    nothing = [0] * len(caps)
+    top_minutes = [0] * 7
+    top_counts = [nothing] * 7
+    cheapest = [0] * 7
     suf_minutes = [0] * 8
     suf_days = [0] * 8
-    suf_counts = [[0] * nb for _ in range(8)]
+    suf_counts = [nothing] * 8
+    minutes = days_used = 0
+    counts = nothing
     for d in range(6, -1, -1):
-        suf_minutes[d] = suf_minutes[d + 1] + top_minutes[d]
-        suf_days[d] = suf_days[d + 1] + (1 if days[d] else 0)
-        for c in range(nb):
-            suf_counts[d][c] = suf_counts[d + 1][c] + top_counts[d][c]
+        pats = days[d]
+        if pats:
+            if len(pats) == 1:
+                p = pats[0]
+                top_minutes[d], cheapest[d], top_counts[d] = p[0], p[2], list(p[1])
+            else:
+                top_minutes[d] = max([p[0] for p in pats])
+                cheapest[d] = min([p[2] for p in pats])
+                top_counts[d] = [max(column) for column in zip(*[p[1] for p in pats], strict=True)]
+            minutes += top_minutes[d]
+            days_used += 1
+            counts = [a + b for a, b in zip(counts, top_counts[d], strict=True)]
+        suf_minutes[d], suf_days[d], suf_counts[d] = minutes, days_used, counts
     return PreparedSearch(
-        lim=lim,
-        days=days,
-        suf_minutes=suf_minutes,
-        suf_days=suf_days,
-        suf_counts=suf_counts,
-        caps=caps,
-        minute_cap=lim.minutes_max if lim.minutes_max is not None else lim.minutes_min,
-        days_cap=lim.days_max if lim.days_max < 7 else lim.days_min,
-        length=tuple(e - b for b, e in zip(cands.start, cands.end, strict=True)),
-        comp=cands.component,
-        usable=[[i for i in cands.by_day[d] if i not in excluded] for d in range(7)],
-        top_minutes=top_minutes,
-        top_counts=top_counts,
-        cheapest=cheapest,
+        lim,
+        days,
+        suf_minutes,
+        suf_days,
+        suf_counts,
+        caps,
+        lim.minutes_max if lim.minutes_max is not None else lim.minutes_min,
+        lim.days_max if lim.days_max < 7 else lim.days_min,
+        [[i for i in day if i not in excluded] for day in by_day] if excluded else by_day,
+        top_minutes,
+        top_counts,
+        cheapest,
     )
 
 
-def _count_cap(low: int, high: int | None) -> int:
-    """Where a component's count stops mattering: its maximum, or its minimum when it has none."""
-    return low if high is None else high
-
-
-def cost_lower_bound(
-    prep: PreparedSearch, day_cost: int, session_costs: list[list[list[int]]]
-) -> Callable[[int, State], int]:
-    """A consistent lower bound on the cost still to pay from day *d* in a state.
+class CostBound(NamedTuple):
+    """A consistent lower bound on the cost still to pay from day *d* in a state (internal).
 
     The days still needed are at least the most of: days still required, the fewest
     remaining days whose largest patterns reach the minutes still required, and the
     same for each component minimum. Each of those days costs at least the day cost
     plus its cheapest pattern, which gives one bound. Another is the day cost of those
-    days plus, for each component minimum, the cheapest sessions still needed
-    (``session_costs[d][c]``: prefix sums of component *c*'s session costs from day *d*).
-    Both are exact costs of relaxations, hence consistent, and so is their maximum.
+    days plus, for each component minimum, the cheapest sessions still needed. Both are
+    exact costs of relaxations, hence consistent, and so is their maximum.
+
+    The bound splits into a part of the minutes (:attr:`minutes`, searched with
+    ``bisect_left``) and a part of the component counts (:meth:`components`), which the
+    best-first search memoises per (day, count vector) and combines per state.
     """
-    lim = prep.lim
-    nb = len(prep.caps)
-    wanted = [c for c in range(nb) if lim.comp_min[c] > 0]
-    accumulate = itertools.accumulate
-    top_minutes: list[list[int]] = [[0]] * 8
-    top_counts: list[list[list[int]]] = [[[0]] * nb] * 8
-    cheapest: list[list[int]] = [[0]] * 8
-    for d in range(6, -1, -1):
-        if not prep.days[d]:  # the same days are left as from the next day on
-            top_minutes[d], top_counts[d], cheapest[d] = top_minutes[d + 1], top_counts[d + 1], cheapest[d + 1]
-            continue
-        used = [e for e in range(d, 7) if prep.days[e]]
-        top_minutes[d] = [0, *accumulate(sorted([prep.top_minutes[e] for e in used], reverse=True))]
-        per_comp: list[list[int]] = [[0]] * nb  # only components with a minimum are looked at
-        for c in wanted:
-            per_comp[c] = [0, *accumulate(sorted([prep.top_counts[e][c] for e in used], reverse=True))]
-        top_counts[d] = per_comp
-        cheapest[d] = [0, *accumulate(sorted([day_cost + prep.cheapest[e] for e in used]))]
 
-    days_min, days_max, minutes_min, comp_min = lim.days_min, lim.days_max, lim.minutes_min, lim.comp_min
+    minutes: list[list[int]]
+    """Per day *d*: 0 then the prefix sums of the largest minutes of days *d*.., largest first."""
+    cheapest: list[list[int]]
+    """Per day *d*: 0 then the prefix sums of day cost plus cheapest pattern of days *d*.., cheapest first."""
+    counts: list[dict[int, list[int]]]
+    """Per day *d* and component with a minimum: prefix sums as for :attr:`minutes`."""
+    session_costs: list[dict[int, list[int]]]
+    """Per day *d* and component with a minimum *m*: 0 then the prefix sums of the *m* cheapest
+    of its sessions from day *d* on (fewer if fewer exist)."""
+    wanted: tuple[tuple[int, int], ...]
+    """The components with a minimum, with their minimum."""
+    lim: Limits
+    day_cost: int
 
-    def bound(d: int, state: State) -> int:
+    def components(self, d: int, counts: tuple[int, ...]) -> tuple[int, int] | None:
+        """(days needed, cheapest sessions needed) for the component minimums from day *d*, or None: unreachable."""
+        need = 0
+        sessions = 0
+        for c, low in self.wanted:
+            short = low - counts[c]
+            if short > 0:
+                prefix = self.counts[d][c]
+                j = bisect_left(prefix, short)
+                if j == len(prefix):
+                    return None
+                if j > need:
+                    need = j
+                prefix = self.session_costs[d][c]  # long enough: the count bound above returned otherwise
+                sessions += prefix[short] if short < len(prefix) else prefix[-1]
+        return need, sessions
+
+    def value(self, d: int, state: State) -> int:
+        """The bound in *state* before day *d* (:data:`NEVER`: no week can be completed)."""
         nd, mins, counts = state
-        need = days_min - nd
-        if mins < minutes_min:
-            prefix = top_minutes[d]
-            j = bisect_left(prefix, minutes_min - mins)
+        part = self.components(d, counts)
+        if part is None:
+            return NEVER
+        lim = self.lim
+        need = lim.days_min - nd
+        if part[0] > need:
+            need = part[0]
+        if mins < lim.minutes_min:
+            prefix = self.minutes[d]
+            j = bisect_left(prefix, lim.minutes_min - mins)
             if j == len(prefix):
                 return NEVER
             if j > need:
                 need = j
-        sessions = 0
-        for c in wanted:
-            short = comp_min[c] - counts[c]
-            if short > 0:
-                prefix = top_counts[d][c]
-                j = bisect_left(prefix, short)
-                if j == len(prefix):
-                    return NEVER
-                if j > need:
-                    need = j
-                prefix = session_costs[d][c]  # long enough: the count bound above returned otherwise
-                sessions += prefix[short] if short < len(prefix) else prefix[-1]
         if need < 0:
             need = 0
-        if need > days_max - nd or need >= len(cheapest[d]):
+        cheapest = self.cheapest[d]
+        if need > lim.days_max - nd or need >= len(cheapest):
             return NEVER
-        low = cheapest[d][need]
-        other = day_cost * need + sessions
+        low = cheapest[need]
+        other = self.day_cost * need + part[1]
         return low if low > other else other
 
-    return bound
+
+def cost_lower_bound(prep: PreparedSearch, cands: Candidates, costs: Sequence[int], day_cost: int) -> CostBound:
+    """The :class:`CostBound` of a search with candidate *costs* (non-negative) and *day_cost*."""
+    lim = prep.lim
+    wanted = tuple([(c, low) for c, low in enumerate(lim.comp_min) if low > 0])
+    days = prep.days
+    minutes: list[list[int]] = [[0]] * 8
+    cheapest: list[list[int]] = [[0]] * 8
+    tops: list[int] = []
+    fees: list[int] = []
+    for d in range(6, -1, -1):
+        if days[d]:
+            tops.append(prep.top_minutes[d])
+            fees.append(day_cost + prep.cheapest[d])
+            tops.sort(reverse=True)
+            fees.sort()
+            minutes[d] = [0, *accumulate(tops)]
+            cheapest[d] = [0, *accumulate(fees)]
+        else:  # the same days are left as from the next day on
+            minutes[d], cheapest[d] = minutes[d + 1], cheapest[d + 1]
+    counts: list[dict[int, list[int]]] = [{}] * 8
+    session_costs: list[dict[int, list[int]]] = [{}] * 8
+    if wanted:
+        component = cands.component
+        lows = dict(wanted)
+        columns: dict[int, list[int]] = {c: [] for c in lows}
+        pools: dict[int, list[int]] = {c: [] for c in lows}
+        count_now = {c: [0] for c in lows}
+        cost_now = dict(count_now)
+        counts = [count_now] * 8
+        session_costs = [cost_now] * 8
+        for d in range(6, -1, -1):
+            changed: list[int] = []
+            for i in prep.usable[d]:
+                c = component[i]
+                if c in pools:
+                    pools[c].append(costs[i])
+                    changed.append(c)
+            if changed:
+                cost_now = dict(cost_now)
+                for c in set(changed):
+                    pool = pools[c]
+                    pool.sort()
+                    del pool[lows[c] :]  # only the cheapest `low` can be needed
+                    cost_now[c] = [0, *accumulate(pool)]
+            if days[d]:
+                count_now = dict(count_now)
+                top = prep.top_counts[d]
+                for c, column in columns.items():
+                    column.append(top[c])
+                    column.sort(reverse=True)
+                    count_now[c] = [0, *accumulate(column)]
+            counts[d], session_costs[d] = count_now, cost_now
+    return CostBound(minutes, cheapest, counts, session_costs, wanted, lim, day_cost)
 
 
 def sessions_lower_bound(
-    prep: PreparedSearch, comp_min: tuple[int, ...]
+    prep: PreparedSearch, cands: Candidates
 ) -> Callable[[int, tuple[int, ...], int, int], tuple[int, int]]:
     """Lower bounds on the sessions, then the minutes, that days *d*.. must still add.
 
@@ -239,36 +320,48 @@ def sessions_lower_bound(
     exact optima of a relaxation that only shrinks along a path, so the pair ranked
     lexicographically after the cost bound keeps the search's order consistent: a week
     with the bound's cost and sessions has at least these minutes.
+
+    The lengths offered from each day on are gathered at the first call (many searches
+    never need this bound).
     """
-    nb = len(comp_min)
-    lengths: list[tuple[int, ...]] = [()] * 8
-    comp_lengths: list[list[tuple[int, ...]]] = [[()] * nb for _ in range(8)]
-    longest: list[list[int]] = [[0] * nb for _ in range(8)]
-    seen: set[int] = set()
-    per_comp: list[set[int]] = [set() for _ in range(nb)]
-    length, comp = prep.length, prep.comp
-    for d in range(6, -1, -1):
-        for i in prep.usable[d]:
-            seen.add(length[i])
-            if comp[i] >= 0:
-                per_comp[comp[i]].add(length[i])
-        lengths[d] = tuple(seen)
-        comp_lengths[d] = [tuple(x) for x in per_comp]
-        longest[d] = [max(x, default=0) for x in per_comp]
-    overall = [max(x, default=0) for x in lengths]
-    sums: dict[tuple[int, tuple[int, ...], int], int] = {}
+    nb = len(prep.caps)
+    lengths: list[tuple[int, ...]] = []
+    comp_lengths: list[list[tuple[int, ...]]] = []
+    longest: list[list[int]] = []
+    overall: list[int] = []
+
+    def gather() -> None:
+        """Per day *d*, the lengths offered on days *d*.. (of every component and of each)."""
+        lengths.extend([()] * 8)
+        comp_lengths.extend([[()] * nb] * 8)
+        longest.extend([[0] * nb] * 8)
+        seen: set[int] = set()
+        per_comp: list[set[int]] = [set() for _ in range(nb)]
+        start, end, comp = cands.start, cands.end, cands.component
+        for d in range(6, -1, -1):
+            usable = prep.usable[d]
+            if not usable:
+                lengths[d], comp_lengths[d], longest[d] = lengths[d + 1], comp_lengths[d + 1], longest[d + 1]
+                continue
+            for i in usable:
+                length = end[i] - start[i]
+                seen.add(length)
+                if comp[i] >= 0:
+                    per_comp[comp[i]].add(length)
+            lengths[d] = tuple(seen)
+            comp_lengths[d] = [tuple(x) for x in per_comp]
+            longest[d] = [max(x, default=0) for x in per_comp]
+        overall.extend([max(x, default=0) for x in lengths])
+
+    sums: dict[tuple[int, tuple[int, ...]], list[int]] = {}
 
     def reachable(d: int, short: tuple[int, ...], extra: int) -> int:
         """The bit set of minute totals of the relaxation's choices with *extra* free sessions."""
-        key = (d, short, extra)
-        got = sums.get(key)
-        if got is None:
-            if extra:
-                prev = reachable(d, short, extra - 1)
-                got = 0
-                for x in lengths[d]:
-                    got |= prev << x
-            elif any(short):
+        key = (d, short)
+        chain = sums.get(key)
+        if chain is None:
+            got = 1
+            if any(short):
                 c = next(c for c in range(nb - 1, -1, -1) if short[c])
                 less = list(short)
                 less[c] -= 1
@@ -276,15 +369,23 @@ def sessions_lower_bound(
                 got = 0
                 for x in comp_lengths[d][c]:
                     got |= prev << x
-            else:
-                got = 1
-            sums[key] = got
-        return got
+            chain = sums[key] = [got]
+        while len(chain) <= extra:
+            prev = chain[-1]
+            got = 0
+            for x in lengths[d]:
+                got |= prev << x
+            chain.append(got)
+        return chain[extra]
 
     def sessions_bound(d: int, short: tuple[int, ...], rest: int, days_short: int) -> tuple[int, int]:
         mandatory = sum(short)
+        if not mandatory and not rest and days_short <= 0:
+            return 0, 0
+        if not lengths:
+            gather()
         top = longest[d]
-        reach = sum(short[c] * top[c] for c in range(nb) if short[c])
+        reach = sum([short[c] * top[c] for c in range(nb) if short[c]])
         extra = 0
         if rest > reach:
             extra = -(-(rest - reach) // overall[d])

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import final
-
-import attrs
+from typing import NamedTuple
 
 from iopcore.schedule._model import Offering, WeekProblem, _offering_cost
 
@@ -38,10 +36,12 @@ State = tuple[int, int, tuple[int, ...]]
 """A search state after a day: (days used, minutes (capped), component counts (capped))."""
 
 
-@final
-@attrs.frozen
-class Candidates:
-    """The offerings a problem may use, precomputed as integer arrays (internal)."""
+class Candidates(NamedTuple):
+    """The offerings a problem may use, precomputed as integer arrays (internal).
+
+    The internal records of the solver are named tuples, not attrs classes: they are built
+    on every solve, and a named tuple is built several times faster.
+    """
 
     offerings: tuple[Offering, ...]
     """Usable offerings (a seat left; inside availability unless relaxed), in input order."""
@@ -55,41 +55,48 @@ class Candidates:
     """Component ids with bounds, sorted."""
     cost: tuple[int, ...]
     """Each candidate's cost in the problem."""
+    ident: tuple[tuple[int, int, str], ...]
+    """Each candidate's (start, end, id): its part of the tie-break key."""
 
 
 def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Candidates:
     """Precompute the usable offerings of *problem*."""
-    windows: dict[int, list[tuple[int, int]]] = {}
-    for w in problem.availability.windows:
-        windows.setdefault(w.weekday.value, []).append((w.start.minute_of_day, w.end.minute_of_day))
-
+    # Weekdays are int enums: they index lists directly (an enum's hash and value are slow).
+    windows: list[list[tuple[int, int]]] = [[], [], [], [], [], [], [], []]
+    if not relax_availability:
+        for w in problem.availability.windows:
+            windows[w.weekday].append((w.start.minute_of_day, w.end.minute_of_day))
     rows = []
     for o in problem.offerings:
         if o.seats <= 0:
             continue
-        s, e, day = o.start.minute_of_day, o.end.minute_of_day, o.weekday.value
-        if relax_availability or any(a <= s and e <= b for a, b in windows.get(day, ())):
-            rows.append((day, s, e, o.id, o))
-    usable = tuple(row[4] for row in rows)
+        s, e, day = o.start.minute_of_day, o.end.minute_of_day, o.weekday
+        if not relax_availability:
+            for a, b in windows[day]:
+                if a <= s and e <= b:
+                    break
+            else:
+                continue
+        rows.append((day - 1, s, e, o.id, o))
+    by_day: list[list[int]] = [[], [], [], [], [], [], []]
+    for i in sorted(range(len(rows)), key=rows.__getitem__):  # ids are unique: offerings are never compared
+        by_day[rows[i][0]].append(i)
     bounded = tuple(sorted(problem.rules.components))
     position = {c: i for i, c in enumerate(bounded)}
-    by_day: list[list[int]] = [[] for _ in range(7)]
-    for i in sorted(range(len(rows)), key=rows.__getitem__):  # ids are unique: offerings are never compared
-        by_day[rows[i][0] - 1].append(i)
+    _, start, end, ids, usable = zip(*rows, strict=True) if rows else ((), (), (), (), ())
     return Candidates(
-        offerings=usable,
-        start=tuple(row[1] for row in rows),
-        end=tuple(row[2] for row in rows),
-        by_day=tuple(tuple(d) for d in by_day),
-        component=tuple(position.get(o.component, -1) for o in usable),
-        bounded=bounded,
-        cost=tuple(_offering_cost(problem, o) for o in usable),
+        usable,
+        start,
+        end,
+        tuple([tuple(d) for d in by_day]),
+        tuple([position.get(o.component, -1) for o in usable]),
+        bounded,
+        tuple([_offering_cost(problem, o) for o in usable]),
+        tuple(zip(start, end, ids, strict=True)),
     )
 
 
-@final
-@attrs.frozen
-class Limits:
+class Limits(NamedTuple):
     """The rules as integer limits in minutes (internal); ``None`` means unbounded."""
 
     minutes_min: int
@@ -106,7 +113,20 @@ class Limits:
 def limits(problem: WeekProblem, relaxed: Collection[str] = ()) -> Limits:
     """The problem's rules with the constraint groups in *relaxed* removed."""
     r = problem.rules
-    bounded = sorted(r.components)
+    bounds = r.components
+    bounded = sorted(bounds)
+    if not relaxed:
+        return Limits(
+            r.minutes_min,
+            r.minutes_max,
+            r.days_min,
+            r.days_max,
+            r.day_minutes_min,
+            r.day_minutes_max,
+            r.min_gap_minutes,
+            tuple([bounds[c].min for c in bounded]),
+            tuple([bounds[c].max for c in bounded]),
+        )
     return Limits(
         minutes_min=0 if "hours_min" in relaxed else r.minutes_min,
         minutes_max=None if "hours_max" in relaxed else r.minutes_max,
@@ -115,8 +135,8 @@ def limits(problem: WeekProblem, relaxed: Collection[str] = ()) -> Limits:
         day_min=None if "min_hours_per_day" in relaxed else r.day_minutes_min,
         day_max=None if "max_hours_per_day" in relaxed else r.day_minutes_max,
         gap=0 if "min_gap" in relaxed else r.min_gap_minutes,
-        comp_min=tuple(0 if f"component:{c}:min" in relaxed else r.components[c].min for c in bounded),
-        comp_max=tuple(None if f"component:{c}:max" in relaxed else r.components[c].max for c in bounded),
+        comp_min=tuple(0 if f"component:{c}:min" in relaxed else bounds[c].min for c in bounded),
+        comp_max=tuple(None if f"component:{c}:max" in relaxed else bounds[c].max for c in bounded),
     )
 
 
