@@ -285,7 +285,9 @@ def sample_errors() -> list[BaseException]:
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),
-        errors.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
+        errors.TransitionNotAllowedError(
+            from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3", policy="usual routes only"
+        ),
         errors.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
         errors.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
         errors.NoSafeLevelError("ASAM3", ("withdrawal",)),

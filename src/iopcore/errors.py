@@ -395,29 +395,32 @@ def _rebuild_unknown_id(what: str, where: str, path: str, name: str) -> UnknownI
 
 
 class TransitionNotAllowedError(InvalidDataError):
-    """A level change the catalog's continuum does not list (raised by :mod:`iopcore.episodes`).
+    """A level change a program's move policy does not allow (raised by :mod:`iopcore.episodes`).
 
-    ``from_code``, ``to_code`` and ``allowed`` (the codes reachable from ``from_code``) are
-    catalog vocabulary, not patient data, so the message shows them; ``catalog`` is the
-    catalog's name.
+    ``from_code``, ``to_code`` and ``allowed`` (the codes the policy lets ``from_code`` move to,
+    least intensive first) are catalog vocabulary, not patient data, so the message shows them;
+    ``catalog`` is the catalog's name and ``policy`` the name of the
+    :class:`iopcore.levels.MovePolicy` that refused the move.
     """
 
     from_code: str
     to_code: str
     allowed: tuple[str, ...]
     catalog: str
+    policy: str
 
     def __init__(
-        self, *, from_code: str, to_code: str, allowed: Sequence[str], catalog: str, path: str = "$.to"
+        self, *, from_code: str, to_code: str, allowed: Sequence[str], catalog: str, policy: str, path: str = "$.to"
     ) -> None:
         self.from_code, self.to_code, self.allowed, self.catalog = from_code, to_code, tuple(allowed), catalog
+        self.policy = policy
         shown = ", ".join(self.allowed) if self.allowed else "(none)"
         super().__init__(
             (
                 ErrorItem(
                     path=path,
-                    message=f"{catalog} lists no transition from level {from_code} to level {to_code}; "
-                    f"allowed next levels: {shown}",
+                    message=f"the move policy {policy!r} does not allow a move from level {from_code} to level "
+                    f"{to_code} of {catalog}; allowed next levels: {shown}",
                     rule="transition_not_allowed",
                 ),
             ),
@@ -425,11 +428,16 @@ class TransitionNotAllowedError(InvalidDataError):
         )
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_transition, (self.from_code, self.to_code, self.allowed, self.catalog, self.errors[0].path))
+        return (
+            _rebuild_transition,
+            (self.from_code, self.to_code, self.allowed, self.catalog, self.policy, self.errors[0].path),
+        )
 
 
-def _rebuild_transition(a: str, b: str, allowed: tuple[str, ...], catalog: str, path: str) -> TransitionNotAllowedError:
-    return TransitionNotAllowedError(from_code=a, to_code=b, allowed=allowed, catalog=catalog, path=path)
+def _rebuild_transition(
+    a: str, b: str, allowed: tuple[str, ...], catalog: str, policy: str, path: str
+) -> TransitionNotAllowedError:
+    return TransitionNotAllowedError(from_code=a, to_code=b, allowed=allowed, catalog=catalog, policy=policy, path=path)
 
 
 class PlanDoesNotFitError(InvalidDataError):
