@@ -18,67 +18,40 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import sys
 import time
 import tracemalloc
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+# ``benchmarks/run.py`` runs this file as a script: put the repository root on the path so that
+# the rule set comes from the tests' shared builders (``tests.builders.FULL``), not a copy.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from iopcore.compliance import (
-    ASAM_2_1_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
-    KANSAS_IOP_ADULT,
-    MEDICARE_IOP,
-    Admission,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
-    AttendanceRateRule,
     AttendanceRecord,
     AttendanceStatus,
-    AuthorizationRule,
     Certification,
     CertificationKind,
     ComplianceRecords,
-    ConsecutiveAbsencesRule,
-    DaysPerWeekRule,
     DrugTest,
-    DrugTestFrequencyRule,
-    DrugTestResultRule,
     DrugTestStatus,
     MedicationAdministration,
     PayerAuthorization,
     PlanEvent,
     PlanEventKind,
-    RuleSet,
     SpecimenValidity,
     TestMethod,
     evaluate,
 )
-from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange, Minutes
+from tests.builders import FULL
 
 TZ = timezone(timedelta(hours=-5))
 START = date(2026, 1, 5)
-POLICY = Source(citation="benchmark program policy", evidence=Evidence.ILLUSTRATIVE)
-
-FULL = RuleSet.compose(
-    ASAM_2_1_ADULT,
-    MEDICARE_IOP,
-    KANSAS_IOP_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
-    RuleSet(
-        name="program",
-        version="1",
-        rules=(
-            DaysPerWeekRule(id="days_per_week", min_days=3, max_days=5, source=POLICY),
-            AttendanceRateRule(id="attendance_rate", window_days=28, min_rate=0.8, source=POLICY),
-            ConsecutiveAbsencesRule(id="absences", limit=3, source=POLICY),
-            AuthorizationRule(id="authorization", source=POLICY),
-            DrugTestFrequencyRule(id="drug_test_frequency", early_window_days=14, source=POLICY),
-            DrugTestResultRule(id="drug_test_results", expected_window_hours=72, source=POLICY),
-        ),
-    ),
-    name="BENCH_FULL",
-    version="1",
-)
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -88,7 +61,7 @@ def _at(day: date, hour: int) -> datetime:
 def build(patients: int, seed: int = 6) -> ComplianceRecords:
     """A bundle of 12-week episodes (deterministic for a seed)."""
     rnd = random.Random(seed)
-    adm: list[Admission] = []
+    adm: list[AdmissionRecord] = []
     att: list[AttendanceRecord] = []
     tests: list[DrugTest] = []
     meds: list[MedicationAdministration] = []
@@ -106,7 +79,7 @@ def build(patients: int, seed: int = 6) -> ComplianceRecords:
         pid = f"patient-{p}"
         first = START + timedelta(days=rnd.randrange(7))
         adm.append(
-            Admission(
+            AdmissionRecord(
                 id=f"{pid}/adm",
                 patient_id=pid,
                 admitted_at=_at(first, 8),
@@ -260,6 +233,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from iopcore import errors
 from iopcore.compliance import (
-    ASAM_2_1_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
-    KANSAS_IOP_ADULT,
-    MEDICARE_IOP,
-    Admission,
+    ASAM_2_1_ADULT_RULES,
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
+    KANSAS_IOP_ADULT_RULES,
+    MEDICARE_IOP_RULES,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
     AttendanceRateRule,
@@ -29,6 +29,7 @@ from iopcore.compliance import (
     DrugTestFrequencyRule,
     DrugTestResultRule,
     DrugTestStatus,
+    Finding,
     MedicationAdministration,
     PayerAuthorization,
     PlanEvent,
@@ -116,9 +117,11 @@ def session(
     )
 
 
-def admission(rid: str = "adm", day: date = MONDAY, *, pid: str = "p1", discharged: date | None = None) -> Admission:
+def admission(
+    rid: str = "adm", day: date = MONDAY, *, pid: str = "p1", discharged: date | None = None
+) -> AdmissionRecord:
     """An admission at 08:00 on *day*."""
-    return Admission(
+    return AdmissionRecord(
         id=rid, patient_id=pid, admitted_at=at(day, 8), discharged_at=None if discharged is None else at(discharged, 17)
     )
 
@@ -153,11 +156,26 @@ def screen(analyte: Analyte, ng: float) -> AnalyteResult:
     return AnalyteResult(analyte=analyte, concentration_ng_ml=ng, method=TestMethod.SCREEN)
 
 
+def nth_day(n: int) -> date:
+    """The date *n* days after :data:`MONDAY` (negative: before)."""
+    return MONDAY + timedelta(days=n)
+
+
+def bundle(*items: object, closures: tuple[DateRange, ...] = ()) -> ComplianceRecords:
+    """A bundle of *items* (records and group sessions, in any order)."""
+    return ComplianceRecords.of(items, closures=closures)
+
+
+def codes(findings: tuple[Finding, ...]) -> list[str]:
+    """The findings' codes, in order."""
+    return [f.code for f in findings]
+
+
 FULL = RuleSet.compose(
-    ASAM_2_1_ADULT,
-    MEDICARE_IOP,
-    KANSAS_IOP_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
+    ASAM_2_1_ADULT_RULES,
+    MEDICARE_IOP_RULES,
+    KANSAS_IOP_ADULT_RULES,
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
     RuleSet(
         name="extras",
         version="1",
@@ -194,7 +212,7 @@ def episodes(draw: st.DrawFn, *, max_sessions: int = 25, patients: int = 2) -> t
         if draw(st.booleans()) or p == 0:
             end = draw(st.one_of(st.none(), st.integers(1, 70)))
             items.append(
-                Admission(
+                AdmissionRecord(
                     id=rid("a"),
                     patient_id=pid,
                     admitted_at=at(start, 8, tz=tz),

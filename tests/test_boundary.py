@@ -90,43 +90,7 @@ TARGETS = inventory()
 
 # Callables the test may not call yet, each with the reason. Issue 13 empties this list outside
 # ``iopcore.schedule``; the cohort issue (14) empties the schedule part.
-ALLOWED: dict[str, str] = {
-    "iopcore.compliance.Admission.days": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.AttendanceRateRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.AttendanceRecord": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.AuthorizationRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.CertificationRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.ComplianceRecords.of": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.ComplianceReport.with_severity": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.ConsecutiveAbsencesRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.Cutoff.for_method": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.CutoffPanel.combined": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.CutoffPanel.cutoff": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.DaysPerWeekRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.DrugTestFrequencyRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.DrugTestResultRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.GroupAttendance": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.LengthOfStayRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.MissedTestRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.NumericRange.contains": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.PlanReviewRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.PlanWrittenRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.RosterEntry": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.Rule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.RuleSet.compose": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.RuleSet.override": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.RuleSet.with_rules": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.RuleSet.without": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.ServicesPerDayRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.SpecimenValidityRules.classify": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.ValidityCriterion.matches": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.WeeklyHoursRule.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.WeeklyHoursRule.from_band": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.evaluate": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.finding_sort_key": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.interpret": "not guarded yet (issue 13: compliance)",
-    "iopcore.compliance.specimen_validity_rules": "not guarded yet (issue 13: compliance)",
-}
+ALLOWED: dict[str, str] = {}
 ALLOWED_PREFIXES: dict[str, str] = {}
 
 

@@ -75,10 +75,7 @@ CONSTANTS = public_constants()
 
 # Module-level catalogs that are still a MappingProxyType (which neither pickles nor hashes); the package
 # helpers replace them with iopcore.FrozenMap. Strict expected failures: take a name off once it passes.
-PENDING_CONSTANTS: dict[str, str] = {
-    "iopcore.compliance.DILUTE_DEFINITIONS": "a MappingProxyType (issue 13: compliance, make it a FrozenMap)",
-    "iopcore.compliance.RULESETS": "a MappingProxyType (issue 13: compliance, make it a FrozenMap)",
-}
+PENDING_CONSTANTS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("constant", expected_failures(CONSTANTS, PENDING_CONSTANTS, lambda pair: pair[0]))
@@ -95,7 +92,7 @@ def test_module_constants_pickle_copy_and_hash(constant: tuple[str, Any]) -> Non
 def test_the_constants_found_include_the_catalogs() -> None:
     """The inventory of constants is not vacuous: it holds level catalogs, rule sets, policies and instruments."""
     names = {name for name, _ in CONSTANTS}
-    assert {"iopcore.ASAM3", "iopcore.compliance.MEDICARE_IOP", "iopcore.assessment.INSTRUMENTS"} <= names
+    assert {"iopcore.ASAM3", "iopcore.compliance.MEDICARE_IOP_RULES", "iopcore.assessment.INSTRUMENTS"} <= names
     assert len(CONSTANTS) > 30
     assert set(PENDING_CONSTANTS) <= names
     assert set(PENDING_CLASSES) <= {public_name(c) for c in CLASSES}

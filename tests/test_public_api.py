@@ -37,12 +37,9 @@ def test_every_public_module_all_is_sorted() -> None:
 
 
 # Public names that mean two things today, with the rename decided in notes/ISSUE13.md that removes
-# the second meaning. The package helpers make the renames; the lead empties this list at merge.
-PENDING_HOMONYMS: dict[str, str] = {
-    "GENERIC_IOP": "compliance's rule set becomes GENERIC_IOP_RULES (the level catalog keeps the name)",
-    "Admission": "compliance's record becomes AdmissionRecord (episodes keeps Admission)",
-    "Cutoff": "compliance's analyte cut-off becomes AnalyteCutoff (assessment keeps Cutoff)",
-}
+# the second meaning. None left: compliance renamed its GENERIC_IOP (GENERIC_IOP_RULES), Admission
+# (AdmissionRecord) and Cutoff (AnalyteCutoff) in issue 13.
+PENDING_HOMONYMS: dict[str, str] = {}
 
 
 def exports() -> dict[str, list[tuple[str, object]]]:
@@ -81,15 +78,8 @@ JURISDICTIONS = {
     "MONTANA": ("MT",),
     "WASHINGTON": ("WA",),
 }
-# Names decided in notes/ISSUE13.md and not made yet (the lead empties this at merge).
-PENDING_NAMES: dict[str, str] = {
-    "iopcore.compliance.GENERIC_IOP": "becomes GENERIC_IOP_RULES (issue 13: compliance)",
-    "iopcore.compliance.ASAM_2_1_ADULT": "becomes ASAM_2_1_ADULT_RULES (issue 13: compliance)",
-    "iopcore.compliance.ASAM_2_1_ADOLESCENT": "becomes ASAM_2_1_ADOLESCENT_RULES (issue 13: compliance)",
-    "iopcore.compliance.MEDICARE_IOP": "becomes MEDICARE_IOP_RULES (issue 13: compliance)",
-    "iopcore.compliance.KANSAS_IOP_ADULT": "becomes KANSAS_IOP_ADULT_RULES (issue 13: compliance)",
-    "iopcore.compliance.DISTRICT_OF_COLUMBIA_IOP": "becomes DISTRICT_OF_COLUMBIA_IOP_RULES (issue 13: compliance)",
-}
+# Names decided in notes/ISSUE13.md and not made yet (the lead empties this at merge). None left.
+PENDING_NAMES: dict[str, str] = {}
 
 
 def test_rule_sets_and_plan_policies_are_named_by_kind_and_jurisdiction() -> None:

@@ -53,7 +53,7 @@ def plans_to_schedule_and_records() -> None:
     from datetime import UTC
 
     from iopcore.assessment import IntakeAssessment
-    from iopcore.compliance import Admission, PayerAuthorization, PlanEvent
+    from iopcore.compliance import AdmissionRecord, PayerAuthorization, PlanEvent
     from iopcore.episodes import Episode, admission_record, authorization_records
     from iopcore.plans import PlanHistory, TreatmentPlan, draft_plan, plan_events, week_problem
     from iopcore.schedule import WeekProblem
@@ -66,5 +66,5 @@ def plans_to_schedule_and_records() -> None:
     assert_type(plan_events(PlanHistory.start(plan), tz=UTC), tuple[PlanEvent, ...])
 
     def records(episode: Episode) -> None:
-        assert_type(admission_record(episode, tz=UTC), Admission)
+        assert_type(admission_record(episode, tz=UTC), AdmissionRecord)
         assert_type(authorization_records(episode), tuple[PayerAuthorization, ...])

@@ -44,9 +44,8 @@ from iopcore.assessment import (
     SubstanceUse,
 )
 from iopcore.compliance import (
-    Admission as AdmissionRecord,
-)
-from iopcore.compliance import (
+    AdmissionRecord,
+    AnalyteCutoff,
     AnalyteInterpretation,
     AnalyteResult,
     AttendanceRateRule,
@@ -74,6 +73,7 @@ from iopcore.compliance import (
     PlanReviewRule,
     PlanWrittenRule,
     RosterEntry,
+    Rule,
     RuleSet,
     ServicesPerDayRule,
     SpecimenValidity,
@@ -81,9 +81,6 @@ from iopcore.compliance import (
     ValidityCriterion,
     WeeklyHoursRule,
     WeekSummary,
-)
-from iopcore.compliance import (
-    Cutoff as AnalyteCutoff,
 )
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod
@@ -234,6 +231,7 @@ STRATEGY_NAMES: dict[type, str] = {
     SpecimenValidityRules: "validity_rule_sets",
     WeekSummary: "week_summaries",
     WeeklyHoursRule: "weekly_hours_rules",
+    Rule: "builtin_rules",  # the protocol: any built-in rule is one
     ClockTime: "clock_times",
     FrozenMap: "frozen_maps",
     CodeMapping: "code_mappings",

@@ -27,35 +27,47 @@ from iopcore.compliance import (
     finding_sort_key,
     interpret,
 )
-from iopcore.compliance._drugtests import _MEASURES, _check, _meets
+from iopcore.compliance._findings import found, sorted_findings, span
 from iopcore.compliance._records import _LAST_PART
 from iopcore.compliance._report import _minutes
-from iopcore.compliance._rules import _found, _span, sorted_findings
+from iopcore.compliance._validity import _MEASURES, _check, _meets
 from iopcore.errors import InvalidDataError
+from iopcore.sources import Source
 from iopcore.times import DateRange, Minutes
 from tests.builders import MONDAY, admission, session
 
 
-def test_found_takes_exactly_the_fields_of_finding() -> None:
-    """``_found`` has one keyword parameter per Finding field, so no field is ever left unset."""
-    assert list(inspect.signature(_found).parameters) == [a.name for a in attrs.fields(Finding)]
+@attrs.frozen
+class _Rule:
+    """What ``found`` takes from a rule."""
+
+    id: str
+    source: Source
+
+
+def test_found_sets_every_field_of_finding() -> None:
+    """``found`` takes the rule (for ``rule_id`` and ``citation``) and every other field, so none is left unset."""
+    parameters = set(inspect.signature(found).parameters) - {"rule"}
+    assert parameters | {"rule_id", "citation"} == {a.name for a in attrs.fields(Finding)}
 
 
 @given(ist.findings())
 def test_found_builds_the_same_finding_as_the_validated_constructor(finding: Finding) -> None:
     """A finding built without validation equals, field by field, one built with it."""
-    fast = _found(**{a.name: getattr(finding, a.name) for a in attrs.fields(Finding)})
+    rule = _Rule(finding.rule_id, finding.citation)
+    x = finding
+    fast = found(rule, x.code, x.patient_id, x.period, x.message, x.evidence, x.severity)
     assert fast == finding
     attrs.validate(fast)
 
 
 @given(st.dates(), st.integers(0, 60))
 def test_span_is_a_valid_date_range_shared_per_period(first: date, days: int) -> None:
-    """``_span`` gives a DateRange equal to the validated one, and the same object for the same period."""
+    """``span`` gives a DateRange equal to the validated one, and the same object for the same period."""
     last = date.fromordinal(min(first.toordinal() + days, date.max.toordinal()))
-    span = _span(first=first, last=last)
-    assert span == DateRange(first=first, last=last)
-    assert _span(first=first, last=last) is span
+    period = span(first, last)
+    assert period == DateRange(first=first, last=last)
+    assert span(first, last) is period
 
 
 @given(st.integers(0, 10_000))

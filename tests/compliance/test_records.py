@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from iopcore.compliance import (
-    Admission,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
     AttendanceStatus,
@@ -15,10 +16,12 @@ from iopcore.compliance import (
     DrugTest,
     DrugTestStatus,
     GroupAttendance,
+    PayerAuthorization,
     RosterEntry,
+    SpecimenValidity,
     TestMethod,
 )
-from iopcore.errors import InvalidDataError
+from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.serialization import from_dict, to_dict
 from iopcore.times import DateRange, Minutes
 from tests.builders import MONDAY, admission, at, confirm, drug_test, session
@@ -106,7 +109,7 @@ def _group(roster: tuple[RosterEntry, ...]) -> GroupAttendance:
         component_id="group_therapy",
         start=at(MONDAY),
         end=at(MONDAY, 12),
-        scheduled_minutes=180,
+        scheduled_minutes=Minutes(180),
         roster=roster,
     )
 
@@ -115,8 +118,10 @@ def test_group_attendance_fans_out_one_record_per_roster_entry() -> None:
     """A group session with a roster becomes one attendance record per patient, in roster order."""
     group = _group(
         (
-            RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=180),
-            RosterEntry(record_id="r2", patient_id="b", status=AttendanceStatus.EXCUSED, attended_minutes=0),
+            RosterEntry(
+                record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=Minutes(180)
+            ),
+            RosterEntry(record_id="r2", patient_id="b", status=AttendanceStatus.EXCUSED, attended_minutes=Minutes(0)),
         )
     )
     records = group.fan_out()
@@ -129,15 +134,20 @@ def test_group_attendance_fans_out_one_record_per_roster_entry() -> None:
 
 def test_group_roster_rejects_a_patient_twice() -> None:
     """A patient listed twice on a roster is rejected at the second entry."""
-    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=180)
+    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ATTENDED, attended_minutes=Minutes(180))
     with pytest.raises(InvalidDataError) as info:
-        _group((entry, RosterEntry(record_id="r2", patient_id="a", status=AttendanceStatus.LATE, attended_minutes=1)))
+        _group(
+            (
+                entry,
+                RosterEntry(record_id="r2", patient_id="a", status=AttendanceStatus.LATE, attended_minutes=Minutes(1)),
+            )
+        )
     assert _paths(info) == ("$.roster[1]",)
 
 
 def test_group_roster_entry_errors_carry_the_roster_path() -> None:
     """An absent roster entry with minutes is rejected under `$.roster[i]`."""
-    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ABSENT, attended_minutes=30)
+    entry = RosterEntry(record_id="r1", patient_id="a", status=AttendanceStatus.ABSENT, attended_minutes=Minutes(30))
     with pytest.raises(InvalidDataError) as info:
         _group((entry,))
     assert _paths(info) == ("$.roster[0].attended_minutes",)
@@ -147,16 +157,21 @@ def test_group_end_before_start_is_rejected() -> None:
     """A group session ending before it starts is rejected at `$.end`."""
     with pytest.raises(InvalidDataError) as info:
         GroupAttendance(
-            occurrence_id="g", component_id="x", start=at(MONDAY, 10), end=at(MONDAY, 9), scheduled_minutes=1, roster=()
+            occurrence_id="g",
+            component_id="x",
+            start=at(MONDAY, 10),
+            end=at(MONDAY, 9),
+            scheduled_minutes=Minutes(1),
+            roster=(),
         )
     assert _paths(info) == ("$.end",)
 
 
 def test_records_of_rejects_foreign_objects() -> None:
     """ComplianceRecords.of names the position of an object that is not a record."""
-    with pytest.raises(InvalidDataError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         ComplianceRecords.of([session("s", MONDAY), "not a record"])
-    assert _paths(info) == ("$[1]",)
+    assert _paths(info) == ("$.records[1]",)
 
 
 def test_records_split_by_patient_and_share_closures() -> None:
@@ -203,7 +218,7 @@ def test_one_result_per_analyte_and_method() -> None:
 def test_discharge_before_admission_is_rejected() -> None:
     """An admission discharged before it began is rejected at `$.discharged_at`."""
     with pytest.raises(InvalidDataError) as info:
-        Admission(id="a", patient_id="p", admitted_at=at(MONDAY, 9), discharged_at=at(MONDAY, 8))
+        AdmissionRecord(id="a", patient_id="p", admitted_at=at(MONDAY, 9), discharged_at=at(MONDAY, 8))
     assert _paths(info) == ("$.discharged_at",)
 
 
@@ -222,3 +237,61 @@ def test_record_properties() -> None:
     assert session("s", MONDAY, status=AttendanceStatus.LEFT_EARLY).present
     assert not session("s", MONDAY, status=AttendanceStatus.EXCUSED).present
     assert drug_test("t", MONDAY).day == MONDAY
+
+
+def test_records_of_names_duplicate_ids_by_input_position() -> None:
+    """``of`` points at the input that repeats an id, a group's roster entries included."""
+    roster = (
+        RosterEntry(record_id="s1", patient_id="b", status=AttendanceStatus.ATTENDED, attended_minutes=Minutes(60)),
+    )
+    with pytest.raises(InvalidArgumentError) as info:
+        ComplianceRecords.of([session("s1", MONDAY), drug_test("t1", MONDAY), drug_test("s1", MONDAY), _group(roster)])
+    assert _paths(info) == ("$.records[2].id", "$.records[3].roster[0].record_id")
+
+
+def test_records_of_names_closures_that_are_not_date_ranges() -> None:
+    """Closures must be date ranges; a date or a datetime is named by position."""
+    with pytest.raises(InvalidArgumentError) as info:
+        ComplianceRecords.of([session("s1", MONDAY)], closures=[DateRange.of_days(MONDAY, 1), MONDAY])  # type: ignore[list-item]
+    assert _paths(info) == ("$.closures[1]",)
+    with pytest.raises(InvalidArgumentError) as info:
+        ComplianceRecords.of(session("s1", MONDAY))  # type: ignore[arg-type]
+    assert _paths(info) == ("$.records",)
+
+
+def test_records_methods_refuse_arguments_they_do_not_take() -> None:
+    """``days`` wants a date (not a datetime); the argument-less methods take nothing."""
+    with pytest.raises(InvalidArgumentError) as info:
+        admission().days(at(MONDAY))  # type: ignore[arg-type]
+    assert _paths(info) == ("$.as_of",)
+    with pytest.raises(InvalidArgumentError):
+        ComplianceRecords().by_patient("p1")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("wrong", [True, AttendanceStatus.ABSENT, 10**400, math.nan, "5"])
+def test_bools_enums_and_non_numbers_are_not_numbers(wrong: object) -> None:
+    """A bool, an enum member, NaN or a string is refused where a number is wanted (and 10**400 as a float)."""
+    calls = (
+        lambda: AnalyteResult(analyte=Analyte.THCA, concentration_ng_ml=wrong, method=TestMethod.SCREEN),
+        lambda: SpecimenValidity(ph=wrong),
+        lambda: PayerAuthorization(
+            id="z", patient_id="p", payer="x", dates=DateRange.of_days(MONDAY, 7), authorized_services=wrong
+        ),
+    )
+    for call, path in zip(calls, ("$.concentration_ng_ml", "$.ph", "$.authorized_services"), strict=True):
+        if wrong == 10**400 and path == "$.authorized_services":
+            continue  # a (very) large count is still an integer
+        with pytest.raises(InvalidDataError) as info:
+            call()  # type: ignore[arg-type]
+        assert _paths(info) == (path,)
+
+
+def test_numpy_numbers_are_numbers() -> None:
+    """numpy integers and floats are accepted and stored as builtin numbers."""
+    np = pytest.importorskip("numpy")
+    result = AnalyteResult(analyte=Analyte.THCA, concentration_ng_ml=np.float32(12.5), method=TestMethod.SCREEN)
+    assert type(result.concentration_ng_ml) is float and result.concentration_ng_ml == 12.5
+    auth = PayerAuthorization(
+        id="z", patient_id="p", payer="x", dates=DateRange.of_days(MONDAY, 7), authorized_services=np.int64(12)
+    )
+    assert type(auth.authorized_services) is int and auth.authorized_services == 12

@@ -8,9 +8,7 @@ from typing import Any
 import attrs
 import pytest
 
-from iopcore.compliance import (
-    Admission as AdmissionRecord,
-)
+from iopcore.compliance import AdmissionRecord
 from iopcore.episodes import (
     Authorization,
     AuthorizationUnit,

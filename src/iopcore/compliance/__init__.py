@@ -1,31 +1,24 @@
 """Compliance: records, drug-test interpretation, rules, versioned rule sets and reports.
 
 Every rule is data with a cited source; :func:`evaluate` is a pure function of
-the records, the rule set and ``as_of``. The rule sets here are *not*
+the records, the rule set and ``as_of``. The rule sets here (``*_RULES``) are *not*
 re-exported by :mod:`iopcore` (``iopcore.GENERIC_IOP`` is the level catalog).
 """
 
-from iopcore.compliance._drugtests import (
-    DILUTE_DEFINITIONS,
-    DOT_49_CFR_40_85,
-    HHS_2025,
-    HHS_2025_MORPHINE_2000,
-    SPECIMEN_VALIDITY,
-    AnalyteInterpretation,
-    AnalyteOutcome,
-    Cutoff,
-    CutoffPanel,
-    Interpretation,
-    NumericRange,
-    SpecimenCategory,
-    SpecimenValidityRules,
-    TestResult,
-    ValidityCriterion,
-    interpret,
-    specimen_validity_rules,
+from iopcore.compliance._attendance_rules import (
+    AttendanceRateRule,
+    ConsecutiveAbsencesRule,
+    DaysPerWeekRule,
+    ServicesPerDayRule,
+    WeeklyHoursRule,
 )
+from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
+from iopcore.compliance._drugtests import AnalyteInterpretation, AnalyteOutcome, Interpretation, TestResult, interpret
+from iopcore.compliance._findings import Finding, Rule, Severity, WeekPolicy, finding_sort_key
+from iopcore.compliance._panels import DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000, AnalyteCutoff, CutoffPanel
+from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
 from iopcore.compliance._records import (
-    Admission,
+    AdmissionRecord,
     Analyte,
     AnalyteResult,
     AttendanceRecord,
@@ -45,55 +38,45 @@ from iopcore.compliance._records import (
     TestMethod,
 )
 from iopcore.compliance._report import ComplianceReport, WeekSummary, evaluate
-from iopcore.compliance._rules import (
-    AttendanceRateRule,
-    AuthorizationRule,
-    BuiltinRule,
-    CertificationRule,
-    ConsecutiveAbsencesRule,
-    DaysPerWeekRule,
-    DrugTestFrequencyRule,
-    DrugTestResultRule,
-    Finding,
-    LengthOfStayRule,
-    MissedTestRule,
-    PlanReviewRule,
-    PlanWrittenRule,
-    Rule,
-    ServicesPerDayRule,
-    Severity,
-    WeeklyHoursRule,
-    WeekPolicy,
-    finding_sort_key,
-)
+from iopcore.compliance._rules import RULE_CLASSES, BuiltinRule
 from iopcore.compliance._rulesets import (
-    ASAM_2_1_ADOLESCENT,
-    ASAM_2_1_ADULT,
-    DISTRICT_OF_COLUMBIA_IOP,
-    GENERIC_IOP,
-    KANSAS_IOP_ADULT,
-    MEDICARE_IOP,
-    RULE_CLASSES,
+    ASAM_2_1_ADOLESCENT_RULES,
+    ASAM_2_1_ADULT_RULES,
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
+    GENERIC_IOP_RULES,
+    KANSAS_IOP_ADULT_RULES,
+    MEDICARE_IOP_RULES,
     RULESETS,
     RuleSet,
 )
+from iopcore.compliance._stay_rules import AuthorizationRule, LengthOfStayRule
+from iopcore.compliance._validity import (
+    DILUTE_DEFINITIONS,
+    SPECIMEN_VALIDITY,
+    NumericRange,
+    SpecimenCategory,
+    SpecimenValidityRules,
+    ValidityCriterion,
+    specimen_validity_rules,
+)
 
 __all__ = [
-    "ASAM_2_1_ADOLESCENT",
-    "ASAM_2_1_ADULT",
+    "ASAM_2_1_ADOLESCENT_RULES",
+    "ASAM_2_1_ADULT_RULES",
     "DILUTE_DEFINITIONS",
-    "DISTRICT_OF_COLUMBIA_IOP",
+    "DISTRICT_OF_COLUMBIA_IOP_RULES",
     "DOT_49_CFR_40_85",
-    "GENERIC_IOP",
+    "GENERIC_IOP_RULES",
     "HHS_2025",
     "HHS_2025_MORPHINE_2000",
-    "KANSAS_IOP_ADULT",
-    "MEDICARE_IOP",
+    "KANSAS_IOP_ADULT_RULES",
+    "MEDICARE_IOP_RULES",
     "RULESETS",
     "RULE_CLASSES",
     "SPECIMEN_VALIDITY",
-    "Admission",
+    "AdmissionRecord",
     "Analyte",
+    "AnalyteCutoff",
     "AnalyteInterpretation",
     "AnalyteOutcome",
     "AnalyteResult",
@@ -108,7 +91,6 @@ __all__ = [
     "ComplianceRecords",
     "ComplianceReport",
     "ConsecutiveAbsencesRule",
-    "Cutoff",
     "CutoffPanel",
     "DaysPerWeekRule",
     "DrugTest",

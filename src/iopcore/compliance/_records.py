@@ -1,31 +1,33 @@
 """Compliance records: what happened to a patient, as values (no I/O).
 
 Every datetime is time-zone aware; a record's *date* is the calendar date of
-its datetime in its own UTC offset. Patient identifiers are PHI fields
-(redacted in ``repr``). Record ids are opaque keys chosen by the application;
+its datetime in its own UTC offset. Patient ids and record ids are identifiers
+(PHI fields, redacted in ``repr`` and never in an error message): record ids are
+opaque keys chosen by the application, often derived from the patient's, and
 they must be unique across one :class:`ComplianceRecords` bundle because
 findings cite them as evidence.
 
 Plan events and admissions are deliberately small here: the treatment-plan and
 episode module (issue 5) will provide converters from its plan histories and
-episodes of care into :class:`PlanEvent` and :class:`Admission` records.
+episodes of care into :class:`PlanEvent` and :class:`AdmissionRecord` records.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, type_name
 from iopcore.times import DateRange, Minutes
 
 __all__ = [
-    "Admission",
+    "AdmissionRecord",
     "Analyte",
     "AnalyteResult",
     "AttendanceRecord",
@@ -56,6 +58,11 @@ class AttendanceStatus(enum.StrEnum):
     """Absent without an excuse."""
     EXCUSED = "excused"
     """Absent with an excuse the program accepts."""
+
+    @property
+    def present(self) -> bool:
+        """Whether the patient was there (attended, late or left early)."""
+        return self in PRESENT_STATUSES
 
 
 PRESENT_STATUSES = frozenset({AttendanceStatus.ATTENDED, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
@@ -132,22 +139,15 @@ class CertificationKind(enum.StrEnum):
 
 
 def _record_id() -> Any:
-    return attrs.field(validator=f.text(max_length=128))
+    return f.phi_field(validator=f.text(max_length=128))
 
 
 def _patient_id() -> Any:
     return f.phi_field(validator=f.text(max_length=128))
 
 
-def _to_minutes(value: Any) -> Any:
-    """Turn a non-negative ``int`` into :class:`Minutes`; leave anything else to the validator."""
-    if type(value) is int and value >= 0:
-        return Minutes(value)
-    return value
-
-
 def _minutes_field() -> Any:
-    return attrs.field(converter=_to_minutes, validator=f.instance(Minutes, "a non-negative Minutes (or int)"))
+    return attrs.field(validator=f.instance(Minutes, "a Minutes"))
 
 
 def _after(owner: object, start: datetime, end: datetime, path: str) -> None:
@@ -157,7 +157,7 @@ def _after(owner: object, start: datetime, end: datetime, path: str) -> None:
 
 @final
 @attrs.frozen(kw_only=True)
-class Admission:
+class AdmissionRecord:
     """An episode of care at the program: admitted, and discharged once it ends."""
 
     id: str = _record_id()
@@ -169,6 +169,7 @@ class Admission:
         if self.discharged_at is not None:
             _after(self, self.admitted_at, self.discharged_at, "$.discharged_at")
 
+    @f.guard
     def days(self, as_of: date) -> DateRange | None:
         """The episode's dates up to discharge or *as_of* (``None`` if admitted after *as_of*)."""
         first = self.admitted_at.date()
@@ -187,8 +188,9 @@ class AttendanceRecord:
 
     id: str = _record_id()
     patient_id: str = _patient_id()
-    occurrence_id: str = attrs.field(validator=f.text(max_length=128))
-    """The session occurrence (one meeting of a group or one individual session)."""
+    occurrence_id: str = f.phi_field(validator=f.text(max_length=128))
+    """The session occurrence (one meeting of a group or one individual session): an identifier, as an
+    individual session's is one patient's, so ``repr`` redacts it."""
     component_id: str = attrs.field(validator=f.identifier())
     """The program component, e.g. ``"group_therapy"``."""
     start: datetime = attrs.field(validator=f.aware_datetime())
@@ -224,7 +226,7 @@ class RosterEntry:
     """One patient on a group session's roster."""
 
     record_id: str = _record_id()
-    """The id the fanned-out :class:`AttendanceRecord` will carry."""
+    """The id the fanned-out :class:`AttendanceRecord` will carry (an identifier: ``repr`` redacts it)."""
     patient_id: str = _patient_id()
     status: AttendanceStatus = attrs.field(validator=f.enum_member(AttendanceStatus))
     attended_minutes: Minutes = _minutes_field()
@@ -235,7 +237,8 @@ class RosterEntry:
 class GroupAttendance:
     """A group session recorded once, with its roster; :meth:`fan_out` gives per-patient records."""
 
-    occurrence_id: str = attrs.field(validator=f.text(max_length=128))
+    occurrence_id: str = f.phi_field(validator=f.text(max_length=128))
+    """The group meeting (an identifier like the records' own: ``repr`` redacts it)."""
     component_id: str = attrs.field(validator=f.identifier())
     start: datetime = attrs.field(validator=f.aware_datetime())
     end: datetime = attrs.field(validator=f.aware_datetime())
@@ -249,10 +252,14 @@ class GroupAttendance:
             f.unique_by(self.roster, lambda e: e.record_id, path="$.roster", what="record id")
         except InvalidDataError as exc:
             raise InvalidDataError(exc.errors, type_name="GroupAttendance") from None
-        self.fan_out()  # every entry must make a valid record (e.g. absent with 0 minutes)
+        self._fan_out()  # every entry must make a valid record (e.g. absent with 0 minutes)
 
+    @f.guard
     def fan_out(self) -> tuple[AttendanceRecord, ...]:
         """One :class:`AttendanceRecord` per roster entry, in roster order."""
+        return self._fan_out()
+
+    def _fan_out(self) -> tuple[AttendanceRecord, ...]:
         out: list[AttendanceRecord] = []
         for i, entry in enumerate(self.roster):
             try:
@@ -364,7 +371,8 @@ class PlanEvent:
 
     id: str = _record_id()
     patient_id: str = _patient_id()
-    plan_id: str = attrs.field(validator=f.text(max_length=128))
+    plan_id: str = f.phi_field(validator=f.text(max_length=128))
+    """The patient's plan (an identifier: ``repr`` redacts it)."""
     kind: PlanEventKind = attrs.field(validator=f.enum_member(PlanEventKind))
     occurred_at: datetime = attrs.field(validator=f.aware_datetime())
 
@@ -420,7 +428,7 @@ class ComplianceRecords:
     apply to every patient.
     """
 
-    admissions: tuple[Admission, ...] = _records_field(Admission)
+    admissions: tuple[AdmissionRecord, ...] = _records_field(AdmissionRecord)
     attendance: tuple[AttendanceRecord, ...] = _records_field(AttendanceRecord)
     drug_tests: tuple[DrugTest, ...] = _records_field(DrugTest)
     medications: tuple[MedicationAdministration, ...] = _records_field(MedicationAdministration)
@@ -441,20 +449,42 @@ class ComplianceRecords:
             raise InvalidDataError(errors, type_name="ComplianceRecords")
 
     @classmethod
+    @f.guard
     def of(cls, records: Iterable[object], *, closures: Iterable[DateRange] = ()) -> ComplianceRecords:
-        """Sort a mixed iterable of records (and :class:`GroupAttendance`, fanned out) into a bundle."""
+        """Sort a mixed iterable of records (and :class:`GroupAttendance`, fanned out) into a bundle.
+
+        Record ids must be unique across *records* (a group's roster entries included).
+        """
         buckets: dict[str, list[object]] = {k: [] for k in _KINDS}
+        errors: list[ErrorItem] = []
+        seen: set[str] = set()
+
+        def add(rid: str, path: str) -> None:
+            if rid in seen:
+                errors.append(ErrorItem(path=path, message="duplicate record id", rule="unique"))
+            seen.add(rid)
+
         for i, record in enumerate(records):
             if isinstance(record, GroupAttendance):
-                buckets["attendance"].extend(record.fan_out())
+                for j, entry in enumerate(record.roster):
+                    add(entry.record_id, f"$.records[{i}].roster[{j}].record_id")
+                buckets["attendance"].extend(record._fan_out())
                 continue
             kind = _KIND_OF.get(type(record))
             if kind is None:
-                raise InvalidDataError.single(
-                    f"$[{i}]", f"expected a compliance record, got {type_name(record)}", "type"
+                errors.append(
+                    ErrorItem(
+                        path=f"$.records[{i}]",
+                        message=f"expected a compliance record or a GroupAttendance, got {type_name(record)}",
+                        rule="type",
+                    )
                 )
+                continue
+            add(record.id, f"$.records[{i}].id")  # type: ignore[attr-defined]
             buckets[kind].append(record)
-        return cls(closures=tuple(closures), **{k: tuple(v) for k, v in buckets.items()})  # type: ignore[arg-type]
+        if errors:
+            raise InvalidArgumentError(errors, callable="ComplianceRecords.of")
+        return cls(closures=closures, **{k: tuple(v) for k, v in buckets.items()})  # type: ignore[arg-type]
 
     @property
     def ids(self) -> frozenset[str]:
@@ -477,12 +507,20 @@ class ComplianceRecords:
                     return None
         return "" if first is None else first
 
+    @f.guard
     def closed_days(self) -> frozenset[date]:
         """Every date in :attr:`closures`."""
-        return frozenset(d for r in self.closures for d in r.dates())
+        return self._closed_days()
 
+    def _closed_days(self) -> frozenset[date]:
+        return _closed_days(self.closures)
+
+    @f.guard
     def by_patient(self) -> dict[str, ComplianceRecords]:
         """Split into one bundle per patient (closures go to every bundle), keyed by patient id."""
+        return self._by_patient()
+
+    def _by_patient(self) -> dict[str, ComplianceRecords]:
         last = _LAST_PART[0]
         if last is not None and last[0] is self:
             return {last[1]: self}
@@ -499,11 +537,17 @@ class ComplianceRecords:
     def _parts(self) -> Iterator[tuple[str, ComplianceRecords]]:
         """:meth:`by_patient`'s items, each remembered while it is used so that rules need not re-scan it."""
         try:
-            for pid, part in self.by_patient().items():
+            for pid, part in self._by_patient().items():
                 _LAST_PART[0] = (part, pid)
                 yield pid, part
         finally:
             _LAST_PART[0] = None
+
+
+@functools.lru_cache(maxsize=16)
+def _closed_days(closures: tuple[DateRange, ...]) -> frozenset[date]:
+    """The dates of *closures* (every patient's bundle shares them: cached, speed only)."""
+    return frozenset(r.first + timedelta(days=i) for r in closures for i in range((r.last - r.first).days + 1))
 
 
 # The single-patient bundle being evaluated, and its patient: a one-entry cache
@@ -546,7 +590,7 @@ def _unchecked(closures: tuple[DateRange, ...], groups: dict[str, list[Any]]) ->
 
 
 _KIND_OF: dict[type, str] = {
-    Admission: "admissions",
+    AdmissionRecord: "admissions",
     AttendanceRecord: "attendance",
     DrugTest: "drug_tests",
     MedicationAdministration: "medications",

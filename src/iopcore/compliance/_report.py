@@ -5,17 +5,20 @@ from __future__ import annotations
 import functools
 import html
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import final
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, cast, final
 
 import attrs
 
 from iopcore import _fields as f
+from iopcore.compliance._checks import check_unique_ids
+from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings
+from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
-from iopcore.compliance._rules import Finding, Rule, Severity, _patient_weeks, monday_of, sorted_findings
+from iopcore.compliance._rules import RULE_CLASSES
 from iopcore.compliance._rulesets import RuleSet
-from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.errors import ErrorItem, InvalidArgumentError, type_name
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange, Minutes
 
@@ -24,7 +27,7 @@ __all__ = ["ComplianceReport", "WeekSummary", "evaluate"]
 _NO_ADMISSION = Source(
     citation="iopcore: weekly rules assess the days of a patient's admissions",
     evidence=Evidence.ILLUSTRATIVE,
-    note="Records without an admission record cannot be placed in an episode; add Admission records.",
+    note="Records without an admission record cannot be placed in an episode; add AdmissionRecord values.",
 )
 
 
@@ -59,10 +62,15 @@ class ComplianceReport:
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Finding))
     weeks: tuple[WeekSummary, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(WeekSummary))
 
+    @f.guard
     def with_severity(self, minimum: Severity) -> tuple[Finding, ...]:
         """Findings at *minimum* severity or above."""
+        return self._with_severity(minimum)
+
+    def _with_severity(self, minimum: Severity) -> tuple[Finding, ...]:
         return tuple(x for x in self.findings if x.severity.rank >= minimum.rank)
 
+    @f.guard
     def counts(self) -> dict[Severity, int]:
         """Number of findings per severity (every severity present, possibly 0)."""
         found = Counter(x.severity for x in self.findings)
@@ -71,34 +79,59 @@ class ComplianceReport:
     @property
     def passed(self) -> bool:
         """Whether there is no finding of severity ``violation`` or ``critical``."""
-        return not self.with_severity(Severity.VIOLATION)
+        return not self._with_severity(Severity.VIOLATION)
 
-    def _repr_html_(self) -> str:
+    @f.guard
+    def to_html(self, *, show_identifiers: bool = False) -> str:
+        """The findings and the weekly summary as HTML tables.
+
+        Patient and record ids are identifiers: they appear (as the patient and
+        evidence columns) only with ``show_identifiers=True``, for staff views; the
+        default, also what a notebook shows (``_repr_html_``), counts the evidence
+        records instead.
+        """
         e = html.escape
         head = (
             f"<p><b>{e(self.ruleset_name)}</b> v{e(self.ruleset_version)}, as of {self.as_of.isoformat()}, "
             f"period {e(str(self.period))}: {len(self.findings)} finding(s)</p>"
         )
-        rows = "".join(
-            f"<tr><td>{e(str(x.period))}</td><td>{e(x.severity.value)}</td><td>{e(x.rule_id)}</td>"
-            f"<td>{e(x.code)}</td><td>{e(x.message)}</td><td>{e(', '.join(x.evidence))}</td>"
-            f"<td>{e(x.citation.citation)} [{e(x.citation.evidence.value)}]</td></tr>"
-            for x in self.findings
-        )
-        table = (
-            "<table><thead><tr><th>Period</th><th>Severity</th><th>Rule</th><th>Code</th><th>Message</th>"
-            f"<th>Evidence</th><th>Source</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-        weeks = "".join(
-            f"<tr><td>{w.week.first.isoformat()}</td><td>{w.attended_minutes.hours:g}</td><td>{w.days_attended}</td>"
-            f"<td>{w.tests_collected}</td><td>{w.assessed_days}</td></tr>"
+        rows = []
+        for x in self.findings:
+            cells = [str(x.period), x.severity.value, x.rule_id, x.code]
+            if show_identifiers:
+                cells.append(x.patient_id)
+            evidence = ", ".join(x.evidence) if show_identifiers else f"{len(x.evidence)} record(s)"
+            cells += [x.message, evidence, f"{x.citation.citation} [{x.citation.evidence.value}]"]
+            rows.append(_row(cells))
+        who = ["Patient"] if show_identifiers else []
+        table = _table(["Period", "Severity", "Rule", "Code", *who, "Message", "Evidence", "Source"], rows)
+        weeks = [
+            _row(
+                [
+                    w.week.first.isoformat(),
+                    *([w.patient_id] if show_identifiers else []),
+                    f"{w.attended_minutes.hours:g}",
+                    str(w.days_attended),
+                    str(w.tests_collected),
+                    str(w.assessed_days),
+                ]
+            )
             for w in self.weeks
-        )
-        summary = (
-            "<table><thead><tr><th>Week of</th><th>Hours</th><th>Days</th><th>Tests</th><th>Days assessed</th>"
-            f"</tr></thead><tbody>{weeks}</tbody></table>"
-        )
+        ]
+        summary = _table(["Week of", *who, "Hours", "Days", "Tests", "Days assessed"], weeks)
         return head + table + summary
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _row(cells: list[str]) -> str:
+    return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+
+
+def _table(heads: list[str], rows: list[str]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -114,7 +147,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
             day = t.collected_at.date()
             tests_by_week[monday_of(day)].append(day)
     out: list[WeekSummary] = []
-    for week, att, _evidence in _patient_weeks(records, period, as_of):
+    for week, att, _evidence in patient_weeks(records, period, as_of):
         minutes = attended = 0
         days: set[date] = set()
         for r in att:
@@ -147,6 +180,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
     return out
 
 
+@f.guard
 def evaluate(
     ruleset: RuleSet,
     records: ComplianceRecords,
@@ -160,35 +194,24 @@ def evaluate(
     *period* defaults to the first record's date up to *as_of*. Records dated
     after *as_of* are ignored. Patients with records but no admission get an
     ``info`` finding ``no_admission`` (weekly rules assess admission days only).
+    Rule ids are unique across *ruleset* and *extra_rules*; an extra rule must
+    return :class:`Finding` values.
     """
-    errors: list[ErrorItem] = []
-    if not isinstance(ruleset, RuleSet):
-        errors.append(ErrorItem(path="$.ruleset", message=f"expected a RuleSet, got {type_name(ruleset)}", rule="type"))
-    if not isinstance(records, ComplianceRecords):
-        errors.append(
-            ErrorItem(path="$.records", message=f"expected ComplianceRecords, got {type_name(records)}", rule="type")
-        )
-    if not isinstance(as_of, date) or isinstance(as_of, datetime):
-        errors.append(ErrorItem(path="$.as_of", message=f"expected a date, got {type_name(as_of)}", rule="type"))
-    if period is not None and not isinstance(period, DateRange):
-        errors.append(ErrorItem(path="$.period", message=f"expected a DateRange, got {type_name(period)}", rule="type"))
-    extras = tuple(extra_rules)
-    for i, rule in enumerate(extras):
-        if not isinstance(rule, Rule):
-            errors.append(
-                ErrorItem(path=f"$.extra_rules[{i}]", message=f"expected a Rule, got {type_name(rule)}", rule="type")
-            )
-    if errors:
-        raise InvalidDataError(errors)
-    rules: tuple[Rule, ...] = (*ruleset.rules, *extras)
-    f.unique_by(rules, lambda r: r.id, path="$.extra_rules", what="rule id")
+    check_as_of("evaluate", as_of)
+    check_unique_ids("evaluate", extra_rules, "$.extra_rules", taken=ruleset.rule_ids)
+    # Built-in rules run without their argument checks (done once here); extra rules through their own evaluate.
+    runs = [(-1, _unchecked(rule)) for rule in ruleset.rules]
+    runs += [(i, _unchecked(rule)) for i, rule in enumerate(extra_rules)]
     if period is None:
         period = DateRange(first=min(_first_day(records), as_of), last=as_of)
     findings: list[Finding] = []
     weeks: list[WeekSummary] = []
     for pid, recs in records._parts():
-        for rule in rules:
-            findings.extend(rule.evaluate(recs, period, as_of))
+        for index, run in runs:
+            found = run(recs, period, as_of)
+            if index >= 0:
+                _check_extra(found, index)
+            findings.extend(found)
         weeks.extend(_summaries(recs, pid, period, as_of))
         if not recs.admissions:
             findings.append(_no_admission(pid, recs, period, as_of))
@@ -199,6 +222,30 @@ def evaluate(
         period=period,
         findings=sorted_findings(findings),
         weeks=tuple(weeks),
+    )
+
+
+def _unchecked(rule: Rule) -> Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]]:
+    """A built-in rule's evaluation without its argument checks (done once by :func:`evaluate`)."""
+    if isinstance(rule, RULE_CLASSES):
+        return cast(Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]], cast(Any, rule)._evaluate)
+    return rule.evaluate
+
+
+def _check_extra(found: object, index: int) -> None:
+    """An extra rule's findings must be a tuple (or list) of :class:`Finding`."""
+    if isinstance(found, tuple | list) and all(type(x) is Finding for x in found):
+        return
+    got = type_name(found) if not isinstance(found, tuple | list) else "an item that is not a Finding"
+    raise InvalidArgumentError(
+        (
+            ErrorItem(
+                path=f"$.extra_rules[{index}]",
+                message=f"expected a rule whose evaluate returns Finding values, got {got}",
+                rule="rule_result",
+            ),
+        ),
+        callable="evaluate",
     )
 
 

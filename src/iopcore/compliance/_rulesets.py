@@ -8,64 +8,35 @@ and :meth:`RuleSet.compose`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._drugtests import HHS_2025
-from iopcore.compliance._rules import (
-    AttendanceRateRule,
-    AuthorizationRule,
-    BuiltinRule,
-    CertificationRule,
-    ConsecutiveAbsencesRule,
-    DaysPerWeekRule,
-    DrugTestFrequencyRule,
-    DrugTestResultRule,
-    LengthOfStayRule,
-    MissedTestRule,
-    PlanReviewRule,
-    PlanWrittenRule,
-    ServicesPerDayRule,
-    WeeklyHoursRule,
-)
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.compliance._attendance_rules import DaysPerWeekRule, ServicesPerDayRule, WeeklyHoursRule
+from iopcore.compliance._checks import check_as_fields, check_unique_ids, refuse
+from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
+from iopcore.compliance._panels import HHS_2025
+from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
+from iopcore.compliance._rules import RULE_CLASSES, BuiltinRule
+from iopcore.compliance._stay_rules import LengthOfStayRule
+from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError, child_path
 from iopcore.levels import ASAM3, MEDICARE, HoursBand, Population
 from iopcore.levels import GENERIC_IOP as GENERIC_LEVELS
 from iopcore.sources import Evidence, Source
 from iopcore.times import Minutes
 
 __all__ = [
-    "ASAM_2_1_ADOLESCENT",
-    "ASAM_2_1_ADULT",
-    "DISTRICT_OF_COLUMBIA_IOP",
-    "GENERIC_IOP",
-    "KANSAS_IOP_ADULT",
-    "MEDICARE_IOP",
+    "ASAM_2_1_ADOLESCENT_RULES",
+    "ASAM_2_1_ADULT_RULES",
+    "DISTRICT_OF_COLUMBIA_IOP_RULES",
+    "GENERIC_IOP_RULES",
+    "KANSAS_IOP_ADULT_RULES",
+    "MEDICARE_IOP_RULES",
     "RULESETS",
     "RULE_CLASSES",
     "RuleSet",
 ]
-
-RULE_CLASSES: tuple[type, ...] = (
-    WeeklyHoursRule,
-    DaysPerWeekRule,
-    DrugTestFrequencyRule,
-    AttendanceRateRule,
-    ConsecutiveAbsencesRule,
-    MissedTestRule,
-    DrugTestResultRule,
-    PlanWrittenRule,
-    PlanReviewRule,
-    CertificationRule,
-    AuthorizationRule,
-    LengthOfStayRule,
-    ServicesPerDayRule,
-)
-"""Every built-in rule class (the members of :data:`~iopcore.compliance.BuiltinRule`)."""
 
 
 def _rules_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -79,7 +50,11 @@ def _rules_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
 @final
 @attrs.frozen(kw_only=True)
 class RuleSet:
-    """A named, versioned set of rules; every report is stamped with its name and version."""
+    """A named, versioned set of rules; every report is stamped with its name and version.
+
+    Rule ids are unique within a set. The methods that change a set return a new
+    one; each keeps the name and version unless given new ones.
+    """
 
     name: str = attrs.field(validator=f.text(max_length=200))
     version: str = attrs.field(validator=f.text(max_length=64))
@@ -91,43 +66,79 @@ class RuleSet:
         """The rules' ids, in order."""
         return tuple(r.id for r in self.rules)
 
+    @f.guard
     def rule(self, rule_id: str) -> BuiltinRule:
         """The rule with this id."""
+        return self._rule(rule_id, "$.rule_id")
+
+    def _rule(self, rule_id: str, path: str) -> BuiltinRule:
         for r in self.rules:
             if r.id == rule_id:
                 return r
-        raise UnknownCodeError(what="rule", catalog=self.name, known=self.rule_ids, path="$.rule_id")
+        raise UnknownCodeError(what="rule", catalog=self.name, known=self.rule_ids, path=path)
 
+    @f.guard
     def with_rules(self, *rules: BuiltinRule, version: str | None = None, name: str | None = None) -> RuleSet:
         """A copy where each of *rules* replaces the rule with the same id, or is appended."""
+        check_unique_ids("RuleSet.with_rules", rules, "$.rules")
         new = {r.id: r for r in rules}
         kept = tuple(new.pop(r.id, r) for r in self.rules)
-        return attrs.evolve(self, rules=(*kept, *new.values()), version=version or self.version, name=name or self.name)
+        return self._copy("RuleSet.with_rules", (*kept, *new.values()), version, name)
 
+    @f.guard
     def without(self, *rule_ids: str, version: str | None = None, name: str | None = None) -> RuleSet:
         """A copy without the named rules (each must exist)."""
-        for rid in rule_ids:
-            self.rule(rid)
-        return attrs.evolve(
-            self,
-            rules=tuple(r for r in self.rules if r.id not in rule_ids),
-            version=version or self.version,
-            name=name or self.name,
-        )
+        for i, rid in enumerate(rule_ids):
+            self._rule(rid, f"$.rule_ids[{i}]")
+        return self._copy("RuleSet.without", tuple(r for r in self.rules if r.id not in rule_ids), version, name)
 
+    @f.guard
     def override(self, rule_id: str, *, version: str | None = None, name: str | None = None, **changes: Any) -> RuleSet:
-        """A copy where one rule's fields are changed, e.g. ``override("hours", min_minutes=Minutes(600))``."""
-        return self.with_rules(attrs.evolve(self.rule(rule_id), **changes), version=version, name=name)
+        """A copy where one rule's fields are changed, e.g. ``override("hours", min_minutes=Minutes(600))``.
+
+        Each keyword is a field of that rule (an unknown one is an error that lists
+        the rule's fields). A changed ``id`` renames the rule in place.
+        """
+        where = "RuleSet.override"
+        old = self._rule(rule_id, "$.rule_id")
+        fields = [a.alias for a in attrs.fields(type(old)) if a.init]
+        unknown = [
+            ErrorItem(
+                path=child_path(key),
+                message=f"expected a field of {type(old).__name__} ({', '.join(fields)}), got another keyword",
+                rule="unknown_field",
+            )
+            for key in changes
+            if key not in fields
+        ]
+        if unknown:
+            raise InvalidArgumentError(unknown, callable=where)
+        try:
+            new = attrs.evolve(old, **changes)
+        except InvalidDataError as exc:
+            raise InvalidArgumentError(exc.errors, callable=where) from None
+        if new.id != old.id and new.id in self.rule_ids:
+            raise refuse(
+                where, "$.id", "expected a rule id not used by another rule of the set, got a used one", "unique"
+            )
+        return self._copy(where, tuple(new if r is old else r for r in self.rules), version, name)
 
     @classmethod
+    @f.guard
     def compose(cls, *sets: RuleSet, name: str, version: str, description: str = "") -> RuleSet:
         """One set holding every rule of *sets*; a later set's rule replaces an earlier one with the same id."""
+        check_as_fields("RuleSet.compose", RuleSet, name=name, version=version, description=description)
         merged: dict[str, BuiltinRule] = {}
         for s in sets:
             for r in s.rules:
                 merged.pop(r.id, None)
                 merged[r.id] = r
         return cls(name=name, version=version, rules=tuple(merged.values()), description=description)
+
+    def _copy(self, where: str, rules: tuple[BuiltinRule, ...], version: str | None, name: str | None) -> RuleSet:
+        changed = {k: v for k, v in (("version", version), ("name", name)) if v is not None}
+        check_as_fields(where, RuleSet, **changed)
+        return attrs.evolve(self, rules=rules, **changed)
 
 
 # ----------------------------------------------------------------------------- sources
@@ -227,8 +238,8 @@ def _testing(panel_source: Source = _HHS_RESULTS) -> tuple[BuiltinRule, ...]:
 _GEN_LEVEL = GENERIC_LEVELS.level("IOP")
 _GEN_DAYS = _GEN_LEVEL.days_per_week
 assert _GEN_DAYS is not None
-GENERIC_IOP = RuleSet(
-    name="GENERIC_IOP",
+GENERIC_IOP_RULES = RuleSet(
+    name="GENERIC_IOP_RULES",
     version="2026.1",
     description="The general IOP definition (6–30 h/week on 3–5 days) with TIP 47 weekly drug testing.",
     rules=(
@@ -245,16 +256,16 @@ GENERIC_IOP = RuleSet(
 """The general IOP definition: 6–30 h/week (``[6, 31)``), 3–5 days/week, weekly drug testing (TIP 47)."""
 
 _A21 = ASAM3.level("2.1")
-ASAM_2_1_ADULT = RuleSet(
-    name="ASAM_2_1_ADULT",
+ASAM_2_1_ADULT_RULES = RuleSet(
+    name="ASAM_2_1_ADULT_RULES",
     version="2026.1",
     description="ASAM 3rd ed. Level 2.1, adults: 9–19 h/week, TIP 47 weekly drug testing.",
     rules=(_hours_rule(_band_of(_A21, Population.ADULT), _A21.source), *_testing()),
 )
 """ASAM Level 2.1 adults: 9–19 h/week (``[9, 20)``) and weekly drug testing."""
 
-ASAM_2_1_ADOLESCENT = RuleSet(
-    name="ASAM_2_1_ADOLESCENT",
+ASAM_2_1_ADOLESCENT_RULES = RuleSet(
+    name="ASAM_2_1_ADOLESCENT_RULES",
     version="2026.1",
     description="ASAM 3rd ed. Level 2.1, adolescents: 6–19 h/week, TIP 47 weekly drug testing.",
     rules=(_hours_rule(_band_of(_A21, Population.ADOLESCENT), _A21.source), *_testing()),
@@ -262,8 +273,8 @@ ASAM_2_1_ADOLESCENT = RuleSet(
 """ASAM Level 2.1 adolescents: 6–19 h/week (``[6, 20)``) and weekly drug testing."""
 
 _MED_IOP = MEDICARE.level("IOP")
-MEDICARE_IOP = RuleSet(
-    name="MEDICARE_IOP",
+MEDICARE_IOP_RULES = RuleSet(
+    name="MEDICARE_IOP_RULES",
     version="2026.1",
     description="Medicare IOP: 9–19 h/week, physician certification and recertification, services per treatment day.",
     rules=(
@@ -274,8 +285,8 @@ MEDICARE_IOP = RuleSet(
 )
 """Medicare IOP: 9–19 h/week, certification with recertification every 60 days, ≥ 3 services per treatment day."""
 
-KANSAS_IOP_ADULT = RuleSet(
-    name="KANSAS_IOP_ADULT",
+KANSAS_IOP_ADULT_RULES = RuleSet(
+    name="KANSAS_IOP_ADULT_RULES",
     version="2026.1",
     description="Kansas IOP (adults 18+): at least 9 h/week, plan within 7 days of admission, plan updates ≤ 90 days.",
     rules=(
@@ -286,8 +297,8 @@ KANSAS_IOP_ADULT = RuleSet(
 )
 """Kansas R03-606/R03-704 IOP for adults (the 90-day review is marked unverified for IOP)."""
 
-DISTRICT_OF_COLUMBIA_IOP = RuleSet(
-    name="DISTRICT_OF_COLUMBIA_IOP",
+DISTRICT_OF_COLUMBIA_IOP_RULES = RuleSet(
+    name="DISTRICT_OF_COLUMBIA_IOP_RULES",
     version="2026.1",
     description="District of Columbia 22-A DCMR §6329 Level 2.1 IOP, adults: 9–19 h/week, 30–60 days.",
     rules=(
@@ -297,16 +308,16 @@ DISTRICT_OF_COLUMBIA_IOP = RuleSet(
 )
 """District of Columbia Level 2.1 IOP, adults: 9–19 h/week and an episode of 30–60 days."""
 
-RULESETS: Mapping[str, RuleSet] = MappingProxyType(
+RULESETS: f.FrozenMap[str, RuleSet] = f.FrozenMap(
     {
         s.name: s
         for s in (
-            GENERIC_IOP,
-            ASAM_2_1_ADULT,
-            ASAM_2_1_ADOLESCENT,
-            MEDICARE_IOP,
-            KANSAS_IOP_ADULT,
-            DISTRICT_OF_COLUMBIA_IOP,
+            GENERIC_IOP_RULES,
+            ASAM_2_1_ADULT_RULES,
+            ASAM_2_1_ADOLESCENT_RULES,
+            MEDICARE_IOP_RULES,
+            KANSAS_IOP_ADULT_RULES,
+            DISTRICT_OF_COLUMBIA_IOP_RULES,
         )
     }
 )

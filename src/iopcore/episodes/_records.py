@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, tzinfo
 
 from iopcore import _fields as f
-from iopcore.compliance import Admission as AdmissionRecord
-from iopcore.compliance import PayerAuthorization
+from iopcore.compliance import AdmissionRecord, PayerAuthorization
 from iopcore.episodes._model import AuthorizationUnit, Episode
 from iopcore.errors import InvalidDataError
 
@@ -17,7 +16,7 @@ __all__ = ["admission_record", "authorization_records"]
 def admission_record(
     episode: Episode, *, tz: tzinfo, admitted_at: time = time(0), discharged_at: time = time(23, 59)
 ) -> AdmissionRecord:
-    """The episode as a compliance :class:`~iopcore.compliance.Admission` record, for :func:`iopcore.compliance.evaluate`.
+    """The episode as a compliance :class:`~iopcore.compliance.AdmissionRecord`, for :func:`iopcore.compliance.evaluate`.
 
     The record's id is the episode id; admission and discharge happen at
     *admitted_at* and *discharged_at* (naive times) in *tz* on their dates (by default

@@ -1,0 +1,331 @@
+"""Attendance rules: weekly hours and days, services per treatment day, attendance rate, absences in a row.
+
+A week whose seven days are not all assessed is *partial*; a week with a
+program closure day is a *closure week*. What a weekly rule does with them is
+explicit: :attr:`WeekPolicy.SKIP` (the default) reports an ``info`` finding
+``week_not_assessed`` instead of judging the minimum; :attr:`WeekPolicy.ASSESS`
+judges it like any other week. Maximums are judged in every week.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any, final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.compliance._checks import check_as_fields
+from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
+from iopcore.compliance._periods import (
+    check_as_of,
+    days_text,
+    hours_text,
+    in_scope,
+    minus_days,
+    monday_of,
+    not_assessed,
+    skip_reason,
+    weekly_attendance,
+)
+from iopcore.compliance._records import PRESENT_STATUSES, AttendanceStatus, ComplianceRecords
+from iopcore.compliance._rule_fields import (
+    check_order,
+    id_field,
+    int_field,
+    kind_field,
+    opt_int_field,
+    opt_minutes_field,
+    policy_field,
+    severity_field,
+    source_field,
+)
+from iopcore.levels import HoursBand
+from iopcore.sources import Source
+from iopcore.times import DateRange, Minutes
+
+__all__ = [
+    "AttendanceRateRule",
+    "ConsecutiveAbsencesRule",
+    "DaysPerWeekRule",
+    "ServicesPerDayRule",
+    "WeeklyHoursRule",
+]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WeeklyHoursRule:
+    """Attended minutes per ISO week within ``[min_minutes, max_minutes]`` (both inclusive)."""
+
+    kind: str = kind_field("weekly_hours")
+    id: str = id_field()
+    min_minutes: Minutes | None = opt_minutes_field()
+    max_minutes: Minutes | None = opt_minutes_field()
+    severity: Severity = severity_field(Severity.VIOLATION)
+    partial_weeks: WeekPolicy = policy_field()
+    closure_weeks: WeekPolicy = policy_field()
+    source: Source = source_field()
+
+    def __attrs_post_init__(self) -> None:
+        lo = None if self.min_minutes is None else self.min_minutes.value
+        hi = None if self.max_minutes is None else self.max_minutes.value
+        check_order(self, lo, hi, "max_minutes")
+
+    @classmethod
+    @f.guard
+    def from_band(
+        cls,
+        band: HoursBand,
+        *,
+        id: str,
+        source: Source,
+        severity: Severity = Severity.VIOLATION,
+        partial_weeks: WeekPolicy = WeekPolicy.SKIP,
+        closure_weeks: WeekPolicy = WeekPolicy.SKIP,
+    ) -> WeeklyHoursRule:
+        """The rule for a level's half-open band ``[min_hours, max_hours)``: 9–19 h is 540 to 1199 minutes."""
+        check_as_fields("WeeklyHoursRule.from_band", WeeklyHoursRule, id=id)
+        return cls(
+            id=id,
+            min_minutes=band.min_minutes,
+            max_minutes=band.max_minutes,
+            severity=severity,
+            partial_weeks=partial_weeks,
+            closure_weeks=closure_weeks,
+            source=source,
+        )
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Findings ``hours_below_minimum``, ``hours_above_maximum`` and ``week_not_assessed``."""
+        check_as_of("WeeklyHoursRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, week, rows, evidence in weekly_attendance(records, period, as_of):
+            minutes = sum(r.attended_minutes.value for r in rows)
+            monday = week.period.first.isoformat()
+            if self.max_minutes is not None and minutes > self.max_minutes.value:
+                message = (
+                    f"{hours_text(minutes)} attended in the week of {monday}, "
+                    f"above the maximum of {hours_text(self.max_minutes.value)}."
+                )
+                out.append(found(self, "hours_above_maximum", pid, week.period, message, evidence, self.severity))
+            if self.min_minutes is None or not evidence:
+                continue
+            reason = skip_reason(self, week)
+            if reason is not None:
+                out.append(not_assessed(self, pid, week, reason, evidence))
+            elif minutes < self.min_minutes.value:
+                message = (
+                    f"{hours_text(minutes)} attended in the week of {monday}, "
+                    f"below the minimum of {hours_text(self.min_minutes.value)} "
+                    f"(short by {self.min_minutes.value - minutes} min)."
+                )
+                out.append(found(self, "hours_below_minimum", pid, week.period, message, evidence, self.severity))
+        return finish(out)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DaysPerWeekRule:
+    """Days with attended minutes per ISO week within ``[min_days, max_days]``."""
+
+    kind: str = kind_field("days_per_week")
+    id: str = id_field()
+    min_days: int | None = opt_int_field(0, 7)
+    max_days: int | None = opt_int_field(0, 7)
+    severity: Severity = severity_field(Severity.WARNING)
+    partial_weeks: WeekPolicy = policy_field()
+    closure_weeks: WeekPolicy = policy_field()
+    source: Source = source_field()
+
+    def __attrs_post_init__(self) -> None:
+        check_order(self, self.min_days, self.max_days, "max_days")
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Findings ``days_below_minimum``, ``days_above_maximum`` and ``week_not_assessed``."""
+        check_as_of("DaysPerWeekRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, week, rows, evidence in weekly_attendance(records, period, as_of):
+            days = len({r.start.date() for r in rows if r.attended_minutes.value > 0})
+            text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
+            if self.max_days is not None and days > self.max_days:
+                message = f"{text}, above the maximum of {self.max_days}."
+                out.append(found(self, "days_above_maximum", pid, week.period, message, evidence, self.severity))
+            if self.min_days is None or not evidence:
+                continue
+            reason = skip_reason(self, week)
+            if reason is not None:
+                out.append(not_assessed(self, pid, week, reason, evidence))
+            elif days < self.min_days:
+                message = f"{text}, below the minimum of {self.min_days}."
+                out.append(found(self, "days_below_minimum", pid, week.period, message, evidence, self.severity))
+        return finish(out)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ServicesPerDayRule:
+    """Each treatment day has at least ``min_services`` services (Medicare pays IOP days with 3 and with 4+ services).
+
+    With ``upper_tier_at`` set (Medicare: 4), an ``info`` finding
+    ``service_day_tiers`` per week counts the days in the lower tier
+    (``min_services`` up to ``upper_tier_at - 1`` services) and in the upper tier.
+    """
+
+    kind: str = kind_field("services_per_day")
+    id: str = id_field()
+    min_services: int = int_field(1)
+    upper_tier_at: int | None = opt_int_field(1)
+    severity: Severity = severity_field(Severity.WARNING)
+    source: Source = source_field()
+
+    def __attrs_post_init__(self) -> None:
+        if self.upper_tier_at is not None and self.upper_tier_at <= self.min_services:
+            raise f.fail("$.upper_tier_at", "expected upper_tier_at > min_services, got a smaller int", "order", self)
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Finding ``services_below_minimum`` per ISO week that has treatment days with fewer services."""
+        check_as_of("ServicesPerDayRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, recs in records._by_patient().items():
+            by_day: dict[date, list[str]] = defaultdict(list)
+            first, last = period.first, min(period.last, as_of)
+            for r in recs.attendance:
+                if r.status in PRESENT_STATUSES:
+                    day = r.start.date()
+                    if first <= day <= last:
+                        by_day[day].append(r.id)
+            by_week: dict[date, list[date]] = defaultdict(list)
+            tiers: dict[date, list[date]] = defaultdict(list)
+            for day, ids in by_day.items():
+                monday = monday_of(day)
+                (by_week if len(ids) < self.min_services else tiers)[monday].append(day)
+            if self.upper_tier_at is not None:
+                out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))
+            for monday, days in by_week.items():
+                days.sort()
+                listed = ", ".join(f"{d.isoformat()} ({len(by_day[d])})" for d in days)
+                message = (
+                    f"{len(days)} treatment day(s) in the week of {monday.isoformat()} with fewer than "
+                    f"{self.min_services} services: {listed}."
+                )
+                evidence = tuple(sorted(i for d in days for i in by_day[d]))
+                week = span(monday, monday + timedelta(days=6))
+                out.append(found(self, "services_below_minimum", pid, week, message, evidence, self.severity))
+        return finish(out)
+
+    def _tiers(
+        self, pid: str, tiers: dict[date, list[date]], by_day: dict[date, list[str]], upper: int
+    ) -> Iterator[Finding]:
+        for monday, days in tiers.items():
+            high = sum(1 for d in days if len(by_day[d]) >= upper)
+            low = str(self.min_services) if upper - 1 == self.min_services else f"{self.min_services}–{upper - 1}"
+            message = (
+                f"Week of {monday.isoformat()}: {len(days) - high} day(s) with {low} services, "
+                f"{high} day(s) with {upper} or more."
+            )
+            evidence = tuple(sorted(i for d in days for i in by_day[d]))
+            week = span(monday, monday + timedelta(days=6))
+            yield found(self, "service_day_tiers", pid, week, message, evidence, Severity.INFO)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AttendanceRateRule:
+    """Share of scheduled (non-excused) sessions attended over the last ``window_days`` up to ``as_of``."""
+
+    kind: str = kind_field("attendance_rate")
+    id: str = id_field()
+    window_days: int = int_field(1)
+    min_rate: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0, max_value=1))
+    severity: Severity = severity_field(Severity.WARNING)
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Finding ``attendance_rate_below`` when attended / (attended + absent) < ``min_rate``."""
+        check_as_of("AttendanceRateRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        last = min(period.last, as_of)
+        first = max(period.first, minus_days(last, self.window_days - 1))
+        if first > last:
+            return ()
+        window = span(first, last)
+        out: list[Finding] = []
+        for pid, recs in records._by_patient().items():
+            rows = [
+                r
+                for r in recs.attendance
+                if first <= r.start.date() <= last and r.status is not AttendanceStatus.EXCUSED
+            ]
+            if not rows:
+                continue
+            present = sum(1 for r in rows if r.present)
+            if present < self.min_rate * len(rows):
+                message = (
+                    f"Attended {present} of {len(rows)} scheduled sessions ({present / len(rows):.0%}) "
+                    f"in {days_text(window)}, below {self.min_rate:.0%}."
+                )
+                evidence = tuple(sorted(r.id for r in rows if not r.present))
+                out.append(found(self, "attendance_rate_below", pid, window, message, evidence, self.severity))
+        return finish(out)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ConsecutiveAbsencesRule:
+    """A run of ``limit`` or more unexcused absences in a row (excused absences neither count nor break a run)."""
+
+    kind: str = kind_field("consecutive_absences")
+    id: str = id_field()
+    limit: int = int_field(1)
+    severity: Severity = severity_field(Severity.WARNING)
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Finding ``consecutive_absences`` for each run of at least ``limit`` absences."""
+        check_as_of("ConsecutiveAbsencesRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, recs in records._by_patient().items():
+            rows = sorted(
+                (
+                    r
+                    for r in recs.attendance
+                    if in_scope(r.start.date(), period, as_of) and r.status is not AttendanceStatus.EXCUSED
+                ),
+                key=lambda r: (r.start, r.id),
+            )
+            run: list[Any] = []
+            for r in [*rows, None]:
+                if r is not None and r.status is AttendanceStatus.ABSENT:
+                    run.append(r)
+                    continue
+                if len(run) >= self.limit:
+                    first = run[0].start.date()
+                    when = span(first, max(run[-1].start.date(), first))
+                    message = f"{len(run)} unexcused absences in a row (limit {self.limit})."
+                    out.append(
+                        found(self, "consecutive_absences", pid, when, message, tuple(x.id for x in run), self.severity)
+                    )
+                run = []
+        return finish(out)

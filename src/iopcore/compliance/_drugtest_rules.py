@@ -1,0 +1,263 @@
+"""Drug-test rules: how often tests are collected, missed or refused tests, and what the results show."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
+from typing import Any, final
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.compliance._drugtests import TestResult, read
+from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
+from iopcore.compliance._panels import HHS_2025, CutoffPanel
+from iopcore.compliance._periods import (
+    admission_ids,
+    check_as_of,
+    in_scope,
+    monday_of,
+    not_assessed,
+    plus_days,
+    skip_reason,
+    weeks,
+)
+from iopcore.compliance._records import ComplianceRecords, DrugTestStatus
+from iopcore.compliance._rule_fields import (
+    id_field,
+    int_field,
+    kind_field,
+    opt_int_field,
+    policy_field,
+    severity_field,
+    source_field,
+)
+from iopcore.compliance._validity import SPECIMEN_VALIDITY, SpecimenValidityRules
+from iopcore.sources import Source
+from iopcore.times import DateRange
+
+__all__ = ["DrugTestFrequencyRule", "DrugTestResultRule", "MissedTestRule"]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DrugTestFrequencyRule:
+    """At least ``min_tests_per_week`` collected tests per ISO week; optionally a maximum gap early on.
+
+    TIP 47: collection "not less than once a week", and "every 3 days in the
+    first weeks of treatment". The early window has no published length:
+    ``early_window_days`` is ``None`` (off) until a program sets it.
+    """
+
+    kind: str = kind_field("drug_test_frequency")
+    id: str = id_field()
+    min_tests_per_week: int = int_field(1, 7, default=1)
+    early_window_days: int | None = opt_int_field(1)
+    max_interval_days: int = int_field(1, default=3)
+    severity: Severity = severity_field(Severity.WARNING)
+    partial_weeks: WeekPolicy = policy_field()
+    closure_weeks: WeekPolicy = policy_field()
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Findings ``tests_below_weekly_minimum``, ``test_interval_exceeded`` and ``week_not_assessed``."""
+        check_as_of("DrugTestFrequencyRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, recs in records._by_patient().items():
+            collected = sorted(
+                (t for t in recs.drug_tests if t.status is DrugTestStatus.COLLECTED),
+                key=lambda t: (t.collected_at, t.id),
+            )
+            by_week: dict[date, list[Any]] = defaultdict(list)
+            for t in collected:
+                day = t.collected_at.date()
+                by_week[monday_of(day)].append((day, t))
+            for week in weeks(recs, period, as_of):
+                inside = week.inside
+                tests = [t for day, t in by_week.get(week.period.first, ()) if day in inside]
+                evidence = tuple(sorted(t.id for t in tests)) or admission_ids(recs, week.period)
+                if not evidence:
+                    continue
+                reason = skip_reason(self, week)
+                if reason is not None:
+                    out.append(not_assessed(self, pid, week, reason, evidence))
+                elif len(tests) < self.min_tests_per_week:
+                    message = (
+                        f"{len(tests)} drug test(s) collected in the week of "
+                        f"{week.period.first.isoformat()}, below the minimum of {self.min_tests_per_week}."
+                    )
+                    out.append(
+                        found(self, "tests_below_weekly_minimum", pid, week.period, message, evidence, self.severity)
+                    )
+            if self.early_window_days is not None:
+                out.extend(self._early(pid, recs, collected, period, as_of, self.early_window_days))
+        return finish(out)
+
+    def _early(
+        self, pid: str, recs: ComplianceRecords, collected: list[Any], period: DateRange, as_of: date, window: int
+    ) -> Iterator[Finding]:
+        for admission in sorted(recs.admissions, key=lambda a: (a.admitted_at, a.id)):
+            start = admission.admitted_at.date()
+            window_end = min(plus_days(start, window - 1), as_of, period.last)
+            if admission.discharged_at is not None:
+                window_end = min(window_end, admission.discharged_at.date())
+            if window_end < max(start, period.first):
+                continue
+            marks: list[tuple[date, str]] = [(start, admission.id)]
+            marks += [(t.collected_at.date(), t.id) for t in collected if start <= t.collected_at.date() <= window_end]
+            marks.append((window_end + timedelta(days=1), ""))
+            for (a_day, a_id), (b_day, b_id) in itertools.pairwise(marks):
+                gap = (b_day - a_day).days
+                if gap > self.max_interval_days:
+                    message = (
+                        f"{gap} days without a drug test in the first {window} days of "
+                        f"treatment, more than the interval of {self.max_interval_days} days."
+                    )
+                    evidence = tuple(x for x in (a_id, b_id) if x)
+                    when = span(a_day, b_day - timedelta(days=1))
+                    yield found(self, "test_interval_exceeded", pid, when, message, evidence, self.severity)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MissedTestRule:
+    """Missed or refused drug tests; ``count_as_positive`` is the program's policy."""
+
+    kind: str = kind_field("missed_tests")
+    id: str = id_field()
+    count_as_positive: bool = attrs.field(default=False, validator=f.boolean())
+    severity: Severity = severity_field(Severity.WARNING)
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Finding ``missed_test`` or ``refused_test`` per test not collected."""
+        check_as_of("MissedTestRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        policy = " (counted as positive by program policy)" if self.count_as_positive else ""
+        for t in records.drug_tests:
+            day = t.collected_at.date()
+            if t.status is DrugTestStatus.COLLECTED or not in_scope(day, period, as_of):
+                continue
+            message = f"Drug test due {day.isoformat()} was {t.status.value}{policy}."
+            out.append(
+                found(self, f"{t.status.value}_test", t.patient_id, span(day, day), message, (t.id,), self.severity)
+            )
+        return finish(out)
+
+
+_DEFAULT_RESULT_SEVERITIES: f.FrozenMap[TestResult, Severity] = f.FrozenMap(
+    {
+        TestResult.POSITIVE: Severity.WARNING,
+        TestResult.POSITIVE_DILUTE: Severity.WARNING,
+        TestResult.NEGATIVE_DILUTE: Severity.INFO,
+        TestResult.INVALID: Severity.WARNING,
+        TestResult.ADULTERATED: Severity.VIOLATION,
+        TestResult.SUBSTITUTED: Severity.VIOLATION,
+    }
+)
+_MAX_HOURS = 24 * (date.max - date.min).days + 48
+_SPECIMEN_FAILURES = frozenset({TestResult.ADULTERATED, TestResult.SUBSTITUTED, TestResult.INVALID})
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DrugTestResultRule:
+    """Report non-negative results (positive, dilute, adulterated, substituted, invalid) and missing expected positives.
+
+    ``severities`` maps each result to a severity (results not in it are not
+    reported). ``expected_window_hours``: a medication administered within this
+    many hours before collection makes its ``expected_analytes`` expected; the
+    window is the program's (detection windows depend on drug and dose), so it
+    is ``None`` (not checked) by default.
+    """
+
+    kind: str = kind_field("drug_test_results")
+    id: str = id_field()
+    panel: CutoffPanel = attrs.field(default=HHS_2025, validator=f.instance(CutoffPanel, "a CutoffPanel"))
+    validity: SpecimenValidityRules = attrs.field(
+        default=SPECIMEN_VALIDITY, validator=f.instance(SpecimenValidityRules, "a SpecimenValidityRules")
+    )
+    severities: Mapping[TestResult, Severity] = attrs.field(
+        default=_DEFAULT_RESULT_SEVERITIES,
+        converter=f.to_mapping,
+        validator=f.mapping_of(TestResult, Severity, description="TestResult to Severity"),
+    )
+    expected_window_hours: int | None = opt_int_field(1)
+    missing_expected_severity: Severity = severity_field(Severity.WARNING)
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Finding ``test_<result>`` per reported result and ``expected_positive_missing``."""
+        check_as_of("DrugTestResultRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        first, last = period.first, min(period.last, as_of)
+        hours = self.expected_window_hours
+        # longer than any two datetimes are apart: no timedelta needed (nor possible)
+        window = None if hours is None else timedelta.max if hours > _MAX_HOURS else timedelta(hours=hours)
+        for pid, recs in records._by_patient().items():
+            for t in recs.drug_tests:
+                day = t.collected_at.date()
+                if t.status is not DrugTestStatus.COLLECTED or not first <= day <= last:
+                    continue
+                meds: list[Any] = []
+                if window is not None:
+                    taken = t.collected_at
+                    meds = [
+                        m
+                        for m in recs.medications
+                        if m.administered_at <= taken and taken - m.administered_at <= window
+                    ]
+                expected = frozenset(a for m in meds for a in m.expected_analytes)
+                reading = read(t, self.panel, self.validity, expected)
+                severity = self.severities.get(reading.result)
+                if severity is None and not reading.missing_expected:
+                    continue
+                when = span(day, day)
+                if severity is not None:
+                    positives = reading.positives
+                    detail = ", ".join(
+                        f"{a.analyte.value} {a.concentration_ng_ml:g} ng/mL ≥ {a.cutoff_ng_ml:g} ({a.method.value})"
+                        for a in reading.analytes
+                        if a.analyte in positives
+                    )
+                    why = "; ".join(reading.validity_reasons)
+                    extra = "; ".join(x for x in (detail, why) if x)
+                    message = (
+                        f"Drug test on {day.isoformat()} is {reading.result.value.replace('_', '-')} "
+                        f"under {self.panel.name}" + (f": {extra}." if extra else ".")
+                    )
+                    out.append(found(self, f"test_{reading.result.value}", pid, when, message, (t.id,), severity))
+                if reading.missing_expected and reading.result not in _SPECIMEN_FAILURES:
+                    missing = ", ".join(sorted(a.value for a in reading.missing_expected))
+                    message = (
+                        f"Drug test on {day.isoformat()} does not show {missing}, expected from "
+                        f"{len(meds)} medication record(s) in the {self.expected_window_hours} h before "
+                        "collection (possible non-adherence)."
+                    )
+                    evidence = (t.id, *sorted(m.id for m in meds))
+                    out.append(
+                        found(
+                            self,
+                            "expected_positive_missing",
+                            pid,
+                            when,
+                            message,
+                            evidence,
+                            self.missing_expected_severity,
+                        )
+                    )
+        return finish(out)

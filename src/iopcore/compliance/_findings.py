@@ -1,0 +1,190 @@
+"""Findings, severities and week policies, the :class:`Rule` protocol and the one way rules build a finding.
+
+Every built-in rule builds its findings with :func:`found` (the rule's id and
+source become the finding's ``rule_id`` and ``citation``) and returns them
+sorted with :func:`finish`.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Protocol, final, runtime_checkable
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.compliance._records import ComplianceRecords
+from iopcore.sources import Source
+from iopcore.times import DateRange
+
+__all__ = ["Finding", "Rule", "Severity", "WeekPolicy", "finding_sort_key"]
+
+
+class Severity(enum.StrEnum):
+    """How serious a finding is, from ``info`` to ``critical``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    VIOLATION = "violation"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """0 for info up to 3 for critical."""
+        return _RANKS[self]
+
+
+_RANKS = {s: i for i, s in enumerate(Severity)}
+
+
+class WeekPolicy(enum.StrEnum):
+    """What a weekly rule does with a partial or closure week."""
+
+    SKIP = "skip"
+    """Do not judge the minimum; report an ``info`` finding ``week_not_assessed``."""
+    ASSESS = "assess"
+    """Judge the minimum as in a full week."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One thing a rule found: which rule, how serious, when, why (with numbers), evidence and citation.
+
+    The patient id and the evidence (record ids) are identifiers: ``repr`` redacts them.
+    """
+
+    rule_id: str = attrs.field(validator=f.identifier())
+    code: str = attrs.field(validator=f.identifier())
+    """What was found, e.g. ``"hours_below_minimum"``."""
+    severity: Severity = attrs.field(validator=f.enum_member(Severity))
+    patient_id: str = f.phi_field(validator=f.text(max_length=128))
+    period: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
+    message: str = attrs.field(validator=f.text())
+    evidence: tuple[str, ...] = f.phi_field(
+        converter=f.to_tuple, validator=f.tuple_of(str, description="record id strings", min_length=1)
+    )
+    """Ids of the records the finding rests on (at least one)."""
+    citation: Source = attrs.field(validator=f.instance(Source, "a Source"))
+
+
+class Cited(Protocol):
+    """What a finding takes from the rule that found it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> Source: ...
+
+
+# Findings and their periods are derived from validated records, so rules build
+# them without re-running validators: they are the hottest constructors of an
+# evaluation and are spelled out field by field. A test checks that they set
+# exactly the classes' fields and build values equal to validated ones.
+_new = object.__new__
+_F_RULE, _F_CODE, _F_SEVERITY, _F_PATIENT, _F_PERIOD, _F_MESSAGE, _F_EVIDENCE, _F_CITATION = (
+    getattr(Finding, a.name).__set__ for a in attrs.fields(Finding)
+)
+_D_FIRST, _D_LAST = (getattr(DateRange, a.name).__set__ for a in attrs.fields(DateRange))
+
+
+def found(
+    rule: Cited,
+    code: str,
+    patient_id: str,
+    period: DateRange,
+    message: str,
+    evidence: tuple[str, ...],
+    severity: Severity,
+) -> Finding:
+    """The finding *rule* makes: the rule's id is the finding's ``rule_id`` and its source the ``citation``."""
+    obj: Finding = _new(Finding)
+    _F_RULE(obj, rule.id)
+    _F_CODE(obj, code)
+    _F_SEVERITY(obj, severity)
+    _F_PATIENT(obj, patient_id)
+    _F_PERIOD(obj, period)
+    _F_MESSAGE(obj, message)
+    _F_EVIDENCE(obj, evidence)
+    _F_CITATION(obj, rule.source)
+    return obj
+
+
+@functools.lru_cache(maxsize=4096)
+def span(first: date, last: date) -> DateRange:
+    """The period *first* to *last*: one shared value per period (findings mostly repeat a few hundred).
+
+    Sharing immutable periods keeps an evaluation's surviving objects few, which
+    spares the interpreter's full garbage collections over the caller's records.
+    """
+    obj: DateRange = _new(DateRange)
+    _D_FIRST(obj, first)
+    _D_LAST(obj, last)
+    return obj
+
+
+@f.guard
+def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
+    """Findings sort by time, then most severe first, then rule, code, patient and evidence."""
+    return sort_key(finding)
+
+
+def sort_key(finding: Finding) -> tuple[Any, ...]:
+    """:func:`finding_sort_key` without the argument check (rules sort their own findings with it)."""
+    return _leading_key(finding) + _trailing_key(finding)
+
+
+def _leading_key(x: Finding) -> tuple[date, int, date, str, str]:
+    return (x.period.first, -x.severity.rank, x.period.last, x.rule_id, x.code)
+
+
+def _trailing_key(x: Finding) -> tuple[str, tuple[str, ...], str]:
+    return (x.patient_id, x.evidence, x.message)
+
+
+def finish(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """A rule's findings in :func:`finding_sort_key` order."""
+    return tuple(sorted(findings, key=sort_key))
+
+
+def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """*findings* in :func:`finding_sort_key` order, sorted in two steps for speed.
+
+    Findings are grouped by the key's leading fields (period, severity, rule and
+    code); groups are few, and within a group only patient, evidence and message
+    remain to compare, which usually arrive in order already.
+    """
+    groups: dict[tuple[date, int, date, str, str], list[Finding]] = {}
+    for x in findings:
+        key = _leading_key(x)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [x]
+        else:
+            group.append(x)
+    out: list[Finding] = []
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) > 1:
+            group.sort(key=_trailing_key)
+        out.extend(group)
+    return tuple(out)
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """Anything that turns records into findings.
+
+    ``evaluate`` must be pure and deterministic: the same records (in any
+    order), period and ``as_of`` give the same findings.
+    """
+
+    @property
+    def id(self) -> str:
+        """The rule's id, unique within a rule set."""
+
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """The findings for *records* in *period*, knowing only what happened by *as_of*."""
