@@ -121,7 +121,7 @@ class WeeklyRequirements:
     def require_fit(self) -> WeeklyRequirements:
         """Return ``self`` if it fits, else raise :class:`PlanDoesNotFitError`."""
         if not self.fits:
-            raise PlanDoesNotFitError(self.fit)
+            raise _does_not_fit(self)
         return self
 
     @f.guard
@@ -131,6 +131,20 @@ class WeeklyRequirements:
             if c.component == component:
                 return c
         return None
+
+
+def _does_not_fit(needs: WeeklyRequirements) -> PlanDoesNotFitError:
+    """The error for requirements known not to fit their band, with the numbers that show why."""
+    band = needs.hours_per_week
+    assert band is not None  # a plan without a band is UNCHECKED, which fits
+    return PlanDoesNotFitError(
+        needs.fit,
+        min_minutes=needs.min_minutes.value,
+        max_minutes=needs.max_minutes.value,
+        min_hours=band.min_hours,
+        max_hours=band.max_hours,
+        components=tuple((c.component, c.min_minutes.value, c.max_minutes.value) for c in needs.components),
+    )
 
 
 @f.guard
@@ -209,7 +223,7 @@ def week_problem(
         raise exc.under("$.plan") from None
     needs = _weekly_requirements(plan, program)
     if not needs.fits:
-        raise PlanDoesNotFitError(needs.fit)
+        raise _does_not_fit(needs)
     try:
         planned = {r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components}
     except InvalidDataError as exc:
