@@ -80,6 +80,11 @@ def _path(attribute: attrs.Attribute[Any]) -> str:
     return child_path(attribute.alias)
 
 
+def _a(name: str) -> str:
+    """*name* with its indefinite article: ``a Minutes``, ``an AttendanceStatus``."""
+    return f"an {name}" if name[:1] in "AEIOUaeiou" or name.startswith(("Hour", "hour")) else f"a {name}"
+
+
 def fail(attribute: attrs.Attribute[Any] | str, message: str, rule: str, owner: object = None) -> InvalidDataError:
     """Return (not raise) an error for *attribute* so callers write ``raise fail(...)``.
 
@@ -465,18 +470,18 @@ def mapping_of(key: type, value: type, *, description: str) -> Validator:
             raise fail(attribute, f"expected a mapping of {description}, got {type_name(mapping)}", "type", inst)
         base = _path(attribute)
         items: list[ErrorItem] = []
+        wanted = enum_expectation(value) if issubclass(value, enum.Enum) else _a(value.__name__)
+        wanted_key = enum_expectation(key) if issubclass(key, enum.Enum) else _a(key.__name__)
         for k, v in mapping.items():
             here = base + child_path(_enum_text(k) if isinstance(k, enum.Enum) else k)[1:]
             if not isinstance(k, key):
                 items.append(
                     ErrorItem(
-                        path=here, message=f"expected a key of type {key.__name__}, got {type_name(k)}", rule="type"
+                        path=here, message=f"expected a key that is {wanted_key}, got {type_name(k)}", rule="type"
                     )
                 )
             elif not isinstance(v, value):
-                items.append(
-                    ErrorItem(path=here, message=f"expected a {value.__name__}, got {type_name(v)}", rule="type")
-                )
+                items.append(ErrorItem(path=here, message=f"expected {wanted}, got {type_name(v)}", rule="type"))
         if items:
             raise InvalidDataError(items, type_name=_owner_name(inst))
 

@@ -114,7 +114,7 @@ class HoursBand:
         if self.max_hours is not None and self.max_hours <= self.min_hours:
             raise f.fail(
                 "$.max_hours",
-                "expected max_hours > min_hours (the band is [min, max)), got a smaller number",
+                f"expected max_hours > min_hours = {self.min_hours:g} (the band is [min, max)), got {self.max_hours:g}",
                 "order",
                 self,
             )
@@ -166,7 +166,9 @@ class DaysBand:
 
     def __attrs_post_init__(self) -> None:
         if self.max_days < self.min_days:
-            raise f.fail("$.max_days", "expected max_days >= min_days, got a smaller int", "order", self)
+            raise f.fail(
+                "$.max_days", f"expected max_days >= min_days = {self.min_days}, got {self.max_days}", "order", self
+            )
 
     @f.guard
     def contains(self, days: Annotated[int, f.Range(min_value=0, max_value=7)]) -> bool:

@@ -65,9 +65,19 @@ class ComponentRequirement:
 
     def __attrs_post_init__(self) -> None:
         if self.max_sessions < self.min_sessions:
-            raise f.fail("$.max_sessions", "expected max_sessions >= min_sessions, got a smaller int", "order", self)
+            raise f.fail(
+                "$.max_sessions",
+                f"expected max_sessions >= min_sessions = {self.min_sessions}, got {self.max_sessions}",
+                "order",
+                self,
+            )
         if self.max_minutes < self.min_minutes:
-            raise f.fail("$.max_minutes", "expected max_minutes >= min_minutes, got a smaller Minutes", "order", self)
+            raise f.fail(
+                "$.max_minutes",
+                f"expected max_minutes >= min_minutes = {self.min_minutes.value}, got {self.max_minutes.value}",
+                "order",
+                self,
+            )
 
 
 @final
