@@ -62,7 +62,7 @@ class IntensityRules:
         if lo is not None and hi is not None and hi < lo:
             raise f.fail(
                 "$.max_hours_per_day",
-                f"expected max_hours_per_day >= min_hours_per_day = {lo:g}, got {hi:g}",
+                f"expected max_hours_per_day >= min_hours_per_day = {f.number_text(lo)}, got {f.number_text(hi)}",
                 "order",
                 self,
             )

@@ -186,3 +186,12 @@ def test_literal_tags_refuse_other_strings_without_echoing_them() -> None:
     assert info.value.paths == ("$.kind",) and "secret-tag" not in str(info.value)
     with pytest.raises(InvalidDataError):
         Numbers(kind=None)  # type: ignore[arg-type]
+
+
+def test_number_text_shows_numbers_short_and_never_overflows() -> None:
+    """Bound errors show numbers with number_text: ints as written, floats by :g, ints beyond a float's range
+    as a phrase (no OverflowError, no 400-digit message)."""
+    assert [f.number_text(x) for x in (9, 8.5, 19.5, 0, 10**14, 10**30, 1e30)] == [
+        "9", "8.5", "19.5", "0", "100000000000000", "1e+30", "1e+30",
+    ]  # fmt: skip
+    assert f.number_text(10**400) == "a number too large to show"

@@ -80,6 +80,20 @@ def _path(attribute: attrs.Attribute[Any]) -> str:
     return child_path(attribute.alias)
 
 
+def number_text(x: float) -> str:
+    """A number for an error message, as short as it reads: ``9``, ``8.5``, ``1e+30``.
+
+    An int too large for a float reads "a number too large to show" (never an
+    ``OverflowError`` or a 4,300-digit string).
+    """
+    if isinstance(x, int):
+        if abs(x) < 10**15:
+            return str(x)
+        fx = as_float(x)
+        return "a number too large to show" if fx is None else f"{fx:.6g}"
+    return f"{x:g}"
+
+
 def _a(name: str) -> str:
     """*name* with its indefinite article: ``a Minutes``, ``an AttendanceStatus``."""
     return f"an {name}" if name[:1] in "AEIOUaeiou" or name.startswith(("Hour", "hour")) else f"a {name}"

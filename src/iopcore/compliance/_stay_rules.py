@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import final
 
@@ -23,6 +24,9 @@ from iopcore.sources import Source
 from iopcore.times import DateRange, StayCounting, count_stay_days
 
 __all__ = ["AuthorizationRule", "LengthOfStayRule"]
+
+_count_stay_days: Callable[..., int] = count_stay_days.__wrapped__  # type: ignore[attr-defined]
+"""The one length-of-stay count, without its guard: evaluate checks its arguments once, not per admission."""
 
 
 @final
@@ -107,7 +111,7 @@ class LengthOfStayRule:
                 start = a.admitted_at.date()
                 discharged = a.discharged_at is not None and a.discharged_at.date() <= as_of
                 end = a.discharged_at.date() if discharged and a.discharged_at is not None else as_of
-                days = count_stay_days(start, end, discharged=discharged, counting=self.counting)
+                days = _count_stay_days(start, end, discharged=discharged, counting=self.counting)
                 state = "discharged after" if discharged else "open for"
                 if self.max_days is not None and days > self.max_days:
                     code, text = "stay_above_maximum", f"above the maximum of {self.max_days}"

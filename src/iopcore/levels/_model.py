@@ -114,7 +114,7 @@ class HoursBand:
         if self.max_hours is not None and self.max_hours <= self.min_hours:
             raise f.fail(
                 "$.max_hours",
-                f"expected max_hours > min_hours = {self.min_hours:g} (the band is [min, max)), got {self.max_hours:g}",
+                f"expected max_hours > min_hours = {f.number_text(self.min_hours)} (the band is [min, max)), got {f.number_text(self.max_hours)}",
                 "order",
                 self,
             )

@@ -67,14 +67,16 @@ class ComponentRequirement:
         if self.max_sessions < self.min_sessions:
             raise f.fail(
                 "$.max_sessions",
-                f"expected max_sessions >= min_sessions = {self.min_sessions}, got {self.max_sessions}",
+                f"expected max_sessions >= min_sessions = {f.number_text(self.min_sessions)}, "
+                f"got {f.number_text(self.max_sessions)}",
                 "order",
                 self,
             )
         if self.max_minutes < self.min_minutes:
             raise f.fail(
                 "$.max_minutes",
-                f"expected max_minutes >= min_minutes = {self.min_minutes.value}, got {self.max_minutes.value}",
+                f"expected max_minutes >= min_minutes = {f.number_text(self.min_minutes.value)}, "
+                f"got {f.number_text(self.max_minutes.value)}",
                 "order",
                 self,
             )

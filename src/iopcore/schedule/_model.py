@@ -130,7 +130,7 @@ class WeekRules:
             problems.append(
                 ErrorItem(
                     path="$.hours_max",
-                    message=f"expected hours_max >= hours_min = {self.hours_min:g}, got {self.hours_max:g}",
+                    message=f"expected hours_max >= hours_min = {f.number_text(self.hours_min)}, got {f.number_text(self.hours_max)}",
                     rule="order",
                 )
             )
@@ -147,7 +147,7 @@ class WeekRules:
             problems.append(
                 ErrorItem(
                     path="$.max_hours_per_day",
-                    message=f"expected max_hours_per_day >= min_hours_per_day = {lo:g}, got {hi:g}",
+                    message=f"expected max_hours_per_day >= min_hours_per_day = {f.number_text(lo)}, got {f.number_text(hi)}",
                     rule="order",
                 )
             )
