@@ -15,6 +15,7 @@ from iopcore.compliance import (
 from iopcore.episodes import DischargeReason, EntryRoute, admit, discharge
 from iopcore.errors import InvalidArgumentError
 from iopcore.levels import ASAM3
+from iopcore.serialization import from_dict, to_dict
 from iopcore.times import DateRange, StayCounting, count_stay_days
 from tests.builders import MONDAY, TEST_SOURCE, admission, bundle, nth_day, session
 
@@ -138,3 +139,12 @@ def test_count_stay_days_refuses_a_last_day_before_admission() -> None:
     with pytest.raises(InvalidArgumentError) as info2:
         count_stay_days(MONDAY, MONDAY, discharged=True, counting="calendar_days")  # type: ignore[arg-type]
     assert info2.value.paths == ("$.counting",)
+
+
+def test_a_rule_document_without_counting_reads_as_calendar_days_and_round_trips() -> None:
+    """Documents written before the convention was a field read as CALENDAR_DAYS; MIDNIGHTS round-trips."""
+    doc = to_dict(DC)
+    assert doc["counting"] == "calendar_days"
+    del doc["counting"]
+    assert from_dict(LengthOfStayRule, doc) == DC
+    assert from_dict(LengthOfStayRule, to_dict(MIDNIGHT_DC)) == MIDNIGHT_DC
