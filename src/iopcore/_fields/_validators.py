@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from iopcore._fields._frozen import FrozenMap
-from iopcore._fields._kinds import as_float, as_int, is_aware, is_date, is_integer, is_number
+from iopcore._fields._kinds import as_float, as_int, is_aware, is_date, is_integer, is_number, with_article
 from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
 
 __all__ = [
@@ -92,11 +92,6 @@ def number_text(x: float) -> str:
         fx = as_float(x)
         return "a number too large to show" if fx is None else f"{fx:.6g}"
     return f"{x:g}"
-
-
-def _a(name: str) -> str:
-    """*name* with its indefinite article: ``a Minutes``, ``an AttendanceStatus``."""
-    return f"an {name}" if name[:1] in "AEIOUaeiou" or name.startswith(("Hour", "hour")) else f"a {name}"
 
 
 def fail(attribute: attrs.Attribute[Any] | str, message: str, rule: str, owner: object = None) -> InvalidDataError:
@@ -484,8 +479,8 @@ def mapping_of(key: type, value: type, *, description: str) -> Validator:
             raise fail(attribute, f"expected a mapping of {description}, got {type_name(mapping)}", "type", inst)
         base = _path(attribute)
         items: list[ErrorItem] = []
-        wanted = enum_expectation(value) if issubclass(value, enum.Enum) else _a(value.__name__)
-        wanted_key = enum_expectation(key) if issubclass(key, enum.Enum) else _a(key.__name__)
+        wanted = enum_expectation(value) if issubclass(value, enum.Enum) else with_article(value.__name__)
+        wanted_key = enum_expectation(key) if issubclass(key, enum.Enum) else with_article(key.__name__)
         for k, v in mapping.items():
             here = base + child_path(_enum_text(k) if isinstance(k, enum.Enum) else k)[1:]
             if not isinstance(k, key):
