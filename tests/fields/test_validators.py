@@ -199,7 +199,7 @@ def test_number_text_shows_numbers_short_and_never_overflows() -> None:
 
 
 def test_type_names_take_the_article_they_are_read_with() -> None:
-    """"an Episode", "an HoursBand" (read "hours"), "a LevelCatalog": in validators and in the guard alike."""
+    """ "an Episode", "an HoursBand" (read "hours"), "a LevelCatalog": in validators and in the guard alike."""
     assert [with_article(n) for n in ("Episode", "HoursBand", "LevelCatalog", "IntensityOrder", "Minutes")] == [
         "an Episode", "an HoursBand", "a LevelCatalog", "an IntensityOrder", "a Minutes",
     ]  # fmt: skip
