@@ -343,3 +343,50 @@ def test_a_policy_only_removes_moves(catalog: LevelCatalog, policy: MovePolicy, 
         usual_routes_only=data.draw(st.booleans()),
     )
     assert tighter.moves(catalog) <= moves
+
+
+# ----------------------------------------------------------------------------- dropping levels
+
+
+def test_without_drops_levels_with_their_routes_and_places_in_the_order() -> None:
+    """ASAM3 without the inpatient WM levels keeps the others in order; routes touching them go; a choice keeps
+    what remains (4 / 4-WM falls below two codes and goes)."""
+    smaller = ASAM3.without(("3.7-WM", "4-WM"))
+    assert codes(smaller.by_intensity()) == [c for c in ASAM3.intensity_order.codes if c not in ("3.7-WM", "4-WM")]
+    assert all({t.from_code, t.to_code}.isdisjoint({"3.7-WM", "4-WM"}) for t in smaller.transitions)
+    assert len(smaller.transitions) == sum(
+        1 for t in ASAM3.transitions if {t.from_code, t.to_code}.isdisjoint({"3.7-WM", "4-WM"})
+    )
+    assert [c.codes for c in smaller.intensity_order.choices] == [("1", "OTP", "1-WM"), ("2.1", "2.5", "2-WM")]
+    assert ASAM3.without(()) == ASAM3
+    assert attrs.evolve(ASAM3, intensity_order=None).without(("4",)).intensity_order is None
+
+
+def test_without_refuses_unknown_codes_and_an_empty_catalog() -> None:
+    """An unknown code is named by its index; removing every level is refused at ``$.codes``; a hand-made
+    catalog whose order still names a removed level is told about without()."""
+    with pytest.raises(UnknownCodeError) as info:
+        ASAM3.without(("1", "9.9"))
+    assert info.value.paths == ("$.codes[1]",)
+    with pytest.raises(InvalidDataError) as info2:
+        MEDICARE.without(("IOP", "PHP"))
+    assert info2.value.paths == ("$.codes",)
+    with pytest.raises(InvalidDataError) as info3:
+        attrs.evolve(MEDICARE, levels=(MEDICARE.level("IOP"),), transitions=())
+    assert "LevelCatalog.without" in str(info3.value)
+
+
+@given(catalogs, st.data())
+def test_without_keeps_the_relative_order_and_moves_of_the_rest(catalog: LevelCatalog, data: st.DataObject) -> None:
+    """For any catalog and any proper subset removed: the remaining levels keep their relative order, their
+    usual routes, and every policy's moves among them."""
+    drop = data.draw(st.lists(st.sampled_from(catalog.codes), unique=True, max_size=len(catalog) - 1))
+    smaller = catalog.without(drop)
+    rest = [c for c in codes(catalog.by_intensity()) if c not in drop]
+    assert codes(smaller.by_intensity()) == rest
+    assert {(t.from_code, t.to_code) for t in smaller.transitions} == {
+        (t.from_code, t.to_code) for t in catalog.transitions if t.from_code in rest and t.to_code in rest
+    }
+    policy = data.draw(ist.move_policies())
+    if policy.max_step is None:  # a largest step counts places, which removing levels changes
+        assert policy.moves(smaller) == {m for m in policy.moves(catalog) if m[0] in rest and m[1] in rest}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import html
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, final
 
 import attrs
@@ -558,6 +558,39 @@ class LevelCatalog:
         """The levels the usual routes lead to from *from_level*, least intensive first."""
         return self._suggested(self._resolve(from_level, "$.from_level").code)
 
+    @f.guard
+    def without(self, codes: Iterable[str]) -> LevelCatalog:
+        """This catalog less the levels *codes* names, with its usual routes and intensity order kept for the rest.
+
+        Routes to or from a removed level go, the order keeps the other levels in their
+        places, and an order choice keeps its remaining codes (dropped when fewer than two
+        remain). An unknown code is an :class:`~iopcore.errors.UnknownCodeError` at
+        ``$.codes[i]``; removing every level is an :class:`~iopcore.errors.InvalidDataError`
+        at ``$.codes`` (a catalog has at least one level).
+        """
+        gone = tuple(codes)
+        for i, code in enumerate(gone):
+            if code not in self.codes:
+                raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path=f"$.codes[{i}]")
+        dropped = frozenset(gone)
+        kept = tuple(lv for lv in self.levels if lv.code not in dropped)
+        if not kept:
+            raise InvalidDataError.single("$.codes", "expected at least one level to keep, got every code", "empty")
+        order = self.intensity_order
+        if order is not None:
+            choices = tuple(
+                attrs.evolve(c, codes=rest)
+                for c in order.choices
+                if len(rest := tuple(x for x in c.codes if x not in dropped)) >= 2
+            )
+            order = attrs.evolve(order, codes=tuple(x for x in order.codes if x not in dropped), choices=choices)
+        return attrs.evolve(
+            self,
+            levels=kept,
+            transitions=tuple(t for t in self.transitions if not {t.from_code, t.to_code} & dropped),
+            intensity_order=order,
+        )
+
 
 def _order_problems(order: IntensityOrder, codes: tuple[str, ...]) -> list[ErrorItem]:
     """How *order* fails to name each of *codes* exactly once (the codes are vocabulary, so shown)."""
@@ -565,7 +598,8 @@ def _order_problems(order: IntensityOrder, codes: tuple[str, ...]) -> list[Error
     out = [
         ErrorItem(
             path=f"$.intensity_order.codes[{i}]",
-            message="expected a code of a level in this catalog, got an unknown code",
+            message="expected a code of a level in this catalog, got an unknown code "
+            "(to drop levels from a catalog, use LevelCatalog.without)",
             rule="unknown_code",
         )
         for i, code in enumerate(order.codes)
