@@ -18,8 +18,10 @@ KNOWN_ELSEWHERE: dict[str, str] = {}
 # Private control-flow signals that are caught where they are raised and never reach a caller.
 INTERNAL_SIGNALS: dict[str, str] = {
     "_fields/_guard.py:_Bad": "a failed argument check inside @guard, always turned into InvalidArgumentError",
-    "schedule/_cohort_solver/state.py:BudgetSpent": "the cohort solver's signal that its budget is spent, caught "
-    "inside solve_cohort, which returns its best plan so far",
+    "schedule/_cohort_solver/budget.py:BudgetSpent": "the cohort solver's signal that its budget is spent (or its "
+    "progress callback asked to stop), caught inside solve_cohort, which returns its best plan so far",
+    "schedule/_cohort_solver/columns.py:_ShareSpent": "column generation's signal that it used its share of the "
+    "time, caught inside column_generation, which returns its last prices",
 }
 
 

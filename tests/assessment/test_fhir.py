@@ -1,4 +1,4 @@
-"""FHIR QuestionnaireResponse → instrument responses by LOINC item codes."""
+"""FHIR R4 QuestionnaireResponse → instrument responses: LOINC item codes, the shape R4 allows, errors with paths."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from iopcore.assessment import (
 )
 from iopcore.errors import InvalidDataError
 
+ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 CODE_FOR = {v: k for k, v in FREQUENCY_ANSWER_CODES.items()}
+
+
+def r4(items: list[Any], **more: Any) -> dict[str, Any]:
+    """A completed R4 QuestionnaireResponse holding *items*."""
+    return {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items, **more}
 
 
 def qr(
@@ -51,42 +58,39 @@ def test_nested_groups_and_bare_link_ids() -> None:
     """Items inside groups, or with bare LOINC linkIds, are found."""
     doc = qr("gad7", [3, 3, 2, 2, 1, 1, 1], nested=True)
     assert score_questionnaire_response("gad7", doc).total == 13
-    bare = {"item": [{"linkId": i.loinc, "answer": [{"valueInteger": 1}]} for i in instrument("phq2").items]}
+    bare = r4([{"linkId": i.loinc, "answer": [{"valueInteger": 1}]} for i in instrument("phq2").items])
     assert responses_from_questionnaire_response("phq2", bare) == (1, 1)
 
 
-def test_item_code_and_ordinal_extensions() -> None:
-    """Items matched by their LOINC `code`; answers read from ordinalValue extensions or valueDecimal."""
-    ordinal = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-    doc = {
-        "item": [
+def test_ordinal_extensions_on_the_coding_and_whole_decimals() -> None:
+    """Coded answers weighted by an ordinalValue or itemWeight extension on the coding; whole valueDecimals."""
+    doc = r4(
+        [
             {
-                "linkId": "q1",
-                "code": [{"system": "http://loinc.org", "code": "44250-9"}],
+                "linkId": "/44250-9",
                 "answer": [
                     {
                         "valueCoding": {
                             "system": "urn:local",
                             "code": "a2",
-                            "extension": [{"url": ordinal, "valueDecimal": 2}],
+                            "extension": [{"url": ORDINAL, "valueDecimal": 2}],
                         }
                     }
                 ],
             },
             {
-                "linkId": "q2",
-                "code": [{"code": "44255-8"}],
-                "answer": [{"valueCoding": {"code": "b"}, "extension": [{"url": ordinal, "valueInteger": 3}]}],
+                "linkId": "/44255-8",
+                "answer": [{"valueCoding": {"code": "b", "extension": [{"url": ITEM_WEIGHT, "valueDecimal": 3.0}]}}],
             },
         ]
-    }
+    )
     assert responses_from_questionnaire_response("phq2", doc) == (2, 3)
-    decimal = {
-        "item": [
+    decimal = r4(
+        [
             {"linkId": "/44250-9", "answer": [{"valueDecimal": 1.0}]},
             {"linkId": "/44255-8", "answer": [{"valueDecimal": 0}]},
         ]
-    }
+    )
     assert responses_from_questionnaire_response("phq2", decimal) == (1, 0)
 
 
@@ -148,27 +152,27 @@ def test_mapping_then_scoring_equals_direct_scoring(answers: list[int]) -> None:
 def test_malformed_responses_are_rejected_with_their_path(doc: Any, path: str) -> None:
     """Each malformed part of a QuestionnaireResponse raises InvalidResponseError at its path under the argument."""
     with pytest.raises(InvalidResponseError) as info:
-        responses_from_questionnaire_response("phq9", doc)
+        responses_from_questionnaire_response("phq9", {**r4([]), **doc})
     assert info.value.paths == (path,)
 
 
 def test_answers_nested_under_answers_are_walked() -> None:
     """Items nested under an answer (FHIR allows it) are found."""
-    doc = {
-        "item": [
+    doc = r4(
+        [
             {
                 "linkId": "/44250-9",
                 "answer": [{"valueInteger": 2, "item": [{"linkId": "/44255-8", "answer": [{"valueInteger": 1}]}]}],
             }
         ]
-    }
+    )
     assert responses_from_questionnaire_response("phq2", doc) == (2, 1)
 
 
 def test_instruments_without_verified_item_codes_cannot_be_mapped() -> None:
     """AUDIT has no verified item LOINC codes, so mapping it is a clear error."""
     with pytest.raises(InvalidDataError) as info:
-        responses_from_questionnaire_response("audit", {"item": []})
+        responses_from_questionnaire_response("audit", r4([]))
     assert "LOINC" in str(info.value)
 
 
@@ -219,12 +223,12 @@ def test_bad_arguments_name_their_parameter(call: Any, path: str) -> None:
 
 def test_huge_and_infinite_decimals_are_refused_without_overflowing() -> None:
     """A valueDecimal of 10**400 is a whole number that scoring refuses; infinity is no whole number at all."""
-    doc = {"item": [{"linkId": "/44250-9", "answer": [{"valueDecimal": 10**400}]}]}
+    doc = r4([{"linkId": "/44250-9", "answer": [{"valueDecimal": 10**400}]}])
     assert responses_from_questionnaire_response("phq2", doc) == (10**400, None)
     with pytest.raises(InvalidResponseError) as info:
         score_questionnaire_response("phq9", doc)
     assert info.value.paths == ("$.questionnaire_response.item[0].answer[0]",)
-    doc = {"item": [{"linkId": "/44250-9", "answer": [{"valueDecimal": float("inf")}]}]}
+    doc = r4([{"linkId": "/44250-9", "answer": [{"valueDecimal": float("inf")}]}])
     with pytest.raises(InvalidResponseError) as info:
         responses_from_questionnaire_response("phq9", doc)
     assert info.value.paths == ("$.questionnaire_response.item[0].answer[0].valueDecimal",)

@@ -154,7 +154,7 @@ def crowded(n: int, shift: int) -> CohortProblem:
 
 def prepared(problem: CohortProblem, tuning: CohortTuning = DEFAULT_TUNING) -> Context:
     """A solver context for *problem* with every group's week alone found (no budget)."""
-    ctx = build_context(problem, 10**9, None, None, tuning)
+    ctx = build_context(problem, None, tuning)
     capacity_free_optimum(ctx)
     return ctx
 

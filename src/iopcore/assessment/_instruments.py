@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import attrs
+
 from iopcore import _fields as f
 from iopcore.assessment._model import (
     Band,
@@ -19,11 +21,13 @@ from iopcore.assessment._model import (
     ClusterRule,
     Cutoff,
     Exclusion,
+    FlagMode,
     FlagRule,
     Instrument,
     Item,
     Proration,
     ResponseKind,
+    RuleReading,
     Sex,
     SkipRule,
 )
@@ -248,6 +252,25 @@ _AUDIT_ITEMS = (
     ("injury",),
     ("concern",),
 )
+_AUDIT_ESCALATION = Source(
+    citation=(
+        "Babor et al. 2001, AUDIT manual (WHO/MSD/MSB/01.6a), note to the table of risk levels: 'Provide the next "
+        "highest level of intervention to patients who score 2 or more on Questions 4, 5 and 6, or 4 on Questions 9 "
+        "or 10' (as quoted by the Comorbidity Guidelines, AU)"
+    ),
+    urls=(
+        "https://comorbidityguidelines.org.au/appendix-u-alcohol-use-disorders-identification-test-audit/audit-scoring-clinician-use-only",
+    ),
+    evidence=V,
+    note="The sentence is verified; how '2 or more on Questions 4, 5 and 6' is counted is not (see the readings).",
+)
+
+
+def _unverified_reading(*, note: str) -> Source:
+    """The AUDIT escalation sentence as the source of one of its readings, which the manual does not settle."""
+    return attrs.evolve(_AUDIT_ESCALATION, evidence=U, note=note)
+
+
 _WHO_ZONES = BandScheme(
     id="who_zones",
     name="WHO risk zones I-IV",
@@ -273,21 +296,44 @@ AUDIT = Instrument(
     flag_rules=(
         FlagRule(
             flag="escalate",
-            items=(4, 5, 6),
-            min_value=2,
-            source=Source(
-                citation="WHO AUDIT manual: next highest level of intervention for 2 or more on questions 4, 5 and 6",
-                urls=("https://auditscreen.org/scoring-audit/",),
-                evidence=V,
-                note="'2 or more on questions 4, 5 and 6' is read as any one of them; a flag only, the zone follows the total.",
-            ),
-        ),
-        FlagRule(
-            flag="escalate",
             items=(9, 10),
             min_value=4,
             source=Source(
                 citation="WHO AUDIT manual: next highest level of intervention for 4 on questions 9 or 10", evidence=V
+            ),
+        ),
+    ),
+    readings=(
+        RuleReading(
+            id="any_item",
+            name="2 or more on any one of questions 4, 5 and 6",
+            flag_rules=(FlagRule(flag="escalate", items=(4, 5, 6), min_value=2, source=_AUDIT_ESCALATION),),
+            source=_unverified_reading(
+                note=(
+                    "iopcore's default, unverified: the manual's sentence does not say whether the 2 points are "
+                    "per question or the three questions' sum, and no other passage of it could be read to settle "
+                    "it. Any one question at 2 or more escalates; the summed reading escalates in every such case "
+                    "and more. A flag only: the zone follows the total."
+                ),
+            ),
+        ),
+        RuleReading(
+            id="items_summed",
+            name="questions 4, 5 and 6 summed to 2 or more",
+            flag_rules=(
+                FlagRule(
+                    flag="escalate",
+                    items=(4, 5, 6),
+                    min_value=2,
+                    mode=FlagMode.ITEMS_SUMMED,
+                    source=_AUDIT_ESCALATION,
+                ),
+            ),
+            source=_unverified_reading(
+                note=(
+                    "The other reading found in the literature: the points of questions 4-6 added up. Unverified "
+                    "against the manual, as the default is."
+                ),
             ),
         ),
     ),
@@ -580,10 +626,20 @@ CRAFFT = Instrument(
         SkipRule(
             when_items=(1, 2, 3),
             skipped=(5, 6, 7, 8, 9),
+            answers_counted=False,
             source=Source(
-                citation="CRAFFT 2.1: if every Part A answer is 0, ask only the CAR question",
+                citation=(
+                    "CRAFFT 2.1 (clinician interview): if the adolescent answers 0 to every Part A question, ask "
+                    "the CAR question only, then stop; ask all six Part B questions only when any Part A answer is "
+                    "1 or more"
+                ),
                 urls=("https://onenorthfulton.org/another-quick-screening-crafft/",),
                 evidence=V,
+                note=(
+                    "Part B answers other than CAR given anyway with Part A all zero are not part of the screen: "
+                    "they are validated, scored 0 and listed in InstrumentScore.uncounted; "
+                    "score(..., count_skipped_answers=True) counts them."
+                ),
             ),
         ),
     ),
@@ -596,7 +652,10 @@ CRAFFT = Instrument(
         urls=("https://onenorthfulton.org/another-quick-screening-crafft/",),
         evidence=V,
     ),
-    notes="Items 1-3 are Part A day counts (0-366, not scored); items 4-9 are Part B yes/no (CAR first). Only CAR asked → the screen cannot be positive.",
+    notes=(
+        "Items 1-3 are Part A day counts (0-366, not scored); items 4-9 are Part B yes/no (CAR first). Only CAR "
+        "asked (Part A all zero) → the screen cannot be positive; other Part B answers are then not counted."
+    ),
 )
 
 # ----------------------------------------------------------------------------- PCL-5

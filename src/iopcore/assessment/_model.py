@@ -19,12 +19,14 @@ __all__ = [
     "ClusterRule",
     "Cutoff",
     "Exclusion",
+    "FlagMode",
     "FlagRule",
     "Instrument",
     "InstrumentScore",
     "Item",
     "Proration",
     "ResponseKind",
+    "RuleReading",
     "Sex",
     "SkipRule",
 ]
@@ -39,6 +41,15 @@ class ResponseKind(enum.StrEnum):
     """A boolean (``True`` = yes); yes scores 1, or no scores 1 when the item is reverse scored."""
     COUNT = "count"
     """A whole number such as a count of days (CRAFFT Part A); asked but not scored."""
+
+
+class FlagMode(enum.StrEnum):
+    """How a :class:`FlagRule` combines its items' points before comparing them with ``min_value``."""
+
+    ANY_ITEM = "any_item"
+    """Any one of the items scores at least ``min_value``."""
+    ITEMS_SUMMED = "items_summed"
+    """The items' points, added up, reach ``min_value``."""
 
 
 class Sex(enum.StrEnum):
@@ -193,12 +204,35 @@ class Cutoff:
 @final
 @attrs.frozen(kw_only=True)
 class FlagRule:
-    """Set ``flag`` when any of ``items`` scores at least ``min_value`` (whatever the total)."""
+    """Set ``flag`` when any of ``items`` scores at least ``min_value``, or (``mode=ITEMS_SUMMED``) when their sum does.
+
+    Flags never move the total or the band.
+    """
 
     flag: str = attrs.field(validator=f.identifier())
     items: tuple[int, ...] = _item_numbers()
     min_value: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
     source: Source = attrs.field(validator=_source())
+    mode: FlagMode = attrs.field(default=FlagMode.ANY_ITEM, validator=f.enum_member(FlagMode))
+    """How the items' points are combined (any one item, or their sum)."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RuleReading:
+    """One reading of a published rule whose wording the sources read in more than one way.
+
+    An instrument lists its readings in :attr:`Instrument.readings`, the default first;
+    ``score(..., reading=id)`` picks another. The reading's ``flag_rules`` apply in addition to
+    the instrument's own. E.g. the AUDIT's "2 or more on Questions 4, 5 and 6": any one of the
+    questions (``any_item``) or the three summed (``items_summed``).
+    """
+
+    id: str = attrs.field(validator=f.identifier())
+    name: str = attrs.field(validator=f.text())
+    flag_rules: tuple[FlagRule, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(FlagRule, min_length=1))
+    source: Source = attrs.field(validator=_source())
+    """Where the reading comes from, and (in ``evidence``) whether the sources settle it."""
 
 
 @final
@@ -228,11 +262,19 @@ class ClusterRule:
 @final
 @attrs.frozen(kw_only=True)
 class SkipRule:
-    """A published skip rule: when the answers to ``when_items`` sum to 0, ``skipped`` may be left ``None`` (scored 0)."""
+    """A published skip rule: when the answers to ``when_items`` sum to 0, ``skipped`` may be left ``None`` (scored 0).
+
+    ``answers_counted`` says what happens to answers given anyway to the skipped items: counted
+    (the AUDIT's skips only spare questions), or validated and left out of the total (CRAFFT 2.1:
+    with Part A all zero the manual asks only the CAR question, so the other Part B answers are not
+    part of the screen). Items left out are reported in :attr:`InstrumentScore.uncounted`;
+    ``score(..., count_skipped_answers=True)`` counts them anyway.
+    """
 
     when_items: tuple[int, ...] = _item_numbers()
     skipped: tuple[int, ...] = _item_numbers()
     source: Source = attrs.field(validator=_source())
+    answers_counted: bool = attrs.field(default=True, validator=f.boolean())
 
 
 @final
@@ -282,6 +324,8 @@ class Instrument:
         default=(), converter=f.to_tuple, validator=f.tuple_of(ClusterRule)
     )
     skip_rules: tuple[SkipRule, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(SkipRule))
+    readings: tuple[RuleReading, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(RuleReading))
+    """Alternative readings of a rule the sources read differently; the first is the default."""
     exclusions: tuple[Exclusion, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Exclusion))
     proration: Proration | None = attrs.field(default=None, validator=f.optional(f.instance(Proration, "a Proration")))
     loinc_panel: str | None = attrs.field(default=None, validator=f.optional(f.text(max_length=16)))
@@ -316,6 +360,10 @@ class Instrument:
             seen.add(cid)
         for i, rule in enumerate(self.flag_rules):
             _check_numbers(rule.items, count, f"$.flag_rules[{i}].items", errors)
+        for i, reading in enumerate(self.readings):
+            for j, rule in enumerate(reading.flag_rules):
+                _check_numbers(rule.items, count, f"$.readings[{i}].flag_rules[{j}].items", errors)
+        errors.extend(_duplicates((r.id for r in self.readings), "$.readings", ".id", "reading id"))
         for i, skip in enumerate(self.skip_rules):
             _check_numbers(skip.when_items, count, f"$.skip_rules[{i}].when_items", errors)
             _check_numbers(skip.skipped, count, f"$.skip_rules[{i}].skipped", errors)
@@ -357,6 +405,11 @@ class Instrument:
     def default_scheme(self) -> BandScheme | None:
         """The first band scheme, or ``None`` for screens that only have a cut-off."""
         return self.schemes[0] if self.schemes else None
+
+    @property
+    def default_reading(self) -> RuleReading | None:
+        """The first reading, or ``None`` for instruments whose rules the sources read alike."""
+        return self.readings[0] if self.readings else None
 
     @f.guard
     def scheme(self, scheme_id: str) -> BandScheme:
@@ -456,6 +509,15 @@ class InstrumentScore:
         validator=f.mapping_of(str, int, description="subscale id to int"),
     )
     """Subscale sums (e.g. the PCL-5 cluster severities)."""
+    reading: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))
+    """The reading of the instrument's ambiguous rules that was applied (e.g. the AUDIT's ``any_item``)."""
+    uncounted: tuple[int, ...] = attrs.field(
+        default=(),
+        converter=f.to_int_tuple,
+        validator=f.int_tuple(min_value=1, description="item numbers (from 1)"),
+    )
+    """Items answered although a skip rule skipped them, whose answers the rule leaves out of the total
+    (CRAFFT 2.1 Part B when Part A is all zero); their ``item_scores`` are 0."""
 
     def __attrs_post_init__(self) -> None:
         if self.prorated != isinstance(self.total, float):
@@ -471,3 +533,9 @@ class InstrumentScore:
                     "range",
                     self,
                 )
+        if list(self.uncounted) != sorted(set(self.uncounted)):
+            raise f.fail("$.uncounted", "expected ascending, distinct item numbers", "order", self)
+        if self.item_scores:
+            for number in self.uncounted:
+                if number > len(self.item_scores) or self.item_scores[number - 1] != 0:
+                    raise f.fail("$.uncounted", "expected items whose item_scores are 0", "uncounted", self)

@@ -7,7 +7,16 @@ from typing import Any
 
 from iopcore import _fields as f
 from iopcore.assessment._instruments import INSTRUMENTS, _builtin
-from iopcore.assessment._model import BandScheme, Instrument, InstrumentScore, ResponseKind, Sex
+from iopcore.assessment._model import (
+    BandScheme,
+    FlagMode,
+    FlagRule,
+    Instrument,
+    InstrumentScore,
+    Item,
+    ResponseKind,
+    Sex,
+)
 from iopcore.errors import InvalidResponseError, type_name
 
 __all__ = ["InvalidResponseError", "Response", "score"]
@@ -21,25 +30,30 @@ _NO_FLAGS: frozenset[str] = frozenset()
 
 
 class _Plan:
-    """A built-in instrument precompiled for the common case: every item a point item, every answer given."""
+    """A built-in instrument precompiled for the common case: every item a point item, every answer given.
 
-    __slots__ = ("allowed", "bands", "cut", "inst", "scheme")
+    Instruments whose skip rules leave answers out of the total (CRAFFT) always take the general path.
+    """
+
+    __slots__ = ("allowed", "bands", "cut", "inst", "reading", "rules", "scheme")
 
     def __init__(self, inst: Instrument) -> None:
         self.inst = inst
         sexed = any(c.sex is not None for c in inst.cutoffs)
         self.allowed: tuple[frozenset[int], ...] | None = (
             tuple(frozenset(i.values) for i in inst.items)
-            if not sexed and all(i.kind is ResponseKind.POINTS and i.scored for i in inst.items)
+            if not sexed
+            and all(i.kind is ResponseKind.POINTS and i.scored for i in inst.items)
+            and all(rule.answers_counted for rule in inst.skip_rules)
             else None
         )
         scheme = inst.default_scheme
         self.scheme = None if scheme is None else scheme.id
         self.bands = None if scheme is None else tuple(scheme._band_for(t) for t in range(inst.max_total + 1))
         self.cut = inst.cutoffs[0].threshold if inst.cutoffs else None
-
-
-_PLANS: dict[str, _Plan] = {iid: _Plan(inst) for iid, inst in INSTRUMENTS.items()}
+        reading = inst.default_reading
+        self.reading = None if reading is None else reading.id
+        self.rules = inst.flag_rules + (() if reading is None else reading.flag_rules)
 
 
 def _trusted(**fields: Any) -> InstrumentScore:
@@ -75,12 +89,14 @@ def _fast(plan: _Plan, responses: Sequence[Response]) -> InstrumentScore | None:
         total=total,
         band=band,
         positive=positive,
-        flags=_flags(inst, points),
+        flags=_flags(inst, points, plan.rules),
         prorated=False,
         scheme=plan.scheme,
         cutoff=cut,
         item_scores=tuple(responses),
         subscores=_subscores(inst, points),
+        reading=plan.reading,
+        uncounted=(),
     )
 
 
@@ -89,6 +105,8 @@ _CONTEXT_TYPES: dict[str, tuple[type, ...]] = {
     "cutoff": (int, type(None)),
     "scheme": (str, BandScheme, type(None)),
     "medically_supervised": (bool,),
+    "reading": (str, type(None)),
+    "count_skipped_answers": (bool, type(None)),
 }
 
 
@@ -132,16 +150,31 @@ def score(
     cutoff: int | None = None,
     scheme: str | BandScheme | None = None,
     medically_supervised: bool = False,
+    reading: str | None = None,
+    count_skipped_answers: bool | None = None,
 ) -> InstrumentScore:
     """Score *responses* (one per item, in item order) for an instrument, exactly as published.
 
     Context keywords: ``sex`` (``"male"``/``"female"``; required where cut-offs differ by sex, ignored
     elsewhere), ``cutoff`` (replaces a configurable cut-off: PHQ-2, CAGE-AID, PCL-5), ``scheme`` (a band
     scheme id of the instrument, or your own :class:`BandScheme`), ``medically_supervised`` (DSM-5 SUD:
-    tolerance and withdrawal not counted). Raises :class:`InvalidResponseError` naming the item.
+    tolerance and withdrawal not counted), ``reading`` (a reading id of a rule the sources read in more
+    than one way: the AUDIT's ``"any_item"``, the default, or ``"items_summed"``),
+    ``count_skipped_answers`` (``True`` counts answers given to items a skip rule skipped even where the
+    rule leaves them out, e.g. CRAFFT Part B with Part A all zero; ``False`` leaves them out everywhere;
+    ``None`` follows each skip rule). Raises :class:`InvalidResponseError` naming the item.
     """
     inst = instrument_id if isinstance(instrument_id, Instrument) else _builtin(instrument_id)
-    return _score(inst, responses, sex=sex, cutoff=cutoff, scheme=scheme, medically_supervised=medically_supervised)
+    return _score(
+        inst,
+        responses,
+        sex=sex,
+        cutoff=cutoff,
+        scheme=scheme,
+        medically_supervised=medically_supervised,
+        reading=reading,
+        count_skipped_answers=count_skipped_answers,
+    )
 
 
 def _score(
@@ -152,6 +185,8 @@ def _score(
     cutoff: int | None = None,
     scheme: str | BandScheme | None = None,
     medically_supervised: bool = False,
+    reading: str | None = None,
+    count_skipped_answers: bool | None = None,
 ) -> InstrumentScore:
     """Score checked arguments: the instrument is known, *responses* a list or tuple, the context of its types."""
     iid = inst.id
@@ -161,13 +196,17 @@ def _score(
         raise InvalidResponseError(iid, None, f"expected {n} answers (items 1-{n}), got {len(responses)}", "length")
 
     skipped: set[int] = set()
+    left_out: set[int] = set()  # skipped items whose answers, if given, the rule does not count
     for rule in inst.skip_rules:
         values = [responses[k - 1] for k in rule.when_items]
         if all(
-            (v is None and k in skipped) or (type(v) is int and v == 0) or v is False
+            (v is None and k in skipped) or v is False or (v is not None and f.is_integer(v) and f.as_int(v) == 0)
             for k, v in zip(rule.when_items, values, strict=True)
         ):
             skipped.update(rule.skipped)
+            counted = rule.answers_counted if count_skipped_answers is None else count_skipped_answers
+            if not counted:
+                left_out.update(rule.skipped)
 
     excluded: frozenset[int] = frozenset()
     if medically_supervised:  # a bool: the guard (or its fast path) has checked it
@@ -175,11 +214,11 @@ def _score(
 
     points: list[int | None] = []
     missing: list[int] = []
+    uncounted: list[int] = []
     total = 0
     scored_count = 0
     for item, value in zip(items, responses, strict=True):
         number = item.number
-        kind = item.kind
         if value is None:
             if number in skipped:
                 points.append(0 if item.scored else None)
@@ -194,45 +233,16 @@ def _score(
             points.append(None)
             scored_count += 1
             continue
-        if kind is ResponseKind.POINTS:
-            if type(value) is not int:
-                if not f.is_integer(value):
-                    raise InvalidResponseError(
-                        iid, number, f"expected an integer point value, got {type_name(value)}", "type"
-                    )
-                value = f.as_int(value)
-            if value not in item.values:
-                allowed = ", ".join(str(v) for v in item.values)
-                raise InvalidResponseError(
-                    iid, number, f"expected one of {allowed}, got an int that is not one of them", "value"
-                )
-            p = value
-        elif kind is ResponseKind.YES_NO:
-            if type(value) is not bool:
-                raise InvalidResponseError(
-                    iid, number, f"expected True (yes) or False (no), got {type_name(value)}", "type"
-                )
-            p = int(value is not item.reverse)
-        else:
-            if type(value) is not int:
-                if not f.is_integer(value):
-                    raise InvalidResponseError(iid, number, f"expected a whole number, got {type_name(value)}", "type")
-                value = f.as_int(value)
-            assert item.max_count is not None
-            if not 0 <= value <= item.max_count:
-                raise InvalidResponseError(
-                    iid,
-                    number,
-                    f"expected a whole number between 0 and {item.max_count}, got an int out of range",
-                    "range",
-                )
+        checked = _checked(iid, item, value)
+        if item.kind is ResponseKind.COUNT or not item.scored:
             points.append(None)
             continue
-        if not item.scored:
-            points.append(None)
-            continue
+        p = int(checked is not item.reverse) if item.kind is ResponseKind.YES_NO else checked
         if number in excluded:
             p = 0
+        elif number in left_out:
+            p = 0
+            uncounted.append(number)
         points.append(p)
         total += p
         scored_count += 1
@@ -254,7 +264,7 @@ def _score(
         prorated = True
 
     band, cut, positive, used_scheme = _interpret(inst, final_total, sex, cutoff, scheme)
-    flags = _flags(inst, points)
+    flags = _flags(inst, points, _flag_rules(inst, reading))
     subscores = _subscores(inst, points)
     return InstrumentScore(
         instrument=iid,
@@ -267,7 +277,74 @@ def _score(
         cutoff=cut,
         item_scores=tuple(points),
         subscores=subscores,
+        reading=_reading_id(inst, reading),
+        uncounted=tuple(uncounted),
     )
+
+
+def _checked(iid: str, item: Item, value: Any) -> Any:
+    """An answer checked against its item: a builtin ``int`` (points, counts) or a ``bool`` (yes/no).
+
+    Raises :class:`InvalidResponseError` naming the item (at ``$.responses[i]``); messages never repeat the answer.
+    """
+    number = item.number
+    kind = item.kind
+    if kind is ResponseKind.POINTS:
+        if type(value) is not int:
+            if not f.is_integer(value):
+                raise InvalidResponseError(
+                    iid, number, f"expected an integer point value, got {type_name(value)}", "type"
+                )
+            value = f.as_int(value)
+        if value not in item.values:
+            allowed = ", ".join(str(v) for v in item.values)
+            raise InvalidResponseError(
+                iid, number, f"expected one of {allowed}, got an int that is not one of them", "value"
+            )
+        return value
+    if kind is ResponseKind.YES_NO:
+        if type(value) is not bool:
+            raise InvalidResponseError(
+                iid, number, f"expected True (yes) or False (no), got {type_name(value)}", "type"
+            )
+        return value
+    if type(value) is not int:
+        if not f.is_integer(value):
+            raise InvalidResponseError(iid, number, f"expected a whole number, got {type_name(value)}", "type")
+        value = f.as_int(value)
+    assert item.max_count is not None
+    if not 0 <= value <= item.max_count:
+        raise InvalidResponseError(
+            iid,
+            number,
+            f"expected a whole number between 0 and {item.max_count}, got an int out of range",
+            "range",
+        )
+    return value
+
+
+def _flag_rules(inst: Instrument, reading: str | None) -> tuple[FlagRule, ...]:
+    """The instrument's flag rules plus those of the chosen reading (the default when *reading* is ``None``)."""
+    if not inst.readings:
+        if reading is not None:
+            raise InvalidResponseError(
+                inst.id, None, f"{inst.name} has no readings to choose from", "reading", path="$.reading"
+            )
+        return inst.flag_rules
+    chosen = inst.readings[0] if reading is None else next((r for r in inst.readings if r.id == reading), None)
+    if chosen is None:
+        known = ", ".join(r.id for r in inst.readings)
+        raise InvalidResponseError(
+            inst.id, None, f"no reading with this id; known: {known}", "unknown_code", path="$.reading"
+        )
+    return inst.flag_rules + chosen.flag_rules
+
+
+def _reading_id(inst: Instrument, reading: str | None) -> str | None:
+    if reading is not None:
+        return reading
+    default = inst.default_reading
+    return None if default is None else default.id
 
 
 def _interpret(
@@ -340,11 +417,15 @@ def _interpret(
     return None, cut, positive, None
 
 
-def _flags(inst: Instrument, points: list[int | None]) -> frozenset[str]:
-    if not inst.flag_rules and not inst.cluster_rules:
+def _flags(inst: Instrument, points: list[int | None], rules: tuple[FlagRule, ...]) -> frozenset[str]:
+    if not rules and not inst.cluster_rules:
         return _NO_FLAGS
     flags: set[str] = set()
-    for rule in inst.flag_rules:
+    for rule in rules:
+        if rule.mode is FlagMode.ITEMS_SUMMED:
+            if sum(points[k - 1] or 0 for k in rule.items) >= rule.min_value:
+                flags.add(rule.flag)
+            continue
         for k in rule.items:
             p = points[k - 1]
             if p is not None and p >= rule.min_value:
@@ -365,3 +446,6 @@ def _subscores(inst: Instrument, points: list[int | None]) -> Mapping[str, int]:
     return f.to_mapping(
         {c.id: sum(points[k - 1] or 0 for k in c.items) for crule in inst.cluster_rules for c in crule.clusters}
     )
+
+
+_PLANS: dict[str, _Plan] = {iid: _Plan(inst) for iid, inst in INSTRUMENTS.items()}

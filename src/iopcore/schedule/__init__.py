@@ -8,7 +8,9 @@
   constraint groups (:data:`GROUPS`), :class:`Reason` s and a plain-language explanation.
 * Cohorts: :func:`solve_cohort` places a :class:`CohortProblem`'s patients into shared
   offerings with capacities (a :class:`CohortSchedule` with a proven lower bound),
-  :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates.
+  :func:`admit_to_cohort` adds one patient without moving anyone, :func:`check_cohort` validates,
+  :func:`explain_unscheduled` computes reasons left ``not_computed`` by a time budget;
+  a ``progress`` callback sees a :class:`CohortProgress`.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
 
@@ -36,6 +38,8 @@ from iopcore.schedule._cohort import (
 )
 from iopcore.schedule._cohort_check import CohortViolation, check_cohort
 from iopcore.schedule._cohort_solver.admit import admit_to_cohort
+from iopcore.schedule._cohort_solver.budget import SOLVER_PHASES, CohortProgress
+from iopcore.schedule._cohort_solver.explanations import explain_unscheduled
 from iopcore.schedule._cohort_solver.solve import DEFAULT_WORK_LIMIT, solve_cohort
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import (
@@ -67,11 +71,13 @@ __all__ = [
     "OTHER_DAY_COST",
     "OTHER_TIME_COST",
     "REASONS",
+    "SOLVER_PHASES",
     "Assignment",
     "CalendarSchedule",
     "ClockRequiredError",
     "CohortPatient",
     "CohortProblem",
+    "CohortProgress",
     "CohortSchedule",
     "CohortTuning",
     "CohortViolation",
@@ -98,6 +104,7 @@ __all__ = [
     "check_cohort",
     "conflict",
     "expand",
+    "explain_unscheduled",
     "solve",
     "solve_cohort",
 ]

@@ -44,11 +44,17 @@ __all__ = [
 BACKENDS = ("iopcore", "ortools")
 """The solver backends: the pure-Python default and the optional OR-Tools CP-SAT one."""
 
-REASONS = ("conflict", "capacity", "cost")
+REASONS = ("conflict", "capacity", "cost", "fits", "not_computed")
 """Why a patient is left out: ``conflict`` (no week exists for the patient even with every
 seat free: their own rules conflict), ``capacity`` (weeks exist, but none fits the seats the
 others leave), ``cost`` (a week fits, but leaving the patient out is cheaper by their
-``unscheduled_cost``)."""
+``unscheduled_cost``), ``fits`` (a week fits the seats left and costs less than leaving the
+patient out: the plan could take them; :func:`~iopcore.schedule.solve_cohort` never leaves
+such a patient out once it has computed their reason, a schedule stopped early by another
+solver or edited by hand may), or ``not_computed``: the solver's time budget ended before
+it placed or explained the patient (:func:`~iopcore.schedule.explain_unscheduled` finds the
+reason later). Nothing is claimed about a ``not_computed`` patient, not even that a week
+exists for them alone."""
 
 
 def _patient_id() -> Any:
@@ -300,8 +306,14 @@ class Unscheduled:
     * ``conflict``: ``conflict`` holds the patient's own minimal conflict of constraint
       groups (:data:`~iopcore.schedule.GROUPS`): no week exists even with every seat free.
     * ``capacity``: ``blocking`` lists full offerings that block the patient and
-      ``needed`` how many extra seats on each would admit them (the fewest extra seats).
+      ``needed`` how many extra seats on each would admit them (from
+      :func:`~iopcore.schedule.solve_cohort`: the full offerings of the patient's week known
+      to the solver that needs the fewest, one seat each; not always the fewest of any week).
     * ``cost``: a week fits, but leaving the patient out costs less.
+    * ``fits``: a week fits and costs less than leaving the patient out (the plan could take them).
+    * ``not_computed``: the time budget ended before the solver placed or explained the
+      patient; nothing is claimed (``conflict``, ``blocking`` and ``needed`` are empty). Ask
+      :func:`~iopcore.schedule.explain_unscheduled` for the reason.
 
     ``cost`` is the patient's unscheduled cost.
     """
@@ -319,7 +331,11 @@ class Unscheduled:
 
     def __attrs_post_init__(self) -> None:
         if self.reason not in REASONS:
-            raise f.fail("$.reason", "expected one of conflict, capacity, cost, got another str", "one_of", self)
+            raise f.fail("$.reason", "expected one of " + ", ".join(REASONS) + ", got another str", "one_of", self)
+        if self.reason != "conflict" and self.conflict:
+            raise f.fail("$.conflict", "expected no conflict groups unless the reason is conflict", "empty", self)
+        if self.reason != "capacity" and self.blocking:
+            raise f.fail("$.blocking", "expected no blocking offerings unless the reason is capacity", "empty", self)
         if set(self.needed) - set(self.blocking):
             raise f.fail(
                 "$.needed", "expected keys among the blocking offerings, got another str", "unknown_code", self
@@ -331,7 +347,16 @@ class Unscheduled:
         if self.reason == "capacity":
             extra = ", ".join(f"{k} +{v}" for k, v in sorted(self.needed.items()))
             return f"waits for seats: {extra}" if extra else "waits for seats"
-        return "left out: cheaper than any week that fits"
+        if self.reason == "cost":
+            return "left out: cheaper than any week that fits"
+        if self.reason == "fits":
+            return "left out, though a week fits the seats left"
+        return "left out: the reason was not computed within the time budget"
+
+    @property
+    def computed(self) -> bool:
+        """Whether the reason is known (not ``not_computed``)."""
+        return self.reason != "not_computed"
 
 
 @final
@@ -415,7 +440,9 @@ class CohortSchedule:
     """A cohort's plan: assignments, patients left out with reasons, cost and a proven lower bound.
 
     ``capacity_free_bound`` ≤ ``lower_bound`` ≤ ``cost``; ``optimal`` means the cost is
-    proven minimal (``lower_bound == cost``). ``backend`` names the solver used
+    proven minimal (``lower_bound == cost``). ``capacity_free_bound`` is Σ min(unscheduled
+    cost, cheapest week alone) over the patients, those left out ``not_computed`` excepted
+    (nothing is claimed about them). ``backend`` names the solver used
     (:data:`BACKENDS`); ``work`` the deterministic work units spent.
     """
 

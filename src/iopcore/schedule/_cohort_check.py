@@ -54,8 +54,9 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     patient; no offering holds more than its capacity (pinned seats of patients left
     out still count); the assignment, unscheduled and total costs add up; ``capacity_free_bound
     <= lower_bound <= cost``. With *deep*, also (one single-patient solve per patient):
-    ``capacity_free_bound`` equals Σ min(unscheduled cost, own optimum), patients left
-    out for a ``conflict`` are infeasible alone, the others are feasible alone.
+    ``capacity_free_bound`` equals Σ min(unscheduled cost, own optimum) over the patients not
+    left out ``not_computed``, patients left out for a ``conflict`` are infeasible alone, the
+    others are feasible alone.
 
     A schedule made for another problem is not an error here: its differences are violations.
     """
@@ -150,13 +151,15 @@ def _deep(problem: CohortProblem, schedule: CohortSchedule) -> list[CohortViolat
     for p in problem.patients:
         if p.id in pinned:
             continue
+        reason = reasons.get(p.id)
+        if reason == "not_computed":
+            continue
         try:
             alone: int | None = solve(_week_problem(p, problem.offerings), explain=False).cost
         except InfeasibleScheduleError:
             alone = None
         u = problem._unscheduled_cost(p)
         free += u if alone is None else min(u, alone)
-        reason = reasons.get(p.id)
         if reason == "conflict" and alone is not None:
             out.append(
                 CohortViolation(group="reason", message="left out for a conflict but feasible alone", patient=p.id)

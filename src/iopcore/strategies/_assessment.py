@@ -27,6 +27,7 @@ from iopcore.assessment import (
     Evaluation,
     EvaluationDomain,
     Exclusion,
+    FlagMode,
     FlagRule,
     Instrument,
     InstrumentScore,
@@ -43,6 +44,7 @@ from iopcore.assessment import (
     Route,
     RuleBasedPlacementPolicy,
     RuledOutLevel,
+    RuleReading,
     ScoreRule,
     Sex,
     SkipRule,
@@ -78,6 +80,7 @@ __all__ = [
     "prorations",
     "rating_anchors",
     "rating_rules",
+    "rule_readings",
     "ruled_out_levels",
     "score_rules",
     "skip_rules",
@@ -187,6 +190,20 @@ def flag_rules(*, item_count: int = 20) -> st.SearchStrategy[FlagRule]:
         items=_numbers(item_count),
         min_value=st.integers(0, 10),
         source=sources(),
+        mode=st.sampled_from(FlagMode),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def rule_readings(*, item_count: int = 20) -> st.SearchStrategy[RuleReading]:
+    """Readings of an ambiguous rule: 1-2 flag rules over items 1-*item_count*."""
+    _check_int("item_count", item_count, 1, 10_000)
+    return st.builds(
+        RuleReading,
+        id=identifiers(max_size=16),
+        name=texts(max_size=30),
+        flag_rules=st.lists(flag_rules(item_count=item_count), min_size=1, max_size=2).map(tuple),
+        source=sources(),
     )
 
 
@@ -214,7 +231,13 @@ def cluster_rules(*, item_count: int = 20) -> st.SearchStrategy[ClusterRule]:
 def skip_rules(*, item_count: int = 20) -> st.SearchStrategy[SkipRule]:
     """Skip rules over items 1-*item_count*."""
     _check_int("item_count", item_count, 1, 10_000)
-    return st.builds(SkipRule, when_items=_numbers(item_count), skipped=_numbers(item_count), source=sources())
+    return st.builds(
+        SkipRule,
+        when_items=_numbers(item_count),
+        skipped=_numbers(item_count),
+        source=sources(),
+        answers_counted=st.booleans(),
+    )
 
 
 @functools.lru_cache(maxsize=None, typed=True)
@@ -275,6 +298,7 @@ def instruments(*, include_builtin: bool = True, max_items: int = 8) -> st.Searc
             flag_rules=tuple(draw(st.lists(flag_rules(item_count=count), max_size=2))),
             cluster_rules=tuple(draw(st.lists(cluster_rules(item_count=count), max_size=1))),
             skip_rules=tuple(draw(st.lists(skip_rules(item_count=count), max_size=2))),
+            readings=tuple(draw(st.lists(rule_readings(item_count=count), max_size=2, unique_by=lambda r: r.id))),
             exclusions=tuple(draw(st.lists(exclusions(item_count=count), max_size=1))),
             proration=draw(st.one_of(st.none(), prorations())),
             loinc_panel=draw(st.one_of(st.none(), _LOINC)),
@@ -321,6 +345,10 @@ def instrument_scores(*, instrument_ids: tuple[str, ...] | None = None) -> st.Se
             context["scheme"] = draw(st.sampled_from([s.id for s in inst.schemes]))
         if inst.exclusions:
             context["medically_supervised"] = draw(st.booleans())
+        if len(inst.readings) > 0 and draw(st.booleans()):
+            context["reading"] = draw(st.sampled_from([r.id for r in inst.readings]))
+        if any(not r.answers_counted for r in inst.skip_rules):
+            context["count_skipped_answers"] = draw(st.sampled_from((None, True, False)))
         return score(inst, responses, **context)
 
     return build()

@@ -10,9 +10,11 @@ from iopcore.schedule import (
     BACKENDS,
     GROUPS,
     REASONS,
+    SOLVER_PHASES,
     Assignment,
     CohortPatient,
     CohortProblem,
+    CohortProgress,
     CohortSchedule,
     CohortTuning,
     CohortViolation,
@@ -32,6 +34,7 @@ __all__ = [
     "assignments",
     "cohort_patients",
     "cohort_problems",
+    "cohort_progress_reports",
     "cohort_schedules",
     "cohort_tunings",
     "cohort_violations",
@@ -164,6 +167,12 @@ def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
             swap_options=draw(st.integers(0, 16)),
             swap_from_patients=draw(st.integers(0, 1000)),
             lns_moves=draw(st.integers(0, 8)),
+            ejection_needs=draw(st.integers(0, 6)),
+            squeaky_passes=draw(st.integers(0, 6)),
+            avoid_slack=draw(st.floats(0, 4)),
+            calm_pass=draw(st.booleans()),
+            lagrangian_every=draw(st.integers(1, 6)),
+            idle_rounds=draw(st.integers(1, 12)),
             subset_size=subset_size,
             subset_size_max=draw(st.integers(subset_size, 12)),
             subset_wish_every=draw(st.integers(1, 4)),
@@ -177,10 +186,39 @@ def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
             day_cache_size=draw(st.integers(0, 4096)),
             columns_price_scale=draw(st.integers(1, 1 << 20)),
             columns_first_groups=draw(st.integers(0, 200)),
-            columns_max_groups=draw(st.integers(0, 400)),
+            columns_max_groups=draw(st.one_of(st.none(), st.integers(0, 400))),
             columns_max_rows=draw(st.integers(0, 1000)),
             columns_batch=draw(st.integers(1, 40)),
             columns_pivots=draw(st.integers(0, 8000)),
+            columns_cheap_searches=draw(st.integers(0, 10)),
+            columns_share=draw(st.floats(0, 1)),
+            columns_smoothing=draw(st.floats(0, 1, exclude_max=True)),
+            reasons_share=draw(st.floats(0, 1, exclude_max=True)),
+            progress_every=draw(st.integers(1, 200)),
+        )
+
+    return build()
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def cohort_progress_reports() -> st.SearchStrategy[CohortProgress]:
+    """Progress reports of a cohort solve: any phase, ``lower_bound <= cost``, ``scheduled <= patients``."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> CohortProgress:
+        patients = draw(st.integers(0, 2000))
+        cost = draw(st.integers(0, 10**7))
+        limit = draw(st.one_of(st.none(), st.floats(0, 600)))
+        return CohortProgress(
+            phase=draw(st.sampled_from(SOLVER_PHASES)),
+            work=draw(st.integers(0, 10**5)),
+            work_limit=draw(st.integers(0, 10**5)),
+            seconds=draw(st.one_of(st.none(), st.floats(0, 600))),
+            time_limit=limit,
+            cost=cost,
+            lower_bound=draw(st.integers(0, cost)),
+            scheduled=draw(st.integers(0, patients)),
+            patients=patients,
         )
 
     return build()

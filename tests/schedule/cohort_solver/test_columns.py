@@ -14,8 +14,9 @@ from iopcore.schedule import (
     check_cohort,
     solve_cohort,
 )
+from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.columns import column_generation
-from iopcore.schedule._cohort_solver.state import Plan, plan_cost
+from iopcore.schedule._cohort_solver.state import Incumbent
 from iopcore.times import WeeklyAvailability
 from tests.schedule.builders import (
     HEURISTIC,
@@ -70,16 +71,17 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
     ("tuning", "why"),
     [
         (CohortTuning(columns_pivots=0), "the first solve runs out of pivots"),
-        (CohortTuning(columns_max_rows=12), "the master outgrows its rows once capacity rows join"),
+        (CohortTuning(columns_max_rows=0), "the master has more capacity rows than it may"),
     ],
 )
 def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str) -> None:
-    """When the master cannot be solved, column generation returns what it was given."""
+    """When the master cannot be solved, column generation returns no prices and leaves the run as it was."""
     problem = crowded(12, 1)
     ctx = prepared(problem, tuning)
-    plan: Plan = [None] * len(problem.patients)
-    cost = plan_cost(ctx, plan)
-    assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, False), why
+    run = Incumbent(ctx)
+    plan, cost = list(run.best), run.best_cost
+    assert column_generation(ctx, run) is None, why
+    assert (run.best, run.best_cost, run.bound) == (plan, cost, 0)
 
 
 @pytest.mark.parametrize("pivots", [0, 1, 2, 3, 5, 8, 12, 20])
@@ -130,9 +132,11 @@ def test_a_deadline_during_a_solve_of_the_master_stops_it_between_pivots() -> No
     def clock() -> float:
         return next(readings, 2.0)
 
-    ctx.clock, ctx.deadline, ctx.budgeted = clock, 1.0, True
-    plan: Plan = [None] * len(problem.patients)
-    cost, searches = plan_cost(ctx, plan), ctx.work
+    budget = ctx.budget
+    budget.clock, budget.deadline, budget.limited = clock, 1.0, True
+    run = Incumbent(ctx)
+    plan, cost, searches = list(run.best), run.best_cost, ctx.work
     # One pivot, then the stop: no search ran and the plan is the one given.
-    assert column_generation(ctx, plan, cost, 0) == (plan, cost, 0, None, True)
-    assert ctx.work == searches
+    with pytest.raises(BudgetSpent):
+        column_generation(ctx, run)
+    assert (run.best, run.best_cost, ctx.work) == (plan, cost, searches)

@@ -14,7 +14,7 @@ from iopcore.schedule import (
     solve_cohort,
 )
 from iopcore.schedule._cohort_solver.bounds import capacity_free_bound
-from iopcore.schedule._cohort_solver.explanations import explain_unscheduled
+from iopcore.schedule._cohort_solver.explanations import capacity_free_bound_and_reasons
 from tests.schedule.builders import HEURISTIC, MON, ONE_SESSION, TUE, offering, small_cohort
 
 
@@ -88,5 +88,6 @@ def test_capacity_free_bound_and_explanations_are_available_to_other_backends() 
     """The bound and the reasons can be computed for any assignment."""
     problem = small_cohort()
     assert capacity_free_bound(problem) == 0
-    (out,) = explain_unscheduled(problem, {"bob": ("a",)})
-    assert (out.patient, out.reason) == ("ann", "cost") or out.reason == "capacity"
+    free, (out,) = capacity_free_bound_and_reasons(problem, {"bob": ("a",)})
+    # Ann's week on b fits the seat left, and costs 5 < her unscheduled cost: the plan could take her.
+    assert (free, out.patient, out.reason) == (0, "ann", "fits")

@@ -5,9 +5,20 @@ from __future__ import annotations
 import attrs
 from hypothesis import given, settings
 
-from iopcore.schedule import CohortPatient, CohortProblem, check_cohort, solve_cohort
+from iopcore.schedule import DEFAULT_TUNING, CohortPatient, CohortProblem, check_cohort, solve_cohort
+from iopcore.schedule._cohort_solver.greedy import greedy_pass, overdemanded
 from iopcore.strategies import cohort_problems
-from tests.schedule.builders import HEURISTIC, MON, ONE_SESSION, TUE, brute_force, contended, offering
+from tests.schedule.builders import (
+    HEURISTIC,
+    MON,
+    ONE_SESSION,
+    TUE,
+    brute_force,
+    contended,
+    offering,
+    prepared,
+    small_cohort,
+)
 
 
 def test_patients_cheaper_left_out_are_skipped_by_the_greedy_pass() -> None:
@@ -44,3 +55,32 @@ def test_swap_replaces_a_full_session_by_an_open_one_of_the_same_component() -> 
     schedule = solve_cohort(problem, work_limit=0, tuning=attrs.evolve(HEURISTIC, swap_from_patients=0))
     assert check_cohort(problem, schedule) == ()
     assert schedule.scheduled >= 3
+
+
+def _ann_with_a_day_cost() -> CohortProblem:
+    """:func:`small_cohort` with a day cost of 10 for ann: her cheapest week (``a``) costs 10, ``b`` 15."""
+    problem = small_cohort()
+    ann, bob = problem.patients
+    return attrs.evolve(problem, patients=(attrs.evolve(ann, day_cost=10), bob))
+
+
+def test_over_demanded_offerings_are_those_the_cheapest_weeks_alone_ask_too_many_seats_of() -> None:
+    """Both patients' cheapest week alone is on ``a`` (one seat): ``a`` is over-demanded, ``b`` is not."""
+    ctx = prepared(_ann_with_a_day_cost())
+    assert overdemanded(ctx) == frozenset({ctx.position["a"]})
+
+
+def test_a_pass_avoiding_over_demanded_offerings_leaves_them_to_patients_without_alternatives() -> None:
+    """Placed first, ann takes ``a`` in a plain pass and bob is left out; steered off ``a`` she takes
+    ``b`` (15, within ``1 + avoid_slack`` of her 10) and bob gets ``a``; with a slack of 20 % she stays."""
+    problem = _ann_with_a_day_cost()
+    ctx = prepared(problem)
+    ann, bob = (ctx.index.index(i) for i in range(2))  # the context's indices of the problem's patients
+    order = [ann, bob]
+    plain = greedy_pass(ctx, order, None)
+    assert plain[bob] is None and plain[ann] is not None
+    steered = greedy_pass(ctx, order, None, avoid=overdemanded(ctx))
+    assert steered[ann] is not None and steered[bob] is not None
+    assert {ctx.groups[ctx.of_patient[ann]].offering[i] for i in steered[ann]} == {ctx.position["b"]}
+    tight = prepared(problem, attrs.evolve(DEFAULT_TUNING, avoid_slack=0.2))
+    assert greedy_pass(tight, order, None, avoid=overdemanded(tight))[bob] is None

@@ -168,8 +168,8 @@ def test_subset_branch_and_bound_over_everyone_is_exact(problem: CohortProblem) 
             total += group.unscheduled
             continue
         ids = [group.cands.offerings[i].id for i in week]
-        assert check(group.problem, ids) == ()
-        assert problem.pinned_for(problem.patients[p].id) <= set(ids)
+        assert check(group.week_problem(ctx.offerings), ids) == ()
+        assert problem.pinned_for(ctx.patients[p].id) <= set(ids)
         total += week_cost(group, week)
         for i in week:
             if i not in group.pinned:

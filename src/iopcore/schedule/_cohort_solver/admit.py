@@ -38,16 +38,6 @@ def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patien
     problem's offerings.
     """
     _check_admission(schedule, problem, new_patient)
-    position = {o.id: i for i, o in enumerate(problem.offerings)}
-    left = [o.seats for o in problem.offerings]
-    scheduled = {a.patient for a in schedule.assignments}
-    for a in schedule.assignments:
-        for s in a.sessions:
-            left[position[s]] -= 1
-    for e in problem.pinned:
-        if e.patient not in scheduled:
-            for s in e.offerings:
-                left[position[s]] -= 1
     # The default unscheduled cost of the larger cohort, without building it (that is O(patients)).
     default = problem.default_unscheduled_cost + _most_expensive_week(problem.offerings, new_patient)
 
@@ -59,8 +49,17 @@ def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patien
     alone = CohortProblem(
         offerings=problem.offerings, patients=(new_patient,), unscheduled_cost=unscheduled_cost(new_patient)
     )
-    ctx = build_context(alone, 0, None, None)
+    ctx = build_context(alone)
     own_bound = capacity_free_optimum(ctx)  # the new patient's bound alone in the program
+    left = list(ctx.residual)  # seats left once everyone keeps their week and pinned seats stay held
+    scheduled = {a.patient for a in schedule.assignments}
+    for a in schedule.assignments:
+        for s in a.sessions:
+            left[ctx.position[s]] -= 1
+    for e in problem.pinned:
+        if e.patient not in scheduled:
+            for s in e.offerings:
+                left[ctx.position[s]] -= 1
     group = ctx.groups[0]
     found = None
     if group.own is not None:
@@ -80,7 +79,7 @@ def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patien
         added = placed.cost
     else:
         assignments = schedule.assignments
-        unscheduled = (*schedule.unscheduled, reason_for(ctx, new_patient, group, left))
+        unscheduled = (*schedule.unscheduled, attrs.evolve(reason_for(ctx, group, left), patient=new_patient.id))
         added = group.unscheduled
     # The default unscheduled cost grows with the cohort: patients left out at the default pay the rise,
     # and those infeasible alone raise both bounds by it (they are left out in every schedule).

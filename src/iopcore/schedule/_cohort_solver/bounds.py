@@ -7,14 +7,17 @@ from collections.abc import Sequence
 
 from iopcore.schedule._cohort import CohortProblem
 from iopcore.schedule._cohort_solver.pricing import best_week
-from iopcore.schedule._cohort_solver.state import Context, Group, build_context, week_cost
+from iopcore.schedule._cohort_solver.state import Context, Group, build_context, prepare, week_cost
 
 __all__ = [
     "PricedWeeks",
+    "alone_term",
     "capacity_free_bound",
     "capacity_free_optimum",
+    "capacity_free_value",
     "counting_bound",
     "lagrangian_bound",
+    "solve_alone",
     "still_best",
     "subgradient_step",
 ]
@@ -23,24 +26,48 @@ PricedWeeks = dict[int, tuple[list[int], tuple[tuple[int, ...], int] | None]]
 """Per group, the prices of its offerings when it was last priced and the best week found then."""
 
 
+def solve_alone(ctx: Context, group: Group) -> None:
+    """The group's cheapest week alone, by one search (nothing if known): the group is then solved."""
+    if group.solved:
+        return
+    if not group.prepared:
+        ctx.tick()  # preparing is not a search, but it takes time
+        prepare(ctx, group)
+    found = best_week(ctx, group, None, frozenset())
+    if found is not None:
+        group.own = found[0]
+        group.own_cost = week_cost(group, found[0])
+        group.cheapest.append(found[0])
+    group.solved = True
+
+
+def alone_term(group: Group) -> int:
+    """One patient's term of the capacity-free bound: min(unscheduled cost, own optimum), the
+    unscheduled cost if infeasible alone, 0 while not solved (never more than the term)."""
+    if group.feasible:
+        return min(group.unscheduled, group.own_cost)
+    return group.unscheduled if group.solved else 0
+
+
+def capacity_free_value(ctx: Context) -> int:
+    """Σ over patients of min(unscheduled cost, own optimum), each group not solved yet counted at 0.
+
+    A lower bound on every schedule's cost at any moment (a patient's term is never below 0);
+    the capacity-free bound once every group is solved.
+    """
+    return sum(alone_term(group) * len(group.members) for group in ctx.groups)
+
+
 def capacity_free_optimum(ctx: Context) -> int:
-    """Each group's cheapest week alone; returns the capacity-free bound."""
-    total = 0
+    """Each group's cheapest week alone (the budget may stop it); returns the capacity-free bound."""
     for group in ctx.groups:
-        found = best_week(ctx, group, None, frozenset())
-        if found is not None:
-            group.own = found[0]
-            group.own_cost = week_cost(group, found[0])
-            group.cheapest.append(found[0])
-            total += min(group.unscheduled, group.own_cost) * len(group.members)
-        else:
-            total += group.unscheduled * len(group.members)
-    return total
+        solve_alone(ctx, group)
+    return capacity_free_value(ctx)
 
 
 def capacity_free_bound(problem: CohortProblem) -> int:
     """Σ over patients of min(unscheduled cost, own optimum alone): a lower bound on any cohort's cost."""
-    return capacity_free_optimum(build_context(problem, 0, None, None))
+    return capacity_free_optimum(build_context(problem))
 
 
 def counting_bound(ctx: Context, free: int) -> int:
@@ -57,6 +84,8 @@ def counting_bound(ctx: Context, free: int) -> int:
     first); the best component counts.
     """
     residual = ctx.residual
+    if not all(group.solved for group in ctx.groups):
+        return free  # a group not solved might use any seat
     # Per component: (usable offerings, need, patients, extra cost of leaving one out) per group.
     classes: dict[str, list[tuple[frozenset[int], int, int, int]]] = {}
     for group in ctx.groups:
@@ -110,10 +139,13 @@ def lagrangian_bound(
 
     A group's best week at earlier prices stays best when no price of an offering
     it uses changed and no other price fell: it is reused (*previous* keeps them, at one scale).
+    A group not solved yet counts 0 (its term is never below) and uses no seat.
     """
     use = [0] * len(ctx.residual)
     value = -sum(p * r for p, r in zip(prices, ctx.residual, strict=True))
     for g, group in enumerate(ctx.groups):
+        if not group.solved:
+            continue
         u = scale * group.unscheduled
         found = None
         if group.own is not None:

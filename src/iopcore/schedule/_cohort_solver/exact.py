@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from iopcore.schedule._cohort_solver.state import BudgetSpent, Context, Plan, plan_cost, week_cost
+from iopcore.schedule._cohort_solver.budget import BudgetSpent
+from iopcore.schedule._cohort_solver.state import Context, Plan, plan_cost, week_cost
 from iopcore.schedule._week_solver.search import search
 
 __all__ = ["exact_plan"]
@@ -46,6 +47,8 @@ def exact_plan(ctx: Context) -> Plan | None:
         nodes += 1
         if nodes > node_limit:
             raise BudgetSpent
+        if not nodes & 1023:
+            ctx.tick()
         if cost + floor[k] >= best_cost:
             return
         if k == n:
@@ -71,5 +74,5 @@ def exact_plan(ctx: Context) -> Plan | None:
     try:
         dfs(0, 0, 0)
     except BudgetSpent:
-        return None
+        return None  # out of nodes (or of time: the run's next check stops it too)
     return best

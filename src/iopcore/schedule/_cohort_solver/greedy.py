@@ -5,22 +5,64 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iopcore.schedule._check import violations
+from iopcore.schedule._cohort_solver.bounds import solve_alone
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
-from iopcore.schedule._cohort_solver.state import Context, Group, Plan, week_cost
+from iopcore.schedule._cohort_solver.state import Context, Group, Plan, SplitMix64, placement_order, week_cost
 
-__all__ = ["crowding", "greedy_pass"]
+__all__ = ["Squeaky", "crowding", "greedy_pass", "overdemanded"]
 
 
-def crowding(ctx: Context) -> list[int]:
-    """Per offering, how crowded the patients' cheapest weeks alone make it, from 0 to ``crowding_max`` (of the tuning) at twice its seats."""
-    top = ctx.tuning.crowding_max
+def _own_demand(ctx: Context) -> list[int]:
+    """Per offering, the seats the patients' cheapest weeks alone take of it (pinned seats aside)."""
     demand = [0] * len(ctx.residual)
     for group in ctx.groups:
         if group.own is not None:
             for i in group.own:
                 if i not in group.pinned:
                     demand[group.offering[i]] += len(group.members)
-    return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(demand, ctx.residual, strict=True)]
+    return demand
+
+
+def overdemanded(ctx: Context) -> frozenset[int]:
+    """The offerings the patients' cheapest weeks alone ask more seats of than they hold."""
+    return frozenset(o for o, (d, r) in enumerate(zip(_own_demand(ctx), ctx.residual, strict=True)) if d > max(r, 0))
+
+
+def crowding(ctx: Context) -> list[int]:
+    """Per offering, how crowded the patients' cheapest weeks alone make it, from 0 to ``crowding_max`` (of the tuning) at twice its seats."""
+    top = ctx.tuning.crowding_max
+    return [min(top, top * d // (2 * max(r, 1))) for d, r in zip(_own_demand(ctx), ctx.residual, strict=True)]
+
+
+class Squeaky:
+    """Squeaky-wheel first passes (internal): a patient the pass leaves out goes earlier in the next.
+
+    Each pass places the patients in order of how often earlier passes left them out (most first),
+    then as :func:`placement_order` jittered by the run's generator. Passes after the first are
+    cheap (a group's weeks are remembered per set of full offerings), and the patients whom
+    every order so far has left out find the seats taken by those who had alternatives.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.left_out = [0] * len(ctx.of_patient)
+        self.passes = 0
+        self.avoid = overdemanded(ctx)
+
+    def order(self, rng: SplitMix64) -> list[int]:
+        """The order of the next pass."""
+        base = {p: i for i, p in enumerate(placement_order(self.ctx, rng))}
+        return sorted(base, key=lambda p: (-self.left_out[p], base[p]))
+
+    def place(self, rng: SplitMix64) -> Plan:
+        """One pass in the squeaky order (every other one steering patients with alternatives off the
+        over-demanded offerings); the patients it leaves out (with a week alone) rise."""
+        self.passes += 1
+        plan = greedy_pass(self.ctx, self.order(rng), None, avoid=self.avoid if self.passes % 2 == 0 else frozenset())
+        for p, chosen in enumerate(plan):
+            if chosen is None and self.ctx.groups[self.ctx.of_patient[p]].feasible:
+                self.left_out[p] += 1
+        return plan
 
 
 def greedy_pass(
@@ -29,6 +71,8 @@ def greedy_pass(
     prices: Sequence[int] | None,
     pooled: bool = False,
     ties: Sequence[int] | None = None,
+    plan: Plan | None = None,
+    avoid: frozenset[int] = frozenset(),
 ) -> Plan:
     """Patients in *order*, each given their best week (by *prices*) in the seats left, if worth it.
 
@@ -37,16 +81,27 @@ def greedy_pass(
     than one cost unit, so they never make a week dearer.
     Offerings only close during a pass, so a group's best week stays best while it
     avoids every offering closed since: it is reused without a new search.
+    A group not solved yet is solved on the way (its week alone: one search), so the first
+    pass and the capacity-free optima go together. *plan* (all left out) is filled in place
+    when given: a stop of the budget leaves the patients placed so far, a valid plan.
+
+    *avoid* (offerings, without *prices*): a patient whose cheapest week alone uses one of them
+    first looks for their cheapest week avoiding them all, and takes it if it costs at most
+    ``1 + avoid_slack`` times their own optimum (of the tuning), so that patients with
+    alternatives leave those seats to the ones without.
     """
     left = list(ctx.residual)
     closed: set[int] = {o for o, r in enumerate(left) if r <= 0}
-    plan: Plan = [None] * len(ctx.of_patient)
+    if plan is None:
+        plan = [None] * len(ctx.of_patient)
     last: dict[int, tuple[int, ...] | None] = {}
     swaps = len(plan) >= ctx.tuning.swap_from_patients
     crowd = ties if prices is None else None
     for p in order:
         g = ctx.of_patient[p]
         group = ctx.groups[g]
+        if not group.solved:
+            solve_alone(ctx, group)
         if group.own is None:
             continue
         own: tuple[int, ...] | None = group.own
@@ -55,9 +110,13 @@ def greedy_pass(
         chosen = last.get(g, own if prices is None else None)
         if g in last and chosen is None:
             continue  # no week with fewer offerings closed: none now either
+        if avoid and prices is None and any(group.offering[i] in avoid for i in group.own if i not in group.pinned):
+            away = best_week(ctx, group, None, frozenset((closed | avoid).intersection(group.offering)))
+            if away is not None and week_cost(group, away[0]) <= group.own_cost * (1 + ctx.tuning.avoid_slack):
+                chosen = away[0]
         if chosen is not None and any(group.offering[i] in closed for i in chosen if i not in group.pinned):
             chosen = (
-                _swap_closed_sessions(group, chosen, closed, ctx.tuning.swap_options)
+                _swap_closed_sessions(ctx, group, chosen, closed, ctx.tuning.swap_options)
                 if prices is None and swaps
                 else None
             )
@@ -95,7 +154,7 @@ def greedy_pass(
 
 
 def _swap_closed_sessions(
-    group: Group, week: tuple[int, ...], closed: set[int], options: int
+    ctx: Context, group: Group, week: tuple[int, ...], closed: set[int], options: int
 ) -> tuple[int, ...] | None:
     """*week* with each session on a closed offering replaced by the cheapest open one of the same
     component that keeps the week feasible (checked by :func:`check`, the *options* cheapest
@@ -104,6 +163,7 @@ def _swap_closed_sessions(
     A cheap repair before a new search: feasible by construction, not necessarily the best week.
     """
     cands = group.cands
+    problem = group.week_problem(ctx.offerings)
     current = list(week)
     for pos, i in enumerate(week):
         if i in group.pinned or group.offering[i] not in closed:
@@ -118,7 +178,7 @@ def _swap_closed_sessions(
         )
         for j in choices[:options]:
             trial = [*current[:pos], j, *current[pos + 1 :]]
-            if not violations(group.problem, [cands.offerings[x].id for x in trial]):
+            if not violations(problem, [cands.offerings[x].id for x in trial]):
                 current = trial
                 break
         else:

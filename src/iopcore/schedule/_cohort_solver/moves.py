@@ -10,9 +10,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
+from iopcore.schedule._cohort_solver.budget import BudgetSpent
 from iopcore.schedule._cohort_solver.pricing import best_week, week_ignoring_seats, wish_list
 from iopcore.schedule._cohort_solver.state import (
-    BudgetSpent,
     Context,
     Plan,
     SplitMix64,
@@ -49,7 +49,7 @@ def ejection_repair(ctx: Context, plan: Plan) -> None:
         closed = frozenset(o for o, r in enumerate(left) if r <= 0)
         week = week_ignoring_seats(ctx, gq, closed, fewest_first=True)
         need = [gq.offering[i] for i in week if gq.offering[i] in closed and i not in gq.pinned]
-        if len(need) > 2:
+        if len(need) > ctx.tuning.ejection_needs:
             continue
         gain = gq.unscheduled - week_cost(gq, week)
         if gain <= 0:

@@ -30,6 +30,8 @@ def search_keeping_pins(
     excluded: Sequence[int] = (),
     day_cache: DayCache | None = None,
     limit: int | None = None,
+    *,
+    priced: bool = False,
 ) -> tuple[tuple[int, ...], int] | None:
     """The group's cheapest week for candidate *costs* and *day_cost* that keeps its pinned sessions, with its
     value (``None``: no such week, or none below *limit*). One work unit.
@@ -38,7 +40,9 @@ def search_keeping_pins(
     non-negative), so every week keeping the pins beats every week that does not, and the
     order among weeks keeping them is unchanged.
     """
-    ctx.spend()
+    ctx.spend(priced)
+    clock = ctx.budget.clock
+    began = clock() if clock is not None else 0.0
     big = 0
     if group.pinned:
         costs = list(costs)
@@ -49,6 +53,8 @@ def search_keeping_pins(
     found = search(
         group.cands, group.lim, cost=costs, day_cost=day_cost, excluded=excluded, day_cache=day_cache, limit=below
     )
+    if clock is not None:
+        ctx.budget.timed(clock() - began, priced)
     if not found or not group.pinned.issubset(found[0][2]):
         return None
     return tuple(sorted(found[0][2])), found[0][0][0] + big * len(group.pinned)
@@ -115,7 +121,14 @@ def best_week(
     cache = _day_patterns_of(group, ctx.tuning.day_cache_size) if prices is None or master else None
     upper = best_pooled_week(group, prices, closed, scale) if master and prices is not None else None
     out = search_keeping_pins(
-        ctx, group, costs, scale * group.day_cost, excluded, cache, None if upper is None else upper[1]
+        ctx,
+        group,
+        costs,
+        scale * group.day_cost,
+        excluded,
+        cache,
+        None if upper is None else upper[1],
+        priced=prices is not None,
     )
     if out is None and upper is not None:
         out = upper

@@ -1,4 +1,4 @@
-"""The facade: :func:`solve_cohort` checks its arguments and runs the solver's phases in order."""
+"""The facade: :func:`solve_cohort` checks its arguments and runs the solver's phases in order, inside one budget."""
 
 from __future__ import annotations
 
@@ -8,23 +8,28 @@ from typing import Annotated, Literal
 
 from iopcore import _fields as f
 from iopcore.errors import ClockRequiredError, ErrorItem, InvalidArgumentError
-from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule
+from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule, Unscheduled
 from iopcore.schedule._cohort_ortools import solve_cohort_ortools
 from iopcore.schedule._cohort_solver.bounds import (
     PricedWeeks,
+    alone_term,
     capacity_free_optimum,
+    capacity_free_value,
     counting_bound,
     lagrangian_bound,
+    solve_alone,
     subgradient_step,
 )
+from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent, ProgressCallback
 from iopcore.schedule._cohort_solver.columns import column_generation, columns_first
 from iopcore.schedule._cohort_solver.exact import exact_plan
-from iopcore.schedule._cohort_solver.explanations import reasons_for
-from iopcore.schedule._cohort_solver.greedy import crowding, greedy_pass
+from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
+from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass, overdemanded
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
+from iopcore.schedule._cohort_solver.pricing import best_week
 from iopcore.schedule._cohort_solver.state import (
-    BudgetSpent,
     Context,
+    Incumbent,
     Plan,
     SplitMix64,
     build_context,
@@ -32,6 +37,7 @@ from iopcore.schedule._cohort_solver.state import (
     placement_order,
     plan_cost,
     scheduled_count,
+    take_seats,
     week_cost,
 )
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
@@ -58,41 +64,57 @@ def solve_cohort(
     clock: Callable[[], float] | None = None,
     backend: Literal["iopcore", "ortools"] = "iopcore",
     tuning: CohortTuning = DEFAULT_TUNING,
+    progress: ProgressCallback | None = None,
 ) -> CohortSchedule:
     """Place a cohort's patients into sessions within capacities, at least cost, with a proven lower bound.
 
-    1. Each patient's cheapest week alone gives the capacity-free bound (patients with
-       identical profiles are solved once); counting the seats each component offers
-       against what patients need gives how many must be left out (the counting bound).
-    2. Small cohorts (every patient with at most 12 usable offerings) are solved exactly
-       by branch and bound over every patient's weeks.
-    3. Otherwise a first assignment is built greedily (fewest usable offerings first,
-       each patient given their cheapest week in the seats left). On cohorts of at most
-       48 groups (patients with identical profiles form one), column generation follows:
-       a linear relaxation over the weeks found so far, solved by a small simplex, gives
-       seat prices; each group's best week at those prices joins it, until none is new;
-       its bound is then the relaxation's, and a whole solution of it is a plan. On larger
-       cohorts the first assignment is repaired by ejection (moving holders of the seats a
-       patient left out needs) and by best responses, and a second pass breaks ties among
-       each patient's cheapest weeks towards the least crowded offerings; up to 128
-       groups, column generation runs after the first subset moves. Then improvement:
-       exact subset moves (a few patients, such as one paying more than their cheapest
-       week and holders of the seats that week needs, placed again together at least
-       cost by a conflict-directed branch and bound),
-       and rounds of subgradient steps on the seat prices (Lagrange multipliers of the
-       capacities), which raise the lower bound, each with a greedy pass and repair
-       under the prices and large neighbourhood moves (refilling a full offering in a
-       random order); the cheapest assignment is kept.
-       It stops when the cost meets the bound (``optimal``) or after *work_limit* work
-       units (single-patient searches); *time_limit* seconds, measured by *clock*, can
-       only stop it earlier. The same *seed*, *work_limit* and *tuning* always give the same answer.
-    4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`).
+    1. Patients with identical profiles form one group (solved once). A first pass takes
+       the patients in order (fewest usable offerings first), finds each one's cheapest
+       week alone (which gives the capacity-free bound) and gives them their cheapest week
+       in the seats left. Small cohorts (every patient with at most 12 usable offerings)
+       are solved exactly instead, by branch and bound over every patient's weeks.
+    2. Counting the seats each component offers against what patients need gives how many
+       must be left out (the counting bound).
+    3. On cohorts of at most 48 groups column generation follows: a linear relaxation over
+       the weeks found so far gives seat prices; each group's best week at those prices
+       joins it, until none is new; its bound is then the relaxation's, and a whole
+       solution of it is a plan. On larger cohorts a second pass steers the patients whose
+       cheapest week uses an over-demanded offering (one the cheapest weeks alone ask more
+       seats of than it holds) to their cheapest week avoiding those, when it costs at most
+       twice their own optimum (the tuning's ``avoid_slack``), a third breaks ties among each
+       patient's cheapest weeks towards the least crowded offerings, the start is repaired by
+       ejection (moving holders of the seats a patient left out needs) and by best responses,
+       and column generation runs after the first subset moves, within a share of the time. Then
+       improvement: exact subset moves (a few patients placed again together at least cost
+       by a conflict-directed branch and bound), and rounds of subgradient steps on the seat
+       prices, which raise the lower bound, each with a greedy pass and repair under the
+       prices and large neighbourhood moves; the cheapest plan is kept.
+    4. Patients left out get a reason (:class:`~iopcore.schedule.Unscheduled`), cheapest
+       first; a patient whose week fits the seats left by then is placed instead.
+
+    **Budget.** It stops when the cost meets the bound (``optimal``), after *work_limit*
+    work units of improvement (single-patient searches; the first pass and the reasons
+    are not cut by it), when *time_limit* seconds by *clock* are up, or when *progress*
+    asks to. The time budget covers every phase: the search ends at 95 % of it (the
+    tuning's ``reasons_share``), the reasons at the whole; a patient the first pass did not
+    reach, or whose reason was not reached, is left out ``not_computed``
+    (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). At every
+    moment there is a valid plan and a proven bound: a stop returns them. Under a work
+    limit alone the answer depends only on the problem (not on the order of its patients
+    or offerings), *seed*, *work_limit* and *tuning*.
+
+    **Progress.** *progress*, when given, is called with a
+    :class:`~iopcore.schedule.CohortProgress` (phase, work, seconds, best cost, bound,
+    patients scheduled) at each phase, every ``progress_every`` work units (of the tuning)
+    and at the end; a true return value stops the run at the next check (the reasons not
+    yet computed are then ``not_computed``). Across the calls the cost never rises and the
+    bound never falls.
 
     The numbers above are the defaults of *tuning* (a :class:`CohortTuning`), which sets
     how the pure-Python solver spends its effort.
 
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
-    (``pip install iopcore[ortools]``); it has no tuning.
+    (``pip install iopcore[ortools]``); it has no tuning and no progress.
 
     Arguments are checked on entry: ``time_limit`` >= 0 seconds and ``clock`` a callable
     returning seconds (required with ``time_limit`` on the default backend:
@@ -102,44 +124,83 @@ def solve_cohort(
     _check_clock(time_limit, clock, backend)
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
-    deadline = None if time_limit is None or clock is None else clock() + time_limit
-    ctx = build_context(problem, work_limit, deadline, clock, tuning)
-    free = capacity_free_optimum(ctx)
-    exact = exact_plan(ctx)
-    if exact is not None:
-        cost = plan_cost(ctx, exact)
-        return _schedule_of(ctx, exact, cost, cost, free, True)
-    order = placement_order(ctx, None)
-    first = greedy_pass(ctx, order, None)
-    first_cost = plan_cost(ctx, first)
-    best, best_cost = first, first_cost
-    ctx.budgeted = True
+    budget = Budget(
+        work_limit=work_limit,
+        time_limit=time_limit,
+        clock=clock,
+        progress=progress,
+        progress_every=tuning.progress_every,
+        reasons_share=tuning.reasons_share,
+        patients=len(problem.patients),
+    )
+    ctx = build_context(problem, budget, tuning, prepare_all=False)  # groups are prepared when first solved
+    run = Incumbent(ctx)
+    with contextlib.suppress(BudgetSpent):
+        _search(ctx, run, seed)
+    run.settle()
+    return _schedule_of(ctx, run)
+
+
+def _search(ctx: Context, run: Incumbent, seed: int) -> None:
+    """The phases up to the reasons; any of them may stop the run (:class:`BudgetSpent`)."""
+    budget = ctx.budget
+    if _exact_fits(ctx):
+        budget.enter("exact")
+        free = capacity_free_optimum(ctx)
+        run.free = free
+        run.bounded(free)
+        exact = exact_plan(ctx)
+        if exact is not None:
+            run.keep(exact)
+            run.bounded(run.best_cost)
+            return
+    budget.enter("first_pass")
+    first: Plan = [None] * len(ctx.of_patient)
+    try:
+        greedy_pass(ctx, placement_order(ctx, None), None, plan=first)
+    finally:
+        run.first, run.first_cost = first, plan_cost(ctx, first)
+        run.keep(first, run.first_cost)
+        run.free = capacity_free_value(ctx)
+        run.bounded(run.free)
+    budget.limited = True
+    # The counting bound right away (a few milliseconds, 0.1 s at 1,000 groups): a stop in the repairs keeps it.
+    run.bounded(counting_bound(ctx, run.free))
     # Small cohorts go straight to column generation, which needs neither a calmer nor a repaired start.
     small = columns_first(ctx)
     if not small:
-        with contextlib.suppress(BudgetSpent):
-            # A second pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
+        budget.enter("repair")
+        # A pass steering the patients with alternatives off the over-demanded offerings (kept if it is cheaper).
+        run.offer(greedy_pass(ctx, placement_order(ctx, None), None, avoid=overdemanded(ctx)))
+        if ctx.tuning.calm_pass:
+            # A pass choosing, among each patient's cheapest weeks, the one on the least crowded offerings.
             # It leaves more room to improve on: it is the start unless it is dearer by over 0.1 % or schedules
             # fewer (the first pass stays the fallback, so the answer is never dearer than the first pass).
-            calm = greedy_pass(ctx, order, None, ties=crowding(ctx))
+            calm = greedy_pass(ctx, placement_order(ctx, None), None, ties=crowding(ctx))
             calm_cost = plan_cost(ctx, calm)
-            if calm_cost < best_cost or (
-                scheduled_count(calm) >= scheduled_count(best) and calm_cost <= best_cost + best_cost // 1000
+            if calm_cost < run.best_cost or (
+                scheduled_count(calm) >= scheduled_count(run.best)
+                and calm_cost <= run.best_cost + run.best_cost // 1000
             ):
-                best, best_cost = calm, calm_cost
-    best = list(best)  # the first pass stays as it was: it is the fallback
-    if not small:
-        with contextlib.suppress(BudgetSpent):
-            ejection_repair(ctx, best)  # each step leaves a valid plan, no dearer, when it stops
-            best_responses(ctx, best)
-    ctx.budgeted = False
-    best_cost = plan_cost(ctx, best)
-    bound = counting_bound(ctx, free)
-    if best_cost > bound:
-        best, best_cost, bound = _improve(ctx, best, best_cost, bound, SplitMix64(seed))
-    if first_cost < best_cost:
-        best, best_cost = first, first_cost
-    return _schedule_of(ctx, best, best_cost, bound, free, best_cost <= bound)
+                run.keep(calm, calm_cost)
+        run.keep(list(run.best), run.best_cost)  # the first pass stays as it was: it is the fallback
+        ejection_repair(ctx, run.best)  # each step leaves a valid plan, no dearer, when it stops
+        best_responses(ctx, run.best)
+        run.keep(run.best)
+    if run.best_cost > run.bound:
+        _improve(ctx, run, SplitMix64(seed))
+
+
+def _exact_fits(ctx: Context) -> bool:
+    """Whether every group with a week alone has at most ``exact_max_offerings`` usable offerings
+    (groups with more are solved first, until one has a week)."""
+    most = ctx.tuning.exact_max_offerings
+    for group in ctx.groups:
+        if group.usable > most:
+            solve_alone(ctx, group)
+            if group.feasible:
+                return False
+    return True
 
 
 def _check_clock(time_limit: float | None, clock: Callable[[], float] | None, backend: str) -> None:
@@ -163,15 +224,15 @@ def _check_clock(time_limit: float | None, clock: Callable[[], float] | None, ba
         )
 
 
-def _improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix64) -> tuple[Plan, int, int]:
-    """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the assignment.
+def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
+    """Subset moves, then rounds of subgradient steps on seat prices for the bound and repairs for the plan.
 
     Each round prices every group exactly (a valid bound, and new weeks for the pool),
     builds and repairs an assignment under the prices, tries large neighbourhood moves,
-    then spends a share of the round's work on subset moves. *best* is changed in place
-    only by steps that never make it dearer.
+    then spends a share of the round's work on subset moves. ``run.best`` is changed in
+    place only by steps that never make it dearer, so a stop anywhere leaves it valid.
     """
-    ctx.budgeted = True
+    budget = ctx.budget
     tuning = ctx.tuning
     scale, master_scale = tuning.price_scale, tuning.columns_price_scale
     theta = tuning.step_factor
@@ -184,98 +245,150 @@ def _improve(ctx: Context, best: Plan, best_cost: int, bound: int, rng: SplitMix
     small = columns_first(ctx)
     start: list[int] | None = None
     if small:
-        best, best_cost, bound, start, stopped = column_generation(ctx, best, best_cost, bound)
-        if stopped or best_cost <= bound:
-            ctx.budgeted = False
-            return best, best_cost, bound
+        budget.enter("columns")
+        start = column_generation(ctx, run)
+        if run.best_cost <= run.bound:
+            return
+    budget.enter("improve")
+    # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
+    first, most = tuning.subset_size, tuning.subset_size_max
     try:
-        # Subset moves grow while they find nothing (up to a limit) and shrink back when they do.
-        first, most = tuning.subset_size, tuning.subset_size_max
-        size = first if subset_moves(ctx, best, rng, tuning.subset_moves_first, first) else min(first + 1, most)
-        best_cost = plan_cost(ctx, best)  # a stop inside leaves *best* valid and no dearer
-        if not small:
-            best, best_cost, bound, start, stopped = column_generation(ctx, best, best_cost, bound)
-            if stopped:
-                raise BudgetSpent  # the budget ran out inside: *best* is its best plan
-        # The subgradient steps start from the linear relaxation's prices, when there are some.
-        prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
-        best_scaled = scale * bound
-        while theta >= 1e-3 and best_cost > bound:
-            spent, start_cost = ctx.work, best_cost
+        better = subset_moves(ctx, run.best, rng, tuning.subset_moves_first, first)
+    finally:
+        run.keep(run.best)  # a stop inside leaves the plan valid and no dearer
+    size = first if better else min(first + 1, most)
+    if not small:
+        budget.enter("columns")
+        start = column_generation(ctx, run)
+        budget.enter("improve")
+    # The subgradient steps start from the linear relaxation's prices, when there are some.
+    prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
+    best_scaled = scale * run.bound
+    squeaky = Squeaky(ctx)
+    rounds = idle = 0
+    while run.best_cost > run.bound:
+        rounds += 1
+        spent, start_cost = ctx.work, run.best_cost
+        round_start = spent
+        # Squeaky-wheel passes: cheap, and they move the patients left out to the front.
+        improved = False
+        for _ in range(tuning.squeaky_passes):
+            improved = run.offer(squeaky.place(rng)) or improved
+        # A subgradient step (every round on small cohorts, else every few: it prices every group).
+        lagrange = theta >= 1e-3 and (small or rounds % tuning.lagrangian_every == 1 % tuning.lagrangian_every)
+        if lagrange:
             value, grad = lagrangian_bound(ctx, prices, previous, scale)
             if value > best_scaled:
                 best_scaled, stall = value, 0
-                bound = max(bound, -(-value // scale))
+                run.bounded(-(-value // scale))
             else:
                 stall += 1
                 if stall >= tuning.step_patience:
                     theta, stall = theta / 2, 0
-            if best_cost <= bound:
+            if run.best_cost <= run.bound:
                 break
             plan = greedy_pass(ctx, placement_order(ctx, rng), prices, pooled=tuning.pooled_weeks)
             ejection_repair(ctx, plan)
-            cost = plan_cost(ctx, plan)
-            improved = cost < best_cost
-            if improved:
-                best, best_cost = plan, cost
-            candidate = list(best)
-            refill_full_offerings(ctx, candidate, rng)  # a stop inside leaves *best* untouched
-            candidate_cost = plan_cost(ctx, candidate)
-            if candidate_cost < best_cost:
-                best, best_cost, improved = candidate, candidate_cost, True
-            if improved:
-                polished = list(best)
+            improved = run.offer(plan) or improved
+        candidate = list(run.best)
+        try:
+            refill_full_offerings(ctx, candidate, rng)  # a stop inside leaves *candidate* valid, no dearer
+        finally:
+            improved = run.offer(candidate) or improved
+        if improved:
+            polished = list(run.best)
+            try:
+                ejection_repair(ctx, polished)
                 best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
-                best, best_cost = polished, plan_cost(ctx, polished)
-            # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
-            # It doubles (up to all of it) when they gained more per unit of work than the rest of the
-            # round, and halves (down to an eighth) when they gained less.
-            rest_gain, rest_work = start_cost - best_cost, ctx.work - spent
-            before, spent = best_cost, ctx.work
-            spend = max(int(share * rest_work), tuning.subset_work_min)
-            better = subset_moves(ctx, best, rng, tuning.subset_moves, size, spend)
-            size = first if better else min(size + 1, most)
-            best_cost = plan_cost(ctx, best)
-            gain, work = before - best_cost, ctx.work - spent
-            if gain * rest_work > rest_gain * work:
-                share = min(1.0, 2 * share)
-            elif gain * rest_work < rest_gain * work:
-                share = max(tuning.subset_share_min, share / 2)
+            finally:
+                run.keep(polished)
+        # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
+        # It doubles (up to all of it) when they gained more per unit of work than the rest of the
+        # round, and halves (down to an eighth) when they gained less.
+        rest_gain, rest_work = start_cost - run.best_cost, ctx.work - spent
+        before, spent = run.best_cost, ctx.work
+        spend = max(int(share * rest_work), tuning.subset_work_min)
+        try:
+            better = subset_moves(ctx, run.best, rng, tuning.subset_moves, size, spend)
+        finally:
+            run.keep(run.best)
+        size = first if better else min(size + 1, most)
+        gain, work = before - run.best_cost, ctx.work - spent
+        if gain * rest_work > rest_gain * work:
+            share = min(1.0, 2 * share)
+        elif gain * rest_work < rest_gain * work:
+            share = max(tuning.subset_share_min, share / 2)
+        if lagrange:
             direction = [g + tuning.step_deflection * d for g, d in zip(grad, direction, strict=True)]
-            prices = subgradient_step(prices, direction, value, scale * best_cost, theta, scale)
+            prices = subgradient_step(prices, direction, value, scale * run.best_cost, theta, scale)
+        # Once the step factor is spent, rounds go on while they gain (or until the budget ends).
+        idle = 0 if run.best_cost < start_cost else idle + 1
+        if theta < 1e-3 and (idle >= tuning.idle_rounds or ctx.work == round_start):
+            break
+
+
+def _place_or_explain(ctx: Context, plan: Plan) -> tuple[Unscheduled, ...]:
+    """Reasons for everyone *plan* leaves out, cheapest first, within the budget (the rest not computed).
+
+    A patient with a week alone whose cheapest week in the seats left costs less than
+    leaving them out (the search stopped before it got to them) is placed instead, in place.
+    """
+    left = free_seats(ctx, plan)
+    try:
+        for p, chosen in enumerate(plan):
+            group = ctx.groups[ctx.of_patient[p]]
+            if chosen is not None or not group.feasible:
+                continue
+            found = best_week(ctx, group, None, frozenset(o for o in group.offering if left[o] <= 0))
+            if found is not None and week_cost(group, found[0]) < group.unscheduled:
+                plan[p] = found[0]
+                take_seats(ctx, p, found[0], left, 1)
     except BudgetSpent:
-        best_cost = plan_cost(ctx, best)
-    ctx.budgeted = False
-    return best, best_cost, bound
+        pass
+    out = [p for p, chosen in enumerate(plan) if chosen is None]
+    return reasons_for(ctx, out, left)
 
 
-def _schedule_of(ctx: Context, plan: Plan, cost: int, bound: int, free: int, optimal: bool) -> CohortSchedule:
-    """The schedule of *plan* (which costs *cost*), with reasons for everyone it leaves out."""
-    problem = ctx.problem
-    assignments: list[Assignment] = []
-    out: list[int] = []
+def _schedule_of(ctx: Context, run: Incumbent) -> CohortSchedule:
+    """The schedule of the run's plan, with reasons for everyone it leaves out (as far as the budget goes)."""
+    budget = ctx.budget
+    budget.enter("reasons")
+    plan = list(run.best)
+    unscheduled = _place_or_explain(ctx, plan)
+    cost = plan_cost(ctx, plan)
+    budget.found(cost, scheduled_count(plan))
+    rank = ctx.index
+    assignments: list[tuple[int, Assignment]] = []
     for p, chosen in enumerate(plan):
         if chosen is None:
-            out.append(p)
             continue
         group = ctx.groups[ctx.of_patient[p]]
         assignments.append(
-            Assignment(
-                patient=problem.patients[p].id,
-                sessions=tuple(group.cands.offerings[i].id for i in chosen),
-                cost=week_cost(group, chosen),
+            (
+                rank[p],
+                Assignment(
+                    patient=ctx.patients[p].id,
+                    sessions=tuple(group.cands.offerings[i].id for i in chosen),
+                    cost=week_cost(group, chosen),
+                ),
             )
         )
-    assert not ctx.budgeted  # explanations are always completed
-    unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
-    bound = min(max(bound, free), cost)
+    out_rank = {ctx.patients[p].id: rank[p] for p in range(len(plan)) if plan[p] is None}
+    # The capacity-free bound of everyone but the patients left out not computed (nothing is claimed about them).
+    missing = {u.patient for u in unscheduled if u.reason == NOT_COMPUTED}
+    free = sum(
+        alone_term(ctx.groups[ctx.of_patient[p]]) for p, patient in enumerate(ctx.patients) if patient.id not in missing
+    )
+    bound = min(max(run.bound, free), cost)
+    budget.bounded(bound)
+    budget.enter("done")
     return CohortSchedule(
-        assignments=tuple(assignments),
-        unscheduled=unscheduled,
+        assignments=tuple(a for _, a in sorted(assignments, key=lambda x: x[0])),
+        unscheduled=tuple(sorted(unscheduled, key=lambda u: out_rank[u.patient])),
         cost=cost,
         lower_bound=bound,
-        capacity_free_bound=free,
-        optimal=optimal or bound == cost,
+        capacity_free_bound=min(free, bound),
+        optimal=bound == cost,
         backend="iopcore",
         work=ctx.work,
     )

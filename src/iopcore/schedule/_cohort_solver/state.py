@@ -1,29 +1,30 @@
 """What a run of the cohort solver works on: groups of identical patients, the context, plans.
 
 Patients with the same profile, unscheduled cost and pins form one :class:`Group` (solved
-once); a :class:`Context` holds the groups, the seats left after pinned enrollments, the
-budget and the tuning. A :data:`Plan` gives each patient a week (candidate indices of their
+once); a :class:`Context` holds the cohort in a canonical order (offerings and patients by
+id), the groups, the seats left after pinned enrollments, the budget and the tuning. A :data:`Plan` gives each patient a week (candidate indices of their
 group) or ``None``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import final
 
 import attrs
 
 from iopcore.schedule._check import violations
-from iopcore.schedule._cohort import CohortProblem, _week_problem
+from iopcore.schedule._cohort import CohortPatient, CohortProblem, _week_problem
+from iopcore.schedule._cohort_solver.budget import Budget
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
-from iopcore.schedule._model import WeekProblem
+from iopcore.schedule._model import Offering, WeekProblem
 from iopcore.schedule._week_solver.candidates import Candidates, Limits, candidates, limits
 from iopcore.schedule._week_solver.day_patterns import DayCache
 
 __all__ = [
-    "BudgetSpent",
     "Context",
     "Group",
+    "Incumbent",
     "Plan",
     "SplitMix64",
     "build_context",
@@ -31,6 +32,8 @@ __all__ = [
     "groups_with_a_week",
     "placement_order",
     "plan_cost",
+    "prepare",
+    "prepare_groups",
     "scheduled_count",
     "seat_holders",
     "take_seats",
@@ -55,30 +58,46 @@ class SplitMix64:
         return z ^ (z >> 31)
 
 
-class BudgetSpent(Exception):
-    """The effort or time budget ran out (internal)."""
+# What a group holds before it is prepared: no candidates, so no week (it is never searched).
+NO_CANDIDATES = Candidates(offerings=(), start=(), end=(), by_day=((),) * 7, component=(), bounded=(), cost=())
+NO_LIMITS = Limits(
+    minutes_min=0, minutes_max=None, days_min=0, days_max=7, day_min=None, day_max=None, gap=0, comp_min=(), comp_max=()
+)
 
 
 @final
 @attrs.define
 class Group:
-    """Patients with the same profile, unscheduled cost and pinned sessions (internal)."""
+    """Patients with the same profile, unscheduled cost and pinned sessions (internal).
+
+    A group is made cheaply (its members, costs and patient) and *prepared* later
+    (:func:`prepare`: its candidates, limits and pins), inside the budget; it is *solved* once
+    its week alone is known (``own``) or proven not to exist. A group that is not solved has
+    no candidates: it is never searched, and its patients are left out with no reason computed.
+    """
 
     members: list[int]
-    problem: WeekProblem
-    cands: Candidates
-    lim: Limits
-    offering: tuple[int, ...]
-    """Per candidate, the index of its offering in the cohort problem."""
-    pinned: frozenset[int]
-    """Candidate indices the group's patients keep."""
-    pinned_week: bool
-    """Whether the pinned sessions alone are a feasible week: then, costs being non-negative,
-    they are the group's best week at any prices (a superset only adds costs)."""
+    patient: CohortPatient
+    """The first member (every member has the same profile)."""
+    pinned_ids: frozenset[str]
     unscheduled: int
     day_cost: int
+    usable: int
+    """How many offerings with a seat lie inside the patient's availability (its candidates, once prepared)."""
+    cands: Candidates = NO_CANDIDATES
+    lim: Limits = NO_LIMITS
+    offering: tuple[int, ...] = ()
+    """Per candidate, the index of its offering in the context's offerings."""
+    pinned: frozenset[int] = frozenset()
+    """Candidate indices the group's patients keep."""
+    pinned_week: bool = False
+    """Whether the pinned sessions alone are a feasible week: then, costs being non-negative,
+    they are the group's best week at any prices (a superset only adds costs)."""
+    prepared: bool = False
+    solved: bool = False
+    """Whether ``own`` is known: the cheapest week alone, or ``None`` when none exists."""
     own: tuple[int, ...] | None = None
-    """The cheapest week alone (candidate indices) or ``None`` if infeasible alone."""
+    """The cheapest week alone (candidate indices) or ``None`` if infeasible alone (or not solved)."""
     own_cost: int = 0
     weeks: list[tuple[int, tuple[int, ...]]] | None = None
     """Every feasible week with its cost, when few enough to enumerate (exact search)."""
@@ -91,61 +110,94 @@ class Group:
     closed offerings is a best week there, with no search."""
     days: DayCache = attrs.field(factory=dict)
     """Day patterns of the group's searches at true costs (see :func:`search`)."""
+    _problem: WeekProblem | None = None
+
+    def week_problem(self, offerings: tuple[Offering, ...]) -> WeekProblem:
+        """The group's single-patient problem over *offerings* (made once)."""
+        if self._problem is None:
+            self._problem = _week_problem(self.patient, offerings)
+        return self._problem
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the group is solved and has a week alone."""
+        return self.own is not None
+
+    @property
+    def infeasible(self) -> bool:
+        """Whether the group is solved and has no week alone (with its pins)."""
+        return self.solved and self.own is None
 
 
 @final
 @attrs.define
 class Context:
-    """One run of the solver (internal): the groups, the seats left, the budget and the tuning."""
+    """One run of the solver (internal): the cohort in a canonical order, its groups, the seats left,
+    the budget and the tuning.
+
+    Offerings are sorted by id and patients by id, whatever order the problem gives them in:
+    the answer does not depend on that order. Indices of patients and offerings are in the
+    canonical order; ``index`` maps a patient back to its place in the problem.
+    """
 
     problem: CohortProblem
+    offerings: tuple[Offering, ...]
+    position: dict[str, int]
+    """Per offering id, its index in ``offerings``."""
+    patients: tuple[CohortPatient, ...]
+    index: list[int]
+    """Per patient (canonical), its index in ``problem.patients``."""
     groups: list[Group]
     of_patient: list[int]
     """Per patient, its group index."""
     residual: list[int]
     """Per offering, capacity left after pinned enrollments."""
-    work_limit: int
-    deadline: float | None
-    clock: Callable[[], float] | None
+    budget: Budget
     tuning: CohortTuning
-    work: int = 0
-    """Work units spent so far (single-patient searches)."""
-    budgeted: bool = False
-    """Whether the budget is enforced now (phases that must complete run unbudgeted)."""
 
-    def spend(self) -> None:
-        """Count one work unit; stop (raise :class:`BudgetSpent`) past the work limit or the deadline."""
-        self.work += 1
-        if not self.budgeted:
-            return
-        if self.work > self.work_limit:
-            raise BudgetSpent
-        self.tick()
+    @property
+    def work(self) -> int:
+        """Work units spent so far (single-patient searches)."""
+        return self.budget.work
+
+    def spend(self, priced: bool = False) -> None:
+        """Count one work unit; stop (raise :class:`BudgetSpent`) past the budget (see :meth:`Budget.spend`)."""
+        self.budget.spend(priced)
 
     def tick(self) -> None:
-        """Stop if the time budget ran out (work is only counted by :meth:`spend`)."""
-        if self.budgeted and self.deadline is not None and self.clock is not None and self.clock() >= self.deadline:
-            raise BudgetSpent
+        """Stop if the time budget ran out or a stop was asked for (work is only counted by :meth:`spend`)."""
+        self.budget.tick()
 
 
 def build_context(
     problem: CohortProblem,
-    work_limit: int,
-    deadline: float | None,
-    clock: Callable[[], float] | None,
+    budget: Budget | None = None,
     tuning: CohortTuning = DEFAULT_TUNING,
+    *,
+    prepare_all: bool = True,
 ) -> Context:
-    """The context of a run on *problem*: patients grouped by profile, unscheduled cost and pins."""
-    position = {o.id: i for i, o in enumerate(problem.offerings)}
-    residual = [o.seats for o in problem.offerings]
+    """The context of a run on *problem*: patients grouped by profile, unscheduled cost and pins.
+
+    With *prepare_all* every group is prepared at once (with no time limit); otherwise
+    :func:`prepare_groups` does it inside the budget.
+    """
+    offerings = tuple(sorted(problem.offerings, key=lambda o: o.id))
+    position = {o.id: i for i, o in enumerate(offerings)}
+    residual = [o.seats for o in offerings]
     for e in problem.pinned:
-        for o in e.offerings:
-            residual[position[o]] -= 1
+        for oid in e.offerings:
+            residual[position[oid]] -= 1
+    index = sorted(range(len(problem.patients)), key=lambda i: problem.patients[i].id)
+    patients = tuple(problem.patients[i] for i in index)
     keyed: dict[object, int] = {}
     groups: list[Group] = []
     of_patient: list[int] = []
     pins = {e.patient: e.offerings for e in problem.pinned}
-    for p_index, patient in enumerate(problem.patients):
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for o in offerings:
+        if o.seats > 0:
+            by_day.setdefault(o.weekday.value, []).append((o.start.minute_of_day, o.end.minute_of_day))
+    for p_index, patient in enumerate(patients):
         pinned = pins.get(patient.id, frozenset())
         u = problem._unscheduled_cost(patient)
         key = (patient.profile(), u, pinned)
@@ -153,38 +205,73 @@ def build_context(
         if g is None:
             g = len(groups)
             keyed[key] = g
-            wp = _week_problem(patient, problem.offerings)
-            cands = candidates(wp)
-            offering = tuple(position[o.id] for o in cands.offerings)
-            local = {o.id: i for i, o in enumerate(cands.offerings)}
-            pin = frozenset(local[o] for o in pinned if o in local)
             groups.append(
                 Group(
                     members=[],
-                    problem=wp,
-                    cands=cands,
-                    lim=limits(wp),
-                    offering=offering,
-                    pinned=pin,
-                    pinned_week=bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned)),
+                    patient=patient,
+                    pinned_ids=pinned,
                     unscheduled=u,
                     day_cost=patient.day_cost,
+                    usable=_usable_count(patient, by_day),
                 )
             )
-            if len(pin) < len(pinned):  # a pinned session outside the patient's availability
-                groups[g].memo[None] = {frozenset(): None}
         groups[g].members.append(p_index)
         of_patient.append(g)
-    return Context(
+    ctx = Context(
         problem=problem,
+        offerings=offerings,
+        position=position,
+        patients=patients,
+        index=index,
         groups=groups,
         of_patient=of_patient,
         residual=residual,
-        work_limit=work_limit,
-        deadline=deadline,
-        clock=clock,
+        budget=Budget(work_limit=0) if budget is None else budget,
         tuning=tuning,
     )
+    if prepare_all:
+        for group in groups:
+            prepare(ctx, group)
+    return ctx
+
+
+def _usable_count(patient: CohortPatient, by_day: dict[int, list[tuple[int, int]]]) -> int:
+    """How many of the offerings (per weekday: their start and end minutes) lie inside one of the
+    patient's windows: the number of candidates :func:`candidates` gives, without building them."""
+    count = 0
+    for w in patient.availability.windows:
+        a, b = w.start.minute_of_day, w.end.minute_of_day
+        count += sum(1 for s, e in by_day.get(w.weekday.value, ()) if a <= s and e <= b)
+    return count
+
+
+def prepare(ctx: Context, group: Group) -> None:
+    """Fill in *group*'s candidates, limits and pins (its single-patient problem over the offerings)."""
+    if group.prepared:
+        return
+    position = ctx.position
+    wp = group.week_problem(ctx.offerings)
+    cands = candidates(wp)
+    local = {o.id: i for i, o in enumerate(cands.offerings)}
+    pinned = group.pinned_ids
+    pin = frozenset(local[o] for o in pinned if o in local)
+    group.cands = cands
+    group.lim = limits(wp)
+    group.offering = tuple(position[o.id] for o in cands.offerings)
+    group.pinned = pin
+    group.pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
+    assert group.usable == len(cands.offerings)
+    if len(pin) < len(pinned):  # a pinned session outside the patient's availability
+        group.memo[None] = {frozenset(): None}
+    group.prepared = True
+
+
+def prepare_groups(ctx: Context) -> None:
+    """Prepare every group, in order, checking the time before each (a stop leaves the rest unprepared)."""
+    for group in ctx.groups:
+        if not group.prepared:
+            ctx.tick()
+            prepare(ctx, group)
 
 
 def week_cost(group: Group, chosen: Sequence[int]) -> int:
@@ -257,6 +344,59 @@ def seat_holders(ctx: Context, plan: Plan, offerings: set[int]) -> list[int]:
     return out
 
 
+@final
+@attrs.define
+class Incumbent:
+    """What a run holds at every moment (internal): the plan being improved, the first pass's plan
+    (the fallback: the answer never costs more) and the best proven bound; the budget hears of both."""
+
+    ctx: Context
+    best: Plan = attrs.field(init=False)
+    best_cost: int = attrs.field(init=False)
+    first: Plan | None = None
+    first_cost: int = 0
+    bound: int = 0
+    free: int = 0
+    """The capacity-free bound (of the groups solved)."""
+
+    def __attrs_post_init__(self) -> None:
+        self.best = [None] * len(self.ctx.of_patient)
+        self.best_cost = plan_cost(self.ctx, self.best)
+        self.ctx.budget.found(self.best_cost, 0)
+
+    def keep(self, plan: Plan, cost: int | None = None) -> None:
+        """Make *plan* (valid) the plan being improved."""
+        self.best = plan
+        self.best_cost = plan_cost(self.ctx, plan) if cost is None else cost
+        self.ctx.budget.found(self.best_cost, scheduled_count(plan))
+
+    def offer(self, plan: Plan) -> bool:
+        """Keep *plan* (valid) if it is cheaper than the plan being improved; whether it was."""
+        cost = plan_cost(self.ctx, plan)
+        if cost < self.best_cost:
+            self.keep(plan, cost)
+            return True
+        return False
+
+    def bounded(self, bound: int) -> None:
+        """A proven lower bound."""
+        if bound > self.bound:
+            self.bound = bound
+            self.ctx.budget.bounded(bound)
+
+    @property
+    def proven(self) -> bool:
+        """Whether the plan's cost meets the bound."""
+        return self.best_cost <= self.bound
+
+    def settle(self) -> None:
+        """The plan's cost again (moves change it in place), and the first pass's plan if cheaper."""
+        self.best_cost = plan_cost(self.ctx, self.best)
+        if self.first is not None and self.first_cost < self.best_cost:
+            self.best, self.best_cost = self.first, self.first_cost
+        self.ctx.budget.found(self.best_cost, scheduled_count(self.best))
+
+
 def placement_order(ctx: Context, rng: SplitMix64 | None) -> list[int]:
     """Patients with the fewest usable offerings first, then by regret (unscheduled cost minus own cost).
 
@@ -267,6 +407,6 @@ def placement_order(ctx: Context, rng: SplitMix64 | None) -> list[int]:
         group = ctx.groups[ctx.of_patient[p]]
         regret = group.unscheduled - group.own_cost if group.own is not None else 0
         jitter = 0 if rng is None else rng.next() % 16
-        return (len(group.cands.offerings) + jitter, -regret, p)
+        return (group.usable + jitter, -regret, p)
 
     return sorted(range(len(ctx.of_patient)), key=key)

@@ -45,6 +45,23 @@ class CohortTuning:
     swap_from_patients: int = attrs.field(default=200, validator=f.integer(min_value=0))
     """Cohorts with at least this many patients repair a week that hits a full offering by swaps
     before a new search, in the first pass (faster, a little dearer)."""
+    ejection_needs: int = attrs.field(default=2, validator=f.integer(min_value=0))
+    """Ejection repair tries a patient left out whose cheapest week needs at most this many full
+    offerings (one holder of each is moved elsewhere)."""
+    calm_pass: bool = attrs.field(default=True, validator=f.boolean())
+    """Whether the repair of the first plan includes the pass that breaks ties among each patient's
+    cheapest weeks towards the least crowded offerings (searches with tie prices: slower)."""
+    avoid_slack: float = attrs.field(default=1.0, converter=f.to_float, validator=f.number(min_value=0))
+    """In the passes that steer patients off over-demanded offerings, a patient takes their cheapest week
+    avoiding them if it costs at most ``1 + avoid_slack`` times their own optimum."""
+    squeaky_passes: int = attrs.field(default=4, validator=f.integer(min_value=0))
+    """Squeaky-wheel first passes per improvement round (each places the patients left out most
+    often first; cheap, since weeks are remembered per set of full offerings)."""
+    lagrangian_every: int = attrs.field(default=4, validator=f.integer(min_value=1))
+    """On cohorts of more than ``columns_first_groups`` groups, a subgradient step (which prices every
+    group) is taken every this many improvement rounds (every round on smaller ones)."""
+    idle_rounds: int = attrs.field(default=8, validator=f.integer(min_value=1))
+    """Once the subgradient steps are spent, improvement rounds go on until this many in a row gain nothing."""
     lns_moves: int = attrs.field(default=4, validator=f.integer(min_value=0))
     """Large neighbourhood moves (refilling a full offering in a random order) per improvement round."""
     subset_size: int = attrs.field(default=3, validator=f.integer(min_value=1))
@@ -81,16 +98,36 @@ class CohortTuning:
     columns_first_groups: int = attrs.field(default=48, validator=f.integer(min_value=0))
     """Cohorts with at most this many groups (patients with identical profiles, with a week alone)
     start the improvement with column generation, skipping the second first pass and the repair."""
-    columns_max_groups: int = attrs.field(default=128, validator=f.integer(min_value=0))
-    """Cohorts with more groups never run column generation (each solve of the dense master grows
-    with the square of its rows); between the two limits it runs after the first subset moves."""
+    columns_max_groups: int | None = attrs.field(default=None, validator=f.optional(f.integer(min_value=0)))
+    """Cohorts with more groups never run column generation (``None``: no limit; the master's cost
+    grows with its capacity rows, not with its groups); above ``columns_first_groups`` it runs
+    after the first subset moves."""
     columns_max_rows: int = attrs.field(default=400, validator=f.integer(min_value=0))
-    """Column generation stops when the master problem outgrows this many rows."""
+    """Column generation stops when the master problem outgrows this many capacity rows."""
     columns_batch: int = attrs.field(default=20, validator=f.integer(min_value=1))
     """Column generation solves the master again after every (groups / ``columns_batch``) new weeks
     (after each one on cohorts of fewer groups)."""
+    columns_smoothing: float = attrs.field(
+        default=0.5, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
+    )
+    """Column generation prices the groups this share of the way from the master's prices to those of
+    the best bound so far (dual smoothing; 0: at the master's prices)."""
+    columns_share: float = attrs.field(default=0.5, converter=f.to_float, validator=f.number(min_value=0, max_value=1))
+    """With a time limit, column generation takes at most this share of the search time left when it
+    starts (its pure-Python master grows slow on large cohorts); the improvement rounds get the rest."""
+    columns_cheap_searches: int = attrs.field(default=6, validator=f.integer(min_value=0))
+    """Searches at true costs (avoiding the dearest offerings) column generation may try for a group
+    before its exact search at the prices, which is far slower (see ``cohort-scheduling.md``)."""
     columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
     """Pivots one solve of the master problem may take before column generation gives up on it."""
+
+    reasons_share: float = attrs.field(
+        default=0.05, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
+    )
+    """Share of a time limit kept for the reasons of the patients left out: the search stops at
+    ``1 - reasons_share`` of it, the reasons at the whole (those not reached are ``not_computed``)."""
+    progress_every: int = attrs.field(default=64, validator=f.integer(min_value=1))
+    """Work units between two calls of the progress callback (it is also called at each phase)."""
 
     def __attrs_post_init__(self) -> None:
         if self.subset_size_max < self.subset_size:
