@@ -27,9 +27,9 @@ def main() -> None:
     print(f"12 h/week for an adult is {level} — band {band}")
     print(f"  source: {band.source if band else level.source}")
 
-    # 2. Where can the patient go from here?
-    print("  may step down to:", ", ".join(str(lv) for lv in ASAM3.step_down_options(level)))
-    print("  may step up to:  ", ", ".join(str(lv) for lv in ASAM3.step_up_options(level)))
+    # 2. Where can the patient go from here? Any step up or down; the usual routes are suggestions.
+    print("  usual next levels:", ", ".join(str(lv) for lv in ASAM3.suggested_next(level)))
+    print("  may step up to:   ", ", ".join(lv.code for lv in ASAM3.step_up_options(level)))
 
     # 3. A program at that level, with a morning and an evening track.
     program = Program.from_level(

@@ -320,8 +320,17 @@ def sample_errors() -> list[BaseException]:
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),
-        errors.TransitionNotAllowedError(from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3"),
-        errors.PlanDoesNotFitError(BandFit.BELOW_MINIMUM),
+        errors.TransitionNotAllowedError(
+            from_code="2.1", to_code="3.5", allowed=("1",), catalog="ASAM3", policy="usual routes only"
+        ),
+        errors.PlanDoesNotFitError(
+            BandFit.BELOW_MINIMUM,
+            min_minutes=275,
+            max_minutes=335,
+            min_hours=9,
+            max_hours=20,
+            components=(("group_counseling", 180, 180), ("individual_counseling", 95, 155)),
+        ),
         errors.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
         errors.NoSafeLevelError("ASAM3", ("withdrawal",)),
         errors.UnsupportedFormatError(version=3, supported=2, path="$.iopcore_format"),

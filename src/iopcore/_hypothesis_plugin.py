@@ -89,7 +89,17 @@ from iopcore.compliance import (
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod
 from iopcore.errors import ErrorItem
-from iopcore.levels import CodeMapping, DaysBand, HoursBand, LevelCatalog, LevelOfCare, Transition
+from iopcore.levels import (
+    CodeMapping,
+    DaysBand,
+    HoursBand,
+    IntensityOrder,
+    LevelCatalog,
+    LevelOfCare,
+    MovePolicy,
+    OrderChoice,
+    Transition,
+)
 from iopcore.part2 import (
     AccountingEntry,
     AuditAuthorization,
@@ -270,10 +280,13 @@ STRATEGY_NAMES: dict[type, str] = {
     DaysBand: "days_bands",
     ErrorItem: "error_items",
     HoursBand: "hours_bands",
+    IntensityOrder: "intensity_orders",
     IntensityRules: "intensity_rules",
     LevelCatalog: "level_catalogs",
     LevelOfCare: "levels_of_care",
     Minutes: "minutes",
+    MovePolicy: "move_policies",
+    OrderChoice: "order_choices",
     Patient: "patients",
     Program: "programs",
     Source: "sources",

@@ -412,29 +412,32 @@ def _rebuild_unknown_id(what: str, where: str, path: str, name: str) -> UnknownI
 
 
 class TransitionNotAllowedError(InvalidDataError):
-    """A level change the catalog's continuum does not list (raised by :mod:`iopcore.episodes`).
+    """A level change a program's move policy does not allow (raised by :mod:`iopcore.episodes`).
 
-    ``from_code``, ``to_code`` and ``allowed`` (the codes reachable from ``from_code``) are
-    catalog vocabulary, not patient data, so the message shows them; ``catalog`` is the
-    catalog's name.
+    ``from_code``, ``to_code`` and ``allowed`` (the codes the policy lets ``from_code`` move to,
+    least intensive first) are catalog vocabulary, not patient data, so the message shows them;
+    ``catalog`` is the catalog's name and ``policy`` the name of the
+    :class:`iopcore.levels.MovePolicy` that refused the move.
     """
 
     from_code: str
     to_code: str
     allowed: tuple[str, ...]
     catalog: str
+    policy: str
 
     def __init__(
-        self, *, from_code: str, to_code: str, allowed: Sequence[str], catalog: str, path: str = "$.to"
+        self, *, from_code: str, to_code: str, allowed: Sequence[str], catalog: str, policy: str, path: str = "$.to"
     ) -> None:
         self.from_code, self.to_code, self.allowed, self.catalog = from_code, to_code, tuple(allowed), catalog
+        self.policy = policy
         shown = ", ".join(self.allowed) if self.allowed else "(none)"
         super().__init__(
             (
                 ErrorItem(
                     path=path,
-                    message=f"{catalog} lists no transition from level {from_code} to level {to_code}; "
-                    f"allowed next levels: {shown}",
+                    message=f"the move policy {policy!r} does not allow a move from level {from_code} to level "
+                    f"{to_code} of {catalog}; allowed next levels: {shown}",
                     rule="transition_not_allowed",
                 ),
             ),
@@ -442,36 +445,102 @@ class TransitionNotAllowedError(InvalidDataError):
         )
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_transition, (self.from_code, self.to_code, self.allowed, self.catalog, self.errors[0].path))
+        return (
+            _rebuild_transition,
+            (self.from_code, self.to_code, self.allowed, self.catalog, self.policy, self.errors[0].path),
+        )
 
 
-def _rebuild_transition(a: str, b: str, allowed: tuple[str, ...], catalog: str, path: str) -> TransitionNotAllowedError:
-    return TransitionNotAllowedError(from_code=a, to_code=b, allowed=allowed, catalog=catalog, path=path)
+def _rebuild_transition(
+    a: str, b: str, allowed: tuple[str, ...], catalog: str, policy: str, path: str
+) -> TransitionNotAllowedError:
+    return TransitionNotAllowedError(from_code=a, to_code=b, allowed=allowed, catalog=catalog, policy=policy, path=path)
 
 
 class PlanDoesNotFitError(InvalidDataError):
     """A plan whose interventions cannot fit the program's weekly hours band (raised by :mod:`iopcore.plans`).
 
-    ``fit`` says which way (an :class:`iopcore.plans.BandFit`).
+    The error carries the numbers that explain it (program vocabulary, not patient data, so the
+    message shows them too):
+
+    * ``fit``: which way (an :class:`iopcore.plans.BandFit`, ``BELOW_MINIMUM`` or ``ABOVE_MAXIMUM``);
+    * ``min_minutes`` and ``max_minutes``: the planned minutes of the lightest and the fullest
+      week the plan allows;
+    * ``min_hours`` and ``max_hours``: the band, ``[min_hours, max_hours)`` hours a week
+      (``max_hours`` ``None``: no upper bound);
+    * ``components``: per component, ``(component id, min minutes, max minutes)`` planned a week.
     """
 
     fit: Any
+    min_minutes: int
+    max_minutes: int
+    min_hours: float
+    max_hours: float | None
+    components: tuple[tuple[str, int, int], ...]
 
-    def __init__(self, fit: Any) -> None:
-        self.fit = fit
+    def __init__(
+        self,
+        fit: Any,
+        *,
+        min_minutes: int,
+        max_minutes: int,
+        min_hours: float,
+        max_hours: float | None,
+        components: Sequence[tuple[str, int, int]] = (),
+    ) -> None:
+        self.fit, self.min_minutes, self.max_minutes = fit, min_minutes, max_minutes
+        self.min_hours, self.max_hours = min_hours, max_hours
+        self.components = tuple((str(c), int(lo), int(hi)) for c, lo, hi in components)
         super().__init__(
-            (
-                ErrorItem(
-                    path="$.interventions",
-                    message=f"expected interventions whose weekly minutes fit the hours band, got {fit.value}",
-                    rule=fit.value,
-                ),
-            ),
+            (ErrorItem(path="$.interventions", message=self._message(), rule=fit.value),),
             type_name="TreatmentPlan",
         )
 
+    def _message(self) -> str:
+        lo_band = round(self.min_hours * 60)
+        if self.max_hours is None:
+            band = f"[{_hours(self.min_hours)}, ∞) h/week (at least {lo_band} minutes a week)"
+        else:
+            band = (
+                f"[{_hours(self.min_hours)}, {_hours(self.max_hours)}) h/week "
+                f"({lo_band} minutes a week or more, under {round(self.max_hours * 60)})"
+            )
+        if self.fit.value == "above_maximum":
+            got = f"at least {self.min_minutes} planned minutes a week even in the lightest week, above the maximum"
+        else:
+            got = f"at most {self.max_minutes} planned minutes a week even in the fullest week, below the minimum"
+        parts = ", ".join(f"{c} {lo} min" if lo == hi else f"{c} {lo} to {hi} min" for c, lo, hi in self.components)
+        return f"expected interventions whose weekly minutes fit the hours band {band}, got {got}" + (
+            f" ({parts})" if parts else ""
+        )
+
     def __reduce__(self) -> tuple[object, ...]:
-        return (PlanDoesNotFitError, (self.fit,))
+        return (
+            _rebuild_plan_fit,
+            (self.fit, self.min_minutes, self.max_minutes, self.min_hours, self.max_hours, self.components),
+        )
+
+
+def _hours(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _rebuild_plan_fit(
+    fit: Any,
+    min_minutes: int,
+    max_minutes: int,
+    min_hours: float,
+    max_hours: float | None,
+    components: tuple[tuple[str, int, int], ...],
+) -> PlanDoesNotFitError:
+    return PlanDoesNotFitError(
+        fit,
+        min_minutes=min_minutes,
+        max_minutes=max_minutes,
+        min_hours=min_hours,
+        max_hours=max_hours,
+        components=components,
+    )
 
 
 class InvalidResponseError(InvalidDataError):

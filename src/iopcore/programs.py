@@ -62,7 +62,7 @@ class IntensityRules:
         if lo is not None and hi is not None and hi < lo:
             raise f.fail(
                 "$.max_hours_per_day",
-                "expected max_hours_per_day >= min_hours_per_day, got a smaller number",
+                f"expected max_hours_per_day >= min_hours_per_day = {f.number_text(lo)}, got {f.number_text(hi)}",
                 "order",
                 self,
             )
@@ -131,7 +131,7 @@ class Program:
             problems.append(
                 ErrorItem(
                     path="$.intensity.hours_per_week",
-                    message=f"expected a band inside the level's {level_band} for this population, got one outside it",
+                    message=f"expected a band inside the level's {level_band} for this population, got {band}",
                     rule="within_level",
                 )
             )
@@ -180,8 +180,7 @@ class Program:
                 (
                     ErrorItem(
                         path="$.hours_per_week",
-                        message=f"expected a band inside the level's {level_band} for this population, "
-                        "got one outside it",
+                        message=f"expected a band inside the level's {level_band} for this population, got {band}",
                         rule="within_level",
                     ),
                 ),

@@ -1,5 +1,5 @@
 """Time vocabulary: weekdays, clock times, minute durations, weekly intervals,
-weekly availability and date ranges.
+weekly availability, date ranges and how a stay's days are counted.
 
 Separate types for separate meanings: a :class:`ClockTime` is a wall-clock
 reading, a :class:`Minutes` is a duration, a :class:`Weekday` is an ISO weekday.
@@ -28,9 +28,11 @@ __all__ = [
     "ClockTime",
     "DateRange",
     "Minutes",
+    "StayCounting",
     "Weekday",
     "WeeklyAvailability",
     "WeeklyInterval",
+    "count_stay_days",
 ]
 
 MINUTES_PER_DAY = 24 * 60
@@ -555,3 +557,55 @@ def _last_day(first: date, days: int, path: str, where: str) -> date:
 _WHOLE_WEEK = WeeklyAvailability(
     windows=tuple(WeeklyInterval(weekday=d, start=MIDNIGHT, end=END_OF_DAY) for d in Weekday)
 )
+
+
+# ----------------------------------------------------------------------------- length of stay
+
+
+class StayCounting(enum.StrEnum):
+    """How the days of a stay (admission to discharge) are counted: the one convention episodes and compliance share.
+
+    No IOP payer or state rule that iopcore cites (e.g. 22-A DCMR §6329's "30–60 days") says
+    how its days are counted, so the convention is a parameter everywhere a length of stay is
+    computed (:meth:`iopcore.episodes.Episode.days_of_stay`,
+    :class:`iopcore.compliance.LengthOfStayRule`), with :attr:`CALENDAR_DAYS` as iopcore's
+    default; choose :attr:`MIDNIGHTS` where a payer counts as Medicare does.
+    """
+
+    CALENDAR_DAYS = "calendar_days"
+    """Every calendar date from the admission date through the discharge date (or the date the
+    stay is counted on, while it is open), both ends included: admitted 1 January and discharged
+    30 January is 30 days; admitted and discharged on one date is 1 day. iopcore's default (no
+    cited rule fixes a convention for IOP)."""
+    MIDNIGHTS = "midnights"
+    """Medicare's midnight-to-midnight count of days of care: the day of admission counts, the day
+    of discharge does not, unless the patient is admitted and discharged on the same date (1 day).
+    Admitted 1 January and discharged 30 January is 29 days; while the stay is open, the date it is
+    counted on counts (the patient is still in care). Source: Medicare Benefit Policy Manual
+    (Pub. 100-02), ch. 3, §20.1 "Counting Inpatient Days"; SSA POMS HI 00601.070. Written for
+    inpatient and SNF days: a payer that applies it to IOP stays says so."""
+
+
+@f.guard
+def count_stay_days(
+    admitted: date, last: date, *, discharged: bool, counting: StayCounting = StayCounting.CALENDAR_DAYS
+) -> int:
+    """The length in days of a stay from *admitted* to *last*, counted by *counting*.
+
+    *last* is the discharge date when *discharged*, else the date the open stay is counted on;
+    it may not precede *admitted* (:class:`~iopcore.errors.InvalidArgumentError` at ``$.last``).
+    Episodes and compliance both count with this function, so one stay has one length.
+    """
+    if last < admitted:
+        raise _bad_argument(
+            "$.last", "expected a date on or after the admission date, got an earlier date", "order", "count_stay_days"
+        )
+    return _stay_days(admitted, last, discharged=discharged, counting=counting)
+
+
+def _stay_days(admitted: date, last: date, *, discharged: bool, counting: StayCounting) -> int:
+    """:func:`count_stay_days` without the guard (for per-record loops; *last* >= *admitted*)."""
+    elapsed = (last - admitted).days
+    if counting is StayCounting.MIDNIGHTS and discharged:
+        return max(1, elapsed)
+    return elapsed + 1

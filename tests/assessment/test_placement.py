@@ -238,9 +238,7 @@ def test_no_withdrawal_track_level_meets_the_rules() -> None:
         ),
         source=src,
     )
-    low_track = attrs.evolve(
-        ASAM3, levels=tuple(lv for lv in ASAM3.levels if lv.code not in ("3.7-WM", "4-WM")), transitions=()
-    )
+    low_track = attrs.evolve(ASAM3.without(("3.7-WM", "4-WM")), transitions=())
     with pytest.raises(NoSafeLevelError) as info:
         policy.recommend(ratings_of(AsamEdition.THIRD, d1=1), low_track)
     assert info.value.unmet == ("wm_mm",)

@@ -31,7 +31,17 @@ from iopcore.episodes import (
     validate_episode,
 )
 from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError
-from iopcore.levels import ASAM3, ASAM4, CATALOGS, GENERIC_IOP, LevelCatalog
+from iopcore.levels import (
+    ANY_STEP,
+    ASAM3,
+    ASAM4,
+    CATALOGS,
+    GENERIC_IOP,
+    USUAL_ROUTES_ONLY,
+    LevelCatalog,
+    MovePolicy,
+    TransitionKind,
+)
 from iopcore.sources import Evidence
 from iopcore.times import DateRange
 from tests.episodes.builders import D0, LATER, assert_no_overlap, make_episode, new_episode
@@ -62,13 +72,22 @@ def test_admission_to_an_unknown_level_is_rejected() -> None:
     assert info.value.paths == ("$.catalog",)
 
 
-def test_step_down_entry_is_checked_against_the_continuum() -> None:
-    """Admission from 3.5 to 2.1 is a listed step-down; an entry from 1 to 3.5 is not listed and raises."""
+def test_entry_from_a_previous_level_is_checked_against_the_policy() -> None:
+    """Admission from 3.5 to 2.1 (a step down) and from 1 to 3.5 (a step up) are allowed by default;
+    a usual-routes-only program refuses the step up at ``$.level``, naming its policy."""
     ep = new_episode(level="2.1", entry_route=EntryRoute.STEP_DOWN_FROM_RESIDENTIAL, from_level="3.5")
     assert ep.admission.from_level_code == "3.5"
+    up = new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
+    assert up.admission.from_level_code == "1" and up.current.reason == "admission"
     with pytest.raises(TransitionNotAllowedError) as info:
-        new_episode(level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1")
+        new_episode(
+            level="3.5", entry_route=EntryRoute.STEP_UP_FROM_OUTPATIENT, from_level="1", policy=USUAL_ROUTES_ONLY
+        )
     assert info.value.paths == ("$.level",)
+    assert info.value.policy == "usual routes only"
+    with pytest.raises(UnknownCodeError) as unknown:
+        new_episode(level="2.1", from_level="9.9")
+    assert unknown.value.paths == ("$.from_level",)
 
 
 # ----------------------------------------------------------------------------- level changes
@@ -89,21 +108,56 @@ def test_step_down_from_residential_to_iop_to_outpatient() -> None:
     assert validate_episode(ep, ASAM3) is ep
 
 
-def test_transition_the_catalog_does_not_list_is_rejected_with_the_allowed_moves() -> None:
-    """2.1 → 3.5 is not a usual move in ASAM3: TransitionNotAllowedError names both codes and the allowed ones."""
+@pytest.mark.parametrize("target", ["3.5", "3.7", "3.7-WM"])
+def test_iop_steps_up_to_residential_or_inpatient_care_with_its_reason(target: str) -> None:
+    """The issue's case: 2.1 → 3.5, 3.7 or 3.7-WM is a step up, allowed by default, the reason recorded."""
+    ep = change_level(new_episode(level="2.1"), ASAM3, to=target, on=D0 + timedelta(days=3), reason="relapse")
+    assert [(p.level_code, p.reason) for p in ep.levels] == [("2.1", "admission"), (target, "relapse")]
+    assert ASAM3.kind("2.1", target) is TransitionKind.STEP_UP
+    assert validate_episode(ep, ASAM3) is ep
+
+
+def test_a_restricting_policy_refuses_with_the_policy_and_the_allowed_moves() -> None:
+    """Under USUAL_ROUTES_ONLY 2.1 → 3.5 raises TransitionNotAllowedError naming the policy, both codes and the
+    levels the policy allows; the error pickles with all of them."""
     ep = new_episode(level="2.1")
     with pytest.raises(TransitionNotAllowedError) as info:
-        change_level(ep, ASAM3, to="3.5", on=D0 + timedelta(days=3), reason="relapse")
+        change_level(ep, ASAM3, to="3.5", on=D0 + timedelta(days=3), reason="relapse", policy=USUAL_ROUTES_ONLY)
     err = info.value
-    assert (err.from_code, err.to_code, err.allowed) == ("2.1", "3.5", ("1", "2.5"))
+    assert (err.from_code, err.to_code, err.allowed, err.catalog, err.policy) == (
+        "2.1", "3.5", ("1", "2.5"), "ASAM3", "usual routes only",
+    )  # fmt: skip
     assert err.paths == ("$.to",)
-    assert "from level 2.1 to level 3.5" in str(err) and "1, 2.5" in str(err)
+    assert "'usual routes only'" in str(err) and "from level 2.1 to level 3.5" in str(err) and "1, 2.5" in str(err)
     again = pickle.loads(pickle.dumps(err))
-    assert (again.from_code, again.to_code, again.allowed, again.errors) == (
-        err.from_code, err.to_code, err.allowed, err.errors,
+    assert (again.from_code, again.to_code, again.allowed, again.policy, again.errors) == (
+        err.from_code, err.to_code, err.allowed, err.policy, err.errors,
     )  # fmt: skip
     with pytest.raises(UnknownCodeError):
         change_level(ep, ASAM3, to="9.9", on=D0 + timedelta(days=3), reason="x")
+
+
+def test_a_move_needs_a_reason() -> None:
+    """A blank reason is refused at ``$.reason`` (every step up or down records why)."""
+    for blank in ("", "   "):
+        with pytest.raises(InvalidDataError) as info:
+            change_level(new_episode(level="2.1"), ASAM3, to="1", on=D0 + timedelta(days=3), reason=blank)
+        assert info.value.paths == ("$.reason",)
+
+
+@pytest.mark.parametrize(("limit", "allowed"), [(1, False), (2, True), (3, True)])
+def test_a_policy_limiting_the_step_at_below_and_above(limit: int, allowed: bool) -> None:
+    """2.1 → 2-WM spans two places of the ASAM3 order: refused with max_step 1, allowed with 2 and 3."""
+    policy = MovePolicy(name=f"steps of at most {limit}", max_step=limit, source=ASAM3.source)
+    ep = new_episode(level="2.1")
+    move = {"to": "2-WM", "on": D0 + timedelta(days=3), "reason": "withdrawal", "policy": policy}
+    if allowed:
+        assert change_level(ep, ASAM3, **move).current.level_code == "2-WM"
+    else:
+        with pytest.raises(TransitionNotAllowedError) as info:
+            change_level(ep, ASAM3, **move)
+        assert info.value.allowed == ("1-WM", "2.5")
+        assert info.value.policy == policy.name
 
 
 def test_level_change_dates_and_state_are_checked() -> None:
@@ -134,24 +188,32 @@ def test_staying_at_the_same_level_opens_a_new_period() -> None:
 
 
 @settings(max_examples=60)
-@given(st.sampled_from(CATALOGS), st.data())
-def test_random_level_walks_accept_exactly_the_catalogs_transitions(catalog: LevelCatalog, data: st.DataObject) -> None:
-    """Each requested move succeeds iff the catalog allows it (or stays put); periods never overlap."""
+@given(st.sampled_from(CATALOGS), ist.move_policies(), st.data())
+def test_random_level_walks_accept_exactly_the_policys_moves(
+    catalog: LevelCatalog, policy: MovePolicy, data: st.DataObject
+) -> None:
+    """Each requested move succeeds iff the policy allows it (or stays put); periods never overlap;
+    under the default policy every move succeeds."""
     start = data.draw(st.sampled_from(catalog.codes))
     ep = new_episode(level=start, catalog=catalog)
+    free = ep
     day = D0
     for _ in range(data.draw(st.integers(1, 6))):
         target = data.draw(st.sampled_from(catalog.codes))
         day += timedelta(days=data.draw(st.integers(1, 40)))
+        free = change_level(free, catalog, to=target, on=day, reason="move")
+        assert free.current.level_code == target
         current = ep.current.level_code
-        if target == current or catalog.allows(current, target):
-            ep = change_level(ep, catalog, to=target, on=day, reason="move")
+        if policy.allows(catalog, current, target):
+            ep = change_level(ep, catalog, to=target, on=day, reason="move", policy=policy)
             assert ep.current.level_code == target and ep.current.start == day
         else:
+            assert current != target
             with pytest.raises(TransitionNotAllowedError):
-                change_level(ep, catalog, to=target, on=day, reason="move")
+                change_level(ep, catalog, to=target, on=day, reason="move", policy=policy)
     assert_no_overlap(ep.levels)
-    validate_episode(ep, catalog)
+    validate_episode(ep, catalog, policy)
+    validate_episode(free, catalog)
 
 
 # ----------------------------------------------------------------------------- validate_episode
@@ -160,13 +222,21 @@ def test_random_level_walks_accept_exactly_the_catalogs_transitions(catalog: Lev
 @settings(max_examples=50)
 @given(st.sampled_from((ASAM3, ASAM4, GENERIC_IOP)).flatmap(lambda c: st.tuples(st.just(c), ist.episodes(catalog=c))))
 def test_episodes_drawn_for_a_catalog_validate_against_it(pair: tuple[LevelCatalog, Episode]) -> None:
-    """An episode whose moves follow the catalog's transitions passes validate_episode."""
+    """An episode drawn for a catalog (any steps) passes validate_episode under the default policy."""
     catalog, ep = pair
     assert validate_episode(ep, catalog) is ep
 
 
+@settings(max_examples=30)
+@given(ist.episodes(catalog=ASAM3, policy=USUAL_ROUTES_ONLY))
+def test_episodes_drawn_for_a_policy_validate_under_it(ep: Episode) -> None:
+    """An episode drawn with a policy passes validate_episode under that policy (and under the default)."""
+    assert validate_episode(ep, ASAM3, USUAL_ROUTES_ONLY) is ep
+    assert validate_episode(ep, ASAM3, ANY_STEP) is ep
+
+
 def test_hand_built_episode_with_a_disallowed_move_fails_validation() -> None:
-    """validate_episode reports the first move the catalog lacks at its level path."""
+    """validate_episode reports the first move the policy refuses at its level path (the default allows it)."""
     ep = Episode(
         id="ep",
         patient_id="p",
@@ -176,9 +246,11 @@ def test_hand_built_episode_with_a_disallowed_move_fails_validation() -> None:
             LevelPeriod(level_code="3.5", start=D0 + timedelta(days=10)),
         ),
     )
+    assert validate_episode(ep, ASAM3) is ep
     with pytest.raises(TransitionNotAllowedError) as info:
-        validate_episode(ep, ASAM3)
+        validate_episode(ep, ASAM3, USUAL_ROUTES_ONLY)
     assert info.value.paths == ("$.levels[1].level_code",)
+    assert info.value.policy == USUAL_ROUTES_ONLY.name
     unknown = attrs.evolve(ep, levels=(attrs.evolve(ep.levels[0], authorized_code="9.9"), ep.levels[1]))
     with pytest.raises(UnknownCodeError) as info2:
         validate_episode(unknown, ASAM3)
@@ -369,8 +441,9 @@ def test_validate_episode_checks_every_level_code_and_the_entry_move() -> None:
         admission=attrs.evolve(ep.admission, level_code="3.5", from_level_code="1"),
         levels=(LevelPeriod(level_code="3.5", start=D0),),
     )
+    assert validate_episode(entered_up, ASAM3) is entered_up
     with pytest.raises(TransitionNotAllowedError) as info2:
-        validate_episode(entered_up, ASAM3)
+        validate_episode(entered_up, ASAM3, USUAL_ROUTES_ONLY)
     assert info2.value.paths == ("$.levels[0].level_code",)
     assert validate_episode(authorize(ep, auth), ASAM3).authorizations == (auth,)
 
@@ -384,7 +457,7 @@ def test_errors_never_carry_the_patient_id() -> None:
     ep = new_episode(patient_id=SENTINEL, level="2.1")
     done = discharge(ep, on=LATER, reason=DischargeReason.COMPLETED)
     failures = [
-        lambda: change_level(ep, ASAM3, to="3.5", on=LATER, reason="x"),
+        lambda: change_level(ep, ASAM3, to="3.5", on=LATER, reason="x", policy=USUAL_ROUTES_ONLY),
         lambda: change_level(done, ASAM3, to="1", on=LATER, reason="x"),
         lambda: validate_episode(authorize(ep, attrs.evolve(AUTH, level_code="x")), ASAM3),
         lambda: enter_phase(ep, IopPhase.ENGAGEMENT, on=D0 - timedelta(days=3)),

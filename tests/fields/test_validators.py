@@ -10,6 +10,7 @@ import pytest
 
 from iopcore import _fields as f
 from iopcore._fields import FrozenMap
+from iopcore._fields._kinds import with_article
 from iopcore.errors import InvalidDataError
 from iopcore.levels import Population
 from iopcore.times import Weekday
@@ -186,3 +187,19 @@ def test_literal_tags_refuse_other_strings_without_echoing_them() -> None:
     assert info.value.paths == ("$.kind",) and "secret-tag" not in str(info.value)
     with pytest.raises(InvalidDataError):
         Numbers(kind=None)  # type: ignore[arg-type]
+
+
+def test_number_text_shows_numbers_short_and_never_overflows() -> None:
+    """Bound errors show numbers with number_text: ints as written, floats by :g, ints beyond a float's range
+    as a phrase (no OverflowError, no 400-digit message)."""
+    assert [f.number_text(x) for x in (9, 8.5, 19.5, 0, 10**14, 10**30, 1e30)] == [
+        "9", "8.5", "19.5", "0", "100000000000000", "1e+30", "1e+30",
+    ]  # fmt: skip
+    assert f.number_text(10**400) == "a number too large to show"
+
+
+def test_type_names_take_the_article_they_are_read_with() -> None:
+    """ "an Episode", "an HoursBand" (read "hours"), "a LevelCatalog": in validators and in the guard alike."""
+    assert [with_article(n) for n in ("Episode", "HoursBand", "LevelCatalog", "IntensityOrder", "Minutes")] == [
+        "an Episode", "an HoursBand", "a LevelCatalog", "an IntensityOrder", "a Minutes",
+    ]  # fmt: skip

@@ -120,8 +120,8 @@ class TestCatalogContents:
         assert band(MEDICARE, "IOP", A) == (9, 20)
         assert band(MEDICARE, "PHP", A) == (20, None)
         assert band(MEDICARE, "IOP", Y) == (9, 20)  # not age-specific
-        assert MEDICARE.allows("IOP", "PHP")
-        assert MEDICARE.allows("PHP", "IOP")
+        assert MEDICARE.is_usual_route("IOP", "PHP")
+        assert MEDICARE.is_usual_route("PHP", "IOP")
 
     def test_generic_iop(self) -> None:
         """The article's IOP: 6–30 h/week ([6, 31)) on 3–5 days, no fixed length."""
@@ -231,11 +231,12 @@ class TestContinuum:
         assert main == ["0.5", "1", "OTP", "2.1", "2.5", "3.1", "3.3", "3.5", "3.7", "4"]
 
     def test_step_direction(self) -> None:
-        """Step-down and step-up follow intensity; equal intensity is lateral."""
+        """Step-down and step-up follow the intensity order; only the same level is lateral."""
         assert ASAM3.is_step_down("3.5", "2.1")
         assert ASAM3.is_step_up("1", "2.1")
         assert not ASAM3.is_step_up("2.1", "2.1")
-        assert ASAM3.kind("1", "OTP") is TransitionKind.LATERAL
+        assert ASAM3.kind("2.1", "2.1") is TransitionKind.LATERAL
+        assert ASAM3.kind("1", "OTP") is TransitionKind.STEP_UP  # same number: the order's choice
         assert ASAM3.kind(ASAM3.level("4"), ASAM3.level("3.7")) is TransitionKind.STEP_DOWN
 
     @pytest.mark.parametrize(
@@ -243,34 +244,38 @@ class TestContinuum:
         [("3.7-WM", "3.5"), ("1-WM", "2.1"), ("2-WM", "1"), ("3.2-WM", "2.5"), ("3.5", "2.5"), ("3.1", "2.1"),
          ("2.5", "2.1"), ("2.1", "2.5"), ("2.1", "1"), ("1", "2.1"), ("4", "3.5"), ("4", "2.1")],
     )  # fmt: skip
-    def test_usual_transitions_are_allowed(self, a: str, b: str) -> None:
+    def test_usual_transitions_are_listed(self, a: str, b: str) -> None:
         """WM → residential/PHP/IOP/OP; residential → PHP/IOP; PHP ↔ IOP; IOP ↔ OP; inpatient → lower."""
-        assert ASAM3.allows(a, b)
+        assert ASAM3.is_usual_route(a, b)
 
     @pytest.mark.parametrize(("a", "b"), [("1", "3.5"), ("2.1", "4"), ("0.5", "2.1"), ("OTP", "2.1"), ("1", "2.5")])
     def test_unusual_transitions_are_not_listed(self, a: str, b: str) -> None:
         """Moves that are not usual (e.g. outpatient straight to residential) are not in the data."""
-        assert not ASAM3.allows(a, b)
+        assert not ASAM3.is_usual_route(a, b)
         assert ASAM3.transition(a, b) is None
 
     def test_options(self) -> None:
-        """Step-down and step-up options from IOP."""
-        assert [lv.code for lv in ASAM3.step_down_options("2.1")] == ["1"]
-        assert [lv.code for lv in ASAM3.step_up_options("2.1")] == ["2.5"]
+        """From IOP every less intensive level is a step-down option and every more intensive one a step up;
+        the usual routes suggest 1 and 2.5."""
+        assert [lv.code for lv in ASAM3.step_down_options("2.1")] == ["0.5", "1", "OTP", "1-WM"]
+        assert [lv.code for lv in ASAM3.step_up_options("2.1")] == [
+            "2.5", "2-WM", "3.1", "3.2-WM", "3.3", "3.5", "3.7", "3.7-WM", "4", "4-WM",
+        ]  # fmt: skip
+        assert [lv.code for lv in ASAM3.suggested_next("2.1")] == ["1", "2.5"]
         assert ASAM3.transition("2.1", "1") is not None
 
     def test_asam4_wm_capable_levels_step_down(self) -> None:
         """In the 4th edition WM-capable levels step down like the WM track."""
-        assert ASAM4.allows("4", "2.1")
-        assert ASAM4.allows("3.7", "1.5")
-        assert ASAM4.allows("1.7", "2.1")
+        assert ASAM4.is_usual_route("4", "2.1")
+        assert ASAM4.is_usual_route("3.7", "1.5")
+        assert ASAM4.is_usual_route("1.7", "2.1")
 
     def test_resolving_foreign_levels_and_bad_refs(self) -> None:
         """Levels of another catalog and non-codes are rejected."""
         with pytest.raises(UnknownCodeError):
             ASAM3.is_step_down(ASAM4.level("2.7"), "2.1")
         with pytest.raises(UnknownCodeError):
-            ASAM3.allows("2.1", "2.7")
+            ASAM3.is_usual_route("2.1", "2.7")
         with pytest.raises(InvalidDataError):
             ASAM3.kind(2.1, "1")  # type: ignore[arg-type]
 
@@ -279,8 +284,8 @@ class TestContinuum:
         """Every transition of a catalog resolves and has a direction."""
         for t in catalog.transitions:
             assert catalog.kind(t.from_code, t.to_code) in TransitionKind
-            assert catalog.allows(t.from_code, t.to_code)
-            assert catalog.level(t.to_code) in catalog.next_levels(t.from_code)
+            assert catalog.is_usual_route(t.from_code, t.to_code)
+            assert catalog.level(t.to_code) in catalog.suggested_next(t.from_code)
 
 
 class TestValidation:
@@ -380,8 +385,8 @@ class TestBoundary:
             (lambda: ASAM3.level(2.1), "$.code"),
             (lambda: ASAM3.level("9.9"), "$.code"),
             (lambda: ASAM3.kind("2.1", None), "$.to_level"),
-            (lambda: ASAM3.allows("1", "9.9"), "$.to_level"),
-            (lambda: ASAM3.next_levels(ASAM4.level("2.7")), "$.from_level"),
+            (lambda: ASAM3.is_usual_route("1", "9.9"), "$.to_level"),
+            (lambda: ASAM3.suggested_next(ASAM4.level("2.7")), "$.from_level"),
             (lambda: ASAM3.level("2.1").hours_band("adult"), "$.population"),
             (lambda: HoursBand(min_hours=9).contains(True), "$.hours"),
             (lambda: DaysBand(min_days=3, max_days=5).contains(8), "$.days"),

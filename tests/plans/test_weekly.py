@@ -286,6 +286,90 @@ def test_plans_that_cannot_fit_the_hours_band_are_reported(sessions: int, fit: B
         assert pickle.loads(pickle.dumps(info.value)).fit is fit
 
 
+def _needs(*rows: tuple[str, int, int], band: HoursBand) -> WeeklyRequirements:
+    comps = tuple(
+        ComponentRequirement(
+            component=c, min_sessions=0, max_sessions=1, min_minutes=Minutes(lo), max_minutes=Minutes(hi)
+        )
+        for c, lo, hi in rows
+    )
+    return WeeklyRequirements(components=comps, hours_per_week=band)
+
+
+NINE_TO_TWENTY = HoursBand(min_hours=9, max_hours=20)
+
+
+@pytest.mark.parametrize(
+    ("fullest", "fit"), [(539, BandFit.BELOW_MINIMUM), (540, BandFit.FITS), (541, BandFit.FITS)]
+)  # fmt: skip
+def test_the_minimum_at_just_below_and_just_above_540_minutes(fullest: int, fit: BandFit) -> None:
+    """9 h/week is 540 minutes: a fullest week of 539 minutes cannot reach it; 540 and 541 can."""
+    assert _needs(("group_counseling", 0, fullest), band=NINE_TO_TWENTY).fit is fit
+
+
+@pytest.mark.parametrize(
+    ("lightest", "fit"), [(1199, BandFit.FITS), (1200, BandFit.ABOVE_MAXIMUM), (1201, BandFit.ABOVE_MAXIMUM)]
+)  # fmt: skip
+def test_the_exclusive_maximum_at_just_below_and_just_above_1200_minutes(lightest: int, fit: BandFit) -> None:
+    """The band is [9, 20): a lightest week of 1199 minutes fits, 1200 (20 h) and 1201 do not."""
+    assert _needs(("group_counseling", lightest, 1300), band=NINE_TO_TWENTY).fit is fit
+
+
+def test_a_plan_below_the_band_says_its_planned_minutes_the_band_and_each_component() -> None:
+    """The issue's case: 335 planned minutes against a 540-minute minimum; the error carries every number
+    (planned range, band, per component), shows them in its message and keeps them through pickling."""
+    needs = _needs(("group_counseling", 180, 180), ("individual_counseling", 50, 155), band=NINE_TO_TWENTY)
+    with pytest.raises(PlanDoesNotFitError) as info:
+        needs.require_fit()
+    err = info.value
+    assert (err.fit, err.min_minutes, err.max_minutes, err.min_hours, err.max_hours) == (
+        BandFit.BELOW_MINIMUM, 230, 335, 9, 20,
+    )  # fmt: skip
+    assert err.components == (("group_counseling", 180, 180), ("individual_counseling", 50, 155))
+    assert str(err) == (
+        "invalid TreatmentPlan: $.interventions: expected interventions whose weekly minutes fit the hours band "
+        "[9, 20) h/week (540 minutes a week or more, under 1200), got at most 335 planned minutes a week even in "
+        "the fullest week, below the minimum (group_counseling 180 min, individual_counseling 50 to 155 min)"
+    )
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.fit, again.max_minutes, again.components, again.errors) == (
+        err.fit, err.max_minutes, err.components, err.errors,
+    )  # fmt: skip
+
+
+def test_a_plan_above_an_open_or_closed_band_says_its_lightest_week() -> None:
+    """Above the maximum the message gives the lightest week; an unbounded band cannot be exceeded."""
+    with pytest.raises(PlanDoesNotFitError) as info:
+        _needs(("group_counseling", 1260, 1260), band=NINE_TO_TWENTY).require_fit()
+    assert "got at least 1260 planned minutes a week even in the lightest week, above the maximum" in str(info.value)
+    assert info.value.fit is BandFit.ABOVE_MAXIMUM
+    with pytest.raises(PlanDoesNotFitError) as info2:
+        _needs(("group_counseling", 0, 100), band=HoursBand(min_hours=19.5)).require_fit()
+    assert "[19.5, ∞) h/week (at least 1170 minutes a week)" in str(info2.value)
+    assert info2.value.max_hours is None
+
+
+@settings(max_examples=50)
+@given(ist.treatment_plans(max_sessions=7, max_minutes=240), ist.hours_bands(max_hours=60))
+def test_a_plan_that_does_not_fit_carries_numbers_that_prove_it(p: TreatmentPlan, band: HoursBand) -> None:
+    """Whenever require_fit raises, the error's numbers are the requirements' and show the verdict by themselves."""
+    req = _requirements_with_band(p, band)
+    if req.fits:
+        assert req.require_fit() is req
+        return
+    with pytest.raises(PlanDoesNotFitError) as info:
+        req.require_fit()
+    err = info.value
+    assert (err.min_minutes, err.max_minutes) == (req.min_minutes.value, req.max_minutes.value)
+    assert (err.min_hours, err.max_hours) == (band.min_hours, band.max_hours)
+    assert sum(lo for _, lo, _ in err.components) == err.min_minutes
+    assert sum(hi for _, _, hi in err.components) == err.max_minutes
+    if err.fit is BandFit.BELOW_MINIMUM:
+        assert err.max_minutes < band.min_hours * 60
+    else:
+        assert band.max_hours is not None and err.min_minutes >= band.max_hours * 60
+
+
 def test_without_a_program_the_fit_is_unchecked() -> None:
     """No band: UNCHECKED, which counts as fitting."""
     req = weekly_requirements(plan())

@@ -49,6 +49,7 @@ from iopcore._fields._kinds import (
     is_integer,
     is_number,
     is_usable_tzinfo,
+    with_article,
 )
 from iopcore.errors import ErrorItem, InvalidArgumentError, child_path, type_name
 
@@ -196,8 +197,7 @@ def _check_tzinfo(value: Any, path: str) -> Any:
 
 
 def _class_check(kind: type) -> Check:
-    article = "an" if kind.__name__[:1].lower() in "aeiou" else "a"
-    expected = f"{article} {kind.__name__}"
+    expected = with_article(kind.__name__)
 
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):

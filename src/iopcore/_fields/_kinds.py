@@ -33,6 +33,7 @@ __all__ = [
     "is_integer",
     "is_number",
     "is_usable_tzinfo",
+    "with_article",
 ]
 
 
@@ -114,3 +115,8 @@ def is_usable_tzinfo(value: object) -> bool:
         return value.utcoffset(_PROBE) is not None
     except Exception:  # noqa: BLE001 - a tzinfo that cannot answer is not usable
         return False
+
+
+def with_article(name: str) -> str:
+    """*name* with its indefinite article: ``a Minutes``, ``an AttendanceStatus``."""
+    return f"an {name}" if name[:1] in "AEIOUaeiou" or name.startswith(("Hour", "hour")) else f"a {name}"

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from iopcore._fields._frozen import FrozenMap
-from iopcore._fields._kinds import as_float, as_int, is_aware, is_date, is_integer, is_number
+from iopcore._fields._kinds import as_float, as_int, is_aware, is_date, is_integer, is_number, with_article
 from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
 
 __all__ = [
@@ -78,6 +78,20 @@ def is_identifier(value: object) -> bool:
 
 def _path(attribute: attrs.Attribute[Any]) -> str:
     return child_path(attribute.alias)
+
+
+def number_text(x: float) -> str:
+    """A number for an error message, as short as it reads: ``9``, ``8.5``, ``1e+30``.
+
+    An int too large for a float reads "a number too large to show" (never an
+    ``OverflowError`` or a 4,300-digit string).
+    """
+    if isinstance(x, int):
+        if abs(x) < 10**15:
+            return str(x)
+        fx = as_float(x)
+        return "a number too large to show" if fx is None else f"{fx:.6g}"
+    return f"{x:g}"
 
 
 def fail(attribute: attrs.Attribute[Any] | str, message: str, rule: str, owner: object = None) -> InvalidDataError:
@@ -465,18 +479,18 @@ def mapping_of(key: type, value: type, *, description: str) -> Validator:
             raise fail(attribute, f"expected a mapping of {description}, got {type_name(mapping)}", "type", inst)
         base = _path(attribute)
         items: list[ErrorItem] = []
+        wanted = enum_expectation(value) if issubclass(value, enum.Enum) else with_article(value.__name__)
+        wanted_key = enum_expectation(key) if issubclass(key, enum.Enum) else with_article(key.__name__)
         for k, v in mapping.items():
             here = base + child_path(_enum_text(k) if isinstance(k, enum.Enum) else k)[1:]
             if not isinstance(k, key):
                 items.append(
                     ErrorItem(
-                        path=here, message=f"expected a key of type {key.__name__}, got {type_name(k)}", rule="type"
+                        path=here, message=f"expected a key that is {wanted_key}, got {type_name(k)}", rule="type"
                     )
                 )
             elif not isinstance(v, value):
-                items.append(
-                    ErrorItem(path=here, message=f"expected a {value.__name__}, got {type_name(v)}", rule="type")
-                )
+                items.append(ErrorItem(path=here, message=f"expected {wanted}, got {type_name(v)}", rule="type"))
         if items:
             raise InvalidDataError(items, type_name=_owner_name(inst))
 

@@ -64,4 +64,9 @@ def check_order(owner: object, lo: float | None, hi: float | None, hi_name: str)
     if lo is None and hi is None:
         raise f.fail(f"$.{hi_name}", "expected a minimum or a maximum, got neither", "empty", owner)
     if lo is not None and hi is not None and hi < lo:
-        raise f.fail(f"$.{hi_name}", "expected the maximum >= the minimum, got a smaller value", "order", owner)
+        raise f.fail(
+            f"$.{hi_name}",
+            f"expected the maximum >= the minimum ({f.number_text(lo)}), got {f.number_text(hi)}",
+            "order",
+            owner,
+        )

@@ -183,7 +183,9 @@ _DC_HOURS = Source(
 _DC_STAY = Source(
     citation="District of Columbia, 22-A DCMR §6329: IOP duration 30–60 days",
     urls=_DC_HOURS.urls,
-    note="Length of stay is counted as days from the admission date to the discharge date (or as_of).",
+    note="The rule does not say how its days are counted: the length of stay counts every calendar date from "
+    "admission through discharge (or as_of), both ends included (StayCounting.CALENDAR_DAYS, iopcore's default; "
+    "unverified, change LengthOfStayRule.counting where your reading differs).",
 )
 _MEDICARE_HOURS = Source(
     citation="Medicare IOP (CY 2024 OPPS final rule): 9–19 h/week; physician certifies a need for at least 9 h/week",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import final
 
@@ -20,20 +21,32 @@ from iopcore.compliance._rule_fields import (
     source_field,
 )
 from iopcore.sources import Source
-from iopcore.times import DateRange
+from iopcore.times import DateRange, StayCounting, count_stay_days
 
 __all__ = ["LengthOfStayRule"]
+
+_count_stay_days: Callable[..., int] = count_stay_days.__wrapped__  # type: ignore[attr-defined]
+"""The one length-of-stay count, without its guard: evaluate checks its arguments once, not per admission."""
 
 
 @final
 @attrs.frozen(kw_only=True)
 class LengthOfStayRule:
-    """An episode lasts between ``min_days`` and ``max_days`` days (days from admission to discharge or ``as_of``)."""
+    """An episode lasts between ``min_days`` and ``max_days`` days, counted by ``counting``.
+
+    The days run from the admission date to the discharge date (or to ``as_of`` while the
+    episode is open) and are counted by :func:`~iopcore.times.count_stay_days`, the function
+    :meth:`iopcore.episodes.Episode.days_of_stay` uses too: by default every calendar date of
+    the stay, both ends included (:attr:`~iopcore.times.StayCounting.CALENDAR_DAYS`, iopcore's
+    choice where the rule's source gives no convention); ``StayCounting.MIDNIGHTS`` counts as
+    Medicare does. ``min_days`` and ``max_days`` are inclusive bounds.
+    """
 
     kind: str = kind_field("length_of_stay")
     id: str = id_field()
     min_days: int | None = opt_int_field(0)
     max_days: int | None = opt_int_field(0)
+    counting: StayCounting = attrs.field(default=StayCounting.CALENDAR_DAYS, validator=f.enum_member(StayCounting))
     severity: Severity = severity_field(Severity.WARNING)
     source: Source = source_field()
 
@@ -53,7 +66,7 @@ class LengthOfStayRule:
                 start = a.admitted_at.date()
                 discharged = a.discharged_at is not None and a.discharged_at.date() <= as_of
                 end = a.discharged_at.date() if discharged and a.discharged_at is not None else as_of
-                days = (end - start).days
+                days = _count_stay_days(start, end, discharged=discharged, counting=self.counting)
                 state = "discharged after" if discharged else "open for"
                 if self.max_days is not None and days > self.max_days:
                     code, text = "stay_above_maximum", f"above the maximum of {self.max_days}"

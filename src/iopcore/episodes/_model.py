@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidDataError
 from iopcore.sources import Evidence, Source
-from iopcore.times import DateRange
+from iopcore.times import DateRange, StayCounting, count_stay_days
 
 __all__ = [
     "ENTRY_ROUTES_SOURCE",
@@ -332,9 +332,16 @@ class Episode:
         return relativedelta(_until(self.last_day, as_of, self.admission.on), self.admission.on)
 
     @f.guard
-    def days_of_stay(self, as_of: date | None = None) -> int:
-        """Calendar days from admission to discharge (or *as_of*, on or after admission), counting both ends."""
-        return (_until(self.last_day, as_of, self.admission.on) - self.admission.on).days + 1
+    def days_of_stay(self, as_of: date | None = None, counting: StayCounting = StayCounting.CALENDAR_DAYS) -> int:
+        """Days from admission to discharge (or to *as_of*, on or after admission, while open), counted by *counting*.
+
+        By default every calendar date of the stay counts, both ends included
+        (:attr:`~iopcore.times.StayCounting.CALENDAR_DAYS`); :attr:`~iopcore.times.StayCounting.MIDNIGHTS`
+        counts as Medicare does. :class:`~iopcore.compliance.LengthOfStayRule` counts with the same
+        function (:func:`~iopcore.times.count_stay_days`), so one stay has one length.
+        """
+        last = _until(self.last_day, as_of, self.admission.on)
+        return count_stay_days(self.admission.on, last, discharged=self.discharge is not None, counting=counting)
 
 
 def _holding(periods: Sequence[Any], day: date) -> Any:

@@ -1,8 +1,10 @@
-"""Operations on episodes: admission, level changes checked against the continuum, phases, authorizations, discharge.
+"""Operations on episodes: admission, level changes checked against a move policy, phases, authorizations, discharge.
 
 Each operation checks its arguments once on entry (:func:`~iopcore._fields.guard` for types,
-then the domain rules below: known level codes, allowed moves, dates in order) and returns a
-new :class:`~iopcore.episodes.Episode`; the one it is given is never changed.
+then the domain rules below: known level codes, moves the :class:`~iopcore.levels.MovePolicy`
+allows, dates in order) and returns a new :class:`~iopcore.episodes.Episode`; the one it is
+given is never changed. By default (:data:`~iopcore.levels.ANY_STEP`) every step up to a more
+intensive level and every step down to a less intensive one is allowed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from iopcore.episodes._model import (
     PhasePeriod,
 )
 from iopcore.errors import InvalidDataError, TransitionNotAllowedError, UnknownCodeError
-from iopcore.levels import LevelCatalog
+from iopcore.levels import ANY_STEP, LevelCatalog, MovePolicy
 
 __all__ = ["admit", "authorize", "change_level", "discharge", "enter_phase", "validate_episode"]
 
@@ -41,12 +43,10 @@ def _known(catalog: LevelCatalog, **codes: str | None) -> None:
             raise _unknown(catalog, f"$.{name}")
 
 
-def _moves(catalog: LevelCatalog) -> frozenset[tuple[str, str]]:
-    return frozenset((t.from_code, t.to_code) for t in catalog.transitions)
-
-
-def _check_move(catalog: LevelCatalog, moves: frozenset[tuple[str, str]], a: str, b: str, path: str) -> None:
-    """Raise :class:`TransitionNotAllowedError` at *path* unless *a* → *b* stays put or is listed."""
+def _check_move(
+    catalog: LevelCatalog, policy: MovePolicy, moves: frozenset[tuple[str, str]], a: str, b: str, path: str
+) -> None:
+    """Raise :class:`TransitionNotAllowedError` at *path* unless *a* → *b* stays put or *moves* holds it."""
     if a != b and (a, b) not in moves:
         targets = {to for (start, to) in moves if start == a}
         raise TransitionNotAllowedError(
@@ -54,6 +54,7 @@ def _check_move(catalog: LevelCatalog, moves: frozenset[tuple[str, str]], a: str
             to_code=b,
             allowed=tuple(lv.code for lv in catalog.by_intensity() if lv.code in targets),
             catalog=catalog.name,
+            policy=policy.name,
             path=path,
         )
 
@@ -80,17 +81,19 @@ def admit(
     recommended: str | None = None,
     authorized: str | None = None,
     from_level: str | None = None,
+    policy: MovePolicy = ANY_STEP,
 ) -> Episode:
     """A new episode admitting the patient on *on* at *level* (a code of *catalog*).
 
     *recommended*, *authorized* and *from_level* must be codes of *catalog* too
     (:class:`~iopcore.errors.UnknownCodeError` at their names). With *from_level*
     (the level of the previous care, e.g. residential 3.5 on a step-down), the entry is
-    a move that the catalog must list, else :class:`TransitionNotAllowedError` at ``$.level``.
+    a move that *policy* must allow (by default any step up or down is), else
+    :class:`TransitionNotAllowedError` at ``$.level``; the entry route records why.
     """
     _known(catalog, level=level, recommended=recommended, authorized=authorized, from_level=from_level)
     if from_level is not None:
-        _check_move(catalog, _moves(catalog), from_level, level, "$.level")
+        _check_move(catalog, policy, policy.moves(catalog), from_level, level, "$.level")
     return Episode(
         id=id,
         patient_id=patient_id,
@@ -119,17 +122,25 @@ def change_level(
     reason: str,
     recommended: str | None = None,
     authorized: str | None = None,
+    policy: MovePolicy = ANY_STEP,
 ) -> Episode:
-    """Move the patient to level *to* from *on*; an ongoing current period ends the day before.
+    """Move the patient to level *to* from *on*, for *reason*; an ongoing current period ends the day before.
 
-    The move must be a transition *catalog* lists (else
-    :class:`TransitionNotAllowedError` at ``$.to``), every code must be one of
-    *catalog* (:class:`~iopcore.errors.UnknownCodeError`), and *on* must fall after
-    the current period's start (and after its end, if it already ended: that end is
-    kept). The episode itself is not changed; a discharged one cannot change level.
+    Any step up to a more intensive level or down to a less intensive one is allowed
+    by default; a program's *policy* may allow fewer (else :class:`TransitionNotAllowedError`
+    at ``$.to``, naming the policy and the levels it allows). A change to the current level
+    (e.g. a new authorization) is not a move and is always allowed. *reason* (why the patient
+    moves: the reassessment, a relapse, goals met) is recorded on the new period and may not be
+    blank. Every code must be one of *catalog* (:class:`~iopcore.errors.UnknownCodeError`), and
+    *on* must fall after the current period's start (and after its end, if it already ended:
+    that end is kept). The episode itself is not changed; a discharged one cannot change level.
     """
     _require_open(episode)
     current = episode.current
+    if not reason.strip():
+        raise InvalidDataError.single(
+            "$.reason", "expected the reason for the level change, got a blank str", "non_empty"
+        )
     _known(catalog, to=to, recommended=recommended, authorized=authorized)
     if current.level_code not in catalog.codes:
         raise _unknown(catalog, f"$.episode.levels[{len(episode.levels) - 1}].level_code")
@@ -137,7 +148,7 @@ def change_level(
         raise _order("$.on", "a date after the current level period started")
     if current.end is not None and on <= current.end:
         raise _order("$.on", "a date after the current level period ended")
-    _check_move(catalog, _moves(catalog), current.level_code, to, "$.to")
+    _check_move(catalog, policy, policy.moves(catalog), current.level_code, to, "$.to")
     closed = current if current.end is not None else attrs.evolve(current, end=on - timedelta(days=1))
     period = LevelPeriod(
         level_code=to, start=on, recommended_code=recommended, authorized_code=authorized, reason=reason
@@ -229,8 +240,8 @@ def discharge(
 
 
 @f.guard
-def validate_episode(episode: Episode, catalog: LevelCatalog) -> Episode:
-    """Check every level code against *catalog* and every move against its continuum.
+def validate_episode(episode: Episode, catalog: LevelCatalog, policy: MovePolicy = ANY_STEP) -> Episode:
+    """Check every level code against *catalog* and every move against *policy* (by default: any step).
 
     Returns the episode unchanged. Codes checked: each period's delivered, recommended
     and authorized level, the admission's previous level, each authorization's level and
@@ -238,7 +249,7 @@ def validate_episode(episode: Episode, catalog: LevelCatalog) -> Episode:
     :class:`~iopcore.errors.UnknownCodeError` at its path in the episode
     (``$.levels[i].authorized_code``, ``$.authorizations[i].level_code`` …). Moves checked:
     the entry from the admission's previous level and each step between consecutive
-    periods; one the catalog does not list raises :class:`TransitionNotAllowedError` at
+    periods; one *policy* does not allow raises :class:`TransitionNotAllowedError` at
     ``$.levels[i].level_code``. Consecutive periods at the same level (e.g. a new
     authorization) are not moves.
     """
@@ -256,10 +267,10 @@ def validate_episode(episode: Episode, catalog: LevelCatalog) -> Episode:
     for code, path in codes:
         if code is not None and code not in known:
             raise _unknown(catalog, path)
-    moves = _moves(catalog)
+    moves = policy.moves(catalog)
     previous = episode.admission.from_level_code
     for i, p in enumerate(episode.levels):
         if previous is not None:
-            _check_move(catalog, moves, previous, p.level_code, f"$.levels[{i}].level_code")
+            _check_move(catalog, policy, moves, previous, p.level_code, f"$.levels[{i}].level_code")
         previous = p.level_code
     return episode

@@ -1,34 +1,34 @@
 """Levels of care and the continuum between them.
 
 A :class:`LevelOfCare` is a value; a :class:`LevelCatalog` is a framework's
-levels plus the usual transitions between them, all data with a
-:class:`~iopcore.sources.Source` on every entry. Built-in catalogs:
-:data:`ASAM3`, :data:`ASAM4`, :data:`MEDICARE` and :data:`GENERIC_IOP`.
+levels, their :class:`IntensityOrder` and the usual routes between them, all
+data with a :class:`~iopcore.sources.Source` on every entry. Built-in catalogs:
+:data:`ASAM3`, :data:`ASAM4`, :data:`MEDICARE` and :data:`GENERIC_IOP`. A
+:class:`MovePolicy` says which steps up and down a program accepts; the
+default, :data:`ANY_STEP`, accepts every one.
 
->>> from iopcore.levels import ASAM3, Population
+>>> from iopcore.levels import ASAM3, ANY_STEP, Population
 >>> ASAM3.classify(19.5, Population.ADULT).code
 '2.1'
+>>> ASAM3.kind("2.1", "3.7-WM").value, ANY_STEP.allows(ASAM3, "2.1", "3.7-WM")
+('step_up', True)
+>>> [lv.code for lv in ASAM3.suggested_next("2.1")]
+['1', '2.5']
 """
 
-from iopcore.levels._catalogs import (
-    ASAM3,
-    ASAM4,
-    ASAM_EDITION_MAP,
-    DEFAULT_DAYS_PER_WEEK,
-    GENERIC_IOP,
-    MEDICARE,
-    CodeMapping,
-    asam3_to_asam4,
-    asam4_to_asam3,
-)
+from iopcore.levels._catalogs import ASAM3, ASAM4, DEFAULT_DAYS_PER_WEEK, GENERIC_IOP, MEDICARE
+from iopcore.levels._continuum import ANY_STEP, MOVE_POLICIES, USUAL_ROUTES_ONLY, MovePolicy
+from iopcore.levels._editions import ASAM_EDITION_MAP, CodeMapping, asam3_to_asam4, asam4_to_asam3
 from iopcore.levels._model import (
     DaysBand,
     Framework,
     HoursBand,
+    IntensityOrder,
     LevelCatalog,
     LevelCategory,
     LevelOfCare,
     Management,
+    OrderChoice,
     Population,
     Setting,
     Transition,
@@ -39,6 +39,7 @@ CATALOGS: tuple[LevelCatalog, ...] = (ASAM3, ASAM4, MEDICARE, GENERIC_IOP)
 """Every built-in catalog."""
 
 __all__ = [
+    "ANY_STEP",
     "ASAM3",
     "ASAM4",
     "ASAM_EDITION_MAP",
@@ -46,14 +47,19 @@ __all__ = [
     "DEFAULT_DAYS_PER_WEEK",
     "GENERIC_IOP",
     "MEDICARE",
+    "MOVE_POLICIES",
+    "USUAL_ROUTES_ONLY",
     "CodeMapping",
     "DaysBand",
     "Framework",
     "HoursBand",
+    "IntensityOrder",
     "LevelCatalog",
     "LevelCategory",
     "LevelOfCare",
     "Management",
+    "MovePolicy",
+    "OrderChoice",
     "Population",
     "Setting",
     "Transition",

@@ -8,19 +8,17 @@ Facts and confidence tags come from the project's research notes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import final
 
-import attrs
-
-from iopcore import _fields as f
 from iopcore.levels._model import (
     DaysBand,
     Framework,
     HoursBand,
+    IntensityOrder,
     LevelCatalog,
     LevelCategory,
     LevelOfCare,
     Management,
+    OrderChoice,
     Population,
     Setting,
     Transition,
@@ -30,13 +28,9 @@ from iopcore.sources import Evidence, Source
 __all__ = [
     "ASAM3",
     "ASAM4",
-    "ASAM_EDITION_MAP",
     "DEFAULT_DAYS_PER_WEEK",
     "GENERIC_IOP",
     "MEDICARE",
-    "CodeMapping",
-    "asam3_to_asam4",
-    "asam4_to_asam3",
 ]
 
 V, S, U = Evidence.VERIFIED, Evidence.SECONDARY, Evidence.UNVERIFIED
@@ -175,6 +169,68 @@ def _usual_transitions(levels: Iterable[LevelOfCare]) -> tuple[Transition, ...]:
                 out.setdefault((a.code, b.code), Transition(from_code=a.code, to_code=b.code, source=_WITHIN))
     return tuple(out.values())
 
+
+# ----------------------------------------------------------------------------- intensity orders
+
+_TIP47_CONTINUUM_URL = "https://ncbi.nlm.nih.gov/books/NBK64088"
+_ORDER_CONVENTION = (
+    "No source ranks these levels against each other; replace the catalog's intensity_order with your program's "
+    "if it ranks them otherwise."
+)
+
+
+def _choice(codes: tuple[str, ...], citation: str) -> OrderChoice:
+    return OrderChoice(
+        codes=codes,
+        source=Source(citation=citation, evidence=Evidence.ILLUSTRATIVE, note=_ORDER_CONVENTION),
+    )
+
+
+_ASAM3_RANKED = (
+    "0.5", "1", "OTP", "1-WM", "2.1", "2.5", "2-WM", "3.1", "3.2-WM", "3.3", "3.5", "3.7", "3.7-WM", "4", "4-WM",
+)  # fmt: skip
+"""ASAM3 levels from least to most intensive."""
+
+_ASAM3_ORDER = IntensityOrder(
+    codes=_ASAM3_RANKED,
+    source=Source(
+        citation="ASAM Criteria, 3rd ed.: five broad levels 0.5 to 4 whose decimals express intensity within a level "
+        "(ASAM's levels FAQ, p. 179), points on one continuum (TIP 47 ch. 3); the withdrawal-management levels carry "
+        "the number of the level of care they are delivered at (1-WM ambulatory, 2-WM ambulatory with extended "
+        "on-site monitoring, 3.2-WM clinically managed residential, 3.7-WM medically monitored inpatient, 4-WM "
+        "medically managed inpatient)",
+        urls=(*_ASAM_FAQ, _TIP47_CONTINUUM_URL, *_WM3.urls),
+        evidence=S,
+        note="The decimals' meaning is verified (ASAM FAQ, TIP 47); the WM track's numbering comes from secondary "
+        "sources. Levels are ranked by their numbers; 3.2-WM sits between 3.1 and 3.3 by its decimal. Where levels "
+        "share a number (or 2-WM has no decimal) the order is iopcore's choice: see choices.",
+    ),
+    choices=(
+        _choice(
+            ("1", "OTP", "1-WM"),
+            "Level 1, Level 1 OTP and 1-WM all carry level number 1. iopcore ranks the general outpatient level first "
+            "and then the two that add medical services to it: the opioid treatment program (medication with "
+            "counseling) and ambulatory withdrawal management (medically supervised withdrawal). The order of OTP "
+            "and 1-WM between themselves is arbitrary.",
+        ),
+        _choice(
+            ("2.1", "2.5", "2-WM"),
+            "2-WM carries broad level 2 without a decimal, so its number does not rank it against 2.1 and 2.5. "
+            "iopcore ranks it after both, as every withdrawal-management level here follows the levels it shares "
+            "a number with: it adds extended on-site monitoring of withdrawal (its name says) to ambulatory care.",
+        ),
+        _choice(
+            ("3.7", "3.7-WM"),
+            "3.7 and 3.7-WM share a number and a setting (24-hour nursing care, physician available). iopcore ranks "
+            "the withdrawal-management level after the level it shares a number with.",
+        ),
+        _choice(
+            ("4", "4-WM"),
+            "4 and 4-WM share a number and a setting (medically managed intensive inpatient care). iopcore ranks "
+            "the withdrawal-management level after the level it shares a number with.",
+        ),
+    ),
+)
 
 # ----------------------------------------------------------------------------- ASAM 3rd edition
 
@@ -380,9 +436,10 @@ ASAM3 = LevelCatalog(
     framework=_A3,
     levels=_asam3_levels,
     transitions=_usual_transitions(_asam3_levels),
+    intensity_order=_ASAM3_ORDER,
     source=ASAM3_LEVELS_SOURCE,
 )
-"""The ASAM Criteria, 3rd edition: levels 0.5–4, the withdrawal-management track and OTP."""
+"""The ASAM Criteria, 3rd edition: levels 0.5–4, the withdrawal-management track and OTP, ranked by intensity."""
 
 # ----------------------------------------------------------------------------- ASAM 4th edition
 
@@ -525,6 +582,17 @@ ASAM4 = LevelCatalog(
     framework=_A4,
     levels=_asam4_levels,
     transitions=_usual_transitions(_asam4_levels),
+    intensity_order=IntensityOrder(
+        codes=tuple(lv.code for lv in _asam4_levels),
+        source=Source(
+            citation="ASAM Criteria, 4th ed.: levels ranked by their numbers (x.1 and x.5 clinically managed, x.7 and 4 "
+            "medically managed); withdrawal management is part of 1.7, 2.7, 3.7 and 4, which the numbers place",
+            urls=_ASAM4.urls,
+            evidence=S,
+            note="The sources list no separate opioid-treatment level for the 4th edition, so the catalog has none; "
+            "every level has its own number, so no order here is iopcore's choice.",
+        ),
+    ),
     source=_ASAM4,
 )
 """The ASAM Criteria, 4th edition (all entries from secondary sources; adolescent bands not given)."""
@@ -560,6 +628,16 @@ MEDICARE = LevelCatalog(
     framework=_MC,
     levels=_medicare_levels,
     transitions=_usual_transitions(_medicare_levels),
+    intensity_order=IntensityOrder(
+        codes=("IOP", "PHP"),
+        source=Source(
+            citation="Medicare: IOP is furnished 9 to 19 hours a week, PHP 20 or more hours a week",
+            urls=_MEDICARE.urls,
+            evidence=S,
+            note="Medicare has no withdrawal-management or opioid-treatment level: an OTP is a setting that may "
+            "furnish IOP for opioid use disorder.",
+        ),
+    ),
     source=_MEDICARE,
 )
 """Medicare's IOP (9–19 h/week) and PHP (20+ h/week) benefit categories."""
@@ -584,66 +662,7 @@ GENERIC_IOP = LevelCatalog(
             notes="No fixed length: it may last a week, two or more.",
         ),
     ),
+    intensity_order=IntensityOrder(codes=("IOP",), source=ARTICLE),
     source=ARTICLE,
 )
 """The general IOP definition: 6–30 hours a week (``[6, 31)``) on 3–5 days a week, no fixed length."""
-
-# ----------------------------------------------------------------------------- edition mapping
-
-
-@final
-@attrs.frozen(kw_only=True)
-class CodeMapping:
-    """A documented correspondence between a 3rd- and a 4th-edition ASAM level."""
-
-    asam3: str = attrs.field(validator=f.text(max_length=32))
-    asam4: str = attrs.field(validator=f.text(max_length=32))
-    source: Source = attrs.field(validator=f.instance(Source, "a Source"))
-    note: str = attrs.field(default="", validator=f.instance(str, "a string"))
-
-
-_MAP_SRC = Source(
-    citation="ASAM 4th ed. level names and its integration of withdrawal management into 1.7, 2.7, 3.7 and 4",
-    urls=_ASAM4.urls,
-    evidence=S,
-)
-
-ASAM_EDITION_MAP: tuple[CodeMapping, ...] = (
-    CodeMapping(asam3="1", asam4="1.5", source=_MAP_SRC, note="Outpatient Services → Outpatient Therapy"),
-    CodeMapping(asam3="2.1", asam4="2.1", source=_MAP_SRC),
-    CodeMapping(asam3="2.5", asam4="2.5", source=_MAP_SRC, note="Partial Hospitalization → High-Intensity Outpatient"),
-    CodeMapping(asam3="3.1", asam4="3.1", source=_MAP_SRC),
-    CodeMapping(asam3="3.5", asam4="3.5", source=_MAP_SRC),
-    CodeMapping(
-        asam3="3.7",
-        asam4="3.7",
-        source=_MAP_SRC,
-        note="Medically Monitored Intensive Inpatient → Medically Managed Residential",
-    ),
-    CodeMapping(asam3="4", asam4="4", source=_MAP_SRC),
-    CodeMapping(asam3="1-WM", asam4="1.7", source=_MAP_SRC, note="Ambulatory withdrawal management is part of 1.7"),
-    CodeMapping(
-        asam3="2-WM", asam4="2.7", source=_MAP_SRC, note="Ambulatory WM with extended monitoring is part of 2.7"
-    ),
-    CodeMapping(asam3="3.7-WM", asam4="3.7", source=_MAP_SRC),
-    CodeMapping(asam3="4-WM", asam4="4", source=_MAP_SRC),
-)
-"""3rd ↔ 4th edition correspondences where one is documented.
-
-No mapping is given for 0.5 (whether it remains in the 4th edition is
-unverified), 3.3, 3.2-WM and OTP, nor for the 4th edition's new 1.0.
-"""
-
-
-@f.guard
-def asam3_to_asam4(code: str) -> tuple[LevelOfCare, ...]:
-    """4th-edition levels that correspond to a 3rd-edition *code* (empty where none is documented)."""
-    ASAM3._resolve(code, "$.code")  # raises UnknownCodeError for codes not in the 3rd edition
-    return tuple(ASAM4._resolve(m.asam4, "$.code") for m in ASAM_EDITION_MAP if m.asam3 == code)
-
-
-@f.guard
-def asam4_to_asam3(code: str) -> tuple[LevelOfCare, ...]:
-    """3rd-edition levels that correspond to a 4th-edition *code* (empty where none is documented)."""
-    ASAM4._resolve(code, "$.code")
-    return tuple(ASAM3._resolve(m.asam3, "$.code") for m in ASAM_EDITION_MAP if m.asam4 == code)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 import html
 import math
-from collections.abc import Iterator, Mapping
-from typing import Annotated, final
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Annotated, Any, final
 
 import attrs
 
 from iopcore import _fields as f
-from iopcore.errors import InvalidDataError, UnknownCodeError
+from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 from iopcore.times import Minutes
 
@@ -19,10 +19,12 @@ __all__ = [
     "DaysBand",
     "Framework",
     "HoursBand",
+    "IntensityOrder",
     "LevelCatalog",
     "LevelCategory",
     "LevelOfCare",
     "Management",
+    "OrderChoice",
     "Population",
     "Setting",
     "Transition",
@@ -82,11 +84,14 @@ class LevelCategory(enum.StrEnum):
 
 
 class TransitionKind(enum.StrEnum):
-    """Direction of a move between two levels, by intensity."""
+    """Direction of a move between two levels, by the catalog's intensity order."""
 
     STEP_DOWN = "step_down"
+    """To a less intensive level."""
     STEP_UP = "step_up"
+    """To a more intensive level."""
     LATERAL = "lateral"
+    """Neither: the same level (a catalog's intensity order is strict, so distinct levels always differ)."""
 
 
 @final
@@ -109,7 +114,7 @@ class HoursBand:
         if self.max_hours is not None and self.max_hours <= self.min_hours:
             raise f.fail(
                 "$.max_hours",
-                "expected max_hours > min_hours (the band is [min, max)), got a smaller number",
+                f"expected max_hours > min_hours = {f.number_text(self.min_hours)} (the band is [min, max)), got {f.number_text(self.max_hours)}",
                 "order",
                 self,
             )
@@ -161,7 +166,9 @@ class DaysBand:
 
     def __attrs_post_init__(self) -> None:
         if self.max_days < self.min_days:
-            raise f.fail("$.max_days", "expected max_days >= min_days, got a smaller int", "order", self)
+            raise f.fail(
+                "$.max_days", f"expected max_days >= min_days = {self.min_days}, got {self.max_days}", "order", self
+            )
 
     @f.guard
     def contains(self, days: Annotated[int, f.Range(min_value=0, max_value=7)]) -> bool:
@@ -184,8 +191,9 @@ def _code_validator() -> f.Validator:
 class LevelOfCare:
     """One level of care in a framework, with its intensity and sources.
 
-    ``intensity`` orders levels within one catalog (for ASAM it is the decimal
-    level number, which the ASAM Criteria use to express intensity).
+    ``intensity`` is the level's number (for ASAM the decimal level number, which the
+    ASAM Criteria use to express intensity); levels that share a number (1, OTP and
+    1-WM) are ordered by their catalog's :class:`IntensityOrder`.
     ``hours_per_week`` holds a band per population where a source gives one;
     a population without a band has no hours threshold in that framework.
     """
@@ -200,6 +208,8 @@ class LevelOfCare:
     withdrawal_management: bool = attrs.field(default=False, validator=f.boolean())
     """Whether the level can provide withdrawal management."""
     intensity: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
+    """The level's number on its framework's scale (the ASAM decimal level); the catalog's
+    :class:`IntensityOrder` is what orders levels, including levels that share a number."""
     hours_per_week: Mapping[Population, HoursBand] = attrs.field(
         factory=dict,
         converter=f.to_mapping,
@@ -241,16 +251,93 @@ class Transition:
             raise f.fail("$.to_code", "expected a different level from from_code, got the same code", "distinct", self)
 
 
+def _code_tuple(*, min_length: int) -> f.Validator:
+    """A tuple of distinct level codes (each a short non-empty string); element paths read ``$.codes[2]``."""
+    one = _code_validator()
+
+    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        f.tuple_of(str, description="level codes", min_length=min_length)(inst, attribute, value)
+        problems: list[ErrorItem] = []
+        for i, code in enumerate(value):
+            try:
+                one(inst, attribute, code)
+            except InvalidDataError as exc:
+                problems += (attrs.evolve(e, path=f"$.{attribute.name}[{i}]") for e in exc.errors)
+        if problems:
+            raise InvalidDataError(problems, type_name=type(inst).__name__)
+        f.unique_by(value, lambda c: c, path=f"$.{attribute.name}", what="level code")
+
+    return check
+
+
+@final
+@attrs.frozen(kw_only=True)
+class OrderChoice:
+    """Levels whose relative intensity no source gives, in the order a catalog takes (least intensive first).
+
+    ``source`` says why that order was taken; where it is iopcore's own reading, its evidence
+    is :attr:`~iopcore.sources.Evidence.ILLUSTRATIVE` and a program replaces the order with its own.
+    """
+
+    codes: tuple[str, ...] = attrs.field(converter=f.to_tuple, validator=_code_tuple(min_length=2))
+    source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class IntensityOrder:
+    """A catalog's levels from least to most intensive: what a step up and a step down are read against.
+
+    ``codes`` names every level of the catalog once. ``source`` is what the order follows
+    (e.g. the ASAM level numbers); ``choices`` lists the places where no source fixes the
+    order, each with the order taken and why, so that a program can review and replace
+    them (``attrs.evolve(catalog, intensity_order=...)``).
+    """
+
+    codes: tuple[str, ...] = attrs.field(converter=f.to_tuple, validator=_code_tuple(min_length=1))
+    source: Source = attrs.field(validator=f.instance(Source, "a Source"))
+    choices: tuple[OrderChoice, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(OrderChoice))
+
+    def __attrs_post_init__(self) -> None:
+        rank = {code: i for i, code in enumerate(self.codes)}
+        problems: list[ErrorItem] = []
+        for j, choice in enumerate(self.choices):
+            unknown = [k for k, code in enumerate(choice.codes) if code not in rank]
+            problems += (
+                ErrorItem(
+                    path=f"$.choices[{j}].codes[{k}]",
+                    message="expected a code listed in the order's codes, got another code",
+                    rule="unknown_code",
+                )
+                for k in unknown
+            )
+            if not unknown and [rank[c] for c in choice.codes] != sorted(rank[c] for c in choice.codes):
+                problems.append(
+                    ErrorItem(
+                        path=f"$.choices[{j}].codes",
+                        message="expected the codes in the order they take in codes, got another order",
+                        rule="order",
+                    )
+                )
+        if problems:
+            raise InvalidDataError(problems, type_name="IntensityOrder")
+
+
 LevelRef = str | LevelOfCare
 
 
 @final
 @attrs.frozen(kw_only=True)
 class LevelCatalog:
-    """A framework's levels of care and the transitions between them, as data.
+    """A framework's levels of care, their order by intensity and the usual routes between them, as data.
 
-    Build your own with the constructor, or derive one from a built-in catalog
-    with ``attrs.evolve(ASAM3, transitions=...)``.
+    ``intensity_order`` ranks every level from least to most intensive (``None``: by
+    :attr:`LevelOfCare.intensity`, levels that share a number in catalog order). A move to a
+    later level in that order is a step up, to an earlier one a step down; whether a move is
+    allowed is a program's :class:`~iopcore.levels.MovePolicy` (by default every step up and
+    down is). ``transitions`` are the usual routes, used for suggestions
+    (:meth:`suggested_next`). Build your own catalog with the constructor, or derive one from
+    a built-in catalog with ``attrs.evolve(ASAM3, intensity_order=..., transitions=...)``.
     """
 
     name: str = attrs.field(validator=f.text())
@@ -258,6 +345,10 @@ class LevelCatalog:
     levels: tuple[LevelOfCare, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(LevelOfCare, min_length=1))
     transitions: tuple[Transition, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(Transition)
+    )
+    """The usual routes between levels (suggestions; a move policy decides what is allowed)."""
+    intensity_order: IntensityOrder | None = attrs.field(
+        default=None, validator=f.optional(f.instance(IntensityOrder, "an IntensityOrder"))
     )
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
 
@@ -280,8 +371,11 @@ class LevelCatalog:
                             "unknown_code",
                         )
                     )
-        if problems:
-            raise InvalidDataError((e for p in problems for e in p.errors), type_name="LevelCatalog")
+        errors = [e for p in problems for e in p.errors]
+        if self.intensity_order is not None:
+            errors += _order_problems(self.intensity_order, self.codes)
+        if errors:
+            raise InvalidDataError(errors, type_name="LevelCatalog")
 
     def __repr__(self) -> str:
         return (
@@ -357,9 +451,20 @@ class LevelCatalog:
         return self._resolve(from_level, "$.from_level"), self._resolve(to_level, "$.to_level")
 
     def _by_intensity(self) -> tuple[LevelOfCare, ...]:
-        return tuple(sorted(self.levels, key=lambda lv: lv.intensity))
+        order = self.intensity_order
+        if order is None:
+            return tuple(sorted(self.levels, key=lambda lv: lv.intensity))
+        by_code = {lv.code: lv for lv in self.levels}
+        return tuple(by_code[c] for c in order.codes)
 
-    def _next_levels(self, code: str) -> tuple[LevelOfCare, ...]:
+    def _ranks(self) -> dict[str, int]:
+        return {lv.code: i for i, lv in enumerate(self._by_intensity())}
+
+    def _kind(self, a: str, b: str) -> TransitionKind:
+        ranks = self._ranks()
+        return _direction(ranks[a], ranks[b])
+
+    def _suggested(self, code: str) -> tuple[LevelOfCare, ...]:
         targets = {t.to_code for t in self.transitions if t.from_code == code}
         return tuple(lv for lv in self._by_intensity() if lv.code in targets)
 
@@ -373,8 +478,13 @@ class LevelCatalog:
 
     @f.guard
     def by_intensity(self) -> tuple[LevelOfCare, ...]:
-        """Levels from least to most intensive (ties keep catalog order)."""
+        """Levels from least to most intensive, in the catalog's :class:`IntensityOrder`."""
         return self._by_intensity()
+
+    @f.guard
+    def rank(self, level: LevelRef) -> int:
+        """The place of *level* in the intensity order: 0 for the least intensive level."""
+        return self._ranks()[self._resolve(level, "$.level").code]
 
     @f.guard
     def classify(
@@ -401,52 +511,115 @@ class LevelCatalog:
 
     @f.guard
     def kind(self, from_level: LevelRef, to_level: LevelRef) -> TransitionKind:
-        """Whether moving *from_level* → *to_level* steps down, up, or sideways in intensity."""
-        return _kind(*self._pair(from_level, to_level))
+        """Whether moving *from_level* → *to_level* steps up or down the intensity order (lateral: the same level)."""
+        a, b = self._pair(from_level, to_level)
+        return self._kind(a.code, b.code)
 
     @f.guard
     def is_step_down(self, from_level: LevelRef, to_level: LevelRef) -> bool:
         """Whether *to_level* is less intensive than *from_level*."""
-        return _kind(*self._pair(from_level, to_level)) is TransitionKind.STEP_DOWN
+        a, b = self._pair(from_level, to_level)
+        return self._kind(a.code, b.code) is TransitionKind.STEP_DOWN
 
     @f.guard
     def is_step_up(self, from_level: LevelRef, to_level: LevelRef) -> bool:
         """Whether *to_level* is more intensive than *from_level*."""
-        return _kind(*self._pair(from_level, to_level)) is TransitionKind.STEP_UP
+        a, b = self._pair(from_level, to_level)
+        return self._kind(a.code, b.code) is TransitionKind.STEP_UP
+
+    @f.guard
+    def step_down_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
+        """Every less intensive level (each a step down), least intensive first."""
+        a = self._resolve(from_level, "$.from_level")
+        order = self._by_intensity()
+        return order[: order.index(a)]
+
+    @f.guard
+    def step_up_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
+        """Every more intensive level (each a step up), least intensive first."""
+        a = self._resolve(from_level, "$.from_level")
+        order = self._by_intensity()
+        return order[order.index(a) + 1 :]
 
     @f.guard
     def transition(self, from_level: LevelRef, to_level: LevelRef) -> Transition | None:
-        """The catalog's transition rule for this move, or ``None`` if the move is not listed."""
+        """The catalog's usual route for this move (with its source), or ``None`` if it is not a usual route."""
         a, b = self._pair(from_level, to_level)
         return self._transition(a.code, b.code)
 
     @f.guard
-    def allows(self, from_level: LevelRef, to_level: LevelRef) -> bool:
-        """Whether the catalog lists the move as a usual transition."""
+    def is_usual_route(self, from_level: LevelRef, to_level: LevelRef) -> bool:
+        """Whether the catalog lists the move among its usual routes (a suggestion, not a permission)."""
         a, b = self._pair(from_level, to_level)
         return self._transition(a.code, b.code) is not None
 
     @f.guard
-    def next_levels(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
-        """Levels a patient may move to from *from_level*, least intensive first."""
-        return self._next_levels(self._resolve(from_level, "$.from_level").code)
+    def suggested_next(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
+        """The levels the usual routes lead to from *from_level*, least intensive first."""
+        return self._suggested(self._resolve(from_level, "$.from_level").code)
 
     @f.guard
-    def step_down_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
-        """Allowed moves to less intensive levels, least intensive first."""
-        a = self._resolve(from_level, "$.from_level")
-        return tuple(lv for lv in self._next_levels(a.code) if lv.intensity < a.intensity)
+    def without(self, codes: Iterable[str]) -> LevelCatalog:
+        """This catalog less the levels *codes* names, with its usual routes and intensity order kept for the rest.
 
-    @f.guard
-    def step_up_options(self, from_level: LevelRef) -> tuple[LevelOfCare, ...]:
-        """Allowed moves to more intensive levels, least intensive first."""
-        a = self._resolve(from_level, "$.from_level")
-        return tuple(lv for lv in self._next_levels(a.code) if lv.intensity > a.intensity)
+        Routes to or from a removed level go, the order keeps the other levels in their
+        places, and an order choice keeps its remaining codes (dropped when fewer than two
+        remain). An unknown code is an :class:`~iopcore.errors.UnknownCodeError` at
+        ``$.codes[i]``; removing every level is an :class:`~iopcore.errors.InvalidDataError`
+        at ``$.codes`` (a catalog has at least one level).
+        """
+        gone = tuple(codes)
+        for i, code in enumerate(gone):
+            if code not in self.codes:
+                raise UnknownCodeError(what="level", catalog=self.name, known=self.codes, path=f"$.codes[{i}]")
+        dropped = frozenset(gone)
+        kept = tuple(lv for lv in self.levels if lv.code not in dropped)
+        if not kept:
+            raise InvalidDataError.single("$.codes", "expected at least one level to keep, got every code", "empty")
+        order = self.intensity_order
+        if order is not None:
+            choices = tuple(
+                attrs.evolve(c, codes=rest)
+                for c in order.choices
+                if len(rest := tuple(x for x in c.codes if x not in dropped)) >= 2
+            )
+            order = attrs.evolve(order, codes=tuple(x for x in order.codes if x not in dropped), choices=choices)
+        return attrs.evolve(
+            self,
+            levels=kept,
+            transitions=tuple(t for t in self.transitions if not {t.from_code, t.to_code} & dropped),
+            intensity_order=order,
+        )
 
 
-def _kind(a: LevelOfCare, b: LevelOfCare) -> TransitionKind:
-    if b.intensity < a.intensity:
+def _order_problems(order: IntensityOrder, codes: tuple[str, ...]) -> list[ErrorItem]:
+    """How *order* fails to name each of *codes* exactly once (the codes are vocabulary, so shown)."""
+    known = set(codes)
+    out = [
+        ErrorItem(
+            path=f"$.intensity_order.codes[{i}]",
+            message="expected a code of a level in this catalog, got an unknown code "
+            "(to drop levels from a catalog, use LevelCatalog.without)",
+            rule="unknown_code",
+        )
+        for i, code in enumerate(order.codes)
+        if code not in known
+    ]
+    missing = [c for c in codes if c not in set(order.codes)]
+    if missing:
+        out.append(
+            ErrorItem(
+                path="$.intensity_order.codes",
+                message=f"expected every level of the catalog once, got none for {', '.join(missing)}",
+                rule="missing",
+            )
+        )
+    return out
+
+
+def _direction(a: int, b: int) -> TransitionKind:
+    if b < a:
         return TransitionKind.STEP_DOWN
-    if b.intensity > a.intensity:
+    if b > a:
         return TransitionKind.STEP_UP
     return TransitionKind.LATERAL

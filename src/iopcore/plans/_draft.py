@@ -331,7 +331,7 @@ def _session_errors(lengths: Mapping[str, Minutes]) -> list[ErrorItem]:
     return [
         ErrorItem(
             path="$.minutes" + child_path(key)[1:],
-            message="expected a session of 1 to 1440 minutes, got a Minutes out of range",
+            message=f"expected a session of 1 to 1440 minutes, got {f.number_text(length.value)} minutes",
             rule="range",
         )
         for key, length in lengths.items()

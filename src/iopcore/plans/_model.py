@@ -139,7 +139,12 @@ def _is_session_length(minutes: Minutes) -> bool:
 def _session_minutes(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     f.instance(Minutes, "a Minutes duration")(inst, attribute, value)
     if not _is_session_length(value):
-        raise f.fail(attribute, "expected a session of 1 to 1440 minutes, got a Minutes out of range", "range", inst)
+        raise f.fail(
+            attribute,
+            f"expected a session of 1 to 1440 minutes, got {f.number_text(value.value)} minutes",
+            "range",
+            inst,
+        )
 
 
 @final

@@ -65,9 +65,21 @@ class ComponentRequirement:
 
     def __attrs_post_init__(self) -> None:
         if self.max_sessions < self.min_sessions:
-            raise f.fail("$.max_sessions", "expected max_sessions >= min_sessions, got a smaller int", "order", self)
+            raise f.fail(
+                "$.max_sessions",
+                f"expected max_sessions >= min_sessions = {f.number_text(self.min_sessions)}, "
+                f"got {f.number_text(self.max_sessions)}",
+                "order",
+                self,
+            )
         if self.max_minutes < self.min_minutes:
-            raise f.fail("$.max_minutes", "expected max_minutes >= min_minutes, got a smaller Minutes", "order", self)
+            raise f.fail(
+                "$.max_minutes",
+                f"expected max_minutes >= min_minutes = {f.number_text(self.min_minutes.value)}, "
+                f"got {f.number_text(self.max_minutes.value)}",
+                "order",
+                self,
+            )
 
 
 @final
@@ -121,7 +133,7 @@ class WeeklyRequirements:
     def require_fit(self) -> WeeklyRequirements:
         """Return ``self`` if it fits, else raise :class:`PlanDoesNotFitError`."""
         if not self.fits:
-            raise PlanDoesNotFitError(self.fit)
+            raise _does_not_fit(self)
         return self
 
     @f.guard
@@ -131,6 +143,20 @@ class WeeklyRequirements:
             if c.component == component:
                 return c
         return None
+
+
+def _does_not_fit(needs: WeeklyRequirements) -> PlanDoesNotFitError:
+    """The error for requirements known not to fit their band, with the numbers that show why."""
+    band = needs.hours_per_week
+    assert band is not None  # a plan without a band is UNCHECKED, which fits
+    return PlanDoesNotFitError(
+        needs.fit,
+        min_minutes=needs.min_minutes.value,
+        max_minutes=needs.max_minutes.value,
+        min_hours=band.min_hours,
+        max_hours=band.max_hours,
+        components=tuple((c.component, c.min_minutes.value, c.max_minutes.value) for c in needs.components),
+    )
 
 
 @f.guard
@@ -209,7 +235,7 @@ def week_problem(
         raise exc.under("$.plan") from None
     needs = _weekly_requirements(plan, program)
     if not needs.fits:
-        raise PlanDoesNotFitError(needs.fit)
+        raise _does_not_fit(needs)
     try:
         planned = {r.component: ComponentBound(min=r.min_sessions, max=r.max_sessions) for r in needs.components}
     except InvalidDataError as exc:

@@ -55,7 +55,7 @@ class ComponentBound:
 
     def __attrs_post_init__(self) -> None:
         if self.max is not None and self.max < self.min:
-            raise f.fail("$.max", "expected max >= min, got a smaller int", "order", self)
+            raise f.fail("$.max", f"expected max >= min = {self.min}, got {self.max}", "order", self)
 
     @f.guard
     def contains(self, count: int) -> bool:
@@ -129,19 +129,25 @@ class WeekRules:
         if self.hours_max is not None and self.hours_max < self.hours_min:
             problems.append(
                 ErrorItem(
-                    path="$.hours_max", message="expected hours_max >= hours_min, got a smaller float", rule="order"
+                    path="$.hours_max",
+                    message=f"expected hours_max >= hours_min = {f.number_text(self.hours_min)}, got {f.number_text(self.hours_max)}",
+                    rule="order",
                 )
             )
         if self.days_max < self.days_min:
             problems.append(
-                ErrorItem(path="$.days_max", message="expected days_max >= days_min, got a smaller int", rule="order")
+                ErrorItem(
+                    path="$.days_max",
+                    message=f"expected days_max >= days_min = {self.days_min}, got {self.days_max}",
+                    rule="order",
+                )
             )
         lo, hi = self.min_hours_per_day, self.max_hours_per_day
         if lo is not None and hi is not None and hi < lo:
             problems.append(
                 ErrorItem(
                     path="$.max_hours_per_day",
-                    message="expected max_hours_per_day >= min_hours_per_day, got a smaller float",
+                    message=f"expected max_hours_per_day >= min_hours_per_day = {f.number_text(lo)}, got {f.number_text(hi)}",
                     rule="order",
                 )
             )

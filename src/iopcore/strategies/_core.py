@@ -16,17 +16,22 @@ from iopcore.components import Component, ComponentCatalog, Curriculum, Delivery
 from iopcore.errors import ErrorItem
 from iopcore.levels import (
     CATALOGS,
+    MOVE_POLICIES,
     CodeMapping,
     DaysBand,
     Framework,
     HoursBand,
+    IntensityOrder,
     LevelCatalog,
     LevelCategory,
     LevelOfCare,
     Management,
+    MovePolicy,
+    OrderChoice,
     Population,
     Setting,
     Transition,
+    TransitionKind,
 )
 from iopcore.patients import Patient
 from iopcore.programs import IntensityRules, Program, Track
@@ -55,10 +60,13 @@ __all__ = [
     "frozen_maps",
     "hours_bands",
     "identifiers",
+    "intensity_orders",
     "intensity_rules",
     "level_catalogs",
     "levels_of_care",
     "minutes",
+    "move_policies",
+    "order_choices",
     "patients",
     "programs",
     "sources",
@@ -321,9 +329,43 @@ def transitions(*, codes: st.SearchStrategy[str] | None = None) -> st.SearchStra
     return build()
 
 
+def _choices_in(draw: st.DrawFn, codes: list[str]) -> tuple[OrderChoice, ...]:
+    """Order choices over runs of *codes*, each in the order *codes* gives them."""
+    if len(codes) < 2:
+        return ()
+    out = []
+    for _ in range(draw(st.integers(0, 2))):
+        picked = draw(st.lists(st.integers(0, len(codes) - 1), min_size=2, max_size=len(codes), unique=True))
+        out.append(OrderChoice(codes=tuple(codes[i] for i in sorted(picked)), source=draw(sources())))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def order_choices() -> st.SearchStrategy[OrderChoice]:
+    """Two or more distinct codes whose order is a choice, with its reasoning."""
+    return st.builds(OrderChoice, codes=st.lists(_codes(), min_size=2, max_size=5, unique=True), source=sources())
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def intensity_orders(*, max_levels: int = 8) -> st.SearchStrategy[IntensityOrder]:
+    """Orders of 1–*max_levels* distinct codes, with and without order choices among them."""
+    _check_int("max_levels", max_levels, 1, 50)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> IntensityOrder:
+        codes = draw(st.lists(_codes(), min_size=1, max_size=max_levels, unique=True))
+        return IntensityOrder(codes=tuple(codes), source=draw(sources()), choices=_choices_in(draw, codes))
+
+    return build()
+
+
 @functools.lru_cache(maxsize=None, typed=True)
 def level_catalogs(*, max_levels: int = 6, include_builtin: bool = True) -> st.SearchStrategy[LevelCatalog]:
-    """Catalogs of 1–*max_levels* levels of one framework with transitions among them (and the built-ins)."""
+    """Catalogs of 1–*max_levels* levels of one framework with transitions among them (and the built-ins).
+
+    Half the generated catalogs rank their levels with an explicit :class:`~iopcore.levels.IntensityOrder`
+    (any permutation of the codes); the others by the levels' numbers.
+    """
     _check_int("max_levels", max_levels, 1, 50)
 
     @st.composite
@@ -334,16 +376,40 @@ def level_catalogs(*, max_levels: int = 6, include_builtin: bool = True) -> st.S
         pairs = [(a, b) for a in codes for b in codes if a != b]
         chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))) if pairs else []
         moves = [Transition(from_code=a, to_code=b, source=draw(sources())) for a, b in chosen]
+        order = None
+        if draw(st.booleans()):
+            ranked = draw(st.permutations(codes))
+            order = IntensityOrder(codes=tuple(ranked), source=draw(sources()), choices=_choices_in(draw, ranked))
         return LevelCatalog(
             name=draw(texts()),
             framework=framework,
             levels=tuple(levels),
             transitions=tuple(moves),
+            intensity_order=order,
             source=draw(sources()),
         )
 
     generated = build()
     return st.one_of(generated, st.sampled_from(CATALOGS)) if include_builtin else generated
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def move_policies(*, include_builtin: bool = True) -> st.SearchStrategy[MovePolicy]:
+    """Move policies with any restriction (directions, a largest step, usual routes only), and the built-ins."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> MovePolicy:
+        directions = draw(st.sets(st.sampled_from((TransitionKind.STEP_UP, TransitionKind.STEP_DOWN))))
+        return MovePolicy(
+            name=draw(texts(max_size=40)),
+            directions=frozenset(directions),
+            max_step=draw(st.one_of(st.none(), st.integers(1, 20))),
+            usual_routes_only=draw(st.booleans()),
+            source=draw(sources()),
+        )
+
+    generated = build()
+    return st.one_of(generated, st.sampled_from(MOVE_POLICIES)) if include_builtin else generated
 
 
 @functools.lru_cache(maxsize=None, typed=True)

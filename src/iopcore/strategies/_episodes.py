@@ -21,7 +21,7 @@ from iopcore.episodes import (
     LevelPeriod,
     PhasePeriod,
 )
-from iopcore.levels import LevelCatalog
+from iopcore.levels import ANY_STEP, LevelCatalog, MovePolicy
 from iopcore.strategies._core import _check_int, _codes, _hours, date_ranges, identifiers, texts
 
 __all__ = [
@@ -148,17 +148,27 @@ def _timeline(draw: st.DrawFn, start: date, count: int) -> list[tuple[date, date
 
 @functools.lru_cache(maxsize=None, typed=True)
 def episodes(
-    *, catalog: LevelCatalog | None = None, max_periods: int = 4, discharged: bool | None = None
+    *,
+    catalog: LevelCatalog | None = None,
+    policy: MovePolicy | None = None,
+    max_periods: int = 4,
+    discharged: bool | None = None,
 ) -> st.SearchStrategy[Episode]:
     """Valid episodes: non-overlapping level periods and phases, unique authorizations, optional discharge.
 
     With *catalog*, every level code is one of the catalog's and the admission's
-    previous level and the level periods follow a walk along its transitions, so
-    :func:`~iopcore.episodes.validate_episode` accepts the episode. *discharged*
+    previous level and the level periods follow a walk of moves *policy* allows
+    (:data:`~iopcore.levels.ANY_STEP` by default: any step up or down), so
+    ``validate_episode(episode, catalog, policy)`` accepts the episode. *discharged*
     forces (``True``) or forbids (``False``) a discharge.
     """
     if catalog is not None and not isinstance(catalog, LevelCatalog):
         raise InvalidArgument(f"catalog={catalog!r} must be a LevelCatalog or None")
+    if policy is not None and not isinstance(policy, MovePolicy):
+        raise InvalidArgument(f"policy={policy!r} must be a MovePolicy or None")
+    if policy is not None and catalog is None:
+        raise InvalidArgument("policy needs a catalog to walk")
+    moves = frozenset() if catalog is None else (policy or ANY_STEP).moves(catalog)
     _check_int("max_periods", max_periods, 1, 20)
     if discharged is not None and not isinstance(discharged, bool):
         raise InvalidArgument(f"discharged={discharged!r} must be a bool or None")
@@ -172,7 +182,7 @@ def episodes(
         else:
             codes = [draw(st.sampled_from(catalog.codes))]
             while len(codes) < n:
-                options = [lv.code for lv in catalog.next_levels(codes[-1])]
+                options = [lv.code for lv in catalog.by_intensity() if (codes[-1], lv.code) in moves]
                 if not options:
                     break
                 codes.append(draw(st.sampled_from(options)))
@@ -225,7 +235,7 @@ def episodes(
                 level_code=codes[0],
                 entry_route=draw(st.sampled_from(EntryRoute)),
                 referral_source=draw(texts(max_size=60)),
-                from_level_code=draw(st.one_of(st.none(), _entered_from(catalog, codes[0]))),
+                from_level_code=draw(st.one_of(st.none(), _entered_from(catalog, moves, codes[0]))),
             ),
             levels=tuple(levels),
             phases=tuple(phases),
@@ -240,9 +250,11 @@ def _pick(catalog: LevelCatalog | None) -> st.SearchStrategy[str]:
     return _codes() if catalog is None else st.sampled_from(catalog.codes)
 
 
-def _entered_from(catalog: LevelCatalog | None, first: str) -> st.SearchStrategy[str]:
-    """Levels the episode may have been entered from: with a catalog, those with a listed move into *first*."""
+def _entered_from(
+    catalog: LevelCatalog | None, moves: frozenset[tuple[str, str]], first: str
+) -> st.SearchStrategy[str]:
+    """Levels the episode may have been entered from: with a catalog, those with an allowed move into *first*."""
     if catalog is None:
         return _codes()
-    sources = sorted({t.from_code for t in catalog.transitions if t.to_code == first})
+    sources = sorted({a for (a, b) in moves if b == first})
     return st.sampled_from(sources) if sources else st.nothing()

@@ -52,6 +52,22 @@ def test_hours_min_explanation_names_the_numbers() -> None:
     assert isinstance(err, IopcoreError) and isinstance(err, ValueError)
 
 
+def test_component_and_day_reasons_agree_in_number() -> None:
+    """Counts read as English: "at most 1 session can be scheduled; at least 2 sessions required", "1 day"."""
+    one = (offering("a", Weekday.MONDAY, "09:00", "12:00"),)
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(WeekProblem(rules=WeekRules(components={"group_therapy": (2, None)}), offerings=one))
+    assert "Group behavioral therapy: at most 1 session can be scheduled; at least 2 sessions required." in (
+        info.value.explanation
+    )
+    two = (*one, offering("b", Weekday.TUESDAY, "09:00", "12:00"))
+    with pytest.raises(InfeasibleScheduleError) as info:
+        solve(WeekProblem(rules=WeekRules(days_min=2, components={"group_therapy": (0, 1)}), offerings=two))
+    text = info.value.explanation
+    assert "fall on at most 1 day; at least 2 are required" in text
+    assert "Group behavioral therapy: a week needs at least 2 sessions; at most 1 session allowed." in text
+
+
 def test_every_group_has_a_reason_sentence() -> None:
     """Each kind of group in a conflict is worded with its number."""
     day = Weekday.MONDAY

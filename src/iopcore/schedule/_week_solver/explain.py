@@ -94,6 +94,15 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.2f}".rstrip("0")
 
 
+def _count(n: float, noun: str) -> str:
+    """A count for a message, the noun agreeing with it: ``1 session``, ``3 sessions``, ``1 day``."""
+    return f"{_num(n)} {noun}" if n == 1 else f"{_num(n)} {noun}s"
+
+
+def _sessions(n: float) -> str:
+    return _count(n, "session")
+
+
 def _extreme(problem: WeekProblem, relaxed: list[str], what: str, sign: int, component: str = "") -> float:
     """Best value of a measure over schedules feasible with *relaxed* groups removed (sign -1: maximise)."""
     cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in relaxed)
@@ -124,11 +133,9 @@ def _reason(problem: WeekProblem, group: str, relaxed: list[str]) -> tuple[Reaso
         sign = -1 if group == "days_min" else 1
         got = _extreme(problem, relaxed, "days", sign)
         if group == "days_min":
-            text = (
-                f"the sessions that can be chosen fall on at most {_num(got)} days; at least {r.days_min} are required"
-            )
+            text = f"the sessions that can be chosen fall on at most {_count(got, 'day')}; at least {r.days_min} are required"
             return Reason(group=group, required=r.days_min, achievable=got, unit="days"), text
-        text = f"a week needs at least {_num(got)} days; at most {r.days_max} are allowed"
+        text = f"a week needs at least {_count(got, 'day')}; at most {r.days_max} are allowed"
         return Reason(group=group, required=r.days_max, achievable=got, unit="days"), text
     if group.startswith("component:"):
         _, cid, side = group.split(":")
@@ -136,10 +143,10 @@ def _reason(problem: WeekProblem, group: str, relaxed: list[str]) -> tuple[Reaso
         name = r.catalog.get(cid).name
         if side == "min":
             got = _extreme(problem, relaxed, "count", -1, cid)
-            text = f"at most {_num(got)} {name} sessions fit; at least {bound.min} are required"
+            text = f"{name}: at most {_sessions(got)} can be scheduled; at least {_sessions(bound.min)} required"
             return Reason(group=group, required=bound.min, achievable=got, unit="sessions"), text
         got = _extreme(problem, relaxed, "count", 1, cid)
-        text = f"a week needs at least {_num(got)} {name} sessions; at most {bound.max} are allowed"
+        text = f"{name}: a week needs at least {_sessions(got)}; at most {_sessions(bound.max or 0)} allowed"
         return Reason(group=group, required=bound.max, achievable=got, unit="sessions"), text
     if group == "max_hours_per_day":
         text = f"no day may hold more than {_num(r.max_hours_per_day or 0.0)} hours"
