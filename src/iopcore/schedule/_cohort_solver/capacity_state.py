@@ -282,7 +282,7 @@ def lexicographic(ctx: Context) -> Context:
     groups = [
         attrs.evolve(
             g,
-            cands=attrs.evolve(g.cands, cost=tuple(scale * c for c in g.cands.cost)),
+            cands=g.cands._replace(cost=tuple(scale * c for c in g.cands.cost)),
             day_cost=scale * g.day_cost,
             unscheduled=scale * g.unscheduled + 1,
             weeks=None,
@@ -444,4 +444,5 @@ def extend_candidates(cands: Candidates, offering: Offering, cost: int) -> Candi
         component=(*cands.component, bounded.index(offering.component) if offering.component in bounded else -1),
         bounded=bounded,
         cost=(*cands.cost, cost),
+        ident=(*cands.ident, (s, e, offering.id)),
     )

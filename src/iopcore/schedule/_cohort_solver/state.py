@@ -59,7 +59,9 @@ class SplitMix64:
 
 
 # What a group holds before it is prepared: no candidates, so no week (it is never searched).
-NO_CANDIDATES = Candidates(offerings=(), start=(), end=(), by_day=((),) * 7, component=(), bounded=(), cost=())
+NO_CANDIDATES = Candidates(
+    offerings=(), start=(), end=(), by_day=((),) * 7, component=(), bounded=(), cost=(), ident=()
+)
 NO_LIMITS = Limits(
     minutes_min=0, minutes_max=None, days_min=0, days_max=7, day_min=None, day_max=None, gap=0, comp_min=(), comp_max=()
 )
