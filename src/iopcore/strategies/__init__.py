@@ -132,6 +132,14 @@ from iopcore.strategies._episodes import (
     level_periods,
     phase_periods,
 )
+from iopcore.strategies._measurement import (
+    change_assessments,
+    change_criteria,
+    dated_scores,
+    reliable_changes,
+    score_series_values,
+    score_thresholds,
+)
 from iopcore.strategies._part2 import (
     accounting_entries,
     audit_authorizations,
@@ -208,6 +216,8 @@ __all__ = [
     "catalog_levels",
     "certification_rules",
     "certifications",
+    "change_assessments",
+    "change_criteria",
     "clock_times",
     "cluster_rules",
     "clusters",
@@ -233,6 +243,7 @@ __all__ = [
     "cutoff_panels",
     "cutoffs",
     "date_ranges",
+    "dated_scores",
     "days_bands",
     "days_per_week_rules",
     "decision_reasons",
@@ -311,6 +322,7 @@ __all__ = [
     "rating_rules",
     "reasons",
     "register_strategies",
+    "reliable_changes",
     "research_approvals",
     "revocations",
     "roster_entries",
@@ -318,6 +330,8 @@ __all__ = [
     "rule_sets",
     "ruled_out_levels",
     "score_rules",
+    "score_series_values",
+    "score_thresholds",
     "security_labels",
     "services_per_day_rules",
     "short_weeks",
