@@ -15,6 +15,8 @@ from iopcore.compliance._attendance_rules import (
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
 from iopcore.compliance._drugtests import AnalyteInterpretation, AnalyteOutcome, Interpretation, TestResult, interpret
 from iopcore.compliance._findings import Finding, Rule, Severity, WeekPolicy, finding_sort_key
+from iopcore.compliance._measurement_records import MeasurementRecord
+from iopcore.compliance._measurement_rules import MeasurementScheduleRule, MeasurementSummary, measurement_summary
 from iopcore.compliance._panels import DOT_49_CFR_40_85, HHS_2025, HHS_2025_MORPHINE_2000, AnalyteCutoff, CutoffPanel
 from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
 from iopcore.compliance._records import (
@@ -101,6 +103,9 @@ __all__ = [
     "GroupAttendance",
     "Interpretation",
     "LengthOfStayRule",
+    "MeasurementRecord",
+    "MeasurementScheduleRule",
+    "MeasurementSummary",
     "MedicationAdministration",
     "MissedTestRule",
     "NumericRange",
@@ -126,5 +131,6 @@ __all__ = [
     "evaluate",
     "finding_sort_key",
     "interpret",
+    "measurement_summary",
     "specimen_validity_rules",
 ]

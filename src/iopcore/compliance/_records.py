@@ -23,6 +23,7 @@ from typing import Any, TypeVar, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore.compliance._measurement_records import MeasurementRecord
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, type_name
 from iopcore.times import DateRange, Minutes
 
@@ -415,6 +416,7 @@ _KINDS = (
     "plan_events",
     "authorizations",
     "certifications",
+    "measurements",
 )
 
 
@@ -435,6 +437,8 @@ class ComplianceRecords:
     plan_events: tuple[PlanEvent, ...] = _records_field(PlanEvent)
     authorizations: tuple[PayerAuthorization, ...] = _records_field(PayerAuthorization)
     certifications: tuple[Certification, ...] = _records_field(Certification)
+    measurements: tuple[MeasurementRecord, ...] = _records_field(MeasurementRecord)
+    """Instruments administered (for the measurement-schedule rule)."""
     closures: tuple[DateRange, ...] = _records_field(DateRange)
 
     def __attrs_post_init__(self) -> None:
@@ -597,4 +601,5 @@ _KIND_OF: dict[type, str] = {
     PlanEvent: "plan_events",
     PayerAuthorization: "authorizations",
     Certification: "certifications",
+    MeasurementRecord: "measurements",
 }

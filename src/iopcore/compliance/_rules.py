@@ -11,7 +11,8 @@ within ``period`` and on or before ``as_of`` and returns findings sorted by
 * drug tests (:mod:`._drugtest_rules`): collection frequency, missed tests, results;
 * plans and certifications (:mod:`._plan_rules`): plan written, plan reviewed,
   certification and recertification;
-* episodes (:mod:`._stay_rules`): payer authorizations, length of stay.
+* episodes (:mod:`._stay_rules`): payer authorizations, length of stay;
+* measurement-based care (:mod:`._measurement_rules`): an instrument at intake and every N days.
 
 Each family builds its findings with the one builder,
 :func:`iopcore.compliance._findings.found`.
@@ -27,6 +28,7 @@ from iopcore.compliance._attendance_rules import (
     WeeklyHoursRule,
 )
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
+from iopcore.compliance._measurement_rules import MeasurementScheduleRule
 from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
 from iopcore.compliance._stay_rules import AuthorizationRule, LengthOfStayRule
 
@@ -46,6 +48,7 @@ BuiltinRule = (
     | AuthorizationRule
     | LengthOfStayRule
     | ServicesPerDayRule
+    | MeasurementScheduleRule
 )
 """The union of built-in rule classes (serializable, tagged by ``kind``)."""
 
@@ -63,5 +66,6 @@ RULE_CLASSES: tuple[type, ...] = (
     AuthorizationRule,
     LengthOfStayRule,
     ServicesPerDayRule,
+    MeasurementScheduleRule,
 )
 """Every built-in rule class (the members of :data:`~iopcore.compliance.BuiltinRule`)."""

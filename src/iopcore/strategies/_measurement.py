@@ -19,12 +19,16 @@ from iopcore.assessment import (
     ScoreThreshold,
     assess_change,
 )
-from iopcore.strategies._core import sources, texts
+from iopcore.compliance import MeasurementRecord, MeasurementScheduleRule, MeasurementSummary, Severity
+from iopcore.strategies._core import date_ranges, identifiers, sources, texts
 
 __all__ = [
     "change_assessments",
     "change_criteria",
     "dated_scores",
+    "measurement_records",
+    "measurement_schedule_rules",
+    "measurement_summaries",
     "reliable_changes",
     "score_series_values",
     "score_thresholds",
@@ -137,5 +141,55 @@ def change_assessments() -> st.SearchStrategy[ChangeAssessment]:
         series = draw(score_series_values())
         criteria = draw(change_criteria(instrument_ids=(series.instrument,)))
         return assess_change(series, criteria=criteria)
+
+    return build()
+
+
+# ----------------------------------------------------------------------------- the measurement schedule (compliance)
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def measurement_records(*, patient_ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[MeasurementRecord]:
+    """Records of PHQ-9 and GAD-7 administrations (any instrument id now and then)."""
+    return st.builds(
+        MeasurementRecord,
+        id=texts(max_size=24),
+        patient_id=_PIDS if patient_ids is None else patient_ids,
+        instrument=st.one_of(st.sampled_from(("phq9", "gad7")), identifiers(max_size=12)),
+        on=_DAYS,
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def measurement_schedule_rules() -> st.SearchStrategy[MeasurementScheduleRule]:
+    """Measurement schedules: intake within 0-30 days, then every 1-90 days, any severity."""
+    return st.builds(
+        MeasurementScheduleRule,
+        id=identifiers(),
+        instrument=st.sampled_from(("phq9", "gad7")),
+        intake_days=st.integers(0, 30),
+        every_days=st.integers(1, 90),
+        severity=st.sampled_from(Severity),
+        source=sources(),
+    )
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def measurement_summaries() -> st.SearchStrategy[MeasurementSummary]:
+    """Consistent summaries (counts within their denominators)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> MeasurementSummary:
+        patients = draw(st.integers(0, 500))
+        assessed = draw(st.integers(0, patients))
+        return MeasurementSummary(
+            instrument=draw(st.sampled_from(("phq9", "gad7"))),
+            period=draw(date_ranges(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))),
+            patients=patients,
+            measured_on_time=draw(st.integers(0, patients)),
+            assessed=assessed,
+            reliably_improved=draw(st.integers(0, assessed)),
+            not_evaluated=draw(st.integers(0, patients - assessed)),
+        )
 
     return build()
