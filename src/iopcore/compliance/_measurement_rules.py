@@ -70,26 +70,20 @@ class MeasurementScheduleRule:
                 mine = [t for t in taken if start <= t[0] <= end]
                 due, code, anchor = plus_days(start, self.intake_days), "measurement_missing_at_intake", a.id
                 i = 0
-                while due <= end and due < as_of:  # a due date is missed once it has passed, while in care
-                    j = i
-                    while j < len(mine) and mine[j][0] <= due:
-                        j += 1
-                    if j == i:  # nothing since the last administration (or admission) by the due date
-                        until = mine[i][0] if i < len(mine) else min(end, as_of)
-                        if period.first <= due <= period.last:
-                            late = (mine[i][1],) if i < len(mine) else ()
-                            out.append(self._finding(pid, code, due, until, bool(late), (a.id, anchor, *late)))
-                        if i == len(mine):
+                while True:
+                    if i == len(mine) or mine[i][0] > due:  # nothing since the last administration by the due date
+                        if not (due <= end and due < as_of):  # missed only once passed, while in care
                             break
-                        j = i + 1
-                        while j < len(mine) and mine[j][0] == mine[i][0]:
-                            j += 1
-                    i = j
-                    due, code, anchor = (
-                        plus_days(mine[j - 1][0], self.every_days),
-                        "measurement_overdue",
-                        mine[j - 1][1],
-                    )
+                        late = (mine[i][1],) if i < len(mine) else ()
+                        if period.first <= due <= period.last:
+                            until = mine[i][0] if late else min(end, as_of)
+                            out.append(self._finding(pid, code, due, until, bool(late), (a.id, anchor, *late)))
+                        if not late:
+                            break
+                    day = mine[i][0]  # the next administration (on time or late) restarts the interval
+                    while i < len(mine) and mine[i][0] == day:
+                        i += 1
+                    due, code, anchor = plus_days(day, self.every_days), "measurement_overdue", mine[i - 1][1]
         return finish(out)
 
     def _finding(
