@@ -304,3 +304,10 @@ def test_a_measurement_record_from_a_dated_score() -> None:
     record = MeasurementRecord.from_score(score, id="SECRET-R")
     assert (record.patient_id, record.instrument, record.on) == ("SECRET-P", "phq9", ADMITTED)
     assert "SECRET" not in repr(record)
+
+
+def test_older_documents_without_measurements_still_read() -> None:
+    """ComplianceRecords documents written before the measurements field read with none."""
+    document = to_dict(_records(ADMITTED))
+    document.pop("measurements")
+    assert from_dict(ComplianceRecords, document).measurements == ()

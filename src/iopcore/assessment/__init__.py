@@ -70,6 +70,7 @@ from iopcore.assessment._model import (
     Sex,
     SkipRule,
 )
+from iopcore.assessment._observations import dated_score_from_observation
 from iopcore.assessment._placement import (
     ILLUSTRATIVE_POLICY,
     NoSafeLevelError,
@@ -144,6 +145,7 @@ __all__ = [
     "Trajectory",
     "UseFrequency",
     "assess_change",
+    "dated_score_from_observation",
     "dimension_set",
     "instrument",
     "recommend_placement",
