@@ -240,3 +240,11 @@ def test_assessments_round_trip_pickle_and_hash(value: ChangeAssessment) -> None
     for criteria in CHANGE_CRITERIA.values():
         assert from_dict(ChangeCriteria, to_dict(criteria)) == criteria
         assert pickle.loads(pickle.dumps(criteria)) == criteria
+
+
+def test_a_zero_baseline_has_no_response() -> None:
+    """A share of a zero baseline is no reduction: response is not evaluated, with a reason."""
+    criteria = attrs.evolve(CHANGE_CRITERIA["phq9"], response=ScoreThreshold(value=0.5, source=CALLER))
+    got = assess_change(_series("phq9", 0, 0), criteria=criteria)
+    assert got.response is None
+    assert any("baseline of 0" in r for r in got.reasons)

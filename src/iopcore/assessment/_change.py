@@ -328,7 +328,10 @@ def _eligible(threshold: ScoreThreshold, before: float, what: str, reasons: list
 
 def _response(criteria: ChangeCriteria, before: float, after: float, two: bool, reasons: list[str]) -> bool | None:
     rule = criteria.response
-    if rule is None or not two or not _eligible(rule, before, "response", reasons) or before <= 0:
+    if rule is None or not two or not _eligible(rule, before, "response", reasons):
+        return None
+    if before <= 0:
+        reasons.append("response not evaluated: a baseline of 0 cannot be reduced by a share")
         return None
     share = Fraction(repr(rule.value))
     drop = Fraction(repr(float(before))) - Fraction(repr(float(after)))
