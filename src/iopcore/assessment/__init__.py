@@ -2,6 +2,9 @@
 
 * Instruments are data (:class:`Instrument`, :data:`INSTRUMENTS`) scored by :func:`score`
   exactly as published, including the rules that trip implementations.
+* :class:`DatedScore` and :class:`ScoreSeries` hold scores over time; :func:`assess_change`
+  compares a series' latest score with its baseline under cited :data:`CHANGE_CRITERIA`
+  (reliable change, clinically significant change, response, remission) → :class:`Trajectory`.
 * :class:`IntakeAssessment` holds the medical, physical and mental-health evaluation,
   the substance-use history, instrument scores and :class:`DimensionRatings`.
 * :class:`PlacementPolicy` is a protocol; :data:`ILLUSTRATIVE_POLICY` is a transparent,
@@ -25,6 +28,15 @@ from iopcore.assessment._asam import (
     RatingAnchor,
     Subdimension,
     dimension_set,
+)
+from iopcore.assessment._change import (
+    CHANGE_CRITERIA,
+    ChangeAssessment,
+    ChangeCriteria,
+    ReliableChange,
+    ScoreThreshold,
+    Trajectory,
+    assess_change,
 )
 from iopcore.assessment._fhir import (
     FREQUENCY_ANSWER_CODES,
@@ -58,6 +70,7 @@ from iopcore.assessment._model import (
     Sex,
     SkipRule,
 )
+from iopcore.assessment._observations import dated_score_from_observation
 from iopcore.assessment._placement import (
     ILLUSTRATIVE_POLICY,
     NoSafeLevelError,
@@ -73,10 +86,12 @@ from iopcore.assessment._placement import (
     recommend_placement,
 )
 from iopcore.assessment._scoring import InvalidResponseError, Response, score
+from iopcore.assessment._series import DatedScore, ScoreSeries, score_series
 
 __all__ = [
     "ASAM3_DIMENSIONS",
     "ASAM4_DIMENSIONS",
+    "CHANGE_CRITERIA",
     "DIMENSION_SETS",
     "FREQUENCY_ANSWER_CODES",
     "ILLUSTRATIVE_POLICY",
@@ -84,9 +99,12 @@ __all__ = [
     "AsamEdition",
     "Band",
     "BandScheme",
+    "ChangeAssessment",
+    "ChangeCriteria",
     "Cluster",
     "ClusterRule",
     "Cutoff",
+    "DatedScore",
     "Dimension",
     "DimensionRating",
     "DimensionRatings",
@@ -110,6 +128,7 @@ __all__ = [
     "Proration",
     "RatingAnchor",
     "RatingRule",
+    "ReliableChange",
     "Response",
     "ResponseKind",
     "Route",
@@ -117,15 +136,21 @@ __all__ = [
     "RuleReading",
     "RuledOutLevel",
     "ScoreRule",
+    "ScoreSeries",
+    "ScoreThreshold",
     "Sex",
     "SkipRule",
     "Subdimension",
     "SubstanceUse",
+    "Trajectory",
     "UseFrequency",
+    "assess_change",
+    "dated_score_from_observation",
     "dimension_set",
     "instrument",
     "recommend_placement",
     "responses_from_questionnaire_response",
     "score",
     "score_questionnaire_response",
+    "score_series",
 ]

@@ -17,6 +17,8 @@ from iopcore.compliance._authorization_rules import AuthorizationRule
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
 from iopcore.compliance._drugtests import AnalyteInterpretation, AnalyteOutcome, Interpretation, TestResult, interpret
 from iopcore.compliance._findings import Finding, Rule, Severity, WeekPolicy, finding_sort_key
+from iopcore.compliance._measurement_records import MeasurementRecord
+from iopcore.compliance._measurement_rules import MeasurementScheduleRule, MeasurementSummary, measurement_summary
 from iopcore.compliance._panels import (
     DOT_49_CFR_40_85,
     DOT_49_CFR_40_91_ORAL_FLUID,
@@ -118,6 +120,9 @@ __all__ = [
     "GroupAttendance",
     "Interpretation",
     "LengthOfStayRule",
+    "MeasurementRecord",
+    "MeasurementScheduleRule",
+    "MeasurementSummary",
     "MedicationAdministration",
     "MissedTestRule",
     "NumericRange",
@@ -145,5 +150,6 @@ __all__ = [
     "evaluate",
     "finding_sort_key",
     "interpret",
+    "measurement_summary",
     "specimen_validity_rules",
 ]

@@ -24,6 +24,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._analytes import SpecimenType, as_codes, code_field, code_set_field, each_identifier
+from iopcore.compliance._measurement_records import MeasurementRecord
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, type_name
 from iopcore.times import DateRange, Minutes
 
@@ -418,6 +419,7 @@ _KINDS = (
     "plan_events",
     "authorizations",
     "certifications",
+    "measurements",
 )
 
 
@@ -439,6 +441,8 @@ class ComplianceRecords:
     plan_events: tuple[PlanEvent, ...] = _records_field(PlanEvent)
     authorizations: tuple[PayerAuthorization, ...] = _records_field(PayerAuthorization)
     certifications: tuple[Certification, ...] = _records_field(Certification)
+    measurements: tuple[MeasurementRecord, ...] = _records_field(MeasurementRecord)
+    """Instruments administered (for the measurement-schedule rule)."""
     closures: tuple[DateRange, ...] = _records_field(DateRange)
 
     def __attrs_post_init__(self) -> None:
@@ -602,4 +606,5 @@ _KIND_OF: dict[type, str] = {
     PlanEvent: "plan_events",
     PayerAuthorization: "authorizations",
     Certification: "certifications",
+    MeasurementRecord: "measurements",
 }

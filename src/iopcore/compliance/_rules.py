@@ -11,7 +11,8 @@ within ``period`` and on or before ``as_of`` and returns findings sorted by
 * drug tests (:mod:`._drugtest_rules`): collection frequency, missed tests, results;
 * plans and certifications (:mod:`._plan_rules`): plan written, plan reviewed,
   certification and recertification;
-* episodes: payer authorizations (:mod:`._authorization_rules`), length of stay (:mod:`._stay_rules`).
+* episodes: payer authorizations (:mod:`._authorization_rules`), length of stay (:mod:`._stay_rules`);
+* measurement-based care (:mod:`._measurement_rules`): an instrument at intake and every N days.
 
 Each family builds its findings with the one builder,
 :func:`iopcore.compliance._findings.found`.
@@ -28,6 +29,7 @@ from iopcore.compliance._attendance_rules import (
 )
 from iopcore.compliance._authorization_rules import AuthorizationRule
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
+from iopcore.compliance._measurement_rules import MeasurementScheduleRule
 from iopcore.compliance._plan_rules import CertificationRule, PlanReviewRule, PlanWrittenRule
 from iopcore.compliance._stay_rules import LengthOfStayRule
 
@@ -47,6 +49,7 @@ BuiltinRule = (
     | AuthorizationRule
     | LengthOfStayRule
     | ServicesPerDayRule
+    | MeasurementScheduleRule
 )
 """The union of built-in rule classes (serializable, tagged by ``kind``)."""
 
@@ -64,5 +67,6 @@ RULE_CLASSES: tuple[type, ...] = (
     AuthorizationRule,
     LengthOfStayRule,
     ServicesPerDayRule,
+    MeasurementScheduleRule,
 )
 """Every built-in rule class (the members of :data:`~iopcore.compliance.BuiltinRule`)."""

@@ -33,6 +33,7 @@ from iopcore.compliance import (
     Finding,
     Interpretation,
     LengthOfStayRule,
+    MeasurementScheduleRule,
     MissedTestRule,
     NumericRange,
     PlanEventKind,
@@ -54,6 +55,7 @@ from iopcore.compliance import (
 )
 from iopcore.strategies._compliance_records import _check_int, _floats, _ids, _opt, _pids
 from iopcore.strategies._core import date_ranges, identifiers, sources, texts
+from iopcore.strategies._measurement import measurement_schedule_rules
 from iopcore.times import Minutes
 
 __all__ = [
@@ -403,6 +405,7 @@ _RULE_STRATEGIES = {
     AuthorizationRule: authorization_rules,
     LengthOfStayRule: length_of_stay_rules,
     ServicesPerDayRule: services_per_day_rules,
+    MeasurementScheduleRule: measurement_schedule_rules,
 }
 assert set(_RULE_STRATEGIES) == set(RULE_CLASSES)
 

@@ -33,6 +33,7 @@ from iopcore.compliance import (
     TestMethod,
 )
 from iopcore.strategies._core import date_ranges, identifiers, texts
+from iopcore.strategies._measurement import measurement_records
 from iopcore.times import Minutes
 
 __all__ = [
@@ -316,6 +317,7 @@ def compliance_records(*, max_size: int = 4) -> st.SearchStrategy[ComplianceReco
             "plan_events": draw(st.lists(plan_events(), max_size=max_size)),
             "authorizations": draw(st.lists(payer_authorizations(), max_size=max_size)),
             "certifications": draw(st.lists(certifications(), max_size=max_size)),
+            "measurements": draw(st.lists(measurement_records(), max_size=max_size)),
         }
         counter = 0
         for kind, items in parts.items():
