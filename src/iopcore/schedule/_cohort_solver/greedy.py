@@ -163,7 +163,8 @@ def _swap_closed_sessions(
     A cheap repair before a new search: feasible by construction, not necessarily the best week.
     """
     cands = group.cands
-    problem = group.week_problem(ctx.offerings)
+    problem = group.usable_problem  # the candidates' offerings judge a week of candidates as all do
+    assert problem is not None  # the group is prepared
     current = list(week)
     for pos, i in enumerate(week):
         if i in group.pinned or group.offering[i] not in closed:

@@ -113,6 +113,9 @@ class Group:
     closed offerings is a best week there, with no search."""
     days: DayCache = attrs.field(factory=dict)
     """Day patterns of the group's searches at true costs (see :func:`search`)."""
+    usable_problem: WeekProblem | None = None
+    """The group's single-patient problem over its candidates' offerings alone (once prepared): it
+    judges a week of candidates as the whole problem does, and checks it faster."""
     _problem: WeekProblem | None = None
 
     def week_problem(self, offerings: tuple[Offering, ...]) -> WeekProblem:
@@ -264,11 +267,12 @@ def prepare(ctx: Context, group: Group) -> None:
     """Fill in *group*'s candidates, limits and pins (its single-patient problem over the offerings)."""
     if group.prepared:
         return
-    wp = group.week_problem(ctx.offerings)
-    # The candidates from the usable offerings alone (the same ones, in the same order, as from all).
+    # The problem over the usable offerings alone: the same candidates, in the same order, as over all.
     usable = group.usable_at
-    cands = candidates(_trusted_week_problem(group.patient, tuple(ctx.offerings[i] for i in usable)))
+    wp = _trusted_week_problem(group.patient, tuple(ctx.offerings[i] for i in usable))
+    cands = candidates(wp)
     assert len(cands.offerings) == len(usable)
+    group.usable_problem = wp
     pinned = group.pinned_ids
     pin: frozenset[int] = frozenset()
     if pinned:
@@ -278,6 +282,7 @@ def prepare(ctx: Context, group: Group) -> None:
     group.lim = limits(wp)
     group.offering = usable
     group.pinned = pin
+    # (Checked over the usable offerings: every pinned one is among them.)
     group.pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
     if len(pin) < len(pinned):  # a pinned session outside the patient's availability
         group.memo[None] = {frozenset(): None}
