@@ -177,7 +177,20 @@ def _swap_closed_sessions(
             ),
             key=lambda j: (cands.cost[j], j),
         )
+        # Two quick necessary conditions first (a full check costs far more): no clash with the
+        # week's other sessions on that day (overlap or less than the gap), no day beyond the most.
+        others = current[:pos] + current[pos + 1 :]
+        days = {cands.offerings[x].weekday for x in others}
         for j in choices[:options]:
+            day, begin, end = cands.offerings[j].weekday, cands.start[j], cands.end[j]
+            if day not in days and len(days) >= group.lim.days_max:
+                continue
+            if any(
+                cands.offerings[x].weekday is day
+                and max(begin, cands.start[x]) - min(end, cands.end[x]) < group.lim.gap
+                for x in others
+            ):
+                continue
             trial = [*current[:pos], j, *current[pos + 1 :]]
             if not violations(problem, [cands.offerings[x].id for x in trial]):
                 current = trial
