@@ -124,6 +124,27 @@ def _week_problem(patient: CohortPatient, offerings: Sequence[Offering]) -> Week
     )
 
 
+def _trusted_week_problem(patient: CohortPatient, offerings: tuple[Offering, ...]) -> WeekProblem:
+    """The patient's single-patient problem over *offerings*, built without its validators.
+
+    Only for a patient of a :class:`CohortProblem`, whose construction validated the patient's
+    problem over all its offerings (re-validating every offering per patient cost about a third
+    of preparing a patient for the solver), with *offerings* that problem's or some of them in
+    its order. Over some of them, ``offering_costs`` and ``preferences.keep`` may name offerings
+    left out, which every inner use ignores (costs are looked up per offering). Inner use only:
+    never returned to a caller.
+    """
+    made = object.__new__(WeekProblem)
+    setter = object.__setattr__
+    setter(made, "rules", patient.rules)
+    setter(made, "offerings", offerings)
+    setter(made, "availability", patient.availability)
+    setter(made, "day_cost", patient.day_cost)
+    setter(made, "offering_costs", patient.offering_costs)
+    setter(made, "preferences", patient.preferences)
+    return made
+
+
 def _most_expensive_week(offerings: Sequence[Offering], patient: CohortPatient) -> int:
     """:meth:`CohortProblem.most_expensive_week` without the argument check."""
     prefs, extra = patient.preferences, patient.offering_costs

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import attrs
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from iopcore.schedule import DEFAULT_TUNING, CohortPatient, CohortProblem, check_cohort, solve_cohort
-from iopcore.schedule._cohort_solver.greedy import greedy_pass, overdemanded
+from iopcore.schedule import DEFAULT_TUNING, CohortPatient, CohortProblem, Offering, check, check_cohort, solve_cohort
+from iopcore.schedule._cohort_solver.bounds import solve_alone
+from iopcore.schedule._cohort_solver.greedy import _swap_closed_sessions, greedy_pass, overdemanded
+from iopcore.schedule._cohort_solver.state import Group, build_context
 from iopcore.strategies import cohort_problems
 from tests.schedule.builders import (
     HEURISTIC,
@@ -84,3 +87,50 @@ def test_a_pass_avoiding_over_demanded_offerings_leaves_them_to_patients_without
     assert {ctx.groups[ctx.of_patient[ann]].offering[i] for i in steered[ann]} == {ctx.position["b"]}
     tight = prepared(problem, attrs.evolve(DEFAULT_TUNING, avoid_slack=0.2))
     assert greedy_pass(tight, order, None, avoid=overdemanded(tight))[bob] is None
+
+
+def _swapped_by_checks_alone(
+    offerings: tuple[Offering, ...], group: Group, week: tuple[int, ...], closed: set[int], options: int
+) -> tuple[int, ...] | None:
+    """The swap repair as documented, every trial judged by the full check alone (the oracle)."""
+    cands = group.cands
+    whole = group.patient.week_problem(offerings)
+    current = list(week)
+    for pos, i in enumerate(week):
+        if i in group.pinned or group.offering[i] not in closed:
+            continue
+        choices = sorted(
+            (
+                j
+                for j in range(len(cands.offerings))
+                if cands.component[j] == cands.component[i] and group.offering[j] not in closed and j not in current
+            ),
+            key=lambda j: (cands.cost[j], j),
+        )[:options]
+        for j in choices:
+            trial = [*current[:pos], j, *current[pos + 1 :]]
+            if not check(whole, [cands.offerings[x].id for x in trial]):
+                current = trial
+                break
+        else:
+            return None
+    return tuple(sorted(current))
+
+
+@settings(max_examples=80, deadline=None)
+@given(cohort_problems(max_patients=3, max_offerings=16, max_days=5), st.data())
+def test_swap_repair_skips_only_trials_the_check_would_refuse(problem: CohortProblem, data: st.DataObject) -> None:
+    """The swap repair's quick tests (clashes on the day, a day too many) only skip trials the full check
+    refuses: its repairs are those of trying every option with the check alone."""
+    ctx = build_context(problem)
+    for group in ctx.groups:
+        solve_alone(ctx, group)
+        if group.own is None or not group.own:
+            continue
+        # Close some of the week's own offerings (each then needs a swap) and maybe others.
+        own = [group.offering[i] for i in group.own]
+        closed = set(data.draw(st.lists(st.sampled_from(own), min_size=1)))
+        closed |= set(data.draw(st.lists(st.sampled_from(group.offering))))
+        options = data.draw(st.integers(1, 8))
+        expected = _swapped_by_checks_alone(ctx.offerings, group, group.own, closed, options)
+        assert _swap_closed_sessions(ctx, group, group.own, closed, options) == expected

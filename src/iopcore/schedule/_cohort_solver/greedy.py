@@ -163,7 +163,8 @@ def _swap_closed_sessions(
     A cheap repair before a new search: feasible by construction, not necessarily the best week.
     """
     cands = group.cands
-    problem = group.week_problem(ctx.offerings)
+    problem = group.usable_problem  # the candidates' offerings judge a week of candidates as all do
+    assert problem is not None  # the group is prepared
     current = list(week)
     for pos, i in enumerate(week):
         if i in group.pinned or group.offering[i] not in closed:
@@ -176,7 +177,20 @@ def _swap_closed_sessions(
             ),
             key=lambda j: (cands.cost[j], j),
         )
+        # Two quick necessary conditions first (a full check costs far more): no clash with the
+        # week's other sessions on that day (overlap or less than the gap), no day beyond the most.
+        others = current[:pos] + current[pos + 1 :]
+        days = {cands.offerings[x].weekday for x in others}
         for j in choices[:options]:
+            day, begin, end = cands.offerings[j].weekday, cands.start[j], cands.end[j]
+            if day not in days and len(days) >= group.lim.days_max:
+                continue
+            if any(
+                cands.offerings[x].weekday is day
+                and max(begin, cands.start[x]) - min(end, cands.end[x]) < group.lim.gap
+                for x in others
+            ):
+                continue
             trial = [*current[:pos], j, *current[pos + 1 :]]
             if not violations(problem, [cands.offerings[x].id for x in trial]):
                 current = trial

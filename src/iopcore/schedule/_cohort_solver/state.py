@@ -8,13 +8,14 @@ group) or ``None``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from typing import final
 
 import attrs
 
 from iopcore.schedule._check import violations
-from iopcore.schedule._cohort import CohortPatient, CohortProblem, _week_problem
+from iopcore.schedule._cohort import CohortPatient, CohortProblem, _trusted_week_problem
 from iopcore.schedule._cohort_solver.budget import Budget
 from iopcore.schedule._cohort_solver.tuning import DEFAULT_TUNING, CohortTuning
 from iopcore.schedule._model import Offering, WeekProblem
@@ -86,6 +87,8 @@ class Group:
     day_cost: int
     usable: int
     """How many offerings with a seat lie inside the patient's availability (its candidates, once prepared)."""
+    usable_at: tuple[int, ...]
+    """Those offerings' indices in the context's offerings, in order (its candidates' offerings, once prepared)."""
     cands: Candidates = NO_CANDIDATES
     lim: Limits = NO_LIMITS
     offering: tuple[int, ...] = ()
@@ -112,12 +115,16 @@ class Group:
     closed offerings is a best week there, with no search."""
     days: DayCache = attrs.field(factory=dict)
     """Day patterns of the group's searches at true costs (see :func:`search`)."""
+    usable_problem: WeekProblem | None = None
+    """The group's single-patient problem over its candidates' offerings alone (once prepared): it
+    judges a week of candidates as the whole problem does, and checks it faster."""
     _problem: WeekProblem | None = None
 
     def week_problem(self, offerings: tuple[Offering, ...]) -> WeekProblem:
-        """The group's single-patient problem over *offerings* (made once)."""
+        """The group's single-patient problem over *offerings*, the context's (made once, without
+        re-validating: the cohort problem validated it)."""
         if self._problem is None:
-            self._problem = _week_problem(self.patient, offerings)
+            self._problem = _trusted_week_problem(self.patient, offerings)
         return self._problem
 
     @property
@@ -199,10 +206,12 @@ def build_context(
     groups: list[Group] = []
     of_patient: list[int] = []
     pins = {e.patient: e.offerings for e in problem.pinned}
-    by_day: dict[int, list[tuple[int, int]]] = {}
-    for o in offerings:
+    by_day: dict[int, list[tuple[int, int, int]]] = {}
+    for i, o in enumerate(offerings):
         if o.seats > 0:
-            by_day.setdefault(o.weekday.value, []).append((o.start.minute_of_day, o.end.minute_of_day))
+            by_day.setdefault(o.weekday.value, []).append((o.start.minute_of_day, o.end.minute_of_day, i))
+    for day in by_day.values():
+        day.sort()
     for p_index, patient in enumerate(patients):
         pinned = pins.get(patient.id, frozenset())
         u = problem._unscheduled_cost(patient)
@@ -211,6 +220,7 @@ def build_context(
         if g is None:
             g = len(groups)
             keyed[key] = g
+            usable = _usable_offerings(patient, by_day)
             groups.append(
                 Group(
                     members=[],
@@ -218,7 +228,8 @@ def build_context(
                     pinned_ids=pinned,
                     unscheduled=u,
                     day_cost=patient.day_cost,
-                    usable=_usable_count(patient, by_day),
+                    usable=len(usable),
+                    usable_at=usable,
                 )
             )
         groups[g].members.append(p_index)
@@ -242,32 +253,44 @@ def build_context(
     return ctx
 
 
-def _usable_count(patient: CohortPatient, by_day: dict[int, list[tuple[int, int]]]) -> int:
-    """How many of the offerings (per weekday: their start and end minutes) lie inside one of the
-    patient's windows: the number of candidates :func:`candidates` gives, without building them."""
-    count = 0
+def _usable_offerings(patient: CohortPatient, by_day: dict[int, list[tuple[int, int, int]]]) -> tuple[int, ...]:
+    """The offerings with a seat (per weekday: start and end minutes and index, by start) that lie
+    inside one of the patient's windows, by index: the offerings of the candidates :func:`candidates`
+    gives, found without scanning every offering."""
+    found: set[int] = set()
     for w in patient.availability.windows:
         a, b = w.start.minute_of_day, w.end.minute_of_day
-        count += sum(1 for s, e in by_day.get(w.weekday.value, ()) if a <= s and e <= b)
-    return count
+        day = by_day.get(w.weekday.value, ())
+        for j in range(bisect.bisect_left(day, (a, -1, -1)), len(day)):
+            s, e, i = day[j]
+            if s >= b:
+                break
+            if e <= b:
+                found.add(i)
+    return tuple(sorted(found))
 
 
 def prepare(ctx: Context, group: Group) -> None:
     """Fill in *group*'s candidates, limits and pins (its single-patient problem over the offerings)."""
     if group.prepared:
         return
-    position = ctx.position
-    wp = group.week_problem(ctx.offerings)
+    # The problem over the usable offerings alone: the same candidates, in the same order, as over all.
+    usable = group.usable_at
+    wp = _trusted_week_problem(group.patient, tuple(ctx.offerings[i] for i in usable))
     cands = candidates(wp)
-    local = {o.id: i for i, o in enumerate(cands.offerings)}
+    assert len(cands.offerings) == len(usable)
+    group.usable_problem = wp
     pinned = group.pinned_ids
-    pin = frozenset(local[o] for o in pinned if o in local)
+    pin: frozenset[int] = frozenset()
+    if pinned:
+        local = {o.id: i for i, o in enumerate(cands.offerings)}
+        pin = frozenset(local[o] for o in pinned if o in local)
     group.cands = cands
     group.lim = limits(wp)
-    group.offering = tuple(position[o.id] for o in cands.offerings)
+    group.offering = usable
     group.pinned = pin
+    # (Checked over the usable offerings: every pinned one is among them.)
     group.pinned_week = bool(pinned) and len(pin) == len(pinned) and not violations(wp, sorted(pinned))
-    assert group.usable == len(cands.offerings)
     if len(pin) < len(pinned):  # a pinned session outside the patient's availability
         group.memo[None] = {frozenset(): None}
     group.prepared = True
