@@ -19,6 +19,7 @@ from iopcore.schedule._cohort import (
     CohortSchedule,
     Unscheduled,
     _most_expensive_week,
+    _trusted_week_problem,
     _week_problem,
     schedule_mismatch,
 )
@@ -178,6 +179,7 @@ def lone_group(
     the seats left to each search.
     """
     cands = candidates(wp)
+    at = tuple(position[o.id] for o in cands.offerings)
     group = Group(
         members=[0],
         patient=patient,
@@ -185,11 +187,13 @@ def lone_group(
         unscheduled=unscheduled,
         day_cost=patient.day_cost,
         usable=len(cands.offerings),
+        usable_at=at,
         cands=cands,
         lim=limits(wp),
-        offering=tuple(position[o.id] for o in cands.offerings),
+        offering=at,
         prepared=True,
         problem=wp,
+        usable_problem=_trusted_week_problem(patient, cands.offerings),
     )
     return Context(
         problem=problem,

@@ -17,7 +17,13 @@ import attrs
 from iopcore.errors import ErrorItem, InvalidArgumentError
 from iopcore.schedule._capacity import AddSeats, AddSession, CapacityChange
 from iopcore.schedule._check import violations
-from iopcore.schedule._cohort import CohortPatient, CohortProblem, CohortSchedule, _most_expensive_week
+from iopcore.schedule._cohort import (
+    CohortPatient,
+    CohortProblem,
+    CohortSchedule,
+    _most_expensive_week,
+    _trusted_week_problem,
+)
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum, solve_alone
 from iopcore.schedule._cohort_solver.budget import Budget
 from iopcore.schedule._cohort_solver.pricing import search_keeping_pins
@@ -401,10 +407,12 @@ def rebuild(cohort: Cohort, ctx: Context, where: Target, groups: Iterable[int]) 
             patient=old.patient,
             pinned_ids=old.pinned_ids,
             usable=old.usable + 1,
+            usable_at=(*old.usable_at, where.position),
             problem=wp,
             prepared=True,
             solved=old.own is not None,
-            cands=extend_candidates(old.cands, where.offering, cost),
+            cands=(cands := extend_candidates(old.cands, where.offering, cost)),
+            usable_problem=_trusted_week_problem(old.patient, cands.offerings),
             lim=old.lim,
             offering=(*old.offering, where.position),
             pinned=old.pinned,
