@@ -770,3 +770,28 @@ def test_wrong_arguments_are_named_before_any_scoring(kwargs: dict[str, Any], pa
     with pytest.raises(InvalidDataError) as info:
         score(**kwargs)
     assert info.value.paths == (path,)
+
+
+@pytest.mark.parametrize("iid", ALL_IDS)
+def test_scores_are_what_the_validated_constructor_builds(iid: str) -> None:
+    """The scorer builds its scores without the constructor's checks (they cost more than the scoring):
+    for any forms, with missing answers and skipped items too, the validated constructor accepts
+    each score's fields unchanged and gives an equal score, with the same types and hash."""
+    inst = instrument(iid)
+    maybe_missing = st.tuples(*(st.none() | answers_for(i) for i in inst.items)).map(list)
+
+    @settings(max_examples=40, deadline=None)
+    @given(full_responses(inst) | maybe_missing)
+    def check(responses: list[Any]) -> None:
+        try:
+            r = score(iid, responses, **CONTEXT.get(iid, {}))
+        except InvalidResponseError:
+            return
+        fields = attrs.asdict(r, recurse=False)
+        rebuilt = InstrumentScore(**fields)
+        assert rebuilt == r and hash(rebuilt) == hash(r)
+        assert {k: type(v) for k, v in attrs.asdict(rebuilt, recurse=False).items()} == {
+            k: type(v) for k, v in fields.items()
+        }
+
+    check()

@@ -539,3 +539,44 @@ class InstrumentScore:
             for number in self.uncounted:
                 if number > len(self.item_scores) or self.item_scores[number - 1] != 0:
                     raise f.fail("$.uncounted", "expected items whose item_scores are 0", "uncounted", self)
+
+
+def _trusted_score(
+    *,
+    instrument: str,
+    total: int | float,
+    band: str | None,
+    positive: bool | None,
+    flags: frozenset[str],
+    prorated: bool,
+    scheme: str | None,
+    cutoff: int | None,
+    item_scores: tuple[int | None, ...],
+    subscores: Mapping[str, int],
+    reading: str | None,
+    uncounted: tuple[int, ...],
+) -> InstrumentScore:
+    """An :class:`InstrumentScore` made without running its converters and validators.
+
+    Only for the scorer, whose values are valid by construction (the instrument's own ids, an
+    ``int`` total or a ``float`` exactly when prorated, a ``FrozenMap`` of subscores): a score
+    is built per form, and its validators cost more than the scoring itself. A test checks
+    that the validated constructor accepts every such score and gives an equal one.
+    """
+    score = object.__new__(InstrumentScore)
+    for name, value in (
+        ("instrument", instrument),
+        ("total", total),
+        ("band", band),
+        ("positive", positive),
+        ("flags", flags),
+        ("prorated", prorated),
+        ("scheme", scheme),
+        ("cutoff", cutoff),
+        ("item_scores", item_scores),
+        ("subscores", subscores),
+        ("reading", reading),
+        ("uncounted", uncounted),
+    ):
+        object.__setattr__(score, name, value)
+    return score

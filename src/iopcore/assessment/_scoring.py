@@ -16,6 +16,7 @@ from iopcore.assessment._model import (
     Item,
     ResponseKind,
     Sex,
+    _trusted_score,
 )
 from iopcore.errors import InvalidResponseError, type_name
 
@@ -266,7 +267,7 @@ def _score(
     band, cut, positive, used_scheme = _interpret(inst, final_total, sex, cutoff, scheme)
     flags = _flags(inst, points, _flag_rules(inst, reading))
     subscores = _subscores(inst, points)
-    return InstrumentScore(
+    return _trusted_score(
         instrument=iid,
         total=final_total,
         band=band,
