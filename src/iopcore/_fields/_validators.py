@@ -76,8 +76,16 @@ def is_identifier(value: object) -> bool:
     return isinstance(value, str) and _IDENTIFIER.match(value) is not None
 
 
+_PATHS: dict[str, str] = {}
+"""Field paths by attribute alias: validators ask for them on every construction, and field names are few."""
+
+
 def _path(attribute: attrs.Attribute[Any]) -> str:
-    return child_path(attribute.alias)
+    alias = attribute.alias or attribute.name
+    path = _PATHS.get(alias)
+    if path is None:
+        path = _PATHS[alias] = child_path(alias)
+    return path
 
 
 def number_text(x: float) -> str:
@@ -368,6 +376,8 @@ def tuple_of(member: type, *, description: str | None = None, min_length: int = 
             raise fail(attribute, f"expected a list of {desc}, got {type_name(value)}", "type", inst)
         if len(value) < min_length:
             raise fail(attribute, f"expected at least {min_length} item(s), got {len(value)}", "min_length", inst)
+        if member is not bool and all(isinstance(e, member) and not isinstance(e, bool) for e in value):
+            return  # the common case: no error items to build
         base = _path(attribute)
         items = [
             ErrorItem(path=f"{base}[{i}]", message=f"expected {desc}, got {type_name(e)}", rule="type")
