@@ -156,6 +156,26 @@ def test_every_criterion_cites_its_section() -> None:
     }
 
 
+def test_sources_cite_the_current_sections_and_their_evidence() -> None:
+    """Invalid results cite 49 CFR 40.90 and adulterant cut-offs 40.89 (the 2023 numbering); pH < 4 is read in 82 FR
+    7920; pH >= 11 is secondary; creatinine >= 2 with SG <= 1.0010 stays unverified."""
+    invalid = [c for c in SPECIMEN_VALIDITY.criteria if c.category is SpecimenCategory.INVALID]
+    assert invalid
+    assert all("49 CFR 40.90" in c.source.citation and "40.96" not in c.source.citation for c in invalid)
+    adulterated = [c for c in SPECIMEN_VALIDITY.criteria if c.category is SpecimenCategory.ADULTERATED]
+    assert all("49 CFR 40.89" in c.source.citation for c in adulterated)
+    low = next(c for c in adulterated if c.ph is not None and c.ph.high == 4)
+    assert low.source.evidence is Evidence.VERIFIED
+    assert "82 FR 7920" in low.source.citation
+    high = next(c for c in adulterated if c.ph is not None and c.ph.low == 11)
+    assert high.source.evidence is Evidence.SECONDARY
+    low_sg = next(c for c in invalid if c.creatinine_mg_dl is not None and c.creatinine_mg_dl.low == 2)
+    assert low_sg.source.evidence is Evidence.UNVERIFIED
+    dilute = next(c for c in SPECIMEN_VALIDITY.criteria if c.category is SpecimenCategory.DILUTE)
+    assert "49 CFR 40.88(a)" in dilute.source.citation
+    assert dilute.source.evidence is Evidence.SECONDARY
+
+
 @pytest.mark.parametrize(
     ("dilute", "creatinine", "gravity", "expected"),
     [

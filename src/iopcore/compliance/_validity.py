@@ -2,9 +2,10 @@
 
 The default rules follow the HHS Mandatory Guidelines for urine in force
 (82 FR 7920, 2017, which moved the lower adulteration pH from 3 to 4, as
-revised by 88 FR 70768, effective 1 February 2024) and 49 CFR 40.87–40.89
-(what a laboratory measures, dilute, substituted, adulterated); each criterion
-cites its section. A specimen is ``valid`` only when the measurements that
+revised by 88 FR 70768, effective 1 February 2024) and 49 CFR 40.87–40.90
+(what a laboratory measures; dilute and substituted; adulterant cut-offs and
+invalid results, both by reference to the HHS Guidelines); each criterion cites
+its section and how well it was checked (:class:`~iopcore.sources.Evidence`). A specimen is ``valid`` only when the measurements that
 49 CFR 40.87 requires are present and no criterion of another category is met:
 a missing measurement gives ``not_assessed``, never ``valid``. The older
 NRC/SAMHSA table stays selectable (``edition="nrc_samhsa_2004"``). Sources
@@ -257,64 +258,91 @@ _CFR_40_88_B = Source(
     citation="49 CFR 40.88(b): substituted when creatinine < 2 mg/dL and specific gravity <= 1.0010 or >= 1.0200",
     urls=(_LAWSTACK + "40.88/",),
 )
+_DOT_40_89_TO_40_90 = "https://www.transportation.gov/taxonomy/term/13461?page=59"
 _CFR_40_89 = Source(
-    citation="49 CFR 40.89 and 40.95: adulterated specimen (an adulterant identified; the HHS criteria apply)",
+    citation="49 CFR 40.89 (urine adulterant cut-offs as required by the HHS Mandatory Guidelines; 40.95 before the "
+    "2023 renumbering): adulterated specimen (an adulterant identified)",
     urls=(
-        _LAWSTACK + "40.89/",
+        "https://www.transportation.gov/taxonomy/term/13881?page=26",
         "https://alcopro.com/knowledge-base/%c2%a7-40-95-what-criteria-do-laboratories-use-to-"
         "establish-that-a-specimen-is-adulterated/amp",
     ),
+    note="DOT's page gives the title and opening of 40.89; the older 40.95(a)(1) (a substance not expected in human "
+    "urine is identified) is read in a transcription.",
 )
 _FR_URLS = (
     "https://regulations.justia.com/regulations/fedreg/2023/10/12/2023-21734.html",
     "http://www.accuchem.com/doa/svt.htm",
 )
+_FR_2017_URLS = (
+    "https://regulations.justia.com/regulations/fedreg/2017/01/23/2017-00979.html",
+    "https://casetext.com/federal-register/mandatory-guidelines-for-federal-workplace-drug-testing-programs-3",
+)
 _HHS_PH = Source(
-    citation="HHS Mandatory Guidelines (urine), 82 FR 7920 (2017) as revised by 88 FR 70768 (in force 1 Feb 2024), "
-    "applied through 49 CFR 40.89/40.95: adulterated when pH < 4 or >= 11",
-    urls=_FR_URLS,
+    citation="HHS Mandatory Guidelines (urine), 82 FR 7920 (23 Jan 2017; as revised by 88 FR 70768, in force 1 Feb "
+    "2024), applied through 49 CFR 40.89: adulterated when pH < 4 (the lower cut-off raised from 3 to 4)",
+    urls=_FR_2017_URLS,
+    note="Read in the Federal Register text of 82 FR 7920 (its summary: the lower pH cut-off for adulterated raised "
+    "from 3 to 4). The number of the Guidelines section that states it, and what 88 FR 70768 changed, are not "
+    "verified.",
+)
+_HHS_PH_HIGH = Source(
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.89: adulterated when pH >= 11",
+    urls=(*_FR_URLS, "http://www.law.cornell.edu/cfr/text/10/26.161"),
     evidence=Evidence.SECONDARY,
-    note="The move of the lower bound from 3 to 4 (82 FR 7920) is read in the project's domain notes, not in the FR "
-    "text; the section number of the Guidelines is not verified.",
+    note="The upper bound 11 is read in 10 CFR 26.161 (NRC) and secondary tables; 82 FR 7920 names only the change "
+    "of the lower bound. Not read in the Guidelines section text.",
 )
 _HHS_NITRITE = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.89/40.95: adulterated when nitrite >= 500 mcg/mL",
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.89: adulterated when nitrite >= 500 mcg/mL",
     urls=_FR_URLS,
     evidence=Evidence.SECONDARY,
 )
 _HHS_INVALID_PH = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): pH >= 4 and < 4.5, or >= 9 and < 11",
-    urls=("https://www.ncbi.nlm.nih.gov/pubmed/17988463",),
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): pH >= 4 and < 4.5, or >= 9 and < 11",
+    urls=("https://www.ncbi.nlm.nih.gov/pubmed/17988463", _DOT_40_89_TO_40_90),
     evidence=Evidence.SECONDARY,
     note="J Anal Toxicol 2007 gives the 2004 invalid bands >= 3 and < 4.5, >= 9 and < 11; the lower band starts "
     "where adulteration now ends (4).",
 )
 _HHS_INVALID_NITRITE = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): nitrite >= 200 and < 500 mcg/mL",
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): nitrite >= 200 and < 500 mcg/mL",
     urls=(
         "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-"
         "definitions-for-validity-of-a-urine-specimen",
+        _DOT_40_89_TO_40_90,
     ),
     evidence=Evidence.SECONDARY,
 )
 _HHS_INVALID_CREATININE = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): creatinine < 2 mg/dL with specific "
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): creatinine < 2 mg/dL with specific "
     "gravity > 1.0010 and < 1.0200",
-    urls=("https://profoundtips.com/popular/what-makes-a-urine-sample-invalid/",),
+    urls=("https://profoundtips.com/popular/what-makes-a-urine-sample-invalid/", _DOT_40_89_TO_40_90),
     evidence=Evidence.SECONDARY,
     note="Closes the gap between the substituted (<= 1.0010) and the older invalid (from 1.002) bounds.",
 )
 _HHS_INVALID_LOW_SG = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.96 (invalid result): creatinine >= 2 mg/dL with specific "
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): creatinine >= 2 mg/dL with specific "
     "gravity <= 1.0010",
+    urls=(_DOT_40_89_TO_40_90,),
     evidence=Evidence.UNVERIFIED,
-    note="Creatinine normal with a gravity below human urine is inconsistent; the exact HHS wording is not verified.",
+    note="Creatinine normal with a gravity below human urine is inconsistent; no text stating this criterion was "
+    "found (49 CFR 40.90 defers to the HHS Guidelines, whose section text was not read). Replace it with your "
+    "laboratory's criteria if they differ.",
 )
 _CFR_40_88_A = Source(
     citation="49 CFR 40.88(a): dilute when creatinine >= 2 and < 20 mg/dL and specific gravity > 1.0010 and < 1.0030",
-    urls=(_LAWSTACK + "40.88/", "https://legalclarity.org/what-does-an-invalid-drug-test-result-mean"),
+    urls=(
+        _LAWSTACK + "40.88/",
+        "https://jjkellercompliancenetwork.com/regsense/dilute-urine-specimen",
+        "https://transit-safety.fta.dot.gov/DrugAndAlcohol/Regulations/Interpretations/49CFR40/"
+        "FR_20041109_IFR_summary.aspx",
+        _DOT_40_89_TO_40_90,
+    ),
     evidence=Evidence.SECONDARY,
-    note="The wording of 40.88(a) is read in a summary citing it; the eCFR transcription shows only (b).",
+    note="The full wording of 40.88(a) (>= 2 and < 20 mg/dL, > 1.0010 and < 1.0030, on a single aliquot) is read in a "
+    "compliance summary citing it; DOT's page shows only its opening ('creatinine concentration is greater than "
+    "or...'), and DOT's (FTA) summary of the 2004 rule gives the same bounds.",
 )
 _NRC_26_161 = Source(
     citation="10 CFR 26.161 (NRC; older SAMHSA adulteration values): pH < 3 or >= 11, nitrite >= 500 mcg/mL",
@@ -365,7 +393,7 @@ DILUTE_DEFINITIONS: f.FrozenMap[str, ValidityCriterion] = f.FrozenMap(
 VALIDITY_EDITIONS: f.FrozenMap[str, str] = f.FrozenMap(
     {
         "hhs_urine_2024": "HHS Mandatory Guidelines for urine in force (82 FR 7920, 2017; revised by 88 FR 70768, "
-        "effective 1 Feb 2024) with 49 CFR 40.87-40.89: adulterated pH < 4 or >= 11",
+        "effective 1 Feb 2024) with 49 CFR 40.87-40.90: adulterated pH < 4 or >= 11",
         "nrc_samhsa_2004": "The older NRC/SAMHSA table (10 CFR 26.161; SAMHSA 2004 invalid bands): adulterated pH < 3",
     }
 )
@@ -402,7 +430,7 @@ class _EditionData:
 _EDITIONS = {
     "hhs_urine_2024": _EditionData(
         nitrite=_HHS_NITRITE,
-        ph_high=_HHS_PH,
+        ph_high=_HHS_PH_HIGH,
         invalid_ph=_HHS_INVALID_PH,
         invalid_nitrite=_HHS_INVALID_NITRITE,
         inconsistent=(
