@@ -47,10 +47,11 @@ from typing import Literal, cast
 
 import attrs
 import cohort_instances as ci
-from cohort_checker import check_plan, check_schedule, plan_cost, plan_of, unscheduled_costs
+from capacity_bench import admissions
+from cohort_checker import check_plan, check_schedule, plan_cost, unscheduled_costs
 from cohort_cpsat import solve_cpsat
 
-from iopcore.schedule import CohortProblem, admit_to_cohort, check_cohort, solve_cohort
+from iopcore.schedule import CohortProblem, check_cohort, solve_cohort
 
 LPSolver = Literal["auto", "highs", "python"]  # solve_cohort's lp_solver
 SLACK = 1.05  # the issue's budget target: wall ≤ 1.05 × budget + 50 ms
@@ -302,24 +303,10 @@ def checker_verdicts(rows: Sequence[Row]) -> list[Verdict]:
 
 def admit_times(inst: Instance, count: int) -> tuple[list[float], int]:
     """Seconds per ``admit_to_cohort`` of *count* new distinct patients, each into the cohort solved at 1 s, and how many fit."""
-    problem = inst.problem
-    schedule = solve_cohort(problem, time_limit=1, clock=time.perf_counter)
+    schedule = solve_cohort(inst.problem, time_limit=1, clock=time.perf_counter)
     rnd = random.Random(f"admit-{inst.size}-{inst.ratio}-{inst.seed}")
-    times: list[float] = []
-    placed = 0
-    for i in range(count):
-        new = attrs.evolve(ci.distinct_patient(i, problem.offerings, rnd), id=f"new{i:04d}")
-        t0 = time.perf_counter()
-        after = admit_to_cohort(schedule, problem, new)
-        times.append(time.perf_counter() - t0)
-        bigger = CohortProblem(offerings=problem.offerings, patients=(*problem.patients, new), pinned=problem.pinned)
-        errors = check_plan(bigger, plan_of(after))
-        if errors or check_cohort(bigger, after, deep=False) != ():
-            raise RuntimeError(f"admit_to_cohort gave an invalid schedule: {errors[:3]}")
-        if any(after.assignment(a.patient) != a for a in schedule.assignments):
-            raise RuntimeError("admit_to_cohort moved a patient")
-        placed += after.assignment(new.id) is not None
-    return times, placed
+    wall, _, placed = admissions(inst.problem, schedule, count, rnd)
+    return wall, placed
 
 
 def _floats(text: str) -> list[float]:
