@@ -318,7 +318,7 @@ def _checked(iid: str, item: Item, value: Any) -> Any:
         raise InvalidResponseError(
             iid,
             number,
-            f"expected a whole number between 0 and {item.max_count}, got an int out of range",
+            f"expected a whole number between 0 and {item.max_count}, got {f.number_text(value)}",
             "range",
         )
     return value
