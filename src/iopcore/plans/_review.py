@@ -304,11 +304,11 @@ def _band(
     minimum = band.min_minutes.value
     below = [(w, m) for w, m in weeks if m < minimum]
     if len(below) >= min_weeks:
-        detail = ", ".join(f"week of {w.first.isoformat()}: {num(m / 60)} h" for w, m in below)
+        detail = ", ".join(f"week of {w.first.isoformat()}: {m} min" for w, m in below)
         fired.append(
             ProgressReason(
                 signal=Signal.ATTENDANCE_BELOW_BAND,
-                explanation=f"{len(below)} of {len(weeks)} whole week(s) below the band {band} "
+                explanation=f"{len(below)} of {len(weeks)} whole week(s) below the band {band}, {minimum} min a week "
                 f"({detail}); a review at {min_weeks} or more",
                 value=len(below),
                 threshold=min_weeks,
