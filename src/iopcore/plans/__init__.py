@@ -71,7 +71,6 @@ from iopcore.plans._policies import (
 from iopcore.plans._progress import DrugTestReading, ProgressReason, ProgressState, Signal, progress_state
 from iopcore.plans._records import plan_events
 from iopcore.plans._review import (
-    DEFAULT_FLAGGED_RESULTS,
     DEFAULT_REVIEW_POLICY,
     ReviewDecision,
     ReviewTriggerPolicy,
@@ -97,7 +96,6 @@ from iopcore.plans._weekly import (
 )
 
 __all__ = [
-    "DEFAULT_FLAGGED_RESULTS",
     "DEFAULT_INTERVENTIONS",
     "DEFAULT_REVIEW_POLICY",
     "DISTRICT_OF_COLUMBIA_IOP_POLICY",

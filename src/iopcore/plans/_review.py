@@ -37,7 +37,6 @@ from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange
 
 __all__ = [
-    "DEFAULT_FLAGGED_RESULTS",
     "DEFAULT_REVIEW_POLICY",
     "ReviewDecision",
     "ReviewTriggerPolicy",
@@ -45,7 +44,7 @@ __all__ = [
     "review_due",
 ]
 
-DEFAULT_FLAGGED_RESULTS: frozenset[TestResult] = frozenset(
+_FLAGGED_RESULTS: frozenset[TestResult] = frozenset(
     {
         TestResult.POSITIVE,
         TestResult.POSITIVE_DILUTE,
@@ -127,7 +126,7 @@ def _uncollected(inst: object, attribute: attrs.Attribute[frozenset[DrugTestStat
 
 def flagged_results_field() -> frozenset[TestResult]:
     return attrs.field(
-        default=DEFAULT_FLAGGED_RESULTS,
+        default=_FLAGGED_RESULTS,
         converter=f.to_frozenset,
         validator=f.frozenset_of(TestResult, "TestResult members"),
     )
@@ -156,6 +155,9 @@ class RuleBasedReviewPolicy:
     * ``deterioration``: any instrument reliably worse than its baseline.
     * ``min_flagged_tests``: at least this many drug tests in the window with a result in
       ``flagged_results`` (explained positives never count) or a status in ``flagged_uncollected``.
+      By default positives, positive-dilutes, adulterated, substituted and invalid specimens, and
+      results that could not be evaluated are flagged (never read as negative); missed and refused
+      tests are not (``MissedTestRule.count_as_positive`` is the same choice, off by default).
     * ``min_weeks_below_band``: at least this many whole ISO weeks in the window whose attended
       minutes fall below the level's hours band (weeks without attendance records are not assessed).
     * ``missed_sessions``: at least this many unexcused absences in the window.

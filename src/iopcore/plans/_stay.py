@@ -34,7 +34,7 @@ from iopcore.assessment import (
 from iopcore.compliance import DrugTestStatus, TestResult
 from iopcore.episodes import DischargeReason, Episode, change_level, discharge
 from iopcore.errors import InvalidArgumentError, InvalidDataError, UnknownCodeError, type_name
-from iopcore.levels import ANY_STEP, LevelCatalog, LevelOfCare, MovePolicy
+from iopcore.levels import ANY_STEP, LevelCatalog, LevelCategory, LevelOfCare, MovePolicy
 from iopcore.plans._progress import (
     ProgressReason,
     ProgressState,
@@ -249,6 +249,17 @@ class ContinuedStayPolicy(Protocol):
         ...
 
 
+_STEP_CATEGORIES = frozenset(
+    {
+        LevelCategory.OUTPATIENT,
+        LevelCategory.INTENSIVE_OUTPATIENT,
+        LevelCategory.PARTIAL_HOSPITALIZATION,
+        LevelCategory.RESIDENTIAL,
+        LevelCategory.INPATIENT,
+    }
+)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class RuleBasedContinuedStayPolicy:
@@ -270,6 +281,9 @@ class RuleBasedContinuedStayPolicy:
        down. When no allowed level is less intensive, or the target is not among the
        ``delivered`` levels, the recommendation is to **discharge**, referring to the target.
     4. Otherwise **continue**, with the conditions that did not hold as reasons.
+
+    Steps and referrals go only to levels of ``step_categories`` (the ladder, not the
+    withdrawal-management or opioid-treatment tracks).
     """
 
     name: str = attrs.field(validator=f.text())
@@ -288,6 +302,13 @@ class RuleBasedContinuedStayPolicy:
     )
     step_down_needs_ratings: bool = attrs.field(default=True, validator=f.boolean())
     min_days_at_level: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
+    step_categories: frozenset[LevelCategory] = attrs.field(
+        default=_STEP_CATEGORIES,
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(LevelCategory, "LevelCategory members"),
+    )
+    """The kinds of level a step or a referral may go to: by default the levels of care on the ladder, not the
+    withdrawal-management or opioid-treatment tracks (services alongside a level) nor early intervention."""
 
     @f.guard
     def recommend(
@@ -319,9 +340,9 @@ def _recommend(
         if c not in catalog.codes:
             raise UnknownCodeError(what="level", catalog=catalog.name, known=catalog.codes, path=f"$.delivered[{i}]")
     current = catalog.level(code)
-    order = catalog.by_intensity()
-    rank = {lv.code: i for i, lv in enumerate(order)}
-    allowed = moves.targets(catalog, current)
+    rank = {lv.code: i for i, lv in enumerate(catalog.by_intensity())}
+    order = tuple(lv for lv in catalog.by_intensity() if lv.category in policy.step_categories)
+    allowed = tuple(lv for lv in moves.targets(catalog, current) if lv.category in policy.step_categories)
     window = window_of(state, policy.window_days)
     placement = None if state.ratings is None else policy.placement.recommend(state.ratings, catalog)
 

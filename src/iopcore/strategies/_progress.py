@@ -10,7 +10,7 @@ from hypothesis.errors import InvalidArgument
 
 from iopcore.assessment import AsamEdition, DatedScore, OverrideReason, ScoreSeries, assess_change
 from iopcore.compliance import AttendanceRecord, AttendanceStatus, DrugTestStatus, TestResult
-from iopcore.levels import ASAM3, MOVE_POLICIES, LevelCatalog, LevelOfCare
+from iopcore.levels import ASAM3, MOVE_POLICIES, LevelCatalog, LevelCategory, LevelOfCare
 from iopcore.plans import (
     ILLUSTRATIVE_STAY_POLICY,
     ContinuedStayOverride,
@@ -194,6 +194,7 @@ def continued_stay_policies() -> st.SearchStrategy[RuleBasedContinuedStayPolicy]
             step_down_min_attendance=st.floats(0, 1),
             step_down_needs_ratings=st.booleans(),
             min_days_at_level=st.integers(0, 60),
+            step_categories=st.frozensets(st.sampled_from(LevelCategory)),
         ),
     )
 
