@@ -353,6 +353,31 @@ def test_counts(tests: Iterable[DrugTestReading]) -> str:
     return ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
 
 
+def flagged_reason(tests: Sequence[DrugTestReading], window: DateRange, threshold: int, what: str) -> ProgressReason:
+    """The reason *tests* (flagged in *window*) give: their count against *threshold*, for *what* (``"a review"``)."""
+    return ProgressReason(
+        signal=Signal.FLAGGED_TESTS,
+        explanation=f"{len(tests)} flagged drug test(s) from {days_text(window)} ({test_counts(tests)}); "
+        f"{what} at {threshold} or more",
+        value=len(tests),
+        threshold=threshold,
+        period=window,
+    )
+
+
+def deterioration_reason(change: ChangeAssessment) -> ProgressReason:
+    """The reason a reliably worse *change* gives, with the change and the threshold in points."""
+    return ProgressReason(
+        signal=Signal.RELIABLE_DETERIORATION,
+        instrument=change.instrument,
+        explanation=f"{change.instrument} reliably worse: {num(change.change)} points from "
+        f"{change.baseline.on.isoformat()} to {change.latest.on.isoformat()}, "
+        f"beyond the reliable-change threshold of {num(change.threshold or 0)} points",
+        value=change.change,
+        threshold=change.threshold,
+    )
+
+
 def num(x: float) -> str:
     return f.number_text(x)
 

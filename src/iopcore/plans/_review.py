@@ -26,10 +26,11 @@ from iopcore.plans._progress import (
     ProgressState,
     Signal,
     days_text,
+    deterioration_reason,
+    flagged_reason,
     flagged_tests,
     missed_sessions,
     num,
-    test_counts,
     weekly_minutes,
     window_of,
 )
@@ -196,16 +197,7 @@ def _evaluate(policy: RuleBasedReviewPolicy, state: ProgressState) -> ReviewDeci
     if policy.min_flagged_tests is not None:
         tests = flagged_tests(state, window, policy.flagged_results, policy.flagged_uncollected)
         if len(tests) >= policy.min_flagged_tests:
-            fired.append(
-                ProgressReason(
-                    signal=Signal.FLAGGED_TESTS,
-                    explanation=f"{len(tests)} drug test(s) flagged from {days_text(window)} ({test_counts(tests)}); "
-                    f"a review at {policy.min_flagged_tests} or more",
-                    value=len(tests),
-                    threshold=policy.min_flagged_tests,
-                    period=window,
-                )
-            )
+            fired.append(flagged_reason(tests, window, policy.min_flagged_tests, "a review"))
     if policy.min_weeks_below_band is not None:
         _band(policy.min_weeks_below_band, state, window, fired, unread)
     if policy.missed_sessions is not None:
@@ -235,17 +227,7 @@ def _trajectories(
         trajectory = change.trajectory
         worse = trajectory is Trajectory.RELIABLY_WORSE
         if policy.deterioration and worse:
-            fired.append(
-                ProgressReason(
-                    signal=Signal.RELIABLE_DETERIORATION,
-                    instrument=change.instrument,
-                    explanation=f"{change.instrument} reliably worse: {num(change.change)} points from "
-                    f"{change.baseline.on.isoformat()} to {change.latest.on.isoformat()}, "
-                    f"beyond the reliable-change threshold of {num(change.threshold or 0)} points",
-                    value=change.change,
-                    threshold=change.threshold,
-                )
-            )
+            fired.append(deterioration_reason(change))
             continue
         weeks = policy.no_improvement_weeks
         if weeks is None:

@@ -41,6 +41,8 @@ from iopcore.plans._progress import (
     Signal,
     attendance_rate,
     days_text,
+    deterioration_reason,
+    flagged_reason,
     flagged_tests,
     in_window,
     num,
@@ -415,29 +417,11 @@ def _up_signals(policy: RuleBasedContinuedStayPolicy, state: ProgressState, wind
     if policy.step_up_on_deterioration:
         for c in state.changes:
             if c.trajectory is Trajectory.RELIABLY_WORSE:
-                out.append(
-                    ProgressReason(
-                        signal=Signal.RELIABLE_DETERIORATION,
-                        instrument=c.instrument,
-                        explanation=f"{c.instrument} reliably worse by {num(c.change)} points "
-                        f"(threshold {num(c.threshold or 0)})",
-                        value=c.change,
-                        threshold=c.threshold,
-                    )
-                )
+                out.append(deterioration_reason(c))
     if policy.step_up_flagged_tests is not None:
         tests = flagged_tests(state, window, policy.flagged_results, policy.flagged_uncollected)
         if len(tests) >= policy.step_up_flagged_tests:
-            out.append(
-                ProgressReason(
-                    signal=Signal.FLAGGED_TESTS,
-                    explanation=f"{len(tests)} flagged drug test(s) from {days_text(window)} ({test_counts(tests)}); "
-                    f"a step up at {policy.step_up_flagged_tests} or more",
-                    value=len(tests),
-                    threshold=policy.step_up_flagged_tests,
-                    period=window,
-                )
-            )
+            out.append(flagged_reason(tests, window, policy.step_up_flagged_tests, "a step up"))
     return out
 
 
