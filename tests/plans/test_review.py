@@ -263,7 +263,7 @@ def _shuffled(s: ProgressState, seed: int) -> ProgressState:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(progress_states(), review_policies(), st.integers(0, 2**32))
 def test_decisions_depend_on_neither_record_order_nor_repetition_of_the_call(
     s: ProgressState, p: RuleBasedReviewPolicy, seed: int
@@ -275,7 +275,7 @@ def test_decisions_depend_on_neither_record_order_nor_repetition_of_the_call(
     assert decision.due == bool(decision.reasons)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(progress_states(), review_policies(), st.integers(0, 30), st.integers(1, 5))
 def test_more_missed_sessions_or_flagged_tests_never_make_a_review_less_due(
     s: ProgressState, p: RuleBasedReviewPolicy, day_back: int, extra: int
@@ -295,7 +295,7 @@ def test_more_missed_sessions_or_flagged_tests_never_make_a_review_less_due(
     assert before.due <= after.due
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(progress_states(), st.integers(1, 6), st.integers(1, 5))
 def test_a_lower_missed_session_threshold_never_makes_a_review_less_due(s: ProgressState, n: int, k: int) -> None:
     """Monotone in the policy: lowering the count that triggers keeps the review due."""

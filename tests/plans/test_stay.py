@@ -268,7 +268,7 @@ def _shuffled(s: ProgressState, seed: int) -> ProgressState:
 _RANK = {lv.code: i for i, lv in enumerate(ASAM3.by_intensity())}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(progress_states(), continued_stay_policies(), st.sampled_from(MOVE_POLICIES), st.integers(0, 2**32))
 def test_recommendations_are_deterministic_order_free_and_moves_are_allowed_steps(
     s: ProgressState, p: RuleBasedContinuedStayPolicy, moves: MovePolicy, seed: int
@@ -290,7 +290,7 @@ def test_recommendations_are_deterministic_order_free_and_moves_are_allowed_step
 _SEVERITY = {StayDecision.STEP_UP: 2, StayDecision.CONTINUE: 1, StayDecision.STEP_DOWN: 0, StayDecision.DISCHARGE: 0}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(progress_states(), st.integers(0, 20), st.integers(1, 4))
 def test_more_positives_or_absences_never_point_to_less_care(s: ProgressState, back: int, extra: int) -> None:
     """Under the illustrative policy, adding positive tests or unexcused absences never lowers the decision."""
