@@ -281,7 +281,8 @@ def test_recommendations_are_deterministic_order_free_and_moves_are_allowed_step
         assert rec.level is not None and moves.allows(ASAM3, rec.current, rec.level)
         up = _RANK[rec.level.code] > _RANK[rec.current.code]
         assert up is (rec.decision is StayDecision.STEP_UP)
-        moved = rec.apply(s.episode, ASAM3, on=s.as_of + timedelta(days=1), policy=moves)
+        on = max(s.as_of, s.episode.current.end or s.as_of) + timedelta(days=1)  # change_level: after the period
+        moved = rec.apply(s.episode, ASAM3, on=on, policy=moves)
         assert moved.current.level_code == rec.to
     if rec.decision is StayDecision.CONTINUE:
         assert rec.level == rec.current
