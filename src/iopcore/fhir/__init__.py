@@ -18,6 +18,7 @@ from iopcore.fhir._common import (
     ReferenceKind,
     References,
 )
+from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
 
 __all__ = [
     "FHIR_BASE",
@@ -25,4 +26,6 @@ __all__ = [
     "IDENTIFIER_BASE",
     "ReferenceKind",
     "References",
+    "episode_from_fhir",
+    "episode_to_fhir",
 ]

@@ -26,6 +26,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.fhir import _json as j
 from iopcore.part2 import RecordClass, SecurityLabel, part2_labels
 
 __all__ = [
@@ -254,3 +255,43 @@ def meta(record_class: RecordClass) -> dict[str, Any]:
 def identifier(refs: References, kind: str, value: str) -> dict[str, str]:
     """A business identifier of *kind* holding an iopcore id (never a patient key)."""
     return {"system": identifier_system(refs.identifier_base, kind), "value": value}
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_identifier(node: Mapping[str, Any], system: str, path: str) -> str:
+    """The value of the one identifier of *node* in *system* (iopcore's id of what the resource describes)."""
+    values: list[str] = []
+    for item, here in j.array(node, "identifier", path):
+        ident = j.obj(item, here, "an Identifier (a JSON object)")
+        j.check_elements(ident, j.IDENTIFIER, here)
+        if ident.get("system") == system:
+            values.append(j.required_string(ident, "value", here))
+    if len(values) != 1:
+        got = "none" if not values else f"{len(values)}"
+        raise j.fail(
+            path + ".identifier", f"expected one identifier of the map's system for it, got {got}", "identifier"
+        )
+    return values[0]
+
+
+def read_reference(
+    node: Mapping[str, Any],
+    key: str,
+    path: str,
+    references: References,
+    kind: ReferenceKind,
+    *,
+    required: bool = False,
+) -> str | None:
+    """The application key of the party the ``Reference`` element *key* points to (through the map, backwards)."""
+    value = node.get(key)
+    here = f"{path}.{key}"
+    if value is None:
+        if required:
+            raise j.fail(here, f"expected a reference to a {kind.value}, got none", "missing")
+        return None
+    ref = j.obj(value, here, "a Reference (a JSON object)")
+    j.check_elements(ref, j.REFERENCE, here)
+    return key_of(references, kind, j.required_string(ref, "reference", here), here + ".reference")

@@ -33,6 +33,7 @@ __all__ = [
     "integer",
     "obj",
     "read_date",
+    "required_string",
     "resource",
     "string",
 ]
@@ -131,6 +132,13 @@ def string(node: Mapping[str, Any], key: str, path: str, *, required: bool = Fal
     if not isinstance(value, str) or value == "":
         got = "an empty str" if isinstance(value, str) else type_name(value)
         raise fail(f"{path}.{key}", f"expected a non-empty string, got {got}", "type")
+    return value
+
+
+def required_string(node: Mapping[str, Any], key: str, path: str) -> str:
+    """A non-empty string element R4 (or iopcore's mapping) requires here."""
+    value = string(node, key, path, required=True)
+    assert value is not None  # required
     return value
 
 
