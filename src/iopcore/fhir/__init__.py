@@ -19,6 +19,7 @@ from iopcore.fhir._common import (
     References,
 )
 from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
+from iopcore.fhir._plan import care_plan_from_fhir, care_plan_to_fhir
 
 __all__ = [
     "FHIR_BASE",
@@ -26,6 +27,8 @@ __all__ = [
     "IDENTIFIER_BASE",
     "ReferenceKind",
     "References",
+    "care_plan_from_fhir",
+    "care_plan_to_fhir",
     "episode_from_fhir",
     "episode_to_fhir",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, final
 
 import attrs
@@ -295,3 +295,42 @@ def read_reference(
     ref = j.obj(value, here, "a Reference (a JSON object)")
     j.check_elements(ref, j.REFERENCE, here)
     return key_of(references, kind, j.required_string(ref, "reference", here), here + ".reference")
+
+
+def local_index(resources: Sequence[Any], path: str) -> dict[str, tuple[Mapping[str, Any], str]]:
+    """Resources by every way a reference may name them: ``Type/id`` and, when the id is a UUID, ``urn:uuid:id``."""
+    index: dict[str, tuple[Mapping[str, Any], str]] = {}
+    for i, value in enumerate(resources):
+        here = f"{path}[{i}]"
+        node = j.obj(value, here, "a resource (a JSON object)")
+        kind, rid = node.get("resourceType"), node.get("id")
+        if not isinstance(kind, str) or not kind:
+            raise j.fail(here + ".resourceType", "expected a resourceType string", "missing")
+        if isinstance(rid, str) and rid:
+            index[f"{kind}/{rid}"] = (node, here)
+            if _UUID_ONLY.fullmatch(rid):
+                index[f"urn:uuid:{rid}"] = (node, here)
+    return index
+
+
+_UUID_ONLY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def resolve_local(
+    node: Mapping[str, Any], path: str, index: Mapping[str, tuple[Mapping[str, Any], str]], resource_type: str
+) -> tuple[Mapping[str, Any], str]:
+    """The resource among those given that the ``Reference`` *node* (at *path*) points to, of *resource_type*."""
+    ref = j.obj(node, path, "a Reference (a JSON object)")
+    j.check_elements(ref, j.REFERENCE, path)
+    target = j.required_string(ref, "reference", path)
+    if "/" in target and not target.startswith("urn:"):
+        tail = target.rstrip("/").split("/")
+        target = "/".join(tail[-2:])
+    found = index.get(target)
+    if found is None or found[0].get("resourceType") != resource_type:
+        raise j.fail(
+            path + ".reference",
+            f"expected a reference to a {resource_type} among the resources given, got one to none of them",
+            "unresolved",
+        )
+    return found

@@ -54,7 +54,7 @@ from iopcore.fhir._extensions import (
 from iopcore.part2 import RecordClass
 from iopcore.times import DateRange
 
-__all__ = ["EPISODE_EXTENSIONS", "EPISODE_OF_CARE_ELEMENTS", "episode_from_fhir", "episode_to_fhir"]
+__all__ = ["EPISODE_EXTENSIONS", "EPISODE_OF_CARE_ELEMENTS", "build", "episode_from_fhir", "episode_to_fhir"]
 
 ADMISSION_URL = extension_url("episode-admission")
 LEVEL_URL = extension_url("episode-level")
@@ -271,31 +271,31 @@ def episode_from_fhir(resource: Mapping[str, Any], references: References) -> Ep
             "discharge",
         )
     levels = [
-        _build(LevelPeriod, here, level_code=v["level"], start=v["period"][0], end=v["period"][1],
+        build(LevelPeriod, here, level_code=v["level"], start=v["period"][0], end=v["period"][1],
                recommended_code=v["recommendedLevel"], authorized_code=v["authorizedLevel"], reason=v["reason"] or "")
         for v, here in found[LEVEL_URL]
     ]  # fmt: skip
     phases = [
-        _build(PhasePeriod, here, phase=IopPhase(v["phase"]), start=v["period"][0], end=v["period"][1],
+        build(PhasePeriod, here, phase=IopPhase(v["phase"]), start=v["period"][0], end=v["period"][1],
                days_per_week=v["daysPerWeek"], hours_per_week=v["hoursPerWeek"])
         for v, here in found[PHASE_URL]
     ]  # fmt: skip
     authorizations = [
-        _build(Authorization, here, id=v["id"], payer=v["payer"], level_code=v["level"], amount=v["amount"],
-               unit=AuthorizationUnit(v["unit"]), dates=_build(DateRange, here, first=v["period"][0],
+        build(Authorization, here, id=v["id"], payer=v["payer"], level_code=v["level"], amount=v["amount"],
+               unit=AuthorizationUnit(v["unit"]), dates=build(DateRange, here, first=v["period"][0],
                last=_end(v["period"][1], here)), next_review_on=v["nextReview"])
         for v, here in found[AUTHORIZATION_URL]
     ]  # fmt: skip
     (adm, adm_path), first = found[ADMISSION_URL][0], levels[0]
-    admission = _build(Admission, adm_path, on=start, level_code=first.level_code,
+    admission = build(Admission, adm_path, on=start, level_code=first.level_code,
                        entry_route=EntryRoute(adm["entryRoute"]), referral_source=adm["referralSource"],
                        from_level_code=adm["fromLevel"])  # fmt: skip
     discharge = None
     if discharged:
         d, here = discharged[0]
-        discharge = _build(Discharge, here, on=end, reason=DischargeReason(d["reason"]),
+        discharge = build(Discharge, here, on=end, reason=DischargeReason(d["reason"]),
                            continuing_care=d["continuingCare"] or "", referred_level_code=d["referredLevel"])  # fmt: skip
-    episode: Episode = _build(Episode, ROOT, id=episode_id, patient_id=patient, admission=admission, levels=tuple(levels),
+    episode: Episode = build(Episode, ROOT, id=episode_id, patient_id=patient, admission=admission, levels=tuple(levels),
                   phases=tuple(phases), authorizations=tuple(authorizations), discharge=discharge)  # fmt: skip
     return episode
 
@@ -306,7 +306,7 @@ def _end(day: Any, path: str) -> Any:
     return day
 
 
-def _build(cls: type[Any], path: str, **values: Any) -> Any:
+def build(cls: type[Any], path: str, **values: Any) -> Any:
     """``cls(**values)``, its errors re-stated at *path* (the FHIR element the values came from)."""
     try:
         return cls(**values)

@@ -32,6 +32,7 @@ class ValueType(enum.StrEnum):
     DATE = "valueDate"
     PERIOD = "valuePeriod"
     POSITIVE_INT = "valuePositiveInt"
+    INTEGER = "valueInteger"
     DECIMAL = "valueDecimal"
     BOOLEAN = "valueBoolean"
 
@@ -39,12 +40,16 @@ class ValueType(enum.StrEnum):
 @final
 @attrs.frozen
 class Part:
-    """One part of a complex extension: its name (relative URL), type, whether required, the codes it takes."""
+    """One part of a complex extension: its name (relative URL), type, whether required, the codes it takes.
+
+    A part that *repeats* is written once per value of a sequence, in order, and read back as a tuple.
+    """
 
     name: str
     type: ValueType
     required: bool = False
     codes: tuple[str, ...] = ()
+    repeats: bool = False
 
 
 def write_period(start: date | None, end: date | None) -> dict[str, str]:
@@ -83,9 +88,10 @@ def _write_value(part: Part, value: Any) -> Any:
 def complex_extension(url: str, parts: Sequence[Part], values: Mapping[str, Any]) -> dict[str, Any]:
     """The extension *url* holding a sub-extension per part whose value is given (``None`` and ``""`` left out)."""
     subs = [
-        {"url": part.name, part.type.value: _write_value(part, values[part.name])}
+        {"url": part.name, part.type.value: _write_value(part, value)}
         for part in parts
-        if values.get(part.name) is not None and values.get(part.name) != ""
+        for value in (values.get(part.name, ()) if part.repeats else (values.get(part.name),))
+        if value is not None and value != ""
     ]
     return {"url": url, "extension": subs}
 
@@ -108,6 +114,11 @@ def _read_value(part: Part, ext: Mapping[str, Any], path: str) -> Any:
         if number is not None and number > MAX_POSITIVE_INT:
             raise j.fail(here, f"expected a positiveInt <= {MAX_POSITIVE_INT}, got a larger one", "range")
         return number
+    if part.type is ValueType.INTEGER:
+        number = j.integer(ext, key, path)
+        if number is not None and abs(number) > MAX_POSITIVE_INT:
+            raise j.fail(here, f"expected an integer of at most {MAX_POSITIVE_INT} in size, got a larger one", "range")
+        return number
     if part.type is ValueType.DECIMAL:
         return j.decimal(ext, key, path)
     return j.boolean(ext, key, path)
@@ -117,16 +128,20 @@ def read_complex(ext: Mapping[str, Any], path: str, parts: Sequence[Part]) -> di
     """The values of the parts of an iopcore extension, by part name (absent optional parts ``None``)."""
     by_name = {p.name: p for p in parts}
     found: dict[str, Any] = {}
+    repeated: dict[str, list[Any]] = {p.name: [] for p in parts if p.repeats}
     if "extension" not in ext:
         raise j.fail(path, "expected the parts of this iopcore extension as nested extensions, got a value", "shape")
     for sub, here in j.extensions(ext, path):
         part = by_name.get(sub["url"])
         if part is None:
             raise j.fail(here + ".url", "expected a part this iopcore extension defines, got another", "unknown_part")
+        if part.repeats:
+            repeated[part.name].append(_read_value(part, sub, here))
+            continue
         if part.name in found:
             raise j.fail(here, "expected this part once, got it twice", "repeated")
         found[part.name] = _read_value(part, sub, here)
     for part in parts:
-        if part.required and part.name not in found:
+        if part.required and part.name not in found and not repeated.get(part.name):
             raise j.fail(path + ".extension", f"expected the part {part.name!r}, got none", "missing")
-    return {p.name: found.get(p.name) for p in parts}
+    return {p.name: tuple(repeated[p.name]) if p.repeats else found.get(p.name) for p in parts}
