@@ -18,6 +18,7 @@ from iopcore.fhir._common import (
     ReferenceKind,
     References,
 )
+from iopcore.fhir._consent import consent_from_fhir, consent_to_fhir
 from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
 from iopcore.fhir._plan import care_plan_from_fhir, care_plan_to_fhir
 
@@ -29,6 +30,8 @@ __all__ = [
     "References",
     "care_plan_from_fhir",
     "care_plan_to_fhir",
+    "consent_from_fhir",
+    "consent_to_fhir",
     "episode_from_fhir",
     "episode_to_fhir",
 ]
