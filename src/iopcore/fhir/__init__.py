@@ -11,6 +11,7 @@ iopcore's own extensions and code systems live under :data:`FHIR_BASE`; each is 
 the FHIR mappings reference (``docs/reference/fhir-mappings.md``).
 """
 
+from iopcore.fhir._bundle import PatientRecords, bundle, bundle_resources, patient_bundle, read_patient_bundle
 from iopcore.fhir._common import (
     FHIR_BASE,
     FHIR_VERSION,
@@ -26,12 +27,17 @@ __all__ = [
     "FHIR_BASE",
     "FHIR_VERSION",
     "IDENTIFIER_BASE",
+    "PatientRecords",
     "ReferenceKind",
     "References",
+    "bundle",
+    "bundle_resources",
     "care_plan_from_fhir",
     "care_plan_to_fhir",
     "consent_from_fhir",
     "consent_to_fhir",
     "episode_from_fhir",
     "episode_to_fhir",
+    "patient_bundle",
+    "read_patient_bundle",
 ]
