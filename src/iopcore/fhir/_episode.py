@@ -32,7 +32,6 @@ from iopcore.fhir import _json as j
 from iopcore.fhir._common import (
     ReferenceKind,
     References,
-    code_system,
     extension_url,
     identifier,
     identifier_system,
@@ -100,8 +99,8 @@ EPISODE_EXTENSIONS: Mapping[str, tuple[Part, ...]] = f.FrozenMap(
 )
 """iopcore's EpisodeOfCare extensions (URL → parts). The level, phase and authorization extensions
 repeat, one per period or authorization, in the episode's order; admission is required, discharge
-present once discharged. Codes are those of the local code systems ``entry-route``, ``iop-phase``,
-``authorization-unit`` and ``discharge-reason`` (the values of the enums of the same names)."""
+present once discharged. Codes are the values of the enums the parts name (``EntryRoute``,
+``IopPhase``, ``AuthorizationUnit``, ``DischargeReason``)."""
 
 EPISODE_OF_CARE_ELEMENTS = j.DOMAIN_RESOURCE | {
     "identifier",
@@ -121,13 +120,6 @@ EPISODE_OF_CARE_ELEMENTS = j.DOMAIN_RESOURCE | {
 
 EPISODE_STATUSES = ("planned", "waitlist", "active", "onhold", "finished", "cancelled", "entered-in-error")
 """R4 ``EpisodeOfCareStatus`` (required binding)."""
-
-_CODE_SYSTEMS = {
-    "entry-route": code_system("entry-route"),
-    "iop-phase": code_system("iop-phase"),
-    "authorization-unit": code_system("authorization-unit"),
-    "discharge-reason": code_system("discharge-reason"),
-}
 
 
 @f.guard
