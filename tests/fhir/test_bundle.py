@@ -165,3 +165,18 @@ def test_every_generated_patient_bundles_as_valid_r4_and_reads_back(
     assert records.plans == (without_names(value),)
     assert records.consents == tuple(consent_without_names(c) for c in consent_list)
     assert records.unread == ()
+
+
+def test_one_type_and_id_once_and_export_errors_name_the_argument() -> None:
+    """Two different resources with one type and id are refused; a consent's error names its place in consents."""
+    first = {"resourceType": "Observation", "id": "a", "status": "final", "code": {"text": "x"}}
+    with pytest.raises(InvalidDataError) as info:
+        bundle([first, {**first, "status": "amended"}])
+    assert info.value.paths == ("$.resources[1].id",)
+    stranger = attrs.evolve(sample_consent(), recipients=frozenset({"cousin"}))
+    with pytest.raises(InvalidDataError) as info:
+        patient_bundle(REFS, consents=[sample_consent(), stranger])
+    assert info.value.paths == ("$.consents[1].recipients",)
+    with pytest.raises(InvalidDataError) as info:
+        patient_bundle(REFS, resources=[{"id": "x"}])
+    assert info.value.paths == ("$.resources[0].resourceType",)

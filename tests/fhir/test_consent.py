@@ -149,6 +149,14 @@ def _broken(change: Any) -> dict[str, Any]:
             "$.resource.extension[0].extension[8].valueCode",
         ),
         (lambda r: r.update(dateTime="2026-13-01"), "$.resource.dateTime"),
+        (
+            lambda r: r["extension"][0]["extension"].append({"url": "revoked", "valueDate": "2026-05-01"}),
+            "$.resource.extension[0]",
+        ),
+        (
+            lambda r: r["provision"]["actor"][0]["role"]["coding"].append({"system": "x", "code": "y"}),
+            "$.resource.provision.actor[0].role.coding",
+        ),
     ],
 )
 def test_non_conformant_or_incomplete_input_is_refused_at_its_path(change: Any, path: str) -> None:

@@ -6,12 +6,14 @@ import copy
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iopcore.episodes import (
     Authorization,
+    AuthorizationUnit,
     DischargeReason,
     EntryRoute,
     Episode,
@@ -159,6 +161,8 @@ def _broken(change: Any) -> dict[str, Any]:
         (lambda r: r["extension"].pop(1), "$.resource"),
         (lambda r: r["extension"].pop(5), "$.resource.status"),
         (lambda r: r.update(extension=[e for e in r["extension"] if "level" not in e["url"]]), "$.resource.extension"),
+        (lambda r: r["extension"].append(r["extension"][0]), "$.resource.extension"),
+        (lambda r: r["extension"][4]["extension"][5]["valuePeriod"].pop("end"), "$.resource.extension[4]"),
     ],
 )
 def test_non_conformant_or_incomplete_input_is_refused_at_its_path(change: Any, path: str) -> None:
@@ -172,3 +176,12 @@ def test_other_extensions_are_ignored() -> None:
     """An extension iopcore does not define is not a reason to refuse (R4 lets readers ignore extensions)."""
     resource = _broken(lambda r: r["extension"].append({"url": "https://other.example/ext", "valueString": "x"}))
     assert episode_from_fhir(resource, REFS) == sample_episode()
+
+
+def test_an_amount_fhir_cannot_hold_is_refused_on_export() -> None:
+    """positiveInt stops at 2,147,483,647: a larger authorized amount is an error at its path, not a bad resource."""
+    ep = sample_episode()
+    big = attrs.evolve(ep.authorizations[0], amount=2**31, unit=AuthorizationUnit.UNITS)
+    with pytest.raises(InvalidDataError) as info:
+        episode_to_fhir(attrs.evolve(ep, authorizations=(big,)), REFS)
+    assert info.value.paths == ("$.episode.authorizations[0].amount",)

@@ -104,7 +104,8 @@ def test_every_generated_plan_exports_as_valid_r4_and_imports_back_as_itself(
 
 
 def _broken(change: Any) -> list[dict[str, Any]]:
-    resources = copy.deepcopy(care_plan_to_fhir(signed(active(plan())), REFS))
+    family = FamilyInvolvement(participates=True)
+    resources = copy.deepcopy(care_plan_to_fhir(attrs.evolve(signed(active(plan())), family_involvement=family), REFS))
     change(*resources)
     return resources
 
