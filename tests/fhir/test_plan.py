@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -164,3 +166,23 @@ def test_one_care_plan_is_needed() -> None:
     resources = care_plan_to_fhir(plan(), REFS)
     with pytest.raises(InvalidDataError, match="exactly one CarePlan"):
         care_plan_from_fhir(resources[:-1], REFS)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_published_us_core_condition_is_read_as_r4_and_refused_only_for_iopcores_mapping() -> None:
+    """US Core's duodenal-ulcer Condition is valid R4 to the reader; it lacks the problem's source, so no plan is made.
+
+    The reader goes past every standard element (meta.extension, verificationStatus, coded code,
+    display on the subject) and stops where iopcore's mapping needs its own extension.
+    """
+    condition = json.loads((FIXTURES / "us-core-Condition-condition-duodenal-ulcer.json").read_text(encoding="utf-8"))
+    validate_r4(condition)
+    resources = care_plan_to_fhir(signed(active(plan())), References(patients={"p-1": "Patient/example"}))
+    resources[0] = condition
+    resources[-1]["addresses"] = [{"reference": "Condition/condition-duodenal-ulcer"}]
+    resources[1]["addresses"] = [{"reference": "Condition/condition-duodenal-ulcer"}]
+    with pytest.raises(InvalidDataError) as info:
+        care_plan_from_fhir(resources, References(patients={"p-1": "Patient/example"}))
+    assert info.value.paths == ("$.resources[0].extension",)
