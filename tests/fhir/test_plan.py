@@ -17,6 +17,7 @@ from iopcore.fhir import References, care_plan_from_fhir, care_plan_to_fhir
 from iopcore.plans import FamilyInvolvement, PlanStatus, TreatmentPlan
 from iopcore.strategies import references, treatment_plans
 from tests.fhir.conformance import json_round_trip, validate_r4
+from tests.fhir.test_profiles import check_us_core
 from tests.plans.builders import active, plan, signed
 
 EXAMPLES = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,11 +98,12 @@ def test_names_never_leave() -> None:
 def test_every_generated_plan_exports_as_valid_r4_and_imports_back_as_itself(
     pair: tuple[TreatmentPlan, References],
 ) -> None:
-    """fhir.resources' R4 models accept every resource; import (from JSON, in any order) is the plan again."""
+    """R4 models accept every resource, which follow US Core; import (from JSON, in any order) is the plan again."""
     value, refs = pair
     resources = care_plan_to_fhir(value, refs)
     for r in resources:
         validate_r4(r)
+        check_us_core(r, refs)
     assert care_plan_from_fhir(json_round_trip(resources[::-1]), refs) == without_names(value)
 
 
