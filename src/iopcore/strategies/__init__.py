@@ -139,6 +139,7 @@ from iopcore.strategies._episodes import (
     level_periods,
     phase_periods,
 )
+from iopcore.strategies._fhir import fhir_references, patient_records, references
 from iopcore.strategies._measurement import (
     change_assessments,
     change_criteria,
@@ -293,6 +294,7 @@ __all__ = [
     "evaluations",
     "exclusions",
     "family_involvements",
+    "fhir_references",
     "finding_rules",
     "findings",
     "flag_rules",
@@ -333,6 +335,7 @@ __all__ = [
     "part2_authorities",
     "part2_rules",
     "parties",
+    "patient_records",
     "patients",
     "payer_authorizations",
     "phase_periods",
@@ -358,6 +361,7 @@ __all__ = [
     "rating_anchors",
     "rating_rules",
     "reasons",
+    "references",
     "register_strategies",
     "reliable_changes",
     "research_approvals",
