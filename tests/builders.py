@@ -318,6 +318,7 @@ def sample_errors() -> list[BaseException]:
         errors.ClockRequiredError(),
         errors.OrtoolsNotInstalledError(),
         errors.HighsNotInstalledError(),
+        errors.MatplotlibNotInstalledError(),
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),

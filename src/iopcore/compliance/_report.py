@@ -116,8 +116,11 @@ def _most_severe(findings: tuple[Finding, ...], limit: int) -> list[Finding]:
 
 
 def _report_html(report: ComplianceReport, show_identifiers: bool, max_rows: int) -> str:
-    counts = Counter(x.severity for x in report.findings)
-    passed = report.passed
+    by_rule = Counter((x.severity, x.rule_id, x.code) for x in report.findings)  # the one pass over every finding
+    counts: Counter[Severity] = Counter()
+    for (severity, _, _), n in by_rule.items():
+        counts[severity] += n
+    passed = not (counts[Severity.VIOLATION] or counts[Severity.CRITICAL])
     patients = {x.patient_id for x in report.findings} | {w.patient_id for w in report.weeks}
     summary = h.pairs(
         [
@@ -125,16 +128,15 @@ def _report_html(report: ComplianceReport, show_identifiers: bool, max_rows: int
             ("As of", report.as_of.isoformat()),
             ("Period", str(report.period)),
             ("Result", h.badge("passed" if passed else "not passed", "ok" if passed else "violation")),
-            ("Findings", h.Markup(" ".join(h.badge(f"{counts.get(s, 0)} {s.value}", s.value) for s in Severity))),
+            ("Findings", h.Markup(" ".join(h.badge(f"{counts[s]} {s.value}", s.value) for s in Severity))),
             ("Patients", len(patients)),
             ("Patient-weeks", len(report.weeks)),
         ]
     )
-    by_rule = Counter((-x.severity.rank, x.rule_id, x.code) for x in report.findings)
     rules = h.table(
         ["Severity", "Rule", "Code", "Findings"],
-        sorted(by_rule.items()),
-        lambda kv: [h.badge(_SEVERITIES[-kv[0][0]].value, _SEVERITIES[-kv[0][0]].value), kv[0][1], kv[0][2], kv[1]],
+        sorted(by_rule.items(), key=lambda kv: (-kv[0][0].rank, kv[0][1], kv[0][2])),
+        lambda kv: [h.badge(kv[0][0].value, kv[0][0].value), kv[0][1], kv[0][2], kv[1]],
         max_rows=max_rows,
         what="rules and codes",
         caption="Findings by rule",
@@ -172,9 +174,6 @@ def _report_html(report: ComplianceReport, show_identifiers: bool, max_rows: int
         findings,
         _weeks_html(report, show_identifiers, max_rows),
     )
-
-
-_SEVERITIES = tuple(Severity)
 
 
 def _weeks_html(report: ComplianceReport, show_identifiers: bool, max_rows: int) -> str:
