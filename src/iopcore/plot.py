@@ -88,6 +88,18 @@ def _band(ax: Axes, band: HoursBand, *, vertical: bool = False) -> None:
     line(band.min_hours, color=BAND_COLOUR, linestyle="--", linewidth=1.2)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _date_ticks(ax: Axes, days: Sequence[date]) -> None:
+    """Ticks on *days* (at most 12, evenly thinned), labelled "2 Mar" (no locale: the same text everywhere)."""
+    if not days:
+        return
+    step = -(-len(days) // 12)
+    shown: Any = list(days[::step])
+    ax.set_xticks(shown, [f"{d.day} {_MONTHS[d.month - 1]}" for d in shown])
+
+
 def _outside(band: HoursBand, hours: float) -> bool:
     return hours < band.min_hours or (band.max_hours is not None and hours >= band.max_hours)
 
@@ -125,7 +137,7 @@ def hours_per_week(
     axes.set_xlabel("week of")
     axes.set_ylabel("hours attended")
     axes.set_ylim(bottom=0)
-    axes.legend(loc="upper left", fontsize="small")
+    axes.legend(loc="best", fontsize="small")
     return fig
 
 
@@ -133,6 +145,7 @@ def _patient_weeks(ax: Axes, band: HoursBand, weeks: Sequence[WeekSummary]) -> N
     days: Any = [w.week.first for w in weeks]  # matplotlib's stubs do not list dates, which it plots
     hours = [w.attended_minutes.hours for w in weeks]
     ax.plot(days, hours, color="tab:blue", linewidth=1.2, label="hours attended")
+    _date_ticks(ax, days)
     for full in (True, False):
         chosen: Any = [
             (d, h, _outside(band, h)) for d, h, w in zip(days, hours, weeks, strict=True) if _partial(w) != full
@@ -166,6 +179,7 @@ def _cohort_weeks(ax: Axes, band: HoursBand, weeks: Sequence[WeekSummary]) -> No
         days, [q[0] for q in quartiles], [q[2] for q in quartiles], color="tab:blue", alpha=0.3, label="middle half"
     )
     ax.plot(days, [q[1] for q in quartiles], color="tab:blue", marker="o", markersize=4, label="median")
+    _date_ticks(ax, days)
     top = max(v[-1] for v in values)
     for d, v in zip(days, values, strict=True):
         below = sum(1 for h in v if h < band.min_hours)
@@ -251,6 +265,7 @@ def score_trajectory(series: ScoreSeries, *, criteria: ChangeCriteria | None = N
     days: Any = [s.on for s in series.scores]
     totals = [float(s.total) for s in series.scores]
     axes.plot(days, totals, color="tab:blue", marker="o", zorder=3, label=series.instrument)
+    _date_ticks(axes, days)
     title = f"{known.name if known is not None else series.instrument} over time"
     if chosen is None:
         axes.set_title(f"{title} (change not evaluated: no criteria)")
@@ -260,7 +275,7 @@ def score_trajectory(series: ScoreSeries, *, criteria: ChangeCriteria | None = N
         axes.set_title(f"{title}: {trajectory.value.replace('_', ' ')}")
     axes.set_xlabel("date")
     axes.set_ylabel("total")
-    axes.legend(loc="upper left", fontsize="small")
+    axes.legend(loc="best", fontsize="small")
     return fig
 
 
