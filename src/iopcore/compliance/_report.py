@@ -103,15 +103,23 @@ class ComplianceReport:
         return _report_html(self, False, h.MAX_ROWS)
 
 
-def _most_severe(findings: tuple[Finding, ...], limit: int) -> list[Finding]:
-    """The first *limit* findings, most severe first (report order within a severity), in one pass per severity."""
+def _most_severe(findings: tuple[Finding, ...], counts: Counter[Severity], limit: int) -> list[Finding]:
+    """The first *limit* findings, most severe first (report order within a severity).
+
+    One pass per severity that is present, each stopping once it has what it needs.
+    """
     out: list[Finding] = []
     for severity in reversed(Severity):
+        wanted = min(limit - len(out), counts[severity])
+        if wanted <= 0:
+            continue
+        taken = 0
         for x in findings:
-            if len(out) >= limit:
-                return out
             if x.severity is severity:
                 out.append(x)
+                taken += 1
+                if taken == wanted:
+                    break
     return out
 
 
@@ -141,7 +149,7 @@ def _report_html(report: ComplianceReport, show_identifiers: bool, max_rows: int
         what="rules and codes",
         caption="Findings by rule",
     )
-    shown = _most_severe(report.findings, max_rows)
+    shown = _most_severe(report.findings, counts, max_rows)
     who = ["Patient"] if show_identifiers else []
 
     def finding_row(x: Finding) -> list[object]:
