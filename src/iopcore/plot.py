@@ -294,26 +294,13 @@ def _change_marks(ax: Axes, series: ScoreSeries, criteria: ChangeCriteria) -> No
                 improved = change < 0 if criteria.lower_is_better else change > 0
                 (better if improved else worse).append((s.on, float(s.total)))
         down, up = ("v", "^") if criteria.lower_is_better else ("^", "v")
-        if better:
-            ax.scatter(
-                [d for d, _ in better],
-                [t for _, t in better],
-                marker=down,
-                s=90,
-                color=IMPROVED_COLOUR,
-                zorder=4,
-                label="reliably improved",
-            )
-        if worse:
-            ax.scatter(
-                [d for d, _ in worse],
-                [t for _, t in worse],
-                marker=up,
-                s=90,
-                color=WORSE_COLOUR,
-                zorder=4,
-                label="reliably worse",
-            )
+        for points, marker, colour, label in (
+            (better, down, IMPROVED_COLOUR, "reliably improved"),
+            (worse, up, WORSE_COLOUR, "reliably worse"),
+        ):
+            if points:
+                xs, ys = [d for d, _ in points], [t for _, t in points]
+                ax.scatter(xs, ys, marker=marker, s=90, color=colour, zorder=4, label=label)
     if criteria.clinical_cutoff is not None:
         ax.axhline(criteria.clinical_cutoff.value, color="tab:orange", linestyle="-.", label="clinical cut-off")
     if criteria.remission is not None:
