@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
+from matplotlib.text import Text
 
 from iopcore import plot
 from iopcore.assessment import CHANGE_CRITERIA, INSTRUMENTS, ChangeCriteria, DatedScore, ReliableChange, ScoreSeries
@@ -34,6 +35,7 @@ from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange, Weekday
 from tests.builders import MONDAY, admission, bundle, episodes, session
 from tests.schedule.builders import EVENINGS, contended, offering
+from tests.test_identifiers import MARK, plant
 
 BAND = ASAM3.level("2.1").hours_per_week[Population.ADULT]  # 9 to 20 hours, half-open
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
@@ -343,3 +345,20 @@ def test_the_week_grid_has_one_box_per_session_from_its_start_to_its_end(schedul
     top, bottom = ax.get_ylim()
     assert top >= bottom  # time runs downwards
     assert [t.get_text() for t in ax.get_xticklabels()] == [d.short for d in Weekday]
+
+
+@SETTINGS
+@given(reports_with_weeks(), st.from_type(ScoreSeries), st.data())
+def test_no_text_of_a_figure_names_a_patient(
+    report: ComplianceReport, series: ScoreSeries, data: st.DataObject
+) -> None:
+    """Titles, labels, legends, annotations and tick labels never show a patient id (planted as a marker)."""
+    report, series = plant(report), plant(series)
+    pid = data.draw(st.sampled_from(sorted({w.patient_id for w in report.weeks})))
+    for fig in (
+        plot.hours_per_week(report, BAND),
+        plot.hours_per_week(report, BAND, patient_id=pid),
+        plot.score_trajectory(series),
+    ):
+        texts = [t.get_text() for t in fig.findobj(Text)]
+        assert texts and not [t for t in texts if MARK in t]
