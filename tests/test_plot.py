@@ -210,6 +210,17 @@ def test_planned_hours_histogram_counts_every_scheduled_patient() -> None:
     assert info.value.paths == ("$.problem",)
 
 
+def test_planned_hours_of_a_cohort_with_nobody_scheduled_is_an_empty_histogram() -> None:
+    """With every seat closed nobody is scheduled: no bars, and the title says who was left out."""
+    rules = WeekRules(components={"group_therapy": ComponentBound(min=1, max=1)})
+    problem = CohortProblem(
+        offerings=(offering("a", Weekday.MONDAY, "09:00", "10:00", seats=0),),
+        patients=(CohortPatient(id="p", rules=rules),),
+    )
+    ax = only_axes(plot.planned_hours(solve_cohort(problem), problem, BAND))
+    assert not ax.containers and ax.get_title().startswith("Planned hours per week: 0 scheduled, 1 left out")
+
+
 # ----------------------------------------------------------------------------- score trajectories
 
 SOURCE = Source(citation="test", evidence=Evidence.ILLUSTRATIVE)

@@ -92,9 +92,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def _date_ticks(ax: Axes, days: Sequence[date]) -> None:
-    """Ticks on *days* (at most 12, evenly thinned), labelled "2 Mar" (no locale: the same text everywhere)."""
-    if not days:
-        return
+    """Ticks on *days* (some; at most 12, evenly thinned), labelled "2 Mar" (no locale: the same text everywhere)."""
     step = -(-len(days) // 12)
     shown: Any = list(days[::step])
     ax.set_xticks(shown, [f"{d.day} {_MONTHS[d.month - 1]}" for d in shown])
