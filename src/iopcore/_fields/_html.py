@@ -157,6 +157,9 @@ def _own_str(value: object) -> bool:
     return type(value).__str__ is not object.__str__
 
 
+_SCALARS = (bool, int, float, str, date, enum.Enum, type(None))
+
+
 def short(value: object, *, max_items: int = 5) -> str:
     """A short plain text of *value* for one cell (identifiers never shown: see :func:`fields_view`)."""
     if value is None:
@@ -178,7 +181,9 @@ def short(value: object, *, max_items: int = 5) -> str:
             attribute = getattr(attrs.fields(kind), key, None)
             if attribute is not None and not is_phi(attribute):
                 return f"{type(value).__name__} {short(getattr(value, key))}"
-        return type(value).__name__
+        scalars = [a for a in _visible(kind) if not is_phi(a) and isinstance(getattr(value, a.name), _SCALARS)]
+        inner = ", ".join(f"{a.name}={short(getattr(value, a.name))}" for a in scalars[:4])
+        return f"{type(value).__name__}({inner})" if inner else type(value).__name__
     if isinstance(value, Mapping):
         shown = [f"{short(k)}: {short(v)}" for k, v in list(value.items())[:max_items]]
         rest = len(value) - len(shown)
