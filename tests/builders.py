@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -317,6 +318,7 @@ def sample_errors() -> list[BaseException]:
         errors.ClockRequiredError(),
         errors.OrtoolsNotInstalledError(),
         errors.HighsNotInstalledError(),
+        errors.MatplotlibNotInstalledError(),
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),
@@ -741,3 +743,8 @@ def part2_request(**changes: Any) -> DisclosureRequest:
     }
     values.update(changes)
     return DisclosureRequest(**values)
+
+
+def unstyled(markup: str) -> str:
+    """*markup* without its inline ``style`` attributes (the views style every cell), to compare tags and text."""
+    return re.sub(r" style='[^']*'", "", markup)

@@ -1,8 +1,8 @@
 """Every Python code block in the docs and README, and every example script, runs.
 
 Blocks of one page run in order in one namespace, so a page reads as a script.
-Fences tagged ``python`` (or ``{code-block} python``) run; ``bash``, ``text`` and
-other fences are not Python and are skipped.
+Fences tagged ``python`` (or ``{code-block} python``, or the MyST-NB cells ``{code-cell} ipython3`` of
+the gallery's executed pages) run; ``bash``, ``text`` and other fences are not Python and are skipped.
 """
 
 from __future__ import annotations
@@ -26,10 +26,21 @@ def python_blocks(text: str) -> list[str]:
     blocks = []
     for m in FENCE.finditer(text):
         info = m.group("info").strip()
-        if info in ("python", "py", "{code-block} python", "{code-block} py"):
+        if info in (
+            "python",
+            "py",
+            "{code-block} python",
+            "{code-block} py",
+            "{code-cell} ipython3",
+            "{code-cell} python",
+        ):
             body = m.group("body")
-            # MyST directive options (":caption: …") at the top of a code-block
-            lines = [ln for ln in body.splitlines() if not (info.startswith("{") and re.match(r"^:\w[\w-]*:", ln))]
+            # MyST directive options (":caption: …") at the top of a code-block, IPython magics ("%matplotlib inline")
+            lines = [
+                ln
+                for ln in body.splitlines()
+                if not (info.startswith("{") and (re.match(r"^:\w[\w-]*:", ln) or ln.startswith("%")))
+            ]
             blocks.append("\n".join(lines))
     return blocks
 

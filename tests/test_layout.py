@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sources", "times"}),
     frozenset({"levels", "components", "programs", "patients"}),
     frozenset({"assessment", "plans", "episodes", "schedule", "compliance", "part2"}),
-    frozenset({"serialization", "fhir", "strategies", "_hypothesis_plugin"}),
+    frozenset({"serialization", "fhir", "strategies", "_hypothesis_plugin", "plot"}),
     frozenset({"", "__main__"}),  # the top-level package (re-exports, lazily) and the demo
 )
 """Each part of iopcore (a top-level module or subpackage) may import its own layer and those before it.
@@ -52,6 +52,7 @@ ALLOWED_INNER: dict[str, str] = {
     "iopcore._hypothesis_plugin: from hypothesis import strategies as st": "the same: deferred until drawn",
     "iopcore.schedule._cohort_ortools: from ortools.sat.python import cp_model": "the optional ortools extra",
     "iopcore.schedule._cohort_solver.highs: import highspy._core as core": "the optional highs extra",
+    "iopcore.plot: from matplotlib import axes, figure": "the optional plot extra",
 }
 
 MAX_LINES = 700

@@ -55,6 +55,7 @@ FENCED = {
     "hypothesis": ("strategies", "_hypothesis_plugin.py"),
     "cattrs": ("serialization",),
     "highspy": ("schedule/_cohort_solver/highs.py",),
+    "matplotlib": ("plot.py",),
 }
 DEMO_FILES = {"__main__.py", "_demo.py"}
 

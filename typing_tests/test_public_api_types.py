@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import assert_type
 
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
 from iopcore import (
     ASAM3,
     COMPONENTS,
@@ -20,8 +23,10 @@ from iopcore import (
     WeeklyAvailability,
     WeeklyInterval,
     from_dict,
+    plot,
     to_dict,
 )
+from iopcore.schedule import WeekSchedule
 
 
 def levels() -> None:
@@ -68,3 +73,11 @@ def plans_to_schedule_and_records() -> None:
     def records(episode: Episode) -> None:
         assert_type(admission_record(episode, tz=UTC), AdmissionRecord)
         assert_type(authorization_records(episode), tuple[PayerAuthorization, ...])
+
+
+def plots() -> None:
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert_type(ax, Axes)
+    assert_type(plot.week_grid(WeekSchedule(sessions=()), ax=ax), Figure)
+    assert_type(plot.week_grid(WeekSchedule(sessions=())), Figure)

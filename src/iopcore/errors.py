@@ -28,6 +28,7 @@ __all__ = [
     "InvalidDataError",
     "InvalidResponseError",
     "IopcoreError",
+    "MatplotlibNotInstalledError",
     "NoSafeLevelError",
     "OrtoolsNotInstalledError",
     "PlanDoesNotFitError",
@@ -375,6 +376,21 @@ class HighsNotInstalledError(IopcoreError, ImportError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (HighsNotInstalledError, ())
+
+
+class MatplotlibNotInstalledError(IopcoreError, ImportError):
+    """A plot of :mod:`iopcore.plot` was asked for but matplotlib is not installed.
+
+    Install the extra: ``pip install 'iopcore[plot]'``. Everything else in iopcore works without it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "iopcore.plot needs matplotlib: install the extra with pip install 'iopcore[plot]'", name="matplotlib"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (MatplotlibNotInstalledError, ())
 
 
 class UnknownIdError(InvalidArgumentError, KeyError):

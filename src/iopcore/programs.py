@@ -8,6 +8,7 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.components import COMPONENTS, Component, Curriculum
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import DEFAULT_DAYS_PER_WEEK, DaysBand, HoursBand, LevelOfCare, Population
@@ -103,6 +104,9 @@ class Program:
         default=COMPONENTS.components, converter=f.to_tuple, validator=f.tuple_of(Component, min_length=1)
     )
     curricula: tuple[Curriculum, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Curriculum))
+
+    def _repr_html_(self) -> str:
+        return h.fields_view(self, title=f"Program: {self.name}")
 
     def __attrs_post_init__(self) -> None:
         problems: list[ErrorItem] = []

@@ -37,6 +37,7 @@ from iopcore.serialization import from_dict, to_dict
 from iopcore.sources import Evidence, Source
 from iopcore.strategies import component_bounds, offerings, week_problems, week_rules
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
+from tests.builders import unstyled
 from tests.schedule.builders import EVENINGS, MON, TUE, offering
 
 
@@ -308,7 +309,7 @@ def test_schedule_text_and_html() -> None:
     s = WeekSchedule(sessions=EVENINGS[:2], cost=7)
     text = str(s)
     assert "Mon  18:00–21:00" in text and "2 sessions, 6 h on 2 days, cost 7" in text
-    page = s._repr_html_()
+    page = unstyled(s._repr_html_())
     assert page.count("<th>") == 7 and "group_therapy" in page and "evening" in page
     assert s.component_counts == {"group_therapy": 2}
     assert s.on(Weekday.MONDAY) == EVENINGS[:1]

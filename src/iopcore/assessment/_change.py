@@ -30,6 +30,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.assessment._series import DatedScore, ScoreSeries
 from iopcore.errors import ErrorItem, InvalidArgumentError, UnknownCodeError
 from iopcore.sources import Evidence, Source
@@ -262,12 +263,27 @@ class ChangeAssessment:
     remission: bool | None = attrs.field(default=None, validator=f.optional(f.boolean()))
     reasons: tuple[str, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(str))
 
+    def _repr_html_(self) -> str:
+        return h.fields_view(
+            self,
+            title=f"ChangeAssessment: {self.instrument} {self.trajectory.value.replace('_', ' ')}",
+            badges={"trajectory": _trajectory_tone},
+        )
+
     @property
     def deteriorated(self) -> bool | None:
         """Reliable deterioration (``None`` when the trajectory was not evaluated)."""
         if self.trajectory is Trajectory.NOT_EVALUATED:
             return None
         return self.trajectory is Trajectory.RELIABLY_WORSE
+
+
+def _trajectory_tone(trajectory: Trajectory) -> str:
+    return {
+        Trajectory.RELIABLY_IMPROVED: "ok",
+        Trajectory.RELIABLY_WORSE: "critical",
+        Trajectory.NO_RELIABLE_CHANGE: "info",
+    }.get(trajectory, "muted")
 
 
 def _index(rc: ReliableChange, before: float, after: float) -> float:

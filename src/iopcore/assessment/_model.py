@@ -9,6 +9,7 @@ from typing import Annotated, Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 
@@ -518,6 +519,14 @@ class InstrumentScore:
     )
     """Items answered although a skip rule skipped them, whose answers the rule leaves out of the total
     (CRAFFT 2.1 Part B when Part A is all zero); their ``item_scores`` are 0."""
+
+    def _repr_html_(self) -> str:
+        band = f" ({self.band})" if self.band else ""
+        return h.fields_view(
+            self,
+            title=f"InstrumentScore: {self.instrument} {self.total}{band}",
+            badges={"positive": lambda p: None if p is None else ("warning" if p else "ok")},
+        )
 
     def __attrs_post_init__(self) -> None:
         if self.prorated != isinstance(self.total, float):

@@ -15,6 +15,7 @@ from typing import Literal, Protocol, final, runtime_checkable
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.assessment._asam import ASAM3_DIMENSIONS, ASAM4_DIMENSIONS, DIMENSION_SETS, AsamEdition, DimensionRatings
 from iopcore.assessment._intake import IntakeAssessment
 from iopcore.assessment._model import InstrumentScore
@@ -193,6 +194,9 @@ class PlacementRecommendation:
     )
     """A concurrent withdrawal-management level, for catalogs where withdrawal management is a separate
     track (the ASAM 3rd edition's 1-WM … 4-WM); ``None`` when none is needed or the level itself provides it."""
+
+    def _repr_html_(self) -> str:
+        return h.fields_view(self, title=f"PlacementRecommendation: {self.level.code} {self.level.name}")
 
     def __attrs_post_init__(self) -> None:
         if self.override is not None and self.override.level == self.level:

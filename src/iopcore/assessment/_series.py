@@ -15,6 +15,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.assessment._instruments import INSTRUMENTS
 from iopcore.assessment._model import InstrumentScore, _to_total
 
@@ -40,6 +41,9 @@ class DatedScore:
     on: date = attrs.field(validator=f.calendar_date())
     total: int | float = attrs.field(converter=_to_total, validator=f.number(min_value=0))
     band: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))
+
+    def _repr_html_(self) -> str:
+        return h.fields_view(self, title=f"DatedScore: {self.instrument} {self.total} on {self.on.isoformat()}")
 
     def __attrs_post_init__(self) -> None:
         known = INSTRUMENTS.get(self.instrument)
@@ -86,6 +90,25 @@ class ScoreSeries:
                 raise f.fail(f"$.scores[{i}].patient_id", "expected the series' patient", "patient", self)
             if s.instrument != self.instrument:
                 raise f.fail(f"$.scores[{i}].instrument", "expected the series' instrument", "instrument", self)
+
+    def _repr_html_(self) -> str:
+        first, last = self.baseline, self.latest
+        summary = h.pairs(
+            [
+                ("Instrument", self.instrument),
+                ("Patient", f.REDACTED),
+                ("Scores", len(self.scores)),
+                ("Baseline", f"{first.total} on {first.on.isoformat()}"),
+                ("Latest", f"{last.total} on {last.on.isoformat()}"),
+            ]
+        )
+        scores = h.table(
+            ["Date", "Total", "Band", "Change from baseline"],
+            self.scores,
+            lambda s: [s.on.isoformat(), s.total, s.band or "–", f"{float(s.total) - float(first.total):+g}"],
+            what="scores",
+        )
+        return h.view(f"ScoreSeries: {self.instrument}, {len(self.scores)} score(s)", summary, scores)
 
     @property
     def baseline(self) -> DatedScore:

@@ -16,6 +16,7 @@ from typing import Any, Protocol, final, runtime_checkable
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.compliance._records import ComplianceRecords
 from iopcore.sources import Source
 from iopcore.times import DateRange
@@ -69,6 +70,23 @@ class Finding:
     )
     """Ids of the records the finding rests on (at least one)."""
     citation: Source = attrs.field(validator=f.instance(Source, "a Source"))
+
+    def _repr_html_(self) -> str:
+        return h.view(
+            f"Finding: {self.code}",
+            h.pairs(
+                [
+                    ("Severity", h.badge(self.severity.value, self.severity.value)),
+                    ("Rule", self.rule_id),
+                    ("Code", self.code),
+                    ("Period", str(self.period)),
+                    ("Message", self.message),
+                    ("Patient", f.REDACTED),
+                    ("Evidence", f"{len(self.evidence)} record(s)"),
+                    ("Source", h.short(self.citation)),
+                ]
+            ),
+        )
 
 
 class Cited(Protocol):

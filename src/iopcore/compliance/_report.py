@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, cast, final
+from typing import Annotated, Any, cast, final
 
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.compliance._checks import check_unique_ids
 from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings
 from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
@@ -49,6 +49,9 @@ class WeekSummary:
     """Absent or excused."""
     tests_collected: int = attrs.field(converter=f.to_int, validator=f.integer(min_value=0))
 
+    def _repr_html_(self) -> str:
+        return h.fields_view(self, title=f"WeekSummary: week of {self.week.first.isoformat()}")
+
 
 @final
 @attrs.frozen(kw_only=True)
@@ -82,56 +85,158 @@ class ComplianceReport:
         return not self._with_severity(Severity.VIOLATION)
 
     @f.guard
-    def to_html(self, *, show_identifiers: bool = False) -> str:
-        """The findings and the weekly summary as HTML tables.
+    def to_html(
+        self, *, show_identifiers: bool = False, max_rows: Annotated[int, f.Range(min_value=1)] = h.MAX_ROWS
+    ) -> str:
+        """The report as HTML: the summary first, then findings (most severe first) and weeks, *max_rows* of each.
 
-        Patient and record ids are identifiers: they appear (as the patient and
-        evidence columns) only with ``show_identifiers=True``, for staff views; the
-        default, also what a notebook shows (``_repr_html_``), counts the evidence
-        records instead.
+        The summary gives the rule set, the result, the findings per severity and per rule and code.
+        Each table shows at most *max_rows* rows, then a "… N more" line, so the view of a large
+        program stays small. Patient and record ids are identifiers: they appear (as the patient
+        and evidence columns, and one weekly row per patient) only with ``show_identifiers=True``,
+        for staff views; the default, also what a notebook shows (``_repr_html_``), counts the
+        evidence records and sums the weeks over patients instead.
         """
-        e = html.escape
-        head = (
-            f"<p><b>{e(self.ruleset_name)}</b> v{e(self.ruleset_version)}, as of {self.as_of.isoformat()}, "
-            f"period {e(str(self.period))}: {len(self.findings)} finding(s)</p>"
-        )
-        rows = []
-        for x in self.findings:
-            cells = [str(x.period), x.severity.value, x.rule_id, x.code]
-            if show_identifiers:
-                cells.append(x.patient_id)
-            evidence = ", ".join(x.evidence) if show_identifiers else f"{len(x.evidence)} record(s)"
-            cells += [x.message, evidence, f"{x.citation.citation} [{x.citation.evidence.value}]"]
-            rows.append(_row(cells))
-        who = ["Patient"] if show_identifiers else []
-        table = _table(["Period", "Severity", "Rule", "Code", *who, "Message", "Evidence", "Source"], rows)
-        weeks = [
-            _row(
-                [
-                    w.week.first.isoformat(),
-                    *([w.patient_id] if show_identifiers else []),
-                    f"{w.attended_minutes.hours:g}",
-                    str(w.days_attended),
-                    str(w.tests_collected),
-                    str(w.assessed_days),
-                ]
-            )
-            for w in self.weeks
-        ]
-        summary = _table(["Week of", *who, "Hours", "Days", "Tests", "Days assessed"], weeks)
-        return head + table + summary
+        return _report_html(self, show_identifiers, max_rows)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return _report_html(self, False, h.MAX_ROWS)
 
 
-def _row(cells: list[str]) -> str:
-    return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+def _most_severe(findings: tuple[Finding, ...], counts: Counter[Severity], limit: int) -> list[Finding]:
+    """The first *limit* findings, most severe first (report order within a severity).
+
+    One pass per severity that is present, each stopping once it has what it needs.
+    """
+    out: list[Finding] = []
+    for severity in reversed(Severity):
+        wanted = min(limit - len(out), counts[severity])
+        if wanted <= 0:
+            continue
+        taken = 0
+        for x in findings:
+            if x.severity is severity:
+                out.append(x)
+                taken += 1
+                if taken == wanted:
+                    break
+    return out
 
 
-def _table(heads: list[str], rows: list[str]) -> str:
-    head = "".join(f"<th>{h}</th>" for h in heads)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+def _report_html(report: ComplianceReport, show_identifiers: bool, max_rows: int) -> str:
+    by_rule = Counter((x.severity, x.rule_id, x.code) for x in report.findings)  # the one pass over every finding
+    counts: Counter[Severity] = Counter()
+    for (severity, _, _), n in by_rule.items():
+        counts[severity] += n
+    passed = not (counts[Severity.VIOLATION] or counts[Severity.CRITICAL])
+    patients = {x.patient_id for x in report.findings} | {w.patient_id for w in report.weeks}
+    summary = h.pairs(
+        [
+            ("Rule set", f"{report.ruleset_name} v{report.ruleset_version}"),
+            ("As of", report.as_of.isoformat()),
+            ("Period", str(report.period)),
+            ("Result", h.badge("passed" if passed else "not passed", "ok" if passed else "violation")),
+            ("Findings", h.Markup(" ".join(h.badge(f"{counts[s]} {s.value}", s.value) for s in Severity))),
+            ("Patients", len(patients)),
+            ("Patient-weeks", len(report.weeks)),
+        ]
+    )
+    rules = h.table(
+        ["Severity", "Rule", "Code", "Findings"],
+        sorted(by_rule.items(), key=lambda kv: (-kv[0][0].rank, kv[0][1], kv[0][2])),
+        lambda kv: [h.badge(kv[0][0].value, kv[0][0].value), kv[0][1], kv[0][2], kv[1]],
+        max_rows=max_rows,
+        what="rules and codes",
+        caption="Findings by rule",
+    )
+    shown = _most_severe(report.findings, counts, max_rows)
+    who = ["Patient"] if show_identifiers else []
+
+    def finding_row(x: Finding) -> list[object]:
+        evidence = ", ".join(x.evidence) if show_identifiers else f"{len(x.evidence)} record(s)"
+        return [
+            h.badge(x.severity.value, x.severity.value),
+            str(x.period),
+            x.rule_id,
+            x.code,
+            *([x.patient_id] if show_identifiers else []),
+            x.message,
+            evidence,
+            f"{x.citation.citation} [{x.citation.evidence.value}]",
+        ]
+
+    findings = h.table(
+        ["Severity", "Period", "Rule", "Code", *who, "Message", "Evidence", "Source"],
+        shown,
+        finding_row,
+        max_rows=max_rows,
+        tone=lambda x: x.severity.value,
+        caption="Findings, most severe first",
+    )
+    if len(report.findings) > len(shown):
+        findings = h.Markup(findings + h.more(len(report.findings) - len(shown), "findings"))
+    return h.view(
+        f"ComplianceReport: {len(report.findings)} finding(s)",
+        summary,
+        rules,
+        findings,
+        _weeks_html(report, show_identifiers, max_rows),
+    )
+
+
+def _weeks_html(report: ComplianceReport, show_identifiers: bool, max_rows: int) -> str:
+    if show_identifiers:
+        return h.table(
+            ["Week of", "Patient", "Hours", "Days", "Sessions missed", "Tests", "Days assessed"],
+            report.weeks,
+            lambda w: [
+                w.week.first.isoformat(),
+                w.patient_id,
+                f"{w.attended_minutes.hours:g}",
+                w.days_attended,
+                w.sessions_missed,
+                w.tests_collected,
+                w.assessed_days,
+            ],
+            max_rows=max_rows,
+            what="patient-weeks",
+            caption="Weeks",
+        )
+    weeks: dict[date, list[WeekSummary]] = defaultdict(list)
+    for w in report.weeks:
+        weeks[w.week.first].append(w)
+
+    def week_row(item: tuple[date, list[WeekSummary]]) -> list[object]:
+        first, rows = item
+        hours = [w.attended_minutes.hours for w in rows]
+        return [
+            first.isoformat(),
+            len(rows),
+            f"{sum(hours) / len(hours):.1f}",
+            f"{min(hours):g}–{max(hours):g}",
+            f"{sum(w.days_attended for w in rows) / len(rows):.1f}",
+            sum(w.sessions_missed for w in rows),
+            sum(w.tests_collected for w in rows),
+            sum(1 for w in rows if w.assessed_days < 7),
+        ]
+
+    return h.table(
+        [
+            "Week of",
+            "Patients",
+            "Hours (mean)",
+            "Hours (range)",
+            "Days (mean)",
+            "Sessions missed",
+            "Tests",
+            "Partial weeks",
+        ],
+        sorted(weeks.items()),
+        week_row,
+        max_rows=max_rows,
+        what="weeks",
+        caption="Weeks, over patients",
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.compliance._attendance_rules import DaysPerWeekRule, ServicesPerDayRule, WeeklyHoursRule
 from iopcore.compliance._checks import check_as_fields, check_unique_ids, refuse
 from iopcore.compliance._drugtest_rules import DrugTestFrequencyRule, DrugTestResultRule, MissedTestRule
@@ -47,6 +48,23 @@ def _rules_validator(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         raise InvalidDataError(exc.errors, type_name="RuleSet") from None
 
 
+_SHOWN_APART = frozenset({"kind", "id", "severity", "source"})
+
+
+def _rule_row(rule: BuiltinRule) -> list[object]:
+    settings = "; ".join(
+        f"{a.name}: {h.short(getattr(rule, a.name))}" for a in attrs.fields(type(rule)) if a.name not in _SHOWN_APART
+    )
+    severity = getattr(rule, "severity", None)
+    return [
+        rule.id,
+        getattr(rule, "kind", type(rule).__name__),
+        h.badge(severity.value, severity.value) if severity is not None else "–",
+        settings,
+        h.short(rule.source),
+    ]
+
+
 @final
 @attrs.frozen(kw_only=True)
 class RuleSet:
@@ -60,6 +78,13 @@ class RuleSet:
     version: str = attrs.field(validator=f.text(max_length=64))
     rules: tuple[BuiltinRule, ...] = attrs.field(converter=f.to_tuple, validator=_rules_validator)
     description: str = attrs.field(default="", validator=f.instance(str, "a string"))
+
+    def _repr_html_(self) -> str:
+        return h.view(
+            f"RuleSet: {self.name} v{self.version}, {len(self.rules)} rule(s)",
+            h.esc(self.description),
+            h.table(["Rule", "Kind", "Severity", "Settings", "Source"], self.rules, _rule_row, what="rules"),
+        )
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidDataError
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange, StayCounting, count_stay_days
@@ -252,6 +253,10 @@ class Episode:
         default=(), converter=f.to_tuple, validator=f.tuple_of(Authorization)
     )
     discharge: Discharge | None = attrs.field(default=None, validator=f.optional(f.instance(Discharge, "a Discharge")))
+
+    def _repr_html_(self) -> str:
+        state = "discharged" if self.discharge is not None else "open"
+        return h.fields_view(self, title=f"Episode {self.id}: {state}, {len(self.levels)} level period(s)")
 
     def __attrs_post_init__(self) -> None:
         problems: list[ErrorItem] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import html
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, final
@@ -11,6 +10,7 @@ from typing import Annotated, Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 from iopcore.times import Minutes
@@ -385,32 +385,26 @@ class LevelCatalog:
 
     def _repr_html_(self) -> str:
         """A table of the levels for notebooks."""
-        rows = []
-        for lv in self.levels:
+
+        def row(lv: LevelOfCare) -> list[object]:
             bands = "; ".join(f"{p.value} {b}" for p, b in lv.hours_per_week.items()) or "–"
-            rows.append(
-                "<tr>"
-                + "".join(
-                    f"<td>{html.escape(str(cell))}</td>"
-                    for cell in (
-                        lv.code,
-                        lv.name,
-                        lv.category.value,
-                        lv.setting.value,
-                        lv.management.value if lv.management else "–",
-                        bands,
-                        lv.source.evidence.value,
-                    )
-                )
-                + "</tr>"
-            )
-        head = "".join(
-            f"<th>{h}</th>" for h in ("Code", "Name", "Category", "Setting", "Management", "Hours/week", "Evidence")
-        )
-        return (
-            f"<table><caption>{html.escape(self.name)} ({len(self.levels)} levels, "
-            f"{len(self.transitions)} transitions)</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            days = str(lv.days_per_week) if lv.days_per_week is not None else "–"
+            return [
+                lv.code,
+                lv.name,
+                lv.category.value,
+                lv.setting.value,
+                lv.management.value if lv.management else "–",
+                bands,
+                days,
+                lv.source.evidence.value,
+            ]
+
+        heads = ["Code", "Name", "Category", "Setting", "Management", "Hours/week", "Days/week", "Evidence"]
+        return h.view(
+            f"LevelCatalog: {self.name} ({len(self.levels)} levels, {len(self.transitions)} transitions)",
+            h.table(heads, self.levels, row, what="levels"),
+            h.esc(h.short(self.source)),
         )
 
     # ---------------------------------------------------------------- lookup

@@ -15,6 +15,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidArgumentError
 from iopcore.part2._authorities import (
     AuditAuthorization,
@@ -95,6 +96,14 @@ class DisclosureDecision:
     documentation: tuple[str, ...] = attrs.field(
         default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="strings")
     )
+
+    def _repr_html_(self) -> str:
+        verdict = "allowed" if self.allowed else "not allowed"
+        return h.fields_view(
+            self,
+            title=f"DisclosureDecision: {verdict} ({self.rules_version})",
+            badges={"allowed": lambda a: "ok" if a else "critical"},
+        )
 
     def __attrs_post_init__(self) -> None:
         if self.allowed != (self.basis is not None) or (not self.allowed and (self.notice or self.accounting_entry)):

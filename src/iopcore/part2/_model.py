@@ -20,6 +20,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
 
 __all__ = [
@@ -358,6 +359,9 @@ class Consent:
     revocation: Revocation | None = attrs.field(
         default=None, validator=f.optional(f.instance(Revocation, "a Revocation"))
     )
+
+    def _repr_html_(self) -> str:
+        return h.fields_view(self, title=f"Consent {self.id}")
 
     def __attrs_post_init__(self) -> None:
         items: list[ErrorItem] = []

@@ -10,6 +10,7 @@ from typing import Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.components import Role
 from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
 from iopcore.times import Minutes
@@ -254,6 +255,13 @@ class TreatmentPlan:
         default=None, validator=f.optional(f.instance(FamilyInvolvement, "a FamilyInvolvement"))
     )
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Signature))
+
+    def _repr_html_(self) -> str:
+        return h.fields_view(
+            self,
+            title=f"TreatmentPlan {self.id} v{self.version}: {len(self.problems)} problem(s), {len(self.goals)} goal(s)",
+            badges={"status": lambda s: "ok" if s.value == "active" else None},
+        )
 
     def __attrs_post_init__(self) -> None:
         problems = _plan_problems(self)

@@ -7,13 +7,14 @@ occupancy view). The solver lives in :mod:`iopcore.schedule._cohort_solver`.
 
 from __future__ import annotations
 
-import html
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any, final
+from typing import Annotated, Any, final
 
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownIdError
 from iopcore.schedule._model import (
     Offering,
@@ -194,6 +195,48 @@ class CohortProblem:
         self._validate()
         default = 1 + sum(_most_expensive_week(self.offerings, p) for p in self.patients)
         object.__setattr__(self, "_default_unscheduled", default)
+
+    def _repr_html_(self) -> str:
+        summary = h.pairs(
+            [
+                ("Offerings", f"{len(self.offerings)} ({sum(o.seats for o in self.offerings)} seats)"),
+                ("Patients", len(self.patients)),
+                ("Pinned", len(self.pinned)),
+                ("Unscheduled cost", self._unscheduled_text()),
+            ]
+        )
+        offerings = h.table(
+            ["Offering", "Component", "Day", "Time", "Seats", "Track"],
+            self.offerings,
+            lambda o: [o.id, o.component, o.weekday.short, f"{o.start}–{o.end}", o.seats, o.track or "–"],
+            what="offerings",
+            caption="Offerings",
+        )
+        patients = h.table(
+            ["#", "Patient", "Hours", "Days", "Day cost", "Preferences"],
+            list(enumerate(self.patients, start=1)),
+            lambda item: [
+                item[0],
+                f.REDACTED,
+                f"{item[1].rules.hours_min:g}–{'' if item[1].rules.hours_max is None else f'{item[1].rules.hours_max:g}'}",
+                f"{item[1].rules.days_min}–{item[1].rules.days_max}",
+                item[1].day_cost,
+                h.short(item[1].preferences),
+            ],
+            what="patients",
+            caption="Patients",
+        )
+        return h.view(
+            f"CohortProblem: {len(self.patients)} patients, {len(self.offerings)} offerings",
+            summary,
+            offerings,
+            patients,
+        )
+
+    def _unscheduled_text(self) -> str:
+        if self.unscheduled_cost is None:
+            return f"default ({self._default_unscheduled})"
+        return str(self.unscheduled_cost)
 
     def _validate(self) -> None:
         problems: list[ErrorItem] = []
@@ -379,6 +422,10 @@ class Unscheduled:
         """Whether the reason is known (not ``not_computed``)."""
         return self.reason != "not_computed"
 
+    def _repr_html_(self) -> str:
+        tone = "muted" if self.reason == "not_computed" else "warning"
+        return h.fields_view(self, title=f"Unscheduled: {self}", badges={"reason": lambda _: tone})
+
 
 @final
 @attrs.frozen(kw_only=True)
@@ -429,20 +476,21 @@ class Occupancy:
         return "\n".join(lines)
 
     @f.guard
-    def to_html(self, *, show_patients: bool = False) -> str:
-        """An HTML table like :meth:`to_text` (full offerings shaded)."""
-        body = []
-        for r in self.rows:
-            style = " style='background:#fde'" if r.full else ""
-            who = f"<td>{html.escape(', '.join(r.waiting))}</td>" if show_patients else ""
-            body.append(
-                f"<tr{style}><td>{html.escape(r.offering)}</td><td>{r.taken}</td><td>{r.capacity}</td>"
-                f"<td>{len(r.waiting)}</td>{who}</tr>"
-            )
-        caption = html.escape(self._summary())
-        who_head = "<th>Who waits</th>" if show_patients else ""
-        header = f"<tr><th>Offering</th><th>Taken</th><th>Capacity</th><th>Waiting</th>{who_head}</tr>"
-        return f"<table><caption>{caption}</caption>{header}{''.join(body)}</table>"
+    def to_html(
+        self, *, show_patients: bool = False, max_rows: Annotated[int, f.Range(min_value=1)] = h.MAX_ROWS
+    ) -> str:
+        """An HTML table like :meth:`to_text` (full offerings tinted), *max_rows* rows, then "… N more"."""
+        return self._html(show_patients, max_rows)
+
+    def _html(self, show_patients: bool, max_rows: int) -> str:
+        def row(r: OfferingOccupancy) -> list[object]:
+            return [r.offering, r.taken, r.capacity, len(r.waiting), *([", ".join(r.waiting)] if show_patients else [])]
+
+        heads = ["Offering", "Taken", "Capacity", "Waiting", *(["Who waits"] if show_patients else [])]
+        body = h.table(
+            heads, self.rows, row, max_rows=max_rows, tone=lambda r: "violation" if r.full else None, what="offerings"
+        )
+        return h.view(f"Occupancy: {self._summary()}", body)
 
     def _summary(self) -> str:
         full = sum(1 for r in self.rows if r.full)
@@ -452,7 +500,7 @@ class Occupancy:
         return self.to_text()
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return self._html(False, h.MAX_ROWS)
 
 
 @final
@@ -562,6 +610,36 @@ class CohortSchedule:
                 for o in problem.offerings
             )
         )
+
+    def _repr_html_(self) -> str:
+        status = h.badge("optimal", "ok") if self.optimal else h.badge(f"gap {self.gap:.2%}", "warning")
+        reasons = Counter(u.reason for u in self.unscheduled)
+        summary = h.pairs(
+            [
+                ("Scheduled", self.scheduled),
+                ("Unscheduled", ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) or "0"),
+                ("Cost", self.cost),
+                ("Lower bound", f"{self.lower_bound} (capacity-free {self.capacity_free_bound})"),
+                ("Status", status),
+                ("Backend", f"{self.backend}, {self.work} work units"),
+            ]
+        )
+        assigned = h.table(
+            ["#", "Patient", "Sessions", "Cost"],
+            list(enumerate(self.assignments, start=1)),
+            lambda item: [item[0], f.REDACTED, h.short(item[1].sessions, max_items=8), item[1].cost],
+            what="assignments",
+            caption="Assignments",
+        )
+        left = h.table(
+            ["#", "Patient", "Reason", "Why", "Cost"],
+            list(enumerate(self.unscheduled, start=1)),
+            lambda item: [item[0], f.REDACTED, item[1].reason, str(item[1]), item[1].cost],
+            tone=lambda item: "muted" if item[1].reason == "not_computed" else "warning",
+            what="patients left out",
+            caption="Left out",
+        )
+        return h.view(f"CohortSchedule: {self}", summary, assigned, left if self.unscheduled else "")
 
     def __str__(self) -> str:
         status = "optimal" if self.optimal else f"gap {self.gap:.2%}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import html
 import math
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, final
@@ -12,6 +11,7 @@ from typing import Annotated, Any, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore._fields import _html as h
 from iopcore.components import COMPONENTS, ComponentCatalog
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError, child_path, type_name
 from iopcore.programs import Program
@@ -409,6 +409,13 @@ class WeekProblem:
     offering_costs: Mapping[str, int] = attrs.field(factory=dict, converter=_to_int_values, validator=_costs_validator)
     preferences: Preferences = attrs.field(factory=Preferences, validator=f.instance(Preferences, "a Preferences"))
 
+    def _repr_html_(self) -> str:
+        r = self.rules
+        hours = f"{r.hours_min:g}–{'' if r.hours_max is None else f'{r.hours_max:g}'} h"
+        return h.fields_view(
+            self, title=f"WeekProblem: {len(self.offerings)} offerings, {hours}, {r.days_min}–{r.days_max} days"
+        )
+
     def __attrs_post_init__(self) -> None:
         problems: list[ErrorItem] = []
         seen: set[str] = set()
@@ -568,19 +575,23 @@ class WeekSchedule:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        cell = "padding:.2em .5em;vertical-align:top;border-left:1px solid rgba(127,127,127,.35);min-width:6em"
+        box = "margin:0 0 .3em 0;padding:.1em .3em;border-radius:.25em;background:rgba(127,127,127,.14)"
         cells = []
         for day in Weekday:
             items = "".join(
-                f"<div>{html.escape(f'{o.start}–{o.end}')}<br><b>{html.escape(o.component)}</b>"
-                f"{'<br>' + html.escape(o.track) if o.track else ''}</div>"
+                f"<div style='{box}'>{h.esc(f'{o.start}–{o.end}')}<br><b>{h.esc(o.component)}</b>"
+                f"{'<br>' + h.esc(o.track) if o.track else ''}</div>"
                 for o in _on(self.sessions, day)
             )
-            cells.append(f"<td style='vertical-align:top'>{items}</td>")
-        header = "".join(f"<th>{d.short}</th>" for d in Weekday)
-        caption = html.escape(
-            f"{len(self.sessions)} sessions, {_hours_text(self.minutes.value)} h on {len(self.days)} days, cost {self.cost}"
+            cells.append(f"<td style='{cell}'>{items}</td>")
+        header = "".join(f"<th style='{cell};border-bottom:1px solid currentColor'>{d.short}</th>" for d in Weekday)
+        grid = f"<table style='border-collapse:collapse'><tr>{header}</tr><tr>{''.join(cells)}</tr></table>"
+        return h.view(
+            f"WeekSchedule: {len(self.sessions)} sessions, {_hours_text(self.minutes.value)} h on "
+            f"{len(self.days)} days, cost {self.cost}",
+            grid,
         )
-        return f"<table><caption>{caption}</caption><tr>{header}</tr><tr>{''.join(cells)}</tr></table>"
 
 
 def _hours_text(minutes: int) -> str:
