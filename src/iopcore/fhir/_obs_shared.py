@@ -1,0 +1,130 @@
+"""What the questionnaire, score, drug-test and session mappings share: LOINC evidence, labels, a path reader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from iopcore import _fields as f
+from iopcore.errors import ErrorItem, InvalidArgumentError, type_name
+from iopcore.fhir._common import security
+from iopcore.part2 import RecordClass
+from iopcore.sources import Evidence, Source
+
+__all__ = ["LOINC", "UCUM", "VERIFIED_LOINC", "Reader", "meta"]
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+
+_US_CORE_REPO = "https://github.com/HL7/US-Core (input/examples-yaml, commit 85bf4af6e)"
+VERIFIED_LOINC: Mapping[str, Source] = f.FrozenMap(
+    {
+        "phq9": Source(
+            citation="PHQ-9 panel 44249-1, items 44250-9 … 44260-8, total 44261-6: LForms PHQ-9 Questionnaire "
+            "(LHNCBC/lforms-fhir-app e2e-tests/data/R4/phq9.json); US Core examples Questionnaire-phq-9-example "
+            "and Observation-PHQ9-item-example-44261-6",
+            urls=("https://github.com/LHNCBC/lforms-fhir-app", _US_CORE_REPO),
+            evidence=Evidence.VERIFIED,
+        ),
+        "gad7": Source(
+            citation="GAD-7 panel 69737-5, total 70274-6 (CMS ACCESS Model IG); items 69725-0 … 69736-7 "
+            "(HL7 personal-health-record-format-ig)",
+            urls=("https://github.com/HL7/personal-health-record-format-ig",),
+            evidence=Evidence.VERIFIED,
+        ),
+        "audit_c": Source(
+            citation="AUDIT-C panel 72109-2 and total 75626-2: US Core examples Observation-AUDIT-C-panel-example-"
+            "72109-2, Observation-AUDIT-C-item-example-75626-2 and Questionnaire-AUDIT-C; item codes single-source, "
+            "not emitted",
+            urls=(_US_CORE_REPO,),
+            evidence=Evidence.VERIFIED,
+        ),
+    }
+)
+"""Instruments whose LOINC panel and total codes (and, where the instrument carries them, item codes) are
+verified, with the source. Every other instrument's codes (PHQ-2, AUDIT, DAST-10: secondary sources only)
+are written in iopcore's own code systems, never as LOINC."""
+
+
+def meta(profile: str | None, record_class: RecordClass) -> dict[str, Any] | None:
+    """A resource's ``meta``: its profile, and the DS4P labels of *record_class* (none outside Part 2)."""
+    out: dict[str, Any] = {}
+    if profile is not None:
+        out["profile"] = [profile]
+    labels = security(record_class)
+    if labels:
+        out["security"] = labels
+    return out or None
+
+
+class Reader:
+    """Path-named reading of one JSON resource; every failure is an :class:`InvalidArgumentError` of *where*."""
+
+    def __init__(self, where: str, root: str) -> None:
+        self.where = where
+        self.root = root
+
+    def fail(self, path: str, message: str, rule: str) -> InvalidArgumentError:
+        return InvalidArgumentError(
+            (ErrorItem(path=self.root + path, message=message, rule=rule),), callable=self.where
+        )
+
+    def node(self, parent: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+        value = parent.get(key)
+        if not isinstance(value, Mapping):
+            raise self.fail(f"{path}.{key}", f"expected an object, got {type_name(value)}", "type")
+        return value
+
+    def items(self, parent: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> list[Any]:
+        value = parent.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            raise self.fail(f"{path}.{key}", f"expected a non-empty list, got {type_name(value)}", "type")
+        return value
+
+    def text(self, parent: Mapping[str, Any], key: str, path: str) -> str:
+        value = parent.get(key)
+        if not isinstance(value, str) or not value:
+            raise self.fail(f"{path}.{key}", f"expected a non-empty string, got {type_name(value)}", "type")
+        return value
+
+    def number(self, parent: Mapping[str, Any], key: str, path: str) -> float:
+        value = parent.get(key)
+        if not f.is_number(value) or f.as_float(value) is None:
+            raise self.fail(f"{path}.{key}", f"expected a finite number, got {type_name(value)}", "type")
+        return float(value)  # type: ignore[arg-type]
+
+    def instant(self, parent: Mapping[str, Any], key: str, path: str) -> datetime:
+        text = self.text(parent, key, path)
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.fail(f"{path}.{key}", "expected a FHIR dateTime with a time and an offset", "format") from None
+        if len(text) < 16 or value.tzinfo is None:
+            raise self.fail(f"{path}.{key}", "expected a dateTime with a time and a UTC offset", "format")
+        return value
+
+    def resource(self, value: Any, kind: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail("", f"expected a {kind} object, got {type_name(value)}", "type")
+        if value.get("resourceType") != kind:
+            raise self.fail(".resourceType", f"expected resourceType '{kind}'", "resource_type")
+        return value
+
+    def coding(self, concept: Mapping[str, Any], path: str, system: str) -> tuple[str, int] | None:
+        """The code of the first coding of *concept* in *system* and its index, or ``None``."""
+        codings = concept.get("coding")
+        if not isinstance(codings, list):
+            raise self.fail(path + ".coding", f"expected a list of Codings, got {type_name(codings)}", "type")
+        for i, c in enumerate(codings):
+            if isinstance(c, Mapping) and c.get("system") == system:
+                code = c.get("code")
+                if not isinstance(code, str) or not code:
+                    raise self.fail(f"{path}.coding[{i}].code", "expected a code", "type")
+                return code, i
+        return None
+
+    def reference_of(self, parent: Mapping[str, Any], key: str, path: str) -> str:
+        return self.text(self.node(parent, key, path), "reference", f"{path}.{key}")
