@@ -25,14 +25,14 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sources", "times"}),
     frozenset({"levels", "components", "programs", "patients"}),
     frozenset({"assessment", "plans", "episodes", "schedule", "compliance", "part2"}),
-    frozenset({"serialization", "strategies", "_hypothesis_plugin"}),
+    frozenset({"serialization", "fhir", "strategies", "_hypothesis_plugin"}),
     frozenset({"", "__main__"}),  # the top-level package (re-exports, lazily) and the demo
 )
 """Each part of iopcore (a top-level module or subpackage) may import its own layer and those before it.
 
 As in docs/explanation/architecture.md: errors ← _fields ← sources, times ← the vocabulary (levels,
 components, programs, and patients, which names a population) ← the domain packages ← the edges
-(serialization, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
+(serialization, FHIR R4, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
 Within a layer, the parts import one way (no cycle).
 """
 

@@ -98,6 +98,7 @@ from iopcore.compliance import (
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod
 from iopcore.errors import ErrorItem
+from iopcore.fhir import References
 from iopcore.levels import (
     CodeMapping,
     DaysBand,
@@ -357,6 +358,8 @@ STRATEGY_NAMES: dict[type, str] = {
     ResearchApproval: "research_approvals",
     Revocation: "revocations",
     SecurityLabel: "security_labels",
+    # fhir (issue 19)
+    References: "references",
     StateRestriction: "state_restrictions",
 }
 """Every public attrs class → the name of its strategy function in :mod:`iopcore.strategies`."""

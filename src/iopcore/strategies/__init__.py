@@ -139,6 +139,7 @@ from iopcore.strategies._episodes import (
     level_periods,
     phase_periods,
 )
+from iopcore.strategies._fhir import fhir_references, references
 from iopcore.strategies._measurement import (
     change_assessments,
     change_criteria,
@@ -279,6 +280,7 @@ __all__ = [
     "evaluations",
     "exclusions",
     "family_involvements",
+    "fhir_references",
     "finding_rules",
     "findings",
     "flag_rules",
@@ -342,6 +344,7 @@ __all__ = [
     "rating_anchors",
     "rating_rules",
     "reasons",
+    "references",
     "register_strategies",
     "reliable_changes",
     "research_approvals",

@@ -1,0 +1,28 @@
+"""FHIR R4 (4.0.1) in and out: iopcore values as the resources EHRs exchange, as plain JSON dicts.
+
+No run-time dependency: resources are ``dict``s ready for ``json.dumps`` and imports read
+``dict``s from ``json.loads``. Every resource refers to the patient, staff and organizations
+only through the :class:`References` the application passes (no name, birth date or record
+number is copied in), carries the HL7 DS4P security labels of a 42 CFR Part 2 record
+(confidentiality ``R``, policy ``42CFRPart2``) unless told the record is not one, and has an
+id derived from what identifies it (the same values give the same ids).
+
+iopcore's own extensions and code systems live under :data:`FHIR_BASE`; each is defined in
+the FHIR mappings reference (``docs/reference/fhir-mappings.md``).
+"""
+
+from iopcore.fhir._common import (
+    FHIR_BASE,
+    FHIR_VERSION,
+    IDENTIFIER_BASE,
+    ReferenceKind,
+    References,
+)
+
+__all__ = [
+    "FHIR_BASE",
+    "FHIR_VERSION",
+    "IDENTIFIER_BASE",
+    "ReferenceKind",
+    "References",
+]

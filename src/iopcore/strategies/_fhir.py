@@ -1,0 +1,79 @@
+"""Strategies for the FHIR mapping's own values (the reference map)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from iopcore.fhir import IDENTIFIER_BASE, References
+from iopcore.strategies._core import _check_int, texts
+
+__all__ = ["fhir_references", "references"]
+
+_ID_ALPHABET = string.ascii_letters + string.digits + "-."
+
+
+def _fhir_ids() -> st.SearchStrategy[str]:
+    return st.text(alphabet=_ID_ALPHABET, min_size=1, max_size=64)
+
+
+def fhir_references(resource_type: str = "Patient") -> st.SearchStrategy[str]:
+    """References to a resource of *resource_type*: relative, absolute, ``urn:uuid:`` or ``urn:oid:``."""
+    if not isinstance(resource_type, str) or not resource_type.isalpha():
+        raise InvalidArgument(f"resource_type={resource_type!r} must be a FHIR resource type name")
+    relative = _fhir_ids().map(lambda i: f"{resource_type}/{i}")
+    absolute = st.tuples(st.sampled_from(["https://ehr.example/fhir", "http://fhir.example.org/r4"]), relative).map(
+        "/".join
+    )
+    uuids = st.uuids().map(lambda u: f"urn:uuid:{u}")
+    oids = st.lists(st.integers(0, 99999), min_size=1, max_size=6).map(
+        lambda parts: "urn:oid:2." + ".".join(map(str, parts))
+    )
+    return st.one_of(relative, absolute, uuids, oids)
+
+
+def _table(keys: Iterable[str], extra: int, resource_type: str) -> st.SearchStrategy[dict[str, str]]:
+    wanted = list(dict.fromkeys(keys))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, str]:
+        more = draw(st.lists(texts(max_size=24), max_size=extra))
+        all_keys = list(dict.fromkeys([*wanted, *more]))
+        refs = draw(
+            st.lists(fhir_references(resource_type), min_size=len(all_keys), max_size=len(all_keys), unique=True)
+        )
+        return dict(zip(all_keys, refs, strict=True))
+
+    return build()
+
+
+def references(
+    *,
+    patients: Iterable[str] = (),
+    practitioners: Iterable[str] = (),
+    organizations: Iterable[str] = (),
+    max_extra: int = 2,
+) -> st.SearchStrategy[References]:
+    """Reference maps holding at least the given keys (and up to *max_extra* more of each kind)."""
+    _check_int("max_extra", max_extra, 0, 20)
+    for name, keys in (("patients", patients), ("practitioners", practitioners), ("organizations", organizations)):
+        if isinstance(keys, str) or not all(isinstance(k, str) and k.strip() and len(k) <= 128 for k in keys):
+            raise InvalidArgument(f"{name} must be an iterable of non-blank key strings of at most 128 characters")
+    patient_keys, practitioner_keys, organization_keys = tuple(patients), tuple(practitioners), tuple(organizations)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> References:
+        orgs = draw(_table(organization_keys, max_extra, "Organization"))
+        managing = draw(st.one_of(st.none(), st.sampled_from(sorted(orgs)))) if orgs else None
+        return References(
+            patients=draw(_table(patient_keys, max_extra, "Patient")),
+            practitioners=draw(_table(practitioner_keys, max_extra, "Practitioner")),
+            organizations=orgs,
+            managing_organization=managing,
+            identifier_base=draw(st.sampled_from([IDENTIFIER_BASE, "https://ehr.example/ids", "urn:oid:2.16.840.1"])),
+        )
+
+    return build()
