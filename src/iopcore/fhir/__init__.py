@@ -18,11 +18,40 @@ from iopcore.fhir._common import (
     ReferenceKind,
     References,
 )
+from iopcore.fhir._drugtests import drug_test_observations, drug_tests_from_fhir
+from iopcore.fhir._obs_shared import VERIFIED_LOINC
+from iopcore.fhir._questionnaires import (
+    QUESTIONNAIRE_RESPONSE_PROFILE,
+    questionnaire,
+    questionnaire_response,
+    responses_from_fhir,
+)
+from iopcore.fhir._scores import (
+    SCREENING_ASSESSMENT_PROFILE,
+    dated_score_from_fhir,
+    score_observation,
+    score_observations,
+)
+from iopcore.fhir._sessions import ENCOUNTER_PROFILE, attendance_from_fhir, attendance_resources
 
 __all__ = [
+    "ENCOUNTER_PROFILE",
     "FHIR_BASE",
     "FHIR_VERSION",
     "IDENTIFIER_BASE",
+    "QUESTIONNAIRE_RESPONSE_PROFILE",
+    "SCREENING_ASSESSMENT_PROFILE",
+    "VERIFIED_LOINC",
     "ReferenceKind",
     "References",
+    "attendance_from_fhir",
+    "attendance_resources",
+    "dated_score_from_fhir",
+    "drug_test_observations",
+    "drug_tests_from_fhir",
+    "questionnaire",
+    "questionnaire_response",
+    "responses_from_fhir",
+    "score_observation",
+    "score_observations",
 ]

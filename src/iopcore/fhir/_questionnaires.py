@@ -114,14 +114,14 @@ def questionnaire(instrument_id: str | Instrument) -> dict[str, Any]:
     return out
 
 
-def _check_responses(inst: Instrument, responses: Sequence[Response]) -> None:
+def _check_responses(inst: Instrument, responses: Sequence[Response], where: str = "$.responses") -> None:
     if len(responses) != len(inst.items):
         raise InvalidResponseError(
             inst.id,
             None,
             f"expected {len(inst.items)} responses (one per item, None when unanswered), got {len(responses)}",
             "count",
-            path="$.responses",
+            path=where,
         )
     for i, (item, value) in enumerate(zip(inst.items, responses, strict=True)):
         if value is None:
@@ -134,7 +134,11 @@ def _check_responses(inst: Instrument, responses: Sequence[Response]) -> None:
             ok = f.is_integer(value) and item.max_count is not None and 0 <= f.as_int(value) <= item.max_count
         if not ok:
             raise InvalidResponseError(
-                inst.id, item.number, "expected one of the item's allowed answers", "answer", path=f"$.responses[{i}]"
+                inst.id,
+                item.number,
+                "expected one of the item's allowed answers",
+                "answer",
+                path=f"{where}[{i}]" if where == "$.responses" else where,
             )
 
 
@@ -229,12 +233,15 @@ def responses_from_fhir(
     answers (its ``questionnaire`` canonical), else the one whose verified LOINC panel code the
     *questionnaire* carries. Reading is :func:`iopcore.assessment.responses_from_questionnaire_response`
     (statuses, R4 shapes, weights; its errors name ``$.questionnaire_response…`` paths); for a
-    response to an iopcore Questionnaire, linkIds are the instrument's item ids.
+    response to an iopcore Questionnaire, linkIds are the instrument's item ids. Each answer must
+    be one the item allows (the error names the item's number and ``$.questionnaire_response.item``).
     """
     inst = _which(questionnaire_response, questionnaire, instrument_id)
     url = questionnaire_response.get("questionnaire")
     own = isinstance(url, str) and url.partition("|")[0] == canonical(inst)
     link_ids = {item.id: item.number for item in inst.items} if own else None
-    return inst.id, responses_from_questionnaire_response(
+    responses = responses_from_questionnaire_response(
         inst, questionnaire_response, questionnaire=questionnaire, link_ids=link_ids, partial=partial
     )
+    _check_responses(inst, responses, "$.questionnaire_response.item")  # the reader leaves values to scoring
+    return inst.id, responses
