@@ -1,0 +1,109 @@
+"""Attendance as Appointments and Encounters: R4 statuses kept, US Core Encounter, read back exactly."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iopcore.compliance import AttendanceRecord, AttendanceStatus
+from iopcore.errors import InvalidDataError
+from iopcore.fhir import ENCOUNTER_PROFILE, References, attendance_from_fhir, attendance_resources
+from iopcore.strategies import attendance_records
+from iopcore.times import Minutes
+from tests.fhir.conformance import json_round_trip, validate_r4
+
+PIDS = ("p1", "p2", "p3")
+REFS = References(patients={p: f"Patient/{i}" for i, p in enumerate(PIDS)}, practitioners={"dr": "Practitioner/7"})
+AT = datetime(2026, 2, 3, 9, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def _record(status: AttendanceStatus, attended: int = 0) -> AttendanceRecord:
+    return AttendanceRecord(
+        id="a1",
+        patient_id="p1",
+        occurrence_id="group@2026-02-03T09:00-05:00",
+        component_id="group_therapy",
+        start=AT,
+        end=AT + timedelta(hours=3),
+        scheduled_minutes=Minutes(180),
+        attended_minutes=Minutes(attended),
+        status=status,
+    )
+
+
+@given(attendance_records(patient_ids=st.sampled_from(PIDS)), st.booleans())
+def test_export_then_import_is_the_identity(record: AttendanceRecord, with_practitioner: bool) -> None:
+    """Every attendance record the strategies make gives valid R4 resources that read back equal."""
+    out = json_round_trip(
+        list(attendance_resources([record], references=REFS, practitioner_id="dr" if with_practitioner else None))
+    )
+    for resource in out:
+        validate_r4(resource)
+    encounter = out[1] if len(out) == 2 else None
+    assert (encounter is not None) == record.present
+    assert attendance_from_fhir(out[0], encounter=encounter, references=REFS) == record
+
+
+@pytest.mark.parametrize(
+    ("status", "appointment"),
+    [
+        (AttendanceStatus.ATTENDED, "fulfilled"),
+        (AttendanceStatus.LATE, "fulfilled"),
+        (AttendanceStatus.LEFT_EARLY, "fulfilled"),
+        (AttendanceStatus.ABSENT, "noshow"),
+        (AttendanceStatus.EXCUSED, "cancelled"),
+    ],
+)
+def test_statuses_map_to_r4(status: AttendanceStatus, appointment: str) -> None:
+    """No-show is Appointment noshow, an excused absence a cancelled Appointment with a reason; R4 has no absent Encounter."""
+    out = attendance_resources([_record(status, 150 if status.present else 0)], references=REFS)
+    assert out[0]["status"] == appointment
+    assert ("cancelationReason" in out[0]) == (status is AttendanceStatus.EXCUSED)
+    assert [r["resourceType"] for r in out] == (["Appointment", "Encounter"] if status.present else ["Appointment"])
+
+
+def test_the_encounter_follows_us_core_encounter() -> None:
+    """US Core Encounter: identifier with system and value, status, class, type (required), subject (required), period."""
+    _, encounter = attendance_resources(
+        [_record(AttendanceStatus.ATTENDED, 175)], references=REFS, practitioner_id="dr"
+    )
+    assert encounter["meta"]["profile"] == [ENCOUNTER_PROFILE]
+    assert all(i["system"] and i["value"] for i in encounter["identifier"])
+    assert (encounter["status"], encounter["class"]["code"]) == ("finished", "AMB")
+    assert encounter["type"][0]["coding"][0]["code"] == "group_therapy"
+    assert encounter["subject"] == {"reference": "Patient/0"}
+    assert encounter["participant"] == [{"individual": {"reference": "Practitioner/7"}}]
+    assert encounter["length"] == {"value": 175, "unit": "min", "system": "http://unitsofmeasure.org", "code": "min"}
+    assert datetime.fromisoformat(encounter["period"]["start"]) == AT
+
+
+def test_a_us_core_encounter_without_its_appointment_is_refused() -> None:
+    """US Core's office-visit Encounter is not an IOP attendance: without an Appointment it cannot be read."""
+    encounter = json.loads((Path(__file__).parent / "fixtures" / "us-core" / "encounter-example-1.json").read_text())
+    validate_r4(encounter)
+    with pytest.raises(InvalidDataError) as info:
+        attendance_from_fhir(encounter, references=References(patients={"example": "Patient/example"}))
+    assert info.value.errors[0].path == "$.appointment.resourceType"
+
+
+def test_bad_input_is_refused_with_paths() -> None:
+    """A fulfilled Appointment without its Encounter, an unknown status, another patient's Encounter."""
+    appointment, encounter = json_round_trip(
+        list(attendance_resources([_record(AttendanceStatus.LATE, 100)], references=REFS))
+    )
+    with pytest.raises(InvalidDataError) as info:
+        attendance_from_fhir(appointment, references=REFS)
+    assert info.value.errors[0].path == "$.encounter"
+    with pytest.raises(InvalidDataError) as info:
+        attendance_from_fhir({**appointment, "status": "booked"}, encounter=encounter, references=REFS)
+    assert info.value.errors[0].path == "$.appointment.status"
+    with pytest.raises(InvalidDataError) as info:
+        attendance_from_fhir(
+            appointment, encounter={**encounter, "subject": {"reference": "Patient/2"}}, references=REFS
+        )
+    assert info.value.errors[0].path == "$.encounter.subject"
