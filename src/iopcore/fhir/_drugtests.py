@@ -86,6 +86,8 @@ _V3_RESULT = {
 _V3_OUTCOME = {AnalyteOutcome.POSITIVE: "POS", AnalyteOutcome.NEGATIVE: "NEG"}
 _NAMES = {a.code: a.name for a in ANALYTES.analytes}
 _NG_ML = {"unit": "ng/mL", "system": UCUM, "code": "ng/mL"}
+_CODE = {m: str(m.value) for e in (TestMethod, AnalyteOutcome, TestResult, SpecimenType) for m in e}
+"""Enum members → their plain codes (a dict lookup: ``.value`` goes through a descriptor per call)."""
 WHERE = "drug_test_observations"
 
 
@@ -101,7 +103,7 @@ def _quantity(value: float, unit: str) -> dict[str, Any]:
 
 
 def _components(validity: SpecimenValidity) -> list[dict[str, Any]]:
-    out = [
+    out: list[dict[str, Any]] = [
         {"code": _concept(VALIDITY_SYSTEM, name), "valueQuantity": _quantity(value, unit)}
         for name, unit in _VALIDITY
         if (value := getattr(validity, name)) is not None
@@ -133,10 +135,10 @@ def _observations(
         member["subject"] = subject
         member["effectiveDateTime"] = when
         member["valueQuantity"] = {"value": result.concentration_ng_ml, **_NG_ML}
-        member["method"] = _concept(METHOD_SYSTEM, result.method.value)
+        member["method"] = _concept(METHOD_SYSTEM, _CODE[result.method])
         found = outcomes.get((result.analyte, result.method))
         if found is not None:
-            member["interpretation"] = [_concept(OUTCOME_SYSTEM, found.outcome.value, _V3_OUTCOME.get(found.outcome))]
+            member["interpretation"] = [_concept(OUTCOME_SYSTEM, _CODE[found.outcome], _V3_OUTCOME.get(found.outcome))]
             if found.cutoff_ng_ml is not None:
                 member["referenceRange"] = [
                     {"high": {"value": found.cutoff_ng_ml, **_NG_ML}, "text": "positive at or above the cut-off"}
@@ -146,7 +148,7 @@ def _observations(
     if labels is not None:
         panel["meta"] = labels
     panel["contained"] = [
-        {"resourceType": "Specimen", "id": "specimen", "type": _concept(SPECIMEN_SYSTEM, test.specimen.value)}
+        {"resourceType": "Specimen", "id": "specimen", "type": _concept(SPECIMEN_SYSTEM, _CODE[test.specimen])}
     ]
     panel["extension"] = [{"url": OBSERVED, "valueBoolean": test.observed}]
     panel["identifier"] = [identifier(refs, "drug-test", test.id)]
@@ -158,7 +160,7 @@ def _observations(
     if test.status is not DrugTestStatus.COLLECTED:
         panel["dataAbsentReason"] = _concept(_ABSENT, _ABSENT_CODES[test.status])
     if reading is not None:
-        panel["interpretation"] = [_concept(RESULT_SYSTEM, reading.result.value, _V3_RESULT.get(reading.result))]
+        panel["interpretation"] = [_concept(RESULT_SYSTEM, _CODE[reading.result], _V3_RESULT.get(reading.result))]
     panel["specimen"] = {"reference": "#specimen"}
     if members:
         panel["hasMember"] = [{"reference": f"Observation/{m['id']}"} for m in members]

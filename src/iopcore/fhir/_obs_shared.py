@@ -91,10 +91,11 @@ class Reader:
         return value
 
     def number(self, parent: Mapping[str, Any], key: str, path: str) -> float:
-        value = parent.get(key)
-        if not f.is_number(value) or f.as_float(value) is None:
+        value: Any = parent.get(key)
+        number = f.as_float(value) if f.is_number(value) else None
+        if number is None:
             raise self.fail(f"{path}.{key}", f"expected a finite number, got {type_name(value)}", "type")
-        return float(value)  # type: ignore[arg-type]
+        return number
 
     def instant(self, parent: Mapping[str, Any], key: str, path: str) -> datetime:
         text = self.text(parent, key, path)

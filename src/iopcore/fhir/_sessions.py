@@ -194,8 +194,8 @@ def attendance_from_fhir(
     component = _coded(read, appointment, "serviceType", "", COMPONENT_SYSTEM)
     if component is None:
         raise read.fail(".serviceType", "expected the component coded in iopcore's component system", "missing")
-    minutes = appointment.get("minutesDuration", 0)
-    if not f.is_integer(minutes) or minutes < 0:  # type: ignore[operator]
+    minutes: Any = appointment.get("minutesDuration", 0)
+    if not f.is_integer(minutes) or minutes < 0:
         raise read.fail(".minutesDuration", "expected a whole number of minutes", "type")
     attended = 0
     if status == "fulfilled":
@@ -251,8 +251,8 @@ def _encounter(
     length = read.node(encounter, "length", "")
     if length.get("code") != "min":
         raise read.fail(".length.code", "expected minutes (UCUM min)", "unit")
-    value = length.get("value")
-    if not f.is_integer(value) or value < 0:  # type: ignore[operator]
+    value: Any = length.get("value")
+    if not f.is_integer(value) or value < 0:
         raise read.fail(".length.value", "expected a whole number of minutes >= 0", "type")
     status = AttendanceStatus.ATTENDED
     for j, ext in enumerate(read.items(encounter, "extension", "", required=False)):
