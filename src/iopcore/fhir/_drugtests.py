@@ -12,7 +12,7 @@ catalog, so the codes are iopcore's (documented in the mappings reference):
   ``adulterant_detected`` a boolean); with an :class:`~iopcore.compliance.Interpretation`, its
   result as ``interpretation`` (``drug-test-result``; v3 ``POS``/``NEG`` beside it only for a
   positive or negative result, never for ``not_evaluated``); ``hasMember`` the analyte Observations;
-* each **analyte** Observation: code ``analyte#<code>``, ``method`` ``test-method#screen`` or
+* each **analyte** Observation (id: the test Observation's id and ``-<n>``, its place in the test): code ``analyte#<code>``, ``method`` ``test-method#screen`` or
   ``#confirmation``, ``valueQuantity`` in ng/mL, and with an interpretation the cut-off compared
   with as ``referenceRange.high`` (positive at or above it) and the outcome as ``interpretation``
   (``analyte-outcome``; never a normal code for ``not_evaluated``).
@@ -45,7 +45,6 @@ from iopcore.fhir._common import (
     References,
     code_system,
     extension_url,
-    identifier,
     identifier_system,
     key_of,
     reference_to,
@@ -98,74 +97,116 @@ def _concept(system: str, code: str, v3: str | None = None) -> dict[str, Any]:
     return {"coding": codings}
 
 
-def _quantity(value: float, unit: str) -> dict[str, Any]:
-    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
+class _Builder:
+    """Builds the Observations of one call; parts that are the same for many resources (codes, labels,
+    categories, a patient's subject, an outcome's interpretation) are made once per call and shared."""
 
+    def __init__(self, refs: References, labels: dict[str, Any] | None) -> None:
+        self.refs = refs
+        self.labels = labels
+        self.category = [{"coding": [dict(_LAB)]}]
+        self.panel_code = {"coding": [{"system": PANEL_SYSTEM, "code": "panel", "display": "Drug test"}]}
+        self.specimen_ref = {"reference": "#specimen"}
+        self.id_system = identifier_system(refs.identifier_base, "drug-test")
+        self.methods = {m: _concept(METHOD_SYSTEM, _CODE[m]) for m in TestMethod}
+        self.outcomes = {o: [_concept(OUTCOME_SYSTEM, _CODE[o], _V3_OUTCOME.get(o))] for o in AnalyteOutcome}
+        self.results = {r: [_concept(RESULT_SYSTEM, _CODE[r], _V3_RESULT.get(r))] for r in TestResult}
+        self.specimens = {
+            t: [{"resourceType": "Specimen", "id": "specimen", "type": _concept(SPECIMEN_SYSTEM, _CODE[t])}]
+            for t in SpecimenType
+        }
+        self.observed = {b: [{"url": OBSERVED, "valueBoolean": b}] for b in (False, True)}
+        self.absent = {s: _concept(_ABSENT, c) for s, c in _ABSENT_CODES.items()}
+        self.validity = [(name, unit, _concept(VALIDITY_SYSTEM, name)) for name, unit in _VALIDITY]
+        self.adulterant = {
+            b: {"code": _concept(VALIDITY_SYSTEM, "adulterant_detected"), "valueBoolean": b} for b in (False, True)
+        }
+        self.analytes: dict[str, dict[str, Any]] = {}
+        self.cutoffs: dict[float, list[dict[str, Any]]] = {}
+        self.subjects: dict[str, dict[str, str]] = {}
 
-def _components(validity: SpecimenValidity) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = [
-        {"code": _concept(VALIDITY_SYSTEM, name), "valueQuantity": _quantity(value, unit)}
-        for name, unit in _VALIDITY
-        if (value := getattr(validity, name)) is not None
-    ]
-    out.append({"code": _concept(VALIDITY_SYSTEM, "adulterant_detected"), "valueBoolean": validity.adulterant_detected})
-    return out
+    def subject(self, patient_id: str, path: str) -> dict[str, str]:
+        found = self.subjects.get(patient_id)
+        if found is None:
+            found = self.subjects[patient_id] = reference_to(self.refs, ReferenceKind.PATIENT, patient_id, path)
+        return found
 
+    def components(self, validity: SpecimenValidity) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [
+            {"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}}
+            for name, unit, code in self.validity
+            if (value := getattr(validity, name)) is not None
+        ]
+        out.append(self.adulterant[validity.adulterant_detected])
+        return out
 
-def _observations(
-    test: DrugTest, refs: References, reading: Interpretation | None, labels: dict[str, Any] | None, path: str
-) -> list[dict[str, Any]]:
-    subject = reference_to(refs, ReferenceKind.PATIENT, test.patient_id, path + ".patient_id")
-    when = test.collected_at.isoformat()
-    panel_id = resource_id("Observation", "drug-test", test.id, subject["reference"])
-    members: list[dict[str, Any]] = []
-    outcomes = {} if reading is None else {(a.analyte, a.method): a for a in reading.analytes}
-    for i, result in enumerate(test.results):
-        member: dict[str, Any] = {"resourceType": "Observation"}
-        member["id"] = resource_id("Observation", "drug-test", test.id, subject["reference"], str(i))
-        if labels is not None:
-            member["meta"] = labels
+    def member(self, result: AnalyteResult, found: Any, rid: str, subject: dict[str, str], when: str) -> dict[str, Any]:
+        member: dict[str, Any] = {"resourceType": "Observation", "id": rid}
+        if self.labels is not None:
+            member["meta"] = self.labels
         member["status"] = "final"
-        member["category"] = [{"coding": [_LAB]}]
-        code: dict[str, Any] = {"system": ANALYTE_SYSTEM, "code": result.analyte}
-        name = _NAMES.get(result.analyte)
-        if name is not None:
-            code["display"] = name
-        member["code"] = {"coding": [code]}
+        member["category"] = self.category
+        code = self.analytes.get(result.analyte)
+        if code is None:
+            code = self.analytes[result.analyte] = _analyte_code(result.analyte)
+        member["code"] = code
         member["subject"] = subject
         member["effectiveDateTime"] = when
         member["valueQuantity"] = {"value": result.concentration_ng_ml, **_NG_ML}
-        member["method"] = _concept(METHOD_SYSTEM, _CODE[result.method])
-        found = outcomes.get((result.analyte, result.method))
+        member["method"] = self.methods[result.method]
         if found is not None:
-            member["interpretation"] = [_concept(OUTCOME_SYSTEM, _CODE[found.outcome], _V3_OUTCOME.get(found.outcome))]
-            if found.cutoff_ng_ml is not None:
-                member["referenceRange"] = [
-                    {"high": {"value": found.cutoff_ng_ml, **_NG_ML}, "text": "positive at or above the cut-off"}
-                ]
-        members.append(member)
-    panel: dict[str, Any] = {"resourceType": "Observation", "id": panel_id}
-    if labels is not None:
-        panel["meta"] = labels
-    panel["contained"] = [
-        {"resourceType": "Specimen", "id": "specimen", "type": _concept(SPECIMEN_SYSTEM, _CODE[test.specimen])}
-    ]
-    panel["extension"] = [{"url": OBSERVED, "valueBoolean": test.observed}]
-    panel["identifier"] = [identifier(refs, "drug-test", test.id)]
-    panel["status"] = "final" if test.status is DrugTestStatus.COLLECTED else "cancelled"
-    panel["category"] = [{"coding": [_LAB]}]
-    panel["code"] = {"coding": [{"system": PANEL_SYSTEM, "code": "panel", "display": "Drug test"}]}
-    panel["subject"] = subject
-    panel["effectiveDateTime"] = when
-    if test.status is not DrugTestStatus.COLLECTED:
-        panel["dataAbsentReason"] = _concept(_ABSENT, _ABSENT_CODES[test.status])
-    if reading is not None:
-        panel["interpretation"] = [_concept(RESULT_SYSTEM, _CODE[reading.result], _V3_RESULT.get(reading.result))]
-    panel["specimen"] = {"reference": "#specimen"}
-    if members:
-        panel["hasMember"] = [{"reference": f"Observation/{m['id']}"} for m in members]
-    panel["component"] = _components(test.validity)
-    return [panel, *members]
+            member["interpretation"] = self.outcomes[found.outcome]
+            cutoff = found.cutoff_ng_ml
+            if cutoff is not None:
+                ranges = self.cutoffs.get(cutoff)
+                if ranges is None:
+                    ranges = self.cutoffs[cutoff] = [
+                        {"high": {"value": cutoff, **_NG_ML}, "text": "positive at or above the cut-off"}
+                    ]
+                member["referenceRange"] = ranges
+        return member
+
+    def test(self, test: DrugTest, reading: Interpretation | None, path: str) -> list[dict[str, Any]]:
+        subject = self.subject(test.patient_id, path + ".patient_id")
+        when = test.collected_at.isoformat()
+        panel_id = resource_id("Observation", "drug-test", test.id, subject["reference"])
+        panel: dict[str, Any] = {"resourceType": "Observation", "id": panel_id}
+        if self.labels is not None:
+            panel["meta"] = self.labels
+        panel["contained"] = self.specimens[test.specimen]
+        panel["extension"] = self.observed[test.observed]
+        panel["identifier"] = [{"system": self.id_system, "value": test.id}]
+        status = test.status
+        collected = status is DrugTestStatus.COLLECTED
+        panel["status"] = "final" if collected else "cancelled"
+        panel["category"] = self.category
+        panel["code"] = self.panel_code
+        panel["subject"] = subject
+        panel["effectiveDateTime"] = when
+        if not collected:
+            panel["dataAbsentReason"] = self.absent[status]
+        if reading is not None:
+            panel["interpretation"] = self.results[reading.result]
+        panel["specimen"] = self.specimen_ref
+        out = [panel]
+        if test.results:
+            outcomes = {} if reading is None else {(a.analyte, a.method): a for a in reading.analytes}
+            members = []
+            for i, result in enumerate(test.results):
+                rid = f"{panel_id}-{i}"
+                members.append({"reference": "Observation/" + rid})
+                out.append(self.member(result, outcomes.get((result.analyte, result.method)), rid, subject, when))
+            panel["hasMember"] = members
+        panel["component"] = self.components(test.validity)
+        return out
+
+
+def _analyte_code(analyte: str) -> dict[str, Any]:
+    code: dict[str, Any] = {"system": ANALYTE_SYSTEM, "code": analyte}
+    name = _NAMES.get(analyte)
+    if name is not None:
+        code["display"] = name
+    return {"coding": [code]}
 
 
 @f.guard
@@ -181,6 +222,10 @@ def drug_test_observations(
     *interpretations* (from :func:`~iopcore.compliance.interpret`, matched to tests by
     ``test_id``) add the overall result, each analyte's outcome and the cut-off it was compared
     with; a test without one is exported without interpretation. ``record_class`` sets the DS4P labels.
+
+    The Observations of one call share the parts that are the same for many of them (``meta``,
+    codes, ``category``, a patient's ``subject``, an outcome's ``interpretation``): they are ready
+    for ``json.dumps``; deep-copy one (``copy.deepcopy``) before changing it in place.
     """
     items = tuple(tests)
     readings: dict[str, Interpretation] = {}
@@ -188,12 +233,12 @@ def drug_test_observations(
         if not isinstance(reading, Interpretation):
             raise _refuse(f"$.interpretations[{i}]", "expected an Interpretation", "type")
         readings[reading.test_id] = reading
-    labels = meta(None, record_class)
+    builder = _Builder(references, meta(None, record_class))
     out: list[dict[str, Any]] = []
     for i, test in enumerate(items):
         if not isinstance(test, DrugTest):
             raise _refuse(f"$.tests[{i}]", "expected a DrugTest", "type")
-        out.extend(_observations(test, references, readings.pop(test.id, None), labels, f"$.tests[{i}]"))
+        out.extend(builder.test(test, readings.pop(test.id, None), f"$.tests[{i}]"))
     if readings:
         raise _refuse("$.interpretations", "expected interpretations of the tests given only", "unknown_test")
     return tuple(out)

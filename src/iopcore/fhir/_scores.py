@@ -12,6 +12,7 @@ reference in the same reference map.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -66,33 +67,56 @@ _LOCAL_CODES = {(TOTAL_SYSTEM, i): i for i in INSTRUMENTS}
 _BAND_SYSTEMS = {i: band_system(i) for i in INSTRUMENTS}
 
 
-def _observation(
-    score: DatedScore, refs: References, performer: dict[str, str] | None, labels: Any, path: str
-) -> dict[str, Any]:
-    inst = score.instrument
-    known = INSTRUMENTS.get(inst)
-    if known is None:
-        raise _refuse(path + ".instrument", "expected a built-in instrument", "unknown_code")
-    if type(score.total) is float and known.proration is None and not score.total.is_integer():
-        raise _refuse(path + ".total", f"expected a whole total ({known.name} is never prorated)", "prorated")
-    out: dict[str, Any] = {"resourceType": "Observation"}
-    if labels is not None:
-        out["meta"] = {k: [dict(x) if isinstance(x, dict) else x for x in v] for k, v in labels.items()}
-    out["status"] = "final"
-    out["category"] = [{"coding": [dict(_SURVEY[0]["coding"][0])]}]
-    code = _CODES[inst]
-    out["code"] = {"coding": [dict(code["coding"][0])], "text": code["text"]}
-    out["subject"] = reference_to(refs, ReferenceKind.PATIENT, score.patient_id, path + ".patient_id")
-    out["effectiveDateTime"] = score.on.isoformat()
-    if performer is not None:
-        out["performer"] = [dict(performer)]
-    total = score.total
-    if type(total) is int or (known.proration is None and total == int(total)):
-        out["valueInteger"] = int(total)
-    else:
-        out["valueQuantity"] = {"value": total, "unit": "{score}", "system": UCUM, "code": "{score}"}
-    if score.band is not None:
-        out["interpretation"] = [{"coding": [{"system": _BAND_SYSTEMS[inst], "code": score.band}], "text": score.band}]
+def _exported(scores: tuple[DatedScore, ...], refs: References, performer: Any, labels: Any) -> list[dict[str, Any]]:
+    """The Observations of *scores*; parts that are the same for many (codes, labels, a patient's subject) are
+    built once per call and shared by the resources of this call."""
+    category = [{"coding": [dict(_SURVEY[0]["coding"][0])]}]
+    codes: dict[str, dict[str, Any]] = {}
+    bands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    subjects: dict[str, dict[str, str]] = {}
+    performers = None if performer is None else [performer]
+    out: list[dict[str, Any]] = []
+    for i, score in enumerate(scores):
+        inst = score.instrument
+        known = INSTRUMENTS.get(inst)
+        if known is None:
+            raise _refuse(f"$.scores[{i}].instrument", "expected a built-in instrument", "unknown_code")
+        total = score.total
+        whole = type(total) is int or (known.proration is None and total == int(total))
+        if not whole and known.proration is None:
+            raise _refuse(
+                f"$.scores[{i}].total", f"expected a whole total ({known.name} is never prorated)", "prorated"
+            )
+        code = codes.get(inst)
+        if code is None:
+            code = codes[inst] = copy.deepcopy(_CODES[inst])
+        subject = subjects.get(score.patient_id)
+        if subject is None:
+            path = f"$.scores[{i}].patient_id"
+            subject = subjects[score.patient_id] = reference_to(refs, ReferenceKind.PATIENT, score.patient_id, path)
+        obs: dict[str, Any] = {"resourceType": "Observation"}
+        if labels is not None:
+            obs["meta"] = labels
+        obs["status"] = "final"
+        obs["category"] = category
+        obs["code"] = code
+        obs["subject"] = subject
+        obs["effectiveDateTime"] = score.on.isoformat()
+        if performers is not None:
+            obs["performer"] = performers
+        if whole:
+            obs["valueInteger"] = int(total)
+        else:
+            obs["valueQuantity"] = {"value": total, "unit": "{score}", "system": UCUM, "code": "{score}"}
+        band = score.band
+        if band is not None:
+            concept = bands.get((inst, band))
+            if concept is None:
+                concept = bands[(inst, band)] = [
+                    {"coding": [{"system": _BAND_SYSTEMS[inst], "code": band}], "text": band}
+                ]
+            obs["interpretation"] = concept
+        out.append(obs)
     return out
 
 
@@ -109,18 +133,21 @@ def score_observations(
     Each subject is the reference *references* holds for the score's patient; ``performer_id``
     is the practitioner key of who scored them. ``record_class`` sets the DS4P labels (a Part 2
     SUD treatment record by default). A non-whole total of a never-prorated instrument is refused.
+
+    The Observations of one call share the parts that are the same for many of them (``meta``,
+    ``category``, ``code``, a band's ``interpretation``, a patient's ``subject``): they are ready
+    for ``json.dumps``; deep-copy one (``copy.deepcopy``) before changing it in place.
     """
     items = tuple(scores)
+    for i, s in enumerate(items):
+        if not isinstance(s, DatedScore):
+            raise _refuse(f"$.scores[{i}]", "expected a DatedScore", "type")
     performer = (
         None
         if performer_id is None
         else reference_to(references, ReferenceKind.PRACTITIONER, performer_id, "$.performer_id")
     )
-    labels = meta(SCREENING_ASSESSMENT_PROFILE, record_class)
-    for i, s in enumerate(items):
-        if not isinstance(s, DatedScore):
-            raise _refuse(f"$.scores[{i}]", "expected a DatedScore", "type")
-    return tuple(_observation(s, references, performer, labels, f"$.scores[{i}]") for i, s in enumerate(items))
+    return tuple(_exported(items, references, performer, meta(SCREENING_ASSESSMENT_PROFILE, record_class)))
 
 
 @f.guard
