@@ -29,7 +29,14 @@ from iopcore.errors import (
     InfeasibleScheduleError,
     OrtoolsNotInstalledError,
 )
-from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
+from iopcore.schedule._calendar import (
+    MAX_OCCURRENCE_ID_LENGTH,
+    MAX_WEEKS,
+    CalendarSchedule,
+    Occurrence,
+    ShortWeek,
+    expand,
+)
 from iopcore.schedule._capacity import (
     AddSeats,
     AddSession,
@@ -83,6 +90,7 @@ __all__ = [
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
+    "MAX_OCCURRENCE_ID_LENGTH",
     "MAX_WEEKS",
     "NOT_KEPT_COST",
     "OFF_TRACK_COST",
