@@ -14,6 +14,9 @@
   :func:`suggest_capacity` finds the added seats or sessions that admit the most waiting patients.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
+* The loop closes: :func:`match_attendance` turns a patient's expected occurrences and
+  :class:`CheckIn` s into :class:`~iopcore.compliance.AttendanceRecord` s (an
+  :class:`AttendanceMatch`: one :class:`SessionAttendance` per session, unmatched check-ins apart).
 
 Every public function, method and constructor checks its arguments on entry and raises an
 :mod:`iopcore.errors` exception naming them. The exceptions raised here
@@ -28,6 +31,16 @@ from iopcore.errors import (
     HighsNotInstalledError,
     InfeasibleScheduleError,
     OrtoolsNotInstalledError,
+)
+from iopcore.schedule._attendance import (
+    DEFAULT_CHECK_IN_RULES,
+    AttendanceMatch,
+    CheckIn,
+    CheckInRules,
+    SessionAttendance,
+    UnmatchedCheckIn,
+    UnmatchedReason,
+    match_attendance,
 )
 from iopcore.schedule._calendar import (
     MAX_OCCURRENCE_ID_LENGTH,
@@ -87,6 +100,7 @@ __all__ = [
     "AVOIDED_DAY_COST",
     "BACKENDS",
     "DEFAULT_CAPACITY_WORK_LIMIT",
+    "DEFAULT_CHECK_IN_RULES",
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
@@ -101,10 +115,13 @@ __all__ = [
     "AddSeats",
     "AddSession",
     "Assignment",
+    "AttendanceMatch",
     "CalendarSchedule",
     "CapacityChange",
     "CapacityReport",
     "CapacitySuggestion",
+    "CheckIn",
+    "CheckInRules",
     "ClockRequiredError",
     "CohortPatient",
     "CohortProblem",
@@ -123,8 +140,11 @@ __all__ = [
     "OrtoolsNotInstalledError",
     "Preferences",
     "Reason",
+    "SessionAttendance",
     "ShortWeek",
     "TimeOfDay",
+    "UnmatchedCheckIn",
+    "UnmatchedReason",
     "Unscheduled",
     "Violation",
     "WeekProblem",
@@ -137,6 +157,7 @@ __all__ = [
     "conflict",
     "expand",
     "explain_unscheduled",
+    "match_attendance",
     "seat_changes",
     "session_changes",
     "solve",
