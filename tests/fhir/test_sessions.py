@@ -12,8 +12,16 @@ from hypothesis import strategies as st
 
 from iopcore.compliance import AttendanceRecord, AttendanceStatus
 from iopcore.errors import InvalidDataError
-from iopcore.fhir import ENCOUNTER_PROFILE, References, attendance_from_fhir, attendance_resources
-from iopcore.strategies import attendance_records
+from iopcore.fhir import (
+    ENCOUNTER_PROFILE,
+    References,
+    attendance_from_fhir,
+    attendance_resources,
+    occurrence_from_fhir,
+    session_appointments,
+)
+from iopcore.schedule import Occurrence
+from iopcore.strategies import attendance_records, occurrences
 from iopcore.times import Minutes
 from tests.fhir.conformance import json_round_trip, validate_r4
 
@@ -107,3 +115,46 @@ def test_bad_input_is_refused_with_paths() -> None:
             appointment, encounter={**encounter, "subject": {"reference": "Patient/2"}}, references=REFS
         )
     assert info.value.errors[0].path == "$.encounter.subject"
+
+
+@given(st.lists(occurrences(), max_size=5), st.sampled_from(PIDS))
+def test_a_week_of_sessions_is_booked_appointments_that_read_back(week: list[Occurrence], patient: str) -> None:
+    """Every occurrence the strategies make is a valid booked R4 Appointment of the patient that reads back equal."""
+    out = json_round_trip(list(session_appointments(week, patient_id=patient, references=REFS, practitioner_id="dr")))
+    for appointment in out:
+        validate_r4(appointment)
+        assert appointment["status"] == "booked"
+        assert appointment["participant"][0]["actor"] == {"reference": REFS.patients[patient]}
+    back = [occurrence_from_fhir(a, references=REFS) for a in out]
+    assert back == week
+    assert [b.id for b in back] == [o.id for o in week]
+
+
+def test_attendance_updates_the_booked_appointment() -> None:
+    """The attendance export of a session has the id of the session's booked Appointment (one resource, updated)."""
+    occ = Occurrence(start=AT, end=AT + timedelta(hours=3), offering_id="group", component_id="group_therapy")
+    (booked,) = session_appointments([occ], patient_id="p1", references=REFS)
+    record = AttendanceRecord(
+        id="a9",
+        patient_id="p1",
+        occurrence_id=occ.id,
+        component_id=occ.component_id,
+        start=occ.start,
+        end=occ.end,
+        scheduled_minutes=occ.minutes,
+        attended_minutes=Minutes(0),
+        status=AttendanceStatus.ABSENT,
+    )
+    (noshow,) = attendance_resources([record], references=REFS)
+    assert (booked["id"], booked["minutesDuration"]) == (noshow["id"], 180)
+    assert noshow["status"] == "noshow"
+
+
+def test_an_occurrence_id_that_is_not_derived_is_refused() -> None:
+    """The occurrence identifier must be the one its offering and start give; the error names the Appointment."""
+    occ = Occurrence(start=AT, end=AT + timedelta(hours=1), offering_id="group", component_id="group_therapy")
+    (appointment,) = json_round_trip(list(session_appointments([occ], patient_id="p1", references=REFS)))
+    appointment["start"] = (AT + timedelta(minutes=5)).isoformat()
+    with pytest.raises(InvalidDataError) as info:
+        occurrence_from_fhir(appointment, references=REFS)
+    assert info.value.errors[0].path == "$.appointment.identifier"

@@ -32,7 +32,13 @@ from iopcore.fhir._scores import (
     score_observation,
     score_observations,
 )
-from iopcore.fhir._sessions import ENCOUNTER_PROFILE, attendance_from_fhir, attendance_resources
+from iopcore.fhir._sessions import (
+    ENCOUNTER_PROFILE,
+    attendance_from_fhir,
+    attendance_resources,
+    occurrence_from_fhir,
+    session_appointments,
+)
 
 __all__ = [
     "ENCOUNTER_PROFILE",
@@ -49,9 +55,11 @@ __all__ = [
     "dated_score_from_fhir",
     "drug_test_observations",
     "drug_tests_from_fhir",
+    "occurrence_from_fhir",
     "questionnaire",
     "questionnaire_response",
     "responses_from_fhir",
     "score_observation",
     "score_observations",
+    "session_appointments",
 ]

@@ -15,6 +15,12 @@ which is what ``Appointment`` is (``participant`` the patient, ``start``/``end``
 
 Both carry the attendance record's id and the occurrence's id as business identifiers, so that
 :func:`attendance_from_fhir` gives back the same :class:`~iopcore.compliance.AttendanceRecord`.
+
+**The week's sessions** (:func:`session_appointments`): one ``booked`` Appointment per
+:class:`~iopcore.schedule.Occurrence` for the patient, identified by the occurrence's id. An
+Appointment's id is derived from the occurrence's id and the patient's reference, so the
+attendance export of the same session is the same Appointment, updated (``booked`` →
+``fulfilled``, ``noshow`` or ``cancelled``). :func:`occurrence_from_fhir` reads the occurrence back.
 """
 
 from __future__ import annotations
@@ -38,9 +44,16 @@ from iopcore.fhir._common import (
 )
 from iopcore.fhir._obs_shared import UCUM, Reader, meta
 from iopcore.part2 import RecordClass
+from iopcore.schedule import Occurrence
 from iopcore.times import Minutes
 
-__all__ = ["ENCOUNTER_PROFILE", "attendance_from_fhir", "attendance_resources"]
+__all__ = [
+    "ENCOUNTER_PROFILE",
+    "attendance_from_fhir",
+    "attendance_resources",
+    "occurrence_from_fhir",
+    "session_appointments",
+]
 
 ENCOUNTER_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter"
 COMPONENT_SYSTEM = code_system("component")
@@ -66,7 +79,7 @@ def _pair(
     record: AttendanceRecord, refs: References, labels: dict[str, Any] | None, practitioner: Any, path: str
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     subject = reference_to(refs, ReferenceKind.PATIENT, record.patient_id, path + ".patient_id")
-    appointment_id = resource_id("Appointment", record.id, subject["reference"])
+    appointment_id = resource_id("Appointment", record.occurrence_id, subject["reference"])
     ids = [identifier(refs, _RECORD, record.id), identifier(refs, _OCCURRENCE, record.occurrence_id)]
     start, end = record.start.isoformat(), record.end.isoformat()
     appointment: dict[str, Any] = {"resourceType": "Appointment", "id": appointment_id}
@@ -142,6 +155,92 @@ def attendance_resources(
         if encounter is not None:
             out.append(encounter)
     return tuple(out)
+
+
+@f.guard
+def session_appointments(
+    occurrences: Iterable[Occurrence],
+    *,
+    patient_id: str,
+    references: References,
+    practitioner_id: str | None = None,
+    record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
+) -> tuple[dict[str, Any], ...]:
+    """A ``booked`` Appointment of *patient_id* for each occurrence (a week's sessions), in order.
+
+    ``practitioner_id`` (a key of ``references.practitioners``) is written as a participant;
+    ``record_class`` sets the DS4P labels (a Part 2 SUD treatment record by default).
+    """
+    subject = reference_to(references, ReferenceKind.PATIENT, patient_id, "$.patient_id")
+    practitioner = (
+        None
+        if practitioner_id is None
+        else reference_to(references, ReferenceKind.PRACTITIONER, practitioner_id, "$.practitioner_id")
+    )
+    labels = meta(None, record_class)
+    out: list[dict[str, Any]] = []
+    for i, occ in enumerate(occurrences):
+        if not isinstance(occ, Occurrence):
+            raise InvalidArgumentError(
+                (ErrorItem(path=f"$.occurrences[{i}]", message="expected an Occurrence", rule="type"),),
+                callable="session_appointments",
+            )
+        appointment: dict[str, Any] = {
+            "resourceType": "Appointment",
+            "id": resource_id("Appointment", occ.id, subject["reference"]),
+        }
+        if labels is not None:
+            appointment["meta"] = labels
+        appointment["identifier"] = [identifier(references, _OCCURRENCE, occ.id)]
+        appointment["status"] = "booked"
+        appointment["serviceType"] = [_component(occ.component_id)]
+        appointment["start"], appointment["end"] = occ.start.isoformat(), occ.end.isoformat()
+        if occ.minutes.value > 0:
+            appointment["minutesDuration"] = occ.minutes.value
+        participants = [{"actor": dict(subject), "status": "accepted"}]
+        if practitioner is not None:
+            participants.append({"actor": dict(practitioner), "status": "accepted"})
+        appointment["participant"] = participants
+        out.append(appointment)
+    return tuple(out)
+
+
+@f.guard
+def occurrence_from_fhir(appointment: Mapping[str, Any], *, references: References) -> Occurrence:
+    """The :class:`~iopcore.schedule.Occurrence` an Appointment books (its occurrence identifier, times, component).
+
+    The offering is the part of the occurrence id before its last ``@`` (the id's format); the
+    id must be the one the offering and the start give. An ``entered-in-error`` Appointment is refused.
+    """
+    read = Reader("occurrence_from_fhir", "$.appointment")
+    read.resource(appointment, "Appointment")
+    if appointment.get("status") == "entered-in-error":
+        raise read.fail(".status", "this Appointment was entered in error", "entered_in_error")
+    occurrence_id = _identifiers(read, appointment, references, "").get(_OCCURRENCE)
+    if occurrence_id is None or "@" not in occurrence_id:
+        raise read.fail(".identifier", "expected the occurrence identifier (<offering id>@<start>)", "missing")
+    component = _coded(read, appointment, "serviceType", "", COMPONENT_SYSTEM)
+    if component is None:
+        raise read.fail(".serviceType", "expected the component coded in iopcore's component system", "missing")
+    try:
+        return Occurrence(
+            start=read.instant(appointment, "start", ""),
+            end=read.instant(appointment, "end", ""),
+            offering_id=occurrence_id.rsplit("@", 1)[0],
+            component_id=component,
+            id=occurrence_id,
+        )
+    except InvalidDataError as exc:
+        if isinstance(exc, InvalidArgumentError):
+            raise
+        where = {"$.id": ".identifier", "$.offering_id": ".identifier", "$.component_id": ".serviceType"}
+        raise InvalidArgumentError(
+            [
+                ErrorItem(path="$.appointment" + where.get(e.path, ""), message=e.message, rule=e.rule)
+                for e in exc.errors
+            ],
+            callable="occurrence_from_fhir",
+        ) from None
 
 
 def _identifiers(read: Reader, node: Mapping[str, Any], refs: References, path: str) -> dict[str, str]:
