@@ -7,7 +7,7 @@ The records are compliance_bench's (``build``: 12-week episodes, about 15 drug t
 some missed, some dilute, THCA confirmation and buprenorphine screen results, validity measured).
 Scores: a PHQ-9 and a GAD-7 every week for each patient (24 per patient), totals and bands drawn
 from a seeded generator over each instrument's range. The timed step is one call each of
-``score_observations`` and ``drug_test_observations`` (with every collected urine test's
+``scores_to_fhir`` and ``drug_tests_to_fhir`` (with every collected urine test's
 interpretation against the example clinical panel, computed beforehand), i.e. building every
 Observation dict; the wall time of both together is reported against the issue's 2 s.
 """
@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compliance_bench import START, build  # noqa: E402
+from compliance_bench import START, build
 
-from iopcore.assessment import INSTRUMENTS, DatedScore  # noqa: E402
-from iopcore.compliance import EXAMPLE_CLINICAL_URINE_PANEL, DrugTestStatus, interpret  # noqa: E402
-from iopcore.fhir import References, drug_test_observations, score_observations  # noqa: E402
+from iopcore.assessment import INSTRUMENTS, DatedScore
+from iopcore.compliance import EXAMPLE_CLINICAL_URINE_PANEL, DrugTestStatus, interpret
+from iopcore.fhir import References, drug_tests_to_fhir, scores_to_fhir
 
 
 def scores(patients: int, seed: int = 19) -> list[DatedScore]:
@@ -57,9 +57,9 @@ def main(argv: list[str]) -> None:
     ]
     gc.collect()
     t0, c0 = time.perf_counter(), time.process_time()
-    score_obs = score_observations(dated, references=refs)
+    score_obs = scores_to_fhir(dated, references=refs)
     t1 = time.perf_counter()
-    test_obs = drug_test_observations(records.drug_tests, references=refs, interpretations=readings)
+    test_obs = drug_tests_to_fhir(records.drug_tests, references=refs, interpretations=readings)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(
         f"patients={args.patients} scores={len(dated)} drug_tests={len(records.drug_tests)} "

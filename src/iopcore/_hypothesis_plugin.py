@@ -99,7 +99,7 @@ from iopcore.compliance import (
 from iopcore.components import Component, ComponentCatalog, Curriculum, Topic
 from iopcore.episodes import Admission, Authorization, Discharge, Episode, LevelPeriod, PhasePeriod
 from iopcore.errors import ErrorItem
-from iopcore.fhir import References
+from iopcore.fhir import PatientRecords, References
 from iopcore.levels import (
     CodeMapping,
     DaysBand,
@@ -371,6 +371,7 @@ STRATEGY_NAMES: dict[type, str] = {
     Revocation: "revocations",
     SecurityLabel: "security_labels",
     # fhir (issue 19)
+    PatientRecords: "patient_records",
     References: "references",
     StateRestriction: "state_restrictions",
 }

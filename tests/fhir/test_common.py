@@ -125,3 +125,11 @@ def test_generated_maps_hold_the_keys_asked_for_and_pickle(refs: References) -> 
 def test_generated_references_are_references(value: str) -> None:
     """fhir_references draws references the map accepts."""
     assert is_reference(ReferenceKind.ORGANIZATION, value)
+
+
+def test_keys_must_be_text_and_maps_mappings() -> None:
+    """Keys are non-blank strings of at most 128 characters; a map is a mapping."""
+    for bad in ({"": "Patient/1"}, {"k" * 129: "Patient/1"}, ["Patient/1"]):
+        with pytest.raises(InvalidDataError) as info:
+            References(patients=bad)
+        assert info.value.paths[0] == "$.patients"

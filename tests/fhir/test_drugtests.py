@@ -20,7 +20,7 @@ from iopcore.compliance import (
     interpret,
 )
 from iopcore.errors import InvalidDataError
-from iopcore.fhir import References, drug_test_observations, drug_tests_from_fhir
+from iopcore.fhir import References, drug_tests_from_fhir, drug_tests_to_fhir
 from iopcore.strategies import drug_tests
 from tests.fhir.conformance import json_round_trip, validate_r4
 
@@ -41,7 +41,7 @@ def _readings(tests: list[DrugTest]) -> list[object]:
 @given(st.lists(drug_tests(patient_ids=st.sampled_from(PIDS)), max_size=3, unique_by=lambda t: t.id), st.randoms())
 def test_export_then_import_is_the_identity(tests: list[DrugTest], rnd: object) -> None:
     """Every drug test the strategies make, with its interpretation, is valid R4 and reads back equal, in any order."""
-    out = drug_test_observations(tests, references=REFS, interpretations=_readings(tests))
+    out = drug_tests_to_fhir(tests, references=REFS, interpretations=_readings(tests))
     for obs in out:
         validate_r4(obs)
         assert {c["code"] for c in obs["meta"]["security"]} == {"R", "42CFRPart2"}
@@ -63,7 +63,7 @@ def test_not_evaluated_is_never_a_normal_result() -> None:
     )
     reading = interpret(test, EXAMPLE_CLINICAL_URINE_PANEL)
     assert reading.result is TestResult.NOT_EVALUATED
-    panel, member = drug_test_observations([test], references=REFS, interpretations=[reading])
+    panel, member = drug_tests_to_fhir([test], references=REFS, interpretations=[reading])
     for obs in (panel, member):
         codes = {c["code"] for c in obs["interpretation"][0]["coding"] if c["system"] == V3}
         assert codes == set()
@@ -79,7 +79,7 @@ def test_the_cut_off_and_outcome_of_a_positive_analyte() -> None:
         results=(AnalyteResult(analyte="fentanyl", concentration_ng_ml=12.5, method=TestMethod.CONFIRMATION),),
     )
     reading = interpret(test, EXAMPLE_CLINICAL_URINE_PANEL)
-    panel, member = drug_test_observations([test], references=REFS, interpretations=[reading])
+    panel, member = drug_tests_to_fhir([test], references=REFS, interpretations=[reading])
     assert member["valueQuantity"]["value"] == 12.5 and member["valueQuantity"]["code"] == "ng/mL"
     assert {"system": V3, "code": "POS"} in member["interpretation"][0]["coding"]
     assert member["referenceRange"][0]["high"]["value"] == reading.analytes[0].cutoff_ng_ml
@@ -89,7 +89,7 @@ def test_the_cut_off_and_outcome_of_a_positive_analyte() -> None:
 def test_missed_and_refused_tests_are_cancelled_with_a_reason() -> None:
     """Missed → not-performed, refused → asked-declined, both status cancelled and no value."""
     for status, reason in ((DrugTestStatus.MISSED, "not-performed"), (DrugTestStatus.REFUSED, "asked-declined")):
-        (obs,) = drug_test_observations(
+        (obs,) = drug_tests_to_fhir(
             [DrugTest(id="t", patient_id="p1", collected_at=AT, status=status)], references=REFS
         )
         assert (obs["status"], obs["dataAbsentReason"]["coding"][0]["code"]) == ("cancelled", reason)
@@ -104,9 +104,9 @@ def test_bad_input_is_refused_with_paths() -> None:
         results=(AnalyteResult(analyte="thca", concentration_ng_ml=5, method=TestMethod.SCREEN),),
     )
     with pytest.raises(InvalidDataError) as info:
-        drug_test_observations([test], references=References(patients={"x": "Patient/9"}))
+        drug_tests_to_fhir([test], references=References(patients={"x": "Patient/9"}))
     assert info.value.errors[0].path == "$.tests[0].patient_id"
-    panel, member = json_round_trip(list(drug_test_observations([test], references=REFS)))
+    panel, member = json_round_trip(list(drug_tests_to_fhir([test], references=REFS)))
     for observations, path in (
         ([panel], "$.observations[0].hasMember[0].reference"),
         ([member], "$.observations[0]"),

@@ -17,9 +17,9 @@ from iopcore.fhir import (
     QUESTIONNAIRE_RESPONSE_PROFILE,
     VERIFIED_LOINC,
     References,
-    questionnaire,
-    questionnaire_response,
+    questionnaire_to_fhir,
     responses_from_fhir,
+    responses_to_fhir,
 )
 from iopcore.strategies import instruments
 from tests.fhir.conformance import json_round_trip, validate_r4
@@ -66,8 +66,8 @@ def _loinc_codes(resource: Any) -> set[str]:
 def test_export_then_import_is_the_identity(case: tuple[Instrument, tuple[Any, ...]], status: str) -> None:
     """For every instrument the strategies make and any answers, the Questionnaire and QR are R4 and read back."""
     inst, responses = case
-    q = questionnaire(inst)
-    qr = questionnaire_response(
+    q = questionnaire_to_fhir(inst)
+    qr = responses_to_fhir(
         inst, responses, patient_id="p1", references=REFS, authored=WHEN, author_id="dr", status=status
     )
     validate_r4(q)
@@ -88,8 +88,8 @@ def test_loinc_codes_are_written_only_for_verified_instruments(iid: str) -> None
         item.values[0] if item.kind is ResponseKind.POINTS else 0 if item.kind is ResponseKind.COUNT else False
         for item in inst.items
     )
-    q = questionnaire(iid)
-    qr = questionnaire_response(iid, responses, patient_id="p1", references=REFS, authored=WHEN)
+    q = questionnaire_to_fhir(iid)
+    qr = responses_to_fhir(iid, responses, patient_id="p1", references=REFS, authored=WHEN)
     codes = _loinc_codes(q) | _loinc_codes(qr)
     if iid in VERIFIED_LOINC:
         expected = {inst.loinc_panel} | {i.loinc for i in inst.items if i.loinc}
@@ -103,9 +103,9 @@ def test_loinc_codes_are_written_only_for_verified_instruments(iid: str) -> None
 def test_the_response_follows_us_core_questionnaire_response() -> None:
     """US Core QR: profile, questionnaire, status, subject (required), authored, author, items with linkId and value."""
     responses = (3, 2, 1, 0, 3, None, 1, 2, 0)
-    qr = questionnaire_response("phq9", responses, patient_id="p1", references=REFS, authored=WHEN, author_id="dr")
+    qr = responses_to_fhir("phq9", responses, patient_id="p1", references=REFS, authored=WHEN, author_id="dr")
     assert qr["meta"]["profile"] == [QUESTIONNAIRE_RESPONSE_PROFILE]
-    assert qr["questionnaire"] == questionnaire("phq9")["url"]
+    assert qr["questionnaire"] == questionnaire_to_fhir("phq9")["url"]
     assert (qr["status"], qr["subject"], qr["author"]) == (
         "completed",
         {"reference": "Patient/1"},
@@ -150,13 +150,13 @@ def test_bad_input_is_refused_with_paths() -> None:
     for change, path in cases:
         kwargs: dict[str, Any] = {"patient_id": "p1", "references": REFS, "authored": WHEN, **change}
         with pytest.raises(InvalidDataError) as info:
-            questionnaire_response("phq9", kwargs.pop("responses", ok), **kwargs)
+            responses_to_fhir("phq9", kwargs.pop("responses", ok), **kwargs)
         assert info.value.errors[0].path == path, change
 
 
 def test_a_tampered_response_is_refused_by_the_reader() -> None:
     """Import is the assessment reader: an answer outside the item's values is refused at its path."""
-    qr = questionnaire_response("gad7", (0,) * 7, patient_id="p1", references=REFS, authored=WHEN.astimezone(UTC))
+    qr = responses_to_fhir("gad7", (0,) * 7, patient_id="p1", references=REFS, authored=WHEN.astimezone(UTC))
     qr["item"][3]["answer"][0] = {"valueInteger": 9}
     with pytest.raises(InvalidResponseError) as info:
         responses_from_fhir(qr)

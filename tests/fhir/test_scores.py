@@ -17,9 +17,9 @@ from iopcore.fhir import (
     SCREENING_ASSESSMENT_PROFILE,
     VERIFIED_LOINC,
     References,
-    dated_score_from_fhir,
-    score_observation,
-    score_observations,
+    score_from_fhir,
+    score_to_fhir,
+    scores_to_fhir,
 )
 from iopcore.part2 import RecordClass
 from iopcore.strategies import dated_scores
@@ -39,18 +39,18 @@ def _exportable(s: DatedScore) -> bool:
 @given(st.lists(dated_scores(instrument_ids=ALL, patient_ids=st.sampled_from(PIDS)).filter(_exportable), max_size=4))
 def test_export_then_import_is_the_identity(scores: list[DatedScore]) -> None:
     """Every dated score the strategies make (every instrument) exports as valid R4 and reads back equal."""
-    out = score_observations(scores, references=REFS, performer_id="dr")
+    out = scores_to_fhir(scores, references=REFS, performer_id="dr")
     assert len(out) == len(scores)
     for obs, s in zip(out, scores, strict=True):
         validate_r4(obs)
-        assert dated_score_from_fhir(json_round_trip(obs), references=REFS) == s
+        assert score_from_fhir(json_round_trip(obs), references=REFS) == s
 
 
 @pytest.mark.parametrize("iid", ALL)
 def test_the_observation_follows_us_core_screening_assessment(iid: str) -> None:
     """Required and must-support: status, category survey, code (LOINC only if verified), subject, effective, value."""
     inst = INSTRUMENTS[iid]
-    obs = score_observation(
+    obs = score_to_fhir(
         DatedScore(patient_id="p2", instrument=iid, on=date(2026, 3, 2), total=inst.max_total), references=REFS
     )
     assert obs["meta"]["profile"] == [SCREENING_ASSESSMENT_PROFILE]
@@ -73,9 +73,9 @@ def test_the_observation_follows_us_core_screening_assessment(iid: str) -> None:
 def test_the_issues_codes_are_the_verified_totals() -> None:
     """PHQ-9 44261-6, GAD-7 70274-6, AUDIT-C 75626-2."""
     codes = {
-        iid: score_observation(
-            DatedScore(patient_id="p1", instrument=iid, on=date(2026, 1, 1), total=0), references=REFS
-        )["code"]["coding"][0]["code"]
+        iid: score_to_fhir(DatedScore(patient_id="p1", instrument=iid, on=date(2026, 1, 1), total=0), references=REFS)[
+            "code"
+        ]["coding"][0]["code"]
         for iid in ("phq9", "gad7", "audit_c")
     }
     assert codes == {"phq9": "44261-6", "gad7": "70274-6", "audit_c": "75626-2"}
@@ -83,7 +83,7 @@ def test_the_issues_codes_are_the_verified_totals() -> None:
 
 def test_a_record_outside_part2_has_no_labels() -> None:
     """record_class=NOT_PART2 writes no security labels."""
-    obs = score_observation(
+    obs = score_to_fhir(
         DatedScore(patient_id="p1", instrument="phq9", on=date(2026, 1, 1), total=3),
         references=REFS,
         record_class=RecordClass.NOT_PART2,
@@ -101,7 +101,7 @@ def test_a_record_outside_part2_has_no_labels() -> None:
 def test_us_core_examples_are_read(name: str, expected: tuple[str, date, int]) -> None:
     """US Core's PHQ-9 (valueString '12') and AUDIT-C (valueQuantity 0.0) totals read as dated scores."""
     obs = json.loads((US_CORE / name).read_text(encoding="utf-8"))
-    got = dated_score_from_fhir(obs, references=References(patients={"example": "Patient/example"}))
+    got = score_from_fhir(obs, references=References(patients={"example": "Patient/example"}))
     assert (got.patient_id, got.instrument, got.on, got.total, got.band) == ("example", *expected, None)
 
 
@@ -109,20 +109,18 @@ def test_bad_input_is_refused_with_paths() -> None:
     """An unknown patient on export or import, a band of another instrument, a half point of a GAD-7."""
     score = DatedScore(patient_id="p1", instrument="phq9", on=date(2026, 1, 1), total=5, band="mild")
     with pytest.raises(InvalidDataError) as info:
-        score_observations(
+        scores_to_fhir(
             [score, DatedScore(patient_id="zz", instrument="gad7", on=date(2026, 1, 1), total=1)], references=REFS
         )
     assert info.value.errors[0].path == "$.scores[1].patient_id"
     with pytest.raises(InvalidDataError) as info:
-        score_observation(
-            DatedScore(patient_id="p1", instrument="gad7", on=date(2026, 1, 1), total=2.5), references=REFS
-        )
+        score_to_fhir(DatedScore(patient_id="p1", instrument="gad7", on=date(2026, 1, 1), total=2.5), references=REFS)
     assert info.value.errors[0].path == "$.scores[0].total"
-    obs: dict[str, Any] = score_observation(score, references=REFS)
+    obs: dict[str, Any] = score_to_fhir(score, references=REFS)
     with pytest.raises(InvalidDataError) as info:
-        dated_score_from_fhir(obs, references=References(patients={"p1": "Patient/other"}))
+        score_from_fhir(obs, references=References(patients={"p1": "Patient/other"}))
     assert info.value.errors[0].path == "$.observation.subject.reference"
     obs["interpretation"][0]["coding"][0]["code"] = "possible_dependence"
     with pytest.raises(InvalidDataError) as info:
-        dated_score_from_fhir(obs, references=REFS)
+        score_from_fhir(obs, references=REFS)
     assert info.value.errors[0].path == "$.observation.interpretation"

@@ -16,9 +16,9 @@ from iopcore.fhir import (
     ENCOUNTER_PROFILE,
     References,
     attendance_from_fhir,
-    attendance_resources,
-    occurrence_from_fhir,
-    session_appointments,
+    attendance_to_fhir,
+    session_from_fhir,
+    sessions_to_fhir,
 )
 from iopcore.schedule import Occurrence
 from iopcore.strategies import attendance_records, occurrences
@@ -48,7 +48,7 @@ def _record(status: AttendanceStatus, attended: int = 0) -> AttendanceRecord:
 def test_export_then_import_is_the_identity(record: AttendanceRecord, with_practitioner: bool) -> None:
     """Every attendance record the strategies make gives valid R4 resources that read back equal."""
     out = json_round_trip(
-        list(attendance_resources([record], references=REFS, practitioner_id="dr" if with_practitioner else None))
+        list(attendance_to_fhir([record], references=REFS, practitioner_id="dr" if with_practitioner else None))
     )
     for resource in out:
         validate_r4(resource)
@@ -69,7 +69,7 @@ def test_export_then_import_is_the_identity(record: AttendanceRecord, with_pract
 )
 def test_statuses_map_to_r4(status: AttendanceStatus, appointment: str) -> None:
     """No-show is Appointment noshow, an excused absence a cancelled Appointment with a reason; R4 has no absent Encounter."""
-    out = attendance_resources([_record(status, 150 if status.present else 0)], references=REFS)
+    out = attendance_to_fhir([_record(status, 150 if status.present else 0)], references=REFS)
     assert out[0]["status"] == appointment
     assert ("cancelationReason" in out[0]) == (status is AttendanceStatus.EXCUSED)
     assert [r["resourceType"] for r in out] == (["Appointment", "Encounter"] if status.present else ["Appointment"])
@@ -77,9 +77,7 @@ def test_statuses_map_to_r4(status: AttendanceStatus, appointment: str) -> None:
 
 def test_the_encounter_follows_us_core_encounter() -> None:
     """US Core Encounter: identifier with system and value, status, class, type (required), subject (required), period."""
-    _, encounter = attendance_resources(
-        [_record(AttendanceStatus.ATTENDED, 175)], references=REFS, practitioner_id="dr"
-    )
+    _, encounter = attendance_to_fhir([_record(AttendanceStatus.ATTENDED, 175)], references=REFS, practitioner_id="dr")
     assert encounter["meta"]["profile"] == [ENCOUNTER_PROFILE]
     assert all(i["system"] and i["value"] for i in encounter["identifier"])
     assert (encounter["status"], encounter["class"]["code"]) == ("finished", "AMB")
@@ -102,7 +100,7 @@ def test_a_us_core_encounter_without_its_appointment_is_refused() -> None:
 def test_bad_input_is_refused_with_paths() -> None:
     """A fulfilled Appointment without its Encounter, an unknown status, another patient's Encounter."""
     appointment, encounter = json_round_trip(
-        list(attendance_resources([_record(AttendanceStatus.LATE, 100)], references=REFS))
+        list(attendance_to_fhir([_record(AttendanceStatus.LATE, 100)], references=REFS))
     )
     with pytest.raises(InvalidDataError) as info:
         attendance_from_fhir(appointment, references=REFS)
@@ -120,12 +118,12 @@ def test_bad_input_is_refused_with_paths() -> None:
 @given(st.lists(occurrences(), max_size=5), st.sampled_from(PIDS))
 def test_a_week_of_sessions_is_booked_appointments_that_read_back(week: list[Occurrence], patient: str) -> None:
     """Every occurrence the strategies make is a valid booked R4 Appointment of the patient that reads back equal."""
-    out = json_round_trip(list(session_appointments(week, patient_id=patient, references=REFS, practitioner_id="dr")))
+    out = json_round_trip(list(sessions_to_fhir(week, patient_id=patient, references=REFS, practitioner_id="dr")))
     for appointment in out:
         validate_r4(appointment)
         assert appointment["status"] == "booked"
         assert appointment["participant"][0]["actor"] == {"reference": REFS.patients[patient]}
-    back = [occurrence_from_fhir(a, references=REFS) for a in out]
+    back = [session_from_fhir(a, references=REFS) for a in out]
     assert back == week
     assert [b.id for b in back] == [o.id for o in week]
 
@@ -133,7 +131,7 @@ def test_a_week_of_sessions_is_booked_appointments_that_read_back(week: list[Occ
 def test_attendance_updates_the_booked_appointment() -> None:
     """The attendance export of a session has the id of the session's booked Appointment (one resource, updated)."""
     occ = Occurrence(start=AT, end=AT + timedelta(hours=3), offering_id="group", component_id="group_therapy")
-    (booked,) = session_appointments([occ], patient_id="p1", references=REFS)
+    (booked,) = sessions_to_fhir([occ], patient_id="p1", references=REFS)
     record = AttendanceRecord(
         id="a9",
         patient_id="p1",
@@ -145,7 +143,7 @@ def test_attendance_updates_the_booked_appointment() -> None:
         attended_minutes=Minutes(0),
         status=AttendanceStatus.ABSENT,
     )
-    (noshow,) = attendance_resources([record], references=REFS)
+    (noshow,) = attendance_to_fhir([record], references=REFS)
     assert (booked["id"], booked["minutesDuration"]) == (noshow["id"], 180)
     assert noshow["status"] == "noshow"
 
@@ -153,8 +151,8 @@ def test_attendance_updates_the_booked_appointment() -> None:
 def test_an_occurrence_id_that_is_not_derived_is_refused() -> None:
     """The occurrence identifier must be the one its offering and start give; the error names the Appointment."""
     occ = Occurrence(start=AT, end=AT + timedelta(hours=1), offering_id="group", component_id="group_therapy")
-    (appointment,) = json_round_trip(list(session_appointments([occ], patient_id="p1", references=REFS)))
+    (appointment,) = json_round_trip(list(sessions_to_fhir([occ], patient_id="p1", references=REFS)))
     appointment["start"] = (AT + timedelta(minutes=5)).isoformat()
     with pytest.raises(InvalidDataError) as info:
-        occurrence_from_fhir(appointment, references=REFS)
+        session_from_fhir(appointment, references=REFS)
     assert info.value.errors[0].path == "$.appointment.identifier"

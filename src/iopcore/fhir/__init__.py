@@ -11,6 +11,7 @@ iopcore's own extensions and code systems live under :data:`FHIR_BASE`; each is 
 the FHIR mappings reference (``docs/reference/fhir-mappings.md``).
 """
 
+from iopcore.fhir._bundle import PatientRecords, bundle, bundle_resources, patient_bundle, read_patient_bundle
 from iopcore.fhir._common import (
     FHIR_BASE,
     FHIR_VERSION,
@@ -18,26 +19,24 @@ from iopcore.fhir._common import (
     ReferenceKind,
     References,
 )
-from iopcore.fhir._drugtests import drug_test_observations, drug_tests_from_fhir
+from iopcore.fhir._consent import consent_from_fhir, consent_to_fhir
+from iopcore.fhir._drugtests import drug_tests_from_fhir, drug_tests_to_fhir
+from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
 from iopcore.fhir._obs_shared import VERIFIED_LOINC
+from iopcore.fhir._plan import care_plan_from_fhir, care_plan_to_fhir
 from iopcore.fhir._questionnaires import (
     QUESTIONNAIRE_RESPONSE_PROFILE,
-    questionnaire,
-    questionnaire_response,
+    questionnaire_to_fhir,
     responses_from_fhir,
+    responses_to_fhir,
 )
-from iopcore.fhir._scores import (
-    SCREENING_ASSESSMENT_PROFILE,
-    dated_score_from_fhir,
-    score_observation,
-    score_observations,
-)
+from iopcore.fhir._scores import SCREENING_ASSESSMENT_PROFILE, score_from_fhir, score_to_fhir, scores_to_fhir
 from iopcore.fhir._sessions import (
     ENCOUNTER_PROFILE,
     attendance_from_fhir,
-    attendance_resources,
-    occurrence_from_fhir,
-    session_appointments,
+    attendance_to_fhir,
+    session_from_fhir,
+    sessions_to_fhir,
 )
 
 __all__ = [
@@ -48,18 +47,29 @@ __all__ = [
     "QUESTIONNAIRE_RESPONSE_PROFILE",
     "SCREENING_ASSESSMENT_PROFILE",
     "VERIFIED_LOINC",
+    "PatientRecords",
     "ReferenceKind",
     "References",
     "attendance_from_fhir",
-    "attendance_resources",
-    "dated_score_from_fhir",
-    "drug_test_observations",
+    "attendance_to_fhir",
+    "bundle",
+    "bundle_resources",
+    "care_plan_from_fhir",
+    "care_plan_to_fhir",
+    "consent_from_fhir",
+    "consent_to_fhir",
     "drug_tests_from_fhir",
-    "occurrence_from_fhir",
-    "questionnaire",
-    "questionnaire_response",
+    "drug_tests_to_fhir",
+    "episode_from_fhir",
+    "episode_to_fhir",
+    "patient_bundle",
+    "questionnaire_to_fhir",
+    "read_patient_bundle",
     "responses_from_fhir",
-    "score_observation",
-    "score_observations",
-    "session_appointments",
+    "responses_to_fhir",
+    "score_from_fhir",
+    "score_to_fhir",
+    "scores_to_fhir",
+    "session_from_fhir",
+    "sessions_to_fhir",
 ]

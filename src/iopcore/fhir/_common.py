@@ -19,13 +19,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, final
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidDataError, type_name
+from iopcore.fhir import _json as j
 from iopcore.part2 import RecordClass, SecurityLabel, part2_labels
 
 __all__ = [
@@ -254,3 +255,82 @@ def meta(record_class: RecordClass) -> dict[str, Any]:
 def identifier(refs: References, kind: str, value: str) -> dict[str, str]:
     """A business identifier of *kind* holding an iopcore id (never a patient key)."""
     return {"system": identifier_system(refs.identifier_base, kind), "value": value}
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_identifier(node: Mapping[str, Any], system: str, path: str) -> str:
+    """The value of the one identifier of *node* in *system* (iopcore's id of what the resource describes)."""
+    values: list[str] = []
+    for item, here in j.array(node, "identifier", path):
+        ident = j.obj(item, here, "an Identifier (a JSON object)")
+        j.check_elements(ident, j.IDENTIFIER, here)
+        if ident.get("system") == system:
+            values.append(j.required_string(ident, "value", here))
+    if len(values) != 1:
+        got = "none" if not values else f"{len(values)}"
+        raise j.fail(
+            path + ".identifier", f"expected one identifier of the map's system for it, got {got}", "identifier"
+        )
+    return values[0]
+
+
+def read_reference(
+    node: Mapping[str, Any],
+    key: str,
+    path: str,
+    references: References,
+    kind: ReferenceKind,
+    *,
+    required: bool = False,
+) -> str | None:
+    """The application key of the party the ``Reference`` element *key* points to (through the map, backwards)."""
+    value = node.get(key)
+    here = f"{path}.{key}"
+    if value is None:
+        if required:
+            raise j.fail(here, f"expected a reference to a {kind.value}, got none", "missing")
+        return None
+    ref = j.obj(value, here, "a Reference (a JSON object)")
+    j.check_elements(ref, j.REFERENCE, here)
+    return key_of(references, kind, j.required_string(ref, "reference", here), here + ".reference")
+
+
+def local_index(resources: Sequence[Any], path: str) -> dict[str, tuple[Mapping[str, Any], str]]:
+    """Resources by every way a reference may name them: ``Type/id`` and, when the id is a UUID, ``urn:uuid:id``."""
+    index: dict[str, tuple[Mapping[str, Any], str]] = {}
+    for i, value in enumerate(resources):
+        here = f"{path}[{i}]"
+        node = j.obj(value, here, "a resource (a JSON object)")
+        kind, rid = node.get("resourceType"), node.get("id")
+        if not isinstance(kind, str) or not kind:
+            raise j.fail(here + ".resourceType", "expected a resourceType string", "missing")
+        if isinstance(rid, str) and rid:
+            index[f"{kind}/{rid}"] = (node, here)
+            if _UUID_ONLY.fullmatch(rid):
+                index[f"urn:uuid:{rid}"] = (node, here)
+    return index
+
+
+_UUID_ONLY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def resolve_local(
+    node: Mapping[str, Any], path: str, index: Mapping[str, tuple[Mapping[str, Any], str]], resource_type: str
+) -> tuple[Mapping[str, Any], str]:
+    """The resource among those given that the ``Reference`` *node* (at *path*) points to, of *resource_type*."""
+    ref = j.obj(node, path, "a Reference (a JSON object)")
+    j.check_elements(ref, j.REFERENCE, path)
+    target = j.required_string(ref, "reference", path)
+    if "/" in target and not target.startswith("urn:"):
+        tail = target.rstrip("/").split("/")
+        target = "/".join(tail[-2:])
+    found = index.get(target)
+    if found is None or found[0].get("resourceType") != resource_type:
+        raise j.fail(
+            path + ".reference",
+            f"expected a reference to a {resource_type} among the resources given, got one to none of them",
+            "unresolved",
+        )
+    return found

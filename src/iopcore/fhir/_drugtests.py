@@ -53,7 +53,7 @@ from iopcore.fhir._common import (
 from iopcore.fhir._obs_shared import UCUM, Reader, meta
 from iopcore.part2 import RecordClass
 
-__all__ = ["drug_test_observations", "drug_tests_from_fhir"]
+__all__ = ["drug_tests_from_fhir", "drug_tests_to_fhir"]
 
 PANEL_SYSTEM = code_system("drug-test")
 ANALYTE_SYSTEM = code_system("analyte")
@@ -87,7 +87,7 @@ _NAMES = {a.code: a.name for a in ANALYTES.analytes}
 _NG_ML = {"unit": "ng/mL", "system": UCUM, "code": "ng/mL"}
 _CODE = {m: str(m.value) for e in (TestMethod, AnalyteOutcome, TestResult, SpecimenType) for m in e}
 """Enum members → their plain codes (a dict lookup: ``.value`` goes through a descriptor per call)."""
-WHERE = "drug_test_observations"
+WHERE = "drug_tests_to_fhir"
 
 
 def _concept(system: str, code: str, v3: str | None = None) -> dict[str, Any]:
@@ -210,7 +210,7 @@ def _analyte_code(analyte: str) -> dict[str, Any]:
 
 
 @f.guard
-def drug_test_observations(
+def drug_tests_to_fhir(
     tests: Iterable[DrugTest],
     *,
     references: References,
@@ -325,7 +325,7 @@ def _is_panel(obs: Mapping[str, Any]) -> bool:
 
 @f.guard
 def drug_tests_from_fhir(observations: Sequence[Mapping[str, Any]], *, references: References) -> tuple[DrugTest, ...]:
-    """The drug tests of Observations written by :func:`drug_test_observations` (any order), in the tests' order.
+    """The drug tests of Observations written by :func:`drug_tests_to_fhir` (any order), in the tests' order.
 
     Each test Observation and the analyte Observations its ``hasMember`` lists make one
     :class:`~iopcore.compliance.DrugTest`; the patient is the key whose reference (in

@@ -33,6 +33,7 @@ __all__ = [
     "integer",
     "obj",
     "read_date",
+    "required_string",
     "resource",
     "string",
 ]
@@ -89,11 +90,15 @@ def obj(value: Any, path: str, what: str = "a JSON object") -> Mapping[str, Any]
 def check_elements(node: Mapping[str, Any], allowed: Iterable[str], path: str) -> None:
     """Refuse element names R4 does not define on *node*, and any modifier extension."""
     names = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
-    for key in node:
+    for key, value in node.items():
         name = key[1:] if key.startswith("_") else key
+        plain = re.fullmatch(r"_?[A-Za-z][A-Za-z0-9]*", key) is not None
         if name not in names:
-            where = f"{path}.{key}" if re.fullmatch(r"_?[A-Za-z][A-Za-z0-9]*", key) else path
-            raise fail(where, "expected an element R4 defines here, got one it does not", "not_r4")
+            raise fail(
+                f"{path}.{key}" if plain else path, "expected an element R4 defines here, got one it does not", "not_r4"
+            )
+        if value is None:
+            raise fail(f"{path}.{key}", "expected a value, got null (R4 JSON leaves absent elements out)", "null")
     if node.get("modifierExtension") is not None:
         raise fail(path + ".modifierExtension", "expected no modifier extension (iopcore understands none)", "modifier")
 
@@ -131,6 +136,13 @@ def string(node: Mapping[str, Any], key: str, path: str, *, required: bool = Fal
     if not isinstance(value, str) or value == "":
         got = "an empty str" if isinstance(value, str) else type_name(value)
         raise fail(f"{path}.{key}", f"expected a non-empty string, got {got}", "type")
+    return value
+
+
+def required_string(node: Mapping[str, Any], key: str, path: str) -> str:
+    """A non-empty string element R4 (or iopcore's mapping) requires here."""
+    value = string(node, key, path, required=True)
+    assert value is not None  # required
     return value
 
 

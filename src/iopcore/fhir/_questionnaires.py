@@ -1,6 +1,6 @@
 """Questionnaires for iopcore's instruments, QuestionnaireResponses for a set of responses, and reading them back.
 
-**Questionnaire** (:func:`questionnaire`): one per built-in (or caller's) instrument, canonical
+**Questionnaire** (:func:`questionnaire_to_fhir`): one per built-in (or caller's) instrument, canonical
 ``https://iopcore.org/fhir/Questionnaire/<instrument id>``. Items carry the instrument's item ids as
 linkIds, the LOINC item code where verified (:data:`VERIFIED_LOINC`), the item text only where the
 instrument's licence allows it (else "<name> item <n>"). Point items are ``choice`` items whose
@@ -9,7 +9,7 @@ LA6568-5 … LA6571-9 (list LL358-3) for the PHQ-9 and GAD-7, otherwise iopcore'
 system (code = the points). Yes/no items are ``boolean``, day counts ``integer`` with R4's
 ``minValue``/``maxValue`` extensions.
 
-**QuestionnaireResponse** (:func:`questionnaire_response`): US Core QuestionnaireResponse profile,
+**QuestionnaireResponse** (:func:`responses_to_fhir`): US Core QuestionnaireResponse profile,
 the answered items only, each point answer a coding with its ``ordinalValue`` (so it reads without the
 Questionnaire too). **Reading** (:func:`responses_from_fhir`) goes through
 :func:`iopcore.assessment.responses_from_questionnaire_response`, the one reader.
@@ -37,7 +37,7 @@ from iopcore.fhir._common import FHIR_BASE, ReferenceKind, References, code_syst
 from iopcore.fhir._obs_shared import LOINC, VERIFIED_LOINC, meta
 from iopcore.part2 import RecordClass
 
-__all__ = ["QUESTIONNAIRE_RESPONSE_PROFILE", "questionnaire", "questionnaire_response", "responses_from_fhir"]
+__all__ = ["QUESTIONNAIRE_RESPONSE_PROFILE", "questionnaire_to_fhir", "responses_from_fhir", "responses_to_fhir"]
 
 QUESTIONNAIRE_RESPONSE_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
@@ -95,7 +95,7 @@ def _instrument(instrument_id: str | Instrument) -> Instrument:
 
 
 @f.guard
-def questionnaire(instrument_id: str | Instrument) -> dict[str, Any]:
+def questionnaire_to_fhir(instrument_id: str | Instrument) -> dict[str, Any]:
     """The R4 Questionnaire of an instrument (a built-in id or an :class:`~iopcore.assessment.Instrument`)."""
     inst = _instrument(instrument_id)
     out: dict[str, Any] = {
@@ -152,7 +152,7 @@ def _answer(inst: Instrument, item: Item, value: int | bool) -> dict[str, Any]:
 
 
 @f.guard
-def questionnaire_response(
+def responses_to_fhir(
     instrument_id: str | Instrument,
     responses: Sequence[Response],
     *,

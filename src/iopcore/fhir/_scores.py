@@ -27,10 +27,10 @@ from iopcore.part2 import RecordClass
 
 
 def _refuse(path: str, message: str, rule: str) -> InvalidArgumentError:
-    return InvalidArgumentError((ErrorItem(path=path, message=message, rule=rule),), callable="score_observations")
+    return InvalidArgumentError((ErrorItem(path=path, message=message, rule=rule),), callable="scores_to_fhir")
 
 
-__all__ = ["SCREENING_ASSESSMENT_PROFILE", "dated_score_from_fhir", "score_observation", "score_observations"]
+__all__ = ["SCREENING_ASSESSMENT_PROFILE", "score_from_fhir", "score_to_fhir", "scores_to_fhir"]
 
 SCREENING_ASSESSMENT_PROFILE = (
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment"
@@ -121,7 +121,7 @@ def _exported(scores: tuple[DatedScore, ...], refs: References, performer: Any, 
 
 
 @f.guard
-def score_observations(
+def scores_to_fhir(
     scores: Iterable[DatedScore],
     *,
     references: References,
@@ -151,25 +151,25 @@ def score_observations(
 
 
 @f.guard
-def score_observation(
+def score_to_fhir(
     score: DatedScore,
     *,
     references: References,
     performer_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> dict[str, Any]:
-    """The Observation of one dated score (see :func:`score_observations`)."""
-    return score_observations((score,), references=references, performer_id=performer_id, record_class=record_class)[0]
+    """The Observation of one dated score (see :func:`scores_to_fhir`)."""
+    return scores_to_fhir((score,), references=references, performer_id=performer_id, record_class=record_class)[0]
 
 
 @f.guard
-def dated_score_from_fhir(observation: Mapping[str, Any], *, references: References) -> DatedScore:
+def score_from_fhir(observation: Mapping[str, Any], *, references: References) -> DatedScore:
     """The :class:`~iopcore.assessment.DatedScore` of a total-score Observation (LOINC or iopcore's codes).
 
     The patient is the iopcore id whose reference (in *references*) the subject holds; the band is
     the document's iopcore band interpretation, ``None`` without one.
     """
-    read = Reader("dated_score_from_fhir", "$.observation")
+    read = Reader("score_from_fhir", "$.observation")
     score = dated_score_from_observation(observation, codes=_LOCAL_CODES)
     patient = key_of(references, ReferenceKind.PATIENT, score.patient_id, "$.observation.subject.reference")
     band = None

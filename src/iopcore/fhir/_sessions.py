@@ -16,11 +16,11 @@ which is what ``Appointment`` is (``participant`` the patient, ``start``/``end``
 Both carry the attendance record's id and the occurrence's id as business identifiers, so that
 :func:`attendance_from_fhir` gives back the same :class:`~iopcore.compliance.AttendanceRecord`.
 
-**The week's sessions** (:func:`session_appointments`): one ``booked`` Appointment per
+**The week's sessions** (:func:`sessions_to_fhir`): one ``booked`` Appointment per
 :class:`~iopcore.schedule.Occurrence` for the patient, identified by the occurrence's id. An
 Appointment's id is derived from the occurrence's id and the patient's reference, so the
 attendance export of the same session is the same Appointment, updated (``booked`` →
-``fulfilled``, ``noshow`` or ``cancelled``). :func:`occurrence_from_fhir` reads the occurrence back.
+``fulfilled``, ``noshow`` or ``cancelled``). :func:`session_from_fhir` reads the occurrence back.
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ from iopcore.times import Minutes
 __all__ = [
     "ENCOUNTER_PROFILE",
     "attendance_from_fhir",
-    "attendance_resources",
-    "occurrence_from_fhir",
-    "session_appointments",
+    "attendance_to_fhir",
+    "session_from_fhir",
+    "sessions_to_fhir",
 ]
 
 ENCOUNTER_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter"
@@ -125,7 +125,7 @@ def _pair(
 
 
 @f.guard
-def attendance_resources(
+def attendance_to_fhir(
     records: Iterable[AttendanceRecord],
     *,
     references: References,
@@ -148,7 +148,7 @@ def attendance_resources(
         if not isinstance(record, AttendanceRecord):
             raise InvalidArgumentError(
                 (ErrorItem(path=f"$.records[{i}]", message="expected an AttendanceRecord", rule="type"),),
-                callable="attendance_resources",
+                callable="attendance_to_fhir",
             )
         appointment, encounter = _pair(record, references, labels, practitioner, f"$.records[{i}]")
         out.append(appointment)
@@ -158,7 +158,7 @@ def attendance_resources(
 
 
 @f.guard
-def session_appointments(
+def sessions_to_fhir(
     occurrences: Iterable[Occurrence],
     *,
     patient_id: str,
@@ -183,7 +183,7 @@ def session_appointments(
         if not isinstance(occ, Occurrence):
             raise InvalidArgumentError(
                 (ErrorItem(path=f"$.occurrences[{i}]", message="expected an Occurrence", rule="type"),),
-                callable="session_appointments",
+                callable="sessions_to_fhir",
             )
         appointment: dict[str, Any] = {
             "resourceType": "Appointment",
@@ -206,13 +206,13 @@ def session_appointments(
 
 
 @f.guard
-def occurrence_from_fhir(appointment: Mapping[str, Any], *, references: References) -> Occurrence:
+def session_from_fhir(appointment: Mapping[str, Any], *, references: References) -> Occurrence:
     """The :class:`~iopcore.schedule.Occurrence` an Appointment books (its occurrence identifier, times, component).
 
     The offering is the part of the occurrence id before its last ``@`` (the id's format); the
     id must be the one the offering and the start give. An ``entered-in-error`` Appointment is refused.
     """
-    read = Reader("occurrence_from_fhir", "$.appointment")
+    read = Reader("session_from_fhir", "$.appointment")
     read.resource(appointment, "Appointment")
     if appointment.get("status") == "entered-in-error":
         raise read.fail(".status", "this Appointment was entered in error", "entered_in_error")
@@ -239,7 +239,7 @@ def occurrence_from_fhir(appointment: Mapping[str, Any], *, references: Referenc
                 ErrorItem(path="$.appointment" + where.get(e.path, ""), message=e.message, rule=e.rule)
                 for e in exc.errors
             ],
-            callable="occurrence_from_fhir",
+            callable="session_from_fhir",
         ) from None
 
 

@@ -147,7 +147,7 @@ from iopcore.strategies._episodes import (
     level_periods,
     phase_periods,
 )
-from iopcore.strategies._fhir import fhir_references, references
+from iopcore.strategies._fhir import fhir_references, patient_records, references
 from iopcore.strategies._measurement import (
     change_assessments,
     change_criteria,
@@ -333,6 +333,7 @@ __all__ = [
     "part2_authorities",
     "part2_rules",
     "parties",
+    "patient_records",
     "patients",
     "payer_authorizations",
     "phase_periods",

@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from iopcore.fhir import IDENTIFIER_BASE, References
+from iopcore.fhir import IDENTIFIER_BASE, PatientRecords, References
 from iopcore.strategies._core import _check_int, texts
+from iopcore.strategies._episodes import episodes
+from iopcore.strategies._part2 import consents
+from iopcore.strategies._plans import treatment_plans
 
-__all__ = ["fhir_references", "references"]
+__all__ = ["fhir_references", "patient_records", "references"]
 
 _ID_ALPHABET = string.ascii_letters + string.digits + "-."
 
@@ -77,3 +80,17 @@ def references(
         )
 
     return build()
+
+
+def patient_records(*, max_size: int = 2) -> st.SearchStrategy[PatientRecords]:
+    """What a patient bundle reads back as: a few episodes, plans and consents, and paths of unread entries."""
+    _check_int("max_size", max_size, 0, 10)
+    return st.builds(
+        PatientRecords,
+        episodes=st.lists(episodes(), max_size=max_size).map(tuple),
+        plans=st.lists(treatment_plans(max_items=2), max_size=max_size).map(tuple),
+        consents=st.lists(consents(), max_size=max_size).map(tuple),
+        unread=st.lists(st.integers(0, 50).map(lambda i: f"$.bundle.entry[{i}].resource"), max_size=max_size).map(
+            tuple
+        ),
+    )
