@@ -212,8 +212,8 @@ def _analyte_code(analyte: str) -> dict[str, Any]:
 @f.guard
 def drug_tests_to_fhir(
     tests: Iterable[DrugTest],
-    *,
     references: References,
+    *,
     interpretations: Iterable[Interpretation] = (),
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> tuple[dict[str, Any], ...]:
@@ -324,7 +324,7 @@ def _is_panel(obs: Mapping[str, Any]) -> bool:
 
 
 @f.guard
-def drug_tests_from_fhir(observations: Sequence[Mapping[str, Any]], *, references: References) -> tuple[DrugTest, ...]:
+def drug_tests_from_fhir(observations: Sequence[Mapping[str, Any]], references: References) -> tuple[DrugTest, ...]:
     """The drug tests of Observations written by :func:`drug_tests_to_fhir` (any order), in the tests' order.
 
     Each test Observation and the analyte Observations its ``hasMember`` lists make one

@@ -8,11 +8,11 @@ from typing import Any
 
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError, type_name
-from iopcore.fhir._common import security
+from iopcore.fhir._common import ReferenceKind, References, reference_to, security
 from iopcore.part2 import RecordClass
 from iopcore.sources import Evidence, Source
 
-__all__ = ["LOINC", "UCUM", "VERIFIED_LOINC", "Reader", "meta"]
+__all__ = ["LOINC", "UCUM", "VERIFIED_LOINC", "Reader", "meta", "practitioner"]
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -56,6 +56,11 @@ def meta(profile: str | None, record_class: RecordClass) -> dict[str, Any] | Non
     if labels:
         out["security"] = labels
     return out or None
+
+
+def practitioner(refs: References, key: str | None, path: str) -> dict[str, str] | None:
+    """The Reference to the practitioner *key* (``None`` for none), an unknown key an error at *path*."""
+    return None if key is None else reference_to(refs, ReferenceKind.PRACTITIONER, key, path)
 
 
 class Reader:

@@ -35,6 +35,7 @@ from iopcore.assessment import (
 from iopcore.assessment import INSTRUMENTS as _INSTRUMENTS
 from iopcore.fhir._common import FHIR_BASE, ReferenceKind, References, code_system, reference_to
 from iopcore.fhir._obs_shared import LOINC, VERIFIED_LOINC, meta
+from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
 
 __all__ = ["QUESTIONNAIRE_RESPONSE_PROFILE", "questionnaire_to_fhir", "responses_from_fhir", "responses_to_fhir"]
@@ -155,9 +156,9 @@ def _answer(inst: Instrument, item: Item, value: int | bool) -> dict[str, Any]:
 def responses_to_fhir(
     instrument_id: str | Instrument,
     responses: Sequence[Response],
+    references: References,
     *,
     patient_id: str,
-    references: References,
     authored: datetime,
     author_id: str | None = None,
     status: str = "completed",
@@ -184,8 +185,9 @@ def responses_to_fhir(
     out["status"] = status
     out["subject"] = reference_to(references, ReferenceKind.PATIENT, patient_id, "$.patient_id")
     out["authored"] = authored.isoformat()
-    if author_id is not None:
-        out["author"] = reference_to(references, ReferenceKind.PRACTITIONER, author_id, "$.author_id")
+    author = practitioner_ref(references, author_id, "$.author_id")
+    if author is not None:
+        out["author"] = author
     out["item"] = [
         {"linkId": item.id, "text": _item_text(inst, item), "answer": [_answer(inst, item, value)]}
         for item, value in zip(inst.items, responses, strict=True)

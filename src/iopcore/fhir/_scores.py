@@ -23,6 +23,7 @@ from iopcore.assessment import INSTRUMENTS, DatedScore, dated_score_from_observa
 from iopcore.errors import ErrorItem, InvalidArgumentError
 from iopcore.fhir._common import ReferenceKind, References, code_system, key_of, reference_to
 from iopcore.fhir._obs_shared import LOINC, UCUM, VERIFIED_LOINC, Reader, meta
+from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
 
 
@@ -123,8 +124,8 @@ def _exported(scores: tuple[DatedScore, ...], refs: References, performer: Any, 
 @f.guard
 def scores_to_fhir(
     scores: Iterable[DatedScore],
-    *,
     references: References,
+    *,
     performer_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> tuple[dict[str, Any], ...]:
@@ -142,19 +143,15 @@ def scores_to_fhir(
     for i, s in enumerate(items):
         if not isinstance(s, DatedScore):
             raise _refuse(f"$.scores[{i}]", "expected a DatedScore", "type")
-    performer = (
-        None
-        if performer_id is None
-        else reference_to(references, ReferenceKind.PRACTITIONER, performer_id, "$.performer_id")
-    )
+    performer = practitioner_ref(references, performer_id, "$.performer_id")
     return tuple(_exported(items, references, performer, meta(SCREENING_ASSESSMENT_PROFILE, record_class)))
 
 
 @f.guard
 def score_to_fhir(
     score: DatedScore,
-    *,
     references: References,
+    *,
     performer_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> dict[str, Any]:
@@ -163,7 +160,7 @@ def score_to_fhir(
 
 
 @f.guard
-def score_from_fhir(observation: Mapping[str, Any], *, references: References) -> DatedScore:
+def score_from_fhir(observation: Mapping[str, Any], references: References) -> DatedScore:
     """The :class:`~iopcore.assessment.DatedScore` of a total-score Observation (LOINC or iopcore's codes).
 
     The patient is the iopcore id whose reference (in *references*) the subject holds; the band is

@@ -43,6 +43,7 @@ from iopcore.fhir._common import (
     resource_id,
 )
 from iopcore.fhir._obs_shared import UCUM, Reader, meta
+from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
 from iopcore.schedule import Occurrence
 from iopcore.times import Minutes
@@ -127,8 +128,8 @@ def _pair(
 @f.guard
 def attendance_to_fhir(
     records: Iterable[AttendanceRecord],
-    *,
     references: References,
+    *,
     practitioner_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> tuple[dict[str, Any], ...]:
@@ -138,11 +139,7 @@ def attendance_to_fhir(
     both; ``record_class`` sets the DS4P labels (a Part 2 SUD treatment record by default).
     """
     labels = meta(None, record_class)
-    practitioner = (
-        None
-        if practitioner_id is None
-        else reference_to(references, ReferenceKind.PRACTITIONER, practitioner_id, "$.practitioner_id")
-    )
+    practitioner = practitioner_ref(references, practitioner_id, "$.practitioner_id")
     out: list[dict[str, Any]] = []
     for i, record in enumerate(records):
         if not isinstance(record, AttendanceRecord):
@@ -160,9 +157,9 @@ def attendance_to_fhir(
 @f.guard
 def sessions_to_fhir(
     occurrences: Iterable[Occurrence],
+    references: References,
     *,
     patient_id: str,
-    references: References,
     practitioner_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> tuple[dict[str, Any], ...]:
@@ -172,11 +169,7 @@ def sessions_to_fhir(
     ``record_class`` sets the DS4P labels (a Part 2 SUD treatment record by default).
     """
     subject = reference_to(references, ReferenceKind.PATIENT, patient_id, "$.patient_id")
-    practitioner = (
-        None
-        if practitioner_id is None
-        else reference_to(references, ReferenceKind.PRACTITIONER, practitioner_id, "$.practitioner_id")
-    )
+    practitioner = practitioner_ref(references, practitioner_id, "$.practitioner_id")
     labels = meta(None, record_class)
     out: list[dict[str, Any]] = []
     for i, occ in enumerate(occurrences):
@@ -206,7 +199,7 @@ def sessions_to_fhir(
 
 
 @f.guard
-def session_from_fhir(appointment: Mapping[str, Any], *, references: References) -> Occurrence:
+def session_from_fhir(appointment: Mapping[str, Any], references: References) -> Occurrence:
     """The :class:`~iopcore.schedule.Occurrence` an Appointment books (its occurrence identifier, times, component).
 
     The offering is the part of the occurrence id before its last ``@`` (the id's format); the
@@ -263,7 +256,7 @@ def _coded(read: Reader, node: Mapping[str, Any], key: str, path: str, system: s
 
 @f.guard
 def attendance_from_fhir(
-    appointment: Mapping[str, Any], *, encounter: Mapping[str, Any] | None = None, references: References
+    appointment: Mapping[str, Any], references: References, *, encounter: Mapping[str, Any] | None = None
 ) -> AttendanceRecord:
     """The :class:`~iopcore.compliance.AttendanceRecord` of an Appointment (and its Encounter when attended).
 
