@@ -156,3 +156,15 @@ def test_an_occurrence_id_that_is_not_derived_is_refused() -> None:
     with pytest.raises(InvalidDataError) as info:
         session_from_fhir(appointment, references=REFS)
     assert info.value.errors[0].path == "$.appointment.identifier"
+
+
+def test_a_modifier_extension_is_refused() -> None:
+    """A modifierExtension changes what a resource means: the readers refuse it at its path."""
+    appointment, encounter = json_round_trip(list(attendance_to_fhir([_record(AttendanceStatus.ATTENDED, 9)], REFS)))
+    odd = [{"url": "urn:example:x", "valueBoolean": True}]
+    with pytest.raises(InvalidDataError) as info:
+        attendance_from_fhir({**appointment, "modifierExtension": odd}, REFS, encounter=encounter)
+    assert info.value.errors[0].path == "$.appointment.modifierExtension"
+    with pytest.raises(InvalidDataError) as info:
+        attendance_from_fhir(appointment, REFS, encounter={**encounter, "modifierExtension": odd})
+    assert info.value.errors[0].path == "$.encounter.modifierExtension"

@@ -338,6 +338,8 @@ def drug_tests_from_fhir(observations: Sequence[Mapping[str, Any]], references: 
     for i, obs in enumerate(observations):
         if not isinstance(obs, Mapping) or obs.get("resourceType") != "Observation":
             raise read.fail(f"[{i}]", "expected an Observation object", "resource_type")
+        if obs.get("modifierExtension"):
+            raise read.fail(f"[{i}].modifierExtension", "a modifier extension the reader cannot understand", "modifier")
         rid = obs.get("id")
         if isinstance(rid, str):
             by_id[f"Observation/{rid}"] = i

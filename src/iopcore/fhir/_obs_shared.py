@@ -117,6 +117,8 @@ class Reader:
             raise self.fail("", f"expected a {kind} object, got {type_name(value)}", "type")
         if value.get("resourceType") != kind:
             raise self.fail(".resourceType", f"expected resourceType '{kind}'", "resource_type")
+        if value.get("modifierExtension"):
+            raise self.fail(".modifierExtension", "a modifier extension the reader cannot understand", "modifier")
         return value
 
     def coding(self, concept: Mapping[str, Any], path: str, system: str) -> tuple[str, int] | None:

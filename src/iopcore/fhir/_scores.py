@@ -167,6 +167,7 @@ def score_from_fhir(observation: Mapping[str, Any], references: References) -> D
     the document's iopcore band interpretation, ``None`` without one.
     """
     read = Reader("score_from_fhir", "$.observation")
+    read.resource(observation, "Observation")
     score = dated_score_from_observation(observation, codes=_LOCAL_CODES)
     patient = key_of(references, ReferenceKind.PATIENT, score.patient_id, "$.observation.subject.reference")
     band = None
