@@ -384,22 +384,22 @@ def drug_tests_from_fhir(observations: Sequence[Mapping[str, Any]], references: 
                 raise read.fail(f"[{k}].subject", "expected the test's subject", "mismatch")
             used.add(k)
             results.append(_result(read, observations[k], f"[{k}]"))
+        collected_at = read.instant(obs, "effectiveDateTime", path)
+        specimen, validity = _specimen(read, obs, path), _validity(read, obs, path)
         try:
             tests.append(
                 DrugTest(
                     id=ident,
                     patient_id=patient,
-                    collected_at=read.instant(obs, "effectiveDateTime", path),
+                    collected_at=collected_at,
                     status=status,
                     observed=observed,
-                    specimen=_specimen(read, obs, path),
-                    validity=_validity(read, obs, path),
+                    specimen=specimen,
+                    validity=validity,
                     results=tuple(results),
                 )
             )
-        except InvalidDataError as exc:
-            if isinstance(exc, InvalidArgumentError):
-                raise
+        except InvalidDataError as exc:  # the record's own rules (reader errors are raised above)
             raise InvalidArgumentError(
                 [ErrorItem(path=f"$.observations{path}", message=e.message, rule=e.rule) for e in exc.errors],
                 callable="drug_tests_from_fhir",

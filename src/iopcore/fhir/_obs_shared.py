@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from iopcore import _fields as f
-from iopcore.errors import ErrorItem, InvalidArgumentError, type_name
+from iopcore.errors import InvalidDataError
+from iopcore.fhir import _json as j
 from iopcore.fhir._common import ReferenceKind, References, reference_to, security
 from iopcore.part2 import RecordClass
 from iopcore.sources import Evidence, Source
@@ -64,45 +65,39 @@ def practitioner(refs: References, key: str | None, path: str) -> dict[str, str]
 
 
 class Reader:
-    """Path-named reading of one JSON resource; every failure is an :class:`InvalidArgumentError` of *where*."""
+    """Path-named reading of one JSON resource under *root* (``$.observations``), on :mod:`iopcore.fhir._json`.
+
+    Paths are relative to *root*; every failure is the ``_json`` readers' path-named
+    :class:`~iopcore.errors.InvalidDataError`. *where* names the public function.
+    """
 
     def __init__(self, where: str, root: str) -> None:
         self.where = where
         self.root = root
 
-    def fail(self, path: str, message: str, rule: str) -> InvalidArgumentError:
-        return InvalidArgumentError(
-            (ErrorItem(path=self.root + path, message=message, rule=rule),), callable=self.where
-        )
+    def fail(self, path: str, message: str, rule: str) -> InvalidDataError:
+        return j.fail(self.root + path, message, rule)
 
     def node(self, parent: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-        value = parent.get(key)
-        if not isinstance(value, Mapping):
-            raise self.fail(f"{path}.{key}", f"expected an object, got {type_name(value)}", "type")
-        return value
+        here = f"{self.root}{path}.{key}"
+        if parent.get(key) is None:
+            raise j.fail(here, "expected an object, got none", "missing")
+        return j.obj(parent[key], here)
 
     def items(self, parent: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> list[Any]:
-        value = parent.get(key)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list) or (required and not value):
-            raise self.fail(f"{path}.{key}", f"expected a non-empty list, got {type_name(value)}", "type")
-        return value
+        return [item for item, _ in j.array(parent, key, self.root + path, required=required)]
 
     def text(self, parent: Mapping[str, Any], key: str, path: str) -> str:
-        value = parent.get(key)
-        if not isinstance(value, str) or not value:
-            raise self.fail(f"{path}.{key}", f"expected a non-empty string, got {type_name(value)}", "type")
-        return value
+        return j.required_string(parent, key, self.root + path)
 
     def number(self, parent: Mapping[str, Any], key: str, path: str) -> float:
-        value: Any = parent.get(key)
-        number = f.as_float(value) if f.is_number(value) else None
-        if number is None:
-            raise self.fail(f"{path}.{key}", f"expected a finite number, got {type_name(value)}", "type")
-        return number
+        value = j.decimal(parent, key, self.root + path)
+        if value is None:
+            raise j.fail(f"{self.root}{path}.{key}", "expected a number, got none", "missing")
+        return value
 
     def instant(self, parent: Mapping[str, Any], key: str, path: str) -> datetime:
+        """An R4 ``dateTime`` with a time and a UTC offset, as an aware datetime (its offset kept)."""
         text = self.text(parent, key, path)
         try:
             value = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -113,25 +108,20 @@ class Reader:
         return value
 
     def resource(self, value: Any, kind: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail("", f"expected a {kind} object, got {type_name(value)}", "type")
-        if value.get("resourceType") != kind:
-            raise self.fail(".resourceType", f"expected resourceType '{kind}'", "resource_type")
-        if value.get("modifierExtension"):
-            raise self.fail(".modifierExtension", "a modifier extension the reader cannot understand", "modifier")
-        return value
+        node = j.obj(value, self.root, f"a {kind} resource (a JSON object)")
+        if node.get("resourceType") != kind:
+            raise self.fail(".resourceType", f"expected resourceType {kind!r}", "resource_type")
+        if node.get("modifierExtension") is not None:
+            raise self.fail(
+                ".modifierExtension", "expected no modifier extension (iopcore understands none)", "modifier"
+            )
+        return node
 
     def coding(self, concept: Mapping[str, Any], path: str, system: str) -> tuple[str, int] | None:
         """The code of the first coding of *concept* in *system* and its index, or ``None``."""
-        codings = concept.get("coding")
-        if not isinstance(codings, list):
-            raise self.fail(path + ".coding", f"expected a list of Codings, got {type_name(codings)}", "type")
-        for i, c in enumerate(codings):
+        for i, (c, here) in enumerate(j.array(concept, "coding", self.root + path, required=True)):
             if isinstance(c, Mapping) and c.get("system") == system:
-                code = c.get("code")
-                if not isinstance(code, str) or not code:
-                    raise self.fail(f"{path}.coding[{i}].code", "expected a code", "type")
-                return code, i
+                return j.required_string(c, "code", here), i
         return None
 
     def reference_of(self, parent: Mapping[str, Any], key: str, path: str) -> str:

@@ -215,17 +215,16 @@ def session_from_fhir(appointment: Mapping[str, Any], references: References) ->
     component = _coded(read, appointment, "serviceType", "", COMPONENT_SYSTEM)
     if component is None:
         raise read.fail(".serviceType", "expected the component coded in iopcore's component system", "missing")
+    start, end = read.instant(appointment, "start", ""), read.instant(appointment, "end", "")
     try:
         return Occurrence(
-            start=read.instant(appointment, "start", ""),
-            end=read.instant(appointment, "end", ""),
+            start=start,
+            end=end,
             offering_id=occurrence_id.rsplit("@", 1)[0],
             component_id=component,
             id=occurrence_id,
         )
-    except InvalidDataError as exc:
-        if isinstance(exc, InvalidArgumentError):
-            raise
+    except InvalidDataError as exc:  # the occurrence's own rules (reader errors are raised above)
         where = {"$.id": ".identifier", "$.offering_id": ".identifier", "$.component_id": ".serviceType"}
         raise InvalidArgumentError(
             [
@@ -305,21 +304,20 @@ def attendance_from_fhir(
         attendance = AttendanceStatus.ABSENT if status == "noshow" else AttendanceStatus.EXCUSED
     else:
         raise read.fail(".status", "expected fulfilled, noshow or cancelled (attendance)", "status")
+    start, end = read.instant(appointment, "start", ""), read.instant(appointment, "end", "")
     try:
         return AttendanceRecord(
             id=ids[_RECORD],
             patient_id=patient,
             occurrence_id=ids[_OCCURRENCE],
             component_id=component,
-            start=read.instant(appointment, "start", ""),
-            end=read.instant(appointment, "end", ""),
+            start=start,
+            end=end,
             scheduled_minutes=Minutes(f.as_int(minutes)),
             attended_minutes=Minutes(attended),
             status=attendance,
         )
-    except InvalidDataError as exc:
-        if isinstance(exc, InvalidArgumentError):
-            raise
+    except InvalidDataError as exc:  # the record's own rules (reader errors are raised above)
         raise exc.under("$.appointment") from None
 
 
