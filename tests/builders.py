@@ -84,6 +84,7 @@ from iopcore.plans import (
 )
 from iopcore.programs import IntensityRules, Program, Track
 from iopcore.schedule import (
+    CalendarSchedule,
     CohortPatient,
     CohortProblem,
     ComponentBound,
@@ -93,6 +94,8 @@ from iopcore.schedule import (
     TimeOfDay,
     WeekProblem,
     WeekRules,
+    WeekSchedule,
+    expand,
     solve,
 )
 from iopcore.sources import Evidence, Source
@@ -748,3 +751,22 @@ def part2_request(**changes: Any) -> DisclosureRequest:
 def unstyled(markup: str) -> str:
     """*markup* without its inline ``style`` attributes (the views style every cell), to compare tags and text."""
     return re.sub(r" style='[^']*'", "", markup)
+
+
+def document_calendar() -> CalendarSchedule:
+    """Three weeks of the evening group and an individual slot in New York, over the spring DST change.
+
+    A closure on the Monday of the second week makes that week short under :func:`document_rules`.
+    """
+    import zoneinfo
+
+    offerings = {o.id: o for o in document_offerings()}
+    week = WeekSchedule(sessions=[offerings[i] for i in ("evening_mon", "evening_wed", "evening_thu", "solo_tue")])
+    return expand(
+        week,
+        start=date(2026, 3, 2),
+        weeks=3,
+        tz=zoneinfo.ZoneInfo("America/New_York"),
+        closures=[date(2026, 3, 9)],
+        rules=document_rules(),
+    )

@@ -93,3 +93,34 @@ def test_observations_make_a_series_and_a_change() -> None:
     [series] = score_series(dated_score_from_observation(o) for o in obs)
     assert [s.total for s in series.scores] == [16, 9, 7]
     assert assess_change(series).response is True
+
+
+def test_a_total_written_as_text_or_as_a_whole_decimal_is_read() -> None:
+    """US Core's PHQ-9 example writes valueString '12'; its AUDIT-C example valueQuantity 0.0 (a whole total)."""
+    assert dated_score_from_observation(_obs(valueInteger=None, valueString="12")).total == 12
+    got = dated_score_from_observation(
+        _obs(
+            code={"coding": [{"system": "http://loinc.org", "code": "75626-2"}]},
+            valueInteger=None,
+            valueQuantity={"value": 0.0},
+        )
+    )
+    assert (got.instrument, got.total, type(got.total)) == ("audit_c", 0, int)
+
+
+@pytest.mark.parametrize("text", ["twelve", "", "1e3", "12 points"])
+def test_a_value_string_that_is_no_numeral_is_refused(text: str) -> None:
+    """valueString must be a decimal numeral; the error names the element."""
+    with pytest.raises(InvalidArgumentError) as info:
+        dated_score_from_observation(_obs(valueInteger=None, valueString=text))
+    assert info.value.errors[0].path == "$.observation.valueString"
+
+
+def test_other_codes_name_an_instrument_besides_loinc() -> None:
+    """``codes`` maps a local (system, code) to a built-in instrument; an unknown instrument id is refused."""
+    local = {"code": {"coding": [{"system": "urn:example:totals", "code": "cows"}]}, "valueInteger": 14}
+    got = dated_score_from_observation(_obs(**local), codes={("urn:example:totals", "cows"): "cows"})
+    assert (got.instrument, got.total, got.band) == ("cows", 14, "moderate")
+    with pytest.raises(InvalidArgumentError) as info:
+        dated_score_from_observation(_obs(), codes={("urn:example:totals", "x"): "no_such_instrument"})
+    assert info.value.errors[0].path == "$.codes"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from iopcore.compliance import (
@@ -9,6 +10,7 @@ from iopcore.compliance import (
     AttendanceStatus,
     ConsecutiveAbsencesRule,
     DaysPerWeekRule,
+    MissedSessionsRule,
     ServicesPerDayRule,
     Severity,
     WeeklyHoursRule,
@@ -175,3 +177,54 @@ def test_a_readmission_week_counts_only_episode_days() -> None:
     (finding,) = HOURS.evaluate(records, WEEK, nth_day(6))
     assert finding.code == "week_not_assessed" and "6 of 7 days" in finding.message
     assert finding.evidence == ("a1", "a2")
+
+
+# ----------------------------------------------------------------------------- scheduled but not attended
+
+MISSED = MissedSessionsRule(id="missed", source=TEST_SOURCE)
+
+
+def test_each_week_with_unexcused_absences_lists_them_with_the_minutes() -> None:
+    """Two absences and an excused one in a week: one finding citing the two, with scheduled and attended minutes."""
+    records = bundle(
+        admission(),
+        session("a", MONDAY),
+        session("b", nth_day(1), status=AttendanceStatus.ABSENT),
+        session("c", nth_day(2), status=AttendanceStatus.EXCUSED),
+        session("d", nth_day(3), status=AttendanceStatus.ABSENT),
+        session("e", nth_day(8), status=AttendanceStatus.ABSENT),  # the next week
+    )
+    findings = MISSED.evaluate(records, DateRange.of_days(MONDAY, 14), nth_day(13))
+    assert [(x.code, x.evidence, x.period.first) for x in findings] == [
+        ("sessions_missed", ("b", "d"), MONDAY),
+        ("sessions_missed", ("e",), nth_day(7)),
+    ]
+    assert "2 of 3 scheduled session(s) not attended" in findings[0].message
+    assert "3 h attended of 9 h scheduled" in findings[0].message
+    assert findings[0].severity is Severity.WARNING and findings[0].citation == TEST_SOURCE
+
+
+@pytest.mark.parametrize(("absences", "reported"), [(1, False), (2, True), (3, True)])
+def test_min_missed_is_the_least_number_of_absences_reported(absences: int, reported: bool) -> None:
+    """With ``min_missed=2``, one absence in a week is not reported, two (at the cut-off) and three are."""
+    rule = MissedSessionsRule(id="missed", min_missed=2, source=TEST_SOURCE)
+    rows = [session(f"s{i}", nth_day(i), status=AttendanceStatus.ABSENT) for i in range(absences)]
+    assert bool(rule.evaluate(bundle(admission(), *rows), WEEK, nth_day(6))) is reported
+
+
+def test_partly_attended_sessions_are_reported_on_request() -> None:
+    """A late session that lost minutes gives an info finding with ``partly_attended``; none without it."""
+    late = attrs.evolve(session("a", MONDAY, status=AttendanceStatus.LATE), attended_minutes=Minutes(150))
+    records = bundle(admission(), late, session("b", nth_day(1), status=AttendanceStatus.LEFT_EARLY))
+    assert MISSED.evaluate(records, WEEK, nth_day(6)) == ()
+    rule = MissedSessionsRule(id="missed", partly_attended=True, source=TEST_SOURCE)
+    [finding] = rule.evaluate(records, WEEK, nth_day(6))
+    assert (finding.code, finding.evidence, finding.severity) == ("sessions_partly_attended", ("a",), Severity.INFO)
+    assert "late (150 of 180 min)" in finding.message
+
+
+def test_records_after_as_of_or_outside_the_period_are_not_judged() -> None:
+    """An absence after ``as_of`` is not reported yet."""
+    records = bundle(admission(), session("a", nth_day(5), status=AttendanceStatus.ABSENT))
+    assert MISSED.evaluate(records, WEEK, nth_day(4)) == ()
+    assert codes(MISSED.evaluate(records, WEEK, nth_day(5))) == ["sessions_missed"]

@@ -24,7 +24,7 @@ from iopcore.schedule import (
 )
 from iopcore.serialization import from_dict, to_dict
 from iopcore.strategies import calendar_schedules
-from iopcore.times import ClockTime, Weekday
+from iopcore.times import ClockTime, Minutes, Weekday
 
 NEW_YORK = dtz.gettz("America/New_York")  # tests only: the core never looks zones up
 
@@ -126,7 +126,7 @@ def test_occurrence_end_must_follow_start() -> None:
     """An occurrence ending at its start is rejected at `$.end`."""
     at = datetime(2026, 1, 1, 9, tzinfo=UTC)
     with pytest.raises(InvalidDataError) as info:
-        Occurrence(start=at, end=at, offering_id="a", component="drug_testing")
+        Occurrence(start=at, end=at, offering_id="a", component_id="drug_testing")
     assert info.value.paths == ("$.end",)
 
 
@@ -239,11 +239,11 @@ def test_occurrences_compare_by_instant_and_offset_not_by_tzinfo() -> None:
     """The same instant and offset are equal whatever the tzinfo; the two 01:30s of the fall night are not."""
     first = datetime(2026, 11, 1, 1, 30, tzinfo=NY)
     second = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY)
-    a = Occurrence(start=first, end=first + timedelta(hours=2), offering_id="a", component="group_therapy")
-    b = Occurrence(start=second, end=second + timedelta(hours=2), offering_id="a", component="group_therapy")
+    a = Occurrence(start=first, end=first + timedelta(hours=2), offering_id="a", component_id="group_therapy")
+    b = Occurrence(start=second, end=second + timedelta(hours=2), offering_id="a", component_id="group_therapy")
     fixed = first.astimezone(timezone(timedelta(hours=-4)))
     c = Occurrence(
-        start=fixed, end=a.end.astimezone(timezone(timedelta(hours=-5))), offering_id="a", component="group_therapy"
+        start=fixed, end=a.end.astimezone(timezone(timedelta(hours=-5))), offering_id="a", component_id="group_therapy"
     )
     assert a != b and a < b
     assert a == c and hash(a) == hash(c)
@@ -253,7 +253,7 @@ def test_an_occurrence_over_the_fall_change_is_not_reversed() -> None:
     """01:45 EDT to 01:15 EST is 30 real minutes, though the wall clock goes back."""
     start = datetime(2026, 11, 1, 1, 45, tzinfo=NY)
     end = datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY)
-    assert Occurrence(start=start, end=end, offering_id="a", component="group_therapy").duration == timedelta(
+    assert Occurrence(start=start, end=end, offering_id="a", component_id="group_therapy").duration == timedelta(
         minutes=30
     )
 
@@ -325,3 +325,75 @@ def test_short_weeks_start_on_mondays_and_close_dates() -> None:
     with pytest.raises(InvalidDataError) as info:
         ShortWeek(week_start=date(2026, 1, 5), minutes=0, days=0, closed=(datetime(2026, 1, 5, tzinfo=UTC),))
     assert info.value.paths == ("$.closed[0]",)
+
+
+# ----------------------------------------------------------------------------- ids and minutes
+
+
+def test_an_occurrence_id_is_the_offering_and_the_local_start_with_its_offset() -> None:
+    """``<offering_id>@YYYY-MM-DDTHH:MM±HH:MM``; the spring-gap start and the fall overlap's readings included."""
+    out = _one(WeekSchedule(sessions=(_sunday("gap", "02:30", "03:30"), _sunday("late", "18:00", "21:00"))), SPRING)
+    assert out["gap"].id == "gap@2026-03-08T03:30-04:00" and out["gap"].minutes.value == 60
+    assert out["late"].id == "late@2026-03-08T18:00-04:00" and out["late"].minutes.value == 180
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=NY)
+    second = first.replace(fold=1)
+    ids = [
+        Occurrence(start=s, end=s + timedelta(hours=1), offering_id="a", component_id="x").id for s in (first, second)
+    ]
+    assert ids == ["a@2026-11-01T01:30-04:00", "a@2026-11-01T01:30-05:00"]
+
+
+def test_an_id_writes_seconds_only_when_the_start_has_them() -> None:
+    """A start with seconds (or an offset with seconds) is written in full, so ids stay distinct."""
+    start = datetime(2026, 3, 2, 18, 0, 30, tzinfo=UTC)
+    occ = Occurrence(start=start, end=start + timedelta(minutes=90, seconds=20), offering_id="a", component_id="x")
+    assert occ.id == "a@2026-03-02T18:00:30+00:00"
+    assert occ.minutes.value == 90  # a part of a minute is not counted
+    odd = timezone(timedelta(minutes=19, seconds=32))  # Amsterdam's offset before 1937
+    assert (
+        Occurrence(
+            start=datetime(1930, 1, 6, 9, tzinfo=odd),
+            end=datetime(1930, 1, 6, 10, tzinfo=odd),
+            offering_id="a",
+            component_id="x",
+        ).id
+        == "a@1930-01-06T09:00:00+00:19:32"
+    )
+
+
+def test_ids_are_stable_when_a_calendar_is_expanded_again_or_read_back() -> None:
+    """Expanding the same week twice, or in a dateutil zone, or reading it back, gives the same ids; ids are unique."""
+    week = WeekSchedule(sessions=(_sunday("a", "01:30", "02:30"), _sunday("b", "02:30", "03:30")))
+    first = expand(week, start=date(2026, 3, 1), weeks=40, tz=NY)
+    again = expand(week, start=date(2026, 3, 1), weeks=40, tz=dtz.gettz("America/New_York"))
+    back = from_dict(CalendarSchedule, to_dict(first))
+    ids = [o.id for o in first.occurrences]
+    assert ids == [o.id for o in again.occurrences] == [o.id for o in back.occurrences]
+    assert len(set(ids)) == len(ids)
+    assert all(o.minutes.value == 60 for o in first.occurrences)
+
+
+@given(calendar_schedules())
+@settings(max_examples=50)
+def test_an_id_names_its_offering_and_start(calendar: CalendarSchedule) -> None:
+    """The text before the last ``@`` is the offering id; after it, the start (it parses back to the same instant)."""
+    for occ in calendar.occurrences:
+        offering, _, start = occ.id.rpartition("@")
+        assert offering == occ.offering_id
+        parsed = datetime.fromisoformat(start)
+        assert parsed == occ.start and parsed.utcoffset() == occ.start.utcoffset()
+        assert occ.minutes.value == occ.duration // timedelta(minutes=1)
+
+
+def test_a_given_id_or_minutes_must_be_the_derived_one() -> None:
+    """``id`` and ``minutes`` may be given (documents carry them) but must follow from the other fields."""
+    start = datetime(2026, 3, 2, 18, tzinfo=UTC)
+    kwargs = {"start": start, "end": start + timedelta(hours=3), "offering_id": "a", "component_id": "x"}
+    assert Occurrence(**kwargs, id="a@2026-03-02T18:00+00:00", minutes=Minutes(180)) == Occurrence(**kwargs)
+    with pytest.raises(InvalidDataError) as info:
+        Occurrence(**kwargs, id="b@2026-03-02T18:00+00:00")
+    assert [(e.path, e.rule) for e in info.value.errors] == [("$.id", "derived")]
+    with pytest.raises(InvalidDataError) as info:
+        Occurrence(**kwargs, minutes=Minutes(179))
+    assert [(e.path, e.rule) for e in info.value.errors] == [("$.minutes", "derived")]
+    assert "180" in str(info.value)

@@ -26,7 +26,7 @@ from iopcore.serialization import FORMAT_KEY, FORMAT_VERSION, from_dict, to_dict
 from iopcore.serialization._hooks import configure
 from iopcore.serialization._types import public_name
 from iopcore.serialization._versions import HISTORY, FormatHistory, Step, migrate, rename_field
-from iopcore.times import DateRange
+from iopcore.times import DateRange, Minutes
 from tests import builders
 from tests.public import public_attrs_classes
 
@@ -63,6 +63,40 @@ def test_documents_written_before_format_versions_still_read(name: str) -> None:
 def test_every_v1_fixture_is_checked() -> None:
     """No fixture file is left out of the test above."""
     assert sorted(p.stem for p in (FIXTURES / "v1").glob("*.json")) == sorted(V1)
+
+
+def test_a_calendar_written_by_version_2_reads_with_component_id_ids_and_minutes() -> None:
+    """A version 2 calendar (``component``, no ``id`` or ``minutes``) reads as today's, the derived fields filled in."""
+    data = fixture(2, "calendar_schedule")
+    assert data[FORMAT_KEY] == 2 and "component" in data["occurrences"][0] and "id" not in data["occurrences"][0]
+    calendar = from_dict(CalendarSchedule, data)
+    assert calendar == builders.document_calendar()
+    first = calendar.occurrences[0]
+    assert (first.component_id, first.id, first.minutes) == (
+        "group_therapy",
+        "evening_mon@2026-03-02T18:00-05:00",
+        Minutes(180),
+    )
+    assert [o.id for o in calendar.occurrences] == [o.id for o in builders.document_calendar().occurrences]
+    unversioned = {k: v for k, v in data.items() if k != FORMAT_KEY}  # the same shape as version 1 wrote it
+    assert from_dict(CalendarSchedule, unversioned) == calendar
+
+
+def test_a_calendar_written_by_version_3_reads() -> None:
+    """The version 3 calendar (``component_id``, ``id``, ``minutes``) reads as the value that wrote it."""
+    data = fixture(3, "calendar_schedule")
+    assert data == to_dict(builders.document_calendar())
+    assert from_dict(CalendarSchedule, data) == builders.document_calendar()
+
+
+def test_a_calendar_document_with_a_wrong_derived_field_is_refused() -> None:
+    """An ``id`` or ``minutes`` that does not follow from the occurrence's other fields is refused at its path."""
+    for key, value, rule in (("id", "other@2026-03-02T18:00-05:00", "derived"), ("minutes", 179, "derived")):
+        data = to_dict(builders.document_calendar())
+        data["occurrences"][1][key] = value
+        with pytest.raises(InvalidDataError) as info:
+            from_dict(CalendarSchedule, data)
+        assert (f"$.occurrences[1].{key}", rule) in [(e.path, e.rule) for e in info.value.errors]
 
 
 @pytest.mark.parametrize("name", sorted(V1))
@@ -166,16 +200,16 @@ def test_unions_of_classes_are_tagged_so_that_migrations_reach_inside() -> None:
 
 # ----------------------------------------------------------------------------- the migration mechanism
 
-# A history one version longer than today's, as issue 16's rename of Occurrence.component would make it.
-# Here version 3 renames a field that version 2 (today) calls ``component`` to ... ``component``: to keep
-# today's classes, the test pretends that versions up to 2 spelt it ``component_name``.
+# A history one version longer than today's, with one more rename of Occurrence's component field.
+# Here the next version renames a field that today's version calls ``component_id`` to ... ``component_id``:
+# to keep today's classes, the test pretends that versions up to today's spelt it ``component_name``.
 PRETEND = FormatHistory(
     (
         *HISTORY.steps,
         Step(
             version=HISTORY.current + 1,
-            changes="Occurrence.component_name is renamed component.",
-            migrations={"iopcore.schedule.Occurrence": rename_field("component_name", "component")},
+            changes="Occurrence.component_name is renamed component_id.",
+            migrations={"iopcore.schedule.Occurrence": rename_field("component_name", "component_id")},
         ),
     )
 )
@@ -191,9 +225,9 @@ def calendar() -> CalendarSchedule:
     start = datetime(2026, 3, 2, 9, tzinfo=UTC)
     return CalendarSchedule(
         occurrences=(
-            Occurrence(start=start, end=start.replace(hour=12), offering_id="am_mon", component="group_therapy"),
+            Occurrence(start=start, end=start.replace(hour=12), offering_id="am_mon", component_id="group_therapy"),
             Occurrence(
-                start=start.replace(day=3), end=start.replace(day=3, hour=12), offering_id="am_tue", component="x"
+                start=start.replace(day=3), end=start.replace(day=3, hour=12), offering_id="am_tue", component_id="x"
             ),
         )
     )
@@ -203,7 +237,7 @@ def old_document() -> dict[str, Any]:
     """The calendar as versions before the pretend one wrote it."""
     data = to_dict(calendar())
     for occurrence in data["occurrences"]:
-        occurrence["component_name"] = occurrence.pop("component")
+        occurrence["component_name"] = occurrence.pop("component_id")
     return data
 
 
@@ -223,7 +257,7 @@ def test_without_the_migration_an_old_document_names_the_old_field() -> None:
     with pytest.raises(InvalidDataError) as info:
         from_dict(CalendarSchedule, old_document())
     assert "$.occurrences[0].component_name" in info.value.paths
-    assert "$.occurrences[0].component" in info.value.paths
+    assert "$.occurrences[0].component_id" in info.value.paths
 
 
 def test_documents_of_different_versions_side_by_side() -> None:
@@ -313,7 +347,7 @@ def test_the_walk_follows_fixed_tuples_and_stops_at_current_documents() -> None:
     """Positions of a fixed tuple are walked by their own types; a nested document of the current version is kept."""
     old = old_document()["occurrences"][0]
     walked = migrate(tuple[Occurrence, int], [old, 7, "extra"], 1, PRETEND)
-    assert walked[0]["component"] == "group_therapy"
+    assert walked[0]["component_id"] == "group_therapy"
     assert walked[1:] == [7, "extra"]
     current = {**to_dict(calendar()), FORMAT_KEY: PRETEND.current}
     assert migrate(tuple[CalendarSchedule, ...], [current], 1, PRETEND) == [current]

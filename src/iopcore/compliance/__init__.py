@@ -10,6 +10,7 @@ from iopcore.compliance._attendance_rules import (
     AttendanceRateRule,
     ConsecutiveAbsencesRule,
     DaysPerWeekRule,
+    MissedSessionsRule,
     ServicesPerDayRule,
     WeeklyHoursRule,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "MeasurementScheduleRule",
     "MeasurementSummary",
     "MedicationAdministration",
+    "MissedSessionsRule",
     "MissedTestRule",
     "NumericRange",
     "PayerAuthorization",

@@ -1,4 +1,5 @@
-"""Attendance rules: weekly hours and days, services per treatment day, attendance rate, absences in a row.
+"""Attendance rules: weekly hours and days, services per treatment day, attendance rate, absences in a row,
+sessions scheduled but not attended.
 
 A week whose seven days are not all assessed is *partial*; a week with a
 program closure day is a *closure week*. What a weekly rule does with them is
@@ -50,6 +51,7 @@ __all__ = [
     "AttendanceRateRule",
     "ConsecutiveAbsencesRule",
     "DaysPerWeekRule",
+    "MissedSessionsRule",
     "ServicesPerDayRule",
     "WeeklyHoursRule",
 ]
@@ -328,4 +330,67 @@ class ConsecutiveAbsencesRule:
                         found(self, "consecutive_absences", pid, when, message, tuple(x.id for x in run), self.severity)
                     )
                 run = []
+        return finish(out)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MissedSessionsRule:
+    """Scheduled sessions not attended, per ISO week: what compares the calendar with the attendance.
+
+    Each attendance record stands for one scheduled session (as
+    :func:`iopcore.schedule.match_attendance` makes them: one per expected session, absent where no
+    check-in came). A week with at least ``min_missed`` unexcused absences gets a finding
+    ``sessions_missed`` listing them, with the scheduled and attended minutes of the week; with
+    ``partly_attended``, a week with late or left-early sessions that lost minutes gets an ``info``
+    finding ``sessions_partly_attended``. Excused absences are never reported. No cited rule sets
+    how many missed sessions matter: ``min_missed`` is the program's policy (1 reports every one).
+    """
+
+    kind: str = kind_field("missed_sessions")
+    id: str = id_field()
+    min_missed: int = int_field(1, default=1)
+    partly_attended: bool = attrs.field(default=False, validator=f.boolean())
+    severity: Severity = severity_field(Severity.WARNING)
+    source: Source = source_field()
+
+    @f.guard
+    def evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        """Findings ``sessions_missed`` and (with ``partly_attended``) ``sessions_partly_attended``, per week."""
+        check_as_of("MissedSessionsRule.evaluate", as_of)
+        return self._evaluate(records, period, as_of)
+
+    def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        for pid, recs in records._by_patient().items():
+            weeks: dict[date, list[Any]] = defaultdict(list)
+            for r in recs.attendance:
+                if in_scope(r.start.date(), period, as_of):
+                    weeks[monday_of(r.start.date())].append(r)
+            for monday, rows in weeks.items():
+                rows.sort(key=lambda r: (r.start, r.id))
+                week = span(monday, monday + timedelta(days=6))
+                counted = [r for r in rows if r.status is not AttendanceStatus.EXCUSED]
+                missed = [r for r in counted if r.status is AttendanceStatus.ABSENT]
+                scheduled = sum(r.scheduled_minutes.value for r in counted)
+                attended = sum(r.attended_minutes.value for r in counted)
+                when = f"in the week of {monday.isoformat()}"
+                if missed and len(missed) >= self.min_missed:
+                    listed = ", ".join(r.start.date().isoformat() for r in missed)
+                    message = (
+                        f"{len(missed)} of {len(counted)} scheduled session(s) not attended {when}: {listed} "
+                        f"({hours_text(attended)} attended of {hours_text(scheduled)} scheduled)."
+                    )
+                    evidence = tuple(r.id for r in missed)
+                    out.append(found(self, "sessions_missed", pid, week, message, evidence, self.severity))
+                partial = [r for r in counted if r.present and r.attended_minutes.value < r.scheduled_minutes.value]
+                if self.partly_attended and partial:
+                    listed = ", ".join(
+                        f"{r.start.date().isoformat()} {r.status.value} "
+                        f"({r.attended_minutes.value} of {r.scheduled_minutes.value} min)"
+                        for r in partial
+                    )
+                    message = f"{len(partial)} session(s) attended in part {when}: {listed}."
+                    evidence = tuple(r.id for r in partial)
+                    out.append(found(self, "sessions_partly_attended", pid, week, message, evidence, Severity.INFO))
         return finish(out)

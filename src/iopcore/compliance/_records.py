@@ -104,6 +104,10 @@ class CertificationKind(enum.StrEnum):
     RECERTIFICATION = "recertification"
 
 
+_MAX_OCCURRENCE_ID = 160
+"""The longest occurrence id a record holds: any :attr:`iopcore.schedule.Occurrence.id` (at most 143) fits."""
+
+
 def _record_id() -> Any:
     return f.phi_field(validator=f.text(max_length=128))
 
@@ -154,7 +158,7 @@ class AttendanceRecord:
 
     id: str = _record_id()
     patient_id: str = _patient_id()
-    occurrence_id: str = f.phi_field(validator=f.text(max_length=128))
+    occurrence_id: str = f.phi_field(validator=f.text(max_length=_MAX_OCCURRENCE_ID))
     """The session occurrence (one meeting of a group or one individual session): an identifier, as an
     individual session's is one patient's, so ``repr`` redacts it."""
     component_id: str = attrs.field(validator=f.identifier())
@@ -203,7 +207,7 @@ class RosterEntry:
 class GroupAttendance:
     """A group session recorded once, with its roster; :meth:`fan_out` gives per-patient records."""
 
-    occurrence_id: str = f.phi_field(validator=f.text(max_length=128))
+    occurrence_id: str = f.phi_field(validator=f.text(max_length=_MAX_OCCURRENCE_ID))
     """The group meeting (an identifier like the records' own: ``repr`` redacts it)."""
     component_id: str = attrs.field(validator=f.identifier())
     start: datetime = attrs.field(validator=f.aware_datetime())

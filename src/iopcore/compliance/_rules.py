@@ -7,7 +7,7 @@ within ``period`` and on or before ``as_of`` and returns findings sorted by
 :func:`~iopcore.compliance.finding_sort_key`.
 
 * attendance (:mod:`._attendance_rules`): weekly hours and days, services per
-  treatment day, attendance rate, consecutive absences;
+  treatment day, attendance rate, consecutive absences, sessions scheduled but not attended;
 * drug tests (:mod:`._drugtest_rules`): collection frequency, missed tests, results;
 * plans and certifications (:mod:`._plan_rules`): plan written, plan reviewed,
   certification and recertification;
@@ -24,6 +24,7 @@ from iopcore.compliance._attendance_rules import (
     AttendanceRateRule,
     ConsecutiveAbsencesRule,
     DaysPerWeekRule,
+    MissedSessionsRule,
     ServicesPerDayRule,
     WeeklyHoursRule,
 )
@@ -50,6 +51,7 @@ BuiltinRule = (
     | LengthOfStayRule
     | ServicesPerDayRule
     | MeasurementScheduleRule
+    | MissedSessionsRule
 )
 """The union of built-in rule classes (serializable, tagged by ``kind``)."""
 
@@ -68,5 +70,6 @@ RULE_CLASSES: tuple[type, ...] = (
     LengthOfStayRule,
     ServicesPerDayRule,
     MeasurementScheduleRule,
+    MissedSessionsRule,
 )
 """Every built-in rule class (the members of :data:`~iopcore.compliance.BuiltinRule`)."""

@@ -20,24 +20,56 @@ from iopcore.fhir._common import (
     References,
 )
 from iopcore.fhir._consent import consent_from_fhir, consent_to_fhir
+from iopcore.fhir._drugtests import drug_tests_from_fhir, drug_tests_to_fhir
 from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
+from iopcore.fhir._obs_shared import VERIFIED_LOINC
 from iopcore.fhir._plan import care_plan_from_fhir, care_plan_to_fhir
+from iopcore.fhir._questionnaires import (
+    QUESTIONNAIRE_RESPONSE_PROFILE,
+    questionnaire_to_fhir,
+    responses_from_fhir,
+    responses_to_fhir,
+)
+from iopcore.fhir._scores import SCREENING_ASSESSMENT_PROFILE, score_from_fhir, score_to_fhir, scores_to_fhir
+from iopcore.fhir._sessions import (
+    ENCOUNTER_PROFILE,
+    attendance_from_fhir,
+    attendance_to_fhir,
+    session_from_fhir,
+    sessions_to_fhir,
+)
 
 __all__ = [
+    "ENCOUNTER_PROFILE",
     "FHIR_BASE",
     "FHIR_VERSION",
     "IDENTIFIER_BASE",
+    "QUESTIONNAIRE_RESPONSE_PROFILE",
+    "SCREENING_ASSESSMENT_PROFILE",
+    "VERIFIED_LOINC",
     "PatientRecords",
     "ReferenceKind",
     "References",
+    "attendance_from_fhir",
+    "attendance_to_fhir",
     "bundle",
     "bundle_resources",
     "care_plan_from_fhir",
     "care_plan_to_fhir",
     "consent_from_fhir",
     "consent_to_fhir",
+    "drug_tests_from_fhir",
+    "drug_tests_to_fhir",
     "episode_from_fhir",
     "episode_to_fhir",
     "patient_bundle",
+    "questionnaire_to_fhir",
     "read_patient_bundle",
+    "responses_from_fhir",
+    "responses_to_fhir",
+    "score_from_fhir",
+    "score_to_fhir",
+    "scores_to_fhir",
+    "session_from_fhir",
+    "sessions_to_fhir",
 ]

@@ -14,6 +14,9 @@
   :func:`suggest_capacity` finds the added seats or sessions that admit the most waiting patients.
 * :func:`alternatives` gives the *k* cheapest schedules; :func:`check` validates a
   hand-made one; :func:`expand` turns a week into dated occurrences.
+* The loop closes: :func:`match_attendance` turns a patient's expected occurrences and
+  :class:`CheckIn` s into :class:`~iopcore.compliance.AttendanceRecord` s (an
+  :class:`AttendanceMatch`: one :class:`SessionAttendance` per session, unmatched check-ins apart).
 
 Every public function, method and constructor checks its arguments on entry and raises an
 :mod:`iopcore.errors` exception naming them. The exceptions raised here
@@ -29,7 +32,24 @@ from iopcore.errors import (
     InfeasibleScheduleError,
     OrtoolsNotInstalledError,
 )
-from iopcore.schedule._calendar import MAX_WEEKS, CalendarSchedule, Occurrence, ShortWeek, expand
+from iopcore.schedule._attendance import (
+    DEFAULT_CHECK_IN_RULES,
+    AttendanceMatch,
+    CheckIn,
+    CheckInRules,
+    SessionAttendance,
+    UnmatchedCheckIn,
+    UnmatchedReason,
+    match_attendance,
+)
+from iopcore.schedule._calendar import (
+    MAX_OCCURRENCE_ID_LENGTH,
+    MAX_WEEKS,
+    CalendarSchedule,
+    Occurrence,
+    ShortWeek,
+    expand,
+)
 from iopcore.schedule._capacity import (
     AddSeats,
     AddSession,
@@ -80,9 +100,11 @@ __all__ = [
     "AVOIDED_DAY_COST",
     "BACKENDS",
     "DEFAULT_CAPACITY_WORK_LIMIT",
+    "DEFAULT_CHECK_IN_RULES",
     "DEFAULT_TUNING",
     "DEFAULT_WORK_LIMIT",
     "GROUPS",
+    "MAX_OCCURRENCE_ID_LENGTH",
     "MAX_WEEKS",
     "NOT_KEPT_COST",
     "OFF_TRACK_COST",
@@ -93,10 +115,13 @@ __all__ = [
     "AddSeats",
     "AddSession",
     "Assignment",
+    "AttendanceMatch",
     "CalendarSchedule",
     "CapacityChange",
     "CapacityReport",
     "CapacitySuggestion",
+    "CheckIn",
+    "CheckInRules",
     "ClockRequiredError",
     "CohortPatient",
     "CohortProblem",
@@ -115,8 +140,11 @@ __all__ = [
     "OrtoolsNotInstalledError",
     "Preferences",
     "Reason",
+    "SessionAttendance",
     "ShortWeek",
     "TimeOfDay",
+    "UnmatchedCheckIn",
+    "UnmatchedReason",
     "Unscheduled",
     "Violation",
     "WeekProblem",
@@ -129,6 +157,7 @@ __all__ = [
     "conflict",
     "expand",
     "explain_unscheduled",
+    "match_attendance",
     "seat_changes",
     "session_changes",
     "solve",

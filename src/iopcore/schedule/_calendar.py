@@ -17,6 +17,16 @@ Daylight-saving time, with the ``tzinfo`` the caller passes (iopcore never looks
 Occurrences compare by instant and UTC offset (their wall-clock reading), not by ``tzinfo``
 object, so a calendar read back from :func:`~iopcore.serialization.from_dict` (fixed offsets)
 equals the one written with the zone.
+
+Each occurrence has an **id** derived from its offering and its local start, so the same
+calendar expanded again (or read back) names its sessions the same way:
+``<offering_id>@<local start in ISO 8601 with its UTC offset>``, the start written to the minute
+(``YYYY-MM-DDTHH:MM±HH:MM``, e.g. ``evening_group@2026-03-02T18:00-05:00``) unless it has seconds,
+which are then written as :meth:`datetime.isoformat` does (the offset too, in the rare zones whose
+offset has seconds). The offset makes the id name one instant, so the second reading of an
+overlapping wall time has an id of its own; the text after the last ``@`` is always the start, so
+the id also names the offering. It holds no patient identifier: occurrences are sessions of the
+facility's offerings, whoever attends them. At most :data:`MAX_OCCURRENCE_ID_LENGTH` characters.
 """
 
 from __future__ import annotations
@@ -30,14 +40,47 @@ import attrs
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 from iopcore.schedule._model import WeekRules, WeekSchedule
+from iopcore.times import Minutes
 
-__all__ = ["MAX_WEEKS", "CalendarSchedule", "Occurrence", "ShortWeek", "expand"]
+__all__ = ["MAX_OCCURRENCE_ID_LENGTH", "MAX_WEEKS", "CalendarSchedule", "Occurrence", "ShortWeek", "expand"]
 
 MAX_WEEKS = 520
 """The longest period :func:`expand` covers, in weeks (ten years); expand longer periods in parts."""
 
 _FIRST_DAY = date.min + timedelta(days=1)  # room for a UTC offset either side
 _LAST_DAY = date.max - timedelta(days=1)
+
+
+MAX_OFFERING_ID_LENGTH = 100
+
+MAX_OCCURRENCE_ID_LENGTH = MAX_OFFERING_ID_LENGTH + 1 + len("2026-03-02T18:00:00.000000+05:30:00.000000")
+"""The longest :attr:`Occurrence.id`: an offering id of 100 characters, ``@`` and the longest ISO start (143)."""
+
+
+def _occurrence_id(offering_id: str, start: datetime) -> str:
+    """The id of the occurrence of *offering_id* starting at *start* (see the module's documentation)."""
+    whole = start.second == 0 and start.microsecond == 0
+    offset = start.utcoffset()
+    if whole and offset is not None and offset % timedelta(minutes=1) == timedelta():
+        return f"{offering_id}@{start.isoformat(timespec='minutes')}"
+    return f"{offering_id}@{start.isoformat()}"
+
+
+def _aware(value: object) -> bool:
+    return isinstance(value, datetime) and f.is_aware(value)
+
+
+def _derived_id(self: Occurrence) -> str:
+    start = self.start
+    if not (isinstance(self.offering_id, str) and _aware(start)):
+        return ""  # the validators of start and offering_id, which run next, report the problem
+    return _occurrence_id(self.offering_id, start)
+
+
+def _derived_minutes(self: Occurrence) -> Minutes:
+    if not (_aware(self.start) and _aware(self.end)):
+        return Minutes(0)  # the validators of start and end report the problem
+    return Minutes(max(0, (_instant(self.end)[0] - _instant(self.start)[0]) // timedelta(minutes=1)))
 
 
 def _instant(value: datetime) -> tuple[datetime, timedelta | None]:
@@ -53,16 +96,45 @@ class Occurrence:
 
     Equal (and ordered) by instant and UTC offset, whatever the ``tzinfo`` objects: the same
     session read back with a fixed offset equals the one expanded in a named zone.
+
+    ``id`` and ``minutes`` follow from the other fields and may be left out (documents written
+    before format version 3 have neither); given, they must be the derived ones.
+    ``component_id`` is the program component, as in
+    :class:`~iopcore.compliance.AttendanceRecord` (``component`` before format version 3).
     """
 
     start: datetime = attrs.field(validator=f.aware_datetime(), eq=_instant, order=_instant)
     end: datetime = attrs.field(validator=f.aware_datetime(), eq=_instant, order=_instant)
-    offering_id: str = attrs.field(validator=f.text(max_length=100))
-    component: str = attrs.field(validator=f.identifier())
+    offering_id: str = attrs.field(validator=f.text(max_length=MAX_OFFERING_ID_LENGTH))
+    component_id: str = attrs.field(validator=f.identifier())
+    """The program component, e.g. ``"group_therapy"``."""
+    id: str = attrs.field(
+        default=attrs.Factory(_derived_id, takes_self=True),
+        validator=f.text(max_length=MAX_OCCURRENCE_ID_LENGTH),
+        eq=False,
+        order=False,
+    )
+    """``<offering_id>@<local start>``: stable when the same calendar is expanded again (the module says the format)."""
+    minutes: Minutes = attrs.field(
+        default=attrs.Factory(_derived_minutes, takes_self=True),
+        validator=f.instance(Minutes, "a Minutes"),
+        eq=False,
+        order=False,
+    )
+    """The session's length in whole elapsed minutes (a part of a minute is not counted)."""
 
     def __attrs_post_init__(self) -> None:
         if _instant(self.end)[0] <= _instant(self.start)[0]:
             raise f.fail("$.end", "expected an end after the start, got an end at or before the start", "order", self)
+        if self.id != _derived_id(self):
+            raise f.fail("$.id", "expected the id derived from offering_id and start, got another str", "derived", self)
+        if self.minutes != _derived_minutes(self):
+            raise f.fail(
+                "$.minutes",
+                f"expected the session's {_derived_minutes(self).value} minutes, got {self.minutes.value}",
+                "derived",
+                self,
+            )
 
     @property
     def duration(self) -> timedelta:
@@ -153,7 +225,7 @@ def expand(
                         start=begins,
                         end=(begins.astimezone(UTC) + length).astimezone(tz),
                         offering_id=session.id,
-                        component=session.component,
+                        component_id=session.component,
                     )
                 )
             day += timedelta(days=7)

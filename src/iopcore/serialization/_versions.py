@@ -95,6 +95,12 @@ HISTORY = FormatHistory(
             changes="Documents say which format version wrote them (`iopcore_format`, on the outermost objects only); "
             "no field changed.",
         ),
+        Step(
+            version=3,
+            changes="`Occurrence.component` is renamed `component_id` (as in `AttendanceRecord`); occurrences gain "
+            "`id` and `minutes`, derived from the other fields (documents without them read).",
+            migrations={"iopcore.schedule.Occurrence": rename_field("component", "component_id")},
+        ),
     )
 )
 """iopcore's format history (documented in docs/reference/serialization-format.md)."""

@@ -42,6 +42,13 @@ from iopcore.strategies._assessment import (
     subdimensions,
     substance_uses,
 )
+from iopcore.strategies._attendance import (
+    attendance_matches,
+    check_in_rules,
+    check_ins,
+    session_attendances,
+    unmatched_check_ins,
+)
 from iopcore.strategies._capacity import capacity_reports, capacity_suggestions, seat_additions, session_additions
 from iopcore.strategies._cohort import (
     assignments,
@@ -74,6 +81,7 @@ from iopcore.strategies._compliance import (
     findings,
     interpretations,
     length_of_stay_rules,
+    missed_sessions_rules,
     missed_test_rules,
     numeric_ranges,
     plan_review_rules,
@@ -226,6 +234,7 @@ __all__ = [
     "analyte_interpretations",
     "analyte_results",
     "assignments",
+    "attendance_matches",
     "attendance_rate_rules",
     "attendance_records",
     "audit_authorizations",
@@ -243,6 +252,8 @@ __all__ = [
     "certifications",
     "change_assessments",
     "change_criteria",
+    "check_in_rules",
+    "check_ins",
     "clock_times",
     "cluster_rules",
     "clusters",
@@ -323,6 +334,7 @@ __all__ = [
     "medical_emergencies",
     "medication_administrations",
     "minutes",
+    "missed_sessions_rules",
     "missed_test_rules",
     "move_policies",
     "numeric_ranges",
@@ -379,6 +391,7 @@ __all__ = [
     "security_labels",
     "services_per_day_rules",
     "session_additions",
+    "session_attendances",
     "short_weeks",
     "signatures",
     "skip_rules",
@@ -393,6 +406,7 @@ __all__ = [
     "tracks",
     "transitions",
     "treatment_plans",
+    "unmatched_check_ins",
     "unscheduled_patients",
     "validity_criteria",
     "validity_rule_sets",

@@ -34,6 +34,7 @@ from iopcore.compliance import (
     Interpretation,
     LengthOfStayRule,
     MeasurementScheduleRule,
+    MissedSessionsRule,
     MissedTestRule,
     NumericRange,
     PlanEventKind,
@@ -76,6 +77,7 @@ __all__ = [
     "findings",
     "interpretations",
     "length_of_stay_rules",
+    "missed_sessions_rules",
     "missed_test_rules",
     "numeric_ranges",
     "plan_review_rules",
@@ -305,6 +307,12 @@ def consecutive_absences_rules() -> st.SearchStrategy[ConsecutiveAbsencesRule]:
 
 
 @functools.lru_cache(maxsize=None, typed=True)
+def missed_sessions_rules() -> st.SearchStrategy[MissedSessionsRule]:
+    """Missed-session rules reporting from 1 to 10 absences a week, with and without partial attendance."""
+    return st.builds(MissedSessionsRule, min_missed=st.integers(1, 10), partly_attended=st.booleans(), **_rule_common())
+
+
+@functools.lru_cache(maxsize=None, typed=True)
 def missed_test_rules() -> st.SearchStrategy[MissedTestRule]:
     """Missed-test rules with either policy."""
     return st.builds(MissedTestRule, count_as_positive=st.booleans(), **_rule_common())
@@ -406,6 +414,7 @@ _RULE_STRATEGIES = {
     LengthOfStayRule: length_of_stay_rules,
     ServicesPerDayRule: services_per_day_rules,
     MeasurementScheduleRule: measurement_schedule_rules,
+    MissedSessionsRule: missed_sessions_rules,
 }
 assert set(_RULE_STRATEGIES) == set(RULE_CLASSES)
 

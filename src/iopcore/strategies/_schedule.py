@@ -291,7 +291,7 @@ def occurrences() -> st.SearchStrategy[Occurrence]:
         begin = datetime(day.year, day.month, day.day, tzinfo=tz) + timedelta(minutes=start)
         return Occurrence(
             offering_id=draw(identifiers(max_size=8)),
-            component=draw(st.sampled_from(COMPONENTS.ids)),
+            component_id=draw(st.sampled_from(COMPONENTS.ids)),
             start=begin,
             end=begin + timedelta(minutes=length),
         )

@@ -1,0 +1,74 @@
+"""FHIR export benchmark: the score and drug-test Observations of a whole program.
+
+    .venv/bin/python benchmarks/run.py fhir_obs                  # 10,000 patients, 12 weeks (the issue's size)
+    .venv/bin/python benchmarks/run.py fhir_obs --patients 1000  # smaller, for quick runs
+
+The records are compliance_bench's (``build``: 12-week episodes, about 15 drug tests per patient,
+some missed, some dilute, THCA confirmation and buprenorphine screen results, validity measured).
+Scores: a PHQ-9 and a GAD-7 every week for each patient (24 per patient), totals and bands drawn
+from a seeded generator over each instrument's range. The timed step is one call each of
+``scores_to_fhir`` and ``drug_tests_to_fhir`` (with every collected urine test's
+interpretation against the example clinical panel, computed beforehand), i.e. building every
+Observation dict; the wall time of both together is reported against the issue's 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from compliance_bench import START, build
+
+from iopcore.assessment import INSTRUMENTS, DatedScore
+from iopcore.compliance import EXAMPLE_CLINICAL_URINE_PANEL, DrugTestStatus, interpret
+from iopcore.fhir import References, drug_tests_to_fhir, scores_to_fhir
+
+
+def scores(patients: int, seed: int = 19) -> list[DatedScore]:
+    rnd = random.Random(seed)
+    out: list[DatedScore] = []
+    for p in range(patients):
+        for week in range(12):
+            for iid in ("phq9", "gad7"):
+                inst = INSTRUMENTS[iid]
+                total = rnd.randint(0, inst.max_total)
+                band = inst.default_scheme.band_for(total) if inst.default_scheme is not None else None
+                day = START + timedelta(days=7 * week + rnd.randrange(5))
+                out.append(DatedScore(patient_id=f"patient-{p}", instrument=iid, on=day, total=total, band=band))
+    return out
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="fhir_obs_bench")
+    parser.add_argument("--patients", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    records = build(args.patients)
+    dated = scores(args.patients)
+    refs = References(patients={f"patient-{p}": f"Patient/{p}" for p in range(args.patients)})
+    readings = [
+        interpret(t, EXAMPLE_CLINICAL_URINE_PANEL) for t in records.drug_tests if t.status is DrugTestStatus.COLLECTED
+    ]
+    gc.collect()
+    t0, c0 = time.perf_counter(), time.process_time()
+    score_obs = scores_to_fhir(dated, references=refs)
+    t1 = time.perf_counter()
+    test_obs = drug_tests_to_fhir(records.drug_tests, references=refs, interpretations=readings)
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(
+        f"patients={args.patients} scores={len(dated)} drug_tests={len(records.drug_tests)} "
+        f"observations={len(score_obs) + len(test_obs)}"
+    )
+    print(f"score observations:     {t1 - t0:.2f} s wall")
+    print(f"drug-test observations: {elapsed - (t1 - t0):.2f} s wall")
+    print(f"export:                 {elapsed:.2f} s wall, {cpu:.2f} s CPU  (target <= 2 s for 10,000 patients)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
