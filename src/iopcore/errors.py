@@ -19,6 +19,8 @@ from typing import Any, final
 
 import attrs
 
+from iopcore import _loaded
+
 __all__ = [
     "ClockRequiredError",
     "ErrorItem",
@@ -627,3 +629,6 @@ class UnsupportedFormatError(InvalidDataError):
 
 def _rebuild_unsupported(version: int, supported: int, path: str) -> UnsupportedFormatError:
     return UnsupportedFormatError(version=version, supported=supported, path=path)
+
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

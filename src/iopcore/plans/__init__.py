@@ -13,6 +13,7 @@ assessment with :class:`DraftRules` (a rating threshold and two replaceable tabl
 :func:`plan_events` turns a history into compliance records.
 """
 
+from iopcore import _loaded
 from iopcore.plans._draft import (
     DEFAULT_INTERVENTIONS,
     DRAFT_RULES,
@@ -126,3 +127,5 @@ __all__ = [
     "week_problem",
     "weekly_requirements",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now
