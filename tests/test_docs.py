@@ -1,8 +1,9 @@
 """Every Python code block in the docs and README, and every example script, runs.
 
 Blocks of one page run in order in one namespace, so a page reads as a script.
-Fences tagged ``python`` (or ``{code-block} python``) run; ``bash``, ``text`` and
-other fences are not Python and are skipped.
+Fences tagged ``python`` (or ``{code-block} python``) run, and so do the ``{code-cell}``s of
+the pages that are MyST-NB text notebooks (which the docs build executes too, showing their
+outputs); ``bash``, ``text`` and other fences are not Python and are skipped.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def python_blocks(text: str) -> list[str]:
     blocks = []
     for m in FENCE.finditer(text):
         info = m.group("info").strip()
-        if info in ("python", "py", "{code-block} python", "{code-block} py"):
+        if info in ("python", "py", "{code-block} python", "{code-block} py") or info.startswith("{code-cell}"):
             body = m.group("body")
             # MyST directive options (":caption: …") at the top of a code-block
             lines = [ln for ln in body.splitlines() if not (info.startswith("{") and re.match(r"^:\w[\w-]*:", ln))]
@@ -37,7 +38,8 @@ def python_blocks(text: str) -> list[str]:
 def test_fence_parser_finds_python_blocks_only() -> None:
     """The parser takes python fences and skips others."""
     page = "```python\nx = 1\n```\n\n```bash\nls\n```\n\n```{code-block} python\n:caption: c\ny = 2\n```\n"
-    assert python_blocks(page) == ["x = 1", "y = 2"]
+    page += "```{code-cell} ipython3\n:tags: [hide-input]\nz = 3\n```\n"
+    assert python_blocks(page) == ["x = 1", "y = 2", "z = 3"]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -32,7 +32,8 @@ from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 from tests.schedule.builders import brute_force
 
 needs_ortools = pytest.mark.skipif(
-    importlib.util.find_spec("ortools") is None, reason="OR-Tools is not installed (pip install 'iopcore[ortools]')"
+    importlib.util.find_spec("ortools") is None,
+    reason="OR-Tools is not installed (pip install ortools, iopcore's ortools extra)",
 )
 
 
