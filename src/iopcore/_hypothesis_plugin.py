@@ -9,8 +9,9 @@ Registration is per public module, as soon as both that module and Hypothesis ar
 comes second: the hook registers the modules already imported, and each public module imported
 later announces itself through :func:`iopcore._loaded.loaded`. A type object exists only once its
 module has run, so ``st.from_type`` finds every iopcore type registered. What is registered is a
-function of the type, not a strategy (Hypothesis would draw an empty-check from a strategy at
-registration), so :mod:`iopcore.strategies` is imported only when a strategy is first resolved.
+function of the type, not a strategy: Hypothesis checks a registered strategy for emptiness at once,
+which would build it and import :mod:`iopcore.strategies`; a function is called only when
+``st.from_type`` first resolves the type.
 """
 
 from __future__ import annotations
