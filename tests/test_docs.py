@@ -1,8 +1,10 @@
 """Every Python code block in the docs and README, and every example script, runs.
 
 Blocks of one page run in order in one namespace, so a page reads as a script.
-Fences tagged ``python`` (or ``{code-block} python``, or the MyST-NB cells ``{code-cell} ipython3`` of
-the gallery's executed pages) run; ``bash``, ``text`` and other fences are not Python and are skipped.
+Fences tagged ``python`` (or ``{code-block} python``) run, and so do the ``{code-cell}``s of
+the pages that are MyST-NB text notebooks (which the docs build executes too, showing their
+outputs), except hidden ``remove-cell`` set-up cells of the build (the test suite has its own
+Hypothesis profile); ``bash``, ``text`` and other fences are not Python and are skipped.
 """
 
 from __future__ import annotations
@@ -26,15 +28,10 @@ def python_blocks(text: str) -> list[str]:
     blocks = []
     for m in FENCE.finditer(text):
         info = m.group("info").strip()
-        if info in (
-            "python",
-            "py",
-            "{code-block} python",
-            "{code-block} py",
-            "{code-cell} ipython3",
-            "{code-cell} python",
-        ):
+        if info in ("python", "py", "{code-block} python", "{code-block} py") or info.startswith("{code-cell}"):
             body = m.group("body")
+            if re.search(r"^:tags:.*remove-cell", body, re.M):
+                continue  # a hidden set-up cell of the docs build (its Hypothesis profile), not an example
             # MyST directive options (":caption: …") at the top of a code-block, IPython magics ("%matplotlib inline")
             lines = [
                 ln
@@ -48,7 +45,9 @@ def python_blocks(text: str) -> list[str]:
 def test_fence_parser_finds_python_blocks_only() -> None:
     """The parser takes python fences and skips others."""
     page = "```python\nx = 1\n```\n\n```bash\nls\n```\n\n```{code-block} python\n:caption: c\ny = 2\n```\n"
-    assert python_blocks(page) == ["x = 1", "y = 2"]
+    page += "```{code-cell} ipython3\n:tags: [hide-input]\nz = 3\n```\n"
+    page += "```{code-cell} ipython3\n:tags: [remove-cell]\nhidden = 4\n```\n"
+    assert python_blocks(page) == ["x = 1", "y = 2", "z = 3"]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))

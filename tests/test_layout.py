@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "iopcore"
 
 LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"_loaded"}),  # imports nothing: which public modules have loaded (for the Hypothesis entry point)
     frozenset({"errors"}),
     frozenset({"_fields"}),
     frozenset({"sources", "times"}),
@@ -30,7 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
 )
 """Each part of iopcore (a top-level module or subpackage) may import its own layer and those before it.
 
-As in docs/explanation/architecture.md: errors ← _fields ← sources, times ← the vocabulary (levels,
+As in docs/explanation/architecture.md: _loaded ← errors ← _fields ← sources, times ← the vocabulary (levels,
 components, programs, and patients, which names a population) ← the domain packages ← the edges
 (serialization, FHIR R4, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
 Within a layer, the parts import one way (no cycle).
@@ -38,16 +39,33 @@ Within a layer, the parts import one way (no cycle).
 
 # Private modules one part may import from another: the shared helpers, and the entry point that
 # registers the strategies (the two halves of the optional Hypothesis edge).
-SHARED_PRIVATE = {"_fields": "shared helpers", "_hypothesis_plugin": "strategies register through it"}
+SHARED_PRIVATE = {
+    "_fields": "shared helpers",
+    "_hypothesis_plugin": "strategies register through it",
+    "_loaded": "each public module announces that it has loaded, for the entry point",
+}
 
 # Known violations owned by other work, with the reason; the lead empties these lists at merge.
 PENDING_PRIVATE: dict[str, str] = {}
 PENDING_INNER: dict[str, str] = {}
+LAZY = "import iopcore imports nothing of the domain (lazy __getattr__), so the Hypothesis entry point is cheap"
 # Imports inside functions that are the design: optional extras and the lazy loading of `import iopcore`.
 ALLOWED_INNER: dict[str, str] = {
-    "iopcore: from iopcore import serialization as module": "import iopcore stays light (lazy __getattr__)",
-    "iopcore: from iopcore import episodes as module": "import iopcore stays light (lazy __getattr__)",
-    "iopcore: from iopcore import plans as module": "import iopcore stays light (lazy __getattr__)",
+    "iopcore: import iopcore._fields as module": LAZY,
+    "iopcore: import iopcore.assessment as module": LAZY,
+    "iopcore: import iopcore.compliance as module": LAZY,
+    "iopcore: import iopcore.components as module": LAZY,
+    "iopcore: import iopcore.episodes as module": LAZY,
+    "iopcore: import iopcore.errors as module": LAZY,
+    "iopcore: import iopcore.levels as module": LAZY,
+    "iopcore: import iopcore.part2 as module": LAZY,
+    "iopcore: import iopcore.patients as module": LAZY,
+    "iopcore: import iopcore.plans as module": LAZY,
+    "iopcore: import iopcore.programs as module": LAZY,
+    "iopcore: import iopcore.schedule as module": LAZY,
+    "iopcore: import iopcore.serialization as module": LAZY,
+    "iopcore: import iopcore.sources as module": LAZY,
+    "iopcore: import iopcore.times as module": LAZY,
     "iopcore._hypothesis_plugin: from iopcore import strategies": "Hypothesis runs the hook while importing itself",
     "iopcore._hypothesis_plugin: from hypothesis import strategies as st": "the same: deferred until drawn",
     "iopcore.schedule._cohort_ortools: from ortools.sat.python import cp_model": "the optional ortools extra",

@@ -58,6 +58,9 @@ FENCED = {
     "matplotlib": ("plot.py",),
 }
 DEMO_FILES = {"__main__.py", "_demo.py"}
+# The one exception to the forbidden modules (issue 18, item 6): the Hypothesis entry point may import
+# `sys` to look a module up in `sys.modules`, and may use nothing else of it.
+SYS_MODULES_LOOKUP = "_hypothesis_plugin.py"
 
 
 def violations(source: str, relative: str) -> list[str]:
@@ -73,6 +76,8 @@ def violations(source: str, relative: str) -> list[str]:
         for name in names:
             parts = name.split(".")
             prefixes = {".".join(parts[: i + 1]) for i in range(len(parts))}
+            if relative == SYS_MODULES_LOOKUP and isinstance(node, ast.Import) and name == "sys":
+                continue
             if prefixes & FORBIDDEN_MODULES:
                 found.append(f"{relative}:{node.lineno}: imports {name}")
             for package, allowed in FENCED.items():
@@ -86,6 +91,10 @@ def violations(source: str, relative: str) -> list[str]:
                 found.append(f"{relative}:{node.lineno}: calls .{func.attr}()")
         if isinstance(node, ast.Attribute) and node.attr in {"environ", "stdout", "stderr", "stdin"}:
             found.append(f"{relative}:{node.lineno}: touches .{node.attr}")
+        if isinstance(node, ast.Name) and node.id == "sys" and relative == SYS_MODULES_LOOKUP:
+            uses = [a for a in ast.walk(tree) if isinstance(a, ast.Attribute) and a.value is node]
+            if not (isinstance(node.ctx, ast.Load) and [a.attr for a in uses] == ["modules"]):
+                found.append(f"{relative}:{node.lineno}: uses sys for more than a sys.modules lookup")
     return found
 
 
@@ -122,6 +131,16 @@ def test_core_has_no_io_clock_env_logging_or_randomness() -> None:
 def test_scanner_catches_each_forbidden_construct(snippet: str, expected: str) -> None:
     """The scanner itself finds each kind of violation (so a silent scanner cannot pass the suite)."""
     assert any(expected in v for v in violations(snippet, "levels/_model.py"))
+
+
+def test_scanner_allows_only_a_sys_modules_lookup_in_the_entry_point() -> None:
+    """The Hypothesis entry point may read ``sys.modules``; any other use of sys, or sys elsewhere, is caught."""
+    assert violations("import sys\nm = sys.modules['x']", SYS_MODULES_LOOKUP) == []
+    assert violations("import sys\nsys.path", SYS_MODULES_LOOKUP) != []
+    assert violations("import sys\nsys.stdout", SYS_MODULES_LOOKUP) != []
+    assert violations("import sys\nf(sys)", SYS_MODULES_LOOKUP) != []
+    assert violations("from sys import modules", SYS_MODULES_LOOKUP) != []
+    assert violations("import sys\nm = sys.modules['x']", "levels/_model.py") != []
 
 
 def test_scanner_allows_the_fenced_imports_where_they_belong() -> None:

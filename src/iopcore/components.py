@@ -15,6 +15,7 @@ from typing import Annotated, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore import _loaded
 from iopcore.errors import ErrorItem, InvalidArgumentError, UnknownCodeError
 from iopcore.sources import Evidence, Source
 from iopcore.times import Minutes
@@ -341,3 +342,5 @@ RELAPSE_PREVENTION_BASICS = Curriculum(
 
 CURRICULA: tuple[Curriculum, ...] = (RELAPSE_PREVENTION_BASICS,)
 """Built-in curricula."""
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -19,6 +19,8 @@ from typing import Any, final
 
 import attrs
 
+from iopcore import _loaded
+
 __all__ = [
     "ClockRequiredError",
     "ErrorItem",
@@ -349,12 +351,12 @@ def _rebuild_clock(name: str) -> ClockRequiredError:
 class OrtoolsNotInstalledError(IopcoreError, ImportError):
     """``backend="ortools"`` was asked for but Google OR-Tools is not installed.
 
-    Install the extra: ``pip install 'iopcore[ortools]'``.
+    Install it: ``pip install ortools`` (what iopcore's ``ortools`` extra adds; see the docs' install page).
     """
 
     def __init__(self) -> None:
         super().__init__(
-            "the ortools backend needs Google OR-Tools: install the extra with pip install 'iopcore[ortools]'",
+            "the ortools backend needs Google OR-Tools (iopcore's ortools extra): install it with pip install ortools",
             name="ortools",
         )
 
@@ -365,13 +367,13 @@ class OrtoolsNotInstalledError(IopcoreError, ImportError):
 class HighsNotInstalledError(IopcoreError, ImportError):
     """``lp_solver="highs"`` was asked for but HiGHS (``highspy``) is not installed.
 
-    Install the extra: ``pip install 'iopcore[highs]'``; ``lp_solver="auto"`` falls back to the
+    Install it: ``pip install highspy`` (what iopcore's ``highs`` extra adds); ``lp_solver="auto"`` falls back to the
     pure-Python master instead.
     """
 
     def __init__(self) -> None:
         super().__init__(
-            "lp_solver='highs' needs HiGHS: install the extra with pip install 'iopcore[highs]'", name="highspy"
+            "lp_solver='highs' needs HiGHS (iopcore's highs extra): install it with pip install highspy", name="highspy"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -643,3 +645,6 @@ class UnsupportedFormatError(InvalidDataError):
 
 def _rebuild_unsupported(version: int, supported: int, path: str) -> UnsupportedFormatError:
     return UnsupportedFormatError(version=version, supported=supported, path=path)
+
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -16,6 +16,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
+from iopcore import _loaded
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 from iopcore.levels import Population
 
@@ -61,3 +62,6 @@ class Patient:
                 callable="Patient.age_on",
             )
         return relativedelta(day, self.date_of_birth).years
+
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -8,6 +8,7 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
+from iopcore import _loaded
 from iopcore._fields import _html as h
 from iopcore.components import COMPONENTS, Component, Curriculum
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError
@@ -254,3 +255,6 @@ def _within(inner: HoursBand, outer: HoursBand) -> bool:
     if outer.max_hours is None:
         return True
     return inner.max_hours is not None and inner.max_hours <= outer.max_hours
+
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

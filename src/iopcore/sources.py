@@ -12,6 +12,7 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
+from iopcore import _loaded
 
 __all__ = ["Evidence", "Source"]
 
@@ -46,3 +47,6 @@ class Source:
     def __str__(self) -> str:
         text = f"{self.citation} [{self.evidence.value}]"
         return f"{text} — {self.note}" if self.note else text
+
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

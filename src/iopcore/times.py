@@ -20,6 +20,7 @@ from typing import Annotated, final
 import attrs
 
 from iopcore import _fields as f
+from iopcore import _loaded
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 
 __all__ = [
@@ -609,3 +610,6 @@ def _stay_days(admitted: date, last: date, *, discharged: bool, counting: StayCo
     if counting is StayCounting.MIDNIGHTS and discharged:
         return max(1, elapsed)
     return elapsed + 1
+
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -11,6 +11,7 @@
 * :mod:`._frozen`: :class:`FrozenMap`, the read-only mapping that pickles and hashes.
 """
 
+from iopcore import _loaded
 from iopcore._fields._frozen import FrozenMap
 from iopcore._fields._guard import NOT_HANDLED, FastPath, Range, compile_check, guard, is_guarded
 from iopcore._fields._kinds import (
@@ -111,3 +112,5 @@ __all__ = [
     "tuple_of",
     "unique_by",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -16,6 +16,7 @@
 (8, 'mild', False, ['suicidal_ideation'])
 """
 
+from iopcore import _loaded
 from iopcore.assessment._asam import (
     ASAM3_DIMENSIONS,
     ASAM4_DIMENSIONS,
@@ -154,3 +155,5 @@ __all__ = [
     "score_questionnaire_response",
     "score_series",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

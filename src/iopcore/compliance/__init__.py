@@ -5,6 +5,7 @@ the records, the rule set and ``as_of``. The rule sets here (``*_RULES``) are *n
 re-exported by :mod:`iopcore` (``iopcore.GENERIC_IOP`` is the level catalog).
 """
 
+from iopcore import _loaded
 from iopcore.compliance._analytes import ANALYTES, Analyte, AnalyteCatalog, AnalyteInfo, SpecimenType
 from iopcore.compliance._attendance_rules import (
     AttendanceRateRule,
@@ -155,3 +156,5 @@ __all__ = [
     "measurement_summary",
     "specimen_validity_rules",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

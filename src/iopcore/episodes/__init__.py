@@ -19,6 +19,7 @@ discharge. Moves between levels are checked against a
 ['2.1', '1']
 """
 
+from iopcore import _loaded
 from iopcore.episodes._model import (
     ENTRY_ROUTES_SOURCE,
     PHASES_SOURCE,
@@ -60,3 +61,5 @@ __all__ = [
     "enter_phase",
     "validate_episode",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

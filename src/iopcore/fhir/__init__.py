@@ -11,6 +11,7 @@ iopcore's own extensions and code systems live under :data:`FHIR_BASE`; each is 
 the FHIR mappings reference (``docs/reference/fhir-mappings.md``).
 """
 
+from iopcore import _loaded
 from iopcore.fhir._bundle import PatientRecords, bundle, bundle_resources, patient_bundle, read_patient_bundle
 from iopcore.fhir._common import (
     FHIR_BASE,
@@ -73,3 +74,5 @@ __all__ = [
     "session_from_fhir",
     "sessions_to_fhir",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -16,6 +16,7 @@ default, :data:`ANY_STEP`, accepts every one.
 ['1', '2.5']
 """
 
+from iopcore import _loaded
 from iopcore.levels._catalogs import ASAM3, ASAM4, DEFAULT_DAYS_PER_WEEK, GENERIC_IOP, MEDICARE
 from iopcore.levels._continuum import ANY_STEP, MOVE_POLICIES, USUAL_ROUTES_ONLY, MovePolicy
 from iopcore.levels._editions import ASAM_EDITION_MAP, CodeMapping, asam3_to_asam4, asam4_to_asam3
@@ -67,3 +68,5 @@ __all__ = [
     "asam3_to_asam4",
     "asam4_to_asam3",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

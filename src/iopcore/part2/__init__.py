@@ -5,6 +5,7 @@ the caller and composable with a state's stricter rules. Every function is pure:
 disclosure is a parameter. iopcore is not legal advice; the program's counsel sets its policies.
 """
 
+from iopcore import _loaded
 from iopcore.part2._authorities import (
     AuditAuthorization,
     AuthorityKind,
@@ -86,3 +87,5 @@ __all__ = [
     "part2_labels",
     "validate_consent",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

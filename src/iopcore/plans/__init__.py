@@ -17,6 +17,7 @@ and :func:`recommend_continued_stay` whether to continue, step down, step up or 
 (a replaceable :class:`ContinuedStayPolicy`).
 """
 
+from iopcore import _loaded
 from iopcore.plans._draft import (
     DEFAULT_INTERVENTIONS,
     DRAFT_RULES,
@@ -164,3 +165,5 @@ __all__ = [
     "week_problem",
     "weekly_requirements",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

@@ -26,6 +26,7 @@ Every public function, method and constructor checks its arguments on entry and 
 re-exported here.
 """
 
+from iopcore import _loaded
 from iopcore.errors import (
     ClockRequiredError,
     HighsNotInstalledError,
@@ -164,3 +165,5 @@ __all__ = [
     "solve_cohort",
     "suggest_capacity",
 ]
+
+_loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

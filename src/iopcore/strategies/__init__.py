@@ -1,6 +1,6 @@
 """Hypothesis strategies for every public iopcore type (the ``hypothesis`` extra).
 
-Install ``iopcore[hypothesis]``. Strategies are registered with Hypothesis
+Install iopcore with its ``hypothesis`` extra (see the docs' install page). Strategies are registered with Hypothesis
 through its ``hypothesis`` entry point, so once iopcore is installed
 ``hypothesis.strategies.from_type(Program)`` works in any test suite after a
 plain ``import hypothesis``. ``import iopcore`` never imports Hypothesis.

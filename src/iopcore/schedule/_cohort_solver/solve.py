@@ -119,7 +119,7 @@ def solve_cohort(
 
     *lp_solver* solves column generation's linear relaxation: ``"python"``, the built-in
     revised simplex (no dependency; kept off masters of more than 400 capacity rows by
-    *tuning*), ``"highs"``, HiGHS (``pip install iopcore[highs]``; no size limit; raises
+    *tuning*), ``"highs"``, HiGHS (the ``highs`` extra, ``pip install highspy``; no size limit; raises
     :class:`~iopcore.errors.HighsNotInstalledError` without it), or ``"auto"`` (the default):
     HiGHS when installed, the built-in simplex otherwise. Either gives a valid schedule and
     a valid bound within the same budget; under a *work_limit* the answer depends on the
@@ -127,7 +127,7 @@ def solve_cohort(
     answer everywhere.
 
     ``backend="ortools"`` uses the optional OR-Tools CP-SAT model instead
-    (``pip install iopcore[ortools]``); it has no tuning, no progress and no *lp_solver*.
+    (the ``ortools`` extra, ``pip install ortools``); it has no tuning, no progress and no *lp_solver*.
 
     Arguments are checked on entry: ``time_limit`` >= 0 seconds and ``clock`` a callable
     returning seconds (required with ``time_limit`` on the default backend:
