@@ -45,14 +45,19 @@ def public_attrs_classes() -> list[type]:
 def unguarded_callables(module: ModuleType) -> list[str]:
     """The public functions and methods of *module*'s ``__all__`` not wrapped by ``iopcore._fields.guard``.
 
-    Constructors are left out (attrs validators check them); so are dunder methods.
+    Constructors are left out (attrs validators check them); so are dunder methods and protocols'
+    methods (declarations of an interface, never called: the boundary test skips them too).
     """
     found: list[str] = []
     for name in module.__all__:
         obj = getattr(module, name)
         if inspect.isfunction(obj) and not f.is_guarded(obj):
             found.append(name)
-        elif isinstance(obj, type) and not issubclass(obj, BaseException | enum.Enum):
+        elif (
+            isinstance(obj, type)
+            and not issubclass(obj, BaseException | enum.Enum)
+            and not getattr(obj, "_is_protocol", False)
+        ):
             for attr, raw in vars(obj).items():
                 fn = raw.__func__ if isinstance(raw, classmethod | staticmethod) else raw
                 if not attr.startswith("_") and inspect.isfunction(fn) and not f.is_guarded(fn):

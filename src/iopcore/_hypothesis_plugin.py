@@ -133,7 +133,11 @@ from iopcore.part2 import (
 from iopcore.patients import Patient
 from iopcore.plans import (
     ComponentRequirement,
+    ContinuedStayOverride,
+    ContinuedStayPolicy,
+    ContinuedStayRecommendation,
     DraftRules,
+    DrugTestReading,
     FamilyInvolvement,
     FindingRule,
     Frequency,
@@ -146,6 +150,12 @@ from iopcore.plans import (
     PlanPolicy,
     Problem,
     ProblemSource,
+    ProgressReason,
+    ProgressState,
+    ReviewDecision,
+    ReviewTriggerPolicy,
+    RuleBasedContinuedStayPolicy,
+    RuleBasedReviewPolicy,
     Signature,
     Span,
     TreatmentPlan,
@@ -344,6 +354,17 @@ STRATEGY_NAMES: dict[type, str] = {
     Span: "spans",
     TreatmentPlan: "treatment_plans",
     WeeklyRequirements: "weekly_requirements",
+    # progress drives the plan (issue 16)
+    ContinuedStayOverride: "continued_stay_overrides",
+    RuleBasedContinuedStayPolicy: "continued_stay_policies",
+    ContinuedStayPolicy: "continued_stay_policies",  # the protocol: from_type draws the rule-based policies
+    ContinuedStayRecommendation: "continued_stay_recommendations",
+    DrugTestReading: "drug_test_readings",
+    ProgressReason: "progress_reasons",
+    ProgressState: "progress_states",
+    ReviewDecision: "review_decisions",
+    RuleBasedReviewPolicy: "review_policies",
+    ReviewTriggerPolicy: "review_policies",  # the protocol: from_type draws the rule-based policies
     # episodes (issue 5)
     Admission: "admissions",
     Authorization: "authorizations",

@@ -200,3 +200,21 @@ def test_messages_name_the_members_of_a_union_item_type() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         answers("1")  # type: ignore[arg-type]
     assert "a list of int or bool or None" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0, "0"), (521, "521"), (np.int64(600), "600"), (10**30, "1e+30"), (10**400, "a number too large to show")],
+)
+def test_range_errors_name_the_number(value: object, shown: str) -> None:
+    """A number out of range is named in the message (numbers explain; text is never echoed)."""
+    with pytest.raises(InvalidArgumentError) as info:
+        sample(D, n=value)  # type: ignore[arg-type]
+    assert info.value.errors[0].message == f"expected an integer >= 1 and <= 520, got {shown}"
+
+
+def test_number_text_is_exact() -> None:
+    """A value just above a bound never reads as the bound itself."""
+    assert f.number_text(30.0000001) == "30.0000001"
+    assert f.number_text(30.0) == "30"
+    assert f.number_text(Fraction(1, 4)) == "0.25"

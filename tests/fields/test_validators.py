@@ -73,7 +73,10 @@ def test_number_bounds_and_messages() -> None:
     """Ranges, exclusivity and non-finite numbers; the message states the rule."""
     with pytest.raises(InvalidDataError) as info:
         Sample(ratio=1)
-    assert info.value.errors[0].message == "expected a number >= 0 and < 1, got a float out of range"
+    assert info.value.errors[0].message == "expected a number >= 0 and < 1, got 1"
+    with pytest.raises(InvalidDataError) as info:
+        Sample(ratio=-0.25)
+    assert info.value.errors[0].message == "expected a number >= 0 and < 1, got -0.25"
     assert paths(ratio=float("inf")) == ("$.ratio",)
     assert paths(limit=11) == ("$.limit",)
     with pytest.raises(InvalidDataError) as info:

@@ -5,7 +5,7 @@
   is a datetime, refused where a date is wanted).
 * :mod:`._validators`: attrs-style field validators and tolerant converters that raise
   :class:`~iopcore.errors.InvalidDataError` with the field's path, the rule and the value's
-  *type*, never the value; :func:`phi_field` for patient identifiers.
+  *type* — never a text value; a number out of range is named (numbers explain, identifiers are text); :func:`phi_field` for patient identifiers.
 * :mod:`._guard`: :func:`guard`, which checks a public function's arguments against its
   annotations on entry and raises :class:`~iopcore.errors.InvalidArgumentError` naming them.
 * :mod:`._frozen`: :class:`FrozenMap`, the read-only mapping that pickles and hashes.
@@ -23,6 +23,7 @@ from iopcore._fields._kinds import (
     is_integer,
     is_number,
     is_usable_tzinfo,
+    number_text,
 )
 from iopcore._fields._validators import (
     PHI,
@@ -46,7 +47,6 @@ from iopcore._fields._validators import (
     literal,
     mapping_of,
     number,
-    number_text,
     optional,
     phi_field,
     text,

@@ -49,6 +49,7 @@ from iopcore._fields._kinds import (
     is_integer,
     is_number,
     is_usable_tzinfo,
+    number_text,
     with_article,
 )
 from iopcore.errors import ErrorItem, InvalidArgumentError, child_path, type_name
@@ -138,7 +139,7 @@ def _int_check(bounds: Range | None) -> Check:
                 raise _bad(path, f"expected {expected}, got {type_name(value)}")
             value = as_int(value)
         if bounds is not None and not bounds.holds(value):
-            raise _bad(path, f"expected {expected}, got an int out of range", "range")
+            raise _bad(path, f"expected {expected}, got {number_text(value)}", "range")
         return value
 
     return check
@@ -158,7 +159,7 @@ def _float_check(bounds: Range | None) -> Check:
         elif not math.isfinite(value):
             raise _bad(path, f"expected {expected}, got a non-finite float", "finite")
         if bounds is not None and not bounds.holds(value):
-            raise _bad(path, f"expected {expected}, got a {type_name(value)} out of range", "range")
+            raise _bad(path, f"expected {expected}, got {number_text(value)}", "range")
         return value
 
     return check

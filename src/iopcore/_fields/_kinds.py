@@ -120,3 +120,21 @@ def is_usable_tzinfo(value: object) -> bool:
 def with_article(name: str) -> str:
     """*name* with its indefinite article: ``a Minutes``, ``an AttendanceStatus``."""
     return f"an {name}" if name[:1] in "AEIOUaeiou" or name.startswith(("Hour", "hour")) else f"a {name}"
+
+
+def number_text(x: SupportsFloat) -> str:
+    """A number for an error message, exact and as short as it reads: ``9``, ``8.5``, ``30.0000001``.
+
+    Any integer or number :func:`is_integer` / :func:`is_number` accept (numpy scalars and
+    ``Fraction`` too) is shown by its shortest exact float form (a bound of 30 and a value of
+    30.0000001 never both read "30"); an int too large for a float reads "a number too large to
+    show" (never an ``OverflowError`` or a 4,300-digit string).
+    """
+    if is_integer(x):
+        i = as_int(x)  # type: ignore[arg-type]
+        if abs(i) < 10**15:
+            return str(i)
+    fx = as_float(x)
+    if fx is None:
+        return "a number too large to show"
+    return str(int(fx)) if fx.is_integer() and abs(fx) < 10**15 else repr(fx)

@@ -22,7 +22,16 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from iopcore._fields._frozen import FrozenMap
-from iopcore._fields._kinds import as_float, as_int, is_aware, is_date, is_integer, is_number, with_article
+from iopcore._fields._kinds import (
+    as_float,
+    as_int,
+    is_aware,
+    is_date,
+    is_integer,
+    is_number,
+    number_text,
+    with_article,
+)
 from iopcore.errors import ErrorItem, InvalidDataError, child_path, type_name
 
 __all__ = [
@@ -86,20 +95,6 @@ def _path(attribute: attrs.Attribute[Any]) -> str:
     if path is None:
         path = _PATHS[alias] = child_path(alias)
     return path
-
-
-def number_text(x: float) -> str:
-    """A number for an error message, as short as it reads: ``9``, ``8.5``, ``1e+30``.
-
-    An int too large for a float reads "a number too large to show" (never an
-    ``OverflowError`` or a 4,300-digit string).
-    """
-    if isinstance(x, int):
-        if abs(x) < 10**15:
-            return str(x)
-        fx = as_float(x)
-        return "a number too large to show" if fx is None else f"{fx:.6g}"
-    return f"{x:g}"
 
 
 def fail(attribute: attrs.Attribute[Any] | str, message: str, rule: str, owner: object = None) -> InvalidDataError:
@@ -283,7 +278,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Va
         if type(value) is not int:
             raise fail(attribute, f"expected {expected}, got {type_name(value)}", "type", inst)
         if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
-            raise fail(attribute, f"expected {expected}, got an int out of range", "range", inst)
+            raise fail(attribute, f"expected {expected}, got {number_text(value)}", "range", inst)
 
     return check
 
@@ -304,7 +299,7 @@ def number(*, min_value: float | None = None, max_value: float | None = None, ma
         too_low = min_value is not None and value < min_value
         too_high = max_value is not None and (value >= max_value if max_exclusive else value > max_value)
         if too_low or too_high:
-            raise fail(attribute, f"expected {expected}, got a {type_name(value)} out of range", "range", inst)
+            raise fail(attribute, f"expected {expected}, got {number_text(value)}", "range", inst)
 
     return check
 
@@ -421,9 +416,7 @@ def int_tuple(
                 )
             elif (min_value is not None and e < min_value) or (max_value is not None and e > max_value):
                 items.append(
-                    ErrorItem(
-                        path=f"{base}[{i}]", message=f"expected {expected}, got an int out of range", rule="range"
-                    )
+                    ErrorItem(path=f"{base}[{i}]", message=f"expected {expected}, got {number_text(e)}", rule="range")
                 )
         if items:
             raise InvalidDataError(items, type_name=_owner_name(inst))

@@ -381,7 +381,7 @@ class DimensionRatings:
                 errors.append(
                     ErrorItem(
                         path=f"{here}[0]",
-                        message=f"expected a rating between {MIN_RATING} and {MAX_RATING}, got an int out of range",
+                        message=f"expected a rating between {MIN_RATING} and {MAX_RATING}, got {f.number_text(value)}",
                         rule="range",
                     )
                 )

@@ -432,7 +432,7 @@ class Instrument:
                 (
                     ErrorItem(
                         path="$.number",
-                        message=f"expected an item number between 1 and {len(self.items)}, got an int out of range",
+                        message=f"expected an item number between 1 and {len(self.items)}, got {f.number_text(number)}",
                         rule="range",
                     ),
                 ),

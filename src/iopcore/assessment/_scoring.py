@@ -57,15 +57,43 @@ class _Plan:
         self.rules = inst.flag_rules + (() if reading is None else reading.flag_rules)
 
 
-def _trusted(**fields: Any) -> InstrumentScore:
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _trusted(
+    *,
+    instrument: str,
+    total: int,
+    band: str | None,
+    positive: bool | None,
+    flags: frozenset[str],
+    scheme: str | None,
+    cutoff: int | None,
+    item_scores: tuple[int | None, ...],
+    subscores: Mapping[str, int],
+    reading: str | None,
+) -> InstrumentScore:
     """Build a score from values this module has already checked, skipping the validators.
 
     Only the fast path uses it; its inputs come from a built-in instrument and
-    answers validated against each item's value set, so every field rule holds.
+    answers validated against each item's value set, so every field rule holds
+    (``prorated`` is false and nothing is uncounted there). One line per field, no
+    loop: this is the hot path of scoring (tests check it sets every field).
     """
-    result = object.__new__(InstrumentScore)
-    for name, value in fields.items():
-        object.__setattr__(result, name, value)
+    result = _new(InstrumentScore)
+    _set(result, "instrument", instrument)
+    _set(result, "total", total)
+    _set(result, "band", band)
+    _set(result, "positive", positive)
+    _set(result, "flags", flags)
+    _set(result, "prorated", False)
+    _set(result, "scheme", scheme)
+    _set(result, "cutoff", cutoff)
+    _set(result, "item_scores", item_scores)
+    _set(result, "subscores", subscores)
+    _set(result, "reading", reading)
+    _set(result, "uncounted", ())
     return result
 
 
@@ -91,13 +119,11 @@ def _fast(plan: _Plan, responses: Sequence[Response]) -> InstrumentScore | None:
         band=band,
         positive=positive,
         flags=_flags(inst, points, plan.rules),
-        prorated=False,
         scheme=plan.scheme,
         cutoff=cut,
         item_scores=tuple(responses),
         subscores=_subscores(inst, points),
         reading=plan.reading,
-        uncounted=(),
     )
 
 
@@ -318,7 +344,7 @@ def _checked(iid: str, item: Item, value: Any) -> Any:
         raise InvalidResponseError(
             iid,
             number,
-            f"expected a whole number between 0 and {item.max_count}, got an int out of range",
+            f"expected a whole number between 0 and {item.max_count}, got {f.number_text(value)}",
             "range",
         )
     return value

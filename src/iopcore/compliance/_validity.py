@@ -499,7 +499,7 @@ def specimen_validity_rules(
         raise refuse(
             "specimen_validity_rules",
             "$.adulterated_ph_below",
-            "expected a number > 0 and <= 4.5, got a float out of range",
+            "expected a number > 0 and <= 4.5, got 0",
             "range",
         )
     default_ph = _LOW_PH[edition]

@@ -10,7 +10,11 @@ their sources; users supply their own). :func:`weekly_requirements` turns a
 plan into per-component weekly bounds and :func:`week_problem` into the schedule's
 ``WeekProblem`` in one call. :func:`draft_plan` drafts a plan from an intake
 assessment with :class:`DraftRules` (a rating threshold and two replaceable tables);
-:func:`plan_events` turns a history into compliance records.
+:func:`plan_events` turns a history into compliance records. Progress drives the plan:
+:func:`progress_state` gathers an episode's scores, attendance and drug tests as of a date;
+:func:`review_due` says whether progress calls for a review (a replaceable :class:`ReviewTriggerPolicy`)
+and :func:`recommend_continued_stay` whether to continue, step down, step up or discharge
+(a replaceable :class:`ContinuedStayPolicy`).
 """
 
 from iopcore.plans._draft import (
@@ -64,7 +68,24 @@ from iopcore.plans._policies import (
     is_overdue,
     next_review_due,
 )
+from iopcore.plans._progress import DrugTestReading, ProgressReason, ProgressState, Signal, progress_state
 from iopcore.plans._records import plan_events
+from iopcore.plans._review import (
+    DEFAULT_REVIEW_POLICY,
+    ReviewDecision,
+    ReviewTriggerPolicy,
+    RuleBasedReviewPolicy,
+    review_due,
+)
+from iopcore.plans._stay import (
+    ILLUSTRATIVE_STAY_POLICY,
+    ContinuedStayOverride,
+    ContinuedStayPolicy,
+    ContinuedStayRecommendation,
+    RuleBasedContinuedStayPolicy,
+    StayDecision,
+    recommend_continued_stay,
+)
 from iopcore.plans._weekly import (
     BandFit,
     ComponentRequirement,
@@ -76,10 +97,12 @@ from iopcore.plans._weekly import (
 
 __all__ = [
     "DEFAULT_INTERVENTIONS",
+    "DEFAULT_REVIEW_POLICY",
     "DISTRICT_OF_COLUMBIA_IOP_POLICY",
     "DRAFT_RULES",
     "FINDING_RULES",
     "ILLINOIS_LEVEL_II_2060_423_POLICY",
+    "ILLUSTRATIVE_STAY_POLICY",
     "KANSAS_IOP_POLICY",
     "MONTANA_LEVEL_2_5_POLICY",
     "PENNSYLVANIA_709_123_POLICY",
@@ -88,7 +111,11 @@ __all__ = [
     "BandFit",
     "ChangeKind",
     "ComponentRequirement",
+    "ContinuedStayOverride",
+    "ContinuedStayPolicy",
+    "ContinuedStayRecommendation",
     "DraftRules",
+    "DrugTestReading",
     "FamilyInvolvement",
     "FindingKind",
     "FindingMatch",
@@ -107,10 +134,18 @@ __all__ = [
     "PlanStatus",
     "Problem",
     "ProblemSource",
+    "ProgressReason",
+    "ProgressState",
+    "ReviewDecision",
+    "ReviewTriggerPolicy",
+    "RuleBasedContinuedStayPolicy",
+    "RuleBasedReviewPolicy",
+    "Signal",
     "Signature",
     "Signer",
     "Span",
     "SpanUnit",
+    "StayDecision",
     "TreatmentPlan",
     "WeeklyRequirements",
     "close",
@@ -120,7 +155,10 @@ __all__ = [
     "is_overdue",
     "next_review_due",
     "plan_events",
+    "progress_state",
+    "recommend_continued_stay",
     "record_review",
+    "review_due",
     "revise",
     "validate_plan",
     "week_problem",
