@@ -81,3 +81,20 @@ def plots() -> None:
     assert_type(ax, Axes)
     assert_type(plot.week_grid(WeekSchedule(sessions=()), ax=ax), Figure)
     assert_type(plot.week_grid(WeekSchedule(sessions=())), Figure)
+
+
+def calendar_to_attendance() -> None:
+    from datetime import UTC, datetime
+
+    from iopcore.compliance import AttendanceRecord
+    from iopcore.schedule import AttendanceMatch, CalendarSchedule, CheckIn, Occurrence, match_attendance
+
+    start = datetime(2026, 3, 2, 18, tzinfo=UTC)
+    occ = Occurrence(start=start, end=start.replace(hour=21), offering_id="grp", component_id="group_therapy")
+    assert_type(occ.id, str)
+    assert_type(occ.minutes, Minutes)
+    visit = CheckIn(id="c", patient_id="p", start=start, end=start.replace(hour=21))
+    match = match_attendance(CalendarSchedule(occurrences=(occ,)), [visit], patient_id="p", excused={occ.id})
+    assert_type(match, AttendanceMatch)
+    assert_type(match.records, tuple[AttendanceRecord, ...])
+    assert_type(match_attendance([CalendarSchedule()], (), patient_id="p"), AttendanceMatch)

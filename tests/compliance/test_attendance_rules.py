@@ -213,14 +213,16 @@ def test_min_missed_is_the_least_number_of_absences_reported(absences: int, repo
 
 
 def test_partly_attended_sessions_are_reported_on_request() -> None:
-    """A late session that lost minutes gives an info finding with ``partly_attended``; none without it."""
+    """Late and left-early sessions give one info finding a week with ``partly_attended``; none without it."""
     late = attrs.evolve(session("a", MONDAY, status=AttendanceStatus.LATE), attended_minutes=Minutes(150))
     records = bundle(admission(), late, session("b", nth_day(1), status=AttendanceStatus.LEFT_EARLY))
     assert MISSED.evaluate(records, WEEK, nth_day(6)) == ()
     rule = MissedSessionsRule(id="missed", partly_attended=True, source=TEST_SOURCE)
     [finding] = rule.evaluate(records, WEEK, nth_day(6))
-    assert (finding.code, finding.evidence, finding.severity) == ("sessions_partly_attended", ("a",), Severity.INFO)
-    assert "late (150 of 180 min)" in finding.message
+    assert (finding.code, finding.evidence, finding.severity) == ("sessions_partly_attended", ("a", "b"), Severity.INFO)
+    assert "late (150 of 180 min)" in finding.message and "left_early (180 of 180 min)" in finding.message
+    within_grace = attrs.evolve(late, status=AttendanceStatus.ATTENDED)  # minutes short, but on time by the policy
+    assert rule.evaluate(bundle(admission(), within_grace), WEEK, nth_day(6)) == ()
 
 
 def test_records_after_as_of_or_outside_the_period_are_not_judged() -> None:

@@ -333,6 +333,9 @@ class ConsecutiveAbsencesRule:
         return finish(out)
 
 
+_PARTLY = frozenset({AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
+
+
 @final
 @attrs.frozen(kw_only=True)
 class MissedSessionsRule:
@@ -342,8 +345,9 @@ class MissedSessionsRule:
     :func:`iopcore.schedule.match_attendance` makes them: one per expected session, absent where no
     check-in came). A week with at least ``min_missed`` unexcused absences gets a finding
     ``sessions_missed`` listing them, with the scheduled and attended minutes of the week; with
-    ``partly_attended``, a week with late or left-early sessions that lost minutes gets an ``info``
-    finding ``sessions_partly_attended``. Excused absences are never reported. No cited rule sets
+    ``partly_attended``, a week with late or left-early sessions gets an ``info`` finding
+    ``sessions_partly_attended`` (a session attended within the program's grace period is
+    ``attended``, not reported). Excused absences are never reported. No cited rule sets
     how many missed sessions matter: ``min_missed`` is the program's policy (1 reports every one).
     """
 
@@ -383,7 +387,7 @@ class MissedSessionsRule:
                     )
                     evidence = tuple(r.id for r in missed)
                     out.append(found(self, "sessions_missed", pid, week, message, evidence, self.severity))
-                partial = [r for r in counted if r.present and r.attended_minutes.value < r.scheduled_minutes.value]
+                partial = [r for r in counted if r.status in _PARTLY]
                 if self.partly_attended and partial:
                     listed = ", ".join(
                         f"{r.start.date().isoformat()} {r.status.value} "
