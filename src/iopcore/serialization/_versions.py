@@ -55,6 +55,10 @@ def rename_field(old: str, new: str) -> Migration:
     return rename
 
 
+_UNMEASURED: dict[str, Any] = {"measured": None, "threshold": None, "unit": None}
+"""What a finding written before format 3 measured: nothing it states as a field."""
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Step:
@@ -94,6 +98,12 @@ HISTORY = FormatHistory(
             version=2,
             changes="Documents say which format version wrote them (`iopcore_format`, on the outermost objects only); "
             "no field changed.",
+        ),
+        Step(
+            version=3,
+            changes="`Finding` gains `measured`, `threshold` and `unit`, the numbers that explain it; "
+            "older findings read with all three `null`.",
+            migrations={"iopcore.compliance.Finding": lambda data: {**_UNMEASURED, **data}},
         ),
     )
 )
