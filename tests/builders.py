@@ -317,6 +317,7 @@ def sample_errors() -> list[BaseException]:
         errors.ClockRequiredError(),
         errors.OrtoolsNotInstalledError(),
         errors.HighsNotInstalledError(),
+        errors.ExtraNotInstalledError(extra="pandas", package="pandas"),
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),

@@ -25,14 +25,14 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sources", "times"}),
     frozenset({"levels", "components", "programs", "patients"}),
     frozenset({"assessment", "plans", "episodes", "schedule", "compliance", "part2"}),
-    frozenset({"serialization", "strategies", "_hypothesis_plugin"}),
+    frozenset({"serialization", "tables", "strategies", "_hypothesis_plugin"}),
     frozenset({"", "__main__"}),  # the top-level package (re-exports, lazily) and the demo
 )
 """Each part of iopcore (a top-level module or subpackage) may import its own layer and those before it.
 
 As in docs/explanation/architecture.md: errors ← _fields ← sources, times ← the vocabulary (levels,
 components, programs, and patients, which names a population) ← the domain packages ← the edges
-(serialization, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
+(serialization, tables, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
 Within a layer, the parts import one way (no cycle).
 """
 
@@ -52,6 +52,9 @@ ALLOWED_INNER: dict[str, str] = {
     "iopcore._hypothesis_plugin: from hypothesis import strategies as st": "the same: deferred until drawn",
     "iopcore.schedule._cohort_ortools: from ortools.sat.python import cp_model": "the optional ortools extra",
     "iopcore.schedule._cohort_solver.highs: import highspy._core as core": "the optional highs extra",
+    "iopcore.tables._frames: import pandas": "the optional pandas extra",
+    "iopcore.tables._frames: import polars": "the optional polars extra",
+    "iopcore.tables._frames: import numpy as np": "pandas' own dependency, with the pandas extra",
 }
 
 MAX_LINES = 700

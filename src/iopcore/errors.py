@@ -22,6 +22,7 @@ import attrs
 __all__ = [
     "ClockRequiredError",
     "ErrorItem",
+    "ExtraNotInstalledError",
     "HighsNotInstalledError",
     "InfeasibleScheduleError",
     "InvalidArgumentError",
@@ -375,6 +376,29 @@ class HighsNotInstalledError(IopcoreError, ImportError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (HighsNotInstalledError, ())
+
+
+class ExtraNotInstalledError(IopcoreError, ImportError):
+    """A function of an optional extra was called but the extra's library is not installed.
+
+    ``extra`` names the extra to install (``pip install 'iopcore[pandas]'``), ``package`` the
+    missing library (also ``name``, as for any :class:`ImportError`).
+    """
+
+    extra: str
+    package: str
+
+    def __init__(self, *, extra: str, package: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(f"this needs {package}: install the extra with pip install 'iopcore[{extra}]'", name=package)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_extra, (self.extra, self.package))
+
+
+def _rebuild_extra(extra: str, package: str) -> ExtraNotInstalledError:
+    return ExtraNotInstalledError(extra=extra, package=package)
 
 
 class UnknownIdError(InvalidArgumentError, KeyError):
