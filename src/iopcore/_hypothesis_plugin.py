@@ -180,6 +180,7 @@ from iopcore.schedule import (
     WeekSchedule,
 )
 from iopcore.sources import Source
+from iopcore.tables import Column
 from iopcore.times import ClockTime, DateRange, Minutes, WeeklyAvailability, WeeklyInterval
 
 STRATEGY_NAMES: dict[type, str] = {
@@ -358,6 +359,8 @@ STRATEGY_NAMES: dict[type, str] = {
     Revocation: "revocations",
     SecurityLabel: "security_labels",
     StateRestriction: "state_restrictions",
+    # tables (issue 18)
+    Column: "table_columns",
 }
 """Every public attrs class → the name of its strategy function in :mod:`iopcore.strategies`."""
 

@@ -204,6 +204,7 @@ from iopcore.strategies._schedule import (
     week_rules,
     week_schedules,
 )
+from iopcore.strategies._tables import table_columns
 
 __all__ = [
     "accounting_entries",
@@ -366,6 +367,7 @@ __all__ = [
     "state_restrictions",
     "subdimensions",
     "substance_uses",
+    "table_columns",
     "texts",
     "topics",
     "tracks",

@@ -155,6 +155,8 @@ class Spec:
     of: type
     name: str
     cols: tuple[Col, ...]
+    prepare: Callable[[dict[str, list[Any]]], None] | None = None
+    """Adjusts decoded columns before fields are checked (e.g. whole-number totals read back as floats)."""
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -335,6 +337,18 @@ MEASUREMENTS = Spec(
     (_id(), _pid(), col("instrument", S), col("on", D)),
 )
 
+
+def _whole_totals(data: dict[str, list[Any]]) -> None:
+    """A total that is not prorated is an ``int``: frames hold totals as floats (``12.0`` reads as ``12``)."""
+    totals, prorated = data.get("total"), data.get("prorated")
+    if totals is None or prorated is None:
+        return
+    data["total"] = [
+        int(t) if p is False and isinstance(t, float) and t.is_integer() else t
+        for t, p in zip(totals, prorated, strict=False)
+    ]
+
+
 INSTRUMENT_SCORES = Spec(
     InstrumentScore,
     "instrument_scores",
@@ -352,6 +366,7 @@ INSTRUMENT_SCORES = Spec(
         col("reading", S, nullable=True),
         col("uncounted", IL, doc="item numbers answered but left out by a skip rule"),
     ),
+    _whole_totals,
 )
 
 DATED_SCORES = Spec(
