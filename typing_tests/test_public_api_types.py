@@ -68,3 +68,16 @@ def plans_to_schedule_and_records() -> None:
     def records(episode: Episode) -> None:
         assert_type(admission_record(episode, tz=UTC), AdmissionRecord)
         assert_type(authorization_records(episode), tuple[PayerAuthorization, ...])
+
+
+def tables_() -> None:
+    from typing import Any
+
+    from iopcore.compliance import AttendanceRecord, Finding
+    from iopcore.tables import Column, columns, from_columns, schema
+
+    cols = columns((), of=Finding)
+    assert_type(cols, dict[str, list[Any]])
+    assert_type(from_columns(Finding, cols), tuple[Finding, ...])
+    assert_type(from_columns(AttendanceRecord, {}), tuple[AttendanceRecord, ...])
+    assert_type(schema(Finding), tuple[Column, ...])

@@ -47,19 +47,15 @@ __all__ = ["Column", "DType"]
 class DType(enum.StrEnum):
     """The logical type of a column, the same in :func:`~iopcore.tables.columns`, pandas, polars and Spark.
 
-    ======================  ==========================  =================================  ===========================  =====================
-    dtype                   materialized values         pandas                             polars                       Spark DDL
-    ======================  ==========================  =================================  ===========================  =====================
-    ``str``                 ``str``                     ``str`` (pandas' default strings)  ``String``                   ``string``
-    ``int``                 ``int``                     ``int64`` (``Int64`` if nullable)  ``Int64``                    ``bigint``
-    ``number``              ``int`` or ``float``        ``float64``                        ``Float64``                  ``double``
-    ``bool``                ``bool``                    ``bool`` (``boolean`` if nullable) ``Boolean``                  ``boolean``
-    ``date``                ``datetime.date``           ``datetime64[s]`` (midnight)       ``Date``                     ``date``
-    ``datetime``            aware ``datetime``          ``datetime64[us, UTC]``            ``Datetime("us", "UTC")``    ``timestamp``
-    ``list[str]``           ``tuple[str, ...]``         ``object`` (tuples)                ``List(String)``             ``array<string>``
-    ``list[int]``           ``tuple[int | None, ...]``  ``object`` (tuples)                ``List(Int64)``              ``array<bigint>``
-    ``map[str,int]``        ``dict[str, int]``          ``object`` (dicts)                 ``List(Struct(key, value))`` ``map<string,bigint>``
-    ======================  ==========================  =================================  ===========================  =====================
+    * ``str``: ``str`` values; pandas' default string dtype, polars ``String``, Spark ``string``.
+    * ``int``: ``int``; pandas ``int64`` (``Int64`` when nullable), polars ``Int64``, Spark ``bigint``.
+    * ``number``: ``int`` or ``float``; pandas ``float64``, polars ``Float64``, Spark ``double``.
+    * ``bool``: ``bool``; pandas ``bool`` (``boolean`` when nullable), polars ``Boolean``, Spark ``boolean``.
+    * ``date``: ``datetime.date``; pandas ``datetime64[s]`` (midnight), polars ``Date``, Spark ``date``.
+    * ``datetime``: aware ``datetime``; pandas ``datetime64[us, UTC]``, polars ``Datetime("us", "UTC")``,
+      Spark ``timestamp``.
+    * ``list[str]`` and ``list[int]``: tuples; pandas ``object`` (tuples), polars ``List``, Spark ``array``.
+    * ``map[str,int]``: ``dict``; pandas ``object`` (dicts), polars ``List(Struct(key, value))``, Spark ``map``.
 
     Enum fields are ``str`` columns holding the enum's codes (``"attended"``, ``"violation"``);
     minutes are ``int`` columns (unit ``minutes``). Materialized datetimes keep their own UTC
