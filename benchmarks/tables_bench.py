@@ -35,11 +35,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compliance_bench import START, build  # noqa: E402 - after the path set-up, like the other benchmarks
+from compliance_bench import START, build
 
-from iopcore import tables  # noqa: E402
-from iopcore.compliance import ComplianceReport, Finding, WeekSummary, evaluate  # noqa: E402
-from tests.builders import FULL  # noqa: E402
+from iopcore import tables
+from iopcore.compliance import ComplianceReport, Finding, WeekSummary, evaluate
+from tests.builders import FULL
 
 
 def load() -> str:

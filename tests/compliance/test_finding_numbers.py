@@ -80,16 +80,16 @@ def test_every_built_in_finding_states_its_numbers_consistently(case: tuple[Comp
 
 def test_a_unit_comes_exactly_with_a_number() -> None:
     """A unit without a number, or a number without a unit, is refused at $.unit."""
-    base = dict(
-        rule_id="r",
-        code="c",
-        severity=Severity.INFO,
-        patient_id="p",
-        period=DateRange(first=MONDAY, last=MONDAY),
-        message="m",
-        evidence=("e",),
-        citation=TEST_SOURCE,
-    )
+    base: dict[str, object] = {
+        "rule_id": "r",
+        "code": "c",
+        "severity": Severity.INFO,
+        "patient_id": "p",
+        "period": DateRange(first=MONDAY, last=MONDAY),
+        "message": "m",
+        "evidence": ("e",),
+        "citation": TEST_SOURCE,
+    }
     for extra in ({"unit": "days"}, {"measured": 3}, {"threshold": 2.5}):
         with pytest.raises(InvalidDataError) as info:
             Finding(**base, **extra)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopcore import tables
-from iopcore.assessment import ScoreSeries
+from iopcore.assessment import ChangeAssessment, ScoreSeries
 from iopcore.compliance import (
     AnalyteResult,
     AttendanceRecord,
@@ -227,3 +227,13 @@ def test_aware_datetimes_keep_their_offsets_in_columns() -> None:
     record = session("a", MONDAY, 60)
     assert columns([record])["start"][0].utcoffset() == est.utcoffset(None)
     assert columns([record])["start"][0] == record.start.astimezone(UTC)
+
+
+@given(st.from_type(ChangeAssessment))
+def test_a_change_assessment_across_two_patients_is_refused(assessment: ChangeAssessment) -> None:
+    """Its table has one patient_id: a baseline and a latest score of different patients cannot be one row."""
+    other = attrs.evolve(assessment.latest, patient_id=assessment.latest.patient_id + "x")
+    odd = attrs.evolve(assessment, latest=other)
+    with pytest.raises(InvalidArgumentError) as info:
+        columns([assessment, odd])
+    assert info.value.paths == ("$.values[1]",)

@@ -20,7 +20,7 @@ def test_the_reference_page_lists_every_column_in_order(of: type) -> None:
     name = SPECS[of].name
     match = re.search(rf"^## `{name}`: [\w.]+\.{of.__name__}\n\n(?P<rows>(?:\|.*\n)+)", text, flags=re.M)
     assert match is not None, name
-    rows = [r for r in match.group("rows").splitlines()[2:]]
+    rows = match.group("rows").splitlines()[2:]
     cells = [[c.strip() for c in r.strip("|").split(" | ")] for r in rows]
     expected = [[f"`{c.name}`", f"`{c.dtype.value}`", "yes" if c.nullable else "", c.unit or ""] for c in schema(of)]
     assert [c[:4] for c in cells] == expected

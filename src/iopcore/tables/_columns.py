@@ -81,20 +81,23 @@ def _row_type(values: tuple[object, ...], of: type | None, callable: str) -> typ
             )
     if set(map(type, values)) <= {of}:  # one C-level pass over the rows; the listing below only on failure
         return of
-    wrong = [i for i, v in enumerate(values) if type(v) is not of][:MAX_ERRORS]
-    if wrong:
+    wrong = [i for i, v in enumerate(values) if type(v) is not of]
+    _refuse_rows(
+        wrong,
+        lambda i: f"expected a {of.__name__} (one row type per table), got {type_name(values[i])}",
+        "type",
+        callable,
+    )
+    return of
+
+
+def _refuse_rows(rows: list[int], message: Callable[[int], str], rule: str, callable: str) -> None:
+    """Raise one error naming each of *rows* (``$.values[i]``, at most :data:`MAX_ERRORS`), if there are any."""
+    if rows:
         raise InvalidArgumentError(
-            (
-                ErrorItem(
-                    path=f"$.values[{i}]",
-                    message=f"expected a {of.__name__} (one row type per table), got {type_name(values[i])}",
-                    rule="type",
-                )
-                for i in wrong
-            ),
+            (ErrorItem(path=f"$.values[{i}]", message=message(i), rule=rule) for i in rows[:MAX_ERRORS]),
             callable=callable,
         )
-    return of
 
 
 @f.guard
@@ -210,19 +213,9 @@ def _export(spec: Spec, values: tuple[Any, ...], callable: str, *, skip: int = 0
 
 def _agree(raw: Sequence[Any], values: tuple[Any, ...], path: tuple[str, ...], name: str, callable: str) -> None:
     other = operator.attrgetter(".".join(path))
-    bad = [i for i, (v, x) in enumerate(zip(raw, values, strict=True)) if other(x) != v][:MAX_ERRORS]
-    if bad:
-        raise InvalidArgumentError(
-            (
-                ErrorItem(
-                    path=f"$.values[{i}]",
-                    message=f"expected one {name} for the whole row (its table has one column for it), got several",
-                    rule="table",
-                )
-                for i in bad
-            ),
-            callable=callable,
-        )
+    bad = [i for i, (v, x) in enumerate(zip(raw, values, strict=True)) if other(x) != v]
+    message = f"expected one {name} for the whole row (its table has one column for it), got several"
+    _refuse_rows(bad, lambda _: message, "table", callable)
 
 
 def _series_columns(values: tuple[ScoreSeries, ...]) -> dict[str, list[Any]]:
