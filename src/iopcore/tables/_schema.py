@@ -133,7 +133,10 @@ def col(
     """A column read from the record at *paths* (dotted; the name itself by default)."""
     spelled = tuple(tuple(p.split(".")) for p in (paths or (name,)))
     if enum_of is not None:
-        export = _codes(enum_of, nullable=nullable)
+        if nullable:
+            export = _codes(enum_of, nullable=nullable)
+        else:  # the member's code read in the same pass as the member (``_value_``: enum's own attribute)
+            spelled = tuple((*p, "_value_") for p in spelled)
         doc = doc or f"{enum_of.__name__} code: " + ", ".join(str(m.value) for m in enum_of)
     column = Column(name=name, dtype=dtype, nullable=nullable, unit=unit, description=doc)
     return Col(column, spelled, export)
