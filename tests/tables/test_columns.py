@@ -237,3 +237,76 @@ def test_a_change_assessment_across_two_patients_is_refused(assessment: ChangeAs
     with pytest.raises(InvalidArgumentError) as info:
         columns([assessment, odd])
     assert info.value.paths == ("$.values[1]",)
+
+
+def test_analyte_results_are_exported_with_their_tests() -> None:
+    """columns() refuses bare analyte results (they need their test's id) and points to analyte_results()."""
+    with pytest.raises(InvalidArgumentError) as info:
+        columns([confirm("thca", 20)])
+    assert info.value.paths == ("$.values",)
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(AnalyteResult, {})
+    assert info.value.paths == ("$.of",)
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(AttendanceRecord, columns([session("a", MONDAY, 60)]), results={})
+    assert info.value.paths == ("$.results",)
+
+
+def test_analyte_results_must_name_known_tests_and_match_the_counts() -> None:
+    """Results without drug_test_id, for an unknown test, or fewer than result_count says are refused."""
+    tests = (drug_test("t1", MONDAY, results=(confirm("thca", 20),)),)
+    cols, results = columns(tests), analyte_results(tests)
+    no_id = {k: v for k, v in results.items() if k != "drug_test_id"}
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(DrugTest, cols, results=no_id)
+    assert info.value.paths == ("$.results.drug_test_id",)
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(DrugTest, cols, results={**results, "drug_test_id": ["t9"]})
+    assert set(info.value.paths) == {"$.results.drug_test_id", "$.columns.result_count[0]"}
+
+
+def test_score_series_need_their_series_column_and_one_patient_each() -> None:
+    """Rows without series are refused; a series index must be an integer; a series is one patient's."""
+    from iopcore.assessment import DatedScore
+
+    scores = (DatedScore(patient_id="p1", instrument="phq9", on=MONDAY, total=12),)
+    cols = columns([ScoreSeries(patient_id="p1", instrument="phq9", scores=scores)])
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(ScoreSeries, {k: v for k, v in cols.items() if k != "series"})
+    assert info.value.paths == ("$.columns.series",)
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(ScoreSeries, {**cols, "series": ["0"]})
+    assert info.value.paths == ("$.columns.series[0]",)
+    two = {k: v * 2 for k, v in cols.items()}
+    two["patient_id"] = ["p1", "p2"]
+    with pytest.raises(InvalidArgumentError) as info:
+        from_columns(ScoreSeries, two)
+    assert info.value.paths == ("$.columns.series[0]",)
+
+
+def test_missing_values_and_numpy_containers_from_frames_are_read() -> None:
+    """NaN in a nullable number column is None; numpy bools are bools; numpy arrays are list cells."""
+    np = pytest.importorskip("numpy")
+    test = drug_test("t1", MONDAY)
+    cols: dict[str, list[Any]] = columns([test])
+    cols["validity_ph"] = [float("nan")]
+    cols["observed"] = [np.bool_(True)]
+    (back,) = from_columns(DrugTest, cols)
+    assert back.validity.ph is None and back.observed is True
+    finding_cols = columns([_finding()])
+    finding_cols["evidence"] = [np.array(["a1", "a2"])]
+    (x,) = from_columns(Finding, finding_cols)
+    assert x.evidence == ("a1", "a2") and type(x.evidence[0]) is str
+
+
+def _finding() -> Finding:
+    return Finding(
+        rule_id="r",
+        code="c",
+        severity=Severity.INFO,
+        patient_id="p1",
+        period=DateRange(first=MONDAY, last=MONDAY),
+        message="m",
+        evidence=("a1",),
+        citation=Source(citation="s"),
+    )

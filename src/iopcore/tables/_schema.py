@@ -105,10 +105,10 @@ class Col:
     """For derived columns: the value from the whole record."""
 
 
-def _codes(kind: type[enum.Enum], *, nullable: bool = False) -> Export:
+def _codes(kind: type[enum.Enum]) -> Export:
+    """The code of a member of *kind*, or ``None`` (for an optional enum field)."""
     codes: dict[Any, Any] = {m: m.value for m in kind}
-    if nullable:
-        codes[None] = None
+    codes[None] = None
     return codes.__getitem__
 
 
@@ -134,7 +134,7 @@ def col(
     spelled = tuple(tuple(p.split(".")) for p in (paths or (name,)))
     if enum_of is not None:
         if nullable:
-            export = _codes(enum_of, nullable=nullable)
+            export = _codes(enum_of)
         else:  # the member's code read in the same pass as the member (``_value_``: enum's own attribute)
             spelled = tuple((*p, "_value_") for p in spelled)
         doc = doc or f"{enum_of.__name__} code: " + ", ".join(str(m.value) for m in enum_of)
