@@ -322,6 +322,7 @@ def sample_errors() -> list[BaseException]:
         errors.OrtoolsNotInstalledError(),
         errors.HighsNotInstalledError(),
         errors.MatplotlibNotInstalledError(),
+        errors.ExtraNotInstalledError(extra="pandas", package="pandas"),
         errors.UnknownIdError(
             what="patient", where="the cohort", path="$.patient_id", callable="CohortProblem.patient"
         ),

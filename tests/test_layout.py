@@ -26,14 +26,14 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sources", "times"}),
     frozenset({"levels", "components", "programs", "patients"}),
     frozenset({"assessment", "plans", "episodes", "schedule", "compliance", "part2"}),
-    frozenset({"serialization", "fhir", "strategies", "_hypothesis_plugin", "plot"}),
+    frozenset({"serialization", "tables", "fhir", "strategies", "_hypothesis_plugin", "plot"}),
     frozenset({"", "__main__"}),  # the top-level package (re-exports, lazily) and the demo
 )
 """Each part of iopcore (a top-level module or subpackage) may import its own layer and those before it.
 
 As in docs/explanation/architecture.md: _loaded ← errors ← _fields ← sources, times ← the vocabulary (levels,
 components, programs, and patients, which names a population) ← the domain packages ← the edges
-(serialization, FHIR R4, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
+(serialization, tables, FHIR R4, strategies and their Hypothesis entry point) ← ``iopcore`` itself and its demo.
 Within a layer, the parts import one way (no cycle).
 """
 
@@ -71,6 +71,9 @@ ALLOWED_INNER: dict[str, str] = {
     "iopcore.schedule._cohort_ortools: from ortools.sat.python import cp_model": "the optional ortools extra",
     "iopcore.schedule._cohort_solver.highs: import highspy._core as core": "the optional highs extra",
     "iopcore.plot: from matplotlib import axes, figure": "the optional plot extra",
+    "iopcore.tables._frames: import pandas": "the optional pandas extra",
+    "iopcore.tables._frames: import polars": "the optional polars extra",
+    "iopcore.tables._frames: import numpy as np": "pandas' own dependency, with the pandas extra",
 }
 
 MAX_LINES = 700

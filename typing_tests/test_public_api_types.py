@@ -98,3 +98,16 @@ def calendar_to_attendance() -> None:
     assert_type(match, AttendanceMatch)
     assert_type(match.records, tuple[AttendanceRecord, ...])
     assert_type(match_attendance([CalendarSchedule()], (), patient_id="p"), AttendanceMatch)
+
+
+def tables_() -> None:
+    from typing import Any
+
+    from iopcore.compliance import AttendanceRecord, Finding
+    from iopcore.tables import Column, columns, from_columns, schema
+
+    cols = columns((), of=Finding)
+    assert_type(cols, dict[str, list[Any]])
+    assert_type(from_columns(Finding, cols), tuple[Finding, ...])
+    assert_type(from_columns(AttendanceRecord, {}), tuple[AttendanceRecord, ...])
+    assert_type(schema(Finding), tuple[Column, ...])

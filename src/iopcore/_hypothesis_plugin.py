@@ -235,6 +235,9 @@ STRATEGY_NAMES: dict[str, dict[str, str]] = {
     "iopcore.sources": {
         "Source": "sources",
     },
+    "iopcore.tables": {
+        "Column": "table_columns",
+    },
     "iopcore.times": {
         "ClockTime": "clock_times",
         "DateRange": "date_ranges",

@@ -24,6 +24,7 @@ from iopcore import _loaded
 __all__ = [
     "ClockRequiredError",
     "ErrorItem",
+    "ExtraNotInstalledError",
     "HighsNotInstalledError",
     "InfeasibleScheduleError",
     "InvalidArgumentError",
@@ -380,16 +381,42 @@ class HighsNotInstalledError(IopcoreError, ImportError):
         return (HighsNotInstalledError, ())
 
 
-class MatplotlibNotInstalledError(IopcoreError, ImportError):
-    """A plot of :mod:`iopcore.plot` was asked for but matplotlib is not installed.
+class ExtraNotInstalledError(IopcoreError, ImportError):
+    """A function of an optional extra was called but the extra's library is not installed.
 
-    Install the extra: ``pip install 'iopcore[plot]'``. Everything else in iopcore works without it.
+    ``extra`` names the extra (``iopcore[pandas]``), ``package`` the missing library (also
+    ``name``, as for any :class:`ImportError`). Until iopcore is published, install the library
+    itself (``pip install pandas``) or the extra from a clone (``pip install -e '.[pandas]'``).
+    """
+
+    extra: str
+    package: str
+
+    def __init__(self, *, extra: str, package: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(
+            f"this needs {package} (the iopcore[{extra}] extra): pip install {package}, "
+            f"or pip install -e '.[{extra}]' in a clone of iopcore",
+            name=package,
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_extra, (self.extra, self.package))
+
+
+def _rebuild_extra(extra: str, package: str) -> ExtraNotInstalledError:
+    return ExtraNotInstalledError(extra=extra, package=package)
+
+
+class MatplotlibNotInstalledError(ExtraNotInstalledError):
+    """A plot of :mod:`iopcore.plot` was asked for but matplotlib (the ``plot`` extra) is not installed.
+
+    Everything else in iopcore works without it.
     """
 
     def __init__(self) -> None:
-        super().__init__(
-            "iopcore.plot needs matplotlib: install the extra with pip install 'iopcore[plot]'", name="matplotlib"
-        )
+        super().__init__(extra="plot", package="matplotlib")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (MatplotlibNotInstalledError, ())

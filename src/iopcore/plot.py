@@ -1,4 +1,4 @@
-"""Plots of iopcore's results with matplotlib (the optional ``plot`` extra: ``pip install 'iopcore[plot]'``).
+"""Plots of iopcore's results with matplotlib (the optional ``plot`` extra; see the install page).
 
 Each function draws one picture and returns its :class:`matplotlib.figure.Figure`:
 

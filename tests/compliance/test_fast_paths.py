@@ -56,9 +56,21 @@ def test_found_builds_the_same_finding_as_the_validated_constructor(finding: Fin
     """A finding built without validation equals, field by field, one built with it."""
     rule = _Rule(finding.rule_id, finding.citation)
     x = finding
-    fast = found(rule, x.code, x.patient_id, x.period, x.message, x.evidence, x.severity)
+    fast = found(
+        rule,
+        x.code,
+        x.patient_id,
+        x.period,
+        x.message,
+        x.evidence,
+        x.severity,
+        measured=x.measured,
+        threshold=x.threshold,
+        unit=x.unit,
+    )
     assert fast == finding
     attrs.validate(fast)
+    Finding(**{a.name: getattr(fast, a.name) for a in attrs.fields(Finding)})  # its cross-field rule holds too
 
 
 @given(st.dates(), st.integers(0, 60))

@@ -8,7 +8,7 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import attrs
 import cattrs
 import pytest
 
-from iopcore.compliance import ComplianceRecords, RuleSet
+from iopcore.compliance import ComplianceRecords, ComplianceReport, RuleSet, evaluate
 from iopcore.episodes import Episode
 from iopcore.errors import InvalidDataError, UnsupportedFormatError
 from iopcore.plans import TreatmentPlan
@@ -58,6 +58,24 @@ def test_documents_written_before_format_versions_still_read(name: str) -> None:
     assert FORMAT_KEY not in data
     assert from_dict(cls, data) == build()
     assert from_dict(cls, {FORMAT_KEY: 1, **data}) == build()
+
+
+def test_findings_written_by_format_2_read_without_numbers() -> None:
+    """A report written by format 2 (main at 75b81fd) reads with today's evaluation, its findings unmeasured.
+
+    Format 3 gave findings ``measured``, ``threshold`` and ``unit``: the older document has none, so
+    each finding reads with all three ``None`` and equals today's finding with its numbers taken off.
+    """
+    data = fixture(2, "compliance_report")
+    assert data[FORMAT_KEY] == 2
+    assert all("measured" not in x for x in data["findings"])
+    old = from_dict(ComplianceReport, data)
+    today = evaluate(builders.FULL, builders.document_records(), builders.MONDAY + timedelta(days=20))
+    assert all((x.measured, x.threshold, x.unit) == (None, None, None) for x in old.findings)
+    assert any(x.unit is not None for x in today.findings)
+    unmeasured = [attrs.evolve(x, measured=None, threshold=None, unit=None) for x in today.findings]
+    assert list(old.findings) == unmeasured
+    assert attrs.evolve(old, findings=()) == attrs.evolve(today, findings=())
 
 
 def test_every_v1_fixture_is_checked() -> None:

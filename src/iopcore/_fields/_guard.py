@@ -235,7 +235,7 @@ def _literal_check(allowed: tuple[Any, ...]) -> Check:
 
 
 def _type_check(bound: Any) -> Check:
-    target = bound if isinstance(bound, type) else object
+    target = bound if isinstance(bound, type) and bound is not Any else object  # type[Any]: any class
 
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, type) or not issubclass(value, target):

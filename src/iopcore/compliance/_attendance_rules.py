@@ -116,7 +116,20 @@ class WeeklyHoursRule:
                     f"{hours_text(minutes)} attended in the week of {monday}, "
                     f"above the maximum of {hours_text(self.max_minutes.value)}."
                 )
-                out.append(found(self, "hours_above_maximum", pid, week.period, message, evidence, self.severity))
+                out.append(
+                    found(
+                        self,
+                        "hours_above_maximum",
+                        pid,
+                        week.period,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=minutes,
+                        threshold=self.max_minutes.value,
+                        unit="minutes",
+                    )
+                )
             if self.min_minutes is None or not evidence:
                 continue
             reason = skip_reason(self, week)
@@ -128,7 +141,20 @@ class WeeklyHoursRule:
                     f"below the minimum of {hours_text(self.min_minutes.value)} "
                     f"(short by {self.min_minutes.value - minutes} min)."
                 )
-                out.append(found(self, "hours_below_minimum", pid, week.period, message, evidence, self.severity))
+                out.append(
+                    found(
+                        self,
+                        "hours_below_minimum",
+                        pid,
+                        week.period,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=minutes,
+                        threshold=self.min_minutes.value,
+                        unit="minutes",
+                    )
+                )
         return finish(out)
 
 
@@ -162,7 +188,20 @@ class DaysPerWeekRule:
             text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
             if self.max_days is not None and days > self.max_days:
                 message = f"{text}, above the maximum of {self.max_days}."
-                out.append(found(self, "days_above_maximum", pid, week.period, message, evidence, self.severity))
+                out.append(
+                    found(
+                        self,
+                        "days_above_maximum",
+                        pid,
+                        week.period,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=days,
+                        threshold=self.max_days,
+                        unit="days",
+                    )
+                )
             if self.min_days is None or not evidence:
                 continue
             reason = skip_reason(self, week)
@@ -170,7 +209,20 @@ class DaysPerWeekRule:
                 out.append(not_assessed(self, pid, week, reason, evidence))
             elif days < self.min_days:
                 message = f"{text}, below the minimum of {self.min_days}."
-                out.append(found(self, "days_below_minimum", pid, week.period, message, evidence, self.severity))
+                out.append(
+                    found(
+                        self,
+                        "days_below_minimum",
+                        pid,
+                        week.period,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=days,
+                        threshold=self.min_days,
+                        unit="days",
+                    )
+                )
         return finish(out)
 
 
@@ -227,7 +279,21 @@ class ServicesPerDayRule:
                 )
                 evidence = tuple(sorted(i for d in days for i in by_day[d]))
                 week = span(monday, monday + timedelta(days=6))
-                out.append(found(self, "services_below_minimum", pid, week, message, evidence, self.severity))
+                fewest = min(len(by_day[d]) for d in days)  # the day furthest below the minimum
+                out.append(
+                    found(
+                        self,
+                        "services_below_minimum",
+                        pid,
+                        week,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=fewest,
+                        threshold=self.min_services,
+                        unit="services",
+                    )
+                )
         return finish(out)
 
     def _tiers(
@@ -285,7 +351,20 @@ class AttendanceRateRule:
                     f"in {days_text(window)}, below {self.min_rate:.0%}."
                 )
                 evidence = tuple(sorted(r.id for r in rows if not r.present))
-                out.append(found(self, "attendance_rate_below", pid, window, message, evidence, self.severity))
+                out.append(
+                    found(
+                        self,
+                        "attendance_rate_below",
+                        pid,
+                        window,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=present / len(rows),
+                        threshold=self.min_rate,
+                        unit="ratio",
+                    )
+                )
         return finish(out)
 
 
@@ -327,7 +406,18 @@ class ConsecutiveAbsencesRule:
                     when = span(first, max(run[-1].start.date(), first))
                     message = f"{len(run)} unexcused absences in a row (limit {self.limit})."
                     out.append(
-                        found(self, "consecutive_absences", pid, when, message, tuple(x.id for x in run), self.severity)
+                        found(
+                            self,
+                            "consecutive_absences",
+                            pid,
+                            when,
+                            message,
+                            tuple(x.id for x in run),
+                            self.severity,
+                            measured=len(run),
+                            threshold=self.limit,
+                            unit="absences",
+                        )
                     )
                 run = []
         return finish(out)

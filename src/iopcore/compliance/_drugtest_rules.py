@@ -96,7 +96,18 @@ class DrugTestFrequencyRule:
                         f"{week.period.first.isoformat()}, below the minimum of {self.min_tests_per_week}."
                     )
                     out.append(
-                        found(self, "tests_below_weekly_minimum", pid, week.period, message, evidence, self.severity)
+                        found(
+                            self,
+                            "tests_below_weekly_minimum",
+                            pid,
+                            week.period,
+                            message,
+                            evidence,
+                            self.severity,
+                            measured=len(tests),
+                            threshold=self.min_tests_per_week,
+                            unit="tests",
+                        )
                     )
             if self.early_window_days is not None:
                 out.extend(self._early(pid, recs, collected, period, as_of, self.early_window_days))
@@ -124,7 +135,18 @@ class DrugTestFrequencyRule:
                     )
                     evidence = tuple(x for x in (a_id, b_id) if x)
                     when = span(a_day, b_day - timedelta(days=1))
-                    yield found(self, "test_interval_exceeded", pid, when, message, evidence, self.severity)
+                    yield found(
+                        self,
+                        "test_interval_exceeded",
+                        pid,
+                        when,
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=gap,
+                        threshold=self.max_interval_days,
+                        unit="days",
+                    )
 
 
 @final
@@ -301,7 +323,21 @@ class DrugTestResultRule:
                 f"Drug test on {day.isoformat()} is {_LABELS.get(result, result.value.replace('_', '-'))} under {panel.name}"
                 + (f": {extra}." if extra else ".")
             )
-            yield found(self, code, pid, when, message, evidence if explained else (t.id,), severity)
+            # one positive analyte explains the finding by its concentration and cut-off; several are in the message
+            single = [a for a in reading.analytes if a.analyte in reading.positives]
+            numbers = single[0] if len(single) == 1 and single[0].cutoff_ng_ml is not None else None
+            yield found(
+                self,
+                code,
+                pid,
+                when,
+                message,
+                evidence if explained else (t.id,),
+                severity,
+                measured=None if numbers is None else numbers.concentration_ng_ml,
+                threshold=None if numbers is None else numbers.cutoff_ng_ml,
+                unit=None if numbers is None else "ng/mL",
+            )
         if reading.missing_expected and result not in _SPECIMEN_FAILURES:
             missing = ", ".join(sorted(reading.missing_expected))
             message = (

@@ -50,6 +50,18 @@ class WeekPolicy(enum.StrEnum):
     """Judge the minimum as in a full week."""
 
 
+def _to_measure(value: Any) -> Any:
+    """A measured number as stored: ``None`` and builtin numbers as they are, numpy integers as ``int``, other
+    numbers as ``float``; anything else is left for the validator to refuse."""
+    if value is None or type(value) is int or type(value) is float:
+        return value
+    if f.is_integer(value):
+        return f.as_int(value)
+    if f.is_number(value):
+        return f.to_float(value)
+    return value
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Finding:
@@ -70,6 +82,24 @@ class Finding:
     )
     """Ids of the records the finding rests on (at least one)."""
     citation: Source = attrs.field(validator=f.instance(Source, "a Source"))
+    measured: int | float | None = attrs.field(default=None, converter=_to_measure, validator=f.optional(f.number()))
+    """The number the rule measured (e.g. 420 attended minutes in a week), or ``None`` when no number explains
+    the finding; ``int`` stays ``int``, another number is a ``float``."""
+    threshold: int | float | None = attrs.field(default=None, converter=_to_measure, validator=f.optional(f.number()))
+    """The rule's limit the measurement was compared with (e.g. 540 minutes), or ``None``."""
+    unit: str | None = attrs.field(default=None, validator=f.optional(f.text(max_length=32)))
+    """The unit of ``measured`` and ``threshold`` (``"minutes"``, ``"days"``, ``"ng/mL"`` …; the rules reference
+    lists the built-in rules' units); set exactly when one of them is."""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.unit is None) != (self.measured is None and self.threshold is None):
+            raise f.fail(
+                "$.unit",
+                "expected a unit exactly when measured or threshold is set, got "
+                + ("a unit without a number" if self.unit is not None else "a number without a unit"),
+                "unit",
+                self,
+            )
 
     def _repr_html_(self) -> str:
         return h.view(
@@ -103,9 +133,19 @@ class Cited(Protocol):
 # evaluation and are spelled out field by field. A test checks that they set
 # exactly the classes' fields and build values equal to validated ones.
 _new = object.__new__
-_F_RULE, _F_CODE, _F_SEVERITY, _F_PATIENT, _F_PERIOD, _F_MESSAGE, _F_EVIDENCE, _F_CITATION = (
-    getattr(Finding, a.name).__set__ for a in attrs.fields(Finding)
-)
+(
+    _F_RULE,
+    _F_CODE,
+    _F_SEVERITY,
+    _F_PATIENT,
+    _F_PERIOD,
+    _F_MESSAGE,
+    _F_EVIDENCE,
+    _F_CITATION,
+    _F_MEASURED,
+    _F_THRESHOLD,
+    _F_UNIT,
+) = (getattr(Finding, a.name).__set__ for a in attrs.fields(Finding))
 _D_FIRST, _D_LAST = (getattr(DateRange, a.name).__set__ for a in attrs.fields(DateRange))
 
 
@@ -117,8 +157,16 @@ def found(
     message: str,
     evidence: tuple[str, ...],
     severity: Severity,
+    *,
+    measured: int | float | None = None,
+    threshold: int | float | None = None,
+    unit: str | None = None,
 ) -> Finding:
-    """The finding *rule* makes: the rule's id is the finding's ``rule_id`` and its source the ``citation``."""
+    """The finding *rule* makes: the rule's id is the finding's ``rule_id`` and its source the ``citation``.
+
+    *measured*, *threshold* and *unit* are the numbers that explain the finding (builtin ``int`` or
+    ``float``; a unit exactly when a number is given), as the message states them.
+    """
     obj: Finding = _new(Finding)
     _F_RULE(obj, rule.id)
     _F_CODE(obj, code)
@@ -128,6 +176,9 @@ def found(
     _F_MESSAGE(obj, message)
     _F_EVIDENCE(obj, evidence)
     _F_CITATION(obj, rule.source)
+    _F_MEASURED(obj, measured)
+    _F_THRESHOLD(obj, threshold)
+    _F_UNIT(obj, unit)
     return obj
 
 

@@ -93,7 +93,8 @@ class MeasurementScheduleRule:
         state = f"given late on {until.isoformat()}" if taken_late else f"not given by {until.isoformat()}"
         message = f"{self.instrument} due {what} by {due.isoformat()}: {state}."
         ids = tuple(dict.fromkeys(evidence))
-        return found(self, code, pid, span(due, until), message, ids, self.severity)
+        limit = self.intake_days if code == "measurement_missing_at_intake" else self.every_days
+        return found(self, code, pid, span(due, until), message, ids, self.severity, threshold=limit, unit="days")
 
 
 @final

@@ -66,6 +66,7 @@ class PlanWrittenRule:
                 if first is None and as_of <= deadline:
                     continue
                 evidence: tuple[str, ...]
+                late: int | None = None
                 if first is None:
                     code, text, evidence = (
                         "plan_missing",
@@ -78,7 +79,20 @@ class PlanWrittenRule:
                     code, text = "plan_late", f"plan {self.event.value} {late} days after admission"
                     evidence, until = (admission.id, first.id), first.occurred_at.date()
                 message = f"Admitted {start.isoformat()}: {text}; required within {self.within_days} days."
-                out.append(found(self, code, pid, span(start, until), message, evidence, self.severity))
+                out.append(
+                    found(
+                        self,
+                        code,
+                        pid,
+                        span(start, until),
+                        message,
+                        evidence,
+                        self.severity,
+                        measured=late,
+                        threshold=self.within_days,
+                        unit="days",
+                    )
+                )
         return finish(out)
 
 
@@ -130,7 +144,18 @@ class PlanReviewRule:
                         f"required every {self.interval_days} days."
                     )
                     out.append(
-                        found(self, "review_overdue", pid, span(due, max(due, until)), message, (rid,), self.severity)
+                        found(
+                            self,
+                            "review_overdue",
+                            pid,
+                            span(due, max(due, until)),
+                            message,
+                            (rid,),
+                            self.severity,
+                            measured=days,
+                            threshold=self.interval_days,
+                            unit="days",
+                        )
                     )
         return finish(out)
 
@@ -175,7 +200,17 @@ class CertificationRule:
                         )
                         when = span(start, max(start, as_of))
                         out.append(
-                            found(self, "certification_missing", pid, when, message, (admission.id,), self.severity)
+                            found(
+                                self,
+                                "certification_missing",
+                                pid,
+                                when,
+                                message,
+                                (admission.id,),
+                                self.severity,
+                                threshold=self.certify_within_days,
+                                unit=None if self.certify_within_days is None else "days",
+                            )
                         )
                     continue
                 marks = [(c.signed_on, c.id) for c in mine if c.signed_on >= initial.signed_on]
@@ -195,6 +230,9 @@ class CertificationRule:
                             message,
                             (rid,),
                             self.severity,
+                            measured=days,
+                            threshold=self.recertify_every_days,
+                            unit="days",
                         )
                     )
         return finish(out)

@@ -69,11 +69,24 @@ class LengthOfStayRule:
                 days = _count_stay_days(start, end, discharged=discharged, counting=self.counting)
                 state = "discharged after" if discharged else "open for"
                 if self.max_days is not None and days > self.max_days:
-                    code, text = "stay_above_maximum", f"above the maximum of {self.max_days}"
+                    code, text, limit = "stay_above_maximum", f"above the maximum of {self.max_days}", self.max_days
                 elif self.min_days is not None and discharged and days < self.min_days:
-                    code, text = "stay_below_minimum", f"below the minimum of {self.min_days}"
+                    code, text, limit = "stay_below_minimum", f"below the minimum of {self.min_days}", self.min_days
                 else:
                     continue
                 message = f"Episode admitted {start.isoformat()} {state} {days} days, {text} days."
-                out.append(found(self, code, pid, span(start, end), message, (a.id,), self.severity))
+                out.append(
+                    found(
+                        self,
+                        code,
+                        pid,
+                        span(start, end),
+                        message,
+                        (a.id,),
+                        self.severity,
+                        measured=days,
+                        threshold=limit,
+                        unit="days",
+                    )
+                )
         return finish(out)

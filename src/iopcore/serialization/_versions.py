@@ -55,6 +55,10 @@ def rename_field(old: str, new: str) -> Migration:
     return rename
 
 
+_UNMEASURED: dict[str, Any] = {"measured": None, "threshold": None, "unit": None}
+"""What a finding written before format 3 measured: nothing it states as a field."""
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Step:
@@ -98,8 +102,12 @@ HISTORY = FormatHistory(
         Step(
             version=3,
             changes="`Occurrence.component` is renamed `component_id` (as in `AttendanceRecord`); occurrences gain "
-            "`id` and `minutes`, derived from the other fields (documents without them read).",
-            migrations={"iopcore.schedule.Occurrence": rename_field("component", "component_id")},
+            "`id` and `minutes`, derived from the other fields (documents without them read). `Finding` gains "
+            "`measured`, `threshold` and `unit`, the numbers that explain it; older findings read with all three `null`.",
+            migrations={
+                "iopcore.schedule.Occurrence": rename_field("component", "component_id"),
+                "iopcore.compliance.Finding": lambda data: {**_UNMEASURED, **data},
+            },
         ),
     )
 )

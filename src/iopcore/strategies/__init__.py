@@ -223,6 +223,7 @@ from iopcore.strategies._schedule import (
     week_rules,
     week_schedules,
 )
+from iopcore.strategies._tables import table_columns
 
 __all__ = [
     "accounting_entries",
@@ -401,6 +402,7 @@ __all__ = [
     "state_restrictions",
     "subdimensions",
     "substance_uses",
+    "table_columns",
     "texts",
     "topics",
     "tracks",

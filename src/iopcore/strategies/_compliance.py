@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from iopcore.compliance import (
@@ -443,7 +444,7 @@ def rule_sets(*, max_rules: int = 4) -> st.SearchStrategy[RuleSet]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def findings() -> st.SearchStrategy[Finding]:
-    """Findings of every severity citing 1 to 3 records."""
+    """Findings of every severity citing 1 to 3 records, with or without the numbers that explain them."""
     return st.builds(
         Finding,
         rule_id=identifiers(),
@@ -454,7 +455,22 @@ def findings() -> st.SearchStrategy[Finding]:
         message=texts(),
         evidence=st.lists(_ids(), min_size=1, max_size=3).map(tuple),
         citation=sources(),
+    ).flatmap(_with_measure)
+
+
+_NUMBERS = st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
+
+
+def _with_measure(finding: Finding) -> st.SearchStrategy[Finding]:
+    """*finding* as it is, or with a measured value and/or a threshold and their unit."""
+    numbers = st.tuples(st.one_of(st.none(), _NUMBERS), st.one_of(st.none(), _NUMBERS)).filter(
+        lambda pair: pair != (None, None)
     )
+    units = st.sampled_from(("minutes", "days", "services", "tests", "ng/mL", "ratio"))
+    measured = st.builds(
+        lambda pair, unit: attrs.evolve(finding, measured=pair[0], threshold=pair[1], unit=unit), numbers, units
+    )
+    return st.one_of(st.just(finding), measured)
 
 
 @functools.lru_cache(maxsize=None, typed=True)
