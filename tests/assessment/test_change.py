@@ -112,8 +112,19 @@ def test_talking_therapies_phq9_boundary_holds_for_prorated_totals() -> None:
     assert rc is not None
     assert rc.is_reliable(12.6, 6.6)  # 6 in floating point (5.999999999999999)
     assert rc.is_reliable(6 + 9 / 8, 9 / 8)
-    assert not rc.is_reliable(6 - 1 / 56, 0)  # the largest PHQ-9 change below 6
-    assert not rc.is_reliable(9 * 5 / 8 + 1, 9 * 3 / 7 - 1)  # 5.625 − 1.857… = 5.98…: below 6
+    assert not rc.is_reliable(6 - 1 / 56, 0)  # below any achievable change under 6 (a bound)
+    assert not rc.is_reliable(9 * 11 / 8, 9 * 5 / 7)  # 12.375 − 6.43 = 5.95, the largest achievable below 6
+    assert rc.is_reliable(9 * 16 / 7, 9 * 10 / 8)  # 20.57 − 11.25 = 9.32
+    assert not rc.is_reliable(6, 9 * 1 / 8)  # 6 − 1.125 = 4.875
+
+
+@given(st.integers(0, 27), st.integers(0, 27))
+def test_talking_therapies_phq9_is_reliable_exactly_when_the_change_is_6_or_more(before: int, after: int) -> None:
+    """Over every pair of PHQ-9 totals: reliable ⇔ |change| ≥ 6, and the index is antisymmetric."""
+    rc = TALKING_THERAPIES["phq9"].reliable_change
+    assert rc is not None
+    assert rc.is_reliable(before, after) is (abs(after - before) >= 6)
+    assert rc.index(before, after) == -rc.index(after, before)
 
 
 @pytest.mark.parametrize(
