@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from iopcore import from_dict, to_dict
 from iopcore.assessment import (
     CHANGE_CRITERIA,
+    NHS_TALKING_THERAPIES_CHANGE_CRITERIA,
     ChangeAssessment,
     ChangeCriteria,
     DatedScore,
@@ -77,6 +78,83 @@ def test_phq9_has_no_built_in_reliable_change_so_its_trajectory_is_not_evaluated
     mine = attrs.evolve(CHANGE_CRITERIA["phq9"], reliable_change=ReliableChange(sd=5, reliability=0.5, source=CALLER))
     assert assess_change(_series("phq9", 20, 10), criteria=mine).trajectory is Trajectory.RELIABLY_IMPROVED
     assert assess_change(_series("phq9", 20, 11), criteria=mine).trajectory is Trajectory.NO_RELIABLE_CHANGE
+
+
+TALKING_THERAPIES = NHS_TALKING_THERAPIES_CHANGE_CRITERIA
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "reliable", "trajectory"),
+    [
+        (20, 15, False, Trajectory.NO_RELIABLE_CHANGE),  # −5: just below "6 or more"
+        (20, 14, True, Trajectory.RELIABLY_IMPROVED),  # −6: at
+        (20, 13, True, Trajectory.RELIABLY_IMPROVED),  # −7: just above
+        (10, 15, False, Trajectory.NO_RELIABLE_CHANGE),  # +5
+        (10, 16, True, Trajectory.RELIABLY_WORSE),  # +6
+        (10, 17, True, Trajectory.RELIABLY_WORSE),  # +7
+    ],
+)
+def test_talking_therapies_phq9_reliable_change_is_6_or_more_points(
+    before: int, after: int, reliable: bool, trajectory: Trajectory
+) -> None:
+    """NHS Talking Therapies (IAPT): a PHQ-9 change of 6 or more points is reliable; 5 is not (either way)."""
+    rc = TALKING_THERAPIES["phq9"].reliable_change
+    assert rc is not None and rc.source.evidence is Evidence.SECONDARY
+    assert rc.is_reliable(before, after) is reliable and rc.is_reliable(after, before) is reliable
+    got = assess_change(_series("phq9", before, after), catalog=TALKING_THERAPIES)
+    assert got.trajectory is trajectory and got.threshold == 5.99
+    assert got.deteriorated is (trajectory is Trajectory.RELIABLY_WORSE)
+
+
+def test_talking_therapies_phq9_boundary_holds_for_prorated_totals() -> None:
+    """Prorated PHQ-9 totals (7 or 8 answered items) differ by multiples of 1/56: ≥ 6 reliable, below 6 not."""
+    rc = TALKING_THERAPIES["phq9"].reliable_change
+    assert rc is not None
+    assert rc.is_reliable(12.6, 6.6)  # 6 in floating point (5.999999999999999)
+    assert rc.is_reliable(6 + 9 / 8, 9 / 8)
+    assert not rc.is_reliable(6 - 1 / 56, 0)  # below any achievable change under 6 (a bound)
+    assert not rc.is_reliable(9 * 11 / 8, 9 * 5 / 7)  # 12.375 − 6.43 = 5.95, the largest achievable below 6
+    assert rc.is_reliable(9 * 16 / 7, 9 * 10 / 8)  # 20.57 − 11.25 = 9.32
+    assert not rc.is_reliable(6, 9 * 1 / 8)  # 6 − 1.125 = 4.875
+
+
+@given(st.integers(0, 27), st.integers(0, 27))
+def test_talking_therapies_phq9_is_reliable_exactly_when_the_change_is_6_or_more(before: int, after: int) -> None:
+    """Over every pair of PHQ-9 totals: reliable ⇔ |change| ≥ 6, and the index is antisymmetric."""
+    rc = TALKING_THERAPIES["phq9"].reliable_change
+    assert rc is not None
+    assert rc.is_reliable(before, after) is (abs(after - before) >= 6)
+    assert rc.index(before, after) == -rc.index(after, before)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "reliable"), [(15, 12, False), (15, 11, True), (15, 10, True), (8, 11, False), (8, 12, True)]
+)
+def test_talking_therapies_gad7_reliable_change_is_4_or_more_points(before: int, after: int, reliable: bool) -> None:
+    """NHS Talking Therapies: a GAD-7 change of 4 or more points is reliable (3 no, 4 and 5 yes)."""
+    got = assess_change(_series("gad7", before, after), catalog=TALKING_THERAPIES)
+    assert (got.trajectory is not Trajectory.NO_RELIABLE_CHANGE) is reliable
+
+
+def test_talking_therapies_is_selectable_not_the_default() -> None:
+    """Read only in secondary sources: the defaults stay (PHQ-9 none, GAD-7 Bischoff); the rest is unchanged."""
+    assert CHANGE_CRITERIA["phq9"].reliable_change is None
+    gad7 = CHANGE_CRITERIA["gad7"].reliable_change
+    assert gad7 is not None and gad7.critical_difference == 5.59
+    for instrument in ("phq9", "gad7"):
+        ours, built_in = TALKING_THERAPIES[instrument], CHANGE_CRITERIA[instrument]
+        assert attrs.evolve(ours, reliable_change=built_in.reliable_change) == built_in
+        rc = ours.reliable_change
+        assert rc is not None and "Talking Therapies" in rc.source.citation and rc.source.urls
+    assert pickle.loads(pickle.dumps(TALKING_THERAPIES)) == TALKING_THERAPIES
+    got = assess_change(_series("phq9", 20, 4), catalog=TALKING_THERAPIES)
+    assert (got.trajectory, got.clinically_significant, got.response, got.remission) == (
+        Trajectory.RELIABLY_IMPROVED,
+        True,
+        True,
+        True,
+    )
+    assert any("NHS England" in r for r in got.reasons)
 
 
 def test_one_score_is_not_evaluated() -> None:

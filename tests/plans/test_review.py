@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iopcore.assessment import assess_change
+from iopcore.assessment import NHS_TALKING_THERAPIES_CHANGE_CRITERIA, assess_change
 from iopcore.compliance import AttendanceStatus, DrugTestStatus, TestResult
 from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.levels import HoursBand
@@ -92,6 +92,14 @@ def test_a_trajectory_not_evaluated_is_reported_not_read_as_no_change() -> None:
     assert [r.signal for r in decision.not_evaluated] == [Signal.TRAJECTORY_NOT_EVALUATED]
     due = review_due(s, policy=policy(no_improvement_weeks=4, not_evaluated_is_due=True))
     assert due.due and due.reasons == decision.not_evaluated
+
+
+@pytest.mark.parametrize(("latest", "due"), [(10, True), (9, False), (8, False)])
+def test_with_the_talking_therapies_criteria_a_phq9_trajectory_is_evaluated(latest: int, due: bool) -> None:
+    """Selecting NHS Talking Therapies' rule (6 or more points): PHQ-9 15 → 10 is no reliable improvement, → 9 is."""
+    got = assess_change(series("phq9", (0, 15), (28, latest)), catalog=NHS_TALKING_THERAPIES_CHANGE_CRITERIA)
+    decision = review_due(state(as_of_day=35, changes=(got,)), policy=policy(no_improvement_weeks=4))
+    assert decision.due is due and not decision.not_evaluated
 
 
 def test_instruments_limit_the_trajectory_triggers() -> None:

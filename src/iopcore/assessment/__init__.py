@@ -4,7 +4,8 @@
   exactly as published, including the rules that trip implementations.
 * :class:`DatedScore` and :class:`ScoreSeries` hold scores over time; :func:`assess_change`
   compares a series' latest score with its baseline under cited :data:`CHANGE_CRITERIA`
-  (reliable change, clinically significant change, response, remission) → :class:`Trajectory`.
+  (reliable change, clinically significant change, response, remission) → :class:`Trajectory`;
+  :data:`NHS_TALKING_THERAPIES_CHANGE_CRITERIA` is a selectable alternative (secondary sources).
 * :class:`IntakeAssessment` holds the medical, physical and mental-health evaluation,
   the substance-use history, instrument scores and :class:`DimensionRatings`.
 * :class:`PlacementPolicy` is a protocol; :data:`ILLUSTRATIVE_POLICY` is a transparent,
@@ -32,6 +33,7 @@ from iopcore.assessment._asam import (
 )
 from iopcore.assessment._change import (
     CHANGE_CRITERIA,
+    NHS_TALKING_THERAPIES_CHANGE_CRITERIA,
     ChangeAssessment,
     ChangeCriteria,
     ReliableChange,
@@ -97,6 +99,7 @@ __all__ = [
     "FREQUENCY_ANSWER_CODES",
     "ILLUSTRATIVE_POLICY",
     "INSTRUMENTS",
+    "NHS_TALKING_THERAPIES_CHANGE_CRITERIA",
     "AsamEdition",
     "Band",
     "BandScheme",

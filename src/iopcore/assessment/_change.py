@@ -11,6 +11,10 @@ a public source states:
   Bischoff et al. (2020). **No PHQ-9 standard deviation was verified**, so the built-in PHQ-9
   criteria carry no reliable-change parameters: the caller supplies them (with their source),
   and until then the trajectory is ``not_evaluated`` — never "no reliable change".
+  :data:`NHS_TALKING_THERAPIES_CHANGE_CRITERIA` is a named, selectable alternative with the
+  NHS Talking Therapies (formerly IAPT) "reliable improvement" rule — a PHQ-9 change of 6 or
+  more points, a GAD-7 change of 4 or more — read only in secondary sources quoting the
+  programme's manual (``Evidence.SECONDARY``), hence not the default.
 * **Clinically significant change**: a reliable improvement from a baseline in the clinical
   range (at or above the instrument's cut-off) to a score below it (Jacobson & Truax's
   criterion with a published cut-off as the boundary).
@@ -37,6 +41,7 @@ from iopcore.sources import Evidence, Source
 
 __all__ = [
     "CHANGE_CRITERIA",
+    "NHS_TALKING_THERAPIES_CHANGE_CRITERIA",
     "ChangeAssessment",
     "ChangeCriteria",
     "ReliableChange",
@@ -232,6 +237,43 @@ CHANGE_CRITERIA: f.FrozenMap[str, ChangeCriteria] = f.FrozenMap(
     }
 )
 """The built-in change criteria, by instrument id: only what a cited source states (see the module)."""
+
+_TALKING_THERAPIES = Source(
+    citation=(
+        "NHS England, NHS Talking Therapies for anxiety and depression (formerly IAPT) manual: reliable "
+        "improvement is a reduction of 6 or more points on the PHQ-9 and of 4 or more on the GAD-7"
+    ),
+    urls=(
+        "https://inclinicaltrials.com/major-depressive-disorder/NCT05134103/details",
+        "http://www.cbtwatch.com/tag/no-justification-for-nhs-talking-theapies/",
+    ),
+    evidence=Evidence.SECONDARY,
+    note=(
+        "Read only in secondary sources quoting the IAPT / Talking Therapies manual: the ClinicalTrials.gov "
+        "record NCT05134103 (outcome 'IAPT definition of reliable improvement': a reduction in PHQ-9 score of "
+        "6 or more and in GAD-7 score of 4 or more) and a commentary citing the IAPT Manual. The manual itself "
+        "was not read. 'N or more points' is held as a critical difference of N - 0.01, because a change is "
+        "reliable when it is greater than the critical difference: 6 is reliable and 5 is not, and no PHQ-9 "
+        "change falls strictly between 5.99 and 6 (totals prorated over 7 or 8 answered items are multiples "
+        "of 1/56)."
+    ),
+)
+
+_TT_PHQ9_RELIABLE_CHANGE = ReliableChange(critical_difference=5.99, source=_TALKING_THERAPIES)
+_TT_GAD7_RELIABLE_CHANGE = ReliableChange(critical_difference=3.99, source=_TALKING_THERAPIES)
+
+NHS_TALKING_THERAPIES_CHANGE_CRITERIA: f.FrozenMap[str, ChangeCriteria] = f.FrozenMap(
+    {
+        "phq9": attrs.evolve(CHANGE_CRITERIA["phq9"], reliable_change=_TT_PHQ9_RELIABLE_CHANGE),
+        "gad7": attrs.evolve(CHANGE_CRITERIA["gad7"], reliable_change=_TT_GAD7_RELIABLE_CHANGE),
+    }
+)
+""":data:`CHANGE_CRITERIA` with the NHS Talking Therapies reliable-improvement rule (PHQ-9 ≥ 6, GAD-7 ≥ 4 points).
+
+Selectable, not the default: the rule was read only in secondary sources quoting the programme's
+manual (``Evidence.SECONDARY``). Pass it as ``assess_change(series, catalog=...)``. The clinical
+cut-offs, response and remission are the built-in ones (not the programme's caseness cut-offs).
+"""
 
 
 @final
