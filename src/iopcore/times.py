@@ -200,6 +200,7 @@ END_OF_DAY = ClockTime(24, 0)
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(order=True)
 class Minutes:
     """A non-negative duration in whole minutes. Serialized as an integer.
@@ -263,6 +264,9 @@ class Minutes:
 
 def _clock(value: ClockTime | str, path: str, where: str) -> ClockTime:
     return _parse_clock(value, path, where) if isinstance(value, str) else value
+
+
+f.pickle_as_scalar(Minutes, "value")
 
 
 @final
@@ -468,6 +472,7 @@ class WeeklyAvailability:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True, order=True)
 class DateRange:
     """An inclusive range of calendar dates, ``first`` to ``last`` (``first <= last``)."""

@@ -263,9 +263,9 @@ class DrugTestResultRule:
         first, last = period.first, min(period.last, as_of)
         hours = self.expected_window_hours
         # longer than any two datetimes are apart: no timedelta needed (nor possible)
-        window = None if hours is None else timedelta.max if hours > _MAX_HOURS else timedelta(hours=hours)
+        window = timedelta.max if hours is None or hours > _MAX_HOURS else timedelta(hours=hours)
         for pid, recs in records._by_patient().items():
-            prescriptions, medications = recs.prescriptions, recs.medications if window is not None else ()
+            prescriptions, medications = recs.prescriptions, recs.medications if hours is not None else ()
             for t in recs.drug_tests:
                 if t.status is not DrugTestStatus.COLLECTED:
                     continue

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, final
 
@@ -122,6 +122,7 @@ def _after(owner: object, start: datetime, end: datetime, path: str) -> None:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class AdmissionRecord:
     """An episode of care at the program: admitted, and discharged once it ends."""
@@ -144,6 +145,7 @@ class AdmissionRecord:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class AttendanceRecord:
     """One patient at one session occurrence.
@@ -248,6 +250,7 @@ class GroupAttendance:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class AnalyteResult:
     """One analyte's measured concentration (ng/mL) by one method; *analyte* is a catalog code (see :class:`Analyte`)."""
@@ -266,6 +269,7 @@ def _measure(*, max_value: float | None = None) -> Any:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class SpecimenValidity:
     """Specimen validity measurements; ``None`` means not measured."""
@@ -280,6 +284,7 @@ class SpecimenValidity:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class DrugTest:
     """A drug test: when collected, on what specimen, whether observed, validity and per-analyte results.
@@ -319,6 +324,7 @@ class DrugTest:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class MedicationAdministration:
     """A dose given or dispensed; ``expected_analytes`` (catalog codes) are what a test should then show."""
@@ -331,6 +337,7 @@ class MedicationAdministration:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class Prescription:
     """A medication the patient is prescribed over ``dates`` (e.g. buprenorphine for opioid use disorder).
@@ -354,6 +361,7 @@ class Prescription:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class PlanEvent:
     """A treatment-plan event: created, signed or reviewed (issue 5's plan histories convert to these)."""
@@ -373,6 +381,7 @@ def _cap_field() -> Any:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class PayerAuthorization:
     """A payer's authorization of services over a date range, capped as the authorization states.
@@ -396,6 +405,7 @@ class PayerAuthorization:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class Certification:
     """A physician's certification or recertification that the patient needs the service."""
@@ -455,6 +465,13 @@ class ComplianceRecords:
                 seen.add(record.id)
         if errors:
             raise InvalidDataError(errors, type_name="ComplianceRecords")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Column by column (see iopcore._fields._pickle): a fraction of the size and time of a pickle per record.
+        kinds = tuple(
+            (kind, _KIND_CLASSES[kind], f.columns_of(_KIND_CLASSES[kind], getattr(self, kind))) for kind in _KINDS
+        )
+        return _records_from_columns, (kinds, self.closures)
 
     @classmethod
     @f.guard
@@ -587,7 +604,7 @@ def trusted(cls: type[T], **values: Any) -> T:
 _SETTERS: dict[type, dict[str, Callable[[object, object], None]]] = {}
 
 
-def _unchecked(closures: tuple[DateRange, ...], groups: dict[str, list[Any]]) -> ComplianceRecords:
+def _unchecked(closures: tuple[DateRange, ...], groups: Mapping[str, Sequence[Any]]) -> ComplianceRecords:
     """A sub-bundle of an already validated bundle (ids are unique already: skip the checks)."""
     bundle = object.__new__(ComplianceRecords)
     setter: Callable[[object, str, object], None] = object.__setattr__
@@ -608,3 +625,12 @@ _KIND_OF: dict[type, str] = {
     Certification: "certifications",
     MeasurementRecord: "measurements",
 }
+
+_KIND_CLASSES: dict[str, type] = {kind: cls for cls, kind in _KIND_OF.items()}
+
+
+def _records_from_columns(
+    kinds: tuple[tuple[str, type, Any], ...], closures: tuple[DateRange, ...]
+) -> ComplianceRecords:
+    """A bundle from :meth:`ComplianceRecords.__reduce__`'s columns (it was valid when pickled: no checks)."""
+    return _unchecked(closures, {kind: f.rows_of(cls, columns) for kind, cls, columns in kinds})
