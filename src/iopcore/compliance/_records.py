@@ -559,6 +559,37 @@ class ComplianceRecords:
                 groups[record.patient_id][kind].append(record)
         return {pid: _unchecked(self.closures, g) for pid, g in groups.items()}
 
+    @f.guard
+    def split(self, parts: int) -> tuple[ComplianceRecords, ...]:
+        """At most *parts* bundles, each with whole patients (by patient id) and about as many records as the others.
+
+        Closures go to every bundle. For evaluation across processes: evaluate each bundle and merge the
+        reports with :func:`~iopcore.compliance.merge_reports`. A bundle without records gives itself.
+        """
+        if parts < 1:
+            raise InvalidArgumentError(
+                (ErrorItem(path="$.parts", message=f"expected an int >= 1, got {parts}", rule="range"),),
+                callable="ComplianceRecords.split",
+            )
+        groups = self._by_patient()
+        if not groups:
+            return (self,)
+        sizes = [sum(len(getattr(g, kind)) for kind in _KINDS) for g in groups.values()]
+        total, count = sum(sizes), min(parts, len(sizes))
+        out: list[ComplianceRecords] = []
+        current: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+        held = 0
+        for i, (group, size) in enumerate(zip(groups.values(), sizes, strict=True)):
+            for kind in _KINDS:
+                current[kind].extend(getattr(group, kind))
+            held += size
+            left_patients, left_parts = len(sizes) - i - 1, count - len(out) - 1
+            if left_parts and (left_patients == left_parts or held * count >= total * (len(out) + 1)):
+                out.append(_unchecked(self.closures, current))
+                current = {kind: [] for kind in _KINDS}
+        out.append(_unchecked(self.closures, current))
+        return tuple(out)
+
     def _parts(self) -> Iterator[tuple[str, ComplianceRecords]]:
         """:meth:`by_patient`'s items, each remembered while it is used so that rules need not re-scan it."""
         try:
