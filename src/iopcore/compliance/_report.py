@@ -220,21 +220,27 @@ def evaluate(
         weeks.extend(_summaries(recs, pid, own, as_of))
         if not recs.admissions:
             findings.append(_no_admission(pid, recs, own, as_of))
-    return _report(ruleset.name, ruleset.version, as_of, period or span(first, as_of), findings, weeks)
+    period = period or span(first, as_of)
+    return _report(ruleset.name, ruleset.version, as_of, period, sorted_findings(findings), tuple(weeks))
 
 
 def _report(
-    name: str, version: str, as_of: date, period: DateRange, findings: list[Finding], weeks: list[WeekSummary]
+    name: str,
+    version: str,
+    as_of: date,
+    period: DateRange,
+    findings: tuple[Finding, ...],
+    weeks: tuple[WeekSummary, ...],
 ) -> ComplianceReport:
-    """A report of evaluated values (findings in any order, weeks by patient), without re-validating each one."""
+    """A report of values iopcore evaluated or unpickled (findings sorted, weeks by patient), not re-validated."""
     return trusted(
         ComplianceReport,
         ruleset_name=name,
         ruleset_version=version,
         as_of=as_of,
         period=period,
-        findings=sorted_findings(findings),
-        weeks=tuple(weeks),
+        findings=findings,
+        weeks=weeks,
     )
 
 
@@ -281,7 +287,7 @@ def merge_reports(reports: Iterable[ComplianceReport]) -> ComplianceReport:
     first = min(r.period.first for r in given)
     findings = [x for r in given for x in r.findings]
     period = head.period if first == head.period.first else span(first, head.period.last)
-    return _report(head.ruleset_name, head.ruleset_version, head.as_of, period, findings, weeks)
+    return _report(head.ruleset_name, head.ruleset_version, head.as_of, period, sorted_findings(findings), tuple(weeks))
 
 
 _BY_PATIENT = operator.attrgetter("patient_id")
@@ -289,16 +295,7 @@ _BY_PATIENT = operator.attrgetter("patient_id")
 
 def _report_from_columns(head: tuple[str, str, date, DateRange], findings: Any, weeks: Any) -> ComplianceReport:
     """A report from :meth:`ComplianceReport.__reduce__`'s columns (it was valid when pickled: no checks)."""
-    name, version, as_of, period = head
-    return trusted(
-        ComplianceReport,
-        ruleset_name=name,
-        ruleset_version=version,
-        as_of=as_of,
-        period=period,
-        findings=f.rows_of(Finding, findings),
-        weeks=f.rows_of(WeekSummary, weeks),
-    )
+    return _report(*head, f.rows_of(Finding, findings), f.rows_of(WeekSummary, weeks))
 
 
 def _unchecked(rule: Rule) -> Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]]:
