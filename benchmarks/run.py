@@ -6,6 +6,7 @@ Usage:
     .venv/bin/python benchmarks/run.py --list         # list the groups
     .venv/bin/python benchmarks/run.py compliance --patients 1000   # options go to the group
     .venv/bin/python benchmarks/run.py views      # HTML size and time of the 10,000-patient report's view
+    .venv/bin/python benchmarks/run.py dask           # compliance by patient partitions on a local Dask cluster (the dask extra)
 
 Each group runs in its own interpreter so that import costs and caches do not leak between them.
 """

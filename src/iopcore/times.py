@@ -201,6 +201,7 @@ END_OF_DAY = ClockTime(24, 0)
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(order=True)
 class Minutes:
     """A non-negative duration in whole minutes. Serialized as an integer.
@@ -264,6 +265,9 @@ class Minutes:
 
 def _clock(value: ClockTime | str, path: str, where: str) -> ClockTime:
     return _parse_clock(value, path, where) if isinstance(value, str) else value
+
+
+f.pickle_as_scalar(Minutes, "value")
 
 
 @final
@@ -469,6 +473,7 @@ class WeeklyAvailability:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True, order=True)
 class DateRange:
     """An inclusive range of calendar dates, ``first`` to ``last`` (``first <= last``)."""

@@ -7,13 +7,14 @@ import random
 from datetime import date
 
 import attrs
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from iopcore import strategies as ist
 from iopcore.compliance import (
     DOT_49_CFR_40_85,
     HHS_2025,
+    SPECIMEN_VALIDITY,
     Analyte,
     AnalyteInterpretation,
     ComplianceRecords,
@@ -24,17 +25,19 @@ from iopcore.compliance import (
     Interpretation,
     NumericRange,
     SpecimenValidity,
+    evaluate,
     finding_sort_key,
     interpret,
+    specimen_validity_rules,
 )
 from iopcore.compliance._findings import found, sorted_findings, span
 from iopcore.compliance._records import _LAST_PART
 from iopcore.compliance._report import _minutes
-from iopcore.compliance._validity import _MEASURES, _check, _meets
+from iopcore.compliance._validity import _MEASURES, _check, _classify_directly, _meets, _regions
 from iopcore.errors import InvalidDataError
 from iopcore.sources import Source
 from iopcore.times import DateRange, Minutes
-from tests.builders import MONDAY, admission, session
+from tests.builders import FULL, MONDAY, admission, episodes, session
 
 
 @attrs.frozen
@@ -150,3 +153,62 @@ def test_two_step_sort_orders_findings_exactly_as_the_sort_key(found: list[Findi
     # findings sharing a period, severity, rule and code exercise the second step
     found += [attrs.evolve(x, patient_id=x.patient_id + "b") for x in found[:3]]
     assert list(sorted_findings(found)) == sorted(found, key=finding_sort_key)
+
+
+_BOUNDS = sorted(
+    {
+        b
+        for c in SPECIMEN_VALIDITY.criteria
+        for m in _MEASURES
+        if (r := getattr(c, m)) is not None
+        for b in (r.low, r.high)
+        if b is not None
+    }
+)
+_NEAR_BOUNDS = st.one_of(
+    st.none(),
+    st.sampled_from(_BOUNDS),
+    st.sampled_from(_BOUNDS).map(lambda b: b * (1 + 1e-9)),
+    st.sampled_from(_BOUNDS).map(lambda b: b * (1 - 1e-9)),
+    st.floats(min_value=0, max_value=600, allow_nan=False),
+)
+
+
+@given(
+    st.builds(
+        SpecimenValidity,
+        creatinine_mg_dl=_NEAR_BOUNDS,
+        specific_gravity=_NEAR_BOUNDS,
+        ph=_NEAR_BOUNDS.filter(lambda x: x is None or x <= 14),
+        nitrite_mcg_ml=_NEAR_BOUNDS,
+        adulterant_detected=st.booleans(),
+    )
+)
+def test_classification_by_region_agrees_with_criterion_by_criterion(validity: SpecimenValidity) -> None:
+    """The remembered per-region answer is what checking every criterion gives, also exactly on each bound."""
+    for rules in (SPECIMEN_VALIDITY, specimen_validity_rules(edition="nrc_samhsa_2004")):
+        category, met, reasons = _regions(rules).classify(validity)
+        assert (category, met) == _classify_directly(rules, validity)
+        assert rules.classify(validity) == (category, met)
+        assert reasons == tuple(f"{c.describe()} ({c.source.citation})" for c in met)
+
+
+@settings(max_examples=60, deadline=None)
+@given(episodes(patients=3))
+def test_weekly_totals_equal_a_direct_count_from_the_records(data: tuple[ComplianceRecords, date]) -> None:
+    """Each week summary's minutes, days and sessions, counted straight from the attendance records."""
+    records, as_of = data
+    report = evaluate(FULL, records, as_of)
+    for w in report.weeks:
+        rows = [
+            r
+            for r in records.attendance
+            if r.patient_id == w.patient_id and w.week.first <= r.start.date() <= w.week.last
+        ]
+        own = records.by_patient()[w.patient_id]
+        inside = {d for a in own.admissions if (days := a.days(as_of)) is not None for d in days.dates()}
+        rows = [r for r in rows if r.start.date() in inside and report.period.first <= r.start.date() <= as_of]
+        assert w.attended_minutes.value == sum(r.attended_minutes.value for r in rows)
+        assert w.days_attended == len({r.start.date() for r in rows if r.attended_minutes.value > 0})
+        assert w.sessions_attended == sum(1 for r in rows if r.present)
+        assert w.sessions_missed == len(rows) - w.sessions_attended

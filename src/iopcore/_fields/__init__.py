@@ -9,6 +9,7 @@
 * :mod:`._guard`: :func:`guard`, which checks a public function's arguments against its
   annotations on entry and raises :class:`~iopcore.errors.InvalidArgumentError` naming them.
 * :mod:`._frozen`: :class:`FrozenMap`, the read-only mapping that pickles and hashes.
+* :mod:`._pickle`: :func:`compact_pickle`, field values only in pickles of values sent in bulk.
 """
 
 from iopcore import _loaded
@@ -26,6 +27,7 @@ from iopcore._fields._kinds import (
     is_usable_tzinfo,
     number_text,
 )
+from iopcore._fields._pickle import columns_of, compact_pickle, pickle_as_scalar, rows_of
 from iopcore._fields._validators import (
     PHI,
     REDACTED,
@@ -77,6 +79,8 @@ __all__ = [
     "boolean",
     "calendar_date",
     "check_fields",
+    "columns_of",
+    "compact_pickle",
     "compile_check",
     "enum_expectation",
     "enum_member",
@@ -102,6 +106,8 @@ __all__ = [
     "number_text",
     "optional",
     "phi_field",
+    "pickle_as_scalar",
+    "rows_of",
     "text",
     "to_float",
     "to_frozenset",

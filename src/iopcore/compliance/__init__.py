@@ -51,7 +51,7 @@ from iopcore.compliance._records import (
     SpecimenValidity,
     TestMethod,
 )
-from iopcore.compliance._report import ComplianceReport, WeekSummary, evaluate
+from iopcore.compliance._report import ComplianceReport, WeekSummary, evaluate, merge_reports
 from iopcore.compliance._rules import RULE_CLASSES, BuiltinRule
 from iopcore.compliance._rulesets import (
     ASAM_2_1_ADOLESCENT_RULES,
@@ -154,6 +154,7 @@ __all__ = [
     "finding_sort_key",
     "interpret",
     "measurement_summary",
+    "merge_reports",
     "specimen_validity_rules",
 ]
 

@@ -21,6 +21,7 @@ from iopcore import _fields as f
 from iopcore.compliance._checks import check_as_fields
 from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._periods import (
+    attendance_by_time,
     check_as_of,
     days_text,
     hours_text,
@@ -108,8 +109,7 @@ class WeeklyHoursRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, week, rows, evidence in weekly_attendance(records, period, as_of):
-            minutes = sum(r.attended_minutes.value for r in rows)
+        for pid, week, _rows, evidence, minutes, _days in weekly_attendance(records, period, as_of):
             monday = week.period.first.isoformat()
             if self.max_minutes is not None and minutes > self.max_minutes.value:
                 message = (
@@ -183,8 +183,7 @@ class DaysPerWeekRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, week, rows, evidence in weekly_attendance(records, period, as_of):
-            days = len({r.start.date() for r in rows if r.attended_minutes.value > 0})
+        for pid, week, _rows, evidence, _minutes, days in weekly_attendance(records, period, as_of):
             text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
             if self.max_days is not None and days > self.max_days:
                 message = f"{text}, above the maximum of {self.max_days}."
@@ -257,17 +256,16 @@ class ServicesPerDayRule:
         out: list[Finding] = []
         for pid, recs in records._by_patient().items():
             by_day: dict[date, list[str]] = defaultdict(list)
+            mondays: dict[date, date] = {}
             first, last = period.first, min(period.last, as_of)
-            for r in recs.attendance:
-                if r.status in PRESENT_STATUSES:
-                    day = r.start.date()
-                    if first <= day <= last:
-                        by_day[day].append(r.id)
+            for _, rid, day, monday, r in attendance_by_time(recs, period, as_of):
+                if r.status in PRESENT_STATUSES and first <= day <= last:
+                    by_day[day].append(rid)
+                    mondays[day] = monday
             by_week: dict[date, list[date]] = defaultdict(list)
             tiers: dict[date, list[date]] = defaultdict(list)
             for day, ids in by_day.items():
-                monday = monday_of(day)
-                (by_week if len(ids) < self.min_services else tiers)[monday].append(day)
+                (by_week if len(ids) < self.min_services else tiers)[mondays[day]].append(day)
             if self.upper_tier_at is not None:
                 out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))
             for monday, days in by_week.items():
@@ -340,7 +338,7 @@ class AttendanceRateRule:
             rows = [
                 r
                 for r in recs.attendance
-                if first <= r.start.date() <= last and r.status is not AttendanceStatus.EXCUSED
+                if r.status is not AttendanceStatus.EXCUSED and first <= r.start.date() <= last
             ]
             if not rows:
                 continue
@@ -388,14 +386,12 @@ class ConsecutiveAbsencesRule:
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
         for pid, recs in records._by_patient().items():
-            rows = sorted(
-                (
-                    r
-                    for r in recs.attendance
-                    if in_scope(r.start.date(), period, as_of) and r.status is not AttendanceStatus.EXCUSED
-                ),
-                key=lambda r: (r.start, r.id),
-            )
+            first, last = period.first, min(period.last, as_of)
+            rows = [
+                r
+                for _, _, day, _, r in attendance_by_time(recs, period, as_of)
+                if r.status is not AttendanceStatus.EXCUSED and first <= day <= last
+            ]
             run: list[Any] = []
             for r in [*rows, None]:
                 if r is not None and r.status is AttendanceStatus.ABSENT:

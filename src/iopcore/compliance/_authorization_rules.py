@@ -9,7 +9,8 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._findings import Finding, Severity, finish, found, span
-from iopcore.compliance._periods import check_as_of, in_scope
+from iopcore.compliance._periods import attendance_by_time, check_as_of, in_scope
+from iopcore.compliance._records import PRESENT_STATUSES as PRESENT
 from iopcore.compliance._records import ComplianceRecords, PayerAuthorization
 from iopcore.compliance._rule_fields import id_field, kind_field, severity_field, source_field
 from iopcore.sources import Source
@@ -49,9 +50,8 @@ class AuthorizationRule:
             auths = sorted(recs.authorizations, key=lambda a: (a.dates.first, a.id))
             units = dict.fromkeys((a.id for a in auths), 0)
             days: dict[str, set[date]] = {a.id: set() for a in auths}
-            services = sorted((r for r in recs.attendance if r.present), key=lambda r: (r.start, r.id))
-            for r in services:
-                day = r.start.date()
+            services = [(day, r) for _, _, day, _, r in attendance_by_time(recs, period, as_of) if r.status in PRESENT]
+            for day, r in services:
                 covering = [a for a in auths if a.dates.first <= day <= a.dates.last]
                 reached: list[str] = []
                 room = None

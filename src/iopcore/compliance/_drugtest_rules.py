@@ -195,6 +195,9 @@ _MAX_HOURS = 24 * (date.max - date.min).days + 48
 _SPECIMEN_FAILURES = frozenset({TestResult.ADULTERATED, TestResult.SUBSTITUTED, TestResult.INVALID})
 _POSITIVE_RESULTS = frozenset({TestResult.POSITIVE, TestResult.POSITIVE_DILUTE})
 _LABELS = {TestResult.NOT_EVALUATED: "not evaluated"}
+_TEXTS = {r: _LABELS.get(r, r.value.replace("_", "-")) for r in TestResult}
+_CODES = {r: f"test_{r.value}" for r in TestResult}
+_NOTHING: frozenset[str] = frozenset()
 _NO_PANEL_SOURCE = Source(citation="iopcore: no panel for this specimen type", evidence=Evidence.ILLUSTRATIVE)
 
 
@@ -282,61 +285,69 @@ class DrugTestResultRule:
         first, last = period.first, min(period.last, as_of)
         hours = self.expected_window_hours
         # longer than any two datetimes are apart: no timedelta needed (nor possible)
-        window = None if hours is None else timedelta.max if hours > _MAX_HOURS else timedelta(hours=hours)
+        window = timedelta.max if hours is None or hours > _MAX_HOURS else timedelta(hours=hours)
         for pid, recs in records._by_patient().items():
+            prescriptions, medications = recs.prescriptions, recs.medications if hours is not None else ()
             for t in recs.drug_tests:
-                day = t.collected_at.date()
-                if t.status is not DrugTestStatus.COLLECTED or not first <= day <= last:
+                if t.status is not DrugTestStatus.COLLECTED:
                     continue
-                sources: list[Any] = [p for p in recs.prescriptions if p.dates.first <= day <= p.dates.last]
-                if window is not None:
-                    taken = t.collected_at
+                taken = t.collected_at
+                day = taken.date()
+                if not first <= day <= last:
+                    continue
+                sources: list[Any] = [p for p in prescriptions if p.dates.first <= day <= p.dates.last]
+                if medications:
                     sources += [
-                        m
-                        for m in recs.medications
-                        if m.administered_at <= taken and taken - m.administered_at <= window
+                        m for m in medications if m.administered_at <= taken and taken - m.administered_at <= window
                     ]
-                expected = frozenset(a for m in sources for a in m.expected_analytes)
+                expected = frozenset(a for m in sources for a in m.expected_analytes) if sources else _NOTHING
                 panel = self._panel_for(t.specimen)
-                reading = read(t, panel, self.validity, expected)
-                out.extend(self._findings(pid, t, panel, reading, sources))
+                self._add_findings(out, pid, t, day, panel, read(t, panel, self.validity, expected), sources)
         return finish(out)
 
-    def _findings(
-        self, pid: str, t: DrugTest, panel: CutoffPanel, reading: Interpretation, sources: list[Any]
-    ) -> Iterator[Finding]:
-        day = t.collected_at.date()
+    def _add_findings(
+        self,
+        out: list[Finding],
+        pid: str,
+        t: DrugTest,
+        day: date,
+        panel: CutoffPanel,
+        reading: Interpretation,
+        sources: list[Any],
+    ) -> None:
         when = span(day, day)
         result = reading.result
         severity = self.severities.get(result)
-        explained = result in _POSITIVE_RESULTS and not reading.unexplained_positives
+        positives = reading.positives
+        explained = result in _POSITIVE_RESULTS and positives <= reading.explained
         if explained:
             severity, code = self.explained_positive_severity, "test_positive_explained"
         else:
-            code = f"test_{result.value}"
-        evidence = (t.id, *sorted(m.id for m in sources))
+            code = _CODES[result]
+        evidence = (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
         if severity is not None:
-            parts = [self._detail(reading, explained)]
-            parts.append("; ".join(reading.validity_reasons))
-            extra = "; ".join(x for x in parts if x)
-            message = (
-                f"Drug test on {day.isoformat()} is {_LABELS.get(result, result.value.replace('_', '-'))} under {panel.name}"
-                + (f": {extra}." if extra else ".")
+            detail = self._detail(reading, positives, explained)
+            reasons = "; ".join(reading.validity_reasons)
+            extra = f"{detail}; {reasons}" if detail and reasons else detail or reasons
+            message = f"Drug test on {day.isoformat()} is {_TEXTS[result]} under {panel.name}" + (
+                f": {extra}." if extra else "."
             )
             # one positive analyte explains the finding by its concentration and cut-off; several are in the message
-            single = [a for a in reading.analytes if a.analyte in reading.positives]
+            single = [a for a in reading.analytes if a.analyte in positives]
             numbers = single[0] if len(single) == 1 and single[0].cutoff_ng_ml is not None else None
-            yield found(
-                self,
-                code,
-                pid,
-                when,
-                message,
-                evidence if explained else (t.id,),
-                severity,
-                measured=None if numbers is None else numbers.concentration_ng_ml,
-                threshold=None if numbers is None else numbers.cutoff_ng_ml,
-                unit=None if numbers is None else "ng/mL",
+            out.append(
+                found(
+                    self,
+                    code,
+                    pid,
+                    when,
+                    message,
+                    evidence if explained else (t.id,),
+                    severity,
+                    measured=None if numbers is None else numbers.concentration_ng_ml,
+                    threshold=None if numbers is None else numbers.cutoff_ng_ml,
+                    unit=None if numbers is None else "ng/mL",
+                )
             )
         if reading.missing_expected and result not in _SPECIMEN_FAILURES:
             missing = ", ".join(sorted(reading.missing_expected))
@@ -344,13 +355,21 @@ class DrugTestResultRule:
                 f"Expected medication not detected: the drug test on {day.isoformat()} is negative for {missing}, "
                 f"expected from {len(sources)} medication record(s) (possible non-adherence or diversion)."
             )
-            yield found(
-                self, "expected_medication_not_detected", pid, when, message, evidence, self.missing_expected_severity
+            out.append(
+                found(
+                    self,
+                    "expected_medication_not_detected",
+                    pid,
+                    when,
+                    message,
+                    evidence,
+                    self.missing_expected_severity,
+                )
             )
 
     @staticmethod
-    def _detail(reading: Interpretation, explained: bool) -> str:
-        positives, prescribed = reading.positives, reading.explained
+    def _detail(reading: Interpretation, positives: frozenset[str], explained: bool) -> str:
+        prescribed = reading.explained
         parts = [
             f"{a.analyte} {a.concentration_ng_ml:g} ng/mL ≥ {a.cutoff_ng_ml:g} ({a.method.value})"
             + (" explained by a medication" if a.analyte in prescribed else "")

@@ -169,9 +169,9 @@ def read(
 ) -> Interpretation:
     """:func:`interpret` on already checked arguments (the compliance rules call this for every test)."""
     if test.specimen is SpecimenType.URINE:
-        category, met = validity._classify(test.validity)
+        category, _, reasons = validity._classify_described(test.validity)
     else:
-        category, met = SpecimenCategory.NOT_ASSESSED, ()
+        category, reasons = SpecimenCategory.NOT_ASSESSED, ()
     limits = _limits(panel)
     by_analyte: dict[str, AnalyteInterpretation] = {}
     results = test.results
@@ -217,7 +217,7 @@ def read(
     _I_PANEL(obj, panel.id)
     _I_RESULT(obj, overall)
     _I_SPECIMEN(obj, category)
-    _I_REASONS(obj, tuple(f"{c._describe()} ({c.source.citation})" for c in met) if met else ())
+    _I_REASONS(obj, reasons)
     _I_ANALYTES(obj, readings)
     _I_MISSING(obj, missing)
     _I_UNREAD(obj, unread or _NOTHING)

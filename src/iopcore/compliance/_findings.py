@@ -63,6 +63,7 @@ def _to_measure(value: Any) -> Any:
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class Finding:
     """One thing a rule found: which rule, how serious, when, why (with numbers), evidence and citation.
@@ -201,13 +202,15 @@ def finding_sort_key(finding: Finding) -> tuple[Any, ...]:
     return sort_key(finding)
 
 
-def sort_key(finding: Finding) -> tuple[Any, ...]:
+def sort_key(x: Finding) -> tuple[Any, ...]:
     """:func:`finding_sort_key` without the argument check (rules sort their own findings with it)."""
-    return _leading_key(finding) + _trailing_key(finding)
+    period = x.period
+    return (period.first, -_RANKS[x.severity], period.last, x.rule_id, x.code, x.patient_id, x.evidence, x.message)
 
 
 def _leading_key(x: Finding) -> tuple[date, int, date, str, str]:
-    return (x.period.first, -x.severity.rank, x.period.last, x.rule_id, x.code)
+    period = x.period
+    return (period.first, -_RANKS[x.severity], period.last, x.rule_id, x.code)
 
 
 def _trailing_key(x: Finding) -> tuple[str, tuple[str, ...], str]:
@@ -216,7 +219,8 @@ def _trailing_key(x: Finding) -> tuple[str, tuple[str, ...], str]:
 
 def finish(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """A rule's findings in :func:`finding_sort_key` order."""
-    return tuple(sorted(findings, key=sort_key))
+    out = tuple(findings)
+    return out if len(out) < 2 else tuple(sorted(out, key=sort_key))
 
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -20,6 +20,7 @@ __all__ = ["MeasurementRecord"]
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class MeasurementRecord:
     """One administration of an instrument (``instrument`` is its id, e.g. ``"phq9"``) on ``on``."""

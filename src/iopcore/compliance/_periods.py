@@ -13,14 +13,14 @@ import functools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from iopcore.compliance._checks import refuse
 from iopcore.compliance._findings import Finding, Severity, WeekPolicy, found, span
-from iopcore.compliance._records import AdmissionRecord, ComplianceRecords
+from iopcore.compliance._records import PRESENT_STATUSES, AdmissionRecord, ComplianceRecords
 from iopcore.sources import Source
 from iopcore.times import DateRange
 
@@ -219,32 +219,65 @@ def not_assessed(rule: WeeklyRule, pid: str, week: Week, reason: str, evidence: 
     return found(rule, "week_not_assessed", pid, week.period, message, evidence, Severity.INFO)
 
 
-WeekRows = tuple[Week, list[Any], tuple[str, ...]]
+WeekRows = tuple[Week, list[Any], tuple[str, ...], int, int, int]
+"""An assessed week with its attendance rows (by id), evidence, attended minutes, days attended and sessions
+attended (present)."""
+
+TimedRow = tuple[datetime, str, date, date, Any]
+"""An attendance record's start, id, date and the Monday of its week, then the record itself."""
 
 
 def weekly_attendance(
     records: ComplianceRecords, period: DateRange, as_of: date
-) -> Iterator[tuple[str, Week, list[Any], tuple[str, ...]]]:
-    """Each patient's assessed weeks with their attendance rows and evidence (see :func:`patient_weeks`)."""
+) -> Iterator[tuple[str, Week, list[Any], tuple[str, ...], int, int]]:
+    """Each patient's assessed weeks with their attendance rows, evidence, minutes and days attended."""
     for pid, recs in records._by_patient().items():
-        for week, rows, evidence in patient_weeks(recs, period, as_of):
-            yield pid, week, rows, evidence
+        for week, rows, evidence, minutes, days, _ in patient_weeks(recs, period, as_of):
+            yield pid, week, rows, evidence, minutes, days
+
+
+def attendance_by_time(records: ComplianceRecords, period: DateRange, as_of: date) -> list[TimedRow]:
+    """One patient's attendance by start time and id, each with its date and Monday (computed once per bundle)."""
+    return memo("attendance_by_time", records, period, as_of, lambda: _timed_rows(records))
+
+
+def _timed_rows(records: ComplianceRecords) -> list[TimedRow]:
+    back = _BACK_TO_MONDAY
+    rows: list[TimedRow] = []
+    for r in records.attendance:
+        start = r.start
+        day = start.date()
+        rows.append((start, r.id, day, day - back[day.weekday()], r))
+    rows.sort(key=_TIME_AND_ID)
+    return rows
+
+
+_TIME_AND_ID = operator.itemgetter(0, 1)
 
 
 def patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
-    """Each assessed week of one patient with its attendance rows (sorted by id) and evidence."""
+    """Each assessed week of one patient with its attendance rows (sorted by id), evidence and totals."""
     return memo("patient_weeks", records, period, as_of, lambda: _compute_patient_weeks(records, period, as_of))
 
 
 def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
     by_week: dict[date, list[tuple[date, Any]]] = defaultdict(list)
-    for r in records.attendance:
-        day = r.start.date()
-        by_week[monday_of(day)].append((day, r))
+    for _, _, day, monday, r in attendance_by_time(records, period, as_of):
+        by_week[monday].append((day, r))
     out: list[WeekRows] = []
     for week in weeks(records, period, as_of):
         inside = week.inside
         rows = sorted((r for day, r in by_week.get(week.period.first, ()) if day in inside), key=BY_ID)
-        evidence = tuple(r.id for r in rows if r.present) or admission_ids(records, week.period)
-        out.append((week, rows, evidence))
+        minutes = present = 0
+        days: set[date] = set()
+        for day, r in by_week.get(week.period.first, ()):
+            if day in inside:
+                value = r.attended_minutes.value
+                minutes += value
+                if value > 0:
+                    days.add(day)
+                if r.status in PRESENT_STATUSES:
+                    present += 1
+        evidence = tuple(r.id for r in rows if r.status in PRESENT_STATUSES) or admission_ids(records, week.period)
+        out.append((week, rows, evidence, minutes, len(days), present))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -12,8 +13,8 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore._fields import _html as h
-from iopcore.compliance._checks import check_unique_ids
-from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings
+from iopcore.compliance._checks import check_unique_ids, refuse
+from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings, span
 from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import RULE_CLASSES
@@ -22,7 +23,7 @@ from iopcore.errors import ErrorItem, InvalidArgumentError, type_name
 from iopcore.sources import Evidence, Source
 from iopcore.times import DateRange, Minutes
 
-__all__ = ["ComplianceReport", "WeekSummary", "evaluate"]
+__all__ = ["ComplianceReport", "WeekSummary", "evaluate", "merge_reports"]
 
 _NO_ADMISSION = Source(
     citation="iopcore: weekly rules assess the days of a patient's admissions",
@@ -32,6 +33,7 @@ _NO_ADMISSION = Source(
 
 
 @final
+@f.compact_pickle
 @attrs.frozen(kw_only=True)
 class WeekSummary:
     """One patient's ISO week: attended time, days, sessions and drug tests."""
@@ -64,6 +66,11 @@ class ComplianceReport:
     period: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Finding))
     weeks: tuple[WeekSummary, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(WeekSummary))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Findings and weeks column by column (see iopcore._fields._pickle): smaller and faster than one by one.
+        head = (self.ruleset_name, self.ruleset_version, self.as_of, self.period)
+        return _report_from_columns, (head, f.columns_of(Finding, self.findings), f.columns_of(WeekSummary, self.weeks))
 
     @f.guard
     def with_severity(self, minimum: Severity) -> tuple[Finding, ...]:
@@ -252,16 +259,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
             day = t.collected_at.date()
             tests_by_week[monday_of(day)].append(day)
     out: list[WeekSummary] = []
-    for week, att, _evidence in patient_weeks(records, period, as_of):
-        minutes = attended = 0
-        days: set[date] = set()
-        for r in att:
-            value = r.attended_minutes.value
-            minutes += value
-            if value > 0:
-                days.add(r.start.date())
-            if r.present:
-                attended += 1
+    for week, att, _evidence, minutes, days, attended in patient_weeks(records, period, as_of):
         tests = tests_by_week.get(week.period.first)
         if tests:
             inside = week.inside
@@ -276,7 +274,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
                 assessed_days=len(week.assessed),
                 closure_days=len(week.closed),
                 attended_minutes=_minutes(minutes),
-                days_attended=len(days),
+                days_attended=days,
                 sessions_attended=attended,
                 sessions_missed=len(att) - attended,
                 tests_collected=collected,
@@ -296,38 +294,113 @@ def evaluate(
 ) -> ComplianceReport:
     """Evaluate every rule of *ruleset* (and *extra_rules*) on *records*, knowing what happened by *as_of*.
 
-    *period* defaults to the first record's date up to *as_of*. Records dated
-    after *as_of* are ignored. Patients with records but no admission get an
-    ``info`` finding ``no_admission`` (weekly rules assess admission days only).
-    Rule ids are unique across *ruleset* and *extra_rules*; an extra rule must
-    return :class:`Finding` values.
+    Without a *period*, each patient is evaluated from their own first record's
+    date up to *as_of*, and the report's period runs from the first record's date
+    of the bundle: a patient's findings depend only on that patient's records, so
+    evaluating partitions by patient and :func:`merge_reports` gives this very
+    report. Records dated after *as_of* are ignored. Patients with records but no
+    admission get an ``info`` finding ``no_admission`` (weekly rules assess
+    admission days only). Rule ids are unique across *ruleset* and
+    *extra_rules*; an extra rule must return :class:`Finding` values.
     """
     check_as_of("evaluate", as_of)
     check_unique_ids("evaluate", extra_rules, "$.extra_rules", taken=ruleset.rule_ids)
     # Built-in rules run without their argument checks (done once here); extra rules through their own evaluate.
     runs = [(-1, _unchecked(rule)) for rule in ruleset.rules]
     runs += [(i, _unchecked(rule)) for i, rule in enumerate(extra_rules)]
-    if period is None:
-        period = DateRange(first=min(_first_day(records), as_of), last=as_of)
     findings: list[Finding] = []
     weeks: list[WeekSummary] = []
+    first = as_of
     for pid, recs in records._parts():
+        if period is None:
+            own = span(min(_first_day(recs), as_of), as_of)
+            first = min(first, own.first)
+        else:
+            own = period
         for index, run in runs:
-            found = run(recs, period, as_of)
+            found = run(recs, own, as_of)
             if index >= 0:
                 _check_extra(found, index)
             findings.extend(found)
-        weeks.extend(_summaries(recs, pid, period, as_of))
+        weeks.extend(_summaries(recs, pid, own, as_of))
         if not recs.admissions:
-            findings.append(_no_admission(pid, recs, period, as_of))
-    return ComplianceReport(
-        ruleset_name=ruleset.name,
-        ruleset_version=ruleset.version,
+            findings.append(_no_admission(pid, recs, own, as_of))
+    period = period or span(first, as_of)
+    return _report(ruleset.name, ruleset.version, as_of, period, sorted_findings(findings), tuple(weeks))
+
+
+def _report(
+    name: str,
+    version: str,
+    as_of: date,
+    period: DateRange,
+    findings: tuple[Finding, ...],
+    weeks: tuple[WeekSummary, ...],
+) -> ComplianceReport:
+    """A report of values iopcore evaluated or unpickled (findings sorted, weeks by patient), not re-validated."""
+    return trusted(
+        ComplianceReport,
+        ruleset_name=name,
+        ruleset_version=version,
         as_of=as_of,
         period=period,
-        findings=sorted_findings(findings),
-        weeks=tuple(weeks),
+        findings=findings,
+        weeks=weeks,
     )
+
+
+@f.guard
+def merge_reports(reports: Iterable[ComplianceReport]) -> ComplianceReport:
+    """One report from reports of partitions of the records by patient: equal to evaluating all the records at once.
+
+    Every report must come from the same rule set (name and version) and ``as_of`` and end its period on the
+    same day (evaluate the partitions without a period, or all with the same one); each patient's findings and
+    weeks must come from one report only. The merged period starts at the earliest partition's first day.
+    Findings come out in :func:`finding_sort_key` order and weeks by patient, as :func:`evaluate` gives them.
+    """
+    given = tuple(reports)
+    if not given:
+        raise refuse("merge_reports", "$.reports", "expected at least one report, got none", "min_length")
+    head = given[0]
+    owner: dict[str, int] = {}
+    for i, report in enumerate(given):
+        for name in ("ruleset_name", "ruleset_version", "as_of"):
+            if getattr(report, name) != getattr(head, name):
+                raise refuse(
+                    "merge_reports",
+                    f"$.reports[{i}].{name}",
+                    f"expected the {name} of the first report, got another",
+                    "same_evaluation",
+                )
+        if report.period.last != head.period.last:
+            raise refuse(
+                "merge_reports",
+                f"$.reports[{i}].period.last",
+                f"expected a period ending {head.period.last.isoformat()} as the first report's, "
+                f"got {report.period.last.isoformat()}",
+                "same_evaluation",
+            )
+        for pid in {x.patient_id for x in report.findings} | {w.patient_id for w in report.weeks}:
+            if owner.setdefault(pid, i) != i:
+                raise refuse(
+                    "merge_reports",
+                    f"$.reports[{i}]",
+                    f"expected partitions by patient, got a patient also found in reports[{owner[pid]}]",
+                    "partition",
+                )
+    weeks = sorted((w for r in given for w in r.weeks), key=_BY_PATIENT)  # stable: each patient's weeks in order
+    first = min(r.period.first for r in given)
+    findings = [x for r in given for x in r.findings]
+    period = head.period if first == head.period.first else span(first, head.period.last)
+    return _report(head.ruleset_name, head.ruleset_version, head.as_of, period, sorted_findings(findings), tuple(weeks))
+
+
+_BY_PATIENT = operator.attrgetter("patient_id")
+
+
+def _report_from_columns(head: tuple[str, str, date, DateRange], findings: Any, weeks: Any) -> ComplianceReport:
+    """A report from :meth:`ComplianceReport.__reduce__`'s columns (it was valid when pickled: no checks)."""
+    return _report(*head, f.rows_of(Finding, findings), f.rows_of(WeekSummary, weeks))
 
 
 def _unchecked(rule: Rule) -> Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]]:

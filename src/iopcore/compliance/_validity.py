@@ -15,6 +15,7 @@ wordings and :func:`specimen_validity_rules` chooses one.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 from typing import Annotated, Any, Literal, final
@@ -182,11 +183,23 @@ class SpecimenValidityRules:
         return self._classify(validity)
 
     def _classify(self, validity: SpecimenValidity) -> tuple[SpecimenCategory, tuple[ValidityCriterion, ...]]:
-        for category, entries in _compiled(self):
-            met = [criterion for criterion, flag, checks, missing in entries if _meets(validity, flag, checks, missing)]
-            if met:
-                return category, tuple(met)
-        return SpecimenCategory.VALID, ()
+        category, met, _ = _regions(self).classify(validity)
+        return category, met
+
+    def _classify_described(self, validity: SpecimenValidity) -> _Described:
+        """:meth:`classify` with each criterion met described and cited (the reasons of an interpretation)."""
+        return _regions(self).classify(validity)
+
+
+def _classify_directly(
+    rules: SpecimenValidityRules, validity: SpecimenValidity
+) -> tuple[SpecimenCategory, tuple[ValidityCriterion, ...]]:
+    """The category and criteria met, criterion by criterion (what :class:`_RegionTable` remembers per region)."""
+    for category, entries in _compiled(rules):
+        met = [criterion for criterion, flag, checks, missing in entries if _meets(validity, flag, checks, missing)]
+        if met:
+            return category, tuple(met)
+    return SpecimenCategory.VALID, ()
 
 
 # One measurement check: (measure, low, low inclusive, high, high inclusive).
@@ -232,6 +245,62 @@ def _compiled(
         )
         for cat in _CATEGORY_ORDER
     )
+
+
+_Described = tuple[SpecimenCategory, tuple[ValidityCriterion, ...], tuple[str, ...]]
+
+
+class _RegionTable:
+    """Specimen classification by *region*: where each measurement lies among the rules' bounds.
+
+    Every criterion compares each measurement with bounds only, so two specimens whose measurements lie in the
+    same regions (the same side of, or exactly on, every bound of that measurement; or both missing) and agree
+    on ``adulterant_detected`` meet the same criteria. A specimen's regions are found by bisection and the
+    answer for a region tuple is computed once (by :func:`_classify_directly`, with that specimen's values) and
+    remembered: real measurements fall into a few dozen regions, whatever their decimals. Speed only.
+    """
+
+    __slots__ = ("_bounds", "_known", "_rules")
+
+    def __init__(self, rules: SpecimenValidityRules) -> None:
+        self._rules = rules
+        bounds: list[set[float]] = [set() for _ in _MEASURES]
+        for c in rules.criteria:
+            for i, m in enumerate(_MEASURES):
+                r: NumericRange | None = getattr(c, m)
+                if r is not None:
+                    bounds[i].update(b for b in (r.low, r.high) if b is not None)
+        self._bounds = tuple(tuple(sorted(b)) for b in bounds)
+        self._known: dict[tuple[int | bool, ...], _Described] = {}
+
+    def classify(self, validity: SpecimenValidity) -> _Described:
+        key = (
+            _region(validity.creatinine_mg_dl, self._bounds[0]),
+            _region(validity.specific_gravity, self._bounds[1]),
+            _region(validity.ph, self._bounds[2]),
+            _region(validity.nitrite_mcg_ml, self._bounds[3]),
+            validity.adulterant_detected,
+        )
+        known = self._known.get(key)
+        if known is None:
+            category, met = _classify_directly(self._rules, validity)
+            reasons = tuple(f"{c._describe()} ({c.source.citation})" for c in met)
+            known = self._known[key] = (category, met, reasons)
+        return known
+
+
+def _region(value: float | None, bounds: tuple[float, ...]) -> int:
+    """-1 when missing; 2i below ``bounds[i]`` (and above the one before); 2i + 1 exactly on ``bounds[i]``."""
+    if value is None:
+        return -1
+    i = bisect.bisect_left(bounds, value)
+    return 2 * i + 1 if i < len(bounds) and bounds[i] == value else 2 * i
+
+
+@functools.lru_cache(maxsize=64)
+def _regions(rules: SpecimenValidityRules) -> _RegionTable:
+    """The region table of *rules* (one per rules value: speed only)."""
+    return _RegionTable(rules)
 
 
 def _below(x: float) -> NumericRange:
