@@ -59,6 +59,18 @@ def test_docs_code_blocks_run(page: Path) -> None:
         exec(code, namespace)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [p for p in PAGES if "file_format: mystnb" in p.read_text(encoding="utf-8")],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_executed_pages_have_no_plain_python_fences(page: Path) -> None:
+    """On a MyST-NB page the build runs only ``{code-cell}``s, while this suite runs ``python`` fences too: a
+    plain fence there would run here but not in the build, and the cells after it would miss its names."""
+    text = page.read_text(encoding="utf-8")
+    assert "\n```python\n" not in text and "\n```py\n" not in text
+
+
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
 def test_examples_run(script: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Each example script runs as __main__ and prints something."""
