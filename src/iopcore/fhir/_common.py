@@ -246,10 +246,14 @@ def _coding(label: SecurityLabel) -> dict[str, str]:
     return {"system": label.system, "code": label.code, "display": label.display}
 
 
-def meta(record_class: RecordClass) -> dict[str, Any]:
-    """The ``meta`` element of an exported resource: its labels (none for a record Part 2 does not cover)."""
+def meta(record_class: RecordClass, *, profile: str | None = None) -> dict[str, Any]:
+    """The ``meta`` element of an exported resource: its *profile*, if any, and the DS4P labels of
+    *record_class* (none for a record Part 2 does not cover); empty when it has neither."""
+    out: dict[str, Any] = {} if profile is None else {"profile": [profile]}
     labels = security(record_class)
-    return {"security": labels} if labels else {}
+    if labels:
+        out["security"] = labels
+    return out
 
 
 def identifier(refs: References, kind: str, value: str) -> dict[str, str]:

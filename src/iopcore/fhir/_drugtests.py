@@ -47,10 +47,11 @@ from iopcore.fhir._common import (
     extension_url,
     identifier_system,
     key_of,
+    meta,
     reference_to,
     resource_id,
 )
-from iopcore.fhir._obs_shared import UCUM, Reader, meta
+from iopcore.fhir._obs_shared import UCUM, Reader
 from iopcore.part2 import RecordClass
 
 __all__ = ["drug_tests_from_fhir", "drug_tests_to_fhir"]
@@ -233,7 +234,7 @@ def drug_tests_to_fhir(
         if not isinstance(reading, Interpretation):
             raise _refuse(f"$.interpretations[{i}]", "expected an Interpretation", "type")
         readings[reading.test_id] = reading
-    builder = _Builder(references, meta(None, record_class))
+    builder = _Builder(references, (meta(record_class) or None))
     out: list[dict[str, Any]] = []
     for i, test in enumerate(items):
         if not isinstance(test, DrugTest):

@@ -1,4 +1,4 @@
-"""What the questionnaire, score, drug-test and session mappings share: LOINC evidence, labels, a path reader."""
+"""What the questionnaire, score, drug-test and session mappings share: LOINC evidence, a path reader."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from typing import Any
 from iopcore import _fields as f
 from iopcore.errors import InvalidDataError
 from iopcore.fhir import _json as j
-from iopcore.fhir._common import ReferenceKind, References, reference_to, security
-from iopcore.part2 import RecordClass
+from iopcore.fhir._common import ReferenceKind, References, reference_to
 from iopcore.sources import Evidence, Source
 
-__all__ = ["LOINC", "UCUM", "VERIFIED_LOINC", "Reader", "meta", "practitioner"]
+__all__ = ["LOINC", "UCUM", "VERIFIED_LOINC", "Reader", "practitioner"]
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -46,17 +45,6 @@ VERIFIED_LOINC: Mapping[str, Source] = f.FrozenMap(
 """Instruments whose LOINC panel and total codes (and, where the instrument carries them, item codes) are
 verified, with the source. Every other instrument's codes (PHQ-2, AUDIT, DAST-10: secondary sources only)
 are written in iopcore's own code systems, never as LOINC."""
-
-
-def meta(profile: str | None, record_class: RecordClass) -> dict[str, Any] | None:
-    """A resource's ``meta``: its profile, and the DS4P labels of *record_class* (none outside Part 2)."""
-    out: dict[str, Any] = {}
-    if profile is not None:
-        out["profile"] = [profile]
-    labels = security(record_class)
-    if labels:
-        out["security"] = labels
-    return out or None
 
 
 def practitioner(refs: References, key: str | None, path: str) -> dict[str, str] | None:

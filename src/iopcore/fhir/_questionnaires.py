@@ -33,8 +33,8 @@ from iopcore.assessment import (
     responses_from_questionnaire_response,
 )
 from iopcore.assessment import INSTRUMENTS as _INSTRUMENTS
-from iopcore.fhir._common import FHIR_BASE, ReferenceKind, References, code_system, reference_to
-from iopcore.fhir._obs_shared import LOINC, VERIFIED_LOINC, meta
+from iopcore.fhir._common import FHIR_BASE, ReferenceKind, References, code_system, meta, reference_to
+from iopcore.fhir._obs_shared import LOINC, VERIFIED_LOINC
 from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
 
@@ -180,7 +180,7 @@ def responses_to_fhir(
     if authored.tzinfo is None or authored.utcoffset() is None:
         raise InvalidResponseError(inst.id, None, "expected an aware datetime", "aware", path="$.authored")
     out: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
-    out["meta"] = meta(QUESTIONNAIRE_RESPONSE_PROFILE, record_class)
+    out["meta"] = meta(record_class, profile=QUESTIONNAIRE_RESPONSE_PROFILE)
     out["questionnaire"] = canonical(inst)
     out["status"] = status
     out["subject"] = reference_to(references, ReferenceKind.PATIENT, patient_id, "$.patient_id")

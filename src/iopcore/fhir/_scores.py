@@ -21,8 +21,8 @@ import attrs
 from iopcore import _fields as f
 from iopcore.assessment import INSTRUMENTS, DatedScore, dated_score_from_observation
 from iopcore.errors import ErrorItem, InvalidArgumentError
-from iopcore.fhir._common import ReferenceKind, References, code_system, key_of, reference_to
-from iopcore.fhir._obs_shared import LOINC, UCUM, VERIFIED_LOINC, Reader, meta
+from iopcore.fhir._common import ReferenceKind, References, code_system, key_of, meta, reference_to
+from iopcore.fhir._obs_shared import LOINC, UCUM, VERIFIED_LOINC, Reader
 from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
 
@@ -144,7 +144,7 @@ def scores_to_fhir(
         if not isinstance(s, DatedScore):
             raise _refuse(f"$.scores[{i}]", "expected a DatedScore", "type")
     performer = practitioner_ref(references, performer_id, "$.performer_id")
-    return tuple(_exported(items, references, performer, meta(SCREENING_ASSESSMENT_PROFILE, record_class)))
+    return tuple(_exported(items, references, performer, meta(record_class, profile=SCREENING_ASSESSMENT_PROFILE)))
 
 
 @f.guard

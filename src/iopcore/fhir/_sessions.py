@@ -39,10 +39,11 @@ from iopcore.fhir._common import (
     identifier,
     identifier_system,
     key_of,
+    meta,
     reference_to,
     resource_id,
 )
-from iopcore.fhir._obs_shared import UCUM, Reader, meta
+from iopcore.fhir._obs_shared import UCUM, Reader
 from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
 from iopcore.schedule import Occurrence
@@ -138,7 +139,7 @@ def attendance_to_fhir(
     ``practitioner_id`` (a key of ``references.practitioners``) is written as a participant of
     both; ``record_class`` sets the DS4P labels (a Part 2 SUD treatment record by default).
     """
-    labels = meta(None, record_class)
+    labels = meta(record_class) or None
     practitioner = practitioner_ref(references, practitioner_id, "$.practitioner_id")
     out: list[dict[str, Any]] = []
     for i, record in enumerate(records):
@@ -170,7 +171,7 @@ def sessions_to_fhir(
     """
     subject = reference_to(references, ReferenceKind.PATIENT, patient_id, "$.patient_id")
     practitioner = practitioner_ref(references, practitioner_id, "$.practitioner_id")
-    labels = meta(None, record_class)
+    labels = meta(record_class) or None
     out: list[dict[str, Any]] = []
     for i, occ in enumerate(occurrences):
         if not isinstance(occ, Occurrence):
