@@ -27,7 +27,6 @@ from iopcore.compliance._periods import (
     hours_text,
     in_scope,
     minus_days,
-    monday_of,
     not_assessed,
     skip_reason,
     weekly_attendance,
@@ -454,11 +453,10 @@ class MissedSessionsRule:
         out: list[Finding] = []
         for pid, recs in records._by_patient().items():
             weeks: dict[date, list[Any]] = defaultdict(list)
-            for r in recs.attendance:
-                if in_scope(r.start.date(), period, as_of):
-                    weeks[monday_of(r.start.date())].append(r)
+            for _, _, day, monday, r in attendance_by_time(recs, period, as_of):  # by start and id
+                if in_scope(day, period, as_of):
+                    weeks[monday].append(r)
             for monday, rows in weeks.items():
-                rows.sort(key=lambda r: (r.start, r.id))
                 week = span(monday, monday + timedelta(days=6))
                 counted = [r for r in rows if r.status is not AttendanceStatus.EXCUSED]
                 missed = [r for r in counted if r.status is AttendanceStatus.ABSENT]
