@@ -423,6 +423,7 @@ def _assemble(
     setters = [getattr(cls, name).__set__ for name in names]
     post = getattr(cls, "__attrs_post_init__", None)
     new = object.__new__
+    computed = tuple((derived or {}).items())
     cache: dict[tuple[Any, ...], Any] = {}
     out: list[Any] = []
     for i, row in enumerate(zip(*(fields[k] for k in names), strict=True)):
@@ -438,7 +439,7 @@ def _assemble(
         obj: Any = new(cls)
         for setter, value in zip(setters, row, strict=True):
             setter(obj, value)
-        for name, factory in (derived or {}).items():
+        for name, factory in computed:
             object.__setattr__(obj, name, factory(obj))
         if post is not None:
             try:
