@@ -349,38 +349,6 @@ def _rebuild_clock(name: str) -> ClockRequiredError:
     return ClockRequiredError(callable=name)
 
 
-class OrtoolsNotInstalledError(IopcoreError, ImportError):
-    """``backend="ortools"`` was asked for but Google OR-Tools is not installed.
-
-    Install it: ``pip install ortools`` (what iopcore's ``ortools`` extra adds; see the docs' install page).
-    """
-
-    def __init__(self) -> None:
-        super().__init__(
-            "the ortools backend needs Google OR-Tools (iopcore's ortools extra): install it with pip install ortools",
-            name="ortools",
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (OrtoolsNotInstalledError, ())
-
-
-class HighsNotInstalledError(IopcoreError, ImportError):
-    """``lp_solver="highs"`` was asked for but HiGHS (``highspy``) is not installed.
-
-    Install it: ``pip install highspy`` (what iopcore's ``highs`` extra adds); ``lp_solver="auto"`` falls back to the
-    pure-Python master instead.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(
-            "lp_solver='highs' needs HiGHS (iopcore's highs extra): install it with pip install highspy", name="highspy"
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (HighsNotInstalledError, ())
-
-
 class ExtraNotInstalledError(IopcoreError, ImportError):
     """A function of an optional extra was called but the extra's library is not installed.
 
@@ -392,11 +360,12 @@ class ExtraNotInstalledError(IopcoreError, ImportError):
     extra: str
     package: str
 
-    def __init__(self, *, extra: str, package: str) -> None:
+    def __init__(self, *, extra: str, package: str, message: str | None = None) -> None:
         self.extra = extra
         self.package = package
         super().__init__(
-            f"this needs {package} (the iopcore[{extra}] extra): pip install {package}, "
+            message
+            or f"this needs {package} (the iopcore[{extra}] extra): pip install {package}, "
             f"or pip install -e '.[{extra}]' in a clone of iopcore",
             name=package,
         )
@@ -407,6 +376,42 @@ class ExtraNotInstalledError(IopcoreError, ImportError):
 
 def _rebuild_extra(extra: str, package: str) -> ExtraNotInstalledError:
     return ExtraNotInstalledError(extra=extra, package=package)
+
+
+class OrtoolsNotInstalledError(ExtraNotInstalledError):
+    """``backend="ortools"`` was asked for but Google OR-Tools is not installed.
+
+    Install it: ``pip install ortools`` (what iopcore's ``ortools`` extra adds; see the docs' install page).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            extra="ortools",
+            package="ortools",
+            message="the ortools backend needs Google OR-Tools (iopcore's ortools extra): install it with pip install "
+            "ortools",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (OrtoolsNotInstalledError, ())
+
+
+class HighsNotInstalledError(ExtraNotInstalledError):
+    """``lp_solver="highs"`` was asked for but HiGHS (``highspy``) is not installed.
+
+    Install it: ``pip install highspy`` (what iopcore's ``highs`` extra adds); ``lp_solver="auto"`` falls back to the
+    pure-Python master instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            extra="highs",
+            package="highspy",
+            message="lp_solver='highs' needs HiGHS (iopcore's highs extra): install it with pip install highspy",
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (HighsNotInstalledError, ())
 
 
 class MatplotlibNotInstalledError(ExtraNotInstalledError):
