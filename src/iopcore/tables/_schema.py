@@ -10,6 +10,7 @@ a nested value is spelled out with its field's name as a prefix (``period_first`
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any, final
 
@@ -449,24 +450,21 @@ OCCUPANCY = Spec(
 )
 
 
-def _occurrence_id(o: Occurrence) -> str:
-    return o.id
-
-
-def _occurrence_minutes(o: Occurrence) -> int:
-    return o.minutes.value
-
-
 OCCURRENCES = Spec(
     Occurrence,
     "occurrences",
     (
         derived(
-            "id", S, _occurrence_id, doc="the occurrence's id (offering and local start), as attendance records name it"
+            "id",
+            S,
+            operator.attrgetter("id"),
+            doc="the occurrence's id (offering and local start), as attendance records name it",
         ),
         col("start", T),
         col("end", T),
-        derived("minutes", INT, _occurrence_minutes, unit="minutes", doc="whole minutes from start to end"),
+        derived(
+            "minutes", INT, operator.attrgetter("minutes.value"), unit="minutes", doc="whole minutes from start to end"
+        ),
         col("offering_id", S),
         col("component_id", S),
     ),
