@@ -10,7 +10,9 @@ its section and how well it was checked (:class:`~iopcore.sources.Evidence`). A 
 a missing measurement gives ``not_assessed``, never ``valid``. The older
 NRC/SAMHSA table stays selectable (``edition="nrc_samhsa_2004"``). Sources
 disagree on "dilute": :data:`DILUTE_DEFINITIONS` holds the three published
-wordings and :func:`specimen_validity_rules` chooses one.
+wordings and :func:`specimen_validity_rules` chooses one; it also switches the
+unverified invalid criterion "creatinine >= 2 mg/dL with specific gravity <=
+1.0010" (``low_gravity_invalid``).
 """
 
 from __future__ import annotations
@@ -358,13 +360,14 @@ _CFR_40_89 = Source(
         "conduct-it",
         "http://edocket.access.gpo.gov/cfr_2003/octqtr/49cfr40.95.htm",
     ),
-    note="The current 40.89 is read in full (lawstack, checked against eCFR.gov; casetext gives its history, "
-    "'88 FR 27643'). 'An adulterant identified' is the 2003 CFR text of 40.95(a)(1) (GPO), which the 2008 revision "
-    "replaced by the reference to the HHS cut-offs.",
+    note="The current 40.89 is read in full (lawstack, checked against eCFR.gov; casetext gives its history: 65 FR "
+    "79526, 66 FR 41951, 73 FR 35970 (2008), 88 FR 27643). 'An adulterant identified' is the 2003 CFR text of "
+    "40.95(a)(1) (GPO), later replaced by the reference to the HHS cut-offs.",
 )
 _HHS_PH = Source(
     citation="HHS Mandatory Guidelines (urine), 82 FR 7920 (23 Jan 2017), applied through 49 CFR 40.89: adulterated "
-    "when pH < 4 (the lower cut-off raised from 3 to 4); 88 FR 70768 (in force 1 Feb 2024) did not change it",
+    "when pH < 4 (the lower cut-off raised from 3 to 4); not among the changes 88 FR 70768 (in force 1 Feb 2024) "
+    "lists",
     urls=(*_FR_2017_URLS, _FR_2023),
     note="Read in the Federal Register text: 82 FR 7920's summary ('raise the lower pH cutoff from 3 to 4'); "
     "88 FR 70768's executive summary lists its changes (annual drug panel, substituted with biomarkers, a biomarker "
