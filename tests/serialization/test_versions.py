@@ -15,6 +15,8 @@ from typing import Any
 import attrs
 import cattrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iopcore.compliance import (
     DISTRICT_OF_COLUMBIA_IOP_RULES,
@@ -131,8 +133,37 @@ def test_a_stay_rule_without_counting_reads_by_the_version_that_wrote_it() -> No
     assert from_dict(LengthOfStayRule, current) == rule
     for version in (1, 2):
         assert from_dict(LengthOfStayRule, {**current, FORMAT_KEY: version}).counting is StayCounting.MIDNIGHTS
-    given = {**current, FORMAT_KEY: 2, "counting": "calendar_days"}
-    assert from_dict(LengthOfStayRule, given) == rule  # a written convention is kept
+    written = {**current, FORMAT_KEY: 2, "counting": "calendar_days"}
+    assert from_dict(LengthOfStayRule, written) == rule  # a written convention is kept
+
+
+@settings(max_examples=60)
+@given(
+    nights=st.integers(1, 150),
+    version=st.sampled_from([1, 2]),
+    bounds=st.tuples(st.none() | st.integers(0, 150), st.none() | st.integers(0, 150))
+    .filter(lambda b: b != (None, None))
+    .map(lambda b: b if None in b or b[0] <= b[1] else (b[1], b[0])),  # type: ignore[operator]
+)
+def test_an_old_stay_rule_finds_what_the_old_count_found(
+    nights: int, version: int, bounds: tuple[int | None, int | None]
+) -> None:
+    """For any bounds and any discharged stay of one night or more, an old rule document without ``counting`` gives
+    the findings of the old count, ``(discharge - admission).days`` (computed here, not by iopcore)."""
+    lo, hi = bounds
+    rule = LengthOfStayRule(id="los", min_days=lo, max_days=hi, source=builders.TEST_SOURCE)
+    document = {k: v for k, v in to_dict(rule).items() if k != "counting"}
+    old = from_dict(LengthOfStayRule, {**document, FORMAT_KEY: version})
+    discharged = builders.MONDAY + timedelta(days=nights)
+    old_count = (discharged - builders.MONDAY).days
+    expected = []
+    if hi is not None and old_count > hi:
+        expected = [("stay_above_maximum", old_count)]
+    elif lo is not None and old_count < lo:
+        expected = [("stay_below_minimum", old_count)]
+    period = DateRange(first=builders.MONDAY, last=discharged + timedelta(days=1))
+    found = old.evaluate(builders.bundle(builders.admission(discharged=discharged)), period, discharged)
+    assert [(x.code, x.measured) for x in found] == expected
 
 
 def test_every_v1_fixture_is_checked() -> None:
