@@ -269,7 +269,6 @@ def read_identifier(node: Mapping[str, Any], system: str, path: str) -> str:
     values: list[str] = []
     for item, here in j.array(node, "identifier", path):
         ident = j.obj(item, here, "an Identifier (a JSON object)")
-        j.check_elements(ident, j.IDENTIFIER, here)
         if ident.get("system") == system:
             values.append(j.required_string(ident, "value", here))
     if len(values) != 1:
@@ -297,7 +296,6 @@ def read_reference(
             raise j.fail(here, f"expected a reference to a {kind.value}, got none", "missing")
         return None
     ref = j.obj(value, here, "a Reference (a JSON object)")
-    j.check_elements(ref, j.REFERENCE, here)
     return key_of(references, kind, j.required_string(ref, "reference", here), here + ".reference")
 
 
@@ -325,7 +323,6 @@ def resolve_local(
 ) -> tuple[Mapping[str, Any], str]:
     """The resource among those given that the ``Reference`` *node* (at *path*) points to, of *resource_type*."""
     ref = j.obj(node, path, "a Reference (a JSON object)")
-    j.check_elements(ref, j.REFERENCE, path)
     target = j.required_string(ref, "reference", path)
     if "/" in target and not target.startswith("urn:"):
         tail = target.rstrip("/").split("/")

@@ -53,7 +53,7 @@ from iopcore.fhir._extensions import (
 from iopcore.part2 import RecordClass
 from iopcore.times import DateRange
 
-__all__ = ["EPISODE_EXTENSIONS", "EPISODE_OF_CARE_ELEMENTS", "build", "episode_from_fhir", "episode_to_fhir"]
+__all__ = ["EPISODE_EXTENSIONS", "build", "episode_from_fhir", "episode_to_fhir"]
 
 ADMISSION_URL = extension_url("episode-admission")
 LEVEL_URL = extension_url("episode-level")
@@ -101,22 +101,6 @@ EPISODE_EXTENSIONS: Mapping[str, tuple[Part, ...]] = f.FrozenMap(
 repeat, one per period or authorization, in the episode's order; admission is required, discharge
 present once discharged. Codes are the values of the enums the parts name (``EntryRoute``,
 ``IopPhase``, ``AuthorizationUnit``, ``DischargeReason``)."""
-
-EPISODE_OF_CARE_ELEMENTS = j.DOMAIN_RESOURCE | {
-    "identifier",
-    "status",
-    "statusHistory",
-    "type",
-    "diagnosis",
-    "patient",
-    "managingOrganization",
-    "period",
-    "referralRequest",
-    "careManager",
-    "team",
-    "account",
-}
-"""The elements of an R4 (4.0.1) EpisodeOfCare."""
 
 EPISODE_STATUSES = ("planned", "waitlist", "active", "onhold", "finished", "cancelled", "entered-in-error")
 """R4 ``EpisodeOfCareStatus`` (required binding)."""
@@ -237,7 +221,7 @@ def episode_from_fhir(resource: Mapping[str, Any], references: References) -> Ep
     map's episode system, a status other than active, onhold or finished, no level history), a
     patient the map does not hold, and content that makes no valid episode.
     """
-    node = j.resource(resource, "EpisodeOfCare", EPISODE_OF_CARE_ELEMENTS, ROOT)
+    node = j.resource(resource, "EpisodeOfCare", ROOT)
     status = j.code(node, "status", ROOT, EPISODE_STATUSES, required=True)
     if status not in ("active", "onhold", "finished"):
         raise j.fail(ROOT + ".status", "expected active, onhold or finished for an iopcore episode", "status")
