@@ -25,8 +25,9 @@ READ_RESOURCES = (
     "Observation",
     "Questionnaire",
     "QuestionnaireResponse",
+    "Specimen",
 )
-"""The resources iopcore's readers read (and so check in full)."""
+"""The resources iopcore's readers read (and so check in full); Specimen is contained in drug-test Observations."""
 
 _DOMAIN = ("id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension")
 _RESOURCE = ("id", "meta", "implicitRules", "language")

@@ -96,9 +96,10 @@ class Reader:
             raise self.fail(f"{path}.{key}", "expected a dateTime with a time and a UTC offset", "format")
         return value
 
-    def resource(self, value: Any, kind: str) -> Mapping[str, Any]:
-        """*value* as an R4 resource of *kind*, checked all the way down by the readers' one check (:func:`~iopcore.fhir._json.check`)."""
-        return j.resource(value, kind, self.root)
+    def resource(self, value: Any, kind: str, path: str = "") -> Mapping[str, Any]:
+        """*value* (at *path* under the root) as an R4 resource of *kind*, checked all the way down by the
+        readers' one check (:func:`~iopcore.fhir._json.check`)."""
+        return j.resource(value, kind, self.root + path)
 
     def coding(self, concept: Mapping[str, Any], path: str, system: str) -> tuple[str, int] | None:
         """The code of the first coding of *concept* in *system* and its index, or ``None``."""
