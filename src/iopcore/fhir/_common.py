@@ -264,17 +264,25 @@ def identifier(refs: References, kind: str, value: str) -> dict[str, str]:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_identifier(node: Mapping[str, Any], system: str, path: str) -> str:
-    """The value of the one identifier of *node* in *system* (iopcore's id of what the resource describes)."""
+def read_identifier(node: Mapping[str, Any], system: str, path: str, *, or_id: bool = False) -> str:
+    """The value of the one identifier of *node* in *system* (iopcore's id of what the resource describes).
+
+    With *or_id*, a resource with no identifier in *system* (one another system wrote) gives its
+    logical ``id`` instead, when that is an iopcore id (snake_case: ``example``, ``colonoscopy``);
+    two identifiers in *system* are an error either way.
+    """
     values: list[str] = []
     for item, here in j.array(node, "identifier", path):
         ident = j.obj(item, here, "an Identifier (a JSON object)")
         if ident.get("system") == system:
             values.append(j.required_string(ident, "value", here))
+    if not values and or_id and f.is_identifier(node.get("id")):
+        return str(node["id"])
     if len(values) != 1:
         got = "none" if not values else f"{len(values)}"
+        also = " (or, written by another system, a logical id that is an iopcore id: snake_case)" if or_id else ""
         raise j.fail(
-            path + ".identifier", f"expected one identifier of the map's system for it, got {got}", "identifier"
+            path + ".identifier", f"expected one identifier of the map's system for it{also}, got {got}", "identifier"
         )
     return values[0]
 

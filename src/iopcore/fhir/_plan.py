@@ -20,6 +20,7 @@ from typing import Any
 
 from iopcore import _fields as f
 from iopcore.components import Role
+from iopcore.errors import InvalidDataError
 from iopcore.fhir import _json as j
 from iopcore.fhir._common import (
     ReferenceKind,
@@ -343,7 +344,11 @@ def care_plan_from_fhir(resources: Sequence[Mapping[str, Any]], references: Refe
     plan_id, version = _version(node, references, path)
     patient = read_reference(node, "subject", path, references, ReferenceKind.PATIENT, required=True)
     if "created" not in node:
-        raise j.fail(path + ".created", "expected the date the plan was written, got none", "missing")
+        raise j.fail(
+            path + ".created",
+            "expected the date the plan was written (optional in R4, needed by a TreatmentPlan), got none",
+            "missing",
+        )
     written = j.read_date(node["created"], path + ".created")
     effective, ended = (
         read_period(node["period"], path + ".period", start_required=False) if "period" in node else (None, None)
@@ -376,15 +381,26 @@ def _unique(found: Any) -> list[tuple[Mapping[str, Any], str]]:
 
 
 def _version(node: Mapping[str, Any], references: References, path: str) -> tuple[str, int]:
-    value = read_identifier(node, identifier_system(references.identifier_base, "treatment-plan-version"), path)
+    system = identifier_system(references.identifier_base, "treatment-plan-version")
+    value = read_identifier(node, system, path, or_id=True)
+    if not _has_identifier(node, system):  # another system's CarePlan: its logical id, TreatmentPlan's first version
+        return value, 1
     plan_id, _, version = value.rpartition("/")
     if not plan_id or not version.isdigit() or int(version) < 1:
         raise j.fail(path + ".identifier", "expected the version identifier as <plan id>/<version>", "identifier")
     return plan_id, int(version)
 
 
+def _has_identifier(node: Mapping[str, Any], system: str) -> bool:
+    items = node.get("identifier")
+    return isinstance(items, list) and any(isinstance(i, Mapping) and i.get("system") == system for i in items)
+
+
 def _item_id(node: Mapping[str, Any], references: References, kind: str, plan_id: str, path: str) -> str:
-    value = read_identifier(node, identifier_system(references.identifier_base, kind), path)
+    system = identifier_system(references.identifier_base, kind)
+    value = read_identifier(node, system, path, or_id=True)
+    if not _has_identifier(node, system):  # another system's Goal or Condition: its logical id
+        return value
     owner, _, item = value.rpartition("/")
     if owner != plan_id or not item:
         raise j.fail(path + ".identifier", f"expected the {kind} identifier as <plan id>/<{kind} id>", "identifier")
@@ -397,8 +413,8 @@ def _problem(
     node, path = resolve_local(ref, ref_path, index, "Condition")
     j.resource(node, "Condition", path)
     code = j.obj(node.get("code"), path + ".code", "a CodeableConcept with the problem's description as text")
-    description = j.required_string(code, "text", path + ".code")
-    source = _one(node, SOURCE_URL, path)
+    description = _text_of(code, path + ".code", "the problem's description")
+    source = _one(node, SOURCE_URL, path, "the problem's source (the assessment finding it comes from)")
     problem: Problem = build(
         Problem, path, id=_item_id(node, references, "problem", plan_id, path), description=description,
         source=build(ProblemSource, path, kind=FindingKind(source["kind"]), ref=source["ref"]),
@@ -406,11 +422,32 @@ def _problem(
     return str(node.get("id")), problem
 
 
-def _one(node: Mapping[str, Any], url: str, path: str) -> dict[str, Any]:
+def _one(node: Mapping[str, Any], url: str, path: str, what: str) -> dict[str, Any]:
     found = j.extension(node, url, path)
     if found is None:
-        raise j.fail(path + ".extension", f"expected iopcore's extension {url}, got none", "incomplete")
+        raise _incomplete(path, url, what)
     return read_complex(found[0], found[1], PLAN_EXTENSIONS[url])
+
+
+def _incomplete(path: str, url: str, what: str) -> InvalidDataError:
+    return j.fail(
+        path + ".extension",
+        f"expected {what} in iopcore's extension {url} (R4 has no element for it: a resource another system "
+        "wrote describes no complete iopcore plan without it), got none",
+        "incomplete",
+    )
+
+
+def _text_of(concept: Mapping[str, Any], path: str, what: str) -> str:
+    """A CodeableConcept's ``text``, else the ``display`` of its first coding that has one (another system's)."""
+    text = j.string(concept, "text", path)
+    if text is not None:
+        return text
+    for item, here in j.array(concept, "coding", path):
+        display = j.string(j.obj(item, here, "a Coding"), "display", here)
+        if display is not None:
+            return display
+    raise j.fail(path + ".text", f"expected {what} as text (or a coding's display), got none", "missing")
 
 
 def _goal_back(
@@ -432,7 +469,7 @@ def _goal_back(
             raise j.fail(here + ".reference", "expected a Condition the CarePlan addresses, got another", "unresolved")
         problems.append(problem_of[str(condition.get("id"))])
     goal: Goal = build(
-        Goal, path, id=goal_id, statement=j.required_string(description, "text", path + ".description"),
+        Goal, path, id=goal_id, statement=_text_of(description, path + ".description", "the goal's words"),
         problems=tuple(problems),
     )  # fmt: skip
     return str(node.get("id")), goal, [_objective(t, here, goal_id) for t, here in j.array(node, "target", path)]
@@ -442,7 +479,7 @@ def _objective(value: Any, path: str, goal_id: str) -> tuple[int, Objective]:
     node = j.obj(value, path, "a Goal.target (a JSON object)")
     found = j.extension(node, OBJECTIVE_URL, path)
     if found is None:
-        raise j.fail(path + ".extension", f"expected iopcore's extension {OBJECTIVE_URL}, got none", "incomplete")
+        raise _incomplete(path, OBJECTIVE_URL, "the objective's id, position and description")
     ext = read_complex(found[0], found[1], PLAN_EXTENSIONS[OBJECTIVE_URL])
     measure = j.obj(node.get("measure"), path + ".measure", "a CodeableConcept with what is measured as text")
     quantity = j.obj(node.get("detailQuantity"), path + ".detailQuantity", "a Quantity with the target")
@@ -467,7 +504,7 @@ def _intervention(value: Any, path: str) -> Intervention:
     detail = j.obj(activity.get("detail"), here, "an activity detail (iopcore writes interventions so)")
     found = j.extension(detail, INTERVENTION_URL, here)
     if found is None:
-        raise j.fail(here + ".extension", f"expected iopcore's extension {INTERVENTION_URL}, got none", "incomplete")
+        raise _incomplete(here, INTERVENTION_URL, "the intervention's id, responsible role and objectives")
     ext = read_complex(found[0], found[1], PLAN_EXTENSIONS[INTERVENTION_URL])
     component = _component(detail, here)
     timing = j.obj(detail.get("scheduledTiming"), here + ".scheduledTiming", "a Timing with the frequency")
@@ -497,7 +534,12 @@ def _component(detail: Mapping[str, Any], path: str) -> str:
         coding = j.obj(item, here, "a Coding")
         if coding.get("system") == COMPONENT_SYSTEM:
             return j.required_string(coding, "code", here)
-    raise j.fail(path + ".code", f"expected a coding of {COMPONENT_SYSTEM}, got none", "incomplete")
+    raise j.fail(
+        path + ".code",
+        f"expected the program component as a coding of {COMPONENT_SYSTEM} (no standard code system has "
+        "iopcore's components), got none",
+        "incomplete",
+    )
 
 
 def _plan_parts(node: Mapping[str, Any], path: str) -> dict[str, Any]:
