@@ -73,6 +73,7 @@ class ReferenceKind(enum.StrEnum):
     PATIENT = "Patient"
     PRACTITIONER = "Practitioner"
     ORGANIZATION = "Organization"
+    LOCATION = "Location"
 
 
 _FHIR_ID = r"[A-Za-z0-9\-.]{1,64}"
@@ -88,6 +89,7 @@ _PATTERNS = {
     ReferenceKind.PATIENT: _reference_pattern("Patient"),
     ReferenceKind.PRACTITIONER: _reference_pattern("Practitioner|PractitionerRole"),
     ReferenceKind.ORGANIZATION: _reference_pattern("Organization"),
+    ReferenceKind.LOCATION: _reference_pattern("Location"),
 }
 
 
@@ -133,24 +135,39 @@ class References:
     * ``patients``: patient keys (``Episode.patient_id``, ``TreatmentPlan.patient_id`` …) → ``Patient/…``;
     * ``practitioners``: keys of staff → ``Practitioner/…`` or ``PractitionerRole/…``;
     * ``organizations``: keys of parties (``Consent.disclosers`` …) and of the program → ``Organization/…``;
+    * ``locations``: keys of the program's sites → ``Location/…`` (an attended session's
+      ``Encounter.location``, see :func:`~iopcore.fhir.attendance_to_fhir`);
     * ``managing_organization``: the key (in ``organizations``) of the organization that runs the
-      program, written as ``EpisodeOfCare.managingOrganization`` and ``Consent.organization``; ``None``
-      leaves them out;
+      program, written as ``EpisodeOfCare.managingOrganization``, ``Consent.organization`` and an
+      attended session's ``Encounter.serviceProvider``; ``None`` leaves them out;
     * ``identifier_base``: the root of the systems of the business identifiers written (iopcore's
       ids of episodes, plans, consents), :data:`IDENTIFIER_BASE` unless the application has its own.
 
     A reference may be relative (``Patient/123``), absolute (``https://ehr.example/fhir/Patient/123``),
-    a ``urn:uuid:`` or a ``urn:oid:``. Each map holds each reference once. The maps are redacted in
+    a ``urn:uuid:`` or a ``urn:oid:``. Each reference is held once, by one map. The maps are redacted in
     ``repr``, and errors name neither keys nor references.
     """
 
     patients: Mapping[str, str] = _map_field(ReferenceKind.PATIENT)
     practitioners: Mapping[str, str] = _map_field(ReferenceKind.PRACTITIONER)
     organizations: Mapping[str, str] = _map_field(ReferenceKind.ORGANIZATION)
+    locations: Mapping[str, str] = _map_field(ReferenceKind.LOCATION)
     managing_organization: str | None = f.phi_field(default=None, validator=f.optional(f.text(max_length=128)))
     identifier_base: str = attrs.field(default=IDENTIFIER_BASE, validator=f.text(max_length=200))
 
     def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for name in ("patients", "practitioners", "organizations", "locations"):
+            refs = set(getattr(self, name).values())
+            if refs & seen:  # only untyped references (urn:uuid:, urn:oid:) can be in two maps
+                raise f.fail(
+                    f"$.{name}",
+                    "expected each reference in one map only (import reads the maps backwards, and a urn: "
+                    "reference names no resource type), got one another map holds too",
+                    "unique",
+                    self,
+                )
+            seen |= refs
         if self.managing_organization is not None and self.managing_organization not in self.organizations:
             raise f.fail(
                 "$.managing_organization",
@@ -184,6 +201,7 @@ _FIELD = {
     ReferenceKind.PATIENT: "patients",
     ReferenceKind.PRACTITIONER: "practitioners",
     ReferenceKind.ORGANIZATION: "organizations",
+    ReferenceKind.LOCATION: "locations",
 }
 
 

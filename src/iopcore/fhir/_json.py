@@ -86,7 +86,7 @@ class _Type:
 
 
 _TYPES = {name: _Type(line) for name, line in TYPES.items()}
-_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
+_R4_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 _TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?"
 _ZONE = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))"
 _FULL_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
@@ -102,8 +102,8 @@ _PRIMITIVE_TEXT: dict[str, re.Pattern[str] | None] = {
     "oid": re.compile(r"urn:oid:[0-2](?:\.(?:0|[1-9]\d*))+"),
     "uuid": re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     "base64Binary": re.compile(r"(?:\s*[0-9a-zA-Z+/=]{4}\s*)+"),
-    "date": re.compile(_DATE),
-    "dateTime": re.compile(rf"{_DATE}|{_FULL_DATE}T{_TIME}{_ZONE}"),
+    "date": re.compile(_R4_DATE),
+    "dateTime": re.compile(rf"{_R4_DATE}|{_FULL_DATE}T{_TIME}{_ZONE}"),
     "instant": re.compile(rf"{_FULL_DATE}T{_TIME}{_ZONE}"),
     "time": re.compile(_TIME),
 }

@@ -57,11 +57,24 @@ from iopcore.plans import (
 )
 from iopcore.times import Minutes
 
-__all__ = ["PLAN_EXTENSIONS", "care_plan_from_fhir", "care_plan_to_fhir"]
+__all__ = [
+    "CARE_PLAN_PROFILE",
+    "CONDITION_PROFILE",
+    "GOAL_PROFILE",
+    "PLAN_EXTENSIONS",
+    "care_plan_from_fhir",
+    "care_plan_to_fhir",
+]
 
 PLAN_URL = extension_url("treatment-plan")
 SIGNATURE_URL = extension_url("plan-signature")
 FAMILY_URL = extension_url("plan-family-involvement")
+CARE_PLAN_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-careplan"
+"""US Core CarePlan (``meta.profile`` of every exported CarePlan)."""
+GOAL_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-goal"
+"""US Core Goal (``meta.profile`` of every exported Goal)."""
+CONDITION_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns"
+"""US Core Condition Problems and Health Concerns (``meta.profile`` of every exported problem's Condition)."""
 SOURCE_URL = extension_url("problem-source")
 OBJECTIVE_URL = extension_url("objective")
 INTERVENTION_URL = extension_url("intervention")
@@ -154,15 +167,15 @@ def care_plan_to_fhir(
     """
     patient = reference_to(references, ReferenceKind.PATIENT, plan.patient_id, "$.plan.patient_id")
     pref = patient["reference"]
-    labels = meta(record_class)
-    head = {"meta": labels} if labels else {}
+    condition_meta = {"meta": meta(record_class, profile=CONDITION_PROFILE)}
+    goal_meta = {"meta": meta(record_class, profile=GOAL_PROFILE)}
     condition_ids = {p.id: resource_id("Condition", pref, plan.id, p.id) for p in plan.problems}
     goal_ids = {g.id: resource_id("Goal", pref, plan.id, g.id) for g in plan.goals}
     conditions = [
         {
             "resourceType": "Condition",
             "id": condition_ids[p.id],
-            **head,
+            **condition_meta,
             "extension": [complex_extension(SOURCE_URL, PLAN_EXTENSIONS[SOURCE_URL], {"kind": p.source.kind, "ref": p.source.ref})],
             "identifier": [identifier(references, "problem", f"{plan.id}/{p.id}")],
             "clinicalStatus": {"coding": [CLINICAL_ACTIVE]},
@@ -173,12 +186,12 @@ def care_plan_to_fhir(
         }
         for p in plan.problems
     ]  # fmt: skip
-    goals = [_goal(plan, g, goal_ids[g.id], condition_ids, patient, head, references) for g in plan.goals]
+    goals = [_goal(plan, g, goal_ids[g.id], condition_ids, patient, goal_meta, references) for g in plan.goals]
     objective_goal = {o.id: o.goal for o in plan.objectives}
     care_plan: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": resource_id("CarePlan", pref, plan.id, str(plan.version)),
-        **head,
+        "meta": meta(record_class, profile=CARE_PLAN_PROFILE),
         "text": {"status": "generated", "div": _narrative(plan)},
         **({"extension": ext} if (ext := _plan_extensions(plan)) else {}),
         "identifier": [
