@@ -20,13 +20,15 @@ from fhir.resources import get_fhir_model_class
 
 from iopcore.episodes import Episode, IopPhase
 from iopcore.errors import InvalidDataError
-from iopcore.fhir import References, care_plan_from_fhir, episode_from_fhir
+from iopcore.fhir import References, care_plan_from_fhir, care_plan_to_fhir, episode_from_fhir
 from iopcore.fhir import _json as j
 from iopcore.plans import PlanStatus, TreatmentPlan
+from tests.plans.builders import plan
 
 HERE = Path(__file__).parent / "fixtures" / "third-party"
 REFS = References(patients={"pat": "Patient/example"})
 BASE = "https://iopcore.readthedocs.io/fhir/StructureDefinition/"
+VER = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 
 
 def _fixture(name: str) -> Any:
@@ -140,3 +142,34 @@ def test_a_third_party_plan_reads_its_standard_elements_and_names_each_missing_i
         "lbs",
         date(2016, 4, 5),
     )
+
+
+def _exported_plan() -> list[dict[str, Any]]:
+    refs = References(patients={"p-1": "Patient/p1"})
+    return json.loads(json.dumps(care_plan_to_fhir(plan(), refs)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "where"),
+    [
+        ("Condition", lambda r: r.update(verificationStatus={"coding": [{"system": VER, "code": "refuted"}]}),
+         ".verificationStatus.coding[0].code"),
+        ("Condition", lambda r: r.update(verificationStatus={"coding": [{"system": VER, "code": "entered-in-error"}]}),
+         ".verificationStatus.coding[0].code"),
+        ("Condition", lambda r: r["clinicalStatus"]["coding"][0].update(code="resolved"), ".clinicalStatus.coding[0].code"),
+        ("Goal", lambda r: r.update(lifecycleStatus="entered-in-error"), ".lifecycleStatus"),
+        ("Goal", lambda r: r.update(lifecycleStatus="cancelled"), ".lifecycleStatus"),
+        ("CarePlan", lambda r: r["activity"][0]["detail"].update(doNotPerform=True), ".activity[0].detail"),
+        ("CarePlan", lambda r: r["activity"][0]["detail"].update(status="entered-in-error"), ".activity[0].detail"),
+    ],
+)  # fmt: skip
+def test_a_modifier_status_iopcore_cannot_hold_is_refused(kind: str, change: Any, where: str) -> None:
+    """R4 modifier elements change what a resource means: a refuted problem, a cancelled goal, an activity not to do."""
+    docs = _exported_plan()
+    i = next(k for k, r in enumerate(docs) if r["resourceType"] == kind)
+    change(docs[i])
+    with pytest.raises(InvalidDataError) as info:
+        care_plan_from_fhir(docs, References(patients={"p-1": "Patient/p1"}))
+    assert info.value.errors[0].path == f"$.resources[{i}]{where}"
+    docs[i] = _exported_plan()[i]
+    care_plan_from_fhir(docs, References(patients={"p-1": "Patient/p1"}))  # the export itself reads

@@ -425,6 +425,8 @@ def _problem(
 ) -> tuple[str, Problem]:
     node, path = resolve_local(ref, ref_path, index, "Condition")
     j.resource(node, "Condition", path)
+    _refuse_codes(node, "clinicalStatus", path, _CONDITION_CLINICAL, ("inactive", "remission", "resolved"))
+    _refuse_codes(node, "verificationStatus", path, _CONDITION_VERIFICATION, ("refuted", "entered-in-error"))
     code = j.obj(node.get("code"), path + ".code", "a CodeableConcept with the problem's description as text")
     description = _text_of(code, path + ".code", "the problem's description")
     source = _one(node, SOURCE_URL, path, "the problem's source (the assessment finding it comes from)")
@@ -433,6 +435,23 @@ def _problem(
         source=build(ProblemSource, path, kind=FindingKind(source["kind"]), ref=source["ref"]),
     )  # fmt: skip
     return str(node.get("id")), problem
+
+
+_CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def _refuse_codes(node: Mapping[str, Any], key: str, path: str, system: str, refused: tuple[str, ...]) -> None:
+    """Refuse a modifier status (R4 isModifier) whose code makes the resource no plan item iopcore can hold."""
+    concept = node.get(key)
+    for i, coding in enumerate(concept.get("coding", ()) if isinstance(concept, Mapping) else ()):
+        if isinstance(coding, Mapping) and coding.get("system") == system and coding.get("code") in refused:
+            raise j.fail(
+                f"{path}.{key}.coding[{i}].code",
+                f"expected none of {', '.join(refused)} (this status changes what the resource means, and an "
+                "iopcore plan item has no such state), got one",
+                "status",
+            )
 
 
 def _one(node: Mapping[str, Any], url: str, path: str, what: str) -> dict[str, Any]:
@@ -473,6 +492,9 @@ def _goal_back(
 ) -> tuple[str, Goal, list[tuple[int, Objective]]]:
     node, path = resolve_local(ref, ref_path, index, "Goal")
     j.resource(node, "Goal", path)
+    if node.get("lifecycleStatus") in ("cancelled", "entered-in-error", "rejected"):
+        raise j.fail(path + ".lifecycleStatus", "expected a goal that is not cancelled, rejected or entered in "
+                     "error (an iopcore goal has no such state), got one", "status")  # fmt: skip
     description = j.obj(node.get("description"), path + ".description", "a CodeableConcept with the goal's words")
     goal_id = _item_id(node, references, "goal", plan_id, path)
     problems = []
@@ -515,6 +537,9 @@ def _intervention(value: Any, path: str) -> Intervention:
     activity = j.obj(value, path, "a CarePlan.activity (a JSON object)")
     here = path + ".detail"
     detail = j.obj(activity.get("detail"), here, "an activity detail (iopcore writes interventions so)")
+    if detail.get("doNotPerform") is True or detail.get("status") in ("cancelled", "entered-in-error"):
+        raise j.fail(here, "expected an activity to perform (not doNotPerform, cancelled or entered in error: "
+                     "an iopcore intervention has no such state), got another", "status")  # fmt: skip
     found = j.extension(detail, INTERVENTION_URL, here)
     if found is None:
         raise _incomplete(here, INTERVENTION_URL, "the intervention's id, responsible role and objectives")
