@@ -63,7 +63,7 @@ class _Type:
         kind, *tokens = line.split(" ")
         self.is_resource = kind in ("R", "r")
         self.elements: dict[str, tuple[str, bool, bool]] = dict(_BASES[kind])
-        self.choices: dict[str, tuple[str, ...]] = {}  # JSON name → its choice group's other names
+        self.choices: dict[str, tuple[str, ...]] = {}  # JSON name → its choice group's other names (and ``_`` ones)
         self.required: list[tuple[str, tuple[str, ...]]] = []  # (the element's name, the JSON names, one needed)
         for token in tokens:
             name, _, spec = token.partition(":")
@@ -76,13 +76,13 @@ class _Type:
                 names = {stem + t[0].upper() + t[1:]: t for t in spec.split("|")}
                 for json_name, t in names.items():
                     self.elements[json_name] = (t, many, False)
-                    self.choices[json_name] = tuple(n for n in names if n != json_name)
+                    self.choices[json_name] = tuple(p + n for n in names if n != json_name for p in ("", "_"))
                 if required:
-                    self.required.append((name, tuple(names)))
+                    self.required.append((name, tuple(p + n for n in names for p in ("", "_"))))
             else:
                 self.elements[name] = (spec, many, required)
                 if required:
-                    self.required.append((name, (name,)))
+                    self.required.append((name, (name, "_" + name)))
 
 
 _TYPES = {name: _Type(line) for name, line in TYPES.items()}
@@ -161,13 +161,21 @@ def _companion(value: Any, many: bool, path: str, depth: int) -> None:
             _element(obj(item, here, "a JSON object (an item's id and extensions)"), _ELEMENT_TYPE, here, depth + 1)
 
 
-def _value(value: Any, kind: str, path: str, depth: int) -> None:
-    if kind in _TYPES:
-        _element(obj(value, path, f"a {kind} (a JSON object)"), _TYPES[kind], path, depth + 1)
+def _value(value: Any, kind: str, path: str, key: str, depth: int) -> None:
+    """One value of the element *key* of the node at *path* (its path built only where needed: the walk is hot)."""
+    definition = _TYPES.get(kind)
+    if definition is not None:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            raise fail(path + key, f"expected a {kind} (a JSON object), got {type_name(value)}", "type")
+        _element(value, definition, path + key, depth + 1)
     elif kind == "Resource":
-        _contained(value, path, depth + 1)
+        _contained(value, path + key, depth + 1)
+    elif type(value) is str and value and kind in _PRIMITIVE_TEXT:  # the common case, checked inline
+        pattern = _PRIMITIVE_TEXT[kind]
+        if pattern is not None and pattern.fullmatch(value) is None:
+            raise fail(path + key, f"expected an R4 {kind}, got a str that is not one", "format")
     else:
-        _primitive(value, kind, path)
+        _primitive(value, kind, path + key)
 
 
 def _contained(value: Any, path: str, depth: int) -> None:
@@ -186,45 +194,47 @@ def _element(node: Mapping[str, Any], definition: _Type, path: str, depth: int) 
         raise fail(path, f"expected elements nested at most {_MAX_DEPTH} deep, got deeper ones", "depth")
     if not node:
         raise fail(path, "expected an element with a value or children (R4 ele-1), got an empty object", "ele-1")
-    elements = definition.elements
+    elements, choices = definition.elements, definition.choices
     for key, value in node.items():
-        if key == "resourceType" and definition.is_resource:
+        spec = elements.get(key)
+        if spec is None:
+            if key == "resourceType" and definition.is_resource:
+                continue
+            if not isinstance(key, str):
+                raise fail(path, f"expected a JSON object (string keys), got a {type_name(key)} key", "type")
+            spec = elements.get(key[1:]) if key.startswith("_") else None
+            if spec is None or spec[0] not in _PRIMITIVE_KINDS:
+                plain = _NAME.fullmatch(key) is not None
+                raise fail(f"{path}.{key}" if plain else path, "expected an element R4 defines here, got one it does not", "not_r4")  # fmt: skip
+            if value is None:
+                raise fail(f"{path}.{key}", "expected a value, got null (R4 JSON leaves absent elements out)", "null")
+            _companion(value, spec[1], f"{path}.{key}", depth)
             continue
-        name = key[1:] if key.startswith("_") else key
-        spec = elements.get(name)
-        if spec is None or (name != key and spec[0] not in _PRIMITIVE_KINDS):
-            plain = _NAME.fullmatch(key) is not None
-            raise fail(
-                f"{path}.{key}" if plain else path, "expected an element R4 defines here, got one it does not", "not_r4"
-            )
-        here = f"{path}.{key}"
         if value is None:
-            raise fail(here, "expected a value, got null (R4 JSON leaves absent elements out)", "null")
+            raise fail(f"{path}.{key}", "expected a value, got null (R4 JSON leaves absent elements out)", "null")
         kind, many, _ = spec
-        if name != key:
-            _companion(value, many, here, depth)
-            continue
         if many:
-            if not isinstance(value, list) or not value:
+            if type(value) is not list or not value:
                 got = "an empty list" if isinstance(value, list) else type_name(value)
-                raise fail(here, f"expected a non-empty array, got {got}", "type")
+                raise fail(f"{path}.{key}", f"expected a non-empty array, got {got}", "type")
+            here = f"{path}.{key}"
             for i, item in enumerate(value):
                 if item is None:
                     raise fail(f"{here}[{i}]", "expected a value, got null", "null")
-                _value(item, kind, f"{here}[{i}]", depth)
-        elif isinstance(value, list):
-            raise fail(here, "expected one value (R4 allows one here), got an array", "type")
+                _value(item, kind, here, f"[{i}]", depth)
+        elif type(value) is list:
+            raise fail(f"{path}.{key}", "expected one value (R4 allows one here), got an array", "type")
         else:
-            _value(value, kind, here, depth)
-        others = definition.choices.get(name)
-        if others and any(o in node or "_" + o in node for o in others):
-            raise fail(here, "expected one of the choices of this element (R4 [x]), got two", "choice")
+            _value(value, kind, path, "." + key, depth)
+        others = choices.get(key)
+        if others is not None and not node.keys().isdisjoint(others):
+            raise fail(f"{path}.{key}", "expected one of the choices of this element (R4 [x]), got two", "choice")
     for name, names in definition.required:
-        if not any(n in node or "_" + n in node for n in names):
+        if node.keys().isdisjoint(names):
             raise fail(f"{path}.{name}", "expected this element (R4 requires it), got none", "missing")
-    if definition is _EXTENSION_TYPE and ("extension" in node) == any(k in node for k in definition.choices):
+    if definition is _EXTENSION_TYPE and ("extension" in node) != node.keys().isdisjoint(choices):
         raise fail(path, "expected either one value[x] or nested extensions (R4 ext-1)", "ext-1")
-    if node.get("modifierExtension") is not None:
+    if "modifierExtension" in node:
         raise fail(
             path + ".modifierExtension",
             "expected no modifier extension (it changes the meaning of what holds it, and iopcore understands none)",
