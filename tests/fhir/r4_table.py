@@ -59,14 +59,15 @@ def _model(name: str) -> Any:
 
 
 def _backbone(name: str) -> Any:
-    # backbone elements (ObservationComponent) live in their resource's module
+    """A backbone element's model (``ObservationComponent``), from the module of the type that holds it."""
     import importlib
     import pkgutil
 
     import fhir.resources
 
-    for info in pkgutil.iter_modules(fhir.resources.__path__):
-        module = importlib.import_module(f"fhir.resources.{info.name}")
+    modules = [m.name for m in pkgutil.iter_modules(fhir.resources.__path__)]
+    for module_name in sorted((m for m in modules if name.lower().startswith(m)), key=len, reverse=True):
+        module = importlib.import_module(f"fhir.resources.{module_name}")
         if hasattr(module, name):
             return getattr(module, name)
     raise KeyError(name)
