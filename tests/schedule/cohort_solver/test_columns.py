@@ -77,13 +77,14 @@ def test_identical_patients_share_one_row_of_the_master() -> None:
 @pytest.mark.parametrize(
     ("tuning", "why"),
     [
-        (CohortTuning(columns_pivots=0), "the first solve runs out of pivots"),
+        (CohortTuning(columns_pivots=0, columns_highs_iterations=0), "the first solve runs out of pivots"),
         (CohortTuning(columns_max_rows=0), "the master has more capacity rows than it may"),
     ],
 )
 def test_column_generation_gives_way_to_the_subgradient_steps(tuning: CohortTuning, why: str, lp_solver: str) -> None:
     """When the master cannot be solved, column generation returns no prices and leaves the run as it was
-    (HiGHS too: its iteration limit is the tuning's pivots, and a row limit set by the tuning holds for it)."""
+    (HiGHS too: its iteration limit is the tuning's ``columns_highs_iterations``, and a row limit set by
+    the tuning holds for it)."""
     problem = crowded(12, 1)
     ctx = prepared(problem, tuning, lp_solver)
     run = Incumbent(ctx)
@@ -97,7 +98,9 @@ def test_without_a_solvable_master_the_solver_carries_on_valid_and_bounded(pivot
     """Out of pivots at once or after some new weeks, the subgradient steps and subset moves take over."""
     problem = crowded(12, 1)
     best = proven_optimum(problem)
-    schedule = solve_cohort(problem, work_limit=300, tuning=attrs.evolve(HEURISTIC, columns_pivots=pivots))
+    schedule = solve_cohort(
+        problem, work_limit=300, tuning=attrs.evolve(HEURISTIC, columns_pivots=pivots, columns_highs_iterations=pivots)
+    )
     assert check_cohort(problem, schedule) == ()
     assert schedule.capacity_free_bound <= schedule.lower_bound <= best <= schedule.cost
 

@@ -19,7 +19,7 @@ deterministic: the same rows and columns in the same order give the same solutio
 of :func:`~iopcore.schedule.solve_cohort` under a ``work_limit`` gives the same answer every
 time. A solve gets the time left of the caller's budget as HiGHS's ``time_limit`` (HiGHS
 counts it from the object's first run, so the limit passed is its run time so far plus the
-time left) and ``columns_pivots`` of the tuning as ``simplex_iteration_limit``.
+time left) and ``columns_highs_iterations`` of the tuning as ``simplex_iteration_limit``.
 :meth:`HighsMaster.solve_integer` runs HiGHS's branch and bound on a copy of the master (whole
 week counts), within a node limit (deterministic too) and the time it is given.
 

@@ -121,7 +121,11 @@ class CohortTuning:
     """Searches at true costs (avoiding the dearest offerings) column generation may try for a group
     before its exact search at the prices, which is far slower (see ``cohort-scheduling.md``)."""
     columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
-    """Pivots one solve of the master problem may take before column generation gives up on it."""
+    """Pivots one solve of the pure-Python master may take before column generation gives up on it."""
+    columns_highs_iterations: int = attrs.field(default=1_000_000, validator=f.integer(min_value=0))
+    """Simplex iterations one HiGHS solve of the master may take before column generation gives up on it
+    (HiGHS also stops at the time left). Its first solve, from every week the first moves pooled, needs
+    far more than the pure master's ``columns_pivots``: 4,000 stopped it on 300 distinct patients."""
     columns_integer_nodes: int = attrs.field(default=1000, validator=f.integer(min_value=0))
     """With HiGHS as the LP solver: nodes of its branch and bound over the master's weeks once column
     generation has converged below the best plan's cost (at most half the time left); 0 turns it off."""
