@@ -278,6 +278,7 @@ def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
         budget.enter("columns")
         start = column_generation(ctx, run)
         budget.enter("improve")
+        _polish(ctx, run)  # the master's rounded plans leave seats that patients left out can take
     # The subgradient steps start from the linear relaxation's prices, when there are some.
     prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
     best_scaled = scale * run.bound
@@ -313,12 +314,7 @@ def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
         finally:
             improved = run.offer(candidate) or improved
         if improved:
-            polished = list(run.best)
-            try:
-                ejection_repair(ctx, polished)
-                best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
-            finally:
-                run.keep(polished)
+            _polish(ctx, run)
         # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
         # It doubles (up to all of it) when they gained more per unit of work than the rest of the
         # round, and halves (down to an eighth) when they gained less.
@@ -342,6 +338,16 @@ def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
         idle = 0 if run.best_cost < start_cost else idle + 1
         if theta < 1e-3 and (idle >= tuning.idle_rounds or ctx.work == round_start):
             break
+
+
+def _polish(ctx: Context, run: Incumbent) -> None:
+    """Ejection repair and best responses on a copy of the best plan, kept if cheaper."""
+    polished = list(run.best)
+    try:
+        ejection_repair(ctx, polished)
+        best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
+    finally:
+        run.keep(polished)
 
 
 def _place_or_explain(ctx: Context, plan: Plan) -> tuple[Unscheduled, ...]:
