@@ -24,7 +24,14 @@ from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent, Progress
 from iopcore.schedule._cohort_solver.columns import column_generation, columns_first
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
-from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass, overdemanded
+from iopcore.schedule._cohort_solver.greedy import (
+    Squeaky,
+    borrow_weeks,
+    crowding,
+    finish_first_pass,
+    greedy_pass,
+    overdemanded,
+)
 from iopcore.schedule._cohort_solver.master import LPSolver, resolve_lp_solver
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
 from iopcore.schedule._cohort_solver.pricing import best_week
@@ -174,7 +181,7 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
     budget.enter("first_pass")
     first: Plan = [None] * len(ctx.of_patient)
     try:
-        greedy_pass(ctx, placement_order(ctx, None), None, plan=first)
+        _first_pass(ctx, first)
     finally:
         run.first, run.first_cost = first, plan_cost(ctx, first)
         run.keep(first, run.first_cost)
@@ -206,6 +213,39 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
         run.keep(run.best)
     if run.best_cost > run.bound:
         _improve(ctx, run, SplitMix64(seed))
+
+
+def _first_pass(ctx: Context, plan: Plan) -> None:
+    """The first pass into *plan* (in place): each patient in order gets their cheapest week in the seats left.
+
+    With a time limit, at ``first_pass_share`` of the search time a pass not done yet first gives
+    the patients it has not reached weeks borrowed from the solved ones (:func:`borrow_weeks`, no
+    search), then goes on with their own searches (those still left out first), each keeping the
+    borrowed week unless their best week in the seats left is cheaper. Without a time limit it is
+    one plain pass, so the answer under a work limit does not depend on the machine.
+    """
+    budget = ctx.budget
+    order = placement_order(ctx, None)
+    hard, clock = budget.deadline, budget.clock
+    share = ctx.tuning.first_pass_share
+    if hard is None or clock is None or share >= 1.0 or not ctx.tuning.borrow_checks:
+        greedy_pass(ctx, order, None, plan=plan)
+        return
+    began = clock()
+    budget.deadline = began + share * max(0.0, hard - began)
+    try:
+        greedy_pass(ctx, order, None, plan=plan)
+        return
+    except BudgetSpent:
+        if budget.stopped != "time" or clock() >= hard:
+            raise
+        budget.stopped = None
+    finally:
+        budget.deadline = hard
+    rest = [p for p in order if not ctx.groups[ctx.of_patient[p]].solved]
+    borrow_weeks(ctx, plan, rest)
+    # Those still left out first: a week saves their unscheduled cost, a better week than the borrowed one far less.
+    finish_first_pass(ctx, plan, [p for p in rest if plan[p] is None] + [p for p in rest if plan[p] is not None])
 
 
 def _exact_fits(ctx: Context) -> bool:
@@ -402,6 +442,12 @@ def _schedule_of(ctx: Context, run: Incumbent) -> CohortSchedule:
     free = sum(
         alone_term(ctx.groups[ctx.of_patient[p]]) for p, patient in enumerate(ctx.patients) if patient.id not in missing
     )
+    # Patients holding a week borrowed from another (a first pass stopped early) whose own was not computed.
+    unknown = tuple(
+        ctx.patients[p].id
+        for _, p in sorted((rank[p], p) for p, chosen in enumerate(plan) if chosen is not None)
+        if not ctx.groups[ctx.of_patient[p]].solved
+    )
     bound = min(max(run.bound, free), cost)
     budget.bounded(bound)
     budget.enter("done")
@@ -414,4 +460,5 @@ def _schedule_of(ctx: Context, run: Incumbent) -> CohortSchedule:
         optimal=bound == cost,
         backend="iopcore",
         work=ctx.work,
+        alone_not_computed=unknown,
     )

@@ -130,6 +130,16 @@ class CohortTuning:
     """With HiGHS as the LP solver: nodes of its branch and bound over the master's weeks once column
     generation has converged below the best plan's cost (at most half the time left); 0 turns it off."""
 
+    first_pass_share: float = attrs.field(
+        default=0.5, converter=f.to_float, validator=f.number(min_value=0, max_value=1)
+    )
+    """With a time limit, the share of the search time after which a first pass that is not done gives
+    the patients it has not reached weeks borrowed from the solved ones (no search, see
+    ``borrow_checks``) before it goes on; 1: never."""
+    borrow_checks: int = attrs.field(default=4, validator=f.integer(min_value=0))
+    """The cheapest weeks borrowed from other patients a patient's week is checked against (by the
+    single-patient checker) before they wait for their own search; 0 turns borrowing off."""
+
     reasons_share: float = attrs.field(
         default=0.05, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
     )
