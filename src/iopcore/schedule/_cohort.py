@@ -510,12 +510,10 @@ class CohortSchedule:
 
     ``capacity_free_bound`` ≤ ``lower_bound`` ≤ ``cost``; ``optimal`` means the cost is
     proven minimal (``lower_bound == cost``). ``capacity_free_bound`` is Σ min(unscheduled
-    cost, cheapest week alone) over the patients, those left out ``not_computed`` and those
-    in ``alone_not_computed`` excepted (nothing is claimed about them). ``alone_not_computed``
-    lists scheduled patients whose cheapest week alone the run did not compute (a run stopped
-    in its first pass gives some patients a week found for another patient; redacted in
-    ``repr``). ``backend`` names the solver used (:data:`BACKENDS`); ``work`` the deterministic
-    work units spent.
+    cost, cheapest week alone) over the patients, those left out ``not_computed`` and those in
+    ``alone_not_computed`` (scheduled, in a week found for another patient by a run stopped in its
+    first pass; redacted in ``repr``) excepted: nothing is claimed about them. ``backend`` names
+    the solver used (:data:`BACKENDS`); ``work`` the deterministic work units spent.
     """
 
     assignments: tuple[Assignment, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Assignment))
@@ -534,18 +532,11 @@ class CohortSchedule:
 
     def __attrs_post_init__(self) -> None:
         problems: list[ErrorItem] = []
-        if self.alone_not_computed and not {a.patient for a in self.assignments}.issuperset(self.alone_not_computed):
-            problems.append(
-                ErrorItem(
-                    path="$.alone_not_computed",
-                    message="expected ids of scheduled patients, got one of a patient not scheduled",
-                    rule="unknown",
-                )
-            )
-        if len(set(self.alone_not_computed)) != len(self.alone_not_computed):
-            problems.append(
-                ErrorItem(path="$.alone_not_computed", message="expected each patient at most once", rule="unique")
-            )
+        unknown = self.alone_not_computed
+        if unknown and not {a.patient for a in self.assignments}.issuperset(unknown):
+            problems.append(ErrorItem(path="$.alone_not_computed", message="expected scheduled ones", rule="unknown"))
+        if len(set(unknown)) != len(unknown):
+            problems.append(ErrorItem(path="$.alone_not_computed", message="expected each once", rule="unique"))
         if self.capacity_free_bound > self.lower_bound:
             problems.append(
                 ErrorItem(
