@@ -145,7 +145,6 @@ def solve_cohort(
     _check_clock(time_limit, clock, backend)
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
-    chosen = resolve_lp_solver(lp_solver)  # HighsNotInstalledError before any work
     budget = Budget(
         work_limit=work_limit,
         time_limit=time_limit,
@@ -155,6 +154,8 @@ def solve_cohort(
         reasons_share=tuning.reasons_share,
         patients=len(problem.patients),
     )
+    # HighsNotInstalledError before any work; the budget's clock already runs (the first call imports HiGHS).
+    chosen = resolve_lp_solver(lp_solver)
     ctx = build_context(
         problem, budget, tuning, prepare_all=False, lp_solver=chosen
     )  # groups prepared when first solved
