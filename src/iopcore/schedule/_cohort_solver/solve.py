@@ -109,7 +109,11 @@ def solve_cohort(
     asks to. The time budget covers every phase: the search ends at 95 % of it (the
     tuning's ``reasons_share``), the reasons at the whole; a patient the first pass did not
     reach, or whose reason was not reached, is left out ``not_computed``
-    (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). At every
+    (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). A first
+    pass not done at half the search time (the tuning's ``first_pass_share``) first gives the
+    patients it has not reached weeks borrowed from solved patients (no search), then goes
+    on; those still in a borrowed week at the end are listed in the schedule's
+    ``alone_not_computed``. At every
     moment there is a valid plan and a proven bound: a stop returns them. Under a work
     limit alone the answer depends only on the problem (not on the order of its patients
     or offerings), *seed*, *work_limit* and *tuning*.
