@@ -146,6 +146,19 @@ def test_schedule_validation() -> None:
             CohortSchedule(**{**ok, **bad})  # type: ignore[arg-type]
 
 
+def test_patients_whose_week_alone_is_unknown_are_scheduled_ones_named_once() -> None:
+    """``alone_not_computed`` names scheduled patients, each once, and is redacted in ``repr``."""
+    placed = (Assignment(patient="secret-p", sessions=()),)
+    ok = {"assignments": placed, "cost": 10, "lower_bound": 5, "capacity_free_bound": 1}
+    schedule = CohortSchedule(**ok, alone_not_computed=["secret-p"])  # type: ignore[arg-type]
+    assert schedule.alone_not_computed == ("secret-p",) and "secret-p" not in repr(schedule)
+    for bad, rule in ((("q",), "unknown"), (("secret-p", "secret-p"), "unique")):
+        with pytest.raises(InvalidDataError) as info:
+            CohortSchedule(**ok, alone_not_computed=bad)  # type: ignore[arg-type]
+        assert info.value.paths == ("$.alone_not_computed",) and rule in str(info.value.errors)
+        assert "secret-p" not in str(info.value)
+
+
 def test_schedule_reads_as_text_with_its_gap() -> None:
     """A schedule's text gives counts, cost, bound, gap and backend."""
     s = CohortSchedule(assignments=(), cost=10, lower_bound=5, capacity_free_bound=1)

@@ -510,9 +510,10 @@ class CohortSchedule:
 
     ``capacity_free_bound`` ≤ ``lower_bound`` ≤ ``cost``; ``optimal`` means the cost is
     proven minimal (``lower_bound == cost``). ``capacity_free_bound`` is Σ min(unscheduled
-    cost, cheapest week alone) over the patients, those left out ``not_computed`` excepted
-    (nothing is claimed about them). ``backend`` names the solver used
-    (:data:`BACKENDS`); ``work`` the deterministic work units spent.
+    cost, cheapest week alone) over the patients, those left out ``not_computed`` and those in
+    ``alone_not_computed`` (scheduled, in a week found for another patient by a run stopped in its
+    first pass; redacted in ``repr``) excepted: nothing is claimed about them. ``backend`` names
+    the solver used (:data:`BACKENDS`); ``work`` the deterministic work units spent.
     """
 
     assignments: tuple[Assignment, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Assignment))
@@ -525,9 +526,17 @@ class CohortSchedule:
     optimal: bool = attrs.field(default=False, validator=f.boolean())
     backend: str = attrs.field(default="iopcore", validator=f.text(max_length=20))
     work: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
+    alone_not_computed: tuple[str, ...] = f.phi_field(
+        default=(), converter=f.to_tuple, validator=f.tuple_of(str, description="patient ids")
+    )
 
     def __attrs_post_init__(self) -> None:
         problems: list[ErrorItem] = []
+        unknown = self.alone_not_computed
+        if unknown and not {a.patient for a in self.assignments}.issuperset(unknown):
+            problems.append(ErrorItem(path="$.alone_not_computed", message="expected scheduled ones", rule="unknown"))
+        if len(set(unknown)) != len(unknown):
+            problems.append(ErrorItem(path="$.alone_not_computed", message="expected each once", rule="unique"))
         if self.capacity_free_bound > self.lower_bound:
             problems.append(
                 ErrorItem(

@@ -55,7 +55,7 @@ def check_cohort(problem: CohortProblem, schedule: CohortSchedule, *, deep: bool
     out still count); the assignment, unscheduled and total costs add up; ``capacity_free_bound
     <= lower_bound <= cost``. With *deep*, also (one single-patient solve per patient):
     ``capacity_free_bound`` equals Σ min(unscheduled cost, own optimum) over the patients not
-    left out ``not_computed``, patients left out for a ``conflict`` are infeasible alone, the
+    left out ``not_computed`` nor listed in ``alone_not_computed``, patients left out for a ``conflict`` are infeasible alone, the
     others are feasible alone.
 
     A schedule made for another problem is not an error here: its differences are violations.
@@ -147,10 +147,11 @@ def _deep(problem: CohortProblem, schedule: CohortSchedule) -> list[CohortViolat
     out: list[CohortViolation] = []
     reasons = {u.patient: u.reason for u in schedule.unscheduled}
     pinned = {e.patient for e in problem.pinned if e.offerings}
+    unknown = set(schedule.alone_not_computed)
     free = 0
     for p in problem.patients:
-        if p.id in pinned:
-            continue
+        if p.id in pinned or p.id in unknown:
+            continue  # (a scheduled patient's week is checked above; nothing is claimed about their week alone)
         reason = reasons.get(p.id)
         if reason == "not_computed":
             continue

@@ -289,6 +289,7 @@ def cohort_schedules() -> st.SearchStrategy[CohortSchedule]:
             optimal=optimal,
             backend=draw(st.sampled_from(BACKENDS)),
             work=draw(st.integers(0, 10_000)),
+            alone_not_computed=tuple(i for i in ids[:split] if draw(st.booleans())),
         )
 
     return build()

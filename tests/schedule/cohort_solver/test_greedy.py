@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iopcore.schedule import DEFAULT_TUNING, CohortPatient, CohortProblem, Offering, check, check_cohort, solve_cohort
+from iopcore.schedule import (
+    DEFAULT_TUNING,
+    CohortPatient,
+    CohortProblem,
+    Offering,
+    check,
+    check_cohort,
+    explain_unscheduled,
+    solve_cohort,
+)
 from iopcore.schedule._cohort_solver.bounds import solve_alone
-from iopcore.schedule._cohort_solver.greedy import _swap_closed_sessions, greedy_pass, overdemanded
-from iopcore.schedule._cohort_solver.state import Group, build_context
+from iopcore.schedule._cohort_solver.greedy import (
+    _swap_closed_sessions,
+    borrow_weeks,
+    finish_first_pass,
+    greedy_pass,
+    overdemanded,
+)
+from iopcore.schedule._cohort_solver.state import (
+    Group,
+    build_context,
+    free_seats,
+    placement_order,
+    plan_cost,
+    week_cost,
+)
 from iopcore.strategies import cohort_problems
+from iopcore.times import WeeklyAvailability
 from tests.schedule.builders import (
     HEURISTIC,
     MON,
     ONE_SESSION,
     TUE,
+    WED,
     brute_force,
     contended,
     offering,
@@ -134,3 +159,95 @@ def test_swap_repair_skips_only_trials_the_check_would_refuse(problem: CohortPro
         options = data.draw(st.integers(1, 8))
         expected = _swapped_by_checks_alone(ctx.offerings, group, group.own, closed, options)
         assert _swap_closed_sessions(ctx, group, group.own, closed, options) == expected
+
+
+def _distinct(n: int) -> CohortProblem:
+    """*n* patients with the rules of :func:`contended`, their own availability (two or three days each) and
+    five times the seats."""
+    base = contended(n)
+    base = attrs.evolve(base, offerings=tuple(attrs.evolve(o, seats=5 * o.seats) for o in base.offerings))
+    days = (MON, TUE, WED)
+    patients = tuple(
+        attrs.evolve(
+            p,
+            availability=WeeklyAvailability.daily(
+                "08:00", ("16:00", "14:00", "12:00")[i % 3], days=[d for j, d in enumerate(days) if j != i % 4]
+            ),
+        )
+        for i, p in enumerate(base.patients)
+    )
+    return attrs.evolve(base, patients=patients)
+
+
+@settings(max_examples=30)
+@given(cohort_problems(min_patients=2, max_patients=6, max_offerings=8, pinned=False), st.integers(0, 6))
+def test_borrowed_weeks_are_weeks_of_the_borrower_within_seats_and_finishing_keeps_them_valid(
+    problem: CohortProblem, solved: int
+) -> None:
+    """A borrowed week passes the borrower's own single-patient check, fits the seats and is worth taking;
+    the first pass finished after it solves every group and never makes the plan dearer."""
+    ctx = prepared(problem, HEURISTIC)
+    for group in ctx.groups:
+        group.solved, group.own, group.cheapest = False, None, []
+    order = placement_order(ctx, None)
+    plan: list[tuple[int, ...] | None] = [None] * len(order)
+    greedy_pass(ctx, order[:solved], None, plan=plan)
+    rest = [p for p in order if not ctx.groups[ctx.of_patient[p]].solved]
+    borrow_weeks(ctx, plan, rest)
+    assert all(r >= 0 for r, seats in zip(free_seats(ctx, plan), ctx.residual, strict=True) if seats >= 0)
+    for p in rest:
+        chosen = plan[p]
+        if chosen is None:
+            continue
+        group = ctx.groups[ctx.of_patient[p]]
+        assert not group.solved and week_cost(group, chosen) < group.unscheduled
+        problem_alone = group.patient.week_problem(tuple(group.cands.offerings))
+        assert check(problem_alone, [group.cands.offerings[i].id for i in chosen]) == ()
+    borrowed_cost = plan_cost(ctx, plan)
+    finish_first_pass(ctx, plan, rest)
+    assert all(group.solved for group in ctx.groups)
+    assert plan_cost(ctx, plan) <= borrowed_cost
+    assert all(r >= 0 for r, seats in zip(free_seats(ctx, plan), ctx.residual, strict=True) if seats >= 0)
+
+
+@pytest.mark.parametrize("limit", [0.02, 0.04, 0.08, 0.5])
+def test_a_first_pass_short_of_time_borrows_weeks_and_the_schedule_says_whose_week_alone_is_unknown(
+    limit: float,
+) -> None:
+    """Stopped in the first pass with weeks borrowed (a clock that moves at each reading), the plan passes the
+    deep check (whose capacity-free bound leaves out the patients listed in ``alone_not_computed``, all of
+    them scheduled); with time enough nobody is listed."""
+    problem = _distinct(12)
+    plain = solve_cohort(problem, time_limit=limit, clock=StepClock(0.001), tuning=_NO_BORROWING)
+    schedule = solve_cohort(problem, time_limit=limit, clock=StepClock(0.001), tuning=HEURISTIC)
+    assert check_cohort(problem, schedule) == () and check_cohort(problem, plain) == ()
+    assert set(schedule.alone_not_computed) <= {a.patient for a in schedule.assignments}
+    assert not plain.alone_not_computed
+    if limit <= 0.04:  # stopped while some patients hold borrowed weeks
+        assert schedule.alone_not_computed
+    if limit == 0.5:  # time enough: every week alone computed
+        assert not schedule.alone_not_computed
+    explained = explain_unscheduled(schedule, problem)
+    assert check_cohort(problem, explained) == () and explained.alone_not_computed == schedule.alone_not_computed
+
+
+def test_without_a_time_limit_the_first_pass_never_borrows() -> None:
+    """Under a work limit alone the first pass is the plain one: the answer does not depend on the machine."""
+    problem = _distinct(12)
+    assert solve_cohort(problem, work_limit=0, tuning=HEURISTIC) == solve_cohort(
+        problem, work_limit=0, tuning=_NO_BORROWING
+    )
+
+
+_NO_BORROWING = attrs.evolve(HEURISTIC, first_pass_share=1.0)
+
+
+class StepClock:
+    """A clock that moves *step* seconds at every reading."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now

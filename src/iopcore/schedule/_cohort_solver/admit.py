@@ -97,6 +97,7 @@ def admit_to_cohort(schedule: CohortSchedule, problem: CohortProblem, new_patien
         optimal=lower == cost,
         backend=schedule.backend,
         work=schedule.work,
+        alone_not_computed=schedule.alone_not_computed,
     )
 
 

@@ -338,13 +338,14 @@ def _generate(
     tuning = ctx.tuning
     scale = tuning.columns_price_scale
     tick, seconds_left = limits
+    pivots = tuning.columns_highs_iterations if ctx.lp_solver == "highs" else tuning.columns_pivots
 
     def solved() -> list[int] | None:
         """Bring the master up to date and solve it; its prices, after offering its plan and bound."""
         nonlocal start
         synced = columns.sync(ctx, start)
         start = None
-        if not (synced and columns.master.solve(tuning.columns_pivots, tick, seconds_left())):
+        if not (synced and columns.master.solve(pivots, tick, seconds_left())):
             return None
         now = columns.prices(ctx)
         columns.last_prices = now

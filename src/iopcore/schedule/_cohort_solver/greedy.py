@@ -7,9 +7,19 @@ from collections.abc import Sequence
 from iopcore.schedule._check import violations
 from iopcore.schedule._cohort_solver.bounds import solve_alone
 from iopcore.schedule._cohort_solver.pricing import best_pooled_week, best_week
-from iopcore.schedule._cohort_solver.state import Context, Group, Plan, SplitMix64, placement_order, week_cost
+from iopcore.schedule._cohort_solver.state import (
+    Context,
+    Group,
+    Plan,
+    SplitMix64,
+    free_seats,
+    placement_order,
+    prepare,
+    take_seats,
+    week_cost,
+)
 
-__all__ = ["Squeaky", "crowding", "greedy_pass", "overdemanded"]
+__all__ = ["Squeaky", "borrow_weeks", "crowding", "finish_first_pass", "greedy_pass", "overdemanded"]
 
 
 def _own_demand(ctx: Context) -> list[int]:
@@ -198,3 +208,92 @@ def _swap_closed_sessions(
         else:
             return None
     return tuple(sorted(current))
+
+
+def borrow_weeks(ctx: Context, plan: Plan, patients: Sequence[int]) -> None:
+    """Give each of *patients* (left out, their groups not solved yet) a week another patient found, without a search.
+
+    A week is a set of sessions; for another patient it is a week when every session lies in
+    their availability (among their usable offerings) and it keeps their rules, which the
+    single-patient checker confirms. Each patient takes the cheapest for them, by their own
+    costs, of the solved patients' cheapest weeks alone that fit the seats left and their
+    hours and days (if it costs less than leaving them out; at most ``borrow_checks`` of the
+    tuning are checked). Not a search, so a fraction of one: the first pass does this for the
+    patients it has not reached when the time runs short. *plan* changes in place, one
+    patient at a time (a stop leaves it valid).
+    """
+    offerings = ctx.offerings
+    donors: dict[tuple[int, ...], tuple[int, int, int]] = {}
+    for group in ctx.groups:
+        if group.own is not None and not group.pinned_ids:
+            week = tuple(group.offering[i] for i in group.own)
+            if week not in donors:
+                minutes = sum(offerings[o].end.minute_of_day - offerings[o].start.minute_of_day for o in week)
+                days = len({offerings[o].weekday for o in week})
+                donors[week] = (sum(1 << o for o in week), minutes, days)
+    left = free_seats(ctx, plan)
+    shut = sum(1 << o for o, r in enumerate(left) if r <= 0)
+    checks = ctx.tuning.borrow_checks
+    for p in patients:
+        group = ctx.groups[ctx.of_patient[p]]
+        if plan[p] is not None or group.solved or group.pinned_ids or not donors:
+            continue
+        ctx.tick()
+        prepare(ctx, group)
+        lim = group.lim
+        outside = ~(sum(1 << o for o in group.offering) & ~shut)
+        local = {o: i for i, o in enumerate(group.offering)}
+        fitting = sorted(
+            (week_cost(group, chosen), chosen)
+            for chosen in (
+                tuple(sorted(local[o] for o in week))
+                for week, (mask, minutes, days) in donors.items()
+                if not mask & outside
+                and lim.minutes_min <= minutes
+                and (lim.minutes_max is None or minutes <= lim.minutes_max)
+                and lim.days_min <= days <= lim.days_max
+            )
+        )
+        problem = group.usable_problem
+        assert problem is not None  # prepared
+        for cost, chosen in fitting[:checks]:
+            if cost >= group.unscheduled:
+                break
+            if not violations(problem, [group.cands.offerings[i].id for i in chosen]):
+                plan[p] = chosen
+                for i in chosen:
+                    o = group.offering[i]
+                    left[o] -= 1
+                    if left[o] <= 0:
+                        shut |= 1 << o
+                break
+
+
+def finish_first_pass(ctx: Context, plan: Plan, patients: Sequence[int]) -> None:
+    """The first pass for *patients* (in order) on a plan that may already hold weeks for them (borrowed).
+
+    Each patient's group is solved (its week alone: one search); the patient then takes their
+    best week in the seats the others leave, if it is cheaper than the week they hold (or than
+    leaving them out). *plan* changes in place, one patient at a time (a stop leaves it valid).
+    """
+    left = free_seats(ctx, plan)
+    for p in patients:
+        group = ctx.groups[ctx.of_patient[p]]
+        solve_alone(ctx, group)
+        if group.own is None:
+            continue
+        held = plan[p]
+        if held is not None:
+            take_seats(ctx, p, held, left, -1)
+        worth = group.unscheduled if held is None else week_cost(group, held)
+        try:
+            closed = frozenset(o for o in group.offering if left[o] <= 0)
+            found = best_week(ctx, group, None, closed)
+        finally:
+            if held is not None:
+                take_seats(ctx, p, held, left, 1)
+        if found is not None and week_cost(group, found[0]) < worth:
+            if held is not None:
+                take_seats(ctx, p, held, left, -1)
+            plan[p] = found[0]
+            take_seats(ctx, p, found[0], left, 1)

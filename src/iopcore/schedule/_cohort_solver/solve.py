@@ -24,7 +24,14 @@ from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent, Progress
 from iopcore.schedule._cohort_solver.columns import column_generation, columns_first
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import NOT_COMPUTED, reasons_for
-from iopcore.schedule._cohort_solver.greedy import Squeaky, crowding, greedy_pass, overdemanded
+from iopcore.schedule._cohort_solver.greedy import (
+    Squeaky,
+    borrow_weeks,
+    crowding,
+    finish_first_pass,
+    greedy_pass,
+    overdemanded,
+)
 from iopcore.schedule._cohort_solver.master import LPSolver, resolve_lp_solver
 from iopcore.schedule._cohort_solver.moves import best_responses, ejection_repair, refill_full_offerings, subset_moves
 from iopcore.schedule._cohort_solver.pricing import best_week
@@ -102,7 +109,11 @@ def solve_cohort(
     asks to. The time budget covers every phase: the search ends at 95 % of it (the
     tuning's ``reasons_share``), the reasons at the whole; a patient the first pass did not
     reach, or whose reason was not reached, is left out ``not_computed``
-    (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). At every
+    (:func:`~iopcore.schedule.explain_unscheduled` computes those reasons later). A first
+    pass not done at half the search time (the tuning's ``first_pass_share``) first gives the
+    patients it has not reached weeks borrowed from solved patients (no search), then goes
+    on; those still in a borrowed week at the end are listed in the schedule's
+    ``alone_not_computed``. At every
     moment there is a valid plan and a proven bound: a stop returns them. Under a work
     limit alone the answer depends only on the problem (not on the order of its patients
     or offerings), *seed*, *work_limit* and *tuning*.
@@ -138,7 +149,6 @@ def solve_cohort(
     _check_clock(time_limit, clock, backend)
     if backend == "ortools":
         return solve_cohort_ortools(problem, time_limit=time_limit, seed=seed, work_limit=work_limit)
-    chosen = resolve_lp_solver(lp_solver)  # HighsNotInstalledError before any work
     budget = Budget(
         work_limit=work_limit,
         time_limit=time_limit,
@@ -148,6 +158,8 @@ def solve_cohort(
         reasons_share=tuning.reasons_share,
         patients=len(problem.patients),
     )
+    # HighsNotInstalledError before any work; the budget's clock already runs (the first call imports HiGHS).
+    chosen = resolve_lp_solver(lp_solver)
     ctx = build_context(
         problem, budget, tuning, prepare_all=False, lp_solver=chosen
     )  # groups prepared when first solved
@@ -174,7 +186,7 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
     budget.enter("first_pass")
     first: Plan = [None] * len(ctx.of_patient)
     try:
-        greedy_pass(ctx, placement_order(ctx, None), None, plan=first)
+        _first_pass(ctx, first)
     finally:
         run.first, run.first_cost = first, plan_cost(ctx, first)
         run.keep(first, run.first_cost)
@@ -206,6 +218,39 @@ def _search(ctx: Context, run: Incumbent, seed: int) -> None:
         run.keep(run.best)
     if run.best_cost > run.bound:
         _improve(ctx, run, SplitMix64(seed))
+
+
+def _first_pass(ctx: Context, plan: Plan) -> None:
+    """The first pass into *plan* (in place): each patient in order gets their cheapest week in the seats left.
+
+    With a time limit, at ``first_pass_share`` of the search time a pass not done yet first gives
+    the patients it has not reached weeks borrowed from the solved ones (:func:`borrow_weeks`, no
+    search), then goes on with their own searches (those still left out first), each keeping the
+    borrowed week unless their best week in the seats left is cheaper. Without a time limit it is
+    one plain pass, so the answer under a work limit does not depend on the machine.
+    """
+    budget = ctx.budget
+    order = placement_order(ctx, None)
+    hard, clock = budget.deadline, budget.clock
+    share = ctx.tuning.first_pass_share
+    if hard is None or clock is None or share >= 1.0 or not ctx.tuning.borrow_checks:
+        greedy_pass(ctx, order, None, plan=plan)
+        return
+    began = clock()
+    budget.deadline = began + share * max(0.0, hard - began)
+    try:
+        greedy_pass(ctx, order, None, plan=plan)
+        return
+    except BudgetSpent:
+        if budget.stopped != "time" or clock() >= hard:
+            raise
+        budget.stopped = None
+    finally:
+        budget.deadline = hard
+    rest = [p for p in order if not ctx.groups[ctx.of_patient[p]].solved]
+    borrow_weeks(ctx, plan, rest)
+    # Those still left out first: a week saves their unscheduled cost, a better week than the borrowed one far less.
+    finish_first_pass(ctx, plan, [p for p in rest if plan[p] is None] + [p for p in rest if plan[p] is not None])
 
 
 def _exact_fits(ctx: Context) -> bool:
@@ -278,6 +323,7 @@ def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
         budget.enter("columns")
         start = column_generation(ctx, run)
         budget.enter("improve")
+        _polish(ctx, run)  # the master's rounded plans leave seats that patients left out can take
     # The subgradient steps start from the linear relaxation's prices, when there are some.
     prices = [0] * len(ctx.residual) if start is None else [p * scale // master_scale for p in start]
     best_scaled = scale * run.bound
@@ -313,12 +359,7 @@ def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
         finally:
             improved = run.offer(candidate) or improved
         if improved:
-            polished = list(run.best)
-            try:
-                ejection_repair(ctx, polished)
-                best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
-            finally:
-                run.keep(polished)
+            _polish(ctx, run)
         # Subset moves get a share of the work the rest of the round took (at least a few moves' worth).
         # It doubles (up to all of it) when they gained more per unit of work than the rest of the
         # round, and halves (down to an eighth) when they gained less.
@@ -342,6 +383,16 @@ def _improve(ctx: Context, run: Incumbent, rng: SplitMix64) -> None:
         idle = 0 if run.best_cost < start_cost else idle + 1
         if theta < 1e-3 and (idle >= tuning.idle_rounds or ctx.work == round_start):
             break
+
+
+def _polish(ctx: Context, run: Incumbent) -> None:
+    """Ejection repair and best responses on a copy of the best plan, kept if cheaper."""
+    polished = list(run.best)
+    try:
+        ejection_repair(ctx, polished)
+        best_responses(ctx, polished)  # each move keeps the plan valid: a stop leaves it usable
+    finally:
+        run.keep(polished)
 
 
 def _place_or_explain(ctx: Context, plan: Plan) -> tuple[Unscheduled, ...]:
@@ -396,6 +447,12 @@ def _schedule_of(ctx: Context, run: Incumbent) -> CohortSchedule:
     free = sum(
         alone_term(ctx.groups[ctx.of_patient[p]]) for p, patient in enumerate(ctx.patients) if patient.id not in missing
     )
+    # Patients holding a week borrowed from another (a first pass stopped early) whose own was not computed.
+    unknown = tuple(
+        ctx.patients[p].id
+        for _, p in sorted((rank[p], p) for p, chosen in enumerate(plan) if chosen is not None)
+        if not ctx.groups[ctx.of_patient[p]].solved
+    )
     bound = min(max(run.bound, free), cost)
     budget.bounded(bound)
     budget.enter("done")
@@ -408,4 +465,5 @@ def _schedule_of(ctx: Context, run: Incumbent) -> CohortSchedule:
         optimal=bound == cost,
         backend="iopcore",
         work=ctx.work,
+        alone_not_computed=unknown,
     )

@@ -121,10 +121,24 @@ class CohortTuning:
     """Searches at true costs (avoiding the dearest offerings) column generation may try for a group
     before its exact search at the prices, which is far slower (see ``cohort-scheduling.md``)."""
     columns_pivots: int = attrs.field(default=4000, validator=f.integer(min_value=0))
-    """Pivots one solve of the master problem may take before column generation gives up on it."""
+    """Pivots one solve of the pure-Python master may take before column generation gives up on it."""
+    columns_highs_iterations: int = attrs.field(default=1_000_000, validator=f.integer(min_value=0))
+    """Simplex iterations one HiGHS solve of the master may take before column generation gives up on it
+    (HiGHS also stops at the time left). Its first solve, from every week the first moves pooled, needs
+    far more than the pure master's ``columns_pivots``: 4,000 stopped it on 300 distinct patients."""
     columns_integer_nodes: int = attrs.field(default=1000, validator=f.integer(min_value=0))
     """With HiGHS as the LP solver: nodes of its branch and bound over the master's weeks once column
     generation has converged below the best plan's cost (at most half the time left); 0 turns it off."""
+
+    first_pass_share: float = attrs.field(
+        default=0.5, converter=f.to_float, validator=f.number(min_value=0, max_value=1)
+    )
+    """With a time limit, the share of the search time after which a first pass that is not done gives
+    the patients it has not reached weeks borrowed from the solved ones (no search, see
+    ``borrow_checks``) before it goes on; 1: never."""
+    borrow_checks: int = attrs.field(default=4, validator=f.integer(min_value=0))
+    """The cheapest weeks borrowed from other patients a patient's week is checked against (by the
+    single-patient checker) before they wait for their own search; 0 turns borrowing off."""
 
     reasons_share: float = attrs.field(
         default=0.05, converter=f.to_float, validator=f.number(min_value=0, max_value=1, max_exclusive=True)
