@@ -23,6 +23,7 @@ from iopcore.errors import InvalidDataError
 from iopcore.fhir import References, drug_tests_from_fhir, drug_tests_to_fhir
 from iopcore.strategies import drug_tests
 from tests.fhir.conformance import json_round_trip, validate_r4
+from tests.fhir.test_readonly import assert_independent
 
 PIDS = ("p1", "p2", "p3")
 REFS = References(patients={p: f"Patient/{i}" for i, p in enumerate(PIDS)})
@@ -115,3 +116,9 @@ def test_bad_input_is_refused_with_paths() -> None:
         with pytest.raises(InvalidDataError) as info:
             drug_tests_from_fhir(observations, references=REFS)
         assert info.value.errors[0].path == path
+
+
+@given(st.lists(drug_tests(patient_ids=st.sampled_from(PIDS)), max_size=4, unique_by=lambda t: t.id))
+def test_changing_one_exported_resource_changes_no_other(tests: list[DrugTest]) -> None:
+    """Every part of an Observation is its own or read-only: changing one in place leaves the others as they were."""
+    assert_independent(lambda: drug_tests_to_fhir(tests, references=REFS, interpretations=_readings(tests)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from iopcore.fhir import (
 from iopcore.part2 import RecordClass
 from iopcore.strategies import dated_scores
 from tests.fhir.conformance import json_round_trip, validate_r4
+from tests.fhir.test_readonly import assert_independent
 
 US_CORE = Path(__file__).parent / "fixtures" / "us-core"
 PIDS = ("p1", "p2", "p3")
@@ -116,7 +118,7 @@ def test_bad_input_is_refused_with_paths() -> None:
     with pytest.raises(InvalidDataError) as info:
         score_to_fhir(DatedScore(patient_id="p1", instrument="gad7", on=date(2026, 1, 1), total=2.5), references=REFS)
     assert info.value.errors[0].path == "$.scores[0].total"
-    obs: dict[str, Any] = score_to_fhir(score, references=REFS)
+    obs: dict[str, Any] = copy.deepcopy(score_to_fhir(score, references=REFS))  # shared parts are read-only
     with pytest.raises(InvalidDataError) as info:
         score_from_fhir(obs, references=References(patients={"p1": "Patient/other"}))
     assert info.value.errors[0].path == "$.observation.subject.reference"
@@ -124,3 +126,9 @@ def test_bad_input_is_refused_with_paths() -> None:
     with pytest.raises(InvalidDataError) as info:
         score_from_fhir(obs, references=REFS)
     assert info.value.errors[0].path == "$.observation.interpretation"
+
+
+@given(st.lists(dated_scores(instrument_ids=ALL, patient_ids=st.sampled_from(PIDS)).filter(_exportable), max_size=5))
+def test_changing_one_exported_resource_changes_no_other(scores: list[DatedScore]) -> None:
+    """Every part of a score Observation is its own or read-only: changing one in place leaves the others."""
+    assert_independent(lambda: scores_to_fhir(scores, references=REFS, performer_id="dr"))
