@@ -21,6 +21,7 @@ from iopcore.compliance import (
 )
 from iopcore.errors import InvalidDataError
 from iopcore.fhir import References, drug_tests_from_fhir, drug_tests_to_fhir
+from iopcore.part2 import RecordClass
 from iopcore.strategies import drug_tests
 from tests.fhir.conformance import json_round_trip, validate_r4
 from tests.fhir.test_readonly import assert_independent
@@ -123,3 +124,16 @@ def test_bad_input_is_refused_with_paths() -> None:
 def test_changing_one_exported_resource_changes_no_other(tests: list[DrugTest]) -> None:
     """Every part of an Observation is its own or read-only: changing one in place leaves the others as they were."""
     assert_independent(lambda: drug_tests_to_fhir(tests, references=REFS, interpretations=_readings(tests)))
+
+
+def test_a_record_outside_part2_has_no_meta() -> None:
+    """record_class=NOT_PART2 writes no labels, and with no profile claimed no meta at all."""
+    test = DrugTest(
+        id="t4",
+        patient_id="p1",
+        collected_at=AT,
+        results=(AnalyteResult(analyte="thca", concentration_ng_ml=5, method=TestMethod.SCREEN),),
+    )
+    for obs in drug_tests_to_fhir([test], references=REFS, record_class=RecordClass.NOT_PART2):
+        validate_r4(obs)
+        assert "meta" not in obs
