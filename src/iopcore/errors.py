@@ -429,11 +429,8 @@ class MatplotlibNotInstalledError(ExtraNotInstalledError):
 
 
 class ReadOnlyElementError(IopcoreError, TypeError):
-    """A part several exported FHIR resources share (a coding, a category, the labels) was changed in place.
-
-    Replace the element in the resource (``obs["code"] = {...}``), or change a ``copy.deepcopy`` of
-    the resource, whose parts are all plain dicts and lists. ``kind`` is ``object`` or ``array``.
-    """
+    """A part several exported FHIR resources share (a coding, the labels) was changed in place (``kind``: ``object``
+    or ``array``). Replace the element in the resource (``obs["code"] = {...}``) or change a ``copy.deepcopy`` of it."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
