@@ -4,7 +4,10 @@
     .venv/bin/python benchmarks/run.py fhir_obs --patients 1000  # smaller, for quick runs
 
 The records are compliance_bench's (``build``: 12-week episodes, about 15 drug tests per patient,
-some missed, some dilute, THCA confirmation and buprenorphine screen results, validity measured).
+some missed, THCA confirmation and buprenorphine screen results), each test's specimen validity
+redrawn here at the precision labs report (creatinine in whole mg/dL, specific gravity to 0.001,
+pH to 0.1; 5 % dilute), since ``build`` gives every test one of two validity values and an export
+that shares a measurement's component between tests would look faster on such data than on a lab's.
 Scores: a PHQ-9 and a GAD-7 every week for each patient (24 per patient), totals and bands drawn
 from a seeded generator over each instrument's range. The timed step is one call each of
 ``scores_to_fhir`` and ``drug_tests_to_fhir`` (with every collected urine test's
@@ -19,15 +22,18 @@ import gc
 import random
 import sys
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+
+import attrs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compliance_bench import START, build
 
 from iopcore.assessment import INSTRUMENTS, DatedScore
-from iopcore.compliance import EXAMPLE_CLINICAL_URINE_PANEL, DrugTestStatus, interpret
+from iopcore.compliance import EXAMPLE_CLINICAL_URINE_PANEL, DrugTest, DrugTestStatus, SpecimenValidity, interpret
 from iopcore.fhir import References, drug_tests_to_fhir, scores_to_fhir
 
 
@@ -45,24 +51,44 @@ def scores(patients: int, seed: int = 19) -> list[DatedScore]:
     return out
 
 
+def varied_validity(tests: Sequence[DrugTest], seed: int = 19) -> list[DrugTest]:
+    """*tests* with specimen-validity values as varied as a lab's (collected ones; seeded)."""
+    rnd = random.Random(seed)
+    out = []
+    for t in tests:
+        if t.status is DrugTestStatus.COLLECTED:
+            if rnd.random() < 0.05:  # dilute: creatinine < 20 mg/dL and specific gravity < 1.003
+                validity = SpecimenValidity(
+                    creatinine_mg_dl=rnd.randint(5, 19), specific_gravity=rnd.choice((1.001, 1.002)), ph=6.5
+                )
+            else:
+                validity = SpecimenValidity(
+                    creatinine_mg_dl=rnd.randint(20, 300),
+                    specific_gravity=round(rnd.uniform(1.003, 1.030), 3),
+                    ph=round(rnd.uniform(4.5, 8.5), 1),
+                )
+            t = attrs.evolve(t, validity=validity)
+        out.append(t)
+    return out
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="fhir_obs_bench")
     parser.add_argument("--patients", type=int, default=10_000)
     args = parser.parse_args(argv)
     records = build(args.patients)
+    tests = varied_validity(records.drug_tests)
     dated = scores(args.patients)
     refs = References(patients={f"patient-{p}": f"Patient/{p}" for p in range(args.patients)})
-    readings = [
-        interpret(t, EXAMPLE_CLINICAL_URINE_PANEL) for t in records.drug_tests if t.status is DrugTestStatus.COLLECTED
-    ]
+    readings = [interpret(t, EXAMPLE_CLINICAL_URINE_PANEL) for t in tests if t.status is DrugTestStatus.COLLECTED]
     gc.collect()
     t0, c0 = time.perf_counter(), time.process_time()
     score_obs = scores_to_fhir(dated, references=refs)
     t1 = time.perf_counter()
-    test_obs = drug_tests_to_fhir(records.drug_tests, references=refs, interpretations=readings)
+    test_obs = drug_tests_to_fhir(tests, references=refs, interpretations=readings)
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(
-        f"patients={args.patients} scores={len(dated)} drug_tests={len(records.drug_tests)} "
+        f"patients={args.patients} scores={len(dated)} drug_tests={len(tests)} "
         f"observations={len(score_obs) + len(test_obs)}"
     )
     print(f"score observations:     {t1 - t0:.2f} s wall")

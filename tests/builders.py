@@ -339,6 +339,7 @@ def sample_errors() -> list[BaseException]:
         ),
         errors.InvalidResponseError("phq9", 3, "expected 0-3", "range"),
         errors.NoSafeLevelError("ASAM3", ("withdrawal",)),
+        errors.ReadOnlyElementError("object"),
         errors.UnsupportedFormatError(version=3, supported=2, path="$.iopcore_format"),
         infeasible_week_error(),
     ]

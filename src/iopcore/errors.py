@@ -35,6 +35,7 @@ __all__ = [
     "NoSafeLevelError",
     "OrtoolsNotInstalledError",
     "PlanDoesNotFitError",
+    "ReadOnlyElementError",
     "TransitionNotAllowedError",
     "UnknownCodeError",
     "UnknownIdError",
@@ -425,6 +426,21 @@ class MatplotlibNotInstalledError(ExtraNotInstalledError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (MatplotlibNotInstalledError, ())
+
+
+class ReadOnlyElementError(IopcoreError, TypeError):
+    """A part several exported FHIR resources share (a coding, the labels) was changed in place (``kind``: ``object``
+    or ``array``). Replace the element in the resource (``obs["code"] = {...}``) or change a ``copy.deepcopy`` of it."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(
+            f"this JSON {kind} is shared by the exported resources and read-only: replace it in the resource, "
+            "or change a copy.deepcopy of the resource"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ReadOnlyElementError, (self.kind,))
 
 
 class UnknownIdError(InvalidArgumentError, KeyError):

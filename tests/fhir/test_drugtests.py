@@ -21,8 +21,10 @@ from iopcore.compliance import (
 )
 from iopcore.errors import InvalidDataError
 from iopcore.fhir import References, drug_tests_from_fhir, drug_tests_to_fhir
+from iopcore.part2 import RecordClass
 from iopcore.strategies import drug_tests
 from tests.fhir.conformance import json_round_trip, validate_r4
+from tests.fhir.test_readonly import assert_independent
 
 PIDS = ("p1", "p2", "p3")
 REFS = References(patients={p: f"Patient/{i}" for i, p in enumerate(PIDS)})
@@ -45,6 +47,7 @@ def test_export_then_import_is_the_identity(tests: list[DrugTest], rnd: object) 
     for obs in out:
         validate_r4(obs)
         assert {c["code"] for c in obs["meta"]["security"]} == {"R", "42CFRPart2"}
+        assert "profile" not in obs["meta"]  # US Core Laboratory Result asks for LOINC codes: see the mappings page
     shuffled = list(json_round_trip(list(out)))
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     assert sorted(drug_tests_from_fhir(shuffled, references=REFS), key=lambda t: t.id) == sorted(
@@ -115,3 +118,22 @@ def test_bad_input_is_refused_with_paths() -> None:
         with pytest.raises(InvalidDataError) as info:
             drug_tests_from_fhir(observations, references=REFS)
         assert info.value.errors[0].path == path
+
+
+@given(st.lists(drug_tests(patient_ids=st.sampled_from(PIDS)), max_size=4, unique_by=lambda t: t.id))
+def test_changing_one_exported_resource_changes_no_other(tests: list[DrugTest]) -> None:
+    """Every part of an Observation is its own or read-only: changing one in place leaves the others as they were."""
+    assert_independent(lambda: drug_tests_to_fhir(tests, references=REFS, interpretations=_readings(tests)))
+
+
+def test_a_record_outside_part2_has_no_meta() -> None:
+    """record_class=NOT_PART2 writes no labels, and with no profile claimed no meta at all."""
+    test = DrugTest(
+        id="t4",
+        patient_id="p1",
+        collected_at=AT,
+        results=(AnalyteResult(analyte="thca", concentration_ng_ml=5, method=TestMethod.SCREEN),),
+    )
+    for obs in drug_tests_to_fhir([test], references=REFS, record_class=RecordClass.NOT_PART2):
+        validate_r4(obs)
+        assert "meta" not in obs

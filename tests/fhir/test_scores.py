@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from iopcore.fhir import (
 from iopcore.part2 import RecordClass
 from iopcore.strategies import dated_scores
 from tests.fhir.conformance import json_round_trip, validate_r4
+from tests.fhir.test_readonly import assert_independent
 
 US_CORE = Path(__file__).parent / "fixtures" / "us-core"
 PIDS = ("p1", "p2", "p3")
@@ -36,14 +39,87 @@ def _exportable(s: DatedScore) -> bool:
     return INSTRUMENTS[s.instrument].proration is not None or float(s.total).is_integer()
 
 
-@given(st.lists(dated_scores(instrument_ids=ALL, patient_ids=st.sampled_from(PIDS)).filter(_exportable), max_size=4))
-def test_export_then_import_is_the_identity(scores: list[DatedScore]) -> None:
-    """Every dated score the strategies make (every instrument) exports as valid R4 and reads back equal."""
-    out = scores_to_fhir(scores, references=REFS, performer_id="dr")
+QR_REFERENCES = st.one_of(
+    st.none(),
+    st.sampled_from(
+        (
+            "QuestionnaireResponse/phq-9-example",
+            "https://ehr.example/fhir/QuestionnaireResponse/17",
+            "urn:uuid:0b6d3c1e-4a8f-5c2d-9e7f-1a2b3c4d5e6f",
+        )
+    ),
+)
+UCUM = "http://unitsofmeasure.org"
+SURVEY = ("http://terminology.hl7.org/CodeSystem/observation-category", "survey")
+
+
+def check_us_core_screening_assessment(obs: dict[str, Any], refs: References) -> None:
+    """US Core Observation Screening Assessment (StructureDefinition us-core-observation-screening-assessment).
+
+    Mandatory: ``category`` with exactly one ``survey`` (slice survey 1..1), ``subject`` (1..1, a
+    Patient). Must-support and written: ``status``, ``code``, ``effective[x]`` (dateTime at least to
+    the day, us-core-1), ``value[x]`` (us-core-2: a value or a dataAbsentReason without members;
+    us-core-3: a coded quantity in UCUM), ``performer`` and ``derivedFrom`` (a QuestionnaireResponse)
+    when known. ``hasMember`` (no item Observations are written) and the screening-assessment
+    category slice (its value set holds SDOH, functional, disability and cognitive status, none of
+    them a depression or substance-use screen) are must-support elements iopcore has no data for.
+    """
+    assert obs["meta"]["profile"] == [SCREENING_ASSESSMENT_PROFILE]
+    assert obs["status"] in ("registered", "preliminary", "final", "amended")
+    surveys = [c for cat in obs["category"] for c in cat["coding"] if (c["system"], c["code"]) == SURVEY]
+    assert len(surveys) == 1
+    assert obs["code"]["coding"] and obs["code"]["text"]
+    assert obs["subject"]["reference"] in set(refs.patients.values())
+    assert len(obs["effectiveDateTime"]) >= 10
+    values = [k for k in obs if k.startswith("value")]
+    assert len(values) == 1 or ("dataAbsentReason" in obs and not values)
+    if "valueQuantity" in obs:
+        assert obs["valueQuantity"]["system"] == UCUM
+    for performer in obs.get("performer", ()):
+        assert performer["reference"] in set(refs.practitioners.values())
+    for source in obs.get("derivedFrom", ()):
+        assert re.fullmatch(
+            r"(?:https://[^ ]+/)?QuestionnaireResponse/[^/]+|urn:uuid:[0-9a-f-]{36}", source["reference"]
+        )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            dated_scores(instrument_ids=ALL, patient_ids=st.sampled_from(PIDS)).filter(_exportable), QR_REFERENCES
+        ),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_export_then_import_is_the_identity(drawn: list[tuple[DatedScore, str | None]], performed: bool) -> None:
+    """Every dated score the strategies make (every instrument), with or without the QuestionnaireResponse it came
+    from, exports as valid R4 following US Core Observation Screening Assessment and reads back equal."""
+    scores = [s for s, _ in drawn]
+    sources = [r for _, r in drawn]
+    out = scores_to_fhir(scores, references=REFS, performer_id="dr" if performed else None, derived_from=sources)
     assert len(out) == len(scores)
-    for obs, s in zip(out, scores, strict=True):
+    for obs, s, source in zip(out, scores, sources, strict=True):
         validate_r4(obs)
+        check_us_core_screening_assessment(obs, REFS)
+        assert obs.get("derivedFrom") == (None if source is None else [{"reference": source}])
+        assert ("performer" in obs) is performed
         assert score_from_fhir(json_round_trip(obs), references=REFS) == s
+
+
+def test_derived_from_is_checked() -> None:
+    """One reference (or None) per score, each a QuestionnaireResponse reference; errors name the place only."""
+    score = DatedScore(patient_id="p1", instrument="phq9", on=date(2026, 1, 1), total=5)
+    with pytest.raises(InvalidDataError) as info:
+        scores_to_fhir([score, score], references=REFS, derived_from=["QuestionnaireResponse/1"])
+    assert info.value.errors[0].path == "$.derived_from"
+    with pytest.raises(InvalidDataError) as info:
+        scores_to_fhir([score, score], references=REFS, derived_from=[None, "Observation/secret-7"])
+    assert info.value.errors[0].path == "$.derived_from[1]"
+    assert "secret-7" not in str(info.value)
+    one = score_to_fhir(score, references=REFS, derived_from="QuestionnaireResponse/qr-1")
+    assert one["derivedFrom"] == [{"reference": "QuestionnaireResponse/qr-1"}]
+    assert "derivedFrom" not in score_to_fhir(score, references=REFS)
 
 
 @pytest.mark.parametrize("iid", ALL)
@@ -116,7 +192,7 @@ def test_bad_input_is_refused_with_paths() -> None:
     with pytest.raises(InvalidDataError) as info:
         score_to_fhir(DatedScore(patient_id="p1", instrument="gad7", on=date(2026, 1, 1), total=2.5), references=REFS)
     assert info.value.errors[0].path == "$.scores[0].total"
-    obs: dict[str, Any] = score_to_fhir(score, references=REFS)
+    obs: dict[str, Any] = copy.deepcopy(score_to_fhir(score, references=REFS))  # shared parts are read-only
     with pytest.raises(InvalidDataError) as info:
         score_from_fhir(obs, references=References(patients={"p1": "Patient/other"}))
     assert info.value.errors[0].path == "$.observation.subject.reference"
@@ -124,3 +200,9 @@ def test_bad_input_is_refused_with_paths() -> None:
     with pytest.raises(InvalidDataError) as info:
         score_from_fhir(obs, references=REFS)
     assert info.value.errors[0].path == "$.observation.interpretation"
+
+
+@given(st.lists(dated_scores(instrument_ids=ALL, patient_ids=st.sampled_from(PIDS)).filter(_exportable), max_size=5))
+def test_changing_one_exported_resource_changes_no_other(scores: list[DatedScore]) -> None:
+    """Every part of a score Observation is its own or read-only: changing one in place leaves the others."""
+    assert_independent(lambda: scores_to_fhir(scores, references=REFS, performer_id="dr"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, final
 
 import attrs
@@ -38,7 +38,9 @@ __all__ = [
     "code_system",
     "extension_url",
     "identifier_system",
+    "reference_pattern",
     "resource_id",
+    "resource_ids",
     "security",
 ]
 
@@ -96,6 +98,12 @@ _PATTERNS = {
 def is_reference(kind: ReferenceKind, value: object) -> bool:
     """Whether *value* is a FHIR reference to a resource of *kind*: relative, absolute, ``urn:uuid`` or ``urn:oid``."""
     return isinstance(value, str) and _PATTERNS[kind].match(value) is not None
+
+
+def reference_pattern(resource_type: str) -> re.Pattern[str]:
+    """What matches a FHIR reference to a *resource_type* (``Type/<id>``, an absolute URL ending so,
+    ``urn:uuid:`` or ``urn:oid:``): for references the application passes that are not to parties."""
+    return _reference_pattern(re.escape(resource_type))
 
 
 def _reference_map(kind: ReferenceKind) -> f.Validator:
@@ -250,6 +258,28 @@ def resource_id(resource_type: str, *parts: str) -> str:
     """
     h = _uuid5(_NS, "|".join((resource_type, *parts))).hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+"""The UUID variant digit (RFC 4122: binary 10xx) of each hex digit found at its place in a SHA-1 digest."""
+
+
+def resource_ids(resource_type: str, *prefix: str) -> Callable[..., str]:
+    """``resource_id(resource_type, *prefix, *parts)`` as a function of the *parts*, for many resources of one kind.
+
+    The hash of the common prefix is computed once (each id then costs one copy of it and one
+    update), which matters when an export writes hundreds of thousands of resources.
+    """
+    head = hashlib.sha1(_NS + "|".join((resource_type, *prefix, "")).encode("utf-8"))
+    copy = head.copy
+
+    def make(*parts: str) -> str:
+        h = copy()
+        h.update("|".join(parts).encode("utf-8"))
+        x = h.hexdigest()
+        return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
+
+    return make
 
 
 # ----------------------------------------------------------------------------- labels

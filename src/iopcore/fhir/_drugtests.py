@@ -23,12 +23,14 @@ values (the interpretation is derived data: :func:`~iopcore.compliance.interpret
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from iopcore import _fields as f
 from iopcore.compliance import (
     ANALYTES,
+    AnalyteInterpretation,
     AnalyteOutcome,
     AnalyteResult,
     DrugTest,
@@ -49,9 +51,10 @@ from iopcore.fhir._common import (
     key_of,
     meta,
     reference_to,
-    resource_id,
+    resource_ids,
 )
 from iopcore.fhir._obs_shared import UCUM, Reader
+from iopcore.fhir._readonly import frozen
 from iopcore.part2 import RecordClass
 
 __all__ = ["drug_tests_from_fhir", "drug_tests_to_fhir"]
@@ -66,7 +69,6 @@ OUTCOME_SYSTEM = code_system("analyte-outcome")
 OBSERVED = extension_url("observed-collection")
 V3_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 _ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
-_LAB = {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}
 _ABSENT_CODES = {DrugTestStatus.MISSED: "not-performed", DrugTestStatus.REFUSED: "asked-declined"}
 _ABSENT_STATUS = {code: status for status, code in _ABSENT_CODES.items()}
 _VALIDITY = (  # field, UCUM unit
@@ -84,130 +86,173 @@ _V3_RESULT = {
     TestResult.NEGATIVE_DILUTE: "NEG",
 }
 _V3_OUTCOME = {AnalyteOutcome.POSITIVE: "POS", AnalyteOutcome.NEGATIVE: "NEG"}
-_NAMES = {a.code: a.name for a in ANALYTES.analytes}
-_NG_ML = {"unit": "ng/mL", "system": UCUM, "code": "ng/mL"}
 _CODE = {m: str(m.value) for e in (TestMethod, AnalyteOutcome, TestResult, SpecimenType) for m in e}
 """Enum members → their plain codes (a dict lookup: ``.value`` goes through a descriptor per call)."""
 WHERE = "drug_tests_to_fhir"
 
 
-def _concept(system: str, code: str, v3: str | None = None) -> dict[str, Any]:
-    codings: list[dict[str, str]] = [{"system": system, "code": code}]
-    if v3 is not None:
-        codings.append({"system": V3_INTERPRETATION, "code": v3})
-    return {"coding": codings}
+def _coding(system: str, code: str, display: str | None = None) -> dict[str, str]:
+    out = {"system": system, "code": code}
+    if display is not None:
+        out["display"] = display
+    return out
 
 
-class _Builder:
-    """Builds the Observations of one call; parts that are the same for many resources (codes, labels,
-    categories, a patient's subject, an outcome's interpretation) are made once per call and shared."""
+def _with_v3(system: str, code: str, v3: str | None) -> tuple[dict[str, str], ...]:
+    """The codings of an interpretation: iopcore's, and v3's beside it only where the meaning is the same."""
+    own = _coding(system, code)
+    return (own,) if v3 is None else (own, _coding(V3_INTERPRETATION, v3))
 
-    def __init__(self, refs: References, labels: dict[str, Any] | None) -> None:
-        self.refs = refs
-        self.labels = labels
-        self.category = [{"coding": [dict(_LAB)]}]
-        self.panel_code = {"coding": [{"system": PANEL_SYSTEM, "code": "panel", "display": "Drug test"}]}
-        self.specimen_ref = {"reference": "#specimen"}
-        self.id_system = identifier_system(refs.identifier_base, "drug-test")
-        self.methods = {m: _concept(METHOD_SYSTEM, _CODE[m]) for m in TestMethod}
-        self.outcomes = {o: [_concept(OUTCOME_SYSTEM, _CODE[o], _V3_OUTCOME.get(o))] for o in AnalyteOutcome}
-        self.results = {r: [_concept(RESULT_SYSTEM, _CODE[r], _V3_RESULT.get(r))] for r in TestResult}
-        self.specimens = {
-            t: [{"resourceType": "Specimen", "id": "specimen", "type": _concept(SPECIMEN_SYSTEM, _CODE[t])}]
-            for t in SpecimenType
-        }
-        self.observed = {b: [{"url": OBSERVED, "valueBoolean": b}] for b in (False, True)}
-        self.absent = {s: _concept(_ABSENT, c) for s, c in _ABSENT_CODES.items()}
-        self.validity = [(name, unit, _concept(VALIDITY_SYSTEM, name)) for name, unit in _VALIDITY]
-        self.adulterant = {
-            b: {"code": _concept(VALIDITY_SYSTEM, "adulterant_detected"), "valueBoolean": b} for b in (False, True)
-        }
-        self.analytes: dict[str, dict[str, Any]] = {}
-        self.cutoffs: dict[float, list[dict[str, Any]]] = {}
-        self.subjects: dict[str, dict[str, str]] = {}
 
-    def subject(self, patient_id: str, path: str) -> dict[str, str]:
-        found = self.subjects.get(patient_id)
-        if found is None:
-            found = self.subjects[patient_id] = reference_to(self.refs, ReferenceKind.PATIENT, patient_id, path)
-        return found
+# The parts that are the same for many resources, built once and shared read-only (see
+# iopcore.fhir._readonly): codes, categories, interpretations, the contained Specimen, the labels.
+_LAB = frozen([{"coding": [_coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")]}])
+_PANEL_CODE = frozen({"coding": [_coding(PANEL_SYSTEM, "panel", "Drug test")]})
+_METHODS = {m: frozen({"coding": [_coding(METHOD_SYSTEM, _CODE[m])]}) for m in TestMethod}
+_OUTCOMES = {o: frozen([{"coding": _with_v3(OUTCOME_SYSTEM, _CODE[o], _V3_OUTCOME.get(o))}]) for o in AnalyteOutcome}
+_RESULTS = {r: frozen([{"coding": _with_v3(RESULT_SYSTEM, _CODE[r], _V3_RESULT.get(r))}]) for r in TestResult}
+_SPECIMENS = {
+    t: frozen(
+        [{"resourceType": "Specimen", "id": "specimen", "type": {"coding": [_coding(SPECIMEN_SYSTEM, _CODE[t])]}}]
+    )
+    for t in SpecimenType
+}
+_SPECIMEN_REF = frozen({"reference": "#specimen"})
+_OBSERVED = {b: frozen([{"url": OBSERVED, "valueBoolean": b}]) for b in (False, True)}
+_ABSENT_REASONS = {s: frozen({"coding": [_coding(_ABSENT, c)]}) for s, c in _ABSENT_CODES.items()}
+_ANALYTE_CODES = {a.code: frozen({"coding": [_coding(ANALYTE_SYSTEM, a.code, a.name)]}) for a in ANALYTES.analytes}
+_VALIDITY_CODES = tuple((unit, frozen({"coding": [_coding(VALIDITY_SYSTEM, name)]})) for name, unit in _VALIDITY)
+_ADULTERANT = {
+    b: frozen({"code": {"coding": [_coding(VALIDITY_SYSTEM, "adulterant_detected")]}, "valueBoolean": b})
+    for b in (False, True)
+}
+_measured = operator.attrgetter(*(name for name, _ in _VALIDITY))
+_ABOVE = "positive at or above the cut-off"
 
-    def components(self, validity: SpecimenValidity) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = [
-            {"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}}
-            for name, unit, code in self.validity
-            if (value := getattr(validity, name)) is not None
-        ]
-        out.append(self.adulterant[validity.adulterant_detected])
-        return out
 
-    def member(self, result: AnalyteResult, found: Any, rid: str, subject: dict[str, str], when: str) -> dict[str, Any]:
-        member: dict[str, Any] = {"resourceType": "Observation", "id": rid}
-        if self.labels is not None:
-            member["meta"] = self.labels
-        member["status"] = "final"
-        member["category"] = self.category
-        code = self.analytes.get(result.analyte)
-        if code is None:
-            code = self.analytes[result.analyte] = _analyte_code(result.analyte)
-        member["code"] = code
-        member["subject"] = subject
-        member["effectiveDateTime"] = when
-        member["valueQuantity"] = {"value": result.concentration_ng_ml, **_NG_ML}
-        member["method"] = self.methods[result.method]
-        if found is not None:
-            member["interpretation"] = self.outcomes[found.outcome]
-            cutoff = found.cutoff_ng_ml
-            if cutoff is not None:
-                ranges = self.cutoffs.get(cutoff)
-                if ranges is None:
-                    ranges = self.cutoffs[cutoff] = [
-                        {"high": {"value": cutoff, **_NG_ML}, "text": "positive at or above the cut-off"}
-                    ]
-                member["referenceRange"] = ranges
-        return member
+def _exported(
+    tests: tuple[DrugTest, ...], readings: dict[str, Interpretation], refs: References, labels: Any
+) -> list[dict[str, Any]]:
+    """The Observations of *tests* (each test's, then its analytes').
 
-    def test(self, test: DrugTest, reading: Interpretation | None, path: str) -> list[dict[str, Any]]:
-        subject = self.subject(test.patient_id, path + ".patient_id")
+    Written for speed (an export may hold hundreds of thousands of resources): what is the same
+    for many resources (labels, codes, categories, interpretations, a patient's ``subject``, a
+    validity measurement's ``component``) is shared read-only; what differs (the resource itself,
+    its ``identifier``, ``valueQuantity``, ``hasMember`` and list of components) is made for each;
+    lookups are bound to locals.
+    """
+    ucum, lab, panel_code, methods, outcomes = UCUM, _LAB, _PANEL_CODE, _METHODS, _OUTCOMES
+    collected, measured, validity_codes, adulterant = DrugTestStatus.COLLECTED, _measured, _VALIDITY_CODES, _ADULTERANT
+    analyte_codes = dict(_ANALYTE_CODES)
+    ranges: dict[float, Any] = {}
+    ids = resource_ids("Observation", "drug-test")
+    id_system = identifier_system(refs.identifier_base, "drug-test")
+    subjects: dict[str, Any] = {}
+    measurements: tuple[dict[float, Any], ...] = tuple({} for _ in validity_codes)
+    out: list[dict[str, Any]] = []
+    add, add_all = out.append, out.extend
+    for i, test in enumerate(tests):
+        subject = subjects.get(test.patient_id)
+        if subject is None:
+            path = f"$.tests[{i}].patient_id"
+            found_ref = reference_to(refs, ReferenceKind.PATIENT, test.patient_id, path)
+            subject = subjects[test.patient_id] = frozen(found_ref)
+        ref = subject["reference"]
         when = test.collected_at.isoformat()
-        panel_id = resource_id("Observation", "drug-test", test.id, subject["reference"])
-        panel: dict[str, Any] = {"resourceType": "Observation", "id": panel_id}
-        if self.labels is not None:
-            panel["meta"] = self.labels
-        panel["contained"] = self.specimens[test.specimen]
-        panel["extension"] = self.observed[test.observed]
-        panel["identifier"] = [{"system": self.id_system, "value": test.id}]
+        panel_id = ids(test.id, ref)
         status = test.status
-        collected = status is DrugTestStatus.COLLECTED
-        panel["status"] = "final" if collected else "cancelled"
-        panel["category"] = self.category
-        panel["code"] = self.panel_code
-        panel["subject"] = subject
-        panel["effectiveDateTime"] = when
-        if not collected:
-            panel["dataAbsentReason"] = self.absent[status]
-        if reading is not None:
-            panel["interpretation"] = self.results[reading.result]
-        panel["specimen"] = self.specimen_ref
-        out = [panel]
+        reading = readings.pop(test.id, None)
+        read: tuple[AnalyteInterpretation, ...] = () if reading is None else reading.analytes
+        members: list[dict[str, str]] | None = None
+        analytes: list[dict[str, Any]] = []
         if test.results:
-            outcomes = {} if reading is None else {(a.analyte, a.method): a for a in reading.analytes}
             members = []
-            for i, result in enumerate(test.results):
-                rid = f"{panel_id}-{i}"
+            for n, result in enumerate(test.results):
+                rid = f"{panel_id}-{n}"
                 members.append({"reference": "Observation/" + rid})
-                out.append(self.member(result, outcomes.get((result.analyte, result.method)), rid, subject, when))
-            panel["hasMember"] = members
-        panel["component"] = self.components(test.validity)
-        return out
-
-
-def _analyte_code(analyte: str) -> dict[str, Any]:
-    code: dict[str, Any] = {"system": ANALYTE_SYSTEM, "code": analyte}
-    name = _NAMES.get(analyte)
-    if name is not None:
-        code["display"] = name
-    return {"coding": [code]}
+                analyte, method = result.analyte, result.method
+                code = analyte_codes.get(analyte)
+                if code is None:
+                    code = analyte_codes[analyte] = frozen({"coding": [_coding(ANALYTE_SYSTEM, analyte)]})
+                found = None
+                for candidate in read:  # the reading of this analyte and method (a few per test)
+                    if candidate.analyte == analyte and candidate.method is method:
+                        found = candidate
+                        break
+                within = None
+                if found is not None:
+                    cutoff = found.cutoff_ng_ml
+                    if cutoff is not None:
+                        within = ranges.get(cutoff)
+                        if within is None:
+                            high = {"value": cutoff, "unit": "ng/mL", "system": ucum, "code": "ng/mL"}
+                            within = ranges[cutoff] = frozen([{"high": high, "text": _ABOVE}])
+                member: dict[str, Any] = {  # every key at once: the dict is sized once, absent ones deleted
+                    "resourceType": "Observation",
+                    "id": rid,
+                    "meta": labels,
+                    "status": "final",
+                    "category": lab,
+                    "code": code,
+                    "subject": subject,
+                    "effectiveDateTime": when,
+                    "valueQuantity": {
+                        "value": result.concentration_ng_ml,
+                        "unit": "ng/mL",
+                        "system": ucum,
+                        "code": "ng/mL",
+                    },
+                    "method": methods[method],
+                    "interpretation": None if found is None else outcomes[found.outcome],
+                    "referenceRange": within,
+                }
+                if labels is None:
+                    del member["meta"]
+                if within is None:
+                    del member["referenceRange"]
+                    if found is None:
+                        del member["interpretation"]
+                analytes.append(member)
+        validity = test.validity
+        components = []
+        for value, cache, (unit, code) in zip(measured(validity), measurements, validity_codes, strict=True):
+            if value is not None:
+                # a measurement's component, shared by the tests with the same value (labs report a few digits)
+                component = cache.get(value)
+                if component is None:
+                    quantity = {"value": value, "unit": unit, "system": ucum, "code": unit}
+                    component = cache[value] = frozen({"code": code, "valueQuantity": quantity})
+                components.append(component)
+        components.append(adulterant[validity.adulterant_detected])
+        panel: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": panel_id,
+            "meta": labels,
+            "contained": _SPECIMENS[test.specimen],
+            "extension": _OBSERVED[test.observed],
+            "identifier": [{"system": id_system, "value": test.id}],
+            "status": "final" if status is collected else "cancelled",
+            "category": lab,
+            "code": panel_code,
+            "subject": subject,
+            "effectiveDateTime": when,
+            "dataAbsentReason": None if status is collected else _ABSENT_REASONS[status],
+            "interpretation": None if reading is None else _RESULTS[reading.result],
+            "specimen": _SPECIMEN_REF,
+            "hasMember": members,
+            "component": components,
+        }
+        if labels is None:
+            del panel["meta"]
+        if status is collected:
+            del panel["dataAbsentReason"]
+        if reading is None:
+            del panel["interpretation"]
+        if members is None:
+            del panel["hasMember"]
+        add(panel)
+        add_all(analytes)
+    return out
 
 
 @f.guard
@@ -224,22 +269,12 @@ def drug_tests_to_fhir(
     ``test_id``) add the overall result, each analyte's outcome and the cut-off it was compared
     with; a test without one is exported without interpretation. ``record_class`` sets the DS4P labels.
 
-    The Observations of one call share the parts that are the same for many of them (``meta``,
-    codes, ``category``, a patient's ``subject``, an outcome's ``interpretation``): they are ready
-    for ``json.dumps``; deep-copy one (``copy.deepcopy``) before changing it in place.
+    Parts that are the same for many Observations (``meta``, codes, categories, interpretations,
+    the contained Specimen, a patient's ``subject``, a validity measurement's component) are shared read-only (:class:`~iopcore.errors.ReadOnlyElementError` on
+    change); the rest of each is its own. ``copy.deepcopy`` gives a resource all of its own.
     """
-    items = tuple(tests)
-    readings: dict[str, Interpretation] = {}
-    for i, reading in enumerate(interpretations):
-        if not isinstance(reading, Interpretation):
-            raise _refuse(f"$.interpretations[{i}]", "expected an Interpretation", "type")
-        readings[reading.test_id] = reading
-    builder = _Builder(references, (meta(record_class) or None))
-    out: list[dict[str, Any]] = []
-    for i, test in enumerate(items):
-        if not isinstance(test, DrugTest):
-            raise _refuse(f"$.tests[{i}]", "expected a DrugTest", "type")
-        out.extend(builder.test(test, readings.pop(test.id, None), f"$.tests[{i}]"))
+    readings = {reading.test_id: reading for reading in interpretations}  # the guard made both tuples, checked
+    out = _exported(cast(tuple[DrugTest, ...], tests), readings, references, frozen(meta(record_class)) or None)
     if readings:
         raise _refuse("$.interpretations", "expected interpretations of the tests given only", "unknown_test")
     return tuple(out)

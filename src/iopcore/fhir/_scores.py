@@ -12,18 +12,18 @@ reference in the same reference map.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import attrs
 
 from iopcore import _fields as f
 from iopcore.assessment import INSTRUMENTS, DatedScore, dated_score_from_observation
 from iopcore.errors import ErrorItem, InvalidArgumentError
-from iopcore.fhir._common import ReferenceKind, References, code_system, key_of, meta, reference_to
+from iopcore.fhir._common import ReferenceKind, References, code_system, key_of, meta, reference_pattern, reference_to
 from iopcore.fhir._obs_shared import LOINC, UCUM, VERIFIED_LOINC, Reader
 from iopcore.fhir._obs_shared import practitioner as practitioner_ref
+from iopcore.fhir._readonly import frozen
 from iopcore.part2 import RecordClass
 
 
@@ -37,17 +37,11 @@ SCREENING_ASSESSMENT_PROFILE = (
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-screening-assessment"
 )
 TOTAL_SYSTEM = code_system("instrument-total")
-_SURVEY = [
-    {
-        "coding": [
-            {
-                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                "code": "survey",
-                "display": "Survey",
-            }
-        ]
-    }
-]
+_SURVEY = {
+    "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+    "code": "survey",
+    "display": "Survey",
+}
 
 
 def band_system(instrument_id: str) -> str:
@@ -63,23 +57,37 @@ def _code(instrument_id: str) -> dict[str, Any]:
     return {"coding": [{"system": TOTAL_SYSTEM, "code": instrument_id, "display": display}], "text": display}
 
 
-_CODES = {i: _code(i) for i in INSTRUMENTS}
+def _interpretation(instrument_id: str, band: str) -> Any:
+    return frozen([{"coding": [{"system": _BAND_SYSTEMS[instrument_id], "code": band}], "text": band}])
+
+
 _LOCAL_CODES = {(TOTAL_SYSTEM, i): i for i in INSTRUMENTS}
 _BAND_SYSTEMS = {i: band_system(i) for i in INSTRUMENTS}
+# The parts that are the same for many Observations, built once and shared read-only (iopcore.fhir._readonly).
+_CATEGORY = frozen([{"coding": [_SURVEY]}])
+_CODES = {i: frozen(_code(i)) for i in INSTRUMENTS}
+_INTERPRETATIONS = {
+    (i, band.label): _interpretation(i, band.label)
+    for i, inst in INSTRUMENTS.items()
+    for s in inst.schemes
+    for band in s.bands
+}
+_QUESTIONNAIRE_RESPONSE = reference_pattern("QuestionnaireResponse")
 
 
-def _exported(scores: tuple[DatedScore, ...], refs: References, performer: Any, labels: Any) -> list[dict[str, Any]]:
-    """The Observations of *scores*; parts that are the same for many (codes, labels, a patient's subject) are
-    built once per call and shared by the resources of this call."""
-    category = [{"coding": [dict(_SURVEY[0]["coding"][0])]}]
-    codes: dict[str, dict[str, Any]] = {}
-    bands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    subjects: dict[str, dict[str, str]] = {}
-    performers = None if performer is None else [performer]
+def _exported(
+    scores: tuple[DatedScore, ...], refs: References, performer: Any, labels: Any, derived: Sequence[str | None]
+) -> list[dict[str, Any]]:
+    """The Observations of *scores*: what is the same for many (``meta``, ``category``, ``code``, a band's
+    ``interpretation``, ``performer``, a patient's ``subject``) shared read-only, the rest (the resource, its
+    ``valueQuantity`` and ``derivedFrom``) each its own."""
+    subjects: dict[str, Any] = {}
+    codes, category, interpretations, instruments, ucum = _CODES, _CATEGORY, _INTERPRETATIONS, INSTRUMENTS, UCUM
     out: list[dict[str, Any]] = []
+    add = out.append
     for i, score in enumerate(scores):
         inst = score.instrument
-        known = INSTRUMENTS.get(inst)
+        known = instruments.get(inst)
         if known is None:
             raise _refuse(f"$.scores[{i}].instrument", "expected a built-in instrument", "unknown_code")
         total = score.total
@@ -88,36 +96,44 @@ def _exported(scores: tuple[DatedScore, ...], refs: References, performer: Any, 
             raise _refuse(
                 f"$.scores[{i}].total", f"expected a whole total ({known.name} is never prorated)", "prorated"
             )
-        code = codes.get(inst)
-        if code is None:
-            code = codes[inst] = copy.deepcopy(_CODES[inst])
         subject = subjects.get(score.patient_id)
         if subject is None:
             path = f"$.scores[{i}].patient_id"
-            subject = subjects[score.patient_id] = reference_to(refs, ReferenceKind.PATIENT, score.patient_id, path)
-        obs: dict[str, Any] = {"resourceType": "Observation"}
-        if labels is not None:
-            obs["meta"] = labels
-        obs["status"] = "final"
-        obs["category"] = category
-        obs["code"] = code
-        obs["subject"] = subject
-        obs["effectiveDateTime"] = score.on.isoformat()
-        if performers is not None:
-            obs["performer"] = performers
-        if whole:
-            obs["valueInteger"] = int(total)
-        else:
-            obs["valueQuantity"] = {"value": total, "unit": "{score}", "system": UCUM, "code": "{score}"}
+            subject = subjects[score.patient_id] = frozen(
+                reference_to(refs, ReferenceKind.PATIENT, score.patient_id, path)
+            )
         band = score.band
+        concept = None
         if band is not None:
-            concept = bands.get((inst, band))
+            concept = interpretations.get((inst, band))
             if concept is None:
-                concept = bands[(inst, band)] = [
-                    {"coding": [{"system": _BAND_SYSTEMS[inst], "code": band}], "text": band}
-                ]
-            obs["interpretation"] = concept
-        out.append(obs)
+                concept = _interpretation(inst, band)
+        source = derived[i] if derived else None
+        obs: dict[str, Any] = {  # every key at once: the dict is sized once, absent ones deleted
+            "resourceType": "Observation",
+            "meta": labels,
+            "status": "final",
+            "category": category,
+            "code": codes[inst],
+            "subject": subject,
+            "effectiveDateTime": score.on.isoformat(),
+            "performer": performer,
+            "valueInteger": int(total) if whole else None,
+            "valueQuantity": None if whole else {"value": total, "unit": "{score}", "system": ucum, "code": "{score}"},
+            "interpretation": concept,
+            "derivedFrom": None if source is None else [{"reference": source}],
+        }
+        if performer is None:
+            del obs["performer"]
+        if whole:
+            del obs["valueQuantity"]
+        else:
+            del obs["valueInteger"]
+        if concept is None:
+            del obs["interpretation"]
+        if source is None:
+            del obs["derivedFrom"]
+        add(obs)
     return out
 
 
@@ -128,23 +144,40 @@ def scores_to_fhir(
     *,
     performer_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
+    derived_from: Sequence[str | None] = (),
 ) -> tuple[dict[str, Any], ...]:
     """One Observation (US Core Observation Screening Assessment) per dated score, in order.
 
     Each subject is the reference *references* holds for the score's patient; ``performer_id``
     is the practitioner key of who scored them. ``record_class`` sets the DS4P labels (a Part 2
     SUD treatment record by default). A non-whole total of a never-prorated instrument is refused.
+    ``derived_from`` gives, in the scores' order, the reference of the QuestionnaireResponse each
+    score was computed from (``QuestionnaireResponse/<id>``, an absolute URL ending so, or a
+    ``urn:uuid:`` of a Bundle entry; ``None`` for a score without one), written as ``derivedFrom``;
+    empty (the default) for none.
 
-    The Observations of one call share the parts that are the same for many of them (``meta``,
-    ``category``, ``code``, a band's ``interpretation``, a patient's ``subject``): they are ready
-    for ``json.dumps``; deep-copy one (``copy.deepcopy``) before changing it in place.
+    Parts that are the same for many Observations (``meta``, ``category``, ``code``, a band's
+    ``interpretation``, ``performer``, a patient's ``subject``) are shared read-only (:class:`~iopcore.errors.ReadOnlyElementError`
+    on change); the rest of each is its own. ``copy.deepcopy`` gives a resource all of its own.
     """
-    items = tuple(scores)
-    for i, s in enumerate(items):
-        if not isinstance(s, DatedScore):
-            raise _refuse(f"$.scores[{i}]", "expected a DatedScore", "type")
+    items = cast(tuple[DatedScore, ...], scores)  # the guard made it a tuple of DatedScores
+    if derived_from and len(derived_from) != len(items):
+        raise _refuse(
+            "$.derived_from",
+            f"expected one reference (or None) per score, {len(items)}, got {len(derived_from)}",
+            "length",
+        )
+    for i, source in enumerate(derived_from):
+        if source is not None and _QUESTIONNAIRE_RESPONSE.match(source) is None:
+            raise _refuse(
+                f"$.derived_from[{i}]",
+                "expected a reference to a QuestionnaireResponse (QuestionnaireResponse/<id>, an absolute URL "
+                "ending so, or urn:uuid:), got a str that is not one",
+                "reference",
+            )
     performer = practitioner_ref(references, performer_id, "$.performer_id")
-    return tuple(_exported(items, references, performer, meta(record_class, profile=SCREENING_ASSESSMENT_PROFILE)))
+    labels = frozen(meta(record_class, profile=SCREENING_ASSESSMENT_PROFILE))
+    return tuple(_exported(items, references, frozen([performer]) if performer else None, labels, derived_from))
 
 
 @f.guard
@@ -154,9 +187,17 @@ def score_to_fhir(
     *,
     performer_id: str | None = None,
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
+    derived_from: str | None = None,
 ) -> dict[str, Any]:
-    """The Observation of one dated score (see :func:`scores_to_fhir`)."""
-    return scores_to_fhir((score,), references=references, performer_id=performer_id, record_class=record_class)[0]
+    """The Observation of one dated score (see :func:`scores_to_fhir`); ``derived_from`` the reference of
+    the QuestionnaireResponse it was computed from, if any."""
+    return scores_to_fhir(
+        (score,),
+        references=references,
+        performer_id=performer_id,
+        record_class=record_class,
+        derived_from=(derived_from,),
+    )[0]
 
 
 @f.guard
