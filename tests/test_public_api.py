@@ -131,3 +131,22 @@ def test_importing_iopcore_loads_nothing_until_a_name_is_used() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["", ""]
     assert dir(iopcore) == sorted(iopcore.__all__)
+
+
+def test_the_foundations_names_load_only_the_foundation() -> None:
+    """Every name ``import iopcore`` re-exports from the foundation loads no more than the foundation needs:
+    not cattrs, dateutil or the HTML views, nor the move policies and edition map until one of them is used."""
+    code = (
+        "import sys, iopcore\n"
+        "iopcore.FrozenMap, iopcore.COMPONENTS, iopcore.ErrorItem, iopcore.ASAM3, iopcore.Patient, iopcore.Program\n"
+        "iopcore.Source, iopcore.ClockTime, iopcore.WeeklyAvailability, iopcore.Population, iopcore.IntensityRules\n"
+        "later = ['cattrs', 'dateutil', 'html', 'iopcore._fields._html', 'iopcore.levels._continuum',\n"
+        "         'iopcore.levels._editions', 'iopcore.serialization', 'iopcore.plans', 'iopcore.episodes']\n"
+        "print(','.join(m for m in later if m in sys.modules))\n"
+        "from iopcore.levels import ANY_STEP, asam3_to_asam4\n"
+        "iopcore.ASAM3._repr_html_(), iopcore.levels.MovePolicy, iopcore.levels.CodeMapping\n"
+        "print(','.join(m for m in later[3:6] if m not in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["", ""]
+    assert set(iopcore.levels.__all__) <= set(dir(iopcore.levels))
