@@ -53,7 +53,9 @@ class MovePolicy:
     """
 
     name: str = attrs.field(validator=f.text(max_length=80))
-    directions: frozenset[TransitionKind] = attrs.field(default=_STEPS, converter=f.to_frozenset, validator=_directions)
+    directions: frozenset[TransitionKind] = attrs.field(
+        repr=f.set_repr, default=_STEPS, converter=f.to_frozenset, validator=_directions
+    )
     max_step: int | None = attrs.field(
         default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=1))
     )
