@@ -133,10 +133,10 @@ _TIP47_CONTINUUM = Source(
     evidence=Evidence.VERIFIED,
 )
 
-ANY_STEP = MovePolicy(name="any step", source=_TIP47_CONTINUUM)
+ANY_STEP: MovePolicy = MovePolicy(name="any step", source=_TIP47_CONTINUUM)
 """The default: every step up to a more intensive level and every step down to a less intensive one."""
 
-USUAL_ROUTES_ONLY = MovePolicy(
+USUAL_ROUTES_ONLY: MovePolicy = MovePolicy(
     name="usual routes only",
     usual_routes_only=True,
     source=Source(
