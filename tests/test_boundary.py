@@ -3,7 +3,7 @@
 The test finds every public function, method and constructor itself (from each public module's
 ``__all__``), calls it with valid arguments drawn from the strategies, then again with each argument
 replaced by wrong values (None, a string, an int, a bool, NaN, a huge int, a datetime where a date is
-wanted, a naive datetime, a list, another iopcore value …). A replacement that the annotation does not
+wanted, a naive datetime, a list, another iopcore value, a custom tzinfo 25 hours from UTC …). A replacement that the annotation does not
 admit must raise an :class:`~iopcore.errors.IopcoreError` whose path names the replaced argument; any
 other exception (a bare ``TypeError``, ``KeyError``, ``AttributeError`` …) fails the test, and so does
 a public callable the test cannot call, unless :data:`ALLOWED` lists it with the reason.
@@ -152,6 +152,22 @@ AWARE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NAIVE = datetime(2026, 3, 2, 9, 0)  # noqa: DTZ001 - deliberately naive
 
 
+class TwentyFiveHours(tzinfo):
+    """A custom tzinfo Python lets anyone write, whose offset no datetime accepts (24 h or more)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=25)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def __repr__(self) -> str:
+        return "TwentyFiveHours()"
+
+
+FAR = TwentyFiveHours()
+
+
 def strategy_for(t: Any) -> st.SearchStrategy[Any]:
     """A strategy of valid values for an annotation (from the registered strategies where they exist)."""
     t = _strip(t)
@@ -211,6 +227,8 @@ def acceptable(value: Any, t: Any) -> bool:
         return isinstance(value, datetime) and value.tzinfo is not None
     if t is time:
         return isinstance(value, time) and value.tzinfo is None
+    if t is tzinfo:
+        return isinstance(value, tzinfo) and value is not FAR
     if origin is type:
         return isinstance(value, type)
     if origin is cabc.Callable or t is cabc.Callable:
@@ -255,6 +273,7 @@ WRONG: list[tuple[str, Any]] = [
     ("iopcore value", Minutes(30)),
     ("other iopcore value", ClockTime(9, 0)),
     ("object", object()),
+    ("a tzinfo 25 hours from UTC", FAR),
 ]
 
 

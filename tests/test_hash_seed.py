@@ -10,7 +10,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import types
+import typing
 from pathlib import Path
+from typing import Any
+
+import attrs
+
+from iopcore import _fields as f
+from iopcore.levels import TransitionKind
+from tests.public import public_attrs_classes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +33,14 @@ from iopcore.times import Weekday
 from tests import builders
 from tests.schedule.builders import crowded
 
+import attrs
+from iopcore.part2 import PART2_2024_RULES, Purpose
+from iopcore.plans import DEFAULT_REVIEW_POLICY
+
+SET_VALUES = [
+    attrs.evolve(DEFAULT_REVIEW_POLICY, instruments={f"instrument_{i}" for i in range(20)}),
+    attrs.evolve(PART2_2024_RULES, open_expiry_purposes=set(Purpose)),
+]
 rnd = random.Random(13)
 items = []
 for p in range(4):
@@ -47,9 +64,54 @@ out = {
     "week": to_dict(solve(builders.document_week_problem())),
     "sets": to_dict(Preferences(preferred_days=frozenset(Weekday), keep=frozenset(f"offering_{i}" for i in range(40)))),
     "cohort_problem": to_dict(builders.document_cohort_problem()),
+    "reprs": [repr(v) for v in SET_VALUES],
 }
 print(json.dumps(out, sort_keys=False))
 """
+
+
+# Frozenset fields whose repr is not sorted yet, with the owner who sorts it (f.set_repr).
+PENDING_SET_REPRS = {
+    "iopcore.compliance": "evalspeed owns src/iopcore/compliance/ this session",
+    "iopcore.schedule": "single/cohort own src/iopcore/schedule/ this session",
+}
+
+
+def _frozenset_fields() -> list[tuple[type, attrs.Attribute[Any]]]:
+    found = []
+    for cls in public_attrs_classes():
+        hints = typing.get_type_hints(cls)
+        for a in attrs.fields(cls):
+            t = hints.get(a.name)
+            members = typing.get_args(t) if typing.get_origin(t) in (typing.Union, types.UnionType) else (t,)
+            if any(typing.get_origin(m) is frozenset or m is frozenset for m in members) and a.repr is not False:
+                found.append((cls, a))
+    return found
+
+
+def test_frozenset_fields_repr_their_members_sorted() -> None:
+    """A frozenset iterates in an order that follows PYTHONHASHSEED, so every frozenset field of a public class
+    shows its members sorted (``f.set_repr``), or is an identifier (redacted)."""
+    unsorted = {
+        f"{cls.__module__}.{cls.__qualname__}.{a.name}"
+        for cls, a in _frozenset_fields()
+        if a.repr is not f.set_repr and not f.is_phi(a)
+    }
+    pending = {name for name in unsorted if name.startswith(tuple(PENDING_SET_REPRS))}
+    assert unsorted == pending
+    assert len(_frozenset_fields()) > 20  # the scan sees the fields
+
+
+def test_set_repr_sorts_members() -> None:
+    """Strings and numbers by their order, enum members by their repr; an empty set and a non-set as Python shows them."""
+    assert f.set_repr(frozenset({"b", "a", "c"})) == "frozenset({'a', 'b', 'c'})"
+    assert f.set_repr(frozenset({3, 1, 2})) == "frozenset({1, 2, 3})"
+    kinds = frozenset({TransitionKind.STEP_UP, TransitionKind.LATERAL})
+    assert f.set_repr(kinds) == f"frozenset({{{', '.join(sorted(map(repr, kinds)))}}})"
+    assert f.set_repr(frozenset()) == "frozenset()"
+    assert f.set_repr(None) == "None"
+    assert repr(f.FrozenMap({"k": frozenset({"b", "a"})})) == "FrozenMap({'k': frozenset({'a', 'b'})})"
+    assert repr(f.FrozenMap({"k": ("b", "a")})) == "FrozenMap({'k': ('b', 'a')})"
 
 
 def run_with_seed(seed: str) -> str:
@@ -62,7 +124,8 @@ def run_with_seed(seed: str) -> str:
 
 
 def test_results_are_the_same_under_two_hash_seeds() -> None:
-    """A compliance evaluation, a cohort and a week solved, and documents holding sets print the same under seeds 1 and 4242."""
+    """A compliance evaluation, a cohort and a week solved, documents holding sets and reprs of values holding
+    frozensets print the same under seeds 1 and 4242."""
     first, second = run_with_seed("1"), run_with_seed("4242")
     assert len(first) > 10_000  # the computations did run and print
     assert first == second

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import pickle
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import attrs
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,6 +106,26 @@ def test_age_on() -> None:
         p.age_on("2026-01-01")  # type: ignore[arg-type]
     with pytest.raises(InvalidDataError):
         Patient(id="k", population=Population.ADULT).age_on(date(2026, 1, 1))
+
+
+@given(st.dates(max_value=date(9998, 12, 31)), st.integers(0, 200 * 366))
+def test_age_on_counts_whole_years_as_relativedelta_does(born: date, days: int) -> None:
+    """age_on agrees with dateutil's relativedelta (which it no longer imports) for every pair of dates."""
+    day = date.fromordinal(min(born.toordinal() + days, date.max.toordinal()))
+    p = Patient(id="k", population=Population.ADULT, date_of_birth=born)
+    assert p.age_on(day) == relativedelta(day, born).years
+
+
+def test_age_on_around_leap_days_as_relativedelta() -> None:
+    """Births from 20 Feb to 5 Mar of 1999–2001 and 2099–2101, on the days around 28 Feb of the next 130 years."""
+    births = [date(y, 2, 20) + timedelta(n) for y in (1999, 2000, 2001, 2099, 2100, 2101) for n in range(14)]
+    for born in births:
+        p = Patient(id="k", population=Population.ADULT, date_of_birth=born)
+        for year in range(born.year + 1, born.year + 130):
+            for day in (date(year, 2, 27), date(year, 2, 28), date(year, 3, 1), date(year, 3, 2)):
+                assert p.age_on(day) == relativedelta(day, born).years, (born, day)
+            if calendar.isleap(year):
+                assert p.age_on(date(year, 2, 29)) == relativedelta(date(year, 2, 29), born).years
 
 
 def test_age_on_refuses_datetimes_by_name_without_echoing_the_birth_date() -> None:

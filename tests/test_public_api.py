@@ -115,19 +115,47 @@ def test_field_types_resolve_at_runtime(cls: type) -> None:
         assert field.name in hints
 
 
+def _loaded_then_missing(first: str, watched: list[str], then: str) -> tuple[list[str], list[str]]:
+    """In a fresh interpreter: the *watched* modules loaded after running *first*, and those not loaded after *then*."""
+    code = (
+        f"import sys\n{first}\n"
+        f"print(','.join(m for m in {watched!r} if m in sys.modules))\n"
+        f"{then}\n"
+        f"print(','.join(m for m in {watched!r} if m not in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded, missing = out.splitlines()
+    return [m for m in loaded.split(",") if m], [m for m in missing.split(",") if m]
+
+
 def test_importing_iopcore_loads_nothing_until_a_name_is_used() -> None:
     """``import iopcore`` leaves attrs, cattrs and every domain module unloaded until a name from them is used
     (so the Hypothesis entry point, whose import runs ``iopcore/__init__``, stays cheap)."""
-    code = (
-        "import sys, iopcore\n"
-        "heavy = ['attr', 'cattrs', 'dateutil', 'iopcore._fields', 'iopcore.errors', 'iopcore.times', 'iopcore.levels',\n"
-        "         'iopcore.components', 'iopcore.programs', 'iopcore.serialization', 'iopcore.assessment',\n"
-        "         'iopcore.schedule', 'iopcore.compliance', 'iopcore.plans', 'iopcore.episodes']\n"
-        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    heavy = ["attr", "cattrs", "dateutil", "iopcore._fields", "iopcore.errors", "iopcore.times", "iopcore.levels"]
+    heavy += ["iopcore.components", "iopcore.programs", "iopcore.serialization", "iopcore.assessment"]
+    heavy += ["iopcore.schedule", "iopcore.compliance", "iopcore.plans", "iopcore.episodes"]
+    then = (
         "iopcore.TreatmentPlan, iopcore.Episode, iopcore.to_dict, iopcore.FrozenMap, iopcore.ASAM3, iopcore.Program\n"
-        "iopcore.errors, iopcore.times, iopcore.compliance, iopcore.assessment, iopcore.schedule\n"
-        "print(','.join(m for m in heavy if m not in sys.modules))\n"
+        "iopcore.errors, iopcore.times, iopcore.compliance, iopcore.assessment, iopcore.schedule"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.splitlines() == ["", ""]
+    assert _loaded_then_missing("import iopcore", heavy, then) == ([], [])
     assert dir(iopcore) == sorted(iopcore.__all__)
+
+
+def test_the_foundations_names_load_only_the_foundation() -> None:
+    """Every name ``import iopcore`` re-exports from the foundation loads no more than the foundation needs:
+    not cattrs, dateutil or the HTML views, nor the move policies and edition map until one of them is used."""
+    first = (
+        "import iopcore\n"
+        "iopcore.FrozenMap, iopcore.COMPONENTS, iopcore.ErrorItem, iopcore.ASAM3, iopcore.Patient, iopcore.Program\n"
+        "iopcore.Source, iopcore.ClockTime, iopcore.WeeklyAvailability, iopcore.Population, iopcore.IntensityRules"
+    )
+    later = ["iopcore._fields._html", "iopcore.levels._continuum", "iopcore.levels._editions"]
+    then = (
+        "from iopcore.levels import ANY_STEP, asam3_to_asam4\n"
+        "iopcore.ASAM3._repr_html_(), iopcore.levels.MovePolicy, iopcore.levels.CodeMapping"
+    )
+    assert _loaded_then_missing(first, later, then) == ([], [])
+    not_yet = ["cattrs", "dateutil", "html", "iopcore.serialization", "iopcore.plans", "iopcore.episodes"]
+    assert _loaded_then_missing(first, not_yet, "")[0] == []
+    assert set(iopcore.levels.__all__) <= set(dir(iopcore.levels))

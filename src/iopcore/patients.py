@@ -13,7 +13,6 @@ from datetime import date
 from typing import final
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from iopcore import _fields as f
 from iopcore import _loaded
@@ -40,7 +39,7 @@ class Patient:
     def age_on(self, day: date) -> int:
         """Age in whole years on *day* (needs ``date_of_birth``; a ``datetime`` is refused).
 
-        Computed with ``dateutil.relativedelta``: someone born on 29 February
+        Whole years as ``dateutil.relativedelta`` counts them: someone born on 29 February
         turns a year older on 28 February in common years.
         """
         if self.date_of_birth is None:
@@ -61,7 +60,11 @@ class Patient:
                 ),
                 callable="Patient.age_on",
             )
-        return relativedelta(day, self.date_of_birth).years
+        born = self.date_of_birth
+        # The birthday in *day*'s year: 29 February falls back to the 28th in a common year.
+        leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
+        birthday = (2, 28) if (born.month, born.day) == (2, 29) and not leap else (born.month, born.day)
+        return day.year - born.year - ((day.month, day.day) < birthday)
 
 
 _loaded.loaded(__name__)  # after every definition: the Hypothesis entry point may register them now

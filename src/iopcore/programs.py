@@ -9,7 +9,6 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore import _loaded
-from iopcore._fields import _html as h
 from iopcore.components import COMPONENTS, Component, Curriculum
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError, UnknownCodeError
 from iopcore.levels import DEFAULT_DAYS_PER_WEEK, DaysBand, HoursBand, LevelOfCare, Population
@@ -107,6 +106,8 @@ class Program:
     curricula: tuple[Curriculum, ...] = attrs.field(default=(), converter=f.to_tuple, validator=f.tuple_of(Curriculum))
 
     def _repr_html_(self) -> str:
+        from iopcore._fields import _html as h  # on first view: the foundation's import stays light
+
         return h.fields_view(self, title=f"Program: {self.name}")
 
     def __attrs_post_init__(self) -> None:

@@ -60,3 +60,39 @@ def test_dates_and_datetimes() -> None:
     stamp = pd.Timestamp("2026-01-01", tz="UTC")
     assert not f.is_date(stamp)
     assert type(f.as_datetime(stamp)) is datetime and f.as_datetime(stamp) == stamp.to_pydatetime()
+
+
+class _Offset(tzinfo):
+    """A custom tzinfo whose utcoffset() and dst() answer whatever it is given (Python checks neither)."""
+
+    def __init__(self, offset: object, dst: object = timedelta(0)) -> None:
+        self.offset, self.dst_value = offset, dst
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return self.offset  # type: ignore[return-value]
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return self.dst_value  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("offset", "dst", "usable"),
+    [
+        (timedelta(hours=23, minutes=59), timedelta(0), True),
+        (-timedelta(hours=23, minutes=59), timedelta(0), True),
+        (timedelta(hours=24), timedelta(0), False),  # Python's bound: strictly within ±24 h
+        (timedelta(hours=25), timedelta(0), False),
+        (-timedelta(hours=24), timedelta(0), False),
+        (5, timedelta(0), False),  # not a timedelta
+        (None, timedelta(0), False),
+        (timedelta(hours=2), timedelta(hours=24), False),  # a dst() out of range breaks every conversion
+        (timedelta(hours=2), "1h", False),
+        (timedelta(hours=2), None, True),  # no DST information is allowed (checked where a conversion needs it)
+    ],
+)
+def test_a_tzinfo_is_usable_only_with_offsets_python_accepts(offset: object, dst: object, usable: bool) -> None:
+    """A custom tzinfo whose offset is 24 h or more (or not a timedelta) is not usable: refused at the boundary,
+    not a ValueError from deep inside ``datetime``."""
+    tz = _Offset(offset, dst)
+    assert f.is_usable_tzinfo(tz) is usable
+    assert f.is_aware(datetime(2026, 1, 1, tzinfo=tz)) is (usable or offset == timedelta(hours=2))

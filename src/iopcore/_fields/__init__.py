@@ -13,7 +13,7 @@
 """
 
 from iopcore import _loaded
-from iopcore._fields._frozen import FrozenMap
+from iopcore._fields._frozen import FrozenMap, set_repr
 from iopcore._fields._guard import NOT_HANDLED, FastPath, Range, compile_check, guard, is_guarded
 from iopcore._fields._kinds import (
     as_date,
@@ -108,6 +108,7 @@ __all__ = [
     "phi_field",
     "pickle_as_scalar",
     "rows_of",
+    "set_repr",
     "text",
     "to_float",
     "to_frozenset",

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, final
 from iopcore._fields._guard import guard
 from iopcore.errors import ErrorItem, InvalidArgumentError
 
-__all__ = ["FrozenMap"]
+__all__ = ["FrozenMap", "set_repr"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -95,6 +95,8 @@ class FrozenMap(Mapping[K, V]):
         raise AttributeError("FrozenMap is immutable")
 
     def __repr__(self) -> str:
+        if any(type(v) is frozenset for v in self._data.values()):  # sorted, as every frozenset field shows
+            return f"FrozenMap({{{', '.join(f'{k!r}: {set_repr(v)}' for k, v in self._data.items())}}})"
         return f"FrozenMap({self._data!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -112,3 +114,20 @@ def _rebuild(data: dict[Any, Any]) -> FrozenMap[Any, Any]:
 
 
 FrozenMap.__module__ = "iopcore"
+
+
+def set_repr(value: Any) -> str:
+    """The ``repr`` of a frozenset field with its members sorted, so that it does not vary with ``PYTHONHASHSEED``.
+
+    Members sort by their own order where they have one (strings, numbers, dates), else by their ``repr``
+    (enum members); anything but a frozenset shows as its plain ``repr``.
+    """
+    if type(value) is not frozenset:
+        return repr(value)
+    if not value:
+        return "frozenset()"
+    try:
+        members = sorted(value)
+    except TypeError:
+        members = sorted(value, key=repr)
+    return f"frozenset({{{', '.join(map(repr, members))}}})"

@@ -193,7 +193,11 @@ def _check_tzinfo(value: Any, path: str) -> Any:
     if not isinstance(value, tzinfo):
         raise _bad(path, f"expected a tzinfo, got {type_name(value)}")
     if not is_usable_tzinfo(value):
-        raise _bad(path, f"expected a tzinfo that gives a UTC offset, got a {type_name(value)} that does not", "tzinfo")
+        raise _bad(
+            path,
+            f"expected a tzinfo that gives a UTC offset within ±24 h, got a {type_name(value)} that does not",
+            "tzinfo",
+        )
     return value
 
 

@@ -108,13 +108,27 @@ _PROBE = datetime(2000, 1, 1)  # noqa: DTZ001 - a fixed naive instant to ask a t
 
 
 def is_usable_tzinfo(value: object) -> bool:
-    """Whether *value* is a ``tzinfo`` that gives a UTC offset (``datetime.tzinfo()`` itself gives none)."""
+    """Whether *value* is a ``tzinfo`` that gives a valid UTC offset (``datetime.tzinfo()`` itself gives none).
+
+    The offset is asked for through a ``datetime``, so Python's own rules apply: a ``timedelta`` strictly
+    between -24 and +24 hours. A ``dst()`` that answers must answer by the same rules (one that is not
+    implemented is allowed: converting into the zone is checked where it is needed).
+    """
     if not isinstance(value, tzinfo):
         return False
+    probe = _PROBE.replace(tzinfo=value)
     try:
-        return value.utcoffset(_PROBE) is not None
-    except Exception:  # noqa: BLE001 - a tzinfo that cannot answer is not usable
+        if probe.utcoffset() is None:
+            return False
+    except Exception:  # noqa: BLE001 - a tzinfo that cannot answer (or answers out of range) is not usable
         return False
+    try:
+        probe.dst()
+    except NotImplementedError:
+        pass
+    except Exception:  # noqa: BLE001 - a dst() out of range or of the wrong type breaks every conversion
+        return False
+    return True
 
 
 def with_article(name: str) -> str:

@@ -489,7 +489,7 @@ class InstrumentScore:
     band: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))
     positive: bool | None = attrs.field(default=None, validator=f.optional(f.boolean()))
     flags: frozenset[str] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "flag names")
+        repr=f.set_repr, default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "flag names")
     )
     prorated: bool = attrs.field(default=False, validator=f.boolean())
     scheme: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))

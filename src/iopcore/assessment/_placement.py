@@ -111,7 +111,7 @@ class ScoreRule:
     edition: AsamEdition | None = attrs.field(default=None, validator=f.optional(f.enum_member(AsamEdition)))
     instrument: str = attrs.field(validator=f.identifier())
     bands: frozenset[str] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "band labels")
+        repr=f.set_repr, default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "band labels")
     )
     flag: str | None = attrs.field(default=None, validator=f.optional(f.identifier()))
     min_intensity: float = attrs.field(converter=f.to_float, validator=f.number(min_value=0))
@@ -298,6 +298,7 @@ class RuleBasedPlacementPolicy:
         validator=f.tuple_of((RatingRule, ScoreRule), description="RatingRule or ScoreRule items"),  # type: ignore[arg-type]
     )
     excluded_categories: frozenset[LevelCategory] = attrs.field(
+        repr=f.set_repr,
         default=frozenset({LevelCategory.OPIOID_TREATMENT}),
         converter=f.to_frozenset,
         validator=f.frozenset_of(LevelCategory, "LevelCategory values"),

@@ -53,7 +53,9 @@ class MovePolicy:
     """
 
     name: str = attrs.field(validator=f.text(max_length=80))
-    directions: frozenset[TransitionKind] = attrs.field(default=_STEPS, converter=f.to_frozenset, validator=_directions)
+    directions: frozenset[TransitionKind] = attrs.field(
+        repr=f.set_repr, default=_STEPS, converter=f.to_frozenset, validator=_directions
+    )
     max_step: int | None = attrs.field(
         default=None, converter=attrs.converters.optional(f.to_int), validator=f.optional(f.integer(min_value=1))
     )
@@ -131,10 +133,10 @@ _TIP47_CONTINUUM = Source(
     evidence=Evidence.VERIFIED,
 )
 
-ANY_STEP = MovePolicy(name="any step", source=_TIP47_CONTINUUM)
+ANY_STEP: MovePolicy = MovePolicy(name="any step", source=_TIP47_CONTINUUM)
 """The default: every step up to a more intensive level and every step down to a less intensive one."""
 
-USUAL_ROUTES_ONLY = MovePolicy(
+USUAL_ROUTES_ONLY: MovePolicy = MovePolicy(
     name="usual routes only",
     usual_routes_only=True,
     source=Source(

@@ -10,7 +10,6 @@ from typing import Annotated, Any, final
 import attrs
 
 from iopcore import _fields as f
-from iopcore._fields import _html as h
 from iopcore.errors import ErrorItem, InvalidDataError, UnknownCodeError
 from iopcore.sources import Source
 from iopcore.times import Minutes
@@ -385,6 +384,7 @@ class LevelCatalog:
 
     def _repr_html_(self) -> str:
         """A table of the levels for notebooks."""
+        from iopcore._fields import _html as h  # on first view: the foundation's import stays light
 
         def row(lv: LevelOfCare) -> list[object]:
             bands = "; ".join(f"{p.value} {b}" for p, b in lv.hours_per_week.items()) or "–"

@@ -189,6 +189,7 @@ class CourtOrder:
     kind: CourtOrderKind = attrs.field(validator=f.enum_member(CourtOrderKind))
     entered_on: date = attrs.field(validator=f.calendar_date())
     findings: frozenset[CourtOrderFinding] = attrs.field(
+        repr=f.set_repr,
         default=frozenset(),
         converter=f.to_frozenset,
         validator=f.frozenset_of(CourtOrderFinding, "CourtOrderFinding members"),

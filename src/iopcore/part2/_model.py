@@ -239,7 +239,7 @@ class Party:
     """
 
     id: str = f.phi_field(validator=f.text(max_length=128))
-    kinds: frozenset[PartyKind] = attrs.field(converter=f.to_frozenset, validator=_kinds)
+    kinds: frozenset[PartyKind] = attrs.field(repr=f.set_repr, converter=f.to_frozenset, validator=_kinds)
 
     @f.guard
     def is_a(self, kind: PartyKind) -> bool:
@@ -329,22 +329,31 @@ class Consent:
     """The patient the consent is about (§2.31(a)(1)); ``None`` when the form does not name one."""
     disclosers: frozenset[str] = _ids_field()
     discloser_classes: frozenset[PartyClass] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(PartyClass, "PartyClass members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(PartyClass, "PartyClass members"),
     )
     information: str = f.phi_field(default="", validator=f.instance(str, "a string"))
     """How much and what kind of information may be disclosed (§2.31(a)(3)); blank when missing."""
     counseling_notes: bool = attrs.field(default=False, validator=f.boolean())
     recipients: frozenset[str] = _ids_field()
     recipient_classes: frozenset[PartyClass] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(PartyClass, "PartyClass members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(PartyClass, "PartyClass members"),
     )
     intermediaries: frozenset[str] = _ids_field()
     purposes: frozenset[Purpose] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Purpose, "Purpose members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(Purpose, "Purpose members"),
     )
     all_future_tpo: bool = attrs.field(default=False, validator=f.boolean())
     statements: frozenset[ConsentStatement] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=_statements
+        repr=f.set_repr, default=frozenset(), converter=f.to_frozenset, validator=_statements
     )
     expires_on: date | None = attrs.field(default=None, validator=f.optional(f.calendar_date()))
     """The consent is not in effect after this day."""

@@ -93,13 +93,22 @@ class StateRestriction:
     name: str = attrs.field(validator=f.text(max_length=200))
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))
     denied_authorities: frozenset[AuthorityKind] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(AuthorityKind, "AuthorityKind members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(AuthorityKind, "AuthorityKind members"),
     )
     denied_purposes: frozenset[Purpose] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Purpose, "Purpose members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(Purpose, "Purpose members"),
     )
     denied_recipient_kinds: frozenset[PartyKind] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(PartyKind, "PartyKind members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(PartyKind, "PartyKind members"),
     )
     consent_max_days: int | None = attrs.field(
         default=None,
@@ -153,6 +162,7 @@ class Part2Rules:
     counseling_notes_combination: str | None = _opt_section()
     """2024: a counseling-notes consent may be combined only with another one for counseling notes (§2.31(b)(2))."""
     counseling_notes_orders: frozenset[CourtOrderKind] = attrs.field(
+        repr=f.set_repr,
         default=frozenset(),
         converter=f.to_frozenset,
         validator=f.frozenset_of(CourtOrderKind, "CourtOrderKind members"),
@@ -160,7 +170,10 @@ class Part2Rules:
     """The kinds of court order that may authorize counseling notes without consent (2024: §2.31(b)(1)(ii)
     names §2.64, the noncriminal order; no other authority without consent is excepted)."""
     open_expiry_purposes: frozenset[Purpose] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Purpose, "Purpose members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(Purpose, "Purpose members"),
     )
     """Purposes for which "none" is a sufficient expiry (2024 §2.31(a)(7): a consent for treatment, payment
     or health care operations); a consent whose purposes all fall in this set may say "none"."""

@@ -89,7 +89,10 @@ class PlanPolicy:
     review_every: Span | None = attrs.field(default=None, validator=f.optional(f.instance(Span, "a Span")))
     """An active plan is reviewed at least this often (from its last review, else its effective date)."""
     required_signers: frozenset[Signer] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Signer, "Signer members")
+        repr=f.set_repr,
+        default=frozenset(),
+        converter=f.to_frozenset,
+        validator=f.frozenset_of(Signer, "Signer members"),
     )
     """Signers an active plan must carry."""
     source: Source = attrs.field(validator=f.instance(Source, "a Source"))

@@ -127,6 +127,7 @@ def _uncollected(inst: object, attribute: attrs.Attribute[frozenset[DrugTestStat
 
 def flagged_results_field() -> frozenset[TestResult]:
     return attrs.field(
+        repr=f.set_repr,
         default=_FLAGGED_RESULTS,
         converter=f.to_frozenset,
         validator=f.frozenset_of(TestResult, "TestResult members"),
@@ -134,7 +135,7 @@ def flagged_results_field() -> frozenset[TestResult]:
 
 
 def uncollected_field() -> frozenset[DrugTestStatus]:
-    return attrs.field(default=frozenset(), converter=f.to_frozenset, validator=_uncollected)
+    return attrs.field(repr=f.set_repr, default=frozenset(), converter=f.to_frozenset, validator=_uncollected)
 
 
 def opt_int_field(default: int | None, min_value: int, max_value: int | None = None) -> int | None:
@@ -174,7 +175,7 @@ class RuleBasedReviewPolicy:
     no_improvement_weeks: int | None = opt_int_field(4, 1, 520)
     deterioration: bool = attrs.field(default=True, validator=f.boolean())
     instruments: frozenset[str] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "instrument ids")
+        repr=f.set_repr, default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "instrument ids")
     )
     min_flagged_tests: int | None = opt_int_field(1, 1)
     flagged_results: frozenset[TestResult] = flagged_results_field()

@@ -305,6 +305,7 @@ class RuleBasedContinuedStayPolicy:
     step_down_needs_ratings: bool = attrs.field(default=True, validator=f.boolean())
     min_days_at_level: int = attrs.field(default=0, converter=f.to_int, validator=f.integer(min_value=0))
     step_categories: frozenset[LevelCategory] = attrs.field(
+        repr=f.set_repr,
         default=_STEP_CATEGORIES,
         converter=f.to_frozenset,
         validator=f.frozenset_of(LevelCategory, "LevelCategory members"),
