@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Protocol, final, runtime_checkable
 
@@ -245,6 +245,12 @@ def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
             group.sort(key=_trailing_key)
         out.extend(group)
     return tuple(out)
+
+
+Collector = Callable[[ComplianceRecords, DateRange, date, list[Finding]], None]
+"""What a built-in rule's ``_collector()`` gives :func:`~iopcore.compliance.evaluate`: a function that appends
+the findings for one bundle, period and ``as_of`` to a list, unsorted (``evaluate`` sorts them all once), with
+the rule's lookups made once per evaluation, not once per patient."""
 
 
 @runtime_checkable

@@ -14,7 +14,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore._fields import _html as h
 from iopcore.compliance._checks import check_unique_ids, refuse
-from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings, span
+from iopcore.compliance._findings import Collector, Finding, Rule, Severity, sorted_findings, span
 from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import RULE_CLASSES
@@ -306,8 +306,8 @@ def evaluate(
     check_as_of("evaluate", as_of)
     check_unique_ids("evaluate", extra_rules, "$.extra_rules", taken=ruleset.rule_ids)
     # Built-in rules run without their argument checks (done once here); extra rules through their own evaluate.
-    runs = [(-1, _unchecked(rule)) for rule in ruleset.rules]
-    runs += [(i, _unchecked(rule)) for i, rule in enumerate(extra_rules)]
+    runs = [_collector(rule) for rule in ruleset.rules]
+    runs += [_extra(rule, i) for i, rule in enumerate(extra_rules)]
     findings: list[Finding] = []
     weeks: list[WeekSummary] = []
     first = as_of
@@ -317,11 +317,8 @@ def evaluate(
             first = min(first, own.first)
         else:
             own = period
-        for index, run in runs:
-            found = run(recs, own, as_of)
-            if index >= 0:
-                _check_extra(found, index)
-            findings.extend(found)
+        for run in runs:
+            run(recs, own, as_of, findings)
         weeks.extend(_summaries(recs, pid, own, as_of))
         if not recs.admissions:
             findings.append(_no_admission(pid, recs, own, as_of))
@@ -403,11 +400,32 @@ def _report_from_columns(head: tuple[str, str, date, DateRange], findings: Any, 
     return _report(*head, f.rows_of(Finding, findings), f.rows_of(WeekSummary, weeks))
 
 
-def _unchecked(rule: Rule) -> Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]]:
-    """A built-in rule's evaluation without its argument checks (done once by :func:`evaluate`)."""
+def _collector(rule: Rule) -> Collector:
+    """A built-in rule's evaluation without its argument checks (done once by :func:`evaluate`), appending its
+    findings unsorted: through the rule's own ``_collector`` (lookups made once per evaluation) where it has one."""
+    make = getattr(type(rule), "_collector", None)
+    if make is not None and isinstance(rule, RULE_CLASSES):
+        return cast(Collector, make(rule))
+    run = cast(Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]], cast(Any, rule)._evaluate)
+
+    def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        out.extend(run(records, period, as_of))
+
+    return collect
+
+
+def _extra(rule: Rule, index: int) -> Collector:
+    """An extra rule: a built-in one as in a rule set, any other through its own ``evaluate``, its result checked."""
     if isinstance(rule, RULE_CLASSES):
-        return cast(Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]], cast(Any, rule)._evaluate)
-    return rule.evaluate
+        return _collector(rule)
+    run = rule.evaluate
+
+    def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        found = run(records, period, as_of)
+        _check_extra(found, index)
+        out.extend(found)
+
+    return collect
 
 
 def _check_extra(found: object, index: int) -> None:
