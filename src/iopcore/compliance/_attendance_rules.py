@@ -11,7 +11,6 @@ judges it like any other week. Maximums are judged in every week.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, final
 
@@ -19,7 +18,7 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._checks import check_as_fields
-from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
+from iopcore.compliance._findings import Collector, Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._periods import (
     attendance_by_time,
     check_as_of,
@@ -27,6 +26,7 @@ from iopcore.compliance._periods import (
     hours_text,
     in_scope,
     minus_days,
+    monday_of,
     not_assessed,
     skip_reason,
     weekly_attendance,
@@ -253,59 +253,77 @@ class ServicesPerDayRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, recs in records._by_patient().items():
-            by_day: dict[date, list[str]] = defaultdict(list)
-            mondays: dict[date, date] = {}
-            first, last = period.first, min(period.last, as_of)
-            for _, rid, day, monday, r in attendance_by_time(recs, period, as_of):
-                if r.status in PRESENT_STATUSES and first <= day <= last:
-                    by_day[day].append(rid)
-                    mondays[day] = monday
-            by_week: dict[date, list[date]] = defaultdict(list)
-            tiers: dict[date, list[date]] = defaultdict(list)
-            for day, ids in by_day.items():
-                (by_week if len(ids) < self.min_services else tiers)[mondays[day]].append(day)
-            if self.upper_tier_at is not None:
-                out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))
-            for monday, days in by_week.items():
-                days.sort()
-                listed = ", ".join(f"{d.isoformat()} ({len(by_day[d])})" for d in days)
-                message = (
-                    f"{len(days)} treatment day(s) in the week of {monday.isoformat()} with fewer than "
-                    f"{self.min_services} services: {listed}."
-                )
-                evidence = tuple(sorted(i for d in days for i in by_day[d]))
-                week = span(monday, monday + timedelta(days=6))
-                fewest = min(len(by_day[d]) for d in days)  # the day furthest below the minimum
-                out.append(
-                    found(
-                        self,
-                        "services_below_minimum",
-                        pid,
-                        week,
-                        message,
-                        evidence,
-                        self.severity,
-                        measured=fewest,
-                        threshold=self.min_services,
-                        unit="services",
-                    )
-                )
+        self._collector()(records, period, as_of, out)
         return finish(out)
 
-    def _tiers(
-        self, pid: str, tiers: dict[date, list[date]], by_day: dict[date, list[str]], upper: int
-    ) -> Iterator[Finding]:
-        for monday, days in tiers.items():
-            high = sum(1 for d in days if len(by_day[d]) >= upper)
-            low = str(self.min_services) if upper - 1 == self.min_services else f"{self.min_services}–{upper - 1}"
+    def _collector(self) -> Collector:
+        """Findings appended unsorted, a week at a time: attendance comes by time, so a week's days are together."""
+        least, upper = self.min_services, self.upper_tier_at
+        needed = f"{least} services: "
+
+        def week_findings(pid: str, monday: date, days: list[tuple[date, list[str]]], out: list[Finding]) -> None:
+            low = [(d, ids) for d, ids in days if len(ids) < least]
+            if upper is not None and len(low) < len(days):
+                tiers = [(d, ids) for d, ids in days if len(ids) >= least]
+                out.append(self._tiers(pid, monday, tiers, upper))
+            if not low:
+                return
+            listed = ", ".join([f"{d.isoformat()} ({len(ids)})" for d, ids in low])
             message = (
-                f"Week of {monday.isoformat()}: {len(days) - high} day(s) with {low} services, "
-                f"{high} day(s) with {upper} or more."
+                f"{len(low)} treatment day(s) in the week of {monday.isoformat()} with fewer than {needed}{listed}."
             )
-            evidence = tuple(sorted(i for d in days for i in by_day[d]))
-            week = span(monday, monday + timedelta(days=6))
-            yield found(self, "service_day_tiers", pid, week, message, evidence, Severity.INFO)
+            evidence = tuple(sorted([i for _, ids in low for i in ids]))
+            out.append(
+                found(
+                    self,
+                    "services_below_minimum",
+                    pid,
+                    span(monday, monday + _SIX_DAYS),
+                    message,
+                    evidence,
+                    self.severity,
+                    measured=min([len(ids) for _, ids in low]),  # the day furthest below the minimum
+                    threshold=least,
+                    unit="services",
+                )
+            )
+
+        def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+            first, last = period.first, min(period.last, as_of)
+            for pid, recs in records._by_patient().items():
+                by_day: dict[date, list[str]] = {}
+                for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
+                    if r.status in PRESENT_STATUSES and first <= day <= last:
+                        ids = by_day.get(day)
+                        if ids is None:
+                            by_day[day] = [rid]
+                        else:
+                            ids.append(rid)
+                # Days in date order (each record's day is in its own offset: not always in time order), by week.
+                week: list[tuple[date, list[str]]] = []
+                this_monday = None
+                for day in sorted(by_day):
+                    monday = monday_of(day)
+                    if monday != this_monday:
+                        if week:
+                            week_findings(pid, this_monday, week, out)  # type: ignore[arg-type]
+                        week, this_monday = [], monday
+                    week.append((day, by_day[day]))
+                if week:
+                    week_findings(pid, this_monday, week, out)  # type: ignore[arg-type]
+
+        return collect
+
+    def _tiers(self, pid: str, monday: date, days: list[tuple[date, list[str]]], upper: int) -> Finding:
+        high = sum(1 for _, ids in days if len(ids) >= upper)
+        low = str(self.min_services) if upper - 1 == self.min_services else f"{self.min_services}–{upper - 1}"
+        message = (
+            f"Week of {monday.isoformat()}: {len(days) - high} day(s) with {low} services, "
+            f"{high} day(s) with {upper} or more."
+        )
+        evidence = tuple(sorted(i for _, ids in days for i in ids))
+        week = span(monday, monday + _SIX_DAYS)
+        return found(self, "service_day_tiers", pid, week, message, evidence, Severity.INFO)
 
 
 @final
@@ -418,6 +436,7 @@ class ConsecutiveAbsencesRule:
         return finish(out)
 
 
+_SIX_DAYS = timedelta(days=6)
 _PARTLY = frozenset({AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
 
 

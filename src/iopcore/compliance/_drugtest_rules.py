@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any, final
@@ -72,46 +71,58 @@ class DrugTestFrequencyRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, recs in records._by_patient().items():
-            collected = sorted(
-                (t for t in recs.drug_tests if t.status is DrugTestStatus.COLLECTED),
-                key=lambda t: (t.collected_at, t.id),
-            )
-            by_week: dict[date, list[Any]] = defaultdict(list)
-            for t in collected:
-                day = t.collected_at.date()
-                by_week[monday_of(day)].append((day, t))
-            for week in weeks(recs, period, as_of):
-                inside = week.inside
-                tests = [t for day, t in by_week.get(week.period.first, ()) if day in inside]
-                evidence = tuple(sorted(t.id for t in tests)) or admission_ids(recs, week.period)
-                if not evidence:
-                    continue
-                reason = skip_reason(self, week)
-                if reason is not None:
-                    out.append(not_assessed(self, pid, week, reason, evidence))
-                elif len(tests) < self.min_tests_per_week:
-                    message = (
-                        f"{len(tests)} drug test(s) collected in the week of "
-                        f"{week.period.first.isoformat()}, below the minimum of {self.min_tests_per_week}."
-                    )
-                    out.append(
-                        found(
-                            self,
-                            "tests_below_weekly_minimum",
-                            pid,
-                            week.period,
-                            message,
-                            evidence,
-                            self.severity,
-                            measured=len(tests),
-                            threshold=self.min_tests_per_week,
-                            unit="tests",
-                        )
-                    )
-            if self.early_window_days is not None:
-                out.extend(self._early(pid, recs, collected, period, as_of, self.early_window_days))
+        self._collector()(records, period, as_of, out)
         return finish(out)
+
+    def _collector(self) -> Collector:
+        """Findings appended unsorted: each patient's collected tests grouped by week once, for every week."""
+        least, window = self.min_tests_per_week, self.early_window_days
+        status = DrugTestStatus.COLLECTED
+
+        def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+            for pid, recs in records._by_patient().items():
+                collected = sorted((t for t in recs.drug_tests if t.status is status), key=_by_time_and_id)
+                by_week: dict[date, list[tuple[date, str]]] = {}
+                for t in collected:
+                    day = t.collected_at.date()
+                    monday = monday_of(day)
+                    tests = by_week.get(monday)
+                    if tests is None:
+                        by_week[monday] = [(day, t.id)]
+                    else:
+                        tests.append((day, t.id))
+                for week in weeks(recs, period, as_of):
+                    inside = week.inside
+                    ids = [i for day, i in by_week.get(week.period.first, ()) if day in inside]
+                    evidence = tuple(sorted(ids)) or admission_ids(recs, week.period)
+                    if not evidence:
+                        continue
+                    reason = skip_reason(self, week)
+                    if reason is not None:
+                        out.append(not_assessed(self, pid, week, reason, evidence))
+                    elif len(ids) < least:
+                        message = (
+                            f"{len(ids)} drug test(s) collected in the week of "
+                            f"{week.period.first.isoformat()}, below the minimum of {least}."
+                        )
+                        out.append(
+                            found(
+                                self,
+                                "tests_below_weekly_minimum",
+                                pid,
+                                week.period,
+                                message,
+                                evidence,
+                                self.severity,
+                                measured=len(ids),
+                                threshold=least,
+                                unit="tests",
+                            )
+                        )
+                if window is not None:
+                    out.extend(self._early(pid, recs, collected, period, as_of, window))
+
+        return collect
 
     def _early(
         self, pid: str, recs: ComplianceRecords, collected: list[Any], period: DateRange, as_of: date, window: int
@@ -124,7 +135,7 @@ class DrugTestFrequencyRule:
             if window_end < max(start, period.first):
                 continue
             marks: list[tuple[date, str]] = [(start, admission.id)]
-            marks += [(t.collected_at.date(), t.id) for t in collected if start <= t.collected_at.date() <= window_end]
+            marks += [(d, t.id) for t in collected if start <= (d := t.collected_at.date()) <= window_end]
             marks.append((window_end + timedelta(days=1), ""))
             for (a_day, a_id), (b_day, b_id) in itertools.pairwise(marks):
                 gap = (b_day - a_day).days
@@ -178,6 +189,10 @@ class MissedTestRule:
                 found(self, f"{t.status.value}_test", t.patient_id, span(day, day), message, (t.id,), self.severity)
             )
         return finish(out)
+
+
+def _by_time_and_id(t: DrugTest) -> tuple[Any, str]:
+    return (t.collected_at, t.id)
 
 
 _DEFAULT_RESULT_SEVERITIES: f.FrozenMap[TestResult, Severity] = f.FrozenMap(
@@ -292,9 +307,7 @@ class DrugTestResultRule:
         # longer than any two datetimes are apart: no timedelta needed (nor possible)
         window = timedelta.max if hours is None or hours > _MAX_HOURS else timedelta(hours=hours)
         panels = {p.specimen: p for p in (*reversed(self.extra_panels), self.panel)}
-        cacheable = all(
-            c.screen_ng_ml != 0 and c.confirm_ng_ml != 0 for p in panels.values() for c in p.cutoffs
-        )
+        cacheable = all(c.screen_ng_ml != 0 and c.confirm_ng_ml != 0 for p in panels.values() for c in p.cutoffs)
         known: dict[tuple[Any, ...], _Said] = {}
         said = self._said
         collected = DrugTestStatus.COLLECTED

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -159,23 +158,34 @@ def _compute_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -
     monday = lo - timedelta(days=lo.weekday())
     one_day = timedelta(days=1)
     while monday <= hi:
-        sunday = monday + timedelta(days=6)
+        sunday = monday + _SIX_DAYS
         if len(spans) == 1:
-            assessed = _days_between(max(monday, lo), min(sunday, hi))
+            out.append(_week(monday, max(monday, lo), min(sunday, hi), closed_days))
         else:
             week = (monday + one_day * i for i in range(7))
             assessed = tuple(d for d in week if any(f <= d <= e for f, e in spans))
-        if assessed:
-            out.append(
-                Week(
-                    period=span(monday, sunday),
-                    assessed=assessed,
-                    closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
-                    inside=_day_set(assessed),
-                )
-            )
-        monday += timedelta(days=7)
+            if assessed:
+                out.append(_week_of(monday, assessed, closed_days))
+        monday += _SEVEN_DAYS
     return tuple(out)
+
+
+_SIX_DAYS, _SEVEN_DAYS = timedelta(days=6), timedelta(days=7)
+
+
+@functools.lru_cache(maxsize=4096)
+def _week(monday: date, first: date, last: date, closed_days: frozenset[date]) -> Week:
+    """The week of *monday* assessed from *first* to *last* (patients share weeks: one value each, speed only)."""
+    return _week_of(monday, _days_between(first, last), closed_days)
+
+
+def _week_of(monday: date, assessed: tuple[date, ...], closed_days: frozenset[date]) -> Week:
+    return Week(
+        period=span(monday, monday + _SIX_DAYS),
+        assessed=assessed,
+        closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
+        inside=_day_set(assessed),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -261,23 +271,28 @@ def patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) ->
 
 
 def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
-    by_week: dict[date, list[tuple[date, Any]]] = defaultdict(list)
+    by_week: dict[date, list[tuple[date, Any]]] = {}
     for _, _, day, monday, r in attendance_by_time(records, period, as_of):
-        by_week[monday].append((day, r))
+        rows = by_week.get(monday)
+        if rows is None:
+            by_week[monday] = [(day, r)]
+        else:
+            rows.append((day, r))
     out: list[WeekRows] = []
+    present_statuses = PRESENT_STATUSES
     for week in weeks(records, period, as_of):
         inside = week.inside
-        rows = sorted((r for day, r in by_week.get(week.period.first, ()) if day in inside), key=BY_ID)
+        rows = sorted([r for day, r in by_week.get(week.period.first, ()) if day in inside], key=BY_ID)
         minutes = present = 0
         days: set[date] = set()
-        for day, r in by_week.get(week.period.first, ()):
-            if day in inside:
-                value = r.attended_minutes.value
+        evidence: list[str] = []
+        for r in rows:
+            value = r.attended_minutes.value
+            if value > 0:
                 minutes += value
-                if value > 0:
-                    days.add(day)
-                if r.status in PRESENT_STATUSES:
-                    present += 1
-        evidence = tuple(r.id for r in rows if r.status in PRESENT_STATUSES) or admission_ids(records, week.period)
-        out.append((week, rows, evidence, minutes, len(days), present))
+                days.add(r.start.date())
+            if r.status in present_statuses:
+                present += 1
+                evidence.append(r.id)
+        out.append((week, rows, tuple(evidence) or admission_ids(records, week.period), minutes, len(days), present))
     return out

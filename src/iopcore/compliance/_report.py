@@ -252,35 +252,47 @@ def _minutes(value: int) -> Minutes:
     return trusted(Minutes, value=value)
 
 
-def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date) -> list[WeekSummary]:
-    tests_by_week: dict[date, list[date]] = defaultdict(list)
+def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date, out: list[WeekSummary]) -> None:
+    """Append the weekly summaries of one patient's bundle to *out*."""
+    tests_by_week: dict[date, list[date]] = {}
+    collected = DrugTestStatus.COLLECTED
     for t in records.drug_tests:
-        if t.status is DrugTestStatus.COLLECTED:
+        if t.status is collected:
             day = t.collected_at.date()
-            tests_by_week[monday_of(day)].append(day)
-    out: list[WeekSummary] = []
-    for week, att, _evidence, minutes, days, attended in patient_weeks(records, period, as_of):
-        tests = tests_by_week.get(week.period.first)
+            monday = monday_of(day)
+            days = tests_by_week.get(monday)
+            if days is None:
+                tests_by_week[monday] = [day]
+            else:
+                days.append(day)
+    new = _new
+    for week, att, _evidence, minutes, days_attended, attended in patient_weeks(records, period, as_of):
+        period_ = week.period
+        tests = tests_by_week.get(period_.first)
         if tests:
             inside = week.inside
-            collected = sum(1 for d in tests if d in inside)
+            tests_collected = sum(1 for d in tests if d in inside)
         else:
-            collected = 0
-        out.append(
-            trusted(
-                WeekSummary,
-                patient_id=pid,
-                week=week.period,
-                assessed_days=len(week.assessed),
-                closure_days=len(week.closed),
-                attended_minutes=_minutes(minutes),
-                days_attended=days,
-                sessions_attended=attended,
-                sessions_missed=len(att) - attended,
-                tests_collected=collected,
-            )
-        )
-    return out
+            tests_collected = 0
+        obj = new(WeekSummary)
+        _W_PATIENT(obj, pid)
+        _W_WEEK(obj, period_)
+        _W_ASSESSED(obj, len(week.assessed))
+        _W_CLOSURE(obj, len(week.closed))
+        _W_MINUTES(obj, _minutes(minutes))
+        _W_DAYS(obj, days_attended)
+        _W_SESSIONS(obj, attended)
+        _W_MISSED(obj, len(att) - attended)
+        _W_TESTS(obj, tests_collected)
+        out.append(obj)
+
+
+# Weekly summaries are derived from validated records: built field by field without validators, as findings are
+# (a test checks that these setters cover exactly the class's fields and build values equal to validated ones).
+_new = object.__new__
+_W_PATIENT, _W_WEEK, _W_ASSESSED, _W_CLOSURE, _W_MINUTES, _W_DAYS, _W_SESSIONS, _W_MISSED, _W_TESTS = (
+    getattr(WeekSummary, a.name).__set__ for a in attrs.fields(WeekSummary)
+)
 
 
 @f.guard
@@ -319,7 +331,7 @@ def evaluate(
             own = period
         for run in runs:
             run(recs, own, as_of, findings)
-        weeks.extend(_summaries(recs, pid, own, as_of))
+        _summaries(recs, pid, own, as_of, weeks)
         if not recs.admissions:
             findings.append(_no_admission(pid, recs, own, as_of))
     period = period or span(first, as_of)
