@@ -108,6 +108,11 @@ class WeeklyHoursRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, week, _rows, evidence, minutes, _days in weekly_attendance(records, period, as_of):
             monday = week.period.first.isoformat()
             if self.max_minutes is not None and minutes > self.max_minutes.value:
@@ -154,7 +159,6 @@ class WeeklyHoursRule:
                         unit="minutes",
                     )
                 )
-        return finish(out)
 
 
 @final
@@ -182,6 +186,11 @@ class DaysPerWeekRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, week, _rows, evidence, _minutes, days in weekly_attendance(records, period, as_of):
             text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
             if self.max_days is not None and days > self.max_days:
@@ -221,7 +230,6 @@ class DaysPerWeekRule:
                         unit="days",
                     )
                 )
-        return finish(out)
 
 
 @final
@@ -345,12 +353,17 @@ class AttendanceRateRule:
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         last = min(period.last, as_of)
         first = max(period.first, minus_days(last, self.window_days - 1))
         if first > last:
-            return ()
+            return
         window = span(first, last)
-        out: list[Finding] = []
         for pid, recs in records._by_patient().items():
             rows = [
                 r
@@ -380,7 +393,6 @@ class AttendanceRateRule:
                         unit="ratio",
                     )
                 )
-        return finish(out)
 
 
 @final
@@ -402,6 +414,11 @@ class ConsecutiveAbsencesRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             first, last = period.first, min(period.last, as_of)
             rows = [
@@ -433,7 +450,6 @@ class ConsecutiveAbsencesRule:
                         )
                     )
                 run = []
-        return finish(out)
 
 
 _SIX_DAYS = timedelta(days=6)
@@ -470,6 +486,11 @@ class MissedSessionsRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             weeks: dict[date, list[Any]] = defaultdict(list)
             for _, _, day, monday, r in attendance_by_time(recs, period, as_of):  # by start and id
@@ -500,4 +521,3 @@ class MissedSessionsRule:
                     message = f"{len(partial)} session(s) attended in part {when}: {listed}."
                     evidence = tuple(r.id for r in partial)
                     out.append(found(self, "sessions_partly_attended", pid, week, message, evidence, Severity.INFO))
-        return finish(out)

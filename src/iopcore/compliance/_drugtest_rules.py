@@ -179,6 +179,11 @@ class MissedTestRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         policy = " (counted as positive by program policy)" if self.count_as_positive else ""
         for t in records.drug_tests:
             day = t.collected_at.date()
@@ -188,7 +193,6 @@ class MissedTestRule:
             out.append(
                 found(self, f"{t.status.value}_test", t.patient_id, span(day, day), message, (t.id,), self.severity)
             )
-        return finish(out)
 
 
 def _by_time_and_id(t: DrugTest) -> tuple[Any, str]:

@@ -273,11 +273,11 @@ def patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) ->
 def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
     by_week: dict[date, list[tuple[date, Any]]] = {}
     for _, _, day, monday, r in attendance_by_time(records, period, as_of):
-        rows = by_week.get(monday)
-        if rows is None:
+        dated = by_week.get(monday)
+        if dated is None:
             by_week[monday] = [(day, r)]
         else:
-            rows.append((day, r))
+            dated.append((day, r))
     out: list[WeekRows] = []
     present_statuses = PRESENT_STATUSES
     for week in weeks(records, period, as_of):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, cast, final
 
@@ -414,16 +414,9 @@ def _report_from_columns(head: tuple[str, str, date, DateRange], findings: Any, 
 
 def _collector(rule: Rule) -> Collector:
     """A built-in rule's evaluation without its argument checks (done once by :func:`evaluate`), appending its
-    findings unsorted: through the rule's own ``_collector`` (lookups made once per evaluation) where it has one."""
+    findings unsorted: its ``_collector()`` (lookups made once per evaluation) where it has one, else ``_collect``."""
     make = getattr(type(rule), "_collector", None)
-    if make is not None and isinstance(rule, RULE_CLASSES):
-        return cast(Collector, make(rule))
-    run = cast(Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]], cast(Any, rule)._evaluate)
-
-    def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
-        out.extend(run(records, period, as_of))
-
-    return collect
+    return cast(Collector, make(rule) if make is not None else cast(Any, rule)._collect)
 
 
 def _extra(rule: Rule, index: int) -> Collector:
