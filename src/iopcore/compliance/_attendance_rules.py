@@ -113,7 +113,7 @@ class WeeklyHoursRule:
 
     def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
         """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
-        for pid, week, _rows, evidence, minutes, _days in weekly_attendance(records, period, as_of):
+        for pid, week, evidence, minutes, _days in weekly_attendance(records, period, as_of):
             monday = week.period.first.isoformat()
             if self.max_minutes is not None and minutes > self.max_minutes.value:
                 message = (
@@ -191,7 +191,7 @@ class DaysPerWeekRule:
 
     def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
         """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
-        for pid, week, _rows, evidence, _minutes, days in weekly_attendance(records, period, as_of):
+        for pid, week, evidence, _minutes, days in weekly_attendance(records, period, as_of):
             text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
             if self.max_days is not None and days > self.max_days:
                 message = f"{text}, above the maximum of {self.max_days}."

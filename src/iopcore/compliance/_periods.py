@@ -229,9 +229,9 @@ def not_assessed(rule: WeeklyRule, pid: str, week: Week, reason: str, evidence: 
     return found(rule, "week_not_assessed", pid, week.period, message, evidence, Severity.INFO)
 
 
-WeekRows = tuple[Week, list[Any], tuple[str, ...], int, int, int]
-"""An assessed week with its attendance rows (by id), evidence, attended minutes, days attended and sessions
-attended (present)."""
+WeekRows = tuple[Week, int, tuple[str, ...], int, int, int]
+"""An assessed week with its number of attendance records, evidence (the ids of those present, sorted), attended
+minutes, days attended and sessions attended (present)."""
 
 TimedRow = tuple[datetime, str, date, date, Any]
 """An attendance record's start, id, date and the Monday of its week, then the record itself."""
@@ -239,11 +239,11 @@ TimedRow = tuple[datetime, str, date, date, Any]
 
 def weekly_attendance(
     records: ComplianceRecords, period: DateRange, as_of: date
-) -> Iterator[tuple[str, Week, list[Any], tuple[str, ...], int, int]]:
-    """Each patient's assessed weeks with their attendance rows, evidence, minutes and days attended."""
+) -> Iterator[tuple[str, Week, tuple[str, ...], int, int]]:
+    """Each patient's assessed weeks with their evidence, minutes and days attended."""
     for pid, recs in records._by_patient().items():
-        for week, rows, evidence, minutes, days, _ in patient_weeks(recs, period, as_of):
-            yield pid, week, rows, evidence, minutes, days
+        for week, _, evidence, minutes, days, _ in patient_weeks(recs, period, as_of):
+            yield pid, week, evidence, minutes, days
 
 
 def attendance_by_time(records: ComplianceRecords, period: DateRange, as_of: date) -> list[TimedRow]:
@@ -266,33 +266,36 @@ _TIME_AND_ID = operator.itemgetter(0, 1)
 
 
 def patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
-    """Each assessed week of one patient with its attendance rows (sorted by id), evidence and totals."""
+    """Each assessed week of one patient with its number of attendance records, evidence and totals."""
     return memo("patient_weeks", records, period, as_of, lambda: _compute_patient_weeks(records, period, as_of))
 
 
 def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
-    by_week: dict[date, list[tuple[date, Any]]] = {}
-    for _, _, day, monday, r in attendance_by_time(records, period, as_of):
-        dated = by_week.get(monday)
-        if dated is None:
-            by_week[monday] = [(day, r)]
+    by_week: dict[date, list[TimedRow]] = {}
+    for row in attendance_by_time(records, period, as_of):
+        rows = by_week.get(row[3])
+        if rows is None:
+            by_week[row[3]] = [row]
         else:
-            dated.append((day, r))
+            rows.append(row)
     out: list[WeekRows] = []
     present_statuses = PRESENT_STATUSES
     for week in weeks(records, period, as_of):
         inside = week.inside
-        rows = sorted([r for day, r in by_week.get(week.period.first, ()) if day in inside], key=BY_ID)
-        minutes = present = 0
+        sessions = minutes = present = 0
         days: set[date] = set()
         evidence: list[str] = []
-        for r in rows:
+        for _, rid, day, _, r in by_week.get(week.period.first, ()):
+            if day not in inside:
+                continue
+            sessions += 1
             value = r.attended_minutes.value
-            if value > 0:
+            if value:
                 minutes += value
-                days.add(r.start.date())
+                days.add(day)
             if r.status in present_statuses:
                 present += 1
-                evidence.append(r.id)
-        out.append((week, rows, tuple(evidence) or admission_ids(records, week.period), minutes, len(days), present))
+                evidence.append(rid)
+        evidence.sort()
+        out.append((week, sessions, tuple(evidence) or admission_ids(records, week.period), minutes, len(days), present))
     return out

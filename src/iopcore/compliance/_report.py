@@ -266,7 +266,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
             else:
                 days.append(day)
     new = _new
-    for week, att, _evidence, minutes, days_attended, attended in patient_weeks(records, period, as_of):
+    for week, sessions, _evidence, minutes, days_attended, attended in patient_weeks(records, period, as_of):
         period_ = week.period
         tests = tests_by_week.get(period_.first)
         if tests:
@@ -282,7 +282,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
         _W_MINUTES(obj, _minutes(minutes))
         _W_DAYS(obj, days_attended)
         _W_SESSIONS(obj, attended)
-        _W_MISSED(obj, len(att) - attended)
+        _W_MISSED(obj, sessions - attended)
         _W_TESTS(obj, tests_collected)
         out.append(obj)
 
