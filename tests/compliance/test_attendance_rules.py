@@ -202,6 +202,7 @@ def test_each_week_with_unexcused_absences_lists_them_with_the_minutes() -> None
     assert "2 of 3 scheduled session(s) not attended" in findings[0].message
     assert "3 h attended of 9 h scheduled" in findings[0].message
     assert findings[0].severity is Severity.WARNING and findings[0].citation == TEST_SOURCE
+    assert [(x.measured, x.threshold, x.unit) for x in findings] == [(2, 1, "sessions"), (1, 1, "sessions")]
 
 
 @pytest.mark.parametrize(("absences", "reported"), [(1, False), (2, True), (3, True)])
@@ -209,7 +210,10 @@ def test_min_missed_is_the_least_number_of_absences_reported(absences: int, repo
     """With ``min_missed=2``, one absence in a week is not reported, two (at the cut-off) and three are."""
     rule = MissedSessionsRule(id="missed", min_missed=2, source=TEST_SOURCE)
     rows = [session(f"s{i}", nth_day(i), status=AttendanceStatus.ABSENT) for i in range(absences)]
-    assert bool(rule.evaluate(bundle(admission(), *rows), WEEK, nth_day(6))) is reported
+    findings = rule.evaluate(bundle(admission(), *rows), WEEK, nth_day(6))
+    assert bool(findings) is reported
+    # measured: the week's unexcused absences, threshold: min_missed (measured >= threshold when reported)
+    assert [(x.measured, x.threshold, x.unit) for x in findings] == ([(absences, 2, "sessions")] if reported else [])
 
 
 def test_partly_attended_sessions_are_reported_on_request() -> None:
@@ -220,6 +224,7 @@ def test_partly_attended_sessions_are_reported_on_request() -> None:
     rule = MissedSessionsRule(id="missed", partly_attended=True, source=TEST_SOURCE)
     [finding] = rule.evaluate(records, WEEK, nth_day(6))
     assert (finding.code, finding.evidence, finding.severity) == ("sessions_partly_attended", ("a", "b"), Severity.INFO)
+    assert (finding.measured, finding.threshold, finding.unit) == (2, None, "sessions")  # two sessions in part
     assert "late (150 of 180 min)" in finding.message and "left_early (180 of 180 min)" in finding.message
     within_grace = attrs.evolve(late, status=AttendanceStatus.ATTENDED)  # minutes short, but on time by the policy
     assert rule.evaluate(bundle(admission(), within_grace), WEEK, nth_day(6)) == ()

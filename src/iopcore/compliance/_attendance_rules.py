@@ -510,7 +510,20 @@ class MissedSessionsRule:
                         f"({hours_text(attended)} attended of {hours_text(scheduled)} scheduled)."
                     )
                     evidence = tuple(r.id for r in missed)
-                    out.append(found(self, "sessions_missed", pid, week, message, evidence, self.severity))
+                    out.append(
+                        found(
+                            self,
+                            "sessions_missed",
+                            pid,
+                            week,
+                            message,
+                            evidence,
+                            self.severity,
+                            measured=len(missed),
+                            threshold=self.min_missed,
+                            unit="sessions",
+                        )
+                    )
                 partial = [r for r in counted if r.status in _PARTLY]
                 if self.partly_attended and partial:
                     listed = ", ".join(
@@ -520,4 +533,16 @@ class MissedSessionsRule:
                     )
                     message = f"{len(partial)} session(s) attended in part {when}: {listed}."
                     evidence = tuple(r.id for r in partial)
-                    out.append(found(self, "sessions_partly_attended", pid, week, message, evidence, Severity.INFO))
+                    out.append(
+                        found(
+                            self,
+                            "sessions_partly_attended",
+                            pid,
+                            week,
+                            message,
+                            evidence,
+                            Severity.INFO,
+                            measured=len(partial),
+                            unit="sessions",
+                        )
+                    )
