@@ -268,6 +268,7 @@ class ServicesPerDayRule:
         """Findings appended unsorted, a week at a time: attendance comes by time, so a week's days are together."""
         least, upper = self.min_services, self.upper_tier_at
         needed = f"{least} services: "
+        texts: dict[tuple[date, int], str] = {}  # "2026-01-05 (2)": days and counts repeat across patients
 
         def week_findings(pid: str, monday: date, days: list[tuple[date, list[str]]], out: list[Finding]) -> None:
             low = [(d, ids) for d, ids in days if len(ids) < least]
@@ -276,7 +277,13 @@ class ServicesPerDayRule:
                 out.append(self._tiers(pid, monday, tiers, upper))
             if not low:
                 return
-            listed = ", ".join([f"{d.isoformat()} ({len(ids)})" for d, ids in low])
+            parts = []
+            for d, ids in low:
+                text = texts.get((d, len(ids)))
+                if text is None:
+                    text = texts[d, len(ids)] = f"{d.isoformat()} ({len(ids)})"
+                parts.append(text)
+            listed = ", ".join(parts)
             message = (
                 f"{len(low)} treatment day(s) in the week of {monday.isoformat()} with fewer than {needed}{listed}."
             )

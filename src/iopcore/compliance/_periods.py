@@ -297,5 +297,7 @@ def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of:
                 present += 1
                 evidence.append(rid)
         evidence.sort()
-        out.append((week, sessions, tuple(evidence) or admission_ids(records, week.period), minutes, len(days), present))
+        out.append(
+            (week, sessions, tuple(evidence) or admission_ids(records, week.period), minutes, len(days), present)
+        )
     return out

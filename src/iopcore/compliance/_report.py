@@ -450,25 +450,29 @@ def _check_extra(found: object, index: int) -> None:
     )
 
 
-def _dates(records: ComplianceRecords) -> Iterable[date]:
-    for a in records.admissions:
-        yield a.admitted_at.date()
-    for r in records.attendance:
-        yield r.start.date()
-    for t in records.drug_tests:
-        yield t.collected_at.date()
-    for m in records.medications:
-        yield m.administered_at.date()
-    for e in records.plan_events:
-        yield e.occurred_at.date()
-    for p in records.authorizations:
-        yield p.dates.first
-    for c in records.certifications:
-        yield c.signed_on
-
-
 def _first_day(records: ComplianceRecords) -> date:
-    return min(_dates(records), default=date.max)
+    """The earliest date of any record of *records* (``date.max`` for none)."""
+    first = date.max
+    for a in records.admissions:
+        if (day := a.admitted_at.date()) < first:
+            first = day
+    for r in records.attendance:
+        if (day := r.start.date()) < first:
+            first = day
+    for t in records.drug_tests:
+        if (day := t.collected_at.date()) < first:
+            first = day
+    for m in records.medications:
+        if (day := m.administered_at.date()) < first:
+            first = day
+    for e in records.plan_events:
+        if (day := e.occurred_at.date()) < first:
+            first = day
+    for p in records.authorizations:
+        first = min(first, p.dates.first)
+    for c in records.certifications:
+        first = min(first, c.signed_on)
+    return first
 
 
 def _no_admission(pid: str, records: ComplianceRecords, period: DateRange, as_of: date) -> Finding:
