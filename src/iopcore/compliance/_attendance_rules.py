@@ -20,13 +20,13 @@ from iopcore import _fields as f
 from iopcore.compliance._checks import check_as_fields
 from iopcore.compliance._findings import Collector, Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._periods import (
+    BACK_TO_MONDAY,
     attendance_by_time,
     check_as_of,
     days_text,
     hours_text,
     in_scope,
     minus_days,
-    monday_of,
     not_assessed,
     skip_reason,
     weekly_attendance,
@@ -318,7 +318,7 @@ class ServicesPerDayRule:
                 week: list[tuple[date, list[str]]] = []
                 this_monday = None
                 for day in sorted(by_day):
-                    monday = monday_of(day)
+                    monday = day - BACK_TO_MONDAY[day.weekday()]
                     if monday != this_monday:
                         if week:
                             week_findings(pid, this_monday, week, out)  # type: ignore[arg-type]
@@ -371,21 +371,25 @@ class AttendanceRateRule:
         if first > last:
             return
         window = span(first, last)
+        excused = AttendanceStatus.EXCUSED
         for pid, recs in records._by_patient().items():
-            rows = [
-                r
-                for r in recs.attendance
-                if r.status is not AttendanceStatus.EXCUSED and first <= r.start.date() <= last
-            ]
-            if not rows:
+            scheduled = 0
+            absent: list[str] = []
+            for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
+                status = r.status
+                if status is not excused and first <= day <= last:
+                    scheduled += 1
+                    if status not in PRESENT_STATUSES:
+                        absent.append(rid)
+            if not scheduled:
                 continue
-            present = sum(1 for r in rows if r.present)
-            if present < self.min_rate * len(rows):
+            present = scheduled - len(absent)
+            if present < self.min_rate * scheduled:
                 message = (
-                    f"Attended {present} of {len(rows)} scheduled sessions ({present / len(rows):.0%}) "
+                    f"Attended {present} of {scheduled} scheduled sessions ({present / scheduled:.0%}) "
                     f"in {days_text(window)}, below {self.min_rate:.0%}."
                 )
-                evidence = tuple(sorted(r.id for r in rows if not r.present))
+                evidence = tuple(sorted(absent))
                 out.append(
                     found(
                         self,
@@ -395,7 +399,7 @@ class AttendanceRateRule:
                         message,
                         evidence,
                         self.severity,
-                        measured=present / len(rows),
+                        measured=present / scheduled,
                         threshold=self.min_rate,
                         unit="ratio",
                     )

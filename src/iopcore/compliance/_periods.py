@@ -26,7 +26,7 @@ from iopcore.times import DateRange
 T = TypeVar("T")
 
 BY_ID = operator.attrgetter("id")
-_BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
+BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
 
 
 LAST_AS_OF = date.max - timedelta(days=date.max.weekday() + 1)
@@ -57,7 +57,7 @@ def minus_days(day: date, days: int) -> date:
 
 def monday_of(day: date) -> date:
     """The Monday of *day*'s ISO week."""
-    return day - _BACK_TO_MONDAY[day.weekday()]
+    return day - BACK_TO_MONDAY[day.weekday()]
 
 
 def hours_text(minutes: int) -> str:
@@ -252,7 +252,7 @@ def attendance_by_time(records: ComplianceRecords, period: DateRange, as_of: dat
 
 
 def _timed_rows(records: ComplianceRecords) -> list[TimedRow]:
-    back = _BACK_TO_MONDAY
+    back = BACK_TO_MONDAY
     rows: list[TimedRow] = []
     for r in records.attendance:
         start = r.start

@@ -15,7 +15,7 @@ from iopcore import _fields as f
 from iopcore._fields import _html as h
 from iopcore.compliance._checks import check_unique_ids, refuse
 from iopcore.compliance._findings import Collector, Finding, Rule, Severity, sorted_findings, span
-from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
+from iopcore.compliance._periods import BACK_TO_MONDAY, check_as_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import RULE_CLASSES
 from iopcore.compliance._rulesets import RuleSet
@@ -259,7 +259,7 @@ def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: d
     for t in records.drug_tests:
         if t.status is collected:
             day = t.collected_at.date()
-            monday = monday_of(day)
+            monday = day - BACK_TO_MONDAY[day.weekday()]
             days = tests_by_week.get(monday)
             if days is None:
                 tests_by_week[monday] = [day]
