@@ -184,6 +184,22 @@ def found(
     return obj
 
 
+def share_messages(findings: list[Finding], start: int, known: dict[str, str]) -> None:
+    """Give the findings from *start* on (built by iopcore's rules) the one copy in *known* of an equal message.
+
+    Patients share most messages ("Service on 2026-03-22 is not covered by any payer authorization.", a
+    week not assessed): a report of 10,000 patients holds about 25,000 distinct messages among 500,000
+    findings, so sharing them keeps a fraction of the memory (values unchanged; speed and memory only).
+    """
+    set_message = _F_MESSAGE
+    for i in range(start, len(findings)):
+        x = findings[i]
+        message = x.message
+        shared = known.setdefault(message, message)
+        if shared is not message:
+            set_message(x, shared)
+
+
 @functools.lru_cache(maxsize=4096)
 def span(first: date, last: date) -> DateRange:
     """The period *first* to *last*: one shared value per period (findings mostly repeat a few hundred).

@@ -14,7 +14,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore._fields import _html as h
 from iopcore.compliance._checks import check_unique_ids, refuse
-from iopcore.compliance._findings import Collector, Finding, Rule, Severity, sorted_findings, span
+from iopcore.compliance._findings import Collector, Finding, Rule, Severity, share_messages, sorted_findings, span
 from iopcore.compliance._periods import BACK_TO_MONDAY, check_as_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import RULE_CLASSES
@@ -319,9 +319,10 @@ def evaluate(
     check_unique_ids("evaluate", extra_rules, "$.extra_rules", taken=ruleset.rule_ids)
     # Built-in rules run without their argument checks (done once here); extra rules through their own evaluate.
     runs = [_collector(rule) for rule in ruleset.rules]
-    runs += [_extra(rule, i) for i, rule in enumerate(extra_rules)]
+    extras = [_extra(rule, i) for i, rule in enumerate(extra_rules)]
     findings: list[Finding] = []
     weeks: list[WeekSummary] = []
+    messages: dict[str, str] = {}
     first = as_of
     for pid, recs in records._parts():
         if period is None:
@@ -329,7 +330,11 @@ def evaluate(
             first = min(first, own.first)
         else:
             own = period
+        start = len(findings)
         for run in runs:
+            run(recs, own, as_of, findings)
+        share_messages(findings, start, messages)
+        for run in extras:
             run(recs, own, as_of, findings)
         _summaries(recs, pid, own, as_of, weeks)
         if not recs.admissions:
