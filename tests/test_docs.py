@@ -1,4 +1,4 @@
-"""Every Python code block in the docs and README, and every example script, runs.
+"""Every Python code block in the docs and README, every docstring example and every example script, runs.
 
 Blocks of one page run in order in one namespace, so a page reads as a script.
 Fences tagged ``python`` (or ``{code-block} python``) run, and so do the ``{code-cell}``s of
@@ -9,6 +9,9 @@ Hypothesis profile); ``bash``, ``text`` and other fences are not Python and are 
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import inspect
 import re
 import runpy
 import sys
@@ -21,6 +24,8 @@ FENCE = re.compile(r"^(?P<fence>```+|~~~+)\s*(?P<info>[^\n]*)\n(?P<body>.*?)^(?P
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 PAGES = [p for p in PAGES if "_build" not in p.parts]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+SRC = ROOT / "src"
+DOCTESTED = sorted(p for p in (SRC / "iopcore").rglob("*.py") if ">>> " in p.read_text(encoding="utf-8"))
 
 
 def python_blocks(text: str) -> list[str]:
@@ -87,3 +92,22 @@ def test_benchmark_runner_lists_its_groups() -> None:
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--list"], capture_output=True, text=True, check=True
     )
     assert "foundation" in out.stdout.split()
+
+
+@pytest.mark.parametrize("path", DOCTESTED, ids=lambda p: str(p.relative_to(SRC)))
+def test_docstring_examples_run(path: Path) -> None:
+    """The ``>>>`` examples in the library's docstrings give the output they show (they are what the API
+    reference prints, so a stale one misleads, e.g. a document's format version)."""
+    name = ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+    module = importlib.import_module(name)
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    # the module's own objects, also those re-exported under a public __module__ (module=False: no origin filter)
+    tests = finder.find(module, name, module=False, globs=vars(module))
+    for obj_name, obj in vars(module).items():
+        defined_here = (inspect.isclass(obj) or inspect.isfunction(obj)) and inspect.getsourcefile(obj) == str(path)
+        if defined_here and obj.__module__ != name:
+            tests += finder.find(obj, f"{name}.{obj_name}", module=False, globs=vars(module))
+    for test in tests:
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 0 and result.failed == 0, f"{result.failed} of {result.attempted} examples failed"

@@ -121,7 +121,8 @@ def test_count_stay_days_refuses_a_last_day_before_admission() -> None:
 
 
 def test_a_rule_document_without_counting_reads_as_calendar_days_and_round_trips() -> None:
-    """Documents written before the convention was a field read as CALENDAR_DAYS; MIDNIGHTS round-trips."""
+    """A current document without ``counting`` reads as CALENDAR_DAYS (the default); MIDNIGHTS round-trips.
+    Documents written before the field existed read as MIDNIGHTS: tests/serialization/test_versions.py."""
     doc = to_dict(DC)
     assert doc["counting"] == "calendar_days"
     del doc["counting"]

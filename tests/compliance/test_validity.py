@@ -43,8 +43,12 @@ _SA, _SU, _IN, _DI, _NA, _VA = (
 )
 
 
-def _hhs_table(c: float | None, sg: float | None, ph: float | None, nit: float | None, adult: bool) -> Category:
-    """The HHS urine criteria in force with 49 CFR 40.87-40.89, transcribed as written (independent of the rules)."""
+def _hhs_table(
+    c: float | None, sg: float | None, ph: float | None, nit: float | None, adult: bool, low_sg: bool = True
+) -> Category:
+    """The HHS urine criteria in force with 49 CFR 40.87-40.89, transcribed as written (independent of the rules).
+
+    *low_sg* is the switch of the invalid criterion "creatinine >= 2 with SG <= 1.0010"."""
     if adult or (nit is not None and nit >= 500) or (ph is not None and (ph < 4 or ph >= 11)):
         return _SA
     if c is not None and sg is not None and c < 2 and (sg <= 1.0010 or sg >= 1.0200):
@@ -53,7 +57,7 @@ def _hhs_table(c: float | None, sg: float | None, ph: float | None, nit: float |
         return _IN
     if nit is not None and 200 <= nit < 500:
         return _IN
-    if c is not None and sg is not None and ((c < 2 and 1.0010 < sg < 1.0200) or (c >= 2 and sg <= 1.0010)):
+    if c is not None and sg is not None and ((c < 2 and 1.0010 < sg < 1.0200) or (low_sg and c >= 2 and sg <= 1.0010)):
         return _IN
     if c is not None and sg is not None and 2 <= c < 20 and 1.0010 < sg < 1.0030:
         return _DI
@@ -62,8 +66,10 @@ def _hhs_table(c: float | None, sg: float | None, ph: float | None, nit: float |
     return _VA
 
 
-def _nrc_table(c: float | None, sg: float | None, ph: float | None, nit: float | None, adult: bool) -> Category:
-    """The older NRC/SAMHSA table (pH < 3), transcribed as written."""
+def _nrc_table(
+    c: float | None, sg: float | None, ph: float | None, nit: float | None, adult: bool, low_sg: bool = False
+) -> Category:
+    """The older NRC/SAMHSA table (pH < 3), transcribed as written (*low_sg*: the low-gravity switch turned on)."""
     if adult or (nit is not None and nit >= 500) or (ph is not None and (ph < 3 or ph >= 11)):
         return _SA
     if c is not None and sg is not None and c < 2 and (sg <= 1.0010 or sg >= 1.0200):
@@ -72,7 +78,7 @@ def _nrc_table(c: float | None, sg: float | None, ph: float | None, nit: float |
         return _IN
     if nit is not None and 200 <= nit < 500:
         return _IN
-    if c is not None and sg is not None and c < 2 and 1.001 < sg < 1.020:
+    if c is not None and sg is not None and ((c < 2 and 1.001 < sg < 1.020) or (low_sg and c >= 2 and sg <= 1.0010)):
         return _IN
     if c is not None and sg is not None and 2 <= c < 20 and 1.0010 < sg < 1.0030:
         return _DI
@@ -93,18 +99,24 @@ _NITRITE = _around(200, 500, step=0.1)
 
 
 @pytest.mark.parametrize(
-    ("rules", "table"),
-    [(SPECIMEN_VALIDITY, _hhs_table), (specimen_validity_rules(edition="nrc_samhsa_2004"), _nrc_table)],
-    ids=["hhs_urine_2024", "nrc_samhsa_2004"],
+    ("rules", "table", "low_sg"),
+    [
+        (SPECIMEN_VALIDITY, _hhs_table, True),
+        (specimen_validity_rules(low_gravity_invalid=False), _hhs_table, False),
+        (specimen_validity_rules(edition="nrc_samhsa_2004"), _nrc_table, False),
+        (specimen_validity_rules(edition="nrc_samhsa_2004", low_gravity_invalid=True), _nrc_table, True),
+    ],
+    ids=["hhs_urine_2024", "hhs_urine_2024_no_low_sg", "nrc_samhsa_2004", "nrc_samhsa_2004_low_sg"],
 )
-def test_classifier_equals_the_transcribed_table_at_every_boundary(rules: object, table: object) -> None:
-    """At, just below and just above every cut-off (and with each measurement missing) the classifier is the table."""
+def test_classifier_equals_the_transcribed_table_at_every_boundary(rules: object, table: object, low_sg: bool) -> None:
+    """At, just below and just above every cut-off (and with each measurement missing) the classifier is the table,
+    with the low-gravity invalid criterion switched on and off in both editions."""
     wrong = []
     for c, sg, ph, nit, adult in itertools.product(_CREATININE, _GRAVITY, _PH, _NITRITE, (False, True)):
         validity = SpecimenValidity(
             creatinine_mg_dl=c, specific_gravity=sg, ph=ph, nitrite_mcg_ml=nit, adulterant_detected=adult
         )
-        expected = table(c, sg, ph, nit, adult)  # type: ignore[operator]
+        expected = table(c, sg, ph, nit, adult, low_sg)  # type: ignore[operator]
         if _category(validity, rules) is not expected:
             wrong.append((c, sg, ph, nit, adult, expected))
     assert wrong == []
@@ -135,12 +147,25 @@ def test_the_cases_of_the_issue(validity: SpecimenValidity, expected: SpecimenCa
     st.floats(min_value=0, max_value=1.9999),
     st.one_of(st.none(), st.floats(min_value=0.9, max_value=1.1)),
     st.one_of(st.none(), st.floats(min_value=0, max_value=14)),
+    st.one_of(st.none(), st.booleans()),
 )
 def test_creatinine_below_2_is_never_valid(
-    edition: str, dilute: str, bound: float | None, creatinine: float, gravity: float | None, ph: float | None
+    edition: str,
+    dilute: str,
+    bound: float | None,
+    creatinine: float,
+    gravity: float | None,
+    ph: float | None,
+    low_sg: bool | None,
 ) -> None:
-    """Whatever edition, dilute wording, pH bound, gravity and pH: creatinine below 2 mg/dL is never valid."""
-    rules = specimen_validity_rules(edition=edition, dilute=dilute, adulterated_ph_below=bound)  # type: ignore[arg-type]
+    """Whatever edition, dilute wording, pH bound, low-gravity switch, gravity and pH: creatinine below 2 mg/dL is
+    never valid."""
+    rules = specimen_validity_rules(
+        edition=edition,  # type: ignore[arg-type]
+        dilute=dilute,
+        adulterated_ph_below=bound,
+        low_gravity_invalid=low_sg,
+    )
     validity = SpecimenValidity(creatinine_mg_dl=creatinine, specific_gravity=gravity, ph=ph)
     assert _category(validity, rules) is not SpecimenCategory.VALID
 
@@ -225,9 +250,53 @@ def test_adulterated_ph_bound_is_selectable_and_marked_unverified() -> None:
 
 
 @pytest.mark.parametrize(
+    ("creatinine", "gravity", "on", "off"),
+    [
+        (1.99, 1.0010, _SU, _SU),  # just below the creatinine cut-off: substituted either way (never valid)
+        (2.0, 1.0010, _IN, _VA),  # at both cut-offs: the switch decides (off: exclusive_range starts above 1.0010)
+        (2.01, 1.0010, _IN, _VA),  # just above the creatinine cut-off
+        (2.0, 1.0009, _IN, _VA),  # just below the gravity cut-off
+        (2.0, 1.0011, _DI, _DI),  # just above the gravity cut-off: dilute either way
+        (19.99, 1.0005, _IN, _VA),
+        (20.0, 1.0010, _IN, _VA),
+        (80.0, 1.0011, _VA, _VA),
+    ],
+)
+def test_low_gravity_invalid_switch_at_its_cut_offs(
+    creatinine: float, gravity: float, on: SpecimenCategory, off: SpecimenCategory
+) -> None:
+    """Creatinine >= 2 mg/dL with SG <= 1.0010 is invalid by default and is left to the other criteria when switched
+    off; at, just below and just above both cut-offs."""
+    validity = SpecimenValidity(creatinine_mg_dl=creatinine, specific_gravity=gravity, ph=6)
+    assert _category(validity) is on
+    assert _category(validity, specimen_validity_rules(low_gravity_invalid=True)) is on
+    assert _category(validity, specimen_validity_rules(low_gravity_invalid=False)) is off
+
+
+def test_low_gravity_switch_is_named_in_the_id_and_cited() -> None:
+    """The switch is each edition's choice by default; a rule set that differs says so in its id; the criterion keeps
+    its unverified source, and with the "below_thresholds" wording a switched-off specimen reads dilute."""
+    assert specimen_validity_rules(low_gravity_invalid=True) == SPECIMEN_VALIDITY
+    off = specimen_validity_rules(low_gravity_invalid=False)
+    assert off.id == "specimen_validity_hhs_urine_2024_no_low_sg_invalid"
+    assert len(off.criteria) == len(SPECIMEN_VALIDITY.criteria) - 1
+    older = specimen_validity_rules(edition="nrc_samhsa_2004", low_gravity_invalid=True)
+    assert older.id == "specimen_validity_nrc_samhsa_2004_low_sg_invalid"
+    added = set(older.criteria) - set(specimen_validity_rules(edition="nrc_samhsa_2004").criteria)
+    assert [c.source.evidence for c in added] == [Evidence.UNVERIFIED]
+    assert "low_gravity_invalid=False" in next(iter(added)).source.note
+    watery = SpecimenValidity(creatinine_mg_dl=5, specific_gravity=1.0005, ph=6)
+    below = specimen_validity_rules(dilute="below_thresholds", low_gravity_invalid=False)
+    assert below.id == "specimen_validity_hhs_urine_2024_below_thresholds_no_low_sg_invalid"
+    assert _category(watery, below) is SpecimenCategory.DILUTE
+    assert _category(watery, specimen_validity_rules(dilute="below_thresholds")) is SpecimenCategory.INVALID
+
+
+@pytest.mark.parametrize(
     "call",
     [
         lambda: specimen_validity_rules(dilute="watery"),
+        lambda: specimen_validity_rules(low_gravity_invalid="no"),  # type: ignore[arg-type]
         lambda: specimen_validity_rules(adulterated_ph_below=9),
         lambda: specimen_validity_rules(adulterated_ph_below="3"),  # type: ignore[arg-type]
     ],
@@ -285,6 +354,7 @@ def test_ranges_and_criteria_describe_themselves() -> None:
         ({"adulterated_ph_below": math.nan}, "$.adulterated_ph_below"),
         ({"adulterated_ph_below": 10**400}, "$.adulterated_ph_below"),
         ({"adulterated_ph_below": True}, "$.adulterated_ph_below"),
+        ({"low_gravity_invalid": 0}, "$.low_gravity_invalid"),
         ({"ph": 3.0}, "$.ph"),
         ({"edition": "hhs_1988"}, "$.edition"),
     ],

@@ -88,6 +88,13 @@ def test_the_map_refuses_bad_references_without_naming_them() -> None:
     assert "mrn-0042" not in str(info.value) and "Practitioner/9" not in str(info.value)
     with pytest.raises(InvalidDataError, match="once"):
         References(patients={"a": "Patient/1", "b": "Patient/1"})
+    with pytest.raises(InvalidDataError) as info:  # a urn: names no type: in two maps, import could not tell
+        References(practitioners={"dr": "urn:oid:2.0"}, organizations={"clinic": "urn:oid:2.0"})
+    assert info.value.paths == ("$.organizations",) and "urn:oid:2.0" not in str(info.value)
+    References(practitioners={"dr": "urn:oid:2.0"}, locations={"site": "Location/1"})
+    with pytest.raises(InvalidDataError) as info:
+        References(locations={"site": "Organization/1"})
+    assert info.value.paths == ("$.locations",)
     with pytest.raises(InvalidDataError) as info:
         References(organizations={"o": "Organization/1"}, managing_organization="other")
     assert info.value.paths == ("$.managing_organization",)
@@ -109,11 +116,12 @@ def test_lookups_work_both_ways_and_name_no_key() -> None:
     assert info.value.paths == ("$.resource.patient.reference",) and "Patient/2" not in str(info.value)
 
 
-@given(references(patients=["p-1"], organizations=["org"]))
+@given(references(patients=["p-1"], organizations=["org"], locations=["site"]))
 @settings(max_examples=20)
 def test_generated_maps_hold_the_keys_asked_for_and_pickle(refs: References) -> None:
     """The strategy's maps hold the requested keys, valid references, and pickle and hash."""
-    assert "p-1" in refs.patients and "org" in refs.organizations
+    assert "p-1" in refs.patients and "org" in refs.organizations and "site" in refs.locations
+    assert all(is_reference(ReferenceKind.LOCATION, r) for r in refs.locations.values())
     assert all(is_reference(ReferenceKind.PATIENT, r) for r in refs.patients.values())
     assert pickle.loads(pickle.dumps(refs)) == refs
     assert hash(refs) == hash(pickle.loads(pickle.dumps(refs)))

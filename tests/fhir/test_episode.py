@@ -159,9 +159,9 @@ def _broken(change: Any) -> dict[str, Any]:
             "$.resource.extension[4].extension[3].valuePositiveInt",
         ),
         (lambda r: r["extension"].pop(1), "$.resource"),
-        (lambda r: r["extension"].pop(5), "$.resource.status"),
+        (lambda r: r["extension"].pop(5), "$.resource.extension"),  # finished, no discharge reason
         (lambda r: r.update(extension=[e for e in r["extension"] if "level" not in e["url"]]), "$.resource.extension"),
-        (lambda r: r["extension"].append(r["extension"][0]), "$.resource.extension"),
+        (lambda r: r["extension"].append(r["extension"][0]), "$.resource.extension[6]"),
         (lambda r: r["extension"][4]["extension"][5]["valuePeriod"].pop("end"), "$.resource.extension[4]"),
     ],
 )

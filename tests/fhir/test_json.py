@@ -25,11 +25,15 @@ def test_objects_elements_and_nulls() -> None:
     """Objects need string keys; unknown elements, nulls and modifier extensions are refused at their paths."""
     assert refused(lambda: j.obj([1], P)) == P
     assert refused(lambda: j.obj({1: 2}, P)) == P
-    assert refused(lambda: j.check_elements({"bogus": 1}, {"id"}, P)) == "$.x.bogus"
-    assert refused(lambda: j.check_elements({"not a name": 1}, {"id"}, P)) == P
-    assert refused(lambda: j.check_elements({"id": None}, {"id"}, P)) == "$.x.id"
-    j.check_elements({"id": "a", "_id": {"extension": []}}, {"id"}, P)  # primitive companions are allowed
-    assert refused(lambda: j.resource({"resourceType": "Goal"}, "CarePlan", frozenset(), P)) == "$.x.resourceType"
+    assert refused(lambda: j.check({"bogus": 1}, "Coding", P)) == "$.x.bogus"
+    assert refused(lambda: j.check({"not a name": 1}, "Coding", P)) == P
+    assert refused(lambda: j.check({"code": None}, "Coding", P)) == "$.x.code"
+    j.check({"code": "a", "_code": {"extension": [{"url": "u", "valueString": "s"}]}}, "Coding", P)  # companions
+    assert refused(lambda: j.check({"_userSelected": [{}]}, "Coding", P)) == "$.x._userSelected"
+    assert refused(lambda: j.check({"coding": [{"_system": {"id": "a"}}], "_coding": {}}, "CodeableConcept", P)) == (
+        "$.x._coding"
+    )  # no companion of a complex element
+    assert refused(lambda: j.resource({"resourceType": "Goal"}, "CarePlan", P)) == "$.x.resourceType"
 
 
 def test_arrays_strings_codes_numbers_and_booleans() -> None:
@@ -105,7 +109,7 @@ def test_complex_extensions_round_trip_and_leave_out_empty_values() -> None:
         ({"url": "offset", "valueInteger": -MAX_POSITIVE_INT - 2}, "$.x.extension[0].valueInteger"),
         ({"url": "tag", "valueCode": "c"}, "$.x.extension[0].valueCode"),
         ({"url": "on", "valueDate": "2026-02"}, "$.x.extension[0].valueDate"),
-        ({"url": "name", "valueString": "a", "valueCode": "b"}, "$.x.extension[0]"),
+        ({"url": "name", "valueString": "a", "valueCode": "b"}, "$.x.extension[0].valueString"),
         ({"url": "name"}, "$.x.extension[0]"),
         ({"valueString": "a"}, "$.x.extension[0].url"),
     ],

@@ -20,7 +20,8 @@ Read from the published profiles (element, cardinality, must-support flag, requi
   ``recordedDate``, ``onset[x]``, ``abatement[x]`` and the assertedDate extension; R4's con-3 asks
   for ``clinicalStatus`` on a problem-list item.
 
-iopcore writes every mandatory element. Of the must-support ones it writes what it knows:
+Each resource names its profile in ``meta.profile`` (as the QuestionnaireResponse, score Observations
+and Encounters do). iopcore writes every mandatory element. Of the must-support ones it writes what it knows:
 ``recordedDate`` (the plan's writing date), ``clinicalStatus`` active, ``startDate``,
 ``target.dueDate`` and ``expressedBy`` (the patient: goals are in the patient's words); it does not
 know a problem's verification status, onset, abatement or asserted date, and leaves them out, as
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iopcore.fhir import References, care_plan_to_fhir
+from iopcore.fhir import CARE_PLAN_PROFILE, CONDITION_PROFILE, GOAL_PROFILE, References, care_plan_to_fhir
 from tests.plans.builders import plan
 
 US_CORE_CAREPLAN_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
@@ -44,6 +45,7 @@ def _is_patient(ref: Any, refs: References) -> bool:
 
 
 def check_us_core_careplan(r: dict[str, Any], refs: References) -> None:
+    assert r["meta"]["profile"] == [CARE_PLAN_PROFILE]
     assert r["text"]["status"] in ("generated", "additional") and r["text"]["div"].startswith("<div")
     assert r["status"] and r["intent"]
     codings = [c for cat in r["category"] for c in cat["coding"]]
@@ -52,6 +54,7 @@ def check_us_core_careplan(r: dict[str, Any], refs: References) -> None:
 
 
 def check_us_core_goal(r: dict[str, Any], refs: References) -> None:
+    assert r["meta"]["profile"] == [GOAL_PROFILE]
     assert r["lifecycleStatus"]
     assert r["description"]["text"]
     assert _is_patient(r["subject"], refs) and _is_patient(r["expressedBy"], refs)
@@ -60,6 +63,7 @@ def check_us_core_goal(r: dict[str, Any], refs: References) -> None:
 
 
 def check_us_core_condition_problem(r: dict[str, Any], refs: References) -> None:
+    assert r["meta"]["profile"] == [CONDITION_PROFILE]
     us_core = [
         c
         for cat in r["category"]

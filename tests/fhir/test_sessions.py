@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -86,6 +87,50 @@ def test_the_encounter_follows_us_core_encounter() -> None:
     assert encounter["participant"] == [{"individual": {"reference": "Practitioner/7"}}]
     assert encounter["length"] == {"value": 175, "unit": "min", "system": "http://unitsofmeasure.org", "code": "min"}
     assert datetime.fromisoformat(encounter["period"]["start"]) == AT
+
+
+SITE_REFS = References(
+    patients={p: f"Patient/{i}" for i, p in enumerate(PIDS)},
+    practitioners={"dr": "Practitioner/7"},
+    organizations={"program": "Organization/iop"},
+    locations={"main_site": "Location/site-1"},
+    managing_organization="program",
+)
+OUD = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "F11.20"}], "text": "opioid use disorder"}
+
+
+def test_the_encounter_writes_the_must_support_elements_the_application_passes() -> None:
+    """US Core 7.0.0 Encounter must-support: location.location, reasonCode, serviceProvider (from the app only).
+
+    Without them, none is written: iopcore knows no site, reason or provider of its own.
+    """
+    record = _record(AttendanceStatus.ATTENDED, 175)
+    _, encounter = attendance_to_fhir([record], SITE_REFS, practitioner_id="dr", location_id="main_site", reasons=[OUD])
+    validate_r4(encounter)
+    assert encounter["location"] == [{"location": {"reference": "Location/site-1"}}]
+    assert encounter["reasonCode"] == [OUD] and encounter["reasonCode"][0] is not OUD
+    assert encounter["serviceProvider"] == {"reference": "Organization/iop"}
+    appointment, with_site = json_round_trip(list(attendance_to_fhir([record], SITE_REFS, location_id="main_site",
+                                                                      reasons=[OUD])))  # fmt: skip
+    assert attendance_from_fhir(appointment, SITE_REFS, encounter=with_site) == record  # import reads none back
+    _, bare = attendance_to_fhir([record], REFS)
+    assert not {"location", "reasonCode", "serviceProvider", "reasonReference", "hospitalization"} & set(bare)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"location_id": "annex"}, "$.location_id"),
+        ({"reasons": [{"coding": [{"system": "not a uri", "code": "F11.20"}]}]}, "$.reasons[0].coding[0].system"),
+        ({"reasons": [{"codes": []}]}, "$.reasons[0].codes"),
+        ({"reasons": OUD}, "$.reasons"),
+        ({"reasons": ["F11.20"]}, "$.reasons[0]"),
+    ],
+)
+def test_what_the_application_passes_for_the_encounter_is_checked(kwargs: dict[str, Any], path: str) -> None:
+    with pytest.raises(InvalidDataError) as info:
+        attendance_to_fhir([_record(AttendanceStatus.ATTENDED, 175)], SITE_REFS, **kwargs)
+    assert info.value.errors[0].path == path
 
 
 def test_a_us_core_encounter_without_its_appointment_is_refused() -> None:

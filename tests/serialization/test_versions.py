@@ -15,8 +15,17 @@ from typing import Any
 import attrs
 import cattrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from iopcore.compliance import ComplianceRecords, ComplianceReport, RuleSet, evaluate
+from iopcore.compliance import (
+    DISTRICT_OF_COLUMBIA_IOP_RULES,
+    ComplianceRecords,
+    ComplianceReport,
+    LengthOfStayRule,
+    RuleSet,
+    evaluate,
+)
 from iopcore.episodes import Episode
 from iopcore.errors import InvalidDataError, UnsupportedFormatError
 from iopcore.plans import TreatmentPlan
@@ -26,7 +35,7 @@ from iopcore.serialization import FORMAT_KEY, FORMAT_VERSION, from_dict, to_dict
 from iopcore.serialization._hooks import configure
 from iopcore.serialization._types import public_name
 from iopcore.serialization._versions import HISTORY, FormatHistory, Step, migrate, rename_field
-from iopcore.times import DateRange, Minutes
+from iopcore.times import DateRange, Minutes, StayCounting
 from tests import builders
 from tests.public import public_attrs_classes
 
@@ -76,6 +85,85 @@ def test_findings_written_by_format_2_read_without_numbers() -> None:
     unmeasured = [attrs.evolve(x, measured=None, threshold=None, unit=None) for x in today.findings]
     assert list(old.findings) == unmeasured
     assert attrs.evolve(old, findings=()) == attrs.evolve(today, findings=())
+
+
+def test_a_rule_set_written_before_counting_keeps_its_old_count() -> None:
+    """A rule set written by main before ``LengthOfStayRule.counting`` existed (format 2, 867adc6) keeps its count.
+
+    The old rule counted ``(discharge - admission).days``; the document reads with ``StayCounting.MIDNIGHTS``,
+    which gives that count for every discharged stay of one night or more: at, just below and just above
+    22-A DCMR §6329's 30 and 60 days, the findings are the ones the old count (computed here) gives. Where the
+    two differ (documented): a same-day discharge is 1 day, not 0; an open stay counts the day it is counted on.
+    """
+    data = fixture(2, "rule_set_before_counting")
+    assert data[FORMAT_KEY] == 2
+    (written,) = [r for r in data["rules"] if r["kind"] == "length_of_stay"]
+    assert "counting" not in written
+    old = from_dict(RuleSet, data)
+    (stay,) = [r for r in old.rules if isinstance(r, LengthOfStayRule)]
+    assert stay.counting is StayCounting.MIDNIGHTS
+    (today,) = [r for r in DISTRICT_OF_COLUMBIA_IOP_RULES.rules if isinstance(r, LengthOfStayRule)]
+    assert today.counting is StayCounting.CALENDAR_DAYS  # new rule sets: the convention Episode.days_of_stay uses
+    assert attrs.evolve(stay, counting=today.counting, source=today.source) == today
+    unversioned = {k: v for k, v in data.items() if k != FORMAT_KEY}  # version 1: the same reading
+    assert from_dict(RuleSet, unversioned) == old
+    period = DateRange(first=builders.MONDAY, last=builders.MONDAY + timedelta(days=200))
+    as_of = builders.MONDAY + timedelta(days=150)
+    for nights in (1, 2, 28, 29, 30, 31, 59, 60, 61, 62):
+        discharged = builders.MONDAY + timedelta(days=nights)
+        old_count = (discharged - builders.MONDAY).days  # the old rule's count, independently
+        expected = ["stay_below_minimum"] if old_count < 30 else ["stay_above_maximum"] if old_count > 60 else []
+        found = stay.evaluate(builders.bundle(builders.admission(discharged=discharged)), period, as_of)
+        assert [x.code for x in found] == expected, nights
+        calendar = today.evaluate(builders.bundle(builders.admission(discharged=discharged)), period, as_of)
+        assert [x.measured for x in calendar] == ([old_count + 1] if calendar else [])
+    same_day = stay.evaluate(builders.bundle(builders.admission(discharged=builders.MONDAY)), period, as_of)
+    assert [(x.code, x.measured) for x in same_day] == [("stay_below_minimum", 1)]  # the old count said 0
+    open_on_day_60 = stay.evaluate(builders.bundle(builders.admission()), period, builders.MONDAY + timedelta(days=60))
+    assert [(x.code, x.measured) for x in open_on_day_60] == [("stay_above_maximum", 61)]  # the old count said 60
+
+
+def test_a_stay_rule_without_counting_reads_by_the_version_that_wrote_it() -> None:
+    """Without ``counting``, a version 1 or 2 rule reads as midnights (written before the field); a version 3 rule
+    reads as today's default, calendar days (every iopcore writing version 3 wrote the field)."""
+    rule = LengthOfStayRule(id="los", min_days=30, max_days=60, source=builders.TEST_SOURCE)
+    current = to_dict(rule)
+    assert current["counting"] == "calendar_days"
+    del current["counting"]
+    assert from_dict(LengthOfStayRule, current) == rule
+    for version in (1, 2):
+        assert from_dict(LengthOfStayRule, {**current, FORMAT_KEY: version}).counting is StayCounting.MIDNIGHTS
+    written = {**current, FORMAT_KEY: 2, "counting": "calendar_days"}
+    assert from_dict(LengthOfStayRule, written) == rule  # a written convention is kept
+
+
+@settings(max_examples=60)
+@given(
+    nights=st.integers(1, 150),
+    version=st.sampled_from([1, 2]),
+    bounds=st.tuples(st.none() | st.integers(0, 150), st.none() | st.integers(0, 150))
+    .filter(lambda b: b != (None, None))
+    .map(lambda b: b if None in b or b[0] <= b[1] else (b[1], b[0])),  # type: ignore[operator]
+)
+def test_an_old_stay_rule_finds_what_the_old_count_found(
+    nights: int, version: int, bounds: tuple[int | None, int | None]
+) -> None:
+    """For any bounds and any discharged stay of one night or more, an old rule document without ``counting`` gives
+    the findings of the old count, ``(discharge - admission).days`` (computed here, not by iopcore)."""
+    lo, hi = bounds
+    rule = LengthOfStayRule(id="los", min_days=lo, max_days=hi, source=builders.TEST_SOURCE)
+    document = {k: v for k, v in to_dict(rule).items() if k != "counting"}
+    old = from_dict(LengthOfStayRule, {**document, FORMAT_KEY: version})
+    discharged = builders.MONDAY + timedelta(days=nights)
+    old_count = (discharged - builders.MONDAY).days
+    expected = []
+    if hi is not None and old_count > hi:
+        expected = [("stay_above_maximum", old_count)]
+    elif lo is not None and old_count < lo:
+        expected = [("stay_below_minimum", old_count)]
+    period = DateRange(first=builders.MONDAY, last=discharged + timedelta(days=1))
+    found = old.evaluate(builders.bundle(builders.admission(discharged=discharged)), period, discharged)
+    assert [(x.code, x.measured) for x in found] == expected
 
 
 def test_every_v1_fixture_is_checked() -> None:

@@ -272,8 +272,15 @@ _EXAMPLE_SOURCE = Source(
     citation="EXAMPLE clinical urine panel: typical cut-offs from public laboratory catalogs (each cut-off cites its "
     "own); confirmatory cut-offs of the federal analytes from the HHS 2025 panel",
     evidence=Evidence.ILLUSTRATIVE,
+    urls=(
+        "https://www.drugsandalcohol.ie/19456/",
+        "https://docslib.org/doc/8098091/clinical-drug-testing-in-primary-care",
+    ),
     note="An example, never a standard: clinical drug testing has no universal cut-offs (ASAM, Appropriate Use of Drug "
-    "Testing in Clinical Addiction Medicine, 2017); build your lab's panel. SAMHSA TAP 32's table was not verified.",
+    "Testing in Clinical Addiction Medicine, 2017); build your lab's panel. SAMHSA TAP 32, Clinical Drug Testing in "
+    "Primary Care (HHS Pub. (SMA) 12-4668, 2012, public domain) was found (the URLs: its title pages and contents, "
+    "whose chapter 2 has a section 'Cutoff Concentrations'), but its cut-off values could not be read here, so no "
+    "value of this panel comes from it.",
 )
 EXAMPLE_CLINICAL_URINE_PANEL = CutoffPanel(
     id="example_clinical_urine",

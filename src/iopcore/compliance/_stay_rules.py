@@ -39,7 +39,10 @@ class LengthOfStayRule:
     :meth:`iopcore.episodes.Episode.days_of_stay` uses too: by default every calendar date of
     the stay, both ends included (:attr:`~iopcore.times.StayCounting.CALENDAR_DAYS`, iopcore's
     choice where the rule's source gives no convention); ``StayCounting.MIDNIGHTS`` counts as
-    Medicare does. ``min_days`` and ``max_days`` are inclusive bounds.
+    Medicare does. ``min_days`` and ``max_days`` are inclusive bounds. A rule read from a
+    document written before ``counting`` existed (format 1 or 2, no ``counting``) keeps its old
+    count, discharge minus admission, as ``MIDNIGHTS`` (the serialization format reference,
+    version 3, says where the two differ).
     """
 
     kind: str = kind_field("length_of_stay")

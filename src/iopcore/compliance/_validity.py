@@ -10,7 +10,9 @@ its section and how well it was checked (:class:`~iopcore.sources.Evidence`). A 
 a missing measurement gives ``not_assessed``, never ``valid``. The older
 NRC/SAMHSA table stays selectable (``edition="nrc_samhsa_2004"``). Sources
 disagree on "dilute": :data:`DILUTE_DEFINITIONS` holds the three published
-wordings and :func:`specimen_validity_rules` chooses one.
+wordings and :func:`specimen_validity_rules` chooses one; it also switches the
+unverified invalid criterion "creatinine >= 2 mg/dL with specific gravity <=
+1.0010" (``low_gravity_invalid``).
 """
 
 from __future__ import annotations
@@ -317,96 +319,125 @@ def _between(low: float, high: float) -> NumericRange:
 
 
 _LAWSTACK = "https://law.lawstack.com/cfr/49/"
-_CFR_40_87 = Source(
-    citation="49 CFR 40.87(a)-(b): creatinine and pH on each primary specimen; specific gravity when creatinine < 20 "
-    "mg/dL",
-    urls=(_LAWSTACK + "40.87/",),
-    note="Without these measurements the specimen is not assessed (never valid).",
+_ECFR_TOC = (
+    "https://govregs.com/regulations/title49_chapterA_part40_subpartF",
+    "https://reglogic.com/DocViewer.aspx?id=1684606",
 )
-_CFR_40_88_B = Source(
-    citation="49 CFR 40.88(b): substituted when creatinine < 2 mg/dL and specific gravity <= 1.0010 or >= 1.0200",
-    urls=(_LAWSTACK + "40.88/",),
-)
-_DOT_40_89_TO_40_90 = "https://www.transportation.gov/taxonomy/term/13461?page=59"
-_CFR_40_89 = Source(
-    citation="49 CFR 40.89 (urine adulterant cut-offs as required by the HHS Mandatory Guidelines; 40.95 before the "
-    "2023 renumbering): adulterated specimen (an adulterant identified)",
-    urls=(
-        "https://www.transportation.gov/taxonomy/term/13881?page=26",
-        "https://alcopro.com/knowledge-base/%c2%a7-40-95-what-criteria-do-laboratories-use-to-"
-        "establish-that-a-specimen-is-adulterated/amp",
-    ),
-    note="DOT's page gives the title and opening of 40.89; the older 40.95(a)(1) (a substance not expected in human "
-    "urine is identified) is read in a transcription.",
-)
-_FR_URLS = (
-    "https://regulations.justia.com/regulations/fedreg/2023/10/12/2023-21734.html",
-    "http://www.accuchem.com/doa/svt.htm",
-)
+"""Tables of contents of the current 49 CFR 40 subpart F (eCFR text): the section numbers since 88 FR 27643 (2023)."""
+_DOT_40_86_TO_40_90 = "https://www.transportation.gov/taxonomy/term/13461?page=59"
+_FR_2023 = "https://regulations.justia.com/regulations/fedreg/2023/10/12/2023-21734.html"
 _FR_2017_URLS = (
     "https://regulations.justia.com/regulations/fedreg/2017/01/23/2017-00979.html",
     "https://casetext.com/federal-register/mandatory-guidelines-for-federal-workplace-drug-testing-programs-3",
 )
+_NOT_IN_GUIDELINES = (
+    "The HHS Guidelines section that states this number, and its wording in 82 FR 7920 and 88 FR 70768, were not "
+    "read (only the opening pages of the Federal Register documents were readable)."
+)
+_CFR_40_87 = Source(
+    citation="49 CFR 40.87(a)-(b) (40.91 before the 2023 renumbering): creatinine and pH on each primary specimen; "
+    "specific gravity when creatinine < 20 mg/dL",
+    urls=(_LAWSTACK + "40.87/", *_ECFR_TOC),
+    note="Without these measurements the specimen is not assessed (never valid). The current text (validity testing "
+    "'under § 40.86') is read at lawstack (checked against eCFR.gov).",
+)
+_CFR_40_88_B = Source(
+    citation="49 CFR 40.88(b) (40.93(b) before the 2023 renumbering): substituted when creatinine < 2 mg/dL and "
+    "specific gravity <= 1.0010 or >= 1.0200",
+    urls=(_LAWSTACK + "40.88/", *_ECFR_TOC),
+    note="88 FR 70768 (executive summary, read) also revised the HHS definition of substituted to include a "
+    "biomarker concentration inconsistent with human urine, with a biomarker panel HHS publishes; iopcore records "
+    "no biomarker measurement, so that criterion is not modelled.",
+)
+_CFR_40_89 = Source(
+    citation="49 CFR 40.89(a)-(b) (40.95 before the 2023 renumbering): adulterant cut-offs as required by the HHS "
+    "Mandatory Guidelines; results at or above them (pH at or above or below) reported as adulterated",
+    urls=(
+        _LAWSTACK + "40.89/",
+        "https://casetext.com/regulation/code-of-federal-regulations/title-49-transportation/subtitle-a-office-of-"
+        "the-secretary-of-transportation/part-40-procedures-for-transportation-workplace-drug-and-alcohol-testing-"
+        "programs/subpart-f-drug-testing-laboratories/4089-what-is-validity-testing-and-are-laboratories-required-to-"
+        "conduct-it",
+        "http://edocket.access.gpo.gov/cfr_2003/octqtr/49cfr40.95.htm",
+    ),
+    note="The current 40.89 is read in full (lawstack, checked against eCFR.gov; casetext gives its history: 65 FR "
+    "79526, 66 FR 41951, 73 FR 35970 (2008), 88 FR 27643). 'An adulterant identified' is the 2003 CFR text of "
+    "40.95(a)(1) (GPO), later replaced by the reference to the HHS cut-offs.",
+)
 _HHS_PH = Source(
-    citation="HHS Mandatory Guidelines (urine), 82 FR 7920 (23 Jan 2017; as revised by 88 FR 70768, in force 1 Feb "
-    "2024), applied through 49 CFR 40.89: adulterated when pH < 4 (the lower cut-off raised from 3 to 4)",
-    urls=_FR_2017_URLS,
-    note="Read in the Federal Register text of 82 FR 7920 (its summary: the lower pH cut-off for adulterated raised "
-    "from 3 to 4). The number of the Guidelines section that states it, and what 88 FR 70768 changed, are not "
-    "verified.",
+    citation="HHS Mandatory Guidelines (urine), 82 FR 7920 (23 Jan 2017), applied through 49 CFR 40.89: adulterated "
+    "when pH < 4 (the lower cut-off raised from 3 to 4); not among the changes 88 FR 70768 (in force 1 Feb 2024) "
+    "lists",
+    urls=(*_FR_2017_URLS, _FR_2023),
+    note="Read in the Federal Register text: 82 FR 7920's summary ('raise the lower pH cutoff from 3 to 4'); "
+    "88 FR 70768's executive summary lists its changes (annual drug panel, substituted with biomarkers, a biomarker "
+    "panel, oral-fluid collection, the morphine confirmatory cut-off, MRO codeine/morphine review and reports), none "
+    "of them the pH cut-off. " + _NOT_IN_GUIDELINES,
 )
 _HHS_PH_HIGH = Source(
     citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.89: adulterated when pH >= 11",
-    urls=(*_FR_URLS, "http://www.law.cornell.edu/cfr/text/10/26.161"),
+    urls=("http://www.law.cornell.edu/cfr/text/10/26.161", "http://www.accuchem.com/doa/svt.htm", _FR_2023),
     evidence=Evidence.SECONDARY,
-    note="The upper bound 11 is read in 10 CFR 26.161 (NRC) and secondary tables; 82 FR 7920 names only the change "
-    "of the lower bound. Not read in the Guidelines section text.",
+    note="Read in 10 CFR 26.161(c)(1) (NRC: 'less than 3, or equal to or greater than 11') and secondary tables; "
+    "82 FR 7920 names only the change of the lower bound. " + _NOT_IN_GUIDELINES,
 )
 _HHS_NITRITE = Source(
     citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.89: adulterated when nitrite >= 500 mcg/mL",
-    urls=_FR_URLS,
+    urls=("http://www.accuchem.com/doa/svt.htm", _FR_2023),
     evidence=Evidence.SECONDARY,
+    note=_NOT_IN_GUIDELINES,
+)
+_CFR_40_90 = (
+    "49 CFR 40.90 (40.96 before the 2023 renumbering) requires the invalid-result criteria of the HHS Mandatory "
+    "Guidelines (its paragraph (a), read on DOT's page); "
 )
 _HHS_INVALID_PH = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): pH >= 4 and < 4.5, or >= 9 and < 11",
-    urls=("https://www.ncbi.nlm.nih.gov/pubmed/17988463", _DOT_40_89_TO_40_90),
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): pH >= 4 "
+    "and < 4.5, or >= 9 and < 11",
+    urls=("https://www.ncbi.nlm.nih.gov/pubmed/17988463", _DOT_40_86_TO_40_90, _FR_2023),
     evidence=Evidence.SECONDARY,
-    note="J Anal Toxicol 2007 gives the 2004 invalid bands >= 3 and < 4.5, >= 9 and < 11; the lower band starts "
-    "where adulteration now ends (4).",
+    note=_CFR_40_90 + "J Anal Toxicol 2007 gives the 2004 invalid bands >= 3 and < 4.5, >= 9 and < 11; the lower band "
+    "starts where adulteration now ends (4). " + _NOT_IN_GUIDELINES,
 )
 _HHS_INVALID_NITRITE = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): nitrite >= 200 and < 500 mcg/mL",
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): nitrite "
+    ">= 200 and < 500 mcg/mL",
     urls=(
         "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-"
         "definitions-for-validity-of-a-urine-specimen",
-        _DOT_40_89_TO_40_90,
+        _DOT_40_86_TO_40_90,
+        _FR_2023,
     ),
     evidence=Evidence.SECONDARY,
+    note=_CFR_40_90 + _NOT_IN_GUIDELINES,
 )
 _HHS_INVALID_CREATININE = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): creatinine < 2 mg/dL with specific "
-    "gravity > 1.0010 and < 1.0200",
-    urls=("https://profoundtips.com/popular/what-makes-a-urine-sample-invalid/", _DOT_40_89_TO_40_90),
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): "
+    "creatinine < 2 mg/dL with specific gravity > 1.0010 and < 1.0200",
+    urls=("https://profoundtips.com/popular/what-makes-a-urine-sample-invalid/", _DOT_40_86_TO_40_90, _FR_2023),
     evidence=Evidence.SECONDARY,
-    note="Closes the gap between the substituted (<= 1.0010) and the older invalid (from 1.002) bounds.",
+    note=_CFR_40_90
+    + "Closes the gap between the substituted (<= 1.0010) and the older invalid (from 1.002) bounds. "
+    + _NOT_IN_GUIDELINES,
 )
 _HHS_INVALID_LOW_SG = Source(
-    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): creatinine >= 2 mg/dL with specific "
-    "gravity <= 1.0010",
-    urls=(_DOT_40_89_TO_40_90,),
+    citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): "
+    "creatinine >= 2 mg/dL with specific gravity <= 1.0010",
+    urls=(_DOT_40_86_TO_40_90, _FR_2023),
     evidence=Evidence.UNVERIFIED,
-    note="Creatinine normal with a gravity below human urine is inconsistent; no text stating this criterion was "
-    "found (49 CFR 40.90 defers to the HHS Guidelines, whose section text was not read). Replace it with your "
-    "laboratory's criteria if they differ.",
+    note=_CFR_40_90 + "Creatinine normal with a gravity below human urine is inconsistent; no text stating this "
+    "criterion was read. It is a switch: specimen_validity_rules(low_gravity_invalid=False) leaves it out. "
+    + _NOT_IN_GUIDELINES,
 )
 _CFR_40_88_A = Source(
-    citation="49 CFR 40.88(a): dilute when creatinine >= 2 and < 20 mg/dL and specific gravity > 1.0010 and < 1.0030",
+    citation="49 CFR 40.88(a) (40.93(a) before the 2023 renumbering): dilute when creatinine >= 2 and < 20 mg/dL and "
+    "specific gravity > 1.0010 and < 1.0030",
     urls=(
         _LAWSTACK + "40.88/",
         "https://jjkellercompliancenetwork.com/regsense/dilute-urine-specimen",
         "https://transit-safety.fta.dot.gov/DrugAndAlcohol/Regulations/Interpretations/49CFR40/"
         "FR_20041109_IFR_summary.aspx",
-        _DOT_40_89_TO_40_90,
+        _DOT_40_86_TO_40_90,
     ),
     evidence=Evidence.SECONDARY,
     note="The full wording of 40.88(a) (>= 2 and < 20 mg/dL, > 1.0010 and < 1.0030, on a single aliquot) is read in a "
@@ -494,6 +525,8 @@ class _EditionData:
     invalid_nitrite: Source
     inconsistent: tuple[tuple[NumericRange, NumericRange, Source], ...]
     """(creatinine, specific gravity, source) of each invalid creatinine/gravity combination."""
+    low_gravity_invalid: bool
+    """Whether the edition reads creatinine >= 2 mg/dL with specific gravity <= 1.0010 as invalid by default."""
 
 
 _EDITIONS = {
@@ -508,8 +541,8 @@ _EDITIONS = {
                 NumericRange(low=1.0010, low_inclusive=False, high=1.0200, high_inclusive=False),
                 _HHS_INVALID_CREATININE,
             ),
-            (_at_least(2), NumericRange(high=1.0010), _HHS_INVALID_LOW_SG),
         ),
+        low_gravity_invalid=True,
     ),
     "nrc_samhsa_2004": _EditionData(
         nitrite=_NRC_26_161,
@@ -523,8 +556,17 @@ _EDITIONS = {
                 _SAMHSA_INVALID,
             ),
         ),
+        low_gravity_invalid=False,
     ),
 }
+
+_LOW_GRAVITY = ValidityCriterion(
+    category=SpecimenCategory.INVALID,
+    creatinine_mg_dl=_at_least(2),
+    specific_gravity=NumericRange(high=1.0010),
+    source=_HHS_INVALID_LOW_SG,
+)
+"""Invalid: creatinine >= 2 mg/dL with specific gravity <= 1.0010 (the low-gravity switch of :func:`specimen_validity_rules`)."""
 
 
 def _edition_criteria(edition: _EditionData, low_ph: float, ph_source: Source) -> tuple[ValidityCriterion, ...]:
@@ -549,6 +591,7 @@ def specimen_validity_rules(
     edition: _Edition = "hhs_urine_2024",
     dilute: str = "exclusive_range",
     adulterated_ph_below: Annotated[float, f.Range(min_value=0, max_value=4.5)] | None = None,
+    low_gravity_invalid: bool | None = None,
 ) -> SpecimenValidityRules:
     """Build the urine specimen-validity rules of an *edition*, choosing the dilute wording and the low-pH bound.
 
@@ -559,6 +602,17 @@ def specimen_validity_rules(
     replaces the edition's low-pH bound; such a program-chosen bound is marked
     :attr:`Evidence.UNVERIFIED`. Every edition includes the ``not_assessed``
     criteria of 49 CFR 40.87 and the substituted criteria of 49 CFR 40.88(b).
+
+    *low_gravity_invalid* switches the invalid criterion "creatinine >= 2 mg/dL
+    with specific gravity <= 1.0010" (no primary text for it was read: its
+    source is :attr:`Evidence.UNVERIFIED`); ``None`` (the default) takes the
+    edition's choice: on for ``"hhs_urine_2024"``, off for ``"nrc_samhsa_2004"``,
+    whose table has no such criterion. Left out, such a specimen is classified by
+    the other criteria: ``dilute`` under the ``"below_thresholds"`` wording when
+    creatinine < 20 mg/dL, but ``valid`` under the default ``"exclusive_range"``
+    wording (which starts above 1.0010), so switch it off only for a laboratory
+    that reports those specimens another way. A rule set that differs from its
+    edition's choice says so in its id (``_low_sg_invalid`` or ``_no_low_sg_invalid``).
     """
     if dilute not in DILUTE_DEFINITIONS:
         raise UnknownCodeError(
@@ -571,6 +625,8 @@ def specimen_validity_rules(
             "expected a number > 0 and <= 4.5, got 0",
             "range",
         )
+    data = _EDITIONS[edition]
+    low_gravity = data.low_gravity_invalid if low_gravity_invalid is None else low_gravity_invalid
     default_ph = _LOW_PH[edition]
     low_ph = default_ph if adulterated_ph_below is None else adulterated_ph_below
     base_source = _HHS_PH if edition == "hhs_urine_2024" else _NRC_26_161
@@ -591,13 +647,16 @@ def specimen_validity_rules(
             category=substituted, creatinine_mg_dl=_below(2), specific_gravity=_at_least(1.0200), source=_CFR_40_88_B
         ),
         ValidityCriterion(category=SpecimenCategory.ADULTERATED, adulterant_detected=True, source=_CFR_40_89),
-        *_edition_criteria(_EDITIONS[edition], low_ph, ph_source),
+        *_edition_criteria(data, low_ph, ph_source),
+        *((_LOW_GRAVITY,) if low_gravity else ()),
         *_required(),
         DILUTE_DEFINITIONS[dilute],
     )
     parts = [edition] + ([] if dilute == "exclusive_range" else [dilute])
     if low_ph != default_ph:
         parts.append("ph_" + _code(low_ph))
+    if low_gravity != data.low_gravity_invalid:
+        parts.append("low_sg_invalid" if low_gravity else "no_low_sg_invalid")
     return SpecimenValidityRules(id="specimen_validity_" + "_".join(parts), criteria=criteria)
 
 

@@ -24,7 +24,13 @@ from iopcore.fhir._consent import consent_from_fhir, consent_to_fhir
 from iopcore.fhir._drugtests import drug_tests_from_fhir, drug_tests_to_fhir
 from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
 from iopcore.fhir._obs_shared import VERIFIED_LOINC
-from iopcore.fhir._plan import care_plan_from_fhir, care_plan_to_fhir
+from iopcore.fhir._plan import (
+    CARE_PLAN_PROFILE,
+    CONDITION_PROFILE,
+    GOAL_PROFILE,
+    care_plan_from_fhir,
+    care_plan_to_fhir,
+)
 from iopcore.fhir._questionnaires import (
     QUESTIONNAIRE_RESPONSE_PROFILE,
     questionnaire_to_fhir,
@@ -41,9 +47,12 @@ from iopcore.fhir._sessions import (
 )
 
 __all__ = [
+    "CARE_PLAN_PROFILE",
+    "CONDITION_PROFILE",
     "ENCOUNTER_PROFILE",
     "FHIR_BASE",
     "FHIR_VERSION",
+    "GOAL_PROFILE",
     "IDENTIFIER_BASE",
     "QUESTIONNAIRE_RESPONSE_PROFILE",
     "SCREENING_ASSESSMENT_PROFILE",

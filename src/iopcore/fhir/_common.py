@@ -73,6 +73,7 @@ class ReferenceKind(enum.StrEnum):
     PATIENT = "Patient"
     PRACTITIONER = "Practitioner"
     ORGANIZATION = "Organization"
+    LOCATION = "Location"
 
 
 _FHIR_ID = r"[A-Za-z0-9\-.]{1,64}"
@@ -88,6 +89,7 @@ _PATTERNS = {
     ReferenceKind.PATIENT: _reference_pattern("Patient"),
     ReferenceKind.PRACTITIONER: _reference_pattern("Practitioner|PractitionerRole"),
     ReferenceKind.ORGANIZATION: _reference_pattern("Organization"),
+    ReferenceKind.LOCATION: _reference_pattern("Location"),
 }
 
 
@@ -133,24 +135,39 @@ class References:
     * ``patients``: patient keys (``Episode.patient_id``, ``TreatmentPlan.patient_id`` …) → ``Patient/…``;
     * ``practitioners``: keys of staff → ``Practitioner/…`` or ``PractitionerRole/…``;
     * ``organizations``: keys of parties (``Consent.disclosers`` …) and of the program → ``Organization/…``;
+    * ``locations``: keys of the program's sites → ``Location/…`` (an attended session's
+      ``Encounter.location``, see :func:`~iopcore.fhir.attendance_to_fhir`);
     * ``managing_organization``: the key (in ``organizations``) of the organization that runs the
-      program, written as ``EpisodeOfCare.managingOrganization`` and ``Consent.organization``; ``None``
-      leaves them out;
+      program, written as ``EpisodeOfCare.managingOrganization``, ``Consent.organization`` and an
+      attended session's ``Encounter.serviceProvider``; ``None`` leaves them out;
     * ``identifier_base``: the root of the systems of the business identifiers written (iopcore's
       ids of episodes, plans, consents), :data:`IDENTIFIER_BASE` unless the application has its own.
 
     A reference may be relative (``Patient/123``), absolute (``https://ehr.example/fhir/Patient/123``),
-    a ``urn:uuid:`` or a ``urn:oid:``. Each map holds each reference once. The maps are redacted in
+    a ``urn:uuid:`` or a ``urn:oid:``. Each reference is held once, by one map. The maps are redacted in
     ``repr``, and errors name neither keys nor references.
     """
 
     patients: Mapping[str, str] = _map_field(ReferenceKind.PATIENT)
     practitioners: Mapping[str, str] = _map_field(ReferenceKind.PRACTITIONER)
     organizations: Mapping[str, str] = _map_field(ReferenceKind.ORGANIZATION)
+    locations: Mapping[str, str] = _map_field(ReferenceKind.LOCATION)
     managing_organization: str | None = f.phi_field(default=None, validator=f.optional(f.text(max_length=128)))
     identifier_base: str = attrs.field(default=IDENTIFIER_BASE, validator=f.text(max_length=200))
 
     def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for name in ("patients", "practitioners", "organizations", "locations"):
+            refs = set(getattr(self, name).values())
+            if refs & seen:  # only untyped references (urn:uuid:, urn:oid:) can be in two maps
+                raise f.fail(
+                    f"$.{name}",
+                    "expected each reference in one map only (import reads the maps backwards, and a urn: "
+                    "reference names no resource type), got one another map holds too",
+                    "unique",
+                    self,
+                )
+            seen |= refs
         if self.managing_organization is not None and self.managing_organization not in self.organizations:
             raise f.fail(
                 "$.managing_organization",
@@ -184,6 +201,7 @@ _FIELD = {
     ReferenceKind.PATIENT: "patients",
     ReferenceKind.PRACTITIONER: "practitioners",
     ReferenceKind.ORGANIZATION: "organizations",
+    ReferenceKind.LOCATION: "locations",
 }
 
 
@@ -264,18 +282,25 @@ def identifier(refs: References, kind: str, value: str) -> dict[str, str]:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_identifier(node: Mapping[str, Any], system: str, path: str) -> str:
-    """The value of the one identifier of *node* in *system* (iopcore's id of what the resource describes)."""
+def read_identifier(node: Mapping[str, Any], system: str, path: str, *, or_id: bool = False) -> str:
+    """The value of the one identifier of *node* in *system* (iopcore's id of what the resource describes).
+
+    With *or_id*, a resource with no identifier in *system* (one another system wrote) gives its
+    logical ``id`` instead, when that is an iopcore id (snake_case: ``example``, ``colonoscopy``);
+    two identifiers in *system* are an error either way.
+    """
     values: list[str] = []
     for item, here in j.array(node, "identifier", path):
         ident = j.obj(item, here, "an Identifier (a JSON object)")
-        j.check_elements(ident, j.IDENTIFIER, here)
         if ident.get("system") == system:
             values.append(j.required_string(ident, "value", here))
+    if not values and or_id and f.is_identifier(node.get("id")):
+        return str(node["id"])
     if len(values) != 1:
         got = "none" if not values else f"{len(values)}"
+        also = " (or, written by another system, a logical id that is an iopcore id: snake_case)" if or_id else ""
         raise j.fail(
-            path + ".identifier", f"expected one identifier of the map's system for it, got {got}", "identifier"
+            path + ".identifier", f"expected one identifier of the map's system for it{also}, got {got}", "identifier"
         )
     return values[0]
 
@@ -297,7 +322,6 @@ def read_reference(
             raise j.fail(here, f"expected a reference to a {kind.value}, got none", "missing")
         return None
     ref = j.obj(value, here, "a Reference (a JSON object)")
-    j.check_elements(ref, j.REFERENCE, here)
     return key_of(references, kind, j.required_string(ref, "reference", here), here + ".reference")
 
 
@@ -325,7 +349,6 @@ def resolve_local(
 ) -> tuple[Mapping[str, Any], str]:
     """The resource among those given that the ``Reference`` *node* (at *path*) points to, of *resource_type*."""
     ref = j.obj(node, path, "a Reference (a JSON object)")
-    j.check_elements(ref, j.REFERENCE, path)
     target = j.required_string(ref, "reference", path)
     if "/" in target and not target.startswith("urn:"):
         tail = target.rstrip("/").split("/")

@@ -53,7 +53,7 @@ from iopcore.fhir._extensions import (
 from iopcore.part2 import RecordClass
 from iopcore.times import DateRange
 
-__all__ = ["EPISODE_EXTENSIONS", "EPISODE_OF_CARE_ELEMENTS", "build", "episode_from_fhir", "episode_to_fhir"]
+__all__ = ["EPISODE_EXTENSIONS", "build", "episode_from_fhir", "episode_to_fhir"]
 
 ADMISSION_URL = extension_url("episode-admission")
 LEVEL_URL = extension_url("episode-level")
@@ -101,22 +101,6 @@ EPISODE_EXTENSIONS: Mapping[str, tuple[Part, ...]] = f.FrozenMap(
 repeat, one per period or authorization, in the episode's order; admission is required, discharge
 present once discharged. Codes are the values of the enums the parts name (``EntryRoute``,
 ``IopPhase``, ``AuthorizationUnit``, ``DischargeReason``)."""
-
-EPISODE_OF_CARE_ELEMENTS = j.DOMAIN_RESOURCE | {
-    "identifier",
-    "status",
-    "statusHistory",
-    "type",
-    "diagnosis",
-    "patient",
-    "managingOrganization",
-    "period",
-    "referralRequest",
-    "careManager",
-    "team",
-    "account",
-}
-"""The elements of an R4 (4.0.1) EpisodeOfCare."""
 
 EPISODE_STATUSES = ("planned", "waitlist", "active", "onhold", "finished", "cancelled", "entered-in-error")
 """R4 ``EpisodeOfCareStatus`` (required binding)."""
@@ -231,17 +215,21 @@ ROOT = "$.resource"
 def episode_from_fhir(resource: Mapping[str, Any], references: References) -> Episode:
     """The :class:`~iopcore.episodes.Episode` an R4 EpisodeOfCare written by :func:`episode_to_fhir` describes.
 
-    Reads the standard elements and iopcore's extensions; other extensions are ignored. Refused,
-    with the path of the element: not R4 (unknown elements, a modifier extension, a status outside
-    R4's codes, malformed dates or periods), not an iopcore episode (no identifier of the
-    map's episode system, a status other than active, onhold or finished, no level history), a
-    patient the map does not hold, and content that makes no valid episode.
+    Reads the standard elements and iopcore's extensions; other extensions are ignored. The
+    episode's id is the identifier of the map's episode system, or, for an EpisodeOfCare another
+    system wrote, its logical ``id``. Refused, with the path of the element: not R4 (anything the
+    readers' R4 check refuses, a status outside R4's codes, malformed dates or periods), not an
+    iopcore episode (a status other than active, onhold or finished, no admission date), incomplete
+    (one error listing each of the admission's entry route and referral source, the level-of-care
+    history and, once finished, the discharge's reason that the document lacks: R4 has no element
+    for them, so a third-party EpisodeOfCare without iopcore's extensions is refused so), a patient
+    the map does not hold, and content that makes no valid episode.
     """
-    node = j.resource(resource, "EpisodeOfCare", EPISODE_OF_CARE_ELEMENTS, ROOT)
+    node = j.resource(resource, "EpisodeOfCare", ROOT)
     status = j.code(node, "status", ROOT, EPISODE_STATUSES, required=True)
     if status not in ("active", "onhold", "finished"):
         raise j.fail(ROOT + ".status", "expected active, onhold or finished for an iopcore episode", "status")
-    episode_id = read_identifier(node, identifier_system(references.identifier_base, "episode"), ROOT)
+    episode_id = read_identifier(node, identifier_system(references.identifier_base, "episode"), ROOT, or_id=True)
     patient = read_reference(node, "patient", ROOT, references, ReferenceKind.PATIENT, required=True)
     start, end = read_period(node.get("period"), ROOT + ".period") if "period" in node else (None, None)
     if start is None:
@@ -250,11 +238,10 @@ def episode_from_fhir(resource: Mapping[str, Any], references: References) -> Ep
     for ext, here in j.extensions(node, ROOT):
         if ext["url"] in found:
             found[ext["url"]].append((read_complex(ext, here, EPISODE_EXTENSIONS[ext["url"]]), here))
-    for url, cardinality in ((ADMISSION_URL, "exactly once"), (DISCHARGE_URL, "at most once")):
-        if len(found[url]) > 1 or (url == ADMISSION_URL and not found[url]):
-            raise j.fail(ROOT + ".extension", f"expected the extension {url} {cardinality}", "cardinality")
-    if not found[LEVEL_URL]:
-        raise j.fail(ROOT + ".extension", f"expected the level history ({LEVEL_URL}), got none", "incomplete")
+    for url in (ADMISSION_URL, DISCHARGE_URL):
+        if len(found[url]) > 1:
+            raise j.fail(found[url][1][1], f"expected the extension {url} at most once, got it twice", "cardinality")
+    _complete(found, status == "finished" or end is not None)
     discharged = found[DISCHARGE_URL]
     if (status == "finished") != bool(discharged) or (end is not None) != bool(discharged):
         raise j.fail(
@@ -290,6 +277,30 @@ def episode_from_fhir(resource: Mapping[str, Any], references: References) -> Ep
     episode: Episode = build(Episode, ROOT, id=episode_id, patient_id=patient, admission=admission, levels=tuple(levels),
                   phases=tuple(phases), authorizations=tuple(authorizations), discharge=discharge)  # fmt: skip
     return episode
+
+
+_MISSING = {
+    ADMISSION_URL: "the admission's entry route and referral source",
+    LEVEL_URL: "the level-of-care history (a level and its dates at least)",
+    DISCHARGE_URL: "the discharge's reason",
+}
+
+
+def _complete(found: Mapping[str, list[Any]], ended: bool) -> None:
+    """Refuse an EpisodeOfCare that lacks what R4 has no element for and an Episode needs, naming each."""
+    needed = [ADMISSION_URL, LEVEL_URL] + ([DISCHARGE_URL] if ended else [])
+    missing = [
+        ErrorItem(
+            path=ROOT + ".extension",
+            message=f"expected {_MISSING[url]} in iopcore's extension {url} (R4 EpisodeOfCare has no element for "
+            "it; another system's EpisodeOfCare describes no complete iopcore episode without it), got none",
+            rule="incomplete",
+        )
+        for url in needed
+        if not found[url]
+    ]
+    if missing:
+        raise InvalidDataError(missing, type_name="FHIR R4 resource")
 
 
 def _end(day: Any, path: str) -> Any:

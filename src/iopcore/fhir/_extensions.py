@@ -65,7 +65,6 @@ def write_period(start: date | None, end: date | None) -> dict[str, str]:
 def read_period(value: Any, path: str, *, start_required: bool = True) -> tuple[date | None, date | None]:
     """A ``Period`` of whole dates: (start, end); the start must not be after the end (R4 per-1)."""
     node = j.obj(value, path, "a Period (a JSON object)")
-    j.check_elements(node, j.PERIOD, path)
     start = None if node.get("start") is None else j.read_date(node["start"], path + ".start")
     end = None if node.get("end") is None else j.read_date(node["end"], path + ".end")
     if start is None and start_required:

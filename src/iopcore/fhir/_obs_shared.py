@@ -56,7 +56,8 @@ class Reader:
     """Path-named reading of one JSON resource under *root* (``$.observations``), on :mod:`iopcore.fhir._json`.
 
     Paths are relative to *root*; every failure is the ``_json`` readers' path-named
-    :class:`~iopcore.errors.InvalidDataError`. *where* names the public function.
+    :class:`~iopcore.errors.InvalidDataError`. *where* names the public function. :meth:`resource`
+    is the structure check the core readers run too (``_json.resource``): one implementation.
     """
 
     def __init__(self, where: str, root: str) -> None:
@@ -95,15 +96,10 @@ class Reader:
             raise self.fail(f"{path}.{key}", "expected a dateTime with a time and a UTC offset", "format")
         return value
 
-    def resource(self, value: Any, kind: str) -> Mapping[str, Any]:
-        node = j.obj(value, self.root, f"a {kind} resource (a JSON object)")
-        if node.get("resourceType") != kind:
-            raise self.fail(".resourceType", f"expected resourceType {kind!r}", "resource_type")
-        if node.get("modifierExtension") is not None:
-            raise self.fail(
-                ".modifierExtension", "expected no modifier extension (iopcore understands none)", "modifier"
-            )
-        return node
+    def resource(self, value: Any, kind: str, path: str = "") -> Mapping[str, Any]:
+        """*value* (at *path* under the root) as an R4 resource of *kind*, checked all the way down by the
+        readers' one check (:func:`~iopcore.fhir._json.check`)."""
+        return j.resource(value, kind, self.root + path)
 
     def coding(self, concept: Mapping[str, Any], path: str, system: str) -> tuple[str, int] | None:
         """The code of the first coding of *concept* in *system* and its index, or ``None``."""

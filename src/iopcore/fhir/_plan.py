@@ -20,6 +20,7 @@ from typing import Any
 
 from iopcore import _fields as f
 from iopcore.components import Role
+from iopcore.errors import InvalidDataError
 from iopcore.fhir import _json as j
 from iopcore.fhir._common import (
     ReferenceKind,
@@ -56,11 +57,24 @@ from iopcore.plans import (
 )
 from iopcore.times import Minutes
 
-__all__ = ["PLAN_EXTENSIONS", "care_plan_from_fhir", "care_plan_to_fhir"]
+__all__ = [
+    "CARE_PLAN_PROFILE",
+    "CONDITION_PROFILE",
+    "GOAL_PROFILE",
+    "PLAN_EXTENSIONS",
+    "care_plan_from_fhir",
+    "care_plan_to_fhir",
+]
 
 PLAN_URL = extension_url("treatment-plan")
 SIGNATURE_URL = extension_url("plan-signature")
 FAMILY_URL = extension_url("plan-family-involvement")
+CARE_PLAN_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-careplan"
+"""US Core CarePlan (``meta.profile`` of every exported CarePlan)."""
+GOAL_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-goal"
+"""US Core Goal (``meta.profile`` of every exported Goal)."""
+CONDITION_PROFILE = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns"
+"""US Core Condition Problems and Health Concerns (``meta.profile`` of every exported problem's Condition)."""
 SOURCE_URL = extension_url("problem-source")
 OBJECTIVE_URL = extension_url("objective")
 INTERVENTION_URL = extension_url("intervention")
@@ -100,37 +114,6 @@ PLAN_EXTENSIONS: Mapping[str, tuple[Part, ...]] = f.FrozenMap(
 ``plan-family-involvement``), Condition (``problem-source``), ``Goal.target`` (``objective``) and
 ``CarePlan.activity.detail`` (``intervention``): URL → parts."""
 
-CARE_PLAN_ELEMENTS = j.DOMAIN_RESOURCE | {
-    "identifier", "instantiatesCanonical", "instantiatesUri", "basedOn", "replaces", "partOf", "status", "intent",
-    "category", "title", "description", "subject", "encounter", "period", "created", "author", "contributor",
-    "careTeam", "addresses", "supportingInfo", "goal", "activity", "note",
-}  # fmt: skip
-ACTIVITY_ELEMENTS = j.BACKBONE | {"outcomeCodeableConcept", "outcomeReference", "progress", "reference", "detail"}
-DETAIL_ELEMENTS = j.BACKBONE | {
-    "kind", "instantiatesCanonical", "instantiatesUri", "code", "reasonCode", "reasonReference", "goal", "status",
-    "statusReason", "doNotPerform", "scheduledTiming", "scheduledPeriod", "scheduledString", "location", "performer",
-    "productCodeableConcept", "productReference", "dailyAmount", "quantity", "description",
-}  # fmt: skip
-GOAL_ELEMENTS = j.DOMAIN_RESOURCE | {
-    "identifier", "lifecycleStatus", "achievementStatus", "category", "priority", "description", "subject",
-    "startDate", "startCodeableConcept", "target", "statusDate", "statusReason", "expressedBy", "addresses", "note",
-    "outcomeCode", "outcomeReference",
-}  # fmt: skip
-TARGET_ELEMENTS = j.BACKBONE | {
-    "measure", "detailQuantity", "detailRange", "detailCodeableConcept", "detailString", "detailBoolean",
-    "detailInteger", "detailRatio", "dueDate", "dueDuration",
-}  # fmt: skip
-CONDITION_ELEMENTS = j.DOMAIN_RESOURCE | {
-    "identifier", "clinicalStatus", "verificationStatus", "category", "severity", "code", "bodySite", "subject",
-    "encounter", "onsetDateTime", "onsetAge", "onsetPeriod", "onsetRange", "onsetString", "abatementDateTime",
-    "abatementAge", "abatementPeriod", "abatementRange", "abatementString", "recordedDate", "recorder", "asserter",
-    "stage", "evidence", "note",
-}  # fmt: skip
-TIMING_ELEMENTS = j.BACKBONE | {"event", "repeat", "code"}
-REPEAT_ELEMENTS = j.ELEMENT | {
-    "boundsDuration", "boundsRange", "boundsPeriod", "count", "countMax", "duration", "durationMax", "durationUnit",
-    "frequency", "frequencyMax", "period", "periodMax", "periodUnit", "dayOfWeek", "timeOfDay", "when", "offset",
-}  # fmt: skip
 
 CARE_PLAN_STATUS = {
     PlanStatus.DRAFT: "draft",
@@ -184,15 +167,15 @@ def care_plan_to_fhir(
     """
     patient = reference_to(references, ReferenceKind.PATIENT, plan.patient_id, "$.plan.patient_id")
     pref = patient["reference"]
-    labels = meta(record_class)
-    head = {"meta": labels} if labels else {}
+    condition_meta = {"meta": meta(record_class, profile=CONDITION_PROFILE)}
+    goal_meta = {"meta": meta(record_class, profile=GOAL_PROFILE)}
     condition_ids = {p.id: resource_id("Condition", pref, plan.id, p.id) for p in plan.problems}
     goal_ids = {g.id: resource_id("Goal", pref, plan.id, g.id) for g in plan.goals}
     conditions = [
         {
             "resourceType": "Condition",
             "id": condition_ids[p.id],
-            **head,
+            **condition_meta,
             "extension": [complex_extension(SOURCE_URL, PLAN_EXTENSIONS[SOURCE_URL], {"kind": p.source.kind, "ref": p.source.ref})],
             "identifier": [identifier(references, "problem", f"{plan.id}/{p.id}")],
             "clinicalStatus": {"coding": [CLINICAL_ACTIVE]},
@@ -203,12 +186,12 @@ def care_plan_to_fhir(
         }
         for p in plan.problems
     ]  # fmt: skip
-    goals = [_goal(plan, g, goal_ids[g.id], condition_ids, patient, head, references) for g in plan.goals]
+    goals = [_goal(plan, g, goal_ids[g.id], condition_ids, patient, goal_meta, references) for g in plan.goals]
     objective_goal = {o.id: o.goal for o in plan.objectives}
     care_plan: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": resource_id("CarePlan", pref, plan.id, str(plan.version)),
-        **head,
+        "meta": meta(record_class, profile=CARE_PLAN_PROFILE),
         "text": {"status": "generated", "div": _narrative(plan)},
         **({"extension": ext} if (ext := _plan_extensions(plan)) else {}),
         "identifier": [
@@ -366,7 +349,7 @@ def care_plan_from_fhir(resources: Sequence[Mapping[str, Any]], references: Refe
     if len(plans) != 1:
         raise j.fail(ROOT, f"expected exactly one CarePlan among the resources, got {len(plans)}", "care_plan")
     node, path = plans[0]
-    j.resource(node, "CarePlan", CARE_PLAN_ELEMENTS, path)
+    j.resource(node, "CarePlan", path)
     status = j.code(node, "status", path, REQUEST_STATUSES, required=True)
     if status not in _STATUS_BACK:
         raise j.fail(path + ".status", "expected draft, active, revoked or completed for an iopcore plan", "status")
@@ -374,7 +357,11 @@ def care_plan_from_fhir(resources: Sequence[Mapping[str, Any]], references: Refe
     plan_id, version = _version(node, references, path)
     patient = read_reference(node, "subject", path, references, ReferenceKind.PATIENT, required=True)
     if "created" not in node:
-        raise j.fail(path + ".created", "expected the date the plan was written, got none", "missing")
+        raise j.fail(
+            path + ".created",
+            "expected the date the plan was written (optional in R4, needed by a TreatmentPlan), got none",
+            "missing",
+        )
     written = j.read_date(node["created"], path + ".created")
     effective, ended = (
         read_period(node["period"], path + ".period", start_required=False) if "period" in node else (None, None)
@@ -407,15 +394,26 @@ def _unique(found: Any) -> list[tuple[Mapping[str, Any], str]]:
 
 
 def _version(node: Mapping[str, Any], references: References, path: str) -> tuple[str, int]:
-    value = read_identifier(node, identifier_system(references.identifier_base, "treatment-plan-version"), path)
+    system = identifier_system(references.identifier_base, "treatment-plan-version")
+    value = read_identifier(node, system, path, or_id=True)
+    if not _has_identifier(node, system):  # another system's CarePlan: its logical id, TreatmentPlan's first version
+        return value, 1
     plan_id, _, version = value.rpartition("/")
     if not plan_id or not version.isdigit() or int(version) < 1:
         raise j.fail(path + ".identifier", "expected the version identifier as <plan id>/<version>", "identifier")
     return plan_id, int(version)
 
 
+def _has_identifier(node: Mapping[str, Any], system: str) -> bool:
+    items = node.get("identifier")
+    return isinstance(items, list) and any(isinstance(i, Mapping) and i.get("system") == system for i in items)
+
+
 def _item_id(node: Mapping[str, Any], references: References, kind: str, plan_id: str, path: str) -> str:
-    value = read_identifier(node, identifier_system(references.identifier_base, kind), path)
+    system = identifier_system(references.identifier_base, kind)
+    value = read_identifier(node, system, path, or_id=True)
+    if not _has_identifier(node, system):  # another system's Goal or Condition: its logical id
+        return value
     owner, _, item = value.rpartition("/")
     if owner != plan_id or not item:
         raise j.fail(path + ".identifier", f"expected the {kind} identifier as <plan id>/<{kind} id>", "identifier")
@@ -426,11 +424,12 @@ def _problem(
     index: Mapping[str, tuple[Mapping[str, Any], str]], ref: Any, ref_path: str, plan_id: str, references: References
 ) -> tuple[str, Problem]:
     node, path = resolve_local(ref, ref_path, index, "Condition")
-    j.resource(node, "Condition", CONDITION_ELEMENTS, path)
+    j.resource(node, "Condition", path)
+    _refuse_codes(node, "clinicalStatus", path, _CONDITION_CLINICAL, ("inactive", "remission", "resolved"))
+    _refuse_codes(node, "verificationStatus", path, _CONDITION_VERIFICATION, ("refuted", "entered-in-error"))
     code = j.obj(node.get("code"), path + ".code", "a CodeableConcept with the problem's description as text")
-    j.check_elements(code, j.CODEABLE_CONCEPT, path + ".code")
-    description = j.required_string(code, "text", path + ".code")
-    source = _one(node, SOURCE_URL, path)
+    description = _text_of(code, path + ".code", "the problem's description")
+    source = _one(node, SOURCE_URL, path, "the problem's source (the assessment finding it comes from)")
     problem: Problem = build(
         Problem, path, id=_item_id(node, references, "problem", plan_id, path), description=description,
         source=build(ProblemSource, path, kind=FindingKind(source["kind"]), ref=source["ref"]),
@@ -438,11 +437,49 @@ def _problem(
     return str(node.get("id")), problem
 
 
-def _one(node: Mapping[str, Any], url: str, path: str) -> dict[str, Any]:
+_CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+_CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+def _refuse_codes(node: Mapping[str, Any], key: str, path: str, system: str, refused: tuple[str, ...]) -> None:
+    """Refuse a modifier status (R4 isModifier) whose code makes the resource no plan item iopcore can hold."""
+    concept = node.get(key)
+    for i, coding in enumerate(concept.get("coding", ()) if isinstance(concept, Mapping) else ()):
+        if isinstance(coding, Mapping) and coding.get("system") == system and coding.get("code") in refused:
+            raise j.fail(
+                f"{path}.{key}.coding[{i}].code",
+                f"expected none of {', '.join(refused)} (this status changes what the resource means, and an "
+                "iopcore plan item has no such state), got one",
+                "status",
+            )
+
+
+def _one(node: Mapping[str, Any], url: str, path: str, what: str) -> dict[str, Any]:
     found = j.extension(node, url, path)
     if found is None:
-        raise j.fail(path + ".extension", f"expected iopcore's extension {url}, got none", "incomplete")
+        raise _incomplete(path, url, what)
     return read_complex(found[0], found[1], PLAN_EXTENSIONS[url])
+
+
+def _incomplete(path: str, url: str, what: str) -> InvalidDataError:
+    return j.fail(
+        path + ".extension",
+        f"expected {what} in iopcore's extension {url} (R4 has no element for it: a resource another system "
+        "wrote describes no complete iopcore plan without it), got none",
+        "incomplete",
+    )
+
+
+def _text_of(concept: Mapping[str, Any], path: str, what: str) -> str:
+    """A CodeableConcept's ``text``, else the ``display`` of its first coding that has one (another system's)."""
+    text = j.string(concept, "text", path)
+    if text is not None:
+        return text
+    for item, here in j.array(concept, "coding", path):
+        display = j.string(j.obj(item, here, "a Coding"), "display", here)
+        if display is not None:
+            return display
+    raise j.fail(path + ".text", f"expected {what} as text (or a coding's display), got none", "missing")
 
 
 def _goal_back(
@@ -454,9 +491,11 @@ def _goal_back(
     problem_of: Mapping[str, str],
 ) -> tuple[str, Goal, list[tuple[int, Objective]]]:
     node, path = resolve_local(ref, ref_path, index, "Goal")
-    j.resource(node, "Goal", GOAL_ELEMENTS, path)
+    j.resource(node, "Goal", path)
+    if node.get("lifecycleStatus") in ("cancelled", "entered-in-error", "rejected"):
+        raise j.fail(path + ".lifecycleStatus", "expected a goal that is not cancelled, rejected or entered in "
+                     "error (an iopcore goal has no such state), got one", "status")  # fmt: skip
     description = j.obj(node.get("description"), path + ".description", "a CodeableConcept with the goal's words")
-    j.check_elements(description, j.CODEABLE_CONCEPT, path + ".description")
     goal_id = _item_id(node, references, "goal", plan_id, path)
     problems = []
     for item, here in j.array(node, "addresses", path):
@@ -465,7 +504,7 @@ def _goal_back(
             raise j.fail(here + ".reference", "expected a Condition the CarePlan addresses, got another", "unresolved")
         problems.append(problem_of[str(condition.get("id"))])
     goal: Goal = build(
-        Goal, path, id=goal_id, statement=j.required_string(description, "text", path + ".description"),
+        Goal, path, id=goal_id, statement=_text_of(description, path + ".description", "the goal's words"),
         problems=tuple(problems),
     )  # fmt: skip
     return str(node.get("id")), goal, [_objective(t, here, goal_id) for t, here in j.array(node, "target", path)]
@@ -473,15 +512,12 @@ def _goal_back(
 
 def _objective(value: Any, path: str, goal_id: str) -> tuple[int, Objective]:
     node = j.obj(value, path, "a Goal.target (a JSON object)")
-    j.check_elements(node, TARGET_ELEMENTS, path)
     found = j.extension(node, OBJECTIVE_URL, path)
     if found is None:
-        raise j.fail(path + ".extension", f"expected iopcore's extension {OBJECTIVE_URL}, got none", "incomplete")
+        raise _incomplete(path, OBJECTIVE_URL, "the objective's id, position and description")
     ext = read_complex(found[0], found[1], PLAN_EXTENSIONS[OBJECTIVE_URL])
     measure = j.obj(node.get("measure"), path + ".measure", "a CodeableConcept with what is measured as text")
-    j.check_elements(measure, j.CODEABLE_CONCEPT, path + ".measure")
     quantity = j.obj(node.get("detailQuantity"), path + ".detailQuantity", "a Quantity with the target")
-    j.check_elements(quantity, j.QUANTITY, path + ".detailQuantity")
     target = j.decimal(quantity, "value", path + ".detailQuantity")
     if target is None:
         raise j.fail(path + ".detailQuantity.value", "expected the target value, got none", "missing")
@@ -499,20 +535,19 @@ def _objective(value: Any, path: str, goal_id: str) -> tuple[int, Objective]:
 
 def _intervention(value: Any, path: str) -> Intervention:
     activity = j.obj(value, path, "a CarePlan.activity (a JSON object)")
-    j.check_elements(activity, ACTIVITY_ELEMENTS, path)
     here = path + ".detail"
     detail = j.obj(activity.get("detail"), here, "an activity detail (iopcore writes interventions so)")
-    j.check_elements(detail, DETAIL_ELEMENTS, here)
+    if detail.get("doNotPerform") is True or detail.get("status") in ("cancelled", "entered-in-error"):
+        raise j.fail(here, "expected an activity to perform (not doNotPerform, cancelled or entered in error: "
+                     "an iopcore intervention has no such state), got another", "status")  # fmt: skip
     found = j.extension(detail, INTERVENTION_URL, here)
     if found is None:
-        raise j.fail(here + ".extension", f"expected iopcore's extension {INTERVENTION_URL}, got none", "incomplete")
+        raise _incomplete(here, INTERVENTION_URL, "the intervention's id, responsible role and objectives")
     ext = read_complex(found[0], found[1], PLAN_EXTENSIONS[INTERVENTION_URL])
     component = _component(detail, here)
     timing = j.obj(detail.get("scheduledTiming"), here + ".scheduledTiming", "a Timing with the frequency")
-    j.check_elements(timing, TIMING_ELEMENTS, here + ".scheduledTiming")
     at = here + ".scheduledTiming.repeat"
     repeat = j.obj(timing.get("repeat"), at, "a Timing.repeat")
-    j.check_elements(repeat, REPEAT_ELEMENTS, at)
     sessions = j.integer(repeat, "frequency", at, min_value=1)
     unit = j.code(repeat, "periodUnit", at, ("s", "min", "h", "d", "wk", "mo", "a"), required=True)
     if sessions is None or j.decimal(repeat, "period", at) != 1 or unit not in _PER_BACK:
@@ -533,13 +568,16 @@ def _intervention(value: Any, path: str) -> Intervention:
 
 def _component(detail: Mapping[str, Any], path: str) -> str:
     code = j.obj(detail.get("code"), path + ".code", "a CodeableConcept with the component")
-    j.check_elements(code, j.CODEABLE_CONCEPT, path + ".code")
     for item, here in j.array(code, "coding", path + ".code"):
         coding = j.obj(item, here, "a Coding")
-        j.check_elements(coding, j.CODING, here)
         if coding.get("system") == COMPONENT_SYSTEM:
             return j.required_string(coding, "code", here)
-    raise j.fail(path + ".code", f"expected a coding of {COMPONENT_SYSTEM}, got none", "incomplete")
+    raise j.fail(
+        path + ".code",
+        f"expected the program component as a coding of {COMPONENT_SYSTEM} (no standard code system has "
+        "iopcore's components), got none",
+        "incomplete",
+    )
 
 
 def _plan_parts(node: Mapping[str, Any], path: str) -> dict[str, Any]:

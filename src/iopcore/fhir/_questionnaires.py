@@ -33,6 +33,7 @@ from iopcore.assessment import (
     responses_from_questionnaire_response,
 )
 from iopcore.assessment import INSTRUMENTS as _INSTRUMENTS
+from iopcore.fhir import _json as j
 from iopcore.fhir._common import FHIR_BASE, ReferenceKind, References, code_system, meta, reference_to
 from iopcore.fhir._obs_shared import LOINC, VERIFIED_LOINC
 from iopcore.fhir._obs_shared import practitioner as practitioner_ref
@@ -188,11 +189,13 @@ def responses_to_fhir(
     author = practitioner_ref(references, author_id, "$.author_id")
     if author is not None:
         out["author"] = author
-    out["item"] = [
+    items = [
         {"linkId": item.id, "text": _item_text(inst, item), "answer": [_answer(inst, item, value)]}
         for item, value in zip(inst.items, responses, strict=True)
         if value is not None
     ]
+    if items:  # R4 arrays are never empty: a response with no answer has no item
+        out["item"] = items
     return out
 
 
@@ -238,6 +241,9 @@ def responses_from_fhir(
     response to an iopcore Questionnaire, linkIds are the instrument's item ids. Each answer must
     be one the item allows (the error names the item's number and ``$.questionnaire_response.item``).
     """
+    j.resource(questionnaire_response, "QuestionnaireResponse", "$.questionnaire_response")
+    if questionnaire is not None:
+        j.resource(questionnaire, "Questionnaire", "$.questionnaire")
     inst = _which(questionnaire_response, questionnaire, instrument_id)
     url = questionnaire_response.get("questionnaire")
     own = isinstance(url, str) and url.partition("|")[0] == canonical(inst)

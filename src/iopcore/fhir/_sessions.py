@@ -25,8 +25,11 @@ attendance export of the same session is the same Appointment, updated (``booked
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import copy
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance import AttendanceRecord, AttendanceStatus
@@ -43,6 +46,7 @@ from iopcore.fhir._common import (
     reference_to,
     resource_id,
 )
+from iopcore.fhir._json import check as check_r4
 from iopcore.fhir._obs_shared import UCUM, Reader
 from iopcore.fhir._obs_shared import practitioner as practitioner_ref
 from iopcore.part2 import RecordClass
@@ -77,9 +81,20 @@ def _component(component_id: str) -> dict[str, Any]:
     return {"coding": [{"system": COMPONENT_SYSTEM, "code": component_id}], "text": component_id.replace("_", " ")}
 
 
+@attrs.frozen
+class _EncounterContext:
+    """What the application passes for every Encounter of a call: who, where, why, and the program."""
+
+    practitioner: dict[str, str] | None
+    location: dict[str, str] | None
+    reasons: tuple[dict[str, Any], ...]
+    provider: dict[str, str] | None
+
+
 def _pair(
-    record: AttendanceRecord, refs: References, labels: dict[str, Any] | None, practitioner: Any, path: str
+    record: AttendanceRecord, refs: References, labels: dict[str, Any] | None, context: _EncounterContext, path: str
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    practitioner = context.practitioner
     subject = reference_to(refs, ReferenceKind.PATIENT, record.patient_id, path + ".patient_id")
     appointment_id = resource_id("Appointment", record.occurrence_id, subject["reference"])
     ids = [identifier(refs, _RECORD, record.id), identifier(refs, _OCCURRENCE, record.occurrence_id)]
@@ -123,6 +138,12 @@ def _pair(
     encounter["appointment"] = [{"reference": f"Appointment/{appointment_id}"}]
     encounter["period"] = {"start": start, "end": end}
     encounter["length"] = {"value": record.attended_minutes.value, "unit": "min", "system": UCUM, "code": "min"}
+    if context.reasons:
+        encounter["reasonCode"] = [copy.deepcopy(r) for r in context.reasons]
+    if context.location is not None:
+        encounter["location"] = [{"location": dict(context.location)}]
+    if context.provider is not None:
+        encounter["serviceProvider"] = dict(context.provider)
     return appointment, encounter
 
 
@@ -132,15 +153,38 @@ def attendance_to_fhir(
     references: References,
     *,
     practitioner_id: str | None = None,
+    location_id: str | None = None,
+    reasons: Sequence[Mapping[str, Any]] = (),
     record_class: RecordClass = RecordClass.SUD_TREATMENT_RECORD,
 ) -> tuple[dict[str, Any], ...]:
     """Per attendance record its Appointment, then (when the patient was there) its Encounter.
 
     ``practitioner_id`` (a key of ``references.practitioners``) is written as a participant of
-    both; ``record_class`` sets the DS4P labels (a Part 2 SUD treatment record by default).
+    both; ``record_class`` sets the DS4P labels (a Part 2 SUD treatment record by default). Each
+    Encounter (US Core Encounter) also gets what the application passes for its must-support
+    elements, never anything iopcore would have to guess: ``location_id`` (a key of
+    ``references.locations``, the site) as ``location.location``, ``reasons`` (R4
+    CodeableConcepts, e.g. the diagnosis the program treats, checked as R4: errors name
+    ``$.reasons[0].coding[0].system``) as ``reasonCode``, and ``references.managing_organization``
+    as ``serviceProvider``. Import reads none of them back (an attendance record holds none).
     """
     labels = meta(record_class) or None
     practitioner = practitioner_ref(references, practitioner_id, "$.practitioner_id")
+    location = (
+        None if location_id is None else reference_to(references, ReferenceKind.LOCATION, location_id, "$.location_id")
+    )
+    if isinstance(reasons, str | bytes | Mapping) or not isinstance(reasons, Sequence):
+        raise InvalidArgumentError(
+            (ErrorItem(path="$.reasons", message="expected a sequence of CodeableConcepts", rule="type"),),
+            callable="attendance_to_fhir",
+        )
+    checked = tuple(dict(check_r4(r, "CodeableConcept", f"$.reasons[{i}]")) for i, r in enumerate(reasons))
+    provider = None
+    if references.managing_organization is not None:
+        provider = reference_to(
+            references, ReferenceKind.ORGANIZATION, references.managing_organization, "$.references"
+        )
+    context = _EncounterContext(practitioner, location, checked, provider)
     out: list[dict[str, Any]] = []
     for i, record in enumerate(records):
         if not isinstance(record, AttendanceRecord):
@@ -148,7 +192,7 @@ def attendance_to_fhir(
                 (ErrorItem(path=f"$.records[{i}]", message="expected an AttendanceRecord", rule="type"),),
                 callable="attendance_to_fhir",
             )
-        appointment, encounter = _pair(record, references, labels, practitioner, f"$.records[{i}]")
+        appointment, encounter = _pair(record, references, labels, context, f"$.records[{i}]")
         out.append(appointment)
         if encounter is not None:
             out.append(encounter)

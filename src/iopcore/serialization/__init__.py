@@ -4,7 +4,7 @@
 >>> from iopcore.times import WeeklyInterval
 >>> data = to_dict(WeeklyInterval.of("monday", "18:00", "21:00"))
 >>> data
-{'iopcore_format': 2, 'weekday': 'monday', 'start': '18:00', 'end': '21:00'}
+{'iopcore_format': 3, 'weekday': 'monday', 'start': '18:00', 'end': '21:00'}
 >>> from_dict(WeeklyInterval, data) == WeeklyInterval.of("monday", "18:00", "21:00")
 True
 
@@ -16,7 +16,7 @@ compares equal), tuples and sets as lists (sets sorted), read-only mappings as
 objects. Every attrs class becomes an object keyed by its field names.
 
 Format versions: the outermost objects that :func:`to_dict` writes (a document)
-carry ``"iopcore_format": 2`` (:data:`FORMAT_VERSION`); values inside them do not
+carry ``"iopcore_format": 3`` (:data:`FORMAT_VERSION`); values inside them do not
 repeat it. :func:`from_dict` reads every version up to this one, migrating older
 documents (data with no version key is version 1, the shape written before
 versions existed), and refuses newer ones with

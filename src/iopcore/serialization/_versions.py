@@ -59,6 +59,16 @@ _UNMEASURED: dict[str, Any] = {"measured": None, "threshold": None, "unit": None
 """What a finding written before format 3 measured: nothing it states as a field."""
 
 
+def _stay_counted_as_before(data: dict[str, Any]) -> dict[str, Any]:
+    """A ``LengthOfStayRule`` written without ``counting`` counted discharge minus admission: read it as midnights.
+
+    ``StayCounting.MIDNIGHTS`` gives that count for every discharged stay of one night or more (documented in
+    docs/reference/serialization-format.md, version 3, with where it differs). Every iopcore that wrote format 3
+    wrote ``counting``; a version 3 document without it takes today's default.
+    """
+    return data if "counting" in data else {**data, "counting": "midnights"}
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Step:
@@ -103,10 +113,13 @@ HISTORY = FormatHistory(
             version=3,
             changes="`Occurrence.component` is renamed `component_id` (as in `AttendanceRecord`); occurrences gain "
             "`id` and `minutes`, derived from the other fields (documents without them read). `Finding` gains "
-            "`measured`, `threshold` and `unit`, the numbers that explain it; older findings read with all three `null`.",
+            "`measured`, `threshold` and `unit`, the numbers that explain it; older findings read with all three `null`. "
+            "A `LengthOfStayRule` of an older document without `counting` (written before the field existed) reads "
+            "with `counting` `midnights`, its old count; written by format 3, an absent `counting` is `calendar_days`.",
             migrations={
                 "iopcore.schedule.Occurrence": rename_field("component", "component_id"),
                 "iopcore.compliance.Finding": lambda data: {**_UNMEASURED, **data},
+                "iopcore.compliance.LengthOfStayRule": _stay_counted_as_before,
             },
         ),
     )

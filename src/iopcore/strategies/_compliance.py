@@ -159,9 +159,12 @@ def validity_criteria() -> st.SearchStrategy[ValidityCriterion]:
 
 @functools.lru_cache(maxsize=None, typed=True)
 def validity_rule_sets() -> st.SearchStrategy[SpecimenValidityRules]:
-    """The built-in specimen-validity rules (every dilute wording) and generated ones."""
-    built_in = st.sampled_from(["exclusive_range", "below_thresholds", "inclusive_range"]).map(
-        lambda d: specimen_validity_rules(dilute=d)
+    """The built-in specimen-validity rules (every edition, dilute wording and low-gravity switch) and generated ones."""
+    built_in = st.builds(
+        specimen_validity_rules,
+        edition=st.sampled_from(["hhs_urine_2024", "nrc_samhsa_2004"]),
+        dilute=st.sampled_from(["exclusive_range", "below_thresholds", "inclusive_range"]),
+        low_gravity_invalid=st.sampled_from([None, True, False]),
     )
     made = st.builds(
         SpecimenValidityRules, id=identifiers(), criteria=st.lists(validity_criteria(), max_size=3).map(tuple)

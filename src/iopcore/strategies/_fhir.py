@@ -38,7 +38,10 @@ def fhir_references(resource_type: str = "Patient") -> st.SearchStrategy[str]:
     return st.one_of(relative, absolute, uuids, oids)
 
 
-def _table(keys: Iterable[str], extra: int, resource_type: str) -> st.SearchStrategy[dict[str, str]]:
+def _table(
+    keys: Iterable[str], extra: int, resource_type: str, taken: frozenset[str] = frozenset()
+) -> st.SearchStrategy[dict[str, str]]:
+    """A map of keys to unique references of *resource_type*, none of them *taken* (by another map)."""
     wanted = list(dict.fromkeys(keys))
 
     @st.composite
@@ -46,7 +49,12 @@ def _table(keys: Iterable[str], extra: int, resource_type: str) -> st.SearchStra
         more = draw(st.lists(texts(max_size=24), max_size=extra))
         all_keys = list(dict.fromkeys([*wanted, *more]))
         refs = draw(
-            st.lists(fhir_references(resource_type), min_size=len(all_keys), max_size=len(all_keys), unique=True)
+            st.lists(
+                fhir_references(resource_type).filter(lambda r: r not in taken),
+                min_size=len(all_keys),
+                max_size=len(all_keys),
+                unique=True,
+            )
         )
         return dict(zip(all_keys, refs, strict=True))
 
@@ -58,23 +66,30 @@ def references(
     patients: Iterable[str] = (),
     practitioners: Iterable[str] = (),
     organizations: Iterable[str] = (),
+    locations: Iterable[str] = (),
     max_extra: int = 2,
 ) -> st.SearchStrategy[References]:
     """Reference maps holding at least the given keys (and up to *max_extra* more of each kind)."""
     _check_int("max_extra", max_extra, 0, 20)
-    for name, keys in (("patients", patients), ("practitioners", practitioners), ("organizations", organizations)):
+    kinds = (("patients", patients), ("practitioners", practitioners), ("organizations", organizations))
+    for name, keys in (*kinds, ("locations", locations)):
         if isinstance(keys, str) or not all(isinstance(k, str) and k.strip() and len(k) <= 128 for k in keys):
             raise InvalidArgument(f"{name} must be an iterable of non-blank key strings of at most 128 characters")
     patient_keys, practitioner_keys, organization_keys = tuple(patients), tuple(practitioners), tuple(organizations)
+    location_keys = tuple(locations)
 
     @st.composite
     def build(draw: st.DrawFn) -> References:
-        orgs = draw(_table(organization_keys, max_extra, "Organization"))
+        patient_map = draw(_table(patient_keys, max_extra, "Patient"))
+        practitioner_map = draw(_table(practitioner_keys, max_extra, "Practitioner", frozenset(patient_map.values())))
+        taken = frozenset(patient_map.values()) | frozenset(practitioner_map.values())
+        orgs = draw(_table(organization_keys, max_extra, "Organization", taken))
         managing = draw(st.one_of(st.none(), st.sampled_from(sorted(orgs)))) if orgs else None
         return References(
-            patients=draw(_table(patient_keys, max_extra, "Patient")),
-            practitioners=draw(_table(practitioner_keys, max_extra, "Practitioner")),
+            patients=patient_map,
+            practitioners=practitioner_map,
             organizations=orgs,
+            locations=draw(_table(location_keys, max_extra, "Location", taken | frozenset(orgs.values()))),
             managing_organization=managing,
             identifier_base=draw(st.sampled_from([IDENTIFIER_BASE, "https://ehr.example/ids", "urn:oid:2.16.840.1"])),
         )

@@ -39,8 +39,12 @@ _PIDS = st.one_of(st.sampled_from(["p1", "p2", "p3"]), texts(max_size=20))
 
 
 def _total(instrument: str) -> st.SearchStrategy[int | float]:
-    top = INSTRUMENTS[instrument].max_total
-    return st.one_of(st.integers(0, top), st.floats(0, top, allow_nan=False, allow_infinity=False))
+    """Whole totals; fractional ones only for an instrument that prorates missing items (its mean fills them)."""
+    inst = INSTRUMENTS[instrument]
+    whole = st.integers(0, inst.max_total)
+    if inst.proration is None:
+        return whole
+    return st.one_of(whole, st.floats(0, inst.max_total, allow_nan=False, allow_infinity=False))
 
 
 def _band(instrument: str, total: float) -> st.SearchStrategy[str | None]:
@@ -54,7 +58,11 @@ def _band(instrument: str, total: float) -> st.SearchStrategy[str | None]:
 def dated_scores(
     *, instrument_ids: tuple[str, ...] = ("phq9", "gad7"), patient_ids: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[DatedScore]:
-    """Dated scores of built-in instruments (PHQ-9 and GAD-7 by default), totals over the whole range."""
+    """Dated scores of built-in instruments (PHQ-9 and GAD-7 by default), totals over the whole range.
+
+    Totals are whole numbers, except for instruments that prorate missing items (PHQ-9), whose totals may be
+    fractional as their scorer produces them.
+    """
     if not instrument_ids or any(i not in INSTRUMENTS for i in instrument_ids):
         raise InvalidArgument(f"instrument_ids must be a non-empty tuple of built-in ids ({', '.join(INSTRUMENTS)})")
     pids = _PIDS if patient_ids is None else patient_ids
