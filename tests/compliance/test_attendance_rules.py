@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iopcore.compliance import (
     AttendanceRateRule,
     AttendanceStatus,
+    ComplianceRecords,
     ConsecutiveAbsencesRule,
     DaysPerWeekRule,
     MissedSessionsRule,
@@ -202,6 +208,7 @@ def test_each_week_with_unexcused_absences_lists_them_with_the_minutes() -> None
     assert "2 of 3 scheduled session(s) not attended" in findings[0].message
     assert "3 h attended of 9 h scheduled" in findings[0].message
     assert findings[0].severity is Severity.WARNING and findings[0].citation == TEST_SOURCE
+    assert [(x.measured, x.threshold, x.unit) for x in findings] == [(2, 1, "sessions"), (1, 1, "sessions")]
 
 
 @pytest.mark.parametrize(("absences", "reported"), [(1, False), (2, True), (3, True)])
@@ -209,7 +216,10 @@ def test_min_missed_is_the_least_number_of_absences_reported(absences: int, repo
     """With ``min_missed=2``, one absence in a week is not reported, two (at the cut-off) and three are."""
     rule = MissedSessionsRule(id="missed", min_missed=2, source=TEST_SOURCE)
     rows = [session(f"s{i}", nth_day(i), status=AttendanceStatus.ABSENT) for i in range(absences)]
-    assert bool(rule.evaluate(bundle(admission(), *rows), WEEK, nth_day(6))) is reported
+    findings = rule.evaluate(bundle(admission(), *rows), WEEK, nth_day(6))
+    assert bool(findings) is reported
+    # measured: the week's unexcused absences, threshold: min_missed (measured >= threshold when reported)
+    assert [(x.measured, x.threshold, x.unit) for x in findings] == ([(absences, 2, "sessions")] if reported else [])
 
 
 def test_partly_attended_sessions_are_reported_on_request() -> None:
@@ -220,6 +230,7 @@ def test_partly_attended_sessions_are_reported_on_request() -> None:
     rule = MissedSessionsRule(id="missed", partly_attended=True, source=TEST_SOURCE)
     [finding] = rule.evaluate(records, WEEK, nth_day(6))
     assert (finding.code, finding.evidence, finding.severity) == ("sessions_partly_attended", ("a", "b"), Severity.INFO)
+    assert (finding.measured, finding.threshold, finding.unit) == (2, None, "sessions")  # two sessions in part
     assert "late (150 of 180 min)" in finding.message and "left_early (180 of 180 min)" in finding.message
     within_grace = attrs.evolve(late, status=AttendanceStatus.ATTENDED)  # minutes short, but on time by the policy
     assert rule.evaluate(bundle(admission(), within_grace), WEEK, nth_day(6)) == ()
@@ -230,3 +241,63 @@ def test_records_after_as_of_or_outside_the_period_are_not_judged() -> None:
     records = bundle(admission(), session("a", nth_day(5), status=AttendanceStatus.ABSENT))
     assert MISSED.evaluate(records, WEEK, nth_day(4)) == ()
     assert codes(MISSED.evaluate(records, WEEK, nth_day(5))) == ["sessions_missed"]
+
+
+def _services_oracle(records: ComplianceRecords, rule: ServicesPerDayRule, period: DateRange, as_of: date) -> set[Any]:
+    """What ``services_per_day`` should find, worked out from the definition: present sessions counted per date
+    (in each record's own offset), the dates below the minimum grouped by ISO week."""
+    per_day: dict[date, list[str]] = {}
+    for r in records.attendance:
+        if r.present and period.first <= r.start.date() <= min(period.last, as_of):
+            per_day.setdefault(r.start.date(), []).append(r.id)
+    weeks: dict[date, list[date]] = {}
+    for day, ids in per_day.items():
+        if len(ids) < rule.min_services:
+            weeks.setdefault(day - timedelta(days=day.weekday()), []).append(day)
+    out = set()
+    for monday, days in weeks.items():
+        days.sort()
+        listed = ", ".join(f"{d.isoformat()} ({len(per_day[d])})" for d in days)
+        evidence = tuple(sorted(i for d in days for i in per_day[d]))
+        fewest = min(len(per_day[d]) for d in days)
+        out.add((monday, evidence, fewest, listed))
+    return out
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 13),
+            st.integers(0, 23),
+            st.sampled_from([-12, -5, 0, 9, 14]),
+            st.sampled_from([AttendanceStatus.ATTENDED, AttendanceStatus.LATE, AttendanceStatus.ABSENT]),
+        ),
+        max_size=30,
+    ),
+    st.integers(1, 4),
+)
+def test_services_per_day_counts_dates_in_each_records_own_offset_whatever_their_time_order(
+    rows: list[tuple[int, int, int, AttendanceStatus]], least: int
+) -> None:
+    """Sessions in several UTC offsets (so that time order and date order differ) give the findings worked out
+    from the definition: per date, per ISO week, the dates below the minimum, their counts and their records."""
+    items = []
+    for i, (n, hour, offset, status) in enumerate(rows):
+        start = datetime.combine(nth_day(n), time(hour), tzinfo=timezone(timedelta(hours=offset)))
+        present = status is not AttendanceStatus.ABSENT
+        items.append(
+            attrs.evolve(
+                session(f"s{i:02}", nth_day(n), status=status),
+                start=start,
+                end=start + timedelta(minutes=60),
+                scheduled_minutes=Minutes(60),
+                attended_minutes=Minutes(60 if present else 0),
+            )
+        )
+    records = bundle(admission(), *items)
+    rule = ServicesPerDayRule(id="spd", min_services=least, source=TEST_SOURCE)
+    period = DateRange.of_days(MONDAY, 14)
+    found = rule.evaluate(records, period, nth_day(13))
+    got = {(x.period.first, x.evidence, x.measured, x.message.split(": ", 1)[1][:-1]) for x in found}
+    assert got == _services_oracle(records, rule, period, nth_day(13))
+    assert all(x.period.last - x.period.first == timedelta(days=6) for x in found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 from hypothesis import assume, given, settings
@@ -32,12 +32,12 @@ from iopcore.compliance import (
 )
 from iopcore.compliance._findings import found, sorted_findings, span
 from iopcore.compliance._records import _LAST_PART
-from iopcore.compliance._report import _minutes
+from iopcore.compliance._report import _first_day, _minutes
 from iopcore.compliance._validity import _MEASURES, _check, _classify_directly, _meets, _regions
 from iopcore.errors import InvalidDataError
 from iopcore.sources import Source
 from iopcore.times import DateRange, Minutes
-from tests.builders import FULL, MONDAY, admission, episodes, session
+from tests.builders import FULL, MONDAY, admission, bundle, confirm, drug_test, episodes, session
 
 
 @attrs.frozen
@@ -212,3 +212,51 @@ def test_weekly_totals_equal_a_direct_count_from_the_records(data: tuple[Complia
         assert w.days_attended == len({r.start.date() for r in rows if r.attended_minutes.value > 0})
         assert w.sessions_attended == sum(1 for r in rows if r.present)
         assert w.sessions_missed == len(rows) - w.sessions_attended
+
+
+@settings(max_examples=40, deadline=None)
+@given(episodes(patients=3))
+def test_evaluate_shares_equal_messages_and_changes_no_finding(case: tuple[ComplianceRecords, date]) -> None:
+    """Findings with equal messages hold one string; the findings are those each rule's public ``evaluate``
+    returns on each patient's bundle over that patient's period (what ``evaluate`` documents)."""
+    records, as_of = case
+    report = evaluate(FULL, records, as_of)
+    first: dict[str, str] = {}
+    for x in report.findings:
+        assert first.setdefault(x.message, x.message) is x.message
+    alone = []
+    for part in records.by_patient().values():
+        own = DateRange(first=min(_first_day(part), as_of), last=as_of)
+        alone += [x for rule in FULL.rules for x in rule.evaluate(part, own, as_of)]
+    assert sorted_findings(alone) == tuple(x for x in report.findings if x.rule_id != "records")
+
+
+_ZERO_CUTOFF = CutoffPanel(
+    id="zero",
+    name="zero cut-off panel",
+    cutoffs=(attrs.evolve(HHS_2025.cutoffs[0], screen_ng_ml=0.0, confirm_ng_ml=0.0),),
+    source=HHS_2025.source,
+)
+
+
+@given(st.lists(st.sampled_from([0.0, -0.0, 14.9, 15.0, 30.0, 100.0]), min_size=1, max_size=8), st.booleans())
+def test_drug_test_findings_worked_out_once_per_kind_of_test_equal_those_of_each_test(
+    concentrations: list[float], zero_panel: bool
+) -> None:
+    """Tests with equal specimen, validity and results share what their findings say; the findings equal those
+    of each test evaluated on its own (a 0 cut-off, where -0.0 prints apart from 0.0, is not shared)."""
+    rule = FULL.rule("drug_test_results")
+    if zero_panel:
+        rule = attrs.evolve(rule, panel=_ZERO_CUTOFF)
+    tests = [
+        drug_test(f"t{i}", MONDAY + timedelta(days=i), results=(confirm(Analyte.THCA, c),))
+        for i, c in enumerate(concentrations)
+    ]
+    together = rule.evaluate(bundle(admission(), *tests), DateRange.of_days(MONDAY, 30), MONDAY + timedelta(days=29))
+    alone = sorted_findings(
+        x
+        for t in tests
+        for x in rule.evaluate(bundle(admission(), t), DateRange.of_days(MONDAY, 30), MONDAY + timedelta(days=29))
+    )
+    assert together == alone
+    assert [x.message for x in together] == [x.message for x in alone]

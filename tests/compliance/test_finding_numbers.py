@@ -8,7 +8,7 @@ import attrs
 import pytest
 from hypothesis import given
 
-from iopcore.compliance import ComplianceRecords, Finding, Severity, evaluate
+from iopcore.compliance import ComplianceRecords, Finding, MissedSessionsRule, Severity, evaluate
 from iopcore.errors import InvalidDataError
 from iopcore.times import DateRange
 from tests.builders import FULL, MONDAY, TEST_SOURCE, admission, bundle, episodes, nth_day, session
@@ -33,6 +33,7 @@ UNITS = {
     "stay_below_minimum": ("days", "<"),
     "measurement_missing_at_intake": ("days", None),
     "measurement_overdue": ("days", None),
+    "sessions_missed": ("sessions", ">="),
 }
 WITHOUT_NUMBERS = {"week_not_assessed", "no_admission", "missed_test", "refused_test", "service_without_authorization"}
 
@@ -56,7 +57,8 @@ def test_hours_above_the_maximum_state_the_maximum() -> None:
 def test_every_built_in_finding_states_its_numbers_consistently(case: tuple[ComplianceRecords, date]) -> None:
     """Each finding's numbers have the code's unit and compare with the threshold as the code says."""
     records, as_of = case
-    for x in evaluate(FULL, records, as_of).findings:
+    missed = MissedSessionsRule(id="missed_sessions", partly_attended=True, source=TEST_SOURCE)
+    for x in evaluate(FULL, records, as_of, extra_rules=(missed,)).findings:
         Finding(**{a.name: getattr(x, a.name) for a in attrs.fields(Finding)})  # the validated constructor agrees
         if x.code in WITHOUT_NUMBERS:
             assert (x.measured, x.threshold, x.unit) == (None, None, None), x.code
@@ -65,6 +67,9 @@ def test_every_built_in_finding_states_its_numbers_consistently(case: tuple[Comp
             assert x.unit in (None, "ng/mL"), x.code  # a single positive analyte: its concentration and cut-off
             if x.unit is not None:
                 assert x.measured is not None and x.threshold is not None and x.measured >= x.threshold
+            continue
+        if x.code == "sessions_partly_attended":  # a count of sessions; no rule threshold
+            assert (x.unit, x.threshold) == ("sessions", None) and x.measured == len(x.evidence), x.code
             continue
         if x.code not in UNITS:
             continue

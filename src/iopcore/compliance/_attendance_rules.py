@@ -11,7 +11,6 @@ judges it like any other week. Maximums are judged in every week.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, final
 
@@ -19,8 +18,9 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.compliance._checks import check_as_fields
-from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
+from iopcore.compliance._findings import Collector, Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._periods import (
+    BACK_TO_MONDAY,
     attendance_by_time,
     check_as_of,
     days_text,
@@ -108,7 +108,12 @@ class WeeklyHoursRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, week, _rows, evidence, minutes, _days in weekly_attendance(records, period, as_of):
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
+        for pid, week, evidence, minutes, _days in weekly_attendance(records, period, as_of):
             monday = week.period.first.isoformat()
             if self.max_minutes is not None and minutes > self.max_minutes.value:
                 message = (
@@ -154,7 +159,6 @@ class WeeklyHoursRule:
                         unit="minutes",
                     )
                 )
-        return finish(out)
 
 
 @final
@@ -182,7 +186,12 @@ class DaysPerWeekRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, week, _rows, evidence, _minutes, days in weekly_attendance(records, period, as_of):
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
+        for pid, week, evidence, _minutes, days in weekly_attendance(records, period, as_of):
             text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
             if self.max_days is not None and days > self.max_days:
                 message = f"{text}, above the maximum of {self.max_days}."
@@ -221,7 +230,6 @@ class DaysPerWeekRule:
                         unit="days",
                     )
                 )
-        return finish(out)
 
 
 @final
@@ -253,59 +261,84 @@ class ServicesPerDayRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, recs in records._by_patient().items():
-            by_day: dict[date, list[str]] = defaultdict(list)
-            mondays: dict[date, date] = {}
-            first, last = period.first, min(period.last, as_of)
-            for _, rid, day, monday, r in attendance_by_time(recs, period, as_of):
-                if r.status in PRESENT_STATUSES and first <= day <= last:
-                    by_day[day].append(rid)
-                    mondays[day] = monday
-            by_week: dict[date, list[date]] = defaultdict(list)
-            tiers: dict[date, list[date]] = defaultdict(list)
-            for day, ids in by_day.items():
-                (by_week if len(ids) < self.min_services else tiers)[mondays[day]].append(day)
-            if self.upper_tier_at is not None:
-                out.extend(self._tiers(pid, tiers, by_day, self.upper_tier_at))
-            for monday, days in by_week.items():
-                days.sort()
-                listed = ", ".join(f"{d.isoformat()} ({len(by_day[d])})" for d in days)
-                message = (
-                    f"{len(days)} treatment day(s) in the week of {monday.isoformat()} with fewer than "
-                    f"{self.min_services} services: {listed}."
-                )
-                evidence = tuple(sorted(i for d in days for i in by_day[d]))
-                week = span(monday, monday + timedelta(days=6))
-                fewest = min(len(by_day[d]) for d in days)  # the day furthest below the minimum
-                out.append(
-                    found(
-                        self,
-                        "services_below_minimum",
-                        pid,
-                        week,
-                        message,
-                        evidence,
-                        self.severity,
-                        measured=fewest,
-                        threshold=self.min_services,
-                        unit="services",
-                    )
-                )
+        self._collector()(records, period, as_of, out)
         return finish(out)
 
-    def _tiers(
-        self, pid: str, tiers: dict[date, list[date]], by_day: dict[date, list[str]], upper: int
-    ) -> Iterator[Finding]:
-        for monday, days in tiers.items():
-            high = sum(1 for d in days if len(by_day[d]) >= upper)
-            low = str(self.min_services) if upper - 1 == self.min_services else f"{self.min_services}–{upper - 1}"
+    def _collector(self) -> Collector:
+        """Findings appended unsorted, a week at a time: attendance comes by time, so a week's days are together."""
+        least, upper = self.min_services, self.upper_tier_at
+        needed = f"{least} services: "
+        texts: dict[tuple[date, int], str] = {}  # "2026-01-05 (2)": days and counts repeat across patients
+
+        def week_findings(pid: str, monday: date, days: list[tuple[date, list[str]]], out: list[Finding]) -> None:
+            low = [(d, ids) for d, ids in days if len(ids) < least]
+            if upper is not None and len(low) < len(days):
+                tiers = [(d, ids) for d, ids in days if len(ids) >= least]
+                out.append(self._tiers(pid, monday, tiers, upper))
+            if not low:
+                return
+            parts = []
+            for d, ids in low:
+                text = texts.get((d, len(ids)))
+                if text is None:
+                    text = texts[d, len(ids)] = f"{d.isoformat()} ({len(ids)})"
+                parts.append(text)
+            listed = ", ".join(parts)
             message = (
-                f"Week of {monday.isoformat()}: {len(days) - high} day(s) with {low} services, "
-                f"{high} day(s) with {upper} or more."
+                f"{len(low)} treatment day(s) in the week of {monday.isoformat()} with fewer than {needed}{listed}."
             )
-            evidence = tuple(sorted(i for d in days for i in by_day[d]))
-            week = span(monday, monday + timedelta(days=6))
-            yield found(self, "service_day_tiers", pid, week, message, evidence, Severity.INFO)
+            evidence = tuple(sorted([i for _, ids in low for i in ids]))
+            out.append(
+                found(
+                    self,
+                    "services_below_minimum",
+                    pid,
+                    span(monday, monday + _SIX_DAYS),
+                    message,
+                    evidence,
+                    self.severity,
+                    measured=min([len(ids) for _, ids in low]),  # the day furthest below the minimum
+                    threshold=least,
+                    unit="services",
+                )
+            )
+
+        def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+            first, last = period.first, min(period.last, as_of)
+            for pid, recs in records._by_patient().items():
+                by_day: dict[date, list[str]] = {}
+                for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
+                    if r.status in PRESENT_STATUSES and first <= day <= last:
+                        ids = by_day.get(day)
+                        if ids is None:
+                            by_day[day] = [rid]
+                        else:
+                            ids.append(rid)
+                # Days in date order (each record's day is in its own offset: not always in time order), by week.
+                week: list[tuple[date, list[str]]] = []
+                this_monday = None
+                for day in sorted(by_day):
+                    monday = day - BACK_TO_MONDAY[day.weekday()]
+                    if monday != this_monday:
+                        if week:
+                            week_findings(pid, this_monday, week, out)  # type: ignore[arg-type]
+                        week, this_monday = [], monday
+                    week.append((day, by_day[day]))
+                if week:
+                    week_findings(pid, this_monday, week, out)  # type: ignore[arg-type]
+
+        return collect
+
+    def _tiers(self, pid: str, monday: date, days: list[tuple[date, list[str]]], upper: int) -> Finding:
+        high = sum(1 for _, ids in days if len(ids) >= upper)
+        low = str(self.min_services) if upper - 1 == self.min_services else f"{self.min_services}–{upper - 1}"
+        message = (
+            f"Week of {monday.isoformat()}: {len(days) - high} day(s) with {low} services, "
+            f"{high} day(s) with {upper} or more."
+        )
+        evidence = tuple(sorted(i for _, ids in days for i in ids))
+        week = span(monday, monday + _SIX_DAYS)
+        return found(self, "service_day_tiers", pid, week, message, evidence, Severity.INFO)
 
 
 @final
@@ -327,27 +360,36 @@ class AttendanceRateRule:
         return self._evaluate(records, period, as_of)
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
+        out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         last = min(period.last, as_of)
         first = max(period.first, minus_days(last, self.window_days - 1))
         if first > last:
-            return ()
+            return
         window = span(first, last)
-        out: list[Finding] = []
+        excused = AttendanceStatus.EXCUSED
         for pid, recs in records._by_patient().items():
-            rows = [
-                r
-                for r in recs.attendance
-                if r.status is not AttendanceStatus.EXCUSED and first <= r.start.date() <= last
-            ]
-            if not rows:
+            scheduled = 0
+            absent: list[str] = []
+            for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
+                status = r.status
+                if status is not excused and first <= day <= last:
+                    scheduled += 1
+                    if status not in PRESENT_STATUSES:
+                        absent.append(rid)
+            if not scheduled:
                 continue
-            present = sum(1 for r in rows if r.present)
-            if present < self.min_rate * len(rows):
+            present = scheduled - len(absent)
+            if present < self.min_rate * scheduled:
                 message = (
-                    f"Attended {present} of {len(rows)} scheduled sessions ({present / len(rows):.0%}) "
+                    f"Attended {present} of {scheduled} scheduled sessions ({present / scheduled:.0%}) "
                     f"in {days_text(window)}, below {self.min_rate:.0%}."
                 )
-                evidence = tuple(sorted(r.id for r in rows if not r.present))
+                evidence = tuple(sorted(absent))
                 out.append(
                     found(
                         self,
@@ -357,12 +399,11 @@ class AttendanceRateRule:
                         message,
                         evidence,
                         self.severity,
-                        measured=present / len(rows),
+                        measured=present / scheduled,
                         threshold=self.min_rate,
                         unit="ratio",
                     )
                 )
-        return finish(out)
 
 
 @final
@@ -384,6 +425,11 @@ class ConsecutiveAbsencesRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             first, last = period.first, min(period.last, as_of)
             rows = [
@@ -415,9 +461,9 @@ class ConsecutiveAbsencesRule:
                         )
                     )
                 run = []
-        return finish(out)
 
 
+_SIX_DAYS = timedelta(days=6)
 _PARTLY = frozenset({AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
 
 
@@ -451,6 +497,11 @@ class MissedSessionsRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             weeks: dict[date, list[Any]] = defaultdict(list)
             for _, _, day, monday, r in attendance_by_time(recs, period, as_of):  # by start and id
@@ -470,7 +521,20 @@ class MissedSessionsRule:
                         f"({hours_text(attended)} attended of {hours_text(scheduled)} scheduled)."
                     )
                     evidence = tuple(r.id for r in missed)
-                    out.append(found(self, "sessions_missed", pid, week, message, evidence, self.severity))
+                    out.append(
+                        found(
+                            self,
+                            "sessions_missed",
+                            pid,
+                            week,
+                            message,
+                            evidence,
+                            self.severity,
+                            measured=len(missed),
+                            threshold=self.min_missed,
+                            unit="sessions",
+                        )
+                    )
                 partial = [r for r in counted if r.status in _PARTLY]
                 if self.partly_attended and partial:
                     listed = ", ".join(
@@ -480,5 +544,16 @@ class MissedSessionsRule:
                     )
                     message = f"{len(partial)} session(s) attended in part {when}: {listed}."
                     evidence = tuple(r.id for r in partial)
-                    out.append(found(self, "sessions_partly_attended", pid, week, message, evidence, Severity.INFO))
-        return finish(out)
+                    out.append(
+                        found(
+                            self,
+                            "sessions_partly_attended",
+                            pid,
+                            week,
+                            message,
+                            evidence,
+                            Severity.INFO,
+                            measured=len(partial),
+                            unit="sessions",
+                        )
+                    )

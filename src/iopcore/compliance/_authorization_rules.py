@@ -8,8 +8,8 @@ from typing import final
 import attrs
 
 from iopcore import _fields as f
-from iopcore.compliance._findings import Finding, Severity, finish, found, span
-from iopcore.compliance._periods import attendance_by_time, check_as_of, in_scope
+from iopcore.compliance._findings import Collector, Finding, Severity, finish, found, span
+from iopcore.compliance._periods import attendance_by_time, check_as_of
 from iopcore.compliance._records import PRESENT_STATUSES as PRESENT
 from iopcore.compliance._records import ComplianceRecords, PayerAuthorization
 from iopcore.compliance._rule_fields import id_field, kind_field, severity_field, source_field
@@ -46,36 +46,51 @@ class AuthorizationRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, recs in records._by_patient().items():
-            auths = sorted(recs.authorizations, key=lambda a: (a.dates.first, a.id))
-            units = dict.fromkeys((a.id for a in auths), 0)
-            days: dict[str, set[date]] = {a.id: set() for a in auths}
-            services = [(day, r) for _, _, day, _, r in attendance_by_time(recs, period, as_of) if r.status in PRESENT]
-            for day, r in services:
-                covering = [a for a in auths if a.dates.first <= day <= a.dates.last]
-                reached: list[str] = []
-                room = None
-                for a in covering:
-                    why = _cap_reached(a, day, units[a.id], days[a.id])
-                    if why is None:
-                        room = a
-                        break
-                    reached.append(why)
-                if room is not None:
-                    units[room.id] += 1
-                    days[room.id].add(day)
-                if not in_scope(day, period, as_of) or room is not None:
-                    continue
-                if covering:
-                    code = "services_beyond_authorization"
-                    text = f"Service on {day.isoformat()} exceeds its authorization: {'; '.join(reached)}."
-                else:
-                    code = "service_without_authorization"
-                    text = f"Service on {day.isoformat()} is not covered by any payer authorization."
-                out.append(
-                    found(self, code, pid, span(day, day), text, (r.id, *(a.id for a in covering)), self.severity)
-                )
+        self._collector()(records, period, as_of, out)
         return finish(out)
+
+    def _collector(self) -> Collector:
+        """Findings appended unsorted; each authorization's caps read once per bundle, not once per service."""
+        severity = self.severity
+
+        def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+            first, last = period.first, min(period.last, as_of)
+            for pid, recs in records._by_patient().items():
+                auths = sorted(recs.authorizations, key=lambda a: (a.dates.first, a.id))
+                limits = [(a.dates.first, a.dates.last, a) for a in auths]
+                units = [0] * len(auths)
+                days: list[set[date]] = [set() for _ in auths]
+                for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
+                    if r.status not in PRESENT:
+                        continue
+                    covering: list[int] = []
+                    reached: list[str] = []
+                    room = -1
+                    for i, (lo, hi, a) in enumerate(limits):
+                        if lo <= day <= hi:
+                            covering.append(i)
+                            why = _cap_reached(a, day, units[i], days[i])
+                            if why is None:
+                                room = i
+                                break
+                            reached.append(why)
+                    if room >= 0:
+                        units[room] += 1
+                        days[room].add(day)
+                        continue
+                    if not first <= day <= last:
+                        continue
+                    iso = day.isoformat()
+                    if covering:
+                        code = "services_beyond_authorization"
+                        text = f"Service on {iso} exceeds its authorization: {'; '.join(reached)}."
+                    else:
+                        code = "service_without_authorization"
+                        text = f"Service on {iso} is not covered by any payer authorization."
+                    evidence = (rid, *(auths[i].id for i in covering))
+                    out.append(found(self, code, pid, span(day, day), text, evidence, severity))
+
+        return collect
 
 
 def _cap_reached(auth: PayerAuthorization, day: date, units: int, days: set[date]) -> str | None:

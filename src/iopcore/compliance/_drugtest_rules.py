@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any, final
@@ -14,7 +13,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.compliance._analytes import ANALYTES, AnalyteCatalog, SpecimenType
 from iopcore.compliance._drugtests import AnalyteOutcome, Interpretation, TestResult, read
-from iopcore.compliance._findings import Finding, Severity, WeekPolicy, finish, found, span
+from iopcore.compliance._findings import Collector, Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._panels import HHS_2025, CutoffPanel
 from iopcore.compliance._periods import (
     admission_ids,
@@ -72,46 +71,58 @@ class DrugTestFrequencyRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        for pid, recs in records._by_patient().items():
-            collected = sorted(
-                (t for t in recs.drug_tests if t.status is DrugTestStatus.COLLECTED),
-                key=lambda t: (t.collected_at, t.id),
-            )
-            by_week: dict[date, list[Any]] = defaultdict(list)
-            for t in collected:
-                day = t.collected_at.date()
-                by_week[monday_of(day)].append((day, t))
-            for week in weeks(recs, period, as_of):
-                inside = week.inside
-                tests = [t for day, t in by_week.get(week.period.first, ()) if day in inside]
-                evidence = tuple(sorted(t.id for t in tests)) or admission_ids(recs, week.period)
-                if not evidence:
-                    continue
-                reason = skip_reason(self, week)
-                if reason is not None:
-                    out.append(not_assessed(self, pid, week, reason, evidence))
-                elif len(tests) < self.min_tests_per_week:
-                    message = (
-                        f"{len(tests)} drug test(s) collected in the week of "
-                        f"{week.period.first.isoformat()}, below the minimum of {self.min_tests_per_week}."
-                    )
-                    out.append(
-                        found(
-                            self,
-                            "tests_below_weekly_minimum",
-                            pid,
-                            week.period,
-                            message,
-                            evidence,
-                            self.severity,
-                            measured=len(tests),
-                            threshold=self.min_tests_per_week,
-                            unit="tests",
-                        )
-                    )
-            if self.early_window_days is not None:
-                out.extend(self._early(pid, recs, collected, period, as_of, self.early_window_days))
+        self._collector()(records, period, as_of, out)
         return finish(out)
+
+    def _collector(self) -> Collector:
+        """Findings appended unsorted: each patient's collected tests grouped by week once, for every week."""
+        least, window = self.min_tests_per_week, self.early_window_days
+        status = DrugTestStatus.COLLECTED
+
+        def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+            for pid, recs in records._by_patient().items():
+                collected = sorted((t for t in recs.drug_tests if t.status is status), key=_by_time_and_id)
+                by_week: dict[date, list[tuple[date, str]]] = {}
+                for t in collected:
+                    day = t.collected_at.date()
+                    monday = monday_of(day)
+                    tests = by_week.get(monday)
+                    if tests is None:
+                        by_week[monday] = [(day, t.id)]
+                    else:
+                        tests.append((day, t.id))
+                for week in weeks(recs, period, as_of):
+                    inside = week.inside
+                    ids = [i for day, i in by_week.get(week.period.first, ()) if day in inside]
+                    evidence = tuple(sorted(ids)) or admission_ids(recs, week.period)
+                    if not evidence:
+                        continue
+                    reason = skip_reason(self, week)
+                    if reason is not None:
+                        out.append(not_assessed(self, pid, week, reason, evidence))
+                    elif len(ids) < least:
+                        message = (
+                            f"{len(ids)} drug test(s) collected in the week of "
+                            f"{week.period.first.isoformat()}, below the minimum of {least}."
+                        )
+                        out.append(
+                            found(
+                                self,
+                                "tests_below_weekly_minimum",
+                                pid,
+                                week.period,
+                                message,
+                                evidence,
+                                self.severity,
+                                measured=len(ids),
+                                threshold=least,
+                                unit="tests",
+                            )
+                        )
+                if window is not None:
+                    out.extend(self._early(pid, recs, collected, period, as_of, window))
+
+        return collect
 
     def _early(
         self, pid: str, recs: ComplianceRecords, collected: list[Any], period: DateRange, as_of: date, window: int
@@ -124,7 +135,7 @@ class DrugTestFrequencyRule:
             if window_end < max(start, period.first):
                 continue
             marks: list[tuple[date, str]] = [(start, admission.id)]
-            marks += [(t.collected_at.date(), t.id) for t in collected if start <= t.collected_at.date() <= window_end]
+            marks += [(d, t.id) for t in collected if start <= (d := t.collected_at.date()) <= window_end]
             marks.append((window_end + timedelta(days=1), ""))
             for (a_day, a_id), (b_day, b_id) in itertools.pairwise(marks):
                 gap = (b_day - a_day).days
@@ -168,6 +179,11 @@ class MissedTestRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         policy = " (counted as positive by program policy)" if self.count_as_positive else ""
         for t in records.drug_tests:
             day = t.collected_at.date()
@@ -177,7 +193,10 @@ class MissedTestRule:
             out.append(
                 found(self, f"{t.status.value}_test", t.patient_id, span(day, day), message, (t.id,), self.severity)
             )
-        return finish(out)
+
+
+def _by_time_and_id(t: DrugTest) -> tuple[Any, str]:
+    return (t.collected_at, t.id)
 
 
 _DEFAULT_RESULT_SEVERITIES: f.FrozenMap[TestResult, Severity] = f.FrozenMap(
@@ -198,6 +217,9 @@ _LABELS = {TestResult.NOT_EVALUATED: "not evaluated"}
 _TEXTS = {r: _LABELS.get(r, r.value.replace("_", "-")) for r in TestResult}
 _CODES = {r: f"test_{r.value}" for r in TestResult}
 _NOTHING: frozenset[str] = frozenset()
+_Said = tuple[tuple[Any, ...] | None, str | None]
+"""What a test's findings say: (code, severity, text after the date, explained, measured, threshold, unit) of the
+result's finding or ``None``, and the analytes expected but not detected (``None``: none)."""
 _NO_PANEL_SOURCE = Source(citation="iopcore: no panel for this specimen type", evidence=Evidence.ILLUSTRATIVE)
 
 
@@ -272,50 +294,67 @@ class DrugTestResultRule:
         check_as_of("DrugTestResultRule.evaluate", as_of)
         return self._evaluate(records, period, as_of)
 
-    def _panel_for(self, specimen: SpecimenType) -> CutoffPanel:
-        if self.panel.specimen is specimen:
-            return self.panel
-        for panel in self.extra_panels:
-            if panel.specimen is specimen:
-                return panel
-        return _no_panel(specimen)
-
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
-        first, last = period.first, min(period.last, as_of)
+        self._collector()(records, period, as_of, out)
+        return finish(out)
+
+    def _collector(self) -> Collector:
+        """Append the findings of one evaluation's bundles to a list, unsorted; per-evaluation lookups made once.
+
+        A test's findings depend on its specimen, validity, results and expected analytes only (besides its
+        date, id and the medication records cited): what they say is worked out once per distinct combination
+        of those values and remembered for the evaluation (speed only). Remembering is off for a panel with a
+        cut-off of 0, where a concentration of -0.0 (equal to 0.0) would print differently.
+        """
         hours = self.expected_window_hours
         # longer than any two datetimes are apart: no timedelta needed (nor possible)
         window = timedelta.max if hours is None or hours > _MAX_HOURS else timedelta(hours=hours)
-        for pid, recs in records._by_patient().items():
-            prescriptions, medications = recs.prescriptions, recs.medications if hours is not None else ()
-            for t in recs.drug_tests:
-                if t.status is not DrugTestStatus.COLLECTED:
-                    continue
-                taken = t.collected_at
-                day = taken.date()
-                if not first <= day <= last:
-                    continue
-                sources: list[Any] = [p for p in prescriptions if p.dates.first <= day <= p.dates.last]
-                if medications:
-                    sources += [
-                        m for m in medications if m.administered_at <= taken and taken - m.administered_at <= window
-                    ]
-                expected = frozenset(a for m in sources for a in m.expected_analytes) if sources else _NOTHING
-                panel = self._panel_for(t.specimen)
-                self._add_findings(out, pid, t, day, panel, read(t, panel, self.validity, expected), sources)
-        return finish(out)
+        panels = {p.specimen: p for p in (*reversed(self.extra_panels), self.panel)}
+        cacheable = all(c.screen_ng_ml != 0 and c.confirm_ng_ml != 0 for p in panels.values() for c in p.cutoffs)
+        known: dict[tuple[Any, ...], _Said] = {}
+        said = self._said
+        collected = DrugTestStatus.COLLECTED
 
-    def _add_findings(
-        self,
-        out: list[Finding],
-        pid: str,
-        t: DrugTest,
-        day: date,
-        panel: CutoffPanel,
-        reading: Interpretation,
-        sources: list[Any],
-    ) -> None:
-        when = span(day, day)
+        def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+            first, last = period.first, min(period.last, as_of)
+            for pid, recs in records._by_patient().items():
+                prescriptions, medications = recs.prescriptions, recs.medications if hours is not None else ()
+                for t in recs.drug_tests:
+                    if t.status is not collected:
+                        continue
+                    taken = t.collected_at
+                    day = taken.date()
+                    if not first <= day <= last:
+                        continue
+                    sources: list[Any] = (
+                        [p for p in prescriptions if p.dates.first <= day <= p.dates.last] if prescriptions else []
+                    )
+                    if medications:
+                        sources += [
+                            m for m in medications if m.administered_at <= taken and taken - m.administered_at <= window
+                        ]
+                    if not sources:
+                        expected = _NOTHING
+                    elif len(sources) == 1:
+                        expected = sources[0].expected_analytes
+                    else:
+                        expected = frozenset(a for m in sources for a in m.expected_analytes)
+                    if cacheable:
+                        key = (t.specimen, t.validity, t.results, expected)
+                        what = known.get(key)
+                        if what is None:
+                            what = known[key] = said(t, panels, expected)
+                    else:
+                        what = said(t, panels, expected)
+                    self._add_findings(out, pid, t, day, what, sources)
+
+        return collect
+
+    def _said(self, t: DrugTest, panels: dict[SpecimenType, CutoffPanel], expected: frozenset[str]) -> _Said:
+        """What the findings about test *t* say, apart from its date, id and the medications cited."""
+        panel = panels.get(t.specimen) or _no_panel(t.specimen)
+        reading = read(t, panel, self.validity, expected)
         result = reading.result
         severity = self.severities.get(result)
         positives = reading.positives
@@ -324,35 +363,55 @@ class DrugTestResultRule:
             severity, code = self.explained_positive_severity, "test_positive_explained"
         else:
             code = _CODES[result]
-        evidence = (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
+        main: tuple[Any, ...] | None = None
         if severity is not None:
             detail = self._detail(reading, positives, explained)
             reasons = "; ".join(reading.validity_reasons)
             extra = f"{detail}; {reasons}" if detail and reasons else detail or reasons
-            message = f"Drug test on {day.isoformat()} is {_TEXTS[result]} under {panel.name}" + (
-                f": {extra}." if extra else "."
-            )
+            text = f" is {_TEXTS[result]} under {panel.name}" + (f": {extra}." if extra else ".")
             # one positive analyte explains the finding by its concentration and cut-off; several are in the message
             single = [a for a in reading.analytes if a.analyte in positives]
             numbers = single[0] if len(single) == 1 and single[0].cutoff_ng_ml is not None else None
+            main = (
+                code,
+                severity,
+                text,
+                explained,
+                None if numbers is None else numbers.concentration_ng_ml,
+                None if numbers is None else numbers.cutoff_ng_ml,
+                None if numbers is None else "ng/mL",
+            )
+        missing = None
+        if reading.missing_expected and result not in _SPECIMEN_FAILURES:
+            missing = ", ".join(sorted(reading.missing_expected))
+        return main, missing
+
+    def _add_findings(
+        self, out: list[Finding], pid: str, t: DrugTest, day: date, what: _Said, sources: list[Any]
+    ) -> None:
+        when = span(day, day)
+        main, missing = what
+        evidence = (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
+        iso = day.isoformat()
+        if main is not None:
+            code, severity, text, explained, measured, threshold, unit = main
             out.append(
                 found(
                     self,
                     code,
                     pid,
                     when,
-                    message,
+                    f"Drug test on {iso}{text}",
                     evidence if explained else (t.id,),
                     severity,
-                    measured=None if numbers is None else numbers.concentration_ng_ml,
-                    threshold=None if numbers is None else numbers.cutoff_ng_ml,
-                    unit=None if numbers is None else "ng/mL",
+                    measured=measured,
+                    threshold=threshold,
+                    unit=unit,
                 )
             )
-        if reading.missing_expected and result not in _SPECIMEN_FAILURES:
-            missing = ", ".join(sorted(reading.missing_expected))
+        if missing is not None:
             message = (
-                f"Expected medication not detected: the drug test on {day.isoformat()} is negative for {missing}, "
+                f"Expected medication not detected: the drug test on {iso} is negative for {missing}, "
                 f"expected from {len(sources)} medication record(s) (possible non-adherence or diversion)."
             )
             out.append(

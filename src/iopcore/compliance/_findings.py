@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, Protocol, final, runtime_checkable
 
@@ -183,6 +184,22 @@ def found(
     return obj
 
 
+def share_messages(findings: list[Finding], start: int, known: dict[str, str]) -> None:
+    """Give the findings from *start* on (built by iopcore's rules) the one copy in *known* of an equal message.
+
+    Patients share most messages ("Service on 2026-03-22 is not covered by any payer authorization.", a
+    week not assessed): a report of 10,000 patients holds about 25,000 distinct messages among 500,000
+    findings, so sharing them keeps a fraction of the memory (values unchanged; speed and memory only).
+    """
+    set_message = _F_MESSAGE
+    for i in range(start, len(findings)):
+        x = findings[i]
+        message = x.message
+        shared = known.setdefault(message, message)
+        if shared is not message:
+            set_message(x, shared)
+
+
 @functools.lru_cache(maxsize=4096)
 def span(first: date, last: date) -> DateRange:
     """The period *first* to *last*: one shared value per period (findings mostly repeat a few hundred).
@@ -208,13 +225,8 @@ def sort_key(x: Finding) -> tuple[Any, ...]:
     return (period.first, -_RANKS[x.severity], period.last, x.rule_id, x.code, x.patient_id, x.evidence, x.message)
 
 
-def _leading_key(x: Finding) -> tuple[date, int, date, str, str]:
-    period = x.period
-    return (period.first, -_RANKS[x.severity], period.last, x.rule_id, x.code)
-
-
-def _trailing_key(x: Finding) -> tuple[str, tuple[str, ...], str]:
-    return (x.patient_id, x.evidence, x.message)
+_trailing_key = operator.attrgetter("patient_id", "evidence", "message")
+"""The rest of the sort key, read in C (the groups of :func:`sorted_findings` hold most findings)."""
 
 
 def finish(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -231,8 +243,10 @@ def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     remain to compare, which usually arrive in order already.
     """
     groups: dict[tuple[date, int, date, str, str], list[Finding]] = {}
+    ranks = _RANKS
     for x in findings:
-        key = _leading_key(x)
+        period = x.period
+        key = (period.first, -ranks[x.severity], period.last, x.rule_id, x.code)  # the sort key's leading fields
         group = groups.get(key)
         if group is None:
             groups[key] = [x]
@@ -245,6 +259,12 @@ def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
             group.sort(key=_trailing_key)
         out.extend(group)
     return tuple(out)
+
+
+Collector = Callable[[ComplianceRecords, DateRange, date, list[Finding]], None]
+"""What a built-in rule's ``_collector()`` gives :func:`~iopcore.compliance.evaluate`: a function that appends
+the findings for one bundle, period and ``as_of`` to a list, unsorted (``evaluate`` sorts them all once), with
+the rule's lookups made once per evaluation, not once per patient."""
 
 
 @runtime_checkable

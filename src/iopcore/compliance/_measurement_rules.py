@@ -62,6 +62,11 @@ class MeasurementScheduleRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             taken = sorted((m.on, m.id) for m in recs.measurements if m.instrument == self.instrument and m.on <= as_of)
             for a in open_admissions(recs, period, as_of):
@@ -84,7 +89,6 @@ class MeasurementScheduleRule:
                     while i < len(mine) and mine[i][0] == day:
                         i += 1
                     due, code, anchor = plus_days(day, self.every_days), "measurement_overdue", mine[i - 1][1]
-        return finish(out)
 
     def _finding(
         self, pid: str, code: str, due: date, until: date, taken_late: bool, evidence: tuple[str, ...]

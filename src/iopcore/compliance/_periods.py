@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -27,7 +26,7 @@ from iopcore.times import DateRange
 T = TypeVar("T")
 
 BY_ID = operator.attrgetter("id")
-_BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
+BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
 
 
 LAST_AS_OF = date.max - timedelta(days=date.max.weekday() + 1)
@@ -58,7 +57,7 @@ def minus_days(day: date, days: int) -> date:
 
 def monday_of(day: date) -> date:
     """The Monday of *day*'s ISO week."""
-    return day - _BACK_TO_MONDAY[day.weekday()]
+    return day - BACK_TO_MONDAY[day.weekday()]
 
 
 def hours_text(minutes: int) -> str:
@@ -159,23 +158,34 @@ def _compute_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -
     monday = lo - timedelta(days=lo.weekday())
     one_day = timedelta(days=1)
     while monday <= hi:
-        sunday = monday + timedelta(days=6)
+        sunday = monday + _SIX_DAYS
         if len(spans) == 1:
-            assessed = _days_between(max(monday, lo), min(sunday, hi))
+            out.append(_week(monday, max(monday, lo), min(sunday, hi), closed_days))
         else:
             week = (monday + one_day * i for i in range(7))
             assessed = tuple(d for d in week if any(f <= d <= e for f, e in spans))
-        if assessed:
-            out.append(
-                Week(
-                    period=span(monday, sunday),
-                    assessed=assessed,
-                    closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
-                    inside=_day_set(assessed),
-                )
-            )
-        monday += timedelta(days=7)
+            if assessed:
+                out.append(_week_of(monday, assessed, closed_days))
+        monday += _SEVEN_DAYS
     return tuple(out)
+
+
+_SIX_DAYS, _SEVEN_DAYS = timedelta(days=6), timedelta(days=7)
+
+
+@functools.lru_cache(maxsize=4096)
+def _week(monday: date, first: date, last: date, closed_days: frozenset[date]) -> Week:
+    """The week of *monday* assessed from *first* to *last* (patients share weeks: one value each, speed only)."""
+    return _week_of(monday, _days_between(first, last), closed_days)
+
+
+def _week_of(monday: date, assessed: tuple[date, ...], closed_days: frozenset[date]) -> Week:
+    return Week(
+        period=span(monday, monday + _SIX_DAYS),
+        assessed=assessed,
+        closed=tuple(d for d in assessed if d in closed_days) if closed_days else (),
+        inside=_day_set(assessed),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -219,9 +229,9 @@ def not_assessed(rule: WeeklyRule, pid: str, week: Week, reason: str, evidence: 
     return found(rule, "week_not_assessed", pid, week.period, message, evidence, Severity.INFO)
 
 
-WeekRows = tuple[Week, list[Any], tuple[str, ...], int, int, int]
-"""An assessed week with its attendance rows (by id), evidence, attended minutes, days attended and sessions
-attended (present)."""
+WeekRows = tuple[Week, int, tuple[str, ...], int, int, int]
+"""An assessed week with its number of attendance records, evidence (the ids of those present, sorted), attended
+minutes, days attended and sessions attended (present)."""
 
 TimedRow = tuple[datetime, str, date, date, Any]
 """An attendance record's start, id, date and the Monday of its week, then the record itself."""
@@ -229,11 +239,11 @@ TimedRow = tuple[datetime, str, date, date, Any]
 
 def weekly_attendance(
     records: ComplianceRecords, period: DateRange, as_of: date
-) -> Iterator[tuple[str, Week, list[Any], tuple[str, ...], int, int]]:
-    """Each patient's assessed weeks with their attendance rows, evidence, minutes and days attended."""
+) -> Iterator[tuple[str, Week, tuple[str, ...], int, int]]:
+    """Each patient's assessed weeks with their evidence, minutes and days attended."""
     for pid, recs in records._by_patient().items():
-        for week, rows, evidence, minutes, days, _ in patient_weeks(recs, period, as_of):
-            yield pid, week, rows, evidence, minutes, days
+        for week, _, evidence, minutes, days, _ in patient_weeks(recs, period, as_of):
+            yield pid, week, evidence, minutes, days
 
 
 def attendance_by_time(records: ComplianceRecords, period: DateRange, as_of: date) -> list[TimedRow]:
@@ -242,7 +252,7 @@ def attendance_by_time(records: ComplianceRecords, period: DateRange, as_of: dat
 
 
 def _timed_rows(records: ComplianceRecords) -> list[TimedRow]:
-    back = _BACK_TO_MONDAY
+    back = BACK_TO_MONDAY
     rows: list[TimedRow] = []
     for r in records.attendance:
         start = r.start
@@ -256,28 +266,38 @@ _TIME_AND_ID = operator.itemgetter(0, 1)
 
 
 def patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
-    """Each assessed week of one patient with its attendance rows (sorted by id), evidence and totals."""
+    """Each assessed week of one patient with its number of attendance records, evidence and totals."""
     return memo("patient_weeks", records, period, as_of, lambda: _compute_patient_weeks(records, period, as_of))
 
 
 def _compute_patient_weeks(records: ComplianceRecords, period: DateRange, as_of: date) -> list[WeekRows]:
-    by_week: dict[date, list[tuple[date, Any]]] = defaultdict(list)
-    for _, _, day, monday, r in attendance_by_time(records, period, as_of):
-        by_week[monday].append((day, r))
+    by_week: dict[date, list[TimedRow]] = {}
+    for row in attendance_by_time(records, period, as_of):
+        rows = by_week.get(row[3])
+        if rows is None:
+            by_week[row[3]] = [row]
+        else:
+            rows.append(row)
     out: list[WeekRows] = []
+    present_statuses = PRESENT_STATUSES
     for week in weeks(records, period, as_of):
         inside = week.inside
-        rows = sorted((r for day, r in by_week.get(week.period.first, ()) if day in inside), key=BY_ID)
-        minutes = present = 0
+        sessions = minutes = present = 0
         days: set[date] = set()
-        for day, r in by_week.get(week.period.first, ()):
-            if day in inside:
-                value = r.attended_minutes.value
+        evidence: list[str] = []
+        for _, rid, day, _, r in by_week.get(week.period.first, ()):
+            if day not in inside:
+                continue
+            sessions += 1
+            value = r.attended_minutes.value
+            if value:
                 minutes += value
-                if value > 0:
-                    days.add(day)
-                if r.status in PRESENT_STATUSES:
-                    present += 1
-        evidence = tuple(r.id for r in rows if r.status in PRESENT_STATUSES) or admission_ids(records, week.period)
-        out.append((week, rows, evidence, minutes, len(days), present))
+                days.add(day)
+            if r.status in present_statuses:
+                present += 1
+                evidence.append(rid)
+        evidence.sort()
+        out.append(
+            (week, sessions, tuple(evidence) or admission_ids(records, week.period), minutes, len(days), present)
+        )
     return out

@@ -52,6 +52,11 @@ class PlanWrittenRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             events = sorted(
                 (e for e in recs.plan_events if e.kind is self.event and e.occurred_at.date() <= as_of),
@@ -93,7 +98,6 @@ class PlanWrittenRule:
                         unit="days",
                     )
                 )
-        return finish(out)
 
 
 def _gaps(
@@ -126,6 +130,11 @@ class PlanReviewRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         kinds = (PlanEventKind.CREATED, PlanEventKind.REVIEWED)
         for pid, recs in records._by_patient().items():
             for admission in open_admissions(recs, period, as_of):
@@ -157,7 +166,6 @@ class PlanReviewRule:
                             unit="days",
                         )
                     )
-        return finish(out)
 
 
 @final
@@ -186,6 +194,11 @@ class CertificationRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             certs = sorted((c for c in recs.certifications if c.signed_on <= as_of), key=lambda c: (c.signed_on, c.id))
             for admission in open_admissions(recs, period, as_of):
@@ -235,4 +248,3 @@ class CertificationRule:
                             unit="days",
                         )
                     )
-        return finish(out)

@@ -595,9 +595,28 @@ class ComplianceRecords:
         return tuple(out)
 
     def _parts(self) -> Iterator[tuple[str, ComplianceRecords]]:
-        """:meth:`by_patient`'s items, each remembered while it is used so that rules need not re-scan it."""
+        """:meth:`by_patient`'s items, each remembered while it is used so that rules need not re-scan it.
+
+        Each patient's bundle is made when its turn comes and dropped after (only the grouped records are held
+        ahead), so an evaluation keeps few bundles alive.
+        """
         try:
-            for pid, part in self._by_patient().items():
+            only = self._single_patient()
+            if only is not None:
+                if only:
+                    _LAST_PART[0] = (self, only)
+                    yield only, self
+                return
+            by: dict[str, list[list[Any]]] = {}
+            count = len(_KINDS)
+            for k, kind in enumerate(_KINDS):
+                for record in getattr(self, kind):
+                    lists = by.get(record.patient_id)
+                    if lists is None:
+                        lists = by[record.patient_id] = [[] for _ in range(count)]
+                    lists[k].append(record)
+            for pid in sorted(by):
+                part = _unchecked(self.closures, dict(zip(_KINDS, by.pop(pid), strict=True)))
                 _LAST_PART[0] = (part, pid)
                 yield pid, part
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, cast, final
 
@@ -14,8 +14,8 @@ import attrs
 from iopcore import _fields as f
 from iopcore._fields import _html as h
 from iopcore.compliance._checks import check_unique_ids, refuse
-from iopcore.compliance._findings import Finding, Rule, Severity, sorted_findings, span
-from iopcore.compliance._periods import check_as_of, monday_of, patient_weeks
+from iopcore.compliance._findings import Collector, Finding, Rule, Severity, share_messages, sorted_findings, span
+from iopcore.compliance._periods import BACK_TO_MONDAY, check_as_of, patient_weeks
 from iopcore.compliance._records import ComplianceRecords, DrugTestStatus, trusted
 from iopcore.compliance._rules import RULE_CLASSES
 from iopcore.compliance._rulesets import RuleSet
@@ -252,35 +252,47 @@ def _minutes(value: int) -> Minutes:
     return trusted(Minutes, value=value)
 
 
-def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date) -> list[WeekSummary]:
-    tests_by_week: dict[date, list[date]] = defaultdict(list)
+def _summaries(records: ComplianceRecords, pid: str, period: DateRange, as_of: date, out: list[WeekSummary]) -> None:
+    """Append the weekly summaries of one patient's bundle to *out*."""
+    tests_by_week: dict[date, list[date]] = {}
+    collected = DrugTestStatus.COLLECTED
     for t in records.drug_tests:
-        if t.status is DrugTestStatus.COLLECTED:
+        if t.status is collected:
             day = t.collected_at.date()
-            tests_by_week[monday_of(day)].append(day)
-    out: list[WeekSummary] = []
-    for week, att, _evidence, minutes, days, attended in patient_weeks(records, period, as_of):
-        tests = tests_by_week.get(week.period.first)
+            monday = day - BACK_TO_MONDAY[day.weekday()]
+            days = tests_by_week.get(monday)
+            if days is None:
+                tests_by_week[monday] = [day]
+            else:
+                days.append(day)
+    new = _new
+    for week, sessions, _evidence, minutes, days_attended, attended in patient_weeks(records, period, as_of):
+        period_ = week.period
+        tests = tests_by_week.get(period_.first)
         if tests:
             inside = week.inside
-            collected = sum(1 for d in tests if d in inside)
+            tests_collected = sum(1 for d in tests if d in inside)
         else:
-            collected = 0
-        out.append(
-            trusted(
-                WeekSummary,
-                patient_id=pid,
-                week=week.period,
-                assessed_days=len(week.assessed),
-                closure_days=len(week.closed),
-                attended_minutes=_minutes(minutes),
-                days_attended=days,
-                sessions_attended=attended,
-                sessions_missed=len(att) - attended,
-                tests_collected=collected,
-            )
-        )
-    return out
+            tests_collected = 0
+        obj = new(WeekSummary)
+        _W_PATIENT(obj, pid)
+        _W_WEEK(obj, period_)
+        _W_ASSESSED(obj, len(week.assessed))
+        _W_CLOSURE(obj, len(week.closed))
+        _W_MINUTES(obj, _minutes(minutes))
+        _W_DAYS(obj, days_attended)
+        _W_SESSIONS(obj, attended)
+        _W_MISSED(obj, sessions - attended)
+        _W_TESTS(obj, tests_collected)
+        out.append(obj)
+
+
+# Weekly summaries are derived from validated records: built field by field without validators, as findings are
+# (a test checks that these setters cover exactly the class's fields and build values equal to validated ones).
+_new = object.__new__
+_W_PATIENT, _W_WEEK, _W_ASSESSED, _W_CLOSURE, _W_MINUTES, _W_DAYS, _W_SESSIONS, _W_MISSED, _W_TESTS = (
+    getattr(WeekSummary, a.name).__set__ for a in attrs.fields(WeekSummary)
+)
 
 
 @f.guard
@@ -306,10 +318,11 @@ def evaluate(
     check_as_of("evaluate", as_of)
     check_unique_ids("evaluate", extra_rules, "$.extra_rules", taken=ruleset.rule_ids)
     # Built-in rules run without their argument checks (done once here); extra rules through their own evaluate.
-    runs = [(-1, _unchecked(rule)) for rule in ruleset.rules]
-    runs += [(i, _unchecked(rule)) for i, rule in enumerate(extra_rules)]
+    runs = [_collector(rule) for rule in ruleset.rules]
+    extras = [_extra(rule, i) for i, rule in enumerate(extra_rules)]
     findings: list[Finding] = []
     weeks: list[WeekSummary] = []
+    messages: dict[str, str] = {}
     first = as_of
     for pid, recs in records._parts():
         if period is None:
@@ -317,12 +330,13 @@ def evaluate(
             first = min(first, own.first)
         else:
             own = period
-        for index, run in runs:
-            found = run(recs, own, as_of)
-            if index >= 0:
-                _check_extra(found, index)
-            findings.extend(found)
-        weeks.extend(_summaries(recs, pid, own, as_of))
+        start = len(findings)
+        for run in runs:
+            run(recs, own, as_of, findings)
+        share_messages(findings, start, messages)
+        for run in extras:
+            run(recs, own, as_of, findings)
+        _summaries(recs, pid, own, as_of, weeks)
         if not recs.admissions:
             findings.append(_no_admission(pid, recs, own, as_of))
     period = period or span(first, as_of)
@@ -403,11 +417,25 @@ def _report_from_columns(head: tuple[str, str, date, DateRange], findings: Any, 
     return _report(*head, f.rows_of(Finding, findings), f.rows_of(WeekSummary, weeks))
 
 
-def _unchecked(rule: Rule) -> Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]]:
-    """A built-in rule's evaluation without its argument checks (done once by :func:`evaluate`)."""
+def _collector(rule: Rule) -> Collector:
+    """A built-in rule's evaluation without its argument checks (done once by :func:`evaluate`), appending its
+    findings unsorted: its ``_collector()`` (lookups made once per evaluation) where it has one, else ``_collect``."""
+    make = getattr(type(rule), "_collector", None)
+    return cast(Collector, make(rule) if make is not None else cast(Any, rule)._collect)
+
+
+def _extra(rule: Rule, index: int) -> Collector:
+    """An extra rule: a built-in one as in a rule set, any other through its own ``evaluate``, its result checked."""
     if isinstance(rule, RULE_CLASSES):
-        return cast(Callable[[ComplianceRecords, DateRange, date], tuple[Finding, ...]], cast(Any, rule)._evaluate)
-    return rule.evaluate
+        return _collector(rule)
+    run = rule.evaluate
+
+    def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        found = run(records, period, as_of)
+        _check_extra(found, index)
+        out.extend(found)
+
+    return collect
 
 
 def _check_extra(found: object, index: int) -> None:
@@ -427,25 +455,29 @@ def _check_extra(found: object, index: int) -> None:
     )
 
 
-def _dates(records: ComplianceRecords) -> Iterable[date]:
-    for a in records.admissions:
-        yield a.admitted_at.date()
-    for r in records.attendance:
-        yield r.start.date()
-    for t in records.drug_tests:
-        yield t.collected_at.date()
-    for m in records.medications:
-        yield m.administered_at.date()
-    for e in records.plan_events:
-        yield e.occurred_at.date()
-    for p in records.authorizations:
-        yield p.dates.first
-    for c in records.certifications:
-        yield c.signed_on
-
-
 def _first_day(records: ComplianceRecords) -> date:
-    return min(_dates(records), default=date.max)
+    """The earliest date of any record of *records* (``date.max`` for none)."""
+    first = date.max
+    for a in records.admissions:
+        if (day := a.admitted_at.date()) < first:
+            first = day
+    for r in records.attendance:
+        if (day := r.start.date()) < first:
+            first = day
+    for t in records.drug_tests:
+        if (day := t.collected_at.date()) < first:
+            first = day
+    for m in records.medications:
+        if (day := m.administered_at.date()) < first:
+            first = day
+    for e in records.plan_events:
+        if (day := e.occurred_at.date()) < first:
+            first = day
+    for p in records.authorizations:
+        first = min(first, p.dates.first)
+    for c in records.certifications:
+        first = min(first, c.signed_on)
+    return first
 
 
 def _no_admission(pid: str, records: ComplianceRecords, period: DateRange, as_of: date) -> Finding:

@@ -64,6 +64,11 @@ class LengthOfStayRule:
 
     def _evaluate(self, records: ComplianceRecords, period: DateRange, as_of: date) -> tuple[Finding, ...]:
         out: list[Finding] = []
+        self._collect(records, period, as_of, out)
+        return finish(out)
+
+    def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
+        """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, recs in records._by_patient().items():
             for a in open_admissions(recs, period, as_of):
                 start = a.admitted_at.date()
@@ -92,4 +97,3 @@ class LengthOfStayRule:
                         unit="days",
                     )
                 )
-        return finish(out)
