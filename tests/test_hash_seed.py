@@ -72,7 +72,6 @@ print(json.dumps(out, sort_keys=False))
 
 # Frozenset fields whose repr is not sorted yet, with the owner who sorts it (f.set_repr).
 PENDING_SET_REPRS = {
-    "iopcore.compliance": "evalspeed owns src/iopcore/compliance/ this session",
     "iopcore.schedule": "single/cohort own src/iopcore/schedule/ this session",
 }
 

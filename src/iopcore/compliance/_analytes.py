@@ -105,7 +105,7 @@ def each_identifier(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 
 def code_set_field() -> Any:
     """A set of analyte codes (``Analyte`` members are stored as their plain strings)."""
-    return attrs.field(factory=frozenset, converter=_codes, validator=each_identifier)
+    return attrs.field(factory=frozenset, converter=_codes, validator=each_identifier, repr=f.set_repr)
 
 
 @final

@@ -357,7 +357,7 @@ class Prescription:
     patient_id: str = _patient_id()
     medication: str = attrs.field(validator=f.text(max_length=200))
     dates: DateRange = attrs.field(validator=f.instance(DateRange, "a DateRange"))
-    expected_analytes: frozenset[str] = attrs.field(converter=as_codes, validator=each_identifier)
+    expected_analytes: frozenset[str] = attrs.field(converter=as_codes, validator=each_identifier, repr=f.set_repr)
 
     def __attrs_post_init__(self) -> None:
         if not self.expected_analytes:
