@@ -338,8 +338,10 @@ def _best_subsets(
 def _dominance_fields(
     comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
 ) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...], int]:
-    """How :func:`_undominated` packs a pattern: the exactly-bounded components, then per
-    packed component (index, maximum or -1 when counted up, bit shift), and the guard bits."""
+    """How :func:`_undominated` packs a pattern's counts: the exactly-bounded components, then per
+    packed component (index, maximum or -1 when counted up, bit shift), and the guard bits
+    (one field of *width* bits per packed component; the lowest field, of the minutes, is
+    left empty: minutes are compared apart)."""
     exact = tuple(c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0)
     free = [c for c, top in enumerate(comp_max) if top is None]
     at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
@@ -347,7 +349,7 @@ def _dominance_fields(
     width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
     fields = [(c, -1) for c in free] + at_most
     shifts = tuple((c, top, (j + 1) * width) for j, (c, top) in enumerate(fields))
-    guards = sum(1 << (j * width + width - 1) for j in range(1 + len(fields)))
+    guards = sum(1 << (j * width + width - 1) for j in range(1, 1 + len(fields)))
     return exact, shifts, guards
 
 
@@ -370,12 +372,17 @@ def _undominated(
     before are equal and this day's part of the tie-break key is no larger), so B is in
     no best week.
 
-    The "at least as many" tests run on packed integers: each quantity gets a field with
-    a guard bit, and A is at least B in every field exactly when ``((A | G) - B) & G == G``.
+    The "at least as many" tests of the counts run on packed integers: each count gets a
+    field with a guard bit, and A is at least B in every field exactly when
+    ``((A | G) - B) & G == G``; the minutes are compared apart, against the most minutes kept
+    per count vector, so each distinct vector kept is tested once rather than each pattern.
     """
     exact, shifts, guards = _dominance_fields(comp_min, comp_max, minute_cap)
-    # Only patterns with equal counts of the exactly-bounded components can beat each other.
-    groups: dict[tuple[int, ...], list[int]] = {}
+    # Only patterns with equal counts of the exactly-bounded components can beat each other; per
+    # such group, each packed count vector kept so far with the most (capped) minutes kept with it.
+    # A kept pattern beats B exactly when one of these vectors is at least B's in every field and
+    # its minutes at least B's (that vector's pattern with those minutes is itself kept, earlier).
+    groups: dict[tuple[int, ...], dict[int, int]] = {}
     packs: dict[int, tuple[tuple[int, ...], int]] = {}  # per count vector: its exact counts and packed fields
     kept: list[tuple[_Partial, int]] = []
     for b in ranked:
@@ -388,14 +395,17 @@ def _undominated(
                 fields |= (counts[c] if top < 0 else top - counts[c]) << shift
             known = packs[v] = (tuple([counts[c] for c in exact]), fields)
         m = b[0][2]
-        packed = known[1] | (m if m < minute_cap else minute_cap)
+        if m > minute_cap:
+            m = minute_cap
         rivals = groups.get(known[0])
         if rivals is None:
-            rivals = groups[known[0]] = []
-        for a in rivals:
-            if ((a | guards) - packed) & guards == guards:
+            rivals = groups[known[0]] = {}
+        packed = known[1]
+        for a, most in rivals.items():
+            if most >= m and ((a | guards) - packed) & guards == guards:
                 break
         else:
             kept.append(b)
-            rivals.append(packed)
+            if rivals.get(packed, -1) < m:
+                rivals[packed] = m
     return kept
