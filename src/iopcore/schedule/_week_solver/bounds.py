@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from itertools import accumulate
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from iopcore.schedule._week_solver.candidates import NEVER, Candidates, Limits, State
@@ -22,6 +23,8 @@ __all__ = [
     "proven_infeasible",
     "sessions_lower_bound",
 ]
+
+_minutes_of, _counts_of, _cost_of = itemgetter(0), itemgetter(1), itemgetter(2)  # a day pattern's parts
 
 
 def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
@@ -154,14 +157,15 @@ def prepare_search(
         if pats:
             if len(pats) == 1:
                 p = pats[0]
-                top_minutes[d], cheapest[d], top_counts[d] = p[0], p[2], list(p[1])
+                top_minutes[d], cheapest[d], top = p[0], p[2], list(p[1])
             else:
-                top_minutes[d] = max([p[0] for p in pats])
-                cheapest[d] = min([p[2] for p in pats])
-                top_counts[d] = [max(column) for column in zip(*[p[1] for p in pats], strict=True)]
+                top_minutes[d] = max(map(_minutes_of, pats))
+                cheapest[d] = min(map(_cost_of, pats))
+                top = list(map(max, *map(_counts_of, pats)))  # (per component, the most over the patterns)
+            top_counts[d] = top
             minutes += top_minutes[d]
             days_used += 1
-            counts = [a + b for a, b in zip(counts, top_counts[d], strict=True)]
+            counts = list(map(add, counts, top))
         suf_minutes[d], suf_days[d], suf_counts[d] = minutes, days_used, counts
     return PreparedSearch(
         lim,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from operator import itemgetter, mul
 from collections.abc import Collection, Sequence
 
 from iopcore.schedule._week_solver.candidates import Candidates, Limits
@@ -337,20 +338,29 @@ def _best_subsets(
 @functools.lru_cache(maxsize=64)
 def _dominance_fields(
     comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
-) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...], int]:
-    """How :func:`_undominated` packs a pattern's counts: the exactly-bounded components, then per
-    packed component (index, maximum or -1 when counted up, bit shift), and the guard bits
-    (one field of *width* bits per packed component; the lowest field, of the minutes, is
-    left empty: minutes are compared apart)."""
+) -> tuple[tuple[int, ...], tuple[int, ...], int, int]:
+    """How :func:`_undominated` packs a pattern's counts: the exactly-bounded components; per
+    component its coefficient in the packed integer (``1 << shift`` when counted up, without a
+    maximum; ``-(1 << shift)`` when counted down from its maximum, with no minimum; 0 if not
+    packed) and the constant part (the maxima, shifted), so that ``constant + sum(count *
+    coefficient)`` packs the fields; and the guard bits (one field of *width* bits per packed
+    component; the lowest field, of the minutes, is left empty: minutes are compared apart)."""
     exact = tuple(c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0)
     free = [c for c, top in enumerate(comp_max) if top is None]
     at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
     # Counts of components without a maximum are capped at their minimum.
     width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
     fields = [(c, -1) for c in free] + at_most
-    shifts = tuple((c, top, (j + 1) * width) for j, (c, top) in enumerate(fields))
+    coefficients = [0] * len(comp_max)
+    constant = 0
+    for j, (c, top) in enumerate(fields, 1):
+        if top < 0:
+            coefficients[c] = 1 << (j * width)
+        else:
+            coefficients[c] = -(1 << (j * width))
+            constant += top << (j * width)
     guards = sum(1 << (j * width + width - 1) for j in range(1, 1 + len(fields)))
-    return exact, shifts, guards
+    return exact, tuple(coefficients), constant, guards
 
 
 def _undominated(
@@ -377,23 +387,22 @@ def _undominated(
     ``((A | G) - B) & G == G``; the minutes are compared apart, against the most minutes kept
     per count vector, so each distinct vector kept is tested once rather than each pattern.
     """
-    exact, shifts, guards = _dominance_fields(comp_min, comp_max, minute_cap)
+    exact, coefficients, constant, guards = _dominance_fields(comp_min, comp_max, minute_cap)
+    exact_counts = itemgetter(*exact) if exact else None  # (one count, or a tuple of them: a group's key)
     # Only patterns with equal counts of the exactly-bounded components can beat each other; per
     # such group, each packed count vector kept so far with the most (capped) minutes kept with it.
     # A kept pattern beats B exactly when one of these vectors is at least B's in every field and
     # its minutes at least B's (that vector's pattern with those minutes is itself kept, earlier).
-    groups: dict[tuple[int, ...], dict[int, int]] = {}
-    packs: dict[int, tuple[tuple[int, ...], int]] = {}  # per count vector: its exact counts and packed fields
+    groups: dict[object, dict[int, int]] = {}
+    packs: dict[int, tuple[object, int]] = {}  # per count vector: its exact counts and packed fields
     kept: list[tuple[_Partial, int]] = []
     for b in ranked:
         v = b[1]
         known = packs.get(v)
-        if known is None:
+        if known is None:  # (each field is within its width: the sum is the fields side by side)
             counts = vectors[v]
-            fields = 0
-            for c, top, shift in shifts:
-                fields |= (counts[c] if top < 0 else top - counts[c]) << shift
-            known = packs[v] = (tuple([counts[c] for c in exact]), fields)
+            fields = constant + sum(map(mul, counts, coefficients))
+            known = packs[v] = (exact_counts(counts) if exact_counts is not None else (), fields)
         m = b[0][2]
         if m > minute_cap:
             m = minute_cap
