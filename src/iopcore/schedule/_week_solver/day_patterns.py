@@ -26,6 +26,9 @@ _MINUTES = 1 << 11
 FEW = 5
 """Days with at most this many sessions go through every subset (:func:`_few_subsets`) instead of the
 dynamic programme (:func:`_best_subsets`); both give the same patterns."""
+FEW_TO_COMPARE = 3
+"""Days with at most this many patterns keep them all: dropping the dominated ones (:func:`_undominated`)
+costs more there than the search saves. Only speed depends on it: a dominated pattern is in no best week."""
 _EMPTY = _MINUTES - 1
 """The group of the empty partial: the zero count vector with more minutes than a day has, so that
 no partial shares it (with the minutes capped at 0, every partial packs into group 0)."""
@@ -233,9 +236,10 @@ def _ranked(
     minute_cap: int,
 ) -> list[Pattern]:
     """The patterns of the best partial per signature (packed as for :func:`_best_subsets`), ranked by
-    (cost, sessions, minutes, key); without a weekly maximum, the undominated ones only."""
+    (cost, sessions, minutes, key); without a weekly maximum, the undominated ones only (when more
+    than :data:`FEW_TO_COMPARE`)."""
     ranked = sorted([(value, sig // _MINUTES) for sig, value in winners.items()])
-    if lim.minutes_max is None and len(ranked) > 1:
+    if lim.minutes_max is None and len(ranked) > FEW_TO_COMPARE:
         ranked = _undominated(ranked, vectors, lim.comp_min, lim.comp_max, minute_cap)
     ident = [cands.ident[i] for i in items]
     key_of, index_of = ident.__getitem__, items.__getitem__
