@@ -34,11 +34,19 @@ __all__ = [
 
 
 def _ceil_minutes(hours: float) -> int:
-    return math.ceil(round(hours * 60, 9))
+    minutes = hours * 60
+    whole = round(minutes)
+    if -4e-10 < minutes - whole < 4e-10:  # then round(minutes, 9) is whole: skip its slow decimal rounding
+        return whole
+    return math.ceil(round(minutes, 9))
 
 
 def _floor_minutes(hours: float) -> int:
-    return math.floor(round(hours * 60, 9))
+    minutes = hours * 60
+    whole = round(minutes)
+    if -4e-10 < minutes - whole < 4e-10:  # (as in _ceil_minutes)
+        return whole
+    return math.floor(round(minutes, 9))
 
 
 @final
@@ -502,7 +510,13 @@ def _offering_costs(problem: WeekProblem, offerings: tuple[Offering, ...]) -> tu
     prefs = problem.preferences
     extra = problem.offering_costs
     get = extra.get
-    if prefs.keep or prefs.avoided_days or prefs.preferred_days or prefs.time_of_day is not None or prefs.track is not None:
+    if (
+        prefs.keep
+        or prefs.avoided_days
+        or prefs.preferred_days
+        or prefs.time_of_day is not None
+        or prefs.track is not None
+    ):
         return tuple([_preference_cost(prefs, o) + get(o.id, 0) for o in offerings])
     if not extra:
         return (0,) * len(offerings)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from operator import itemgetter, mul
 from collections.abc import Collection, Sequence
+from operator import itemgetter, mul
 
 from iopcore.schedule._week_solver.candidates import Candidates, Limits
 
