@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 
@@ -33,6 +34,7 @@ from iopcore.schedule import (
     WeekSchedule,
     check,
 )
+from iopcore.schedule._model import _ceil_minutes, _floor_minutes
 from iopcore.serialization import from_dict, to_dict
 from iopcore.sources import Evidence, Source
 from iopcore.strategies import component_bounds, offerings, week_problems, week_rules
@@ -459,3 +461,18 @@ def test_a_mapping_with_unhashable_keys_is_refused_at_its_path() -> None:
     with pytest.raises(InvalidDataError) as info:
         WeekProblem(rules=WeekRules(), offerings=EVENINGS, offering_costs=_ListKeys())  # type: ignore[arg-type]
     assert all(p.startswith("$.offering_costs") for p in paths(info))
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.integers(0, 168 * 60).map(lambda m: m / 60),
+        st.floats(0, 168, allow_nan=False),
+        st.tuples(st.integers(0, 168 * 60), st.floats(-1e-9, 1e-9)).map(lambda t: t[0] / 60 + t[1]),
+    )
+)
+def test_whole_minutes_of_hours_round_as_nine_decimals_then_up_or_down(hours: float) -> None:
+    """The rules' minutes: hours × 60 rounded to 9 decimals, then up (minimums) or down (maximums);
+    the shortcut for values within 4e-10 of a whole minute gives the same."""
+    assert _ceil_minutes(hours) == math.ceil(round(hours * 60, 9))
+    assert _floor_minutes(hours) == math.floor(round(hours * 60, 9))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopcore.schedule import WeekProblem, WeekRules
+from iopcore.schedule._week_solver import bounds
 from iopcore.schedule._week_solver.bounds import proven_infeasible
 from iopcore.schedule._week_solver.candidates import GROUP_AVAILABILITY, candidates, limits
 from iopcore.strategies import week_problems
@@ -21,6 +24,23 @@ def test_the_quick_proof_never_rejects_a_problem_with_a_week(problem: WeekProble
     cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in groups)
     if proven_infeasible(cands, limits(problem, groups), ()):
         assert exhaustive(relax(problem, groups)) == []
+
+
+@settings(max_examples=150)
+@given(week_problems(max_offerings=14), st.data())
+def test_the_single_session_shortcut_only_skips_proofs_that_would_fail(
+    problem: WeekProblem, data: st.DataObject
+) -> None:
+    """When each day's longest single session already meets the proof's tests, the per-day tables
+    would prove nothing either: the proof without the shortcut says the same (any groups relaxed,
+    any candidates excluded)."""
+    groups = data.draw(st.lists(st.sampled_from(all_groups(problem)), unique=True))
+    cands = candidates(problem, relax_availability=GROUP_AVAILABILITY in groups)
+    lim = limits(problem, groups)
+    excluded = data.draw(st.frozensets(st.integers(0, max(len(cands.offerings) - 1, 0))))
+    if bounds._single_sessions_reach(cands, lim, excluded):
+        with mock.patch.object(bounds, "_single_sessions_reach", return_value=False):
+            assert not proven_infeasible(cands, lim, excluded)
 
 
 def test_the_quick_proof_rejects_more_hours_than_the_days_hold() -> None:

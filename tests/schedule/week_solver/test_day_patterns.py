@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from iopcore.schedule import WeekProblem
 from iopcore.schedule._week_solver.candidates import Candidates, Limits, candidates, limits
-from iopcore.schedule._week_solver.day_patterns import FEW, _best_subsets, _few_subsets, day_patterns
+from iopcore.schedule._week_solver.day_patterns import FEW, FEW_TO_COMPARE, _best_subsets, _few_subsets, day_patterns
 from iopcore.strategies import week_problems
 
 Signature = tuple[int, tuple[int, ...]]
@@ -69,7 +69,8 @@ def _problems() -> st.SearchStrategy[WeekProblem]:
 @given(_problems(), st.data(), st.booleans())
 def test_day_patterns_are_the_best_subset_per_signature(problem: WeekProblem, data: st.DataObject, top: bool) -> None:
     """With a weekly maximum (no dominance), a day's patterns are exactly its best subset per signature;
-    without one, they are those best subsets that no other one dominates (any integer costs)."""
+    without one, they are those best subsets that no other one dominates (any integer costs), and all
+    of them on days with at most FEW_TO_COMPARE."""
     cands = candidates(problem, relax_availability=True)
     lim = limits(problem)
     lim = lim._replace(minutes_max=lim.minutes_min + 600 if top else None)
@@ -90,6 +91,9 @@ def test_day_patterns_are_the_best_subset_per_signature(problem: WeekProblem, da
             for item in best.items():
                 if item[0] not in found:
                     assert any(_beats(kept, item, lim) for kept in found.items())
+            if len(found) > FEW_TO_COMPARE:  # then dominance ran: exactly the undominated are kept
+                for kept in found.items():
+                    assert not any(_beats(other, kept, lim) for other in best.items())
 
 
 @settings(max_examples=120)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iopcore.errors import InfeasibleScheduleError, IopcoreError
-from iopcore.schedule import Offering, WeekProblem, WeekRules, alternatives, check, solve
+from iopcore.schedule import Offering, WeekProblem, WeekRules, WeekSchedule, alternatives, check, solve
 from iopcore.strategies import week_problems
 from iopcore.times import ClockTime, Weekday, WeeklyAvailability
 from tests.schedule.builders import EVENINGS, agrees_with_exhaustive, exhaustive, offering, tie_key
@@ -164,3 +166,17 @@ def test_a_cheaper_monday_group_is_not_doubled_past_the_maximum() -> None:
     problem = WeekProblem(rules=rules, offerings=offs, offering_costs={"tue": 1})
     agrees_with_exhaustive(problem)
     assert solve(problem).offering_ids == ("mon",)
+
+
+@settings(max_examples=80)
+@given(week_problems(max_offerings=14), st.integers(1, 4))
+def test_answers_built_without_validators_equal_validated_schedules(problem: WeekProblem, k: int) -> None:
+    """solve and alternatives build their weeks without the validators: each equals (and hashes and
+    pickles as) the WeekSchedule the validated constructor makes from the same sessions and cost."""
+    for got in alternatives(problem, k):
+        validated = WeekSchedule(sessions=got.sessions, cost=got.cost)
+        assert got == validated
+        assert got.sessions == validated.sessions  # already in schedule order: nothing re-sorted
+        assert type(got.cost) is int
+        assert hash(got) == hash(validated)
+        assert pickle.loads(pickle.dumps(got)) == validated

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
 from itertools import accumulate
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from iopcore.schedule._week_solver.candidates import NEVER, Candidates, Limits, State
@@ -22,6 +23,8 @@ __all__ = [
     "proven_infeasible",
     "sessions_lower_bound",
 ]
+
+_minutes_of, _counts_of, _cost_of = itemgetter(0), itemgetter(1), itemgetter(2)  # a day pattern's parts
 
 
 def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
@@ -37,6 +40,8 @@ def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int])
     """
     if lim.minutes_max is not None and lim.minutes_max < lim.minutes_min:
         return True
+    if _single_sessions_reach(cands, lim, excluded):
+        return False
     start, end, comp = cands.start, cands.end, cands.component
     gap, day_max, day_min = lim.gap, lim.day_max, lim.day_min or 0
     comp_min, comp_max = lim.comp_min, lim.comp_max
@@ -92,6 +97,44 @@ def proven_infeasible(cands: Candidates, lim: Limits, excluded: Collection[int])
     if sum(sorted(day_minutes, reverse=True)[:usable]) < lim.minutes_min:
         return True
     return any(sum(sorted(day_counts[w], reverse=True)[:usable]) < comp_min[c] for c, w in wanted.items())
+
+
+def _single_sessions_reach(cands: Candidates, lim: Limits, excluded: Collection[int]) -> bool:
+    """Whether each day's longest single session already meets what :func:`proven_infeasible`
+    tests, so that it cannot prove anything (most feasible problems: no per-day tables built).
+
+    One session alone is a feasible set of its day when it fits the day's bounds: its length
+    is at most the day's most minutes, and a component it is of counts at least one there
+    (the greedy by end takes a component's first session). The days this calls usable are
+    usable there too, so every sum below is at most the one it stands for.
+    """
+    start, end, comp = cands.start, cands.end, cands.component
+    top = lim.day_max if lim.day_max is not None else 1 << 30
+    day_min = lim.day_min or 0
+    longest: list[int] = []
+    kinds: list[set[int]] = []
+    for listed in cands.by_day:
+        most = 0
+        here = set()
+        for i in listed:
+            length = end[i] - start[i]
+            if length <= top and i not in excluded:
+                if length > most:
+                    most = length
+                here.add(comp[i])
+        if most and most >= day_min:
+            longest.append(most)
+            kinds.append(here)
+    if len(longest) < lim.days_min:
+        return False
+    usable = min(lim.days_max, len(longest))
+    if sum(sorted(longest, reverse=True)[:usable]) < lim.minutes_min:
+        return False
+    comp_max = lim.comp_max
+    for c, low in enumerate(lim.comp_min):
+        if low > 0 and (comp_max[c] == 0 or min(usable, sum([c in here for here in kinds])) < low):
+            return False
+    return True
 
 
 class PreparedSearch(NamedTuple):
@@ -154,14 +197,15 @@ def prepare_search(
         if pats:
             if len(pats) == 1:
                 p = pats[0]
-                top_minutes[d], cheapest[d], top_counts[d] = p[0], p[2], list(p[1])
+                top_minutes[d], cheapest[d], top = p[0], p[2], list(p[1])
             else:
-                top_minutes[d] = max([p[0] for p in pats])
-                cheapest[d] = min([p[2] for p in pats])
-                top_counts[d] = [max(column) for column in zip(*[p[1] for p in pats], strict=True)]
+                top_minutes[d] = max(map(_minutes_of, pats))
+                cheapest[d] = min(map(_cost_of, pats))
+                top = list(map(max, *map(_counts_of, pats)))  # (per component, the most over the patterns)
+            top_counts[d] = top
             minutes += top_minutes[d]
             days_used += 1
-            counts = [a + b for a, b in zip(counts, top_counts[d], strict=True)]
+            counts = list(map(add, counts, top))
         suf_minutes[d], suf_days[d], suf_counts[d] = minutes, days_used, counts
     return PreparedSearch(
         lim,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import NamedTuple
 
-from iopcore.schedule._model import Offering, WeekProblem, _offering_cost
+from iopcore.schedule._model import Offering, WeekProblem, _offering_costs
 
 __all__ = [
     "GROUP_AVAILABILITY",
@@ -65,33 +65,42 @@ def candidates(problem: WeekProblem, *, relax_availability: bool = False) -> Can
     windows: list[list[tuple[int, int]]] = [[], [], [], [], [], [], [], []]
     if not relax_availability:
         for w in problem.availability.windows:
-            windows[w.weekday].append((w.start.minute_of_day, w.end.minute_of_day))
+            a, b = w.start, w.end
+            windows[w.weekday].append((a.hour * 60 + a.minute, b.hour * 60 + b.minute))
     rows = []
     for o in problem.offerings:
         if o.seats <= 0:
             continue
-        s, e, day = o.start.minute_of_day, o.end.minute_of_day, o.weekday
+        a, b, day = o.start, o.end, o.weekday
+        s, e = a.hour * 60 + a.minute, b.hour * 60 + b.minute
         if not relax_availability:
-            for a, b in windows[day]:
-                if a <= s and e <= b:
+            for low, high in windows[day]:
+                if low <= s and e <= high:
                     break
             else:
                 continue
         rows.append((day - 1, s, e, o.id, o))
+    # One sort gives both each day's candidates in (start, end, id) order and the input order's
+    # positions: candidates are numbered in input order (ids are unique: offerings are never compared).
     by_day: list[list[int]] = [[], [], [], [], [], [], []]
-    for i in sorted(range(len(rows)), key=rows.__getitem__):  # ids are unique: offerings are never compared
+    for i in sorted(range(len(rows)), key=rows.__getitem__):
         by_day[rows[i][0]].append(i)
-    bounded = tuple(sorted(problem.rules.components))
-    position = {c: i for i, c in enumerate(bounded)}
+    components = problem.rules.components
+    bounded = tuple(sorted(components)) if components else ()
     _, start, end, ids, usable = zip(*rows, strict=True) if rows else ((), (), (), (), ())
+    if bounded:
+        position = {c: i for i, c in enumerate(bounded)}.get
+        component = tuple([position(o.component, -1) for o in usable])
+    else:
+        component = (-1,) * len(usable)
     return Candidates(
         usable,
         start,
         end,
         tuple([tuple(d) for d in by_day]),
-        tuple([position.get(o.component, -1) for o in usable]),
+        component,
         bounded,
-        tuple([_offering_cost(problem, o) for o in usable]),
+        _offering_costs(problem, usable),
         tuple(zip(start, end, ids, strict=True)),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Sequence
+from operator import itemgetter, mul
 
 from iopcore.schedule._week_solver.candidates import Candidates, Limits
 
@@ -25,6 +26,9 @@ _MINUTES = 1 << 11
 FEW = 5
 """Days with at most this many sessions go through every subset (:func:`_few_subsets`) instead of the
 dynamic programme (:func:`_best_subsets`); both give the same patterns."""
+FEW_TO_COMPARE = 3
+"""Days with at most this many patterns keep them all: dropping the dominated ones (:func:`_undominated`)
+costs more there than the search saves. Only speed depends on it: a dominated pattern is in no best week."""
 _EMPTY = _MINUTES - 1
 """The group of the empty partial: the zero count vector with more minutes than a day has, so that
 no partial shares it (with the minutes capped at 0, every partial packs into group 0)."""
@@ -232,9 +236,10 @@ def _ranked(
     minute_cap: int,
 ) -> list[Pattern]:
     """The patterns of the best partial per signature (packed as for :func:`_best_subsets`), ranked by
-    (cost, sessions, minutes, key); without a weekly maximum, the undominated ones only."""
+    (cost, sessions, minutes, key); without a weekly maximum, the undominated ones only (when more
+    than :data:`FEW_TO_COMPARE`)."""
     ranked = sorted([(value, sig // _MINUTES) for sig, value in winners.items()])
-    if lim.minutes_max is None and len(ranked) > 1:
+    if lim.minutes_max is None and len(ranked) > FEW_TO_COMPARE:
         ranked = _undominated(ranked, vectors, lim.comp_min, lim.comp_max, minute_cap)
     ident = [cands.ident[i] for i in items]
     key_of, index_of = ident.__getitem__, items.__getitem__
@@ -337,18 +342,29 @@ def _best_subsets(
 @functools.lru_cache(maxsize=64)
 def _dominance_fields(
     comp_min: tuple[int, ...], comp_max: tuple[int | None, ...], minute_cap: int
-) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...], int]:
-    """How :func:`_undominated` packs a pattern: the exactly-bounded components, then per
-    packed component (index, maximum or -1 when counted up, bit shift), and the guard bits."""
+) -> tuple[tuple[int, ...], tuple[int, ...], int, int]:
+    """How :func:`_undominated` packs a pattern's counts: the exactly-bounded components; per
+    component its coefficient in the packed integer (``1 << shift`` when counted up, without a
+    maximum; ``-(1 << shift)`` when counted down from its maximum, with no minimum; 0 if not
+    packed) and the constant part (the maxima, shifted), so that ``constant + sum(count *
+    coefficient)`` packs the fields; and the guard bits (one field of *width* bits per packed
+    component; the lowest field, of the minutes, is left empty: minutes are compared apart)."""
     exact = tuple(c for c, top in enumerate(comp_max) if top is not None and comp_min[c] > 0)
     free = [c for c, top in enumerate(comp_max) if top is None]
     at_most = [(c, top) for c, top in enumerate(comp_max) if top is not None and comp_min[c] == 0]
     # Counts of components without a maximum are capped at their minimum.
     width = max([minute_cap, *(comp_min[c] for c in free), *(t for _, t in at_most)]).bit_length() + 1
     fields = [(c, -1) for c in free] + at_most
-    shifts = tuple((c, top, (j + 1) * width) for j, (c, top) in enumerate(fields))
-    guards = sum(1 << (j * width + width - 1) for j in range(1 + len(fields)))
-    return exact, shifts, guards
+    coefficients = [0] * len(comp_max)
+    constant = 0
+    for j, (c, top) in enumerate(fields, 1):
+        if top < 0:
+            coefficients[c] = 1 << (j * width)
+        else:
+            coefficients[c] = -(1 << (j * width))
+            constant += top << (j * width)
+    guards = sum(1 << (j * width + width - 1) for j in range(1, 1 + len(fields)))
+    return exact, tuple(coefficients), constant, guards
 
 
 def _undominated(
@@ -370,32 +386,39 @@ def _undominated(
     before are equal and this day's part of the tie-break key is no larger), so B is in
     no best week.
 
-    The "at least as many" tests run on packed integers: each quantity gets a field with
-    a guard bit, and A is at least B in every field exactly when ``((A | G) - B) & G == G``.
+    The "at least as many" tests of the counts run on packed integers: each count gets a
+    field with a guard bit, and A is at least B in every field exactly when
+    ``((A | G) - B) & G == G``; the minutes are compared apart, against the most minutes kept
+    per count vector, so each distinct vector kept is tested once rather than each pattern.
     """
-    exact, shifts, guards = _dominance_fields(comp_min, comp_max, minute_cap)
-    # Only patterns with equal counts of the exactly-bounded components can beat each other.
-    groups: dict[tuple[int, ...], list[int]] = {}
-    packs: dict[int, tuple[tuple[int, ...], int]] = {}  # per count vector: its exact counts and packed fields
+    exact, coefficients, constant, guards = _dominance_fields(comp_min, comp_max, minute_cap)
+    exact_counts = itemgetter(*exact) if exact else None  # (one count, or a tuple of them: a group's key)
+    # Only patterns with equal counts of the exactly-bounded components can beat each other; per
+    # such group, each packed count vector kept so far with the most (capped) minutes kept with it.
+    # A kept pattern beats B exactly when one of these vectors is at least B's in every field and
+    # its minutes at least B's (that vector's pattern with those minutes is itself kept, earlier).
+    groups: dict[object, dict[int, int]] = {}
+    packs: dict[int, tuple[object, int]] = {}  # per count vector: its exact counts and packed fields
     kept: list[tuple[_Partial, int]] = []
     for b in ranked:
         v = b[1]
         known = packs.get(v)
-        if known is None:
+        if known is None:  # (each field is within its width: the sum is the fields side by side)
             counts = vectors[v]
-            fields = 0
-            for c, top, shift in shifts:
-                fields |= (counts[c] if top < 0 else top - counts[c]) << shift
-            known = packs[v] = (tuple([counts[c] for c in exact]), fields)
+            fields = constant + sum(map(mul, counts, coefficients))
+            known = packs[v] = (exact_counts(counts) if exact_counts is not None else (), fields)
         m = b[0][2]
-        packed = known[1] | (m if m < minute_cap else minute_cap)
+        if m > minute_cap:
+            m = minute_cap
         rivals = groups.get(known[0])
         if rivals is None:
-            rivals = groups[known[0]] = []
-        for a in rivals:
-            if ((a | guards) - packed) & guards == guards:
+            rivals = groups[known[0]] = {}
+        packed = known[1]
+        for a, most in rivals.items():
+            if most >= m and ((a | guards) - packed) & guards == guards:
                 break
         else:
             kept.append(b)
-            rivals.append(packed)
+            if rivals.get(packed, -1) < m:
+                rivals[packed] = m
     return kept

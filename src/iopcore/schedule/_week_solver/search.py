@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
-from operator import itemgetter
+from operator import itemgetter, lshift
 
 from iopcore.schedule._model import WeekProblem
 from iopcore.schedule._week_solver.bounds import (
@@ -450,8 +450,10 @@ def _every_week(prep: PreparedSearch, day_cost: int, k: int, limit: int = NEVER)
     width = (16 * (max(prep.caps, default=0) + 1)).bit_length() + 1
     fill = (1 << (width - 1)) - 1  # no maximum: every count fits
 
+    shifts = [c * width for c in range(len(comp_min))]
+
     def pack(values: Sequence[int]) -> int:
-        return sum(value << (c * width) for c, value in enumerate(values))
+        return sum(map(lshift, values, shifts))
 
     guards = pack([1 << (width - 1)] * len(comp_min))
     lows = pack(comp_min)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from iopcore import _fields as f
 from iopcore.errors import InfeasibleScheduleError
-from iopcore.schedule._model import WeekProblem, WeekSchedule
+from iopcore.schedule._model import WeekProblem, WeekSchedule, _trusted_week_schedule
 from iopcore.schedule._week_solver.candidates import Candidates, Solution, candidates, limits
 from iopcore.schedule._week_solver.explain import infeasible_error
 from iopcore.schedule._week_solver.search import search
@@ -51,5 +51,7 @@ def alternatives(problem: WeekProblem, k: Annotated[int, f.Range(min_value=1)]) 
 
 
 def _schedule(cands: Candidates, sol: Solution) -> WeekSchedule:
-    """The week of a search's solution."""
-    return WeekSchedule(sessions=tuple(cands.offerings[i] for i in sol[2]), cost=sol[0][0])
+    """The week of a search's solution (chosen candidates come day by day, each day in (start, end, id)
+    order: the schedule's order, so the week is built without re-sorting or re-checking)."""
+    offerings = cands.offerings
+    return _trusted_week_schedule(tuple([offerings[i] for i in sol[2]]), sol[0][0])
