@@ -70,12 +70,6 @@ print(json.dumps(out, sort_keys=False))
 """
 
 
-# Frozenset fields whose repr is not sorted yet, with the owner who sorts it (f.set_repr).
-PENDING_SET_REPRS = {
-    "iopcore.schedule": "single/cohort own src/iopcore/schedule/ this session",
-}
-
-
 def _frozenset_fields() -> list[tuple[type, attrs.Attribute[Any]]]:
     found = []
     for cls in public_attrs_classes():
@@ -96,8 +90,7 @@ def test_frozenset_fields_repr_their_members_sorted() -> None:
         for cls, a in _frozenset_fields()
         if a.repr is not f.set_repr and not f.is_phi(a)
     }
-    pending = {name for name in unsorted if name.startswith(tuple(PENDING_SET_REPRS))}
-    assert unsorted == pending
+    assert not unsorted
     assert len(_frozenset_fields()) > 20  # the scan sees the fields
 
 

@@ -110,7 +110,9 @@ class Enrollment:
     """
 
     patient: str = _patient_id()
-    offerings: frozenset[str] = attrs.field(converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids"))
+    offerings: frozenset[str] = attrs.field(
+        converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids"), repr=f.set_repr
+    )
 
 
 def _week_problem(patient: CohortPatient, offerings: Sequence[Offering]) -> WeekProblem:

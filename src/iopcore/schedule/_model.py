@@ -328,15 +328,15 @@ class Preferences:
     """
 
     preferred_days: frozenset[Weekday] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Weekday, "weekdays")
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Weekday, "weekdays"), repr=f.set_repr
     )
     avoided_days: frozenset[Weekday] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Weekday, "weekdays")
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(Weekday, "weekdays"), repr=f.set_repr
     )
     time_of_day: TimeOfDay | None = attrs.field(default=None, validator=f.optional(f.enum_member(TimeOfDay)))
     track: str | None = attrs.field(default=None, validator=_opt_text())
     keep: frozenset[str] = attrs.field(
-        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids")
+        default=frozenset(), converter=f.to_frozenset, validator=f.frozenset_of(str, "offering ids"), repr=f.set_repr
     )
     """Ids of offerings the patient already attends and should keep."""
 
