@@ -88,6 +88,9 @@ _Column = tuple[int, Any]
 _US = timedelta(microseconds=1)
 _TZINFO = operator.attrgetter("tzinfo")
 _FOLD = operator.attrgetter("fold")
+_CHUNK = 512
+"""Rows read or built together (about twice as fast as a pass over all rows per field on the report's findings,
+which lie scattered in memory)."""
 _SHARED = 4
 """A column of compact values with fewer than one distinct value (by identity) in this many rows is left to
 pickle's memo, which writes each shared value once."""
@@ -114,7 +117,13 @@ def columns_of(cls: type, items: tuple[Any, ...]) -> tuple[_Column, ...]:
     """
     if not items:
         return ()
-    return tuple(_encode(tuple(map(get, items))) for get in _FIELD_GETTERS[cls])
+    getters = _FIELD_GETTERS[cls]
+    values: list[list[Any]] = [[] for _ in getters]
+    for start in range(0, len(items), _CHUNK):  # every field of a chunk while its rows are in the CPU's cache
+        chunk = items[start : start + _CHUNK]
+        for column, get in zip(values, getters, strict=True):
+            column.extend(map(get, chunk))
+    return tuple(_encode(tuple(column)) for column in values)
 
 
 def rows_of(cls: type, columns: tuple[_Column, ...]) -> tuple[Any, ...]:
@@ -127,12 +136,15 @@ def rows_of(cls: type, columns: tuple[_Column, ...]) -> tuple[Any, ...]:
     setters, cached_hash = _SETTERS[cls]
     decoded = [_DECODERS[tag](payload) for tag, payload in columns]
     n = len(decoded[0])
-    out: tuple[Any, ...] = tuple(map(object.__new__, itertools.repeat(cls, n)))
-    for setter, values in zip(setters, decoded, strict=True):
-        deque(map(setter, out, values), maxlen=0)
-    if cached_hash is not None:
-        deque(map(cached_hash, out, itertools.repeat(None, n)), maxlen=0)
-    return out
+    out: list[Any] = []
+    for start in range(0, n, _CHUNK):  # every field of a chunk of new values while they are in the CPU's cache
+        chunk: tuple[Any, ...] = tuple(map(object.__new__, itertools.repeat(cls, min(_CHUNK, n - start))))
+        for setter, values in zip(setters, decoded, strict=True):
+            deque(map(setter, chunk, values[start : start + _CHUNK]), maxlen=0)
+        if cached_hash is not None:
+            deque(map(cached_hash, chunk, itertools.repeat(None)), maxlen=0)
+        out.extend(chunk)
+    return tuple(out)
 
 
 def _encode(column: tuple[Any, ...]) -> _Column:
