@@ -20,13 +20,13 @@ import functools
 import itertools
 import operator
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["columns_of", "compact_pickle", "pickle_as_scalar", "rows_of"]
+__all__ = ["columns_of", "compact_pickle", "pickle_as_scalar", "rows_of", "unchecked_rows"]
 
 C = TypeVar("C", bound=type)
 
@@ -135,16 +135,36 @@ def rows_of(cls: type, columns: tuple[_Column, ...]) -> tuple[Any, ...]:
         return ()
     setters, cached_hash = _SETTERS[cls]
     decoded = [_DECODERS[tag](payload) for tag, payload in columns]
-    n = len(decoded[0])
+    return tuple(_fill(cls, setters, decoded, cached_hash))
+
+
+def unchecked_rows(cls: type, names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Any]:
+    """Values of the attrs class *cls* with the fields *names* set from *columns* (one value per row each).
+
+    No converter, validator or ``__attrs_post_init__`` runs: for values checked already (a table's columns,
+    each value checked once by its field's rules). Fields not named stay unset: name every field.
+    """
+    setters = tuple(getattr(cls, name).__set__ for name in names)
+    cached = getattr(cls, _HASH_CACHE).__set__ if hasattr(cls, _HASH_CACHE) else None
+    return _fill(cls, setters, columns, cached)
+
+
+def _fill(
+    cls: type,
+    setters: Sequence[Callable[[object, object], None]],
+    columns: Sequence[Sequence[Any]],
+    cached_hash: Callable[[object, object], None] | None,
+) -> list[Any]:
+    n = len(columns[0]) if columns else 0
     out: list[Any] = []
     for start in range(0, n, _CHUNK):  # every field of a chunk of new values while they are in the CPU's cache
         chunk: tuple[Any, ...] = tuple(map(object.__new__, itertools.repeat(cls, min(_CHUNK, n - start))))
-        for setter, values in zip(setters, decoded, strict=True):
+        for setter, values in zip(setters, columns, strict=True):
             deque(map(setter, chunk, values[start : start + _CHUNK]), maxlen=0)
         if cached_hash is not None:
             deque(map(cached_hash, chunk, itertools.repeat(None)), maxlen=0)
         out.extend(chunk)
-    return tuple(out)
+    return out
 
 
 def _encode(column: tuple[Any, ...]) -> _Column:
