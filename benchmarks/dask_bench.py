@@ -47,9 +47,9 @@ def evaluate_on_dask(
 ) -> ComplianceReport:
     """The recipe of docs/how-to/evaluate-across-workers.md (the tests check the page's copy runs)."""
     workers = len(client.scheduler_info()["workers"])
-    ruleset_on_workers = client.scatter(ruleset, broadcast=True)
+    ruleset_on_workers = client.scatter(ruleset, broadcast=True, hash=False)
     futures = [
-        client.submit(evaluate, ruleset_on_workers, client.scatter(bundle), as_of, pure=False)
+        client.submit(evaluate, ruleset_on_workers, client.scatter(bundle, hash=False), as_of, pure=False)
         for bundle in records.split(parts or workers)
     ]
     return merge_reports(future.result() for future in as_completed(futures))
@@ -81,7 +81,7 @@ def breakdown(client: Client, records: ComplianceRecords, as_of: date, parts: in
     c1 = cpu()
     data = [pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL) for b in bundles]
     c2 = cpu()
-    shared = client.scatter(FULL, broadcast=True)
+    shared = client.scatter(FULL, broadcast=True, hash=False)
     futures = client.map(_on_worker, [shared] * len(data), data, [as_of] * len(data), pure=False)
     done = client.gather(futures)
     c3 = cpu()
@@ -125,7 +125,7 @@ def main(argv: list[str]) -> None:
     parts = args.parts or args.workers
     print(f"patients={args.patients} workers={args.workers} parts={parts}; {load()}", flush=True)
     with (
-        LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         evaluate_on_dask(client, FULL, build(4 * args.workers), as_of)  # warm up: iopcore on every worker
