@@ -9,7 +9,8 @@
 * :mod:`._guard`: :func:`guard`, which checks a public function's arguments against its
   annotations on entry and raises :class:`~iopcore.errors.InvalidArgumentError` naming them.
 * :mod:`._frozen`: :class:`FrozenMap`, the read-only mapping that pickles and hashes.
-* :mod:`._pickle`: :func:`compact_pickle`, field values only in pickles of values sent in bulk.
+* :mod:`._pickle`: :func:`compact_pickle`, field values only in pickles of values sent in bulk; :func:`unchecked_rows`,
+  values built from checked columns without running their checks again.
 """
 
 from iopcore import _loaded
@@ -27,7 +28,7 @@ from iopcore._fields._kinds import (
     is_usable_tzinfo,
     number_text,
 )
-from iopcore._fields._pickle import columns_of, compact_pickle, pickle_as_scalar, rows_of
+from iopcore._fields._pickle import columns_of, compact_pickle, pickle_as_scalar, rows_of, unchecked_rows
 from iopcore._fields._validators import (
     PHI,
     REDACTED,
@@ -117,6 +118,7 @@ __all__ = [
     "to_mapping",
     "to_tuple",
     "tuple_of",
+    "unchecked_rows",
     "unique_by",
 ]
 

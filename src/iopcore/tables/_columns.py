@@ -16,6 +16,7 @@ import functools
 import math
 import operator
 import typing
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -290,6 +291,24 @@ def _decode(value: Any, dtype: DType, nullable: bool) -> Any:
     return value
 
 
+_PLAIN_TYPES: dict[DType, frozenset[type]] = {
+    dtype: frozenset({type(None), *kinds})
+    for dtype, kinds in {
+        DType.STR: (str,),
+        DType.INT: (int, bool, float),
+        DType.NUMBER: (int, bool, float),
+        DType.BOOL: (bool,),
+        DType.DATE: (date,),
+        DType.DATETIME: (datetime,),
+        DType.STR_LIST: (),
+        DType.INT_LIST: (),
+        DType.INT_MAP: (),
+    }.items()
+}
+"""The exact types :func:`_decode` gives back unchanged for each dtype (``float`` only where not nullable: NaN)."""
+_STR = frozenset({str})
+_MEMO_TRIAL = 4096
+"""After this many values, a column whose values repeat less than one time in eight stops being memoized."""
 _MEMO_DTYPES = frozenset({DType.STR, DType.INT, DType.BOOL, DType.DATE})
 _MEMO_TYPES = frozenset({str, int, bool, date, type(None)})
 """Values checked once per distinct value: exact types whose equal values are the same value."""
@@ -310,23 +329,51 @@ def _enum_of(hint: Any) -> type[enum.Enum] | None:
 def _field_values(
     column: Column, values: Sequence[Any], attribute: attrs.Attribute[Any], owner: type, problems: _Problems
 ) -> list[Any]:
-    """Each value decoded, converted and validated by *attribute*'s own converter and validator."""
+    """Each value decoded, converted and validated by *attribute*'s own converter and validator.
+
+    A column of codes, ids, counts or dates of one type (and ``None``) is checked once per distinct value
+    and mapped in C; if a distinct value fails, the column is read row by row to name every row that holds it.
+    """
+    kinds = set(map(type, values)) - {type(None)}
+    if column.dtype in _MEMO_DTYPES and len(kinds) == 1 and kinds <= _MEMO_TYPES:
+        distinct = list(dict.fromkeys(values))
+        found = _Problems()
+        checked = _each_value(column, distinct, attribute, owner, found)
+        if not found.items:
+            return list(map(dict(zip(distinct, checked, strict=True)).__getitem__, values))
+    return _each_value(column, values, attribute, owner, problems)
+
+
+def _each_value(
+    column: Column, values: Sequence[Any], attribute: attrs.Attribute[Any], owner: type, problems: _Problems
+) -> list[Any]:
+    """:func:`_field_values` value by value (equal values of the memoized types are checked once)."""
     convert: Callable[[Any], Any] | None = attribute.converter  # type: ignore[assignment]
     validate = attribute.validator
     enum_type = _enum_of(_hints(owner)[attribute.name])
     codes: dict[Any, Any] | None = {m.value: m for m in enum_type} if enum_type is not None else None
     dtype, nullable, name = column.dtype, column.nullable, column.name
     memo: dict[tuple[type, Any], Any] | None = {} if dtype in _MEMO_DTYPES else None
+    plain = _PLAIN_TYPES[dtype] if not nullable else _PLAIN_TYPES[dtype] - {float}
+    texts = dtype is DType.STR_LIST
+    hits = 0
     out: list[Any] = []
     append = out.append
     for i, raw in enumerate(values):
-        key = (type(raw), raw)
-        if memo is not None and key[0] in _MEMO_TYPES:
+        kind = type(raw)
+        if memo is not None and kind in _MEMO_TYPES:
+            key = (kind, raw)
             hit = memo.get(key, _MISSING)
             if hit is not _MISSING:
                 append(hit)
+                hits += 1
                 continue
-        value = _decode(raw, dtype, nullable)
+            if i == _MEMO_TRIAL and hits * 8 < i:  # mostly distinct values (messages, ids): stop remembering them
+                memo = None
+        if kind in plain or (texts and kind is tuple and set(map(type, raw)) <= _STR):
+            value = raw  # already the plain Python value _decode would give
+        else:
+            value = _decode(raw, dtype, nullable)
         if codes is not None and isinstance(value, str) and not isinstance(value, enum.Enum):
             member = codes.get(value)
             if member is None:
@@ -343,7 +390,7 @@ def _field_values(
             problems.from_error(exc, f"$.columns.{name}[{i}]")
             append(None)
             continue
-        if memo is not None and key[0] in _MEMO_TYPES:
+        if memo is not None and kind in _MEMO_TYPES:
             memo[key] = value
         append(value)
     return out
@@ -420,10 +467,23 @@ def _assemble(
 ) -> list[Any]:
     """*n* values of *cls* from validated field values, built without validators, cross-field rules run once each."""
     names = list(fields)
-    setters = [getattr(cls, name).__set__ for name in names]
     post = getattr(cls, "__attrs_post_init__", None)
-    new = object.__new__
     computed = tuple((derived or {}).items())
+    if not shared and not computed:  # every value built in C, then each cross-field rule once per record
+        built = f.unchecked_rows(cls, names, [fields[k] for k in names])
+        if post is not None:
+            try:
+                deque(map(post, built), maxlen=0)
+            except InvalidDataError:  # find every record that breaks a rule, to report them all
+                for i, record in enumerate(built):
+                    try:
+                        post(record)
+                    except InvalidDataError as exc:
+                        for e in exc.errors:
+                            problems.add(f"$.columns[{i}]{e.path[1:]}", e.message, e.rule)
+        return built
+    setters = [getattr(cls, name).__set__ for name in names]
+    new = object.__new__
     cache: dict[tuple[Any, ...], Any] = {}
     out: list[Any] = []
     for i, row in enumerate(zip(*(fields[k] for k in names), strict=True)):
