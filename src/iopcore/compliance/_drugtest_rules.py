@@ -400,9 +400,10 @@ class DrugTestResultRule:
         sources: list[Any],
         texts: dict[tuple[date, str], str],
     ) -> None:
-        when = span(day, day)
         main, missing = what
-        evidence = (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
+        if main is None and missing is None:
+            return  # most tests: nothing to report
+        when = span(day, day)
         if main is not None:
             code, severity, text, explained, measured, threshold, unit = main
             message = texts.get((day, text))
@@ -415,7 +416,7 @@ class DrugTestResultRule:
                     pid,
                     when,
                     message,
-                    evidence if explained else (t.id,),
+                    _cited(t, sources) if explained else (t.id,),
                     severity,
                     measured=measured,
                     threshold=threshold,
@@ -434,7 +435,7 @@ class DrugTestResultRule:
                     pid,
                     when,
                     message,
-                    evidence,
+                    _cited(t, sources),
                     self.missing_expected_severity,
                 )
             )
@@ -460,6 +461,11 @@ class DrugTestResultRule:
                 for code in sorted(unread)
             ]
         return "; ".join(parts)
+
+
+def _cited(t: DrugTest, sources: list[Any]) -> tuple[str, ...]:
+    """The evidence of a finding that rests on the test *t* and the medication records *sources*."""
+    return (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
 
 
 @functools.lru_cache(maxsize=8)
