@@ -21,6 +21,7 @@ from iopcore.compliance._checks import check_as_fields
 from iopcore.compliance._findings import Collector, Finding, Severity, WeekPolicy, finish, found, span
 from iopcore.compliance._periods import (
     BACK_TO_MONDAY,
+    Week,
     attendance_by_time,
     check_as_of,
     days_text,
@@ -113,12 +114,13 @@ class WeeklyHoursRule:
 
     def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
         """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
+        high = None if self.max_minutes is None else self.max_minutes.value
+        low = None if self.min_minutes is None else self.min_minutes.value
         for pid, week, evidence, minutes, _days in weekly_attendance(records, period, as_of):
-            monday = week.period.first.isoformat()
-            if self.max_minutes is not None and minutes > self.max_minutes.value:
+            if high is not None and minutes > high:
                 message = (
-                    f"{hours_text(minutes)} attended in the week of {monday}, "
-                    f"above the maximum of {hours_text(self.max_minutes.value)}."
+                    f"{hours_text(minutes)} attended in the week of {week.period.first.isoformat()}, "
+                    f"above the maximum of {hours_text(high)}."
                 )
                 out.append(
                     found(
@@ -130,20 +132,19 @@ class WeeklyHoursRule:
                         evidence,
                         self.severity,
                         measured=minutes,
-                        threshold=self.max_minutes.value,
+                        threshold=high,
                         unit="minutes",
                     )
                 )
-            if self.min_minutes is None or not evidence:
+            if low is None or not evidence:
                 continue
             reason = skip_reason(self, week)
             if reason is not None:
                 out.append(not_assessed(self, pid, week, reason, evidence))
-            elif minutes < self.min_minutes.value:
+            elif minutes < low:
                 message = (
-                    f"{hours_text(minutes)} attended in the week of {monday}, "
-                    f"below the minimum of {hours_text(self.min_minutes.value)} "
-                    f"(short by {self.min_minutes.value - minutes} min)."
+                    f"{hours_text(minutes)} attended in the week of {week.period.first.isoformat()}, "
+                    f"below the minimum of {hours_text(low)} (short by {low - minutes} min)."
                 )
                 out.append(
                     found(
@@ -155,7 +156,7 @@ class WeeklyHoursRule:
                         evidence,
                         self.severity,
                         measured=minutes,
-                        threshold=self.min_minutes.value,
+                        threshold=low,
                         unit="minutes",
                     )
                 )
@@ -192,9 +193,8 @@ class DaysPerWeekRule:
     def _collect(self, records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
         """Append the findings to *out*, unsorted (what :func:`~iopcore.compliance.evaluate` runs)."""
         for pid, week, evidence, _minutes, days in weekly_attendance(records, period, as_of):
-            text = f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
             if self.max_days is not None and days > self.max_days:
-                message = f"{text}, above the maximum of {self.max_days}."
+                message = f"{_days_text(days, week)}, above the maximum of {self.max_days}."
                 out.append(
                     found(
                         self,
@@ -215,7 +215,7 @@ class DaysPerWeekRule:
             if reason is not None:
                 out.append(not_assessed(self, pid, week, reason, evidence))
             elif days < self.min_days:
-                message = f"{text}, below the minimum of {self.min_days}."
+                message = f"{_days_text(days, week)}, below the minimum of {self.min_days}."
                 out.append(
                     found(
                         self,
@@ -269,6 +269,7 @@ class ServicesPerDayRule:
         least, upper = self.min_services, self.upper_tier_at
         needed = f"{least} services: "
         texts: dict[tuple[date, int], str] = {}  # "2026-01-05 (2)": days and counts repeat across patients
+        heads: dict[tuple[int, date], str] = {}  # "2 treatment day(s) in the week of 2026-01-05 with fewer than …"
 
         def week_findings(pid: str, monday: date, days: list[tuple[date, list[str]]], out: list[Finding]) -> None:
             low = [(d, ids) for d, ids in days if len(ids) < least]
@@ -278,26 +279,33 @@ class ServicesPerDayRule:
             if not low:
                 return
             parts = []
+            evidence: list[str] = []
+            fewest = least
             for d, ids in low:
-                text = texts.get((d, len(ids)))
+                n = len(ids)
+                text = texts.get((d, n))
                 if text is None:
-                    text = texts[d, len(ids)] = f"{d.isoformat()} ({len(ids)})"
+                    text = texts[d, n] = f"{d.isoformat()} ({n})"
                 parts.append(text)
-            listed = ", ".join(parts)
-            message = (
-                f"{len(low)} treatment day(s) in the week of {monday.isoformat()} with fewer than {needed}{listed}."
-            )
-            evidence = tuple(sorted([i for _, ids in low for i in ids]))
+                evidence += ids
+                if n < fewest:
+                    fewest = n
+            head = heads.get((len(low), monday))
+            if head is None:
+                head = heads[len(low), monday] = (
+                    f"{len(low)} treatment day(s) in the week of {monday.isoformat()} with fewer than {needed}"
+                )
+            evidence.sort()
             out.append(
                 found(
                     self,
                     "services_below_minimum",
                     pid,
                     span(monday, monday + _SIX_DAYS),
-                    message,
-                    evidence,
+                    f"{head}{', '.join(parts)}.",
+                    tuple(evidence),
                     self.severity,
-                    measured=min([len(ids) for _, ids in low]),  # the day furthest below the minimum
+                    measured=fewest,  # the day furthest below the minimum
                     threshold=least,
                     unit="services",
                 )
@@ -305,10 +313,11 @@ class ServicesPerDayRule:
 
         def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
             first, last = period.first, min(period.last, as_of)
+            present = PRESENT_STATUSES
             for pid, recs in records._by_patient().items():
                 by_day: dict[date, list[str]] = {}
                 for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
-                    if r.status in PRESENT_STATUSES and first <= day <= last:
+                    if first <= day <= last and r.status in present:
                         ids = by_day.get(day)
                         if ids is None:
                             by_day[day] = [rid]
@@ -464,6 +473,13 @@ class ConsecutiveAbsencesRule:
 
 
 _SIX_DAYS = timedelta(days=6)
+
+
+def _days_text(days: int, week: Week) -> str:
+    """The start of a days-per-week message: "3 day(s) attended in the week of 2026-01-05"."""
+    return f"{days} day(s) attended in the week of {week.period.first.isoformat()}"
+
+
 _PARTLY = frozenset({AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY})
 
 

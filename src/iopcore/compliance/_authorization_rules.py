@@ -52,41 +52,58 @@ class AuthorizationRule:
     def _collector(self) -> Collector:
         """Findings appended unsorted; each authorization's caps read once per bundle, not once per service."""
         severity = self.severity
+        uncovered: dict[date, str] = {}  # days repeat across patients: one message each
 
         def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
             first, last = period.first, min(period.last, as_of)
             for pid, recs in records._by_patient().items():
                 auths = sorted(recs.authorizations, key=lambda a: (a.dates.first, a.id))
-                limits = [(a.dates.first, a.dates.last, a) for a in auths]
+                caps = [
+                    (
+                        i,
+                        a.dates.first,
+                        a.dates.last,
+                        a.authorized_calendar_days,
+                        a.authorized_services,
+                        a.authorized_service_days,
+                    )
+                    for i, a in enumerate(auths)
+                ]
                 units = [0] * len(auths)
                 days: list[set[date]] = [set() for _ in auths]
                 for _, rid, day, _, r in attendance_by_time(recs, period, as_of):
                     if r.status not in PRESENT:
                         continue
-                    covering: list[int] = []
-                    reached: list[str] = []
+                    # The first authorization that covers the day with room left takes the service (what
+                    # _cap_reached says, inlined: most services fit their first authorization).
                     room = -1
-                    for i, (lo, hi, a) in enumerate(limits):
-                        if lo <= day <= hi:
-                            covering.append(i)
-                            why = _cap_reached(a, day, units[i], days[i])
-                            if why is None:
-                                room = i
-                                break
-                            reached.append(why)
+                    for i, lo, hi, calendar, services, service_days in caps:
+                        if (
+                            lo <= day <= hi
+                            and (calendar is None or (day - lo).days < calendar)
+                            and (services is None or units[i] < services)
+                            and (service_days is None or day in days[i] or len(days[i]) < service_days)
+                        ):
+                            room = i
+                            break
                     if room >= 0:
                         units[room] += 1
                         days[room].add(day)
                         continue
                     if not first <= day <= last:
                         continue
-                    iso = day.isoformat()
+                    covering = [i for i, a in enumerate(auths) if a.dates.first <= day <= a.dates.last]
                     if covering:
+                        reached = [
+                            why for i in covering if (why := _cap_reached(auths[i], day, units[i], days[i])) is not None
+                        ]
                         code = "services_beyond_authorization"
-                        text = f"Service on {iso} exceeds its authorization: {'; '.join(reached)}."
+                        text = f"Service on {day.isoformat()} exceeds its authorization: {'; '.join(reached)}."
                     else:
                         code = "service_without_authorization"
-                        text = f"Service on {iso} is not covered by any payer authorization."
+                        text = uncovered.get(day) or uncovered.setdefault(
+                            day, f"Service on {day.isoformat()} is not covered by any payer authorization."
+                        )
                     evidence = (rid, *(auths[i].id for i in covering))
                     out.append(found(self, code, pid, span(day, day), text, evidence, severity))
 

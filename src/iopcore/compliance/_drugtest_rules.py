@@ -78,6 +78,7 @@ class DrugTestFrequencyRule:
         """Findings appended unsorted: each patient's collected tests grouped by week once, for every week."""
         least, window = self.min_tests_per_week, self.early_window_days
         status = DrugTestStatus.COLLECTED
+        texts: dict[tuple[int, date], str] = {}  # weeks and counts repeat across patients: one message each
 
         def collect(records: ComplianceRecords, period: DateRange, as_of: date, out: list[Finding]) -> None:
             for pid, recs in records._by_patient().items():
@@ -101,10 +102,12 @@ class DrugTestFrequencyRule:
                     if reason is not None:
                         out.append(not_assessed(self, pid, week, reason, evidence))
                     elif len(ids) < least:
-                        message = (
-                            f"{len(ids)} drug test(s) collected in the week of "
-                            f"{week.period.first.isoformat()}, below the minimum of {least}."
-                        )
+                        message = texts.get((len(ids), week.period.first))
+                        if message is None:
+                            message = texts[len(ids), week.period.first] = (
+                                f"{len(ids)} drug test(s) collected in the week of "
+                                f"{week.period.first.isoformat()}, below the minimum of {least}."
+                            )
                         out.append(
                             found(
                                 self,
@@ -313,6 +316,7 @@ class DrugTestResultRule:
         panels = {p.specimen: p for p in (*reversed(self.extra_panels), self.panel)}
         cacheable = all(c.screen_ng_ml != 0 and c.confirm_ng_ml != 0 for p in panels.values() for c in p.cutoffs)
         known: dict[tuple[Any, ...], _Said] = {}
+        texts: dict[tuple[date, str], str] = {}  # "Drug test on <day><what it says>": one string each
         said = self._said
         collected = DrugTestStatus.COLLECTED
 
@@ -347,7 +351,7 @@ class DrugTestResultRule:
                             what = known[key] = said(t, panels, expected)
                     else:
                         what = said(t, panels, expected)
-                    self._add_findings(out, pid, t, day, what, sources)
+                    self._add_findings(out, pid, t, day, what, sources, texts)
 
         return collect
 
@@ -387,22 +391,32 @@ class DrugTestResultRule:
         return main, missing
 
     def _add_findings(
-        self, out: list[Finding], pid: str, t: DrugTest, day: date, what: _Said, sources: list[Any]
+        self,
+        out: list[Finding],
+        pid: str,
+        t: DrugTest,
+        day: date,
+        what: _Said,
+        sources: list[Any],
+        texts: dict[tuple[date, str], str],
     ) -> None:
-        when = span(day, day)
         main, missing = what
-        evidence = (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
-        iso = day.isoformat()
+        if main is None and missing is None:
+            return  # most tests: nothing to report
+        when = span(day, day)
         if main is not None:
             code, severity, text, explained, measured, threshold, unit = main
+            message = texts.get((day, text))
+            if message is None:
+                message = texts[day, text] = f"Drug test on {day.isoformat()}{text}"
             out.append(
                 found(
                     self,
                     code,
                     pid,
                     when,
-                    f"Drug test on {iso}{text}",
-                    evidence if explained else (t.id,),
+                    message,
+                    _cited(t, sources) if explained else (t.id,),
                     severity,
                     measured=measured,
                     threshold=threshold,
@@ -411,7 +425,7 @@ class DrugTestResultRule:
             )
         if missing is not None:
             message = (
-                f"Expected medication not detected: the drug test on {iso} is negative for {missing}, "
+                f"Expected medication not detected: the drug test on {day.isoformat()} is negative for {missing}, "
                 f"expected from {len(sources)} medication record(s) (possible non-adherence or diversion)."
             )
             out.append(
@@ -421,7 +435,7 @@ class DrugTestResultRule:
                     pid,
                     when,
                     message,
-                    evidence,
+                    _cited(t, sources),
                     self.missing_expected_severity,
                 )
             )
@@ -447,6 +461,11 @@ class DrugTestResultRule:
                 for code in sorted(unread)
             ]
         return "; ".join(parts)
+
+
+def _cited(t: DrugTest, sources: list[Any]) -> tuple[str, ...]:
+    """The evidence of a finding that rests on the test *t* and the medication records *sources*."""
+    return (t.id, *sorted(m.id for m in sources)) if sources else (t.id,)
 
 
 @functools.lru_cache(maxsize=8)

@@ -216,17 +216,29 @@ class WeeklyRule(Protocol):
 
 def skip_reason(rule: WeeklyRule, week: Week) -> str | None:
     """Why *rule* does not judge its minimum in *week* (a partial or closure week it skips), or ``None``."""
-    if not week.full and rule.partial_weeks is WeekPolicy.SKIP:
-        return f"partial week ({len(week.assessed)} of 7 days in the episode and period)"
-    if week.closed and rule.closure_weeks is WeekPolicy.SKIP:
-        return f"closure week ({len(week.closed)} closure day(s))"
+    return _skip_reason(len(week.assessed), len(week.closed), rule.partial_weeks, rule.closure_weeks)
+
+
+@functools.lru_cache(maxsize=256)
+def _skip_reason(assessed: int, closed: int, partial_weeks: WeekPolicy, closure_weeks: WeekPolicy) -> str | None:
+    """:func:`skip_reason` from the week's numbers of assessed and closure days (few: one string each, speed only)."""
+    if assessed != 7 and partial_weeks is WeekPolicy.SKIP:
+        return f"partial week ({assessed} of 7 days in the episode and period)"
+    if closed and closure_weeks is WeekPolicy.SKIP:
+        return f"closure week ({closed} closure day(s))"
     return None
 
 
 def not_assessed(rule: WeeklyRule, pid: str, week: Week, reason: str, evidence: tuple[str, ...]) -> Finding:
     """The ``info`` finding ``week_not_assessed`` for a skipped week."""
-    message = f"Minimum not assessed for the week of {week.period.first.isoformat()}: {reason}."
+    message = _not_assessed_text(week.period.first, reason)
     return found(rule, "week_not_assessed", pid, week.period, message, evidence, Severity.INFO)
+
+
+@functools.lru_cache(maxsize=4096)
+def _not_assessed_text(monday: date, reason: str) -> str:
+    """The message of :func:`not_assessed` (patients share weeks and reasons: one string each, speed only)."""
+    return f"Minimum not assessed for the week of {monday.isoformat()}: {reason}."
 
 
 WeekRows = tuple[Week, int, tuple[str, ...], int, int, int]
