@@ -137,3 +137,29 @@ def test_a_record_outside_part2_has_no_meta() -> None:
     for obs in drug_tests_to_fhir([test], references=REFS, record_class=RecordClass.NOT_PART2):
         validate_r4(obs)
         assert "meta" not in obs
+
+
+def test_each_collection_keeps_its_own_offset_and_fold() -> None:
+    """Collections at one instant in two offsets, and the two 1:30s of a DST end, each print their own dateTime."""
+    from datetime import tzinfo
+
+    class Eastern(tzinfo):  # 1 Nov 2026 01:00-02:00 occurs twice: -04:00 (fold 0), then -05:00 (fold 1)
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            assert dt is not None
+            return timedelta(hours=-5 if dt.fold else -4)
+
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+    zone = Eastern()
+    times = (
+        AT,
+        AT.astimezone(timezone.utc),  # equal to AT, another offset
+        datetime(2026, 11, 1, 1, 30, tzinfo=zone),
+        datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=zone),  # equal wall time, same tzinfo, an hour later
+        AT,
+    )
+    tests = [DrugTest(id=f"t{i}", patient_id="p1", collected_at=at) for i, at in enumerate(times)]
+    out = drug_tests_to_fhir(tests, references=REFS)
+    assert [obs["effectiveDateTime"] for obs in out] == [at.isoformat() for at in times]
+    assert out[2]["effectiveDateTime"] != out[3]["effectiveDateTime"]

@@ -130,6 +130,11 @@ _measured = operator.attrgetter(*(name for name, _ in _VALIDITY))
 _ABOVE = "positive at or above the cut-off"
 
 
+def _component(code: Any, value: float, unit: str) -> Any:
+    """A specimen-validity measurement as a read-only ``component``."""
+    return frozen({"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}})
+
+
 def _exported(
     tests: tuple[DrugTest, ...], readings: dict[str, Interpretation], refs: References, labels: Any
 ) -> list[dict[str, Any]]:
@@ -142,13 +147,22 @@ def _exported(
     lookups are bound to locals.
     """
     ucum, lab, panel_code, methods, outcomes = UCUM, _LAB, _PANEL_CODE, _METHODS, _OUTCOMES
-    collected, measured, validity_codes, adulterant = DrugTestStatus.COLLECTED, _measured, _VALIDITY_CODES, _ADULTERANT
+    collected, measured, adulterant = DrugTestStatus.COLLECTED, _measured, _ADULTERANT
+    (cr_unit, cr_code), (sg_unit, sg_code), (ph_unit, ph_code), (ni_unit, ni_code), (te_unit, te_code) = _VALIDITY_CODES
     analyte_codes = dict(_ANALYTE_CODES)
     ranges: dict[float, Any] = {}
     ids = resource_ids("Observation", "drug-test")
     id_system = identifier_system(refs.identifier_base, "drug-test")
     subjects: dict[str, Any] = {}
-    measurements: tuple[dict[float, Any], ...] = tuple({} for _ in validity_codes)
+    # a measurement's component, shared by the tests with the same value (labs report a few digits)
+    crs: dict[float, Any] = {}
+    sgs: dict[float, Any] = {}
+    phs: dict[float, Any] = {}
+    nis: dict[float, Any] = {}
+    tes: dict[float, Any] = {}
+    # a collection's dateTime text, by instant, zone and fold: keys equal only where the texts are (two
+    # datetimes with one tzinfo compare by wall time, so the fold tells the two 1:30s of a DST end apart)
+    whens: dict[tuple[Any, ...], str] = {}
     out: list[dict[str, Any]] = []
     add, add_all = out.append, out.extend
     for i, test in enumerate(tests):
@@ -158,7 +172,11 @@ def _exported(
             found_ref = reference_to(refs, ReferenceKind.PATIENT, test.patient_id, path)
             subject = subjects[test.patient_id] = frozen(found_ref)
         ref = subject["reference"]
-        when = test.collected_at.isoformat()
+        at = test.collected_at
+        key = (at, at.tzinfo, at.fold)
+        when = whens.get(key)
+        if when is None:
+            when = whens[key] = at.isoformat()
         panel_id = ids(test.id, ref)
         status = test.status
         reading = readings.pop(test.id, None)
@@ -214,15 +232,33 @@ def _exported(
                         del member["interpretation"]
                 analytes.append(member)
         validity = test.validity
+        cr, sg, ph, ni, te = measured(validity)
         components = []
-        for value, cache, (unit, code) in zip(measured(validity), measurements, validity_codes, strict=True):
-            if value is not None:
-                # a measurement's component, shared by the tests with the same value (labs report a few digits)
-                component = cache.get(value)
-                if component is None:
-                    quantity = {"value": value, "unit": unit, "system": ucum, "code": unit}
-                    component = cache[value] = frozen({"code": code, "valueQuantity": quantity})
-                components.append(component)
+        if cr is not None:
+            component = crs.get(cr)
+            if component is None:
+                component = crs[cr] = _component(cr_code, cr, cr_unit)
+            components.append(component)
+        if sg is not None:
+            component = sgs.get(sg)
+            if component is None:
+                component = sgs[sg] = _component(sg_code, sg, sg_unit)
+            components.append(component)
+        if ph is not None:
+            component = phs.get(ph)
+            if component is None:
+                component = phs[ph] = _component(ph_code, ph, ph_unit)
+            components.append(component)
+        if ni is not None:
+            component = nis.get(ni)
+            if component is None:
+                component = nis[ni] = _component(ni_code, ni, ni_unit)
+            components.append(component)
+        if te is not None:
+            component = tes.get(te)
+            if component is None:
+                component = tes[te] = _component(te_code, te, te_unit)
+            components.append(component)
         components.append(adulterant[validity.adulterant_detected])
         panel: dict[str, Any] = {
             "resourceType": "Observation",
