@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -154,7 +154,7 @@ def test_each_collection_keeps_its_own_offset_and_fold() -> None:
     zone = Eastern()
     times = (
         AT,
-        AT.astimezone(timezone.utc),  # equal to AT, another offset
+        AT.astimezone(UTC),  # equal to AT, another offset
         datetime(2026, 11, 1, 1, 30, tzinfo=zone),
         datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=zone),  # equal wall time, same tzinfo, an hour later
         AT,
