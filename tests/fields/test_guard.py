@@ -218,3 +218,33 @@ def test_number_text_is_exact() -> None:
     assert f.number_text(30.0000001) == "30.0000001"
     assert f.number_text(30.0) == "30"
     assert f.number_text(Fraction(1, 4)) == "0.25"
+
+
+class Base:
+    pass
+
+
+class Child(Base):
+    pass
+
+
+@f.guard
+def of_class(things: Iterable[Base], listed: Sequence[Base] = ()) -> tuple[object, ...]:
+    return (things, listed)
+
+
+@given(st.lists(st.sampled_from(("base", "child", "wrong", "bool")), max_size=6), st.booleans())
+def test_items_of_a_class_are_checked_at_once_or_named_one_by_one(kinds: list[str], one_shot: bool) -> None:
+    """A container of a class's instances (subclasses too) passes as a tuple, from any iterable; a wrong
+    item (a bool included) is named by its index, each one, as the item-by-item check names them."""
+    make = {"base": Base, "child": Child, "wrong": lambda: 3, "bool": lambda: True}
+    items = [make[k]() for k in kinds]
+    wrong = [f"$.things[{i}]" for i, k in enumerate(kinds) if k in ("wrong", "bool")]
+    given_items = iter(items) if one_shot else list(items)
+    if wrong:
+        with pytest.raises(InvalidArgumentError) as info:
+            of_class(given_items)
+        assert [e.path for e in info.value.errors] == wrong
+    else:
+        things, _ = of_class(given_items)
+        assert type(things) is tuple and list(things) == items

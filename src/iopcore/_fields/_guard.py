@@ -209,6 +209,8 @@ def _class_check(kind: type) -> Check:
             raise _bad(path, f"expected {expected}, got {type_name(value)}")
         return value
 
+    if type(kind) is type:  # a plain class (no metaclass hooks): isinstance(x, kind) is issubclass(type(x), kind)
+        check.kind = kind  # type: ignore[attr-defined]  # lets a container check test its items' types at once
     return check
 
 
@@ -283,9 +285,19 @@ def _items_check(member: Check, *, sequence: bool, what: str, into: type = tuple
     refused = _NOT_SEQUENCES if sequence else _NOT_ITERABLES
     wanted = cabc.Sequence if sequence else cabc.Iterable
 
+    kind: type | None = getattr(member, "kind", None)  # the items' class, when that is the whole check
+
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, wanted) or isinstance(value, refused):
             raise _bad(path, f"expected {what}, got {type_name(value)}")
+        if kind is not None:  # the common case, without a path per item: the distinct types, checked once each
+            elements = value if type(value) is tuple else tuple(value)
+            types = set(map(type, elements))
+            if all(issubclass(t, kind) for t in types) and (
+                kind is bool or not any(issubclass(t, bool) for t in types)
+            ):
+                return list(elements) if into is list else elements
+            value = elements  # one item is wrong: the full check below names it
         out: list[Any] = []
         items: list[ErrorItem] = []
         for i, element in enumerate(value):
