@@ -23,6 +23,7 @@ from iopcore.fhir._common import (
 from iopcore.fhir._consent import consent_from_fhir, consent_to_fhir
 from iopcore.fhir._drugtests import drug_tests_from_fhir, drug_tests_to_fhir
 from iopcore.fhir._episode import episode_from_fhir, episode_to_fhir
+from iopcore.fhir._ndjson import drug_tests_to_ndjson, scores_to_ndjson
 from iopcore.fhir._obs_shared import VERIFIED_LOINC
 from iopcore.fhir._plan import (
     CARE_PLAN_PROFILE,
@@ -70,6 +71,7 @@ __all__ = [
     "consent_to_fhir",
     "drug_tests_from_fhir",
     "drug_tests_to_fhir",
+    "drug_tests_to_ndjson",
     "episode_from_fhir",
     "episode_to_fhir",
     "patient_bundle",
@@ -80,6 +82,7 @@ __all__ = [
     "score_from_fhir",
     "score_to_fhir",
     "scores_to_fhir",
+    "scores_to_ndjson",
     "session_from_fhir",
     "sessions_to_fhir",
 ]

@@ -75,6 +75,37 @@ _INTERPRETATIONS = {
 _QUESTIONNAIRE_RESPONSE = reference_pattern("QuestionnaireResponse")
 
 
+def _whole(i: int, score: DatedScore) -> bool:
+    """Whether *score* (the *i*-th) is written as a whole ``valueInteger``; a built-in instrument and, for a
+    never-prorated one, a whole total checked."""
+    known = INSTRUMENTS.get(score.instrument)
+    if known is None:
+        raise _refuse(f"$.scores[{i}].instrument", "expected a built-in instrument", "unknown_code")
+    total = score.total
+    whole = type(total) is int or (known.proration is None and total == int(total))
+    if not whole and known.proration is None:
+        raise _refuse(f"$.scores[{i}].total", f"expected a whole total ({known.name} is never prorated)", "prorated")
+    return whole
+
+
+def _check_derived(items: tuple[DatedScore, ...], derived_from: Sequence[str | None]) -> None:
+    """``derived_from``: empty, or one QuestionnaireResponse reference (or ``None``) per score."""
+    if derived_from and len(derived_from) != len(items):
+        raise _refuse(
+            "$.derived_from",
+            f"expected one reference (or None) per score, {len(items)}, got {len(derived_from)}",
+            "length",
+        )
+    for i, source in enumerate(derived_from):
+        if source is not None and _QUESTIONNAIRE_RESPONSE.match(source) is None:
+            raise _refuse(
+                f"$.derived_from[{i}]",
+                "expected a reference to a QuestionnaireResponse (QuestionnaireResponse/<id>, an absolute URL "
+                "ending so, or urn:uuid:), got a str that is not one",
+                "reference",
+            )
+
+
 def _exported(
     scores: tuple[DatedScore, ...], refs: References, performer: Any, labels: Any, derived: Sequence[str | None]
 ) -> list[dict[str, Any]]:
@@ -82,20 +113,13 @@ def _exported(
     ``interpretation``, ``performer``, a patient's ``subject``) shared read-only, the rest (the resource, its
     ``valueQuantity`` and ``derivedFrom``) each its own."""
     subjects: dict[str, Any] = {}
-    codes, category, interpretations, instruments, ucum = _CODES, _CATEGORY, _INTERPRETATIONS, INSTRUMENTS, UCUM
+    codes, category, interpretations, ucum = _CODES, _CATEGORY, _INTERPRETATIONS, UCUM
     out: list[dict[str, Any]] = []
     add = out.append
     for i, score in enumerate(scores):
         inst = score.instrument
-        known = instruments.get(inst)
-        if known is None:
-            raise _refuse(f"$.scores[{i}].instrument", "expected a built-in instrument", "unknown_code")
         total = score.total
-        whole = type(total) is int or (known.proration is None and total == int(total))
-        if not whole and known.proration is None:
-            raise _refuse(
-                f"$.scores[{i}].total", f"expected a whole total ({known.name} is never prorated)", "prorated"
-            )
+        whole = _whole(i, score)
         subject = subjects.get(score.patient_id)
         if subject is None:
             path = f"$.scores[{i}].patient_id"
@@ -161,20 +185,7 @@ def scores_to_fhir(
     on change); the rest of each is its own. ``copy.deepcopy`` gives a resource all of its own.
     """
     items = cast(tuple[DatedScore, ...], scores)  # the guard made it a tuple of DatedScores
-    if derived_from and len(derived_from) != len(items):
-        raise _refuse(
-            "$.derived_from",
-            f"expected one reference (or None) per score, {len(items)}, got {len(derived_from)}",
-            "length",
-        )
-    for i, source in enumerate(derived_from):
-        if source is not None and _QUESTIONNAIRE_RESPONSE.match(source) is None:
-            raise _refuse(
-                f"$.derived_from[{i}]",
-                "expected a reference to a QuestionnaireResponse (QuestionnaireResponse/<id>, an absolute URL "
-                "ending so, or urn:uuid:), got a str that is not one",
-                "reference",
-            )
+    _check_derived(items, derived_from)
     performer = practitioner_ref(references, performer_id, "$.performer_id")
     labels = frozen(meta(record_class, profile=SCREENING_ASSESSMENT_PROFILE))
     return tuple(_exported(items, references, frozen([performer]) if performer else None, labels, derived_from))
