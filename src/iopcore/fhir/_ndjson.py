@@ -129,6 +129,14 @@ def scores_to_ndjson(
 # ----------------------------------------------------------------------------- drug tests
 
 
+def _measurement(cache: dict[float, str], value: float, unit: str, code: str) -> str:
+    """A specimen-validity measurement's ``component`` text, kept in *cache* for the tests with the same value."""
+    text = cache[value] = (
+        f'{{"code":{code},"valueQuantity":{{"value":{value!r},"unit":"{unit}","system":"{UCUM}","code":"{unit}"}}}}'
+    )
+    return text
+
+
 @f.guard
 def drug_tests_to_ndjson(
     tests: Iterable[DrugTest],
@@ -222,16 +230,11 @@ def _test_lines(
                 f',"valueQuantity":{{"value":{result.concentration_ng_ml!r}{quantity_tail}{methods[method]}{tail}}}\n'
             )
         validity = test.validity
-        components = []
-        for value, cache, unit, vcode in zip(measured(validity), measurements, units, vcodes, strict=True):
-            if value is not None:
-                component = cache.get(value)
-                if component is None:
-                    component = cache[value] = (
-                        f'{{"code":{vcode},"valueQuantity":{{"value":{value!r},"unit":"{unit}",'
-                        f'"system":"{UCUM}","code":"{unit}"}}}}'
-                    )
-                components.append(component)
+        components = [
+            cache.get(value) or _measurement(cache, value, unit, vcode)
+            for value, cache, unit, vcode in zip(measured(validity), measurements, units, vcodes, strict=True)
+            if value is not None
+        ]
         components.append(adulterant[validity.adulterant_detected])
         has_member = f',"hasMember":[{",".join(members)}]' if members else ""
         add(
