@@ -279,8 +279,9 @@ _EXAMPLE_SOURCE = Source(
     note="An example, never a standard: clinical drug testing has no universal cut-offs (ASAM, Appropriate Use of Drug "
     "Testing in Clinical Addiction Medicine, 2017); build your lab's panel. SAMHSA TAP 32, Clinical Drug Testing in "
     "Primary Care (HHS Pub. (SMA) 12-4668, 2012, public domain) was found (the URLs: its title pages and contents, "
-    "whose chapter 2 has a section 'Cutoff Concentrations'), but its cut-off values could not be read here, so no "
-    "value of this panel comes from it.",
+    "whose chapter 2 has a section 'Cutoff Concentrations'), but its cut-off values could not be read here (the "
+    "stored copies, also readkong's, zbook's and studyres's, hold only its opening pages; searched again in Dec "
+    "2026), so no value of this panel comes from it and no TAP 32 exhibit number is cited.",
 )
 EXAMPLE_CLINICAL_URINE_PANEL = CutoffPanel(
     id="example_clinical_urine",

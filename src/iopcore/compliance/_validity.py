@@ -325,6 +325,10 @@ _ECFR_TOC = (
 )
 """Tables of contents of the current 49 CFR 40 subpart F (eCFR text): the section numbers since 88 FR 27643 (2023)."""
 _DOT_40_86_TO_40_90 = "https://www.transportation.gov/taxonomy/term/13461?page=59"
+_SAMHSA_TABLE = (
+    "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-definitions-"
+    "for-validity-of-a-urine-specimen"
+)
 _FR_2023 = "https://regulations.justia.com/regulations/fedreg/2023/10/12/2023-21734.html"
 _FR_2017_URLS = (
     "https://regulations.justia.com/regulations/fedreg/2017/01/23/2017-00979.html",
@@ -332,7 +336,9 @@ _FR_2017_URLS = (
 )
 _NOT_IN_GUIDELINES = (
     "The HHS Guidelines section that states this number, and its wording in 82 FR 7920 and 88 FR 70768, were not "
-    "read (only the opening pages of the Federal Register documents were readable)."
+    "read, so no Guidelines section number is cited: only the opening pages of the Federal Register documents were "
+    "readable, and no copy of the Guidelines' own specimen-validity text was found (searched again by title, section "
+    "heading and wording in Dec 2026)."
 )
 _CFR_40_87 = Source(
     citation="49 CFR 40.87(a)-(b) (40.91 before the 2023 renumbering): creatinine and pH on each primary specimen; "
@@ -344,10 +350,16 @@ _CFR_40_87 = Source(
 _CFR_40_88_B = Source(
     citation="49 CFR 40.88(b) (40.93(b) before the 2023 renumbering): substituted when creatinine < 2 mg/dL and "
     "specific gravity <= 1.0010 or >= 1.0200",
-    urls=(_LAWSTACK + "40.88/", *_ECFR_TOC),
+    urls=(
+        _LAWSTACK + "40.88/",
+        *_ECFR_TOC,
+        "https://regulations.justia.com/regulations/fedreg/agencies/department-of-health-and-human-services/"
+        "substance-abuse-and-mental-health-services-administration/2005/01/25",
+    ),
     note="88 FR 70768 (executive summary, read) also revised the HHS definition of substituted to include a "
     "biomarker concentration inconsistent with human urine, with a biomarker panel HHS publishes; iopcore records "
-    "no biomarker measurement, so that criterion is not modelled.",
+    "no biomarker measurement, so that criterion is not modelled. The HHS notice of 25 Jan 2005 (summary read) kept "
+    "the 2 mg/dL creatinine criterion of a substituted specimen set in 69 FR 19644 (13 Apr 2004).",
 )
 _CFR_40_89 = Source(
     citation="49 CFR 40.89(a)-(b) (40.95 before the 2023 renumbering): adulterant cut-offs as required by the HHS "
@@ -402,12 +414,7 @@ _HHS_INVALID_PH = Source(
 _HHS_INVALID_NITRITE = Source(
     citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): nitrite "
     ">= 200 and < 500 mcg/mL",
-    urls=(
-        "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-"
-        "definitions-for-validity-of-a-urine-specimen",
-        _DOT_40_86_TO_40_90,
-        _FR_2023,
-    ),
+    urls=(_SAMHSA_TABLE, _DOT_40_86_TO_40_90, _FR_2023),
     evidence=Evidence.SECONDARY,
     note=_CFR_40_90 + _NOT_IN_GUIDELINES,
 )
@@ -423,10 +430,12 @@ _HHS_INVALID_CREATININE = Source(
 _HHS_INVALID_LOW_SG = Source(
     citation="HHS Mandatory Guidelines (urine) via 49 CFR 40.90 (invalid urine result, by the HHS criteria): "
     "creatinine >= 2 mg/dL with specific gravity <= 1.0010",
-    urls=(_DOT_40_86_TO_40_90, _FR_2023),
+    urls=(_DOT_40_86_TO_40_90, _FR_2023, _SAMHSA_TABLE),
     evidence=Evidence.UNVERIFIED,
     note=_CFR_40_90 + "Creatinine normal with a gravity below human urine is inconsistent; no text stating this "
-    "criterion was read. It is a switch: specimen_validity_rules(low_gravity_invalid=False) leaves it out. "
+    "criterion with its bound was read: a secondary table of the SAMHSA definitions (medicalalgorithms) reads "
+    "creatinine >= 2 mg/dL with specific gravity 1.000 as inconsistent, at three-decimal precision, not the bound "
+    "<= 1.0010. It is a switch: specimen_validity_rules(low_gravity_invalid=False) leaves it out. "
     + _NOT_IN_GUIDELINES,
 )
 _CFR_40_88_A = Source(
@@ -442,7 +451,8 @@ _CFR_40_88_A = Source(
     evidence=Evidence.SECONDARY,
     note="The full wording of 40.88(a) (>= 2 and < 20 mg/dL, > 1.0010 and < 1.0030, on a single aliquot) is read in a "
     "compliance summary citing it; DOT's page shows only its opening ('creatinine concentration is greater than "
-    "or...'), and DOT's (FTA) summary of the 2004 rule gives the same bounds.",
+    "or...'), lawstack's copy of the current section only '(a) ... dilute when:' without its items, and DOT's (FTA) "
+    "summary of the 2004 interim final rule gives the same bounds in its own words.",
 )
 _NRC_26_161 = Source(
     citation="10 CFR 26.161 (NRC; older SAMHSA adulteration values): pH < 3 or >= 11, nitrite >= 500 mcg/mL",
@@ -450,9 +460,7 @@ _NRC_26_161 = Source(
 )
 _SAMHSA_INVALID = Source(
     citation="SAMHSA definitions for validity of a urine specimen (older table)",
-    urls=(
-        "http://www.medicalalgorithms.com/substance-abuse-and-mental-health-services-administration-samhsa-definitions-for-validity-of-a-urine-specimen",
-    ),
+    urls=(_SAMHSA_TABLE,),
     evidence=Evidence.SECONDARY,
     note="Written as pH 3.0-4.4 and 9.0-10.9 and specific gravity 1.002-1.019 at the precision of the day; iopcore "
     "uses [3.0, 4.5), [9.0, 11.0) and (1.001, 1.020) so that no value between the bands is left unclassified.",
