@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from iopcore import _fields as f
@@ -130,9 +131,22 @@ _measured = operator.attrgetter(*(name for name, _ in _VALIDITY))
 _ABOVE = "positive at or above the cut-off"
 
 
-def _component(code: Any, value: float, unit: str) -> Any:
-    """A specimen-validity measurement as a read-only ``component``."""
-    return frozen({"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}})
+def _component(cache: dict[float, Any], value: float, unit: str, code: Any) -> Any:
+    """A specimen-validity measurement as a read-only ``component``, kept in *cache* for the tests with the same
+    value (labs report a few digits)."""
+    component = cache[value] = frozen(
+        {"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}}
+    )
+    return component
+
+
+def instant_key(at: datetime) -> tuple[Any, ...]:
+    """The key under which a collection's dateTime text is kept: keys are equal only where the texts are.
+
+    Aware datetimes with different zones compare by instant (so the zone is in the key), and two with
+    the same tzinfo compare by wall time (so the fold tells the two 1:30s of a DST end apart).
+    """
+    return (at, at.tzinfo, at.fold)
 
 
 def _exported(
@@ -148,21 +162,15 @@ def _exported(
     """
     ucum, lab, panel_code, methods, outcomes = UCUM, _LAB, _PANEL_CODE, _METHODS, _OUTCOMES
     collected, measured, adulterant = DrugTestStatus.COLLECTED, _measured, _ADULTERANT
-    (cr_unit, cr_code), (sg_unit, sg_code), (ph_unit, ph_code), (ni_unit, ni_code), (te_unit, te_code) = _VALIDITY_CODES
+    units = tuple(unit for unit, _ in _VALIDITY_CODES)
+    codes = tuple(code for _, code in _VALIDITY_CODES)
     analyte_codes = dict(_ANALYTE_CODES)
     ranges: dict[float, Any] = {}
     ids = resource_ids("Observation", "drug-test")
     id_system = identifier_system(refs.identifier_base, "drug-test")
     subjects: dict[str, Any] = {}
-    # a measurement's component, shared by the tests with the same value (labs report a few digits)
-    crs: dict[float, Any] = {}
-    sgs: dict[float, Any] = {}
-    phs: dict[float, Any] = {}
-    nis: dict[float, Any] = {}
-    tes: dict[float, Any] = {}
-    # a collection's dateTime text, by instant, zone and fold: keys equal only where the texts are (two
-    # datetimes with one tzinfo compare by wall time, so the fold tells the two 1:30s of a DST end apart)
-    whens: dict[tuple[Any, ...], str] = {}
+    measurements: tuple[dict[float, Any], ...] = tuple({} for _ in units)  # a component per measured value
+    whens: dict[tuple[Any, ...], str] = {}  # a collection's dateTime text, by instant_key
     out: list[dict[str, Any]] = []
     add, add_all = out.append, out.extend
     for i, test in enumerate(tests):
@@ -173,7 +181,7 @@ def _exported(
             subject = subjects[test.patient_id] = frozen(found_ref)
         ref = subject["reference"]
         at = test.collected_at
-        key = (at, at.tzinfo, at.fold)
+        key = instant_key(at)
         when = whens.get(key)
         if when is None:
             when = whens[key] = at.isoformat()
@@ -232,33 +240,11 @@ def _exported(
                         del member["interpretation"]
                 analytes.append(member)
         validity = test.validity
-        cr, sg, ph, ni, te = measured(validity)
-        components = []
-        if cr is not None:
-            component = crs.get(cr)
-            if component is None:
-                component = crs[cr] = _component(cr_code, cr, cr_unit)
-            components.append(component)
-        if sg is not None:
-            component = sgs.get(sg)
-            if component is None:
-                component = sgs[sg] = _component(sg_code, sg, sg_unit)
-            components.append(component)
-        if ph is not None:
-            component = phs.get(ph)
-            if component is None:
-                component = phs[ph] = _component(ph_code, ph, ph_unit)
-            components.append(component)
-        if ni is not None:
-            component = nis.get(ni)
-            if component is None:
-                component = nis[ni] = _component(ni_code, ni, ni_unit)
-            components.append(component)
-        if te is not None:
-            component = tes.get(te)
-            if component is None:
-                component = tes[te] = _component(te_code, te, te_unit)
-            components.append(component)
+        components = [
+            cache.get(value) or _component(cache, value, unit, code)
+            for value, cache, unit, code in zip(measured(validity), measurements, units, codes, strict=True)
+            if value is not None
+        ]
         components.append(adulterant[validity.adulterant_detected])
         panel: dict[str, Any] = {
             "resourceType": "Observation",

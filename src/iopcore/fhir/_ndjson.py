@@ -180,7 +180,7 @@ def _test_lines(
     above = _quote(_ABOVE)
     ranges: dict[float, str] = {}
     subjects: dict[str, tuple[str, str]] = {}  # patient → (the subject's text, its reference)
-    whens: dict[tuple[Any, ...], str] = {}  # keyed as in _drugtests._exported (instant, zone, fold)
+    whens: dict[tuple[Any, ...], str] = {}  # by _drugtests.instant_key
     measurements: tuple[dict[float, str], ...] = tuple({} for _ in units)
     measured = dt._measured
     lines: list[str] = []
@@ -193,7 +193,7 @@ def _test_lines(
             known = subjects[test.patient_id] = (_text(found_ref), found_ref["reference"])
         subject, ref = known
         at = test.collected_at
-        key = (at, at.tzinfo, at.fold)
+        key = dt.instant_key(at)
         when = whens.get(key)
         if when is None:
             when = whens[key] = f',"effectiveDateTime":"{at.isoformat()}"'
