@@ -139,6 +139,26 @@ def test_a_record_outside_part2_has_no_meta() -> None:
         assert "meta" not in obs
 
 
+_OFFSETS = st.timedeltas(min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23, minutes=59))
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            timezones=st.one_of(st.just(UTC), st.builds(timezone, _OFFSETS), st.timezones()), allow_imaginary=False
+        ),
+        max_size=30,
+    )
+)
+def test_collection_texts_are_isoformat_to_the_character(times: list[datetime]) -> None:
+    """The composed dateTime text (day, time of day, offset, each kept for reuse) is ``isoformat()``'s,
+    for every order, zone, fold, sub-minute offset and microsecond; a repeated instant gives the same text."""
+    from iopcore.fhir._drugtests import collection_texts
+
+    text = collection_texts()
+    assert [text(at) for at in times + times[::-1]] == [at.isoformat() for at in times + times[::-1]]
+
+
 def test_each_collection_keeps_its_own_offset_and_fold() -> None:
     """Collections at one instant in two offsets, and the two 1:30s of a DST end, each print their own dateTime."""
     from datetime import tzinfo

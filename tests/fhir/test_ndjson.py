@@ -64,7 +64,7 @@ def test_score_lines_are_the_dicts_text(
         "derived_from": sources,
         "record_class": record_class,
     }
-    text = scores_to_ndjson(scores, REFS, **kwargs)
+    text = tuple(scores_to_ndjson(scores, REFS, **kwargs))
     assert text == _lines(scores_to_fhir(scores, REFS, **kwargs))
     assert [json.loads(line) for line in text] == list(scores_to_fhir(scores, REFS, **kwargs))
 
@@ -86,7 +86,7 @@ def test_drug_test_lines_are_the_dicts_text(
         if interpreted
         else []
     )
-    text = drug_tests_to_ndjson(tests, REFS, interpretations=readings, record_class=record_class)
+    text = tuple(drug_tests_to_ndjson(tests, REFS, interpretations=readings, record_class=record_class))
     assert text == _lines(drug_tests_to_fhir(tests, REFS, interpretations=readings, record_class=record_class))
 
 
@@ -109,7 +109,7 @@ def test_a_lab_analyte_a_cut_off_and_odd_ids_are_the_dicts_text() -> None:
         ),
     ]
     readings = [interpret(tests[0], EXAMPLE_CLINICAL_URINE_PANEL)]
-    text = drug_tests_to_ndjson(tests, REFS, interpretations=readings)
+    text = tuple(drug_tests_to_ndjson(tests, REFS, interpretations=readings))
     assert text == _lines(drug_tests_to_fhir(tests, REFS, interpretations=readings))
     assert len(text) == 5 and "referenceRange" in text[1] and "xylazine" in text[4]
 
@@ -121,7 +121,8 @@ def _refusal(call: Any, *args: Any, **kwargs: Any) -> tuple[type[Exception], tup
 
 
 def test_the_checks_are_the_dict_writers() -> None:
-    """Bad arguments are refused by both paths alike: same exception, same paths."""
+    """Bad arguments are refused by both paths alike: same exception, same paths, and by the call itself
+    (the lines are made as they are read, but nothing is read here)."""
     at = datetime(2026, 2, 3, 10, tzinfo=UTC)
     test = DrugTest(id="t", patient_id="p1", collected_at=at)
     other = interpret(DrugTest(id="u", patient_id="p1", collected_at=at), EXAMPLE_CLINICAL_URINE_PANEL)
@@ -150,4 +151,4 @@ def test_the_checks_are_the_dict_writers() -> None:
         refused = _refusal(text_writer, *args, **kwargs)
         assert refused == _refusal(dict_writer, *args, **kwargs)
         assert refused[1][0].startswith(path)
-    assert scores_to_ndjson([], REFS) == () == drug_tests_to_ndjson([], REFS)
+    assert tuple(scores_to_ndjson([], REFS)) == () == tuple(drug_tests_to_ndjson([], REFS))

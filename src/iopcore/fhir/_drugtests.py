@@ -24,8 +24,8 @@ values (the interpretation is derived data: :func:`~iopcore.compliance.interpret
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, cast
 
 from iopcore import _fields as f
@@ -140,13 +140,42 @@ def _component(cache: dict[float, Any], value: float, unit: str, code: Any) -> A
     return component
 
 
-def instant_key(at: datetime) -> tuple[Any, ...]:
-    """The key under which a collection's dateTime text is kept: keys are equal only where the texts are.
+def collection_texts() -> Callable[[datetime], str]:
+    """``at.isoformat()`` for many collection instants, from parts kept for the instants that share them.
 
-    Aware datetimes with different zones compare by instant (so the zone is in the key), and two with
-    the same tzinfo compare by wall time (so the fold tells the two 1:30s of a DST end apart).
+    Formatting an aware datetime is the costliest step of writing a drug test's Observation (more
+    than a microsecond), and a program's tests are collected at thousands of distinct minutes, so
+    caching whole texts saves little. The text is the calendar day's, the time of day's and the UTC
+    offset's joined; each of those three repeats across thousands of tests and is formatted once
+    (by the standard library, so the text is ``isoformat``'s to the character).
     """
-    return (at, at.tzinfo, at.fold)
+    days: dict[date, str] = {}
+    clocks: dict[time, str] = {}
+    offsets: dict[timedelta | None, str] = {}
+
+    def text(at: datetime) -> str:
+        day = at.date()
+        on = days.get(day)
+        if on is None:
+            on = days[day] = day.isoformat() + "T"
+        clock = at.time()  # the wall time; the fold is in the offset (a DST end's two 1:30s differ there)
+        hour = clocks.get(clock)
+        if hour is None:
+            hour = clocks[clock] = clock.isoformat()
+        offset = at.utcoffset()
+        zone = offsets.get(offset)
+        if zone is None:
+            zone = offsets[offset] = _offset_text(offset)
+        return on + hour + zone
+
+    return text
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    """The UTC offset as ``datetime.isoformat`` writes it ("" for none, "+HH:MM" and finer when needed)."""
+    if offset is None:
+        return ""
+    return datetime(2000, 1, 1, tzinfo=timezone(offset)).isoformat()[len("2000-01-01T00:00:00") :]
 
 
 def _exported(
@@ -170,7 +199,7 @@ def _exported(
     id_system = identifier_system(refs.identifier_base, "drug-test")
     subjects: dict[str, Any] = {}
     measurements: tuple[dict[float, Any], ...] = tuple({} for _ in units)  # a component per measured value
-    whens: dict[tuple[Any, ...], str] = {}  # a collection's dateTime text, by instant_key
+    when_text = collection_texts()
     out: list[dict[str, Any]] = []
     add, add_all = out.append, out.extend
     for i, test in enumerate(tests):
@@ -180,11 +209,7 @@ def _exported(
             found_ref = reference_to(refs, ReferenceKind.PATIENT, test.patient_id, path)
             subject = subjects[test.patient_id] = frozen(found_ref)
         ref = subject["reference"]
-        at = test.collected_at
-        key = instant_key(at)
-        when = whens.get(key)
-        if when is None:
-            when = whens[key] = at.isoformat()
+        when = when_text(test.collected_at)
         panel_id = ids(test.id, ref)
         status = test.status
         reading = readings.pop(test.id, None)
