@@ -152,3 +152,17 @@ def test_the_checks_are_the_dict_writers() -> None:
         assert refused == _refusal(dict_writer, *args, **kwargs)
         assert refused[1][0].startswith(path)
     assert tuple(scores_to_ndjson([], REFS)) == () == tuple(drug_tests_to_ndjson([], REFS))
+
+
+def test_the_lines_are_made_as_they_are_read() -> None:
+    """The writers return an iterator (one pass): its first line is there before the rest are made."""
+    at = datetime(2026, 2, 3, 10, tzinfo=UTC)
+    tests = [DrugTest(id=f"t{i}", patient_id="p1", collected_at=at) for i in range(3)]
+    lines = drug_tests_to_ndjson(tests, REFS)
+    assert iter(lines) is lines
+    expected = _lines(drug_tests_to_fhir(tests, REFS))
+    assert next(lines) == expected[0]
+    assert (expected[0], *lines) == expected
+    assert tuple(lines) == ()  # read once
+    scores = scores_to_ndjson([DatedScore(patient_id="p1", instrument="phq9", on=at.date(), total=4)], REFS)
+    assert iter(scores) is scores
