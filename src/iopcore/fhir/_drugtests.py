@@ -131,13 +131,21 @@ _measured = operator.attrgetter(*(name for name, _ in _VALIDITY))
 _ABOVE = "positive at or above the cut-off"
 
 
-def _component(cache: dict[float, Any], value: float, unit: str, code: Any) -> Any:
-    """A specimen-validity measurement as a read-only ``component``, kept in *cache* for the tests with the same
-    value (labs report a few digits)."""
-    component = cache[value] = frozen(
-        {"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}}
-    )
-    return component
+def _component(value: float, unit: str, code: Any) -> Any:
+    """A specimen-validity measurement as a read-only ``component`` (the writers keep one per value: labs
+    report a few digits)."""
+    return frozen({"code": code, "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}})
+
+
+def _reference_range(cutoff: float) -> Any:
+    """An analyte's ``referenceRange``: positive at or above the *cutoff* (ng/mL), read-only."""
+    high = {"value": cutoff, "unit": "ng/mL", "system": UCUM, "code": "ng/mL"}
+    return frozen([{"high": high, "text": _ABOVE}])
+
+
+def unknown_interpretations() -> InvalidArgumentError:
+    """The refusal of interpretations whose test is not among the tests exported."""
+    return _refuse("$.interpretations", "expected interpretations of the tests given only", "unknown_test")
 
 
 def collection_texts() -> Callable[[datetime], str]:
@@ -236,8 +244,7 @@ def _exported(
                     if cutoff is not None:
                         within = ranges.get(cutoff)
                         if within is None:
-                            high = {"value": cutoff, "unit": "ng/mL", "system": ucum, "code": "ng/mL"}
-                            within = ranges[cutoff] = frozen([{"high": high, "text": _ABOVE}])
+                            within = ranges[cutoff] = _reference_range(cutoff)
                 member: dict[str, Any] = {  # every key at once: the dict is sized once, absent ones deleted
                     "resourceType": "Observation",
                     "id": rid,
@@ -266,7 +273,7 @@ def _exported(
                 analytes.append(member)
         validity = test.validity
         components = [
-            cache.get(value) or _component(cache, value, unit, code)
+            cache.get(value) or cache.setdefault(value, _component(value, unit, code))
             for value, cache, unit, code in zip(measured(validity), measurements, units, codes, strict=True)
             if value is not None
         ]
@@ -323,7 +330,7 @@ def drug_tests_to_fhir(
     readings = {reading.test_id: reading for reading in interpretations}  # the guard made both tuples, checked
     out = _exported(cast(tuple[DrugTest, ...], tests), readings, references, frozen(meta(record_class)) or None)
     if readings:
-        raise _refuse("$.interpretations", "expected interpretations of the tests given only", "unknown_test")
+        raise unknown_interpretations()
     return tuple(out)
 
 

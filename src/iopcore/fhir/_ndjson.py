@@ -29,7 +29,6 @@ from iopcore.fhir import _drugtests as dt
 from iopcore.fhir import _scores as sc
 from iopcore.fhir._common import ReferenceKind, References, identifier_system, meta, reference_to, resource_ids
 from iopcore.fhir._drugtests import (
-    _ABOVE,
     _ABSENT_REASONS,
     _ADULTERANT,
     _ANALYTE_CODES,
@@ -94,20 +93,19 @@ def scores_to_ndjson(
     texts = _Texts()
     subjects: dict[str, str] = {}
     tails: dict[tuple[Any, ...], str] = {}  # (instrument, whole total, band) → value and interpretation
-    concepts: dict[tuple[str, str], str] = {}
     for i, score in enumerate(items):  # the checks, in the order of the scores: its patient, then its total
         if score.patient_id not in subjects:
             path = f"$.scores[{i}].patient_id"
             subjects[score.patient_id] = _text(reference_to(references, ReferenceKind.PATIENT, score.patient_id, path))
         total = score.total
         if total.__class__ is not int:  # checked here; its text is made again with its line (floats are few)
-            _score_tail(i, score, concepts, texts)
+            _score_tail(i, score, texts)
         elif (score.instrument, total, score.band) not in tails:
-            tails[score.instrument, total, score.band] = _score_tail(i, score, concepts, texts)
+            tails[score.instrument, total, score.band] = _score_tail(i, score, texts)
     labels = _text(meta(record_class, profile=sc.SCREENING_ASSESSMENT_PROFILE))
     head = f'{{"resourceType":"Observation","meta":{labels},"status":"final","category":{texts(sc._CATEGORY)},"code":'
     performed = "" if performer is None else f',"performer":{_text([performer])}'
-    return _score_lines(items, head, performed, derived_from, subjects, tails, concepts, texts)
+    return _score_lines(items, head, performed, derived_from, subjects, tails, texts)
 
 
 def _score_lines(
@@ -117,7 +115,6 @@ def _score_lines(
     derived_from: Sequence[str | None],
     subjects: dict[str, str],
     tails: dict[tuple[Any, ...], str],
-    concepts: dict[tuple[str, str], str],
     texts: _Texts,
 ) -> Iterator[str]:
     """The lines of the checked *items* (every patient's ``subject`` and every whole total's tail made)."""
@@ -129,11 +126,7 @@ def _score_lines(
             day = days[score.on] = score.on.isoformat()
         total = score.total
         # a whole total's tail was made by the checks; a float's is made again (the checks kept none)
-        tail = (
-            tails[score.instrument, total, score.band]
-            if total.__class__ is int
-            else _score_tail(i, score, concepts, texts)
-        )
+        tail = tails[score.instrument, total, score.band] if total.__class__ is int else _score_tail(i, score, texts)
         source = derived_from[i] if derived_from else None
         derived = "" if source is None else f',"derivedFrom":[{{"reference":{_quote(source)}}}]'
         yield (
@@ -142,36 +135,33 @@ def _score_lines(
         )
 
 
-def _score_tail(i: int, score: DatedScore, concepts: dict[tuple[str, str], str], texts: _Texts) -> str:
+def _score_tail(i: int, score: DatedScore, texts: _Texts) -> str:
     """A score line's value and interpretation, after the total's check (the *i*-th score)."""
     inst, total, band = score.instrument, score.total, score.band
     if sc._whole(i, score):
         value = f',"valueInteger":{int(total)}'
     else:
         value = f',"valueQuantity":{{"value":{total!r},"unit":"{{score}}","system":"{UCUM}","code":"{{score}}"}}'
-    concept = ""
-    if band is not None:
-        concept = concepts.get((inst, band), "")
-        if not concept:
-            concept = concepts[inst, band] = f',"interpretation":{texts(sc._interpretation(inst, band))}'
-    return value + concept
+    if band is None:
+        return value
+    concept = sc._INTERPRETATIONS.get((inst, band)) or sc._interpretation(inst, band)  # as scores_to_fhir
+    return f'{value},"interpretation":{texts(concept)}'
 
 
 # ----------------------------------------------------------------------------- drug tests
 
 
 def _measurements(
-    caches: tuple[dict[float | None, str], ...], values: tuple[float | None, ...], codes: tuple[tuple[str, str], ...]
+    caches: tuple[dict[float | None, str], ...], values: tuple[float | None, ...], codes: tuple[tuple[str, Any], ...]
 ) -> None:
     """Keep in *caches* the ``component`` text (with its comma) of each of a test's validity *values* not seen before.
 
     Each measurement has its own cache (by value; labs report a few digits, so values repeat), in
-    which ``None`` (not measured) is the empty text.
+    which ``None`` (not measured) is the empty text; a text is the dict writer's component encoded.
     """
     for value, cache, (unit, code) in zip(values, caches, codes, strict=True):
         if value not in cache:
-            quantity = f'{{"value":{value!r},"unit":"{unit}","system":"{UCUM}","code":"{unit}"}}'
-            cache[value] = f'{{"code":{code},"valueQuantity":{quantity}}},'
+            cache[value] = _text(dt._component(cast(float, value), unit, code)) + ","
 
 
 _START = '{"resourceType":"Observation","id":"'
@@ -198,7 +188,7 @@ def drug_tests_to_ndjson(
             found = reference_to(references, ReferenceKind.PATIENT, test.patient_id, path)
             subjects[test.patient_id] = (f',"subject":{_text(found)}', found["reference"])
     if readings.keys() - {test.id for test in items}:
-        raise dt._refuse("$.interpretations", "expected interpretations of the tests given only", "unknown_test")
+        raise dt.unknown_interpretations()
     return _test_lines(items, readings, subjects, references, meta(record_class))
 
 
@@ -247,11 +237,9 @@ def _test_lines(
     outcomes = {o: f',"interpretation":{texts(code)}' for o, code in _OUTCOMES.items()}
     plain_ends = {m: f"{_QUANTITY_TAIL}{text}}}\n" for m, text in methods.items()}
     read_ends: dict[tuple[Any, ...], str] = {}
-    above = _quote(_ABOVE)
     adulterant = {b: texts(c) for b, c in _ADULTERANT.items()}
-    vcodes = tuple((unit, texts(code)) for unit, code in _VALIDITY_CODES)
     when_text = dt.collection_texts()
-    measurements: tuple[dict[float | None, str], ...] = tuple({None: ""} for _ in vcodes)
+    measurements: tuple[dict[float | None, str], ...] = tuple({None: ""} for _ in _VALIDITY_CODES)
     component_text = dict.__getitem__
     measured = dt._measured
     for test in tests:
@@ -279,14 +267,14 @@ def _test_lines(
                 end = plain_ends[method]
             else:
                 key = (method, found.outcome, found.cutoff_ng_ml)
-                end = read_ends.get(key) or _read_end(read_ends, key, methods, outcomes, above)
+                end = read_ends.get(key) or _read_end(read_ends, key, methods, outcomes)
             analytes.append(f'{_START}{rid}{head}{seen},"valueQuantity":{{"value":{result.concentration_ng_ml!r}{end}')
         validity = test.validity
         values = measured(validity)
         try:  # the usual case: every value seen before (a C-level join of the cached texts)
             components = "".join(map(component_text, measurements, values))
         except KeyError:
-            _measurements(measurements, values, vcodes)
+            _measurements(measurements, values, _VALIDITY_CODES)
             components = "".join(map(component_text, measurements, values))
         result_code = None if reading is None else reading.result
         back = backs.get((status, result_code))
@@ -304,17 +292,10 @@ def _test_lines(
 
 
 def _read_end(
-    ends: dict[tuple[Any, ...], str],
-    key: tuple[Any, ...],
-    methods: dict[Any, str],
-    outcomes: dict[Any, str],
-    above: str,
+    ends: dict[tuple[Any, ...], str], key: tuple[Any, ...], methods: dict[Any, str], outcomes: dict[Any, str]
 ) -> str:
     """An analyte line's end for a reading (method, outcome, cut-off), kept in *ends* for the others like it."""
     method, outcome, cutoff = key
-    within = ""
-    if cutoff is not None:
-        high = f'{{"value":{cutoff!r},"unit":"ng/mL","system":"{UCUM}","code":"ng/mL"}}'
-        within = f',"referenceRange":[{{"high":{high},"text":{above}}}]'
+    within = "" if cutoff is None else f',"referenceRange":{_text(dt._reference_range(cutoff))}'
     text = ends[key] = f"{_QUANTITY_TAIL}{methods[method]}{outcomes[outcome]}{within}}}\n"
     return text
