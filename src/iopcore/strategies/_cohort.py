@@ -196,6 +196,7 @@ def cohort_tunings() -> st.SearchStrategy[CohortTuning]:
             columns_smoothing=draw(st.floats(0, 1, exclude_max=True)),
             reasons_share=draw(st.floats(0, 1, exclude_max=True)),
             progress_every=draw(st.integers(1, 200)),
+            capacity_phase_share=draw(st.floats(0, 1)),
         )
 
     return build()

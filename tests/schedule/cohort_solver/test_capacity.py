@@ -7,6 +7,7 @@ no code with the solver.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import attrs
@@ -312,3 +313,60 @@ def test_a_schedule_that_overfills_an_offering_is_refused() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         suggest_capacity(tight, schedule, [AddSeats(offering="a")])
     assert info.value.errors[0].path == "$.schedule"
+
+
+def test_preparing_the_cohort_counts_against_the_time_limit() -> None:
+    """A time limit spent before every patient's week alone is known: no change is evaluated, and the
+    report says so (empty, incomplete, not exact) instead of running past the limit."""
+    problem = crowded(14, 2)
+    schedule = solve_cohort(problem, work_limit=200)
+    late = itertools.count(0, 10)  # every reading of the clock is 10 s after the one before
+    report = suggest_capacity(
+        problem, schedule, seat_changes(problem), time_limit=1, clock=lambda: float(next(late)), tuning=HEURISTIC
+    )
+    assert report == CapacityReport(
+        suggestions=(),
+        waiting=len(schedule.unscheduled),
+        changes=len(problem.offerings),
+        evaluated=0,
+        exact=False,
+        complete=False,
+        work=report.work,
+    )
+    # The work limit does not cut the preparation (it bounds the re-planning only): with none left for
+    # re-planning, the waiting patients are still known to need a change (a re-plan was tried).
+    prepared = suggest_capacity(problem, schedule, seat_changes(problem), work_limit=0, tuning=HEURISTIC)
+    assert prepared.work > report.work
+
+
+@functools.cache
+def _cut_instance() -> tuple[CohortProblem, CohortSchedule, tuple[CapacityChange, ...]]:
+    """A crowded cohort, a schedule of it and every seat and session change (made once: they are the same
+    for every clock of the test below)."""
+    problem = crowded(14, 1)
+    schedule = solve_cohort(problem, work_limit=200)
+    return problem, schedule, (*seat_changes(problem), *session_changes(problem, "g10", step=120))
+
+
+@settings(max_examples=12, deadline=None)
+@given(readings=st.integers(min_value=0, max_value=7000), exact=st.booleans())
+def test_a_time_limit_reached_anywhere_leaves_a_valid_report(readings: int, exact: bool) -> None:
+    """The clock jumps past the limit after *readings* readings: wherever that falls (preparing, re-planning,
+    screening, re-solving or finishing the suggestions), every suggestion is valid for its changed problem,
+    its bounds are ordered, and the patients whose week alone in the changed problem was not searched for
+    are the ones listed ``alone_not_computed``."""
+    problem, schedule, changes = _cut_instance()
+    count = itertools.count()
+    report = suggest_capacity(
+        problem,
+        schedule,
+        changes,
+        time_limit=1,
+        clock=lambda: 0.0 if next(count) < readings else 100.0,
+        tuning=DEFAULT_TUNING if exact else HEURISTIC,
+    )
+    assert_admits_what_it_claims(problem, schedule, report)
+    for s in [*report.suggestions, *([report.replan] if report.replan else [])]:
+        placed = {a.patient for a in s.schedule.assignments}
+        assert set(s.schedule.alone_not_computed) <= placed
+        assert s.schedule.capacity_free_bound <= s.schedule.lower_bound <= s.schedule.cost

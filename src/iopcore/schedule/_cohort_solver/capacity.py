@@ -42,7 +42,7 @@ from iopcore.schedule._capacity import (
     change_problems,
 )
 from iopcore.schedule._cohort import Assignment, CohortProblem, CohortSchedule, schedule_mismatch
-from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum, counting_bound
+from iopcore.schedule._cohort_solver.bounds import alone_term, capacity_free_optimum, counting_bound
 from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent
 from iopcore.schedule._cohort_solver.capacity_state import (
     Cohort,
@@ -59,6 +59,7 @@ from iopcore.schedule._cohort_solver.capacity_state import (
     rebuild,
     remember_owns,
     result,
+    solve_alone_if_known,
     solve_alone_with_hint,
     target,
 )
@@ -84,10 +85,6 @@ __all__ = ["DEFAULT_CAPACITY_WORK_LIMIT", "suggest_capacity"]
 DEFAULT_CAPACITY_WORK_LIMIT = 5_000
 """Default effort of :func:`suggest_capacity`'s re-planning, screening and re-solving, in work units
 (one unit is one single-patient search). Preparing the cohort and finishing the suggestions always run."""
-
-PHASE_SHARE = 0.25
-"""The share of the work and time left that re-planning without a change may take, and then the search for
-the waiting patients' needs (the changes need the rest)."""
 
 Movers = Callable[[int], bool]
 """Whether a patient may be moved to make room (a holder who can use the changed offering)."""
@@ -125,8 +122,13 @@ def suggest_capacity(
     *work_limit* (work units: single-patient searches) and *time_limit* (seconds, measured by
     *clock*, which the core never reads itself) bound the re-planning, screening and
     re-solving; changes not reached are left out of the ranking (``complete`` false).
-    Preparing the cohort (one search per distinct patient) and finishing the *k* suggestions
-    (their schedules, with reasons) always run.
+    Preparing the cohort (one search per distinct patient) counts against *time_limit* but not
+    against *work_limit*; when the time is up before it is done, no change is evaluated (an empty,
+    incomplete report). Finishing the *k* suggestions always runs: their schedules in the changed
+    problems (every distinct patient's week alone there, known or searched again); the reasons of
+    the patients they leave out are computed while the time lasts (the rest ``not_computed``).
+    The share of the budget left that re-planning without a change may take is the tuning's
+    ``capacity_phase_share``.
 
     *schedule* must be a feasible schedule of *problem*; each change must fit *problem* (an
     :class:`~iopcore.schedule.AddSeats` on one of its offerings, an
@@ -136,10 +138,20 @@ def suggest_capacity(
     budget = Budget(work_limit=work_limit, time_limit=time_limit, clock=clock, reasons_share=0.0)
     distinct = list(dict.fromkeys(changes))
     cohort = prepare(problem, schedule, distinct, budget, tuning)
-    budget.work_limit += budget.work  # the limit counts from here: preparing always runs
+    budget.work_limit += budget.work  # the work limit counts from here: preparing is cut by time only
     if not cohort.waiting:
         return CapacityReport(
             suggestions=(), waiting=0, changes=len(distinct), evaluated=0, exact=True, work=budget.work
+        )
+    if not cohort.prepared:  # the time limit ended before every patient's week alone was known
+        return CapacityReport(
+            suggestions=(),
+            waiting=len(cohort.waiting),
+            changes=len(distinct),
+            evaluated=0,
+            exact=False,
+            complete=False,
+            work=budget.work,
         )
     results: dict[int, Result] = {}
     exact = exact_applies(cohort.ctx)
@@ -260,20 +272,22 @@ def _replan(cohort: Cohort) -> tuple[Result, bool]:
                 if plan[w] is None:
                     _place_with_holders(ctx, plan, w, None)
 
-        stopped = _within_share(budget, replan)  # the plan is valid at every step: the changes start from it
+        stopped = _within_share(
+            budget, cohort.tuning.capacity_phase_share, replan
+        )  # the plan is valid at every step: the changes start from it
     cohort.plan = plan
     return result(cohort, ctx, plan, False, 0), stopped
 
 
-def _within_share(budget: Budget, phase: Callable[[], None]) -> bool:
-    """Run *phase* with :data:`PHASE_SHARE` of the work and time left (a stop there ends only the phase);
-    returns whether the whole budget is spent afterwards."""
+def _within_share(budget: Budget, share: float, phase: Callable[[], None]) -> bool:
+    """Run *phase* with *share* (the tuning's ``capacity_phase_share``) of the work and time left (a stop
+    there ends only the phase); returns whether the whole budget is spent afterwards."""
     work_limit = budget.work_limit
     enforce(budget, on=True)
-    budget.work_limit = min(work_limit, budget.work + int(PHASE_SHARE * max(0, work_limit - budget.work)))
+    budget.work_limit = min(work_limit, budget.work + int(share * max(0, work_limit - budget.work)))
     if budget.end is not None and budget.clock is not None:
         now = budget.clock()
-        budget.deadline = now + PHASE_SHARE * max(0.0, budget.end - now)
+        budget.deadline = now + share * max(0.0, budget.end - now)
     with contextlib.suppress(BudgetSpent):
         phase()
     enforce(budget, on=False)
@@ -386,7 +400,7 @@ def _find_needs(cohort: Cohort) -> bool:
             week = week_ignoring_seats(ctx, group, closed, fewest_first=True)
             cohort.needs[g] = (week, _blocked(group, week, closed))
 
-    return _within_share(ctx.budget, refine) if waiting else not ctx.budget.left()
+    return _within_share(ctx.budget, cohort.tuning.capacity_phase_share, refine) if waiting else not ctx.budget.left()
 
 
 def _blocked(group: Group, week: tuple[int, ...], closed: frozenset[int]) -> tuple[int, ...]:
@@ -501,15 +515,23 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
     problem = apply_change(cohort.problem, change)
     base = cohort.ctx
     ctx = build_context(problem, base.budget, cohort.tuning)
-    for group in ctx.groups:
-        solve_alone_with_hint(cohort, ctx, group)
+    budget = base.budget
+    # Weeks alone known from before need no search; the others (a change's new usable offering) are
+    # searched while the time limit lasts, and the rest stay unknown: their patients count 0 in the
+    # capacity-free bound, as in a cut solve_cohort run, and are listed as not computed.
+    unknown = [group for group in ctx.groups if not solve_alone_if_known(cohort, ctx, group)]
+    budget.deadline = budget.end
+    try:
+        for group in unknown:
+            solve_alone_with_hint(cohort, ctx, group)
+    except BudgetSpent:
+        pass
+    finally:
+        enforce(budget, on=False)
     plan = plan_of(ctx, found.weeks)
     assert plan is not None and feasible(ctx, plan, cohort.pins, range(len(plan))), "a capacity plan failed its check"
     cost = plan_cost(ctx, plan)
-    free = sum(
-        (group.unscheduled if group.own is None else min(group.unscheduled, group.own_cost)) * len(group.members)
-        for group in ctx.groups
-    )
+    free = sum(alone_term(group) * len(group.members) for group in ctx.groups)
     lower = min(max(free, counting_bound(ctx, free)), cost)
     patients = ctx.patients
     out = [p for p, chosen in enumerate(plan) if chosen is None]
@@ -520,16 +542,31 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
             sessions = tuple(group.cands.offerings[i].id for i in chosen)
             assignments.append(Assignment(patient=patients[p].id, sessions=sessions, cost=week_cost(group, chosen)))
     rank = {patients[p].id: ctx.index[p] for p in range(len(plan))}  # in the problem's order, as solve_cohort lists
-    unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
+    # The reasons while the time limit lasts (those not reached are not computed, as solve_cohort lists them).
+    budget.deadline = budget.end
+    try:
+        unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
+    finally:
+        enforce(budget, on=False)
     schedule = CohortSchedule(
         assignments=tuple(sorted(assignments, key=lambda a: rank[a.patient])),
         unscheduled=tuple(sorted(unscheduled, key=lambda u: rank[u.patient])),
         cost=cost,
         lower_bound=lower,
-        capacity_free_bound=free,
+        capacity_free_bound=min(free, lower),
         optimal=lower == cost,
         backend="iopcore",
         work=ctx.work,
+        alone_not_computed=tuple(
+            sorted(
+                (
+                    patients[p].id
+                    for p, chosen in enumerate(plan)
+                    if chosen is not None and not ctx.groups[ctx.of_patient[p]].solved
+                ),
+                key=rank.__getitem__,
+            )
+        ),
     )
     admitted = tuple(patients[p].id for p in sorted(cohort.waiting, key=lambda p: ctx.index[p]) if plan[p] is not None)
     return CapacitySuggestion(change=change, admitted=admitted, cost=cost, schedule=schedule, proven=found.proven)

@@ -25,7 +25,7 @@ from iopcore.schedule._cohort import (
     _trusted_week_problem,
 )
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum, solve_alone
-from iopcore.schedule._cohort_solver.budget import Budget
+from iopcore.schedule._cohort_solver.budget import Budget, BudgetSpent
 from iopcore.schedule._cohort_solver.pricing import search_keeping_pins
 from iopcore.schedule._cohort_solver.state import Context, Group, Plan, build_context, free_seats, week_cost
 from iopcore.schedule._cohort_solver.tuning import CohortTuning
@@ -52,6 +52,7 @@ __all__ = [
     "rebuild",
     "remember_owns",
     "result",
+    "solve_alone_if_known",
     "solve_alone_with_hint",
     "target",
     "weeks_of",
@@ -88,6 +89,8 @@ class Cohort:
     tuning: CohortTuning
     needs: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = attrs.field(factory=dict)
     """Per waiting group with a week alone: its week with the fewest full offerings after the re-plan, and those."""
+    prepared: bool = True
+    """Whether every group's week alone was found (the time limit may end the preparation first)."""
 
 
 @attrs.define
@@ -111,7 +114,8 @@ def prepare(
     """The cohort with every scheduled patient kept, each distinct patient's week alone, the schedule as a plan.
 
     Refuses (at ``$.schedule``) a schedule whose weeks break their patients' rules, drop pinned
-    sessions or overfill an offering: every plan found keeps those weeks. Runs outside the budget.
+    sessions or overfill an offering: every plan found keeps those weeks. The weeks alone are searched
+    within the budget's time limit (``prepared`` is false when it ends first).
     """
     weeks = {a.patient: a.sessions for a in schedule.assignments}
     out = [p for p in problem.patients if p.id not in weeks]
@@ -128,7 +132,6 @@ def prepare(
     )
     enforce(budget, on=False)
     ctx = build_context(forced, budget, tuning)
-    capacity_free_optimum(ctx)
     pins = {e.patient: e.offerings for e in problem.pinned}
     plan = plan_of(ctx, [weeks.get(p.id) for p in ctx.patients])
     if plan is None or not feasible(ctx, plan, pins, range(len(plan))):
@@ -157,7 +160,16 @@ def prepare(
         windows=[_windows_of(g.patient) for g in ctx.groups],
         tuning=tuning,
     )
-    remember_owns(cohort, ctx)
+    # Every distinct patient's week alone, within the time limit (not the work limit: that is the
+    # improvement's); a stop here leaves the cohort unprepared, and no change is evaluated.
+    budget.deadline = budget.end
+    try:
+        capacity_free_optimum(ctx)
+    except BudgetSpent:
+        cohort.prepared = False
+    enforce(budget, on=False)
+    if cohort.prepared:
+        remember_owns(cohort, ctx)
     return cohort
 
 
@@ -247,11 +259,10 @@ def remember_owns(cohort: Cohort, ctx: Context, groups: Iterable[Group] | None =
 def solve_alone_with_hint(cohort: Cohort, ctx: Context, group: Group) -> None:
     """*group*'s week alone in a changed problem: known already, or, when a week alone found with fewer
     usable offerings is usable here, only a cheaper one is searched for (bounded by its cost)."""
-    known = known_owns(cohort, ctx, group)
-    usable = tuple(o.id for o in group.cands.offerings)
-    local = _local(group)
-    found = known.get(usable)
-    if found is None:
+    if not solve_alone_if_known(cohort, ctx, group):
+        known = known_owns(cohort, ctx, group)
+        usable = tuple(o.id for o in group.cands.offerings)
+        local = _local(group)
         ids = set(usable)
         hint = next((own for key, own in known.items() if own[0] is not None and ids.issuperset(key)), None)
         if hint is None or hint[0] is None:
@@ -261,10 +272,19 @@ def solve_alone_with_hint(cohort: Cohort, ctx: Context, group: Group) -> None:
             week = better[0] if better is not None else tuple(sorted(local[s] for s in hint[0]))
             _set_own(group, week, week_cost(group, week))
         remember_owns(cohort, ctx, [group])
-        return
+
+
+def solve_alone_if_known(cohort: Cohort, ctx: Context, group: Group) -> bool:
+    """*group* solved from the weeks alone found so far, when its usable offerings were seen before
+    (no search); returns whether it was."""
+    found = known_owns(cohort, ctx, group).get(tuple(o.id for o in group.cands.offerings))
+    if found is None:
+        return False
     if found[0] is not None:
+        local = _local(group)
         _set_own(group, tuple(sorted(local[s] for s in found[0])), found[1])
     group.solved = True
+    return True
 
 
 def _set_own(group: Group, week: tuple[int, ...], cost: int) -> None:

@@ -147,6 +147,12 @@ class CohortTuning:
     ``1 - reasons_share`` of it, the reasons at the whole (those not reached are ``not_computed``)."""
     progress_every: int = attrs.field(default=64, validator=f.integer(min_value=1))
     """Work units between two calls of the progress callback (it is also called at each phase)."""
+    capacity_phase_share: float = attrs.field(
+        default=0.25, converter=f.to_float, validator=f.number(min_value=0, max_value=1)
+    )
+    """:func:`~iopcore.schedule.suggest_capacity`: the share of the work and time left that re-planning
+    without a change may take, and then the search for the waiting patients' needs (the changes get the
+    rest)."""
 
     def __attrs_post_init__(self) -> None:
         if self.subset_size_max < self.subset_size:
