@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iopcore.errors import InvalidArgumentError, InvalidDataError
 from iopcore.schedule import (
@@ -17,6 +21,7 @@ from iopcore.schedule import (
     session_changes,
     solve_cohort,
 )
+from iopcore.strategies import cohort_problems
 from iopcore.times import ClockTime, Weekday
 from tests.schedule.builders import MON, ONE_SESSION, TUE, offering
 
@@ -152,3 +157,29 @@ def test_a_report_is_ordered_and_its_re_plan_has_no_change() -> None:
     with pytest.raises(InvalidDataError) as info:
         CapacityReport(suggestions=(one, two), replan=one, waiting=2, changes=1, evaluated=2)
     assert {e.path for e in info.value.errors} == {"$.suggestions", "$.replan", "$.evaluated"}
+
+
+def _validated(problem: CohortProblem) -> CohortProblem:
+    """The same problem through the public constructor (every validator and the default cost computed anew)."""
+    return CohortProblem(
+        offerings=problem.offerings,
+        patients=problem.patients,
+        pinned=problem.pinned,
+        unscheduled_cost=problem.unscheduled_cost,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(problem=cohort_problems().filter(lambda p: len(p.offerings) > 0), data=st.data())
+def test_a_changed_problem_is_the_problem_its_constructor_would_build(
+    problem: CohortProblem, data: st.DataObject
+) -> None:
+    """``apply`` builds the changed problem without re-validating every patient: it equals (and hashes,
+    prints, pickles and costs as) the one the public constructor validates."""
+    changes = [*seat_changes(problem), *session_changes(problem, problem.offerings[0].id, step=180)]
+    change = data.draw(st.sampled_from(changes))
+    changed = change.apply(problem)
+    again = _validated(changed)
+    assert changed == again and hash(changed) == hash(again) and repr(changed) == repr(again)
+    assert changed.default_unscheduled_cost == again.default_unscheduled_cost
+    assert pickle.loads(pickle.dumps(changed)) == again

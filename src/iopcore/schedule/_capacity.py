@@ -16,7 +16,7 @@ import attrs
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
 from iopcore.schedule._cohort import CohortProblem, CohortSchedule, schedule_mismatch
-from iopcore.schedule._model import Offering
+from iopcore.schedule._model import Offering, _preference_cost
 from iopcore.times import ClockTime, Weekday
 
 __all__ = [
@@ -164,15 +164,41 @@ def _refuse(items: list[ErrorItem], callable_name: str) -> None:
         raise InvalidArgumentError(items, callable=callable_name)
 
 
+def _changed(problem: CohortProblem, offerings: tuple[Offering, ...], added: Offering | None = None) -> CohortProblem:
+    """*problem* over *offerings*, built without re-validating every patient's week problem.
+
+    For a change :func:`change_problems` accepted: *offerings* are the problem's with one
+    offering's seats raised, or with *added* (a new id, a component every patient's catalog
+    knows) appended. Neither can break a rule the problem met, so the value equals the one
+    ``attrs.evolve`` would validate (a property test compares them); the default unscheduled
+    cost grows by each patient's cost of *added*.
+    """
+    made = object.__new__(CohortProblem)
+    setter = object.__setattr__
+    setter(made, "offerings", offerings)
+    setter(made, "patients", problem.patients)
+    setter(made, "pinned", problem.pinned)
+    setter(made, "unscheduled_cost", problem.unscheduled_cost)
+    default = problem._default_unscheduled
+    if added is not None:
+        default += sum(
+            _preference_cost(p.preferences, added) + p.offering_costs.get(added.id, 0) for p in problem.patients
+        )
+    setter(made, "_default_unscheduled", default)
+    return made
+
+
 def _with_seats(problem: CohortProblem, change: AddSeats) -> CohortProblem:
+    """*problem* with the seats added (the change checked by :func:`change_problems`; the offering re-validated)."""
     offerings = tuple(
         attrs.evolve(o, seats=o.seats + change.seats) if o.id == change.offering else o for o in problem.offerings
     )
-    return attrs.evolve(problem, offerings=offerings)
+    return _changed(problem, offerings)
 
 
 def _with_session(problem: CohortProblem, change: AddSession) -> CohortProblem:
-    return attrs.evolve(problem, offerings=(*problem.offerings, change.offering))
+    """*problem* with the session added (the change checked by :func:`change_problems`)."""
+    return _changed(problem, (*problem.offerings, change.offering), change.offering)
 
 
 def apply_change(problem: CohortProblem, change: CapacityChange | None) -> CohortProblem:

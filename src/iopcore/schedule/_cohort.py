@@ -513,10 +513,9 @@ class CohortSchedule:
     ``capacity_free_bound`` ≤ ``lower_bound`` ≤ ``cost``; ``optimal`` means the cost is
     proven minimal (``lower_bound == cost``). ``capacity_free_bound`` is Σ min(unscheduled
     cost, cheapest week alone) over the patients, those left out ``not_computed`` and those in
-    ``alone_not_computed`` (scheduled, but their own cheapest week alone was not computed: in a week
-    found for another patient by a run stopped in its first pass, or in a capacity suggestion whose
-    time limit ended first; redacted in ``repr``) excepted: nothing is claimed about them. ``backend`` names
-    the solver used (:data:`BACKENDS`); ``work`` the deterministic work units spent.
+    ``alone_not_computed`` (scheduled, their week alone not computed: a run stopped in its first pass,
+    or a capacity suggestion past its time limit; redacted in ``repr``) excepted: nothing is claimed
+    about them. ``backend`` names the solver (:data:`BACKENDS`); ``work`` the work units spent.
     """
 
     assignments: tuple[Assignment, ...] = attrs.field(converter=f.to_tuple, validator=f.tuple_of(Assignment))

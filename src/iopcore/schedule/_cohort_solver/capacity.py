@@ -529,7 +529,11 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
     finally:
         enforce(budget, on=False)
     plan = plan_of(ctx, found.weeks)
-    assert plan is not None and feasible(ctx, plan, cohort.pins, range(len(plan))), "a capacity plan failed its check"
+    # The seats of every offering, and by the single-patient checker the weeks that differ from the
+    # caller's schedule (those were checked when preparing, and a change adds seats or an offering,
+    # which cannot break a week that does not use it).
+    moved = [p for p, week in enumerate(found.weeks) if week is not None and frozenset(week) != cohort.given[p]]
+    assert plan is not None and feasible(ctx, plan, cohort.pins, moved), "a capacity plan failed its check"
     cost = plan_cost(ctx, plan)
     free = sum(alone_term(group) * len(group.members) for group in ctx.groups)
     lower = min(max(free, counting_bound(ctx, free)), cost)

@@ -89,6 +89,8 @@ class Cohort:
     tuning: CohortTuning
     needs: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = attrs.field(factory=dict)
     """Per waiting group with a week alone: its week with the fewest full offerings after the re-plan, and those."""
+    given: list[frozenset[str] | None] = attrs.field(factory=list)
+    """Per patient, the offering ids of their week in the caller's schedule (checked when prepared)."""
     prepared: bool = True
     """Whether every group's week alone was found (the time limit may end the preparation first)."""
 
@@ -159,6 +161,7 @@ def prepare(
         ],
         windows=[_windows_of(g.patient) for g in ctx.groups],
         tuning=tuning,
+        given=[None if p.id not in weeks else frozenset(weeks[p.id]) for p in ctx.patients],
     )
     # Every distinct patient's week alone, within the time limit (not the work limit: that is the
     # improvement's); a stop here leaves the cohort unprepared, and no change is evaluated.
