@@ -84,7 +84,7 @@ __all__ = ["DEFAULT_CAPACITY_WORK_LIMIT", "suggest_capacity"]
 
 DEFAULT_CAPACITY_WORK_LIMIT = 5_000
 """Default effort of :func:`suggest_capacity`'s re-planning, screening and re-solving, in work units
-(one unit is one single-patient search). Preparing the cohort and finishing the suggestions always run."""
+(one unit is one single-patient search). Preparing the cohort and finishing the suggestions are not cut by it."""
 
 Movers = Callable[[int], bool]
 """Whether a patient may be moved to make room (a holder who can use the changed offering)."""
@@ -124,9 +124,11 @@ def suggest_capacity(
     re-solving; changes not reached are left out of the ranking (``complete`` false).
     Preparing the cohort (one search per distinct patient) counts against *time_limit* but not
     against *work_limit*; when the time is up before it is done, no change is evaluated (an empty,
-    incomplete report). Finishing the *k* suggestions always runs: their schedules in the changed
-    problems (every distinct patient's week alone there, known or searched again); the reasons of
-    the patients they leave out are computed while the time lasts (the rest ``not_computed``).
+    incomplete report). Finishing the *k* suggestions always runs (each changed problem built, its
+    plan checked); in it, the weeks alone not known from before (patients who can use a new session)
+    and the reasons of the patients left out are searched for while the time lasts: those not
+    reached count 0 in that schedule's ``capacity_free_bound`` and are listed in its
+    ``alone_not_computed``, or are left out ``not_computed``.
     The share of the budget left that re-planning without a change may take is the tuning's
     ``capacity_phase_share``.
 
