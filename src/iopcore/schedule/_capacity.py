@@ -15,8 +15,8 @@ import attrs
 
 from iopcore import _fields as f
 from iopcore.errors import ErrorItem, InvalidArgumentError, InvalidDataError
-from iopcore.schedule._cohort import CohortProblem, CohortSchedule, schedule_mismatch
-from iopcore.schedule._model import Offering, _preference_cost
+from iopcore.schedule._cohort import CohortProblem, CohortSchedule, _most_expensive_week, schedule_mismatch
+from iopcore.schedule._model import Offering
 from iopcore.times import ClockTime, Weekday
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "CapacityChange",
     "CapacityReport",
     "CapacitySuggestion",
+    "added_cost",
     "apply_change",
     "change_problems",
     "seat_changes",
@@ -164,27 +165,28 @@ def _refuse(items: list[ErrorItem], callable_name: str) -> None:
         raise InvalidArgumentError(items, callable=callable_name)
 
 
-def _changed(problem: CohortProblem, offerings: tuple[Offering, ...], added: Offering | None = None) -> CohortProblem:
+def added_cost(problem: CohortProblem, change: CapacityChange | None) -> int:
+    """How much *change* raises the problem's default unscheduled cost (a new offering's cost to each patient)."""
+    if not isinstance(change, AddSession):
+        return 0
+    new = (change.offering,)
+    return sum(_most_expensive_week(new, p) - 7 * p.day_cost for p in problem.patients)
+
+
+def _changed(problem: CohortProblem, offerings: tuple[Offering, ...], added: int = 0) -> CohortProblem:
     """*problem* over *offerings*, built without re-validating every patient's week problem.
 
     For a change :func:`change_problems` accepted: *offerings* are the problem's with one
-    offering's seats raised, or with *added* (a new id, a component every patient's catalog
+    offering's seats raised, or with a new one (a new id, a component every patient's catalog
     knows) appended. Neither can break a rule the problem met, so the value equals the one
     ``attrs.evolve`` would validate (a property test compares them); the default unscheduled
-    cost grows by each patient's cost of *added*.
+    cost grows by *added* (:func:`added_cost`).
     """
-    made = object.__new__(CohortProblem)
-    setter = object.__setattr__
-    setter(made, "offerings", offerings)
-    setter(made, "patients", problem.patients)
-    setter(made, "pinned", problem.pinned)
-    setter(made, "unscheduled_cost", problem.unscheduled_cost)
-    default = problem._default_unscheduled
-    if added is not None:
-        default += sum(
-            _preference_cost(p.preferences, added) + p.offering_costs.get(added.id, 0) for p in problem.patients
-        )
-    setter(made, "_default_unscheduled", default)
+    names = ("offerings", "patients", "pinned", "unscheduled_cost", "_default_unscheduled")
+    values = (offerings, problem.patients, problem.pinned, problem.unscheduled_cost)
+    made: CohortProblem = f.unchecked_rows(
+        CohortProblem, names, [[v] for v in (*values, problem._default_unscheduled + added)]
+    )[0]
     return made
 
 
@@ -198,7 +200,7 @@ def _with_seats(problem: CohortProblem, change: AddSeats) -> CohortProblem:
 
 def _with_session(problem: CohortProblem, change: AddSession) -> CohortProblem:
     """*problem* with the session added (the change checked by :func:`change_problems`)."""
-    return _changed(problem, (*problem.offerings, change.offering), change.offering)
+    return _changed(problem, (*problem.offerings, change.offering), added_cost(problem, change))
 
 
 def apply_change(problem: CohortProblem, change: CapacityChange | None) -> CohortProblem:

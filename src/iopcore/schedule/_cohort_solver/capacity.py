@@ -62,6 +62,7 @@ from iopcore.schedule._cohort_solver.capacity_state import (
     solve_alone_if_known,
     solve_alone_with_hint,
     target,
+    within_time,
 )
 from iopcore.schedule._cohort_solver.exact import exact_plan
 from iopcore.schedule._cohort_solver.explanations import reasons_for
@@ -515,21 +516,18 @@ def _deepen(
 def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> CapacitySuggestion:
     """The suggestion of *change*: its plan checked against the changed problem, with bounds and reasons."""
     problem = apply_change(cohort.problem, change)
-    base = cohort.ctx
-    ctx = build_context(problem, base.budget, cohort.tuning)
-    budget = base.budget
+    budget = cohort.ctx.budget
+    ctx = build_context(problem, budget, cohort.tuning)
     # Weeks alone known from before need no search; the others (a change's new usable offering) are
     # searched while the time limit lasts, and the rest stay unknown: their patients count 0 in the
     # capacity-free bound, as in a cut solve_cohort run, and are listed as not computed.
     unknown = [group for group in ctx.groups if not solve_alone_if_known(cohort, ctx, group)]
-    budget.deadline = budget.end
-    try:
+
+    def search_unknown() -> None:
         for group in unknown:
             solve_alone_with_hint(cohort, ctx, group)
-    except BudgetSpent:
-        pass
-    finally:
-        enforce(budget, on=False)
+
+    within_time(budget, search_unknown)
     plan = plan_of(ctx, found.weeks)
     # The seats of every offering, and by the single-patient checker the weeks that differ from the
     # caller's schedule (those were checked when preparing, and a change adds seats or an offering,
@@ -549,11 +547,14 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
             assignments.append(Assignment(patient=patients[p].id, sessions=sessions, cost=week_cost(group, chosen)))
     rank = {patients[p].id: ctx.index[p] for p in range(len(plan))}  # in the problem's order, as solve_cohort lists
     # The reasons while the time limit lasts (those not reached are not computed, as solve_cohort lists them).
-    budget.deadline = budget.end
-    try:
-        unscheduled = reasons_for(ctx, out, free_seats(ctx, plan))
-    finally:
-        enforce(budget, on=False)
+    unscheduled = within_time(budget, lambda: reasons_for(ctx, out, free_seats(ctx, plan)))
+    assert unscheduled is not None  # reasons_for stops by itself, marking the rest not computed
+    # Scheduled patients whose week alone in the changed problem the time limit left unknown.
+    alone_unknown = [
+        patients[p].id
+        for p, chosen in enumerate(plan)
+        if chosen is not None and not ctx.groups[ctx.of_patient[p]].solved
+    ]
     schedule = CohortSchedule(
         assignments=tuple(sorted(assignments, key=lambda a: rank[a.patient])),
         unscheduled=tuple(sorted(unscheduled, key=lambda u: rank[u.patient])),
@@ -563,16 +564,7 @@ def _finish(cohort: Cohort, change: CapacityChange | None, found: Result) -> Cap
         optimal=lower == cost,
         backend="iopcore",
         work=ctx.work,
-        alone_not_computed=tuple(
-            sorted(
-                (
-                    patients[p].id
-                    for p, chosen in enumerate(plan)
-                    if chosen is not None and not ctx.groups[ctx.of_patient[p]].solved
-                ),
-                key=rank.__getitem__,
-            )
-        ),
+        alone_not_computed=tuple(sorted(alone_unknown, key=rank.__getitem__)),
     )
     admitted = tuple(patients[p].id for p in sorted(cohort.waiting, key=lambda p: ctx.index[p]) if plan[p] is not None)
     return CapacitySuggestion(change=change, admitted=admitted, cost=cost, schedule=schedule, proven=found.proven)

@@ -10,18 +10,18 @@ Plans cross contexts as offering ids per patient (:data:`Weeks`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import attrs
 
 from iopcore.errors import ErrorItem, InvalidArgumentError
-from iopcore.schedule._capacity import AddSeats, AddSession, CapacityChange
+from iopcore.schedule._capacity import AddSeats, AddSession, CapacityChange, added_cost
 from iopcore.schedule._check import violations
 from iopcore.schedule._cohort import (
     CohortPatient,
     CohortProblem,
     CohortSchedule,
-    _most_expensive_week,
     _trusted_week_problem,
 )
 from iopcore.schedule._cohort_solver.bounds import capacity_free_optimum, solve_alone
@@ -38,7 +38,6 @@ __all__ = [
     "Result",
     "Target",
     "Weeks",
-    "added_cost",
     "can_use",
     "derive",
     "enforce",
@@ -56,6 +55,7 @@ __all__ = [
     "solve_alone_with_hint",
     "target",
     "weeks_of",
+    "within_time",
 ]
 
 Weeks = list[tuple[str, ...] | None]
@@ -91,8 +91,11 @@ class Cohort:
     """Per waiting group with a week alone: its week with the fewest full offerings after the re-plan, and those."""
     given: list[frozenset[str] | None] = attrs.field(factory=list)
     """Per patient, the offering ids of their week in the caller's schedule (checked when prepared)."""
-    prepared: bool = True
-    """Whether every group's week alone was found (the time limit may end the preparation first)."""
+
+    @property
+    def prepared(self) -> bool:
+        """Whether every group's week alone is known (the time limit may end the preparation first)."""
+        return all(group.solved for group in self.ctx.groups)
 
 
 @attrs.define
@@ -165,23 +168,9 @@ def prepare(
     )
     # Every distinct patient's week alone, within the time limit (not the work limit: that is the
     # improvement's); a stop here leaves the cohort unprepared, and no change is evaluated.
-    budget.deadline = budget.end
-    try:
-        capacity_free_optimum(ctx)
-    except BudgetSpent:
-        cohort.prepared = False
-    enforce(budget, on=False)
-    if cohort.prepared:
-        remember_owns(cohort, ctx)
+    within_time(budget, lambda: capacity_free_optimum(ctx))
+    remember_owns(cohort, ctx, [group for group in ctx.groups if group.solved])
     return cohort
-
-
-def added_cost(problem: CohortProblem, change: CapacityChange | None) -> int:
-    """How much *change* raises the problem's default unscheduled cost (a new offering's cost to each patient)."""
-    if not isinstance(change, AddSession):
-        return 0
-    new = (change.offering,)
-    return sum(_most_expensive_week(new, p) - 7 * p.day_cost for p in problem.patients)
 
 
 def _windows_of(patient: CohortPatient) -> Windows:
@@ -362,9 +351,25 @@ class Target:
     """How much the change raises the default unscheduled cost (:func:`added_cost`)."""
 
 
+T = TypeVar("T")
+
+
+def within_time(budget: Budget, phase: Callable[[], T]) -> T | None:
+    """*phase*'s answer, run under *budget*'s time limit alone (not its work limit); ``None`` when the
+    time ran out first (what the phase did by then stays)."""
+    budget.limited, budget.deadline = False, budget.end
+    try:
+        return phase()
+    except BudgetSpent:
+        return None
+    finally:
+        enforce(budget, on=False)
+
+
 def enforce(budget: Budget, *, on: bool) -> None:
-    """Enforce *budget*'s work limit and deadline from now on, or stop enforcing them (phases that
-    always run: preparing, the re-plan of a small cohort, finishing the suggestions)."""
+    """Enforce *budget*'s work limit and deadline from now on, or stop enforcing them (the phases the
+    work limit never cuts: preparing, the re-plan of a small cohort, finishing the suggestions; the
+    time limit cuts parts of them through :func:`within_time`)."""
     budget.limited = on
     budget.deadline = budget.end if on else None
     if not on:
