@@ -55,7 +55,8 @@ def _spec(of: type, callable: str, path: str = "$.of") -> Spec:
     return spec
 
 
-def _row_type(values: tuple[object, ...], of: type | None, callable: str) -> type:
+def _row_type(values: tuple[object, ...], of: type | None, callable: str, *, every_row: bool = True) -> type:
+    """The row type: *of*, or the first value's; with *every_row*, every value is checked to be one."""
     if of is None:
         if not values:
             raise InvalidArgumentError(
@@ -80,8 +81,13 @@ def _row_type(values: tuple[object, ...], of: type | None, callable: str) -> typ
                 ),
                 callable=callable,
             )
-    if set(map(type, values)) <= {of}:  # one C-level pass over the rows; the listing below only on failure
+    if not every_row or set(map(type, values)) <= {of}:  # one C-level pass; the listing below only on failure
         return of
+    _refuse_other_types(values, of, callable)
+    return of
+
+
+def _refuse_other_types(values: tuple[object, ...], of: type, callable: str) -> None:
     wrong = [i for i, v in enumerate(values) if type(v) is not of]
     _refuse_rows(
         wrong,
@@ -89,7 +95,6 @@ def _row_type(values: tuple[object, ...], of: type | None, callable: str) -> typ
         "type",
         callable,
     )
-    return of
 
 
 def _refuse_rows(rows: list[int], message: Callable[[int], str], rule: str, callable: str) -> None:
@@ -150,7 +155,7 @@ def columns(values: Iterable[object], *, of: type[Any] | None = None) -> dict[st
     Drug tests' per-analyte results are a table of their own: :func:`analyte_results`.
     """
     values = tuple(values)
-    of = _row_type(values, of, "columns")
+    of = _row_type(values, of, "columns", every_row=False)  # the rows' types are checked as they are read
     if of is AnalyteResult:
         raise InvalidArgumentError(
             (
@@ -164,8 +169,9 @@ def columns(values: Iterable[object], *, of: type[Any] | None = None) -> dict[st
         )
     spec = SPECS[of]
     if of is ScoreSeries:
+        _row_type(values, of, "columns")
         return _series_columns(values)  # type: ignore[arg-type]
-    return _export(spec, values, "columns")
+    return _export(spec, values, "columns", rows_of=of)
 
 
 @f.guard
@@ -192,10 +198,13 @@ CHUNK = 512
 (about three times faster on the 10,000-patient report than one pass over all rows per column)."""
 
 
-def _export(spec: Spec, values: tuple[Any, ...], callable: str, *, skip: int = 0) -> dict[str, list[Any]]:
-    # Per chunk of rows, one C-level pass per column (attrgetter); a nested value (a finding's period or
-    # citation) is read once per chunk and each of its columns from it. Reading whole rows as tuples and
-    # transposing them is slower: it allocates a tuple per row.
+def _export(
+    spec: Spec, values: tuple[Any, ...], callable: str, *, skip: int = 0, rows_of: type | None = None
+) -> dict[str, list[Any]]:
+    # Per chunk of rows, one C-level pass per column (attrgetter) or the table's written-out reader; a
+    # nested value (a finding's period or citation) is read once per chunk and each of its columns from it.
+    # Reading whole rows as tuples and transposing them is slower: it allocates a tuple per row. With
+    # *rows_of*, each chunk's rows are checked to be of that type before they are read (while in the cache).
     cols = spec.cols[skip:]
     plan: list[tuple[str | None, Callable[[Any], Any]]] = []
     for c in cols:
@@ -208,8 +217,15 @@ def _export(spec: Spec, values: tuple[Any, ...], callable: str, *, skip: int = 0
             plan.append((None, operator.attrgetter(".".join(path))))
     parents = {parent: operator.attrgetter(parent) for parent, _ in plan if parent is not None}
     outs: list[list[Any]] = [[] for _ in cols]
+    read = spec.read if not skip else None
+    only = {rows_of}
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
+        if rows_of is not None and not set(map(type, chunk)) <= only:
+            _refuse_other_types(values, rows_of, callable)
+        if read is not None:
+            read(chunk, outs)  # the same paths written out (see Spec.read)
+            continue
         nested = {name: list(map(get, chunk)) for name, get in parents.items()}
         for out, (parent, get) in zip(outs, plan, strict=True):
             out.extend(map(get, chunk if parent is None else nested[parent]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, final
 
 import attrs
@@ -92,6 +92,8 @@ class Column:
 # ----------------------------------------------------------------------------- how a column reads a record
 
 Export = Callable[[Any], Any]
+Reader = Callable[[Sequence[Any], list[list[Any]]], None]
+"""Appends the raw values (before ``export``) of a chunk of rows to the columns' lists, in column order."""
 
 
 @attrs.frozen
@@ -157,6 +159,14 @@ class Spec:
     cols: tuple[Col, ...]
     prepare: Callable[[dict[str, list[Any]]], None] | None = None
     """Adjusts decoded columns before fields are checked (e.g. whole-number totals read back as floats)."""
+    read: Reader | None = None
+    """For the large tables, the paths written out: appends each column's raw values for a chunk of rows.
+
+    CPython specializes an attribute spelled in the code (``[x.rule_id for x in rows]``) to a
+    direct slot read, about twice as fast as an ``operator.attrgetter`` call per value (the
+    generic lookup), and a project rule keeps ``exec`` out of the library, so the readers of
+    the tables that reach 500,000 rows are written by hand. A test checks that each gives
+    what its paths give."""
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -190,6 +200,43 @@ def _score(prefix: str) -> tuple[Col, ...]:
     )
 
 
+def _read_findings(rows: Sequence[Finding], out: list[list[Any]]) -> None:
+    (rule_id, code, severity, pid, first, last, message, evidence, measured, threshold, unit) = out[:11]
+    citation, urls, evidence_kind, note = out[11:]
+    rule_id += [x.rule_id for x in rows]
+    code += [x.code for x in rows]
+    severity += [x.severity._value_ for x in rows]
+    pid += [x.patient_id for x in rows]
+    periods = [x.period for x in rows]
+    first += [p.first for p in periods]
+    last += [p.last for p in periods]
+    message += [x.message for x in rows]
+    evidence += [x.evidence for x in rows]
+    measured += [x.measured for x in rows]
+    threshold += [x.threshold for x in rows]
+    unit += [x.unit for x in rows]
+    sources = [x.citation for x in rows]
+    citation += [s.citation for s in sources]
+    urls += [s.urls for s in sources]
+    evidence_kind += [s.evidence._value_ for s in sources]
+    note += [s.note for s in sources]
+
+
+def _read_weeks(rows: Sequence[WeekSummary], out: list[list[Any]]) -> None:
+    pid, first, last, assessed, closures, minutes, days, attended, missed, tests = out
+    pid += [x.patient_id for x in rows]
+    weeks = [x.week for x in rows]
+    first += [w.first for w in weeks]
+    last += [w.last for w in weeks]
+    assessed += [x.assessed_days for x in rows]
+    closures += [x.closure_days for x in rows]
+    minutes += [x.attended_minutes.value for x in rows]
+    days += [x.days_attended for x in rows]
+    attended += [x.sessions_attended for x in rows]
+    missed += [x.sessions_missed for x in rows]
+    tests += [x.tests_collected for x in rows]
+
+
 FINDINGS = Spec(
     Finding,
     "findings",
@@ -209,6 +256,7 @@ FINDINGS = Spec(
         col("citation_evidence", S, "citation.evidence", enum_of=Evidence),
         col("citation_note", S, "citation.note", doc="caveats of the source"),
     ),
+    read=_read_findings,
 )
 
 WEEKS = Spec(
@@ -225,6 +273,7 @@ WEEKS = Spec(
         col("sessions_missed", INT, unit="sessions", doc="absent or excused"),
         col("tests_collected", INT, unit="tests"),
     ),
+    read=_read_weeks,
 )
 
 ATTENDANCE = Spec(
