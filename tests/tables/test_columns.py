@@ -200,6 +200,12 @@ def test_an_empty_input_needs_its_row_type_and_rows_are_one_type() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         columns([date(2026, 1, 1)])
     assert info.value.paths == ("$.values[0]",)
+    rows: list[object] = [session("a", MONDAY, 60)] * (CHUNK + 40)
+    rows[CHUNK + 7] = rows[CHUNK + 30] = "x"  # strangers in the second chunk, each named
+    for of in (None, AttendanceRecord):
+        with pytest.raises(InvalidArgumentError) as info:
+            columns(rows, of=of)
+        assert info.value.paths == (f"$.values[{CHUNK + 7}]", f"$.values[{CHUNK + 30}]")
     with pytest.raises(InvalidArgumentError) as info:
         schema(int)
     assert info.value.paths == ("$.of",)
